@@ -1,0 +1,101 @@
+package chat.nexus;
+
+import chat.nexus.bench.FanoutServer;
+import chat.nexus.conformance.ConformanceServer;
+import chat.nexus.http.HttpListeners;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Entry point of nexus-chat.jar. */
+@Command(
+    name = "nexus-chat",
+    mixinStandardHelpOptions = true,
+    description = "Nexus Chat server.",
+    subcommands = {Main.Conformance.class, Main.BenchFanout.class})
+public final class Main implements Callable<Integer> {
+
+  private static final long START_TIMEOUT_S = 30;
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new Main()).execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    CommandLine.usage(this, System.out);
+    return 0;
+  }
+
+  static Vertx newVertx() {
+    return Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+  }
+
+  /** Starts a server, prints where it listens, and keeps the process alive until it is stopped. */
+  static int serve(String what, Function<Vertx, Future<HttpListeners>> starter) throws InterruptedException {
+    Vertx vertx = newVertx();
+    CountDownLatch started = new CountDownLatch(1);
+    Throwable[] failure = {null};
+    starter.apply(vertx).onComplete(result -> {
+      if (result.succeeded()) {
+        System.out.println(what + " listening on port " + result.result().port()
+            + " (native transport: " + vertx.isNativeTransportEnabled() + ")");
+      } else {
+        failure[0] = result.cause();
+      }
+      started.countDown();
+    });
+    if (!started.await(START_TIMEOUT_S, TimeUnit.SECONDS) || failure[0] != null) {
+      System.err.println("could not start: " + (failure[0] != null ? failure[0].getMessage() : "timed out"));
+      vertx.close();
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await(), "shutdown"));
+    Thread.currentThread().join();
+    return 0;
+  }
+
+  @Command(name = "conformance", description = "The bare Socket.IO/Engine.IO server the official protocol test suites expect.")
+  static final class Conformance implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "3000", description = "Port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--event-loops", defaultValue = "1", description = "HTTP server instances, one per event loop (default: ${DEFAULT-VALUE}; see ConformanceServer).")
+    int eventLoops;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      return serve("conformance server", vertx -> ConformanceServer.start(vertx, host, port, eventLoops));
+    }
+  }
+
+  @Command(name = "bench-fanout", description = "A bare room fan-out app for the Socket.IO benchmark (auth {room}, 'send' -> 'msg' to the room).")
+  static final class BenchFanout implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "3000", description = "Port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--event-loops", defaultValue = "2", description = "HTTP server instances, one per event loop (default: ${DEFAULT-VALUE}).")
+    int eventLoops;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      return serve("fan-out benchmark server", vertx -> FanoutServer.start(vertx, host, port, eventLoops));
+    }
+  }
+}

@@ -1,0 +1,317 @@
+package chat.nexus.engineio;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An Engine.IO v4 server: the handshake, both transports, the upgrade between them and the protocol's
+ * HTTP errors. Hand it the requests for its path ({@link #matches(HttpServerRequest)}) with
+ * {@link #handle(HttpServerRequest)}; it may serve several Vert.x HTTP servers (event loops) at once.
+ */
+public final class EngineIoServer {
+
+  private static final System.Logger LOG = System.getLogger(EngineIoServer.class.getName());
+  private static final int SID_BYTES = 15;
+  private static final String PROTOCOL_VERSION = "4";
+  private static final String CORS_METHODS = "GET,HEAD,PUT,PATCH,POST,DELETE";
+
+  private final Vertx vertx;
+  private final EngineIoOptions options;
+  private final ConcurrentHashMap<String, EngineSocket> sessions = new ConcurrentHashMap<>();
+  private final SecureRandom random = new SecureRandom();
+  private final String pathWithoutSlash;
+  private volatile Handler<EngineSocket> connectionHandler = socket -> {};
+
+  public EngineIoServer(Vertx vertx, EngineIoOptions options) {
+    this.vertx = vertx;
+    this.options = options;
+    this.pathWithoutSlash = options.path().substring(0, options.path().length() - 1);
+  }
+
+  public EngineIoOptions options() {
+    return options;
+  }
+
+  /** Called for every new session, on its event loop, after the open packet was sent. */
+  public EngineIoServer connectionHandler(Handler<EngineSocket> handler) {
+    this.connectionHandler = handler;
+    return this;
+  }
+
+  /** Whether the request is for this server's path. */
+  public boolean matches(HttpServerRequest request) {
+    String path = request.path();
+    return path.startsWith(options.path()) || path.equals(pathWithoutSlash);
+  }
+
+  public int clientsCount() {
+    return sessions.size();
+  }
+
+  public Collection<EngineSocket> sessions() {
+    return Collections.unmodifiableCollection(sessions.values());
+  }
+
+  public EngineSocket session(String id) {
+    return sessions.get(id);
+  }
+
+  /** Closes every session with "server shutting down". */
+  public void close() {
+    for (EngineSocket socket : new ArrayList<>(sessions.values())) {
+      socket.close(EngineSocket.SERVER_SHUTTING_DOWN);
+    }
+  }
+
+  /** Serves one HTTP request (polling or websocket upgrade) on this server's path. */
+  public void handle(HttpServerRequest request) {
+    HttpServerResponse response = request.response();
+    applyCors(request, response);
+    if (request.method() == HttpMethod.OPTIONS) {
+      String requested = request.getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS);
+      response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, CORS_METHODS);
+      if (requested != null) {
+        response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, requested);
+      }
+      response.setStatusCode(204).end();
+      return;
+    }
+    String transport = request.getParam("transport");
+    boolean upgrade = isWebSocketUpgrade(request);
+    if (!isAllowedTransport(transport)) {
+      sendError(response, EngineError.UNKNOWN_TRANSPORT, null);
+      return;
+    }
+    String sid = request.getParam("sid");
+    if (sid != null) {
+      handleExisting(request, response, sid, transport, upgrade);
+      return;
+    }
+    if (request.method() != HttpMethod.GET) {
+      sendError(response, EngineError.BAD_HANDSHAKE_METHOD, null);
+      return;
+    }
+    if (WebSocketTransport.NAME.equals(transport) != upgrade) {
+      sendError(response, EngineError.BAD_REQUEST, "transport does not match the request");
+      return;
+    }
+    if (!PROTOCOL_VERSION.equals(request.getParam("EIO"))) {
+      sendError(response, EngineError.UNSUPPORTED_PROTOCOL_VERSION, null);
+      return;
+    }
+    Future<Void> allowed = checkAllowed(request);
+    if (allowed.isComplete()) {
+      handshake(request, response, upgrade, allowed);
+    } else {
+      request.pause();
+      allowed.onComplete(result -> handshake(request, response, upgrade, allowed));
+    }
+  }
+
+  private Future<Void> checkAllowed(HttpServerRequest request) {
+    try {
+      return options.allowRequest().apply(request);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private void handshake(HttpServerRequest request, HttpServerResponse response, boolean upgrade, Future<Void> allowed) {
+    if (allowed.failed()) {
+      String message = allowed.cause().getMessage();
+      sendError(response, EngineError.FORBIDDEN, message != null ? message : EngineError.FORBIDDEN.message());
+      return;
+    }
+    EngineSocket.RequestInfo info = requestInfo(request);
+    if (upgrade) {
+      request.toWebSocket().onComplete(result -> {
+        if (result.failed()) {
+          LOG.log(Level.DEBUG, () -> "websocket handshake failed: " + result.cause());
+          return;
+        }
+        ServerWebSocket webSocket = result.result();
+        ContextInternal context = currentContext();
+        EngineSocket socket = new EngineSocket(newId(), this, context, info, null);
+        socket.useWebSocket(webSocket);
+        sessions.put(socket.id(), socket);
+        socket.open();
+        connectionHandler.handle(socket);
+      });
+    } else {
+      PollingTransport polling = new PollingTransport();
+      EngineSocket socket = new EngineSocket(newId(), this, currentContext(), info, polling);
+      polling.poll(response);
+      sessions.put(socket.id(), socket);
+      socket.open();
+      connectionHandler.handle(socket);
+    }
+  }
+
+  private void handleExisting(HttpServerRequest request, HttpServerResponse response, String sid, String transport, boolean upgrade) {
+    EngineSocket socket = sessions.get(sid);
+    if (socket == null) {
+      sendError(response, EngineError.UNKNOWN_SID, null);
+      return;
+    }
+    if (upgrade) {
+      if (!WebSocketTransport.NAME.equals(transport) || !options.allowUpgrades()) {
+        sendError(response, EngineError.BAD_REQUEST, "upgrade not allowed");
+        return;
+      }
+      // Accept, then let the session decide: an already upgraded session closes the newcomer, as the
+      // reference server does (a refused handshake would make some clients throw instead of closing).
+      request.toWebSocket().onSuccess(socket::onUpgradeSocket);
+      return;
+    }
+    if (!transport.equals(socket.transportName())) {
+      sendError(response, EngineError.BAD_REQUEST, "transport mismatch");
+      return;
+    }
+    if (request.method() == HttpMethod.GET) {
+      socket.onPollRequest(response);
+    } else if (request.method() == HttpMethod.POST) {
+      readBody(request, response, socket);
+    } else {
+      sendError(response, EngineError.BAD_REQUEST, "unsupported method " + request.method());
+    }
+  }
+
+  private void readBody(HttpServerRequest request, HttpServerResponse response, EngineSocket socket) {
+    int limit = options.maxPayload();
+    String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (declared != null) {
+      long length;
+      try {
+        length = Long.parseLong(declared.trim());
+      } catch (NumberFormatException e) {
+        length = -1;
+      }
+      if (length > limit) {
+        payloadTooLarge(response, socket);
+        return;
+      }
+    }
+    Buffer body = Buffer.buffer();
+    boolean[] refused = {false};
+    request.handler(chunk -> {
+      if (refused[0]) {
+        return;
+      }
+      if (body.length() + chunk.length() > limit) {
+        refused[0] = true;
+        payloadTooLarge(response, socket);
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    request.endHandler(v -> {
+      if (!refused[0]) {
+        socket.onPollData(body.toString(StandardCharsets.UTF_8), response);
+      }
+    });
+  }
+
+  private void payloadTooLarge(HttpServerResponse response, EngineSocket socket) {
+    response.setStatusCode(413).putHeader(HttpHeaders.CONNECTION, "close").end();
+    socket.onPollError(EngineSocket.TRANSPORT_ERROR);
+  }
+
+  private boolean isAllowedTransport(String transport) {
+    return (PollingTransport.NAME.equals(transport) && options.allowPolling())
+        || (WebSocketTransport.NAME.equals(transport) && options.allowWebSocket());
+  }
+
+  private static boolean isWebSocketUpgrade(HttpServerRequest request) {
+    String upgrade = request.getHeader(HttpHeaders.UPGRADE);
+    return upgrade != null && upgrade.equalsIgnoreCase("websocket");
+  }
+
+  private void applyCors(HttpServerRequest request, HttpServerResponse response) {
+    CorsOptions cors = options.cors();
+    if (!cors.enabled()) {
+      return;
+    }
+    String origin = request.getHeader(HttpHeaders.ORIGIN);
+    String allow = cors.allowOrigin(origin);
+    if (allow == null) {
+      return;
+    }
+    response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, allow);
+    if (!"*".equals(allow)) {
+      response.putHeader(HttpHeaders.VARY, "Origin");
+    }
+    if (cors.credentials()) {
+      response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+    }
+  }
+
+  void sendError(HttpServerResponse response, EngineError error, String detail) {
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    response
+        .setStatusCode(error.httpStatus())
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(error.body(detail));
+  }
+
+  String openPacket(String id, String transport) {
+    JsonArray upgrades = new JsonArray();
+    if (PollingTransport.NAME.equals(transport) && options.allowUpgrades()) {
+      upgrades.add(WebSocketTransport.NAME);
+    }
+    return new JsonObject()
+        .put("sid", id)
+        .put("upgrades", upgrades)
+        .put("pingInterval", options.pingIntervalMs())
+        .put("pingTimeout", options.pingTimeoutMs())
+        .put("maxPayload", options.maxPayload())
+        .encode();
+  }
+
+  void remove(EngineSocket socket) {
+    sessions.remove(socket.id(), socket);
+  }
+
+  private String newId() {
+    byte[] bytes = new byte[SID_BYTES];
+    random.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private ContextInternal currentContext() {
+    ContextInternal context = (ContextInternal) Vertx.currentContext();
+    return context != null ? context : (ContextInternal) vertx.getOrCreateContext();
+  }
+
+  private static EngineSocket.RequestInfo requestInfo(HttpServerRequest request) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+    MultiMap query = MultiMap.caseInsensitiveMultiMap().addAll(request.params());
+    return new EngineSocket.RequestInfo(request.uri(), headers, query, request.remoteAddress(), request.isSSL());
+  }
+
+  /** Shortcut for tests and tools: the sids of the open sessions. */
+  List<String> sessionIds() {
+    return new ArrayList<>(sessions.keySet());
+  }
+}

@@ -1,0 +1,117 @@
+package chat.nexus.socketio;
+
+import chat.nexus.socketio.adapter.BroadcastOptions;
+import chat.nexus.socketio.parser.Packet;
+import chat.nexus.socketio.parser.PacketType;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Chooses who gets a broadcast ({@code to}, {@code except}, {@code local}, {@code asVolatile},
+ * {@code timeout}) and sends it. Immutable: each call returns a new operator.
+ */
+public final class BroadcastOperator {
+
+  private static final long NO_TIMEOUT = -1;
+
+  private final Namespace namespace;
+  private final Set<String> rooms;
+  private final Set<String> except;
+  private final boolean local;
+  private final boolean volatileOnly;
+  private final long timeoutMs;
+
+  BroadcastOperator(Namespace namespace, Set<String> rooms, Set<String> except, boolean local, boolean volatileOnly, long timeoutMs) {
+    this.namespace = namespace;
+    this.rooms = Set.copyOf(rooms);
+    this.except = Set.copyOf(except);
+    this.local = local;
+    this.volatileOnly = volatileOnly;
+    this.timeoutMs = timeoutMs;
+  }
+
+  static BroadcastOperator all(Namespace namespace) {
+    return new BroadcastOperator(namespace, Set.of(), Set.of(), false, false, NO_TIMEOUT);
+  }
+
+  /** Adds rooms to reach (a socket id counts as a room). */
+  public BroadcastOperator to(String... more) {
+    return new BroadcastOperator(namespace, union(rooms, more), except, local, volatileOnly, timeoutMs);
+  }
+
+  /** Same as {@link #to}. */
+  public BroadcastOperator in(String... more) {
+    return to(more);
+  }
+
+  /** Skips the sockets in these rooms. */
+  public BroadcastOperator except(String... more) {
+    return new BroadcastOperator(namespace, rooms, union(except, more), local, volatileOnly, timeoutMs);
+  }
+
+  /** Only this node's sockets, even with a cluster adapter. */
+  public BroadcastOperator local() {
+    return new BroadcastOperator(namespace, rooms, except, true, volatileOnly, timeoutMs);
+  }
+
+  /** The packet may be dropped for clients that are not ready to receive it (typing indicators). */
+  public BroadcastOperator asVolatile() {
+    return new BroadcastOperator(namespace, rooms, except, local, true, timeoutMs);
+  }
+
+  /** How long {@link #emitWithAck} waits for every client's ack. */
+  public BroadcastOperator timeout(long ms) {
+    if (ms <= 0) {
+      throw new IllegalArgumentException("timeout must be positive, got " + ms);
+    }
+    return new BroadcastOperator(namespace, rooms, except, local, volatileOnly, ms);
+  }
+
+  /** Sends the event to every socket reached; encoded once whatever the count. */
+  public void emit(String event, Object... args) {
+    Socket.checkEventName(event);
+    Packet packet = Packet.of(PacketType.EVENT, namespace.name(), Socket.eventData(event, args));
+    namespace.adapter().broadcast(packet, options());
+  }
+
+  /** Sends the event and collects one ack per client; fails if some did not answer within the timeout. */
+  public Future<List<JsonArray>> emitWithAck(String event, Object... args) {
+    if (timeoutMs == NO_TIMEOUT) {
+      throw new IllegalStateException("set a timeout() before emitWithAck on a broadcast");
+    }
+    Socket.checkEventName(event);
+    Packet packet = new Packet(PacketType.EVENT, namespace.name(), Socket.eventData(event, args), namespace.nextAckId());
+    return namespace.adapter().broadcastWithAck(packet, options(), timeoutMs);
+  }
+
+  public Future<List<RemoteSocket>> fetchSockets() {
+    return namespace.adapter().fetchSockets(options());
+  }
+
+  public void socketsJoin(String... roomsToJoin) {
+    namespace.adapter().addSockets(options(), Set.of(roomsToJoin));
+  }
+
+  public void socketsLeave(String... roomsToLeave) {
+    namespace.adapter().delSockets(options(), Set.of(roomsToLeave));
+  }
+
+  public void disconnectSockets(boolean close) {
+    namespace.adapter().disconnectSockets(options(), close);
+  }
+
+  BroadcastOptions options() {
+    return new BroadcastOptions(rooms, except, local, volatileOnly);
+  }
+
+  private static Set<String> union(Set<String> current, String[] more) {
+    Set<String> all = new HashSet<>(current);
+    for (String room : more) {
+      all.add(room);
+    }
+    return all;
+  }
+}

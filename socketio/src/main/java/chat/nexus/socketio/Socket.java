@@ -1,0 +1,397 @@
+package chat.nexus.socketio;
+
+import chat.nexus.engineio.OutFrame;
+import chat.nexus.socketio.adapter.BroadcastOptions;
+import chat.nexus.socketio.adapter.PersistedSession;
+import chat.nexus.socketio.parser.Packet;
+import chat.nexus.socketio.parser.PacketType;
+import io.netty.channel.EventLoop;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A client's connection to one namespace. Handlers ({@link #on}, {@link #onDisconnect}) run on the
+ * connection's event loop; register them in the namespace's connection handler. Sending methods are
+ * thread-safe.
+ */
+public final class Socket implements RemoteSocket {
+
+  private static final System.Logger LOG = System.getLogger(Socket.class.getName());
+  private static final Set<String> RESERVED_EVENTS =
+      Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
+
+  private final String id;
+  private final String pid;
+  private final Namespace namespace;
+  private final Client client;
+  private final Handshake handshake;
+  private final PersistedSession previous;
+  private volatile boolean connected;
+  private volatile Map<String, Object> data;
+  private Map<String, List<Handler<Event>>> listeners;
+  private List<Handler<Event>> anyListeners;
+  private List<Handler<String>> disconnectingHandlers;
+  private List<Handler<String>> disconnectHandlers;
+  private Map<Long, Promise<JsonArray>> acks;
+
+  Socket(Namespace namespace, Client client, Handshake handshake, PersistedSession previous, String newId, String newPid) {
+    this.namespace = namespace;
+    this.client = client;
+    this.handshake = handshake;
+    this.previous = previous;
+    this.id = previous != null ? previous.sid() : newId;
+    this.pid = previous != null ? previous.pid() : newPid;
+    if (previous != null && previous.data() != null && !previous.data().isEmpty()) {
+      data().putAll(previous.data());
+    }
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  public Namespace namespace() {
+    return namespace;
+  }
+
+  @Override
+  public Handshake handshake() {
+    return handshake;
+  }
+
+  /** Whether this socket took over a previous session (connection state recovery). */
+  public boolean recovered() {
+    return previous != null;
+  }
+
+  public boolean connected() {
+    return connected;
+  }
+
+  /** The Engine.IO transport in use: "websocket" or "polling". */
+  public String transport() {
+    return client.engine().transportName();
+  }
+
+  @Override
+  public Map<String, Object> data() {
+    Map<String, Object> current = data;
+    if (current == null) {
+      synchronized (this) {
+        current = data;
+        if (current == null) {
+          current = new ConcurrentHashMap<>(4);
+          data = current;
+        }
+      }
+    }
+    return current;
+  }
+
+  @Override
+  public Set<String> rooms() {
+    return namespace.adapter().socketRooms(id);
+  }
+
+  /** Handles an event from the client. */
+  public Socket on(String event, Handler<Event> handler) {
+    if (listeners == null) {
+      listeners = new HashMap<>(4);
+    }
+    listeners.computeIfAbsent(event, e -> new ArrayList<>(1)).add(handler);
+    return this;
+  }
+
+  /** Handles every event from the client, before the named handlers. */
+  public Socket onAny(Handler<Event> handler) {
+    if (anyListeners == null) {
+      anyListeners = new ArrayList<>(1);
+    }
+    anyListeners.add(handler);
+    return this;
+  }
+
+  /** Called with the reason just before the socket leaves its rooms. */
+  public Socket onDisconnecting(Handler<String> handler) {
+    if (disconnectingHandlers == null) {
+      disconnectingHandlers = new ArrayList<>(1);
+    }
+    disconnectingHandlers.add(handler);
+    return this;
+  }
+
+  /** Called once with the reason (see {@link DisconnectReason}) when the socket is gone. */
+  public Socket onDisconnect(Handler<String> handler) {
+    if (disconnectHandlers == null) {
+      disconnectHandlers = new ArrayList<>(1);
+    }
+    disconnectHandlers.add(handler);
+    return this;
+  }
+
+  /** Sends an event to this client. */
+  @Override
+  public void emit(String event, Object... args) {
+    checkEventName(event);
+    Packet packet = Packet.of(PacketType.EVENT, namespace.name(), eventData(event, args));
+    if (namespace.server().options().recoveryEnabled()) {
+      // Through the adapter so that the packet gets an offset and is replayed after a reconnection.
+      namespace.adapter().broadcast(packet, BroadcastOptions.toRooms(Set.of(id)));
+    } else {
+      sendFrames(namespace.encode(packet));
+    }
+  }
+
+  /** Sends an event and completes with the client's ack arguments; waits until the socket disconnects. */
+  public Future<JsonArray> emitWithAck(String event, Object... args) {
+    return emitWithAck(-1, event, args);
+  }
+
+  /** An emitter whose acks fail with a TimeoutException after {@code ms}. */
+  public AckEmitter timeout(long ms) {
+    if (ms <= 0) {
+      throw new IllegalArgumentException("timeout must be positive, got " + ms);
+    }
+    return (event, args) -> emitWithAck(ms, event, args);
+  }
+
+  /** Sends events that expect an acknowledgement within a time limit. */
+  @FunctionalInterface
+  public interface AckEmitter {
+    Future<JsonArray> emitWithAck(String event, Object... args);
+  }
+
+  private Future<JsonArray> emitWithAck(long timeoutMs, String event, Object... args) {
+    checkEventName(event);
+    long ackId = namespace.nextAckId();
+    Packet packet = new Packet(PacketType.EVENT, namespace.name(), eventData(event, args), ackId);
+    Promise<JsonArray> promise = Promise.promise();
+    sendWithAck(namespace.encode(packet), ackId, promise);
+    if (timeoutMs > 0) {
+      EventLoop loop = client.engine().context().nettyEventLoop();
+      loop.schedule(() -> client.engine().execute(() -> {
+        if (acks != null && acks.remove(ackId) != null) {
+          promise.tryFail(new TimeoutException("operation has timed out"));
+        }
+      }), timeoutMs, TimeUnit.MILLISECONDS);
+    }
+    return promise.future();
+  }
+
+  @Override
+  public void join(String... rooms) {
+    namespace.adapter().addAll(id, Set.of(rooms));
+  }
+
+  @Override
+  public void leave(String room) {
+    namespace.adapter().del(id, room);
+  }
+
+  /** Broadcasts to these rooms, except to this socket. */
+  public BroadcastOperator to(String... rooms) {
+    return BroadcastOperator.all(namespace).to(rooms).except(id);
+  }
+
+  public BroadcastOperator in(String... rooms) {
+    return to(rooms);
+  }
+
+  public BroadcastOperator except(String... rooms) {
+    return broadcast().except(rooms);
+  }
+
+  /** Broadcasts to every socket of the namespace but this one. */
+  public BroadcastOperator broadcast() {
+    return BroadcastOperator.all(namespace).except(id);
+  }
+
+  /**
+   * Disconnects from this namespace ("server namespace disconnect": the client does not reconnect); with
+   * {@code close}, closes the whole connection.
+   */
+  @Override
+  public void disconnect(boolean close) {
+    client.engine().execute(() -> {
+      if (!connected) {
+        return;
+      }
+      if (close) {
+        client.disconnectAll();
+      } else {
+        sendFrames(namespace.encode(Packet.of(PacketType.DISCONNECT, namespace.name(), null)));
+        onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+      }
+    });
+  }
+
+  // ---- for adapters ----
+
+  /** The event loop that writes to this client. */
+  public EventLoop writeLoop() {
+    return client.engine().writeLoop();
+  }
+
+  /** Whether a packet sent now would leave at once (volatile packets are dropped otherwise). */
+  public boolean isWritable() {
+    return client.engine().isWritable();
+  }
+
+  /** Writes already encoded frames to this client. */
+  public void sendFrames(List<OutFrame> frames) {
+    if (connected) {
+      client.engine().send(frames);
+    }
+  }
+
+  /** Writes frames of a packet that carries an ack id and routes the client's ack to the promise. */
+  public void sendWithAck(List<OutFrame> frames, long ackId, Promise<JsonArray> promise) {
+    client.engine().execute(() -> {
+      if (!connected) {
+        promise.tryFail("socket has been disconnected");
+        return;
+      }
+      if (acks == null) {
+        acks = new HashMap<>(4);
+      }
+      acks.put(ackId, promise);
+      client.engine().send(frames);
+    });
+  }
+
+  // ---- called by Client on the connection's event loop ----
+
+  void onConnect() {
+    connected = true;
+    namespace.add(this);
+    if (previous != null) {
+      namespace.adapter().addAll(id, previous.rooms());
+    }
+    JsonObject ack = new JsonObject().put("sid", id);
+    if (namespace.server().options().recoveryEnabled()) {
+      ack.put("pid", pid);
+    }
+    sendFrames(namespace.encode(Packet.of(PacketType.CONNECT, namespace.name(), ack)));
+    if (previous != null) {
+      for (JsonArray missed : previous.missedPackets()) {
+        sendFrames(namespace.encode(Packet.of(PacketType.EVENT, namespace.name(), missed)));
+      }
+    }
+  }
+
+  void onPacket(Packet packet) {
+    switch (packet.type()) {
+      case EVENT, BINARY_EVENT -> onEvent(packet);
+      case ACK, BINARY_ACK -> onAck(packet);
+      case DISCONNECT -> onClose(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
+      default -> LOG.log(Level.DEBUG, () -> "ignoring " + packet.type() + " from " + id);
+    }
+  }
+
+  private void onEvent(Packet packet) {
+    JsonArray data = (JsonArray) packet.data();
+    String name = String.valueOf(data.getValue(0));
+    JsonArray args = new JsonArray(new ArrayList<>(data.getList().subList(1, data.size())));
+    Event event = new Event(this, name, args, packet.id());
+    if (anyListeners != null) {
+      for (Handler<Event> handler : anyListeners) {
+        dispatch(handler, event);
+      }
+    }
+    List<Handler<Event>> handlers = listeners != null ? listeners.get(name) : null;
+    if (handlers != null) {
+      for (Handler<Event> handler : handlers) {
+        dispatch(handler, event);
+      }
+    }
+  }
+
+  private void dispatch(Handler<Event> handler, Event event) {
+    try {
+      handler.handle(event);
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "handler for event '" + event.name() + "' failed on socket " + id, e);
+    }
+  }
+
+  private void onAck(Packet packet) {
+    Promise<JsonArray> promise = acks != null ? acks.remove(packet.id()) : null;
+    if (promise != null) {
+      promise.tryComplete((JsonArray) packet.data());
+    }
+  }
+
+  void sendAck(long ackId, Object[] values) {
+    JsonArray data = new JsonArray(new ArrayList<>(values.length));
+    for (Object value : values) {
+      data.add(value);
+    }
+    sendFrames(namespace.encode(new Packet(PacketType.ACK, namespace.name(), data, ackId)));
+  }
+
+  void onClose(String reason) {
+    if (!connected) {
+      return;
+    }
+    fire(disconnectingHandlers, reason);
+    if (namespace.server().options().recoveryEnabled() && DisconnectReason.RECOVERABLE.contains(reason)) {
+      Map<String, Object> kept = data == null ? Map.of() : new HashMap<>(data);
+      namespace.adapter().persistSession(new PersistedSession(id, pid, rooms(), kept, List.of()));
+    }
+    namespace.adapter().delAll(id);
+    namespace.remove(this);
+    client.remove(this);
+    connected = false;
+    if (acks != null) {
+      acks.values().forEach(promise -> promise.tryFail("socket has been disconnected"));
+      acks = null;
+    }
+    fire(disconnectHandlers, reason);
+  }
+
+  private void fire(List<Handler<String>> handlers, String reason) {
+    if (handlers == null) {
+      return;
+    }
+    for (Handler<String> handler : handlers) {
+      try {
+        handler.handle(reason);
+      } catch (RuntimeException e) {
+        LOG.log(Level.ERROR, "disconnect handler failed on socket " + id, e);
+      }
+    }
+  }
+
+  static void checkEventName(String event) {
+    if (event == null || RESERVED_EVENTS.contains(event)) {
+      throw new IllegalArgumentException("'" + event + "' is a reserved event name");
+    }
+  }
+
+  static JsonArray eventData(String event, Object[] args) {
+    JsonArray data = new JsonArray(new ArrayList<>(args.length + 1));
+    data.add(event);
+    for (Object arg : args) {
+      data.add(arg);
+    }
+    return data;
+  }
+
+  @Override
+  public String toString() {
+    return "Socket[" + namespace.name() + " " + id + "]";
+  }
+}

@@ -1,0 +1,130 @@
+package chat.nexus.socketio;
+
+import chat.nexus.engineio.EngineIoOptions;
+import chat.nexus.socketio.adapter.Adapter;
+import chat.nexus.socketio.adapter.InMemoryAdapter;
+import chat.nexus.socketio.parser.PacketDecoder;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Socket.IO server settings on top of the Engine.IO ones. Immutable; build with {@link #builder()}.
+ * Defaults are the reference server's unless noted.
+ */
+public final class SocketIoOptions {
+
+  /** The reference server's mount path. */
+  public static final String DEFAULT_PATH = "/socket.io/";
+  /** A connection that joins no namespace within this time is closed. */
+  public static final long DEFAULT_CONNECT_TIMEOUT_MS = 45_000;
+  /** Off by default: sessions are not kept after a disconnection. */
+  public static final long DEFAULT_MAX_DISCONNECTION_DURATION_MS = 0;
+  /** Suggested value when turning recovery on, the reference server's: two minutes. */
+  public static final long RECOMMENDED_MAX_DISCONNECTION_DURATION_MS = 120_000;
+
+  private final EngineIoOptions engine;
+  private final long connectTimeoutMs;
+  private final long maxDisconnectionDurationMs;
+  private final boolean recoverySkipsMiddlewares;
+  private final int maxAttachments;
+  private final Function<Namespace, Adapter> adapterFactory;
+
+  private SocketIoOptions(Builder b) {
+    this.engine = b.engine.build();
+    if (b.connectTimeoutMs <= 0) {
+      throw new IllegalArgumentException("connectTimeoutMs must be positive, got " + b.connectTimeoutMs);
+    }
+    if (b.maxDisconnectionDurationMs < 0) {
+      throw new IllegalArgumentException("maxDisconnectionDurationMs must not be negative");
+    }
+    if (b.maxAttachments < 0) {
+      throw new IllegalArgumentException("maxAttachments must not be negative");
+    }
+    this.connectTimeoutMs = b.connectTimeoutMs;
+    this.maxDisconnectionDurationMs = b.maxDisconnectionDurationMs;
+    this.recoverySkipsMiddlewares = b.recoverySkipsMiddlewares;
+    this.maxAttachments = b.maxAttachments;
+    this.adapterFactory = b.adapterFactory;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public EngineIoOptions engine() {
+    return engine;
+  }
+
+  public long connectTimeoutMs() {
+    return connectTimeoutMs;
+  }
+
+  /** How long a disconnected session (id, rooms, missed packets) is kept; 0 turns recovery off. */
+  public long maxDisconnectionDurationMs() {
+    return maxDisconnectionDurationMs;
+  }
+
+  public boolean recoveryEnabled() {
+    return maxDisconnectionDurationMs > 0;
+  }
+
+  /** Whether a recovered socket skips the middlewares (the reference server's skipMiddlewares). */
+  public boolean recoverySkipsMiddlewares() {
+    return recoverySkipsMiddlewares;
+  }
+
+  /** Most binary attachments one packet may announce. */
+  public int maxAttachments() {
+    return maxAttachments;
+  }
+
+  public Function<Namespace, Adapter> adapterFactory() {
+    return adapterFactory;
+  }
+
+  /** Builder with the defaults above; the Engine.IO path defaults to {@value #DEFAULT_PATH}. */
+  public static final class Builder {
+    private final EngineIoOptions.Builder engine = EngineIoOptions.builder().path(DEFAULT_PATH);
+    private long connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
+    private long maxDisconnectionDurationMs = DEFAULT_MAX_DISCONNECTION_DURATION_MS;
+    private boolean recoverySkipsMiddlewares = true;
+    private int maxAttachments = PacketDecoder.DEFAULT_MAX_ATTACHMENTS;
+    private Function<Namespace, Adapter> adapterFactory = InMemoryAdapter::new;
+
+    private Builder() {}
+
+    /** The Engine.IO settings (path, heartbeat, payload and buffer limits, CORS, allowRequest). */
+    public EngineIoOptions.Builder engine() {
+      return engine;
+    }
+
+    public Builder connectTimeoutMs(long value) {
+      this.connectTimeoutMs = value;
+      return this;
+    }
+
+    public Builder maxDisconnectionDurationMs(long value) {
+      this.maxDisconnectionDurationMs = value;
+      return this;
+    }
+
+    public Builder recoverySkipsMiddlewares(boolean value) {
+      this.recoverySkipsMiddlewares = value;
+      return this;
+    }
+
+    public Builder maxAttachments(int value) {
+      this.maxAttachments = value;
+      return this;
+    }
+
+    public Builder adapterFactory(Function<Namespace, Adapter> value) {
+      this.adapterFactory = Objects.requireNonNull(value, "adapterFactory");
+      return this;
+    }
+
+    public SocketIoOptions build() {
+      return new SocketIoOptions(this);
+    }
+  }
+}

@@ -1,0 +1,201 @@
+package chat.nexus.socketio;
+
+import chat.nexus.engineio.EngineIoServer;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+
+/**
+ * A Socket.IO v5 server on Vert.x: namespaces, middlewares, sockets, rooms and broadcasts over Engine.IO
+ * v4. Mount it on one or more Vert.x HTTP servers with {@link #requestHandler(Handler)} (or
+ * {@link #handle(HttpServerRequest)} from a router); the shortcuts on this class address the main
+ * namespace "/".
+ */
+public final class SocketIoServer {
+
+  private static final int SOCKET_ID_BYTES = 15;
+
+  private final Vertx vertx;
+  private final SocketIoOptions options;
+  private final EngineIoServer engine;
+  private final ConcurrentHashMap<String, Namespace> namespaces = new ConcurrentHashMap<>();
+  private final CopyOnWriteArrayList<DynamicNamespace> dynamicNamespaces = new CopyOnWriteArrayList<>();
+  private final SecureRandom secureRandom = new SecureRandom();
+
+  private record DynamicNamespace(Predicate<String> matcher, Handler<Namespace> setup) {}
+
+  private SocketIoServer(Vertx vertx, SocketIoOptions options) {
+    this.vertx = vertx;
+    this.options = options;
+    this.engine = new EngineIoServer(vertx, options.engine());
+    engine.connectionHandler(socket -> new Client(this, socket));
+    of(chat.nexus.socketio.parser.Packet.MAIN_NAMESPACE);
+  }
+
+  public static SocketIoServer create(Vertx vertx, SocketIoOptions options) {
+    return new SocketIoServer(vertx, options);
+  }
+
+  /**
+   * HTTP server options that match these settings: websocket message and frame limits at maxPayload,
+   * per-message compression off (the reference server's default; it costs CPU per recipient).
+   */
+  public static HttpServerOptions httpServerOptions(SocketIoOptions options, HttpServerOptions base) {
+    int max = options.engine().maxPayload();
+    return new HttpServerOptions(base)
+        .setMaxWebSocketMessageSize(max)
+        .setMaxWebSocketFrameSize(max)
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setTcpNoDelay(true);
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public SocketIoOptions options() {
+    return options;
+  }
+
+  public EngineIoServer engine() {
+    return engine;
+  }
+
+  /** The namespace of that name, created on first use. */
+  public Namespace of(String name) {
+    String normalized = name.startsWith("/") ? name : "/" + name;
+    return namespaces.computeIfAbsent(normalized, n -> {
+      Namespace namespace = new Namespace(n, this);
+      namespace.adapter().init();
+      return namespace;
+    });
+  }
+
+  /**
+   * Dynamic namespaces: a client connecting to an unknown namespace whose name the matcher accepts
+   * creates it, and {@code setup} adds its middlewares and handlers before the client is let in.
+   */
+  public SocketIoServer ofDynamic(Predicate<String> matcher, Handler<Namespace> setup) {
+    dynamicNamespaces.add(new DynamicNamespace(matcher, setup));
+    return this;
+  }
+
+  /** The main namespace "/". */
+  public Namespace sockets() {
+    return of(chat.nexus.socketio.parser.Packet.MAIN_NAMESPACE);
+  }
+
+  public Collection<Namespace> namespaces() {
+    return Collections.unmodifiableCollection(namespaces.values());
+  }
+
+  public SocketIoServer use(Middleware middleware) {
+    sockets().use(middleware);
+    return this;
+  }
+
+  public SocketIoServer onConnection(Handler<Socket> handler) {
+    sockets().onConnection(handler);
+    return this;
+  }
+
+  public BroadcastOperator to(String... rooms) {
+    return sockets().to(rooms);
+  }
+
+  public BroadcastOperator in(String... rooms) {
+    return sockets().in(rooms);
+  }
+
+  public BroadcastOperator except(String... rooms) {
+    return sockets().except(rooms);
+  }
+
+  public void emit(String event, Object... args) {
+    sockets().emit(event, args);
+  }
+
+  /** Whether the request is for the Socket.IO path. */
+  public boolean matches(HttpServerRequest request) {
+    return engine.matches(request);
+  }
+
+  /** Serves a request for the Socket.IO path. */
+  public void handle(HttpServerRequest request) {
+    engine.handle(request);
+  }
+
+  /** A request handler serving the Socket.IO path and passing everything else to {@code fallback}. */
+  public Handler<HttpServerRequest> requestHandler(Handler<HttpServerRequest> fallback) {
+    return request -> {
+      if (engine.matches(request)) {
+        engine.handle(request);
+      } else {
+        fallback.handle(request);
+      }
+    };
+  }
+
+  /** Closes every connection ("server shutting down", so clients reconnect) and the adapters. */
+  public Future<Void> close() {
+    engine.close();
+    List<Future<Void>> closing = new ArrayList<>();
+    for (Namespace namespace : namespaces.values()) {
+      closing.add(namespace.adapter().close());
+    }
+    return Future.all(closing).mapEmpty();
+  }
+
+  /** The namespace a client may join under this name, or null ("Invalid namespace"). */
+  Namespace namespaceFor(String name) {
+    Namespace existing = namespaces.get(name);
+    if (existing != null) {
+      return existing;
+    }
+    for (DynamicNamespace dynamic : dynamicNamespaces) {
+      if (dynamic.matcher().test(name)) {
+        // Set up before publishing, so that no client can slip in ahead of the middlewares.
+        synchronized (dynamicNamespaces) {
+          Namespace namespace = namespaces.get(name);
+          if (namespace == null) {
+            namespace = new Namespace(name, this);
+            namespace.adapter().init();
+            dynamic.setup().handle(namespace);
+            namespaces.put(name, namespace);
+          }
+          return namespace;
+        }
+      }
+    }
+    return null;
+  }
+
+  String newSocketId() {
+    byte[] bytes = new byte[SOCKET_ID_BYTES];
+    ThreadLocalRandom.current().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** The private session id used for recovery is a secret, so it comes from a secure generator. */
+  String newPrivateId() {
+    if (!options.recoveryEnabled()) {
+      return null;
+    }
+    byte[] bytes = new byte[SOCKET_ID_BYTES];
+    secureRandom.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}
