@@ -9,7 +9,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -144,15 +143,15 @@ public final class EngineIoServer {
     }
     EngineSocket.RequestInfo info = requestInfo(request);
     if (upgrade) {
-      request.toWebSocket().onComplete(result -> {
+      ContextInternal context = currentContext();
+      WebSocketTransport ws = new WebSocketTransport(options.maxPayload(), options.maxBufferedBytes());
+      WebSocketUpgrade.upgrade(request, options.maxPayload(), ws).onComplete(result -> {
         if (result.failed()) {
           LOG.log(Level.DEBUG, () -> "websocket handshake failed: " + result.cause());
           return;
         }
-        ServerWebSocket webSocket = result.result();
-        ContextInternal context = currentContext();
-        EngineSocket socket = new EngineSocket(newId(), this, context, info, null);
-        socket.useWebSocket(webSocket);
+        EngineSocket socket = new EngineSocket(newId(), this, context, info, ws);
+        ws.bind(socket);
         sessions.put(socket.id(), socket);
         socket.open();
         connectionHandler.handle(socket);
@@ -180,7 +179,9 @@ public final class EngineIoServer {
       }
       // Accept, then let the session decide: an already upgraded session closes the newcomer, as the
       // reference server does (a refused handshake would make some clients throw instead of closing).
-      request.toWebSocket().onSuccess(socket::onUpgradeSocket);
+      WebSocketTransport ws = new WebSocketTransport(options.maxPayload(), options.maxBufferedBytes());
+      ws.bind(socket);
+      WebSocketUpgrade.upgrade(request, options.maxPayload(), ws).onSuccess(v -> socket.onUpgradeSocket(ws));
       return;
     }
     if (!transport.equals(socket.transportName())) {

@@ -6,7 +6,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.SocketAddress;
 import java.lang.System.Logger.Level;
@@ -31,7 +30,7 @@ public final class EngineSocket {
   public static final String FORCED_CLOSE = "forced close";
   public static final String SERVER_SHUTTING_DOWN = "server shutting down";
 
-  private static final short CLOSE_POLICY_VIOLATION = 1008;
+  private static final int CLOSE_POLICY_VIOLATION = 1008;
 
   private final String id;
   private final EngineIoServer server;
@@ -211,12 +210,10 @@ public final class EngineSocket {
   }
 
   /**
-   * A websocket that wants to take over this polling session. Called on the websocket's own context:
-   * its handlers are set before returning, so that no early frame ("2probe") is missed.
+   * A websocket that wants to take over this polling session, already upgraded and bound to this session
+   * (so that no early frame such as "2probe" is missed).
    */
-  void onUpgradeSocket(ServerWebSocket webSocket) {
-    WebSocketTransport candidate = new WebSocketTransport(webSocket, options.maxBufferedBytes(), this::onOverLimit);
-    attach(candidate);
+  void onUpgradeSocket(WebSocketTransport candidate) {
     runOnLoop(() -> {
       if (closed || upgrading != null || !(transport instanceof PollingTransport)) {
         candidate.close(false);
@@ -227,26 +224,32 @@ public final class EngineSocket {
     });
   }
 
-  /** Makes a websocket the transport of a new session (websocket handshake, no upgrade). */
-  void useWebSocket(ServerWebSocket webSocket) {
-    WebSocketTransport ws = new WebSocketTransport(webSocket, options.maxBufferedBytes(), this::onOverLimit);
-    transport = ws;
-    attach(ws);
+  /** A text message from a websocket of this session; the websocket's event loop. */
+  void onWebSocketText(WebSocketTransport ws, String text) {
+    runOnLoop(() -> handleWebSocketText(ws, text));
   }
 
-  /** Wires a websocket's events to this session. */
-  private void attach(WebSocketTransport ws) {
-    ServerWebSocket webSocket = ws.webSocket();
-    webSocket.textMessageHandler(text -> runOnLoop(() -> onWebSocketText(ws, text)));
-    webSocket.binaryMessageHandler(data -> runOnLoop(() -> onWebSocketBinary(ws, data)));
-    webSocket.exceptionHandler(error -> runOnLoop(() -> {
-      LOG.log(Level.DEBUG, () -> "websocket error on " + id + ": " + error);
-      onWebSocketGone(ws, TRANSPORT_ERROR);
-    }));
-    webSocket.closeHandler(v -> runOnLoop(() -> onWebSocketGone(ws, TRANSPORT_CLOSE)));
+  /** A binary message from a websocket of this session; the websocket's event loop. */
+  void onWebSocketBinary(WebSocketTransport ws, Buffer data) {
+    runOnLoop(() -> {
+      if (!closed && ws == transport) {
+        messageHandler.handle(data);
+      }
+    });
   }
 
-  private void onWebSocketText(WebSocketTransport ws, String text) {
+  /** A websocket of this session closed or failed; the websocket's event loop. */
+  void onWebSocketGone(WebSocketTransport ws, String reason) {
+    runOnLoop(() -> {
+      if (ws == upgrading) {
+        cancelUpgrade(ws);
+      } else if (ws == transport) {
+        onClose(reason, false);
+      }
+    });
+  }
+
+  private void handleWebSocketText(WebSocketTransport ws, String text) {
     if (closed) {
       return;
     }
@@ -268,24 +271,9 @@ public final class EngineSocket {
     onPacket(packet);
   }
 
-  private void onWebSocketBinary(WebSocketTransport ws, Buffer data) {
-    if (closed || ws != transport) {
-      return;
-    }
-    messageHandler.handle(data);
-  }
-
-  private void onWebSocketGone(WebSocketTransport ws, String reason) {
-    if (ws == upgrading) {
-      cancelUpgrade(ws);
-    } else if (ws == transport) {
-      onClose(reason, false);
-    }
-  }
-
   private void onProbe(WebSocketTransport ws, String text) {
     if ("2probe".equals(text)) {
-      ws.send(OutFrame.control(OutFrame.PONG, "probe"));
+      ws.sendNow(OutFrame.control(OutFrame.PONG, "probe"));
       ((PollingTransport) transport).pause();
     } else if ("5".equals(text)) {
       PollingTransport polling = (PollingTransport) transport;
@@ -345,7 +333,7 @@ public final class EngineSocket {
   }
 
   /** The transport went over the buffer limit; close it if it is still over after the grace period. */
-  private void onOverLimit() {
+  void onOverLimit() {
     runOnLoop(() -> {
       if (closed || slowDeadline != null) {
         return;

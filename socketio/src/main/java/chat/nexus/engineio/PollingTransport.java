@@ -11,7 +11,7 @@ import java.util.List;
  * at once. Touched only on the session's event loop; responses are ended from there (Vert.x hands the
  * write to the response's own connection).
  */
-final class PollingTransport extends Transport {
+final class PollingTransport implements Transport {
 
   static final String NAME = "polling";
   static final String CONTENT_TYPE = "text/plain; charset=UTF-8";
@@ -23,7 +23,7 @@ final class PollingTransport extends Transport {
   private boolean closed;
 
   @Override
-  String name() {
+  public String name() {
     return NAME;
   }
 
@@ -56,7 +56,7 @@ final class PollingTransport extends Transport {
   }
 
   @Override
-  void send(List<OutFrame> frames) {
+  public void send(List<OutFrame> frames) {
     if (closed) {
       return;
     }
@@ -98,17 +98,17 @@ final class PollingTransport extends Transport {
   }
 
   @Override
-  boolean writable() {
+  public boolean writable() {
     return !closed && !paused && waiting != null;
   }
 
   @Override
-  long bufferedBytes() {
+  public long bufferedBytes() {
     return queuedBytes;
   }
 
   @Override
-  void close(boolean notifyClient) {
+  public void close(boolean notifyClient) {
     if (closed) {
       return;
     }

@@ -3,20 +3,20 @@ package chat.nexus.engineio;
 import java.util.List;
 
 /** One way of carrying a session's packets: a websocket, or HTTP long-polling requests. */
-abstract class Transport {
+interface Transport {
 
   /** "websocket" or "polling", as in the query string. */
-  abstract String name();
+  String name();
 
   /** Queues frames for the client. Called on the session's event loop. */
-  abstract void send(List<OutFrame> frames);
+  void send(List<OutFrame> frames);
 
   /** Whether a frame sent now would go out without waiting (used to drop volatile packets). */
-  abstract boolean writable();
+  boolean writable();
 
   /** Bytes accepted but not yet written to the client. */
-  abstract long bufferedBytes();
+  long bufferedBytes();
 
   /** Ends the transport. {@code notifyClient}: tell a waiting poll with a close packet first. */
-  abstract void close(boolean notifyClient);
+  void close(boolean notifyClient);
 }
