@@ -2,6 +2,8 @@ package chat.nexus;
 
 import chat.nexus.bench.FanoutServer;
 import chat.nexus.conformance.ConformanceServer;
+import chat.nexus.config.Config;
+import chat.nexus.config.ConfigException;
 import chat.nexus.http.HttpListeners;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "nexus-chat",
     mixinStandardHelpOptions = true,
-    description = "Nexus Chat server.",
+    description = "Nexus Chat server. Without a subcommand: the chat server, configured by environment variables and ./.env.",
     subcommands = {Main.Conformance.class, Main.BenchFanout.class})
 public final class Main implements Callable<Integer> {
 
@@ -31,9 +33,27 @@ public final class Main implements Callable<Integer> {
     }
   }
 
+  /** The chat server on the configuration from the environment and .env. */
   @Override
-  public Integer call() {
-    CommandLine.usage(this, System.out);
+  public Integer call() throws Exception {
+    Config config;
+    try {
+      config = Config.load();
+    } catch (ConfigException e) {
+      System.err.println("Nexus Chat cannot start; fix the configuration:");
+      e.problems().forEach(problem -> System.err.println("  " + problem));
+      return 2;
+    }
+    ChatServer server = ChatServer.start(config);
+    Thread stopper = new Thread(() -> {
+      try {
+        server.stop();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "nexus-shutdown");
+    Runtime.getRuntime().addShutdownHook(stopper);
+    Thread.currentThread().join();
     return 0;
   }
 

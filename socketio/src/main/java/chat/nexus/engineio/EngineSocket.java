@@ -10,6 +10,7 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.SocketAddress;
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -31,6 +32,9 @@ public final class EngineSocket {
   public static final String SERVER_SHUTTING_DOWN = "server shutting down";
 
   private static final int CLOSE_POLICY_VIOLATION = 1008;
+  /** Socket.IO's reason when the application closes the whole connection. */
+  private static final String FORCED_SERVER_CLOSE = "forced server close";
+  private static final Set<String> GRACEFUL_CLOSES = Set.of(FORCED_CLOSE, FORCED_SERVER_CLOSE, SERVER_SHUTTING_DOWN);
 
   private final String id;
   private final EngineIoServer server;
@@ -46,6 +50,7 @@ public final class EngineSocket {
   private ScheduledFuture<?> pongDeadline;
   private ScheduledFuture<?> upgradeDeadline;
   private ScheduledFuture<?> slowDeadline;
+  private ScheduledFuture<?> pendingCloseDeadline;
   private Handler<Object> messageHandler = message -> {};
   private Handler<String> closeHandler = reason -> {};
 
@@ -166,22 +171,37 @@ public final class EngineSocket {
   /** A GET on the polling transport; any thread. */
   void onPollRequest(HttpServerResponse response) {
     runOnLoop(() -> {
+      if (closed && transport instanceof PollingTransport polling && polling.closePending()) {
+        polling.poll(response); // the last queued frames, then the close packet
+        if (!polling.closePending()) {
+          cancel(pendingCloseDeadline);
+          server.remove(this);
+        }
+        return;
+      }
       if (closed || !(transport instanceof PollingTransport polling)) {
         server.sendError(response, EngineError.BAD_REQUEST, null);
         return;
       }
-      if (!polling.poll(response)) {
+      if (polling.isWaiting()) {
         server.sendError(response, EngineError.BAD_REQUEST, "overlapping GET requests");
         onClose(TRANSPORT_ERROR, true);
         return;
       }
       response.closeHandler(v -> runOnLoop(() -> polling.abandoned(response)));
+      polling.poll(response);
     });
   }
 
   /** A POST body on the polling transport; any thread. */
   void onPollData(String body, HttpServerResponse response) {
     runOnLoop(() -> {
+      if (closed && transport instanceof PollingTransport polling && polling.closePending()) {
+        // Closing: the data is dropped, but an error would make the client report a transport error
+        // before it reads the last frames and the close packet.
+        response.putHeader("Content-Type", "text/html").end("ok");
+        return;
+      }
       if (closed) {
         server.sendError(response, EngineError.BAD_REQUEST, null);
         return;
@@ -370,12 +390,31 @@ public final class EngineSocket {
     cancel(pongDeadline);
     cancel(upgradeDeadline);
     cancel(slowDeadline);
-    server.remove(this);
     if (upgrading != null) {
       upgrading.close(false);
       upgrading = null;
     }
-    transport.close(serverInitiated);
+    // Only a close the server chose (not a protocol failure) delivers what was queued and a close
+    // packet to a polling client; after a ping timeout or a bad packet the sid is gone at once.
+    if (serverInitiated && GRACEFUL_CLOSES.contains(reason)) {
+      transport.close(true);
+    } else if (serverInitiated && transport instanceof PollingTransport polling) {
+      polling.abort();
+    } else {
+      transport.close(false);
+    }
+    if (transport instanceof PollingTransport polling && polling.closePending()) {
+      // The client has not got the close packet yet: the session stays reachable so that its next GETs
+      // get the frames sent just before the close (a DISCONNECT, say) and then the close packet, instead
+      // of an unknown-sid error that it would take for a transport error (and reconnect). Bounded by a
+      // heartbeat period.
+      pendingCloseDeadline = loop.schedule(() -> runOnLoop(() -> {
+        polling.dropPendingClose();
+        server.remove(this);
+      }), options.pingIntervalMs() + options.pingTimeoutMs(), TimeUnit.MILLISECONDS);
+    } else {
+      server.remove(this);
+    }
     try {
       closeHandler.handle(reason);
     } catch (RuntimeException e) {
@@ -388,9 +427,13 @@ public final class EngineSocket {
     runOnLoop(task);
   }
 
+  /**
+   * Runs on the home loop with this session's Vert.x context as the current one, so that handlers may
+   * use context-bound Vert.x APIs (executeBlocking, timers, promises) and get their results back here.
+   */
   private void runOnLoop(Runnable task) {
     if (loop.inEventLoop()) {
-      task.run();
+      context.dispatch(task);
     } else {
       context.runOnContext(v -> task.run());
     }

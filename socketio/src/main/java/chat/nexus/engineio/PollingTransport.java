@@ -21,6 +21,8 @@ final class PollingTransport implements Transport {
   private HttpServerResponse waiting;
   private boolean paused;
   private boolean closed;
+  /** Closed by the server, and the client has not been sent the close packet yet. */
+  private boolean closePending;
 
   @Override
   public String name() {
@@ -31,6 +33,10 @@ final class PollingTransport implements Transport {
   boolean poll(HttpServerResponse response) {
     if (waiting != null) {
       return false;
+    }
+    if (closePending) {
+      respond(response, finalPayload());
+      return true;
     }
     if (closed) {
       respond(response, OutFrame.control(OutFrame.NOOP, null).pollingForm());
@@ -46,6 +52,11 @@ final class PollingTransport implements Transport {
     }
     waiting = response;
     return true;
+  }
+
+  /** Whether a GET is waiting for frames. */
+  boolean isWaiting() {
+    return waiting != null;
   }
 
   /** The client went away while its GET waited. */
@@ -107,8 +118,40 @@ final class PollingTransport implements Transport {
     return queuedBytes;
   }
 
+  /**
+   * Ends the transport. With {@code notifyClient} the client still gets what was queued and then a close
+   * packet, through the waiting GET or the next ones (see {@link #closePending()}), as the reference
+   * server does. Without it, a waiting GET gets a noop and the queue is dropped.
+   */
   @Override
   public void close(boolean notifyClient) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (notifyClient) {
+      closePending = true;
+      if (waiting != null) {
+        HttpServerResponse response = waiting;
+        waiting = null;
+        respond(response, finalPayload());
+      }
+      return;
+    }
+    if (waiting != null) {
+      HttpServerResponse response = waiting;
+      waiting = null;
+      respond(response, OutFrame.control(OutFrame.NOOP, null).pollingForm());
+    }
+    queue.clear();
+    queuedBytes = 0;
+  }
+
+  /**
+   * Ends the transport after a protocol failure (ping timeout, bad packet, overlapping polls): a waiting
+   * GET gets the close packet, what was queued is dropped, and the session is gone for later requests.
+   */
+  void abort() {
     if (closed) {
       return;
     }
@@ -116,10 +159,36 @@ final class PollingTransport implements Transport {
     if (waiting != null) {
       HttpServerResponse response = waiting;
       waiting = null;
-      respond(response, OutFrame.control(notifyClient ? OutFrame.CLOSE : OutFrame.NOOP, null).pollingForm());
+      respond(response, OutFrame.control(OutFrame.CLOSE, null).pollingForm());
     }
     queue.clear();
     queuedBytes = 0;
+  }
+
+  /** Whether the close packet (after the queued frames) still waits for the client's next GET. */
+  boolean closePending() {
+    return closePending;
+  }
+
+  /** Gives up on delivering the pending close (the client did not poll in time). */
+  void dropPendingClose() {
+    closePending = false;
+    queue.clear();
+    queuedBytes = 0;
+  }
+
+  /**
+   * After a close: what is queued, else the close packet. Never both in one payload: the official client
+   * acts on a close packet at once but hands the messages before it to Socket.IO on the next tick, so a
+   * DISCONNECT sharing a payload with the close would be lost ("transport close" instead of "io server
+   * disconnect"). The reference server also sends the close packet in a later response.
+   */
+  private String finalPayload() {
+    if (!queue.isEmpty()) {
+      return drainPayload();
+    }
+    closePending = false;
+    return OutFrame.control(OutFrame.CLOSE, null).pollingForm();
   }
 
   private String drainPayload() {

@@ -1,0 +1,168 @@
+package chat.nexus;
+
+import chat.nexus.auth.AuthService;
+import chat.nexus.auth.Tokens;
+import chat.nexus.chat.ChatEvents;
+import chat.nexus.chat.Presence;
+import chat.nexus.config.Config;
+import chat.nexus.engineio.CorsOptions;
+import chat.nexus.http.HttpApi;
+import chat.nexus.http.HttpListeners;
+import chat.nexus.socketio.ConnectError;
+import chat.nexus.socketio.Socket;
+import chat.nexus.socketio.SocketIoOptions;
+import chat.nexus.socketio.SocketIoServer;
+import chat.nexus.store.Blocking;
+import chat.nexus.store.Database;
+import chat.nexus.store.MessageStore;
+import chat.nexus.store.MessageWriter;
+import chat.nexus.store.SessionStore;
+import chat.nexus.store.UserStore;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServerOptions;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.internal.VertxInternal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The chat server: wiring of configuration, storage, auth, Socket.IO and REST in one place. */
+public final class ChatServer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChatServer.class);
+
+  /** How long shutdown waits for queued messages to be stored and acknowledged. */
+  static final long DRAIN_TIMEOUT_MS = 10_000;
+  static final long STOP_STEP_TIMEOUT_S = 10;
+
+  private final Config config;
+  private final Vertx vertx;
+  private final Database database;
+  private final Blocking blocking;
+  private final MessageWriter writer;
+  private final SocketIoServer io;
+  private final HttpListeners listeners;
+
+  private ChatServer(Config config, Vertx vertx, Database database, Blocking blocking, MessageWriter writer, SocketIoServer io, HttpListeners listeners) {
+    this.config = config;
+    this.vertx = vertx;
+    this.database = database;
+    this.blocking = blocking;
+    this.writer = writer;
+    this.io = io;
+    this.listeners = listeners;
+  }
+
+  /** Starts everything; blocking (opens and migrates the database). */
+  public static ChatServer start(Config config) throws Exception {
+    Database database = Database.open(config);
+    Vertx vertx = Vertx.vertx(new VertxOptions()
+        .setPreferNativeTransport(true)
+        .setEventLoopPoolSize(Math.max(2, config.eventLoops())));
+    try {
+      Blocking blocking = new Blocking(vertx, "nexus-db", config.dbPoolSize());
+      MessageStore messages = new MessageStore(database);
+      MessageWriter writer = new MessageWriter(vertx, database, messages, MessageWriter.DEFAULT_QUEUE_CAPACITY);
+      Tokens tokens = new Tokens(vertx, config.jwtSecret());
+      AuthService auth = new AuthService(tokens, new UserStore(database), new SessionStore(database), blocking, config.allowGuests());
+      ChatEvents chat = new ChatEvents(messages, writer, blocking, new Presence());
+
+      SocketIoOptions.Builder socketOptions = SocketIoOptions.builder()
+          .maxDisconnectionDurationMs(SocketIoOptions.RECOMMENDED_MAX_DISCONNECTION_DURATION_MS);
+      socketOptions.engine()
+          .maxPayload(config.jsonLimitBytes())
+          .cors(config.corsOrigins().isEmpty() ? new CorsOptions(List.of("*"), true) : new CorsOptions(config.corsOrigins(), true));
+      SocketIoServer io = SocketIoServer.create(vertx, socketOptions.build());
+      io.use(socket -> auth.authenticate(token(socket))
+          .onSuccess(identity -> socket.data().put("identity", identity))
+          .<Void>mapEmpty()
+          .recover(e -> Future.failedFuture(new ConnectError("unauthorized"))));
+      io.onConnection(chat::attach);
+
+      HttpApi api = new HttpApi(vertx, config, auth, chat, database, blocking);
+      HttpServerOptions http = SocketIoServer.httpServerOptions(io.options(), new HttpServerOptions().setHost(config.host()).setPort(config.port()));
+      HttpListeners listeners = HttpListeners.start(vertx, http, io.requestHandler(api.router()), config.eventLoops())
+          .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
+      ChatServer server = new ChatServer(config, vertx, database, blocking, writer, io, listeners);
+      LOG.info("Nexus Chat listening on {}:{} ({}) - database: {}, adapter: {}, LLM: {}, event loops: {}, native transport: {}",
+          config.host(), listeners.port(), config.production() ? "production" : "development",
+          config.databaseDescription(), config.adapterDescription(), config.llmDescription(), config.eventLoops(),
+          vertx.isNativeTransportEnabled());
+      if (config.jwtSecretGenerated()) {
+        LOG.warn("JWT_SECRET is not set: using a random secret for this run; tokens will not survive a restart");
+      }
+      return server;
+    } catch (Exception e) {
+      vertx.close();
+      database.close();
+      throw e;
+    }
+  }
+
+  /** The token of a socket: auth {token}, or an Authorization: Bearer header on the handshake. */
+  private static String token(Socket socket) {
+    Object token = socket.handshake().auth().getValue("token");
+    if (token instanceof String t && !t.isBlank()) {
+      return t;
+    }
+    String header = socket.handshake().headers().get("authorization");
+    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+  }
+
+  public int port() {
+    return listeners.port();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public SocketIoServer io() {
+    return io;
+  }
+
+  /**
+   * Graceful stop: no new messages; every queued one stored and its ack written; then sockets closed with
+   * "server shutting down" (clients reconnect, to another node behind a load balancer); then the HTTP
+   * servers, the pool and Vert.x.
+   */
+  public void stop() throws InterruptedException {
+    LOG.info("stopping: storing queued messages ({})", writer.backlog());
+    if (!writer.drain(DRAIN_TIMEOUT_MS)) {
+      LOG.warn("messages still queued after {} ms", DRAIN_TIMEOUT_MS);
+    }
+    // Acks are written by tasks on the event loops; two barriers let them and their flushes run.
+    barrier();
+    barrier();
+    io.close();
+    barrier();
+    await(listeners.close(vertx));
+    blocking.close();
+    database.close();
+    await(vertx.close());
+    LOG.info("stopped");
+  }
+
+  private void barrier() throws InterruptedException {
+    List<EventExecutor> loops = new ArrayList<>();
+    ((VertxInternal) vertx).nettyEventLoopGroup().forEach(loops::add);
+    CountDownLatch latch = new CountDownLatch(loops.size());
+    for (EventExecutor loop : loops) {
+      loop.execute(latch::countDown);
+    }
+    latch.await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
+  }
+
+  private static void await(Future<?> future) throws InterruptedException {
+    CountDownLatch latch = new CountDownLatch(1);
+    future.onComplete(r -> latch.countDown());
+    latch.await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,250 @@
+package chat.nexus.chat;
+
+import chat.nexus.auth.Identity;
+import chat.nexus.errors.ApiException;
+import chat.nexus.errors.ErrorCode;
+import chat.nexus.store.Blocking;
+import chat.nexus.store.Message;
+import chat.nexus.store.MessageStore;
+import chat.nexus.store.MessageWriter;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.lang.System.Logger.Level;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import chat.nexus.socketio.Event;
+import chat.nexus.socketio.Socket;
+
+/**
+ * The chat events of a connected socket (see the contract): rooms, messages, history, typing, presence.
+ * Every client event is acknowledged with {ok: true, ...} or the error shape.
+ */
+public final class ChatEvents {
+
+  private static final System.Logger LOG = System.getLogger(ChatEvents.class.getName());
+
+  public static final int MAX_TEXT_LENGTH = 4_000;
+  public static final int MAX_CLIENT_ID_LENGTH = 64;
+  public static final int DEFAULT_HISTORY_LIMIT = 50;
+  public static final int MAX_HISTORY_LIMIT = 100;
+  /** Seconds a client should wait when the message store is full. */
+  static final long STORE_BUSY_RETRY_S = 1;
+  static final String IDENTITY = "identity";
+  private static final String JOINED = "joinedRooms";
+  private static final long KNOWN_ROOMS = 100_000;
+
+  private final MessageStore messages;
+  private final MessageWriter writer;
+  private final Blocking blocking;
+  private final Presence presence;
+  private final Cache<String, Boolean> knownRooms = Caffeine.newBuilder().maximumSize(KNOWN_ROOMS).build();
+
+  public ChatEvents(MessageStore messages, MessageWriter writer, Blocking blocking, Presence presence) {
+    this.messages = messages;
+    this.writer = writer;
+    this.blocking = blocking;
+    this.presence = presence;
+  }
+
+  /** Wires a newly connected, authenticated socket. */
+  public void attach(Socket socket) {
+    socket.data().put(JOINED, new HashSet<String>());
+    socket.on("room:join", event -> handle(event, payload -> join(socket, payload)));
+    socket.on("room:leave", event -> handle(event, payload -> leave(socket, payload)));
+    socket.on("message:send", event -> handle(event, payload -> send(socket, payload)));
+    socket.on("history", event -> handle(event, payload -> history(socket, payload)));
+    socket.on("typing", event -> handle(event, payload -> typing(socket, payload)));
+    socket.onDisconnect(reason -> {
+      for (String roomId : joined(socket)) {
+        goOffline(socket, roomId);
+      }
+      joined(socket).clear();
+    });
+  }
+
+  public static Identity identity(Socket socket) {
+    return (Identity) socket.data().get(IDENTITY);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Set<String> joined(Socket socket) {
+    return (Set<String>) socket.data().get(JOINED);
+  }
+
+  private Future<JsonObject> join(Socket socket, JsonObject payload) {
+    String roomId = RoomIds.validate(payload.getValue("roomId"));
+    Identity me = identity(socket);
+    if (!RoomIds.mayAccess(roomId, me.userId())) {
+      throw ApiException.forbidden("this direct room belongs to other users");
+    }
+    return ensureRoom(roomId).map(v -> {
+      if (joined(socket).add(roomId)) {
+        socket.join(roomId);
+        if (presence.join(roomId, me.userId())) {
+          socket.to(roomId).emit("presence", presenceEvent(roomId, me.userId(), "online"));
+        }
+      }
+      return new JsonObject().put("roomId", roomId).put("members", new JsonArray(presence.members(roomId)));
+    });
+  }
+
+  private Future<JsonObject> leave(Socket socket, JsonObject payload) {
+    String roomId = RoomIds.validate(payload.getValue("roomId"));
+    if (joined(socket).remove(roomId)) {
+      socket.leave(roomId);
+      goOffline(socket, roomId);
+    }
+    return Future.succeededFuture(new JsonObject());
+  }
+
+  private void goOffline(Socket socket, String roomId) {
+    String userId = identity(socket).userId();
+    if (presence.leave(roomId, userId)) {
+      socket.to(roomId).emit("presence", presenceEvent(roomId, userId, "offline"));
+    }
+  }
+
+  private Future<JsonObject> send(Socket socket, JsonObject payload) {
+    String roomId = RoomIds.validate(payload.getValue("roomId"));
+    Object text = payload.getValue("text");
+    if (!(text instanceof String body) || body.isBlank()) {
+      throw ApiException.badRequest("text is required (a non-empty string)");
+    }
+    if (body.length() > MAX_TEXT_LENGTH) {
+      throw ApiException.badRequest("text must be at most " + MAX_TEXT_LENGTH + " characters");
+    }
+    Object clientId = payload.getValue("clientId");
+    if (clientId != null && (!(clientId instanceof String c) || c.isEmpty() || c.length() > MAX_CLIENT_ID_LENGTH)) {
+      throw ApiException.badRequest("clientId must be a string of 1-" + MAX_CLIENT_ID_LENGTH + " characters");
+    }
+    if (!joined(socket).contains(roomId)) {
+      throw ApiException.forbidden("join the room before sending to it");
+    }
+    Identity me = identity(socket);
+    return writer.write(new MessageWriter.NewMessage(roomId, me.userId(), body, (String) clientId))
+        .recover(e -> Future.failedFuture(e instanceof MessageWriter.StoreBusyException
+            ? new ApiException(ErrorCode.UNAVAILABLE, e.getMessage(), STORE_BUSY_RETRY_S)
+            : e))
+        .map(stored -> {
+          JsonObject message = stored.message().toJson();
+          if (!stored.duplicate()) {
+            socket.to(roomId).emit("message:new", message);
+          }
+          return new JsonObject().put("message", message);
+        });
+  }
+
+  private Future<JsonObject> history(Socket socket, JsonObject payload) {
+    String roomId = RoomIds.validate(payload.getValue("roomId"));
+    Long before = optionalId(payload.getValue("before"));
+    int limit = limit(payload.getValue("limit"));
+    if (!RoomIds.mayAccess(roomId, identity(socket).userId())) {
+      throw ApiException.forbidden("this direct room belongs to other users");
+    }
+    return readHistory(roomId, before, limit).map(list -> new JsonObject().put("messages", list));
+  }
+
+  /** Newest first; shared with the REST twin. */
+  public Future<JsonArray> readHistory(String roomId, Long before, int limit) {
+    return blocking.run(() -> messages.history(roomId, before, limit)).map(list -> {
+      JsonArray out = new JsonArray();
+      for (Message m : list) {
+        out.add(m.toJson());
+      }
+      return out;
+    });
+  }
+
+  private Future<JsonObject> typing(Socket socket, JsonObject payload) {
+    String roomId = RoomIds.validate(payload.getValue("roomId"));
+    Object isTyping = payload.getValue("isTyping");
+    if (!(isTyping instanceof Boolean typingNow)) {
+      throw ApiException.badRequest("isTyping is required (true or false)");
+    }
+    if (!joined(socket).contains(roomId)) {
+      throw ApiException.forbidden("join the room first");
+    }
+    socket.to(roomId).asVolatile().emit("typing", new JsonObject()
+        .put("roomId", roomId).put("userId", identity(socket).userId()).put("isTyping", typingNow));
+    return Future.succeededFuture(new JsonObject());
+  }
+
+  private Future<Void> ensureRoom(String roomId) {
+    if (knownRooms.getIfPresent(roomId) != null) {
+      return Future.succeededFuture();
+    }
+    return blocking.run(() -> {
+      messages.ensureRoom(roomId, RoomIds.isDirect(roomId) ? "direct" : "public");
+      return null;
+    }).onSuccess(v -> knownRooms.put(roomId, true)).mapEmpty();
+  }
+
+  /** A "before" id: a positive whole number (or its string form, as JavaScript clients may send it). */
+  public static Long optionalId(Object value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      long id = value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) ? n.longValue() : Long.parseLong(String.valueOf(value));
+      if (id > 0) {
+        return id;
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the error
+    }
+    throw ApiException.badRequest("before must be a message id (a positive whole number)");
+  }
+
+  public static int limit(Object value) {
+    if (value == null) {
+      return DEFAULT_HISTORY_LIMIT;
+    }
+    try {
+      int limit = value instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(value));
+      if (limit >= 1 && limit <= MAX_HISTORY_LIMIT && (!(value instanceof Number n) || n.doubleValue() == limit)) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the error
+    }
+    throw ApiException.badRequest("limit must be a whole number from 1 to " + MAX_HISTORY_LIMIT);
+  }
+
+  private static JsonObject presenceEvent(String roomId, String userId, String status) {
+    return new JsonObject().put("roomId", roomId).put("userId", userId).put("status", status);
+  }
+
+  /** Checks the payload is an object, runs the action, and acks its result or its error. */
+  private static void handle(Event event, Function<JsonObject, Future<JsonObject>> action) {
+    Future<JsonObject> result;
+    try {
+      if (!(event.arg(0) instanceof JsonObject payload)) {
+        throw ApiException.badRequest("the payload must be an object");
+      }
+      result = action.apply(payload);
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onComplete(done -> {
+      if (done.succeeded()) {
+        event.ack(done.result().put("ok", true));
+      } else {
+        Throwable cause = done.cause();
+        if (!(cause instanceof ApiException)) {
+          LOG.log(Level.ERROR, "event " + event.name() + " failed", cause);
+        }
+        event.ack(ApiException.toJson(cause));
+      }
+    });
+  }
+
+  /** For tests and metrics: rooms this socket joined. */
+  static List<String> joinedRooms(Socket socket) {
+    return List.copyOf(joined(socket));
+  }
+}

@@ -1,0 +1,70 @@
+package chat.nexus.chat;
+
+import chat.nexus.errors.ApiException;
+import java.util.regex.Pattern;
+
+/**
+ * Room ids: 1-64 characters of {@code A-Za-z0-9_-:.}; a public room is created on first join. Direct
+ * rooms are {@code dm:<userA>:<userB>} with the two ids sorted, private to those two users; their length
+ * follows the user ids (external ids such as UUIDs make them longer than 64).
+ */
+public final class RoomIds {
+
+  public static final int MAX_LENGTH = 64;
+  public static final String DM_PREFIX = "dm:";
+  private static final Pattern PUBLIC = Pattern.compile("[A-Za-z0-9_\\-:.]{1," + MAX_LENGTH + "}");
+  private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9_\\-.]{1,128}");
+
+  private RoomIds() {}
+
+  /** Checks the id's form; throws BAD_REQUEST with what is wrong. */
+  public static String validate(Object value) {
+    if (!(value instanceof String id) || id.isEmpty()) {
+      throw ApiException.badRequest("roomId is required (a string)");
+    }
+    if (isDirect(id)) {
+      String[] users = directMembers(id);
+      if (users == null) {
+        throw ApiException.badRequest("a direct room id is dm:<userA>:<userB> with the two user ids sorted");
+      }
+      return id;
+    }
+    if (!PUBLIC.matcher(id).matches()) {
+      throw ApiException.badRequest("roomId must be 1-" + MAX_LENGTH + " characters of A-Z, a-z, 0-9, _, -, :, .");
+    }
+    return id;
+  }
+
+  public static boolean isDirect(String roomId) {
+    return roomId.startsWith(DM_PREFIX);
+  }
+
+  /** The two members of a well-formed direct room id, or null. */
+  public static String[] directMembers(String roomId) {
+    String rest = roomId.substring(DM_PREFIX.length());
+    int colon = rest.indexOf(':');
+    if (colon < 0) {
+      return null;
+    }
+    String a = rest.substring(0, colon);
+    String b = rest.substring(colon + 1);
+    if (!USER_ID.matcher(a).matches() || !USER_ID.matcher(b).matches() || a.compareTo(b) >= 0) {
+      return null;
+    }
+    return new String[] {a, b};
+  }
+
+  /** The direct room of two users. */
+  public static String direct(String userA, String userB) {
+    return userA.compareTo(userB) < 0 ? DM_PREFIX + userA + ":" + userB : DM_PREFIX + userB + ":" + userA;
+  }
+
+  /** Whether this user may join and read the room: anyone for public rooms, the two members for DMs. */
+  public static boolean mayAccess(String roomId, String userId) {
+    if (!isDirect(roomId)) {
+      return true;
+    }
+    String[] members = directMembers(roomId);
+    return members != null && (members[0].equals(userId) || members[1].equals(userId));
+  }
+}

@@ -1,0 +1,181 @@
+package chat.nexus.http;
+
+import chat.nexus.auth.AuthService;
+import chat.nexus.auth.Identity;
+import chat.nexus.chat.ChatEvents;
+import chat.nexus.chat.RoomIds;
+import chat.nexus.config.Config;
+import chat.nexus.errors.ApiException;
+import chat.nexus.errors.ErrorCode;
+import chat.nexus.store.Blocking;
+import chat.nexus.store.Database;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API (Vert.x Web): request ids, CORS, body limit, auth routes, history, health, and one
+ * failure handler that turns every error into the contract's error shape.
+ */
+public final class HttpApi {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+  private static final String IDENTITY = "identity";
+
+  private final Vertx vertx;
+  private final Config config;
+  private final AuthService auth;
+  private final ChatEvents chat;
+  private final Database database;
+  private final Blocking blocking;
+
+  public HttpApi(Vertx vertx, Config config, AuthService auth, ChatEvents chat, Database database, Blocking blocking) {
+    this.vertx = vertx;
+    this.config = config;
+    this.auth = auth;
+    this.chat = chat;
+    this.database = database;
+    this.blocking = blocking;
+  }
+
+  public Router router() {
+    Router router = Router.router(vertx);
+    router.route().handler(RequestIds::handle);
+    router.route().handler(cors());
+    router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("ok", true).put("status", "up")));
+    router.get("/ready").handler(this::ready);
+
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.jsonLimitBytes()));
+    router.post("/api/auth/register").handler(ctx -> respond(ctx, 201, auth.register(body(ctx))));
+    router.post("/api/auth/login").handler(ctx -> respond(ctx, 200, auth.login(body(ctx))));
+    router.post("/api/auth/refresh").handler(ctx -> respond(ctx, 200, auth.refresh(body(ctx))));
+    router.post("/api/auth/guest").handler(ctx -> respond(ctx, 201, auth.guest(body(ctx))));
+    router.post("/api/auth/logout").handler(this::authenticated)
+        .handler(ctx -> respond(ctx, 200, auth.logout(identity(ctx)).map(v -> new JsonObject().put("ok", true))));
+    router.get("/api/rooms/:id/messages").handler(this::authenticated).handler(this::history);
+
+    router.route().last().handler(ctx -> ctx.fail(ApiException.notFound("no route for " + ctx.request().method() + " " + ctx.request().path())));
+    router.route().failureHandler(this::failure);
+    return router;
+  }
+
+  private CorsHandler cors() {
+    CorsHandler cors = CorsHandler.create().allowCredentials(true)
+        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.OPTIONS))
+        .allowedHeaders(Set.of("Content-Type", "Authorization", RequestIds.HEADER, "Accept"))
+        .exposedHeaders(Set.of(RequestIds.HEADER, "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"));
+    if (config.corsOrigins().isEmpty()) {
+      cors.addOriginWithRegex(".*"); // development: any origin, echoed back so credentials work
+    } else {
+      config.corsOrigins().forEach(cors::addOrigin);
+    }
+    return cors;
+  }
+
+  private void ready(RoutingContext ctx) {
+    blocking.run(database::isReachable).onComplete(result -> {
+      boolean up = result.succeeded() && result.result();
+      json(ctx, up ? 200 : 503, new JsonObject().put("ok", up).put("database", up ? "up" : "down"));
+    });
+  }
+
+  private void history(RoutingContext ctx) {
+    String roomId = RoomIds.validate(ctx.pathParam("id"));
+    if (!RoomIds.mayAccess(roomId, identity(ctx).userId())) {
+      throw ApiException.forbidden("this direct room belongs to other users");
+    }
+    Long before = ChatEvents.optionalId(ctx.queryParams().get("before"));
+    int limit = ChatEvents.limit(ctx.queryParams().get("limit"));
+    respond(ctx, 200, chat.readHistory(roomId, before, limit).map(list -> new JsonObject().put("ok", true).put("messages", list)));
+  }
+
+  private void authenticated(RoutingContext ctx) {
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      ctx.fail(ApiException.unauthorized("missing Authorization: Bearer token"));
+      return;
+    }
+    auth.authenticate(header.substring(7).trim()).onComplete(result -> {
+      if (result.succeeded()) {
+        ctx.put(IDENTITY, result.result());
+        ctx.next();
+      } else {
+        ctx.fail(result.cause());
+      }
+    });
+  }
+
+  private static Identity identity(RoutingContext ctx) {
+    return ctx.get(IDENTITY);
+  }
+
+  private static JsonObject body(RoutingContext ctx) {
+    String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (ctx.body().length() == 0) {
+      return new JsonObject();
+    }
+    if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+      throw ApiException.badRequest("send JSON with Content-Type: application/json");
+    }
+    try {
+      JsonObject json = ctx.body().asJsonObject();
+      if (json == null) {
+        throw ApiException.badRequest("the body must be a JSON object");
+      }
+      return json;
+    } catch (io.vertx.core.json.DecodeException | ClassCastException e) {
+      throw ApiException.badRequest("the body must be a JSON object");
+    }
+  }
+
+  private static void respond(RoutingContext ctx, int status, Future<JsonObject> result) {
+    result.onComplete(done -> {
+      if (done.succeeded()) {
+        json(ctx, status, done.result());
+      } else {
+        ctx.fail(done.cause());
+      }
+    });
+  }
+
+  static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+  }
+
+  /** The one place that maps failures to responses. */
+  private void failure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    ApiException error;
+    if (failure instanceof ApiException api) {
+      error = api;
+    } else if (ctx.statusCode() == 413) {
+      error = new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than " + config.jsonLimitBytes() + " bytes");
+    } else if (ctx.statusCode() == 400 || failure instanceof io.vertx.core.json.DecodeException) {
+      error = ApiException.badRequest("bad request");
+    } else if (ctx.statusCode() == 404) {
+      error = ApiException.notFound("not found");
+    } else if (ctx.statusCode() == 405) {
+      error = new ApiException(ErrorCode.BAD_REQUEST, "method not allowed");
+    } else {
+      LOG.error("[{}] {} {} failed", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), failure);
+      error = new ApiException(ErrorCode.INTERNAL, "internal error");
+    }
+    if (error.retryAfterSeconds() != null) {
+      ctx.response().putHeader("Retry-After", String.valueOf(error.retryAfterSeconds()));
+    }
+    int status = ctx.statusCode() == 405 ? 405 : error.code().httpStatus();
+    json(ctx, status, error.toJson());
+  }
+}

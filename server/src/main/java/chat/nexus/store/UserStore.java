@@ -1,0 +1,87 @@
+package chat.nexus.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Users. Blocking: call from a worker. */
+public final class UserStore {
+
+  private final Database database;
+
+  public UserStore(Database database) {
+    this.database = database;
+  }
+
+  public Optional<User> findById(String id) throws SQLException {
+    return findOne("SELECT id, username, name, kind FROM users WHERE id = ?", id);
+  }
+
+  public Optional<User> findByUsername(String username) throws SQLException {
+    return findOne("SELECT id, username, name, kind FROM users WHERE username = ?", username);
+  }
+
+  /** The stored password hash of a registered user, if any. */
+  public Optional<String> passwordHash(String userId) throws SQLException {
+    try (Connection c = database.connection();
+        PreparedStatement ps = c.prepareStatement("SELECT password_hash FROM users WHERE id = ?")) {
+      ps.setString(1, userId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Inserts a user; returns false when the username is taken. */
+  public boolean insert(User user, String passwordHash) throws SQLException {
+    try (Connection c = database.connection();
+        PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO users (id, username, name, password_hash, kind, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, user.id());
+      ps.setString(2, user.username());
+      ps.setString(3, user.name());
+      ps.setString(4, passwordHash);
+      ps.setString(5, user.kind());
+      ps.setObject(6, Sql.timestamp(Instant.now()));
+      ps.executeUpdate();
+      return true;
+    } catch (SQLException e) {
+      if (Sql.isUniqueViolation(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** Makes sure a user known only from a token exists; returns it. */
+  public User ensureExternal(String id, String name) throws SQLException {
+    Optional<User> existing = findById(id);
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    User user = new User(id, null, name, User.EXTERNAL);
+    try {
+      insert(user, null);
+    } catch (SQLException e) {
+      if (!Sql.isUniqueViolation(e)) {
+        throw e;
+      }
+    }
+    return findById(id).orElse(user);
+  }
+
+  private Optional<User> findOne(String sql, String value) throws SQLException {
+    try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, value);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(new User(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+      }
+    }
+  }
+}
