@@ -57,7 +57,9 @@ public final class EngineCodec {
   private static InPacket decodePollingPacket(String packet) throws EngineParseException {
     if (!packet.isEmpty() && packet.charAt(0) == 'b') {
       try {
-        return new InPacket(OutFrame.MESSAGE, null, Buffer.buffer(Base64.getDecoder().decode(packet.substring(1))));
+        // MIME decoding: clients may wrap base64 at 76 characters (the Java client does), as the
+        // reference server accepts.
+        return new InPacket(OutFrame.MESSAGE, null, Buffer.buffer(Base64.getMimeDecoder().decode(packet.substring(1))));
       } catch (IllegalArgumentException e) {
         throw new EngineParseException("invalid base64 in binary packet");
       }

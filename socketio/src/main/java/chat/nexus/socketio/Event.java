@@ -34,9 +34,20 @@ public final class Event {
     return args;
   }
 
-  /** The argument at index, or null when there are fewer. */
+  /**
+   * The argument at index as decoded (JsonObject, JsonArray, String, Number, Boolean, Buffer for binary),
+   * or null when there are fewer. Inside objects and arrays, read binary parts with
+   * {@code getBuffer(...)}: Vert.x's {@code getValue} turns a Buffer into base64 text.
+   */
   public Object arg(int index) {
-    return index < args.size() ? args.getValue(index) : null;
+    if (index >= args.size()) {
+      return null;
+    }
+    Object value = args.getList().get(index);
+    if (value instanceof java.util.Map<?, ?> || value instanceof java.util.List<?>) {
+      return args.getValue(index); // wrapped as JsonObject / JsonArray
+    }
+    return value;
   }
 
   /** Whether the client asked for an acknowledgement. */
