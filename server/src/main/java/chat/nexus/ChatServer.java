@@ -128,6 +128,10 @@ public final class ChatServer {
     return io;
   }
 
+  public Database database() {
+    return database;
+  }
+
   /**
    * Graceful stop: no new messages; every queued one stored and its ack written; then sockets closed with
    * "server shutting down" (clients reconnect, to another node behind a load balancer); then the HTTP

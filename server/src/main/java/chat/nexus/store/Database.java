@@ -35,7 +35,9 @@ public final class Database implements AutoCloseable {
     boolean postgres;
     if (config.databaseUrl() == null) {
       Path file = Path.of(config.dataDir()).toAbsolutePath().resolve("nexus");
-      hikari.setJdbcUrl("jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+      // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would close the database while ChatServer.stop() (run
+      // by another shutdown hook, concurrently) is still storing the queued messages; stop() closes the pool.
+      hikari.setJdbcUrl("jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE");
       hikari.setUsername("sa");
       hikari.setPassword("");
       postgres = false;

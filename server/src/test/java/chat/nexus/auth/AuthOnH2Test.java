@@ -1,0 +1,10 @@
+package chat.nexus.auth;
+
+import chat.nexus.testing.Backend;
+
+class AuthOnH2Test extends AuthCases {
+  @Override
+  Backend backend() {
+    return Backend.H2;
+  }
+}

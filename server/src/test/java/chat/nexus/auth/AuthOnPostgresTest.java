@@ -1,0 +1,10 @@
+package chat.nexus.auth;
+
+import chat.nexus.testing.Backend;
+
+class AuthOnPostgresTest extends AuthCases {
+  @Override
+  Backend backend() {
+    return Backend.POSTGRES;
+  }
+}

@@ -1,0 +1,32 @@
+package chat.nexus.testing;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Bounded waits on futures: a test never hangs and never sleeps to synchronise. */
+public final class Waits {
+
+  /** The longest a test waits for one expected thing. */
+  public static final long TIMEOUT_S = 15;
+
+  private Waits() {}
+
+  public static <T> T get(CompletableFuture<T> future, String what) {
+    return get(future, TIMEOUT_S, what);
+  }
+
+  public static <T> T get(CompletableFuture<T> future, long seconds, String what) {
+    try {
+      return future.get(seconds, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
+    } catch (ExecutionException e) {
+      throw new AssertionError(what + " failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted waiting for " + what, e);
+    }
+  }
+}
