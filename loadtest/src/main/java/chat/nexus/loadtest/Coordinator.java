@@ -1,0 +1,136 @@
+package chat.nexus.loadtest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/** Drives the workers through ramp / warm-up / measure / drain and prints a progress line every second. */
+final class Coordinator {
+  private final List<Worker> workers;
+  private final int rooms;
+  private final int clients;
+  private final long t0 = System.nanoTime();
+  private long lastPrint;
+  private Stats prev;
+  private long prevNanos;
+  String phase = "ramp";
+
+  private Coordinator(List<Worker> workers, int rooms, int clients) {
+    this.workers = workers;
+    this.rooms = rooms;
+    this.clients = clients;
+    this.prev = new Stats(rooms);
+    this.prevNanos = t0;
+    this.lastPrint = t0;
+  }
+
+  /** One local worker, or {@code --workers} child JVMs each with its share of clients and rate. */
+  static Coordinator start(Common c, int rooms, double rate, int payload, boolean passRate) {
+    List<Worker> ws = new ArrayList<>();
+    if (c.workers <= 1) {
+      ws.add(new LocalWorker(Spec.of(c, rooms, rate, payload)));
+    } else {
+      int offset = 0;
+      for (int w = 0; w < c.workers; w++) {
+        int n = c.clients / c.workers + (w < c.clients % c.workers ? 1 : 0);
+        List<String> o = new ArrayList<>(List.of("--clients", Integer.toString(n), "--workers", "1",
+            "--child", "--offset", Integer.toString(offset)));
+        if (passRate) o.addAll(List.of("--rate", Double.toString(rate * n / c.clients)));
+        try {
+          ws.add(new ChildWorker(o, rooms));
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot start worker", e);
+        }
+        offset += n;
+      }
+    }
+    return new Coordinator(ws, rooms, c.clients);
+  }
+
+  Stats merged() {
+    List<Stats> all = new ArrayList<>();
+    for (Worker w : workers) all.add(w.stats());
+    return Stats.merge(all, rooms);
+  }
+
+  /** Waits until every connection attempt has resolved (ready or failed), or the timeout. */
+  void awaitReady(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Stats m = merged();
+      printMaybe(m, false);
+      if (m.ready && m.workers == workers.size()) {
+        printMaybe(m, true);
+        return;
+      }
+      for (Worker w : workers) {
+        if (!w.alive()) throw new IllegalStateException("worker " + w.pid() + " died during ramp");
+      }
+      if (System.nanoTime() > deadline) {
+        System.err.println("warning: ramp not complete after " + timeout.toSeconds() + "s; continuing");
+        return;
+      }
+      Time.sleepMillis(50);
+    }
+  }
+
+  void go(long startMicros, long endMicros) {
+    for (Worker w : workers) w.go(startMicros, endMicros);
+  }
+
+  /** Sleeps until the given epoch micros, printing progress every second. */
+  void runUntil(long epochMicros) {
+    while (true) {
+      long left = epochMicros - Time.nowMicros();
+      if (left <= 0) return;
+      printMaybe(null, false);
+      Time.sleepMillis(Math.min(left / 1000 + 1, 100));
+    }
+  }
+
+  List<Stats> finish() {
+    List<Stats> out = new ArrayList<>();
+    for (Worker w : workers) out.add(w.finish());
+    return out;
+  }
+
+  Stats finishMerged() {
+    return Stats.merge(finish(), rooms);
+  }
+
+  /** utime+stime of all client processes, µs. */
+  long clientCpuMicros() {
+    long sum = 0;
+    for (Worker w : workers) sum += Math.max(0, Proc.cpuMicros(w.pid()));
+    return sum;
+  }
+
+  long clientRssKb() {
+    long sum = 0;
+    for (Worker w : workers) sum += Math.max(0, Proc.rssKb(w.pid()));
+    return sum;
+  }
+
+  private void printMaybe(Stats m, boolean force) {
+    long now = System.nanoTime();
+    if (!force && now - lastPrint < 1_000_000_000L) return;
+    if (m == null) m = merged();
+    double dt = Math.max(1e-3, (now - prevNanos) / 1e9);
+    Histogram last = m.hist.copy();
+    if (prev.hist.getTotalCount() <= last.getTotalCount()) last.subtract(prev.hist);
+    System.err.printf("[%6.1fs] %-7s conn %d/%d fail %d drop %d | sent/s %.0f deliv/s %.0f | p99 last %s, all %s (n=%d)%n",
+        (now - t0) / 1e9, phase, m.connected, clients, m.failed, m.closed,
+        (m.sentAll - prev.sentAll) / dt, (m.deliveredAll - prev.deliveredAll) / dt,
+        p99(last), p99(m.hist), m.hist.getTotalCount());
+    prev = m;
+    prevNanos = now;
+    lastPrint = now;
+  }
+
+  private static String p99(Histogram h) {
+    return h.getTotalCount() == 0 ? "-" : String.format("%.2fms", h.getValueAtPercentile(99) / 1000.0);
+  }
+}

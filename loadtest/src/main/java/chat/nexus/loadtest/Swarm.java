@@ -1,0 +1,244 @@
+package chat.nexus.loadtest;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * All connections of one process. Connections are spread over the event loops (one context per
+ * loop); each loop paces its own share of the sends, so a socket is only ever touched by its loop.
+ */
+final class Swarm {
+  private static final long TICK_MS = 10;
+
+  final Spec spec;
+  final Vertx vertx;
+  private final Context[] loops;
+  private final List<List<Conn>> connsByLoop = new ArrayList<>();
+  private final List<WebSocketClient> clients = new ArrayList<>();
+  private final WebSocketConnectOptions connectOptions;
+  private final String[] roomNames;
+  private final String[] connectPackets;
+  private final String pad;
+
+  private final AtomicInteger attempted = new AtomicInteger();
+  private final AtomicInteger pending = new AtomicInteger();
+  private final AtomicInteger connected = new AtomicInteger();
+  private final LongAdder failed = new LongAdder();
+  private final LongAdder closed = new LongAdder();
+  final LongAdder pongs = new LongAdder();
+  private final LongAdder sent = new LongAdder();
+  private final LongAdder sentAll = new LongAdder();
+  private final LongAdder delivered = new LongAdder();
+  private final LongAdder deliveredAll = new LongAdder();
+  private final LongAdder arrivals = new LongAdder();
+  private final LongAdder bad = new LongAdder();
+  private final AtomicLong seq = new AtomicLong();
+  private final AtomicLongArray members;
+  private final AtomicLongArray sentByRoom;
+  private final Latency latency = new Latency();
+  private volatile long winStart = Long.MAX_VALUE;
+  private volatile long winEnd = Long.MAX_VALUE;
+
+  Swarm(Spec spec) {
+    this.spec = spec;
+    this.vertx = Vertx.vertx(new VertxOptions()
+        .setEventLoopPoolSize(spec.threads())
+        .setPreferNativeTransport(true));
+    if (!vertx.isNativeTransportEnabled()) {
+      System.err.println("warning: native transport unavailable: " + vertx.unavailableNativeTransportCause());
+    }
+    loops = new Context[spec.threads()];
+    for (int i = 0; i < loops.length; i++) {
+      loops[i] = vertx.getOrCreateContext(); // from a non-Vert.x thread: a new context, next event loop
+      connsByLoop.add(new ArrayList<>());
+    }
+    List<String> locals = spec.localAddresses().isEmpty() ? Collections.singletonList(null) : spec.localAddresses();
+    for (String local : locals) {
+      WebSocketClientOptions o = new WebSocketClientOptions()
+          .setMaxConnections(1_000_000) // default 50 would queue everything behind 50 sockets
+          .setMaxFrameSize(Math.max(65_536, 2 * spec.payload() + 4096))
+          .setMaxMessageSize(Math.max(262_144, 4 * spec.payload() + 8192))
+          .setConnectTimeout((int) spec.handshakeTimeoutMs());
+      if (local != null) o.setLocalAddress(local);
+      clients.add(vertx.createWebSocketClient(o));
+    }
+    connectOptions = new WebSocketConnectOptions()
+        .setHost(spec.host()).setPort(spec.port()).setURI(spec.uri())
+        .setTimeout(spec.handshakeTimeoutMs());
+    int rooms = spec.rooms();
+    roomNames = new String[Math.max(1, rooms)];
+    connectPackets = new String[Math.max(1, rooms)];
+    connectPackets[0] = Frames.connect("{}");
+    for (int r = 0; r < rooms; r++) {
+      roomNames[r] = Frames.roomName(r);
+      connectPackets[r] = Frames.connect(Frames.roomAuth(r));
+    }
+    members = new AtomicLongArray(rooms);
+    sentByRoom = new AtomicLongArray(rooms);
+    pad = Frames.pad(spec.payload(), rooms);
+  }
+
+  /** Starts connecting at the configured ramp rate (never more than maxPending handshakes in flight). */
+  void start() {
+    loops[0].runOnContext(v -> {
+      Pacer pacer = new Pacer(spec.ramp(), System.nanoTime());
+      vertx.setPeriodic(TICK_MS, id -> {
+        int left = spec.clients() - attempted.get();
+        int n = pacer.take(System.nanoTime(), Math.max(0, Math.min(left, spec.maxPending() - pending.get())));
+        for (int i = 0; i < n; i++) open(attempted.getAndIncrement());
+        if (attempted.get() >= spec.clients()) vertx.cancelTimer(id);
+      });
+    });
+  }
+
+  private void open(int i) {
+    int global = spec.offset() + i;
+    Conn c = new Conn(this, spec.rooms() > 0 ? global % spec.rooms() : 0);
+    WebSocketClient client = clients.get(global % clients.size());
+    int k = i % loops.length;
+    pending.incrementAndGet();
+    loops[k].runOnContext(v -> { // connect from loop k so that the socket lives there
+      connsByLoop.get(k).add(c);
+      client.connect(connectOptions).onComplete(ar -> {
+        if (ar.failed()) {
+          onFailed();
+          return;
+        }
+        c.opened(ar.result());
+        vertx.setTimer(spec.handshakeTimeoutMs(), t -> c.timeout());
+      });
+    });
+  }
+
+  String connectPacket(int room) {
+    return connectPackets[spec.rooms() > 0 ? room : 0];
+  }
+
+  void onReady(Conn c) {
+    if (spec.rooms() > 0) members.incrementAndGet(c.room);
+    connected.incrementAndGet();
+    pending.decrementAndGet();
+  }
+
+  void onFailed() {
+    failed.increment();
+    pending.decrementAndGet();
+  }
+
+  void onClosed(Conn c) {
+    closed.increment();
+    connected.decrementAndGet();
+  }
+
+  /** A {@code 42[...]} packet; only "msg" events are measured. */
+  void onEvent(Buffer b) {
+    if (!Frames.isMsg(b)) return;
+    long t = Frames.findT(b, Frames.msgArgs());
+    if (t < 0) {
+      bad.increment();
+      return;
+    }
+    long now = Time.nowMicros();
+    deliveredAll.increment();
+    if (now >= winStart && now < winEnd) arrivals.increment();
+    if (t >= winStart && t < winEnd) {
+      delivered.increment();
+      latency.record(now - t);
+    }
+  }
+
+  /**
+   * Starts sending now (the time before {@code startMicros} is warm-up) and stops at {@code endMicros}.
+   * Only messages with send time t in [start, end) are counted as sent and measured when received.
+   */
+  void go(long startMicros, long endMicros) {
+    winStart = startMicros;
+    winEnd = endMicros;
+    if (spec.rate() <= 0 || spec.rooms() <= 0) return;
+    for (int k = 0; k < loops.length; k++) {
+      int loop = k;
+      loops[k].runOnContext(v -> sendLoop(connsByLoop.get(loop)));
+    }
+  }
+
+  private void sendLoop(List<Conn> conns) {
+    List<Conn> senders = new ArrayList<>();
+    for (Conn c : conns) if (c.isOpen()) senders.add(c);
+    if (senders.isEmpty()) return;
+    Collections.shuffle(senders, ThreadLocalRandom.current());
+    Pacer pacer = new Pacer(spec.rate() / loops.length, System.nanoTime());
+    int[] cursor = {0};
+    vertx.setPeriodic(TICK_MS, id -> {
+      if (Time.nowMicros() >= winEnd) {
+        vertx.cancelTimer(id);
+        return;
+      }
+      int n = pacer.take(System.nanoTime(), Integer.MAX_VALUE);
+      for (int i = 0; i < n; i++) {
+        Conn c = null;
+        for (int tries = 0; tries < senders.size() && c == null; tries++) {
+          Conn cand = senders.get(cursor[0]++ % senders.size());
+          if (cand.isOpen()) c = cand;
+        }
+        if (c == null) return; // every sender is gone
+        send(c);
+      }
+    });
+  }
+
+  private void send(Conn c) {
+    long t = Time.nowMicros();
+    c.ws.writeTextMessage(Frames.send(roomNames[c.room], t, seq.incrementAndGet(), pad));
+    sentAll.increment();
+    if (t >= winStart && t < winEnd) {
+      sent.increment();
+      sentByRoom.incrementAndGet(c.room);
+    }
+  }
+
+  synchronized Stats snapshot(boolean last) {
+    int rooms = spec.rooms();
+    Stats s = new Stats(rooms);
+    s.last = last;
+    s.attempted = attempted.get();
+    s.ready = s.attempted >= spec.clients() && pending.get() == 0;
+    s.connected = connected.get();
+    s.failed = failed.sum();
+    s.closed = closed.sum();
+    s.pongs = pongs.sum();
+    s.sent = sent.sum();
+    s.sentAll = sentAll.sum();
+    s.delivered = delivered.sum();
+    s.deliveredAll = deliveredAll.sum();
+    s.arrivals = arrivals.sum();
+    s.bad = bad.sum();
+    for (int r = 0; r < rooms; r++) {
+      s.members[r] = members.get(r);
+      s.sentByRoom[r] = sentByRoom.get(r);
+    }
+    s.hist = latency.snapshot();
+    return s;
+  }
+
+  void close() {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("warning: vertx close: " + e);
+    }
+  }
+}
