@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Entry point of nexus-chat.jar. */
@@ -85,37 +86,38 @@ public final class Main implements Callable<Integer> {
     return 0;
   }
 
-  @Command(name = "conformance", description = "The bare Socket.IO/Engine.IO server the official protocol test suites expect.")
-  static final class Conformance implements Callable<Integer> {
+  /** Where a bare server listens. */
+  static final class Listen {
     @Option(names = "--port", defaultValue = "3000", description = "Port (default: ${DEFAULT-VALUE}).")
     int port;
 
     @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address (default: ${DEFAULT-VALUE}).")
     String host;
+  }
+
+  @Command(name = "conformance", mixinStandardHelpOptions = true, description = "The bare Socket.IO/Engine.IO server the official protocol test suites expect.")
+  static final class Conformance implements Callable<Integer> {
+    @Mixin Listen listen;
 
     @Option(names = "--event-loops", defaultValue = "1", description = "HTTP server instances, one per event loop (default: ${DEFAULT-VALUE}; see ConformanceServer).")
     int eventLoops;
 
     @Override
     public Integer call() throws InterruptedException {
-      return serve("conformance server", vertx -> ConformanceServer.start(vertx, host, port, eventLoops));
+      return serve("conformance server", vertx -> ConformanceServer.start(vertx, listen.host, listen.port, eventLoops));
     }
   }
 
-  @Command(name = "bench-fanout", description = "A bare room fan-out app for the Socket.IO benchmark (auth {room}, 'send' -> 'msg' to the room).")
+  @Command(name = "bench-fanout", mixinStandardHelpOptions = true, description = "A bare room fan-out app for the Socket.IO benchmark (auth {room}, 'send' -> 'msg' to the room).")
   static final class BenchFanout implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "3000", description = "Port (default: ${DEFAULT-VALUE}).")
-    int port;
-
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address (default: ${DEFAULT-VALUE}).")
-    String host;
+    @Mixin Listen listen;
 
     @Option(names = "--event-loops", defaultValue = "2", description = "HTTP server instances, one per event loop (default: ${DEFAULT-VALUE}).")
     int eventLoops;
 
     @Override
     public Integer call() throws InterruptedException {
-      return serve("fan-out benchmark server", vertx -> FanoutServer.start(vertx, host, port, eventLoops));
+      return serve("fan-out benchmark server", vertx -> FanoutServer.start(vertx, listen.host, listen.port, eventLoops));
     }
   }
 }
