@@ -305,10 +305,19 @@ public final class EngineIoServer {
     return context != null ? context : (ContextInternal) vertx.getOrCreateContext();
   }
 
+  /** Headers that only serve the websocket handshake itself: not worth keeping per connection. */
+  private static final java.util.Set<String> HANDSHAKE_ONLY_HEADERS =
+      java.util.Set.of("sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "upgrade", "connection");
+
   private static EngineSocket.RequestInfo requestInfo(HttpServerRequest request) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
-    MultiMap query = MultiMap.caseInsensitiveMultiMap().addAll(request.params());
-    return new EngineSocket.RequestInfo(request.uri(), headers, query, request.remoteAddress(), request.isSSL());
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    for (java.util.Map.Entry<String, String> header : request.headers()) {
+      if (!HANDSHAKE_ONLY_HEADERS.contains(header.getKey().toLowerCase(java.util.Locale.ROOT))) {
+        headers.add(header.getKey(), header.getValue());
+      }
+    }
+    String address = request.remoteAddress() != null ? request.remoteAddress().hostAddress() : null;
+    return new EngineSocket.RequestInfo(request.uri(), headers, address, request.isSSL());
   }
 
   /** Shortcut for tests and tools: the sids of the open sessions. */

@@ -7,7 +7,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.net.SocketAddress;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Set;
@@ -445,6 +445,17 @@ public final class EngineSocket {
     }
   }
 
-  /** What the handshake request carried. */
-  public record RequestInfo(String uri, MultiMap headers, MultiMap query, SocketAddress remoteAddress, boolean secure) {}
+  /**
+   * What the handshake request carried, kept small since every connection holds one: the headers without
+   * the websocket handshake's own, the client's IP address, and the query parsed from the URI on demand.
+   */
+  public record RequestInfo(String uri, MultiMap headers, String remoteAddress, boolean secure) {
+
+    /** The query parameters of the handshake URI (parsed on each call). */
+    public MultiMap query() {
+      MultiMap query = MultiMap.caseInsensitiveMultiMap();
+      new QueryStringDecoder(uri).parameters().forEach(query::add);
+      return query;
+    }
+  }
 }

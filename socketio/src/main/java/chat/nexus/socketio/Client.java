@@ -148,8 +148,7 @@ final class Client {
 
   private Handshake handshake(JsonObject auth) {
     EngineSocket.RequestInfo request = engine.request();
-    String address = request.remoteAddress() != null ? request.remoteAddress().hostAddress() : null;
-    return new Handshake(request.headers(), request.query(), auth, address, System.currentTimeMillis(), request.uri(), request.secure());
+    return new Handshake(request.headers(), auth, request.remoteAddress(), System.currentTimeMillis(), request.uri(), request.secure());
   }
 
   void remove(Socket socket) {
