@@ -12,42 +12,47 @@ final class Coordinator {
   private final List<Worker> workers;
   private final int rooms;
   private final int clients;
+  private final boolean acked;
   private final long t0 = System.nanoTime();
   private long lastPrint;
   private Stats prev;
   private long prevNanos;
   String phase = "ramp";
 
-  private Coordinator(List<Worker> workers, int rooms, int clients) {
+  private Coordinator(List<Worker> workers, Spec spec) {
     this.workers = workers;
-    this.rooms = rooms;
-    this.clients = clients;
+    this.rooms = spec.rooms();
+    this.clients = spec.clients();
+    this.acked = spec.protocol().acked();
     this.prev = new Stats(rooms);
     this.prevNanos = t0;
     this.lastPrint = t0;
   }
 
-  /** One local worker, or {@code --workers} child JVMs each with its share of clients and rate. */
-  static Coordinator start(Common c, int rooms, double rate, int payload, boolean passRate) {
+  /**
+   * One local worker running {@code spec}, or {@code --workers} child JVMs each with its share of
+   * clients (and of the rate when {@code passRate}).
+   */
+  static Coordinator start(Common c, Spec spec, boolean passRate) {
     List<Worker> ws = new ArrayList<>();
     if (c.workers <= 1) {
-      ws.add(new LocalWorker(Spec.of(c, rooms, rate, payload)));
+      ws.add(new LocalWorker(spec));
     } else {
       int offset = 0;
       for (int w = 0; w < c.workers; w++) {
         int n = c.clients / c.workers + (w < c.clients % c.workers ? 1 : 0);
         List<String> o = new ArrayList<>(List.of("--clients", Integer.toString(n), "--workers", "1",
-            "--child", "--offset", Integer.toString(offset)));
-        if (passRate) o.addAll(List.of("--rate", Double.toString(rate * n / c.clients)));
+            "--child", "--offset", Integer.toString(offset), "--worker-index", Integer.toString(w)));
+        if (passRate) o.addAll(List.of("--rate", Double.toString(spec.rate() * n / c.clients)));
         try {
-          ws.add(new ChildWorker(o, rooms));
+          ws.add(new ChildWorker(o, spec.rooms()));
         } catch (IOException e) {
           throw new UncheckedIOException("cannot start worker", e);
         }
         offset += n;
       }
     }
-    return new Coordinator(ws, rooms, c.clients);
+    return new Coordinator(ws, spec);
   }
 
   Stats merged() {
@@ -119,15 +124,22 @@ final class Coordinator {
     if (!force && now - lastPrint < 1_000_000_000L) return;
     if (m == null) m = merged();
     double dt = Math.max(1e-3, (now - prevNanos) / 1e9);
-    Histogram last = m.hist.copy();
-    if (prev.hist.getTotalCount() <= last.getTotalCount()) last.subtract(prev.hist);
-    System.err.printf("[%6.1fs] %-7s conn %d/%d fail %d drop %d | sent/s %.0f deliv/s %.0f | p99 last %s, all %s (n=%d)%n",
+    String acks = !acked ? "" : String.format(" | ack/s %.0f err %d p99 last %s, all %s",
+        (m.acksAll - prev.acksAll) / dt, m.ackErrors, p99(since(m.ackHist, prev.ackHist)), p99(m.ackHist));
+    System.err.printf("[%6.1fs] %-7s conn %d/%d fail %d drop %d | sent/s %.0f deliv/s %.0f | p99 last %s, all %s (n=%d)%s%n",
         (now - t0) / 1e9, phase, m.connected, clients, m.failed, m.closed,
         (m.sentAll - prev.sentAll) / dt, (m.deliveredAll - prev.deliveredAll) / dt,
-        p99(last), p99(m.hist), m.hist.getTotalCount());
+        p99(since(m.hist, prev.hist)), p99(m.hist), m.hist.getTotalCount(), acks);
     prev = m;
     prevNanos = now;
     lastPrint = now;
+  }
+
+  /** What {@code now} recorded after {@code before} (both cumulative). */
+  private static Histogram since(Histogram now, Histogram before) {
+    Histogram h = now.copy();
+    if (before.getTotalCount() <= h.getTotalCount()) h.subtract(before);
+    return h;
   }
 
   private static String p99(Histogram h) {

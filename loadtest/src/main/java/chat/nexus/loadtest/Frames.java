@@ -1,13 +1,25 @@
 package chat.nexus.loadtest;
 
 import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
 
 /** Engine.IO v4 / Socket.IO v5 text packets: just enough building and scanning, no JSON binding. */
 final class Frames {
   private Frames() {}
 
   static final String PONG = "3";
-  private static final byte[] MSG_EVENT = "42[\"msg\",".getBytes();
+  /** Longest string value {@link #stringValue} returns (error codes and messages are short). */
+  static final int MAX_STRING = 64;
+  private static final byte[] MSG_EVENT = eventPrefix("msg");
+  private static final byte[] T_KEY = bytes("\"t\"");
+  private static final byte[] OK_KEY = bytes("\"ok\"");
+  private static final byte[] CODE_KEY = bytes("\"code\"");
+  private static final byte[] MESSAGE_KEY = bytes("\"message\"");
+  private static final byte[] NONE = new byte[0];
+
+  static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
 
   /** Engine.IO message + Socket.IO CONNECT to "/" with the given auth object. */
   static String connect(String authJson) {
@@ -38,13 +50,18 @@ final class Frames {
     return "x".repeat(Math.max(0, payload - objectLen));
   }
 
+  /** The bytes an EVENT packet named {@code name} (namespace "/", no ack id) starts with: {@code 42["name",}. */
+  static byte[] eventPrefix(String name) {
+    return bytes("42[\"" + name + "\",");
+  }
+
+  static boolean startsWith(Buffer b, byte[] prefix) {
+    return regionMatches(b, 0, prefix);
+  }
+
   /** True for {@code 42["msg",...}. */
   static boolean isMsg(Buffer b) {
-    if (b.length() < MSG_EVENT.length) return false;
-    for (int i = 0; i < MSG_EVENT.length; i++) {
-      if (b.getByte(i) != MSG_EVENT[i]) return false;
-    }
-    return true;
+    return startsWith(b, MSG_EVENT);
   }
 
   /** Offset where the event arguments start in a {@code 42["msg",...} packet. */
@@ -54,26 +71,98 @@ final class Frames {
 
   /** Value of the first {@code "t":<digits>} at or after {@code from}, or -1 when absent. */
   static long findT(Buffer b, int from) {
+    return findNumber(b, from, T_KEY, NONE);
+  }
+
+  /**
+   * The digits right after {@code valuePrefix} in the value of the first {@code quotedKey} (e.g.
+   * {@code "t"}) at or after {@code from} that has them, or -1. {@code "text"} with prefix {@code "t=}
+   * reads 123 out of {@code "text":"t=123 ..."}.
+   */
+  static long findNumber(Buffer b, int from, byte[] quotedKey, byte[] valuePrefix) {
     int n = b.length();
-    for (int i = from; i + 4 < n; i++) {
-      if (b.getByte(i) == '"' && b.getByte(i + 1) == 't' && b.getByte(i + 2) == '"') {
-        int j = i + 3;
-        while (j < n && b.getByte(j) == ' ') j++;
-        if (j >= n || b.getByte(j) != ':') continue;
-        j++;
-        while (j < n && b.getByte(j) == ' ') j++;
-        long v = 0;
-        int digits = 0;
-        while (j < n) {
-          byte c = b.getByte(j);
-          if (c < '0' || c > '9') break;
-          v = v * 10 + (c - '0');
-          digits++;
-          j++;
-        }
-        if (digits > 0) return v;
+    for (int at = from, j; (j = valueAt(b, at, quotedKey)) >= 0; at = j) {
+      if (!regionMatches(b, j, valuePrefix)) continue;
+      int k = j + valuePrefix.length;
+      long v = 0;
+      int digits = 0;
+      while (k < n) {
+        byte c = b.getByte(k);
+        if (c < '0' || c > '9') break;
+        v = v * 10 + (c - '0');
+        digits++;
+        k++;
       }
+      if (digits > 0) return v;
     }
     return -1;
+  }
+
+  /**
+   * Where the value of the first {@code quotedKey} (a key with its quotes, followed by optional spaces
+   * and a colon) at or after {@code from} starts, spaces skipped; -1 when there is none. Keys are found
+   * by bytes: a quote inside a JSON string is escaped, so string values cannot fake one.
+   */
+  static int valueAt(Buffer b, int from, byte[] quotedKey) {
+    int n = b.length();
+    for (int i = Math.max(0, from); i + quotedKey.length < n; i++) {
+      if (!regionMatches(b, i, quotedKey)) continue;
+      int j = skipSpaces(b, i + quotedKey.length);
+      if (j < n && b.getByte(j) == ':') return skipSpaces(b, j + 1);
+    }
+    return -1;
+  }
+
+  /** The string value of the first {@code quotedKey} at or after {@code from} (at most {@link #MAX_STRING} chars, escapes cut it short), or null. */
+  static String stringValue(Buffer b, int from, byte[] quotedKey) {
+    int j = valueAt(b, from, quotedKey);
+    if (j < 0 || j >= b.length() || b.getByte(j) != '"') return null;
+    int end = j + 1;
+    while (end < b.length() && end - j - 1 < MAX_STRING && b.getByte(end) != '"' && b.getByte(end) != '\\') end++;
+    return b.getString(j + 1, end, "UTF-8");
+  }
+
+  /** The id of an ACK packet {@code 43<id>[...]} (namespace "/"), or -1 when it is not one. */
+  static int ackId(Buffer b) {
+    if (b.length() < 4 || b.getByte(0) != '4' || b.getByte(1) != '3') return -1;
+    int id = 0;
+    int i = 2;
+    for (; i < b.length() && i < 12; i++) {
+      byte c = b.getByte(i);
+      if (c < '0' || c > '9') break;
+      id = id * 10 + (c - '0');
+    }
+    return i > 2 && i < b.length() && b.getByte(i) == '[' ? id : -1;
+  }
+
+  /** True when the ack's payload says {@code "ok":true}. */
+  static boolean ackOk(Buffer b) {
+    int j = valueAt(b, 2, OK_KEY);
+    return j >= 0 && j < b.length() && b.getByte(j) == 't';
+  }
+
+  /** The error code of a failed ack ({@code {"ok":false,"error":{"code":"X",...}}}), or "?" when it has none. */
+  static String errorCode(Buffer b) {
+    String code = stringValue(b, 2, CODE_KEY);
+    return code == null || code.isEmpty() ? "?" : code;
+  }
+
+  /** The message of a CONNECT_ERROR packet {@code 44{"message":"unauthorized"}}, or "?" when it has none. */
+  static String connectErrorMessage(Buffer b) {
+    String message = stringValue(b, 2, MESSAGE_KEY);
+    return message == null || message.isEmpty() ? "?" : message;
+  }
+
+  private static boolean regionMatches(Buffer b, int at, byte[] what) {
+    if (at + what.length > b.length()) return false;
+    for (int k = 0; k < what.length; k++) {
+      if (b.getByte(at + k) != what[k]) return false;
+    }
+    return true;
+  }
+
+  private static int skipSpaces(Buffer b, int j) {
+    while (j < b.length() && b.getByte(j) == ' ') j++;
+    return j;
   }
 }

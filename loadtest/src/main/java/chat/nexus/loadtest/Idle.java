@@ -26,11 +26,12 @@ final class Idle implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (common.child) return Child.run(Spec.of(common, rooms, 0, 0));
+    Spec spec = Spec.of(common, rooms, 0, 0, new BareProtocol(rooms, 0));
+    if (common.child) return Child.run(spec);
 
     long pid = common.serverPid;
     long rss0 = pid > 0 ? Proc.rssKb(pid) : -1;
-    Coordinator co = Coordinator.start(common, rooms, 0, 0, false);
+    Coordinator co = Coordinator.start(common, spec, false);
     long t0 = System.nanoTime();
     co.awaitReady(common.readyTimeout());
     double rampSecs = (System.nanoTime() - t0) / 1e9;
@@ -54,6 +55,7 @@ final class Idle implements Callable<Integer> {
     row.put("requested", common.clients);
     row.put("connected", n);
     row.put("connect_failed", t.failed);
+    row.put("connect_errors", t.connectErrors);
     row.put("dropped", t.closed);
     row.put("pongs", t.pongs);
     row.put("ramp_s", Out.num(rampSecs, 1));
@@ -64,8 +66,9 @@ final class Idle implements Callable<Integer> {
     row.put("srv_kb_per_conn", rss0 >= 0 && n > 0 ? Out.num((double) (rss2 - rss0) / n, 2) : null);
     row.put("cli_rss_mb", mb(cliRss));
     row.put("cli_kb_per_conn", n > 0 ? Out.num((double) cliRss / n, 2) : null);
+    row.put(Common.ERROR_RATE_COLUMN, common.clients == 0 ? null : Out.num((double) t.failed / common.clients, 6));
     Out.emit(row, common.out);
-    return 0;
+    return common.verdict(row);
   }
 
   private static Double mb(long kb) {

@@ -43,6 +43,9 @@ final class Out {
 
   static String format(Object v) {
     if (v == null) return "-";
+    if (v instanceof Map<?, ?> m) { // counts by reason: "UNAVAILABLE:3 INTERNAL:1"
+      return m.isEmpty() ? "-" : m.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(" "));
+    }
     if (v instanceof Double d) {
       return Math.abs(d) >= 100 ? String.format("%.0f", d) : String.format("%.3g", d);
     }

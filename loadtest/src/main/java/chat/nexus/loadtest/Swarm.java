@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -25,14 +26,12 @@ final class Swarm {
   private static final long TICK_MS = 10;
 
   final Spec spec;
+  final Protocol protocol;
   final Vertx vertx;
   private final Context[] loops;
   private final List<List<Conn>> connsByLoop = new ArrayList<>();
   private final List<WebSocketClient> clients = new ArrayList<>();
   private final WebSocketConnectOptions connectOptions;
-  private final String[] roomNames;
-  private final String[] connectPackets;
-  private final String pad;
 
   private final AtomicInteger attempted = new AtomicInteger();
   private final AtomicInteger pending = new AtomicInteger();
@@ -46,15 +45,23 @@ final class Swarm {
   private final LongAdder deliveredAll = new LongAdder();
   private final LongAdder arrivals = new LongAdder();
   private final LongAdder bad = new LongAdder();
+  private final LongAdder acksOk = new LongAdder();
+  private final LongAdder ackErrors = new LongAdder();
+  private final LongAdder acksAll = new LongAdder();
+  private final LongAdder skipped = new LongAdder();
+  private final Tally ackCodes = new Tally();
+  private final Tally connectErrors = new Tally();
   private final AtomicLong seq = new AtomicLong();
   private final AtomicLongArray members;
   private final AtomicLongArray sentByRoom;
   private final Latency latency = new Latency();
+  private final Latency ackLatency = new Latency();
   private volatile long winStart = Long.MAX_VALUE;
   private volatile long winEnd = Long.MAX_VALUE;
 
   Swarm(Spec spec) {
     this.spec = spec;
+    this.protocol = spec.protocol();
     this.vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(spec.threads())
         .setPreferNativeTransport(true));
@@ -79,17 +86,8 @@ final class Swarm {
     connectOptions = new WebSocketConnectOptions()
         .setHost(spec.host()).setPort(spec.port()).setURI(spec.uri())
         .setTimeout(spec.handshakeTimeoutMs());
-    int rooms = spec.rooms();
-    roomNames = new String[Math.max(1, rooms)];
-    connectPackets = new String[Math.max(1, rooms)];
-    connectPackets[0] = Frames.connect("{}");
-    for (int r = 0; r < rooms; r++) {
-      roomNames[r] = Frames.roomName(r);
-      connectPackets[r] = Frames.connect(Frames.roomAuth(r));
-    }
-    members = new AtomicLongArray(rooms);
-    sentByRoom = new AtomicLongArray(rooms);
-    pad = Frames.pad(spec.payload(), rooms);
+    members = new AtomicLongArray(spec.rooms());
+    sentByRoom = new AtomicLongArray(spec.rooms());
   }
 
   /** Starts connecting at the configured ramp rate (never more than maxPending handshakes in flight). */
@@ -107,7 +105,7 @@ final class Swarm {
 
   private void open(int i) {
     int global = spec.offset() + i;
-    Conn c = new Conn(this, spec.rooms() > 0 ? global % spec.rooms() : 0);
+    Conn c = new Conn(this, global, spec.rooms() > 0 ? global % spec.rooms() : 0);
     WebSocketClient client = clients.get(global % clients.size());
     int k = i % loops.length;
     pending.incrementAndGet();
@@ -115,7 +113,8 @@ final class Swarm {
       connsByLoop.get(k).add(c);
       client.connect(connectOptions).onComplete(ar -> {
         if (ar.failed()) {
-          onFailed();
+          onFailed(ar.cause() instanceof UpgradeRejectedException u ? "http:" + u.getStatus()
+              : "ws:" + ar.cause().getClass().getSimpleName());
           return;
         }
         c.opened(ar.result());
@@ -124,18 +123,15 @@ final class Swarm {
     });
   }
 
-  String connectPacket(int room) {
-    return connectPackets[spec.rooms() > 0 ? room : 0];
-  }
-
   void onReady(Conn c) {
     if (spec.rooms() > 0) members.incrementAndGet(c.room);
     connected.incrementAndGet();
     pending.decrementAndGet();
   }
 
-  void onFailed() {
+  void onFailed(String reason) {
     failed.increment();
+    connectErrors.add(reason);
     pending.decrementAndGet();
   }
 
@@ -144,11 +140,11 @@ final class Swarm {
     connected.decrementAndGet();
   }
 
-  /** A {@code 42[...]} packet; only "msg" events are measured. */
+  /** A {@code 42[...]} packet; only deliveries of the protocol's messages are measured. */
   void onEvent(Buffer b) {
-    if (!Frames.isMsg(b)) return;
-    long t = Frames.findT(b, Frames.msgArgs());
-    if (t < 0) {
+    long t = protocol.deliveryT(b);
+    if (t == Protocol.NOT_A_DELIVERY) return;
+    if (t == Protocol.NO_TIMESTAMP) {
       bad.increment();
       return;
     }
@@ -158,6 +154,32 @@ final class Swarm {
     if (t >= winStart && t < winEnd) {
       delivered.increment();
       latency.record(now - t);
+    }
+  }
+
+  /** A {@code 43<id>[...]} packet: the join's ack, or a send's (latency = arrival - send time). */
+  void onAck(Conn c, Buffer b) {
+    int id = Frames.ackId(b);
+    if (!c.ready) {
+      if (id != Protocol.JOIN_ACK) bad.increment();
+      else if (Frames.ackOk(b)) c.joined();
+      else c.fail("join:" + Frames.errorCode(b));
+      return;
+    }
+    long t = id < 0 ? -1 : c.acks().remove(id);
+    if (t < 0) {
+      bad.increment();
+      return;
+    }
+    long now = Time.nowMicros();
+    acksAll.increment();
+    if (t < winStart || t >= winEnd) return;
+    if (Frames.ackOk(b)) {
+      acksOk.increment();
+      ackLatency.record(now - t);
+    } else {
+      ackErrors.increment();
+      ackCodes.add(Frames.errorCode(b));
     }
   }
 
@@ -192,9 +214,12 @@ final class Swarm {
         Conn c = null;
         for (int tries = 0; tries < senders.size() && c == null; tries++) {
           Conn cand = senders.get(cursor[0]++ % senders.size());
-          if (cand.isOpen()) c = cand;
+          if (cand.canSend()) c = cand;
         }
-        if (c == null) return; // every sender is gone
+        if (c == null) { // every sender is gone or waits for too many acks
+          skipped.add(n - i);
+          return;
+        }
         send(c);
       }
     });
@@ -202,7 +227,8 @@ final class Swarm {
 
   private void send(Conn c) {
     long t = Time.nowMicros();
-    c.ws.writeTextMessage(Frames.send(roomNames[c.room], t, seq.incrementAndGet(), pad));
+    int ackId = protocol.acked() ? c.acks().add(t) : -1;
+    c.ws.writeTextMessage(protocol.sendPacket(c.room, t, seq.incrementAndGet(), ackId));
     sentAll.increment();
     if (t >= winStart && t < winEnd) {
       sent.increment();
@@ -226,11 +252,18 @@ final class Swarm {
     s.deliveredAll = deliveredAll.sum();
     s.arrivals = arrivals.sum();
     s.bad = bad.sum();
+    s.acksOk = acksOk.sum();
+    s.ackErrors = ackErrors.sum();
+    s.acksAll = acksAll.sum();
+    s.skipped = skipped.sum();
+    s.ackCodes = ackCodes.snapshot();
+    s.connectErrors = connectErrors.snapshot();
     for (int r = 0; r < rooms; r++) {
       s.members[r] = members.get(r);
       s.sentByRoom[r] = sentByRoom.get(r);
     }
     s.hist = latency.snapshot();
+    s.ackHist = ackLatency.snapshot();
     return s;
   }
 

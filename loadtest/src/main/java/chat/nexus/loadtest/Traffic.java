@@ -1,0 +1,125 @@
+package chat.nexus.loadtest;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Option;
+
+/**
+ * Paced room traffic, shared by {@code fanout} and {@code chat}: the options, and the run through ramp
+ * → warm-up → measured window → drain with server and client sampling, and the result row.
+ */
+final class Traffic {
+  @Option(names = "--rooms", defaultValue = "100", description = "Rooms r0..r(N-1); client k joins r(k mod N). Default: ${DEFAULT-VALUE}")
+  int rooms;
+
+  @Option(names = "--rate", defaultValue = "450", description = "Messages per second sent in total. Default: ${DEFAULT-VALUE}")
+  double rate;
+
+  @Option(names = "--duration", defaultValue = "30s", description = "Measured window. Default: ${DEFAULT-VALUE}")
+  Duration duration;
+
+  @Option(names = "--warmup", defaultValue = "5s", description = "Sending before the window (not recorded). Default: ${DEFAULT-VALUE}")
+  Duration warmup;
+
+  @Option(names = "--drain", defaultValue = "3s", description = "Wait after the window for late deliveries and acks. Default: ${DEFAULT-VALUE}")
+  Duration drain;
+
+  @Option(names = "--payload", defaultValue = "100", description = "Approximate size of the sent event's data object in bytes. Default: ${DEFAULT-VALUE}")
+  int payload;
+
+  /** Runs the benchmark (or, with --child, this worker's share of it) and returns the exit status. */
+  int run(Common common, String mode, Protocol protocol) throws Exception {
+    if (rooms < 1) throw new IllegalArgumentException("--rooms must be >= 1");
+    Spec spec = Spec.of(common, rooms, rate, payload, protocol);
+    if (common.child) return Child.run(spec);
+
+    Coordinator co = Coordinator.start(common, spec, true);
+    co.awaitReady(common.readyTimeout());
+    long start = Time.nowMicros() + warmup.toNanos() / 1000;
+    long end = start + duration.toNanos() / 1000;
+    co.phase = "warmup";
+    co.go(start, end);
+    co.runUntil(start);
+    co.phase = "measure";
+    long srvCpu0 = common.serverPid > 0 ? Proc.cpuMicros(common.serverPid) : -1;
+    long cliCpu0 = co.clientCpuMicros();
+    long[] host0 = Proc.hostMicros();
+    co.runUntil(end);
+    long srvCpu1 = common.serverPid > 0 ? Proc.cpuMicros(common.serverPid) : -1;
+    long cliCpu1 = co.clientCpuMicros();
+    long[] host1 = Proc.hostMicros();
+    long srvRss = common.serverPid > 0 ? Proc.rssKb(common.serverPid) : -1;
+    long cliRss = co.clientRssKb();
+    co.phase = "drain";
+    co.runUntil(end + drain.toNanos() / 1000);
+    Stats t = co.finishMerged();
+
+    double secs = duration.toNanos() / 1e9;
+    long expected = t.expected(protocol.senderReceives());
+    boolean srv = srvCpu0 >= 0 && srvCpu1 >= 0;
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("time", Instant.now().toString());
+    row.put("mode", mode);
+    row.put("url", common.url);
+    row.put("clients", t.connected + t.closed);
+    row.put("rooms", rooms);
+    row.put("workers", common.workers);
+    row.put("rate", rate);
+    row.put("payload", payload);
+    row.put("duration_s", secs);
+    row.put("sent", t.sent);
+    if (protocol.acked()) {
+      row.put("acks_ok", t.acksOk);
+      row.put("ack_errors", t.ackErrors);
+      row.put("ack_error_codes", t.ackCodes);
+      row.put("acks_missing", t.acksMissing());
+    }
+    row.put("expected", expected);
+    row.put("delivered", t.delivered);
+    row.put("lost", expected - t.delivered);
+    row.put("lost_pct", Out.num(expected == 0 ? 0 : 100.0 * (expected - t.delivered) / expected, 4));
+    row.put("deliveries_per_s", Out.num(t.arrivals / secs, 0));
+    if (protocol.acked()) percentiles(row, "ack_", t.ackHist);
+    percentiles(row, "", t.hist);
+    // chat: a send that failed or was never acked is an error; fanout has no acks, a lost delivery is its error
+    double errorRate = protocol.acked()
+        ? (t.sent == 0 ? Double.NaN : (double) (t.ackErrors + t.acksMissing()) / t.sent)
+        : (expected == 0 ? Double.NaN : (double) (expected - t.delivered) / expected);
+    row.put(Common.ERROR_RATE_COLUMN, Out.num(errorRate, 6));
+    row.put("srv_cpu_us_per_delivery", srv && t.arrivals > 0 ? Out.num((double) (srvCpu1 - srvCpu0) / t.arrivals, 3) : null);
+    if (protocol.acked()) {
+      row.put("srv_cpu_us_per_message", srv && t.sent > 0 ? Out.num((double) (srvCpu1 - srvCpu0) / t.sent, 1) : null);
+    }
+    row.put("srv_cpu_pct", srv ? Out.num(100.0 * (srvCpu1 - srvCpu0) / (secs * 1e6), 1) : null);
+    row.put("srv_rss_mb", srvRss >= 0 ? Out.num(srvRss / 1024.0, 1) : null);
+    row.put("cli_cpu_pct", Out.num(100.0 * (cliCpu1 - cliCpu0) / (secs * 1e6), 1));
+    row.put("cli_rss_mb", Out.num(cliRss / 1024.0, 1));
+    boolean host = host0 != null && host1 != null;
+    long other = host ? (host1[0] - host0[0]) - (cliCpu1 - cliCpu0) - (srv ? srvCpu1 - srvCpu0 : 0) : 0;
+    row.put("softirq_cpu_pct", host ? Out.num(100.0 * (host1[1] - host0[1]) / (secs * 1e6), 1) : null);
+    row.put("other_cpu_pct", host ? Out.num(100.0 * other / (secs * 1e6), 1) : null);
+    row.put("connect_failed", t.failed);
+    row.put("connect_errors", t.connectErrors);
+    row.put("dropped", t.closed);
+    row.put("sends_skipped", t.skipped);
+    Out.emit(row, common.out);
+    return common.verdict(row);
+  }
+
+  /** {@code <prefix>p50_ms} ... {@code <prefix>max_ms}; null (printed "-") without samples. */
+  private static void percentiles(Map<String, Object> row, String prefix, Histogram h) {
+    boolean any = h.getTotalCount() > 0;
+    row.put(prefix + "p50_ms", any ? ms(h.getValueAtPercentile(50)) : null);
+    row.put(prefix + "p90_ms", any ? ms(h.getValueAtPercentile(90)) : null);
+    row.put(prefix + "p99_ms", any ? ms(h.getValueAtPercentile(99)) : null);
+    row.put(prefix + "p999_ms", any ? ms(h.getValueAtPercentile(99.9)) : null);
+    row.put(prefix + "max_ms", any ? ms(h.getMaxValue()) : null);
+  }
+
+  private static Double ms(long micros) {
+    return Out.num(micros / 1000.0, 3);
+  }
+}
