@@ -210,7 +210,9 @@ public class InMemoryAdapter implements Adapter {
     if (recovery == null || packet.type() != PacketType.EVENT || packet.hasId() || options.volatileOnly()) {
       return packet;
     }
-    JsonArray data = ((JsonArray) packet.data()).copy();
+    // A shallow copy: the offset must not be appended to the caller's array, and the arguments
+    // themselves are not changed by anyone once emitted.
+    JsonArray data = new JsonArray(new ArrayList<>(((JsonArray) packet.data()).getList()));
     recovery.record(data, options);
     return new Packet(packet.type(), packet.namespace(), data, packet.id());
   }
