@@ -3,6 +3,7 @@
 # socketio/ (java -jar server/target/nexus-chat.jar bench-fanout) and the Node.js socket.io 4.8 reference
 # (loadtest/reference-node, MODE=fanout), driven by loadtest/target/nexus-loadtest.jar.
 #   loadtest/bench/socketio.sh [nexus|node|idle|all]     (default: all)
+#   SERVER_JVM=... RATES="450 700" NODE_RATES=... PORT=... override the defaults below.
 # Results are appended to target/bench/*.md. Needs: mvn -q package -DskipTests; npm ci in reference-node.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,7 +14,9 @@ mkdir -p "$OUT"
 LT="java -jar loadtest/target/nexus-loadtest.jar"
 # G1 with a periodic collection returns memory when idle, so RSS follows the live set; two malloc arenas
 # keep glibc from holding per-thread arenas. Both are ordinary production settings for a dense server.
-SERVER_JVM="-XX:+UseG1GC -XX:G1PeriodicGCInterval=5000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xms64m"
+SERVER_JVM=${SERVER_JVM:-"-XX:+UseG1GC -XX:G1PeriodicGCInterval=5000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xms64m"}
+RATES=${RATES:-"450 1000 1500 2000 2500 3000"}
+NODE_RATES=${NODE_RATES:-"450 600 3000"}
 CLIENTS="--clients 10000 --rooms 100 --workers 2 --local-addresses 127.0.0.2,127.0.0.3"
 
 wait_port() { for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && return 0; sleep 0.2; done; echo "server did not start" >&2; return 1; }
@@ -24,7 +27,7 @@ fanout() { $LT fanout --url http://127.0.0.1:$PORT $CLIENTS --server-pid "$SERVE
 
 if [ "$WHAT" = nexus ] || [ "$WHAT" = all ]; then
   start_nexus
-  for rate in 450 1000 1500 2000 2500 3000; do
+  for rate in $RATES; do
     fanout --rate $rate --out "$OUT/fanout-nexus.md"
   done
   stop_server
@@ -32,7 +35,7 @@ fi
 
 if [ "$WHAT" = node ] || [ "$WHAT" = all ]; then
   start_node
-  for rate in 450 600 3000; do
+  for rate in $NODE_RATES; do
     fanout --rate $rate --out "$OUT/fanout-node.md"
   done
   stop_server
