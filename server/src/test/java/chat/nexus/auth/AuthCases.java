@@ -6,42 +6,21 @@ import chat.nexus.testing.Backend;
 import chat.nexus.testing.Client;
 import chat.nexus.testing.Jwt;
 import chat.nexus.testing.Rest;
+import chat.nexus.testing.ServerCases;
 import chat.nexus.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Register, login, refresh, logout and tokens from an external identity provider, over REST and on the
  * socket handshake; run on each storage backend by the subclasses.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class AuthCases {
+abstract class AuthCases extends ServerCases {
 
   private static final String PASSWORD = "correct horse battery";
-
-  TestServer server;
-  Rest rest;
-
-  abstract Backend backend();
-
-  @BeforeAll
-  void start() {
-    server = TestServer.start(backend());
-    rest = server.rest();
-  }
-
-  @AfterAll
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   static String username() {
     return "u_" + UUID.randomUUID().toString().substring(0, 8);

@@ -4,7 +4,7 @@ import chat.nexus.testing.Backend;
 
 class AuthOnH2Test extends AuthCases {
   @Override
-  Backend backend() {
+  protected Backend backend() {
     return Backend.H2;
   }
 }

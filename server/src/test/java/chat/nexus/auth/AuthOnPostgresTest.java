@@ -4,7 +4,7 @@ import chat.nexus.testing.Backend;
 
 class AuthOnPostgresTest extends AuthCases {
   @Override
-  Backend backend() {
+  protected Backend backend() {
     return Backend.POSTGRES;
   }
 }

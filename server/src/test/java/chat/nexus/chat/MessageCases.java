@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import chat.nexus.testing.Backend;
 import chat.nexus.testing.Client;
 import chat.nexus.testing.Rest;
+import chat.nexus.testing.ServerCases;
 import chat.nexus.testing.TestServer;
 import chat.nexus.testing.Waits;
 import io.vertx.core.json.JsonArray;
@@ -14,35 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Sending, storing, delivering and reading messages (socket and REST), and idempotent clientIds; run on
  * each storage backend by the subclasses.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class MessageCases {
-
-  TestServer server;
-  Rest rest;
-
-  abstract Backend backend();
-
-  @BeforeAll
-  void start() {
-    server = TestServer.start(backend());
-    rest = server.rest();
-  }
-
-  @AfterAll
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
+abstract class MessageCases extends ServerCases {
 
   /** A signed-in guest. */
   record User(String id, String token) {}

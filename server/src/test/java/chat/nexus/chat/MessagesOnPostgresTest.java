@@ -4,7 +4,7 @@ import chat.nexus.testing.Backend;
 
 class MessagesOnPostgresTest extends MessageCases {
   @Override
-  Backend backend() {
+  protected Backend backend() {
     return Backend.POSTGRES;
   }
 }
