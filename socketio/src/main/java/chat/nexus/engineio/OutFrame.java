@@ -1,5 +1,8 @@
 package chat.nexus.engineio;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -26,6 +29,7 @@ public final class OutFrame {
   private final String text;
   private final byte[] binary;
   private byte[] webSocketBytes;
+  private ByteBuf sharedDirect;
 
   private OutFrame(String text, byte[] binary) {
     this.text = text;
@@ -76,6 +80,26 @@ public final class OutFrame {
       webSocketBytes = frame;
     }
     return frame;
+  }
+
+  /**
+   * Prepares one off-heap copy of the websocket frame that every recipient's write can share, so that a
+   * broadcast does not copy the frame into a direct buffer once per socket. Call on one thread before
+   * handing the frame to others (the hand-over publishes it). The copy is freed by the garbage collector
+   * (JDK direct buffer), so the shared buffer ignores Netty's release calls.
+   */
+  public void shareOffHeap() {
+    if (sharedDirect == null) {
+      byte[] frame = webSocketFrame();
+      ByteBuffer direct = ByteBuffer.allocateDirect(frame.length).put(frame).flip();
+      sharedDirect = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct));
+    }
+  }
+
+  /** The bytes to write for one recipient: a view of the shared off-heap frame, or a heap wrapper. */
+  ByteBuf newWrite() {
+    ByteBuf shared = sharedDirect;
+    return shared != null ? shared.duplicate() : Unpooled.wrappedBuffer(webSocketFrame());
   }
 
   private byte[] encodeWebSocketFrame() {

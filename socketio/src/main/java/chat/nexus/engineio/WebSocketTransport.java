@@ -2,7 +2,6 @@ package chat.nexus.engineio;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -110,7 +109,7 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
     if (closed) {
       return;
     }
-    ctx.write(Unpooled.wrappedBuffer(frame.webSocketFrame()), ctx.voidPromise());
+    ctx.write(frame.newWrite(), ctx.voidPromise());
     FlushBatcher.markDirty(this);
     if (!channel.isWritable() && session != null) {
       session.onOverLimit();

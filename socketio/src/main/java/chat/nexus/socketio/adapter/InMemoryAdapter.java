@@ -29,6 +29,12 @@ import java.util.function.Consumer;
  */
 public class InMemoryAdapter implements Adapter {
 
+  /**
+   * From this many recipients on, a broadcast's frames get one shared off-heap copy instead of one copy per
+   * socket; below it, the allocation would cost more than the copies it saves.
+   */
+  static final int SHARED_FRAME_MIN_RECIPIENTS = 8;
+
   private final Namespace namespace;
   private final ConcurrentHashMap<String, Set<String>> rooms = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Set<String>> socketRooms = new ConcurrentHashMap<>();
@@ -113,11 +119,18 @@ public class InMemoryAdapter implements Adapter {
    * same frames to its sockets. Cluster adapters call this for packets that came from other nodes.
    */
   protected void deliver(List<OutFrame> frames, BroadcastOptions options) {
+    Map<EventLoop, List<Socket>> byLoop = new IdentityHashMap<>(4);
+    int[] count = {0};
+    forEachRecipient(options, socket -> {
+      byLoop.computeIfAbsent(socket.writeLoop(), l -> new ArrayList<>()).add(socket);
+      count[0]++;
+    });
     for (OutFrame frame : frames) {
       frame.webSocketFrame(); // encode once here, not once per thread
+      if (count[0] >= SHARED_FRAME_MIN_RECIPIENTS) {
+        frame.shareOffHeap();
+      }
     }
-    Map<EventLoop, List<Socket>> byLoop = new IdentityHashMap<>(4);
-    forEachRecipient(options, socket -> byLoop.computeIfAbsent(socket.writeLoop(), l -> new ArrayList<>()).add(socket));
     boolean volatileOnly = options.volatileOnly();
     for (Map.Entry<EventLoop, List<Socket>> entry : byLoop.entrySet()) {
       EventLoop loop = entry.getKey();
