@@ -48,15 +48,17 @@ public final class ChatServer {
   private final Blocking blocking;
   private final MessageWriter writer;
   private final SocketIoServer io;
+  private final HttpApi api;
   private final HttpListeners listeners;
 
-  private ChatServer(Config config, Vertx vertx, Database database, Blocking blocking, MessageWriter writer, SocketIoServer io, HttpListeners listeners) {
+  private ChatServer(Config config, Vertx vertx, Database database, Blocking blocking, MessageWriter writer, SocketIoServer io, HttpApi api, HttpListeners listeners) {
     this.config = config;
     this.vertx = vertx;
     this.database = database;
     this.blocking = blocking;
     this.writer = writer;
     this.io = io;
+    this.api = api;
     this.listeners = listeners;
   }
 
@@ -90,7 +92,7 @@ public final class ChatServer {
       HttpServerOptions http = SocketIoServer.httpServerOptions(io.options(), new HttpServerOptions().setHost(config.host()).setPort(config.port()));
       HttpListeners listeners = HttpListeners.start(vertx, http, io.requestHandler(api.router()), config.eventLoops())
           .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
-      ChatServer server = new ChatServer(config, vertx, database, blocking, writer, io, listeners);
+      ChatServer server = new ChatServer(config, vertx, database, blocking, writer, io, api, listeners);
       LOG.info("Nexus Chat listening on {}:{} ({}) - database: {}, adapter: {}, LLM: {}, event loops: {}, native transport: {}",
           config.host(), listeners.port(), config.production() ? "production" : "development",
           config.databaseDescription(), config.adapterDescription(), config.llmDescription(), config.eventLoops(),
@@ -133,11 +135,14 @@ public final class ChatServer {
   }
 
   /**
-   * Graceful stop: no new messages; every queued one stored and its ack written; then sockets closed with
+   * Graceful stop: no new connections (handshakes and /ready answer 503); no new messages; every queued
+   * one stored and its ack written; then sockets closed with
    * "server shutting down" (clients reconnect, to another node behind a load balancer); then the HTTP
    * servers, the pool and Vert.x.
    */
   public void stop() throws InterruptedException {
+    io.engine().stopAccepting();
+    api.stopping();
     LOG.info("stopping: storing queued messages ({})", writer.backlog());
     if (!writer.drain(DRAIN_TIMEOUT_MS)) {
       LOG.warn("messages still queued after {} ms", DRAIN_TIMEOUT_MS);

@@ -37,6 +37,7 @@ public final class HttpApi {
   private final ChatEvents chat;
   private final Database database;
   private final Blocking blocking;
+  private volatile boolean stopping;
 
   public HttpApi(Vertx vertx, Config config, AuthService auth, ChatEvents chat, Database database, Blocking blocking) {
     this.vertx = vertx;
@@ -81,7 +82,16 @@ public final class HttpApi {
     return cors;
   }
 
+  /** From now on /ready answers 503, so that load balancers stop sending new clients here. */
+  public void stopping() {
+    stopping = true;
+  }
+
   private void ready(RoutingContext ctx) {
+    if (stopping) {
+      json(ctx, 503, new JsonObject().put("ok", false).put("status", "stopping"));
+      return;
+    }
     blocking.run(database::isReachable).onComplete(result -> {
       boolean up = result.succeeded() && result.result();
       json(ctx, up ? 200 : 503, new JsonObject().put("ok", up).put("database", up ? "up" : "down"));

@@ -33,6 +33,7 @@ public final class EngineIoServer {
   private static final int SID_BYTES = 15;
   private static final String PROTOCOL_VERSION = "4";
   private static final String CORS_METHODS = "GET,HEAD,PUT,PATCH,POST,DELETE";
+  private static final int SHUTTING_DOWN_STATUS = 503;
 
   private final Vertx vertx;
   private final EngineIoOptions options;
@@ -40,6 +41,7 @@ public final class EngineIoServer {
   private final SecureRandom random = new SecureRandom();
   private final String pathWithoutSlash;
   private volatile Handler<EngineSocket> connectionHandler = socket -> {};
+  private volatile boolean accepting = true;
 
   public EngineIoServer(Vertx vertx, EngineIoOptions options) {
     this.vertx = vertx;
@@ -77,9 +79,18 @@ public final class EngineIoServer {
 
   /** Closes every session with "server shutting down". */
   public void close() {
+    stopAccepting();
     for (EngineSocket socket : new ArrayList<>(sessions.values())) {
       socket.close(EngineSocket.SERVER_SHUTTING_DOWN);
     }
+  }
+
+  /**
+   * Refuses new sessions from now on (HTTP 503, so that clients retry, through a load balancer on another
+   * node); open sessions carry on. The first step of a graceful shutdown.
+   */
+  public void stopAccepting() {
+    accepting = false;
   }
 
   /** Serves one HTTP request (polling or websocket upgrade) on this server's path. */
@@ -108,6 +119,12 @@ public final class EngineIoServer {
     }
     if (request.method() != HttpMethod.GET) {
       sendError(response, EngineError.BAD_HANDSHAKE_METHOD, null);
+      return;
+    }
+    if (!accepting) {
+      response.setStatusCode(SHUTTING_DOWN_STATUS).putHeader(HttpHeaders.RETRY_AFTER, "1")
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(new JsonObject().put("message", "server shutting down").encode());
       return;
     }
     if (WebSocketTransport.NAME.equals(transport) != upgrade) {
