@@ -31,10 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  * a restart on the same data, every acknowledged message is stored, once, with the id it was acknowledged
  * with; and the clients were disconnected in a way that makes them reconnect.
  *
- * <p>The sending client is the official Java client over polling. Over websocket it would not notice the
- * shutdown until its ping timeout (45 s): engine.io-client-java 2.1.0 does not answer a server's close frame
- * (its OkHttp listener has no onClosing), so OkHttp never reports the close. The websocket case is covered by
- * the official JavaScript client (src/test/js/reconnects.mjs), which does answer it.
+ * <p>Both official clients are on websocket: the Java one sends, the JavaScript one
+ * (src/test/js/reconnects.mjs) only watches. engine.io-client-java 2.1.0 never answers a close frame (its
+ * OkHttp listener has no onClosing) and would only notice a shutdown at its ping timeout (45 s), so on
+ * shutdown the server ends websockets without one; this test holds it to that.
  */
 class ShutdownTest {
 
@@ -94,7 +94,7 @@ class ShutdownTest {
       token = new Rest(first.url()).post("/api/auth/guest", new JsonObject().put("name", "Steady")).assertOk(201).getString("token");
 
       IO.Options opts = Client.options(token);
-      opts.transports = new String[] {"polling"};
+      opts.transports = new String[] {"websocket"};
       opts.reconnection = true; // as browsers do: the point is whether the disconnect lets it reconnect
       opts.reconnectionDelay = 100;
       opts.reconnectionDelayMax = 200;

@@ -396,7 +396,9 @@ public final class EngineSocket {
     }
     // Only a close the server chose (not a protocol failure) delivers what was queued and a close
     // packet to a polling client; after a ping timeout or a bad packet the sid is gone at once.
-    if (serverInitiated && GRACEFUL_CLOSES.contains(reason)) {
+    if (serverInitiated && SERVER_SHUTTING_DOWN.equals(reason) && transport instanceof WebSocketTransport ws) {
+      ws.abort();
+    } else if (serverInitiated && GRACEFUL_CLOSES.contains(reason)) {
       transport.close(true);
     } else if (serverInitiated && transport instanceof PollingTransport polling) {
       polling.abort();

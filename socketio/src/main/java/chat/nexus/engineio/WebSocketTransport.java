@@ -138,6 +138,25 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
     closeWith(WebSocketCloseStatus.NORMAL_CLOSURE.code(), null);
   }
 
+  /**
+   * Ends the connection without a close frame, after writing what is queued: the client sees an abnormal
+   * closure and reconnects. Used when the server shuts down, because the official Java client (OkHttp, no
+   * onClosing listener) stops reading after a close frame and would only notice at its ping timeout.
+   */
+  void abort() {
+    if (!eventLoop.inEventLoop()) {
+      eventLoop.execute(this::abort);
+      return;
+    }
+    if (closed) {
+      return;
+    }
+    closed = true;
+    releaseFragments();
+    ctx.flush();
+    ctx.close();
+  }
+
   /** Closes with a websocket status code and reason the client can see. */
   void closeWith(int status, String reason) {
     if (eventLoop.inEventLoop()) {
