@@ -4,6 +4,9 @@ import chat.nexus.auth.AuthService;
 import chat.nexus.auth.Tokens;
 import chat.nexus.chat.ChatEvents;
 import chat.nexus.chat.Presence;
+import chat.nexus.companion.CharacterRoutes;
+import chat.nexus.companion.CharacterStore;
+import chat.nexus.companion.Characters;
 import chat.nexus.config.Config;
 import chat.nexus.engineio.CorsOptions;
 import chat.nexus.http.HttpApi;
@@ -50,8 +53,11 @@ public final class ChatServer {
   private final SocketIoServer io;
   private final HttpApi api;
   private final HttpListeners listeners;
+  private final Characters characters;
 
-  private ChatServer(Config config, Vertx vertx, Database database, Blocking blocking, MessageWriter writer, SocketIoServer io, HttpApi api, HttpListeners listeners) {
+  private ChatServer(Config config, Vertx vertx, Database database, Blocking blocking, MessageWriter writer, SocketIoServer io, HttpApi api, HttpListeners listeners,
+      Characters characters) {
+    this.characters = characters;
     this.config = config;
     this.vertx = vertx;
     this.database = database;
@@ -88,11 +94,12 @@ public final class ChatServer {
           .recover(e -> Future.failedFuture(new ConnectError("unauthorized"))));
       io.onConnection(chat::attach);
 
-      HttpApi api = new HttpApi(vertx, config, auth, chat, database, blocking);
+      Characters characters = new Characters(vertx, new CharacterStore(database), blocking);
+      HttpApi api = new HttpApi(vertx, config, auth, chat, database, blocking, new CharacterRoutes(characters));
       HttpServerOptions http = SocketIoServer.httpServerOptions(io.options(), new HttpServerOptions().setHost(config.host()).setPort(config.port()));
       HttpListeners listeners = HttpListeners.start(vertx, http, io.requestHandler(api.router()), config.eventLoops())
           .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
-      ChatServer server = new ChatServer(config, vertx, database, blocking, writer, io, api, listeners);
+      ChatServer server = new ChatServer(config, vertx, database, blocking, writer, io, api, listeners, characters);
       LOG.info("Nexus Chat listening on {}:{} ({}) - database: {}, adapter: {}, LLM: {}, event loops: {}, native transport: {}",
           config.host(), listeners.port(), config.production() ? "production" : "development",
           config.databaseDescription(), config.adapterDescription(), config.llmDescription(), config.eventLoops(),
@@ -132,6 +139,11 @@ public final class ChatServer {
 
   public Database database() {
     return database;
+  }
+
+  /** The cached characters (companion chat reads cards here; a Redis subscriber calls invalidateAll()). */
+  public Characters characters() {
+    return characters;
   }
 
   /**

@@ -4,6 +4,7 @@ import chat.nexus.auth.AuthService;
 import chat.nexus.auth.Identity;
 import chat.nexus.chat.ChatEvents;
 import chat.nexus.chat.RoomIds;
+import chat.nexus.companion.CharacterRoutes;
 import chat.nexus.config.Config;
 import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
@@ -30,6 +31,8 @@ public final class HttpApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
   private static final String IDENTITY = "identity";
+  /** Largest character upload (a PNG with its card and art). */
+  public static final int CHARACTER_UPLOAD_LIMIT_BYTES = 8 * 1024 * 1024;
 
   private final Vertx vertx;
   private final Config config;
@@ -37,9 +40,12 @@ public final class HttpApi {
   private final ChatEvents chat;
   private final Database database;
   private final Blocking blocking;
+  private final CharacterRoutes characters;
   private volatile boolean stopping;
 
-  public HttpApi(Vertx vertx, Config config, AuthService auth, ChatEvents chat, Database database, Blocking blocking) {
+  public HttpApi(Vertx vertx, Config config, AuthService auth, ChatEvents chat, Database database, Blocking blocking,
+      CharacterRoutes characters) {
+    this.characters = characters;
     this.vertx = vertx;
     this.config = config;
     this.auth = auth;
@@ -55,6 +61,9 @@ public final class HttpApi {
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("ok", true).put("status", "up")));
     router.get("/ready").handler(this::ready);
 
+    // Character PNGs carry their art: often 1-3 MB, far over JSON_LIMIT. This handler reads them first; the
+    // general one below then leaves the body alone.
+    router.post("/api/characters").handler(BodyHandler.create(false).setBodyLimit(CHARACTER_UPLOAD_LIMIT_BYTES));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.jsonLimitBytes()));
     router.post("/api/auth/register").handler(ctx -> respond(ctx, 201, auth.register(body(ctx))));
     router.post("/api/auth/login").handler(ctx -> respond(ctx, 200, auth.login(body(ctx))));
@@ -63,6 +72,7 @@ public final class HttpApi {
     router.post("/api/auth/logout").handler(this::authenticated)
         .handler(ctx -> respond(ctx, 200, auth.logout(identity(ctx)).map(v -> new JsonObject().put("ok", true))));
     router.get("/api/rooms/:id/messages").handler(this::authenticated).handler(this::history);
+    characters.mount(router, this::authenticated, HttpApi::identity);
 
     router.route().last().handler(ctx -> ctx.fail(ApiException.notFound("no route for " + ctx.request().method() + " " + ctx.request().path())));
     router.route().failureHandler(this::failure);
@@ -171,7 +181,8 @@ public final class HttpApi {
     if (failure instanceof ApiException api) {
       error = api;
     } else if (ctx.statusCode() == 413) {
-      error = new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than " + config.jsonLimitBytes() + " bytes");
+      int limit = ctx.request().path().startsWith("/api/characters") ? CHARACTER_UPLOAD_LIMIT_BYTES : config.jsonLimitBytes();
+      error = new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than " + limit + " bytes");
     } else if (ctx.statusCode() == 400 || failure instanceof io.vertx.core.json.DecodeException) {
       error = ApiException.badRequest("bad request");
     } else if (ctx.statusCode() == 404) {

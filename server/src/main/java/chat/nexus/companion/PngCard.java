@@ -1,0 +1,115 @@
+package chat.nexus.companion;
+
+import chat.nexus.errors.ApiException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.zip.CRC32;
+
+/**
+ * Reads the card embedded in a PNG, with a small chunk parser of our own (signature, then length, type,
+ * data and CRC-32 per chunk; every CRC is checked). The card is a {@code tEXt} chunk whose keyword is
+ * {@code ccv3} (V3) or {@code chara} (V2), holding base64 of the card's UTF-8 JSON; {@code ccv3} wins when
+ * both are present.
+ */
+public final class PngCard {
+
+  static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+  private PngCard() {}
+
+  /** Whether the bytes start with the PNG signature. */
+  public static boolean looksLikePng(byte[] bytes) {
+    if (bytes.length < SIGNATURE.length) {
+      return false;
+    }
+    for (int i = 0; i < SIGNATURE.length; i++) {
+      if (bytes[i] != SIGNATURE[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The card of a PNG; a BAD_REQUEST saying what is wrong otherwise. */
+  public static CharacterCard read(byte[] png) {
+    if (!looksLikePng(png)) {
+      throw ApiException.badRequest("not a PNG: the body does not start with the PNG signature");
+    }
+    String chara = null;
+    String ccv3 = null;
+    int pos = SIGNATURE.length;
+    boolean ended = false;
+    while (pos < png.length) {
+      if (png.length - pos < 12) {
+        throw ApiException.badRequest("the PNG is truncated: an incomplete chunk at byte " + pos);
+      }
+      long length = readInt(png, pos) & 0xffffffffL;
+      String type = new String(png, pos + 4, 4, StandardCharsets.ISO_8859_1);
+      if (length > png.length - pos - 12L) {
+        throw ApiException.badRequest("the PNG is truncated: chunk " + printable(type) + " at byte " + pos
+            + " claims " + length + " bytes, more than the PNG holds");
+      }
+      int dataStart = pos + 8;
+      int dataEnd = dataStart + (int) length;
+      CRC32 crc = new CRC32();
+      crc.update(png, pos + 4, 4 + (int) length);
+      long expected = readInt(png, dataEnd) & 0xffffffffL;
+      if (crc.getValue() != expected) {
+        throw ApiException.badRequest("the PNG is corrupt: bad CRC in chunk " + printable(type) + " at byte " + pos);
+      }
+      if ("tEXt".equals(type)) {
+        int zero = -1;
+        for (int i = dataStart; i < dataEnd; i++) {
+          if (png[i] == 0) {
+            zero = i;
+            break;
+          }
+        }
+        if (zero > dataStart) {
+          String keyword = new String(png, dataStart, zero - dataStart, StandardCharsets.ISO_8859_1);
+          String text = new String(png, zero + 1, dataEnd - zero - 1, StandardCharsets.ISO_8859_1);
+          if ("chara".equalsIgnoreCase(keyword)) {
+            chara = text;
+          } else if ("ccv3".equalsIgnoreCase(keyword)) {
+            ccv3 = text;
+          }
+        }
+      }
+      pos = dataEnd + 4;
+      if ("IEND".equals(type)) {
+        ended = true;
+        break;
+      }
+    }
+    if (ccv3 != null) {
+      return CharacterCard.parse(decode(ccv3, "ccv3"), "the card in the PNG's ccv3 chunk");
+    }
+    if (chara != null) {
+      return CharacterCard.parse(decode(chara, "chara"), "the card in the PNG's chara chunk");
+    }
+    if (!ended) {
+      throw ApiException.badRequest("the PNG is truncated: no IEND chunk, and no card chunk (tEXt chara or ccv3)");
+    }
+    throw ApiException.badRequest("no card in the PNG: it has no tEXt chunk with keyword chara or ccv3");
+  }
+
+  private static byte[] decode(String base64, String keyword) {
+    String compact = base64.replaceAll("\\s+", "");
+    if (compact.isEmpty()) {
+      throw ApiException.badRequest("the PNG's " + keyword + " chunk is empty");
+    }
+    try {
+      return Base64.getDecoder().decode(compact);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("bad base64 in the PNG's " + keyword + " chunk: " + e.getMessage());
+    }
+  }
+
+  private static int readInt(byte[] bytes, int at) {
+    return ((bytes[at] & 0xff) << 24) | ((bytes[at + 1] & 0xff) << 16) | ((bytes[at + 2] & 0xff) << 8) | (bytes[at + 3] & 0xff);
+  }
+
+  private static String printable(String type) {
+    return type.matches("[A-Za-z]{4}") ? type : "(unreadable type)";
+  }
+}

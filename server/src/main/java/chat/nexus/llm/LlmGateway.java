@@ -1,0 +1,122 @@
+package chat.nexus.llm;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+
+/**
+ * The one door to the LLM: an exact-match response cache (when LLM_CACHE_TTL_MS is set), then a permit from
+ * the {@link LlmGate} (AI_BUSY at once when full), then the provider; the permit is given back however the
+ * call ends (success, error, timeout or cancel). A cache hit needs no permit and makes no upstream call.
+ */
+public final class LlmGateway implements AutoCloseable {
+
+  private final Vertx vertx;
+  private final LlmGate gate;
+  private final LlmProvider provider;
+  private final LlmMetrics metrics;
+  private final String defaultModel;
+  private final Cache<String, LlmReply> cache;
+
+  public LlmGateway(Vertx vertx, LlmGate gate, LlmProvider provider, LlmMetrics metrics, LlmOptions options) {
+    this.vertx = vertx;
+    this.gate = gate;
+    this.provider = provider;
+    this.metrics = metrics;
+    this.defaultModel = options.model();
+    this.cache = options.cacheTtlMs() <= 0 ? null : Caffeine.newBuilder()
+        .expireAfterWrite(Duration.ofMillis(options.cacheTtlMs()))
+        .maximumSize(options.cacheMaxEntries())
+        .build();
+  }
+
+  /** The simulated provider when no key is configured, else the OpenAI-compatible client. */
+  public static LlmGateway create(Vertx vertx, LlmOptions options) {
+    LlmMetrics metrics = new LlmMetrics();
+    LlmGate gate = new LlmGate(vertx, options.maxConcurrent(), options.maxPerUser(), options.queueTimeoutMs());
+    LlmProvider provider = options.apiKeys().isEmpty()
+        ? new SimulatedProvider(vertx, options.simulatedTokenDelayMs())
+        : new OpenAiStreamingClient(vertx, options, metrics);
+    return new LlmGateway(vertx, gate, provider, metrics, options);
+  }
+
+  /**
+   * Streams a reply for {@code userId} into {@code sink}, which is called on an event loop (it must not
+   * block); a cache hit arrives as one delta. The returned call's reply fails with AI_BUSY
+   * (retryAfter set) when no slot is free, AI_UPSTREAM when the upstream fails, or a
+   * CancellationException after {@link LlmCall#cancel()}.
+   */
+  public LlmCall stream(String userId, LlmRequest request, TokenSink sink) {
+    String key = cache == null ? null : request.cacheKey(request.model() != null ? request.model() : defaultModel);
+    if (key != null) {
+      LlmReply hit = cache.getIfPresent(key);
+      if (hit != null) {
+        metrics.cacheHit();
+        LlmCall call = new LlmCall(sink);
+        // like a real stream: delivered on an event loop, after the caller got its handle
+        vertx.getOrCreateContext().runOnContext(v -> {
+          if (call.token(hit.text())) {
+            call.succeed(hit.asCached());
+          }
+        });
+        return call;
+      }
+    }
+    var permit = gate.acquire(userId);
+    if (permit.failed()) {
+      return LlmCall.failed(permit.cause());
+    }
+    LlmCall call = new LlmCall(sink);
+    permit.onComplete(ar -> {
+      if (ar.failed()) {
+        call.fail(ar.cause());
+        return;
+      }
+      LlmGate.Permit held = ar.result();
+      call.reply().onComplete(done -> {
+        held.close();
+        metrics.tokens(call.tokenCount());
+        if (done.succeeded() && key != null) {
+          cache.put(key, done.result());
+        }
+      });
+      if (call.isDone()) {
+        return; // cancelled while waiting for a slot
+      }
+      try {
+        provider.stream(request, call);
+      } catch (RuntimeException e) {
+        call.fail(e);
+      }
+    });
+    return call;
+  }
+
+  public LlmGate gate() {
+    return gate;
+  }
+
+  public LlmMetrics metrics() {
+    return metrics;
+  }
+
+  /** The upstream keys (per-key in-flight and use counts), or null with the simulated provider. */
+  public KeyPool keyPool() {
+    return provider instanceof OpenAiStreamingClient client ? client.keys() : null;
+  }
+
+  public LlmProvider provider() {
+    return provider;
+  }
+
+  /** True when replies come from the simulated provider (announce it to users). */
+  public boolean simulated() {
+    return provider.simulated();
+  }
+
+  @Override
+  public void close() throws Exception {
+    provider.close();
+  }
+}

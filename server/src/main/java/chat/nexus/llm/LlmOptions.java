@@ -1,0 +1,134 @@
+package chat.nexus.llm;
+
+import chat.nexus.config.Config;
+import chat.nexus.config.ConfigException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/**
+ * The gateway's settings, every limit a named default. {@link #toString()} names no key.
+ */
+public final class LlmOptions {
+
+  public static final long DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+  public static final long DEFAULT_FIRST_TOKEN_TIMEOUT_MS = 30_000;
+  public static final long DEFAULT_TOTAL_TIMEOUT_MS = 120_000;
+  public static final int DEFAULT_MAX_RETRIES = 3;
+  /** How long a key rests after a 429 that gave no hint. */
+  public static final long DEFAULT_KEY_COOL_DOWN_MS = 5_000;
+  public static final int DEFAULT_MAX_PER_USER = 2;
+  public static final long DEFAULT_QUEUE_TIMEOUT_MS = 0;
+  /** 0 turns the response cache off. */
+  public static final long DEFAULT_CACHE_TTL_MS = 0;
+  public static final long DEFAULT_CACHE_MAX_ENTRIES = 10_000;
+  public static final long DEFAULT_SIMULATED_TOKEN_DELAY_MS = 30;
+
+  private String baseUrl = Config.DEFAULT_LLM_BASE_URL;
+  private List<String> apiKeys = List.of();
+  private String model;
+  private int maxConcurrent = Config.DEFAULT_LLM_MAX_CONCURRENT;
+  private int maxPerUser = DEFAULT_MAX_PER_USER;
+  private long queueTimeoutMs = DEFAULT_QUEUE_TIMEOUT_MS;
+  private long cacheTtlMs = DEFAULT_CACHE_TTL_MS;
+  private long cacheMaxEntries = DEFAULT_CACHE_MAX_ENTRIES;
+  private long connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
+  private long firstTokenTimeoutMs = DEFAULT_FIRST_TOKEN_TIMEOUT_MS;
+  private long totalTimeoutMs = DEFAULT_TOTAL_TIMEOUT_MS;
+  private int maxRetries = DEFAULT_MAX_RETRIES;
+  private long backoffBaseMs = Backoff.DEFAULT_BASE_MS;
+  private long backoffCapMs = Backoff.DEFAULT_CAP_MS;
+  private long keyCoolDownMs = DEFAULT_KEY_COOL_DOWN_MS;
+  private long simulatedTokenDelayMs = DEFAULT_SIMULATED_TOKEN_DELAY_MS;
+
+  /** What {@link Config} knows (base URL, keys, model, concurrency); the rest keeps its defaults. */
+  public static LlmOptions from(Config config) {
+    return new LlmOptions()
+        .baseUrl(config.llmBaseUrl())
+        .apiKeys(config.llmApiKeys())
+        .model(config.llmModel())
+        .maxConcurrent(config.llmMaxConcurrent());
+  }
+
+  /**
+   * Adds the gateway's own variables, which {@link Config} does not carry yet: LLM_MAX_PER_USER,
+   * LLM_QUEUE_TIMEOUT_MS, LLM_CACHE_TTL_MS (0 = off), LLM_CONNECT_TIMEOUT_MS, LLM_FIRST_TOKEN_TIMEOUT_MS,
+   * LLM_TIMEOUT_MS (total), LLM_MAX_RETRIES, LLM_SIMULATED_TOKEN_MS. Throws {@link ConfigException} listing
+   * every bad value.
+   */
+  public LlmOptions withEnv(Map<String, String> env) {
+    List<String> problems = new ArrayList<>();
+    read(env, problems, "LLM_MAX_PER_USER", 1, v -> maxPerUser((int) v));
+    read(env, problems, "LLM_QUEUE_TIMEOUT_MS", 0, this::queueTimeoutMs);
+    read(env, problems, "LLM_CACHE_TTL_MS", 0, this::cacheTtlMs);
+    read(env, problems, "LLM_CONNECT_TIMEOUT_MS", 1, this::connectTimeoutMs);
+    read(env, problems, "LLM_FIRST_TOKEN_TIMEOUT_MS", 1, this::firstTokenTimeoutMs);
+    read(env, problems, "LLM_TIMEOUT_MS", 1, this::totalTimeoutMs);
+    read(env, problems, "LLM_MAX_RETRIES", 0, v -> maxRetries((int) v));
+    read(env, problems, "LLM_SIMULATED_TOKEN_MS", 0, this::simulatedTokenDelayMs);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return this;
+  }
+
+  private static void read(Map<String, String> env, List<String> problems, String name, long min, LongConsumer set) {
+    String raw = env.get(name);
+    if (raw == null || raw.isBlank()) {
+      return;
+    }
+    try {
+      long value = Long.parseLong(raw.trim());
+      if (value < min || value > Integer.MAX_VALUE) {
+        problems.add(name + " must be a whole number from " + min + " to " + Integer.MAX_VALUE + ", got '" + raw.trim() + "'");
+      } else {
+        set.accept(value);
+      }
+    } catch (NumberFormatException e) {
+      problems.add(name + " must be a whole number, got '" + raw.trim() + "'");
+    }
+  }
+
+  public String baseUrl() { return baseUrl; }
+  public List<String> apiKeys() { return apiKeys; }
+  public String model() { return model; }
+  public int maxConcurrent() { return maxConcurrent; }
+  public int maxPerUser() { return maxPerUser; }
+  public long queueTimeoutMs() { return queueTimeoutMs; }
+  public long cacheTtlMs() { return cacheTtlMs; }
+  public long cacheMaxEntries() { return cacheMaxEntries; }
+  public long connectTimeoutMs() { return connectTimeoutMs; }
+  public long firstTokenTimeoutMs() { return firstTokenTimeoutMs; }
+  public long totalTimeoutMs() { return totalTimeoutMs; }
+  public int maxRetries() { return maxRetries; }
+  public long backoffBaseMs() { return backoffBaseMs; }
+  public long backoffCapMs() { return backoffCapMs; }
+  public long keyCoolDownMs() { return keyCoolDownMs; }
+  public long simulatedTokenDelayMs() { return simulatedTokenDelayMs; }
+
+  public LlmOptions baseUrl(String v) { baseUrl = v.endsWith("/") ? v.substring(0, v.length() - 1) : v; return this; }
+  public LlmOptions apiKeys(List<String> v) { apiKeys = List.copyOf(v); return this; }
+  public LlmOptions model(String v) { model = v; return this; }
+  public LlmOptions maxConcurrent(int v) { maxConcurrent = v; return this; }
+  public LlmOptions maxPerUser(int v) { maxPerUser = v; return this; }
+  public LlmOptions queueTimeoutMs(long v) { queueTimeoutMs = v; return this; }
+  public LlmOptions cacheTtlMs(long v) { cacheTtlMs = v; return this; }
+  public LlmOptions cacheMaxEntries(long v) { cacheMaxEntries = v; return this; }
+  public LlmOptions connectTimeoutMs(long v) { connectTimeoutMs = v; return this; }
+  public LlmOptions firstTokenTimeoutMs(long v) { firstTokenTimeoutMs = v; return this; }
+  public LlmOptions totalTimeoutMs(long v) { totalTimeoutMs = v; return this; }
+  public LlmOptions maxRetries(int v) { maxRetries = v; return this; }
+  public LlmOptions backoffBaseMs(long v) { backoffBaseMs = v; return this; }
+  public LlmOptions backoffCapMs(long v) { backoffCapMs = v; return this; }
+  public LlmOptions keyCoolDownMs(long v) { keyCoolDownMs = v; return this; }
+  public LlmOptions simulatedTokenDelayMs(long v) { simulatedTokenDelayMs = v; return this; }
+
+  @Override
+  public String toString() {
+    return "LlmOptions[baseUrl=" + baseUrl + ", keys=" + apiKeys.size() + ", model=" + model + ", maxConcurrent="
+        + maxConcurrent + ", maxPerUser=" + maxPerUser + ", queueTimeoutMs=" + queueTimeoutMs + ", cacheTtlMs="
+        + cacheTtlMs + ", connectTimeoutMs=" + connectTimeoutMs + ", firstTokenTimeoutMs=" + firstTokenTimeoutMs
+        + ", totalTimeoutMs=" + totalTimeoutMs + ", maxRetries=" + maxRetries + "]";
+  }
+}

@@ -1,0 +1,403 @@
+package chat.nexus.llm;
+
+import chat.nexus.errors.ApiException;
+import chat.nexus.errors.ErrorCode;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An OpenAI-compatible chat-completions client that streams ({@code "stream": true}, SSE {@code data:}
+ * chunks up to {@code [DONE]}) over Vert.x's HttpClient. Connect, first-token and total timeouts; retries
+ * with full-jitter backoff on 429/500/502/503/504 and connect errors, honouring Retry-After and
+ * x-ratelimit-reset-requests, never once a token reached the caller; keys from a {@link KeyPool}, a 429
+ * cooling its key down. Failures are AI_UPSTREAM with messages that never contain a key.
+ */
+public final class OpenAiStreamingClient implements LlmProvider {
+
+  /** Bytes of an upstream error body kept for the message (which is cut shorter still). */
+  static final int MAX_ERROR_BODY_BYTES = 4 * 1024;
+
+  private static final Logger log = LoggerFactory.getLogger(OpenAiStreamingClient.class);
+  static final Set<Integer> RETRYABLE_STATUSES = Set.of(429, 500, 502, 503, 504);
+  static final String DONE = "[DONE]";
+  /** Most of an upstream error body kept for the error message. */
+  static final int MAX_ERROR_DETAIL_CHARS = 200;
+  /** Connections kept beyond the concurrency limit, for requests still closing. */
+  static final int POOL_HEADROOM = 8;
+
+  private final Vertx vertx;
+  private final LlmOptions options;
+  private final KeyPool keys;
+  private final List<String> secrets;
+  private final Backoff backoff;
+  private final LlmMetrics metrics;
+  private final HttpClientAgent http;
+
+  public OpenAiStreamingClient(Vertx vertx, LlmOptions options, LlmMetrics metrics) {
+    this(vertx, options, metrics, new Random());
+  }
+
+  OpenAiStreamingClient(Vertx vertx, LlmOptions options, LlmMetrics metrics, Random random) {
+    this.vertx = vertx;
+    this.options = options;
+    this.secrets = options.apiKeys();
+    this.keys = new KeyPool(secrets);
+    this.backoff = new Backoff(options.backoffBaseMs(), options.backoffCapMs(), random);
+    this.metrics = metrics;
+    this.http = vertx.createHttpClient(
+        new HttpClientOptions().setConnectTimeout((int) options.connectTimeoutMs()).setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(options.maxConcurrent() + POOL_HEADROOM));
+  }
+
+  public KeyPool keys() {
+    return keys;
+  }
+
+  @Override
+  public boolean simulated() {
+    return false;
+  }
+
+  @Override
+  public void close() {
+    http.close();
+  }
+
+  @Override
+  public void stream(LlmRequest request, LlmCall call) {
+    Context context = vertx.getOrCreateContext();
+    context.runOnContext(v -> new Exchange(request, call, context).start());
+  }
+
+  /** One call: its attempts, timers and stream state; everything runs on {@code context}. */
+  private final class Exchange {
+    private final LlmRequest request;
+    private final LlmCall call;
+    private final Context context;
+    private final Buffer body;
+    private final long startedNanos = System.nanoTime();
+    private int attempt;
+    private long totalTimer = -1;
+    private long firstTokenTimer = -1;
+    private long retryTimer = -1;
+    private HttpClientRequest current;
+    private KeyPool.Key key;
+    private boolean sawToken;
+    private boolean finished;
+    private Integer promptTokens;
+    private Integer completionTokens;
+
+    Exchange(LlmRequest request, LlmCall call, Context context) {
+      this.request = request;
+      this.call = call;
+      this.context = context;
+      String model = request.model() != null ? request.model() : options.model();
+      this.body = request.toBody(model).toBuffer();
+    }
+
+    void start() {
+      if (call.isDone()) {
+        return;
+      }
+      totalTimer = vertx.setTimer(options.totalTimeoutMs(),
+          id -> fail(upstream("the LLM reply took longer than " + options.totalTimeoutMs() + " ms")));
+      call.onCancel(() -> context.runOnContext(v -> cancelled()));
+      send();
+    }
+
+    private void send() {
+      if (finished) {
+        return;
+      }
+      retryTimer = -1;
+      key = keys.acquire(System.currentTimeMillis());
+      KeyPool.Key used = key;
+      metrics.upstreamCall();
+      RequestOptions ro = new RequestOptions()
+          .setMethod(HttpMethod.POST)
+          .setAbsoluteURI(options.baseUrl() + "/chat/completions")
+          .setConnectTimeout(options.connectTimeoutMs())
+          .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + used.secret())
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .putHeader(HttpHeaders.ACCEPT, "text/event-stream");
+      http.request(ro).onComplete(ar -> {
+        if (ar.failed()) {
+          releaseKey(used);
+          retryOrFail(0, "could not reach the LLM upstream: " + describe(ar.cause()));
+          return;
+        }
+        HttpClientRequest req = ar.result();
+        if (finished) {
+          req.reset();
+          releaseKey(used);
+          return;
+        }
+        current = req;
+        firstTokenTimer = vertx.setTimer(options.firstTokenTimeoutMs(), id -> {
+          if (!sawToken) {
+            fail(upstream("no first token from the LLM within " + options.firstTokenTimeoutMs() + " ms"));
+          }
+        });
+        req.send(body).onComplete(resp -> {
+          if (resp.failed()) {
+            if (current == req) {
+              current = null;
+            }
+            cancelTimer(firstTokenTimer);
+            releaseKey(used);
+            retryOrFail(0, "could not reach the LLM upstream: " + describe(resp.cause()));
+            return;
+          }
+          response(req, resp.result(), used);
+        });
+      });
+    }
+
+    private void response(HttpClientRequest req, HttpClientResponse response, KeyPool.Key used) {
+      if (finished) {
+        return;
+      }
+      int status = response.statusCode();
+      if (status != 200) {
+        cancelTimer(firstTokenTimer);
+        long hint = Backoff.serverHintMs(response.getHeader("Retry-After"),
+            response.getHeader("x-ratelimit-reset-requests"), System.currentTimeMillis());
+        if (status == 429) {
+          // at least the default cool-down, so that the retry (after the hint) goes to another key if there is one
+          keys.coolDown(used, System.currentTimeMillis() + Math.max(hint, options.keyCoolDownMs()));
+        }
+        // Keep only the start of an error body: an upstream must not make us buffer megabytes.
+        io.vertx.core.buffer.Buffer head = io.vertx.core.buffer.Buffer.buffer();
+        response.handler(chunk -> {
+          if (head.length() < MAX_ERROR_BODY_BYTES) {
+            head.appendBuffer(chunk, 0, Math.min(chunk.length(), MAX_ERROR_BODY_BYTES - head.length()));
+          }
+        });
+        response.end().onComplete(b -> {
+          releaseKey(used);
+          current = null;
+          String detail = errorDetail(head);
+          String message = "the LLM upstream answered " + status + detail;
+          if (RETRYABLE_STATUSES.contains(status)) {
+            retryOrFail(hint, message);
+          } else {
+            fail(upstream(message));
+          }
+        });
+        return;
+      }
+      SseParser parser = new SseParser(this::data);
+      response.handler(chunk -> {
+        if (finished) {
+          return;
+        }
+        try {
+          parser.feed(chunk.getBytes());
+        } catch (RuntimeException bad) {
+          req.reset();
+          fail(upstream("could not process the LLM stream"));
+        }
+      });
+      response.exceptionHandler(e -> broken(used));
+      response.endHandler(v -> broken(used));
+    }
+
+    private void data(String payload) {
+      if (finished) {
+        return;
+      }
+      if (DONE.equals(payload.trim())) {
+        succeed();
+        return;
+      }
+      JsonObject event;
+      try {
+        event = new JsonObject(payload);
+      } catch (DecodeException | ClassCastException notJson) {
+        return; // not ours: ignored
+      }
+      JsonObject error = event.getJsonObject("error");
+      if (error != null) {
+        fail(upstream("the LLM upstream reported an error" + redactedDetail(error.getString("message"))));
+        return;
+      }
+      JsonObject usage = event.getJsonObject("usage");
+      if (usage != null) {
+        promptTokens = usage.getInteger("prompt_tokens");
+        completionTokens = usage.getInteger("completion_tokens");
+      }
+      JsonArray choices = event.getJsonArray("choices");
+      if (choices == null || choices.isEmpty()) {
+        return;
+      }
+      JsonObject delta = choices.getJsonObject(0).getJsonObject("delta");
+      String content = delta == null ? null : delta.getString("content");
+      if (content == null || content.isEmpty()) {
+        return;
+      }
+      if (!sawToken) {
+        sawToken = true;
+        cancelTimer(firstTokenTimer);
+        metrics.firstToken(System.nanoTime() - startedNanos);
+      }
+      call.token(content);
+    }
+
+    /** The response ended or broke before [DONE]. */
+    private void broken(KeyPool.Key used) {
+      if (finished) {
+        return;
+      }
+      if (sawToken) {
+        fail(upstream("the LLM stream broke after " + call.tokenCount() + " tokens"));
+      } else {
+        fail(upstream("the LLM stream ended before any token"));
+      }
+    }
+
+    private void retryOrFail(long hintMs, String message) {
+      if (finished) {
+        return;
+      }
+      if (sawToken || attempt >= options.maxRetries()) {
+        fail(upstream(message));
+        return;
+      }
+      long delay = backoff.delayMs(attempt, hintMs);
+      long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
+      if (elapsedMs + delay >= options.totalTimeoutMs()) {
+        fail(upstream(message));
+        return;
+      }
+      attempt++;
+      metrics.retried();
+      log.debug("LLM upstream attempt {} failed ({}), retrying in {} ms", attempt, message, delay);
+      if (delay <= 0) {
+        send();
+      } else {
+        retryTimer = vertx.setTimer(delay, id -> send());
+      }
+    }
+
+    private void succeed() {
+      if (!end()) {
+        return;
+      }
+      metrics.upstreamLatency(System.nanoTime() - startedNanos);
+      String text = call.streamedText();
+      int completion = completionTokens != null ? completionTokens : call.tokenCount();
+      call.succeed(new LlmReply(text, promptTokens, completion, false));
+    }
+
+    private void fail(ApiException error) {
+      if (!end()) {
+        return;
+      }
+      metrics.upstreamError();
+      if (current != null) {
+        current.reset();
+      }
+      log.debug("LLM call failed: {}", error.getMessage());
+      call.fail(error);
+    }
+
+    private void cancelled() {
+      if (!end()) {
+        return;
+      }
+      if (current != null) {
+        current.reset();
+      }
+    }
+
+    /** Ends the exchange once: timers stopped, key given back. */
+    private boolean end() {
+      if (finished) {
+        return false;
+      }
+      finished = true;
+      cancelTimer(totalTimer);
+      cancelTimer(firstTokenTimer);
+      cancelTimer(retryTimer);
+      if (key != null) {
+        releaseKey(key);
+      }
+      return true;
+    }
+
+    private void releaseKey(KeyPool.Key used) {
+      if (key == used) {
+        key = null;
+        keys.release(used);
+      }
+    }
+
+    private void cancelTimer(long id) {
+      if (id >= 0) {
+        vertx.cancelTimer(id);
+      }
+    }
+
+    private String errorDetail(Buffer buffer) {
+      String text = buffer.toString();
+      try {
+        JsonObject json = new JsonObject(text);
+        JsonObject error = json.getJsonObject("error");
+        if (error != null && error.getString("message") != null) {
+          return redactedDetail(error.getString("message"));
+        }
+      } catch (RuntimeException notJson) {
+        // plain text body
+      }
+      return redactedDetail(text);
+    }
+  }
+
+  private String redactedDetail(String text) {
+    if (text == null || text.isBlank()) {
+      return "";
+    }
+    String clean = redact(text.strip());
+    if (clean.length() > MAX_ERROR_DETAIL_CHARS) {
+      clean = clean.substring(0, MAX_ERROR_DETAIL_CHARS) + "...";
+    }
+    return ": " + clean;
+  }
+
+  /** Removes every configured key (and anything that looks like a bearer token) from text. */
+  String redact(String text) {
+    String out = text;
+    for (String secret : secrets) {
+      if (!secret.isEmpty()) {
+        out = out.replace(secret, "[redacted]");
+      }
+    }
+    return out.replaceAll("(?i)bearer\\s+\\S+", "Bearer [redacted]");
+  }
+
+  private String describe(Throwable cause) {
+    String message = cause.getMessage();
+    return redact(cause.getClass().getSimpleName() + (message == null ? "" : " " + message));
+  }
+
+  private static ApiException upstream(String message) {
+    return new ApiException(ErrorCode.AI_UPSTREAM, message);
+  }
+}

@@ -1,0 +1,134 @@
+package chat.nexus.companion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chat.nexus.llm.ChatMessage;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PromptBuilderTest {
+
+  private static CharacterCard card(JsonObject json) {
+    return CharacterCard.parse(json.encode());
+  }
+
+  private static JsonObject withBook(JsonArray entries) {
+    JsonObject json = Cards.v2("Keeper");
+    json.getJsonObject("data").put("character_book", new JsonObject().put("entries", entries));
+    return json;
+  }
+
+  private static JsonObject entry(String key, String content) {
+    return new JsonObject().put("keys", new JsonArray().add(key)).put("content", content).put("enabled", true)
+        .put("insertion_order", 0).put("extensions", new JsonObject());
+  }
+
+  @Test
+  void systemMessageFromTheCardWithoutCreatorNotes() {
+    List<ChatMessage> prompt = new PromptBuilder(4096).build(card(Cards.v2("Keeper")), "Ann", List.of(ChatMessage.user("Hi there")));
+    assertThat(prompt).hasSize(3);
+    ChatMessage system = prompt.get(0);
+    assertThat(system.role()).isEqualTo("system");
+    assertThat(system.content())
+        .contains("Write Keeper's next reply in a fictional chat between Keeper and Ann")
+        .contains("Keeper is a lighthouse keeper who talks to Ann about ships.")
+        .contains("Keeper's personality: calm, dry humour")
+        .contains("Scenario: A stormy night at the lighthouse.")
+        .contains("Example dialogue:\n<START>\nAnn: Hello\nKeeper: Evening.")
+        .doesNotContain("{{char}}").doesNotContain("{{user}}");
+    assertThat(prompt.get(1)).isEqualTo(ChatMessage.user("Hi there"));
+    for (ChatMessage message : prompt) {
+      assertThat(message.content()).doesNotContain("SECRET-CREATOR-NOTE");
+    }
+  }
+
+  @Test
+  void cardSystemPromptReplacesTheDefaultAndMayIncludeIt() {
+    JsonObject json = Cards.v2("Keeper");
+    json.getJsonObject("data").put("system_prompt", "You are {{char}}. {{original}}");
+    String system = new PromptBuilder(4096).build(card(json), "Ann", List.of(ChatMessage.user("x"))).get(0).content();
+    assertThat(system).startsWith("You are Keeper. Write Keeper's next reply");
+    json.getJsonObject("data").put("system_prompt", "Only this.");
+    system = new PromptBuilder(4096).build(card(json), "Ann", List.of(ChatMessage.user("x"))).get(0).content();
+    assertThat(system).startsWith("Only this.").doesNotContain("fictional chat");
+  }
+
+  @Test
+  void postHistoryInstructionsComeAfterTheHistory() {
+    List<ChatMessage> history = List.of(ChatMessage.assistant("Ahoy."), ChatMessage.user("Tell me a story"));
+    List<ChatMessage> prompt = new PromptBuilder(4096).build(card(Cards.v2("Keeper")), "Ann", history);
+    assertThat(prompt).hasSize(4);
+    assertThat(prompt.subList(1, 3)).isEqualTo(history);
+    assertThat(prompt.get(3)).isEqualTo(ChatMessage.system("Reply in two sentences at most."));
+    assertThat(prompt.get(0).content()).doesNotContain("two sentences");
+
+    JsonObject none = Cards.v2("Keeper");
+    none.getJsonObject("data").remove("post_history_instructions");
+    assertThat(new PromptBuilder(4096).build(card(none), "Ann", history)).hasSize(3).last().isEqualTo(history.get(1));
+  }
+
+  @Test
+  void lorebookEntriesMatchRecentMessagesCaseInsensitively() {
+    JsonArray entries = new JsonArray()
+        .add(entry("dragon", "LORE-DRAGON"))
+        .add(entry("castle", "LORE-CASTLE"))
+        .add(entry("dragon", "LORE-DISABLED").put("enabled", false))
+        .add(entry("nothing-matches-this", "LORE-CONSTANT").put("constant", true))
+        .add(entry("Dragon", "LORE-CASE-SENSITIVE").put("case_sensitive", true))
+        .add(entry("dragon", "LORE-SELECTIVE").put("selective", true).put("secondary_keys", new JsonArray().add("gold")))
+        .add(entry("dragon", "LORE-SELECTIVE-HIT").put("selective", true).put("secondary_keys", new JsonArray().add("HOARD")))
+        .add(entry("dragon", "LORE-BEFORE").put("position", "before_char"));
+    List<ChatMessage> history = List.of(ChatMessage.user("Is there a DRAGON near the hoard?"));
+    String system = new PromptBuilder(4096).build(card(withBook(entries)), "Ann", history).get(0).content();
+    assertThat(system).contains("LORE-DRAGON", "LORE-CONSTANT", "LORE-SELECTIVE-HIT", "LORE-BEFORE")
+        .doesNotContain("LORE-CASTLE", "LORE-DISABLED", "LORE-CASE-SENSITIVE");
+    assertThat(system.indexOf("LORE-BEFORE")).isLessThan(system.indexOf("lighthouse keeper"));
+    assertThat(system.indexOf("LORE-DRAGON")).isGreaterThan(system.indexOf("Scenario:"));
+    assertThat(system.split("LORE-SELECTIVE", -1)).as("only the selective entry with a matching secondary key").hasSize(2);
+  }
+
+  @Test
+  void lorebookScansOnlyRecentMessages() {
+    JsonObject json = withBook(new JsonArray().add(entry("dragon", "LORE-DRAGON")));
+    json.getJsonObject("data").getJsonObject("character_book").put("scan_depth", 2);
+    List<ChatMessage> history = List.of(ChatMessage.user("a dragon!"), ChatMessage.assistant("where?"), ChatMessage.user("gone now"));
+    assertThat(new PromptBuilder(4096).build(card(json), "Ann", history).get(0).content()).doesNotContain("LORE-DRAGON");
+    json.getJsonObject("data").getJsonObject("character_book").put("scan_depth", 3);
+    assertThat(new PromptBuilder(4096).build(card(json), "Ann", history).get(0).content()).contains("LORE-DRAGON");
+  }
+
+  @Test
+  void budgetDropsTheOldestHistoryFirst() {
+    CharacterCard card = card(Cards.v2("Keeper"));
+    List<ChatMessage> history = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      history.add(i % 2 == 0 ? ChatMessage.user("message " + i + " " + "x".repeat(80)) : ChatMessage.assistant("reply " + i + " " + "y".repeat(80)));
+    }
+    List<ChatMessage> all = new PromptBuilder(100_000).build(card, "Ann", history);
+    assertThat(all).hasSize(52);
+    int fixed = PromptBuilder.estimateTokens(all.get(0)) + PromptBuilder.estimateTokens(all.get(51));
+    int perMessage = PromptBuilder.estimateTokens(history.get(10));
+    int budget = fixed + perMessage * 7 + perMessage / 2;
+    List<ChatMessage> trimmed = new PromptBuilder(budget).build(card, "Ann", history);
+    assertThat(trimmed).hasSize(1 + 7 + 1);
+    assertThat(trimmed.subList(1, 8)).isEqualTo(history.subList(43, 50));
+    assertThat(trimmed.stream().mapToInt(PromptBuilder::estimateTokens).sum()).isLessThanOrEqualTo(budget);
+    assertThat(trimmed.get(8).content()).isEqualTo("Reply in two sentences at most.");
+
+    List<ChatMessage> tiny = new PromptBuilder(1).build(card, "Ann", history);
+    assertThat(tiny).as("the newest message is always kept").hasSize(3);
+    assertThat(tiny.get(1)).isEqualTo(history.get(49));
+  }
+
+  @Test
+  void tokenEstimateIsCodePointsOverFourRoundedUp() {
+    assertThat(PromptBuilder.estimateTokens("")).isZero();
+    assertThat(PromptBuilder.estimateTokens("abcd")).isEqualTo(1);
+    assertThat(PromptBuilder.estimateTokens("abcde")).isEqualTo(2);
+    assertThat(PromptBuilder.estimateTokens("😀😀😀😀")).isEqualTo(1);
+    assertThat(PromptBuilder.estimateTokens(ChatMessage.user("abcd"))).isEqualTo(1 + PromptBuilder.MESSAGE_OVERHEAD);
+  }
+}

@@ -1,0 +1,192 @@
+package chat.nexus.llm;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real OpenAI-compatible streaming server on 127.0.0.1, port 0, for the tests: each request takes the
+ * next scripted {@link Behaviour} (or the default), and the server records what it saw: requests, their
+ * Authorization headers and bodies, arrival times, and responses cut off by the client closing the
+ * connection.
+ */
+final class FakeUpstream implements AutoCloseable {
+
+  /** What to do with one request. */
+  interface Behaviour {
+    void handle(HttpServerRequest request, Vertx vertx);
+  }
+
+  private final Vertx vertx;
+  private final HttpServer server;
+  private final ConcurrentLinkedQueue<Behaviour> script = new ConcurrentLinkedQueue<>();
+  private volatile Behaviour fallback = stream(List.of("Hello", " there", "!"), 0, 0);
+  private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
+  private final List<JsonObject> bodies = Collections.synchronizedList(new ArrayList<>());
+  private final List<Long> arrivalsNanos = Collections.synchronizedList(new ArrayList<>());
+  private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger cutOff = new AtomicInteger();
+
+  private FakeUpstream(Vertx vertx) {
+    this.vertx = vertx;
+    this.server = vertx.createHttpServer().requestHandler(this::handle);
+  }
+
+  static FakeUpstream start(Vertx vertx) {
+    FakeUpstream up = new FakeUpstream(vertx);
+    try {
+      up.server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return up;
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + server.actualPort() + "/v1";
+  }
+
+  /** The next requests get these behaviours, in order; later ones get the fallback. */
+  FakeUpstream then(Behaviour... next) {
+    script.addAll(List.of(next));
+    return this;
+  }
+
+  FakeUpstream always(Behaviour behaviour) {
+    fallback = behaviour;
+    return this;
+  }
+
+  int requests() {
+    return requests.get();
+  }
+
+  /** Responses the client cut off by closing (resetting) the connection before they ended. */
+  int cutOff() {
+    return cutOff.get();
+  }
+
+  List<String> authorizations() {
+    synchronized (authorizations) {
+      return List.copyOf(authorizations);
+    }
+  }
+
+  List<JsonObject> bodies() {
+    synchronized (bodies) {
+      return List.copyOf(bodies);
+    }
+  }
+
+  List<Long> arrivalsNanos() {
+    synchronized (arrivalsNanos) {
+      return List.copyOf(arrivalsNanos);
+    }
+  }
+
+  private void handle(HttpServerRequest request) {
+    arrivalsNanos.add(System.nanoTime());
+    authorizations.add(request.getHeader("Authorization"));
+    Behaviour behaviour = script.poll();
+    Behaviour chosen = behaviour != null ? behaviour : fallback;
+    HttpServerResponse response = request.response();
+    response.closeHandler(v -> {
+      if (!response.ended()) {
+        cutOff.incrementAndGet();
+      }
+    });
+    request.body().onSuccess(body -> {
+      bodies.add(body.toJsonObject());
+      requests.incrementAndGet();
+      chosen.handle(request, vertx);
+    });
+  }
+
+  static String event(String delta) {
+    JsonObject chunk = new JsonObject()
+        .put("id", "chatcmpl-fake")
+        .put("object", "chat.completion.chunk")
+        .put("choices", List.of(new JsonObject().put("index", 0).put("delta", new JsonObject().put("content", delta))));
+    return "data: " + chunk.encode() + "\n\n";
+  }
+
+  /** 200 and the tokens as SSE events, the first after {@code firstDelayMs}, then one per {@code perTokenMs}. */
+  static Behaviour stream(List<String> tokens, long firstDelayMs, long perTokenMs) {
+    return (request, vertx) -> {
+      HttpServerResponse response = request.response();
+      response.setChunked(true).putHeader("Content-Type", "text/event-stream");
+      response.write(": keep-alive\n\n");
+      // a role-only first chunk, as OpenAI sends
+      response.write("data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}\r\n\r\n");
+      writeTokens(response, vertx, tokens, 0, firstDelayMs, perTokenMs, -1);
+    };
+  }
+
+  /** Pace of a stream that will break, so its tokens are flushed before the connection goes. */
+  static final long BREAK_PACE_MS = 20;
+
+  /** 200, {@code tokens} streamed, then the connection closes without [DONE]. */
+  static Behaviour brokenAfter(List<String> tokens) {
+    return (request, vertx) -> {
+      HttpServerResponse response = request.response();
+      response.setChunked(true).putHeader("Content-Type", "text/event-stream");
+      writeTokens(response, vertx, tokens, 0, BREAK_PACE_MS, BREAK_PACE_MS, tokens.size());
+    };
+  }
+
+  /** 200 and headers, then nothing: a slow body. */
+  static Behaviour hang() {
+    return (request, vertx) -> request.response().setChunked(true).putHeader("Content-Type", "text/event-stream").write(": waiting\n\n");
+  }
+
+  static Behaviour status(int code, Map<String, String> headers, String body) {
+    return (request, vertx) -> {
+      HttpServerResponse response = request.response().setStatusCode(code);
+      headers.forEach(response::putHeader);
+      response.end(body);
+    };
+  }
+
+  private static void writeTokens(HttpServerResponse response, Vertx vertx, List<String> tokens, int index, long delayMs, long perTokenMs, int breakAt) {
+    Runnable step = () -> {
+      if (response.closed()) {
+        return;
+      }
+      if (index == breakAt) {
+        response.reset();
+        return;
+      }
+      if (index >= tokens.size()) {
+        response.write("data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],"
+            + "\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":" + tokens.size() + "}}\n\n");
+        response.end("data: [DONE]\n\n");
+        return;
+      }
+      response.write(event(tokens.get(index)));
+      writeTokens(response, vertx, tokens, index + 1, perTokenMs, perTokenMs, breakAt);
+    };
+    if (delayMs <= 0) {
+      step.run();
+    } else {
+      vertx.setTimer(delayMs, id -> step.run());
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // test teardown
+    }
+  }
+}

@@ -1,0 +1,311 @@
+package chat.nexus.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chat.nexus.errors.ApiException;
+import chat.nexus.errors.ErrorCode;
+import chat.nexus.testing.Waits;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The gateway and the OpenAI-compatible client against a real fake upstream. */
+class LlmGatewayTest {
+
+  private static final String KEY_A = "sk-test-AAAA1111secret";
+  private static final String KEY_B = "sk-test-BBBB2222secret";
+
+  private final Vertx vertx = Vertx.vertx();
+  private FakeUpstream upstream;
+  private LlmGateway gateway;
+
+  @BeforeEach
+  void start() {
+    upstream = FakeUpstream.start(vertx);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    if (gateway != null) {
+      gateway.close();
+    }
+    upstream.close();
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  private LlmOptions options() {
+    return new LlmOptions()
+        .baseUrl(upstream.baseUrl())
+        .apiKeys(List.of(KEY_A, KEY_B))
+        .model("fake-model")
+        .maxConcurrent(5)
+        .maxPerUser(100)
+        .backoffBaseMs(10)
+        .backoffCapMs(50)
+        .firstTokenTimeoutMs(3_000)
+        .totalTimeoutMs(8_000);
+  }
+
+  private LlmGateway gateway(LlmOptions options) {
+    gateway = LlmGateway.create(vertx, options);
+    return gateway;
+  }
+
+  private static LlmRequest ask(String text) {
+    return new LlmRequest(null, List.of(ChatMessage.system("You are Mira."), ChatMessage.user(text)), 0.7, 200);
+  }
+
+  private static CompletableFuture<LlmReply> future(LlmCall call) {
+    return call.reply().toCompletionStage().toCompletableFuture();
+  }
+
+  private static Throwable failure(LlmCall call) {
+    Throwable error = Waits.get(future(call).handle((reply, e) -> e), "the call to fail");
+    if (error instanceof java.util.concurrent.CompletionException wrapped && wrapped.getCause() != null) {
+      error = wrapped.getCause();
+    }
+    if (error == null) {
+      throw new AssertionError("the call succeeded but should have failed");
+    }
+    return error;
+  }
+
+  private static void eventually(BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Waits.TIMEOUT_S);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.onSpinWait();
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  private void noPermitLeft() {
+    eventually(() -> gateway.gate().inFlight() == 0, "every permit back");
+  }
+
+  @Test
+  void streamsAReply() {
+    upstream.then(FakeUpstream.stream(List.of("Hel", "lo", " world"), 20, 10));
+    List<String> deltas = new CopyOnWriteArrayList<>();
+    LlmReply reply = Waits.get(future(gateway(options()).stream("ann", ask("hi"), deltas::add)), "reply");
+    assertThat(deltas).containsExactly("Hel", "lo", " world");
+    assertThat(reply.text()).isEqualTo("Hello world");
+    assertThat(reply.promptTokens()).isEqualTo(7);
+    assertThat(reply.completionTokens()).isEqualTo(3);
+    assertThat(reply.cached()).isFalse();
+    assertThat(upstream.requests()).isEqualTo(1);
+    assertThat(upstream.bodies().get(0).getBoolean("stream")).isTrue();
+    assertThat(upstream.bodies().get(0).getString("model")).isEqualTo("fake-model");
+    assertThat(upstream.bodies().get(0).getInteger("max_tokens")).isEqualTo(200);
+    assertThat(upstream.bodies().get(0).getJsonArray("messages")).hasSize(2);
+    assertThat(upstream.authorizations().get(0)).isIn("Bearer " + KEY_A, "Bearer " + KEY_B);
+    noPermitLeft();
+    assertThat(gateway.metrics().timeToFirstToken().count()).isEqualTo(1);
+    assertThat(gateway.metrics().upstreamLatency().count()).isEqualTo(1);
+    assertThat(gateway.metrics().tokens()).isEqualTo(3);
+  }
+
+  @Test
+  void retriesAfter503ThenSucceeds() {
+    upstream.then(FakeUpstream.status(503, Map.of(), "overloaded"), FakeUpstream.status(502, Map.of(), ""));
+    LlmReply reply = Waits.get(future(gateway(options()).stream("ann", ask("hi"), TokenSink.NONE)), "reply");
+    assertThat(reply.text()).isEqualTo("Hello there!");
+    assertThat(upstream.requests()).isEqualTo(3);
+    assertThat(gateway.metrics().retries()).isEqualTo(2);
+    noPermitLeft();
+  }
+
+  @Test
+  void a429HonoursRetryAfterAndRotatesToTheOtherKey() {
+    upstream.then(FakeUpstream.status(429, Map.of("Retry-After", "1"), "{\"error\":{\"message\":\"slow down\"}}"));
+    Waits.get(future(gateway(options()).stream("ann", ask("hi"), TokenSink.NONE)), "reply");
+    List<Long> arrivals = upstream.arrivalsNanos();
+    assertThat(arrivals).hasSize(2);
+    long waitedMs = (arrivals.get(1) - arrivals.get(0)) / 1_000_000;
+    assertThat(waitedMs).isGreaterThanOrEqualTo(1_000);
+    List<String> auth = upstream.authorizations();
+    assertThat(auth.get(1)).isNotEqualTo(auth.get(0));
+    noPermitLeft();
+  }
+
+  @Test
+  void honoursXRateLimitResetRequests() {
+    upstream.then(FakeUpstream.status(429, Map.of("x-ratelimit-reset-requests", "400ms"), ""));
+    Waits.get(future(gateway(options().apiKeys(List.of(KEY_A))).stream("ann", ask("hi"), TokenSink.NONE)), "reply");
+    List<Long> arrivals = upstream.arrivalsNanos();
+    assertThat((arrivals.get(1) - arrivals.get(0)) / 1_000_000).isGreaterThanOrEqualTo(400);
+  }
+
+  @Test
+  void neverRetriesOnceATokenWasStreamed() {
+    upstream.then(FakeUpstream.brokenAfter(List.of("Once", " upon")));
+    List<String> deltas = new CopyOnWriteArrayList<>();
+    LlmCall call = gateway(options()).stream("ann", ask("story"), deltas::add);
+    Throwable error = failure(call);
+    assertThat(error).isInstanceOf(ApiException.class);
+    assertThat(((ApiException) error).code()).isEqualTo(ErrorCode.AI_UPSTREAM);
+    assertThat(error.getMessage()).contains("broke after 2 tokens");
+    assertThat(call.streamedText()).isEqualTo("Once upon");
+    assertThat(deltas).containsExactly("Once", " upon");
+    assertThat(upstream.requests()).isEqualTo(1);
+    assertThat(gateway.metrics().retries()).isZero();
+    noPermitLeft();
+  }
+
+  @Test
+  void failsWhenTheFirstTokenIsLate() {
+    upstream.always(FakeUpstream.hang());
+    long start = System.nanoTime();
+    Throwable error = failure(gateway(options().firstTokenTimeoutMs(300)).stream("ann", ask("hi"), TokenSink.NONE));
+    long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+    assertThat(((ApiException) error).code()).isEqualTo(ErrorCode.AI_UPSTREAM);
+    assertThat(error.getMessage()).contains("no first token");
+    assertThat(elapsedMs).isBetween(300L, 3_000L);
+    assertThat(upstream.requests()).isEqualTo(1);
+    eventually(() -> upstream.cutOff() == 1, "the upstream request reset");
+    noPermitLeft();
+  }
+
+  @Test
+  void failsWhenTheWholeReplyTakesTooLong() {
+    List<String> many = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      many.add("w" + i + " ");
+    }
+    upstream.then(FakeUpstream.stream(many, 0, 100));
+    LlmCall call = gateway(options().totalTimeoutMs(600)).stream("ann", ask("hi"), TokenSink.NONE);
+    Throwable error = failure(call);
+    assertThat(((ApiException) error).code()).isEqualTo(ErrorCode.AI_UPSTREAM);
+    assertThat(error.getMessage()).contains("longer than 600 ms");
+    assertThat(call.tokenCount()).isBetween(1, 29);
+    eventually(() -> upstream.cutOff() == 1, "the upstream request reset");
+    noPermitLeft();
+  }
+
+  @Test
+  void cancelMidStreamResetsTheUpstreamRequestAndFreesThePermit() throws Exception {
+    List<String> many = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      many.add("w" + i + " ");
+    }
+    upstream.then(FakeUpstream.stream(many, 0, 50));
+    CompletableFuture<Void> first = new CompletableFuture<>();
+    List<String> deltas = new CopyOnWriteArrayList<>();
+    LlmCall call = gateway(options()).stream("ann", ask("hi"), d -> {
+      deltas.add(d);
+      first.complete(null);
+    });
+    Waits.get(first, "first token");
+    assertThat(gateway.gate().inFlight()).isEqualTo(1);
+    call.cancel();
+    assertThat(failure(call)).isInstanceOf(CancellationException.class);
+    noPermitLeft();
+    eventually(() -> upstream.cutOff() == 1, "the upstream to see the connection close");
+    int seen = deltas.size();
+    Thread.sleep(150);
+    assertThat(deltas).hasSize(seen);
+  }
+
+  @Test
+  void errorsAreMappedAndNeverEchoAKey() {
+    upstream.then(FakeUpstream.status(401, Map.of(),
+        "{\"error\":{\"message\":\"Incorrect API key provided: " + KEY_A + " / " + KEY_B + " (Bearer " + KEY_A + ")\"}}"));
+    Throwable error = failure(gateway(options()).stream("ann", ask("hi"), TokenSink.NONE));
+    assertThat(((ApiException) error).code()).isEqualTo(ErrorCode.AI_UPSTREAM);
+    assertThat(error.getMessage()).contains("401").doesNotContain(KEY_A).doesNotContain(KEY_B).doesNotContain("AAAA1111");
+    assertThat(((ApiException) error).toJson().encode()).doesNotContain(KEY_A).doesNotContain(KEY_B);
+    assertThat(upstream.requests()).as("401 is not retried").isEqualTo(1);
+    noPermitLeft();
+  }
+
+  @Test
+  void connectErrorsAreRetriedThenMappedWithoutAKey() throws Exception {
+    upstream.close();
+    LlmOptions options = options().maxRetries(2);
+    Throwable error = failure(gateway(options).stream("ann", ask("hi"), TokenSink.NONE));
+    assertThat(((ApiException) error).code()).isEqualTo(ErrorCode.AI_UPSTREAM);
+    assertThat(error.getMessage()).contains("could not reach").doesNotContain(KEY_A).doesNotContain(KEY_B);
+    assertThat(gateway.metrics().retries()).isEqualTo(2);
+    noPermitLeft();
+  }
+
+  @Test
+  void aCacheHitStreamsTheCachedTextWithoutAnUpstreamCall() {
+    LlmGateway gw = gateway(options().cacheTtlMs(60_000));
+    Waits.get(future(gw.stream("ann", ask("same"), TokenSink.NONE)), "first reply");
+    List<String> deltas = new CopyOnWriteArrayList<>();
+    LlmReply second = Waits.get(future(gw.stream("bob", ask("same"), deltas::add)), "second reply");
+    assertThat(second.cached()).isTrue();
+    assertThat(second.text()).isEqualTo("Hello there!");
+    assertThat(String.join("", deltas)).isEqualTo("Hello there!");
+    assertThat(upstream.requests()).isEqualTo(1);
+    LlmRequest warmer = new LlmRequest(null, ask("same").messages(), 1.0, 200);
+    Waits.get(future(gw.stream("ann", warmer, TokenSink.NONE)), "other parameters");
+    assertThat(upstream.requests()).as("other parameters miss the cache").isEqualTo(2);
+    assertThat(gw.metrics().cacheHits()).isEqualTo(1);
+    noPermitLeft();
+  }
+
+  @Test
+  void theCacheIsOffByDefault() {
+    LlmGateway gw = gateway(options());
+    Waits.get(future(gw.stream("ann", ask("same"), TokenSink.NONE)), "first reply");
+    Waits.get(future(gw.stream("ann", ask("same"), TokenSink.NONE)), "second reply");
+    assertThat(upstream.requests()).isEqualTo(2);
+  }
+
+  @Test
+  void capacityFiveInFlightAndTheRestBusyAtOnce() {
+    upstream.always(FakeUpstream.hang());
+    LlmGateway gw = gateway(options().maxConcurrent(5));
+    List<LlmCall> calls = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < 20; i++) {
+      calls.add(gw.stream("user-" + i, ask("hi " + i), TokenSink.NONE));
+    }
+    List<LlmCall> busy = calls.stream().filter(c -> c.reply().failed()).toList();
+    long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+    assertThat(busy).hasSize(15);
+    assertThat(elapsedMs).as("15 refusals within a few ms").isLessThan(50);
+    for (LlmCall c : busy) {
+      ApiException e = (ApiException) c.reply().cause();
+      assertThat(e.code()).isEqualTo(ErrorCode.AI_BUSY);
+      assertThat(e.retryAfterSeconds()).isPositive();
+    }
+    assertThat(gw.gate().inFlight()).isEqualTo(5);
+    assertThat(gw.gate().rejected()).isEqualTo(15);
+    eventually(() -> upstream.requests() == 5, "5 upstream requests");
+    calls.forEach(LlmCall::cancel);
+    noPermitLeft();
+    eventually(() -> upstream.cutOff() == 5, "5 upstream requests reset");
+  }
+
+  @Test
+  void theSimulatedProviderIsTheDefaultWithoutKeys() {
+    LlmGateway gw = gateway(new LlmOptions().simulatedTokenDelayMs(1));
+    assertThat(gw.simulated()).isTrue();
+    LlmReply reply = Waits.get(future(gw.stream("ann", ask("hello"), TokenSink.NONE)), "reply");
+    assertThat(reply.text()).contains("Mira").contains("hello");
+    noPermitLeft();
+    LlmCall cancelled = gw.stream("ann", ask("again"), TokenSink.NONE);
+    cancelled.cancel();
+    assertThat(failure(cancelled)).isInstanceOf(CancellationException.class);
+    noPermitLeft();
+  }
+}
