@@ -7,6 +7,17 @@ import chat.nexus.chat.Presence;
 import chat.nexus.companion.CharacterRoutes;
 import chat.nexus.companion.CharacterStore;
 import chat.nexus.companion.Characters;
+import chat.nexus.companion.CompanionEvents;
+import chat.nexus.companion.CompanionRoutes;
+import chat.nexus.companion.CompanionService;
+import chat.nexus.companion.CompanionStore;
+import chat.nexus.companion.PromptBuilder;
+import chat.nexus.llm.LlmGateway;
+import chat.nexus.llm.LlmOptions;
+import io.github.cdimascio.dotenv.Dotenv;
+import io.github.cdimascio.dotenv.DotenvEntry;
+import java.util.HashMap;
+import java.util.Map;
 import chat.nexus.config.Config;
 import chat.nexus.engineio.CorsOptions;
 import chat.nexus.http.HttpApi;
@@ -54,10 +65,12 @@ public final class ChatServer {
   private final HttpApi api;
   private final HttpListeners listeners;
   private final Characters characters;
+  private final LlmGateway llm;
 
   private ChatServer(Config config, Vertx vertx, Database database, Blocking blocking, MessageWriter writer, SocketIoServer io, HttpApi api, HttpListeners listeners,
-      Characters characters) {
+      Characters characters, LlmGateway llm) {
     this.characters = characters;
+    this.llm = llm;
     this.config = config;
     this.vertx = vertx;
     this.database = database;
@@ -68,8 +81,17 @@ public final class ChatServer {
     this.listeners = listeners;
   }
 
-  /** Starts everything; blocking (opens and migrates the database). */
+  /** Starts everything; blocking (opens and migrates the database). The LLM gateway reads the process environment and ./.env. */
   public static ChatServer start(Config config) throws Exception {
+    return start(config, environment());
+  }
+
+  /**
+   * Starts everything with {@code env} as the source of the settings {@link Config} does not carry yet (the
+   * LLM gateway's LLM_MAX_PER_USER, LLM_SIMULATED_TOKEN_MS, ...: see {@link LlmOptions#withEnv}).
+   */
+  public static ChatServer start(Config config, Map<String, String> env) throws Exception {
+    LlmOptions llmOptions = LlmOptions.from(config).withEnv(env);
     Database database = Database.open(config);
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setPreferNativeTransport(true)
@@ -92,14 +114,22 @@ public final class ChatServer {
           .onSuccess(identity -> socket.data().put("identity", identity))
           .<Void>mapEmpty()
           .recover(e -> Future.failedFuture(new ConnectError("unauthorized"))));
-      io.onConnection(chat::attach);
-
       Characters characters = new Characters(vertx, new CharacterStore(database), blocking);
-      HttpApi api = new HttpApi(vertx, config, auth, chat, database, blocking, new CharacterRoutes(characters));
+      LlmGateway llm = LlmGateway.create(vertx, llmOptions);
+      CompanionService companions = new CompanionService(vertx, characters, new CompanionStore(database), blocking, llm,
+          new PromptBuilder(PromptBuilder.DEFAULT_TOKEN_BUDGET));
+      CompanionEvents companionEvents = new CompanionEvents(companions);
+      io.onConnection(socket -> {
+        chat.attach(socket);
+        companionEvents.attach(socket);
+      });
+
+      HttpApi api = new HttpApi(vertx, config, auth, chat, database, blocking, new CharacterRoutes(characters),
+          new CompanionRoutes(companions));
       HttpServerOptions http = SocketIoServer.httpServerOptions(io.options(), new HttpServerOptions().setHost(config.host()).setPort(config.port()));
       HttpListeners listeners = HttpListeners.start(vertx, http, io.requestHandler(api.router()), config.eventLoops())
           .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
-      ChatServer server = new ChatServer(config, vertx, database, blocking, writer, io, api, listeners, characters);
+      ChatServer server = new ChatServer(config, vertx, database, blocking, writer, io, api, listeners, characters, llm);
       LOG.info("Nexus Chat listening on {}:{} ({}) - database: {}, adapter: {}, LLM: {}, event loops: {}, native transport: {}",
           config.host(), listeners.port(), config.production() ? "production" : "development",
           config.databaseDescription(), config.adapterDescription(), config.llmDescription(), config.eventLoops(),
@@ -113,6 +143,17 @@ public final class ChatServer {
       database.close();
       throw e;
     }
+  }
+
+  /** The process environment over ./.env, as {@link Config#load()} reads them. */
+  private static Map<String, String> environment() {
+    Map<String, String> env = new HashMap<>();
+    Dotenv dotenv = Dotenv.configure().ignoreIfMissing().ignoreIfMalformed().load();
+    for (DotenvEntry entry : dotenv.entries(Dotenv.Filter.DECLARED_IN_ENV_FILE)) {
+      env.put(entry.getKey(), entry.getValue());
+    }
+    env.putAll(System.getenv());
+    return env;
   }
 
   /** The token of a socket: auth {token}, or an Authorization: Bearer header on the handshake. */
@@ -146,6 +187,11 @@ public final class ChatServer {
     return characters;
   }
 
+  /** The LLM gateway (companion replies; its gate's in-flight count, metrics). */
+  public LlmGateway llm() {
+    return llm;
+  }
+
   /**
    * Graceful stop: no new connections (handshakes and /ready answer 503); no new messages; every queued
    * one stored and its ack written; then sockets closed with
@@ -165,6 +211,11 @@ public final class ChatServer {
     io.close();
     barrier();
     await(listeners.close(vertx));
+    try {
+      llm.close();
+    } catch (Exception e) {
+      LOG.warn("closing the LLM gateway failed", e);
+    }
     blocking.close();
     database.close();
     await(vertx.close());

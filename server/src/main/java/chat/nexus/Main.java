@@ -45,7 +45,14 @@ public final class Main implements Callable<Integer> {
       e.problems().forEach(problem -> System.err.println("  " + problem));
       return 2;
     }
-    ChatServer server = ChatServer.start(config);
+    ChatServer server;
+    try {
+      server = ChatServer.start(config);
+    } catch (ConfigException e) {
+      System.err.println("Nexus Chat cannot start; fix the configuration:");
+      e.problems().forEach(problem -> System.err.println("  " + problem));
+      return 2;
+    }
     Thread stopper = new Thread(() -> {
       try {
         server.stop();

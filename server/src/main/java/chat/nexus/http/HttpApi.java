@@ -5,6 +5,7 @@ import chat.nexus.auth.Identity;
 import chat.nexus.chat.ChatEvents;
 import chat.nexus.chat.RoomIds;
 import chat.nexus.companion.CharacterRoutes;
+import chat.nexus.companion.CompanionRoutes;
 import chat.nexus.config.Config;
 import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
@@ -41,11 +42,13 @@ public final class HttpApi {
   private final Database database;
   private final Blocking blocking;
   private final CharacterRoutes characters;
+  private final CompanionRoutes companions;
   private volatile boolean stopping;
 
   public HttpApi(Vertx vertx, Config config, AuthService auth, ChatEvents chat, Database database, Blocking blocking,
-      CharacterRoutes characters) {
+      CharacterRoutes characters, CompanionRoutes companions) {
     this.characters = characters;
+    this.companions = companions;
     this.vertx = vertx;
     this.config = config;
     this.auth = auth;
@@ -73,6 +76,7 @@ public final class HttpApi {
         .handler(ctx -> respond(ctx, 200, auth.logout(identity(ctx)).map(v -> new JsonObject().put("ok", true))));
     router.get("/api/rooms/:id/messages").handler(this::authenticated).handler(this::history);
     characters.mount(router, this::authenticated, HttpApi::identity);
+    companions.mount(router, this::authenticated, HttpApi::identity);
 
     router.route().last().handler(ctx -> ctx.fail(ApiException.notFound("no route for " + ctx.request().method() + " " + ctx.request().path())));
     router.route().failureHandler(this::failure);

@@ -24,7 +24,7 @@ import org.json.JSONObject;
 public final class Client implements AutoCloseable {
 
   /** The server events a chat client hears. */
-  public static final List<String> EVENTS = List.of("message:new", "typing", "presence");
+  public static final List<String> EVENTS = List.of("message:new", "typing", "presence", "companion:token", "companion:done", "companion:error");
 
   private final Socket socket;
   private final Map<String, BlockingQueue<Object[]>> events = new ConcurrentHashMap<>();

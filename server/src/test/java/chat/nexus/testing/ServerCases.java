@@ -16,9 +16,14 @@ public abstract class ServerCases {
 
   protected abstract Backend backend();
 
+  /** Extra environment variables of the server (none by default). */
+  protected java.util.Map<String, String> env() {
+    return java.util.Map.of();
+  }
+
   @BeforeAll
   void start() {
-    server = TestServer.start(backend());
+    server = TestServer.start(backend(), env());
     rest = server.rest();
   }
 

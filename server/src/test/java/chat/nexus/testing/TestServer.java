@@ -65,7 +65,7 @@ public final class TestServer implements AutoCloseable {
       env.put("DB_POOL_SIZE", "8");
       env.putAll(database.env());
       env.putAll(overrides);
-      return new TestServer(ChatServer.start(Config.from(env)), dataDir, database);
+      return new TestServer(ChatServer.start(Config.from(env), env), dataDir, database);
     } catch (Throwable e) {
       if (database != null) {
         database.close();

@@ -1,0 +1,119 @@
+package chat.nexus.companion;
+
+import chat.nexus.auth.Identity;
+import chat.nexus.chat.ChatEvents;
+import chat.nexus.errors.ApiException;
+import chat.nexus.socketio.Event;
+import chat.nexus.socketio.Socket;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.lang.System.Logger.Level;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The companion events of a connected socket (see the contract): {@code companion:open} acks
+ * {@code {ok, messages}} (oldest first); {@code companion:message} acks {@code {ok, messageId}} once the user
+ * message is stored and the LLM call admitted, then sends {@code companion:token}* and
+ * {@code companion:done} (the stored reply) or {@code companion:error} (the error shape). A socket that
+ * disconnects cancels its replies in progress.
+ */
+public final class CompanionEvents {
+
+  private static final System.Logger LOG = System.getLogger(CompanionEvents.class.getName());
+  private static final String TURNS = "companionTurns";
+
+  private final CompanionService service;
+
+  public CompanionEvents(CompanionService service) {
+    this.service = service;
+  }
+
+  /** Wires a newly connected, authenticated socket (after ChatEvents put its identity). */
+  public void attach(Socket socket) {
+    Set<CompanionTurn> turns = ConcurrentHashMap.newKeySet();
+    socket.data().put(TURNS, turns);
+    socket.on("companion:open", event -> handle(event, payload -> open(socket, payload), null));
+    socket.on("companion:message", event -> message(socket, event, turns));
+    socket.onDisconnect(reason -> {
+      for (CompanionTurn turn : turns) {
+        turn.cancel();
+      }
+      turns.clear();
+    });
+  }
+
+  private Future<JsonObject> open(Socket socket, JsonObject payload) {
+    int limit = ChatEvents.limit(payload.getValue("limit"));
+    return service.open(ChatEvents.identity(socket), payload.getValue("characterId"), limit).map(list -> {
+      JsonArray messages = new JsonArray();
+      list.forEach(m -> messages.add(m.toJson()));
+      return new JsonObject().put("messages", messages);
+    });
+  }
+
+  private void message(Socket socket, Event event, Set<CompanionTurn> turns) {
+    CompanionTurn[] started = {null};
+    handle(event, payload -> {
+      Identity me = ChatEvents.identity(socket);
+      Object characterId = payload.getValue("characterId");
+      Long[] messageId = {null};
+      return service.message(me, characterId, payload.getValue("text"), delta -> socket.emit("companion:token",
+              new JsonObject().put("characterId", characterId).put("messageId", messageId[0]).put("delta", delta)))
+          .map(turn -> {
+            messageId[0] = turn.userMessage().id();
+            started[0] = turn;
+            turns.add(turn);
+            if (!socket.connected()) {
+              turn.cancel(); // gone while the message was being stored
+            }
+            turn.reply().onComplete(done -> {
+              turns.remove(turn);
+              JsonObject out = new JsonObject().put("characterId", characterId).put("messageId", messageId[0]);
+              if (done.succeeded()) {
+                socket.emit("companion:done", out.put("message", done.result().toJson()));
+              } else if (!(done.cause() instanceof CancellationException)) {
+                if (!(done.cause() instanceof ApiException)) {
+                  LOG.log(Level.ERROR, "companion reply failed", done.cause());
+                }
+                socket.emit("companion:error", out.put("error", ApiException.toJson(done.cause()).getJsonObject("error")));
+              }
+            });
+            return new JsonObject().put("messageId", messageId[0]);
+          });
+    }, () -> {
+      if (started[0] != null) {
+        started[0].start(); // tokens only after the ack
+      }
+    });
+  }
+
+  /** Checks the payload is an object, runs the action, acks its result or its error, then runs afterAck. */
+  private static void handle(Event event, java.util.function.Function<JsonObject, Future<JsonObject>> action, Runnable afterAck) {
+    Future<JsonObject> result;
+    try {
+      if (!(event.arg(0) instanceof JsonObject payload)) {
+        throw ApiException.badRequest("the payload must be an object");
+      }
+      result = action.apply(payload);
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onComplete(done -> {
+      if (done.succeeded()) {
+        event.ack(done.result().put("ok", true));
+      } else {
+        Throwable cause = done.cause();
+        if (!(cause instanceof ApiException)) {
+          LOG.log(Level.ERROR, "event " + event.name() + " failed", cause);
+        }
+        event.ack(ApiException.toJson(cause));
+      }
+      if (afterAck != null) {
+        afterAck.run();
+      }
+    });
+  }
+}

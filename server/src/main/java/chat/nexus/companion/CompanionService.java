@@ -1,0 +1,139 @@
+package chat.nexus.companion;
+
+import chat.nexus.auth.Identity;
+import chat.nexus.errors.ApiException;
+import chat.nexus.llm.ChatMessage;
+import chat.nexus.llm.LlmCall;
+import chat.nexus.llm.LlmGateway;
+import chat.nexus.llm.LlmRequest;
+import chat.nexus.llm.TokenSink;
+import chat.nexus.store.Blocking;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Companion chat: one conversation per (user, character), stored in {@code companion_chat_messages}.
+ * A conversation starts with the card's {@code first_mes} (names filled in), stored as an assistant
+ * message without an LLM call, the first time it is opened, read or written to. Every user message gets
+ * an LLM reply through the {@link LlmGateway}; the reply is stored when it is complete (a cancelled or
+ * failed reply is not stored; the user message stays). Histories are returned oldest first.
+ */
+public final class CompanionService {
+
+  /** At most one token event per this many milliseconds. */
+  public static final long TOKEN_INTERVAL_MS = 50;
+  public static final int MAX_TEXT_LENGTH = 4_000;
+  /** Messages read for a prompt; the PromptBuilder then keeps what fits its token budget. */
+  public static final int PROMPT_HISTORY_LIMIT = 200;
+  private static final int LOCK_STRIPES = 64;
+
+  private final Vertx vertx;
+  private final Characters characters;
+  private final CompanionStore store;
+  private final Blocking blocking;
+  private final LlmGateway gateway;
+  private final PromptBuilder prompts;
+  private final Object[] locks = new Object[LOCK_STRIPES];
+
+  public CompanionService(Vertx vertx, Characters characters, CompanionStore store, Blocking blocking, LlmGateway gateway,
+      PromptBuilder prompts) {
+    this.vertx = vertx;
+    this.characters = characters;
+    this.store = store;
+    this.blocking = blocking;
+    this.gateway = gateway;
+    this.prompts = prompts;
+    for (int i = 0; i < LOCK_STRIPES; i++) {
+      locks[i] = new Object();
+    }
+  }
+
+  public LlmGateway gateway() {
+    return gateway;
+  }
+
+  /** The last {@code limit} messages, oldest first; starts the conversation with first_mes when it is empty. */
+  public Future<List<CompanionMessage>> open(Identity me, Object characterId, int limit) {
+    String id = characterId(characterId);
+    return characters.get(id).compose(character -> blocking.run(() -> oldestFirst(recentOrGreeting(me, character, limit))));
+  }
+
+  /**
+   * Stores the user's message and starts the reply. Fails with BAD_REQUEST (text), NOT_FOUND (character)
+   * or AI_BUSY (no slot, with retryAfter; the message is then not stored). Deltas go to {@code sink},
+   * coalesced, once the turn is {@link CompanionTurn#start() started}.
+   */
+  public Future<CompanionTurn> message(Identity me, Object characterId, Object text, TokenSink sink) {
+    String id = characterId(characterId);
+    String body = text(text);
+    return characters.get(id).compose(character -> blocking.run(() -> recentOrGreeting(me, character, PROMPT_HISTORY_LIMIT))
+        .compose(recent -> {
+          List<ChatMessage> history = new ArrayList<>();
+          for (CompanionMessage m : oldestFirst(recent)) {
+            history.add(CompanionMessage.USER.equals(m.role()) ? ChatMessage.user(m.content()) : ChatMessage.assistant(m.content()));
+          }
+          history.add(ChatMessage.user(body));
+          CharacterCard card = character.card();
+          LlmRequest request = new LlmRequest(null, prompts.build(card, me.name(), history), null, null,
+              new LlmRequest.Persona(card.name(), PromptBuilder.names(card.description(), card.name(), userName(me))));
+          TokenCoalescer tokens = new TokenCoalescer(vertx, TOKEN_INTERVAL_MS, sink::onToken);
+          LlmCall call = gateway.stream(me.userId(), request, tokens::add);
+          if (call.isDone() && call.reply().failed()) {
+            return Future.failedFuture(call.reply().cause()); // AI_BUSY: nothing stored
+          }
+          return blocking.run(() -> store.append(me.userId(), id, CompanionMessage.USER, body)).transform(stored -> {
+            if (stored.failed()) {
+              call.cancel();
+              return Future.failedFuture(stored.cause());
+            }
+            Future<CompanionMessage> reply = call.reply()
+                .compose(r -> blocking.run(() -> store.append(me.userId(), id, CompanionMessage.ASSISTANT, r.text())));
+            return Future.succeededFuture(new CompanionTurn(stored.result(), call, tokens, reply));
+          });
+        }));
+  }
+
+  /** The text of a user message: 1-4000 characters, not blank. */
+  static String text(Object text) {
+    if (!(text instanceof String body) || body.isBlank()) {
+      throw ApiException.badRequest("text is required (a non-empty string)");
+    }
+    if (body.length() > MAX_TEXT_LENGTH) {
+      throw ApiException.badRequest("text must be at most " + MAX_TEXT_LENGTH + " characters");
+    }
+    return body;
+  }
+
+  static String characterId(Object value) {
+    if (!(value instanceof String id) || id.isBlank()) {
+      throw ApiException.badRequest("characterId is required (a string)");
+    }
+    return id;
+  }
+
+  /** Newest first; stores the greeting when the conversation is empty (once, on this node). */
+  private List<CompanionMessage> recentOrGreeting(Identity me, StoredCharacter character, int limit) throws SQLException {
+    synchronized (locks[Math.floorMod((me.userId() + '\n' + character.id()).hashCode(), LOCK_STRIPES)]) {
+      List<CompanionMessage> recent = store.recent(me.userId(), character.id(), limit);
+      String first = character.card().firstMessage();
+      if (!recent.isEmpty() || first == null || first.isBlank()) {
+        return recent;
+      }
+      return List.of(store.append(me.userId(), character.id(), CompanionMessage.ASSISTANT,
+          PromptBuilder.names(first, character.card().name(), userName(me))));
+    }
+  }
+
+  private static String userName(Identity me) {
+    return me.name() == null || me.name().isBlank() ? "User" : me.name();
+  }
+
+  private static List<CompanionMessage> oldestFirst(List<CompanionMessage> newestFirst) {
+    List<CompanionMessage> out = new ArrayList<>(newestFirst);
+    java.util.Collections.reverse(out);
+    return out;
+  }
+}

@@ -1,0 +1,58 @@
+package chat.nexus.companion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TokenCoalescerTest {
+
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void close() {
+    vertx.close();
+  }
+
+  @Test
+  void atMostOneEventPerIntervalAndNothingLost() throws Exception {
+    List<String> events = new CopyOnWriteArrayList<>();
+    List<Long> times = new CopyOnWriteArrayList<>();
+    TokenCoalescer tokens = new TokenCoalescer(vertx, CompanionService.TOKEN_INTERVAL_MS, delta -> {
+      events.add(delta);
+      times.add(System.nanoTime());
+    });
+    tokens.start();
+    StringBuilder all = new StringBuilder();
+    long start = System.nanoTime();
+    for (int i = 0; System.nanoTime() - start < 400_000_000L; i++) {
+      tokens.add("t" + i + " ");
+      all.append("t").append(i).append(' ');
+      Thread.sleep(1);
+    }
+    tokens.flush();
+    assertThat(String.join("", events)).isEqualTo(all.toString());
+    assertThat(events.size()).isBetween(2, 400 / 50 + 3);
+    for (int i = 1; i < times.size() - 1; i++) { // the last one is the flush at the end
+      assertThat((times.get(i) - times.get(i - 1)) / 1_000_000.0).as("gap before event %d", i).isGreaterThan(45.0);
+    }
+  }
+
+  @Test
+  void nothingBeforeStartNorAfterClose() {
+    List<String> events = new CopyOnWriteArrayList<>();
+    TokenCoalescer tokens = new TokenCoalescer(vertx, 50, events::add);
+    tokens.add("a");
+    tokens.add("b");
+    assertThat(events).isEmpty();
+    tokens.start();
+    assertThat(events).containsExactly("ab");
+    tokens.close();
+    tokens.add("c");
+    tokens.flush();
+    assertThat(events).containsExactly("ab");
+  }
+}
