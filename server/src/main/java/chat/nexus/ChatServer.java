@@ -21,6 +21,7 @@ import java.util.Map;
 import chat.nexus.config.Config;
 import chat.nexus.engineio.CorsOptions;
 import chat.nexus.http.HttpApi;
+import chat.nexus.observability.Metrics;
 import chat.nexus.http.HttpListeners;
 import chat.nexus.socketio.ConnectError;
 import chat.nexus.socketio.Socket;
@@ -102,7 +103,8 @@ public final class ChatServer {
       MessageWriter writer = new MessageWriter(vertx, database, messages, MessageWriter.DEFAULT_QUEUE_CAPACITY);
       Tokens tokens = new Tokens(vertx, config.jwtSecret());
       AuthService auth = new AuthService(tokens, new UserStore(database), new SessionStore(database), blocking, config.allowGuests());
-      ChatEvents chat = new ChatEvents(messages, writer, blocking, new Presence());
+      Metrics metrics = new Metrics();
+      ChatEvents chat = new ChatEvents(messages, writer, blocking, new Presence(), metrics);
 
       SocketIoOptions.Builder socketOptions = SocketIoOptions.builder()
           .maxDisconnectionDurationMs(SocketIoOptions.RECOMMENDED_MAX_DISCONNECTION_DURATION_MS);
@@ -124,8 +126,9 @@ public final class ChatServer {
         companionEvents.attach(socket);
       });
 
+      metrics.bind(io, database, llm);
       HttpApi api = new HttpApi(vertx, config, auth, chat, database, blocking, new CharacterRoutes(characters),
-          new CompanionRoutes(companions));
+          new CompanionRoutes(companions), metrics);
       HttpServerOptions http = SocketIoServer.httpServerOptions(io.options(), new HttpServerOptions().setHost(config.host()).setPort(config.port()));
       HttpListeners listeners = HttpListeners.start(vertx, http, io.requestHandler(api.router()), config.eventLoops())
           .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);

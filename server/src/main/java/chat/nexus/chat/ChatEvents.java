@@ -3,6 +3,7 @@ package chat.nexus.chat;
 import chat.nexus.auth.Identity;
 import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
+import chat.nexus.observability.Metrics;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Message;
 import chat.nexus.store.MessageStore;
@@ -44,7 +45,10 @@ public final class ChatEvents {
   private final Presence presence;
   private final Cache<String, Boolean> knownRooms = Caffeine.newBuilder().maximumSize(KNOWN_ROOMS).build();
 
-  public ChatEvents(MessageStore messages, MessageWriter writer, Blocking blocking, Presence presence) {
+  private final Metrics metrics;
+
+  public ChatEvents(MessageStore messages, MessageWriter writer, Blocking blocking, Presence presence, Metrics metrics) {
+    this.metrics = metrics;
     this.messages = messages;
     this.writer = writer;
     this.blocking = blocking;
@@ -126,6 +130,7 @@ public final class ChatEvents {
       throw ApiException.forbidden("join the room before sending to it");
     }
     Identity me = identity(socket);
+    long received = System.nanoTime();
     return writer.write(new MessageWriter.NewMessage(roomId, me.userId(), body, (String) clientId))
         .recover(e -> Future.failedFuture(e instanceof MessageWriter.StoreBusyException
             ? new ApiException(ErrorCode.UNAVAILABLE, e.getMessage(), STORE_BUSY_RETRY_S)
@@ -134,7 +139,9 @@ public final class ChatEvents {
           JsonObject message = stored.message().toJson();
           if (!stored.duplicate()) {
             socket.to(roomId).emit("message:new", message);
+            metrics.messageStored();
           }
+          metrics.ackLatency(System.nanoTime() - received);
           return new JsonObject().put("message", message);
         });
   }

@@ -9,6 +9,7 @@ import chat.nexus.companion.CompanionRoutes;
 import chat.nexus.config.Config;
 import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
+import chat.nexus.observability.Metrics;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
 import io.vertx.core.Future;
@@ -44,9 +45,11 @@ public final class HttpApi {
   private final CharacterRoutes characters;
   private final CompanionRoutes companions;
   private volatile boolean stopping;
+  private final Metrics metrics;
 
   public HttpApi(Vertx vertx, Config config, AuthService auth, ChatEvents chat, Database database, Blocking blocking,
-      CharacterRoutes characters, CompanionRoutes companions) {
+      CharacterRoutes characters, CompanionRoutes companions, Metrics metrics) {
+    this.metrics = metrics;
     this.characters = characters;
     this.companions = companions;
     this.vertx = vertx;
@@ -63,6 +66,8 @@ public final class HttpApi {
     router.route().handler(cors());
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("ok", true).put("status", "up")));
     router.get("/ready").handler(this::ready);
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
 
     // Character PNGs carry their art: often 1-3 MB, far over JSON_LIMIT. This handler reads them first; the
     // general one below then leaves the body alone.

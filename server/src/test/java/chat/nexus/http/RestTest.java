@@ -44,6 +44,16 @@ class RestTest {
   }
 
   @Test
+  void metricsUseTheContractNames() {
+    Rest.Response response = rest.get("/metrics");
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.body()).contains(
+        "nexus_connections", "nexus_messages_total", "nexus_deliveries_total", "nexus_ack_latency_seconds",
+        "nexus_llm_in_flight", "nexus_llm_waiting", "nexus_llm_rejected_total", "nexus_llm_time_to_first_token_seconds",
+        "nexus_rate_limited_total", "nexus_db_pool_active", "jvm_memory_used_bytes");
+  }
+
+  @Test
   void unknownRouteIs404InTheErrorShape() {
     rest.get("/nope").assertError(404, "NOT_FOUND");
     rest.get("/api/nope").assertError(404, "NOT_FOUND");

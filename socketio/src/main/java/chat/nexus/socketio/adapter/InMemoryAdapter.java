@@ -39,6 +39,7 @@ public class InMemoryAdapter implements Adapter {
   private final ConcurrentHashMap<String, Set<String>> rooms = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Set<String>> socketRooms = new ConcurrentHashMap<>();
   private final RecoveryLog recovery;
+  private final java.util.concurrent.atomic.LongAdder deliveries = new java.util.concurrent.atomic.LongAdder();
 
   public InMemoryAdapter(Namespace namespace) {
     this.namespace = namespace;
@@ -125,6 +126,7 @@ public class InMemoryAdapter implements Adapter {
       byLoop.computeIfAbsent(socket.writeLoop(), l -> new ArrayList<>()).add(socket);
       count[0]++;
     });
+    deliveries.add(count[0]);
     for (OutFrame frame : frames) {
       frame.webSocketFrame(); // encode once here, not once per thread
       if (count[0] >= SHARED_FRAME_MIN_RECIPIENTS) {
@@ -148,6 +150,11 @@ public class InMemoryAdapter implements Adapter {
         loop.execute(write);
       }
     }
+  }
+
+  /** Packets handed to this node's sockets so far (one per recipient), for metrics. */
+  public long deliveries() {
+    return deliveries.sum();
   }
 
   @Override

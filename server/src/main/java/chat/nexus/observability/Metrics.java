@@ -1,0 +1,113 @@
+package chat.nexus.observability;
+
+import chat.nexus.llm.KeyPool;
+import chat.nexus.llm.LlmGateway;
+import chat.nexus.llm.LlmMetrics;
+import chat.nexus.socketio.Namespace;
+import chat.nexus.socketio.SocketIoServer;
+import chat.nexus.socketio.adapter.InMemoryAdapter;
+import chat.nexus.store.Database;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Prometheus metrics under the contract's names (nexus_*), plus the JVM's. Micrometer adds the unit
+ * and _total suffixes, so a meter named "nexus.messages" is exported as nexus_messages_total.
+ */
+public final class Metrics {
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Counter messages;
+  private final Counter rateLimited;
+  private final Timer ackLatency;
+  private JvmGcMetrics gc;
+
+  public Metrics() {
+    messages = Counter.builder("nexus.messages").description("chat messages stored").register(registry);
+    rateLimited = Counter.builder("nexus.rate.limited").description("requests and events refused by the rate limiter").register(registry);
+    ackLatency = Timer.builder("nexus.ack.latency").description("message:send received to ack sent (stored)")
+        .publishPercentileHistogram().register(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
+
+  /** Gauges read from the running parts; call once they exist. */
+  public void bind(SocketIoServer io, Database database, LlmGateway llm) {
+    Gauge.builder("nexus.connections", io.engine(), engine -> engine.clientsCount())
+        .description("open Engine.IO connections").register(registry);
+    FunctionCounter.builder("nexus.deliveries", io, Metrics::deliveries)
+        .description("packets handed to sockets (one per recipient)").register(registry);
+    Gauge.builder("nexus.db.pool.active", database, Database::activeConnections)
+        .description("database connections in use").register(registry);
+    Gauge.builder("nexus.llm.in.flight", llm.gate(), gate -> gate.inFlight()).register(registry);
+    Gauge.builder("nexus.llm.waiting", llm.gate(), gate -> gate.waiting()).register(registry);
+    FunctionCounter.builder("nexus.llm.rejected", llm.gate(), gate -> gate.rejected())
+        .description("LLM calls refused with AI_BUSY").register(registry);
+    LlmMetrics m = llm.metrics();
+    FunctionCounter.builder("nexus.llm.retries", m, LlmMetrics::retries).register(registry);
+    FunctionCounter.builder("nexus.llm.tokens", m, LlmMetrics::tokens).register(registry);
+    FunctionCounter.builder("nexus.llm.cache.hits", m, LlmMetrics::cacheHits).register(registry);
+    FunctionCounter.builder("nexus.llm.upstream.errors", m, LlmMetrics::upstreamErrors).register(registry);
+    FunctionTimer.builder("nexus.llm.time.to.first.token", m.timeToFirstToken(),
+        s -> s.count(), s -> s.sumMs(), TimeUnit.MILLISECONDS).register(registry);
+    FunctionTimer.builder("nexus.llm.upstream.latency", m.upstreamLatency(),
+        s -> s.count(), s -> s.sumMs(), TimeUnit.MILLISECONDS).register(registry);
+    KeyPool keys = llm.keyPool();
+    if (keys != null) {
+      for (int i = 0; i < keys.size(); i++) {
+        int index = i;
+        FunctionCounter.builder("nexus.llm.key.calls", keys, pool -> pool.uses(index))
+            .tag("key", "key-" + (i + 1)).register(registry);
+      }
+    }
+  }
+
+  private static double deliveries(SocketIoServer io) {
+    long total = 0;
+    for (Namespace namespace : io.namespaces()) {
+      if (namespace.adapter() instanceof InMemoryAdapter adapter) {
+        total += adapter.deliveries();
+      }
+    }
+    return total;
+  }
+
+  public void messageStored() {
+    messages.increment();
+  }
+
+  public void rateLimited() {
+    rateLimited.increment();
+  }
+
+  public void ackLatency(long nanos) {
+    ackLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** The Prometheus text exposition. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  public void close() {
+    if (gc != null) {
+      gc.close();
+    }
+    registry.close();
+  }
+}
