@@ -1,7 +1,5 @@
 package chat.nexus.loadtest;
 
-import io.vertx.core.buffer.Buffer;
-
 /**
  * The fan-out benchmark's events: auth {@code {"room":"r7"}} joins the room, {@code send} is re-emitted
  * as {@code msg} to the whole room, sender included. With no rooms, auth is {@code {}} (idle).
@@ -48,9 +46,9 @@ final class BareProtocol implements Protocol {
   }
 
   @Override
-  public long deliveryT(Buffer event) {
-    if (!Frames.isMsg(event)) return NOT_A_DELIVERY;
-    long t = Frames.findT(event, Frames.msgArgs());
+  public long deliveryT(byte[] b, int n) {
+    if (!Frames.isMsg(b, n)) return NOT_A_DELIVERY;
+    long t = Frames.findT(b, n, Frames.msgArgs());
     return t < 0 ? NO_TIMESTAMP : t;
   }
 }

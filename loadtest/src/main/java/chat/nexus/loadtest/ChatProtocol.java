@@ -1,6 +1,5 @@
 package chat.nexus.loadtest;
 
-import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -85,9 +84,9 @@ final class ChatProtocol implements Protocol {
   }
 
   @Override
-  public long deliveryT(Buffer event) {
-    if (!Frames.startsWith(event, MESSAGE_NEW)) return NOT_A_DELIVERY;
-    long t = Frames.findNumber(event, MESSAGE_NEW.length, TEXT_KEY, T_PREFIX);
+  public long deliveryT(byte[] b, int n) {
+    if (!Frames.startsWith(b, n, MESSAGE_NEW)) return NOT_A_DELIVERY;
+    long t = Frames.findNumber(b, n, MESSAGE_NEW.length, TEXT_KEY, T_PREFIX);
     return t < 0 ? NO_TIMESTAMP : t;
   }
 }

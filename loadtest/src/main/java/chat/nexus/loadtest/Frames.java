@@ -55,13 +55,13 @@ final class Frames {
     return bytes("42[\"" + name + "\",");
   }
 
-  static boolean startsWith(Buffer b, byte[] prefix) {
-    return regionMatches(b, 0, prefix);
+  static boolean startsWith(byte[] b, int n, byte[] prefix) {
+    return regionMatches(b, n, 0, prefix);
   }
 
   /** True for {@code 42["msg",...}. */
-  static boolean isMsg(Buffer b) {
-    return startsWith(b, MSG_EVENT);
+  static boolean isMsg(byte[] b, int n) {
+    return startsWith(b, n, MSG_EVENT);
   }
 
   /** Offset where the event arguments start in a {@code 42["msg",...} packet. */
@@ -70,8 +70,8 @@ final class Frames {
   }
 
   /** Value of the first {@code "t":<digits>} at or after {@code from}, or -1 when absent. */
-  static long findT(Buffer b, int from) {
-    return findNumber(b, from, T_KEY, NONE);
+  static long findT(byte[] b, int n, int from) {
+    return findNumber(b, n, from, T_KEY, NONE);
   }
 
   /**
@@ -79,15 +79,14 @@ final class Frames {
    * {@code "t"}) at or after {@code from} that has them, or -1. {@code "text"} with prefix {@code "t=}
    * reads 123 out of {@code "text":"t=123 ..."}.
    */
-  static long findNumber(Buffer b, int from, byte[] quotedKey, byte[] valuePrefix) {
-    int n = b.length();
-    for (int at = from, j; (j = valueAt(b, at, quotedKey)) >= 0; at = j) {
-      if (!regionMatches(b, j, valuePrefix)) continue;
+  static long findNumber(byte[] b, int n, int from, byte[] quotedKey, byte[] valuePrefix) {
+    for (int at = from, j; (j = valueAt(b, n, at, quotedKey)) >= 0; at = j) {
+      if (!regionMatches(b, n, j, valuePrefix)) continue;
       int k = j + valuePrefix.length;
       long v = 0;
       int digits = 0;
       while (k < n) {
-        byte c = b.getByte(k);
+        byte c = b[k];
         if (c < '0' || c > '9') break;
         v = v * 10 + (c - '0');
         digits++;
@@ -103,66 +102,103 @@ final class Frames {
    * and a colon) at or after {@code from} starts, spaces skipped; -1 when there is none. Keys are found
    * by bytes: a quote inside a JSON string is escaped, so string values cannot fake one.
    */
-  static int valueAt(Buffer b, int from, byte[] quotedKey) {
-    int n = b.length();
+  static int valueAt(byte[] b, int n, int from, byte[] quotedKey) {
+    byte first = quotedKey[0];
     for (int i = Math.max(0, from); i + quotedKey.length < n; i++) {
-      if (!regionMatches(b, i, quotedKey)) continue;
-      int j = skipSpaces(b, i + quotedKey.length);
-      if (j < n && b.getByte(j) == ':') return skipSpaces(b, j + 1);
+      if (b[i] != first || !regionMatches(b, n, i, quotedKey)) continue;
+      int j = skipSpaces(b, n, i + quotedKey.length);
+      if (j < n && b[j] == ':') return skipSpaces(b, n, j + 1);
     }
     return -1;
   }
 
   /** The string value of the first {@code quotedKey} at or after {@code from} (at most {@link #MAX_STRING} chars, escapes cut it short), or null. */
-  static String stringValue(Buffer b, int from, byte[] quotedKey) {
-    int j = valueAt(b, from, quotedKey);
-    if (j < 0 || j >= b.length() || b.getByte(j) != '"') return null;
+  static String stringValue(byte[] b, int n, int from, byte[] quotedKey) {
+    int j = valueAt(b, n, from, quotedKey);
+    if (j < 0 || j >= n || b[j] != '"') return null;
     int end = j + 1;
-    while (end < b.length() && end - j - 1 < MAX_STRING && b.getByte(end) != '"' && b.getByte(end) != '\\') end++;
-    return b.getString(j + 1, end, "UTF-8");
+    while (end < n && end - j - 1 < MAX_STRING && b[end] != '"' && b[end] != '\\') end++;
+    return new String(b, j + 1, end - j - 1, StandardCharsets.UTF_8);
   }
 
   /** The id of an ACK packet {@code 43<id>[...]} (namespace "/"), or -1 when it is not one. */
-  static int ackId(Buffer b) {
-    if (b.length() < 4 || b.getByte(0) != '4' || b.getByte(1) != '3') return -1;
+  static int ackId(byte[] b, int n) {
+    if (n < 4 || b[0] != '4' || b[1] != '3') return -1;
     int id = 0;
     int i = 2;
-    for (; i < b.length() && i < 12; i++) {
-      byte c = b.getByte(i);
+    for (; i < n && i < 12; i++) {
+      byte c = b[i];
       if (c < '0' || c > '9') break;
       id = id * 10 + (c - '0');
     }
-    return i > 2 && i < b.length() && b.getByte(i) == '[' ? id : -1;
+    return i > 2 && i < n && b[i] == '[' ? id : -1;
   }
 
   /** True when the ack's payload says {@code "ok":true}. */
-  static boolean ackOk(Buffer b) {
-    int j = valueAt(b, 2, OK_KEY);
-    return j >= 0 && j < b.length() && b.getByte(j) == 't';
+  static boolean ackOk(byte[] b, int n) {
+    int j = valueAt(b, n, 2, OK_KEY);
+    return j >= 0 && j < n && b[j] == 't';
   }
 
   /** The error code of a failed ack ({@code {"ok":false,"error":{"code":"X",...}}}), or "?" when it has none. */
-  static String errorCode(Buffer b) {
-    String code = stringValue(b, 2, CODE_KEY);
+  static String errorCode(byte[] b, int n) {
+    String code = stringValue(b, n, 2, CODE_KEY);
     return code == null || code.isEmpty() ? "?" : code;
   }
 
   /** The message of a CONNECT_ERROR packet {@code 44{"message":"unauthorized"}}, or "?" when it has none. */
-  static String connectErrorMessage(Buffer b) {
-    String message = stringValue(b, 2, MESSAGE_KEY);
+  static String connectErrorMessage(byte[] b, int n) {
+    String message = stringValue(b, n, 2, MESSAGE_KEY);
     return message == null || message.isEmpty() ? "?" : message;
   }
 
-  private static boolean regionMatches(Buffer b, int at, byte[] what) {
-    if (at + what.length > b.length()) return false;
+  // Buffer forms of the scanners (tests, and anything that holds a Vert.x Buffer).
+
+  static boolean isMsg(Buffer b) {
+    byte[] a = b.getBytes();
+    return isMsg(a, a.length);
+  }
+
+  static long findT(Buffer b, int from) {
+    byte[] a = b.getBytes();
+    return findT(a, a.length, from);
+  }
+
+  static long findNumber(Buffer b, int from, byte[] quotedKey, byte[] valuePrefix) {
+    byte[] a = b.getBytes();
+    return findNumber(a, a.length, from, quotedKey, valuePrefix);
+  }
+
+  static int ackId(Buffer b) {
+    byte[] a = b.getBytes();
+    return ackId(a, a.length);
+  }
+
+  static boolean ackOk(Buffer b) {
+    byte[] a = b.getBytes();
+    return ackOk(a, a.length);
+  }
+
+  static String errorCode(Buffer b) {
+    byte[] a = b.getBytes();
+    return errorCode(a, a.length);
+  }
+
+  static String connectErrorMessage(Buffer b) {
+    byte[] a = b.getBytes();
+    return connectErrorMessage(a, a.length);
+  }
+
+  private static boolean regionMatches(byte[] b, int n, int at, byte[] what) {
+    if (at < 0 || at + what.length > n) return false;
     for (int k = 0; k < what.length; k++) {
-      if (b.getByte(at + k) != what[k]) return false;
+      if (b[at + k] != what[k]) return false;
     }
     return true;
   }
 
-  private static int skipSpaces(Buffer b, int j) {
-    while (j < b.length() && b.getByte(j) == ' ') j++;
+  private static int skipSpaces(byte[] b, int n, int j) {
+    while (j < n && b[j] == ' ') j++;
     return j;
   }
 }

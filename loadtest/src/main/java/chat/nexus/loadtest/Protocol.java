@@ -30,6 +30,12 @@ interface Protocol {
   /** Whether the server delivers a message to its sender's socket too. */
   boolean senderReceives();
 
-  /** The send time of a delivered message, {@link #NOT_A_DELIVERY} or {@link #NO_TIMESTAMP}. */
-  long deliveryT(Buffer event);
+  /** The send time of a delivered message ({@code b[0..n)}), {@link #NOT_A_DELIVERY} or {@link #NO_TIMESTAMP}. */
+  long deliveryT(byte[] b, int n);
+
+  /** {@link #deliveryT(byte[], int)} of a whole buffer. */
+  default long deliveryT(Buffer event) {
+    byte[] b = event.getBytes();
+    return deliveryT(b, b.length);
+  }
 }

@@ -1,13 +1,16 @@
 package chat.nexus.loadtest;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,6 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * All connections of one process. Connections are spread over the event loops (one context per
  * loop); each loop paces its own share of the sends, so a socket is only ever touched by its loop.
+ * Sockets are plain Netty channels on Vert.x's event loops (its transport: epoll when available), each
+ * with a lean WebSocket client pipeline ({@link Conn}); Vert.x itself provides the loops and timers.
  */
 final class Swarm {
   private static final long TICK_MS = 10;
@@ -29,9 +34,14 @@ final class Swarm {
   final Protocol protocol;
   final Vertx vertx;
   private final Context[] loops;
+  private final EventLoop[] eventLoops;
+  private final Conn.Scratch[] scratch;
   private final List<List<Conn>> connsByLoop = new ArrayList<>();
-  private final List<WebSocketClient> clients = new ArrayList<>();
-  private final WebSocketConnectOptions connectOptions;
+  /** One per local address (or one without), each bound to it. */
+  private final List<Bootstrap> bootstraps = new ArrayList<>();
+  private final InetSocketAddress remote;
+  final URI wsUri;
+  final int maxFramePayload;
 
   private final AtomicInteger attempted = new AtomicInteger();
   private final AtomicInteger pending = new AtomicInteger();
@@ -69,23 +79,26 @@ final class Swarm {
       System.err.println("warning: native transport unavailable: " + vertx.unavailableNativeTransportCause());
     }
     loops = new Context[spec.threads()];
+    eventLoops = new EventLoop[loops.length];
+    scratch = new Conn.Scratch[loops.length];
     for (int i = 0; i < loops.length; i++) {
       loops[i] = vertx.getOrCreateContext(); // from a non-Vert.x thread: a new context, next event loop
+      eventLoops[i] = ((ContextInternal) loops[i]).nettyEventLoop();
+      scratch[i] = new Conn.Scratch();
       connsByLoop.add(new ArrayList<>());
     }
+    remote = new InetSocketAddress(spec.host(), spec.port());
+    wsUri = URI.create("ws://" + (spec.host().contains(":") ? "[" + spec.host() + "]" : spec.host()) + ":" + spec.port() + spec.uri());
+    maxFramePayload = Math.max(65_536, 2 * spec.payload() + 4096);
     List<String> locals = spec.localAddresses().isEmpty() ? Collections.singletonList(null) : spec.localAddresses();
     for (String local : locals) {
-      WebSocketClientOptions o = new WebSocketClientOptions()
-          .setMaxConnections(1_000_000) // default 50 would queue everything behind 50 sockets
-          .setMaxFrameSize(Math.max(65_536, 2 * spec.payload() + 4096))
-          .setMaxMessageSize(Math.max(262_144, 4 * spec.payload() + 8192))
-          .setConnectTimeout((int) spec.handshakeTimeoutMs());
-      if (local != null) o.setLocalAddress(local);
-      clients.add(vertx.createWebSocketClient(o));
+      Bootstrap b = new Bootstrap()
+          .channelFactory(((VertxInternal) vertx).transport().channelFactory(false))
+          .option(ChannelOption.TCP_NODELAY, true)
+          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, spec.handshakeTimeoutMs()));
+      if (local != null) b.localAddress(new InetSocketAddress(local, 0));
+      bootstraps.add(b);
     }
-    connectOptions = new WebSocketConnectOptions()
-        .setHost(spec.host()).setPort(spec.port()).setURI(spec.uri())
-        .setTimeout(spec.handshakeTimeoutMs());
     members = new AtomicLongArray(spec.rooms());
     sentByRoom = new AtomicLongArray(spec.rooms());
   }
@@ -105,21 +118,18 @@ final class Swarm {
 
   private void open(int i) {
     int global = spec.offset() + i;
-    Conn c = new Conn(this, global, spec.rooms() > 0 ? global % spec.rooms() : 0);
-    WebSocketClient client = clients.get(global % clients.size());
     int k = i % loops.length;
+    Conn c = new Conn(this, global, spec.rooms() > 0 ? global % spec.rooms() : 0, scratch[k]);
+    Bootstrap bootstrap = bootstraps.get(global % bootstraps.size());
     pending.incrementAndGet();
     loops[k].runOnContext(v -> { // connect from loop k so that the socket lives there
       connsByLoop.get(k).add(c);
-      client.connect(connectOptions).onComplete(ar -> {
-        if (ar.failed()) {
-          onFailed(ar.cause() instanceof UpgradeRejectedException u ? "http:" + u.getStatus()
-              : "ws:" + ar.cause().getClass().getSimpleName());
-          return;
-        }
-        c.opened(ar.result());
-        vertx.setTimer(spec.handshakeTimeoutMs(), t -> c.timeout());
+      ChannelFuture f = bootstrap.clone(eventLoops[k]).handler(c).connect(remote);
+      c.ch = f.channel();
+      f.addListener(r -> {
+        if (!r.isSuccess()) c.fail("ws:" + r.cause().getClass().getSimpleName());
       });
+      eventLoops[k].schedule(c::upgradeTimeout, spec.handshakeTimeoutMs(), TimeUnit.MILLISECONDS);
     });
   }
 
@@ -141,8 +151,8 @@ final class Swarm {
   }
 
   /** A {@code 42[...]} packet; only deliveries of the protocol's messages are measured. */
-  void onEvent(Buffer b) {
-    long t = protocol.deliveryT(b);
+  void onEvent(byte[] b, int n) {
+    long t = protocol.deliveryT(b, n);
     if (t == Protocol.NOT_A_DELIVERY) return;
     if (t == Protocol.NO_TIMESTAMP) {
       bad.increment();
@@ -158,12 +168,12 @@ final class Swarm {
   }
 
   /** A {@code 43<id>[...]} packet: the join's ack, or a send's (latency = arrival - send time). */
-  void onAck(Conn c, Buffer b) {
-    int id = Frames.ackId(b);
+  void onAck(Conn c, byte[] b, int n) {
+    int id = Frames.ackId(b, n);
     if (!c.ready) {
       if (id != Protocol.JOIN_ACK) bad.increment();
-      else if (Frames.ackOk(b)) c.joined();
-      else c.fail("join:" + Frames.errorCode(b));
+      else if (Frames.ackOk(b, n)) c.joined();
+      else c.fail("join:" + Frames.errorCode(b, n));
       return;
     }
     long t = id < 0 ? -1 : c.acks().remove(id);
@@ -174,12 +184,12 @@ final class Swarm {
     long now = Time.nowMicros();
     acksAll.increment();
     if (t < winStart || t >= winEnd) return;
-    if (Frames.ackOk(b)) {
+    if (Frames.ackOk(b, n)) {
       acksOk.increment();
       ackLatency.record(now - t);
     } else {
       ackErrors.increment();
-      ackCodes.add(Frames.errorCode(b));
+      ackCodes.add(Frames.errorCode(b, n));
     }
   }
 
@@ -228,7 +238,7 @@ final class Swarm {
   private void send(Conn c) {
     long t = Time.nowMicros();
     int ackId = protocol.acked() ? c.acks().add(t) : -1;
-    c.ws.writeTextMessage(protocol.sendPacket(c.room, t, seq.incrementAndGet(), ackId));
+    c.send(protocol.sendPacket(c.room, t, seq.incrementAndGet(), ackId));
     sentAll.increment();
     if (t >= winStart && t < winEnd) {
       sent.increment();
