@@ -69,6 +69,12 @@ public final class CompanionService {
   public Future<CompanionTurn> message(Identity me, Object characterId, Object text, TokenSink sink) {
     String id = characterId(characterId);
     String body = text(text);
+    // Refuse a call that cannot run before any database work, so that a burst's rejections come back at once
+    // and do not queue on the worker pool ahead of the admitted calls.
+    ApiException refusal = gateway.gate().refusalFor(me.userId());
+    if (refusal != null) {
+      return Future.failedFuture(refusal);
+    }
     return characters.get(id).compose(character -> blocking.run(() -> recentOrGreeting(me, character, PROMPT_HISTORY_LIMIT))
         .compose(recent -> {
           List<ChatMessage> history = new ArrayList<>();

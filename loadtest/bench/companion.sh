@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The LLM gateway figures of BENCHMARKS.md (issue 4): a fake OpenAI-compatible upstream taking REPLY_MS per
+# reply (first token after FIRST_MS), the chat server with LLM_MAX_CONCURRENT=$MAX, the chat scenario
+# running for other users, and a few seconds into it USERS companion users asking at once; afterwards
+# AFTER users ask together again (all served = every permit came back, nothing left in flight).
+#   loadtest/bench/companion.sh        (PORT, FAKE_PORT, USERS, MAX, AFTER, FIRST_MS, REPLY_MS, CLIENTS,
+#                                       ROOMS, RATE, SERVER_JVM override the defaults below)
+# Results are appended to target/bench/companion.md (the chat run to target/bench/companion-chat.md).
+# Needs: mvn -q -pl loadtest package -DskipTests, and the server jar (server/target/nexus-chat.jar).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+OUT=target/bench
+PORT=${PORT:-3611}
+FAKE_PORT=${FAKE_PORT:-3698}
+USERS=${USERS:-200}
+MAX=${MAX:-50}
+AFTER=${AFTER:-$MAX}
+FIRST_MS=${FIRST_MS:-200}
+REPLY_MS=${REPLY_MS:-2000}
+CLIENTS=${CLIENTS:-2000}
+ROOMS=${ROOMS:-20}
+RATE=${RATE:-100}
+mkdir -p "$OUT"
+# A benchmark-only secret: never use it for a real deployment.
+SECRET=bench-secret-not-for-production-0123456789
+SERVER_JVM=${SERVER_JVM:-"-XX:+UseG1GC -Xms64m"}
+LT="java -jar loadtest/target/nexus-loadtest.jar"
+cp server/target/nexus-chat.jar "$OUT/companion-server.jar" # a rebuild mid-run must not change the server
+
+FAKE= SERVER= CHAT=
+cleanup() {
+  for p in $CHAT $SERVER $FAKE; do kill "$p" 2>/dev/null || true; done
+  for p in $CHAT $SERVER $FAKE; do wait "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+wait_port() { for _ in $(seq 1 150); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.2; done; echo "port $1 did not open" >&2; return 1; }
+
+$LT fake-llm --port "$FAKE_PORT" --first-token-ms "$FIRST_MS" --reply-ms "$REPLY_MS" > "$OUT/companion-fake.log" 2>&1 & FAKE=$!
+wait_port "$FAKE_PORT"
+
+rm -rf "$OUT/companion-data"
+LLM_BASE_URL=http://127.0.0.1:$FAKE_PORT/v1 LLM_API_KEYS=bench-key LLM_MAX_CONCURRENT=$MAX \
+  JWT_SECRET="$SECRET" PORT=$PORT HOST=127.0.0.1 DATA_DIR="$OUT/companion-data" MALLOC_ARENA_MAX=2 \
+  java $SERVER_JVM -jar "$OUT/companion-server.jar" > "$OUT/companion-server.log" 2>&1 & SERVER=$!
+wait_port "$PORT"
+
+{ echo; echo "# companion.sh $(date -u +%FT%TZ): USERS=$USERS LLM_MAX_CONCURRENT=$MAX first token ${FIRST_MS} ms, reply ${REPLY_MS} ms;" \
+  "warm-up burst ${WARMUP:-1}; chat meanwhile: $CLIENTS clients, $ROOMS rooms, $RATE msg/s; $(nproc) cores"; } >> "$OUT/companion.md"
+
+# warm-up: one untimed burst so the JIT has seen the path (a production server is warm), then let it drain
+if [ "${WARMUP:-1}" = 1 ]; then
+  $LT companion --url "http://127.0.0.1:$PORT" --jwt-secret "$SECRET" --users "$USERS" --after 0 --user-prefix warm \
+    --first-token-ms "$FIRST_MS" > "$OUT/companion-warmup.log" 2>&1 || true
+  sleep 1
+fi
+
+if [ "$CLIENTS" = 0 ]; then # companion burst alone
+  $LT companion --url "http://127.0.0.1:$PORT" --jwt-secret "$SECRET" --users "$USERS" --after "$AFTER" \
+    --first-token-ms "$FIRST_MS" --fake-url "http://127.0.0.1:$FAKE_PORT" --out "$OUT/companion.md"
+  exit $?
+fi
+
+# other users chatting: 5 s warm-up, then a 20 s window; the burst lands about 4 s into the window
+$LT chat --url "http://127.0.0.1:$PORT" --jwt-secret "$SECRET" --clients "$CLIENTS" --rooms "$ROOMS" --rate "$RATE" \
+  --warmup 5s --duration 20s --server-pid "$SERVER" --out "$OUT/companion-chat.md" > "$OUT/companion-chat.log" 2>&1 & CHAT=$!
+sleep 8
+
+STATUS=0
+$LT companion --url "http://127.0.0.1:$PORT" --jwt-secret "$SECRET" --users "$USERS" --after "$AFTER" \
+  --first-token-ms "$FIRST_MS" --fake-url "http://127.0.0.1:$FAKE_PORT" --out "$OUT/companion.md" || STATUS=$?
+
+CHAT_STATUS=0
+wait "$CHAT" || CHAT_STATUS=$?
+CHAT=
+{ echo; echo "chat scenario during the burst (exit $CHAT_STATUS):"; echo; tail -n 30 "$OUT/companion-chat.log" | sed 's/^/    /'; } >> "$OUT/companion.md"
+echo "upstream: $(grep 'fake-llm {' "$OUT/companion-fake.log" | tail -n 1)" >> "$OUT/companion.md"
+echo "results appended to $OUT/companion.md (companion exit $STATUS, chat exit $CHAT_STATUS)"
+exit $STATUS
