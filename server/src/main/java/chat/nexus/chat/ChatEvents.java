@@ -13,12 +13,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.lang.System.Logger.Level;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
-import chat.nexus.socketio.Event;
 import chat.nexus.socketio.Socket;
 
 /**
@@ -27,7 +24,6 @@ import chat.nexus.socketio.Socket;
  */
 public final class ChatEvents {
 
-  private static final System.Logger LOG = System.getLogger(ChatEvents.class.getName());
 
   public static final int MAX_TEXT_LENGTH = 4_000;
   public static final int MAX_CLIENT_ID_LENGTH = 64;
@@ -58,11 +54,11 @@ public final class ChatEvents {
   /** Wires a newly connected, authenticated socket. */
   public void attach(Socket socket) {
     socket.data().put(JOINED, new HashSet<String>());
-    socket.on("room:join", event -> handle(event, payload -> join(socket, payload)));
-    socket.on("room:leave", event -> handle(event, payload -> leave(socket, payload)));
-    socket.on("message:send", event -> handle(event, payload -> send(socket, payload)));
-    socket.on("history", event -> handle(event, payload -> history(socket, payload)));
-    socket.on("typing", event -> handle(event, payload -> typing(socket, payload)));
+    socket.on("room:join", event -> EventAcks.handle(event, payload -> join(socket, payload)));
+    socket.on("room:leave", event -> EventAcks.handle(event, payload -> leave(socket, payload)));
+    socket.on("message:send", event -> EventAcks.handle(event, payload -> send(socket, payload)));
+    socket.on("history", event -> EventAcks.handle(event, payload -> history(socket, payload)));
+    socket.on("typing", event -> EventAcks.handle(event, payload -> typing(socket, payload)));
     socket.onDisconnect(reason -> {
       for (String roomId : joined(socket)) {
         goOffline(socket, roomId);
@@ -226,29 +222,6 @@ public final class ChatEvents {
     return new JsonObject().put("roomId", roomId).put("userId", userId).put("status", status);
   }
 
-  /** Checks the payload is an object, runs the action, and acks its result or its error. */
-  private static void handle(Event event, Function<JsonObject, Future<JsonObject>> action) {
-    Future<JsonObject> result;
-    try {
-      if (!(event.arg(0) instanceof JsonObject payload)) {
-        throw ApiException.badRequest("the payload must be an object");
-      }
-      result = action.apply(payload);
-    } catch (RuntimeException e) {
-      result = Future.failedFuture(e);
-    }
-    result.onComplete(done -> {
-      if (done.succeeded()) {
-        event.ack(done.result().put("ok", true));
-      } else {
-        Throwable cause = done.cause();
-        if (!(cause instanceof ApiException)) {
-          LOG.log(Level.ERROR, "event " + event.name() + " failed", cause);
-        }
-        event.ack(ApiException.toJson(cause));
-      }
-    });
-  }
 
   /** For tests and metrics: rooms this socket joined. */
   static List<String> joinedRooms(Socket socket) {

@@ -1,13 +1,13 @@
 package chat.nexus.companion;
 
+import chat.nexus.store.Sql;
+
 import chat.nexus.errors.ApiException;
 import chat.nexus.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -59,7 +59,7 @@ public final class CharacterStore {
         } catch (ApiException e) {
           throw new SQLException("character " + id + " has an unreadable stored card: " + e.getMessage());
         }
-        return Optional.of(new StoredCharacter(rs.getString(1), card, rs.getString(3), instant(rs.getObject(4)), rs.getBoolean(5)));
+        return Optional.of(new StoredCharacter(rs.getString(1), card, rs.getString(3), Sql.instant(rs.getObject(4)), rs.getBoolean(5)));
       }
     }
   }
@@ -90,7 +90,7 @@ public final class CharacterStore {
           LOG.warn("character {} has an unreadable stored card, left out of the list: {}", rs.getString(1), e.getMessage());
           continue;
         }
-        out.add(CharacterSummary.of(rs.getString(1), card, rs.getBoolean(3), rs.getLong(4), instant(rs.getObject(5))));
+        out.add(CharacterSummary.of(rs.getString(1), card, rs.getBoolean(3), rs.getLong(4), Sql.instant(rs.getObject(5))));
       }
     }
     return out;
@@ -107,16 +107,4 @@ public final class CharacterStore {
     }
   }
 
-  private static Instant instant(Object value) {
-    if (value instanceof OffsetDateTime odt) {
-      return odt.toInstant();
-    }
-    if (value instanceof Timestamp ts) {
-      return ts.toInstant();
-    }
-    if (value instanceof java.time.ZonedDateTime zdt) {
-      return zdt.toInstant();
-    }
-    throw new IllegalStateException("not a timestamp: " + value);
-  }
 }

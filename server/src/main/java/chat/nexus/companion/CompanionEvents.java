@@ -1,5 +1,7 @@
 package chat.nexus.companion;
 
+import chat.nexus.chat.EventAcks;
+
 import chat.nexus.auth.Identity;
 import chat.nexus.chat.ChatEvents;
 import chat.nexus.errors.ApiException;
@@ -35,7 +37,7 @@ public final class CompanionEvents {
   public void attach(Socket socket) {
     Set<CompanionTurn> turns = ConcurrentHashMap.newKeySet();
     socket.data().put(TURNS, turns);
-    socket.on("companion:open", event -> handle(event, payload -> open(socket, payload), null));
+    socket.on("companion:open", event -> EventAcks.handle(event, payload -> open(socket, payload), null));
     socket.on("companion:message", event -> message(socket, event, turns));
     socket.onDisconnect(reason -> {
       for (CompanionTurn turn : turns) {
@@ -56,7 +58,7 @@ public final class CompanionEvents {
 
   private void message(Socket socket, Event event, Set<CompanionTurn> turns) {
     CompanionTurn[] started = {null};
-    handle(event, payload -> {
+    EventAcks.handle(event, payload -> {
       Identity me = ChatEvents.identity(socket);
       Object characterId = payload.getValue("characterId");
       Long[] messageId = {null};
@@ -90,30 +92,4 @@ public final class CompanionEvents {
     });
   }
 
-  /** Checks the payload is an object, runs the action, acks its result or its error, then runs afterAck. */
-  private static void handle(Event event, java.util.function.Function<JsonObject, Future<JsonObject>> action, Runnable afterAck) {
-    Future<JsonObject> result;
-    try {
-      if (!(event.arg(0) instanceof JsonObject payload)) {
-        throw ApiException.badRequest("the payload must be an object");
-      }
-      result = action.apply(payload);
-    } catch (RuntimeException e) {
-      result = Future.failedFuture(e);
-    }
-    result.onComplete(done -> {
-      if (done.succeeded()) {
-        event.ack(done.result().put("ok", true));
-      } else {
-        Throwable cause = done.cause();
-        if (!(cause instanceof ApiException)) {
-          LOG.log(Level.ERROR, "event " + event.name() + " failed", cause);
-        }
-        event.ack(ApiException.toJson(cause));
-      }
-      if (afterAck != null) {
-        afterAck.run();
-      }
-    });
-  }
 }

@@ -1,15 +1,14 @@
 package chat.nexus.companion;
 
+import chat.nexus.store.Sql;
+
 import chat.nexus.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,23 +60,11 @@ public final class CompanionStore {
         List<CompanionMessage> out = new ArrayList<>();
         while (rs.next()) {
           out.add(new CompanionMessage(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-              instant(rs.getObject(6))));
+              Sql.instant(rs.getObject(6))));
         }
         return out;
       }
     }
   }
 
-  private static Instant instant(Object value) {
-    if (value instanceof OffsetDateTime odt) {
-      return odt.toInstant();
-    }
-    if (value instanceof Timestamp ts) {
-      return ts.toInstant();
-    }
-    if (value instanceof ZonedDateTime zdt) {
-      return zdt.toInstant();
-    }
-    throw new IllegalStateException("not a timestamp: " + value);
-  }
 }

@@ -7,18 +7,18 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 /** Small JDBC helpers shared by the stores. */
-final class Sql {
+public final class Sql {
 
   /** SQLState for a unique-constraint violation, on PostgreSQL and H2 alike. */
   static final String UNIQUE_VIOLATION = "23505";
 
   private Sql() {}
 
-  static OffsetDateTime timestamp(Instant instant) {
+  public static OffsetDateTime timestamp(Instant instant) {
     return instant.atOffset(ZoneOffset.UTC);
   }
 
-  static Instant instant(Object value) {
+  public static Instant instant(Object value) {
     if (value instanceof OffsetDateTime odt) {
       return odt.toInstant();
     }
@@ -31,7 +31,7 @@ final class Sql {
     throw new IllegalStateException("not a timestamp: " + value);
   }
 
-  static boolean isUniqueViolation(SQLException e) {
+  public static boolean isUniqueViolation(SQLException e) {
     for (SQLException current = e; current != null; current = current.getNextException()) {
       if (UNIQUE_VIOLATION.equals(current.getSQLState())) {
         return true;
