@@ -1,9 +1,11 @@
 package chat.nexus.companion;
 
-import chat.nexus.auth.Identity;
 import chat.nexus.errors.ApiException;
+
+import chat.nexus.auth.Identity;
 import chat.nexus.llm.ChatMessage;
 import chat.nexus.llm.LlmCall;
+import chat.nexus.llm.LlmGate;
 import chat.nexus.llm.LlmGateway;
 import chat.nexus.llm.LlmRequest;
 import chat.nexus.llm.TokenSink;
@@ -69,12 +71,17 @@ public final class CompanionService {
   public Future<CompanionTurn> message(Identity me, Object characterId, Object text, TokenSink sink) {
     String id = characterId(characterId);
     String body = text(text);
-    // Refuse a call that cannot run before any database work, so that a burst's rejections come back at once
-    // and do not queue on the worker pool ahead of the admitted calls.
-    ApiException refusal = gateway.gate().refusalFor(me.userId());
-    if (refusal != null) {
-      return Future.failedFuture(refusal);
+    // Take the LLM slot first: a burst's refusals come back at once instead of queueing on the worker pool
+    // ahead of the admitted calls, and a message that waits for a slot is acknowledged only once it has one.
+    Future<LlmGate.Permit> slot = gateway.gate().acquire(me.userId());
+    if (slot.failed()) {
+      return Future.failedFuture(slot.cause()); // AI_BUSY: nothing stored
     }
+    return slot.compose(permit -> prepareAndStart(me, id, body, sink, permit)
+        .onFailure(e -> permit.close())); // idempotent: a started call gives it back itself
+  }
+
+  private Future<CompanionTurn> prepareAndStart(Identity me, String id, String body, TokenSink sink, LlmGate.Permit permit) {
     return characters.get(id).compose(character -> blocking.run(() -> recentOrGreeting(me, character, PROMPT_HISTORY_LIMIT))
         .compose(recent -> {
           List<ChatMessage> history = new ArrayList<>();
@@ -86,10 +93,7 @@ public final class CompanionService {
           LlmRequest request = new LlmRequest(null, prompts.build(card, me.name(), history), null, null,
               new LlmRequest.Persona(card.name(), PromptBuilder.names(card.description(), card.name(), userName(me))));
           TokenCoalescer tokens = new TokenCoalescer(vertx, TOKEN_INTERVAL_MS, sink::onToken);
-          LlmCall call = gateway.stream(me.userId(), request, tokens::add);
-          if (call.isDone() && call.reply().failed()) {
-            return Future.failedFuture(call.reply().cause()); // AI_BUSY: nothing stored
-          }
+          LlmCall call = gateway.stream(permit, request, tokens::add);
           return blocking.run(() -> store.append(me.userId(), id, CompanionMessage.USER, body)).transform(stored -> {
             if (stored.failed()) {
               call.cancel();

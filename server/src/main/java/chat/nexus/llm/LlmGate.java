@@ -83,23 +83,6 @@ public final class LlmGate {
     return waiter.promise.future();
   }
 
-  /**
-   * The AI_BUSY a call of this user would get now, or null when it would be admitted (or may wait). Lets a
-   * caller refuse in microseconds before doing any other work (database reads) for a call that cannot run;
-   * {@link #acquire} stays the authority.
-   */
-  public synchronized ApiException refusalFor(String userId) {
-    if (perUser.getOrDefault(userId, 0) >= maxPerUser) {
-      rejected++;
-      return busy("you already have " + maxPerUser + " replies in progress");
-    }
-    if (inFlight >= maxConcurrent && (queueTimeoutMs == 0 || waiters.size() >= maxConcurrent * WAITERS_PER_SLOT)) {
-      rejected++;
-      return busy("all " + maxConcurrent + " AI slots are busy");
-    }
-    return null;
-  }
-
   public synchronized int inFlight() {
     return inFlight;
   }

@@ -48,20 +48,10 @@ public final class LlmGateway implements AutoCloseable {
    * CancellationException after {@link LlmCall#cancel()}.
    */
   public LlmCall stream(String userId, LlmRequest request, TokenSink sink) {
-    String key = cache == null ? null : request.cacheKey(request.model() != null ? request.model() : defaultModel);
-    if (key != null) {
-      LlmReply hit = cache.getIfPresent(key);
-      if (hit != null) {
-        metrics.cacheHit();
-        LlmCall call = new LlmCall(sink);
-        // like a real stream: delivered on an event loop, after the caller got its handle
-        vertx.getOrCreateContext().runOnContext(v -> {
-          if (call.token(hit.text())) {
-            call.succeed(hit.asCached());
-          }
-        });
-        return call;
-      }
+    String key = cacheKey(request);
+    LlmCall cached = fromCache(key, sink);
+    if (cached != null) {
+      return cached;
     }
     var permit = gate.acquire(userId);
     if (permit.failed()) {
@@ -73,24 +63,68 @@ public final class LlmGateway implements AutoCloseable {
         call.fail(ar.cause());
         return;
       }
-      LlmGate.Permit held = ar.result();
-      call.reply().onComplete(done -> {
-        held.close();
-        metrics.tokens(call.tokenCount());
-        if (done.succeeded() && key != null) {
-          cache.put(key, done.result());
-        }
-      });
-      if (call.isDone()) {
-        return; // cancelled while waiting for a slot
-      }
-      try {
-        provider.stream(request, call);
-      } catch (RuntimeException e) {
-        call.fail(e);
+      run(ar.result(), key, request, call);
+    });
+    return call;
+  }
+
+  /**
+   * Like {@link #stream(String, LlmRequest, TokenSink)} with a slot the caller took beforehand from
+   * {@link #gate()} (so that it could refuse before preparing the request). The permit is given back however
+   * the call ends, and at once on a cache hit.
+   */
+  public LlmCall stream(LlmGate.Permit held, LlmRequest request, TokenSink sink) {
+    String key = cacheKey(request);
+    LlmCall cached = fromCache(key, sink);
+    if (cached != null) {
+      held.close();
+      return cached;
+    }
+    LlmCall call = new LlmCall(sink);
+    run(held, key, request, call);
+    return call;
+  }
+
+  private String cacheKey(LlmRequest request) {
+    return cache == null ? null : request.cacheKey(request.model() != null ? request.model() : defaultModel);
+  }
+
+  /** A call answered from the cache, or null on a miss. */
+  private LlmCall fromCache(String key, TokenSink sink) {
+    if (key == null) {
+      return null;
+    }
+    LlmReply hit = cache.getIfPresent(key);
+    if (hit == null) {
+      return null;
+    }
+    metrics.cacheHit();
+    LlmCall call = new LlmCall(sink);
+    // like a real stream: delivered on an event loop, after the caller got its handle
+    vertx.getOrCreateContext().runOnContext(v -> {
+      if (call.token(hit.text())) {
+        call.succeed(hit.asCached());
       }
     });
     return call;
+  }
+
+  private void run(LlmGate.Permit held, String key, LlmRequest request, LlmCall call) {
+    call.reply().onComplete(done -> {
+      held.close();
+      metrics.tokens(call.tokenCount());
+      if (done.succeeded() && key != null) {
+        cache.put(key, done.result());
+      }
+    });
+    if (call.isDone()) {
+      return; // cancelled while waiting for a slot
+    }
+    try {
+      provider.stream(request, call);
+    } catch (RuntimeException e) {
+      call.fail(e);
+    }
   }
 
   public LlmGate gate() {

@@ -41,18 +41,6 @@ class LlmGateTest {
   }
 
   @Test
-  void refusalForAnswersWithoutTakingASlot() {
-    LlmGate gate = new LlmGate(vertx, 1, 1, 0);
-    assertThat(gate.refusalFor("ann")).isNull();
-    LlmGate.Permit permit = gate.acquire("ann").result();
-    assertThat(gate.refusalFor("ann").code()).isEqualTo(ErrorCode.AI_BUSY);
-    assertThat(gate.refusalFor("bob").retryAfterSeconds()).isPositive();
-    assertThat(gate.inFlight()).isEqualTo(1);
-    permit.close();
-    assertThat(gate.refusalFor("bob")).isNull();
-  }
-
-  @Test
   void capsEachUser() {
     LlmGate gate = new LlmGate(vertx, 10, 2, 0);
     gate.acquire("ann").result();
