@@ -34,11 +34,9 @@ import chat.nexus.store.MessageWriter;
 import chat.nexus.store.SessionStore;
 import chat.nexus.store.UserStore;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
-import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.internal.VertxInternal;
 import java.util.ArrayList;
@@ -57,7 +55,6 @@ public final class ChatServer {
   static final long DRAIN_TIMEOUT_MS = 10_000;
   static final long STOP_STEP_TIMEOUT_S = 10;
 
-  private final Config config;
   private final Vertx vertx;
   private final Database database;
   private final Blocking blocking;
@@ -68,11 +65,10 @@ public final class ChatServer {
   private final Characters characters;
   private final LlmGateway llm;
 
-  private ChatServer(Config config, Vertx vertx, Database database, Blocking blocking, MessageWriter writer, SocketIoServer io, HttpApi api, HttpListeners listeners,
+  private ChatServer(Vertx vertx, Database database, Blocking blocking, MessageWriter writer, SocketIoServer io, HttpApi api, HttpListeners listeners,
       Characters characters, LlmGateway llm) {
     this.characters = characters;
     this.llm = llm;
-    this.config = config;
     this.vertx = vertx;
     this.database = database;
     this.blocking = blocking;
@@ -132,7 +128,7 @@ public final class ChatServer {
       HttpServerOptions http = SocketIoServer.httpServerOptions(io.options(), new HttpServerOptions().setHost(config.host()).setPort(config.port()));
       HttpListeners listeners = HttpListeners.start(vertx, http, io.requestHandler(api.router()), config.eventLoops())
           .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
-      ChatServer server = new ChatServer(config, vertx, database, blocking, writer, io, api, listeners, characters, llm);
+      ChatServer server = new ChatServer(vertx, database, blocking, writer, io, api, listeners, characters, llm);
       LOG.info("Nexus Chat listening on {}:{} ({}) - database: {}, adapter: {}, LLM: {}, event loops: {}, native transport: {}",
           config.host(), listeners.port(), config.production() ? "production" : "development",
           config.databaseDescription(), config.adapterDescription(), config.llmDescription(), config.eventLoops(),

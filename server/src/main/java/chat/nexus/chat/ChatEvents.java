@@ -14,7 +14,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import chat.nexus.socketio.Socket;
 
@@ -222,9 +221,4 @@ public final class ChatEvents {
     return new JsonObject().put("roomId", roomId).put("userId", userId).put("status", status);
   }
 
-
-  /** For tests and metrics: rooms this socket joined. */
-  static List<String> joinedRooms(Socket socket) {
-    return List.copyOf(joined(socket));
-  }
 }

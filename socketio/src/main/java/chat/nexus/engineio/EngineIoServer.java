@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -335,10 +334,5 @@ public final class EngineIoServer {
     }
     String address = request.remoteAddress() != null ? request.remoteAddress().hostAddress() : null;
     return new EngineSocket.RequestInfo(request.uri(), headers, address, request.isSSL());
-  }
-
-  /** Shortcut for tests and tools: the sids of the open sessions. */
-  List<String> sessionIds() {
-    return new ArrayList<>(sessions.keySet());
   }
 }

@@ -7,7 +7,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.ContextInternal;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Set;
@@ -449,15 +448,8 @@ public final class EngineSocket {
 
   /**
    * What the handshake request carried, kept small since every connection holds one: the headers without
-   * the websocket handshake's own, the client's IP address, and the query parsed from the URI on demand.
+   * the websocket handshake's own, and the client's IP address. The query is parsed from the URI when asked
+   * for ({@code Handshake.query()}).
    */
-  public record RequestInfo(String uri, MultiMap headers, String remoteAddress, boolean secure) {
-
-    /** The query parameters of the handshake URI (parsed on each call). */
-    public MultiMap query() {
-      MultiMap query = MultiMap.caseInsensitiveMultiMap();
-      new QueryStringDecoder(uri).parameters().forEach(query::add);
-      return query;
-    }
-  }
+  public record RequestInfo(String uri, MultiMap headers, String remoteAddress, boolean secure) {}
 }

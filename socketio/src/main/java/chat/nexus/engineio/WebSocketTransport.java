@@ -177,10 +177,6 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
     }
   }
 
-  boolean isClosed() {
-    return closed;
-  }
-
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
