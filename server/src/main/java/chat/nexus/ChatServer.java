@@ -13,6 +13,7 @@ import chat.nexus.companion.CompanionService;
 import chat.nexus.companion.CompanionStore;
 import chat.nexus.companion.PromptBuilder;
 import chat.nexus.llm.LlmGateway;
+import chat.nexus.llm.LlmMetrics;
 import chat.nexus.llm.LlmOptions;
 import io.github.cdimascio.dotenv.Dotenv;
 import io.github.cdimascio.dotenv.DotenvEntry;
@@ -113,9 +114,9 @@ public final class ChatServer {
           .<Void>mapEmpty()
           .recover(e -> Future.failedFuture(new ConnectError("unauthorized"))));
       Characters characters = new Characters(vertx, new CharacterStore(database), blocking);
-      LlmGateway llm = LlmGateway.create(vertx, llmOptions);
+      LlmGateway llm = LlmGateway.create(vertx, llmOptions, new LlmMetrics(metrics.registry()));
       CompanionService companions = new CompanionService(vertx, characters, new CompanionStore(database), blocking, llm,
-          new PromptBuilder(PromptBuilder.DEFAULT_TOKEN_BUDGET));
+          new PromptBuilder(llmOptions.promptTokenBudget()));
       CompanionEvents companionEvents = new CompanionEvents(companions);
       io.onConnection(socket -> {
         chat.attach(socket);

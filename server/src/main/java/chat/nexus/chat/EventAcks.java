@@ -5,6 +5,7 @@ import chat.nexus.socketio.Event;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.CancellationException;
 import java.util.function.Function;
 
 /**
@@ -37,6 +38,9 @@ public final class EventAcks {
         event.ack(done.result().put("ok", true));
       } else {
         Throwable cause = done.cause();
+        if (cause instanceof CancellationException) {
+          return; // the caller went away: nobody to answer
+        }
         if (!(cause instanceof ApiException)) {
           LOG.log(Level.ERROR, "event " + event.name() + " failed", cause);
         }

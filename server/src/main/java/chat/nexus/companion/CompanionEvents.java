@@ -63,7 +63,8 @@ public final class CompanionEvents {
       Object characterId = payload.getValue("characterId");
       Long[] messageId = {null};
       return service.message(me, characterId, payload.getValue("text"), delta -> socket.emit("companion:token",
-              new JsonObject().put("characterId", characterId).put("messageId", messageId[0]).put("delta", delta)))
+              new JsonObject().put("characterId", characterId).put("messageId", messageId[0]).put("delta", delta)),
+          socket::connected)
           .map(turn -> {
             messageId[0] = turn.userMessage().id();
             started[0] = turn;

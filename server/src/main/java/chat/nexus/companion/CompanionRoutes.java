@@ -64,8 +64,11 @@ public final class CompanionRoutes {
       if (sse) {
         event(response, "token", new JsonObject().put("messageId", messageId[0]).put("delta", delta));
       }
-    }).onComplete(started -> {
+    }, () -> !response.closed()).onComplete(started -> {
       if (started.failed()) {
+        if (started.cause() instanceof CancellationException) {
+          return; // the client went away while waiting for a slot
+        }
         ctx.fail(started.cause());
         return;
       }

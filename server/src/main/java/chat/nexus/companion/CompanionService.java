@@ -15,6 +15,8 @@ import io.vertx.core.Vertx;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Companion chat: one conversation per (user, character), stored in {@code companion_chat_messages}.
@@ -66,9 +68,11 @@ public final class CompanionService {
   /**
    * Stores the user's message and starts the reply. Fails with BAD_REQUEST (text), NOT_FOUND (character)
    * or AI_BUSY (no slot, with retryAfter; the message is then not stored). Deltas go to {@code sink},
-   * coalesced, once the turn is {@link CompanionTurn#start() started}.
+   * coalesced, once the turn is {@link CompanionTurn#start() started}. {@code wanted} is asked once a slot is
+   * free: a caller that went away while waiting for it (LLM_QUEUE_TIMEOUT_MS) gives the slot straight back,
+   * and nothing is stored or sent upstream.
    */
-  public Future<CompanionTurn> message(Identity me, Object characterId, Object text, TokenSink sink) {
+  public Future<CompanionTurn> message(Identity me, Object characterId, Object text, TokenSink sink, BooleanSupplier wanted) {
     String id = characterId(characterId);
     String body = text(text);
     // Take the LLM slot first: a burst's refusals come back at once instead of queueing on the worker pool
@@ -77,8 +81,14 @@ public final class CompanionService {
     if (slot.failed()) {
       return Future.failedFuture(slot.cause()); // AI_BUSY: nothing stored
     }
-    return slot.compose(permit -> prepareAndStart(me, id, body, sink, permit)
-        .onFailure(e -> permit.close())); // idempotent: a started call gives it back itself
+    return slot.compose(permit -> {
+      if (!wanted.getAsBoolean()) {
+        permit.close();
+        return Future.failedFuture(new CancellationException("the caller left while waiting for an LLM slot"));
+      }
+      return prepareAndStart(me, id, body, sink, permit)
+          .onFailure(e -> permit.close()); // idempotent: a started call gives it back itself
+    });
   }
 
   private Future<CompanionTurn> prepareAndStart(Identity me, String id, String body, TokenSink sink, LlmGate.Permit permit) {

@@ -45,7 +45,6 @@ public final class PromptBuilder {
           + "write in {{char}}'s voice, and never speak for {{user}}.";
   public static final int DEFAULT_SCAN_DEPTH = 4;
   public static final int MESSAGE_OVERHEAD = 4;
-  public static final int DEFAULT_TOKEN_BUDGET = 4096;
 
   private static final Pattern CHAR = Pattern.compile("\\{\\{char}}|<BOT>", Pattern.CASE_INSENSITIVE);
   private static final Pattern USER = Pattern.compile("\\{\\{user}}|<USER>", Pattern.CASE_INSENSITIVE);

@@ -14,6 +14,8 @@ import java.util.concurrent.CancellationException;
 public final class LlmCall {
 
   private final TokenSink sink;
+  /** When the call was made, for the gateway's overhead timer. */
+  final long createdNanos = System.nanoTime();
   private final Promise<LlmReply> promise = Promise.promise();
   private final StringBuilder streamed = new StringBuilder();
   private final List<Runnable> cancelActions = new ArrayList<>();

@@ -33,7 +33,11 @@ public final class LlmGateway implements AutoCloseable {
 
   /** The simulated provider when no key is configured, else the OpenAI-compatible client. */
   public static LlmGateway create(Vertx vertx, LlmOptions options) {
-    LlmMetrics metrics = new LlmMetrics();
+    return create(vertx, options, new LlmMetrics());
+  }
+
+  /** Like {@link #create(Vertx, LlmOptions)}, with the timers in the server's metrics registry. */
+  public static LlmGateway create(Vertx vertx, LlmOptions options, LlmMetrics metrics) {
     LlmGate gate = new LlmGate(vertx, options.maxConcurrent(), options.maxPerUser(), options.queueTimeoutMs());
     LlmProvider provider = options.apiKeys().isEmpty()
         ? new SimulatedProvider(vertx, options.simulatedTokenDelayMs())

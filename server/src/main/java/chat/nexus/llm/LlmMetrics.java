@@ -1,10 +1,15 @@
 package chat.nexus.llm;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The gateway's counters (in flight, waiting and rejected come from {@link LlmGate}). Thread-safe; the
- * Prometheus / Micrometer names are wired elsewhere.
+ * The gateway's counters and timers (in flight, waiting and rejected come from {@link LlmGate}). Thread-safe.
+ * The timers live in the given Micrometer registry (with p50/p99 and a histogram, so that a benchmark or a
+ * dashboard reads percentiles); the counters are wired to Prometheus names by the server's metrics.
  */
 public final class LlmMetrics {
 
@@ -13,36 +18,26 @@ public final class LlmMetrics {
   private final AtomicLong upstreamCalls = new AtomicLong();
   private final AtomicLong upstreamErrors = new AtomicLong();
   private final AtomicLong cacheHits = new AtomicLong();
-  private final Summary upstreamLatency = new Summary();
-  private final Summary timeToFirstToken = new Summary();
+  private final Timer upstreamLatency;
+  private final Timer timeToFirstToken;
+  private final Timer gatewayOverhead;
 
-  /** Count, sum and max of observations in milliseconds. */
-  public static final class Summary {
-    private long count;
-    private double sumMs;
-    private double maxMs;
+  /** Timers in a registry of their own (tests, tools). */
+  public LlmMetrics() {
+    this(new SimpleMeterRegistry());
+  }
 
-    synchronized void record(double ms) {
-      count++;
-      sumMs += ms;
-      maxMs = Math.max(maxMs, ms);
-    }
+  public LlmMetrics(MeterRegistry registry) {
+    upstreamLatency = timer("nexus.llm.upstream.latency", "upstream request sent to its last byte", registry);
+    timeToFirstToken = timer("nexus.llm.time.to.first.token", "call started to first upstream token", registry);
+    gatewayOverhead = timer("nexus.llm.gateway.overhead",
+        "time the gateway itself adds to a first token: call started to upstream request sent, plus upstream "
+            + "first token received to handed to the caller (calls answered at their first attempt)", registry);
+  }
 
-    public synchronized long count() {
-      return count;
-    }
-
-    public synchronized double sumMs() {
-      return sumMs;
-    }
-
-    public synchronized double maxMs() {
-      return maxMs;
-    }
-
-    public synchronized double meanMs() {
-      return count == 0 ? 0 : sumMs / count;
-    }
+  private static Timer timer(String name, String description, MeterRegistry registry) {
+    return Timer.builder(name).description(description).publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+        .register(registry);
   }
 
   void retried() {
@@ -66,11 +61,15 @@ public final class LlmMetrics {
   }
 
   void upstreamLatency(long nanos) {
-    upstreamLatency.record(nanos / 1e6);
+    upstreamLatency.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   void firstToken(long nanos) {
-    timeToFirstToken.record(nanos / 1e6);
+    timeToFirstToken.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void gatewayOverhead(long nanos) {
+    gatewayOverhead.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public long retries() {
@@ -94,11 +93,15 @@ public final class LlmMetrics {
     return cacheHits.get();
   }
 
-  public Summary upstreamLatency() {
+  public Timer upstreamLatency() {
     return upstreamLatency;
   }
 
-  public Summary timeToFirstToken() {
+  public Timer timeToFirstToken() {
     return timeToFirstToken;
+  }
+
+  public Timer gatewayOverhead() {
+    return gatewayOverhead;
   }
 }

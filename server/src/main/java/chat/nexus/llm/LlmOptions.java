@@ -24,6 +24,13 @@ public final class LlmOptions {
   public static final long DEFAULT_CACHE_TTL_MS = 0;
   public static final long DEFAULT_CACHE_MAX_ENTRIES = 10_000;
   public static final long DEFAULT_SIMULATED_TOKEN_DELAY_MS = 30;
+  /**
+   * Estimated tokens of a companion prompt (card, lorebook and recent history): 4,096 fits the small
+   * context windows of local models with room for the reply; raise it for large-context models.
+   */
+  public static final int DEFAULT_PROMPT_TOKEN_BUDGET = 4_096;
+  /** Below this a card's own text would not fit. */
+  public static final int MIN_PROMPT_TOKEN_BUDGET = 256;
 
   private String baseUrl = Config.DEFAULT_LLM_BASE_URL;
   private List<String> apiKeys = List.of();
@@ -41,6 +48,7 @@ public final class LlmOptions {
   private long backoffCapMs = Backoff.DEFAULT_CAP_MS;
   private long keyCoolDownMs = DEFAULT_KEY_COOL_DOWN_MS;
   private long simulatedTokenDelayMs = DEFAULT_SIMULATED_TOKEN_DELAY_MS;
+  private int promptTokenBudget = DEFAULT_PROMPT_TOKEN_BUDGET;
 
   /** What {@link Config} knows (base URL, keys, model, concurrency); the rest keeps its defaults. */
   public static LlmOptions from(Config config) {
@@ -54,7 +62,7 @@ public final class LlmOptions {
   /**
    * Adds the gateway's own variables, which {@link Config} does not carry yet: LLM_MAX_PER_USER,
    * LLM_QUEUE_TIMEOUT_MS, LLM_CACHE_TTL_MS (0 = off), LLM_CONNECT_TIMEOUT_MS, LLM_FIRST_TOKEN_TIMEOUT_MS,
-   * LLM_TIMEOUT_MS (total), LLM_MAX_RETRIES, LLM_SIMULATED_TOKEN_MS. Throws {@link ConfigException} listing
+   * LLM_TIMEOUT_MS (total), LLM_MAX_RETRIES, LLM_SIMULATED_TOKEN_MS, LLM_PROMPT_TOKEN_BUDGET. Throws {@link ConfigException} listing
    * every bad value.
    */
   public LlmOptions withEnv(Map<String, String> env) {
@@ -67,6 +75,7 @@ public final class LlmOptions {
     read(env, problems, "LLM_TIMEOUT_MS", 1, this::totalTimeoutMs);
     read(env, problems, "LLM_MAX_RETRIES", 0, v -> maxRetries((int) v));
     read(env, problems, "LLM_SIMULATED_TOKEN_MS", 0, this::simulatedTokenDelayMs);
+    read(env, problems, "LLM_PROMPT_TOKEN_BUDGET", MIN_PROMPT_TOKEN_BUDGET, v -> promptTokenBudget((int) v));
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -97,6 +106,7 @@ public final class LlmOptions {
   public int maxPerUser() { return maxPerUser; }
   public long queueTimeoutMs() { return queueTimeoutMs; }
   public long cacheTtlMs() { return cacheTtlMs; }
+  public int promptTokenBudget() { return promptTokenBudget; }
   public long cacheMaxEntries() { return cacheMaxEntries; }
   public long connectTimeoutMs() { return connectTimeoutMs; }
   public long firstTokenTimeoutMs() { return firstTokenTimeoutMs; }
@@ -114,6 +124,7 @@ public final class LlmOptions {
   public LlmOptions maxPerUser(int v) { maxPerUser = v; return this; }
   public LlmOptions queueTimeoutMs(long v) { queueTimeoutMs = v; return this; }
   public LlmOptions cacheTtlMs(long v) { cacheTtlMs = v; return this; }
+  public LlmOptions promptTokenBudget(int v) { promptTokenBudget = v; return this; }
   public LlmOptions cacheMaxEntries(long v) { cacheMaxEntries = v; return this; }
   public LlmOptions connectTimeoutMs(long v) { connectTimeoutMs = v; return this; }
   public LlmOptions firstTokenTimeoutMs(long v) { firstTokenTimeoutMs = v; return this; }

@@ -100,6 +100,9 @@ public final class OpenAiStreamingClient implements LlmProvider {
     private HttpClientRequest current;
     private KeyPool.Key key;
     private boolean sawToken;
+    /** When this attempt's request went to the upstream, and when the chunk being parsed arrived. */
+    private long sentNanos;
+    private long chunkNanos;
     private boolean finished;
     private Integer promptTokens;
     private Integer completionTokens;
@@ -155,6 +158,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
             fail(upstream("no first token from the LLM within " + options.firstTokenTimeoutMs() + " ms"));
           }
         });
+        sentNanos = System.nanoTime();
         req.send(body).onComplete(resp -> {
           if (resp.failed()) {
             if (current == req) {
@@ -208,6 +212,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
         if (finished) {
           return;
         }
+        chunkNanos = System.nanoTime();
         try {
           parser.feed(chunk.getBytes());
         } catch (RuntimeException bad) {
@@ -252,12 +257,16 @@ public final class OpenAiStreamingClient implements LlmProvider {
       if (content == null || content.isEmpty()) {
         return;
       }
-      if (!sawToken) {
+      boolean first = !sawToken;
+      if (first) {
         sawToken = true;
         cancelTimer(firstTokenTimer);
         metrics.firstToken(System.nanoTime() - startedNanos);
       }
       call.token(content);
+      if (first && attempt == 0) {
+        metrics.gatewayOverhead((sentNanos - call.createdNanos) + (System.nanoTime() - chunkNanos));
+      }
     }
 
     /** The response ended or broke before [DONE]. */

@@ -9,8 +9,8 @@ import chat.nexus.socketio.adapter.InMemoryAdapter;
 import chat.nexus.store.Database;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -63,10 +63,6 @@ public final class Metrics {
     FunctionCounter.builder("nexus.llm.tokens", m, LlmMetrics::tokens).register(registry);
     FunctionCounter.builder("nexus.llm.cache.hits", m, LlmMetrics::cacheHits).register(registry);
     FunctionCounter.builder("nexus.llm.upstream.errors", m, LlmMetrics::upstreamErrors).register(registry);
-    FunctionTimer.builder("nexus.llm.time.to.first.token", m.timeToFirstToken(),
-        s -> s.count(), s -> s.sumMs(), TimeUnit.MILLISECONDS).register(registry);
-    FunctionTimer.builder("nexus.llm.upstream.latency", m.upstreamLatency(),
-        s -> s.count(), s -> s.sumMs(), TimeUnit.MILLISECONDS).register(registry);
     KeyPool keys = llm.keyPool();
     if (keys != null) {
       for (int i = 0; i < keys.size(); i++) {
@@ -97,6 +93,11 @@ public final class Metrics {
 
   public void ackLatency(long nanos) {
     ackLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Where meters of other parts (the LLM gateway's timers) register. */
+  public MeterRegistry registry() {
+    return registry;
   }
 
   /** The Prometheus text exposition. */

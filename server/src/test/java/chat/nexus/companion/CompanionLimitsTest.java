@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One LLM slot in all, one per user, and a slow simulated provider (a reply takes seconds): AI_BUSY, and
- * clients that go away mid-stream cancel the upstream call. Another user waits up to 50 ms for the slot.
+ * clients that go away mid-stream cancel the upstream call. Another user waits up to 1 s for the slot.
  */
 class CompanionLimitsTest extends CompanionFixtures {
 
@@ -31,7 +31,7 @@ class CompanionLimitsTest extends CompanionFixtures {
   @Override
   protected Map<String, String> env() {
     return Map.of("LLM_SIMULATED_TOKEN_MS", "100", "LLM_MAX_CONCURRENT", "1", "LLM_MAX_PER_USER", "1",
-        "LLM_QUEUE_TIMEOUT_MS", "50");
+        "LLM_QUEUE_TIMEOUT_MS", "1000");
   }
 
   private LlmGateway gateway() {
@@ -90,7 +90,7 @@ class CompanionLimitsTest extends CompanionFixtures {
     Client late = server.connect(second.token());
     assertThat(busy.call("companion:message", new JsonObject().put("characterId", id).put("text", "take the slot")).getBoolean("ok")).isTrue();
     busy.next("companion:token");
-    // the slot is taken: this one waits 50 ms for a slot, then its ack says AI_BUSY; nothing is stored
+    // the slot is taken: this one waits 1 s for a slot, then its ack says AI_BUSY; nothing is stored
     JsonObject ack = late.call("companion:message", new JsonObject().put("characterId", id).put("text", "me too"));
     assertThat(ack.getBoolean("ok")).as(ack.encode()).isFalse();
     assertThat(ack.getJsonObject("error").getString("code")).isEqualTo("AI_BUSY");
@@ -100,6 +100,28 @@ class CompanionLimitsTest extends CompanionFixtures {
     List<JsonObject> events = streamUntilEnd(busy);
     assertThat(events.get(events.size() - 1).getString("event")).isEqualTo("done");
     awaitIdle(5_000);
+  }
+
+  @Test
+  void aMessageWhoseSocketLeftWhileWaitingForASlotIsDropped() throws Exception {
+    awaitIdle(10_000);
+    Guest first = guest();
+    Guest second = guest();
+    String id = character(first.token());
+    Client busy = server.connect(first.token());
+    Client late = server.connect(second.token());
+    assertThat(busy.call("companion:message", new JsonObject().put("characterId", id).put("text", "take the slot")).getBoolean("ok")).isTrue();
+    busy.next("companion:token");
+    late.callAsync("companion:message", new JsonObject().put("characterId", id).put("text", "gone before my turn"));
+    Thread.sleep(100); // it waits (up to 1 s) for the slot...
+    late.close(); // ...its socket goes...
+    Thread.sleep(200);
+    busy.close(); // ...and then the slot comes free
+    awaitIdle(2_000);
+    Thread.sleep(200);
+    assertThat(server.count("SELECT COUNT(*) FROM companion_chat_messages WHERE content = ?", "gone before my turn"))
+        .as("nothing stored for a caller that left").isZero();
+    assertThat(gateway().gate().inFlight()).isZero();
   }
 
   @Test

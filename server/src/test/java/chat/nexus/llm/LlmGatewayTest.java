@@ -118,6 +118,7 @@ class LlmGatewayTest {
     noPermitLeft();
     assertThat(gateway.metrics().timeToFirstToken().count()).isEqualTo(1);
     assertThat(gateway.metrics().upstreamLatency().count()).isEqualTo(1);
+    assertThat(gateway.metrics().gatewayOverhead().count()).isEqualTo(1);
     assertThat(gateway.metrics().tokens()).isEqualTo(3);
   }
 
