@@ -1,5 +1,6 @@
 package chat.nexus.loadtest;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -62,6 +63,9 @@ final class Companion implements Callable<Integer> {
   @Option(names = "--out", description = "Append the Markdown report to this file.")
   Path out;
 
+  /** The server's timer of what the LLM gateway adds to a first token. */
+  static final String OVERHEAD = "nexus_llm_gateway_overhead_seconds";
+
   private int bursts;
   private Vertx vertx;
   private HttpClient http;
@@ -98,8 +102,10 @@ final class Companion implements Callable<Integer> {
         .await(timeoutS, TimeUnit.SECONDS);
     System.out.println(users + " users connected and opened; burst");
     JsonObject fakeBefore = fakeStats();
+    String metricsBefore = serverMetrics();
 
     Result burst = burst(all);
+    burst.overhead = PromHistogram.parse(serverMetrics(), OVERHEAD).minus(PromHistogram.parse(metricsBefore, OVERHEAD));
 
     JsonObject fakeAfter = fakeStats();
     Result check = null;
@@ -199,6 +205,11 @@ final class Companion implements Callable<Integer> {
           .append(pct(b.before)).append("; upstream first token ").append(pct(b.upstream))
           .append("; upstream first token to client ").append(pct(b.afterUp)).append('\n');
     }
+    if (b.overhead != null && b.overhead.count() > 0) {
+      s.append("- gateway overhead by the server's clock (").append(OVERHEAD).append(", n=").append(b.overhead.count())
+          .append("): p50 ≤ ").append(String.format("%.3f", b.overhead.percentile(50) * 1e3)).append(" ms, p99 ≤ ")
+          .append(String.format("%.3f", b.overhead.percentile(99) * 1e3)).append(" ms\n");
+    }
     s.append("- time to companion:done (from send): ").append(pct(b.done)).append('\n');
     if (f1 != null) {
       s.append("- fake upstream: peak concurrent requests ").append(f1.getInteger("maxInFlight"))
@@ -253,6 +264,18 @@ final class Companion implements Callable<Integer> {
           return b.toJsonObject();
         })).await();
     return String.valueOf(res.getJsonObject("character").getValue("id"));
+  }
+
+  /** The server's Prometheus text, or "" when it cannot be read. */
+  private String serverMetrics() {
+    try {
+      return http.request(new RequestOptions().setAbsoluteURI(base.resolve("/metrics").toString()))
+          .compose(req -> req.send().compose(HttpClientResponse::body)).map(b -> b.toString())
+          .await(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("server /metrics: " + e);
+      return "";
+    }
   }
 
   private JsonObject fakeStats() {
@@ -318,6 +341,7 @@ final class Companion implements Callable<Integer> {
     final Samples before = new Samples();
     final Samples upstream = new Samples();
     final Samples afterUp = new Samples();
+    PromHistogram overhead;
   }
 
   /** One user on one Engine.IO v4 / Socket.IO v5 websocket: just enough of the protocol for these events. */
@@ -325,6 +349,7 @@ final class Companion implements Callable<Integer> {
     final int k;
     final String jwt;
     private WebSocket socket;
+    private Context context;
     private final AtomicInteger nextAck = new AtomicInteger();
     private final Map<Integer, Promise<JsonObject>> acks = new ConcurrentHashMap<>();
     private Promise<Void> connected;
@@ -358,6 +383,7 @@ final class Companion implements Callable<Integer> {
           .setSsl("https".equals(base.getScheme())).setURI("/socket.io/?EIO=4&transport=websocket");
       return client.connect(o).compose(ws -> {
         socket = ws;
+        context = Vertx.currentContext();
         ws.textMessageHandler(this::frame);
         ws.closeHandler(v -> {
           connected.tryFail("closed");
@@ -387,9 +413,12 @@ final class Companion implements Callable<Integer> {
     Future<Void> message(JsonObject payload) {
       finished = Promise.promise();
       Promise<Void> mine = finished;
-      sentNs = System.nanoTime();
-      emit("companion:message", payload).onSuccess(a -> {
-        ackNs = System.nanoTime();
+      // the send time is read on the socket's own event loop, just before the frame is written, so that the
+      // burst's queueing inside this tool is not charged to the server
+      context.runOnContext(v -> {
+        sentNs = System.nanoTime();
+        emit("companion:message", payload).onSuccess(a -> {
+          ackNs = System.nanoTime();
         ok = ok(a);
         if (!ok) {
           JsonObject err = a.getJsonObject("error", new JsonObject());
@@ -397,6 +426,7 @@ final class Companion implements Callable<Integer> {
           retryAfter = err.getValue("retryAfter");
           mine.tryComplete();
         }
+        });
       });
       return mine.future();
     }

@@ -83,7 +83,11 @@ public final class OpenAiStreamingClient implements LlmProvider {
   @Override
   public void stream(LlmRequest request, LlmCall call) {
     Context context = vertx.getOrCreateContext();
-    context.runOnContext(v -> new Exchange(request, call, context).start());
+    if (Vertx.currentContext() == context) {
+      new Exchange(request, call, context).start(); // already on an event loop: no extra hop before the request
+    } else {
+      context.runOnContext(v -> new Exchange(request, call, context).start());
+    }
   }
 
   /** One call: its attempts, timers and stream state; everything runs on {@code context}. */
