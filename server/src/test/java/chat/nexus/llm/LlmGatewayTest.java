@@ -276,14 +276,12 @@ class LlmGatewayTest {
     upstream.always(FakeUpstream.hang());
     LlmGateway gw = gateway(options().maxConcurrent(5));
     List<LlmCall> calls = new ArrayList<>();
-    long start = System.nanoTime();
     for (int i = 0; i < 20; i++) {
       calls.add(gw.stream("user-" + i, ask("hi " + i), TokenSink.NONE));
     }
+    // refused synchronously: already failed when stream() returns (how fast is BENCHMARKS.md's business)
     List<LlmCall> busy = calls.stream().filter(c -> c.reply().failed()).toList();
-    long elapsedMs = (System.nanoTime() - start) / 1_000_000;
     assertThat(busy).hasSize(15);
-    assertThat(elapsedMs).as("15 refusals within a few ms").isLessThan(50);
     for (LlmCall c : busy) {
       ApiException e = (ApiException) c.reply().cause();
       assertThat(e.code()).isEqualTo(ErrorCode.AI_BUSY);
