@@ -9,6 +9,7 @@ const TYPING_IDLE_MS = 3_000; // "stopped typing" after this much quiet
 const TYPING_SHOWN_MS = 6_000; // forget a typist we stopped hearing from
 const NEAR_BOTTOM_PX = 80;
 const NEAR_TOP_PX = 60;
+const GROUP_MS = 5 * 60_000; // messages this close from one person read as one run
 const ROOMS_KEY = "nexus.rooms.";
 
 // ---- state ----
@@ -656,12 +657,13 @@ function roomItems(room) {
   if (room.loading) items.push(el("li", { className: "note" }, "Loading earlier messages…"));
   else if (room.complete) items.push(el("li", { className: "note" }, room.direct ? `This is the start of your conversation with ${nameOf(otherMember(room.id))}.` : `This is the start of #${room.id}.`));
   const sorted = [...room.messages.values()].sort((a, b) => a.id - b.id);
-  let previous = null;
-  for (const m of sorted) {
-    const cont = previous && previous.userId === m.userId && Date.parse(m.createdAt) - Date.parse(previous.createdAt) < 5 * 60_000;
-    items.push(bubble({ id: m.id, mine: m.userId === me().id, who: nameOf(m.userId), text: m.text, time: m.createdAt, cont }));
-    previous = m;
-  }
+  const together = (a, b) => a && b && a.userId === b.userId && Date.parse(b.createdAt) - Date.parse(a.createdAt) < GROUP_MS;
+  sorted.forEach((m, i) => {
+    // One name above and one time below a run of messages from the same person.
+    const last = !together(m, sorted[i + 1]) && !(i === sorted.length - 1 && m.userId === me().id && room.pending.size);
+    items.push(bubble({ id: m.id, mine: m.userId === me().id, who: nameOf(m.userId), text: m.text,
+      time: last ? m.createdAt : null, cont: together(sorted[i - 1], m) }));
+  });
   for (const local of room.pending.values()) {
     items.push(bubble({ mine: true, text: local.text, state: local.state, retry: () => deliver(room, local) }));
   }
