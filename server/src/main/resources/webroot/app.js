@@ -51,6 +51,9 @@ function nameOf(userId) {
 /** Card texts say {{char}} and {{user}}; the server fills them in replies, the client in descriptions. */
 const fillNames = (text, charName) => (text || "").replace(/\{\{char\}\}/gi, charName).replace(/\{\{user\}\}/gi, me()?.name || "you");
 
+/** Server messages are lower-case phrases ("invalid username or password"); shown as a sentence. */
+const sentence = (text) => (text ? text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? "" : ".") : "");
+
 const shortId = (id) => (id.length > 14 ? id.slice(0, 12) + "…" : id);
 
 function directRoomId(otherId) {
@@ -81,7 +84,7 @@ async function signIn(action, button) {
     session.save(await action());
     startApp();
   } catch (e) {
-    $("login-error").textContent = e.code === "CONFLICT" ? "That account name is taken. Log in, or choose another." : e.message;
+    $("login-error").textContent = e.code === "CONFLICT" ? "That account name is taken. Log in, or choose another." : sentence(e.message);
     button?.focus();
   } finally {
     buttons.forEach((b) => (b.disabled = false));
@@ -302,7 +305,7 @@ async function joinRoom(room, { catchUp }) {
   if (!socket?.connected) return;
   const ack = await call("room:join", { roomId: room.id });
   if (!ack.ok) {
-    if (isOpen("room", room.id)) showBanner(`Could not join: ${ack.error.message}`, "bad");
+    if (isOpen("room", room.id)) showBanner(`Could not join: ${sentence(ack.error.message)}`, "bad");
     return;
   }
   room.joined = true;
@@ -343,6 +346,11 @@ async function loadHistory(room, { latest = false } = {}) {
     return;
   }
   const wasEmpty = room.messages.size === 0;
+  if (latest && !wasEmpty && ack.messages.length === HISTORY_PAGE && !ack.messages.some((m) => room.messages.has(m.id))) {
+    // More was missed than one page: start again from the newest page rather than keep a gap.
+    room.messages.clear();
+    room.complete = false;
+  }
   ack.messages.forEach((m) => addMessage(room, m));
   if (!latest || wasEmpty) room.complete = ack.messages.length < HISTORY_PAGE;
   if (isOpen("room", room.id)) renderLog({ keepTop: !latest });
@@ -375,7 +383,7 @@ async function deliver(room, local) {
     local.state = "queued";
   } else {
     local.state = "failed";
-    local.error = ack.error.message;
+    local.error = sentence(ack.error.message);
   }
   scheduleRender();
 }
@@ -437,7 +445,7 @@ async function openCompanion(character) {
 async function loadCompanion(companion) {
   const ack = await call("companion:open", { characterId: companion.id });
   if (!ack.ok) {
-    if (isOpen("companion", companion.id)) showBanner("Could not open the conversation: " + ack.error.message, "bad");
+    if (isOpen("companion", companion.id)) showBanner("Could not open the conversation: " + sentence(ack.error.message), "bad");
     return;
   }
   companion.opened = true;
@@ -468,7 +476,7 @@ async function sendToCompanion(companion, text) {
     () => { if (companion.pending?.state === "waiting") sendToCompanion(companion, text); });
   } else {
     companion.pending.state = "failed";
-    companion.pending.error = ack.error.message;
+    companion.pending.error = sentence(ack.error.message);
   }
   scheduleRender();
 }
@@ -507,15 +515,20 @@ function isOpen(kind, id) {
   return current.kind === kind && current.id === id;
 }
 
+const drafts = new Map(); // "room:<id>" or "companion:<id>" -> unsent text
+const draftKey = (view) => `${view.kind}:${view.id}`;
+
 function show(view) {
   if (current.kind === "room" && view.id !== current.id) stopTyping();
+  if (current.kind === "room" || current.kind === "companion") drafts.set(draftKey(current), $("message").value);
   current = view;
   $("welcome-view").hidden = view.kind !== "welcome";
   $("gallery-view").hidden = view.kind !== "gallery";
   $("chat-view").hidden = view.kind !== "room" && view.kind !== "companion";
   closeMenu();
   clearBanner();
-  $("message").value = "";
+  $("message").value = drafts.get(draftKey(view)) || "";
+  autoSize();
   if (view.kind === "gallery") renderGallery();
   if (view.kind === "room" || view.kind === "companion") {
     renderHead();
@@ -622,11 +635,11 @@ $("people-button").addEventListener("click", () => {
   if (current.kind === "room") renderPeople(rooms.get(current.id));
 });
 
-function bubble({ mine, who, text, time, state, rich, cont, retry, id }) {
+function bubble({ mine, who, text, time, state, rich, cont, retry, id, error }) {
   return el("li", { className: `msg${mine ? " mine" : ""}${cont ? " cont" : ""}${state ? " " + state : ""}`, dataset: id ? { id } : undefined },
     who ? el("span", { className: "who" }, who) : null,
     el("div", { className: "bubble" }, rich ? richText(text) : text),
-    state === "failed" ? el("span", { className: "retry" }, "Not sent. ", retry ? el("button", { className: "link", onclick: retry }, "Try again") : null)
+    state === "failed" ? el("span", { className: "retry" }, error ? `Not sent: ${error} ` : "Not sent. ", retry ? el("button", { className: "link", onclick: retry }, "Try again") : null)
       : state === "pending" || state === "queued" ? el("span", { className: "time" }, state === "queued" ? "Waiting for the connection…" : "Sending…")
         : state === "waiting" ? el("span", { className: "time" }, "Waiting to send…")
           : time ? el("span", { className: "time" }, timeOf(time)) : null);
@@ -655,7 +668,9 @@ function renderLoadingNote(room) {
 function roomItems(room) {
   const items = [];
   if (room.loading) items.push(el("li", { className: "note" }, "Loading earlier messages…"));
-  else if (room.complete) items.push(el("li", { className: "note" }, room.direct ? `This is the start of your conversation with ${nameOf(otherMember(room.id))}.` : `This is the start of #${room.id}.`));
+  else if (room.complete && (room.messages.size || room.pending.size)) {
+    items.push(el("li", { className: "note" }, room.direct ? `This is the start of your conversation with ${nameOf(otherMember(room.id))}.` : `This is the start of #${room.id}.`));
+  }
   const sorted = [...room.messages.values()].sort((a, b) => a.id - b.id);
   const together = (a, b) => a && b && a.userId === b.userId && Date.parse(b.createdAt) - Date.parse(a.createdAt) < GROUP_MS;
   sorted.forEach((m, i) => {
@@ -665,7 +680,7 @@ function roomItems(room) {
       time: last ? m.createdAt : null, cont: together(sorted[i - 1], m) }));
   });
   for (const local of room.pending.values()) {
-    items.push(bubble({ mine: true, text: local.text, state: local.state, retry: () => deliver(room, local) }));
+    items.push(bubble({ mine: true, text: local.text, state: local.state, error: local.error, retry: () => deliver(room, local) }));
   }
   if (room.joined && sorted.length === 0 && room.pending.size === 0 && room.complete) {
     items.push(el("li", { className: "note" }, "No messages yet. Say hello!"));
@@ -682,12 +697,12 @@ function companionItems(companion) {
   }
   if (companion.pending) {
     const p = companion.pending;
-    items.push(bubble({ mine: true, text: p.text, state: p.state, retry: () => sendToCompanion(companion, p.text) }));
+    items.push(bubble({ mine: true, text: p.text, state: p.state, error: p.error, retry: () => sendToCompanion(companion, p.text) }));
   }
   if (companion.stream) items.push(streamBubble(companion));
   if (companion.failedReply) {
     const lastUser = [...companion.messages].reverse().find((m) => m.role === "user");
-    items.push(el("li", { className: "note" }, `${companion.name} could not finish: ${companion.failedReply.error.message} `,
+    items.push(el("li", { className: "note" }, `${companion.name} could not finish: ${sentence(companion.failedReply.error.message)} `,
       lastUser ? el("button", { className: "link", onclick: () => sendToCompanion(companion, lastUser.content) }, "Ask again") : null));
   }
   return items;
@@ -816,6 +831,7 @@ $("menu-button").addEventListener("click", () => {
   $("menu-button").setAttribute("aria-expanded", String(open));
 });
 $("scrim").addEventListener("click", closeMenu);
+$("close-button").addEventListener("click", closeMenu);
 wide.addEventListener("change", () => scheduleRender());
 
 // For tests and debugging in the console: the live socket (e.g. nexusClient.socket.io.engine.close()).
