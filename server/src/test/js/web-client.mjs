@@ -114,6 +114,8 @@ try {
     await expectText(ann.locator("#people-list li"), "Bob", "Ann's people list");
     await expectText(bob.locator("#people-list li"), "Ann", "Bob's people list");
     await expectText(ann.locator("#chat-subtitle"), "2 online", "Ann's room header");
+    const transport = await ann.evaluate(() => window.nexusClient.socket.io.engine.transport.name);
+    if (transport !== "websocket") throw new Error(`the socket should upgrade to websocket (CSP allows it), got ${transport}`);
   });
 
   await step("Ann sees Bob typing", async () => {
@@ -250,7 +252,24 @@ try {
     await cleo.getByRole("button", { name: /People/ }).click();
     await expectText(cleo.locator("#people-list li"), "Bob", "people on the phone");
     await shot(cleo, "12-phone-people");
-    await phone.close();
+  });
+
+  await step("a stale token renews itself; an ended session asks to sign in again", async () => {
+    const cleo = browser.contexts().at(-1).pages()[0];
+    await cleo.evaluate(() => {
+      const auth = JSON.parse(localStorage.getItem("nexus.auth"));
+      localStorage.setItem("nexus.auth", JSON.stringify({ ...auth, token: "not-a-valid-token" }));
+    });
+    await cleo.reload();
+    await cleo.locator("#connection", { hasText: "Online" }).waitFor({ timeout: STEP_MS });
+    const token = await cleo.evaluate(() => JSON.parse(localStorage.getItem("nexus.auth")).token);
+    if (token === "not-a-valid-token") throw new Error("the token was not renewed");
+    const logout = await fetch(BASE_URL + "/api/auth/logout", { method: "POST", headers: { authorization: "Bearer " + token } });
+    if (!logout.ok) throw new Error("logout: " + logout.status);
+    await cleo.reload();
+    await expectText(cleo.locator("#login-error"), "Your session has ended", "sign-in screen after logout elsewhere");
+    await cleo.getByLabel("Name").waitFor({ state: "visible" });
+    await browser.contexts().at(-1).close();
   });
   console.log(`browser: ${passed} passed, 0 failed`);
 } catch (e) {

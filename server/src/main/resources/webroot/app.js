@@ -130,6 +130,7 @@ $("logout-button").addEventListener("click", async () => {
 });
 
 function signOut(message) {
+  document.title = "Nexus Chat";
   socket?.disconnect();
   socket = null;
   session.clear();
@@ -180,7 +181,8 @@ function connect() {
 
   socket.on("connect", () => {
     setConnection("Online", "online");
-    if (everConnected) flash(socket.recovered ? "Reconnected: you missed nothing." : "Reconnected.", "good");
+    if (everConnected) flash("Reconnected.", "good");
+    else clearBanner();
     everConnected = true;
     // Recovered: the server kept our rooms and replays what we missed. Otherwise join again and catch up.
     for (const room of rooms.values()) {
@@ -204,14 +206,14 @@ function connect() {
   socket.on("connect_error", async (error) => {
     if (error.message === "unauthorized") {
       socket.io.reconnection(false);
-      let renewed = false;
-      try { renewed = await refresh(); } catch { /* the server is down: try again below */ }
-      if (!renewed && session.auth) {
+      let renewed = null; // null: the server could not say (down); try again later
+      try { renewed = await refresh(); } catch { /* keep null */ }
+      if (renewed === false && session.auth) {
         signOut("Your session has ended. Please sign in again.");
         return;
       }
       socket.io.reconnection(true);
-      setTimeout(() => socket?.connect(), 500);
+      setTimeout(() => socket?.connect(), renewed ? 100 : 2000);
       return;
     }
     setConnection("Offline", "offline");
@@ -226,7 +228,10 @@ function connect() {
       rooms.set(room.id, room);
       joinRoom(room, { catchUp: false });
     }
-    if (addMessage(room, message) && !isOpen("room", room.id)) room.unread++;
+    if (addMessage(room, message)) {
+      if (!isOpen("room", room.id)) room.unread++;
+      else announce(`${nameOf(message.userId)}: ${message.text}`);
+    }
     room.typists.delete(message.userId);
     scheduleRender();
   });
@@ -264,6 +269,7 @@ function connect() {
     if (!companion) return;
     companion.stream = null;
     if (!companion.messages.some((m) => m.id === message.id)) companion.messages.push(message);
+    if (isOpen("companion", characterId)) announce(`${companion.name}: ${message.content}`);
     scheduleRender();
   });
 
@@ -563,6 +569,8 @@ function navItem({ icon, label, active, unread, onclick, avatar }) {
 
 function renderNav() {
   if (!me()) return;
+  const unread = [...rooms.values()].reduce((sum, r) => sum + r.unread, 0);
+  document.title = unread ? `(${unread}) Nexus Chat` : "Nexus Chat";
   const publicRooms = [...rooms.values()].filter((r) => !r.direct);
   $("room-list").replaceChildren(...(publicRooms.length ? publicRooms.map((room) => navItem({
     icon: "#", label: room.id, active: isOpen("room", room.id), unread: room.unread, onclick: () => openRoom(room.id),
@@ -757,6 +765,11 @@ function renderComposer() {
   }
   state.textContent = text;
   $("send").disabled = busy;
+}
+
+/** Screen readers hear new messages from others here (the log itself is rebuilt, so it is not live). */
+function announce(text) {
+  $("announce").textContent = text;
 }
 
 // ---- banner ----
