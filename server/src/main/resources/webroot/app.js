@@ -608,6 +608,7 @@ function renderHead() {
       : `${online} online`;
     avatar.hidden = true;
     $("people-button").hidden = room.direct;
+    $("leave-button").hidden = false;
     $("people-button").textContent = `People (${online})`;
     renderPeople(room);
   } else {
@@ -617,6 +618,7 @@ function renderHead() {
     avatar.hidden = !companion.hasAvatar;
     if (companion.hasAvatar) avatar.src = `/api/characters/${encodeURIComponent(companion.id)}/avatar`;
     $("people-button").hidden = true;
+    $("leave-button").hidden = true;
     $("people").hidden = true;
   }
 }
@@ -637,6 +639,15 @@ function openDirect(userId) {
   peopleOpen = false;
   openRoom(id);
 }
+
+$("leave-button").addEventListener("click", () => {
+  if (current.kind !== "room") return;
+  const room = rooms.get(current.id);
+  if (room.joined && socket?.connected) socket.emit("room:leave", { roomId: room.id }, () => {});
+  rooms.delete(room.id);
+  saveRooms();
+  show({ kind: "welcome" });
+});
 
 $("people-button").addEventListener("click", () => {
   peopleOpen = !peopleOpen;

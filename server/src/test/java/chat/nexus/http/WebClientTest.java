@@ -34,7 +34,7 @@ class WebClientTest {
   private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("NEXUS_CHROMIUM", "/usr/bin/chromium"));
   private static final long BROWSER_TIMEOUT_S = 240;
   /** One slot and a slow simulated provider: a second companion message meets AI_BUSY while a reply streams. */
-  private static final Map<String, String> SERVER_ENV = Map.of("LLM_MAX_CONCURRENT", "1", "LLM_SIMULATED_TOKEN_MS", "60");
+  private static final Map<String, String> SERVER_ENV = Map.of("LLM_MAX_CONCURRENT", "1", "LLM_SIMULATED_TOKEN_MS", "100");
 
   @TempDir
   Path workDir;
