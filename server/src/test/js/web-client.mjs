@@ -229,6 +229,16 @@ try {
     await bob.locator("#banner").waitFor({ state: "hidden", timeout: STEP_MS });
   });
 
+  await step("a reply cut by a dropped connection can be asked again", async () => {
+    await send(ann, "One more question about the engines");
+    await ann.locator("#stream").waitFor({ timeout: STEP_MS });
+    await ann.evaluate(() => window.nexusClient.socket.io.engine.close());
+    await expectText(log(ann).locator(".note"), "Mira could not finish", "interrupted reply");
+    await ann.locator("#connection", { hasText: "Online" }).waitFor({ timeout: STEP_MS });
+    await log(ann).getByRole("button", { name: "Ask again" }).click();
+    await expectText(log(ann).locator(".msg:not(.mine) .bubble"), "One more question about the engines", "the reply asked again");
+  });
+
   await step("a phone-sized screen", async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 780 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
     const cleo = await phone.newPage();

@@ -190,8 +190,9 @@ function connect() {
       if (room.joined) retryPending(room);
       else joinRoom(room, { catchUp: !socket.recovered });
     }
+    // The server cancels a reply when its socket goes, recovered or not: say so and offer to ask again.
     for (const companion of companions.values()) {
-      if (companion.stream && !socket.recovered) interruptStream(companion);
+      if (companion.stream) interruptStream(companion);
     }
     if (current.kind === "room" || current.kind === "companion") renderComposer();
   });
@@ -348,9 +349,12 @@ async function loadHistory(room, { latest = false } = {}) {
   const ack = await call("history", payload);
   room.loading = false;
   if (!ack.ok) {
+    room.historyFailed = true; // no automatic retries: scrolling up asks again
+    if (isOpen("room", room.id)) showBanner("Could not load earlier messages: " + sentence(ack.error.message), "bad");
     renderLoadingNote(room);
     return;
   }
+  room.historyFailed = false;
   const wasEmpty = room.messages.size === 0;
   if (latest && !wasEmpty && ack.messages.length === HISTORY_PAGE && !ack.messages.some((m) => room.messages.has(m.id))) {
     // More was missed than one page: start again from the newest page rather than keep a gap.
@@ -458,6 +462,7 @@ async function loadCompanion(companion) {
   const known = new Set(companion.messages.map((m) => m.id));
   for (const m of ack.messages) if (!known.has(m.id)) companion.messages.push(m);
   companion.messages.sort((a, b) => a.id - b.id);
+  if (companion.messages.at(-1)?.role === "assistant") companion.failedReply = null; // the reply was stored after all
   renderNav();
   if (isOpen("companion", companion.id)) renderLog({ toBottom: true });
 }
@@ -676,7 +681,7 @@ function renderLog({ toBottom = false, keepTop = false }) {
   if (current.kind === "room") {
     const room = rooms.get(current.id);
     // A short history leaves nothing to scroll: load older pages until it can scroll or none is left.
-    if (room.joined && !room.complete && !room.loading && log.scrollHeight <= log.clientHeight) loadHistory(room);
+    if (room.joined && !room.complete && !room.loading && !room.historyFailed && log.scrollHeight <= log.clientHeight) loadHistory(room);
   }
 }
 
