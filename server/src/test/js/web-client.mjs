@@ -183,6 +183,9 @@ try {
     await bubble(bob, "typed while offline").waitFor({ timeout: STEP_MS });
     await ann.locator(".msg.pending, .msg.queued").first().waitFor({ state: "detached", timeout: STEP_MS });
     await expectText(bob.locator("#people-list li"), "Ann", "Ann online again for Bob");
+    if (!(await ann.evaluate(() => window.nexusClient.socket.recovered))) {
+      throw new Error("the session should have been recovered (connection state recovery)");
+    }
     await ann.waitForTimeout(500); // anything delivered twice would show by now
     for (const [page, text] of [[ann, "sent while Ann was away"], [ann, "and one more"], [ann, "typed while offline"], [bob, "typed while offline"]]) {
       const n = await count(bubble(page, text));
