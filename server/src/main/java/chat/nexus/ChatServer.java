@@ -7,6 +7,7 @@ import chat.nexus.chat.Presence;
 import chat.nexus.companion.CharacterRoutes;
 import chat.nexus.companion.CharacterStore;
 import chat.nexus.companion.Characters;
+import chat.nexus.companion.DemoCharacter;
 import chat.nexus.companion.CompanionEvents;
 import chat.nexus.companion.CompanionRoutes;
 import chat.nexus.companion.CompanionService;
@@ -113,7 +114,9 @@ public final class ChatServer {
           .onSuccess(identity -> socket.data().put("identity", identity))
           .<Void>mapEmpty()
           .recover(e -> Future.failedFuture(new ConnectError("unauthorized"))));
-      Characters characters = new Characters(vertx, new CharacterStore(database), blocking);
+      CharacterStore characterStore = new CharacterStore(database);
+      DemoCharacter.seedIfEmpty(characterStore);
+      Characters characters = new Characters(vertx, characterStore, blocking);
       LlmGateway llm = LlmGateway.create(vertx, llmOptions, new LlmMetrics(metrics.registry()));
       CompanionService companions = new CompanionService(vertx, characters, new CompanionStore(database), blocking, llm,
           new PromptBuilder(llmOptions.promptTokenBudget()));

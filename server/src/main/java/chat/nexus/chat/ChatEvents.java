@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
 import java.util.Set;
+import chat.nexus.socketio.BroadcastOperator;
 import chat.nexus.socketio.Socket;
 
 /**
@@ -52,7 +53,18 @@ public final class ChatEvents {
 
   /** Wires a newly connected, authenticated socket. */
   public void attach(Socket socket) {
-    socket.data().put(JOINED, new HashSet<String>());
+    Set<String> joined = new HashSet<>();
+    socket.data().put(JOINED, joined);
+    String userId = identity(socket).userId();
+    if (socket.recovered()) {
+      // Connection state recovery gave the socket its rooms back: it is a member, and online, there again.
+      for (String roomId : socket.rooms()) {
+        if (!roomId.equals(socket.id()) && RoomIds.isRoomId(roomId) && joined.add(roomId) && presence.join(roomId, userId)) {
+          socket.to(roomId).emit("presence", presenceEvent(roomId, userId, "online"));
+        }
+      }
+    }
+    socket.join(RoomIds.inbox(userId));
     socket.on("room:join", event -> EventAcks.handle(event, payload -> join(socket, payload)));
     socket.on("room:leave", event -> EventAcks.handle(event, payload -> leave(socket, payload)));
     socket.on("message:send", event -> EventAcks.handle(event, payload -> send(socket, payload)));
@@ -133,12 +145,21 @@ public final class ChatEvents {
         .map(stored -> {
           JsonObject message = stored.message().toJson();
           if (!stored.duplicate()) {
-            socket.to(roomId).emit("message:new", message);
+            recipients(socket, roomId).emit("message:new", message);
             metrics.messageStored();
           }
           metrics.ackLatency(System.nanoTime() - received);
           return new JsonObject().put("message", message);
         });
+  }
+
+  /**
+   * The room's other sockets; for a direct room also every socket of its two users, joined or not (the
+   * other user sees a new conversation, the sender's other tabs their own message).
+   */
+  private static BroadcastOperator recipients(Socket socket, String roomId) {
+    String[] members = RoomIds.isDirect(roomId) ? RoomIds.directMembers(roomId) : null;
+    return members == null ? socket.to(roomId) : socket.to(roomId, RoomIds.inbox(members[0]), RoomIds.inbox(members[1]));
   }
 
   private Future<JsonObject> history(Socket socket, JsonObject payload) {

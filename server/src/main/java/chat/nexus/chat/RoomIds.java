@@ -35,6 +35,11 @@ public final class RoomIds {
     return id;
   }
 
+  /** Whether this is a well-formed room id (public or direct), without saying what is wrong. */
+  public static boolean isRoomId(String id) {
+    return isDirect(id) ? directMembers(id) != null : PUBLIC.matcher(id).matches();
+  }
+
   public static boolean isDirect(String roomId) {
     return roomId.startsWith(DM_PREFIX);
   }
@@ -57,6 +62,14 @@ public final class RoomIds {
   /** The direct room of two users. */
   public static String direct(String userA, String userB) {
     return userA.compareTo(userB) < 0 ? DM_PREFIX + userA + ":" + userB : DM_PREFIX + userB + ":" + userA;
+  }
+
+  /**
+   * The Socket.IO room every socket of a user is in, so that a direct message reaches the other user before
+   * they open the conversation. '@' and '/' cannot appear in a room id, so no client can join it.
+   */
+  public static String inbox(String userId) {
+    return "@user/" + userId;
   }
 
   /** Whether this user may join and read the room: anyone for public rooms, the two members for DMs. */

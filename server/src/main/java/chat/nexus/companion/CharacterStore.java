@@ -44,6 +44,15 @@ public final class CharacterStore {
     }
   }
 
+  /** Whether there is at least one character. */
+  public boolean any() throws SQLException {
+    try (Connection c = database.connection();
+        PreparedStatement ps = c.prepareStatement("SELECT 1 FROM characters LIMIT 1");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next();
+    }
+  }
+
   public Optional<StoredCharacter> get(String id) throws SQLException {
     try (Connection c = database.connection();
         PreparedStatement ps = c.prepareStatement(

@@ -82,6 +82,8 @@ public final class HttpApi {
     router.get("/api/rooms/:id/messages").handler(this::authenticated).handler(this::history);
     characters.mount(router, this::authenticated, HttpApi::identity);
     companions.mount(router, this::authenticated, HttpApi::identity);
+    router.get("/api/users/:id").handler(this::authenticated).handler(this::user);
+    WebClient.mount(router);
 
     router.route().last().handler(ctx -> ctx.fail(ApiException.notFound("no route for " + ctx.request().method() + " " + ctx.request().path())));
     router.route().failureHandler(this::failure);
@@ -125,6 +127,15 @@ public final class HttpApi {
     Long before = ChatEvents.optionalId(ctx.queryParams().get("before"));
     int limit = ChatEvents.limit(ctx.queryParams().get("limit"));
     respond(ctx, 200, chat.readHistory(roomId, before, limit).map(list -> new JsonObject().put("ok", true).put("messages", list)));
+  }
+
+  /** A user's public profile (id, name, kind), for clients that show names next to user ids. */
+  private void user(RoutingContext ctx) {
+    String userId = ctx.pathParam("id");
+    respond(ctx, 200, auth.user(userId).compose(user -> user == null
+        ? Future.failedFuture(ApiException.notFound("no user " + userId.substring(0, Math.min(userId.length(), 64))))
+        : Future.succeededFuture(new JsonObject().put("ok", true).put("user", new JsonObject()
+            .put("id", user.id()).put("name", user.name()).put("kind", user.kind())))));
   }
 
   private void authenticated(RoutingContext ctx) {

@@ -293,6 +293,34 @@ class RoomsTest {
   }
 
   @Test
+  void aDirectMessageReachesBothUsersSocketsBeforeTheyJoin() {
+    User ann = user("Ann");
+    User bob = user("Bob");
+    User eve = user("Eve");
+    String dm = RoomIds.direct(ann.id(), bob.id());
+    try (Client a = server.connect(ann.token()); Client annOtherTab = server.connect(ann.token());
+        Client b = server.connect(bob.token()); Client e = server.connect(eve.token())) {
+      join(a, dm);
+      JsonObject m = MessageCases.send(a, dm, "are you there?");
+      assertThat(b.next("message:new")).as("Bob has not opened the conversation yet").isEqualTo(m);
+      assertThat(annOtherTab.next("message:new")).as("Ann's other tab").isEqualTo(m);
+      join(b, dm);
+      JsonObject reply = MessageCases.send(b, dm, "yes");
+      assertThat(a.next("message:new")).as("once, though Ann is in the room and in her inbox").isEqualTo(reply);
+      assertThat(annOtherTab.next("message:new")).isEqualTo(reply);
+      String shared = room();
+      for (Client c : List.of(a, annOtherTab, b, e)) {
+        join(c, shared);
+      }
+      JsonObject marker = MessageCases.send(e, shared, "marker");
+      for (Client c : List.of(a, annOtherTab, b)) {
+        assertThat(c.next("message:new")).as("nothing twice before the marker").isEqualTo(marker);
+      }
+      assertThat(e.pending("message:new")).as("Eve heard nothing of the direct room").isZero();
+    }
+  }
+
+  @Test
   void badDirectRoomForms() {
     User ann = user("Ann");
     String a = ann.id();

@@ -1,0 +1,60 @@
+// Small DOM helpers: elements are built, never parsed from HTML strings.
+
+export const $ = (id) => document.getElementById(id);
+
+/** el("li", {className: "x", onclick}, child, "text", ...) */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key in node && key !== "list") node[key] = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+/** Text with *actions* in italics, as roleplay cards write them. */
+export function richText(text) {
+  const parts = [];
+  const pattern = /\*([^*\n]+)\*/g;
+  let last = 0;
+  for (const match of text.matchAll(pattern)) {
+    if (match.index > last) parts.push(text.slice(last, match.index));
+    parts.push(el("em", {}, match[1]));
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return parts;
+}
+
+const COLORS = ["#6366f1", "#0ea5e9", "#14b8a6", "#f59e0b", "#ec4899", "#8b5cf6", "#10b981", "#ef4444"];
+
+/** A round badge with the first letter of a name, coloured by the name. */
+export function initials(name, size, className = "") {
+  let hash = 0;
+  for (const ch of name || "?") hash = (hash * 31 + ch.codePointAt(0)) | 0;
+  const node = el("span", { className: "initials " + className, ariaHidden: "true" }, (name || "?").trim().charAt(0).toUpperCase() || "?");
+  node.style.background = COLORS[Math.abs(hash) % COLORS.length];
+  if (size) {
+    node.style.width = size + "px";
+    node.style.height = size + "px";
+  }
+  return node;
+}
+
+export function timeOf(iso) {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? "" : date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+/** A random id for idempotent sends (crypto.randomUUID needs a secure context; plain http on a LAN is not). */
+export function randomId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return "web-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -1,0 +1,299 @@
+// The web client in a real browser (playwright-core driving the system's Chromium), run by
+// chat.nexus.http.WebClientTest against a real ChatServer:
+//   NEXUS_URL=http://127.0.0.1:PORT NEXUS_SCREENSHOTS=target/screenshots node web-client.mjs
+// Two people sign up (a guest and an account), join a room, see each other's presence and typing, chat,
+// page back through history, talk directly, survive a dropped connection (missed messages shown once),
+// then talk to the demo companion (a streamed reply from the simulated provider) while the other waits
+// out AI_BUSY with an automatic retry; and the room on a phone-sized screen. Screenshots of each screen
+// go to NEXUS_SCREENSHOTS. Prints "browser: N passed, 0 failed" and exits 0, or names the failed step
+// and exits 1.
+
+import { createRequire } from "node:module";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+
+const { chromium } = createRequire(import.meta.url)("playwright-core");
+
+const BASE_URL = process.env.NEXUS_URL;
+const SHOTS = process.env.NEXUS_SCREENSHOTS ?? "target/screenshots";
+const ROOM = process.env.NEXUS_ROOM ?? "lobby";
+const CHROMIUM = process.env.NEXUS_CHROMIUM ?? "/usr/bin/chromium";
+const STEP_MS = 15_000;
+const HISTORY_SEED = 40; // more than one history page (30)
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+if (!BASE_URL) {
+  console.error("set NEXUS_URL to the server, e.g. http://127.0.0.1:8000");
+  process.exit(2);
+}
+mkdirSync(SHOTS, { recursive: true });
+
+let passed = 0;
+async function step(name, action) {
+  const started = Date.now();
+  try {
+    await action();
+  } catch (e) {
+    console.error(`FAILED: ${name}: ${e.stack || e}`);
+    throw e;
+  }
+  passed++;
+  console.log(`ok ${passed} - ${name} (${Date.now() - started} ms)`);
+}
+
+const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, name + ".png") });
+const log = (page) => page.getByRole("list", { name: "Conversation" });
+const bubble = (page, text) => log(page).locator(".bubble", { hasText: text });
+
+async function expectText(locator, text, what) {
+  await locator.filter({ hasText: text }).first().waitFor({ timeout: STEP_MS }).catch(() => {
+    throw new Error(`${what}: no "${text}"`);
+  });
+}
+
+async function count(locator) {
+  return locator.count();
+}
+
+async function signInAsGuest(page, name) {
+  await page.goto(BASE_URL);
+  await page.getByLabel("Name").fill(name);
+  await page.getByRole("button", { name: "Continue as guest" }).click();
+  await page.locator("#app").waitFor({ timeout: STEP_MS });
+}
+
+async function joinRoom(page, room) {
+  await page.getByLabel("Room").fill(room);
+  await page.getByLabel("Room").press("Enter");
+  await page.locator("#chat-title", { hasText: "# " + room }).waitFor({ timeout: STEP_MS });
+  await page.locator("#connection", { hasText: "Online" }).waitFor({ timeout: STEP_MS });
+}
+
+async function send(page, text) {
+  await page.getByLabel("Message").fill(text);
+  await page.getByRole("button", { name: "Send" }).click();
+}
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, timeout: 30_000 });
+let exitCode = 0;
+try {
+  const desktop = { viewport: { width: 1200, height: 760 }, deviceScaleFactor: 1 };
+  const annContext = await browser.newContext(desktop);
+  const bobContext = await browser.newContext(desktop);
+  const ann = await annContext.newPage();
+  const bob = await bobContext.newPage();
+  for (const [who, page] of [["ann", ann], ["bob", bob]]) {
+    page.on("pageerror", (e) => console.error(`[${who} page error] ${e.message}`));
+  }
+  const bobAccount = "bob_" + Math.random().toString(36).slice(2, 8);
+
+  await step("the sign-in screen", async () => {
+    await ann.goto(BASE_URL);
+    await ann.getByLabel("Name").waitFor();
+    await shot(ann, "01-login");
+  });
+
+  await step("Ann continues as a guest, Bob signs up", async () => {
+    await ann.getByLabel("Name").fill("Ann");
+    await ann.getByRole("button", { name: "Continue as guest" }).click();
+    await ann.locator("#app").waitFor({ timeout: STEP_MS });
+
+    await bob.goto(BASE_URL);
+    await bob.getByLabel("Name").fill("Bob");
+    await bob.getByLabel("Account").fill(bobAccount);
+    await bob.getByLabel("Password").fill("correct horse battery");
+    await bob.getByRole("button", { name: "Sign up" }).click();
+    await bob.locator("#app").waitFor({ timeout: STEP_MS });
+    await expectText(bob.locator("#me"), "Bob", "Bob's name in the top bar");
+  });
+
+  await step("both join the room and see each other online", async () => {
+    await joinRoom(ann, ROOM);
+    await joinRoom(bob, ROOM);
+    await expectText(ann.locator("#people-list li"), "Bob", "Ann's people list");
+    await expectText(bob.locator("#people-list li"), "Ann", "Bob's people list");
+    await expectText(ann.locator("#chat-subtitle"), "2 online", "Ann's room header");
+    const transport = await ann.evaluate(() => window.nexusClient.socket.io.engine.transport.name);
+    if (transport !== "websocket") throw new Error(`the socket should upgrade to websocket (CSP allows it), got ${transport}`);
+  });
+
+  await step("Ann sees Bob typing", async () => {
+    await bob.getByLabel("Message").pressSequentially("Hi Ann", { delay: 20 });
+    await expectText(ann.locator("#typing"), "Bob is typing", "typing indicator");
+  });
+
+  await step("they exchange messages", async () => {
+    await bob.getByRole("button", { name: "Send" }).click();
+    await bubble(ann, "Hi Ann").waitFor({ timeout: STEP_MS });
+    await ann.locator("#typing", { hasText: /^$/ }).waitFor({ timeout: STEP_MS });
+    await send(ann, "Hello Bob, welcome!");
+    await bubble(bob, "Hello Bob, welcome!").waitFor({ timeout: STEP_MS });
+    await bob.locator(".msg.mine .time").last().waitFor({ timeout: STEP_MS }); // stored: shows its time
+    await bob.getByLabel("Message").pressSequentially("Nice to meet", { delay: 15 });
+    await expectText(ann.locator("#typing"), "Bob is typing", "typing indicator");
+    await shot(ann, "02-room-ann");
+    await bob.getByLabel("Message").fill("");
+    await shot(bob, "03-room-bob");
+  });
+
+  await step("older messages load when scrolling up", async () => {
+    // Setting the scene through Bob's socket is quicker than typing 40 lines.
+    await bob.evaluate(async ({ room, n }) => {
+      for (let i = 1; i <= n; i++) {
+        const ack = await window.nexusClient.socket.emitWithAck("message:send", { roomId: room, text: `history line ${i}` });
+        if (!ack.ok) throw new Error(JSON.stringify(ack));
+      }
+    }, { room: ROOM, n: HISTORY_SEED });
+    await bubble(ann, `history line ${HISTORY_SEED}`).waitFor({ timeout: STEP_MS });
+    await ann.reload(); // a fresh page: the session and rooms come back, history is read in pages
+    await bubble(ann, `history line ${HISTORY_SEED}`).waitFor({ timeout: STEP_MS });
+    if (await count(bubble(ann, "Hi Ann"))) throw new Error("the first page should not reach the oldest message");
+    await log(ann).evaluate((node) => { node.scrollTop = 0; });
+    await bubble(ann, "Hi Ann").waitFor({ timeout: STEP_MS });
+    await expectText(log(ann).locator(".note"), `This is the start of #${ROOM}`, "start of the room");
+  });
+
+  await step("a direct message", async () => {
+    await ann.locator("#people-list button", { hasText: "Bob" }).click();
+    await ann.locator("#chat-title", { hasText: "Bob" }).waitFor({ timeout: STEP_MS });
+    await send(ann, "psst, just between us");
+    const item = bob.locator("#dm-list button", { hasText: "Ann" });
+    await item.locator(".badge").waitFor({ timeout: STEP_MS });
+    await item.click();
+    await bubble(bob, "psst, just between us").waitFor({ timeout: STEP_MS });
+    await send(bob, "sure");
+    await bubble(ann, "sure").waitFor({ timeout: STEP_MS });
+    await bob.locator("#room-list button", { hasText: ROOM }).click();
+    await ann.locator("#room-list button", { hasText: ROOM }).click();
+  });
+
+  await step("a dropped connection: missed messages are shown once", async () => {
+    await annContext.setOffline(true);
+    await ann.evaluate(() => window.nexusClient.socket.io.engine.close());
+    await ann.locator("#connection", { hasText: "Reconnecting" }).waitFor({ timeout: STEP_MS });
+    await send(bob, "sent while Ann was away");
+    await send(bob, "and one more");
+    await bob.locator(".msg.pending").first().waitFor({ state: "detached", timeout: STEP_MS });
+    await send(ann, "typed while offline");
+    await shot(ann, "04-reconnecting");
+    await annContext.setOffline(false);
+    await ann.locator("#connection", { hasText: "Online" }).waitFor({ timeout: STEP_MS });
+    await bubble(ann, "and one more").waitFor({ timeout: STEP_MS });
+    await bubble(bob, "typed while offline").waitFor({ timeout: STEP_MS });
+    await ann.locator(".msg.pending, .msg.queued").first().waitFor({ state: "detached", timeout: STEP_MS });
+    await expectText(bob.locator("#people-list li"), "Ann", "Ann online again for Bob");
+    if (!(await ann.evaluate(() => window.nexusClient.socket.recovered))) {
+      throw new Error("the session should have been recovered (connection state recovery)");
+    }
+    await ann.waitForTimeout(500); // anything delivered twice would show by now
+    for (const [page, text] of [[ann, "sent while Ann was away"], [ann, "and one more"], [ann, "typed while offline"], [bob, "typed while offline"]]) {
+      const n = await count(bubble(page, text));
+      if (n !== 1) throw new Error(`"${text}" is shown ${n} times`);
+    }
+  });
+
+  await step("the companion gallery", async () => {
+    await ann.getByRole("button", { name: "Gallery" }).click();
+    const card = ann.locator(".card", { hasText: "Mira" });
+    await card.waitFor({ timeout: STEP_MS });
+    await card.locator("img.art").evaluate((img) => img.decode());
+    await expectText(card.locator(".views"), "view", "view count");
+    await shot(ann, "05-gallery");
+  });
+
+  await step("Ann talks with Mira: a streamed reply", async () => {
+    await ann.getByRole("button", { name: "Chat with Mira" }).click();
+    await bubble(ann, "Welcome aboard the Nexus, Ann!").waitFor({ timeout: STEP_MS });
+    await send(ann, "Where are we going today?");
+    const stream = ann.locator("#stream .bubble");
+    await stream.waitFor({ timeout: STEP_MS });
+    const first = await stream.textContent();
+    await ann.waitForFunction((before) => {
+      const node = document.querySelector("#stream .bubble");
+      return node && node.textContent.length > before.length + 3;
+    }, first, { timeout: STEP_MS });
+    await shot(ann, "06-companion-streaming");
+    await stream.waitFor({ state: "detached", timeout: STEP_MS });
+    await expectText(log(ann).locator(".msg:not(.mine) .bubble"), "Where are we going today?", "Mira's stored reply");
+    await shot(ann, "07-companion");
+  });
+
+  await step("Bob meets AI_BUSY and the message goes out by itself", async () => {
+    await bob.getByRole("button", { name: "Gallery" }).click();
+    await bob.getByRole("button", { name: "Chat with Mira" }).click();
+    await bubble(bob, "Welcome aboard the Nexus, Bob!").waitFor({ timeout: STEP_MS });
+    await send(ann, "Tell me about the stars, please");
+    await ann.locator("#stream").waitFor({ timeout: STEP_MS }); // Ann's reply holds the only slot
+    await send(bob, "Are you there?");
+    await expectText(bob.locator("#banner"), /Mira is busy, retrying in \d+ s/, "busy banner");
+    await shot(bob, "08-companion-busy");
+    await expectText(log(bob).locator(".msg:not(.mine) .bubble"), "Are you there?", "Mira's reply after the retry");
+    await bob.locator("#banner").waitFor({ state: "hidden", timeout: STEP_MS });
+  });
+
+  await step("a reply cut by a dropped connection can be asked again", async () => {
+    await send(ann, "One more question about the engines");
+    await ann.locator("#stream").waitFor({ timeout: STEP_MS });
+    await ann.evaluate(() => window.nexusClient.socket.io.engine.close());
+    await expectText(log(ann).locator(".note"), "Mira could not finish", "interrupted reply");
+    await ann.locator("#connection", { hasText: "Online" }).waitFor({ timeout: STEP_MS });
+    await log(ann).getByRole("button", { name: "Ask again" }).click();
+    await expectText(log(ann).locator(".msg:not(.mine) .bubble"), "One more question about the engines", "the reply asked again");
+  });
+
+  await step("a phone-sized screen", async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 780 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+    const cleo = await phone.newPage();
+    await cleo.goto(BASE_URL);
+    await shot(cleo, "09-phone-login");
+    await signInAsGuest(cleo, "Cleo");
+    await cleo.getByRole("button", { name: "Menu" }).click();
+    await cleo.getByLabel("Room").waitFor({ state: "visible" });
+    await cleo.locator("#sidebar").evaluate((node) => Promise.all(node.getAnimations().map((a) => a.finished)));
+    await shot(cleo, "10-phone-menu");
+    await joinRoom(cleo, ROOM);
+    await send(cleo, "Hello from my phone");
+    await cleo.locator(".msg.mine .time").last().waitFor({ timeout: STEP_MS });
+    const overflow = await cleo.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (overflow > 0) throw new Error(`the page is ${overflow} px wider than a phone`);
+    for (const label of ["Message", "Send"]) {
+      const box = await (label === "Send" ? cleo.getByRole("button", { name: "Send" }) : cleo.getByLabel(label)).boundingBox();
+      if (!box || box.x < 0 || box.x + box.width > 390 || box.y + box.height > 780) throw new Error(`${label} is off screen: ${JSON.stringify(box)}`);
+    }
+    await shot(cleo, "11-phone-room");
+    await cleo.getByRole("button", { name: /People/ }).click();
+    await expectText(cleo.locator("#people-list li"), "Bob", "people on the phone");
+    await shot(cleo, "12-phone-people");
+  });
+
+  await step("a stale token renews itself; an ended session asks to sign in again", async () => {
+    const cleo = browser.contexts().at(-1).pages()[0];
+    await cleo.evaluate(() => {
+      const auth = JSON.parse(localStorage.getItem("nexus.auth"));
+      localStorage.setItem("nexus.auth", JSON.stringify({ ...auth, token: "not-a-valid-token" }));
+    });
+    await cleo.reload();
+    await cleo.locator("#connection", { hasText: "Online" }).waitFor({ timeout: STEP_MS });
+    const token = await cleo.evaluate(() => JSON.parse(localStorage.getItem("nexus.auth")).token);
+    if (token === "not-a-valid-token") throw new Error("the token was not renewed");
+    const logout = await fetch(BASE_URL + "/api/auth/logout", { method: "POST", headers: { authorization: "Bearer " + token } });
+    if (!logout.ok) throw new Error("logout: " + logout.status);
+    await cleo.reload();
+    await expectText(cleo.locator("#login-error"), "Your session has ended", "sign-in screen after logout elsewhere");
+    await cleo.getByLabel("Name").waitFor({ state: "visible" });
+    await browser.contexts().at(-1).close();
+  });
+  console.log(`browser: ${passed} passed, 0 failed`);
+} catch (e) {
+  exitCode = 1;
+  for (const context of browser.contexts()) {
+    for (const [i, page] of context.pages().entries()) {
+      await page.screenshot({ path: path.join(SHOTS, `failed-${browser.contexts().indexOf(context)}-${i}.png`) }).catch(() => {});
+    }
+  }
+  console.log(`browser: ${passed} passed, 1 failed`);
+} finally {
+  await browser.close();
+}
+process.exit(exitCode);
