@@ -84,7 +84,7 @@ public final class SimulatedProvider implements LlmProvider {
     }
     String trait = firstSentence(description);
     if (!trait.isEmpty()) {
-      reply.append("As someone who is ").append(lowerFirst(trait)).append(", I find that fascinating. ");
+      reply.append("As ").append(asSelf(trait, name)).append(", I find that fascinating. ");
     }
     reply.append(CLOSINGS[Math.floorMod(said.hashCode(), CLOSINGS.length)]);
     return reply.toString();
@@ -140,6 +140,13 @@ public final class SimulatedProvider implements LlmProvider {
       s = s.substring(0, end);
     }
     return s.length() > MAX_TRAIT_CHARS ? s.substring(0, MAX_TRAIT_CHARS).strip() : s;
+  }
+
+  /** "Mira is the ship's AI" -> "the ship's AI"; any other trait -> "someone who is <trait>". */
+  static String asSelf(String trait, String name) {
+    Matcher self = Pattern.compile("^(?:" + Pattern.quote(name) + "|\\{\\{char}})\\s+(?:is|was)\\s+(.+)$",
+        Pattern.CASE_INSENSITIVE).matcher(trait);
+    return self.matches() ? self.group(1) : "someone who is " + lowerFirst(trait);
   }
 
   private static String lowerFirst(String s) {

@@ -34,6 +34,14 @@ class SimulatedProviderTest {
   }
 
   @Test
+  void aDescriptionThatNamesTheCharacterIsSpokenInTheFirstPerson() {
+    assertThat(SimulatedProvider.asSelf("Mira is the cheerful AI of the starship Nexus", "Mira"))
+        .isEqualTo("the cheerful AI of the starship Nexus");
+    assertThat(SimulatedProvider.asSelf("{{char}} was a knight", "Mira")).isEqualTo("a knight");
+    assertThat(SimulatedProvider.asSelf("A cheerful baker from Lyon", "Mira")).isEqualTo("someone who is a cheerful baker from Lyon");
+  }
+
+  @Test
   void takesTheNameFromTheSystemPromptWhenNoPersonaIsGiven() {
     LlmRequest request = new LlmRequest(null, List.of(ChatMessage.system("You are Captain Vex, a pirate."), ChatMessage.user("hi")), null, null);
     assertThat(SimulatedProvider.replyFor(request)).contains("Captain Vex");
