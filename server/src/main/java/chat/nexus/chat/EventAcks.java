@@ -23,6 +23,27 @@ public final class EventAcks {
 
   /** As {@link #handle(Event, Function)}, then runs {@code afterAck} (when not null) once the ack is sent. */
   public static void handle(Event event, Function<JsonObject, Future<JsonObject>> action, Runnable afterAck) {
+    handle(event, Future.succeededFuture(), action, afterAck);
+  }
+
+  /** Runs the action once {@code gate} (the rate limiter) lets the event through; acks its refusal otherwise. */
+  public static void handle(Event event, Future<Void> gate, Function<JsonObject, Future<JsonObject>> action) {
+    handle(event, gate, action, null);
+  }
+
+  public static void handle(Event event, Future<Void> gate, Function<JsonObject, Future<JsonObject>> action, Runnable afterAck) {
+    if (gate.isComplete()) {
+      run(event, gate, action, afterAck);
+    } else {
+      gate.onComplete(done -> run(event, gate, action, afterAck));
+    }
+  }
+
+  private static void run(Event event, Future<Void> gate, Function<JsonObject, Future<JsonObject>> action, Runnable afterAck) {
+    if (gate.failed()) {
+      event.ack(ApiException.toJson(gate.cause()));
+      return;
+    }
     Future<JsonObject> result;
     try {
       if (!(event.arg(0) instanceof JsonObject payload)) {

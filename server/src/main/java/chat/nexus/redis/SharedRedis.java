@@ -1,0 +1,194 @@
+package chat.nexus.redis;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one Redis this node shares among rate limits, presence, sessions and cache invalidation: a pooled
+ * client (Vert.x Redis client, never blocking), Lua scripts by EVALSHA, a subscriber connection that
+ * reconnects by itself, and an up/down state for {@code nexus_redis_up}. Every key and channel starts with
+ * the configured prefix (REDIS_KEY_PREFIX), so several deployments or test runs can share one Redis.
+ */
+public final class SharedRedis {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SharedRedis.class);
+  /** A command that has no answer by then counts as failed (the callers fail open or fall back). */
+  public static final long COMMAND_TIMEOUT_MS = 1_000;
+  static final int CONNECT_TIMEOUT_MS = 2_000;
+  /** Enough connections for two event loops' pipelined calls; waiters beyond the cap fail at once. */
+  static final int POOL_SIZE = 8;
+  static final int POOL_WAITING = 10_000;
+  static final long PING_INTERVAL_MS = 2_000;
+  static final long RESUBSCRIBE_DELAY_MS = 1_000;
+
+  private final Vertx vertx;
+  private final Redis client;
+  private final String url;
+  private final String prefix;
+  private final AtomicBoolean up = new AtomicBoolean(true);
+  private final Map<String, Handler<String>> subscriptions = new ConcurrentHashMap<>();
+  private final long pingTimer;
+  private volatile RedisConnection subscriber;
+  private volatile boolean subscribing;
+  private volatile boolean closed;
+
+  private SharedRedis(Vertx vertx, String url, String prefix) {
+    this.vertx = vertx;
+    this.url = url;
+    this.prefix = prefix;
+    this.client = Redis.createClient(vertx, options(url));
+    this.pingTimer = vertx.setPeriodic(1, PING_INTERVAL_MS, id -> send(Request.cmd(Command.PING)));
+  }
+
+  /** A client for this URL; connects lazily (no blocking, no failure when Redis is down at start). */
+  public static SharedRedis create(Vertx vertx, String url, String prefix) {
+    return new SharedRedis(vertx, url, prefix);
+  }
+
+  private static RedisOptions options(String url) {
+    return new RedisOptions()
+        .setConnectionString(url)
+        .setMaxPoolSize(POOL_SIZE)
+        .setMaxPoolWaiting(POOL_WAITING)
+        .setNetClientOptions(new NetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS).setTcpNoDelay(true));
+  }
+
+  /** The URL without credentials, for logs. */
+  public String description() {
+    return url.replaceAll("//[^/@]*@", "//");
+  }
+
+  /** Whether the last command reached Redis. */
+  public boolean up() {
+    return up.get();
+  }
+
+  /** A key or channel name under this deployment's prefix. */
+  public String key(String name) {
+    return prefix + name;
+  }
+
+  /** Sends a command; the future fails after {@link #COMMAND_TIMEOUT_MS} at the latest. */
+  public Future<Response> send(Request request) {
+    return track(client.send(request).timeout(COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+  }
+
+  /** Runs a script by its SHA-1, loading it first when Redis does not know it yet (NOSCRIPT). */
+  public Future<Response> eval(RedisScript script, List<String> keys, List<?> args) {
+    return send(script.evalSha(keys, args)).recover(e -> e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")
+        ? send(script.eval(keys, args))
+        : Future.failedFuture(e));
+  }
+
+  public Future<Response> publish(String channel, String message) {
+    return send(Request.cmd(Command.PUBLISH).arg(channel).arg(message));
+  }
+
+  /** Calls {@code handler} (on an event loop) with every message on the channel; survives reconnections. */
+  public void subscribe(String channel, Handler<String> handler) {
+    subscriptions.put(channel, handler);
+    RedisConnection current = subscriber;
+    if (current != null) {
+      current.send(Request.cmd(Command.SUBSCRIBE).arg(channel));
+    } else {
+      connectSubscriber();
+    }
+  }
+
+  private void connectSubscriber() {
+    if (closed || subscribing) {
+      return;
+    }
+    subscribing = true;
+    Redis.createClient(vertx, options(url)).connect().onComplete(result -> {
+      subscribing = false;
+      if (result.failed()) {
+        markDown(result.cause());
+        retrySubscriber();
+        return;
+      }
+      RedisConnection connection = result.result();
+      if (closed) {
+        connection.close();
+        return;
+      }
+      connection.handler(this::onPush);
+      connection.exceptionHandler(e -> LOG.debug("Redis subscriber: {}", e.toString()));
+      connection.endHandler(v -> {
+        subscriber = null;
+        retrySubscriber();
+      });
+      subscriber = connection;
+      Request subscribe = Request.cmd(Command.SUBSCRIBE);
+      subscriptions.keySet().forEach(subscribe::arg);
+      if (!subscriptions.isEmpty()) {
+        track(connection.send(subscribe));
+      }
+    });
+  }
+
+  private void retrySubscriber() {
+    if (!closed) {
+      vertx.setTimer(RESUBSCRIBE_DELAY_MS, id -> connectSubscriber());
+    }
+  }
+
+  private void onPush(Response push) {
+    // ["message", channel, payload] (RESP2 array or RESP3 push)
+    if (push.size() == 3 && "message".equals(push.get(0).toString())) {
+      Handler<String> handler = subscriptions.get(push.get(1).toString());
+      if (handler != null) {
+        try {
+          handler.handle(push.get(2).toString());
+        } catch (RuntimeException e) {
+          LOG.error("Redis message handler for {} failed", push.get(1), e);
+        }
+      }
+    }
+  }
+
+  private <T> Future<T> track(Future<T> future) {
+    return future.onComplete(result -> {
+      if (result.succeeded() || result.cause() instanceof Response) { // an error reply: Redis is there
+        if (up.compareAndSet(false, true)) {
+          LOG.info("Redis {} is reachable again", description());
+        }
+      } else {
+        markDown(result.cause());
+      }
+    });
+  }
+
+  private void markDown(Throwable cause) {
+    if (up.compareAndSet(true, false)) {
+      LOG.warn("Redis {} is unreachable ({}): rate limits fail open, presence and cache invalidation stay local until it is back",
+          description(), cause.toString());
+    }
+  }
+
+  public Future<Void> close() {
+    closed = true;
+    vertx.cancelTimer(pingTimer);
+    RedisConnection current = subscriber;
+    subscriber = null;
+    if (current != null) {
+      current.close();
+    }
+    return client.close();
+  }
+}
