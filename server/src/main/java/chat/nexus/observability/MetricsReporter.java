@@ -2,7 +2,6 @@ package chat.nexus.observability;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Measurement;
-import io.micrometer.core.instrument.Statistic;
 import io.micrometer.core.instrument.Tag;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -59,21 +58,28 @@ public final class MetricsReporter {
       if (!name.startsWith(PREFIX)) {
         continue;
       }
-      StringBuilder base = new StringBuilder(name.replace('.', '_'));
+      String base = name.replace('.', '_');
+      StringBuilder tags = new StringBuilder();
       for (Tag tag : meter.getId().getTagsAsIterable()) {
-        base.append('{').append(tag.getKey()).append('=').append(tag.getValue()).append('}');
+        tags.append(tags.length() == 0 ? "{" : ",").append(tag.getKey()).append("=\"").append(tag.getValue()).append('"');
+      }
+      if (tags.length() > 0) {
+        tags.append('}');
       }
       for (Measurement m : meter.measure()) {
         String suffix = switch (meter.getId().getType()) {
           case COUNTER -> "_total";
           case GAUGE -> "";
-          default -> m.getStatistic() == Statistic.TOTAL_TIME ? "_seconds_sum"
-              : m.getStatistic() == Statistic.MAX ? "_seconds_max"
-              : "_" + m.getStatistic().name().toLowerCase(Locale.ROOT);
+          default -> switch (m.getStatistic()) {
+            case COUNT -> "_seconds_count";
+            case TOTAL_TIME -> "_seconds_sum";
+            case MAX -> "_seconds_max";
+            default -> "_" + m.getStatistic().name().toLowerCase(Locale.ROOT);
+          };
         };
         double value = m.getValue();
         if (Double.isFinite(value)) {
-          out.merge(base + suffix, value, Double::sum);
+          out.merge(base + suffix + tags, value, Double::sum);
         }
       }
     }

@@ -38,6 +38,8 @@ public final class SharedRedis {
 
   private final Vertx vertx;
   private final Redis client;
+  /** Its own client: a subscribed connection can send nothing but (un)subscriptions. */
+  private final Redis subscriberClient;
   private final String url;
   private final String prefix;
   private final AtomicBoolean up = new AtomicBoolean(true);
@@ -52,6 +54,7 @@ public final class SharedRedis {
     this.url = url;
     this.prefix = prefix;
     this.client = Redis.createClient(vertx, options(url));
+    this.subscriberClient = Redis.createClient(vertx, options(url).setMaxPoolSize(1));
     this.pingTimer = vertx.setPeriodic(1, PING_INTERVAL_MS, id -> send(Request.cmd(Command.PING)));
   }
 
@@ -115,7 +118,7 @@ public final class SharedRedis {
       return;
     }
     subscribing = true;
-    Redis.createClient(vertx, options(url)).connect().onComplete(result -> {
+    subscriberClient.connect().onComplete(result -> {
       subscribing = false;
       if (result.failed()) {
         markDown(result.cause());
@@ -189,6 +192,6 @@ public final class SharedRedis {
     if (current != null) {
       current.close();
     }
-    return client.close();
+    return Future.join(client.close(), subscriberClient.close()).mapEmpty();
   }
 }
