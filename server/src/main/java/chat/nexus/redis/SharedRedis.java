@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one Redis this node shares among rate limits, presence, sessions and cache invalidation: a pooled
- * client (Vert.x Redis client, never blocking), Lua scripts by EVALSHA, a subscriber connection that
+ * The one Redis this node shares among rate limits, presence, sessions and cache invalidation: one
+ * pipelined connection (Vert.x Redis client, never blocking; replaced when it breaks), Lua scripts by EVALSHA, a subscriber connection that
  * reconnects by itself, and an up/down state for {@code nexus_redis_up}. Every key and channel starts with
  * the configured prefix (REDIS_KEY_PREFIX), so several deployments or test runs can share one Redis.
  */
@@ -30,8 +30,8 @@ public final class SharedRedis {
   /** A command that has no answer by then counts as failed (the callers fail open or fall back). */
   public static final long COMMAND_TIMEOUT_MS = 1_000;
   static final int CONNECT_TIMEOUT_MS = 2_000;
-  /** Enough connections for two event loops' pipelined calls; waiters beyond the cap fail at once. */
-  static final int POOL_SIZE = 8;
+  /** The pipelined command connection and a spare while it is replaced. */
+  static final int POOL_SIZE = 2;
   static final int POOL_WAITING = 10_000;
   static final long PING_INTERVAL_MS = 2_000;
   static final long RESUBSCRIBE_DELAY_MS = 1_000;
@@ -46,6 +46,7 @@ public final class SharedRedis {
   private final Map<String, Handler<String>> subscriptions = new ConcurrentHashMap<>();
   private final long pingTimer;
   private volatile RedisConnection subscriber;
+  private volatile Future<RedisConnection> commands;
   private volatile boolean subscribing;
   private volatile boolean closed;
 
@@ -86,9 +87,36 @@ public final class SharedRedis {
     return prefix + name;
   }
 
-  /** Sends a command; the future fails after {@link #COMMAND_TIMEOUT_MS} at the latest. */
+  /**
+   * Sends a command; the future fails after {@link #COMMAND_TIMEOUT_MS} at the latest. Commands are
+   * pipelined on one long-lived connection (a pooled acquire per command costs more than Redis' own work).
+   */
   public Future<Response> send(Request request) {
-    return track(client.send(request).timeout(COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+    return track(connection().compose(c -> c.send(request)).timeout(COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+  }
+
+  private Future<RedisConnection> connection() {
+    Future<RedisConnection> current = commands;
+    if (current != null && !current.failed()) {
+      return current;
+    }
+    synchronized (this) {
+      if (commands == null || commands.failed()) {
+        Future<RedisConnection> connecting = client.connect();
+        connecting.onSuccess(c -> {
+          c.exceptionHandler(e -> drop(connecting));
+          c.endHandler(v -> drop(connecting));
+        });
+        commands = connecting;
+      }
+      return commands;
+    }
+  }
+
+  private synchronized void drop(Future<RedisConnection> broken) {
+    if (commands == broken) {
+      commands = null;
+    }
   }
 
   /** Runs a script by its SHA-1, loading it first when Redis does not know it yet (NOSCRIPT). */
@@ -191,6 +219,11 @@ public final class SharedRedis {
     subscriber = null;
     if (current != null) {
       current.close();
+    }
+    Future<RedisConnection> pipeline = commands;
+    commands = null;
+    if (pipeline != null && pipeline.succeeded()) {
+      pipeline.result().close();
     }
     return Future.join(client.close(), subscriberClient.close()).mapEmpty();
   }
