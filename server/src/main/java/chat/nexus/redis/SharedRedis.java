@@ -195,7 +195,7 @@ public final class SharedRedis {
 
   private <T> Future<T> track(Future<T> future) {
     return future.onComplete(result -> {
-      if (result.succeeded() || result.cause() instanceof Response) { // an error reply: Redis is there
+      if (result.succeeded() || isErrorReply(result.cause())) {
         if (up.compareAndSet(false, true)) {
           LOG.info("Redis {} is reachable again", description());
         }
@@ -203,6 +203,11 @@ public final class SharedRedis {
         markDown(result.cause());
       }
     });
+  }
+
+  /** An error reply from Redis (Redis is there); the client reports a lost connection as one too. */
+  private static boolean isErrorReply(Throwable cause) {
+    return cause instanceof Response && (cause.getMessage() == null || !cause.getMessage().startsWith("CONNECTION_CLOSED"));
   }
 
   private void markDown(Throwable cause) {
