@@ -1,6 +1,8 @@
 package chat.nexus.chat;
 
+import chat.nexus.auth.Identity;
 import chat.nexus.errors.ApiException;
+import chat.nexus.observability.Logs;
 import chat.nexus.socketio.Event;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -59,7 +61,8 @@ public final class EventAcks {
       } else {
         Throwable cause = done.cause();
         if (!(cause instanceof ApiException)) {
-          LOG.log(Level.ERROR, "event " + event.name() + " failed", cause);
+          String userId = event.socket().data().get("identity") instanceof Identity who ? who.userId() : null;
+          Logs.withRequest(event.socket().id(), userId, () -> LOG.log(Level.ERROR, "event " + event.name() + " failed", cause));
         }
         event.ack(ApiException.toJson(cause));
       }

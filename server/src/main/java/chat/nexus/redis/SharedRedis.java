@@ -56,7 +56,7 @@ public final class SharedRedis {
     this.prefix = prefix;
     this.client = Redis.createClient(vertx, options(url));
     this.subscriberClient = Redis.createClient(vertx, options(url).setMaxPoolSize(1));
-    this.pingTimer = vertx.setPeriodic(1, PING_INTERVAL_MS, id -> send(Request.cmd(Command.PING)));
+    this.pingTimer = vertx.setPeriodic(PING_INTERVAL_MS, PING_INTERVAL_MS, id -> send(Request.cmd(Command.PING)));
   }
 
   /** A client for this URL; connects lazily (no blocking, no failure when Redis is down at start). */
