@@ -35,6 +35,9 @@ public final class AuthService {
   private final boolean allowGuests;
   private final Cache<String, Boolean> activeSessions =
       Caffeine.newBuilder().expireAfterWrite(SESSION_CACHE_TTL).maximumSize(CACHE_SIZE).build();
+  /** Cookie sessions recently found active, trusted as long as activeSessions trusts a status. */
+  private final Cache<String, Identity> sessionIdentities =
+      Caffeine.newBuilder().expireAfterWrite(SESSION_CACHE_TTL).maximumSize(CACHE_SIZE).build();
   private final Cache<String, User> knownUsers =
       Caffeine.newBuilder().expireAfterWrite(USER_CACHE_TTL).maximumSize(CACHE_SIZE).build();
 
@@ -70,6 +73,13 @@ public final class AuthService {
   /** The identity of an active login session (the session cookie); UNAUTHORIZED when it has ended. */
   public Future<Identity> authenticateSession(String sessionId) {
     ApiException ended = ApiException.unauthorized("session has ended");
+    if (Boolean.FALSE.equals(activeSessions.getIfPresent(sessionId))) {
+      return Future.failedFuture(ended);
+    }
+    Identity cached = sessionIdentities.getIfPresent(sessionId);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
     return sessions.findById(sessionId).compose(found -> {
       if (found.isEmpty() || !found.get().isActive(Instant.now())) {
         activeSessions.put(sessionId, false);
@@ -78,7 +88,7 @@ public final class AuthService {
       return user(found.get().userId()).compose(user -> user == null
           ? Future.failedFuture(ended)
           : Future.succeededFuture(new Identity(user.id(), user.name(), sessionId)));
-    });
+    }).onSuccess(identity -> sessionIdentities.put(sessionId, identity));
   }
 
   private Future<Void> ensureUser(Identity identity) {
@@ -194,6 +204,7 @@ public final class AuthService {
       return Future.succeededFuture();
     }
     activeSessions.put(identity.sessionId(), false);
+    sessionIdentities.invalidate(identity.sessionId());
     return sessions.revoke(identity.sessionId());
   }
 
