@@ -3,7 +3,11 @@ package chat.nexus;
 import chat.nexus.auth.AuthService;
 import chat.nexus.auth.Tokens;
 import chat.nexus.chat.ChatEvents;
-import chat.nexus.chat.Presence;
+import chat.nexus.auth.Identity;
+import chat.nexus.auth.SessionCookie;
+import chat.nexus.errors.ApiException;
+import chat.nexus.observability.Logs;
+import java.util.Optional;
 import chat.nexus.companion.CharacterRoutes;
 import chat.nexus.companion.CharacterStore;
 import chat.nexus.companion.Characters;
@@ -33,7 +37,6 @@ import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
 import chat.nexus.store.MessageStore;
 import chat.nexus.store.MessageWriter;
-import chat.nexus.store.SessionStore;
 import chat.nexus.store.UserStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -66,9 +69,11 @@ public final class ChatServer {
   private final HttpListeners listeners;
   private final Characters characters;
   private final LlmGateway llm;
+  private final Production production;
 
   private ChatServer(Vertx vertx, Database database, Blocking blocking, MessageWriter writer, SocketIoServer io, HttpApi api, HttpListeners listeners,
-      Characters characters, LlmGateway llm) {
+      Characters characters, LlmGateway llm, Production production) {
+    this.production = production;
     this.characters = characters;
     this.llm = llm;
     this.vertx = vertx;
@@ -90,6 +95,9 @@ public final class ChatServer {
    * LLM gateway's LLM_MAX_PER_USER, LLM_SIMULATED_TOKEN_MS, ...: see {@link LlmOptions#withEnv}).
    */
   public static ChatServer start(Config config, Map<String, String> env) throws Exception {
+    if (config.jsonLogs()) {
+      Logs.useJson();
+    }
     LlmOptions llmOptions = LlmOptions.from(config).withEnv(env);
     Database database = Database.open(config);
     Vertx vertx = Vertx.vertx(new VertxOptions()
@@ -100,9 +108,10 @@ public final class ChatServer {
       MessageStore messages = new MessageStore(database);
       MessageWriter writer = new MessageWriter(vertx, database, messages, MessageWriter.DEFAULT_QUEUE_CAPACITY);
       Tokens tokens = new Tokens(vertx, config.jwtSecret());
-      AuthService auth = new AuthService(tokens, new UserStore(database), new SessionStore(database), blocking, config.allowGuests());
       Metrics metrics = new Metrics();
-      ChatEvents chat = new ChatEvents(messages, writer, blocking, new Presence(), metrics);
+      Production production = Production.start(vertx, config, database, blocking, metrics);
+      AuthService auth = new AuthService(tokens, new UserStore(database), production.sessions(), blocking, config.allowGuests());
+      ChatEvents chat = new ChatEvents(messages, writer, blocking, production.presence(), metrics, production.limits());
 
       SocketIoOptions.Builder socketOptions = SocketIoOptions.builder()
           .maxDisconnectionDurationMs(SocketIoOptions.RECOMMENDED_MAX_DISCONNECTION_DURATION_MS);
@@ -110,17 +119,19 @@ public final class ChatServer {
           .maxPayload(config.jsonLimitBytes())
           .cors(config.corsOrigins().isEmpty() ? new CorsOptions(List.of("*"), true) : new CorsOptions(config.corsOrigins(), true));
       SocketIoServer io = SocketIoServer.create(vertx, socketOptions.build());
-      io.use(socket -> auth.authenticate(token(socket))
+      io.use(socket -> identity(socket, auth, production.cookies(), config)
           .onSuccess(identity -> socket.data().put("identity", identity))
           .<Void>mapEmpty()
           .recover(e -> Future.failedFuture(new ConnectError("unauthorized"))));
+      chat.announceTo(io);
       CharacterStore characterStore = new CharacterStore(database);
       DemoCharacter.seedIfEmpty(characterStore);
       Characters characters = new Characters(vertx, characterStore, blocking);
+      production.shareInvalidation(characters);
       LlmGateway llm = LlmGateway.create(vertx, llmOptions, new LlmMetrics(metrics.registry()));
       CompanionService companions = new CompanionService(vertx, characters, new CompanionStore(database), blocking, llm,
           new PromptBuilder(llmOptions.promptTokenBudget()));
-      CompanionEvents companionEvents = new CompanionEvents(companions);
+      CompanionEvents companionEvents = new CompanionEvents(companions, production.limits());
       io.onConnection(socket -> {
         chat.attach(socket);
         companionEvents.attach(socket);
@@ -128,15 +139,16 @@ public final class ChatServer {
 
       metrics.bind(io, database, llm);
       HttpApi api = new HttpApi(vertx, config, auth, chat, database, blocking, new CharacterRoutes(characters),
-          new CompanionRoutes(companions), metrics);
+          new CompanionRoutes(companions), metrics, production.limits(), production.cookies());
       HttpServerOptions http = SocketIoServer.httpServerOptions(io.options(), new HttpServerOptions().setHost(config.host()).setPort(config.port()));
       HttpListeners listeners = HttpListeners.start(vertx, http, io.requestHandler(api.router()), config.eventLoops())
           .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
-      ChatServer server = new ChatServer(vertx, database, blocking, writer, io, api, listeners, characters, llm);
+      ChatServer server = new ChatServer(vertx, database, blocking, writer, io, api, listeners, characters, llm, production);
       LOG.info("Nexus Chat listening on {}:{} ({}) - database: {}, adapter: {}, LLM: {}, event loops: {}, native transport: {}",
           config.host(), listeners.port(), config.production() ? "production" : "development",
           config.databaseDescription(), config.adapterDescription(), config.llmDescription(), config.eventLoops(),
           vertx.isNativeTransportEnabled());
+      LOG.info("node {} - {}", production.nodeId(), production.description());
       if (config.jwtSecretGenerated()) {
         LOG.warn("JWT_SECRET is not set: using a random secret for this run; tokens will not survive a restart");
       }
@@ -157,6 +169,26 @@ public final class ChatServer {
     }
     env.putAll(System.getenv());
     return env;
+  }
+
+  /**
+   * Who a socket is: its token, or else the session cookie of the handshake. A cookie from a browser page
+   * of another origin is refused when CORS_ORIGINS names the allowed ones (cross-site websocket hijacking).
+   */
+  private static Future<Identity> identity(Socket socket, AuthService auth, Optional<SessionCookie> cookies, Config config) {
+    String token = token(socket);
+    if (token != null) {
+      return auth.authenticate(token);
+    }
+    Optional<String> sessionId = cookies.flatMap(c -> c.verify(SessionCookie.fromHeader(socket.handshake().headers().get("cookie"))));
+    if (sessionId.isEmpty()) {
+      return Future.failedFuture(ApiException.unauthorized("missing token"));
+    }
+    String origin = socket.handshake().headers().get("origin");
+    if (origin != null && !config.corsOrigins().isEmpty() && !config.corsOrigins().contains(origin)) {
+      return Future.failedFuture(ApiException.unauthorized("cookie from a page of another origin"));
+    }
+    return auth.authenticateSession(sessionId.get());
   }
 
   /** The token of a socket: auth {token}, or an Authorization: Bearer header on the handshake. */
@@ -190,6 +222,11 @@ public final class ChatServer {
     return characters;
   }
 
+  /** Redis-backed parts (rate limits, presence, sessions) or their single-node versions. */
+  public Production production() {
+    return production;
+  }
+
   /** The LLM gateway (companion replies; its gate's in-flight count, metrics). */
   public LlmGateway llm() {
     return llm;
@@ -213,12 +250,14 @@ public final class ChatServer {
     barrier();
     io.close();
     barrier();
+    await(production.presence().close());
     await(listeners.close(vertx));
     try {
       llm.close();
     } catch (Exception e) {
       LOG.warn("closing the LLM gateway failed", e);
     }
+    await(production.close());
     blocking.close();
     database.close();
     await(vertx.close());

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
     name = "nexus-chat",
     mixinStandardHelpOptions = true,
     description = "Nexus Chat server. Without a subcommand: the chat server, configured by environment variables and ./.env.",
-    subcommands = {Main.Conformance.class, Main.BenchFanout.class})
+    subcommands = {Main.Conformance.class, Main.BenchFanout.class, Main.BenchRateLimit.class})
 public final class Main implements Callable<Integer> {
 
   private static final long START_TIMEOUT_S = 30;
@@ -125,6 +125,31 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
       return serve("fan-out benchmark server", vertx -> FanoutServer.start(vertx, listen.host, listen.port, eventLoops));
+    }
+  }
+
+  @Command(name = "bench-ratelimit", mixinStandardHelpOptions = true,
+      description = "Measures the latency a rate-limit check adds, local and on Redis (BENCHMARKS.md).")
+  static final class BenchRateLimit implements Callable<Integer> {
+    @Option(names = "--redis", description = "Redis URL, e.g. redis://127.0.0.1:6379 (keys under a random prefix; omit for local only).")
+    String redis;
+
+    @Option(names = "--checks", defaultValue = "200000", description = "Checks per limiter (default: ${DEFAULT-VALUE}).")
+    int checks;
+
+    @Option(names = "--concurrency", defaultValue = "16", description = "Checks in flight (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--users", defaultValue = "10000", description = "Distinct subjects (default: ${DEFAULT-VALUE}).")
+    int users;
+
+    @Option(names = "--rate", defaultValue = "0", description = "Checks per second, open loop (default: 0 = closed loop with --concurrency).")
+    long rate;
+
+    @Override
+    public Integer call() throws Exception {
+      chat.nexus.bench.RateLimitBench.run(redis, checks, concurrency, users, rate);
+      return 0;
     }
   }
 }

@@ -35,6 +35,9 @@ public final class AuthService {
   private final boolean allowGuests;
   private final Cache<String, Boolean> activeSessions =
       Caffeine.newBuilder().expireAfterWrite(SESSION_CACHE_TTL).maximumSize(CACHE_SIZE).build();
+  /** Cookie sessions recently found active, trusted as long as activeSessions trusts a status. */
+  private final Cache<String, Identity> sessionIdentities =
+      Caffeine.newBuilder().expireAfterWrite(SESSION_CACHE_TTL).maximumSize(CACHE_SIZE).build();
   private final Cache<String, User> knownUsers =
       Caffeine.newBuilder().expireAfterWrite(USER_CACHE_TTL).maximumSize(CACHE_SIZE).build();
 
@@ -55,12 +58,37 @@ public final class AuthService {
     if (identity.sessionId() == null) {
       return Future.succeededFuture();
     }
-    Boolean cached = activeSessions.getIfPresent(identity.sessionId());
-    Future<Boolean> active = cached != null
+    return sessionActive(identity.sessionId())
+        .compose(ok -> ok ? Future.succeededFuture() : Future.failedFuture(ApiException.unauthorized("session has ended")));
+  }
+
+  private Future<Boolean> sessionActive(String sessionId) {
+    Boolean cached = activeSessions.getIfPresent(sessionId);
+    return cached != null
         ? Future.succeededFuture(cached)
-        : blocking.run(() -> sessions.findById(identity.sessionId()).map(s -> s.isActive(Instant.now())).orElse(false))
-            .onSuccess(value -> activeSessions.put(identity.sessionId(), value));
-    return active.compose(ok -> ok ? Future.succeededFuture() : Future.failedFuture(ApiException.unauthorized("session has ended")));
+        : sessions.findById(sessionId).map(s -> s.map(found -> found.isActive(Instant.now())).orElse(false))
+            .onSuccess(value -> activeSessions.put(sessionId, value));
+  }
+
+  /** The identity of an active login session (the session cookie); UNAUTHORIZED when it has ended. */
+  public Future<Identity> authenticateSession(String sessionId) {
+    ApiException ended = ApiException.unauthorized("session has ended");
+    if (Boolean.FALSE.equals(activeSessions.getIfPresent(sessionId))) {
+      return Future.failedFuture(ended);
+    }
+    Identity cached = sessionIdentities.getIfPresent(sessionId);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    return sessions.findById(sessionId).compose(found -> {
+      if (found.isEmpty() || !found.get().isActive(Instant.now())) {
+        activeSessions.put(sessionId, false);
+        return Future.failedFuture(ended);
+      }
+      return user(found.get().userId()).compose(user -> user == null
+          ? Future.failedFuture(ended)
+          : Future.succeededFuture(new Identity(user.id(), user.name(), sessionId)));
+    }).onSuccess(identity -> sessionIdentities.put(sessionId, identity));
   }
 
   private Future<Void> ensureUser(Identity identity) {
@@ -78,10 +106,23 @@ public final class AuthService {
     if (cached != null) {
       return Future.succeededFuture(cached);
     }
-    return blocking.run(() -> users.findById(userId).orElse(null));
+    return blocking.run(() -> users.findById(userId).orElse(null)).onSuccess(user -> {
+      if (user != null) {
+        knownUsers.put(user.id(), user);
+      }
+    });
   }
 
-  public Future<JsonObject> register(JsonObject body) {
+  /**
+   * A successful sign-in: the JSON answer, and the session it started or continued (for the cookie).
+   *
+   * @param body the response body ({ok, token, refreshToken?, expiresIn, user})
+   * @param sessionId the login session
+   * @param sessionTtlSeconds how long the session lasts (the cookie's Max-Age)
+   */
+  public record SignedIn(JsonObject body, String sessionId, long sessionTtlSeconds) {}
+
+  public Future<SignedIn> register(JsonObject body) {
     String username = requireString(body, "username");
     String password = requireString(body, "password");
     if (!USERNAME.matcher(username).matches()) {
@@ -99,7 +140,7 @@ public final class AuthService {
             : Future.failedFuture(new ApiException(ErrorCode.CONFLICT, "username is taken")));
   }
 
-  public Future<JsonObject> login(JsonObject body) {
+  public Future<SignedIn> login(JsonObject body) {
     String username = requireString(body, "username");
     String password = requireString(body, "password");
     ApiException refused = ApiException.unauthorized("invalid username or password");
@@ -115,7 +156,7 @@ public final class AuthService {
         .compose(user -> user == null ? Future.failedFuture(refused) : startSession(user, Tokens.ACCESS_TOKEN_TTL_SECONDS));
   }
 
-  public Future<JsonObject> guest(JsonObject body) {
+  public Future<SignedIn> guest(JsonObject body) {
     if (!allowGuests) {
       return Future.failedFuture(ApiException.forbidden("guest access is disabled"));
     }
@@ -128,27 +169,33 @@ public final class AuthService {
   }
 
   /** Trades a refresh token for a new access token and a new refresh token (the old one stops working). */
-  public Future<JsonObject> refresh(JsonObject body) {
+  public Future<SignedIn> refresh(JsonObject body) {
     String refreshToken = requireString(body, "refreshToken");
-    String oldHash = Tokens.hashRefreshToken(refreshToken);
     String newToken = tokens.newRefreshToken();
     Instant expires = Instant.now().plusSeconds(Tokens.REFRESH_TOKEN_TTL_SECONDS);
-    return blocking.run(() -> {
-          Optional<SessionStore.Session> session = sessions.findByRefreshTokenHash(oldHash);
-          if (session.isEmpty() || !session.get().isActive(Instant.now())
-              || !sessions.rotate(session.get().id(), oldHash, Tokens.hashRefreshToken(newToken), expires)) {
-            return null;
-          }
-          return users.findById(session.get().userId()).map(u -> new Object[] {u, session.get().id()}).orElse(null);
-        })
-        .compose(found -> {
-          if (found == null) {
-            return Future.failedFuture(ApiException.unauthorized("invalid or expired refresh token"));
-          }
-          User user = (User) found[0];
-          String sessionId = (String) found[1];
-          return Future.succeededFuture(tokenResponse(user, sessionId, newToken, Tokens.ACCESS_TOKEN_TTL_SECONDS));
-        });
+    ApiException refused = ApiException.unauthorized("invalid or expired refresh token");
+    return sessions.rotate(Tokens.hashRefreshToken(refreshToken), Tokens.hashRefreshToken(newToken), expires)
+        .compose(session -> session.isEmpty()
+            ? Future.failedFuture(refused)
+            : user(session.get().userId()).compose(user -> user == null
+                ? Future.failedFuture(refused)
+                : Future.succeededFuture(new SignedIn(tokenResponse(user, session.get().id(), newToken, Tokens.ACCESS_TOKEN_TTL_SECONDS),
+                    session.get().id(), Tokens.REFRESH_TOKEN_TTL_SECONDS))));
+  }
+
+  /**
+   * A new access token for the session of a session cookie (the web client's refresh): no refresh token
+   * in the answer, the cookie is the client's lasting credential.
+   */
+  public Future<SignedIn> refreshSession(Identity cookieIdentity) {
+    return user(cookieIdentity.userId()).compose(user -> {
+      if (user == null) {
+        return Future.failedFuture(ApiException.unauthorized("session has ended"));
+      }
+      JsonObject body = tokenResponse(user, cookieIdentity.sessionId(), null, Tokens.ACCESS_TOKEN_TTL_SECONDS);
+      body.remove("refreshToken");
+      return Future.succeededFuture(new SignedIn(body, cookieIdentity.sessionId(), Tokens.REFRESH_TOKEN_TTL_SECONDS));
+    });
   }
 
   /** Ends the session of the calling token: its refresh token and access tokens stop working. */
@@ -157,24 +204,19 @@ public final class AuthService {
       return Future.succeededFuture();
     }
     activeSessions.put(identity.sessionId(), false);
-    return blocking.run(() -> {
-      sessions.revoke(identity.sessionId());
-      return null;
-    });
+    sessionIdentities.invalidate(identity.sessionId());
+    return sessions.revoke(identity.sessionId());
   }
 
-  private Future<JsonObject> startSession(User user, long accessTtl) {
+  private Future<SignedIn> startSession(User user, long accessTtl) {
     String sessionId = tokens.newId();
     String refreshToken = tokens.newRefreshToken();
     Instant expires = Instant.now().plusSeconds(Tokens.REFRESH_TOKEN_TTL_SECONDS);
-    return blocking.run(() -> {
-          sessions.create(sessionId, user.id(), Tokens.hashRefreshToken(refreshToken), expires);
-          return null;
-        })
+    return sessions.create(sessionId, user.id(), Tokens.hashRefreshToken(refreshToken), expires)
         .map(v -> {
           knownUsers.put(user.id(), user);
           activeSessions.put(sessionId, true);
-          return tokenResponse(user, sessionId, refreshToken, accessTtl);
+          return new SignedIn(tokenResponse(user, sessionId, refreshToken, accessTtl), sessionId, Tokens.REFRESH_TOKEN_TTL_SECONDS);
         });
   }
 

@@ -4,6 +4,7 @@ import chat.nexus.auth.Identity;
 import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
 import chat.nexus.observability.Metrics;
+import chat.nexus.ratelimit.RateLimits;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Message;
 import chat.nexus.store.MessageStore;
@@ -43,8 +44,11 @@ public final class ChatEvents {
 
   private final Metrics metrics;
 
-  public ChatEvents(MessageStore messages, MessageWriter writer, Blocking blocking, Presence presence, Metrics metrics) {
+  private final RateLimits limits;
+
+  public ChatEvents(MessageStore messages, MessageWriter writer, Blocking blocking, Presence presence, Metrics metrics, RateLimits limits) {
     this.metrics = metrics;
+    this.limits = limits;
     this.messages = messages;
     this.writer = writer;
     this.blocking = blocking;
@@ -59,17 +63,21 @@ public final class ChatEvents {
     if (socket.recovered()) {
       // Connection state recovery gave the socket its rooms back: it is a member, and online, there again.
       for (String roomId : socket.rooms()) {
-        if (!roomId.equals(socket.id()) && RoomIds.isRoomId(roomId) && joined.add(roomId) && presence.join(roomId, userId)) {
-          socket.to(roomId).emit("presence", presenceEvent(roomId, userId, "online"));
+        if (!roomId.equals(socket.id()) && RoomIds.isRoomId(roomId) && joined.add(roomId)) {
+          presence.join(roomId, userId).onSuccess(cameOnline -> {
+            if (cameOnline) {
+              socket.to(roomId).emit("presence", presenceEvent(roomId, userId, "online"));
+            }
+          });
         }
       }
     }
     socket.join(RoomIds.inbox(userId));
-    socket.on("room:join", event -> EventAcks.handle(event, payload -> join(socket, payload)));
-    socket.on("room:leave", event -> EventAcks.handle(event, payload -> leave(socket, payload)));
-    socket.on("message:send", event -> EventAcks.handle(event, payload -> send(socket, payload)));
-    socket.on("history", event -> EventAcks.handle(event, payload -> history(socket, payload)));
-    socket.on("typing", event -> EventAcks.handle(event, payload -> typing(socket, payload)));
+    socket.on("room:join", event -> EventAcks.handle(event, limits.event(socket, userId, limits.events()), payload -> join(socket, payload)));
+    socket.on("room:leave", event -> EventAcks.handle(event, limits.event(socket, userId, limits.events()), payload -> leave(socket, payload)));
+    socket.on("message:send", event -> EventAcks.handle(event, limits.event(socket, userId, limits.events()), payload -> send(socket, payload)));
+    socket.on("history", event -> EventAcks.handle(event, limits.event(socket, userId, limits.events()), payload -> history(socket, payload)));
+    socket.on("typing", event -> EventAcks.handle(event, limits.event(socket, userId, limits.events()), payload -> typing(socket, payload)));
     socket.onDisconnect(reason -> {
       for (String roomId : joined(socket)) {
         goOffline(socket, roomId);
@@ -93,15 +101,19 @@ public final class ChatEvents {
     if (!RoomIds.mayAccess(roomId, me.userId())) {
       throw ApiException.forbidden("this direct room belongs to other users");
     }
-    return ensureRoom(roomId).map(v -> {
-      if (joined(socket).add(roomId)) {
-        socket.join(roomId);
-        if (presence.join(roomId, me.userId())) {
+    return ensureRoom(roomId).compose(v -> {
+      if (!joined(socket).add(roomId)) {
+        return Future.succeededFuture();
+      }
+      socket.join(roomId);
+      return presence.join(roomId, me.userId()).map(cameOnline -> {
+        if (cameOnline) {
           socket.to(roomId).emit("presence", presenceEvent(roomId, me.userId(), "online"));
         }
-      }
-      return new JsonObject().put("roomId", roomId).put("members", new JsonArray(presence.members(roomId)));
-    });
+        return null;
+      });
+    }).compose(v -> presence.members(roomId))
+        .map(members -> new JsonObject().put("roomId", roomId).put("members", new JsonArray(members)));
   }
 
   private Future<JsonObject> leave(Socket socket, JsonObject payload) {
@@ -115,9 +127,11 @@ public final class ChatEvents {
 
   private void goOffline(Socket socket, String roomId) {
     String userId = identity(socket).userId();
-    if (presence.leave(roomId, userId)) {
-      socket.to(roomId).emit("presence", presenceEvent(roomId, userId, "offline"));
-    }
+    presence.leave(roomId, userId).onSuccess(wentOffline -> {
+      if (wentOffline) {
+        socket.namespace().to(roomId).except(socket.id()).emit("presence", presenceEvent(roomId, userId, "offline"));
+      }
+    });
   }
 
   private Future<JsonObject> send(Socket socket, JsonObject payload) {
@@ -236,6 +250,11 @@ public final class ChatEvents {
       // falls through to the error
     }
     throw ApiException.badRequest("limit must be a whole number from 1 to " + MAX_HISTORY_LIMIT);
+  }
+
+  /** Presence changes the presence found by itself (a dead node's users) go to the room's members. */
+  public void announceTo(chat.nexus.socketio.SocketIoServer io) {
+    presence.onChange((roomId, userId, status) -> io.to(roomId).emit("presence", presenceEvent(roomId, userId, status)));
   }
 
   private static JsonObject presenceEvent(String roomId, String userId, String status) {

@@ -1,6 +1,8 @@
 package chat.nexus.chat;
 
+import chat.nexus.auth.Identity;
 import chat.nexus.errors.ApiException;
+import chat.nexus.observability.Logs;
 import chat.nexus.socketio.Event;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -24,6 +26,27 @@ public final class EventAcks {
 
   /** As {@link #handle(Event, Function)}, then runs {@code afterAck} (when not null) once the ack is sent. */
   public static void handle(Event event, Function<JsonObject, Future<JsonObject>> action, Runnable afterAck) {
+    handle(event, Future.succeededFuture(), action, afterAck);
+  }
+
+  /** Runs the action once {@code gate} (the rate limiter) lets the event through; acks its refusal otherwise. */
+  public static void handle(Event event, Future<Void> gate, Function<JsonObject, Future<JsonObject>> action) {
+    handle(event, gate, action, null);
+  }
+
+  public static void handle(Event event, Future<Void> gate, Function<JsonObject, Future<JsonObject>> action, Runnable afterAck) {
+    if (gate.isComplete()) {
+      run(event, gate, action, afterAck);
+    } else {
+      gate.onComplete(done -> run(event, gate, action, afterAck));
+    }
+  }
+
+  private static void run(Event event, Future<Void> gate, Function<JsonObject, Future<JsonObject>> action, Runnable afterAck) {
+    if (gate.failed()) {
+      event.ack(ApiException.toJson(gate.cause()));
+      return;
+    }
     Future<JsonObject> result;
     try {
       if (!(event.arg(0) instanceof JsonObject payload)) {
@@ -42,7 +65,8 @@ public final class EventAcks {
           return; // the caller went away: nobody to answer
         }
         if (!(cause instanceof ApiException)) {
-          LOG.log(Level.ERROR, "event " + event.name() + " failed", cause);
+          String userId = event.socket().data().get("identity") instanceof Identity who ? who.userId() : null;
+          Logs.withRequest(event.socket().id(), userId, () -> LOG.log(Level.ERROR, "event " + event.name() + " failed", cause));
         }
         event.ack(ApiException.toJson(cause));
       }

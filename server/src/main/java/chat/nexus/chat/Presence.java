@@ -1,43 +1,34 @@
 package chat.nexus.chat;
 
+import io.vertx.core.Future;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who is online in which room on this node, counted per socket so that a user with several tabs stays
- * online until the last one leaves. Thread-safe.
+ * Who is online in which room: {@link LocalPresence} on a single node, {@link RedisPresence} across the
+ * nodes sharing a Redis. A user with several tabs (on one node or several) is online in a room until the
+ * last of them leaves.
  */
-public final class Presence {
+public interface Presence {
 
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Integer>> rooms = new ConcurrentHashMap<>();
-
-  /** Counts one more socket of the user in the room; true when the user just came online there. */
-  public boolean join(String roomId, String userId) {
-    boolean[] first = {false};
-    rooms.computeIfAbsent(roomId, r -> new ConcurrentHashMap<>()).compute(userId, (u, count) -> {
-      first[0] = count == null;
-      return count == null ? 1 : count + 1;
-    });
-    return first[0];
+  /** Announces presence changes that no socket event caused (a dead node's users going offline). */
+  interface Announcer {
+    void announce(String roomId, String userId, String status);
   }
 
-  /** Counts one socket less; true when the user just went offline there. */
-  public boolean leave(String roomId, String userId) {
-    boolean[] last = {false};
-    rooms.computeIfPresent(roomId, (r, users) -> {
-      users.computeIfPresent(userId, (u, count) -> {
-        last[0] = count <= 1;
-        return count <= 1 ? null : count - 1;
-      });
-      return users.isEmpty() ? null : users;
-    });
-    return last[0];
-  }
+  /** One more socket of the user in the room; true when the user just came online there. */
+  Future<Boolean> join(String roomId, String userId);
+
+  /** One socket less; true when the user just went offline there. */
+  Future<Boolean> leave(String roomId, String userId);
 
   /** The users online in the room. */
-  public List<String> members(String roomId) {
-    Map<String, Integer> users = rooms.get(roomId);
-    return users == null ? List.of() : List.copyOf(users.keySet());
+  Future<List<String>> members(String roomId);
+
+  /** Where changes found by the presence itself go; the default drops them. */
+  default void onChange(Announcer announcer) {}
+
+  /** Leaves: this node's users go offline (where they are on no other node). */
+  default Future<Void> close() {
+    return Future.succeededFuture();
   }
 }

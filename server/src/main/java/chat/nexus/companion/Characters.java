@@ -36,6 +36,7 @@ public final class Characters {
   private final AsyncCache<String, List<CharacterSummary>> listCache;
   private final AsyncCache<String, Optional<StoredCharacter>> cardCache;
   private volatile Map<String, LongAdder> viewsSinceLoad = new ConcurrentHashMap<>();
+  private volatile Runnable changed = () -> {};
 
   public Characters(Vertx vertx, CharacterStore store, Blocking blocking) {
     this(vertx, store, blocking, TTL);
@@ -55,7 +56,15 @@ public final class Characters {
     return blocking.run(() -> {
       store.insert(character, avatar);
       return character;
-    }).onSuccess(c -> invalidateAll());
+    }).onSuccess(c -> {
+      invalidateAll();
+      changed.run();
+    });
+  }
+
+  /** Called after each change made on this node (ChatServer publishes it to the other nodes through Redis). */
+  public void onChange(Runnable listener) {
+    this.changed = listener;
   }
 
   /** The list, cached, newest first, with view counts. */

@@ -5,6 +5,7 @@ import chat.nexus.chat.EventAcks;
 import chat.nexus.auth.Identity;
 import chat.nexus.chat.ChatEvents;
 import chat.nexus.errors.ApiException;
+import chat.nexus.ratelimit.RateLimits;
 import chat.nexus.socketio.Event;
 import chat.nexus.socketio.Socket;
 import io.vertx.core.Future;
@@ -28,16 +29,19 @@ public final class CompanionEvents {
   private static final String TURNS = "companionTurns";
 
   private final CompanionService service;
+  private final RateLimits limits;
 
-  public CompanionEvents(CompanionService service) {
+  public CompanionEvents(CompanionService service, RateLimits limits) {
     this.service = service;
+    this.limits = limits;
   }
 
   /** Wires a newly connected, authenticated socket (after ChatEvents put its identity). */
   public void attach(Socket socket) {
     Set<CompanionTurn> turns = ConcurrentHashMap.newKeySet();
     socket.data().put(TURNS, turns);
-    socket.on("companion:open", event -> EventAcks.handle(event, payload -> open(socket, payload), null));
+    String userId = ChatEvents.identity(socket).userId();
+    socket.on("companion:open", event -> EventAcks.handle(event, limits.event(socket, userId, limits.events()), payload -> open(socket, payload)));
     socket.on("companion:message", event -> message(socket, event, turns));
     socket.onDisconnect(reason -> {
       for (CompanionTurn turn : turns) {
@@ -58,7 +62,8 @@ public final class CompanionEvents {
 
   private void message(Socket socket, Event event, Set<CompanionTurn> turns) {
     CompanionTurn[] started = {null};
-    EventAcks.handle(event, payload -> {
+    String userId = ChatEvents.identity(socket).userId();
+    EventAcks.handle(event, limits.event(socket, userId, limits.events(), limits.llm()), payload -> {
       Identity me = ChatEvents.identity(socket);
       Object characterId = payload.getValue("characterId");
       Long[] messageId = {null};

@@ -32,6 +32,20 @@ import java.util.Map;
  * @param allowGuests ALLOW_GUESTS, default true in development and false in production
  * @param trustProxy TRUST_PROXY addresses
  * @param eventLoops EVENT_LOOPS, HTTP server instances (default: one per core)
+ * @param rateLimitEnabled RATE_LIMIT_ENABLED, default on in production and off in development
+ * @param llmRateLimitMax RATE_LIMIT_LLM_MAX, default 20: companion messages per user and window
+ * @param llmRateLimitWindowMs RATE_LIMIT_LLM_WINDOW_MS, default 60000
+ * @param redisSessionUrl REDIS_SESSION_URL, default REDIS_URL; null keeps sessions in the database
+ * @param redisKeyPrefix REDIS_KEY_PREFIX, default "nexus:": the start of every key and channel this server uses
+ * @param sessionSecret SESSION_SECRET: signs the session cookie; random per boot in development; null (no
+ *     cookie) in production when unset
+ * @param sessionSecretGenerated true when the session secret was made up at boot
+ * @param cookieDomain COOKIE_DOMAIN or null (the cookie belongs to the host that set it)
+ * @param monitoringUrl MONITORING_URL or null: metrics are POSTed there as JSON every interval
+ * @param metricsIntervalMs METRICS_INTERVAL_MS, default 60000: the metrics log line and push
+ * @param presenceHeartbeatMs PRESENCE_HEARTBEAT_MS, default 5000: how often a node says it is alive (Redis)
+ * @param presenceTtlMs PRESENCE_TTL_MS, default 15000: a node silent this long is dead and its users offline
+ * @param jsonLogs LOG_FORMAT is json (default in production) rather than text
  */
 public record Config(
     int port,
@@ -53,7 +67,20 @@ public record Config(
     List<String> corsOrigins,
     boolean allowGuests,
     List<String> trustProxy,
-    int eventLoops) {
+    int eventLoops,
+    boolean rateLimitEnabled,
+    int llmRateLimitMax,
+    long llmRateLimitWindowMs,
+    String redisSessionUrl,
+    String redisKeyPrefix,
+    String sessionSecret,
+    boolean sessionSecretGenerated,
+    String cookieDomain,
+    String monitoringUrl,
+    long metricsIntervalMs,
+    long presenceHeartbeatMs,
+    long presenceTtlMs,
+    boolean jsonLogs) {
 
   public static final int DEFAULT_PORT = 8000;
   public static final String DEFAULT_HOST = "0.0.0.0";
@@ -63,6 +90,14 @@ public record Config(
   public static final int DEFAULT_RATE_LIMIT_MAX = 100;
   public static final long DEFAULT_RATE_LIMIT_WINDOW_MS = 60_000;
   public static final int DEFAULT_JSON_LIMIT = 512 * 1024;
+  /** The LLM is the scarcest resource: a user gets a fifth of the general budget for companion messages. */
+  public static final int DEFAULT_LLM_RATE_LIMIT_MAX = 20;
+  public static final long DEFAULT_LLM_RATE_LIMIT_WINDOW_MS = 60_000;
+  public static final String DEFAULT_REDIS_KEY_PREFIX = "nexus:";
+  public static final long DEFAULT_METRICS_INTERVAL_MS = 60_000;
+  /** Heartbeat and TTL: a crashed node's users go offline within TTL + one heartbeat (20 s by default). */
+  public static final long DEFAULT_PRESENCE_HEARTBEAT_MS = 5_000;
+  public static final long DEFAULT_PRESENCE_TTL_MS = 15_000;
   /** HS256 wants at least 256 bits of key; a shorter secret is refused in production. */
   public static final int MIN_SECRET_LENGTH = 32;
   private static final int GENERATED_SECRET_BYTES = 32;
@@ -105,6 +140,41 @@ public record Config(
     if (databaseUrl != null && !databaseUrl.startsWith("jdbc:") && !databaseUrl.startsWith("postgres://") && !databaseUrl.startsWith("postgresql://")) {
       s.problem("DATABASE_URL must be a postgres:// or jdbc: URL");
     }
+    String sessionSecret = s.raw("SESSION_SECRET");
+    boolean sessionGenerated = false;
+    if (sessionSecret == null && !production) {
+      byte[] random = new byte[GENERATED_SECRET_BYTES];
+      new SecureRandom().nextBytes(random);
+      sessionSecret = HexFormat.of().formatHex(random);
+      sessionGenerated = true;
+    } else if (sessionSecret != null && production && sessionSecret.length() < MIN_SECRET_LENGTH) {
+      s.problem("SESSION_SECRET must be at least " + MIN_SECRET_LENGTH + " characters in production");
+    }
+    String logFormat = s.string("LOG_FORMAT", production ? "json" : "text").toLowerCase(java.util.Locale.ROOT);
+    if (!logFormat.equals("json") && !logFormat.equals("text")) {
+      s.problem("LOG_FORMAT must be json or text, got '" + logFormat + "'");
+    }
+    String redisUrl = s.raw("REDIS_URL");
+    long heartbeat = s.positiveLong("PRESENCE_HEARTBEAT_MS", DEFAULT_PRESENCE_HEARTBEAT_MS);
+    long presenceTtl = s.positiveLong("PRESENCE_TTL_MS", DEFAULT_PRESENCE_TTL_MS);
+    if (presenceTtl <= heartbeat) {
+      s.problem("PRESENCE_TTL_MS must be larger than PRESENCE_HEARTBEAT_MS (a few heartbeats)");
+    }
+    for (String name : List.of("REDIS_URL", "REDIS_SESSION_URL")) {
+      String url = s.raw(name);
+      if (url != null && !url.startsWith("redis://") && !url.startsWith("rediss://") && !url.startsWith("unix://")) {
+        s.problem(name + " must be a redis:// or rediss:// URL");
+      }
+    }
+    String monitoringUrl = s.raw("MONITORING_URL");
+    if (monitoringUrl != null && !monitoringUrl.startsWith("http://") && !monitoringUrl.startsWith("https://")) {
+      s.problem("MONITORING_URL must be an http:// or https:// URL");
+    }
+    try {
+      new chat.nexus.ratelimit.ClientAddress(s.list("TRUST_PROXY"));
+    } catch (IllegalArgumentException e) {
+      s.problem(e.getMessage());
+    }
     List<String> corsOrigins = s.list("CORS_ORIGINS");
     if (production && corsOrigins.isEmpty()) {
       s.problem("CORS_ORIGINS is required in production (a comma-separated list of origins)");
@@ -118,7 +188,7 @@ public record Config(
         databaseUrl,
         s.string("DATA_DIR", "./data"),
         s.positiveInt(DEFAULT_DB_POOL_SIZE, "DB_POOL_SIZE"),
-        s.raw("REDIS_URL"),
+        redisUrl,
         s.list("LLM_API_KEYS", "VENICE_API_KEY"),
         s.string("LLM_BASE_URL", DEFAULT_LLM_BASE_URL),
         s.raw("LLM_MODEL"),
@@ -129,7 +199,20 @@ public record Config(
         corsOrigins,
         s.bool("ALLOW_GUESTS", !production),
         s.list("TRUST_PROXY"),
-        s.positiveInt(Runtime.getRuntime().availableProcessors(), "EVENT_LOOPS"));
+        s.positiveInt(Runtime.getRuntime().availableProcessors(), "EVENT_LOOPS"),
+        s.bool("RATE_LIMIT_ENABLED", production),
+        s.positiveInt(DEFAULT_LLM_RATE_LIMIT_MAX, "RATE_LIMIT_LLM_MAX"),
+        s.positiveLong("RATE_LIMIT_LLM_WINDOW_MS", DEFAULT_LLM_RATE_LIMIT_WINDOW_MS),
+        s.string("REDIS_SESSION_URL", redisUrl),
+        s.string("REDIS_KEY_PREFIX", DEFAULT_REDIS_KEY_PREFIX),
+        sessionSecret,
+        sessionGenerated,
+        s.raw("COOKIE_DOMAIN"),
+        monitoringUrl,
+        s.positiveLong("METRICS_INTERVAL_MS", DEFAULT_METRICS_INTERVAL_MS),
+        heartbeat,
+        presenceTtl,
+        logFormat.equals("json"));
     if (!s.problems().isEmpty()) {
       throw new ConfigException(s.problems());
     }
@@ -162,6 +245,7 @@ public record Config(
     return "Config[port=" + port + ", host=" + host + ", production=" + production + ", database=" + databaseDescription()
         + ", dbPoolSize=" + dbPoolSize + ", adapter=" + adapterDescription() + ", llm=" + llmDescription()
         + ", jsonLimitBytes=" + jsonLimitBytes + ", corsOrigins=" + corsOrigins + ", allowGuests=" + allowGuests
-        + ", eventLoops=" + eventLoops + "]";
+        + ", eventLoops=" + eventLoops + ", rateLimits=" + (rateLimitEnabled ? rateLimitMax + "/" + rateLimitWindowMs + "ms" : "off")
+        + ", sessions=" + (redisSessionUrl == null ? "database" : "Redis") + ", monitoring=" + (monitoringUrl != null) + "]";
   }
 }

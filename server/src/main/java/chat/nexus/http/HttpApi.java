@@ -9,7 +9,11 @@ import chat.nexus.companion.CompanionRoutes;
 import chat.nexus.config.Config;
 import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
+import chat.nexus.auth.SessionCookie;
+import chat.nexus.observability.Logs;
 import chat.nexus.observability.Metrics;
+import chat.nexus.ratelimit.RateLimits;
+import java.util.Optional;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
 import io.vertx.core.Future;
@@ -33,6 +37,10 @@ public final class HttpApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
   private static final String IDENTITY = "identity";
+  private static final String AUTH_FAILURE = "authFailure";
+  private static final String BY_COOKIE = "byCookie";
+  /** The header a cookie-authenticated non-JSON request (logout without a body, a PNG upload) adds against CSRF. */
+  public static final String CSRF_HEADER = "X-Requested-With";
   /** Largest character upload (a PNG with its card and art). */
   public static final int CHARACTER_UPLOAD_LIMIT_BYTES = 8 * 1024 * 1024;
 
@@ -46,10 +54,14 @@ public final class HttpApi {
   private final CompanionRoutes companions;
   private volatile boolean stopping;
   private final Metrics metrics;
+  private final RateLimits limits;
+  private final Optional<SessionCookie> cookies;
 
   public HttpApi(Vertx vertx, Config config, AuthService auth, ChatEvents chat, Database database, Blocking blocking,
-      CharacterRoutes characters, CompanionRoutes companions, Metrics metrics) {
+      CharacterRoutes characters, CompanionRoutes companions, Metrics metrics, RateLimits limits, Optional<SessionCookie> cookies) {
     this.metrics = metrics;
+    this.limits = limits;
+    this.cookies = cookies;
     this.characters = characters;
     this.companions = companions;
     this.vertx = vertx;
@@ -73,12 +85,16 @@ public final class HttpApi {
     // general one below then leaves the body alone.
     router.post("/api/characters").handler(BodyHandler.create(false).setBodyLimit(CHARACTER_UPLOAD_LIMIT_BYTES));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.jsonLimitBytes()));
-    router.post("/api/auth/register").handler(ctx -> respond(ctx, 201, auth.register(body(ctx))));
-    router.post("/api/auth/login").handler(ctx -> respond(ctx, 200, auth.login(body(ctx))));
-    router.post("/api/auth/refresh").handler(ctx -> respond(ctx, 200, auth.refresh(body(ctx))));
-    router.post("/api/auth/guest").handler(ctx -> respond(ctx, 201, auth.guest(body(ctx))));
-    router.post("/api/auth/logout").handler(this::authenticated)
-        .handler(ctx -> respond(ctx, 200, auth.logout(identity(ctx)).map(v -> new JsonObject().put("ok", true))));
+    router.route("/api/*").handler(this::resolveIdentity).handler(limits.handler(limits.api(), this::subject));
+    router.post("/api/companions/:characterId/messages").handler(limits.handler(limits.llm(), this::subject));
+    router.post("/api/auth/register").handler(ctx -> signedIn(ctx, 201, auth.register(body(ctx))));
+    router.post("/api/auth/login").handler(ctx -> signedIn(ctx, 200, auth.login(body(ctx))));
+    router.post("/api/auth/refresh").handler(this::refresh);
+    router.post("/api/auth/guest").handler(ctx -> signedIn(ctx, 201, auth.guest(body(ctx))));
+    router.post("/api/auth/logout").handler(this::authenticated).handler(ctx -> {
+      cookies.ifPresent(c -> ctx.response().addCookie(c.clear()));
+      respond(ctx, 200, auth.logout(identity(ctx)).map(v -> new JsonObject().put("ok", true)));
+    });
     router.get("/api/rooms/:id/messages").handler(this::authenticated).handler(this::history);
     characters.mount(router, this::authenticated, HttpApi::identity);
     companions.mount(router, this::authenticated, HttpApi::identity);
@@ -93,7 +109,7 @@ public final class HttpApi {
   private CorsHandler cors() {
     CorsHandler cors = CorsHandler.create().allowCredentials(true)
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.OPTIONS))
-        .allowedHeaders(Set.of("Content-Type", "Authorization", RequestIds.HEADER, "Accept"))
+        .allowedHeaders(Set.of("Content-Type", "Authorization", RequestIds.HEADER, "Accept", CSRF_HEADER))
         .exposedHeaders(Set.of(RequestIds.HEADER, "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"));
     if (config.corsOrigins().isEmpty()) {
       cors.addOriginWithRegex(".*"); // development: any origin, echoed back so credentials work
@@ -138,20 +154,95 @@ public final class HttpApi {
             .put("id", user.id()).put("name", user.name()).put("kind", user.kind())))));
   }
 
-  private void authenticated(RoutingContext ctx) {
+  /**
+   * Finds out who calls, when the request says: a bearer token, or else the session cookie. The outcome is
+   * kept for the rate limiter (user or address) and for {@link #authenticated}; nothing fails here.
+   * Cookie-authenticated state-changing requests must show they are not a cross-site form: a JSON (or
+   * other non-form) Content-Type, or an X-Requested-With header (see README, CSRF).
+   */
+  private void resolveIdentity(RoutingContext ctx) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      ctx.fail(ApiException.unauthorized("missing Authorization: Bearer token"));
-      return;
+    Future<Identity> identity;
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      identity = auth.authenticate(header.substring(7).trim());
+    } else {
+      Optional<String> sessionId = cookies.flatMap(c -> c.verify(SessionCookie.fromHeader(ctx.request().getHeader(HttpHeaders.COOKIE))));
+      if (sessionId.isEmpty()) {
+        ctx.next();
+        return;
+      }
+      if (!safeFromCsrf(ctx)) {
+        ctx.put(AUTH_FAILURE, ApiException.forbidden("a cookie-authenticated " + ctx.request().method()
+            + " must send Content-Type: application/json or an " + CSRF_HEADER + " header"));
+        ctx.next();
+        return;
+      }
+      ctx.put(BY_COOKIE, true);
+      identity = auth.authenticateSession(sessionId.get());
     }
-    auth.authenticate(header.substring(7).trim()).onComplete(result -> {
+    identity.onComplete(result -> {
       if (result.succeeded()) {
         ctx.put(IDENTITY, result.result());
-        ctx.next();
       } else {
-        ctx.fail(result.cause());
+        ctx.put(AUTH_FAILURE, result.cause());
       }
+      ctx.next();
     });
+  }
+
+  /** Form posts (the only cross-site requests a browser sends without CORS) cannot set these. */
+  private static boolean safeFromCsrf(RoutingContext ctx) {
+    HttpMethod method = ctx.request().method();
+    if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS) {
+      return true;
+    }
+    if (ctx.request().getHeader(CSRF_HEADER) != null) {
+      return true;
+    }
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null) {
+      return false;
+    }
+    String t = type.toLowerCase(java.util.Locale.ROOT);
+    return !(t.startsWith("application/x-www-form-urlencoded") || t.startsWith("multipart/form-data") || t.startsWith("text/plain"));
+  }
+
+  /** Whom the rate limiter counts: the user, or the client address when anonymous. */
+  private String subject(RoutingContext ctx) {
+    Identity identity = identity(ctx);
+    return identity != null ? "user:" + identity.userId() : "ip:" + limits.clientAddress(ctx);
+  }
+
+  private void authenticated(RoutingContext ctx) {
+    if (identity(ctx) != null) {
+      ctx.next();
+      return;
+    }
+    Throwable failure = ctx.get(AUTH_FAILURE);
+    ctx.fail(failure != null ? failure : ApiException.unauthorized("missing Authorization: Bearer token or session cookie"));
+  }
+
+  /** Refresh by refresh token (any client), or by the session cookie (web client) when the body has none. */
+  private void refresh(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    if (body.getValue("refreshToken") == null && Boolean.TRUE.equals(ctx.get(BY_COOKIE))) {
+      if (identity(ctx) == null) {
+        Throwable failure = ctx.get(AUTH_FAILURE);
+        ctx.fail(failure != null ? failure : ApiException.unauthorized("session has ended"));
+        return;
+      }
+      signedIn(ctx, 200, auth.refreshSession(identity(ctx)));
+      return;
+    }
+    signedIn(ctx, 200, auth.refresh(body));
+  }
+
+  /** Answers a sign-in and sets the session cookie (when cookies are configured). */
+  private void signedIn(RoutingContext ctx, int status, Future<AuthService.SignedIn> result) {
+    respond(ctx, status, result.map(signed -> {
+      cookies.ifPresent(c -> ctx.response().addCookie(c.issue(signed.sessionId(), signed.sessionTtlSeconds())));
+      return signed.body();
+    }));
   }
 
   private static Identity identity(RoutingContext ctx) {
@@ -210,7 +301,9 @@ public final class HttpApi {
     } else if (ctx.statusCode() == 405) {
       error = new ApiException(ErrorCode.BAD_REQUEST, "method not allowed");
     } else {
-      LOG.error("[{}] {} {} failed", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), failure);
+      Identity caller = identity(ctx);
+      Logs.withRequest(RequestIds.of(ctx), caller == null ? null : caller.userId(),
+          () -> LOG.error("[{}] {} {} failed", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), failure));
       error = new ApiException(ErrorCode.INTERNAL, "internal error");
     }
     if (error.retryAfterSeconds() != null) {

@@ -19,7 +19,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The Prometheus metrics under the contract's names (nexus_*), plus the JVM's. Micrometer adds the unit
@@ -29,13 +32,15 @@ public final class Metrics {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Counter messages;
-  private final Counter rateLimited;
+  private final Map<String, Counter> rateLimited = new ConcurrentHashMap<>();
+  private final Counter rateLimitFailedOpen;
   private final Timer ackLatency;
   private JvmGcMetrics gc;
 
   public Metrics() {
     messages = Counter.builder("nexus.messages").description("chat messages stored").register(registry);
-    rateLimited = Counter.builder("nexus.rate.limited").description("requests and events refused by the rate limiter").register(registry);
+    rateLimitFailedOpen = Counter.builder("nexus.rate.limit.errors")
+        .description("rate limit checks that failed (Redis unreachable) and let the request through").register(registry);
     ackLatency = Timer.builder("nexus.ack.latency").description("message:send received to ack sent (stored)")
         .publishPercentileHistogram().register(registry);
     new JvmMemoryMetrics().bindTo(registry);
@@ -73,6 +78,29 @@ public final class Metrics {
     }
   }
 
+  /** Shows the rate-limit counters (at 0) before the first refusal. */
+  public void rateLimits(String... names) {
+    for (String name : names) {
+      rateLimitCounter(name);
+    }
+  }
+
+  /** nexus_redis_up: 1 while the node's Redis answers. */
+  public void redis(BooleanSupplier up) {
+    Gauge.builder("nexus.redis.up", up, u -> u.getAsBoolean() ? 1 : 0)
+        .description("1 when Redis answers, 0 when it does not").register(registry);
+  }
+
+  /** HikariCP's own pool meters (hikaricp_connections_*), next to nexus_db_pool_active. */
+  public void pool(Database database) {
+    database.bindMetrics(registry);
+  }
+
+  /** The registry, for reporters and for the meters of other parts (the LLM gateway's timers). */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
   private static double deliveries(SocketIoServer io) {
     long total = 0;
     for (Namespace namespace : io.namespaces()) {
@@ -87,17 +115,22 @@ public final class Metrics {
     messages.increment();
   }
 
-  public void rateLimited() {
-    rateLimited.increment();
+  /** A request or event refused by the named limit (api, events, llm). */
+  public void rateLimited(String limit) {
+    rateLimitCounter(limit).increment();
+  }
+
+  public void rateLimitFailedOpen() {
+    rateLimitFailedOpen.increment();
+  }
+
+  private Counter rateLimitCounter(String limit) {
+    return rateLimited.computeIfAbsent(limit, name -> Counter.builder("nexus.rate.limited").tag("limit", name)
+        .description("requests and events refused by the rate limiter").register(registry));
   }
 
   public void ackLatency(long nanos) {
     ackLatency.record(nanos, TimeUnit.NANOSECONDS);
-  }
-
-  /** Where meters of other parts (the LLM gateway's timers) register. */
-  public MeterRegistry registry() {
-    return registry;
   }
 
   /** The Prometheus text exposition. */

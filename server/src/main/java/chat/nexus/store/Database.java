@@ -91,6 +91,13 @@ public final class Database implements AutoCloseable {
   }
 
   /** Connections in use, for the pool gauge. */
+  /** Publishes HikariCP's pool meters (hikaricp_connections_*) to a Micrometer registry; once. */
+  public void bindMetrics(Object micrometerRegistry) {
+    if (dataSource.getMetricRegistry() == null) {
+      dataSource.setMetricRegistry(micrometerRegistry);
+    }
+  }
+
   public int activeConnections() {
     return dataSource.getHikariPoolMXBean() == null ? 0 : dataSource.getHikariPoolMXBean().getActiveConnections();
   }

@@ -177,4 +177,34 @@ class ConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("PORT must be a port number, got 'abc'\nDB_POOL_SIZE must be a positive whole number, got 'x'");
   }
+
+  @Test
+  void productionSettingsHaveTheirDefaults() {
+    Config dev = Config.from(Map.of());
+    assertThat(dev.rateLimitEnabled()).isFalse();
+    assertThat(dev.jsonLogs()).isFalse();
+    assertThat(dev.sessionSecretGenerated()).isTrue();
+    assertThat(dev.redisSessionUrl()).isNull();
+    assertThat(dev.redisKeyPrefix()).isEqualTo("nexus:");
+    assertThat(dev.llmRateLimitMax()).isEqualTo(20);
+    assertThat(dev.presenceTtlMs()).isEqualTo(15_000);
+    Config prod = Config.from(production("JWT_SECRET", SECRET, "CORS_ORIGINS", "https://x.example", "REDIS_URL", "redis://r:6379"));
+    assertThat(prod.rateLimitEnabled()).isTrue();
+    assertThat(prod.jsonLogs()).isTrue();
+    assertThat(prod.sessionSecret()).isNull(); // no cookie unless SESSION_SECRET is set
+    assertThat(prod.redisSessionUrl()).isEqualTo("redis://r:6379");
+    assertThat(Config.from(Map.of("RATE_LIMIT_ENABLED", "true", "LOG_FORMAT", "json")).rateLimitEnabled()).isTrue();
+  }
+
+  @Test
+  void badProductionSettingsAreEachALine() {
+    assertThat(problems(Map.of("TRUST_PROXY", "proxy.example.com"))).singleElement().asString().contains("TRUST_PROXY");
+    assertThat(problems(Map.of("MONITORING_URL", "ftp://x"))).containsExactly("MONITORING_URL must be an http:// or https:// URL");
+    assertThat(problems(Map.of("REDIS_URL", "localhost:6379"))).containsExactly("REDIS_URL must be a redis:// or rediss:// URL");
+    assertThat(problems(Map.of("PRESENCE_HEARTBEAT_MS", "5000", "PRESENCE_TTL_MS", "5000")))
+        .containsExactly("PRESENCE_TTL_MS must be larger than PRESENCE_HEARTBEAT_MS (a few heartbeats)");
+    assertThat(problems(Map.of("LOG_FORMAT", "xml"))).containsExactly("LOG_FORMAT must be json or text, got 'xml'");
+    assertThat(problems(production("JWT_SECRET", SECRET, "CORS_ORIGINS", "https://x.example", "SESSION_SECRET", "short")))
+        .containsExactly("SESSION_SECRET must be at least 32 characters in production");
+  }
 }

@@ -1,0 +1,151 @@
+package chat.nexus;
+
+import chat.nexus.auth.SessionCookie;
+import chat.nexus.chat.LocalPresence;
+import chat.nexus.chat.Presence;
+import chat.nexus.chat.RedisPresence;
+import chat.nexus.companion.Characters;
+import chat.nexus.config.Config;
+import chat.nexus.observability.Metrics;
+import chat.nexus.observability.MetricsReporter;
+import chat.nexus.ratelimit.ClientAddress;
+import chat.nexus.ratelimit.Limit;
+import chat.nexus.ratelimit.LocalRateLimiter;
+import chat.nexus.ratelimit.RateLimiter;
+import chat.nexus.ratelimit.RateLimits;
+import chat.nexus.ratelimit.RedisRateLimiter;
+import chat.nexus.redis.SharedRedis;
+import chat.nexus.store.Blocking;
+import chat.nexus.store.Database;
+import chat.nexus.store.DatabaseSessionStore;
+import chat.nexus.store.RedisSessionStore;
+import chat.nexus.store.SessionStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What a node shares with the others through Redis when REDIS_URL is set, and its single-node stand-ins
+ * otherwise: rate limits, presence, login sessions (REDIS_SESSION_URL), character cache invalidation; plus
+ * the session cookie and the metrics reporter. Wired in one place; {@link ChatServer} uses it.
+ */
+public final class Production {
+
+  public static final String API_LIMIT = "api";
+  public static final String EVENTS_LIMIT = "events";
+  public static final String LLM_LIMIT = "llm";
+
+  private final String nodeId;
+  private final Optional<SharedRedis> redis;
+  private final Optional<SharedRedis> sessionRedis;
+  private final SessionStore sessions;
+  private final RateLimits limits;
+  private final Presence presence;
+  private final Optional<SessionCookie> cookies;
+  private final MetricsReporter reporter;
+
+  private Production(String nodeId, Optional<SharedRedis> redis, Optional<SharedRedis> sessionRedis, SessionStore sessions,
+      RateLimits limits, Presence presence, Optional<SessionCookie> cookies, MetricsReporter reporter) {
+    this.nodeId = nodeId;
+    this.redis = redis;
+    this.sessionRedis = sessionRedis;
+    this.sessions = sessions;
+    this.limits = limits;
+    this.presence = presence;
+    this.cookies = cookies;
+    this.reporter = reporter;
+  }
+
+  /** Creates the parts; connects to Redis lazily (a Redis that is down at start is not fatal). */
+  public static Production start(Vertx vertx, Config config, Database database, Blocking blocking, Metrics metrics) {
+    String nodeId = UUID.randomUUID().toString();
+    Optional<SharedRedis> redis = Optional.ofNullable(config.redisUrl())
+        .map(url -> SharedRedis.create(vertx, url, config.redisKeyPrefix()));
+    Optional<SharedRedis> sessionRedis = Optional.ofNullable(config.redisSessionUrl()).map(url -> redis.isPresent() && url.equals(config.redisUrl())
+        ? redis.get()
+        : SharedRedis.create(vertx, url, config.redisKeyPrefix()));
+    SessionStore sessions = sessionRedis.<SessionStore>map(RedisSessionStore::new).orElseGet(() -> new DatabaseSessionStore(database, blocking));
+
+    long longestWindow = Math.max(config.rateLimitWindowMs(), config.llmRateLimitWindowMs());
+    RateLimiter limiter = redis.<RateLimiter>map(RedisRateLimiter::new)
+        .orElseGet(() -> new LocalRateLimiter(Duration.ofMillis(longestWindow)));
+    RateLimits limits = new RateLimits(config.rateLimitEnabled(), limiter,
+        new Limit(API_LIMIT, config.rateLimitMax(), config.rateLimitWindowMs()),
+        new Limit(EVENTS_LIMIT, config.rateLimitMax(), config.rateLimitWindowMs()),
+        new Limit(LLM_LIMIT, config.llmRateLimitMax(), config.llmRateLimitWindowMs()),
+        new ClientAddress(config.trustProxy()), metrics);
+    metrics.rateLimits(API_LIMIT, EVENTS_LIMIT, LLM_LIMIT);
+
+    Presence presence = redis.<Presence>map(r -> new RedisPresence(vertx, r, nodeId, config.presenceHeartbeatMs(), config.presenceTtlMs()))
+        .orElseGet(LocalPresence::new);
+    Optional<SessionCookie> cookies = Optional.ofNullable(config.sessionSecret())
+        .map(secret -> new SessionCookie(secret, config.production(), config.cookieDomain()));
+
+    redis.ifPresent(r -> metrics.redis(r::up));
+    metrics.pool(database);
+    MetricsReporter reporter = new MetricsReporter(vertx, metrics, nodeId, Optional.ofNullable(config.monitoringUrl()), config.metricsIntervalMs());
+    return new Production(nodeId, redis, sessionRedis, sessions, limits, presence, cookies, reporter);
+  }
+
+  /** A change of characters on this node drops the cache on every node (Redis pub/sub). */
+  void shareInvalidation(Characters characters) {
+    redis.ifPresent(r -> {
+      String channel = r.key("characters:changed");
+      r.subscribe(channel, origin -> {
+        if (!origin.equals(nodeId)) {
+          characters.invalidateAll();
+        }
+      });
+      characters.onChange(() -> r.publish(channel, nodeId));
+    });
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  public Optional<SharedRedis> redis() {
+    return redis;
+  }
+
+  public SessionStore sessions() {
+    return sessions;
+  }
+
+  public RateLimits limits() {
+    return limits;
+  }
+
+  public Presence presence() {
+    return presence;
+  }
+
+  public Optional<SessionCookie> cookies() {
+    return cookies;
+  }
+
+  public MetricsReporter reporter() {
+    return reporter;
+  }
+
+  /** For the start-up log line: what is shared and what is not. */
+  String description() {
+    return "Redis: " + redis.map(SharedRedis::description).orElse("none (single node)")
+        + ", sessions: " + (sessionRedis.isPresent() ? "Redis" : "database")
+        + ", rate limits: " + (limits.enabled() ? limits.api().max() + " per " + limits.api().windowMs() + " ms, LLM "
+            + limits.llm().max() + " per " + limits.llm().windowMs() + " ms" + (redis.isPresent() ? " (shared)" : " (this node)") : "off")
+        + ", session cookie: " + (cookies.isPresent() ? "on" : "off (no SESSION_SECRET)");
+  }
+
+  Future<Void> close() {
+    reporter.close();
+    List<Future<Void>> closing = new ArrayList<>();
+    redis.ifPresent(r -> closing.add(r.close()));
+    sessionRedis.filter(r -> redis.isEmpty() || r != redis.get()).ifPresent(r -> closing.add(r.close()));
+    return Future.join(closing).mapEmpty();
+  }
+}

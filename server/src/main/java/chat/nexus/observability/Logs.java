@@ -1,0 +1,65 @@
+package chat.nexus.observability;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
+import java.util.Iterator;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Log format and per-request context. In production (LOG_FORMAT=json) the console appender writes one JSON
+ * object per line (logback's JsonEncoder: timestamp, level, logger, message, mdc, throwable). Event loops
+ * interleave many requests on one thread, so the request id and user id are put in the MDC only around the
+ * log calls that concern a request ({@link #withRequest}), never left behind on the thread.
+ */
+public final class Logs {
+
+  public static final String REQUEST_ID = "requestId";
+  public static final String USER_ID = "userId";
+
+  private Logs() {}
+
+  /** Switches the console appender to JSON lines. */
+  public static void useJson() {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+      return;
+    }
+    Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
+      if (it.next() instanceof ConsoleAppender<ILoggingEvent> console && !(console.getEncoder() instanceof JsonEncoder)) {
+        JsonEncoder encoder = new JsonEncoder();
+        encoder.setContext(context);
+        encoder.setWithSequenceNumber(false);
+        encoder.setWithNanoseconds(false);
+        encoder.setWithContext(false);
+        encoder.setWithMessage(false);
+        encoder.setWithArguments(false);
+        encoder.setWithFormattedMessage(true);
+        encoder.start();
+        console.stop();
+        console.setEncoder(encoder);
+        console.start();
+      }
+    }
+  }
+
+  /** Runs a log call with the request id and user id (either may be null) in the MDC. */
+  public static void withRequest(String requestId, String userId, Runnable log) {
+    if (requestId != null) {
+      MDC.put(REQUEST_ID, requestId);
+    }
+    if (userId != null) {
+      MDC.put(USER_ID, userId);
+    }
+    try {
+      log.run();
+    } finally {
+      MDC.remove(REQUEST_ID);
+      MDC.remove(USER_ID);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package chat.nexus.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chat.nexus.testing.Backend;
+import chat.nexus.testing.Client;
+import chat.nexus.testing.TestRedis;
+import chat.nexus.testing.TestServer;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Presence shared by two nodes through the real Redis: members, several tabs on several nodes, a crashed node. */
+class PresenceAcrossNodesTest {
+
+  static final long HEARTBEAT_MS = 100;
+  static final long TTL_MS = 500;
+
+  private static Map<String, String> env(TestRedis redis) {
+    Map<String, String> env = new HashMap<>(redis.env());
+    env.put("PRESENCE_HEARTBEAT_MS", String.valueOf(HEARTBEAT_MS));
+    env.put("PRESENCE_TTL_MS", String.valueOf(TTL_MS));
+    return env;
+  }
+
+  private static List<String> members(TestServer server, String roomId) throws Exception {
+    return server.chatServer().production().presence().members(roomId).await(5, TimeUnit.SECONDS);
+  }
+
+  private static JsonObject join(Client client, String roomId) {
+    JsonObject ack = client.call("room:join", new JsonObject().put("roomId", roomId));
+    assertThat(ack.getBoolean("ok")).as("join ack %s", ack).isTrue();
+    return ack;
+  }
+
+  @Test
+  void membersOfARoomAreTheSameOnEveryNodeAndSeveralTabsCountAsOne() throws Exception {
+    try (TestRedis redis = new TestRedis();
+        TestServer a = TestServer.start(Backend.H2, env(redis));
+        TestServer b = TestServer.start(Backend.H2, env(redis))) {
+      JsonObject ann = a.guest("ann");
+      String annId = ann.getJsonObject("user").getString("id");
+      JsonObject bob = b.guest("bob");
+      String bobId = bob.getJsonObject("user").getString("id");
+
+      Client annOnA = a.connect(ann.getString("token"));
+      join(annOnA, "hall");
+      Client bobOnB = b.connect(bob.getString("token"));
+      assertThat(join(bobOnB, "hall").getJsonArray("members").getList()).containsExactlyInAnyOrder(annId, bobId);
+
+      Client annOnB = b.connect(ann.getString("token")); // a second tab, on the other node
+      join(annOnB, "hall");
+      annOnA.call("room:leave", new JsonObject().put("roomId", "hall"));
+      assertThat(members(a, "hall")).containsExactlyInAnyOrder(annId, bobId);
+      assertThat(bobOnB.pending("presence")).isZero(); // no offline: ann is still there on b
+
+      annOnB.call("room:leave", new JsonObject().put("roomId", "hall"));
+      JsonObject offline = bobOnB.next("presence");
+      assertThat(offline.getString("userId")).isEqualTo(annId);
+      assertThat(offline.getString("status")).isEqualTo("offline");
+      assertThat(members(a, "hall")).containsExactly(bobId);
+    }
+  }
+
+  @Test
+  void theUsersOfANodeThatStopsBeatingGoOfflineWithinTheTtl() throws Exception {
+    try (TestRedis redis = new TestRedis();
+        TestServer a = TestServer.start(Backend.H2, env(redis));
+        TestServer b = TestServer.start(Backend.H2, env(redis))) {
+      JsonObject ann = a.guest("ann");
+      String annId = ann.getJsonObject("user").getString("id");
+      join(a.connect(ann.getString("token")), "deck");
+      Client bob = b.connectGuest("bob");
+      assertThat(join(bob, "deck").getJsonArray("members").getList()).contains(annId);
+
+      long crashed = System.nanoTime();
+      ((RedisPresence) a.chatServer().production().presence()).stopHeartbeats(); // a "crashes"
+      JsonObject offline = bob.next("presence");
+      long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - crashed);
+      assertThat(offline.getString("userId")).isEqualTo(annId);
+      assertThat(offline.getString("status")).isEqualTo("offline");
+      assertThat(tookMs).isLessThan(TTL_MS + HEARTBEAT_MS * 2 + 1_000);
+      assertThat(members(b, "deck")).doesNotContain(annId);
+    }
+  }
+}

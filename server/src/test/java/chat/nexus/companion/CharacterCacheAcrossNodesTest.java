@@ -1,0 +1,37 @@
+package chat.nexus.companion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chat.nexus.testing.Backend;
+import chat.nexus.testing.TestRedis;
+import chat.nexus.testing.TestServer;
+import io.vertx.core.json.JsonArray;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A character created on one node drops the cached list on the other at once (Redis pub/sub), not after the TTL. */
+class CharacterCacheAcrossNodesTest {
+
+  @Test
+  void aChangeOnOneNodeInvalidatesTheCacheOnTheOther() throws Exception {
+    try (TestRedis redis = new TestRedis(); Backend.Prepared database = Backend.POSTGRES.prepare()) {
+      Map<String, String> env = new HashMap<>(redis.env());
+      env.putAll(database.env());
+      try (TestServer a = TestServer.start(Backend.H2, env); TestServer b = TestServer.start(Backend.H2, env)) {
+        String token = a.guest("creator").getString("token");
+        JsonArray before = b.rest().get("/api/characters").assertOk(200).getJsonArray("characters");
+        a.rest().post("/api/characters", Cards.v2("Cached Carol"), token).assertOk(201);
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        int seen = before.size();
+        while (System.nanoTime() < deadline && seen == before.size()) {
+          seen = b.rest().get("/api/characters").assertOk(200).getJsonArray("characters").size();
+          Thread.sleep(20);
+        }
+        assertThat(seen).as("b's list after a created a character (cache TTL is minutes)").isEqualTo(before.size() + 1);
+      }
+    }
+  }
+}
