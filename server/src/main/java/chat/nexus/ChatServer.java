@@ -4,6 +4,7 @@ import chat.nexus.auth.AuthService;
 import chat.nexus.auth.Tokens;
 import chat.nexus.chat.ChatEvents;
 import chat.nexus.chat.Presence;
+import chat.nexus.cluster.RedisCluster;
 import chat.nexus.companion.CharacterRoutes;
 import chat.nexus.companion.CharacterStore;
 import chat.nexus.companion.Characters;
@@ -27,6 +28,7 @@ import chat.nexus.socketio.ConnectError;
 import chat.nexus.socketio.Socket;
 import chat.nexus.socketio.SocketIoOptions;
 import chat.nexus.socketio.SocketIoServer;
+import chat.nexus.socketio.redis.RedisAdapterFactory;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
 import chat.nexus.store.MessageStore;
@@ -64,9 +66,11 @@ public final class ChatServer {
   private final HttpListeners listeners;
   private final Characters characters;
   private final LlmGateway llm;
+  private final RedisAdapterFactory redis;
 
   private ChatServer(Vertx vertx, Database database, Blocking blocking, MessageWriter writer, SocketIoServer io, HttpApi api, HttpListeners listeners,
-      Characters characters, LlmGateway llm) {
+      Characters characters, LlmGateway llm, RedisAdapterFactory redis) {
+    this.redis = redis;
     this.characters = characters;
     this.llm = llm;
     this.vertx = vertx;
@@ -107,6 +111,10 @@ public final class ChatServer {
       socketOptions.engine()
           .maxPayload(config.jsonLimitBytes())
           .cors(config.corsOrigins().isEmpty() ? new CorsOptions(List.of("*"), true) : new CorsOptions(config.corsOrigins(), true));
+      RedisAdapterFactory redis = RedisCluster.start(vertx, config, env).orElse(null);
+      if (redis != null) {
+        socketOptions.adapterFactory(redis);
+      }
       SocketIoServer io = SocketIoServer.create(vertx, socketOptions.build());
       io.use(socket -> auth.authenticate(token(socket))
           .onSuccess(identity -> socket.data().put("identity", identity))
@@ -123,15 +131,19 @@ public final class ChatServer {
       });
 
       metrics.bind(io, database, llm);
+      if (redis != null) {
+        metrics.bindRedis(redis::isUp);
+      }
       HttpApi api = new HttpApi(vertx, config, auth, chat, database, blocking, new CharacterRoutes(characters),
           new CompanionRoutes(companions), metrics);
       HttpServerOptions http = SocketIoServer.httpServerOptions(io.options(), new HttpServerOptions().setHost(config.host()).setPort(config.port()));
       HttpListeners listeners = HttpListeners.start(vertx, http, io.requestHandler(api.router()), config.eventLoops())
           .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
-      ChatServer server = new ChatServer(vertx, database, blocking, writer, io, api, listeners, characters, llm);
+      ChatServer server = new ChatServer(vertx, database, blocking, writer, io, api, listeners, characters, llm, redis);
       LOG.info("Nexus Chat listening on {}:{} ({}) - database: {}, adapter: {}, LLM: {}, event loops: {}, native transport: {}",
           config.host(), listeners.port(), config.production() ? "production" : "development",
-          config.databaseDescription(), config.adapterDescription(), config.llmDescription(), config.eventLoops(),
+          config.databaseDescription(), redis != null ? redis.description() : config.adapterDescription(),
+          config.llmDescription(), config.eventLoops(),
           vertx.isNativeTransportEnabled());
       if (config.jwtSecretGenerated()) {
         LOG.warn("JWT_SECRET is not set: using a random secret for this run; tokens will not survive a restart");
@@ -177,6 +189,11 @@ public final class ChatServer {
     return io;
   }
 
+  /** The Redis adapter's factory (connection state, dropped publishes), or empty without REDIS_URL. */
+  public java.util.Optional<RedisAdapterFactory> redis() {
+    return java.util.Optional.ofNullable(redis);
+  }
+
   public Database database() {
     return database;
   }
@@ -209,6 +226,9 @@ public final class ChatServer {
     barrier();
     io.close();
     barrier();
+    if (redis != null) {
+      await(redis.closeAsync());
+    }
     await(listeners.close(vertx));
     try {
       llm.close();

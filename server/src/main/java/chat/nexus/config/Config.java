@@ -105,6 +105,10 @@ public record Config(
     if (databaseUrl != null && !databaseUrl.startsWith("jdbc:") && !databaseUrl.startsWith("postgres://") && !databaseUrl.startsWith("postgresql://")) {
       s.problem("DATABASE_URL must be a postgres:// or jdbc: URL");
     }
+    String redisUrl = s.raw("REDIS_URL");
+    if (redisUrl != null && !redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
+      s.problem("REDIS_URL must be a redis:// or rediss:// URL");
+    }
     List<String> corsOrigins = s.list("CORS_ORIGINS");
     if (production && corsOrigins.isEmpty()) {
       s.problem("CORS_ORIGINS is required in production (a comma-separated list of origins)");
@@ -118,7 +122,7 @@ public record Config(
         databaseUrl,
         s.string("DATA_DIR", "./data"),
         s.positiveInt(DEFAULT_DB_POOL_SIZE, "DB_POOL_SIZE"),
-        s.raw("REDIS_URL"),
+        redisUrl,
         s.list("LLM_API_KEYS", "VENICE_API_KEY"),
         s.string("LLM_BASE_URL", DEFAULT_LLM_BASE_URL),
         s.raw("LLM_MODEL"),
@@ -147,7 +151,7 @@ public record Config(
   }
 
   public String adapterDescription() {
-    return redisUrl == null ? "in-process (single node)" : "Redis";
+    return redisUrl == null ? "in-process (single node)" : "Redis " + redisUrl.replaceAll("//[^/@]*@", "//");
   }
 
   public String llmDescription() {

@@ -77,6 +77,14 @@ public final class Metrics {
     }
   }
 
+  /** nexus_redis_up: 1 while the Redis adapter's connections are open, 0 while it reconnects. */
+  public void bindRedis(java.util.function.BooleanSupplier up) {
+    Gauge.builder("nexus.redis.up", up, u -> u.getAsBoolean() ? 1 : 0)
+        .description("1 while the Socket.IO Redis adapter is connected, 0 while it reconnects")
+        .strongReference(true) // the supplier is a lambda no one else holds
+        .register(registry);
+  }
+
   private static double deliveries(SocketIoServer io) {
     long total = 0;
     for (Namespace namespace : io.namespaces()) {
