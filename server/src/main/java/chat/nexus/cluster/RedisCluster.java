@@ -43,14 +43,14 @@ public final class RedisCluster {
     if (!sharded.equals("true") && !sharded.equals("false")) {
       problems.add("REDIS_ADAPTER_SHARDED must be true or false, got '" + sharded + "'");
     }
-    RedisAdapterOptions options = null;
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    RedisAdapterOptions options;
     try {
       options = RedisAdapterOptions.builder(config.redisUrl()).key(key).sharded(sharded.equals("true")).build();
     } catch (IllegalArgumentException e) {
-      problems.add("REDIS_URL is not usable: " + e.getMessage());
-    }
-    if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
+      throw new ConfigException(List.of("REDIS_URL is not usable: " + e.getMessage()));
     }
     RedisAdapterFactory redis = RedisAdapterFactory.create(vertx, options);
     try {

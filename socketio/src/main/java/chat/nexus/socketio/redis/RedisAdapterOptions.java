@@ -50,9 +50,9 @@ public final class RedisAdapterOptions {
 
   private RedisAdapterOptions(Builder b) {
     this.url = Objects.requireNonNull(b.url, "url");
-    URI uri = URI.create(b.url);
-    if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
-      throw new IllegalArgumentException("Redis URL must start with redis:// or rediss://");
+    URI uri = parse(b.url);
+    if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
+      throw new IllegalArgumentException("Redis URL must be redis://[user:password@]host[:port][/db] or rediss://...");
     }
     if (b.key == null || b.key.isEmpty()) {
       throw new IllegalArgumentException("key must not be empty");
@@ -75,6 +75,15 @@ public final class RedisAdapterOptions {
     this.maxPendingRequests = b.maxPendingRequests;
   }
 
+  /** The URL, or an error that does not repeat it (it may hold a password). */
+  private static URI parse(String url) {
+    try {
+      return new URI(url);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("Redis URL is not a valid URL (" + e.getReason() + ")");
+    }
+  }
+
   private static void positive(String name, long value) {
     if (value <= 0) {
       throw new IllegalArgumentException(name + " must be positive, got " + value);
@@ -92,7 +101,7 @@ public final class RedisAdapterOptions {
 
   /** host:port of the URL, without credentials: what log lines name. */
   public String endpointDescription() {
-    URI uri = URI.create(url);
+    URI uri = parse(url);
     return uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : 6379);
   }
 
