@@ -224,8 +224,8 @@ class FailoverTest {
       Waits.until(() -> {
         try {
           return rest.get("/health").status() == 200 ? Boolean.TRUE : null;
-        } catch (RuntimeException e) {
-          return null;
+        } catch (RuntimeException | AssertionError e) {
+          return null; // not listening yet
         }
       }, "nginx to answer (is nginx installed? .ci/run installs it)");
     } catch (AssertionError e) {
