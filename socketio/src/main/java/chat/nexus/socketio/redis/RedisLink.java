@@ -170,7 +170,19 @@ final class RedisLink {
   }
 
   void unsubscribe(Kind kind, String name) {
+    unsubscribeUnless(kind, name, () -> false);
+  }
+
+  /**
+   * Unsubscribes unless {@code stillWanted} (asked on the link's context, in order with the other
+   * subscription changes) says the subscription is needed again: a room left and joined again at once
+   * from two threads stays subscribed.
+   */
+  void unsubscribeUnless(Kind kind, String name, java.util.function.BooleanSupplier stillWanted) {
     context.runOnContext(v -> {
+      if (stillWanted.getAsBoolean()) {
+        return;
+      }
       Key key = new Key(kind, name);
       if (listeners.remove(key) == null) {
         return;

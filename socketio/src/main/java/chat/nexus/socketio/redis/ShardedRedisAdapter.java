@@ -84,7 +84,7 @@ final class ShardedRedisAdapter extends ClusterAdapter {
   @Override
   protected void onRoomDeleted(String room) {
     if (dynamic) {
-      link.unsubscribe(RedisLink.Kind.SHARD, roomChannel(room));
+      link.unsubscribeUnless(RedisLink.Kind.SHARD, roomChannel(room), () -> rooms().contains(room));
     }
   }
 
