@@ -133,7 +133,8 @@ class FailoverTest {
           acked.size(), stored.size(), heard.size(), burst.refused.get());
       sender.close();
       watcher.close();
-      nginx.terminate();
+      nginx.terminate(); // graceful: the master stops its workers
+      nginx.waitFor(30);
     }
   }
 
