@@ -47,7 +47,7 @@ final class Msgpack {
   static Object decode(byte[] bytes) {
     try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(bytes)) {
       return unpack(unpacker, 0);
-    } catch (IOException e) {
+    } catch (IOException | org.msgpack.core.MessagePackException e) {
       throw new IllegalArgumentException("malformed msgpack: " + e.getMessage(), e);
     }
   }

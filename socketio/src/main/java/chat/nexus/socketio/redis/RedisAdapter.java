@@ -225,7 +225,7 @@ final class RedisAdapter extends ClusterAdapter {
         @Override
         public void onResponse(JsonObject response) {
           synchronized (responses) {
-            responses.add(new JsonArray().add(response.getValue("data")));
+            responses.add(new JsonArray().add(Wire.raw(response, "data")));
             if (responses.size() >= expected) {
               pending.remove(requestId);
               promise.tryComplete(new ArrayList<>(responses));
@@ -355,7 +355,7 @@ final class RedisAdapter extends ClusterAdapter {
         broadcastWithAckLocally(packet, Wire.options(request.getValue("opts")),
             count -> respond(request, Wire.json(new JsonObject().put("type", BROADCAST_CLIENT_COUNT).put("requestId", requestId).put("clientCount", count))),
             ack -> respond(request, Msgpack.encode(new JsonObject().put("type", BROADCAST_ACK).put("requestId", requestId)
-                .put("packet", ack.isEmpty() ? null : ack.getValue(0)))));
+                .put("packet", Wire.first(ack)))));
       }
       default -> LOG.log(Level.DEBUG, () -> "Redis adapter: ignoring request type " + type);
     }
@@ -404,7 +404,7 @@ final class RedisAdapter extends ClusterAdapter {
       if (type instanceof Number t && t.intValue() == BROADCAST_CLIENT_COUNT && response.getValue("clientCount") instanceof Number n) {
         collector.clientCount(n.intValue());
       } else if (type instanceof Number t && t.intValue() == BROADCAST_ACK) {
-        collector.ack(new JsonArray().add(response.getValue("packet")));
+        collector.ack(new JsonArray().add(Wire.raw(response, "packet")));
       }
       return;
     }

@@ -35,6 +35,8 @@ import java.util.function.Consumer;
 final class RedisLink {
 
   private static final System.Logger LOG = System.getLogger(RedisLink.class.getName());
+  /** At most one log line per this interval about malformed messages. */
+  private static final long MALFORMED_LOG_INTERVAL_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
   /** A subscription kind: its subscribe command, the name of its confirmation and of its messages. */
   enum Kind {
@@ -71,6 +73,8 @@ final class RedisLink {
   private final Map<Key, List<Promise<Void>>> unconfirmed = new HashMap<>();
   private final List<Consumer<Boolean>> stateHandlers = new CopyOnWriteArrayList<>();
   private final LongAdder dropped = new LongAdder();
+  private final LongAdder malformed = new LongAdder();
+  private long lastMalformedLog = System.nanoTime() - MALFORMED_LOG_INTERVAL_NS - 1;
   private final Promise<Void> firstUp = Promise.promise();
   private volatile RedisConnection publisher;
   private volatile RedisConnection subscriber;
@@ -121,6 +125,11 @@ final class RedisLink {
   /** Publishes not sent because Redis was down or its queue full. */
   long dropped() {
     return dropped.sum();
+  }
+
+  /** Messages from Redis that could not be decoded (and were dropped). */
+  long malformed() {
+    return malformed.sum();
   }
 
   String endpoint() {
@@ -365,7 +374,13 @@ final class RedisLink {
           try {
             listener.onMessage(channel, body.toBytes());
           } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Redis adapter: dropped a message on " + channel + ": " + e);
+            malformed.increment();
+            long now = System.nanoTime();
+            if (now - lastMalformedLog > MALFORMED_LOG_INTERVAL_NS) { // a flood of garbage logs once per interval
+              lastMalformedLog = now;
+              LOG.log(Level.WARNING, "Redis adapter: dropped a malformed message on " + channel + " (" + e.getMessage()
+                  + "); " + malformed.sum() + " so far");
+            }
           }
         }
         return;

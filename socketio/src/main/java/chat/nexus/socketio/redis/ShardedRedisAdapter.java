@@ -223,7 +223,7 @@ final class ShardedRedisAdapter extends ClusterAdapter {
         @Override
         public void onResponse(JsonObject response) {
           synchronized (responses) {
-            responses.add(new JsonArray().add(data(response).getValue("packet")));
+            responses.add(new JsonArray().add(Wire.raw(data(response), "packet")));
             if (responses.size() >= expected) {
               pending.remove(requestId);
               promise.tryComplete(new ArrayList<>(responses));
@@ -278,7 +278,7 @@ final class ShardedRedisAdapter extends ClusterAdapter {
   private static byte[] encode(JsonObject message, int type) {
     boolean mayContainBinary = type == BROADCAST || type == BROADCAST_ACK || type == FETCH_SOCKETS_RESPONSE
         || type == SERVER_SIDE_EMIT || type == SERVER_SIDE_EMIT_RESPONSE;
-    return mayContainBinary && hasBinary(message.getValue("data")) ? Msgpack.encode(message) : Wire.json(message);
+    return mayContainBinary && hasBinary(Wire.raw(message, "data")) ? Msgpack.encode(message) : Wire.json(message);
   }
 
   private static boolean hasBinary(Object value) {
@@ -342,7 +342,7 @@ final class ShardedRedisAdapter extends ClusterAdapter {
         String requester = String.valueOf(sender);
         broadcastWithAckLocally(packet, targets,
             count -> respond(requester, BROADCAST_CLIENT_COUNT, new JsonObject().put("requestId", requestId).put("clientCount", count)),
-            ack -> respond(requester, BROADCAST_ACK, new JsonObject().put("requestId", requestId).put("packet", ack.isEmpty() ? null : ack.getValue(0))));
+            ack -> respond(requester, BROADCAST_ACK, new JsonObject().put("requestId", requestId).put("packet", Wire.first(ack))));
       }
       case SOCKETS_JOIN -> addLocally(Wire.options(data.getValue("opts")), Wire.strings(data.getValue("rooms")));
       case SOCKETS_LEAVE -> delLocally(Wire.options(data.getValue("opts")), Wire.strings(data.getValue("rooms")));
@@ -389,7 +389,7 @@ final class ShardedRedisAdapter extends ClusterAdapter {
       case BROADCAST_ACK -> {
         AckCollector collector = ackRequests.get(requestId);
         if (collector != null) {
-          collector.ack(new JsonArray().add(data.getValue("packet")));
+          collector.ack(new JsonArray().add(Wire.raw(data, "packet")));
         }
       }
       case FETCH_SOCKETS_RESPONSE, SERVER_SIDE_EMIT_RESPONSE -> {

@@ -49,6 +49,19 @@ final class Wire {
     return java.util.HexFormat.of().formatHex(bytes);
   }
 
+  /**
+   * A value as stored: JsonObject.getValue and JsonArray.getValue hand binary over as base64 text, which
+   * would turn a client's binary ack into a string on its way to another node.
+   */
+  static Object raw(JsonObject json, String key) {
+    return json.getMap().get(key);
+  }
+
+  /** The first argument of an ack, as stored (binary stays binary); null when there is none. */
+  static Object first(JsonArray args) {
+    return args.isEmpty() ? null : args.getList().get(0);
+  }
+
   static JsonObject packet(Packet packet) {
     JsonObject json = new JsonObject()
         .put("type", packet.type() == PacketType.ACK || packet.type() == PacketType.BINARY_ACK ? ACK : EVENT)

@@ -169,6 +169,40 @@ class RedisAdapterTest {
 
   @ParameterizedTest(name = "sharded={0}")
   @ValueSource(booleans = {false, true})
+  void garbageOnTheChannelsIsDroppedAndDeliveryGoesOn(boolean sharded) throws Exception {
+    RedisAdapterOptions options = options(sharded);
+    ClusterNode[] nodes = pair(options, false, io -> {});
+    try (ClusterNode one = nodes[0]; ClusterNode two = nodes[1];
+        JavaClient a = JavaClient.connect(one.url(), "room-msg");
+        JavaClient b = JavaClient.connect(two.url(), "room-msg")) {
+      a.call("join", "r1");
+      b.call("join", "r1");
+      Thread.sleep(sharded ? 200 : 0);
+      io.vertx.redis.client.Redis redis = io.vertx.redis.client.Redis.createClient(one.server.vertx(), REDIS_URL);
+      try {
+        String key = options.key();
+        java.util.List<String> channels = java.util.List.of(key + "#/#", key + "#/#r1#", key + "-request#/#", key + "-response#/#");
+        java.util.List<byte[]> garbage = java.util.List.of(new byte[] {(byte) 0xc1}, "{not json".getBytes(),
+            new byte[] {(byte) 0x93, (byte) 0xa1, 'x', (byte) 0xc0}, new byte[] {(byte) 0xdd, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff},
+            "{\"type\":7,\"requestId\":\"x\",\"packet\":5}".getBytes(), "{\"uid\":\"z\",\"type\":3,\"data\":null}".getBytes());
+        for (String channel : channels) {
+          for (byte[] bytes : garbage) {
+            redis.send(io.vertx.redis.client.Request.cmd(sharded ? io.vertx.redis.client.Command.SPUBLISH : io.vertx.redis.client.Command.PUBLISH)
+                .arg(channel).arg(io.vertx.core.buffer.Buffer.buffer(bytes))).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+          }
+        }
+      } finally {
+        redis.close();
+      }
+      a.call("to-room", "r1", "still here");
+      assertThat(b.next("room-msg")).containsExactly("still here");
+      assertThat(a.next("room-msg")).containsExactly("still here");
+      assertThat(b.poll("room-msg", 300)).isNull();
+    }
+  }
+
+  @ParameterizedTest(name = "sharded={0}")
+  @ValueSource(booleans = {false, true})
   void recoveryOffsetsStayOnTheirNode(boolean sharded) throws Exception {
     ClusterNode[] nodes = pair(options(sharded), true, io -> {});
     try (ClusterNode one = nodes[0]; ClusterNode two = nodes[1];
