@@ -132,7 +132,7 @@ public final class ChatServer {
 
       metrics.bind(io, database, llm);
       if (redis != null) {
-        metrics.bindRedis(redis::isUp);
+        metrics.bindRedis(redis);
       }
       HttpApi api = new HttpApi(vertx, config, auth, chat, database, blocking, new CharacterRoutes(characters),
           new CompanionRoutes(companions), metrics);

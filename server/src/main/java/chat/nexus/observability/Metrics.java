@@ -6,6 +6,7 @@ import chat.nexus.llm.LlmMetrics;
 import chat.nexus.socketio.Namespace;
 import chat.nexus.socketio.SocketIoServer;
 import chat.nexus.socketio.adapter.InMemoryAdapter;
+import chat.nexus.socketio.redis.RedisAdapterFactory;
 import chat.nexus.store.Database;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -77,12 +78,17 @@ public final class Metrics {
     }
   }
 
-  /** nexus_redis_up: 1 while the Redis adapter's connections are open, 0 while it reconnects. */
-  public void bindRedis(java.util.function.BooleanSupplier up) {
-    Gauge.builder("nexus.redis.up", up, u -> u.getAsBoolean() ? 1 : 0)
+  /**
+   * nexus_redis_up: 1 while the Socket.IO Redis adapter's connections are open, 0 while it reconnects;
+   * nexus_redis_publish_dropped_total: broadcasts not published meanwhile (delivered on this node only).
+   */
+  public void bindRedis(RedisAdapterFactory redis) {
+    Gauge.builder("nexus.redis.up", redis, r -> r.isUp() ? 1 : 0)
         .description("1 while the Socket.IO Redis adapter is connected, 0 while it reconnects")
-        .strongReference(true) // the supplier is a lambda no one else holds
+        .strongReference(true)
         .register(registry);
+    FunctionCounter.builder("nexus.redis.publish.dropped", redis, RedisAdapterFactory::droppedPublishes)
+        .description("messages for other nodes not published because Redis was down or too slow").register(registry);
   }
 
   private static double deliveries(SocketIoServer io) {

@@ -53,6 +53,7 @@ class TwoNodesTest {
 
         String metrics = one.rest().get("/metrics", null).body();
         assertThat(metrics.lines().filter(l -> l.startsWith("nexus_redis_up"))).containsExactly("nexus_redis_up 1.0");
+        assertThat(metrics.lines().filter(l -> l.startsWith("nexus_redis_publish_dropped_total"))).containsExactly("nexus_redis_publish_dropped_total 0.0");
       }
     }
   }
