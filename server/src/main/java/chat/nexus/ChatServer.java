@@ -8,6 +8,8 @@ import chat.nexus.auth.SessionCookie;
 import chat.nexus.errors.ApiException;
 import chat.nexus.observability.Logs;
 import java.util.Optional;
+import chat.nexus.chat.Presence;
+import chat.nexus.cluster.RedisCluster;
 import chat.nexus.companion.CharacterRoutes;
 import chat.nexus.companion.CharacterStore;
 import chat.nexus.companion.Characters;
@@ -33,6 +35,7 @@ import chat.nexus.socketio.ConnectError;
 import chat.nexus.socketio.Socket;
 import chat.nexus.socketio.SocketIoOptions;
 import chat.nexus.socketio.SocketIoServer;
+import chat.nexus.socketio.redis.RedisAdapterFactory;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
 import chat.nexus.store.MessageStore;
@@ -70,10 +73,12 @@ public final class ChatServer {
   private final Characters characters;
   private final LlmGateway llm;
   private final Production production;
+  private final RedisAdapterFactory redis;
 
   private ChatServer(Vertx vertx, Database database, Blocking blocking, MessageWriter writer, SocketIoServer io, HttpApi api, HttpListeners listeners,
-      Characters characters, LlmGateway llm, Production production) {
+      Characters characters, LlmGateway llm, Production production, RedisAdapterFactory redis) {
     this.production = production;
+    this.redis = redis;
     this.characters = characters;
     this.llm = llm;
     this.vertx = vertx;
@@ -118,6 +123,10 @@ public final class ChatServer {
       socketOptions.engine()
           .maxPayload(config.jsonLimitBytes())
           .cors(config.corsOrigins().isEmpty() ? new CorsOptions(List.of("*"), true) : new CorsOptions(config.corsOrigins(), true));
+      RedisAdapterFactory redis = RedisCluster.start(vertx, config, env).orElse(null);
+      if (redis != null) {
+        socketOptions.adapterFactory(redis);
+      }
       SocketIoServer io = SocketIoServer.create(vertx, socketOptions.build());
       io.use(socket -> identity(socket, auth, production.cookies(), config)
           .onSuccess(identity -> socket.data().put("identity", identity))
@@ -138,15 +147,24 @@ public final class ChatServer {
       });
 
       metrics.bind(io, database, llm);
+      // nexus_redis_up: the shared client (limits, presence, sessions) and the adapter's connections both open
+      if (production.redis().isPresent() || redis != null) {
+        var shared = production.redis();
+        metrics.redis(() -> shared.map(r -> r.up()).orElse(true) && (redis == null || redis.isUp()));
+      }
+      if (redis != null) {
+        metrics.bindRedis(redis);
+      }
       HttpApi api = new HttpApi(vertx, config, auth, chat, database, blocking, new CharacterRoutes(characters),
           new CompanionRoutes(companions), metrics, production.limits(), production.cookies());
       HttpServerOptions http = SocketIoServer.httpServerOptions(io.options(), new HttpServerOptions().setHost(config.host()).setPort(config.port()));
       HttpListeners listeners = HttpListeners.start(vertx, http, io.requestHandler(api.router()), config.eventLoops())
           .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
-      ChatServer server = new ChatServer(vertx, database, blocking, writer, io, api, listeners, characters, llm, production);
+      ChatServer server = new ChatServer(vertx, database, blocking, writer, io, api, listeners, characters, llm, production, redis);
       LOG.info("Nexus Chat listening on {}:{} ({}) - database: {}, adapter: {}, LLM: {}, event loops: {}, native transport: {}",
           config.host(), listeners.port(), config.production() ? "production" : "development",
-          config.databaseDescription(), config.adapterDescription(), config.llmDescription(), config.eventLoops(),
+          config.databaseDescription(), redis != null ? redis.description() : config.adapterDescription(),
+          config.llmDescription(), config.eventLoops(),
           vertx.isNativeTransportEnabled());
       LOG.info("node {} - {}", production.nodeId(), production.description());
       if (config.jwtSecretGenerated()) {
@@ -213,6 +231,11 @@ public final class ChatServer {
     return io;
   }
 
+  /** The Redis adapter's factory (connection state, dropped publishes), or empty without REDIS_URL. */
+  public java.util.Optional<RedisAdapterFactory> redis() {
+    return java.util.Optional.ofNullable(redis);
+  }
+
   public Database database() {
     return database;
   }
@@ -251,6 +274,9 @@ public final class ChatServer {
     io.close();
     barrier();
     await(production.presence().close());
+    if (redis != null) {
+      await(redis.closeAsync());
+    }
     await(listeners.close(vertx));
     try {
       llm.close();

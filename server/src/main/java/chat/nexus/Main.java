@@ -122,9 +122,13 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--event-loops", defaultValue = "2", description = "HTTP server instances, one per event loop (default: ${DEFAULT-VALUE}).")
     int eventLoops;
 
+    @Option(names = "--redis-url", description = "Redis adapter: rooms span every node started on this Redis (default: single node).")
+    String redisUrl;
+
     @Override
     public Integer call() throws InterruptedException {
-      return serve("fan-out benchmark server", vertx -> FanoutServer.start(vertx, listen.host, listen.port, eventLoops));
+      return serve("fan-out benchmark server" + (redisUrl != null ? " (Redis adapter)" : ""),
+          vertx -> FanoutServer.start(vertx, listen.host, listen.port, eventLoops, redisUrl));
     }
   }
 

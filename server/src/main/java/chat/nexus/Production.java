@@ -85,7 +85,6 @@ public final class Production {
     Optional<SessionCookie> cookies = Optional.ofNullable(config.sessionSecret())
         .map(secret -> new SessionCookie(secret, config.production(), config.cookieDomain()));
 
-    redis.ifPresent(r -> metrics.redis(r::up));
     metrics.pool(database);
     MetricsReporter reporter = new MetricsReporter(vertx, metrics, nodeId, Optional.ofNullable(config.monitoringUrl()), config.metricsIntervalMs());
     return new Production(nodeId, redis, sessionRedis, sessions, limits, presence, cookies, reporter);

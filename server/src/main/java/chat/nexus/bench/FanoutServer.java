@@ -3,6 +3,8 @@ package chat.nexus.bench;
 import chat.nexus.http.HttpListeners;
 import chat.nexus.socketio.SocketIoOptions;
 import chat.nexus.socketio.SocketIoServer;
+import chat.nexus.socketio.redis.RedisAdapterFactory;
+import chat.nexus.socketio.redis.RedisAdapterOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
@@ -18,7 +20,16 @@ public final class FanoutServer {
   private FanoutServer() {}
 
   public static Future<HttpListeners> start(Vertx vertx, String host, int port, int eventLoops) {
-    SocketIoServer io = SocketIoServer.create(vertx, SocketIoOptions.builder().build());
+    return start(vertx, host, port, eventLoops, null);
+  }
+
+  /** With {@code redisUrl}, rooms span every node started on the same Redis (the Redis adapter). */
+  public static Future<HttpListeners> start(Vertx vertx, String host, int port, int eventLoops, String redisUrl) {
+    SocketIoOptions.Builder options = SocketIoOptions.builder();
+    if (redisUrl != null) {
+      options.adapterFactory(RedisAdapterFactory.create(vertx, RedisAdapterOptions.builder(redisUrl).build()));
+    }
+    SocketIoServer io = SocketIoServer.create(vertx, options.build());
     io.onConnection(socket -> {
       Object room = socket.handshake().auth().getValue("room");
       if (room instanceof String name) {

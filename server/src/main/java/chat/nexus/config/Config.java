@@ -230,7 +230,7 @@ public record Config(
   }
 
   public String adapterDescription() {
-    return redisUrl == null ? "in-process (single node)" : "Redis";
+    return redisUrl == null ? "in-process (single node)" : "Redis " + redisUrl.replaceAll("//[^/@]*@", "//");
   }
 
   public String llmDescription() {

@@ -6,6 +6,7 @@ import chat.nexus.llm.LlmMetrics;
 import chat.nexus.socketio.Namespace;
 import chat.nexus.socketio.SocketIoServer;
 import chat.nexus.socketio.adapter.InMemoryAdapter;
+import chat.nexus.socketio.redis.RedisAdapterFactory;
 import chat.nexus.store.Database;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -85,7 +86,7 @@ public final class Metrics {
     }
   }
 
-  /** nexus_redis_up: 1 while the node's Redis answers. */
+  /** nexus_redis_up: 1 while the node's Redis answers (its shared client and the Socket.IO adapter's links). */
   public void redis(BooleanSupplier up) {
     Gauge.builder("nexus.redis.up", up, u -> u.getAsBoolean() ? 1 : 0)
         .description("1 when Redis answers, 0 when it does not").register(registry);
@@ -99,6 +100,15 @@ public final class Metrics {
   /** The registry, for reporters and for the meters of other parts (the LLM gateway's timers). */
   public MeterRegistry registry() {
     return registry;
+  }
+
+  /**
+   * nexus_redis_publish_dropped_total: broadcasts the Socket.IO Redis adapter could not publish while Redis
+   * was down (delivered on this node only). Its connection state is part of nexus_redis_up ({@link #redis}).
+   */
+  public void bindRedis(RedisAdapterFactory redis) {
+    FunctionCounter.builder("nexus.redis.publish.dropped", redis, RedisAdapterFactory::droppedPublishes)
+        .description("messages for other nodes not published because Redis was down or too slow").register(registry);
   }
 
   private static double deliveries(SocketIoServer io) {

@@ -172,6 +172,15 @@ class ConfigTest {
   }
 
   @Test
+  void redisUrl() {
+    assertThat(problems(Map.of("REDIS_URL", "localhost:6379"))).containsExactly("REDIS_URL must be a redis:// or rediss:// URL");
+    Config config = Config.from(Map.of("REDIS_URL", "redis://:redis-password-9@cache.example:6380/0"));
+    assertThat(config.redisUrl()).isEqualTo("redis://:redis-password-9@cache.example:6380/0");
+    assertThat(config.toString()).doesNotContain("redis-password-9").contains("cache.example:6380");
+    assertThat(Config.from(Map.of()).adapterDescription()).isEqualTo("in-process (single node)");
+  }
+
+  @Test
   void configExceptionMessageIsTheLines() {
     assertThatThrownBy(() -> Config.from(Map.of("PORT", "abc", "DB_POOL_SIZE", "x")))
         .isInstanceOf(ConfigException.class)

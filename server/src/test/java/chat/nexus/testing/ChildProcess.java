@@ -158,6 +158,8 @@ public final class ChildProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    // children first (nginx's workers, node's test runner): they would outlive a killed parent
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
     if (process.isAlive()) {
       process.destroyForcibly();
       try {

@@ -10,6 +10,8 @@ public final class Waits {
 
   /** The longest a test waits for one expected thing. */
   public static final long TIMEOUT_S = 15;
+  /** Between two looks at a condition that has no future to wait on (another process's state). */
+  private static final long POLL_MS = 50;
 
   private Waits() {}
 
@@ -27,6 +29,26 @@ public final class Waits {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted waiting for " + what, e);
+    }
+  }
+
+  /** Polls {@code check} until it returns non-null (what was waited for), or fails after TIMEOUT_S. */
+  public static <T> T until(java.util.function.Supplier<T> check, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+    while (true) {
+      T value = check.get();
+      if (value != null) {
+        return value;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + TIMEOUT_S + " s waiting for " + what);
+      }
+      try {
+        Thread.sleep(POLL_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for " + what, e);
+      }
     }
   }
 }

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * A Socket.IO namespace: its middlewares, connection handlers, sockets and adapter (rooms, broadcasts).
@@ -31,7 +33,7 @@ public final class Namespace {
   private final ConcurrentHashMap<String, Socket> sockets = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<Middleware> middlewares = new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<Handler<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
-  private final ConcurrentHashMap<String, Handler<JsonArray>> serverSideHandlers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, BiConsumer<JsonArray, Consumer<Object>>> serverSideHandlers = new ConcurrentHashMap<>();
   private final AtomicLong ackIds = new AtomicLong();
 
   Namespace(String name, SocketIoServer server) {
@@ -66,6 +68,16 @@ public final class Namespace {
 
   /** Handles an event sent by another node with {@link #serverSideEmit}; args are [event, ...]. */
   public Namespace onServerSideEmit(String event, Handler<JsonArray> handler) {
+    serverSideHandlers.put(event, (args, reply) -> handler.handle(args));
+    return this;
+  }
+
+  /**
+   * Handles an event sent by another node, and may answer it: {@code reply} (call it once) is the
+   * acknowledgement that node's {@link #serverSideEmitWithAck} collects; a fire-and-forget event's reply
+   * goes nowhere.
+   */
+  public Namespace onServerSideEmitWithAck(String event, BiConsumer<JsonArray, Consumer<Object>> handler) {
     serverSideHandlers.put(event, handler);
     return this;
   }
@@ -115,19 +127,39 @@ public final class Namespace {
     BroadcastOperator.all(this).disconnectSockets(close);
   }
 
-  /** Sends an event to the other nodes' namespaces of the same name (none on a single node). */
-  public Future<List<JsonArray>> serverSideEmit(String event, Object... args) {
-    return adapter.serverSideEmit(Socket.eventData(event, args), server.options().engine().pingTimeoutMs());
+  /** Sends an event to the other nodes' namespaces of the same name (none on a single node); no answer. */
+  public void serverSideEmit(String event, Object... args) {
+    adapter.serverSideEmit(Socket.eventData(event, args), 0);
+  }
+
+  /**
+   * Sends an event to the other nodes and collects one answer per node (each answer's arguments); fails
+   * with a TimeoutException if some node did not answer within {@code timeoutMs}.
+   */
+  public Future<List<JsonArray>> serverSideEmitWithAck(long timeoutMs, String event, Object... args) {
+    if (timeoutMs <= 0) {
+      throw new IllegalArgumentException("timeout must be positive, got " + timeoutMs);
+    }
+    return adapter.serverSideEmit(Socket.eventData(event, args), timeoutMs);
   }
 
   /** Called by cluster adapters with an event from another node. */
   public void receiveServerSideEmit(JsonArray args) {
+    receiveServerSideEmit(args, reply -> {});
+  }
+
+  /** Called by cluster adapters with an event from another node that wants an answer. */
+  public void receiveServerSideEmit(JsonArray args, Consumer<Object> reply) {
     if (args.isEmpty()) {
       return;
     }
-    Handler<JsonArray> handler = serverSideHandlers.get(String.valueOf(args.getValue(0)));
+    BiConsumer<JsonArray, Consumer<Object>> handler = serverSideHandlers.get(String.valueOf(args.getValue(0)));
     if (handler != null) {
-      handler.handle(args);
+      try {
+        handler.accept(args, reply);
+      } catch (RuntimeException e) {
+        LOG.log(Level.ERROR, "server-side event handler of namespace " + name + " failed", e);
+      }
     }
   }
 
@@ -155,7 +187,8 @@ public final class Namespace {
     return frames;
   }
 
-  long nextAckId() {
+  /** A new ack id for a packet of this namespace (cluster adapters number the broadcasts they deliver). */
+  public long nextAckId() {
     return ackIds.getAndIncrement();
   }
 

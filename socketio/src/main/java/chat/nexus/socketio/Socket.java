@@ -148,8 +148,9 @@ public final class Socket implements RemoteSocket {
     checkEventName(event);
     Packet packet = Packet.of(PacketType.EVENT, namespace.name(), eventData(event, args));
     if (namespace.server().options().recoveryEnabled()) {
-      // Through the adapter so that the packet gets an offset and is replayed after a reconnection.
-      namespace.adapter().broadcast(packet, BroadcastOptions.toRooms(Set.of(id)));
+      // Through the adapter so that the packet gets an offset and is replayed after a reconnection;
+      // local: the socket is on this node, a cluster adapter has nothing to tell the others.
+      namespace.adapter().broadcast(packet, new BroadcastOptions(Set.of(id), Set.of(), true, false));
     } else {
       sendFrames(namespace.encode(packet));
     }

@@ -55,7 +55,9 @@ public interface Adapter {
 
   /**
    * Sends an event to the other nodes of the cluster ({@code args} = [event, ...]); a single node has
-   * none, so the in-memory adapter answers with no responses.
+   * none, so the in-memory adapter answers with no responses. With {@code timeoutMs} 0 no answer is asked
+   * for (the future completes with none); otherwise it completes with each node's answer, or fails with a
+   * TimeoutException.
    */
   Future<List<JsonArray>> serverSideEmit(JsonArray args, long timeoutMs);
 

@@ -57,19 +57,44 @@ public class InMemoryAdapter implements Adapter {
       if (room.equals(socketId)) {
         continue; // a socket's own room is implicit: see sockets()
       }
-      rooms.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(socketId);
+      boolean[] created = {false};
+      rooms.computeIfAbsent(room, r -> {
+        created[0] = true;
+        return ConcurrentHashMap.newKeySet();
+      }).add(socketId);
       socketRooms.compute(socketId, (id, current) -> with(current, room));
+      if (created[0]) {
+        onRoomCreated(room);
+      }
     }
   }
 
   @Override
   public void del(String socketId, String room) {
-    rooms.computeIfPresent(room, (r, members) -> {
-      members.remove(socketId);
-      return members.isEmpty() ? null : members;
-    });
+    removeMember(room, socketId);
     socketRooms.computeIfPresent(socketId, (id, current) -> without(current, room));
   }
+
+  private void removeMember(String room, String socketId) {
+    boolean[] deleted = {false};
+    rooms.computeIfPresent(room, (r, members) -> {
+      members.remove(socketId);
+      deleted[0] = members.isEmpty();
+      return deleted[0] ? null : members;
+    });
+    if (deleted[0]) {
+      onRoomDeleted(room);
+    }
+  }
+
+  /**
+   * Called when a room gets its first socket on this node (socket-id rooms never are). A cluster adapter
+   * that listens per room subscribes here. Runs on the thread that joined; must not block.
+   */
+  protected void onRoomCreated(String room) {}
+
+  /** Called when the last socket of this node left a room. */
+  protected void onRoomDeleted(String room) {}
 
   @Override
   public void delAll(String socketId) {
@@ -78,10 +103,7 @@ public class InMemoryAdapter implements Adapter {
       return;
     }
     for (String room : joined) {
-      rooms.computeIfPresent(room, (r, members) -> {
-        members.remove(socketId);
-        return members.isEmpty() ? null : members;
-      });
+      removeMember(room, socketId);
     }
   }
 

@@ -40,7 +40,15 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(SocketIoOptions options, Consumer<SocketIoServer> setup, int eventLoops) {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(Math.max(2, eventLoops)));
+    return start(newVertx(eventLoops), options, setup, eventLoops);
+  }
+
+  public static Vertx newVertx(int eventLoops) {
+    return Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(Math.max(2, eventLoops)));
+  }
+
+  /** On a Vert.x instance made by the caller (who may need it for the options, e.g. a cluster adapter). */
+  public static TestServer start(Vertx vertx, SocketIoOptions options, Consumer<SocketIoServer> setup, int eventLoops) {
     SocketIoServer io = SocketIoServer.create(vertx, options);
     setup.accept(io);
     // Port -1, not 0: with port 0 every instance binds its own random port (Vert.x shares a socket only

@@ -1,0 +1,81 @@
+package chat.nexus.socketio.redis;
+
+import chat.nexus.socketio.Namespace;
+import chat.nexus.socketio.adapter.Adapter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Makes the Redis adapter of each namespace, all sharing one pair of Redis connections. Plug it into
+ * {@code SocketIoOptions.builder().adapterFactory(...)}; close it after the Socket.IO server:
+ *
+ * <pre>{@code
+ * RedisAdapterFactory redis = RedisAdapterFactory.create(vertx, RedisAdapterOptions.builder("redis://127.0.0.1:6379").build());
+ * SocketIoServer io = SocketIoServer.create(vertx, SocketIoOptions.builder().adapterFactory(redis).build());
+ * }</pre>
+ *
+ * <p>It connects in the background: a server starts, and serves its own clients, while Redis is
+ * unreachable; {@link #isUp()} and {@link #onStateChange} tell when cross-node delivery works.
+ */
+public final class RedisAdapterFactory implements Function<Namespace, Adapter>, AutoCloseable {
+
+  private final RedisAdapterOptions options;
+  private final RedisLink link;
+
+  private RedisAdapterFactory(Vertx vertx, RedisAdapterOptions options) {
+    this.options = options;
+    this.link = new RedisLink(vertx, options);
+    link.start();
+  }
+
+  public static RedisAdapterFactory create(Vertx vertx, RedisAdapterOptions options) {
+    return new RedisAdapterFactory(vertx, options);
+  }
+
+  @Override
+  public Adapter apply(Namespace namespace) {
+    return options.sharded()
+        ? new ShardedRedisAdapter(namespace, link, options)
+        : new RedisAdapter(namespace, link, options);
+  }
+
+  public RedisAdapterOptions options() {
+    return options;
+  }
+
+  /** Whether both connections to Redis are open (the {@code nexus_redis_up} gauge). */
+  public boolean isUp() {
+    return link.isUp();
+  }
+
+  /** Called with true/false on every change of {@link #isUp()}. */
+  public void onStateChange(Consumer<Boolean> handler) {
+    link.onStateChange(handler);
+  }
+
+  /** Completes the first time Redis is reachable. */
+  public Future<Void> firstUp() {
+    return link.firstUp();
+  }
+
+  /** Messages not published because Redis was down or too slow (they were still delivered locally). */
+  public long droppedPublishes() {
+    return link.dropped();
+  }
+
+  /** "Redis host:port (classic)" or "(sharded)", without credentials. */
+  public String description() {
+    return "Redis " + link.endpoint() + " (" + (options.sharded() ? "sharded" : "classic") + ", key '" + options.key() + "')";
+  }
+
+  public Future<Void> closeAsync() {
+    return link.close();
+  }
+
+  @Override
+  public void close() {
+    link.close();
+  }
+}

@@ -1,0 +1,222 @@
+package chat.nexus.socketio.redis;
+
+import java.net.URI;
+import java.util.Objects;
+
+/**
+ * Settings of the Redis adapter. Immutable; build with {@link #builder(String)}. Defaults are the npm
+ * {@code @socket.io/redis-adapter}'s where it has the setting, so that a Node.js cluster and Nexus nodes
+ * configured with defaults share channels.
+ */
+public final class RedisAdapterOptions {
+
+  /** The npm adapter's and emitter's channel prefix ({@code key} / {@code channelPrefix}). */
+  public static final String DEFAULT_KEY = "socket.io";
+  /** The npm adapter's requestsTimeout: how long fetchSockets and serverSideEmit wait for other nodes. */
+  public static final long DEFAULT_REQUESTS_TIMEOUT_MS = 5_000;
+  /** First reconnection delay; doubled on each failure up to {@link #DEFAULT_MAX_RECONNECT_DELAY_MS}. */
+  public static final long DEFAULT_INITIAL_RECONNECT_DELAY_MS = 100;
+  /** Longest wait between reconnection attempts: a restarted Redis is back in use within this. */
+  public static final long DEFAULT_MAX_RECONNECT_DELAY_MS = 2_000;
+  /** A connection attempt to a Redis that does not answer gives up after this. */
+  public static final long DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
+  /**
+   * Commands sent but not yet answered per connection; beyond it a publish is dropped (and counted), so a
+   * stalled Redis holds at most this many messages in memory.
+   */
+  public static final int DEFAULT_MAX_PENDING_COMMANDS = 8_192;
+  /** Requests to other nodes (fetchSockets, serverSideEmit with acks) waiting for answers at once. */
+  public static final int DEFAULT_MAX_PENDING_REQUESTS = 1_024;
+
+  /** How the sharded adapter maps rooms to channels (the npm createShardedAdapter's subscriptionMode). */
+  public enum SubscriptionMode {
+    /** Two channels per namespace. */
+    STATIC,
+    /** Plus one channel per public room (the npm default). The npm "dynamic-private" is not supported. */
+    DYNAMIC
+  }
+
+  private final String url;
+  private final String key;
+  private final boolean sharded;
+  private final SubscriptionMode subscriptionMode;
+  private final long requestsTimeoutMs;
+  private final boolean publishOnSpecificResponseChannel;
+  private final long initialReconnectDelayMs;
+  private final long maxReconnectDelayMs;
+  private final long connectTimeoutMs;
+  private final int maxPendingCommands;
+  private final int maxPendingRequests;
+
+  private RedisAdapterOptions(Builder b) {
+    this.url = Objects.requireNonNull(b.url, "url");
+    URI uri = parse(b.url);
+    if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
+      throw new IllegalArgumentException("Redis URL must be redis://[user:password@]host[:port][/db] or rediss://...");
+    }
+    if (b.key == null || b.key.isEmpty()) {
+      throw new IllegalArgumentException("key must not be empty");
+    }
+    positive("requestsTimeoutMs", b.requestsTimeoutMs);
+    positive("initialReconnectDelayMs", b.initialReconnectDelayMs);
+    positive("maxReconnectDelayMs", b.maxReconnectDelayMs);
+    positive("connectTimeoutMs", b.connectTimeoutMs);
+    positive("maxPendingCommands", b.maxPendingCommands);
+    positive("maxPendingRequests", b.maxPendingRequests);
+    this.key = b.key;
+    this.sharded = b.sharded;
+    this.subscriptionMode = Objects.requireNonNull(b.subscriptionMode, "subscriptionMode");
+    this.requestsTimeoutMs = b.requestsTimeoutMs;
+    this.publishOnSpecificResponseChannel = b.publishOnSpecificResponseChannel;
+    this.initialReconnectDelayMs = b.initialReconnectDelayMs;
+    this.maxReconnectDelayMs = Math.max(b.maxReconnectDelayMs, b.initialReconnectDelayMs);
+    this.connectTimeoutMs = b.connectTimeoutMs;
+    this.maxPendingCommands = b.maxPendingCommands;
+    this.maxPendingRequests = b.maxPendingRequests;
+  }
+
+  /** The URL, or an error that does not repeat it (it may hold a password). */
+  private static URI parse(String url) {
+    try {
+      return new URI(url);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("Redis URL is not a valid URL (" + e.getReason() + ")");
+    }
+  }
+
+  private static void positive(String name, long value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be positive, got " + value);
+    }
+  }
+
+  /** Options for the Redis at this URL ({@code redis://[user:password@]host:port[/db]}). */
+  public static Builder builder(String url) {
+    return new Builder(url);
+  }
+
+  public String url() {
+    return url;
+  }
+
+  /** host:port of the URL, without credentials: what log lines name. */
+  public String endpointDescription() {
+    URI uri = parse(url);
+    return uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : 6379);
+  }
+
+  /** The channel prefix. */
+  public String key() {
+    return key;
+  }
+
+  /** Redis 7 sharded pub/sub (SPUBLISH/SSUBSCRIBE) with the npm createShardedAdapter's channels and messages. */
+  public boolean sharded() {
+    return sharded;
+  }
+
+  public SubscriptionMode subscriptionMode() {
+    return subscriptionMode;
+  }
+
+  public long requestsTimeoutMs() {
+    return requestsTimeoutMs;
+  }
+
+  /**
+   * Classic adapter: answer requests on the requester's own response channel
+   * ({@code key-response#nsp#uid#}) instead of the shared one. Off by default, as in the npm adapter 8.x;
+   * both are listened to either way.
+   */
+  public boolean publishOnSpecificResponseChannel() {
+    return publishOnSpecificResponseChannel;
+  }
+
+  public long initialReconnectDelayMs() {
+    return initialReconnectDelayMs;
+  }
+
+  public long maxReconnectDelayMs() {
+    return maxReconnectDelayMs;
+  }
+
+  public long connectTimeoutMs() {
+    return connectTimeoutMs;
+  }
+
+  public int maxPendingCommands() {
+    return maxPendingCommands;
+  }
+
+  public int maxPendingRequests() {
+    return maxPendingRequests;
+  }
+
+  public static final class Builder {
+    private final String url;
+    private String key = DEFAULT_KEY;
+    private boolean sharded;
+    private SubscriptionMode subscriptionMode = SubscriptionMode.DYNAMIC;
+    private long requestsTimeoutMs = DEFAULT_REQUESTS_TIMEOUT_MS;
+    private boolean publishOnSpecificResponseChannel;
+    private long initialReconnectDelayMs = DEFAULT_INITIAL_RECONNECT_DELAY_MS;
+    private long maxReconnectDelayMs = DEFAULT_MAX_RECONNECT_DELAY_MS;
+    private long connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
+    private int maxPendingCommands = DEFAULT_MAX_PENDING_COMMANDS;
+    private int maxPendingRequests = DEFAULT_MAX_PENDING_REQUESTS;
+
+    private Builder(String url) {
+      this.url = url;
+    }
+
+    public Builder key(String value) {
+      this.key = value;
+      return this;
+    }
+
+    public Builder sharded(boolean value) {
+      this.sharded = value;
+      return this;
+    }
+
+    public Builder subscriptionMode(SubscriptionMode value) {
+      this.subscriptionMode = value;
+      return this;
+    }
+
+    public Builder requestsTimeoutMs(long value) {
+      this.requestsTimeoutMs = value;
+      return this;
+    }
+
+    public Builder publishOnSpecificResponseChannel(boolean value) {
+      this.publishOnSpecificResponseChannel = value;
+      return this;
+    }
+
+    public Builder reconnectDelayMs(long initial, long max) {
+      this.initialReconnectDelayMs = initial;
+      this.maxReconnectDelayMs = max;
+      return this;
+    }
+
+    public Builder connectTimeoutMs(long value) {
+      this.connectTimeoutMs = value;
+      return this;
+    }
+
+    public Builder maxPendingCommands(int value) {
+      this.maxPendingCommands = value;
+      return this;
+    }
+
+    public Builder maxPendingRequests(int value) {
+      this.maxPendingRequests = value;
+      return this;
+    }
+
+    public RedisAdapterOptions build() {
+      return new RedisAdapterOptions(this);
+    }
+  }
+}
