@@ -2,18 +2,13 @@ package chat.nexus.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import chat.nexus.ChatServer;
-import chat.nexus.config.Config;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,30 +18,21 @@ import org.junit.jupiter.api.Test;
  * and the ladder against it with thresholds, as a user would run it.
  */
 class LadderTest {
-  private static final String SECRET = "ladder-test-secret-that-is-long-enough-0123456789";
-  private static Path dataDir;
-  private static ChatServer server;
+  private static final String SECRET = LocalChatServer.SECRET;
+  private static LocalChatServer server;
 
   @BeforeAll
   static void startServer() throws Exception {
-    dataDir = Files.createTempDirectory("nexus-ladder-test-");
-    Map<String, String> env = Map.of("PORT", "0", "HOST", "127.0.0.1", "JWT_SECRET", SECRET,
-        "DATA_DIR", dataDir.toString(), "EVENT_LOOPS", "2", "DB_POOL_SIZE", "4", "LLM_SIMULATED_TOKEN_MS", "5");
-    server = ChatServer.start(Config.from(env), env);
+    server = new LocalChatServer();
   }
 
   @AfterAll
   static void stopServer() throws Exception {
-    if (server != null) server.stop();
-    if (dataDir != null) {
-      try (Stream<Path> files = Files.walk(dataDir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
+    if (server != null) server.close();
   }
 
   private String url() {
-    return "http://127.0.0.1:" + server.port();
+    return server.url();
   }
 
   private static int run(List<String> args) {
