@@ -329,7 +329,8 @@ final class Ladder implements Callable<Integer> {
       while (true) {
         Stats m = co.merged();
         tick("ramp", m, null);
-        if (m.ready && m.workers == co.workerCount()) break;
+        // a worker's report from before it got the grow says ready too: wait for one that knows the new target
+        if (m.ready && m.workers == co.workerCount() && m.target >= users) break;
         co.checkAlive();
         if (System.nanoTime() > deadline) {
           System.err.println();

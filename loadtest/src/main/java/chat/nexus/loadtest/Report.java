@@ -72,7 +72,7 @@ final class Report {
     h.append("<div class='grid'>");
     charts.forEach(h::append);
     h.append("</div>");
-    h.append("<h2>Figures per stage</h2>").append(table(stages));
+    h.append("<h2>Figures per stage</h2>").append(table(stages, CHAT_COLUMNS)).append("<br>").append(table(stages, OTHER_COLUMNS));
     h.append("<h2>Errors and refusals by code</h2>").append(codes(stages));
     h.append("<h2>Server metrics during each hold (GET ").append(Svg.esc(String.valueOf(config.getString("metrics_path", "/metrics"))))
         .append(")</h2>").append(serverTable(stages));
@@ -202,14 +202,20 @@ final class Report {
     return f == null ? null : f.getValue(field);
   }
 
-  private static String table(JsonArray stages) {
-    String[][] cols = {
-        {"users", "users"}, {"connected", "connected"}, {"connect p99 ms", "connect_ms.p99"}, {"failed", "connect_failed"},
-        {"msg/s", "sent_per_s"}, {"ack p50 ms", "ack_ms.p50"}, {"ack p99 ms", "ack_ms.p99"}, {"ack max ms", "ack_ms.max"},
-        {"deliveries/s", "deliveries_per_s"}, {"delivery p50 ms", "delivery_ms.p50"}, {"delivery p99 ms", "delivery_ms.p99"},
-        {"delivery max ms", "delivery_ms.max"}, {"lost", "lost"}, {"ai sent", "ai_sent"}, {"AI_BUSY", "ai_busy"},
-        {"ttft p50 ms", "ttft_ms.p50"}, {"ttft p99 ms", "ttft_ms.p99"}, {"RATE_LIMITED", "rate_limited"},
-        {"error rate", "error_rate"}, {"server CPU %", "srv_cpu_pct"}, {"client CPU %", "cli_cpu_pct"}, {"other CPU %", "other_cpu_pct"}};
+  /** Connections and chat. */
+  static final String[][] CHAT_COLUMNS = {
+      {"users", "users"}, {"connected", "connected"}, {"failed", "connect_failed"}, {"connect p50 ms", "connect_ms.p50"},
+      {"connect p99 ms", "connect_ms.p99"}, {"msg/s", "sent_per_s"}, {"ack p50 ms", "ack_ms.p50"}, {"ack p99 ms", "ack_ms.p99"},
+      {"ack max ms", "ack_ms.max"}, {"deliveries/s", "deliveries_per_s"}, {"delivery p50 ms", "delivery_ms.p50"},
+      {"delivery p99 ms", "delivery_ms.p99"}, {"delivery max ms", "delivery_ms.max"}, {"lost", "lost"}};
+  /** Companions, refusals, errors and the machine. */
+  static final String[][] OTHER_COLUMNS = {
+      {"users", "users"}, {"companion users", "companion_users"}, {"ai sent", "ai_sent"}, {"AI_BUSY", "ai_busy"},
+      {"ttft p50 ms", "ttft_ms.p50"}, {"ttft p99 ms", "ttft_ms.p99"}, {"RATE_LIMITED", "rate_limited"}, {"errors", "errors"},
+      {"error rate", "error_rate"}, {"server CPU %", "srv_cpu_pct"}, {"server RSS MB", "srv_rss_mb"},
+      {"client CPU %", "cli_cpu_pct"}, {"softirq %", "softirq_cpu_pct"}, {"other CPU %", "other_cpu_pct"}};
+
+  private static String table(JsonArray stages, String[][] cols) {
     StringBuilder t = new StringBuilder("<table><tr><th>stage</th>");
     for (String[] c : cols) t.append("<th>").append(c[0]).append("</th>");
     t.append("</tr>");

@@ -21,7 +21,7 @@ final class Stats {
   boolean ready = true; // all connection attempts resolved
   boolean last;         // final report of a worker
   int workers = 1;
-  long attempted, connected, failed, closed;
+  long target, attempted, connected, failed, closed;
   long sent, sentAll, delivered, deliveredAll, arrivals, pongs, bad;
   long acksOk, ackErrors, acksAll, skipped;
   /** Companion clients (ladder): ready ones; messages sent in the window, their acks by outcome, replies. */
@@ -70,6 +70,7 @@ final class Stats {
       m.workers += s.workers;
       m.ready &= s.ready;
       m.last &= s.last;
+      m.target += s.target;
       m.attempted += s.attempted;
       m.connected += s.connected;
       m.failed += s.failed;
@@ -117,6 +118,7 @@ final class Stats {
     d.workers = workers;
     d.ready = ready;
     d.last = last;
+    d.target = target;
     d.attempted = attempted - before.attempted;
     d.connected = connected;
     d.aiConnected = aiConnected;
@@ -168,7 +170,7 @@ final class Stats {
   JsonObject toJson() {
     return new JsonObject()
         .put("ready", ready).put("last", last).put("workers", workers)
-        .put("attempted", attempted).put("connected", connected).put("failed", failed)
+        .put("target", target).put("attempted", attempted).put("connected", connected).put("failed", failed)
         .put("closed", closed)
         .put("sent", sent).put("sentAll", sentAll).put("delivered", delivered)
         .put("deliveredAll", deliveredAll).put("arrivals", arrivals).put("pongs", pongs).put("bad", bad)
@@ -188,6 +190,7 @@ final class Stats {
     s.ready = j.getBoolean("ready");
     s.last = j.getBoolean("last");
     s.workers = j.getInteger("workers");
+    s.target = j.getLong("target", 0L);
     s.attempted = j.getLong("attempted");
     s.connected = j.getLong("connected");
     s.failed = j.getLong("failed");

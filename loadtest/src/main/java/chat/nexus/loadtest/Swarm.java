@@ -400,6 +400,7 @@ final class Swarm {
     int rooms = spec.rooms();
     Stats s = new Stats(rooms);
     s.last = last;
+    s.target = target.get();
     s.attempted = attempted.get();
     s.ready = s.attempted >= target.get() && pending.get() == 0;
     s.connected = connected.get();
