@@ -50,7 +50,7 @@ final class Report {
         .append("h1{font-size:22px;margin:0 0 6px}h2{font-size:17px;margin:26px 0 8px}")
         .append(".meta{color:#495057;font-size:13px;line-height:1.5}")
         .append(".verdict{padding:10px 14px;border-radius:6px;font-size:15px;margin:14px 0}")
-        .append(".pass{background:#d3f9d8;color:#2b8a3e}.fail{background:#ffe3e3;color:#c92a2a}")
+        .append(".pass{background:#d3f9d8;color:#2b8a3e}.fail{background:#ffe3e3;color:#c92a2a}.noisy{background:#fff3bf;color:#8a5a00}")
         .append(".grid{display:grid;grid-template-columns:repeat(2,560px);gap:14px}")
         .append(".grid svg{border:1px solid #dee2e6;border-radius:6px}")
         .append("table{border-collapse:collapse;font-size:12.5px}td,th{border:1px solid #dee2e6;padding:4px 7px;text-align:right}")
@@ -68,6 +68,12 @@ final class Report {
       h.append("<div class='verdict fail'>FAILED (").append(Svg.esc(limits(config))).append(")<ul>");
       breaches.forEach(b -> h.append("<li>").append(Svg.esc(String.valueOf(b))).append("</li>"));
       h.append("</ul></div>");
+    }
+    double other = maxOf(stages, "other_cpu_pct");
+    if (other >= NOISY_OTHER_CPU_PCT) {
+      h.append(String.format(Locale.ROOT, "<div class='verdict noisy'>The machine was shared: other processes used up to %.0f %% of a"
+          + " core during the holds (%d cores in all), so the server and the load client got less than they would alone."
+          + " Compare runs only on a quiet machine.</div>", other, result.getJsonObject("machine").getInteger("cores")));
     }
     h.append("<div class='grid'>");
     charts.forEach(h::append);
@@ -109,6 +115,18 @@ final class Report {
     if (c.getValue("max_error_rate") != null) l.add("error and loss rate ≤ " + c.getDouble("max_error_rate"));
     if (c.getValue("max_ttft_p99_ms") != null) l.add("time to first token p99 ≤ " + Svg.fmt(c.getDouble("max_ttft_p99_ms")) + " ms");
     return String.join(", ", l) + (l.isEmpty() ? "" : " at every stage");
+  }
+
+  /** other_cpu_pct from which the report warns that the machine was shared (a quarter of a core). */
+  static final double NOISY_OTHER_CPU_PCT = 25;
+
+  private static double maxOf(JsonArray stages, String key) {
+    double max = 0;
+    for (int i = 0; i < stages.size(); i++) {
+      Object v = stages.getJsonObject(i).getValue(key);
+      if (v instanceof Number n) max = Math.max(max, n.doubleValue());
+    }
+    return max;
   }
 
   private static boolean any(JsonArray stages, String key) {
