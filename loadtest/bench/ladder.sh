@@ -5,7 +5,9 @@
 #   node    the Node.js socket.io 4.8 reference (loadtest/reference-node, MODE=chat, stores nothing)
 #   mixed   the chat server with 10 % of the users talking to a companion (simulated LLM provider)
 #   loadtest/bench/ladder.sh [nexus|node|mixed|all]        (default: nexus then node)
-#   STAGES=100,1000,5000,10000 HOLD=30s RAMP=1000 SEND_EVERY=20s WORKERS=2 PORT=3640 SERVER_JVM=... override.
+#   TAG=-x suffixes the Nexus output directory;
+#   STAGES=100,1000,5000,10000 HOLD=30s RAMP=1000 SEND_EVERY=20s WORKERS=2 PORT=3640 SERVER_JVM=... override;
+#   DATA_ROOT=/dev/shm puts the server's H2 database on tmpfs (no fsync cost: shows what the disk adds).
 # Reports go to target/bench/ladder-<what>/ (result.json, report.html, server.log). Needs:
 # mvn -q package -DskipTests; (cd loadtest/reference-node && npm ci) for node. The machine is measured as it
 # is: the reports' "other CPU" column shows how much of it other work took.
@@ -33,9 +35,10 @@ trap stop_server EXIT
 wait_port() { for _ in $(seq 1 150); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && return 0; sleep 0.2; done; echo "server did not start" >&2; return 1; }
 
 start_nexus() { # $1: output directory
-  rm -rf "$1/data"
+  local data=${DATA_ROOT:-$1}/nexus-ladder-data
+  rm -rf "$data"
   mkdir -p "$1"
-  JWT_SECRET="$SECRET" PORT=$PORT HOST=127.0.0.1 DATA_DIR="$1/data" MALLOC_ARENA_MAX=2 \
+  JWT_SECRET="$SECRET" PORT=$PORT HOST=127.0.0.1 DATA_DIR="$data" MALLOC_ARENA_MAX=2 \
     java $SERVER_JVM -jar server/target/nexus-chat.jar > "$1/server.log" 2>&1 & SERVER=$!
   wait_port
 }
@@ -57,8 +60,8 @@ ladder() { # $1: output directory, $2: title, then extra options
 }
 
 if [ "$WHAT" = nexus ] || [ "$WHAT" = both ] || [ "$WHAT" = all ]; then
-  start_nexus "$OUT/ladder-nexus"
-  ladder "$OUT/ladder-nexus" "Nexus (JVM, H2): chat ladder to ${STAGES##*,} users"
+  start_nexus "$OUT/ladder-nexus${TAG:-}"
+  ladder "$OUT/ladder-nexus${TAG:-}" "Nexus (JVM, H2${DATA_ROOT:+ on $DATA_ROOT}): chat ladder to ${STAGES##*,} users"
   stop_server
 fi
 
