@@ -22,6 +22,12 @@ final class Common {
   @Option(names = "--ramp", defaultValue = "2000", description = "New connections per second. Default: ${DEFAULT-VALUE}")
   double ramp;
 
+  enum Transport { websocket, polling }
+
+  @Option(names = "--transport", defaultValue = "websocket",
+      description = "websocket, or polling (Engine.IO long-polling: a GET in flight and a POST per batch of sends, per user). Default: ${DEFAULT-VALUE}")
+  Transport transport;
+
   @Option(names = "--local-addresses", split = ",",
       description = "Bind client sockets round-robin to these local IPs (e.g. 127.0.0.2,127.0.0.3).")
   List<String> localAddresses;

@@ -88,8 +88,15 @@ final class Conn extends ChannelInboundHandlerAdapter {
     return acks;
   }
 
-  /** Writes one text message and flushes it. */
+  /** The polling transport of this connection ({@code --transport polling}); null on websocket. */
+  Polling polling;
+
+  /** Writes one text message and flushes it (polling: queues it for the next POST). */
   void send(String text) {
+    if (polling != null) {
+      polling.send(text);
+      return;
+    }
     Channel c = ch;
     if (c == null) return;
     c.writeAndFlush(new TextWebSocketFrame(ByteBufUtil.writeUtf8(c.alloc(), text)), c.voidPromise());
@@ -163,7 +170,7 @@ final class Conn extends ChannelInboundHandlerAdapter {
   }
 
   /** One Engine.IO packet, {@code b[0..n)}, n > 0. */
-  private void onPacket(byte[] b, int n) {
+  void onPacket(byte[] b, int n) {
     switch (b[0]) {
       case '2' -> { // Engine.IO ping -> pong
         send(Frames.PONG);
@@ -218,6 +225,10 @@ final class Conn extends ChannelInboundHandlerAdapter {
 
   /** Sends a close frame when the WebSocket is up, then closes the socket. */
   private void close() {
+    if (polling != null) {
+      polling.close();
+      return;
+    }
     Channel c = ch;
     if (c == null || !c.isOpen()) return;
     if (upgraded) c.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
@@ -230,8 +241,18 @@ final class Conn extends ChannelInboundHandlerAdapter {
     else ctx.close();
   }
 
+  /** Polling: the handshake answered (the counterpart of the websocket upgrade); the CONNECT must follow in time. */
+  void pollingOpened() {
+    upgraded = true;
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    transportClosed();
+  }
+
+  /** The transport is gone (socket closed, or the polling session ended). */
+  void transportClosed() {
     if (done) return;
     done = true;
     if (ready) swarm.onClosed(this);

@@ -267,7 +267,7 @@ final class Ladder implements Callable<Integer> {
         .put("hold_s", hold.toMillis() / 1000.0).put("warmup_s", warmup.toMillis() / 1000.0).put("drain_s", drain.toMillis() / 1000.0)
         .put("ramp_per_s", common.ramp).put("companion_share", plan.aiShare()).put("room_size", roomSize)
         .put("send_every_s", sendEvery.toMillis() / 1000.0).put("ai_every_s", aiEvery.toMillis() / 1000.0)
-        .put("payload", payload).put("workers", common.workers).put("transport", "websocket").put("metrics_path", metricsPath)
+        .put("payload", payload).put("workers", common.workers).put("transport", common.transport.name()).put("metrics_path", metricsPath)
         .put("auth", minted ? "minted JWT" : "guests").put("character_id", characterId)
         .put("max_p99_ms", common.maxP99Ms).put("max_error_rate", common.maxErrorRate).put("max_ttft_p99_ms", maxTtftP99Ms)
         .put("local_addresses", common.localAddresses == null ? null : new JsonArray(new ArrayList<>(common.localAddresses)));

@@ -12,7 +12,7 @@ import java.time.Duration;
 /** The few REST calls the ladder's coordinator makes before the run: a guest sign-in and a character. */
 final class Rest {
   static final Duration TIMEOUT = Duration.ofSeconds(15);
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
   private final String base;
 
   Rest(String url) {

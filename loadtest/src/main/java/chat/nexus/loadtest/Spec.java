@@ -11,7 +11,7 @@ record Spec(
     String host, int port, String path,
     int clients, int offset, int stride, int rooms, double ramp,
     List<String> localAddresses, int threads, int maxPending, long handshakeTimeoutMs,
-    double rate, int payload, Protocol protocol, Mix mix) {
+    double rate, int payload, Protocol protocol, Mix mix, boolean polling) {
 
   /** Parses http://, ws:// or bare host:port URLs; the path defaults to /socket.io/. */
   static Spec of(Common c, int clients, int rooms, double rate, int payload, Protocol protocol) {
@@ -26,7 +26,8 @@ record Spec(
         ? "/socket.io/" : uri.getPath();
     return new Spec(uri.getHost(), port, path, clients, offset, stride, rooms, c.ramp,
         c.localAddresses == null ? List.of() : List.copyOf(c.localAddresses),
-        c.threads, c.maxPending, c.handshakeTimeout.toMillis(), rate, payload, protocol, mix);
+        c.threads, c.maxPending, c.handshakeTimeout.toMillis(), rate, payload, protocol, mix,
+        c.transport == Common.Transport.polling);
   }
 
   /** The URL as given, with http:// added when it has no scheme. */

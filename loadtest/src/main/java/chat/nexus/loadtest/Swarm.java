@@ -7,6 +7,9 @@ import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import java.net.InetSocketAddress;
@@ -40,6 +43,8 @@ final class Swarm {
   private final List<List<Conn>> connsByLoop = new ArrayList<>();
   /** One per local address (or one without), each bound to it. */
   private final List<Bootstrap> bootstraps = new ArrayList<>();
+  /** --transport polling: one HTTP client per local address (or one without), pooling two connections per user. */
+  private final List<HttpClient> pollingClients = new ArrayList<>();
   private final InetSocketAddress remote;
   final URI wsUri;
   final int maxFramePayload;
@@ -121,6 +126,13 @@ final class Swarm {
           .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, spec.handshakeTimeoutMs()));
       if (local != null) b.localAddress(new InetSocketAddress(local, 0));
       bootstraps.add(b);
+      if (spec.polling()) {
+        HttpClientOptions o = new HttpClientOptions().setDefaultHost(spec.host()).setDefaultPort(spec.port())
+            .setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout((int) Math.min(Integer.MAX_VALUE, spec.handshakeTimeoutMs()));
+        if (local != null) o.setLocalAddress(local);
+        pollingClients.add(vertx.createHttpClient(o, new PoolOptions().setHttp1MaxSize(2 * spec.clients() / locals.size() + 16)
+            .setMaxWaitQueueSize(-1)));
+      }
     }
     this.guests = guests == null ? null : guests.create(vertx);
     members = new AtomicLongArray(spec.rooms());
@@ -183,6 +195,16 @@ final class Swarm {
   }
 
   private void connect(Conn c, int k) {
+    if (spec.polling()) {
+      loops[k].runOnContext(v -> {
+        connsByLoop.get(k).add(c);
+        c.startNanos = System.nanoTime();
+        c.polling = new Polling(c, pollingClients.get(c.client % pollingClients.size()), loops[k], spec.path());
+        c.polling.start();
+        eventLoops[k].schedule(c::upgradeTimeout, spec.handshakeTimeoutMs(), TimeUnit.MILLISECONDS);
+      });
+      return;
+    }
     Bootstrap bootstrap = bootstraps.get(c.client % bootstraps.size());
     loops[k].runOnContext(v -> { // connect from loop k so that the socket lives there
       connsByLoop.get(k).add(c);

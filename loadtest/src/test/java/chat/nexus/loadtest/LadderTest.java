@@ -99,4 +99,22 @@ class LadderTest {
     assertThat(r.getJsonArray("breaches").getString(0)).startsWith("stage 1 (8 users): ack p99");
     assertThat(Files.readString(out.resolve(Ladder.REPORT_HTML))).contains("FAILED", "stage 1 (8 users)");
   }
+
+  @Test
+  void pollingUsersChatAndTalkToCompanionsToo() throws Exception {
+    Path out = Files.createTempDirectory("ladder-out-");
+    int status = run(List.of("ladder", "--url", url(), "--jwt-secret", SECRET, "--transport", "polling", "--scenario", "mixed",
+        "--mix", "chat=75,companion=25", "--stages", "12", "--hold", "2s", "--warmup", "500ms", "--drain", "1s",
+        "--room-size", "9", "--send-every", "500ms", "--ai-every", "500ms", "--max-error-rate", "0", "--out", out.toString()));
+
+    assertThat(status).isZero();
+    JsonObject r = result(out);
+    assertThat(r.getJsonObject("config").getString("transport")).isEqualTo("polling");
+    JsonObject s = r.getJsonArray("stages").getJsonObject(0);
+    assertThat(s.getInteger("connected")).isEqualTo(12);
+    assertThat(s.getLong("acks_ok")).isEqualTo(s.getLong("sent")).isPositive();
+    assertThat(s.getLong("delivered")).isEqualTo(s.getLong("expected")).isPositive();
+    assertThat(s.getLong("ai_sent")).isPositive();
+    assertThat(s.getJsonObject("ttft_ms")).isNotNull();
+  }
 }
