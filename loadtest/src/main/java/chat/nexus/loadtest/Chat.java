@@ -16,6 +16,7 @@ import picocli.CommandLine.ParameterException;
         + "message:new delivery latency, loss and server cost.")
 final class Chat implements Callable<Integer> {
   @Mixin Common common;
+  @Mixin Sized sized;
   @Mixin Traffic traffic;
   @picocli.CommandLine.Spec CommandSpec command; // qualified: Spec is also this package's per-worker record
 
@@ -28,6 +29,6 @@ final class Chat implements Callable<Integer> {
     if (jwtSecret == null || jwtSecret.isEmpty()) {
       throw new ParameterException(command.commandLine(), "--jwt-secret (or the JWT_SECRET environment variable) is required");
     }
-    return traffic.run(common, "chat", new ChatProtocol(jwtSecret, common.workerIndex, traffic.rooms, traffic.payload));
+    return traffic.run(common, sized, "chat", new ChatProtocol(jwtSecret, common.workerIndex, traffic.rooms, traffic.payload));
   }
 }

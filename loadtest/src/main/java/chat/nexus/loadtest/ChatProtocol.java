@@ -17,7 +17,7 @@ final class ChatProtocol implements Protocol {
   private static final byte[] T_PREFIX = Frames.bytes("\"t=");
 
   private final byte[] secret;
-  private final int worker;
+  private final String users;
   private final String[] roomIds;
   private final String pad;
   /**
@@ -28,9 +28,17 @@ final class ChatProtocol implements Protocol {
   private final String run;
 
   ChatProtocol(String secret, int worker, int rooms, int payload) {
+    this(secret, "lt-" + worker + "-", worker, rooms, payload);
     if (secret == null || secret.isEmpty()) throw new IllegalArgumentException("--jwt-secret (or JWT_SECRET) is required");
-    this.secret = secret.getBytes(StandardCharsets.UTF_8);
-    this.worker = worker;
+  }
+
+  /**
+   * Users are {@code <users><k>}. Without a secret ({@code null}: clients bring guest tokens), {@link #connectPacket}
+   * cannot be used.
+   */
+  ChatProtocol(String secret, String users, int worker, int rooms, int payload) {
+    this.secret = secret == null || secret.isEmpty() ? null : secret.getBytes(StandardCharsets.UTF_8);
+    this.users = users;
     roomIds = new String[rooms];
     for (int r = 0; r < rooms; r++) roomIds[r] = Frames.roomName(r);
     run = Long.toString(new SecureRandom().nextLong() >>> 16, 36) + "-" + worker;
@@ -39,11 +47,12 @@ final class ChatProtocol implements Protocol {
 
   /** The user of client {@code k}. */
   String sub(int client) {
-    return "lt-" + worker + "-" + client;
+    return users + client;
   }
 
   @Override
   public String connectPacket(int client, int room) {
+    if (secret == null) throw new IllegalStateException("no JWT secret to mint a token with");
     long exp = System.currentTimeMillis() / 1000 + TOKEN_TTL.toSeconds();
     return Frames.connect("{\"token\":\"" + Jwt.user(secret, sub(client), "lt " + client, exp) + "\"}");
   }

@@ -12,7 +12,10 @@ final class Child {
   private Child() {}
 
   static int run(Spec spec) throws IOException {
-    Swarm swarm = new Swarm(spec);
+    return run(new Swarm(spec));
+  }
+
+  static int run(Swarm swarm) throws IOException {
     swarm.start();
     swarm.vertx.setPeriodic(250, id -> print(swarm.snapshot(false))); // parent samples every 1 s
     BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -20,6 +23,7 @@ final class Child {
     while ((line = stdin.readLine()) != null) { // EOF: the parent is gone, stop too
       String[] p = line.trim().split("\\s+");
       if (p[0].equals("go")) swarm.go(Long.parseLong(p[1]), Long.parseLong(p[2]));
+      else if (p[0].equals("grow")) swarm.growTo(Integer.parseInt(p[1]));
       else if (p[0].equals("stop")) break;
     }
     print(swarm.snapshot(true));

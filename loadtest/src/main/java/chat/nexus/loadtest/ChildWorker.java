@@ -103,6 +103,11 @@ final class ChildWorker implements Worker {
   }
 
   @Override
+  public void grow(int clients) {
+    send("grow " + clients);
+  }
+
+  @Override
   public Stats finish() {
     send("stop");
     try {

@@ -1,13 +1,12 @@
 package chat.nexus.loadtest;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Options shared by all subcommands. */
+/** Options shared by the load subcommands (fanout, chat, idle, ladder). */
 final class Common {
   /** Exit status when a result breaches --max-p99-ms or --max-error-rate (1 is an error, 2 a usage error). */
   static final int EXIT_BREACHED = 3;
@@ -20,11 +19,14 @@ final class Common {
       description = "Server base URL (http:// or ws://); path defaults to /socket.io/. Default: ${DEFAULT-VALUE}")
   String url;
 
-  @Option(names = "--clients", defaultValue = "10000", description = "Connections in total. Default: ${DEFAULT-VALUE}")
-  int clients;
-
   @Option(names = "--ramp", defaultValue = "2000", description = "New connections per second. Default: ${DEFAULT-VALUE}")
   double ramp;
+
+  enum Transport { websocket, polling }
+
+  @Option(names = "--transport", defaultValue = "websocket",
+      description = "websocket, or polling (Engine.IO long-polling: a GET in flight and a POST per batch of sends, per user). Default: ${DEFAULT-VALUE}")
+  Transport transport;
 
   @Option(names = "--local-addresses", split = ",",
       description = "Bind client sockets round-robin to these local IPs (e.g. 127.0.0.2,127.0.0.3).")
@@ -37,9 +39,6 @@ final class Common {
   @Option(names = "--server-pid", defaultValue = "0",
       description = "Server process to sample CPU (utime+stime) and VmRSS of, from /proc.")
   long serverPid;
-
-  @Option(names = "--out", description = "Append the result: a JSON line if the name ends in .json/.jsonl, else a markdown row.")
-  Path out;
 
   @Option(names = "--threads", description = "Event loops per process. Default: number of cores.")
   int threads = Runtime.getRuntime().availableProcessors();
@@ -70,8 +69,11 @@ final class Common {
   @Option(names = "--worker-index", hidden = true, defaultValue = "0", description = "This worker's number (0-based).")
   int workerIndex;
 
-  /** How long the whole ramp may take before giving up waiting. */
-  Duration readyTimeout() {
+  @Option(names = "--worker-count", hidden = true, defaultValue = "1", description = "Workers in the run (ladder: client stride).")
+  int workerCount;
+
+  /** How long a ramp of {@code clients} new connections may take before giving up waiting. */
+  Duration readyTimeout(int clients) {
     return Duration.ofMillis((long) (clients / Math.max(1, ramp) * 1000) + handshakeTimeout.toMillis() + 30_000);
   }
 

@@ -36,7 +36,17 @@ final class Conn extends ChannelInboundHandlerAdapter {
   final Swarm swarm;
   final int client; // global index
   final int room;
+  /** Talks to a companion (ladder) instead of chatting in {@link #room}. */
+  final boolean ai;
   private final Scratch scratch;
+  /** A guest token obtained before connecting; null: the protocol mints one. */
+  String token;
+  /** When the TCP connect started (System.nanoTime), for the connect time. */
+  long startNanos;
+  /** Companion clients: the send time (epoch µs) of the message whose reply is awaited, or 0. */
+  long aiSentAt;
+  /** Companion clients: no token of the awaited reply has arrived yet. */
+  boolean aiFirstPending;
   volatile Channel ch;
   volatile boolean ready;
   private volatile boolean done;
@@ -56,10 +66,11 @@ final class Conn extends ChannelInboundHandlerAdapter {
     }
   }
 
-  Conn(Swarm swarm, int client, int room, Scratch scratch) {
+  Conn(Swarm swarm, int client, int room, boolean ai, Scratch scratch) {
     this.swarm = swarm;
     this.client = client;
     this.room = room;
+    this.ai = ai;
     this.scratch = scratch;
   }
 
@@ -67,9 +78,9 @@ final class Conn extends ChannelInboundHandlerAdapter {
     return ready && !done;
   }
 
-  /** Open, and not waiting for {@link AckTable#CAPACITY} acks already. */
+  /** Open, and not waiting for {@link AckTable#CAPACITY} acks already; a companion client: no reply awaited. */
   boolean canSend() {
-    return isOpen() && (acks == null || !acks.full());
+    return isOpen() && (acks == null || !acks.full()) && aiSentAt == 0;
   }
 
   AckTable acks() {
@@ -77,8 +88,15 @@ final class Conn extends ChannelInboundHandlerAdapter {
     return acks;
   }
 
-  /** Writes one text message and flushes it. */
+  /** The polling transport of this connection ({@code --transport polling}); null on websocket. */
+  Polling polling;
+
+  /** Writes one text message and flushes it (polling: queues it for the next POST). */
   void send(String text) {
+    if (polling != null) {
+      polling.send(text);
+      return;
+    }
     Channel c = ch;
     if (c == null) return;
     c.writeAndFlush(new TextWebSocketFrame(ByteBufUtil.writeUtf8(c.alloc(), text)), c.voidPromise());
@@ -152,7 +170,7 @@ final class Conn extends ChannelInboundHandlerAdapter {
   }
 
   /** One Engine.IO packet, {@code b[0..n)}, n > 0. */
-  private void onPacket(byte[] b, int n) {
+  void onPacket(byte[] b, int n) {
     switch (b[0]) {
       case '2' -> { // Engine.IO ping -> pong
         send(Frames.PONG);
@@ -160,13 +178,13 @@ final class Conn extends ChannelInboundHandlerAdapter {
       }
       case '4' -> {
         byte type = n > 1 ? b[1] : 0;
-        if (type == '2') swarm.onEvent(b, n);
+        if (type == '2') swarm.onEvent(this, b, n);
         else if (type == '3') swarm.onAck(this, b, n);
         else if (type == '0') onConnected();
         else if (type == '4') fail("connect:" + Frames.connectErrorMessage(b, n)); // CONNECT_ERROR
         else if (type == '1') close(); // server-side disconnect
       }
-      case '0' -> send(swarm.protocol.connectPacket(client, room)); // Engine.IO open
+      case '0' -> send(swarm.connectPacket(this)); // Engine.IO open
       case '1' -> close();
       default -> { }
     }
@@ -175,7 +193,7 @@ final class Conn extends ChannelInboundHandlerAdapter {
   /** CONNECT acknowledged: ready now, or once the join event is acked ({@link #joined}). */
   private void onConnected() {
     if (ready || done) return;
-    String join = swarm.protocol.joinPacket(room);
+    String join = swarm.joinPacket(this);
     if (join == null) joined();
     else send(join);
   }
@@ -207,6 +225,10 @@ final class Conn extends ChannelInboundHandlerAdapter {
 
   /** Sends a close frame when the WebSocket is up, then closes the socket. */
   private void close() {
+    if (polling != null) {
+      polling.close();
+      return;
+    }
     Channel c = ch;
     if (c == null || !c.isOpen()) return;
     if (upgraded) c.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
@@ -219,8 +241,18 @@ final class Conn extends ChannelInboundHandlerAdapter {
     else ctx.close();
   }
 
+  /** Polling: the handshake answered (the counterpart of the websocket upgrade); the CONNECT must follow in time. */
+  void pollingOpened() {
+    upgraded = true;
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    transportClosed();
+  }
+
+  /** The transport is gone (socket closed, or the polling session ended). */
+  void transportClosed() {
     if (done) return;
     done = true;
     if (ready) swarm.onClosed(this);

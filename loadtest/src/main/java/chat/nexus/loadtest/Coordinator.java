@@ -35,15 +35,16 @@ final class Coordinator {
    */
   static Coordinator start(Common c, Spec spec, boolean passRate) {
     List<Worker> ws = new ArrayList<>();
+    int clients = spec.clients();
     if (c.workers <= 1) {
-      ws.add(new LocalWorker(spec));
+      ws.add(new LocalWorker(new Swarm(spec)));
     } else {
       int offset = 0;
       for (int w = 0; w < c.workers; w++) {
-        int n = c.clients / c.workers + (w < c.clients % c.workers ? 1 : 0);
+        int n = clients / c.workers + (w < clients % c.workers ? 1 : 0);
         List<String> o = new ArrayList<>(List.of("--clients", Integer.toString(n), "--workers", "1",
             "--child", "--offset", Integer.toString(offset), "--worker-index", Integer.toString(w)));
-        if (passRate) o.addAll(List.of("--rate", Double.toString(spec.rate() * n / c.clients)));
+        if (passRate) o.addAll(List.of("--rate", Double.toString(spec.rate() * n / clients)));
         try {
           ws.add(new ChildWorker(o, spec.rooms()));
         } catch (IOException e) {
@@ -53,6 +54,46 @@ final class Coordinator {
       }
     }
     return new Coordinator(ws, spec);
+  }
+
+  /**
+   * The ladder's workers: this process, or {@code --workers} child JVMs where worker w runs clients w,
+   * w + W, w + 2W, ... (so any first N clients are spread evenly); none connect before {@link #grow}.
+   * Children get {@code extra} arguments too.
+   */
+  static Coordinator ladder(Common c, Spec spec, GuestSignIn.Factory guests, List<String> extra) {
+    List<Worker> ws = new ArrayList<>();
+    if (c.workers <= 1) {
+      ws.add(new LocalWorker(new Swarm(spec, guests)));
+    } else {
+      for (int w = 0; w < c.workers; w++) {
+        List<String> o = new ArrayList<>(List.of("--workers", "1", "--child", "--worker-index", Integer.toString(w),
+            "--worker-count", Integer.toString(c.workers)));
+        o.addAll(extra);
+        try {
+          ws.add(new ChildWorker(o, spec.rooms()));
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot start worker", e);
+        }
+      }
+    }
+    return new Coordinator(ws, spec);
+  }
+
+  /** Every worker opens connections until the run has {@code clients} in all (its share of them). */
+  void grow(int clients) {
+    for (Worker w : workers) w.grow(clients);
+  }
+
+  /** Throws when a worker process has died. */
+  void checkAlive() {
+    for (Worker w : workers) {
+      if (!w.alive()) throw new IllegalStateException("worker " + w.pid() + " died");
+    }
+  }
+
+  int workerCount() {
+    return workers.size();
   }
 
   Stats merged() {

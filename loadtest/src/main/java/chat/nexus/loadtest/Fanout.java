@@ -12,10 +12,11 @@ import picocli.CommandLine.Mixin;
     description = "Room fan-out: paced 'send' events, measure 'msg' delivery latency, loss and server cost.")
 final class Fanout implements Callable<Integer> {
   @Mixin Common common;
+  @Mixin Sized sized;
   @Mixin Traffic traffic;
 
   @Override
   public Integer call() throws Exception {
-    return traffic.run(common, "fanout", new BareProtocol(traffic.rooms, traffic.payload));
+    return traffic.run(common, sized, "fanout", new BareProtocol(traffic.rooms, traffic.payload));
   }
 }

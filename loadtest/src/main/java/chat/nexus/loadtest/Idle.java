@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
     description = "Hold N idle Socket.IO connections and report server RSS per connection.")
 final class Idle implements Callable<Integer> {
   @Mixin Common common;
+  @Mixin Sized sized;
 
   @Option(names = "--rooms", defaultValue = "0", description = "0: auth {}; N: auth {\"room\":\"r(k mod N)\"}. Default: ${DEFAULT-VALUE}")
   int rooms;
@@ -26,14 +27,14 @@ final class Idle implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Spec spec = Spec.of(common, rooms, 0, 0, new BareProtocol(rooms, 0));
+    Spec spec = Spec.of(common, sized.clients, rooms, 0, 0, new BareProtocol(rooms, 0));
     if (common.child) return Child.run(spec);
 
     long pid = common.serverPid;
     long rss0 = pid > 0 ? Proc.rssKb(pid) : -1;
     Coordinator co = Coordinator.start(common, spec, false);
     long t0 = System.nanoTime();
-    co.awaitReady(common.readyTimeout());
+    co.awaitReady(common.readyTimeout(sized.clients));
     double rampSecs = (System.nanoTime() - t0) / 1e9;
     long rss1 = pid > 0 ? Proc.rssKb(pid) : -1;
     System.err.printf("connected; settling %ds%s%n", settle.toSeconds(),
@@ -52,7 +53,7 @@ final class Idle implements Callable<Integer> {
     row.put("time", Instant.now().toString());
     row.put("mode", "idle");
     row.put("url", common.url);
-    row.put("requested", common.clients);
+    row.put("requested", sized.clients);
     row.put("connected", n);
     row.put("connect_failed", t.failed);
     row.put("connect_errors", t.connectErrors);
@@ -66,8 +67,8 @@ final class Idle implements Callable<Integer> {
     row.put("srv_kb_per_conn", rss0 >= 0 && n > 0 ? Out.num((double) (rss2 - rss0) / n, 2) : null);
     row.put("cli_rss_mb", mb(cliRss));
     row.put("cli_kb_per_conn", n > 0 ? Out.num((double) cliRss / n, 2) : null);
-    row.put(Common.ERROR_RATE_COLUMN, common.clients == 0 ? null : Out.num((double) t.failed / common.clients, 6));
-    Out.emit(row, common.out);
+    row.put(Common.ERROR_RATE_COLUMN, sized.clients == 0 ? null : Out.num((double) t.failed / sized.clients, 6));
+    Out.emit(row, sized.out);
     return common.verdict(row);
   }
 

@@ -4,9 +4,14 @@ package chat.nexus.loadtest;
 final class LocalWorker implements Worker {
   private final Swarm swarm;
 
-  LocalWorker(Spec spec) {
-    swarm = new Swarm(spec);
+  LocalWorker(Swarm swarm) {
+    this.swarm = swarm;
     swarm.start();
+  }
+
+  @Override
+  public void grow(int clients) {
+    swarm.growTo(clients);
   }
 
   @Override

@@ -21,20 +21,30 @@ final class Stats {
   boolean ready = true; // all connection attempts resolved
   boolean last;         // final report of a worker
   int workers = 1;
-  long attempted, connected, failed, closed;
+  long target, attempted, connected, failed, closed;
   long sent, sentAll, delivered, deliveredAll, arrivals, pongs, bad;
   long acksOk, ackErrors, acksAll, skipped;
+  /** Companion clients (ladder): ready ones; messages sent in the window, their acks by outcome, replies. */
+  long aiConnected, aiSent, aiOk, aiBusy, aiAckErrors, aiDone, aiReplyErrors;
+  /** Acks (chat or companion) refused with RATE_LIMITED, messages sent in the window. */
+  long rateLimited;
   long[] sentByRoom, members;
   Map<String, Long> ackCodes = new TreeMap<>();
   Map<String, Long> connectErrors = new TreeMap<>();
   Histogram hist;    // delivery latency, µs
   Histogram ackHist; // ack latency of successful sends, µs
+  Histogram connectHist; // TCP connect to ready (connected and joined), µs
+  Histogram ttftHist;    // companion:message sent to its first companion:token, µs
+  Histogram aiAckHist;   // companion:message sent to its ack (any outcome), µs
 
   Stats(int rooms) {
     sentByRoom = new long[rooms];
     members = new long[rooms];
     hist = Latency.newHistogram();
     ackHist = Latency.newHistogram();
+    connectHist = Latency.newHistogram();
+    ttftHist = Latency.newHistogram();
+    aiAckHist = Latency.newHistogram();
   }
 
   /**
@@ -60,6 +70,7 @@ final class Stats {
       m.workers += s.workers;
       m.ready &= s.ready;
       m.last &= s.last;
+      m.target += s.target;
       m.attempted += s.attempted;
       m.connected += s.connected;
       m.failed += s.failed;
@@ -75,6 +86,14 @@ final class Stats {
       m.ackErrors += s.ackErrors;
       m.acksAll += s.acksAll;
       m.skipped += s.skipped;
+      m.aiConnected += s.aiConnected;
+      m.aiSent += s.aiSent;
+      m.aiOk += s.aiOk;
+      m.aiBusy += s.aiBusy;
+      m.aiAckErrors += s.aiAckErrors;
+      m.aiDone += s.aiDone;
+      m.aiReplyErrors += s.aiReplyErrors;
+      m.rateLimited += s.rateLimited;
       for (int r = 0; r < rooms && r < s.sentByRoom.length; r++) {
         m.sentByRoom[r] += s.sentByRoom[r];
         m.members[r] += s.members[r];
@@ -83,21 +102,86 @@ final class Stats {
       Tally.addAll(m.connectErrors, s.connectErrors);
       m.hist.add(s.hist);
       m.ackHist.add(s.ackHist);
+      m.connectHist.add(s.connectHist);
+      m.ttftHist.add(s.ttftHist);
+      m.aiAckHist.add(s.aiAckHist);
     }
     return m;
+  }
+
+  /**
+   * What happened between {@code before} and this (both cumulative, of the same workers): counters and
+   * histograms subtracted, sends per room too; gauges (connected, members) as they are now.
+   */
+  Stats minus(Stats before) {
+    Stats d = new Stats(sentByRoom.length);
+    d.workers = workers;
+    d.ready = ready;
+    d.last = last;
+    d.target = target;
+    d.attempted = attempted - before.attempted;
+    d.connected = connected;
+    d.aiConnected = aiConnected;
+    d.failed = failed - before.failed;
+    d.closed = closed - before.closed;
+    d.sent = sent - before.sent;
+    d.sentAll = sentAll - before.sentAll;
+    d.delivered = delivered - before.delivered;
+    d.deliveredAll = deliveredAll - before.deliveredAll;
+    d.arrivals = arrivals - before.arrivals;
+    d.pongs = pongs - before.pongs;
+    d.bad = bad - before.bad;
+    d.acksOk = acksOk - before.acksOk;
+    d.ackErrors = ackErrors - before.ackErrors;
+    d.acksAll = acksAll - before.acksAll;
+    d.skipped = skipped - before.skipped;
+    d.aiSent = aiSent - before.aiSent;
+    d.aiOk = aiOk - before.aiOk;
+    d.aiBusy = aiBusy - before.aiBusy;
+    d.aiAckErrors = aiAckErrors - before.aiAckErrors;
+    d.aiDone = aiDone - before.aiDone;
+    d.aiReplyErrors = aiReplyErrors - before.aiReplyErrors;
+    d.rateLimited = rateLimited - before.rateLimited;
+    for (int r = 0; r < sentByRoom.length; r++) {
+      d.sentByRoom[r] = sentByRoom[r] - (r < before.sentByRoom.length ? before.sentByRoom[r] : 0);
+      d.members[r] = members[r];
+    }
+    d.ackCodes = Tally.minus(ackCodes, before.ackCodes);
+    d.connectErrors = Tally.minus(connectErrors, before.connectErrors);
+    d.hist = Stats.minus(hist, before.hist);
+    d.ackHist = Stats.minus(ackHist, before.ackHist);
+    d.connectHist = Stats.minus(connectHist, before.connectHist);
+    d.ttftHist = Stats.minus(ttftHist, before.ttftHist);
+    d.aiAckHist = Stats.minus(aiAckHist, before.aiAckHist);
+    return d;
+  }
+
+  /** Companion messages sent in the window whose ack never came. */
+  long aiAcksMissing() {
+    return Math.max(0, aiSent - aiOk - aiBusy - aiAckErrors);
+  }
+
+  private static Histogram minus(Histogram now, Histogram before) {
+    Histogram h = now.copy();
+    if (before.getTotalCount() > 0 && before.getTotalCount() <= h.getTotalCount()) h.subtract(before);
+    return h;
   }
 
   JsonObject toJson() {
     return new JsonObject()
         .put("ready", ready).put("last", last).put("workers", workers)
-        .put("attempted", attempted).put("connected", connected).put("failed", failed)
+        .put("target", target).put("attempted", attempted).put("connected", connected).put("failed", failed)
         .put("closed", closed)
         .put("sent", sent).put("sentAll", sentAll).put("delivered", delivered)
         .put("deliveredAll", deliveredAll).put("arrivals", arrivals).put("pongs", pongs).put("bad", bad)
         .put("acksOk", acksOk).put("ackErrors", ackErrors).put("acksAll", acksAll).put("skipped", skipped)
+        .put("aiConnected", aiConnected).put("aiSent", aiSent).put("aiOk", aiOk).put("aiBusy", aiBusy)
+        .put("aiAckErrors", aiAckErrors).put("aiDone", aiDone).put("aiReplyErrors", aiReplyErrors)
+        .put("rateLimited", rateLimited)
         .put("sentByRoom", toArray(sentByRoom)).put("members", toArray(members))
         .put("ackCodes", Tally.toJson(ackCodes)).put("connectErrors", Tally.toJson(connectErrors))
-        .put("hist", encode(hist)).put("ackHist", encode(ackHist));
+        .put("hist", encode(hist)).put("ackHist", encode(ackHist)).put("connectHist", encode(connectHist))
+        .put("ttftHist", encode(ttftHist)).put("aiAckHist", encode(aiAckHist));
   }
 
   static Stats fromJson(JsonObject j) {
@@ -106,6 +190,7 @@ final class Stats {
     s.ready = j.getBoolean("ready");
     s.last = j.getBoolean("last");
     s.workers = j.getInteger("workers");
+    s.target = j.getLong("target", 0L);
     s.attempted = j.getLong("attempted");
     s.connected = j.getLong("connected");
     s.failed = j.getLong("failed");
@@ -121,6 +206,14 @@ final class Stats {
     s.ackErrors = j.getLong("ackErrors");
     s.acksAll = j.getLong("acksAll");
     s.skipped = j.getLong("skipped");
+    s.aiConnected = j.getLong("aiConnected", 0L);
+    s.aiSent = j.getLong("aiSent", 0L);
+    s.aiOk = j.getLong("aiOk", 0L);
+    s.aiBusy = j.getLong("aiBusy", 0L);
+    s.aiAckErrors = j.getLong("aiAckErrors", 0L);
+    s.aiDone = j.getLong("aiDone", 0L);
+    s.aiReplyErrors = j.getLong("aiReplyErrors", 0L);
+    s.rateLimited = j.getLong("rateLimited", 0L);
     JsonArray mem = j.getJsonArray("members");
     for (int r = 0; r < s.sentByRoom.length; r++) {
       s.sentByRoom[r] = sbr.getLong(r);
@@ -130,6 +223,9 @@ final class Stats {
     s.connectErrors = Tally.fromJson(j.getJsonObject("connectErrors"));
     s.hist = decode(j.getString("hist"));
     s.ackHist = decode(j.getString("ackHist"));
+    s.connectHist = decode(j.getString("connectHist"));
+    s.ttftHist = decode(j.getString("ttftHist"));
+    s.aiAckHist = decode(j.getString("aiAckHist"));
     return s;
   }
 

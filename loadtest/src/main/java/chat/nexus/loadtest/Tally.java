@@ -39,6 +39,16 @@ final class Tally {
     from.forEach((k, v) -> into.merge(k, v, Long::sum));
   }
 
+  /** {@code now} minus {@code before}, by reason; reasons that did not grow are left out. */
+  static Map<String, Long> minus(Map<String, Long> now, Map<String, Long> before) {
+    Map<String, Long> m = new TreeMap<>();
+    now.forEach((k, v) -> {
+      long d = v - before.getOrDefault(k, 0L);
+      if (d > 0) m.put(k, d);
+    });
+    return m;
+  }
+
   static JsonObject toJson(Map<String, Long> counts) {
     JsonObject j = new JsonObject();
     counts.forEach(j::put);

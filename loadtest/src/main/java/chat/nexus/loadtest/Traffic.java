@@ -31,13 +31,13 @@ final class Traffic {
   int payload;
 
   /** Runs the benchmark (or, with --child, this worker's share of it) and returns the exit status. */
-  int run(Common common, String mode, Protocol protocol) throws Exception {
+  int run(Common common, Sized sized, String mode, Protocol protocol) throws Exception {
     if (rooms < 1) throw new IllegalArgumentException("--rooms must be >= 1");
-    Spec spec = Spec.of(common, rooms, rate, payload, protocol);
+    Spec spec = Spec.of(common, sized.clients, rooms, rate, payload, protocol);
     if (common.child) return Child.run(spec);
 
     Coordinator co = Coordinator.start(common, spec, true);
-    co.awaitReady(common.readyTimeout());
+    co.awaitReady(common.readyTimeout(sized.clients));
     long start = Time.nowMicros() + warmup.toNanos() / 1000;
     long end = start + duration.toNanos() / 1000;
     co.phase = "warmup";
@@ -105,7 +105,7 @@ final class Traffic {
     row.put("connect_errors", t.connectErrors);
     row.put("dropped", t.closed);
     row.put("sends_skipped", t.skipped);
-    Out.emit(row, common.out);
+    Out.emit(row, sized.out);
     return common.verdict(row);
   }
 

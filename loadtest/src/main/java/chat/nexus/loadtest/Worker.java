@@ -8,6 +8,9 @@ interface Worker {
   /** Start sending now; measure messages sent in [startMicros, endMicros). */
   void go(long startMicros, long endMicros);
 
+  /** Open connections until the run (all workers) has {@code clients}; this worker opens its share. */
+  void grow(int clients);
+
   /** Stop and return the final stats. */
   Stats finish();
 

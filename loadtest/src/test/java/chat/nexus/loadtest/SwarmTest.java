@@ -113,8 +113,8 @@ class SwarmTest {
   }
 
   private Spec spec(int clients, int rooms, double rate, Protocol protocol) {
-    return new Spec("127.0.0.1", server.actualPort(), "/socket.io/", clients, 0, rooms, 1000,
-        List.of(), 2, 100, 5000, rate, 100, protocol);
+    return new Spec("127.0.0.1", server.actualPort(), "/socket.io/", clients, 0, 1, rooms, 1000,
+        List.of(), 2, 100, 5000, rate, 100, protocol, null, false);
   }
 
   private static Stats awaitReady(Swarm swarm) throws InterruptedException {
