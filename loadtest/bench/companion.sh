@@ -45,29 +45,25 @@ LLM_BASE_URL=http://127.0.0.1:$FAKE_PORT/v1 LLM_API_KEYS=bench-key LLM_MAX_CONCU
 wait_port "$PORT"
 
 { echo; echo "# companion.sh $(date -u +%FT%TZ): USERS=$USERS LLM_MAX_CONCURRENT=$MAX first token ${FIRST_MS} ms, reply ${REPLY_MS} ms;" \
-  "warm-up burst ${WARMUP:-1}; chat meanwhile: $CLIENTS clients, $ROOMS rooms, $RATE msg/s; $(nproc) cores"; } >> "$OUT/companion.md"
+  "warm-up bursts ${WARMUP:-5}; chat meanwhile: $CLIENTS clients, $ROOMS rooms, $RATE msg/s; $(nproc) cores"; } >> "$OUT/companion.md"
 
-# warm-up: one untimed burst so the JIT has seen the path (a production server is warm), then let it drain
-if [ "${WARMUP:-1}" = 1 ]; then
-  $LT companion --url "http://127.0.0.1:$PORT" --jwt-secret "$SECRET" --users "$USERS" --after 0 --user-prefix warm \
-    --first-token-ms "$FIRST_MS" > "$OUT/companion-warmup.log" 2>&1 || true
-  sleep 1
-fi
-
+# warm-up: WARMUP untimed bursts (default 5) by the measuring process itself before the measured one, so that
+# the server and the load tool both run compiled code (a production server has been up for a while)
 if [ "$CLIENTS" = 0 ]; then # companion burst alone
   $LT companion --url "http://127.0.0.1:$PORT" --jwt-secret "$SECRET" --users "$USERS" --after "$AFTER" \
-    --first-token-ms "$FIRST_MS" --fake-url "http://127.0.0.1:$FAKE_PORT" --out "$OUT/companion.md"
+    --first-token-ms "$FIRST_MS" --warmup-bursts "${WARMUP:-5}" --fake-url "http://127.0.0.1:$FAKE_PORT" --out "$OUT/companion.md"
   exit $?
 fi
 
-# other users chatting: 5 s warm-up, then a 20 s window; the burst lands about 4 s into the window
+# other users chatting: 5 s warm-up, then a 40 s window; the warm-up bursts start about 3 s into it, the measured
+# burst some 15 s later
 $LT chat --url "http://127.0.0.1:$PORT" --jwt-secret "$SECRET" --clients "$CLIENTS" --rooms "$ROOMS" --rate "$RATE" \
-  --warmup 5s --duration 20s --server-pid "$SERVER" --out "$OUT/companion-chat.md" > "$OUT/companion-chat.log" 2>&1 & CHAT=$!
+  --warmup 5s --duration 40s --server-pid "$SERVER" --out "$OUT/companion-chat.md" > "$OUT/companion-chat.log" 2>&1 & CHAT=$!
 sleep 8
 
 STATUS=0
 $LT companion --url "http://127.0.0.1:$PORT" --jwt-secret "$SECRET" --users "$USERS" --after "$AFTER" \
-  --first-token-ms "$FIRST_MS" --fake-url "http://127.0.0.1:$FAKE_PORT" --out "$OUT/companion.md" || STATUS=$?
+  --first-token-ms "$FIRST_MS" --warmup-bursts "${WARMUP:-5}" --fake-url "http://127.0.0.1:$FAKE_PORT" --out "$OUT/companion.md" || STATUS=$?
 
 CHAT_STATUS=0
 wait "$CHAT" || CHAT_STATUS=$?

@@ -58,6 +58,10 @@ final class Companion implements Callable<Integer> {
   int after;
   @Option(names = "--timeout-s", defaultValue = "30", description = "Give up waiting for a phase after this. Default: ${DEFAULT-VALUE}.")
   int timeoutS;
+  @Option(names = "--warmup-bursts", defaultValue = "0",
+      description = "Untimed bursts by the same users before the measured one, so that both this tool and the server "
+          + "run compiled code (a fresh JVM interprets at first). Default: ${DEFAULT-VALUE}.")
+  int warmupBursts;
   @Option(names = "--user-prefix", defaultValue = "cmp", description = "User ids are <prefix>-<k>. Default: ${DEFAULT-VALUE}.")
   String prefix;
   @Option(names = "--out", description = "Append the Markdown report to this file.")
@@ -101,6 +105,13 @@ final class Companion implements Callable<Integer> {
         .compose(a -> ok(a) ? Future.succeededFuture() : Future.failedFuture("open: " + a.encode()))).toList())
         .await(timeoutS, TimeUnit.SECONDS);
     System.out.println(users + " users connected and opened; burst");
+    for (int i = 0; i < warmupBursts; i++) {
+      burst(all);
+      Thread.sleep(200);
+    }
+    if (warmupBursts > 0) {
+      System.out.println(warmupBursts + " warm-up bursts done; measured burst");
+    }
     JsonObject fakeBefore = fakeStats();
     String metricsBefore = serverMetrics();
 
