@@ -12,17 +12,24 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Request;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 
 /**
- * What the classic and the sharded Redis adapters share: the local halves of the cluster operations
- * (the in-memory adapter's), the bookkeeping of requests waiting for other nodes, and the link.
+ * What the classic and the sharded Redis adapters share: the cluster operations (publish to the other
+ * nodes, apply locally at once, gather the answers), the bookkeeping of requests waiting for other
+ * nodes, the local halves of what other nodes ask, and the link. A subclass says how the requests and
+ * answers look on the wire and on which channels they travel.
  */
 abstract class ClusterAdapter extends InMemoryAdapter {
 
@@ -33,6 +40,18 @@ abstract class ClusterAdapter extends InMemoryAdapter {
     void onResponse(JsonObject response);
 
     void onTimeout();
+  }
+
+  /** The operations a node asks the others to apply to their own sockets. */
+  enum Operation {
+    JOIN,
+    LEAVE,
+    DISCONNECT
+  }
+
+  /** The message of a request that timed out, from the answers received and expected. */
+  interface TimeoutMessage {
+    String text(int received, int expected);
   }
 
   final RedisLink link;
@@ -47,6 +66,39 @@ abstract class ClusterAdapter extends InMemoryAdapter {
     this.options = options;
   }
 
+  // ---- what differs: ids, wire encoding, channels ----
+
+  /** A new request id, in the form the npm adapter uses. */
+  abstract String newRequestId();
+
+  /** The PUBSUB command that counts the nodes listening on this namespace (this one included). */
+  abstract Request countNodesRequest();
+
+  /** Publishes a broadcast to the other nodes; failures are logged, never thrown. */
+  abstract void publishBroadcast(Packet packet, BroadcastOptions options);
+
+  /** Publishes a broadcast whose recipients on other nodes answer with acks under {@code requestId}. */
+  abstract Future<Void> publishBroadcastWithAck(String requestId, Packet packet, BroadcastOptions options, long timeoutMs);
+
+  /** Asks the other nodes to apply an operation; {@code fields} holds its {@code rooms} or {@code close}. */
+  abstract void publishOperation(Operation operation, BroadcastOptions options, JsonObject fields);
+
+  /** Asks the other nodes for their sockets; they answer under {@code requestId}. */
+  abstract Future<Void> publishFetchSockets(String requestId, BroadcastOptions options);
+
+  /** Publishes a server-side event; {@code requestId} is null when nobody waits for answers. */
+  abstract Future<Void> publishServerSideEmit(JsonArray args, String requestId);
+
+  /** The reply in another node's answer to a server-side event. */
+  abstract Object serverSideEmitReply(JsonObject answer);
+
+  /** The message of a fetchSockets that timed out. */
+  String fetchSocketsTimeout(int received, int expected) {
+    return onlyReceived(received, expected);
+  }
+
+  // ---- outgoing: published to the other nodes, applied here at once ----
+
   /** The last count of nodes seen; asks Redis again in the background for the next call. */
   @Override
   public int serverCount() {
@@ -55,7 +107,146 @@ abstract class ClusterAdapter extends InMemoryAdapter {
   }
 
   /** How many nodes listen on this namespace now (this one included), from Redis. */
-  abstract Future<Integer> countNodes();
+  Future<Integer> countNodes() {
+    return link.send(countNodesRequest()).map(response -> {
+      int count = response.size() >= 2 ? response.get(1).toInteger() : 1;
+      lastServerCount = Math.max(1, count);
+      return count;
+    });
+  }
+
+  @Override
+  public void broadcast(Packet packet, BroadcastOptions options) {
+    if (!options.local()) {
+      publishBroadcast(packet, options);
+    }
+    super.broadcast(packet, options);
+  }
+
+  @Override
+  public Future<List<JsonArray>> broadcastWithAck(Packet packet, BroadcastOptions options, long timeoutMs) {
+    if (options.local()) {
+      return super.broadcastWithAck(packet, options, timeoutMs);
+    }
+    String requestId = newRequestId();
+    AckCollector collector = new AckCollector(namespace().server().vertx(), timeoutMs, () -> ackRequests.remove(requestId));
+    ackRequests.put(requestId, collector);
+    publishBroadcastWithAck(requestId, Packet.of(packet.type(), packet.namespace(), packet.data()), options, timeoutMs)
+        .compose(v -> countNodes())
+        .onSuccess(collector::nodeCount)
+        .onFailure(e -> collector.nodeCount(1)); // Redis down: this node alone
+    broadcastWithAckLocally(packet, options, collector::clientCount, collector::ack);
+    return collector.future();
+  }
+
+  @Override
+  public void addSockets(BroadcastOptions options, Set<String> rooms) {
+    if (!options.local()) {
+      publishOperation(Operation.JOIN, options, roomsField(rooms));
+    }
+    super.addSockets(options, rooms);
+  }
+
+  @Override
+  public void delSockets(BroadcastOptions options, Set<String> rooms) {
+    if (!options.local()) {
+      publishOperation(Operation.LEAVE, options, roomsField(rooms));
+    }
+    super.delSockets(options, rooms);
+  }
+
+  @Override
+  public void disconnectSockets(BroadcastOptions options, boolean close) {
+    if (!options.local()) {
+      publishOperation(Operation.DISCONNECT, options, new JsonObject().put("close", close));
+    }
+    super.disconnectSockets(options, close);
+  }
+
+  private static JsonObject roomsField(Set<String> rooms) {
+    return new JsonObject().put("rooms", new JsonArray(List.copyOf(rooms)));
+  }
+
+  @Override
+  public Future<List<RemoteSocket>> fetchSockets(BroadcastOptions options) {
+    List<RemoteSocket> local = fetchLocally(options);
+    if (options.local()) {
+      return Future.succeededFuture(local);
+    }
+    return askOtherNodes(local, this.options.requestsTimeoutMs(), this::fetchSocketsTimeout,
+        requestId -> publishFetchSockets(requestId, options),
+        (answer, sockets) -> {
+          if (answer.getValue("sockets") instanceof JsonArray list) {
+            for (Object s : list) {
+              if (s instanceof JsonObject json) {
+                sockets.add(new NodeSocket(namespace(), json));
+              }
+            }
+          }
+        });
+  }
+
+  @Override
+  public Future<List<JsonArray>> serverSideEmit(JsonArray args, long timeoutMs) {
+    if (timeoutMs <= 0) {
+      return publishServerSideEmit(args, null).<List<JsonArray>>map(v -> List.of()).otherwise(List.of());
+    }
+    return askOtherNodes(List.of(), timeoutMs, ClusterAdapter::onlyReceived,
+        requestId -> publishServerSideEmit(args, requestId),
+        (answer, replies) -> replies.add(new JsonArray().add(serverSideEmitReply(answer))));
+  }
+
+  /**
+   * Asks every other node once and gathers their answers after this node's own ({@code local}): done
+   * when each node answered, failed on timeout, and just {@code local} when there is no other node or
+   * the request cannot be published.
+   */
+  private <T> Future<List<T>> askOtherNodes(List<T> local, long timeoutMs, TimeoutMessage timeoutMessage,
+      Function<String, Future<Void>> publish, BiConsumer<JsonObject, List<T>> addAnswer) {
+    return countNodes().transform(count -> {
+      int expected = count.succeeded() ? count.result() - 1 : 0;
+      if (expected <= 0) {
+        return Future.succeededFuture(local);
+      }
+      String requestId = newRequestId();
+      Promise<List<T>> promise = Promise.promise();
+      List<T> gathered = new ArrayList<>(local);
+      int[] answers = {0};
+      boolean registered = register(requestId, new PendingRequest() {
+        @Override
+        public void onResponse(JsonObject response) {
+          synchronized (gathered) {
+            answers[0]++;
+            addAnswer.accept(response, gathered);
+            if (answers[0] >= expected) {
+              pending.remove(requestId);
+              promise.tryComplete(new ArrayList<>(gathered));
+            }
+          }
+        }
+
+        @Override
+        public void onTimeout() {
+          synchronized (gathered) {
+            promise.tryFail(new TimeoutException(timeoutMessage.text(answers[0], expected)));
+          }
+        }
+      }, timeoutMs);
+      if (!registered) {
+        return Future.failedFuture("too many cluster requests waiting");
+      }
+      publish.apply(requestId).onFailure(e -> {
+        pending.remove(requestId);
+        promise.tryComplete(local);
+      });
+      return promise.future();
+    });
+  }
+
+  /** socket.io-adapter's message for a request that timed out. */
+  static String onlyReceived(int received, int expected) {
+    return "timeout reached: only " + received + " responses received out of " + expected;
+  }
 
   /** Registers a request with its timeout; false when too many are waiting already. */
   boolean register(String requestId, PendingRequest request, long timeoutMs) {
@@ -72,21 +263,20 @@ abstract class ClusterAdapter extends InMemoryAdapter {
     return true;
   }
 
+  // ---- incoming: what other nodes ask, and their answers ----
+
   /** Delivers a broadcast from another node to this node's sockets: encoded once, written to each. */
   void deliverLocally(Packet packet, BroadcastOptions options) {
     super.broadcast(packet, options);
   }
 
-  void addLocally(BroadcastOptions options, Set<String> rooms) {
-    super.addSockets(options, rooms);
-  }
-
-  void delLocally(BroadcastOptions options, Set<String> rooms) {
-    super.delSockets(options, rooms);
-  }
-
-  void disconnectLocally(BroadcastOptions options, boolean close) {
-    super.disconnectSockets(options, close);
+  /** Applies another node's operation to this node's sockets; {@code fields} holds rooms or close. */
+  void applyLocally(Operation operation, BroadcastOptions targets, JsonObject fields) {
+    switch (operation) {
+      case JOIN -> super.addSockets(targets, Wire.strings(fields.getValue("rooms")));
+      case LEAVE -> super.delSockets(targets, Wire.strings(fields.getValue("rooms")));
+      case DISCONNECT -> super.disconnectSockets(targets, Boolean.TRUE.equals(fields.getValue("close")));
+    }
   }
 
   List<RemoteSocket> fetchLocally(BroadcastOptions options) {
@@ -121,9 +311,45 @@ abstract class ClusterAdapter extends InMemoryAdapter {
     }
   }
 
-  /** Answers a server-side event from another node, locally. */
-  void receiveServerSideEmit(JsonArray data, Consumer<Object> reply) {
-    namespace().receiveServerSideEmit(data, reply);
+  /**
+   * Runs a server-side event from another node here; when the requester waits ({@code requestId} not
+   * null), the first reply is handed to {@code answer}, later ones are ignored.
+   */
+  void receiveServerSideEmit(JsonArray data, String requestId, Consumer<Object> answer) {
+    if (requestId == null) {
+      namespace().receiveServerSideEmit(data, reply -> {});
+      return;
+    }
+    AtomicBoolean called = new AtomicBoolean();
+    namespace().receiveServerSideEmit(data, reply -> {
+      if (called.compareAndSet(false, true)) {
+        answer.accept(reply);
+      }
+    });
+  }
+
+  /** A node's count of the clients a broadcast with acks reached. */
+  void clientCountReceived(String requestId, Object count) {
+    AckCollector collector = ackRequests.get(requestId);
+    if (collector != null && count instanceof Number n) {
+      collector.clientCount(n.intValue());
+    }
+  }
+
+  /** One client's ack to a broadcast with acks. */
+  void ackReceived(String requestId, Object packet) {
+    AckCollector collector = ackRequests.get(requestId);
+    if (collector != null) {
+      collector.ack(new JsonArray().add(packet));
+    }
+  }
+
+  /** A node's answer to a fetchSockets or a server-side event this node waits for. */
+  void answerReceived(String requestId, JsonObject answer) {
+    PendingRequest request = pending.get(requestId);
+    if (request != null) {
+      request.onResponse(answer);
+    }
   }
 
   static void warnDropped(String what, Throwable e) {

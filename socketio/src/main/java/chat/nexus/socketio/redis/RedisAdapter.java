@@ -1,22 +1,17 @@
 package chat.nexus.socketio.redis;
 
 import chat.nexus.socketio.Namespace;
-import chat.nexus.socketio.RemoteSocket;
 import chat.nexus.socketio.Socket;
 import chat.nexus.socketio.adapter.BroadcastOptions;
 import chat.nexus.socketio.parser.Packet;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The classic Redis adapter, wire-compatible with npm {@code @socket.io/redis-adapter} 8.x's
@@ -93,177 +88,76 @@ final class RedisAdapter extends ClusterAdapter {
   // ---- outgoing ----
 
   @Override
-  public void broadcast(Packet packet, BroadcastOptions options) {
-    if (!options.local()) {
-      try {
-        byte[] message = Msgpack.encode(new JsonArray().add(uid).add(Wire.packet(packet)).add(Wire.options(options, null)));
-        String target = options.rooms().size() == 1 ? channel + options.rooms().iterator().next() + "#" : channel;
-        link.publish(target, message, false).onFailure(e -> warnDropped("broadcast", e));
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "Redis adapter: broadcast not published (cannot encode it): " + e.getMessage());
-      }
-    }
-    super.broadcast(packet, options);
+  String newRequestId() {
+    return Wire.uid(UID_LENGTH);
+  }
+
+  /** The number of nodes: subscribers of the request channel. */
+  @Override
+  Request countNodesRequest() {
+    return Request.cmd(Command.PUBSUB).arg("NUMSUB").arg(requestChannel);
   }
 
   @Override
-  public Future<List<JsonArray>> broadcastWithAck(Packet packet, BroadcastOptions options, long timeoutMs) {
-    if (options.local()) {
-      return super.broadcastWithAck(packet, options, timeoutMs);
+  void publishBroadcast(Packet packet, BroadcastOptions options) {
+    try {
+      byte[] message = Msgpack.encode(new JsonArray().add(uid).add(Wire.packet(packet)).add(Wire.options(options, null)));
+      String target = options.rooms().size() == 1 ? channel + options.rooms().iterator().next() + "#" : channel;
+      link.publish(target, message, false).onFailure(e -> warnDropped("broadcast", e));
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Redis adapter: broadcast not published (cannot encode it): " + e.getMessage());
     }
-    String requestId = Wire.uid(UID_LENGTH);
-    AckCollector collector = new AckCollector(namespace().server().vertx(), timeoutMs, () -> ackRequests.remove(requestId));
-    ackRequests.put(requestId, collector);
+  }
+
+  @Override
+  Future<Void> publishBroadcastWithAck(String requestId, Packet packet, BroadcastOptions options, long timeoutMs) {
     JsonObject request = new JsonObject()
         .put("uid", uid)
         .put("requestId", requestId)
         .put("type", BROADCAST)
-        .put("packet", Wire.packet(Packet.of(packet.type(), packet.namespace(), packet.data())))
+        .put("packet", Wire.packet(packet))
         .put("opts", Wire.options(options, timeoutMs));
-    link.publish(requestChannel, Msgpack.encode(request), false)
-        .compose(v -> countNodes())
-        .onSuccess(collector::nodeCount)
-        .onFailure(e -> collector.nodeCount(1)); // Redis down: this node alone
-    broadcastWithAckLocally(packet, options, collector::clientCount, collector::ack);
-    return collector.future();
-  }
-
-  @Override
-  public Future<List<RemoteSocket>> fetchSockets(BroadcastOptions options) {
-    List<RemoteSocket> local = fetchLocally(options);
-    if (options.local()) {
-      return Future.succeededFuture(local);
-    }
-    return countNodes().transform(count -> {
-      if (count.failed() || count.result() <= 1) {
-        return Future.succeededFuture(local);
-      }
-      int numSub = count.result();
-      String requestId = Wire.uid(UID_LENGTH);
-      Promise<List<RemoteSocket>> promise = Promise.promise();
-      List<RemoteSocket> sockets = new ArrayList<>(local);
-      int[] answers = {1};
-      boolean registered = register(requestId, new PendingRequest() {
-        @Override
-        public void onResponse(JsonObject response) {
-          synchronized (sockets) {
-            answers[0]++;
-            if (response.getValue("sockets") instanceof JsonArray list) {
-              for (Object s : list) {
-                if (s instanceof JsonObject json) {
-                  sockets.add(new NodeSocket(namespace(), json));
-                }
-              }
-            }
-            if (answers[0] >= numSub) {
-              pending.remove(requestId);
-              promise.tryComplete(new ArrayList<>(sockets));
-            }
-          }
-        }
-
-        @Override
-        public void onTimeout() {
-          promise.tryFail(new TimeoutException("timeout reached while waiting for fetchSockets response"));
-        }
-      }, options().requestsTimeoutMs());
-      if (!registered) {
-        return Future.failedFuture("too many cluster requests waiting");
-      }
-      JsonObject request = new JsonObject().put("uid", uid).put("requestId", requestId).put("type", REMOTE_FETCH)
-          .put("opts", roomsOnly(options));
-      link.publish(requestChannel, Wire.json(request), false).onFailure(e -> {
-        pending.remove(requestId);
-        promise.tryComplete(local);
-      });
-      return promise.future();
-    });
-  }
-
-  @Override
-  public void addSockets(BroadcastOptions options, Set<String> rooms) {
-    publishRemote(REMOTE_JOIN, options, new JsonObject().put("rooms", new JsonArray(List.copyOf(rooms))));
-    super.addSockets(options, rooms);
-  }
-
-  @Override
-  public void delSockets(BroadcastOptions options, Set<String> rooms) {
-    publishRemote(REMOTE_LEAVE, options, new JsonObject().put("rooms", new JsonArray(List.copyOf(rooms))));
-    super.delSockets(options, rooms);
-  }
-
-  @Override
-  public void disconnectSockets(BroadcastOptions options, boolean close) {
-    publishRemote(REMOTE_DISCONNECT, options, new JsonObject().put("close", close));
-    super.disconnectSockets(options, close);
+    return link.publish(requestChannel, Msgpack.encode(request), false);
   }
 
   /** Asks the other nodes to apply a join/leave/disconnect to their sockets; this node applies its own. */
-  private void publishRemote(int type, BroadcastOptions options, JsonObject fields) {
-    if (options.local()) {
-      return;
-    }
+  @Override
+  void publishOperation(Operation operation, BroadcastOptions options, JsonObject fields) {
+    int type = switch (operation) {
+      case JOIN -> REMOTE_JOIN;
+      case LEAVE -> REMOTE_LEAVE;
+      case DISCONNECT -> REMOTE_DISCONNECT;
+    };
     JsonObject request = new JsonObject().put("uid", uid).put("type", type).put("opts", roomsOnly(options)).mergeIn(fields);
     link.publish(requestChannel, Wire.json(request), false).onFailure(e -> warnDropped("remote operation", e));
   }
 
   @Override
-  public Future<List<JsonArray>> serverSideEmit(JsonArray args, long timeoutMs) {
-    if (timeoutMs <= 0) {
-      JsonObject request = new JsonObject().put("uid", uid).put("type", SERVER_SIDE_EMIT).put("data", args);
-      return link.publish(requestChannel, Wire.json(request), false).<List<JsonArray>>map(v -> List.of()).otherwise(List.of());
-    }
-    return countNodes().transform(count -> {
-      int expected = count.succeeded() ? count.result() - 1 : 0;
-      if (expected <= 0) {
-        return Future.succeededFuture(List.<JsonArray>of());
-      }
-      String requestId = Wire.uid(UID_LENGTH);
-      Promise<List<JsonArray>> promise = Promise.promise();
-      List<JsonArray> responses = new ArrayList<>();
-      boolean registered = register(requestId, new PendingRequest() {
-        @Override
-        public void onResponse(JsonObject response) {
-          synchronized (responses) {
-            responses.add(new JsonArray().add(Wire.raw(response, "data")));
-            if (responses.size() >= expected) {
-              pending.remove(requestId);
-              promise.tryComplete(new ArrayList<>(responses));
-            }
-          }
-        }
-
-        @Override
-        public void onTimeout() {
-          synchronized (responses) {
-            promise.tryFail(new TimeoutException("timeout reached: only " + responses.size() + " responses received out of " + expected));
-          }
-        }
-      }, timeoutMs);
-      if (!registered) {
-        return Future.failedFuture("too many cluster requests waiting");
-      }
-      JsonObject request = new JsonObject().put("uid", uid).put("requestId", requestId).put("type", SERVER_SIDE_EMIT).put("data", args);
-      link.publish(requestChannel, Wire.json(request), false).onFailure(e -> {
-        pending.remove(requestId);
-        promise.tryComplete(List.of());
-      });
-      return promise.future();
-    });
+  Future<Void> publishFetchSockets(String requestId, BroadcastOptions options) {
+    JsonObject request = new JsonObject().put("uid", uid).put("requestId", requestId).put("type", REMOTE_FETCH)
+        .put("opts", roomsOnly(options));
+    return link.publish(requestChannel, Wire.json(request), false);
   }
 
-  /** The number of nodes: subscribers of the request channel. */
+  /** The npm adapter's message, not socket.io-adapter's. */
   @Override
-  Future<Integer> countNodes() {
-    return link.send(Request.cmd(Command.PUBSUB).arg("NUMSUB").arg(requestChannel)).map(response -> {
-      int count = response.size() >= 2 ? response.get(1).toInteger() : 1;
-      lastServerCount = Math.max(1, count);
-      return count;
-    });
+  String fetchSocketsTimeout(int received, int expected) {
+    return "timeout reached while waiting for fetchSockets response";
   }
 
-  private RedisAdapterOptions options() {
-    return options;
+  @Override
+  Future<Void> publishServerSideEmit(JsonArray args, String requestId) {
+    JsonObject request = new JsonObject().put("uid", uid);
+    if (requestId != null) {
+      request.put("requestId", requestId);
+    }
+    request.put("type", SERVER_SIDE_EMIT).put("data", args);
+    return link.publish(requestChannel, Wire.json(request), false);
+  }
+
+  @Override
+  Object serverSideEmitReply(JsonObject answer) {
+    return Wire.raw(answer, "data");
   }
 
   private static JsonObject roomsOnly(BroadcastOptions options) {
@@ -314,12 +208,9 @@ final class RedisAdapter extends ClusterAdapter {
         }
         respond(request, Wire.json(new JsonObject().put("requestId", requestId).put("rooms", new JsonArray(List.copyOf(rooms())))));
       }
-      case REMOTE_JOIN, REMOTE_LEAVE, REMOTE_DISCONNECT -> {
-        if (own) {
-          return; // applied locally when sent
-        }
-        onRemoteOperation(type.intValue(), request, requestId);
-      }
+      case REMOTE_JOIN -> onRemoteOperation(Operation.JOIN, own, request, requestId);
+      case REMOTE_LEAVE -> onRemoteOperation(Operation.LEAVE, own, request, requestId);
+      case REMOTE_DISCONNECT -> onRemoteOperation(Operation.DISCONNECT, own, request, requestId);
       case REMOTE_FETCH -> {
         if (own || requestId == null) {
           return;
@@ -331,17 +222,10 @@ final class RedisAdapter extends ClusterAdapter {
         if (own || !(request.getValue("data") instanceof JsonArray data)) {
           return;
         }
-        if (requestId == null) {
-          receiveServerSideEmit(data, reply -> {});
-          return;
-        }
-        AtomicBoolean called = new AtomicBoolean();
-        receiveServerSideEmit(data, reply -> {
-          if (called.compareAndSet(false, true)) {
-            // The npm adapter answers server-side emits on the shared response channel.
-            JsonObject response = new JsonObject().put("type", SERVER_SIDE_EMIT).put("requestId", requestId).put("data", reply);
-            link.publish(responseChannel, Wire.json(response), false).onFailure(e -> warnDropped("serverSideEmit answer", e));
-          }
+        receiveServerSideEmit(data, requestId, reply -> {
+          // The npm adapter answers server-side emits on the shared response channel.
+          JsonObject response = new JsonObject().put("type", SERVER_SIDE_EMIT).put("requestId", requestId).put("data", reply);
+          link.publish(responseChannel, Wire.json(response), false).onFailure(e -> warnDropped("serverSideEmit answer", e));
         });
       }
       case BROADCAST -> {
@@ -361,14 +245,12 @@ final class RedisAdapter extends ClusterAdapter {
     }
   }
 
-  private void onRemoteOperation(int type, JsonObject request, String requestId) {
+  private void onRemoteOperation(Operation operation, boolean own, JsonObject request, String requestId) {
+    if (own) {
+      return; // applied locally when sent
+    }
     if (request.getValue("opts") != null) {
-      BroadcastOptions targets = Wire.options(request.getValue("opts"));
-      switch (type) {
-        case REMOTE_JOIN -> addLocally(targets, Wire.strings(request.getValue("rooms")));
-        case REMOTE_LEAVE -> delLocally(targets, Wire.strings(request.getValue("rooms")));
-        default -> disconnectLocally(targets, Boolean.TRUE.equals(request.getValue("close")));
-      }
+      applyLocally(operation, Wire.options(request.getValue("opts")), request);
       return;
     }
     // The older form: one socket id and one room, answered.
@@ -377,10 +259,10 @@ final class RedisAdapter extends ClusterAdapter {
       return;
     }
     String room = String.valueOf(request.getValue("room"));
-    switch (type) {
-      case REMOTE_JOIN -> socket.join(room);
-      case REMOTE_LEAVE -> socket.leave(room);
-      default -> socket.disconnect(Boolean.TRUE.equals(request.getValue("close")));
+    switch (operation) {
+      case JOIN -> socket.join(room);
+      case LEAVE -> socket.leave(room);
+      case DISCONNECT -> socket.disconnect(Boolean.TRUE.equals(request.getValue("close")));
     }
     if (requestId != null) {
       respond(request, Wire.json(new JsonObject().put("requestId", requestId)));
@@ -398,19 +280,15 @@ final class RedisAdapter extends ClusterAdapter {
     if (!(Wire.decode(payload) instanceof JsonObject response) || !(response.getValue("requestId") instanceof String requestId)) {
       return;
     }
-    AckCollector collector = ackRequests.get(requestId);
-    if (collector != null) {
+    if (ackRequests.containsKey(requestId)) {
       Object type = response.getValue("type");
-      if (type instanceof Number t && t.intValue() == BROADCAST_CLIENT_COUNT && response.getValue("clientCount") instanceof Number n) {
-        collector.clientCount(n.intValue());
+      if (type instanceof Number t && t.intValue() == BROADCAST_CLIENT_COUNT) {
+        clientCountReceived(requestId, response.getValue("clientCount"));
       } else if (type instanceof Number t && t.intValue() == BROADCAST_ACK) {
-        collector.ack(new JsonArray().add(Wire.raw(response, "packet")));
+        ackReceived(requestId, Wire.raw(response, "packet"));
       }
       return;
     }
-    PendingRequest request = pending.get(requestId);
-    if (request != null) {
-      request.onResponse(response);
-    }
+    answerReceived(requestId, response);
   }
 }

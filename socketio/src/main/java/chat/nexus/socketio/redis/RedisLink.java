@@ -226,27 +226,12 @@ final class RedisLink {
   // ---- on the link's context ----
 
   private void connectPublisher() {
-    if (closed) {
-      return;
-    }
-    client.connect().onComplete(result -> {
-      if (closed) {
-        if (result.succeeded()) {
-          result.result().close();
-        }
-        return;
-      }
-      if (result.failed()) {
-        retry(true, result.cause());
-        return;
-      }
-      RedisConnection connection = result.result();
+    connect(true, connection -> {
       connection.exceptionHandler(e -> LOG.log(Level.DEBUG, "Redis publisher connection error", e));
       connection.endHandler(v -> {
         if (publisher == connection) {
           publisher = null;
-          lost("publisher");
-          retry(true, null);
+          lost(true);
         }
       });
       publisherAttempts = 0;
@@ -256,28 +241,13 @@ final class RedisLink {
   }
 
   private void connectSubscriber() {
-    if (closed) {
-      return;
-    }
-    client.connect().onComplete(result -> {
-      if (closed) {
-        if (result.succeeded()) {
-          result.result().close();
-        }
-        return;
-      }
-      if (result.failed()) {
-        retry(false, result.cause());
-        return;
-      }
-      RedisConnection connection = result.result();
+    connect(false, connection -> {
       connection.handler(this::onPush);
       connection.exceptionHandler(e -> LOG.log(Level.DEBUG, "Redis subscriber connection error", e));
       connection.endHandler(v -> {
         if (subscriber == connection) {
           subscriber = null;
-          lost("subscriber");
-          retry(false, null);
+          lost(false);
         }
       });
       subscriberAttempts = 0;
@@ -293,6 +263,26 @@ final class RedisLink {
         }
       }
       updateState();
+    });
+  }
+
+  /** Opens one of the two connections; retries with backoff when it fails, closes it when the link closed meanwhile. */
+  private void connect(boolean isPublisher, Consumer<RedisConnection> onConnected) {
+    if (closed) {
+      return;
+    }
+    client.connect().onComplete(result -> {
+      if (closed) {
+        if (result.succeeded()) {
+          result.result().close();
+        }
+        return;
+      }
+      if (result.failed()) {
+        retry(isPublisher, result.cause());
+        return;
+      }
+      onConnected.accept(result.result());
     });
   }
 
@@ -323,12 +313,14 @@ final class RedisLink {
     return Math.max(1, base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
   }
 
-  private void lost(String which) {
+  /** A connection that was up ended: said once, then reconnected with backoff. */
+  private void lost(boolean isPublisher) {
     if (!closed) {
-      LOG.log(Level.WARNING, "Redis adapter: " + which + " connection to " + endpoint
+      LOG.log(Level.WARNING, "Redis adapter: " + (isPublisher ? "publisher" : "subscriber") + " connection to " + endpoint
           + " lost; local delivery continues, cross-node delivery resumes on reconnection");
     }
     updateState();
+    retry(isPublisher, null);
   }
 
   private void updateState() {

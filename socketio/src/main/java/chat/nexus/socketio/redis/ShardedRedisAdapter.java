@@ -1,23 +1,17 @@
 package chat.nexus.socketio.redis;
 
 import chat.nexus.socketio.Namespace;
-import chat.nexus.socketio.RemoteSocket;
 import chat.nexus.socketio.adapter.BroadcastOptions;
 import chat.nexus.socketio.parser.Packet;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The sharded Redis adapter (Redis 7 SPUBLISH/SSUBSCRIBE), wire-compatible with npm
@@ -95,166 +89,61 @@ final class ShardedRedisAdapter extends ClusterAdapter {
   // ---- outgoing ----
 
   @Override
-  public void broadcast(Packet packet, BroadcastOptions options) {
-    if (!options.local()) {
-      JsonObject data = new JsonObject().put("packet", Wire.packet(packet)).put("opts", Wire.options(options, null));
-      String target = channel;
-      if (dynamic && options.rooms().size() == 1) {
-        String room = options.rooms().iterator().next();
-        if (room.length() != SOCKET_ID_LENGTH) {
-          target = roomChannel(room);
-        }
-      }
-      publish(target, BROADCAST, data);
-    }
-    super.broadcast(packet, options);
+  String newRequestId() {
+    return Wire.hexId();
   }
 
   @Override
-  public Future<List<JsonArray>> broadcastWithAck(Packet packet, BroadcastOptions options, long timeoutMs) {
-    if (options.local()) {
-      return super.broadcastWithAck(packet, options, timeoutMs);
+  Request countNodesRequest() {
+    return Request.cmd(Command.PUBSUB).arg("SHARDNUMSUB").arg(channel);
+  }
+
+  @Override
+  void publishBroadcast(Packet packet, BroadcastOptions options) {
+    JsonObject data = new JsonObject().put("packet", Wire.packet(packet)).put("opts", Wire.options(options, null));
+    String target = channel;
+    if (dynamic && options.rooms().size() == 1) {
+      String room = options.rooms().iterator().next();
+      if (room.length() != SOCKET_ID_LENGTH) {
+        target = roomChannel(room);
+      }
     }
-    String requestId = Wire.hexId();
-    AckCollector collector = new AckCollector(namespace().server().vertx(), timeoutMs, () -> ackRequests.remove(requestId));
-    ackRequests.put(requestId, collector);
+    publish(target, BROADCAST, data);
+  }
+
+  @Override
+  Future<Void> publishBroadcastWithAck(String requestId, Packet packet, BroadcastOptions options, long timeoutMs) {
     JsonObject data = new JsonObject()
-        .put("packet", Wire.packet(Packet.of(packet.type(), packet.namespace(), packet.data())))
+        .put("packet", Wire.packet(packet))
         .put("requestId", requestId)
         .put("opts", Wire.options(options, timeoutMs));
-    publish(channel, BROADCAST, data)
-        .compose(v -> countNodes())
-        .onSuccess(collector::nodeCount)
-        .onFailure(e -> collector.nodeCount(1));
-    broadcastWithAckLocally(packet, options, collector::clientCount, collector::ack);
-    return collector.future();
+    return publish(channel, BROADCAST, data);
   }
 
   @Override
-  public void addSockets(BroadcastOptions options, Set<String> rooms) {
-    if (!options.local()) {
-      publish(channel, SOCKETS_JOIN, new JsonObject().put("opts", Wire.options(options, null)).put("rooms", new JsonArray(List.copyOf(rooms))));
-    }
-    super.addSockets(options, rooms);
+  void publishOperation(Operation operation, BroadcastOptions options, JsonObject fields) {
+    int type = switch (operation) {
+      case JOIN -> SOCKETS_JOIN;
+      case LEAVE -> SOCKETS_LEAVE;
+      case DISCONNECT -> DISCONNECT_SOCKETS;
+    };
+    publish(channel, type, new JsonObject().put("opts", Wire.options(options, null)).mergeIn(fields));
   }
 
   @Override
-  public void delSockets(BroadcastOptions options, Set<String> rooms) {
-    if (!options.local()) {
-      publish(channel, SOCKETS_LEAVE, new JsonObject().put("opts", Wire.options(options, null)).put("rooms", new JsonArray(List.copyOf(rooms))));
-    }
-    super.delSockets(options, rooms);
+  Future<Void> publishFetchSockets(String requestId, BroadcastOptions options) {
+    return publish(channel, FETCH_SOCKETS, new JsonObject().put("opts", Wire.options(options, null)).put("requestId", requestId));
   }
 
   @Override
-  public void disconnectSockets(BroadcastOptions options, boolean close) {
-    if (!options.local()) {
-      publish(channel, DISCONNECT_SOCKETS, new JsonObject().put("opts", Wire.options(options, null)).put("close", close));
-    }
-    super.disconnectSockets(options, close);
+  Future<Void> publishServerSideEmit(JsonArray args, String requestId) {
+    JsonObject data = requestId == null ? new JsonObject() : new JsonObject().put("requestId", requestId);
+    return publish(channel, SERVER_SIDE_EMIT, data.put("packet", args));
   }
 
   @Override
-  public Future<List<RemoteSocket>> fetchSockets(BroadcastOptions options) {
-    List<RemoteSocket> local = fetchLocally(options);
-    if (options.local()) {
-      return Future.succeededFuture(local);
-    }
-    return countNodes().transform(count -> {
-      int expected = count.succeeded() ? count.result() - 1 : 0;
-      if (expected <= 0) {
-        return Future.succeededFuture(local);
-      }
-      String requestId = Wire.hexId();
-      Promise<List<RemoteSocket>> promise = Promise.promise();
-      List<RemoteSocket> sockets = new ArrayList<>(local);
-      int[] answers = {0};
-      if (!register(requestId, new PendingRequest() {
-        @Override
-        public void onResponse(JsonObject response) {
-          synchronized (sockets) {
-            answers[0]++;
-            if (data(response).getValue("sockets") instanceof JsonArray list) {
-              for (Object s : list) {
-                if (s instanceof JsonObject json) {
-                  sockets.add(new NodeSocket(namespace(), json));
-                }
-              }
-            }
-            if (answers[0] >= expected) {
-              pending.remove(requestId);
-              promise.tryComplete(new ArrayList<>(sockets));
-            }
-          }
-        }
-
-        @Override
-        public void onTimeout() {
-          synchronized (sockets) {
-            promise.tryFail(new TimeoutException("timeout reached: only " + answers[0] + " responses received out of " + expected));
-          }
-        }
-      }, this.options.requestsTimeoutMs())) {
-        return Future.failedFuture("too many cluster requests waiting");
-      }
-      publish(channel, FETCH_SOCKETS, new JsonObject().put("opts", Wire.options(options, null)).put("requestId", requestId))
-          .onFailure(e -> {
-            pending.remove(requestId);
-            promise.tryComplete(local);
-          });
-      return promise.future();
-    });
-  }
-
-  @Override
-  public Future<List<JsonArray>> serverSideEmit(JsonArray args, long timeoutMs) {
-    if (timeoutMs <= 0) {
-      return publish(channel, SERVER_SIDE_EMIT, new JsonObject().put("packet", args)).<List<JsonArray>>map(v -> List.of()).otherwise(List.of());
-    }
-    return countNodes().transform(count -> {
-      int expected = count.succeeded() ? count.result() - 1 : 0;
-      if (expected <= 0) {
-        return Future.succeededFuture(List.<JsonArray>of());
-      }
-      String requestId = Wire.hexId();
-      Promise<List<JsonArray>> promise = Promise.promise();
-      List<JsonArray> responses = new ArrayList<>();
-      if (!register(requestId, new PendingRequest() {
-        @Override
-        public void onResponse(JsonObject response) {
-          synchronized (responses) {
-            responses.add(new JsonArray().add(Wire.raw(data(response), "packet")));
-            if (responses.size() >= expected) {
-              pending.remove(requestId);
-              promise.tryComplete(new ArrayList<>(responses));
-            }
-          }
-        }
-
-        @Override
-        public void onTimeout() {
-          synchronized (responses) {
-            promise.tryFail(new TimeoutException("timeout reached: only " + responses.size() + " responses received out of " + expected));
-          }
-        }
-      }, timeoutMs)) {
-        return Future.failedFuture("too many cluster requests waiting");
-      }
-      publish(channel, SERVER_SIDE_EMIT, new JsonObject().put("requestId", requestId).put("packet", args)).onFailure(e -> {
-        pending.remove(requestId);
-        promise.tryComplete(List.of());
-      });
-      return promise.future();
-    });
-  }
-
-  @Override
-  Future<Integer> countNodes() {
-    return link.send(Request.cmd(Command.PUBSUB).arg("SHARDNUMSUB").arg(channel)).map(response -> {
-      int count = response.size() >= 2 ? response.get(1).toInteger() : 1;
-      lastServerCount = Math.max(1, count);
-      return count;
-    });
+  Object serverSideEmitReply(JsonObject answer) {
+    return Wire.raw(answer, "packet");
   }
 
   private Future<Void> publish(String target, int type, JsonObject data) {
@@ -344,9 +233,9 @@ final class ShardedRedisAdapter extends ClusterAdapter {
             count -> respond(requester, BROADCAST_CLIENT_COUNT, new JsonObject().put("requestId", requestId).put("clientCount", count)),
             ack -> respond(requester, BROADCAST_ACK, new JsonObject().put("requestId", requestId).put("packet", Wire.first(ack))));
       }
-      case SOCKETS_JOIN -> addLocally(Wire.options(data.getValue("opts")), Wire.strings(data.getValue("rooms")));
-      case SOCKETS_LEAVE -> delLocally(Wire.options(data.getValue("opts")), Wire.strings(data.getValue("rooms")));
-      case DISCONNECT_SOCKETS -> disconnectLocally(Wire.options(data.getValue("opts")), Boolean.TRUE.equals(data.getValue("close")));
+      case SOCKETS_JOIN -> applyLocally(Operation.JOIN, Wire.options(data.getValue("opts")), data);
+      case SOCKETS_LEAVE -> applyLocally(Operation.LEAVE, Wire.options(data.getValue("opts")), data);
+      case DISCONNECT_SOCKETS -> applyLocally(Operation.DISCONNECT, Wire.options(data.getValue("opts")), data);
       case FETCH_SOCKETS -> {
         if (requestId != null) {
           respond(String.valueOf(sender), FETCH_SOCKETS_RESPONSE,
@@ -357,17 +246,9 @@ final class ShardedRedisAdapter extends ClusterAdapter {
         if (!(data.getValue("packet") instanceof JsonArray args)) {
           return;
         }
-        if (requestId == null) {
-          receiveServerSideEmit(args, reply -> {});
-          return;
-        }
-        AtomicBoolean called = new AtomicBoolean();
         String requester = String.valueOf(sender);
-        receiveServerSideEmit(args, reply -> {
-          if (called.compareAndSet(false, true)) {
-            respond(requester, SERVER_SIDE_EMIT_RESPONSE, new JsonObject().put("requestId", requestId).put("packet", reply));
-          }
-        });
+        receiveServerSideEmit(args, requestId,
+            reply -> respond(requester, SERVER_SIDE_EMIT_RESPONSE, new JsonObject().put("requestId", requestId).put("packet", reply)));
       }
       case FETCH_SOCKETS_RESPONSE, SERVER_SIDE_EMIT_RESPONSE, BROADCAST_CLIENT_COUNT, BROADCAST_ACK -> onResponse(type, message);
       default -> LOG.log(Level.DEBUG, () -> "Redis adapter: ignoring message type " + type);
@@ -380,24 +261,9 @@ final class ShardedRedisAdapter extends ClusterAdapter {
       return;
     }
     switch (type) {
-      case BROADCAST_CLIENT_COUNT -> {
-        AckCollector collector = ackRequests.get(requestId);
-        if (collector != null && data.getValue("clientCount") instanceof Number n) {
-          collector.clientCount(n.intValue());
-        }
-      }
-      case BROADCAST_ACK -> {
-        AckCollector collector = ackRequests.get(requestId);
-        if (collector != null) {
-          collector.ack(new JsonArray().add(Wire.raw(data, "packet")));
-        }
-      }
-      case FETCH_SOCKETS_RESPONSE, SERVER_SIDE_EMIT_RESPONSE -> {
-        PendingRequest request = pending.get(requestId);
-        if (request != null) {
-          request.onResponse(message);
-        }
-      }
+      case BROADCAST_CLIENT_COUNT -> clientCountReceived(requestId, data.getValue("clientCount"));
+      case BROADCAST_ACK -> ackReceived(requestId, Wire.raw(data, "packet"));
+      case FETCH_SOCKETS_RESPONSE, SERVER_SIDE_EMIT_RESPONSE -> answerReceived(requestId, data);
       default -> LOG.log(Level.DEBUG, () -> "Redis adapter: ignoring response type " + type);
     }
   }
