@@ -80,8 +80,10 @@ class CompanionLimitsTest extends CompanionFixtures {
     awaitIdle(5_000);
   }
 
-  @Test
-  void aMessageThatWaitedInVainIsRefusedInItsAck() throws Exception {
+  /** Two users' sockets; the first one's reply has started, so it holds the only slot. */
+  private record SlotTaken(String characterId, Client busy, Client late) {}
+
+  private SlotTaken slotTaken() throws Exception {
     awaitIdle(10_000);
     Guest first = guest();
     Guest second = guest();
@@ -90,6 +92,15 @@ class CompanionLimitsTest extends CompanionFixtures {
     Client late = server.connect(second.token());
     assertThat(busy.call("companion:message", new JsonObject().put("characterId", id).put("text", "take the slot")).getBoolean("ok")).isTrue();
     busy.next("companion:token");
+    return new SlotTaken(id, busy, late);
+  }
+
+  @Test
+  void aMessageThatWaitedInVainIsRefusedInItsAck() throws Exception {
+    SlotTaken taken = slotTaken();
+    String id = taken.characterId();
+    Client busy = taken.busy();
+    Client late = taken.late();
     // the slot is taken: this one waits 1 s for a slot, then its ack says AI_BUSY; nothing is stored
     JsonObject ack = late.call("companion:message", new JsonObject().put("characterId", id).put("text", "me too"));
     assertThat(ack.getBoolean("ok")).as(ack.encode()).isFalse();
@@ -104,14 +115,10 @@ class CompanionLimitsTest extends CompanionFixtures {
 
   @Test
   void aMessageWhoseSocketLeftWhileWaitingForASlotIsDropped() throws Exception {
-    awaitIdle(10_000);
-    Guest first = guest();
-    Guest second = guest();
-    String id = character(first.token());
-    Client busy = server.connect(first.token());
-    Client late = server.connect(second.token());
-    assertThat(busy.call("companion:message", new JsonObject().put("characterId", id).put("text", "take the slot")).getBoolean("ok")).isTrue();
-    busy.next("companion:token");
+    SlotTaken taken = slotTaken();
+    String id = taken.characterId();
+    Client busy = taken.busy();
+    Client late = taken.late();
     late.callAsync("companion:message", new JsonObject().put("characterId", id).put("text", "gone before my turn"));
     Thread.sleep(100); // it waits (up to 1 s) for the slot...
     late.close(); // ...its socket goes...
