@@ -6,7 +6,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -74,6 +73,7 @@ final class Companion implements Callable<Integer> {
   private Vertx vertx;
   private HttpClient http;
   private URI base;
+  private Rest rest;
 
   @Override
   public Integer call() throws Exception {
@@ -87,6 +87,7 @@ final class Companion implements Callable<Integer> {
 
   private int run() throws Exception {
     base = URI.create(url);
+    rest = new Rest(url);
     http = vertx.createHttpClient();
     byte[] key = jwtSecret.getBytes(StandardCharsets.UTF_8);
     long exp = System.currentTimeMillis() / 1000 + 3600;
@@ -95,7 +96,7 @@ final class Companion implements Callable<Integer> {
       all.add(new User(k, Jwt.user(key, prefix + "-" + k, prefix + " " + k, exp)));
     }
     if (characterId == null) {
-      characterId = createCharacter(all.get(0).jwt);
+      characterId = rest.createCharacter(all.get(0).jwt);
       System.out.println("created character " + characterId);
     }
     WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(users + 10)
@@ -257,36 +258,13 @@ final class Companion implements Callable<Integer> {
     return Boolean.TRUE.equals(ack.getValue("ok"));
   }
 
-  private String createCharacter(String jwt) {
-    JsonObject card = new JsonObject().put("spec", "chara_card_v2").put("spec_version", "2.0").put("data",
-        new JsonObject().put("name", "Bench Bard").put("description", "A cheerful bard who answers briefly.")
-            .put("personality", "cheerful").put("scenario", "A tavern.").put("first_mes", "Well met, traveller!")
-            .put("mes_example", "").put("creator_notes", "").put("system_prompt", "")
-            .put("post_history_instructions", "").put("alternate_greetings", new JsonArray())
-            .put("tags", new JsonArray()).put("creator", "loadtest").put("character_version", "1")
-            .put("extensions", new JsonObject()));
-    RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url + "/api/characters")
-        .putHeader("authorization", "Bearer " + jwt).putHeader("content-type", "application/json");
-    JsonObject res = http.request(ro).compose(req -> req.send(card.encode()))
-        .compose(r -> r.body().map(b -> {
-          if (r.statusCode() / 100 != 2) {
-            throw new IllegalStateException("POST /api/characters: " + r.statusCode() + " " + b);
-          }
-          return b.toJsonObject();
-        })).await();
-    return String.valueOf(res.getJsonObject("character").getValue("id"));
-  }
-
   /** The server's Prometheus text, or "" when it cannot be read. */
   private String serverMetrics() {
-    try {
-      return http.request(new RequestOptions().setAbsoluteURI(base.resolve("/metrics").toString()))
-          .compose(req -> req.send().compose(HttpClientResponse::body)).map(b -> b.toString())
-          .await(5, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      System.err.println("server /metrics: " + e);
-      return "";
+    String text = rest.getOrNull("/metrics");
+    if (text == null) {
+      System.err.println("server /metrics: no answer");
     }
+    return text == null ? "" : text;
   }
 
   private JsonObject fakeStats() {
