@@ -4,7 +4,7 @@
 # (deploy/nginx.conf via deploy/nginx-config.sh), driven through nginx by the load tool's chat scenario:
 # least_conn splits the clients over the nodes, so about half of every room's members are on the other node.
 #   loadtest/bench/cluster.sh
-#   RATE=450 CLIENTS=10000 ROOMS=100 PORT=3620 REDIS_PORT=6391 EVENT_LOOPS=1 SERVER_JVM=... override the defaults
+#   RATE=450 CLIENTS=10000 ROOMS=100 WARMUP=15s PORT=3620 REDIS_PORT=6391 EVENT_LOOPS=1 SERVER_JVM=... override the defaults
 # Results are appended to target/bench/cluster.md, with a line of the other processes' CPU in
 # target/bench/cluster-cpu.md. Needs: mvn -q package -DskipTests; redis-server and nginx (Debian packages);
 # PostgreSQL on 127.0.0.1:5432 (trust auth, database test).
@@ -52,7 +52,7 @@ start=$(date +%s.%N)
 node2_0=$(ticks "${NODE_PIDS[1]}"); nginx_0=$(ticks "${NGINX_PIDS[@]}"); redis_0=$(ticks "$REDIS")
 # --server-pid: node 1 (srv_* columns); node 2, nginx and Redis are in other_cpu_pct, and in cluster-cpu.md
 $LT chat --url "http://127.0.0.1:$PORT" --jwt-secret "$SECRET" --clients "$CLIENTS" --rooms "$ROOMS" --workers 2 \
-  --local-addresses 127.0.0.2,127.0.0.3 --rate "$RATE" --warmup 15s --duration 30s --server-pid "${NODE_PIDS[0]}" \
+  --local-addresses 127.0.0.2,127.0.0.3 --rate "$RATE" --warmup "${WARMUP:-15s}" --duration 30s --server-pid "${NODE_PIDS[0]}" \
   --out "$OUT/cluster.md" "$@"
 node2_1=$(ticks "${NODE_PIDS[1]}"); nginx_1=$(ticks "${NGINX_PIDS[@]}"); redis_1=$(ticks "$REDIS")
 elapsed=$(echo "$(date +%s.%N) - $start" | bc)

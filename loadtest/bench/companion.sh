@@ -4,7 +4,8 @@
 # running for other users, and a few seconds into it USERS companion users asking at once; afterwards
 # AFTER users ask together again (all served = every permit came back, nothing left in flight).
 #   loadtest/bench/companion.sh        (PORT, FAKE_PORT, USERS, MAX, AFTER, FIRST_MS, REPLY_MS, CLIENTS,
-#                                       ROOMS, RATE, SERVER_JVM override the defaults below)
+#                                       ROOMS, RATE, SERVER_JVM override the defaults below; TOOL_NICE=19 runs
+#                                       the load tool and the fake upstream at a lower CPU priority than the server)
 # Results are appended to target/bench/companion.md (the chat run to target/bench/companion-chat.md).
 # Needs: mvn -q -pl loadtest package -DskipTests, and the server jar (server/target/nexus-chat.jar).
 set -euo pipefail
@@ -24,7 +25,7 @@ mkdir -p "$OUT"
 # A benchmark-only secret: never use it for a real deployment.
 SECRET=bench-secret-not-for-production-0123456789
 SERVER_JVM=${SERVER_JVM:-"-XX:+UseG1GC -Xms64m"}
-LT="java -jar loadtest/target/nexus-loadtest.jar"
+LT="nice -n ${TOOL_NICE:-0} java -jar loadtest/target/nexus-loadtest.jar"
 cp server/target/nexus-chat.jar "$OUT/companion-server.jar" # a rebuild mid-run must not change the server
 
 FAKE= SERVER= CHAT=
