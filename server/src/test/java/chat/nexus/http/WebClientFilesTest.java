@@ -55,8 +55,15 @@ class WebClientFilesTest {
     String html = new String(page.body());
     assertThat(html).contains(">Name</label>", ">Continue as guest</button>", ">Room</label>", ">Message</label>", ">Send</button>",
         "vendor/socket.io.min.js");
-    for (String file : new String[] {"/app.js", "/api.js", "/dom.js", "/app.css", "/favicon.svg"}) {
+    for (String file : new String[] {"/app.css", "/favicon.svg"}) {
       assertThat(get(file, Map.of()).statusCode()).as(file).isEqualTo(200);
+    }
+    // app.js and the modules it imports: a module script with a non-script type is refused (nosniff).
+    for (String module : new String[] {"/app.js", "/api.js", "/dom.js", "/state.js", "/names.js", "/login.js", "/connection.js",
+        "/rooms.js", "/people.js", "/companions.js", "/views.js"}) {
+      HttpResponse<byte[]> script = get(module, Map.of());
+      assertThat(script.statusCode()).as(module).isEqualTo(200);
+      assertThat(script.headers().firstValue("content-type").orElse("")).as(module).contains("javascript");
     }
   }
 

@@ -1,0 +1,138 @@
+// AI companions: the gallery, a conversation with one, and its reply streaming in.
+import { api } from "./api.js";
+import { $, el, initials } from "./dom.js";
+import { call, clearBanner, countdown, showBanner } from "./connection.js";
+import { fillNames, sentence } from "./names.js";
+import { companions, current, isOpen, newCompanion } from "./state.js";
+import { NEAR_BOTTOM_PX, bubble, renderComposer, renderHead, renderLog, renderNav, scheduleRender, show } from "./views.js";
+
+let characters = [];
+
+export function initCompanions() {
+  $("gallery-button").addEventListener("click", () => { show({ kind: "gallery" }); loadCharacters(); });
+  $("welcome-gallery").addEventListener("click", () => { show({ kind: "gallery" }); loadCharacters(); });
+}
+
+export async function loadCharacters() {
+  $("gallery-state").textContent = "Loading companions…";
+  try {
+    characters = (await api.characters()).characters;
+    $("gallery-state").textContent = characters.length ? "" : "No companions yet.";
+  } catch (e) {
+    $("gallery-state").textContent = "Could not load the companions: " + e.message;
+  }
+  if (current.kind === "gallery") renderGallery();
+}
+
+export function avatarOf(character, size, className) {
+  if (!character.hasAvatar) return initials(character.name, size, className);
+  return el("img", { className, src: `/api/characters/${encodeURIComponent(character.id)}/avatar`, alt: "", width: size, height: size, loading: "lazy" });
+}
+
+export function renderGallery() {
+  $("gallery-count").textContent = characters.length ? `${characters.length} to talk with` : "";
+  $("gallery").replaceChildren(...characters.map((c) => el("li", { className: "card" },
+    avatarOf(c, undefined, "art"),
+    el("div", { className: "body" },
+      el("h3", {}, c.name),
+      el("p", {}, fillNames(c.description, c.name)),
+      c.tags?.length ? el("div", { className: "tags" }, c.tags.slice(0, 4).map((t) => el("span", { className: "tag" }, t))) : null,
+      el("div", { className: "meta" },
+        el("span", { className: "views" }, `${c.views} ${c.views === 1 ? "view" : "views"}`),
+        el("button", { className: "primary small", onclick: () => openCompanion(c) }, "Chat with " + c.name))))));
+}
+
+export async function openCompanion(character) {
+  let companion = companions.get(character.id);
+  if (!companion) {
+    companion = newCompanion(character);
+    companions.set(character.id, companion);
+  }
+  show({ kind: "companion", id: character.id });
+  api.character(character.id).then((r) => { companion.description = r.character.description || companion.description; renderHead(); })
+    .catch(() => {}); // records the view; the gallery's short description is enough when it fails
+  if (!companion.opened) await loadCompanion(companion);
+}
+
+async function loadCompanion(companion) {
+  const ack = await call("companion:open", { characterId: companion.id });
+  if (!ack.ok) {
+    if (isOpen("companion", companion.id)) showBanner("Could not open the conversation: " + sentence(ack.error.message), "bad");
+    return;
+  }
+  companion.opened = true;
+  const known = new Set(companion.messages.map((m) => m.id));
+  for (const m of ack.messages) if (!known.has(m.id)) companion.messages.push(m);
+  companion.messages.sort((a, b) => a.id - b.id);
+  if (companion.messages.at(-1)?.role === "assistant") companion.failedReply = null; // the reply was stored after all
+  renderNav();
+  if (isOpen("companion", companion.id)) renderLog({ toBottom: true });
+}
+
+export async function sendToCompanion(companion, text) {
+  companion.pending = { text, state: "pending" };
+  companion.failedReply = null;
+  renderLog({ toBottom: true });
+  const ack = await call("companion:message", { characterId: companion.id, text });
+  if (ack.ok) {
+    companion.messages.push({ id: ack.messageId, role: "user", content: text, createdAt: new Date().toISOString() });
+    companion.pending = null;
+    companion.stream ??= { messageId: ack.messageId, text: "" };
+    clearBanner();
+  } else if (["AI_BUSY", "RATE_LIMITED"].includes(ack.error.code)) {
+    // Nothing was stored: send the same words again when the server says a slot may be free.
+    companion.pending.state = "waiting";
+    const wait = Math.max(1, Number(ack.error.retryAfter) || 2);
+    const who = companion.name;
+    countdown(wait, (s) => (ack.error.code === "AI_BUSY"
+      ? `${who} is busy, retrying in ${s} s` : `Too many messages, retrying in ${s} s`),
+    () => { if (companion.pending?.state === "waiting") sendToCompanion(companion, text); });
+  } else {
+    companion.pending.state = "failed";
+    companion.pending.error = sentence(ack.error.message);
+  }
+  scheduleRender();
+}
+
+export function interruptStream(companion) {
+  companion.failedReply = { text: companion.stream.text, error: { message: "The connection dropped during the reply." } };
+  companion.stream = null;
+  loadCompanion(companion);
+}
+
+export function companionItems(companion) {
+  const items = [];
+  if (!companion.opened) items.push(el("li", { className: "note" }, "Opening the conversation…"));
+  for (const m of companion.messages) {
+    const mine = m.role === "user";
+    items.push(bubble({ id: m.id, mine, who: mine ? null : companion.name, text: m.content, time: m.createdAt, rich: !mine }));
+  }
+  if (companion.pending) {
+    const p = companion.pending;
+    items.push(bubble({ mine: true, text: p.text, state: p.state, error: p.error, retry: () => sendToCompanion(companion, p.text) }));
+  }
+  if (companion.stream) items.push(streamBubble(companion));
+  if (companion.failedReply) {
+    const lastUser = [...companion.messages].reverse().find((m) => m.role === "user");
+    items.push(el("li", { className: "note" }, `${companion.name} could not finish: ${sentence(companion.failedReply.error.message)} `,
+      lastUser ? el("button", { className: "link", onclick: () => sendToCompanion(companion, lastUser.content) }, "Ask again") : null));
+  }
+  return items;
+}
+
+function streamBubble(companion) {
+  const node = bubble({ who: companion.name, text: companion.stream.text || "…", rich: true, state: "streaming" });
+  node.id = "stream";
+  return node;
+}
+
+export function updateStream(companion) {
+  const log = $("log");
+  const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_BOTTOM_PX;
+  const existing = $("stream");
+  const node = streamBubble(companion);
+  if (existing) existing.replaceWith(node);
+  else log.append(node);
+  if (atBottom) log.scrollTop = log.scrollHeight;
+  renderComposer();
+}

@@ -1,0 +1,191 @@
+// The Socket.IO connection: connecting and reconnecting, the server's events, calls with an ack,
+// and the status shown for it (the pill in the top bar, the banner over the conversation).
+import { refresh, session } from "./api.js";
+import { $ } from "./dom.js";
+import { interruptStream, updateStream } from "./companions.js";
+import { signOut } from "./login.js";
+import { nameOf } from "./names.js";
+import { renderTyping } from "./people.js";
+import { addMessage, joinRoom, retryPending } from "./rooms.js";
+import { companions, current, isOpen, me, newRoom, rooms } from "./state.js";
+import { announce, renderComposer, scheduleRender } from "./views.js";
+
+const ACK_TIMEOUT_MS = 10_000;
+const TYPING_SHOWN_MS = 6_000; // forget a typist we stopped hearing from
+
+export let socket = null;
+
+function setConnection(text, kind) {
+  const pill = $("connection");
+  pill.textContent = text;
+  pill.className = "pill " + kind;
+}
+
+export function connect() {
+  setConnection("Connecting…", "connecting");
+  socket = io({ auth: (cb) => cb({ token: session.auth?.token }) });
+  let everConnected = false;
+
+  socket.on("connect", () => {
+    setConnection("Online", "online");
+    if (everConnected) flash("Reconnected.", "good");
+    else clearBanner();
+    everConnected = true;
+    // Recovered: the server kept our rooms and replays what we missed. Otherwise join again and catch up.
+    for (const room of rooms.values()) {
+      if (!socket.recovered) room.joined = false;
+      if (room.joined) retryPending(room);
+      else joinRoom(room, { catchUp: !socket.recovered });
+    }
+    // The server cancels a reply when its socket goes, recovered or not: say so and offer to ask again.
+    for (const companion of companions.values()) {
+      if (companion.stream) interruptStream(companion);
+    }
+    if (current.kind === "room" || current.kind === "companion") renderComposer();
+  });
+
+  socket.on("disconnect", (reason) => {
+    setConnection("Reconnecting…", "connecting");
+    showBanner("Connection lost. Reconnecting… Messages you send now go out when it is back.", "warn");
+    if (reason === "io server disconnect") setTimeout(() => socket?.connect(), 1000);
+    renderComposer();
+  });
+
+  socket.on("connect_error", async (error) => {
+    if (error.message === "unauthorized") {
+      socket.io.reconnection(false);
+      let renewed = null; // null: the server could not say (down); try again later
+      try { renewed = await refresh(); } catch { /* keep null */ }
+      if (renewed === false && session.auth) {
+        signOut("Your session has ended. Please sign in again.");
+        return;
+      }
+      socket.io.reconnection(true);
+      setTimeout(() => socket?.connect(), renewed ? 100 : 2000);
+      return;
+    }
+    setConnection("Offline", "offline");
+    showBanner("Cannot reach the server. Retrying…", "bad");
+  });
+
+  socket.on("message:new", (message) => {
+    let room = rooms.get(message.roomId);
+    if (!room) {
+      if (!message.roomId.startsWith("dm:")) return;
+      room = newRoom(message.roomId); // someone started a direct conversation with us
+      rooms.set(room.id, room);
+      joinRoom(room, { catchUp: false });
+    }
+    if (addMessage(room, message)) {
+      if (!isOpen("room", room.id)) room.unread++;
+      else announce(`${nameOf(message.userId)}: ${message.text}`);
+    }
+    room.typists.delete(message.userId);
+    scheduleRender();
+  });
+
+  socket.on("typing", ({ roomId, userId, isTyping }) => {
+    const room = rooms.get(roomId);
+    if (!room || userId === me().id) return;
+    clearTimeout(room.typists.get(userId));
+    if (isTyping) room.typists.set(userId, setTimeout(() => { room.typists.delete(userId); renderTyping(); }, TYPING_SHOWN_MS));
+    else room.typists.delete(userId);
+    renderTyping();
+  });
+
+  socket.on("presence", ({ roomId, userId, status }) => {
+    const room = rooms.get(roomId);
+    if (!room) return;
+    if (status === "online") room.members.add(userId);
+    else {
+      room.members.delete(userId);
+      room.typists.delete(userId);
+    }
+    scheduleRender();
+  });
+
+  socket.on("companion:token", ({ characterId, messageId, delta }) => {
+    const companion = companions.get(characterId);
+    if (!companion) return;
+    if (!companion.stream || companion.stream.messageId !== messageId) companion.stream = { messageId, text: "" };
+    companion.stream.text += delta;
+    if (isOpen("companion", characterId)) updateStream(companion);
+  });
+
+  socket.on("companion:done", ({ characterId, message }) => {
+    const companion = companions.get(characterId);
+    if (!companion) return;
+    companion.stream = null;
+    if (!companion.messages.some((m) => m.id === message.id)) companion.messages.push(message);
+    if (isOpen("companion", characterId)) announce(`${companion.name}: ${message.content}`);
+    scheduleRender();
+  });
+
+  socket.on("companion:error", ({ characterId, error }) => {
+    const companion = companions.get(characterId);
+    if (!companion) return;
+    const text = companion.stream?.text || "";
+    companion.stream = null;
+    companion.failedReply = { text, error };
+    scheduleRender();
+  });
+}
+
+export function disconnect() {
+  socket?.disconnect();
+  socket = null;
+}
+
+/** Emits with an ack; resolves with the ack, or an error shape when the server does not answer in time. */
+export function call(event, payload, timeout = ACK_TIMEOUT_MS) {
+  return new Promise((resolve) => {
+    socket.timeout(timeout).emit(event, payload, (err, ack) => {
+      resolve(err ? { ok: false, error: { code: "TIMEOUT", message: "The server did not answer in time." } }
+        : ack || { ok: false, error: { code: "INTERNAL", message: "Empty answer." } });
+    });
+  });
+}
+
+// ---- banner ----
+let bannerTimer = null;
+export function showBanner(text, kind) {
+  clearTimeout(bannerTimer);
+  const banner = $("banner");
+  banner.textContent = text;
+  banner.className = "banner" + (kind === "bad" ? " bad" : kind === "good" ? " good" : "");
+  banner.hidden = false;
+}
+
+export function flash(text, kind) {
+  showBanner(text, kind);
+  bannerTimer = setTimeout(clearBanner, 3000);
+}
+
+export function clearBanner() {
+  if (countdownTimer) return; // a countdown owns the banner
+  clearTimeout(bannerTimer);
+  $("banner").hidden = true;
+}
+
+// ---- a countdown in the banner, then an automatic retry ----
+let countdownTimer = null;
+export function countdown(seconds, text, then) {
+  clearInterval(countdownTimer);
+  let left = Math.ceil(seconds);
+  const tick = () => {
+    showBanner(text(left), "warn");
+    renderComposer();
+  };
+  tick();
+  countdownTimer = setInterval(() => {
+    left -= 1;
+    if (left > 0) {
+      tick();
+      return;
+    }
+    clearInterval(countdownTimer);
+    countdownTimer = null;
+    clearBanner();
+    then();
+  }, 1000);
+}

@@ -1,0 +1,200 @@
+// The views: which one shows, the side navigation, a conversation's head, log and composer, the phone menu.
+import { $, el, richText, timeOf } from "./dom.js";
+import { avatarOf, companionItems, openCompanion, renderGallery, sendToCompanion } from "./companions.js";
+import { clearBanner, socket } from "./connection.js";
+import { fillNames, nameOf, roomTitle } from "./names.js";
+import { otherMember, renderPeople, renderTyping } from "./people.js";
+import { loadHistory, openRoom, roomItems, sendToRoom, stopTyping, typed } from "./rooms.js";
+import { companions, current, isOpen, me, rooms, setCurrent, wide } from "./state.js";
+
+export const NEAR_BOTTOM_PX = 80;
+
+const drafts = new Map(); // "room:<id>" or "companion:<id>" -> unsent text
+const draftKey = (view) => `${view.kind}:${view.id}`;
+
+export function initViews() {
+  $("composer").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = $("message").value.trim();
+    if (!text || $("send").disabled) return;
+    $("message").value = "";
+    autoSize();
+    if (current.kind === "room") sendToRoom(rooms.get(current.id), text);
+    else if (current.kind === "companion") sendToCompanion(companions.get(current.id), text);
+    $("message").focus();
+  });
+
+  $("message").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      $("composer").requestSubmit();
+    }
+  });
+
+  $("message").addEventListener("input", () => {
+    autoSize();
+    if ($("message").value.trim()) typed();
+  });
+
+  $("menu-button").addEventListener("click", () => {
+    const open = !$("sidebar").classList.contains("open");
+    $("sidebar").classList.toggle("open", open);
+    $("scrim").hidden = !open;
+    $("menu-button").setAttribute("aria-expanded", String(open));
+  });
+  $("scrim").addEventListener("click", closeMenu);
+  $("close-button").addEventListener("click", closeMenu);
+  wide.addEventListener("change", () => scheduleRender());
+}
+
+export function show(view) {
+  if (current.kind === "room" && view.id !== current.id) stopTyping();
+  if (current.kind === "room" || current.kind === "companion") drafts.set(draftKey(current), $("message").value);
+  setCurrent(view);
+  $("welcome-view").hidden = view.kind !== "welcome";
+  $("gallery-view").hidden = view.kind !== "gallery";
+  $("chat-view").hidden = view.kind !== "room" && view.kind !== "companion";
+  closeMenu();
+  clearBanner();
+  $("message").value = drafts.get(draftKey(view)) || "";
+  autoSize();
+  if (view.kind === "gallery") renderGallery();
+  if (view.kind === "room" || view.kind === "companion") {
+    renderHead();
+    renderLog({ toBottom: true });
+    renderComposer();
+    if (wide.matches) $("message").focus();
+  }
+  renderNav();
+}
+
+let renderQueued = false;
+export function scheduleRender() {
+  if (renderQueued) return;
+  renderQueued = true;
+  requestAnimationFrame(() => {
+    renderQueued = false;
+    renderNav();
+    if (current.kind === "room" || current.kind === "companion") {
+      renderHead();
+      renderLog({});
+      renderComposer();
+    }
+  });
+}
+
+function navItem({ icon, label, active, unread, onclick, avatar }) {
+  return el("li", {}, el("button", { className: "nav-item" + (active ? " active" : ""), onclick, ariaCurrent: active ? "page" : undefined },
+    avatar || el("span", { className: "nav-icon", ariaHidden: "true" }, icon),
+    el("span", { className: "label" }, label),
+    unread ? el("span", { className: "badge", title: `${unread} unread` }, unread) : null));
+}
+
+export function renderNav() {
+  if (!me()) return;
+  const unread = [...rooms.values()].reduce((sum, r) => sum + r.unread, 0);
+  document.title = unread ? `(${unread}) Nexus Chat` : "Nexus Chat";
+  const publicRooms = [...rooms.values()].filter((r) => !r.direct);
+  $("room-list").replaceChildren(...(publicRooms.length ? publicRooms.map((room) => navItem({
+    icon: "#", label: room.id, active: isOpen("room", room.id), unread: room.unread, onclick: () => openRoom(room.id),
+  })) : [el("li", { className: "empty" }, "No rooms yet: join one above.")]));
+  const direct = [...rooms.values()].filter((r) => r.direct);
+  $("dm-list").replaceChildren(...(direct.length ? direct.map((room) => navItem({
+    icon: "@", label: nameOf(otherMember(room.id)), active: isOpen("room", room.id), unread: room.unread, onclick: () => openRoom(room.id),
+  })) : [el("li", { className: "empty" }, "Tap a person in a room to talk one to one.")]));
+  $("gallery-button").classList.toggle("active", current.kind === "gallery");
+  $("companion-list").replaceChildren(...[...companions.values()].map((c) => navItem({
+    label: c.name, active: isOpen("companion", c.id), onclick: () => openCompanion(c), avatar: avatarOf(c, 22, "mini-avatar"),
+  })));
+}
+
+export function renderHead() {
+  const avatar = $("chat-avatar");
+  if (current.kind === "room") {
+    const room = rooms.get(current.id);
+    $("chat-title").textContent = roomTitle(room);
+    const online = room.members.size;
+    $("chat-subtitle").textContent = room.direct ? (room.members.has(otherMember(room.id)) ? "online" : "direct conversation")
+      : `${online} online`;
+    avatar.hidden = true;
+    $("people-button").hidden = room.direct;
+    $("leave-button").hidden = false;
+    $("people-button").textContent = `People (${online})`;
+    renderPeople(room);
+  } else {
+    const companion = companions.get(current.id);
+    $("chat-title").textContent = companion.name;
+    $("chat-subtitle").textContent = fillNames(companion.description, companion.name);
+    avatar.hidden = !companion.hasAvatar;
+    if (companion.hasAvatar) avatar.src = `/api/characters/${encodeURIComponent(companion.id)}/avatar`;
+    $("people-button").hidden = true;
+    $("leave-button").hidden = true;
+    $("people").hidden = true;
+  }
+}
+
+export function bubble({ mine, who, text, time, state, rich, cont, retry, id, error }) {
+  return el("li", { className: `msg${mine ? " mine" : ""}${cont ? " cont" : ""}${state ? " " + state : ""}`, dataset: id ? { id } : undefined },
+    who ? el("span", { className: "who" }, who) : null,
+    el("div", { className: "bubble" }, rich ? richText(text) : text),
+    state === "failed" ? el("span", { className: "retry" }, error ? `Not sent: ${error} ` : "Not sent. ", retry ? el("button", { className: "link", onclick: retry }, "Try again") : null)
+      : state === "pending" || state === "queued" ? el("span", { className: "time" }, state === "queued" ? "Waiting for the connection…" : "Sending…")
+        : state === "waiting" ? el("span", { className: "time" }, "Waiting to send…")
+          : time ? el("span", { className: "time" }, timeOf(time)) : null);
+}
+
+export function renderLog({ toBottom = false, keepTop = false }) {
+  const log = $("log");
+  const fromBottom = log.scrollHeight - log.scrollTop;
+  const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_BOTTOM_PX;
+  const items = current.kind === "room" ? roomItems(rooms.get(current.id)) : companionItems(companions.get(current.id));
+  log.replaceChildren(...items);
+  if (keepTop) log.scrollTop = log.scrollHeight - fromBottom;
+  else if (toBottom || atBottom) log.scrollTop = log.scrollHeight;
+  renderTyping();
+  if (current.kind === "room") {
+    const room = rooms.get(current.id);
+    // A short history leaves nothing to scroll: load older pages until it can scroll or none is left.
+    if (room.joined && !room.complete && !room.loading && !room.historyFailed && log.scrollHeight <= log.clientHeight) loadHistory(room);
+  }
+}
+
+export function renderComposer() {
+  const state = $("composer-state");
+  state.className = "composer-state";
+  let text = "";
+  let busy = false;
+  if (current.kind === "companion") {
+    const companion = companions.get(current.id);
+    if (companion?.stream) {
+      text = `${companion.name} is replying…`;
+      busy = true;
+    } else if (companion?.pending) {
+      text = companion.pending.state === "waiting" ? "Your message will be sent automatically." : "";
+      busy = companion.pending.state !== "failed";
+    }
+  }
+  if (!socket?.connected) {
+    text = "Offline: messages are sent when the connection is back.";
+    state.classList.add("warn");
+  }
+  state.textContent = text;
+  $("send").disabled = busy;
+}
+
+/** Screen readers hear new messages from others here (the log itself is rebuilt, so it is not live). */
+export function announce(text) {
+  $("announce").textContent = text;
+}
+
+function autoSize() {
+  const box = $("message");
+  box.style.height = "auto";
+  box.style.height = Math.min(box.scrollHeight, 140) + "px";
+}
+
+function closeMenu() {
+  $("sidebar").classList.remove("open");
+  $("scrim").hidden = true;
+  $("menu-button").setAttribute("aria-expanded", "false");
+}
