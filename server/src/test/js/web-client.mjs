@@ -232,6 +232,25 @@ try {
     await bob.locator("#banner").waitFor({ state: "hidden", timeout: STEP_MS });
   });
 
+  await step("two countdowns at once: each retries, the banner follows the newest", async () => {
+    // a room message RATE_LIMITED while a companion message waits for AI_BUSY: both must be sent again
+    const result = await bob.evaluate(async () => {
+      const { countdown } = await import("/connection.js");
+      const banner = document.getElementById("banner");
+      const fired = [];
+      countdown(2, (s) => `first ${s}`, () => fired.push("first"));
+      countdown(1, (s) => `second ${s}`, () => fired.push("second"));
+      const shown = banner.textContent;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const afterSecond = banner.textContent;
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      return { fired, shown, afterSecond, hidden: banner.hidden };
+    });
+    if (result.fired.join() !== "second,first" || result.shown !== "second 1" || result.afterSecond !== "first 1" || !result.hidden) {
+      throw new Error("countdowns: " + JSON.stringify(result));
+    }
+  });
+
   await step("a reply cut by a dropped connection can be asked again", async () => {
     await send(ann, "One more question about the engines");
     await ann.locator("#stream").waitFor({ timeout: STEP_MS });

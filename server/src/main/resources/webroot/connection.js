@@ -147,6 +147,7 @@ export function call(event, payload, timeout = ACK_TIMEOUT_MS) {
 }
 
 // ---- banner ----
+const countdowns = []; // running countdowns, oldest first (see countdown below)
 let bannerTimer = null;
 export function showBanner(text, kind) {
   clearTimeout(bannerTimer);
@@ -162,30 +163,33 @@ export function flash(text, kind) {
 }
 
 export function clearBanner() {
-  if (countdownTimer) return; // a countdown owns the banner
+  if (countdowns.length) return; // a countdown owns the banner
   clearTimeout(bannerTimer);
   $("banner").hidden = true;
 }
 
-// ---- a countdown in the banner, then an automatic retry ----
-let countdownTimer = null;
+// ---- countdowns in the banner, each followed by its own automatic retry ----
+// Several can run at once (a room message RATE_LIMITED while a companion is busy): each keeps its own timer
+// and retry; the banner shows the newest one until it ends, then the next one still running.
 export function countdown(seconds, text, then) {
-  clearInterval(countdownTimer);
-  let left = Math.ceil(seconds);
-  const tick = () => {
-    showBanner(text(left), "warn");
+  const c = { left: Math.ceil(seconds), text };
+  const show = () => {
+    const newest = countdowns[countdowns.length - 1];
+    if (newest) showBanner(newest.text(newest.left), "warn");
     renderComposer();
   };
-  tick();
-  countdownTimer = setInterval(() => {
-    left -= 1;
-    if (left > 0) {
-      tick();
+  countdowns.push(c);
+  show();
+  c.timer = setInterval(() => {
+    c.left -= 1;
+    if (c.left > 0) {
+      show();
       return;
     }
-    clearInterval(countdownTimer);
-    countdownTimer = null;
-    clearBanner();
+    clearInterval(c.timer);
+    countdowns.splice(countdowns.indexOf(c), 1);
+    if (countdowns.length) show();
+    else clearBanner();
     then();
   }, 1000);
 }
