@@ -44,6 +44,14 @@ final class PromHistogram {
     return d;
   }
 
+  /** The sum of two histograms with the same buckets (the same timer on two servers). */
+  PromHistogram plus(PromHistogram other) {
+    PromHistogram d = new PromHistogram();
+    d.buckets.putAll(buckets);
+    other.buckets.forEach((bound, n) -> d.buckets.merge(bound, n, Long::sum));
+    return d;
+  }
+
   long count() {
     return buckets.isEmpty() ? 0 : buckets.lastEntry().getValue();
   }

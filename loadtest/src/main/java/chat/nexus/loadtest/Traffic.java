@@ -1,8 +1,14 @@
 package chat.nexus.loadtest;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Option;
@@ -27,6 +33,14 @@ final class Traffic {
   @Option(names = "--drain", defaultValue = "3s", description = "Wait after the window for late deliveries and acks. Default: ${DEFAULT-VALUE}")
   Duration drain;
 
+  @Option(names = "--server-histogram",
+      description = "A Prometheus histogram of the server (e.g. nexus_rate_limit_check_seconds), read from --metrics-url "
+          + "at the start and the end of the window: its count, p50 and p99 over the window become the hist_* columns "
+          + "(bucket upper bounds, ms).")
+  String serverHistogram;
+  @Option(names = "--metrics-url", split = ",",
+      description = "The /metrics address(es) --server-histogram is read from, summed over all. Default: <--url>/metrics.")
+  List<String> metricsUrls;
   @Option(names = "--payload", defaultValue = "100", description = "Approximate size of the sent event's data object in bytes. Default: ${DEFAULT-VALUE}")
   int payload;
 
@@ -44,6 +58,7 @@ final class Traffic {
     co.go(start, end);
     co.runUntil(start);
     co.phase = "measure";
+    PromHistogram hist0 = serverHistogram(common);
     long srvCpu0 = common.serverPid > 0 ? Proc.cpuMicros(common.serverPid) : -1;
     long cliCpu0 = co.clientCpuMicros();
     long[] host0 = Proc.hostMicros();
@@ -51,6 +66,7 @@ final class Traffic {
     long srvCpu1 = common.serverPid > 0 ? Proc.cpuMicros(common.serverPid) : -1;
     long cliCpu1 = co.clientCpuMicros();
     long[] host1 = Proc.hostMicros();
+    PromHistogram hist1 = serverHistogram(common);
     long srvRss = common.serverPid > 0 ? Proc.rssKb(common.serverPid) : -1;
     long cliRss = co.clientRssKb();
     co.phase = "drain";
@@ -105,8 +121,45 @@ final class Traffic {
     row.put("connect_errors", t.connectErrors);
     row.put("dropped", t.closed);
     row.put("sends_skipped", t.skipped);
+    if (serverHistogram != null) {
+      PromHistogram window = hist1 == null || hist0 == null ? null : hist1.minus(hist0);
+      row.put("hist_count", window == null ? null : window.count());
+      row.put("hist_p50_ms", window == null || window.count() == 0 ? null : Out.num(window.percentile(50) * 1000, 3));
+      row.put("hist_p99_ms", window == null || window.count() == 0 ? null : Out.num(window.percentile(99) * 1000, 3));
+    }
     Out.emit(row, sized.out);
     return common.verdict(row);
+  }
+
+  /** --server-histogram summed over the --metrics-url servers now; null when not asked for or a server did not answer. */
+  private PromHistogram serverHistogram(Common common) {
+    if (serverHistogram == null) {
+      return null;
+    }
+    List<String> urls = metricsUrls == null || metricsUrls.isEmpty()
+        ? List.of(Spec.httpBase(common.url) + "/metrics") : metricsUrls;
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Rest.TIMEOUT).build();
+    PromHistogram sum = null;
+    for (String url : urls) {
+      try {
+        HttpResponse<String> r = http.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Rest.TIMEOUT).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+          System.err.println("warning: " + url + " answered " + r.statusCode() + "; no " + serverHistogram + " figures");
+          return null;
+        }
+        PromHistogram h = PromHistogram.parse(r.body(), serverHistogram);
+        sum = sum == null ? h : sum.plus(h);
+      } catch (IOException e) {
+        System.err.println("warning: " + url + ": " + e + "; no " + serverHistogram + " figures");
+        return null;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+    return sum;
   }
 
   /** {@code <prefix>p50_ms} ... {@code <prefix>max_ms}; null (printed "-") without samples. */

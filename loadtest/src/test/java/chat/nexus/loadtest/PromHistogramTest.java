@@ -26,6 +26,17 @@ class PromHistogramTest {
   }
 
   @Test
+  void twoServersTimersAddUp() {
+    PromHistogram one = PromHistogram.parse(scrape(90, 100, 100), "x_seconds");
+    PromHistogram two = PromHistogram.parse(scrape(0, 0, 100), "x_seconds");
+    PromHistogram both = one.plus(two);
+    assertThat(both.count()).isEqualTo(200);
+    assertThat(both.percentile(45)).isEqualTo(0.001);
+    assertThat(both.percentile(50)).isEqualTo(0.002);
+    assertThat(both.percentile(99)).isInfinite();
+  }
+
+  @Test
   void aMissingHistogramIsEmpty() {
     assertThat(PromHistogram.parse("nothing here\n", "x_seconds").count()).isZero();
     assertThat(PromHistogram.parse("", "x_seconds").percentile(99)).isNaN();

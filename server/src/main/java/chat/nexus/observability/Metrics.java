@@ -36,6 +36,7 @@ public final class Metrics {
   private final Map<String, Counter> rateLimited = new ConcurrentHashMap<>();
   private final Counter rateLimitFailedOpen;
   private final Timer ackLatency;
+  private final Timer rateLimitCheck;
   private JvmGcMetrics gc;
 
   public Metrics() {
@@ -43,6 +44,9 @@ public final class Metrics {
     rateLimitFailedOpen = Counter.builder("nexus.rate.limit.errors")
         .description("rate limit checks that failed (Redis unreachable) and let the request through").register(registry);
     ackLatency = Timer.builder("nexus.ack.latency").description("message:send received to ack sent (stored)")
+        .publishPercentileHistogram().register(registry);
+    rateLimitCheck = Timer.builder("nexus.rate.limit.check")
+        .description("one rate limit check, from the call to its answer (what the limiter adds to a request or event)")
         .publishPercentileHistogram().register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     gc = new JvmGcMetrics();
@@ -128,6 +132,10 @@ public final class Metrics {
   /** A request or event refused by the named limit (api, events, llm). */
   public void rateLimited(String limit) {
     rateLimitCounter(limit).increment();
+  }
+
+  public void rateLimitChecked(long nanos) {
+    rateLimitCheck.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void rateLimitFailedOpen() {

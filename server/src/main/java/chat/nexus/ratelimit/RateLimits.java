@@ -67,6 +67,7 @@ public final class RateLimits {
 
   /** Counts one request; allows it when the limiter fails (fail open). */
   public Future<Decision> check(Limit limit, String subject) {
+    long started = System.nanoTime();
     return limiter.acquire(limit, subject).otherwise(e -> {
       metrics.rateLimitFailedOpen();
       long now = System.currentTimeMillis();
@@ -76,6 +77,7 @@ public final class RateLimits {
       }
       return Decision.open(limit, now);
     }).onSuccess(decision -> {
+      metrics.rateLimitChecked(System.nanoTime() - started);
       if (!decision.allowed()) {
         metrics.rateLimited(limit.name());
       }

@@ -67,7 +67,10 @@ class RateLimitTest {
       long reset = Long.parseLong(refused.header("X-RateLimit-Reset"));
       assertThat(reset).isBetween(System.currentTimeMillis() / 1000, System.currentTimeMillis() / 1000 + 61);
       assertThat(redis.keys()).anyMatch(k -> k.contains("rl:api:user:headers-user"));
-      assertThat(server.rest().get("/metrics").body()).containsPattern("nexus_rate_limited_total\\{limit=\"api\"} [1-9]");
+      String metrics = server.rest().get("/metrics").body();
+      assertThat(metrics).containsPattern("nexus_rate_limited_total\\{limit=\"api\"} [1-9]");
+      // what the limiter adds to each request, timed: the 4 checks above (and any the /metrics call made)
+      assertThat(metrics).containsPattern("nexus_rate_limit_check_seconds_count ([4-9]|[1-9][0-9]+)\\b");
     }
   }
 
