@@ -4,7 +4,10 @@
 # (deploy/nginx.conf via deploy/nginx-config.sh), driven through nginx by the load tool's chat scenario:
 # least_conn splits the clients over the nodes, so about half of every room's members are on the other node.
 #   loadtest/bench/cluster.sh
-#   RATE=450 CLIENTS=10000 ROOMS=100 WARMUP=15s PORT=3620 REDIS_PORT=6391 EVENT_LOOPS=1 SERVER_JVM=... override the defaults
+#   RATE=450 CLIENTS=10000 ROOMS=100 WARMUP=15s PORT=3620 REDIS_PORT=6391 EVENT_LOOPS=1 SERVER_JVM=... override the defaults;
+#   the nodes run with rate limits on (RATE_LIMITS=false turns them off), shared through the Redis, and the
+#   the hist_* columns give the rate limit check time (nexus_rate_limit_check_seconds, both nodes) over the
+#   measured window; the line in cluster-cpu.md gives it per node over the whole run
 # Results are appended to target/bench/cluster.md, with a line of the other processes' CPU in
 # target/bench/cluster-cpu.md. Needs: mvn -q package -DskipTests; redis-server and nginx (Debian packages);
 # PostgreSQL on 127.0.0.1:5432 (trust auth, database test).
@@ -37,7 +40,7 @@ NODE_PIDS=()
 for i in 1 2; do
   env JWT_SECRET="$SECRET" PORT=$((PORT + i)) HOST=127.0.0.1 MALLOC_ARENA_MAX=2 EVENT_LOOPS="$EVENT_LOOPS" \
     DATABASE_URL="jdbc:postgresql://127.0.0.1:5432/test?user=postgres&currentSchema=bench_cluster" \
-    REDIS_URL="redis://127.0.0.1:$REDIS_PORT" TRUST_PROXY=127.0.0.1 \
+    REDIS_URL="redis://127.0.0.1:$REDIS_PORT" TRUST_PROXY=127.0.0.1 RATE_LIMIT_ENABLED="${RATE_LIMITS:-true}" \
     java $SERVER_JVM -jar server/target/nexus-chat.jar > "$OUT/cluster-node-$i.log" 2>&1 &
   NODE_PIDS+=($!); PIDS+=($!)
   wait_port $((PORT + i))
@@ -53,11 +56,16 @@ node2_0=$(ticks "${NODE_PIDS[1]}"); nginx_0=$(ticks "${NGINX_PIDS[@]}"); redis_0
 # --server-pid: node 1 (srv_* columns); node 2, nginx and Redis are in other_cpu_pct, and in cluster-cpu.md
 $LT chat --url "http://127.0.0.1:$PORT" --jwt-secret "$SECRET" --clients "$CLIENTS" --rooms "$ROOMS" --workers 2 \
   --local-addresses 127.0.0.2,127.0.0.3 --rate "$RATE" --warmup "${WARMUP:-15s}" --duration 30s --server-pid "${NODE_PIDS[0]}" \
+  --server-histogram nexus_rate_limit_check_seconds --metrics-url "http://127.0.0.1:$((PORT + 1))/metrics,http://127.0.0.1:$((PORT + 2))/metrics" \
   --out "$OUT/cluster.md" "$@"
 node2_1=$(ticks "${NODE_PIDS[1]}"); nginx_1=$(ticks "${NGINX_PIDS[@]}"); redis_1=$(ticks "$REDIS")
 elapsed=$(echo "$(date +%s.%N) - $start" | bc)
 hz=$(getconf CLK_TCK)
 pct() { echo "scale=1; 100 * ($2 - $1) / $hz / $elapsed" | bc; }
 deliveries() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^nexus_deliveries_total/ {printf "%d", $2}'; }
-line="| $(date -u +%FT%TZ) | whole run ${elapsed%.*} s | node 2 $(pct "$node2_0" "$node2_1") % | nginx $(pct "$nginx_0" "$nginx_1") % | redis $(pct "$redis_0" "$redis_1") % | deliveries node 1 $(deliveries $((PORT + 1))), node 2 $(deliveries $((PORT + 2))) |"
+# quantile $2 of the rate limit check timer on node port $1 (whole run; bucket upper bound, in ms)
+limiter_ms() { curl -s "http://127.0.0.1:$1/metrics" | awk -v q="$2" '
+  /^nexus_rate_limit_check_seconds_bucket/ { match($0, /le="[^"]*"/); le = substr($0, RSTART + 4, RLENGTH - 5); n++; les[n] = le; c[n] = $2 }
+  END { if (n == 0 || c[n] == 0) { printf "-"; exit } for (i = 1; i <= n; i++) if (c[i] >= q * c[n]) { printf "%.3f (of %d checks)", les[i] * 1000, c[n]; exit } }'; }
+line="| $(date -u +%FT%TZ) | whole run ${elapsed%.*} s | node 2 $(pct "$node2_0" "$node2_1") % | nginx $(pct "$nginx_0" "$nginx_1") % | redis $(pct "$redis_0" "$redis_1") % | deliveries node 1 $(deliveries $((PORT + 1))), node 2 $(deliveries $((PORT + 2))) | rate limit check p50 / p99 ms: node 1 $(limiter_ms $((PORT + 1)) 0.5) / $(limiter_ms $((PORT + 1)) 0.99), node 2 $(limiter_ms $((PORT + 2)) 0.5) / $(limiter_ms $((PORT + 2)) 0.99) |"
 echo "$line" | tee -a "$OUT/cluster-cpu.md"
