@@ -12,16 +12,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { io, Manager } from "socket.io-client";
+import { Inbox, QUIET_MS, sleep, STEP_MS, until, within } from "./helpers.mjs";
 
 const BASE_URL = process.env.NEXUS_URL;
 if (!BASE_URL) {
   throw new Error("NEXUS_URL is not set: the base URL of a running InteropApp, e.g. http://127.0.0.1:PORT");
 }
 
-/** Longest wait for one expected event (generous: a loaded CI machine can stall for seconds). */
-const STEP_MS = 10_000;
-/** How long a client is watched to show that something does NOT arrive. */
-const QUIET_MS = 300;
 /** Overall limit of one scenario. */
 const SCENARIO_MS = 45_000;
 /** The server's ack timeout for "question" (InteropApp). */
@@ -30,67 +27,6 @@ const SERVER_ACK_TIMEOUT_MS = 2_000;
 const FAST_RECONNECT = { reconnection: true, reconnectionDelay: 100, reconnectionDelayMax: 200, randomizationFactor: 0 };
 
 const TRANSPORTS = ["websocket", "polling"];
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Rejects after ms with a message saying what was awaited. */
-function within(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Polls condition until it holds, or fails after STEP_MS. */
-async function until(condition, what) {
-  const deadline = Date.now() + STEP_MS;
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      assert.fail(`timed out after ${STEP_MS} ms waiting for ${what}`);
-    }
-    await sleep(10);
-  }
-}
-
-/** Records every occurrence of an event (its argument list) so that none is missed between awaits. */
-class Inbox {
-  constructor(emitter, event) {
-    this.event = event;
-    this.items = [];
-    this.waiters = [];
-    emitter.on(event, (...args) => {
-      const waiter = this.waiters.shift();
-      if (waiter) {
-        clearTimeout(waiter.timer);
-        waiter.resolve(args);
-      } else {
-        this.items.push(args);
-      }
-    });
-  }
-
-  /** The next occurrence's arguments. */
-  next(ms = STEP_MS) {
-    if (this.items.length > 0) {
-      return Promise.resolve(this.items.shift());
-    }
-    return new Promise((resolve, reject) => {
-      const waiter = { resolve };
-      waiter.timer = setTimeout(() => {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        reject(new Error(`no "${this.event}" within ${ms} ms`));
-      }, ms);
-      this.waiters.push(waiter);
-    });
-  }
-
-  /** Asserts that nothing (more) arrives for ms. */
-  async none(ms = QUIET_MS, what = this.event) {
-    await sleep(ms);
-    assert.deepEqual(this.items, [], `unexpected "${what}"`);
-  }
-}
 
 /** One scenario's clients: created through it, all closed when the scenario ends, pass or fail. */
 class Clients {

@@ -13,58 +13,17 @@ import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
 import { Emitter } from "@socket.io/redis-emitter";
 import { createClient } from "redis";
 import { io as connect } from "socket.io-client";
+import { Inbox, sleep, STEP_MS, until, within } from "./helpers.mjs";
 
 const { NEXUS_URL, REDIS_URL, REDIS_KEY } = process.env;
 const SHARDED = process.env.REDIS_SHARDED === "true";
 if (!NEXUS_URL || !REDIS_URL || !REDIS_KEY) {
   throw new Error("NEXUS_URL, REDIS_URL and REDIS_KEY must be set");
 }
-const STEP_MS = 10_000;
-const QUIET_MS = 300;
 const ACK_TIMEOUT_MS = 2_000;
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-function within(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-async function until(condition, what) {
-  const deadline = Date.now() + STEP_MS;
-  while (!(await condition())) {
-    if (Date.now() > deadline) {
-      assert.fail(`timed out waiting for ${what}`);
-    }
-    await sleep(20);
-  }
-}
-/** Every occurrence of an event, so that none is missed between awaits. */
-class Inbox {
-  constructor(socket, event) {
-    this.items = [];
-    this.waiters = [];
-    socket.on(event, (...args) => {
-      if (typeof args[args.length - 1] === "function") {
-        args.pop()(`${event}-answer`);
-      }
-      this.items.push(args);
-      this.waiters.splice(0).forEach((w) => w());
-    });
-    this.event = event;
-  }
-  async next() {
-    if (this.items.length === 0) {
-      await within(new Promise((resolve) => this.waiters.push(resolve)), STEP_MS, this.event);
-    }
-    return this.items.shift();
-  }
-  async quiet() {
-    await sleep(QUIET_MS);
-    assert.equal(this.items.length, 0, `unexpected ${this.event}: ${JSON.stringify(this.items)}`);
-  }
-}
+/** Inboxes here answer the Nexus node's acks, with "<event>-answer". */
+const inbox = (socket, event) => new Inbox(socket, event, { answer: (e) => `${e}-answer` });
 
 let pub, sub, emitterClient, nodeIo, httpServer, a, b;
 const heardByNode = [];
@@ -118,8 +77,8 @@ after(async () => {
 });
 
 test("a room message crosses from Nexus to a Node.js server's client and back", async () => {
-  const atA = new Inbox(a, "room-msg");
-  const atB = new Inbox(b, "room-msg");
+  const atA = inbox(a, "room-msg");
+  const atB = inbox(b, "room-msg");
   await a.timeout(STEP_MS).emitWithAck("to-room", "r1", { text: "from nexus" });
   assert.deepEqual(await atB.next(), [{ text: "from nexus" }]);
   assert.deepEqual(await atA.next(), [{ text: "from nexus" }]);
@@ -133,14 +92,14 @@ test("a room message crosses from Nexus to a Node.js server's client and back", 
 });
 
 test("@socket.io/redis-emitter reaches Nexus clients", { skip: SHARDED && "the emitter speaks the classic adapter's channels" }, async () => {
-  const atA = new Inbox(a, "from-emitter");
+  const atA = inbox(a, "from-emitter");
   const emitter = new Emitter(emitterClient, { key: REDIS_KEY });
   emitter.to("r1").emit("from-emitter", { hello: "room" });
   assert.deepEqual(await atA.next(), [{ hello: "room" }]);
   emitter.emit("from-emitter", "everyone");
   assert.deepEqual(await atA.next(), ["everyone"]);
   emitter.to("r1").except(a.id).emit("from-emitter", "not a");
-  await atA.quiet();
+  await atA.none();
   emitter.in(a.id).socketsJoin("emitted-room");
   await until(async () => (await a.timeout(STEP_MS).emitWithAck("my-rooms")).includes("emitted-room"), "a to join emitted-room");
 });
@@ -168,7 +127,7 @@ test("serverSideEmit both ways, with and without acks", async () => {
 });
 
 test("remote join and leave both ways", async () => {
-  const atA = new Inbox(a, "room-msg");
+  const atA = inbox(a, "room-msg");
   nodeIo.in(a.id).socketsJoin("r2");
   await until(async () => (await a.timeout(STEP_MS).emitWithAck("my-rooms")).includes("r2"), "a to join r2");
   await sleep(SHARDED ? 300 : 0);
@@ -177,14 +136,14 @@ test("remote join and leave both ways", async () => {
   nodeIo.in(a.id).socketsLeave("r2");
   await until(async () => !(await a.timeout(STEP_MS).emitWithAck("my-rooms")).includes("r2"), "a to leave r2");
   nodeIo.to("r2").emit("room-msg", "to r2 again");
-  await atA.quiet();
+  await atA.none();
   await a.timeout(STEP_MS).emitWithAck("join-remote", b.id, "r3");
   await until(() => nodeIo.of("/").adapter.rooms.get("r3")?.has(b.id), "b to join r3");
 });
 
 test("broadcasts with acks collect the clients of both servers", async () => {
-  new Inbox(a, "question");
-  new Inbox(b, "question");
+  inbox(a, "question");
+  inbox(b, "question");
   // (the adapter keeps its ack bookkeeping for the whole timeout, and so keeps node alive: a short one)
   const fromNode = await nodeIo.timeout(ACK_TIMEOUT_MS).emitWithAck("question", "?");
   assert.deepEqual(fromNode, ["question-answer", "question-answer"]);
