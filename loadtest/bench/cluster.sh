@@ -7,7 +7,7 @@
 #   RATE=450 CLIENTS=10000 ROOMS=100 WARMUP=15s PORT=3620 REDIS_PORT=6391 EVENT_LOOPS=1 SERVER_JVM=... override the defaults;
 #   the nodes run with rate limits on (RATE_LIMITS=false turns them off), shared through the Redis, and the
 #   the hist_* columns give the rate limit check time (nexus_rate_limit_check_seconds, both nodes) over the
-#   measured window; the line in cluster-cpu.md gives it per node over the whole run
+#   measured window
 # Results are appended to target/bench/cluster.md, with a line of the other processes' CPU in
 # target/bench/cluster-cpu.md. Needs: mvn -q package -DskipTests; redis-server and nginx (Debian packages);
 # PostgreSQL on 127.0.0.1:5432 (trust auth, database test).
@@ -63,9 +63,5 @@ elapsed=$(echo "$(date +%s.%N) - $start" | bc)
 hz=$(getconf CLK_TCK)
 pct() { echo "scale=1; 100 * ($2 - $1) / $hz / $elapsed" | bc; }
 deliveries() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^nexus_deliveries_total/ {printf "%d", $2}'; }
-# quantile $2 of the rate limit check timer on node port $1 (whole run; bucket upper bound, in ms)
-limiter_ms() { curl -s "http://127.0.0.1:$1/metrics" | awk -v q="$2" '
-  /^nexus_rate_limit_check_seconds_bucket/ { match($0, /le="[^"]*"/); le = substr($0, RSTART + 4, RLENGTH - 5); n++; les[n] = le; c[n] = $2 }
-  END { if (n == 0 || c[n] == 0) { printf "-"; exit } for (i = 1; i <= n; i++) if (c[i] >= q * c[n]) { printf "%.3f (of %d checks)", les[i] * 1000, c[n]; exit } }'; }
-line="| $(date -u +%FT%TZ) | whole run ${elapsed%.*} s | node 2 $(pct "$node2_0" "$node2_1") % | nginx $(pct "$nginx_0" "$nginx_1") % | redis $(pct "$redis_0" "$redis_1") % | deliveries node 1 $(deliveries $((PORT + 1))), node 2 $(deliveries $((PORT + 2))) | rate limit check p50 / p99 ms: node 1 $(limiter_ms $((PORT + 1)) 0.5) / $(limiter_ms $((PORT + 1)) 0.99), node 2 $(limiter_ms $((PORT + 2)) 0.5) / $(limiter_ms $((PORT + 2)) 0.99) |"
+line="| $(date -u +%FT%TZ) | whole run ${elapsed%.*} s | node 2 $(pct "$node2_0" "$node2_1") % | nginx $(pct "$nginx_0" "$nginx_1") % | redis $(pct "$redis_0" "$redis_1") % | deliveries node 1 $(deliveries $((PORT + 1))), node 2 $(deliveries $((PORT + 2))) |"
 echo "$line" | tee -a "$OUT/cluster-cpu.md"

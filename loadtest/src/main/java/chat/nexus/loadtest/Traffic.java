@@ -1,10 +1,5 @@
 package chat.nexus.loadtest;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -123,9 +118,10 @@ final class Traffic {
     row.put("sends_skipped", t.skipped);
     if (serverHistogram != null) {
       PromHistogram window = hist1 == null || hist0 == null ? null : hist1.minus(hist0);
+      boolean any = window != null && window.count() > 0;
       row.put("hist_count", window == null ? null : window.count());
-      row.put("hist_p50_ms", window == null || window.count() == 0 ? null : Out.num(window.percentile(50) * 1000, 3));
-      row.put("hist_p99_ms", window == null || window.count() == 0 ? null : Out.num(window.percentile(99) * 1000, 3));
+      row.put("hist_p50_ms", any ? Out.num(window.percentile(50) * 1000, 3) : null);
+      row.put("hist_p99_ms", any ? Out.num(window.percentile(99) * 1000, 3) : null);
     }
     Out.emit(row, sized.out);
     return common.verdict(row);
@@ -136,28 +132,16 @@ final class Traffic {
     if (serverHistogram == null) {
       return null;
     }
-    List<String> urls = metricsUrls == null || metricsUrls.isEmpty()
-        ? List.of(Spec.httpBase(common.url) + "/metrics") : metricsUrls;
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Rest.TIMEOUT).build();
+    List<String> urls = metricsUrls == null || metricsUrls.isEmpty() ? List.of(Spec.httpBase(common.url) + "/metrics") : metricsUrls;
     PromHistogram sum = null;
     for (String url : urls) {
-      try {
-        HttpResponse<String> r = http.send(
-            HttpRequest.newBuilder(URI.create(url)).timeout(Rest.TIMEOUT).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-          System.err.println("warning: " + url + " answered " + r.statusCode() + "; no " + serverHistogram + " figures");
-          return null;
-        }
-        PromHistogram h = PromHistogram.parse(r.body(), serverHistogram);
-        sum = sum == null ? h : sum.plus(h);
-      } catch (IOException e) {
-        System.err.println("warning: " + url + ": " + e + "; no " + serverHistogram + " figures");
-        return null;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      String text = new Rest(url).getOrNull(Spec.baseUri(url).getPath());
+      if (text == null) {
+        System.err.println("warning: no answer from " + url + "; no " + serverHistogram + " figures");
         return null;
       }
+      PromHistogram h = PromHistogram.parse(text, serverHistogram);
+      sum = sum == null ? h : sum.plus(h);
     }
     return sum;
   }
