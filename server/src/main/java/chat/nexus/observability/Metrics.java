@@ -90,9 +90,13 @@ public final class Metrics {
     }
   }
 
-  /** nexus_redis_up: 1 while the node's Redis answers (its shared client and the Socket.IO adapter's links). */
+  /**
+   * nexus_redis_up: 1 while the node's Redis answers (its shared client and the Socket.IO adapter's links).
+   * The gauge holds {@code up} strongly: Micrometer keeps a weak reference by default, and a lambda that only
+   * the gauge holds is collected by the next GC, after which the gauge reads NaN.
+   */
   public void redis(BooleanSupplier up) {
-    Gauge.builder("nexus.redis.up", up, u -> u.getAsBoolean() ? 1 : 0)
+    Gauge.builder("nexus.redis.up", up, u -> u.getAsBoolean() ? 1 : 0).strongReference(true)
         .description("1 when Redis answers, 0 when it does not").register(registry);
   }
 

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** /metrics carries the contract's names; the periodic push reaches MONITORING_URL. */
@@ -25,6 +26,19 @@ class MetricsTest {
       "nexus_ack_latency_seconds", "nexus_llm_in_flight", "nexus_llm_waiting", "nexus_llm_rejected_total",
       "nexus_llm_time_to_first_token_seconds", "nexus_rate_limited_total", "nexus_redis_up", "nexus_db_pool_active",
       "hikaricp_connections_active", "jvm_memory_used_bytes", "jvm_threads_live_threads");
+
+  /** Regression: the gauge held its lambda weakly, so after a GC /metrics showed nexus_redis_up NaN. */
+  @Test
+  void theRedisGaugeOutlivesGarbageCollection() throws Exception {
+    Metrics metrics = new Metrics();
+    AtomicBoolean up = new AtomicBoolean(true);
+    metrics.redis(up::get); // a capturing lambda, like ChatServer's: only the gauge refers to it
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertThat(metrics.registry().get("nexus.redis.up").gauge().value()).isEqualTo(1.0);
+  }
 
   @Test
   void theContractsNamesArePublishedAndPushedToTheMonitoringUrl() throws Exception {
