@@ -17,6 +17,8 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Random;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -48,7 +50,17 @@ public final class OpenAiStreamingClient implements LlmProvider {
   private final List<String> secrets;
   private final Backoff backoff;
   private final LlmMetrics metrics;
+  private final HttpClientOptions clientOptions;
+  private final PoolOptions poolOptions;
+  /** Shared by calls that do not run on an event loop. */
   private final HttpClientAgent http;
+  /**
+   * One client per event loop, so that a call's upstream connection lives on the call's own event loop. A
+   * shared pool hands an idle connection to whichever loop asks, and then every request and chunk crosses
+   * to the loop that owns the connection and back: in a burst, while both loops are busy, that wait was most
+   * of the gateway's time before the first token (1-16 ms for 30 of 50 calls).
+   */
+  private final Map<Thread, HttpClientAgent> perLoop = new ConcurrentHashMap<>();
 
   public OpenAiStreamingClient(Vertx vertx, LlmOptions options, LlmMetrics metrics) {
     this(vertx, options, metrics, new Random());
@@ -61,9 +73,9 @@ public final class OpenAiStreamingClient implements LlmProvider {
     this.keys = new KeyPool(secrets);
     this.backoff = new Backoff(options.backoffBaseMs(), options.backoffCapMs(), random);
     this.metrics = metrics;
-    this.http = vertx.createHttpClient(
-        new HttpClientOptions().setConnectTimeout((int) options.connectTimeoutMs()).setKeepAlive(true),
-        new PoolOptions().setHttp1MaxSize(options.maxConcurrent() + POOL_HEADROOM));
+    this.clientOptions = new HttpClientOptions().setConnectTimeout((int) options.connectTimeoutMs()).setKeepAlive(true);
+    this.poolOptions = new PoolOptions().setHttp1MaxSize(options.maxConcurrent() + POOL_HEADROOM);
+    this.http = vertx.createHttpClient(clientOptions, poolOptions);
   }
 
   public KeyPool keys() {
@@ -78,6 +90,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
   @Override
   public void close() {
     http.close();
+    perLoop.values().forEach(HttpClientAgent::close);
   }
 
   @Override
@@ -88,6 +101,13 @@ public final class OpenAiStreamingClient implements LlmProvider {
     } else {
       context.runOnContext(v -> new Exchange(request, call, context).start());
     }
+  }
+
+  private HttpClientAgent client(Context context) {
+    if (!context.isEventLoopContext()) {
+      return http;
+    }
+    return perLoop.computeIfAbsent(Thread.currentThread(), loop -> vertx.createHttpClient(clientOptions, poolOptions));
   }
 
   /** One call: its attempts, timers and stream state; everything runs on {@code context}. */
@@ -144,7 +164,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
           .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + used.secret())
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
           .putHeader(HttpHeaders.ACCEPT, "text/event-stream");
-      http.request(ro).onComplete(ar -> {
+      client(context).request(ro).onComplete(ar -> {
         if (ar.failed()) {
           releaseKey(used);
           retryOrFail(0, "could not reach the LLM upstream: " + describe(ar.cause()));

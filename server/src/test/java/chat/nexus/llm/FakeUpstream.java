@@ -33,6 +33,7 @@ final class FakeUpstream implements AutoCloseable {
   private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
   private final List<JsonObject> bodies = Collections.synchronizedList(new ArrayList<>());
   private final List<Long> arrivalsNanos = Collections.synchronizedList(new ArrayList<>());
+  private final List<Integer> clientPorts = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger cutOff = new AtomicInteger();
 
@@ -93,8 +94,16 @@ final class FakeUpstream implements AutoCloseable {
     }
   }
 
+  /** The client's port of each request's connection, in arrival order (which connection carried it). */
+  List<Integer> clientPorts() {
+    synchronized (clientPorts) {
+      return List.copyOf(clientPorts);
+    }
+  }
+
   private void handle(HttpServerRequest request) {
     arrivalsNanos.add(System.nanoTime());
+    clientPorts.add(request.remoteAddress().port());
     authorizations.add(request.getHeader("Authorization"));
     Behaviour behaviour = script.poll();
     Behaviour chosen = behaviour != null ? behaviour : fallback;
