@@ -65,6 +65,9 @@ final class Companion implements Callable<Integer> {
   String prefix;
   @Option(names = "--out", description = "Append the Markdown report to this file.")
   Path out;
+  @Option(names = "--local-address", description = "Connect the users' sockets from this local address (a 127.x "
+      + "address), so that a capture can pick their traffic out, e.g. tcpdump -i lo host 127.0.0.9.")
+  String localAddress;
 
   /** The server's timer of what the LLM gateway adds to a first token. */
   static final String OVERHEAD = "nexus_llm_gateway_overhead_seconds";
@@ -99,8 +102,11 @@ final class Companion implements Callable<Integer> {
       characterId = rest.createCharacter(all.get(0).jwt);
       System.out.println("created character " + characterId);
     }
-    WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(users + 10)
-        .setConnectTimeout(10_000));
+    WebSocketClientOptions wsOptions = new WebSocketClientOptions().setMaxConnections(users + 10).setConnectTimeout(10_000);
+    if (localAddress != null) {
+      wsOptions.setLocalAddress(localAddress);
+    }
+    WebSocketClient ws = vertx.createWebSocketClient(wsOptions);
     Future.all(all.stream().map(u -> u.connect(ws)).toList()).await(timeoutS, TimeUnit.SECONDS);
     Future.all(all.stream().map(u -> u.emit("companion:open", new JsonObject().put("characterId", characterId))
         .compose(a -> ok(a) ? Future.succeededFuture() : Future.failedFuture("open: " + a.encode()))).toList())
