@@ -77,10 +77,11 @@ if [ "$CLIENTS" = 0 ]; then # companion burst alone
   exit ${STATUS:-0}
 fi
 
-# other users chatting: 5 s warm-up, then a 40 s window; the warm-up bursts start about 3 s into it, the measured
-# burst some 15 s later
+# other users chatting: 5 s warm-up, then a window long enough for every burst (each takes about 2.5 s: the
+# 2 s reply and the pauses); the warm-up bursts start about 3 s into it, the measured burst after them
+CHAT_S=$(( 25 + ${WARMUP:-5} * 3 ))
 $LT chat --url "http://127.0.0.1:$PORT" --jwt-secret "$SECRET" --clients "$CLIENTS" --rooms "$ROOMS" --rate "$RATE" \
-  --warmup 5s --duration 40s --server-pid "$SERVER" --out "$OUT/companion-chat.md" > "$OUT/companion-chat.log" 2>&1 & CHAT=$!
+  --warmup 5s --duration ${CHAT_S}s --server-pid "$SERVER" --out "$OUT/companion-chat.md" > "$OUT/companion-chat.log" 2>&1 & CHAT=$!
 sleep 8
 
 STATUS=0
