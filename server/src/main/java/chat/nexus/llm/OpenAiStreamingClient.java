@@ -61,6 +61,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
    * of the gateway's time before the first token (1-16 ms for 30 of 50 calls).
    */
   private final Map<Thread, HttpClientAgent> perLoop = new ConcurrentHashMap<>();
+  private volatile boolean closed;
 
   public OpenAiStreamingClient(Vertx vertx, LlmOptions options, LlmMetrics metrics) {
     this(vertx, options, metrics, new Random());
@@ -89,6 +90,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
 
   @Override
   public void close() {
+    closed = true; // a call still starting gets the closed shared client (and fails) rather than a new one
     http.close();
     perLoop.values().forEach(HttpClientAgent::close);
   }
@@ -104,7 +106,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
   }
 
   private HttpClientAgent client(Context context) {
-    if (!context.isEventLoopContext()) {
+    if (closed || !context.isEventLoopContext()) {
       return http;
     }
     return perLoop.computeIfAbsent(Thread.currentThread(), loop -> vertx.createHttpClient(clientOptions, poolOptions));
