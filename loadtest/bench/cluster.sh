@@ -5,7 +5,7 @@
 # least_conn splits the clients over the nodes, so about half of every room's members are on the other node.
 #   loadtest/bench/cluster.sh
 #   RATE=450 CLIENTS=10000 ROOMS=100 WARMUP=15s PORT=3620 REDIS_PORT=6391 EVENT_LOOPS=1 SERVER_JVM=... override the defaults;
-#   the nodes run with rate limits on (RATE_LIMITS=false turns them off), shared through the Redis, and the
+#   the nodes run with rate limits on (RATE_LIMITS=false turns them off), shared through the Redis, and
 #   the hist_* columns give the rate limit check time (nexus_rate_limit_check_seconds, both nodes) over the
 #   measured window
 # Results are appended to target/bench/cluster.md, with a line of the other processes' CPU in
