@@ -54,6 +54,9 @@ final class FakeLlm implements Callable<Integer> {
         JsonObject t = new JsonObject();
         timings.forEach((k, v) -> t.put(k, new JsonArray().add(v[0]).add(v[1])));
         req.response().putHeader("content-type", "application/json").end(t.encode());
+      } else if (req.method() == HttpMethod.GET && req.path().endsWith("/models")) { // the gateway's LLM_PRECONNECT
+        req.response().putHeader("content-type", "application/json")
+            .end("{\"object\":\"list\",\"data\":[{\"id\":\"fake-llm\",\"object\":\"model\"}]}");
       } else if (req.method() == HttpMethod.POST && req.path().endsWith("/chat/completions")) {
         long arrived = System.nanoTime();
         req.body().onSuccess(body -> stream(vertx, req.response(), marker(body.toString()), arrived));

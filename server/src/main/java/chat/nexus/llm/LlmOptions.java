@@ -29,6 +29,8 @@ public final class LlmOptions {
    * context windows of local models with room for the reply; raise it for large-context models.
    */
   public static final int DEFAULT_PROMPT_TOKEN_BUDGET = 4_096;
+  /** Upstream connections each event loop keeps open ahead of demand; 0 opens them only when needed. */
+  public static final int DEFAULT_PRECONNECT = 0;
   /** Below this a card's own text would not fit. */
   public static final int MIN_PROMPT_TOKEN_BUDGET = 256;
 
@@ -49,6 +51,7 @@ public final class LlmOptions {
   private long keyCoolDownMs = DEFAULT_KEY_COOL_DOWN_MS;
   private long simulatedTokenDelayMs = DEFAULT_SIMULATED_TOKEN_DELAY_MS;
   private int promptTokenBudget = DEFAULT_PROMPT_TOKEN_BUDGET;
+  private int preconnect = DEFAULT_PRECONNECT;
 
   /** What {@link Config} knows (base URL, keys, model, concurrency); the rest keeps its defaults. */
   public static LlmOptions from(Config config) {
@@ -62,8 +65,8 @@ public final class LlmOptions {
   /**
    * Adds the gateway's own variables, which {@link Config} does not carry yet: LLM_MAX_PER_USER,
    * LLM_QUEUE_TIMEOUT_MS, LLM_CACHE_TTL_MS (0 = off), LLM_CONNECT_TIMEOUT_MS, LLM_FIRST_TOKEN_TIMEOUT_MS,
-   * LLM_TIMEOUT_MS (total), LLM_MAX_RETRIES, LLM_SIMULATED_TOKEN_MS, LLM_PROMPT_TOKEN_BUDGET. Throws {@link ConfigException} listing
-   * every bad value.
+   * LLM_TIMEOUT_MS (total), LLM_MAX_RETRIES, LLM_SIMULATED_TOKEN_MS, LLM_PROMPT_TOKEN_BUDGET, LLM_PRECONNECT. Throws
+   * {@link ConfigException} listing every bad value.
    */
   public LlmOptions withEnv(Map<String, String> env) {
     List<String> problems = new ArrayList<>();
@@ -76,6 +79,7 @@ public final class LlmOptions {
     read(env, problems, "LLM_MAX_RETRIES", 0, v -> maxRetries((int) v));
     read(env, problems, "LLM_SIMULATED_TOKEN_MS", 0, this::simulatedTokenDelayMs);
     read(env, problems, "LLM_PROMPT_TOKEN_BUDGET", MIN_PROMPT_TOKEN_BUDGET, v -> promptTokenBudget((int) v));
+    read(env, problems, "LLM_PRECONNECT", 0, v -> preconnect((int) v));
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -116,6 +120,8 @@ public final class LlmOptions {
   public long backoffCapMs() { return backoffCapMs; }
   public long keyCoolDownMs() { return keyCoolDownMs; }
   public long simulatedTokenDelayMs() { return simulatedTokenDelayMs; }
+  /** Connections each event loop keeps open, never more than the calls allowed in flight. */
+  public int preconnect() { return Math.min(preconnect, maxConcurrent); }
 
   public LlmOptions baseUrl(String v) { baseUrl = v.endsWith("/") ? v.substring(0, v.length() - 1) : v; return this; }
   public LlmOptions apiKeys(List<String> v) { apiKeys = List.copyOf(v); return this; }
@@ -134,12 +140,13 @@ public final class LlmOptions {
   public LlmOptions backoffCapMs(long v) { backoffCapMs = v; return this; }
   public LlmOptions keyCoolDownMs(long v) { keyCoolDownMs = v; return this; }
   public LlmOptions simulatedTokenDelayMs(long v) { simulatedTokenDelayMs = v; return this; }
+  public LlmOptions preconnect(int v) { preconnect = v; return this; }
 
   @Override
   public String toString() {
     return "LlmOptions[baseUrl=" + baseUrl + ", keys=" + apiKeys.size() + ", model=" + model + ", maxConcurrent="
         + maxConcurrent + ", maxPerUser=" + maxPerUser + ", queueTimeoutMs=" + queueTimeoutMs + ", cacheTtlMs="
         + cacheTtlMs + ", connectTimeoutMs=" + connectTimeoutMs + ", firstTokenTimeoutMs=" + firstTokenTimeoutMs
-        + ", totalTimeoutMs=" + totalTimeoutMs + ", maxRetries=" + maxRetries + "]";
+        + ", totalTimeoutMs=" + totalTimeoutMs + ", maxRetries=" + maxRetries + ", preconnect=" + preconnect() + "]";
   }
 }

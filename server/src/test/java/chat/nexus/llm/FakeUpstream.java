@@ -34,6 +34,7 @@ final class FakeUpstream implements AutoCloseable {
   private final List<JsonObject> bodies = Collections.synchronizedList(new ArrayList<>());
   private final List<Long> arrivalsNanos = Collections.synchronizedList(new ArrayList<>());
   private final List<Integer> clientPorts = Collections.synchronizedList(new ArrayList<>());
+  private final List<Integer> modelListPorts = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger cutOff = new AtomicInteger();
 
@@ -101,7 +102,21 @@ final class FakeUpstream implements AutoCloseable {
     }
   }
 
+  /** The client's port of each GET /models (the gateway's preconnect requests), in arrival order. */
+  List<Integer> modelListPorts() {
+    synchronized (modelListPorts) {
+      return List.copyOf(modelListPorts);
+    }
+  }
+
   private void handle(HttpServerRequest request) {
+    if (request.method() == io.vertx.core.http.HttpMethod.GET && request.path().endsWith("/models")) {
+      int port = request.remoteAddress().port();
+      request.response().putHeader("content-type", "application/json")
+          .end("{\"object\":\"list\",\"data\":[{\"id\":\"fake-model\",\"object\":\"model\"}]}")
+          .onSuccess(v -> modelListPorts.add(port)); // once answered, so that the connection is free again
+      return;
+    }
     arrivalsNanos.add(System.nanoTime());
     clientPorts.add(request.remoteAddress().port());
     authorizations.add(request.getHeader("Authorization"));

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -144,6 +145,26 @@ class LlmGatewayTest {
     List<Integer> ports = upstream.clientPorts();
     assertThat(ports.get(1)).as("the second loop opens its own connection").isNotEqualTo(ports.get(0));
     assertThat(ports.subList(2, 4)).as("each loop reuses its own").isEqualTo(ports.subList(0, 2));
+    noPermitLeft();
+  }
+
+  @Test
+  void preconnectOpensConnectionsOnEveryEventLoopAheadOfTheFirstCall() {
+    LlmGateway g = gateway(options().preconnect(2));
+    int loops = 0;
+    for (var loop : ((VertxInternal) vertx).nettyEventLoopGroup()) {
+      loops++;
+    }
+    int expected = 2 * loops;
+    List<Integer> kept = Waits.until(() -> upstream.modelListPorts().size() >= expected ? upstream.modelListPorts() : null,
+        "GET /models from every event loop");
+    assertThat(Set.copyOf(kept)).as("two connections per event loop").hasSize(expected);
+    Context context = ((VertxInternal) vertx).createEventLoopContext();
+    CompletableFuture<LlmReply> reply = new CompletableFuture<>();
+    context.runOnContext(v -> g.stream("ann", ask("hi"), TokenSink.NONE).reply().onComplete(ar -> reply.complete(ar.result())));
+    assertThat(Waits.get(reply, "reply").text()).isEqualTo("Hello there!");
+    assertThat(kept).as("the call went out on a connection opened ahead of it").contains(upstream.clientPorts().get(0));
+    assertThat(upstream.requests()).as("preconnect requests are not calls").isEqualTo(1);
     noPermitLeft();
   }
 

@@ -21,13 +21,17 @@ class LlmOptionsTest {
     assertThat(options.maxPerUser()).isEqualTo(3);
     assertThat(options.totalTimeoutMs()).isEqualTo(9000);
     assertThat(options.queueTimeoutMs()).isEqualTo(LlmOptions.DEFAULT_QUEUE_TIMEOUT_MS);
+    assertThat(options.preconnect()).isZero();
+    assertThat(options.withEnv(Map.of("LLM_PRECONNECT", "5")).preconnect()).isEqualTo(5);
+    assertThat(options.withEnv(Map.of("LLM_PRECONNECT", "500")).preconnect()).as("never more than LLM_MAX_CONCURRENT").isEqualTo(7);
     assertThat(options.toString()).doesNotContain("k1").doesNotContain("k2");
   }
 
   @Test
   void refusesBadValues() {
-    assertThatThrownBy(() -> new LlmOptions().withEnv(Map.of("LLM_MAX_PER_USER", "0", "LLM_TIMEOUT_MS", "soon")))
+    assertThatThrownBy(() -> new LlmOptions().withEnv(Map.of("LLM_MAX_PER_USER", "0", "LLM_TIMEOUT_MS", "soon",
+            "LLM_PRECONNECT", "-1")))
         .isInstanceOf(ConfigException.class)
-        .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(2));
+        .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(3));
   }
 }
