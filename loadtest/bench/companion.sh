@@ -4,7 +4,7 @@
 # running for other users, and a few seconds into it USERS companion users asking at once; afterwards
 # AFTER users ask together again (all served = every permit came back, nothing left in flight).
 #   loadtest/bench/companion.sh        (PORT, FAKE_PORT, USERS, MAX, AFTER, FIRST_MS, REPLY_MS, CLIENTS,
-#                                       ROOMS, RATE, SERVER_JVM override the defaults below; TOOL_NICE=19 runs
+#                                       ROOMS, RATE, PRECONNECT, SERVER_JVM override the defaults below; TOOL_NICE=19 runs
 #                                       the load tool and the fake upstream at a lower CPU priority than the server;
 #                                       CAPTURE=1 records the users' traffic with tcpdump and adds the answer times
 #                                       on the wire, by loadtest/bench/wire.py)
@@ -27,7 +27,12 @@ RATE=${RATE:-100}
 mkdir -p "$OUT"
 # A benchmark-only secret: never use it for a real deployment.
 SECRET=bench-secret-not-for-production-0123456789
-SERVER_JVM=${SERVER_JVM:-"-XX:+UseG1GC -Xms64m"}
+# the server's upstream connections opened ahead of the burst (LLM_PRECONNECT, per event loop: as many as
+# could be admitted at once, since a burst may put them all on one loop); PRECONNECT=0 opens them on demand
+PRECONNECT=${PRECONNECT:-$MAX}
+# the JIT's compiler threads at nice 19, as in deploy/ (README: JVM settings): a burst's answers do not wait
+# for the compilers
+SERVER_JVM=${SERVER_JVM:-"-XX:+UseG1GC -Xms64m -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19"}
 LT="nice -n ${TOOL_NICE:-0} java -jar loadtest/target/nexus-loadtest.jar"
 cp server/target/nexus-chat.jar "$OUT/companion-server.jar" # a rebuild mid-run must not change the server
 
@@ -46,7 +51,7 @@ $LT fake-llm --port "$FAKE_PORT" --first-token-ms "$FIRST_MS" --reply-ms "$REPLY
 wait_port "$FAKE_PORT"
 
 rm -rf "$OUT/companion-data"
-LLM_BASE_URL=http://127.0.0.1:$FAKE_PORT/v1 LLM_API_KEYS=bench-key LLM_MAX_CONCURRENT=$MAX \
+LLM_BASE_URL=http://127.0.0.1:$FAKE_PORT/v1 LLM_API_KEYS=bench-key LLM_MAX_CONCURRENT=$MAX LLM_PRECONNECT=$PRECONNECT \
   JWT_SECRET="$SECRET" PORT=$PORT HOST=127.0.0.1 DATA_DIR="$OUT/companion-data" MALLOC_ARENA_MAX=2 \
   java $SERVER_JVM -jar "$OUT/companion-server.jar" > "$OUT/companion-server.log" 2>&1 & SERVER=$!
 wait_port "$PORT"
@@ -58,7 +63,8 @@ if [ -n "${CAPTURE:-}" ]; then
 fi
 
 { echo; echo "# companion.sh $(date -u +%FT%TZ): USERS=$USERS LLM_MAX_CONCURRENT=$MAX first token ${FIRST_MS} ms, reply ${REPLY_MS} ms;" \
-  "warm-up bursts ${WARMUP:-5}; chat meanwhile: $CLIENTS clients, $ROOMS rooms, $RATE msg/s; $(nproc) cores"; } >> "$OUT/companion.md"
+  "warm-up bursts ${WARMUP:-5}; chat meanwhile: $CLIENTS clients, $ROOMS rooms, $RATE msg/s; $(nproc) cores;" \
+  "LLM_PRECONNECT=$PRECONNECT; server JVM: $SERVER_JVM"; } >> "$OUT/companion.md"
 
 wire() { # the answer times on the wire, when captured: the measured burst is burst WARMUP + 1
   if [ -n "$DUMP" ]; then
