@@ -31,8 +31,9 @@ SECRET=bench-secret-not-for-production-0123456789
 # could be admitted at once, since a burst may put them all on one loop); PRECONNECT=0 opens them on demand
 PRECONNECT=${PRECONNECT:-$MAX}
 # the JIT's compiler threads at nice 19, as in deploy/ (README: JVM settings): a burst's answers do not wait
-# for the compilers
-SERVER_JVM=${SERVER_JVM:-"-XX:+UseG1GC -Xms64m -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19"}
+# for the compilers; a 192 MiB young generation: a young GC every 10 s or so instead of every 2-3 s with
+# -Xms64m, so that fewer bursts meet a pause (BENCHMARKS.md, night section)
+SERVER_JVM=${SERVER_JVM:-"-XX:+UseG1GC -Xms320m -Xmn192m -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19"}
 LT="nice -n ${TOOL_NICE:-0} java -jar loadtest/target/nexus-loadtest.jar"
 cp server/target/nexus-chat.jar "$OUT/companion-server.jar" # a rebuild mid-run must not change the server
 
