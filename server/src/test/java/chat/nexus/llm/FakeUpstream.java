@@ -78,34 +78,30 @@ final class FakeUpstream implements AutoCloseable {
   }
 
   List<String> authorizations() {
-    synchronized (authorizations) {
-      return List.copyOf(authorizations);
-    }
+    return snapshot(authorizations);
   }
 
   List<JsonObject> bodies() {
-    synchronized (bodies) {
-      return List.copyOf(bodies);
-    }
+    return snapshot(bodies);
   }
 
   List<Long> arrivalsNanos() {
-    synchronized (arrivalsNanos) {
-      return List.copyOf(arrivalsNanos);
-    }
+    return snapshot(arrivalsNanos);
   }
 
   /** The client's port of each request's connection, in arrival order (which connection carried it). */
   List<Integer> clientPorts() {
-    synchronized (clientPorts) {
-      return List.copyOf(clientPorts);
-    }
+    return snapshot(clientPorts);
   }
 
   /** The client's port of each GET /models (the gateway's preconnect requests), in arrival order. */
   List<Integer> modelListPorts() {
-    synchronized (modelListPorts) {
-      return List.copyOf(modelListPorts);
+    return snapshot(modelListPorts);
+  }
+
+  private static <T> List<T> snapshot(List<T> synchronizedList) {
+    synchronized (synchronizedList) {
+      return List.copyOf(synchronizedList);
     }
   }
 
