@@ -160,12 +160,8 @@ public final class OpenAiStreamingClient implements LlmProvider {
     }
     HttpClientAgent client = client(context);
     for (int i = 0; i < options.preconnect(); i++) {
-      RequestOptions ro = new RequestOptions()
-          .setMethod(HttpMethod.GET)
-          .setAbsoluteURI(options.baseUrl() + "/models")
-          .setConnectTimeout(options.connectTimeoutMs())
-          .setIdleTimeout(options.connectTimeoutMs())
-          .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + secrets.get(i % secrets.size()));
+      RequestOptions ro = upstreamRequest(HttpMethod.GET, "/models", secrets.get(i % secrets.size()))
+          .setIdleTimeout(options.connectTimeoutMs());
       client.request(ro)
           .compose(req -> req.send())
           .compose(response -> {
@@ -174,6 +170,15 @@ public final class OpenAiStreamingClient implements LlmProvider {
           })
           .onFailure(e -> log.debug("LLM upstream: a preconnect request failed: {}", describe(e)));
     }
+  }
+
+  /** A request to the upstream's {@code path}, with the connect timeout and this key. */
+  private RequestOptions upstreamRequest(HttpMethod method, String path, String secret) {
+    return new RequestOptions()
+        .setMethod(method)
+        .setAbsoluteURI(options.baseUrl() + path)
+        .setConnectTimeout(options.connectTimeoutMs())
+        .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + secret);
   }
 
   /** One call: its attempts, timers and stream state; everything runs on {@code context}. */
@@ -223,11 +228,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
       key = keys.acquire(System.currentTimeMillis());
       KeyPool.Key used = key;
       metrics.upstreamCall();
-      RequestOptions ro = new RequestOptions()
-          .setMethod(HttpMethod.POST)
-          .setAbsoluteURI(options.baseUrl() + "/chat/completions")
-          .setConnectTimeout(options.connectTimeoutMs())
-          .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + used.secret())
+      RequestOptions ro = upstreamRequest(HttpMethod.POST, "/chat/completions", used.secret())
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
           .putHeader(HttpHeaders.ACCEPT, "text/event-stream");
       client(context).request(ro).onComplete(ar -> {
