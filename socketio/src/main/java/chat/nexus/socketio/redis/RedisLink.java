@@ -15,8 +15,10 @@ import io.vertx.redis.client.Response;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
@@ -71,6 +73,8 @@ final class RedisLink {
   private final String endpoint;
   private final Map<Key, Listener> listeners = new HashMap<>();
   private final Map<Key, List<Promise<Void>>> unconfirmed = new HashMap<>();
+  /** Subscriptions replayed on the current subscriber connection and not yet confirmed by Redis. */
+  private final Set<Key> replaying = new HashSet<>();
   private final List<Consumer<Boolean>> stateHandlers = new CopyOnWriteArrayList<>();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder malformed = new LongAdder();
@@ -108,11 +112,12 @@ final class RedisLink {
     });
   }
 
-  /** Completes the first time both connections are up (and subscriptions so far are sent). */
+  /** Completes the first time both connections are up (and subscriptions so far are confirmed). */
   Future<Void> firstUp() {
     return firstUp.future();
   }
 
+  /** Both connections are open and every subscription is confirmed on the subscriber: broadcasts cross. */
   boolean isUp() {
     return up;
   }
@@ -197,6 +202,9 @@ final class RedisLink {
         return;
       }
       unconfirmed.remove(key);
+      if (replaying.remove(key)) {
+        updateState();
+      }
       RedisConnection connection = subscriber;
       if (connection != null) {
         connection.send(Request.cmd(kind.unsubscribe).arg(name)).onFailure(e -> LOG.log(Level.DEBUG, "unsubscribe failed", e));
@@ -227,13 +235,8 @@ final class RedisLink {
 
   private void connectPublisher() {
     connect(true, connection -> {
-      connection.exceptionHandler(e -> LOG.log(Level.DEBUG, "Redis publisher connection error", e));
-      connection.endHandler(v -> {
-        if (publisher == connection) {
-          publisher = null;
-          lost(true);
-        }
-      });
+      connection.exceptionHandler(e -> failed(true, connection, e));
+      connection.endHandler(v -> ended(true, connection));
       publisherAttempts = 0;
       publisher = connection;
       updateState();
@@ -243,22 +246,20 @@ final class RedisLink {
   private void connectSubscriber() {
     connect(false, connection -> {
       connection.handler(this::onPush);
-      connection.exceptionHandler(e -> LOG.log(Level.DEBUG, "Redis subscriber connection error", e));
-      connection.endHandler(v -> {
-        if (subscriber == connection) {
-          subscriber = null;
-          lost(false);
-        }
-      });
+      connection.exceptionHandler(e -> failed(false, connection, e));
+      connection.endHandler(v -> ended(false, connection));
       subscriberAttempts = 0;
       subscriber = connection;
-      // Replay every subscription on the new connection, in order (patterns before channels, so that
-      // a node counted by NUMSUB on its request channel already hears broadcasts).
-      for (Kind kind : Kind.values()) {
+      // Replay every subscription on the new connection, patterns first (so that a node counted by
+      // NUMSUB on its request channel already hears broadcasts). The link is up once Redis confirmed
+      // them all; a replay that cannot be sent replaces the connection.
+      replaying.clear();
+      for (Kind kind : new Kind[] {Kind.PATTERN, Kind.CHANNEL, Kind.SHARD}) {
         for (Key key : listeners.keySet()) {
           if (key.kind() == kind) {
+            replaying.add(key);
             connection.send(Request.cmd(kind.subscribe).arg(key.name()))
-                .onFailure(e -> LOG.log(Level.DEBUG, "resubscribe failed", e));
+                .onFailure(e -> failed(false, connection, e));
           }
         }
       }
@@ -313,6 +314,32 @@ final class RedisLink {
     return Math.max(1, base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
   }
 
+  /**
+   * An error on a connection. Vert.x's Redis client reports a broken connection (reset, write or parse
+   * failure) here and, with assertions enabled, never calls the end handler after it; only "result is
+   * already complete" leaves the connection usable.
+   */
+  private void failed(boolean isPublisher, RedisConnection connection, Throwable error) {
+    LOG.log(Level.DEBUG, () -> "Redis " + (isPublisher ? "publisher" : "subscriber") + " connection error", error);
+    if (error instanceof IllegalStateException) {
+      return;
+    }
+    connection.close();
+    ended(isPublisher, connection);
+  }
+
+  /** A connection ended (or failed): if it is the current one, it is replaced. Called once or twice per connection. */
+  private void ended(boolean isPublisher, RedisConnection connection) {
+    if (isPublisher && publisher == connection) {
+      publisher = null;
+      lost(true);
+    } else if (!isPublisher && subscriber == connection) {
+      subscriber = null;
+      replaying.clear();
+      lost(false);
+    }
+  }
+
   /** A connection that was up ended: said once, then reconnected with backoff. */
   private void lost(boolean isPublisher) {
     if (!closed) {
@@ -324,7 +351,7 @@ final class RedisLink {
   }
 
   private void updateState() {
-    setUp(!closed && publisher != null && subscriber != null);
+    setUp(!closed && publisher != null && subscriber != null && replaying.isEmpty());
   }
 
   private void setUp(boolean now) {
@@ -378,9 +405,13 @@ final class RedisLink {
         return;
       }
       if (kind.confirmation.equals(type)) {
-        List<Promise<Void>> waiting = unconfirmed.remove(new Key(kind, push.get(1).toString()));
+        Key key = new Key(kind, push.get(1).toString());
+        List<Promise<Void>> waiting = unconfirmed.remove(key);
         if (waiting != null) {
           waiting.forEach(Promise::tryComplete);
+        }
+        if (replaying.remove(key)) {
+          updateState();
         }
         return;
       }
