@@ -5,12 +5,14 @@ import chat.nexus.errors.ErrorCode;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -45,11 +47,11 @@ public final class OpenAiStreamingClient implements LlmProvider {
   static final String DONE = "[DONE]";
   /** Most of an upstream error body kept for the error message. */
   static final int MAX_ERROR_DETAIL_CHARS = 200;
-  /** Connections kept beyond the concurrency limit, for requests still closing. */
+  /** Connections allowed beyond the concurrency limit (and the preconnected ones), for requests still closing. */
   static final int POOL_HEADROOM = 8;
   /**
-   * How often each event loop uses its preconnected connections again, well inside the 60 s after which
-   * Vert.x closes an idle one (HttpClientOptions' keep-alive timeout).
+   * How often each event loop uses its idle connections again, so that upstreams (and proxies) that close
+   * a connection after a minute or so of silence keep them open.
    */
   static final long PRECONNECT_REFRESH_MS = 20_000;
 
@@ -59,17 +61,16 @@ public final class OpenAiStreamingClient implements LlmProvider {
   private final List<String> secrets;
   private final Backoff backoff;
   private final LlmMetrics metrics;
-  private final HttpClientOptions clientOptions;
-  private final PoolOptions poolOptions;
-  /** Shared by calls that do not run on an event loop. */
+  /** Opens the per-loop connections; its own pool serves calls that do not run on an event loop. */
   private final HttpClientAgent http;
+  private final HttpConnectOptions target;
   /**
-   * One client per event loop, so that a call's upstream connection lives on the call's own event loop. A
-   * shared pool hands an idle connection to whichever loop asks, and then every request and chunk crosses
-   * to the loop that owns the connection and back: in a burst, while both loops are busy, that wait was most
-   * of the gateway's time before the first token (1-16 ms for 30 of 50 calls).
+   * The connections of each event loop, so that a call's upstream connection lives on the call's own event
+   * loop. A shared pool hands an idle connection to whichever loop asks, and then every request and chunk
+   * crosses to the loop that owns the connection and back: in a burst, while both loops are busy, that wait
+   * was most of the gateway's time before the first token (1-16 ms for 30 of 50 calls).
    */
-  private final Map<Thread, HttpClientAgent> perLoop = new ConcurrentHashMap<>();
+  private final Map<Thread, Loop> perLoop = new ConcurrentHashMap<>();
   private final Set<Long> preconnectTimers = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -84,9 +85,10 @@ public final class OpenAiStreamingClient implements LlmProvider {
     this.keys = new KeyPool(secrets);
     this.backoff = new Backoff(options.backoffBaseMs(), options.backoffCapMs(), random);
     this.metrics = metrics;
-    this.clientOptions = new HttpClientOptions().setConnectTimeout((int) options.connectTimeoutMs()).setKeepAlive(true);
-    this.poolOptions = new PoolOptions().setHttp1MaxSize(options.maxConcurrent() + POOL_HEADROOM);
-    this.http = vertx.createHttpClient(clientOptions, poolOptions);
+    this.http = vertx.createHttpClient(
+        new HttpClientOptions().setConnectTimeout((int) options.connectTimeoutMs()).setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(options.maxConcurrent() + POOL_HEADROOM));
+    this.target = LoopConnections.target(options.baseUrl(), options.connectTimeoutMs());
     if (options.preconnect() > 0 && !secrets.isEmpty()) {
       startPreconnecting();
     }
@@ -105,8 +107,8 @@ public final class OpenAiStreamingClient implements LlmProvider {
   public void close() {
     closed = true; // a call still starting gets the closed shared client (and fails) rather than a new one
     preconnectTimers.forEach(vertx::cancelTimer);
+    perLoop.values().forEach(loop -> loop.context().runOnContext(v -> loop.connections().close()));
     http.close();
-    perLoop.values().forEach(HttpClientAgent::close);
   }
 
   @Override
@@ -119,17 +121,26 @@ public final class OpenAiStreamingClient implements LlmProvider {
     }
   }
 
-  private HttpClientAgent client(Context context) {
+  /** A loop's connections, and a context on that loop to close them from elsewhere. */
+  private record Loop(Context context, LoopConnections connections) {}
+
+  /** A request on this loop's own connections, or from the shared pool off an event loop. */
+  private Future<HttpClientRequest> request(Context context, RequestOptions ro) {
     if (closed || !context.isEventLoopContext()) {
-      return http;
+      return http.request(ro);
     }
-    return perLoop.computeIfAbsent(Thread.currentThread(), loop -> vertx.createHttpClient(clientOptions, poolOptions));
+    return loop(context).connections().request(ro);
+  }
+
+  private Loop loop(Context context) {
+    return perLoop.computeIfAbsent(Thread.currentThread(), thread -> new Loop(context,
+        new LoopConnections(http, target, options.maxConcurrent() + options.preconnect() + POOL_HEADROOM)));
   }
 
   /**
-   * LLM_PRECONNECT: every event loop opens that many upstream connections now, and uses them again every
-   * {@link #PRECONNECT_REFRESH_MS} so that they stay open. A call then finds an open connection on its own
-   * loop. Without them, a burst that puts more calls on a loop than it ever had opens connections on the
+   * LLM_PRECONNECT: every event loop opens that many upstream connections now, and uses its idle ones
+   * again every {@link #PRECONNECT_REFRESH_MS} (opening more if some closed) so that they stay open. A call
+   * then finds an open connection on its own loop. Without them, a burst that puts more calls on a loop than it ever had opens connections on the
    * way to the first token: 3.5-9 ms each on loopback while the loop is busy with the burst, where a kept
    * connection takes 0.05-0.3 ms. Over TLS to a real provider a new connection costs a handshake more.
    * The requests are {@code GET /models}, which every OpenAI-compatible server answers without a model run;
@@ -153,16 +164,17 @@ public final class OpenAiStreamingClient implements LlmProvider {
     log.info("LLM upstream: {} connections kept open per event loop (LLM_PRECONNECT)", options.preconnect());
   }
 
-  /** Sends LLM_PRECONNECT requests at once from this loop, so that its pool holds at least that many. */
+  /** A request on every idle connection of this loop, and on new ones up to LLM_PRECONNECT open. */
   private void preconnect(Context context) {
     if (closed) {
       return;
     }
-    HttpClientAgent client = client(context);
-    for (int i = 0; i < options.preconnect(); i++) {
+    LoopConnections connections = loop(context).connections();
+    int requests = connections.idleCount() + Math.max(0, options.preconnect() - connections.openCount());
+    for (int i = 0; i < requests; i++) {
       RequestOptions ro = upstreamRequest(HttpMethod.GET, "/models", secrets.get(i % secrets.size()))
           .setIdleTimeout(options.connectTimeoutMs());
-      client.request(ro)
+      connections.request(ro)
           .compose(req -> req.send())
           .compose(response -> {
             response.handler(chunk -> {}); // a model list can be long: nothing is kept
@@ -231,7 +243,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
       RequestOptions ro = upstreamRequest(HttpMethod.POST, "/chat/completions", used.secret())
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
           .putHeader(HttpHeaders.ACCEPT, "text/event-stream");
-      client(context).request(ro).onComplete(ar -> {
+      request(context, ro).onComplete(ar -> {
         if (ar.failed()) {
           releaseKey(used);
           retryOrFail(0, "could not reach the LLM upstream: " + describe(ar.cause()));
