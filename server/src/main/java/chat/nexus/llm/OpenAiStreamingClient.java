@@ -140,9 +140,9 @@ public final class OpenAiStreamingClient implements LlmProvider {
   /**
    * LLM_PRECONNECT: every event loop opens that many upstream connections now, and uses its idle ones
    * again every {@link #PRECONNECT_REFRESH_MS} (opening more if some closed) so that they stay open. A call
-   * then finds an open connection on its own loop. Without them, a burst that puts more calls on a loop than it ever had opens connections on the
-   * way to the first token: 3.5-9 ms each on loopback while the loop is busy with the burst, where a kept
-   * connection takes 0.05-0.3 ms. Over TLS to a real provider a new connection costs a handshake more.
+   * then finds an open connection on its own loop. Without them, a burst that puts more calls on a loop
+   * than it ever had opens connections on the way to the first token: 3.5-9 ms each on loopback while the
+   * loop is busy with the burst, where a kept connection takes 0.05-0.3 ms. Over TLS to a real provider a new connection costs a handshake more.
    * The requests are {@code GET /models}, which every OpenAI-compatible server answers without a model run;
    * their answers are read and dropped, and a failure is only logged at debug (calls report their own).
    */
