@@ -26,12 +26,7 @@ class RedisOutageTest {
       RedisAdapterOptions options = RedisAdapterOptions.builder(redis.url()).key("outage").sharded(sharded)
           .reconnectDelayMs(50, 500).build();
       ClusterNode[] nodes = RedisAdapterTest.pair(options, false, io -> {});
-      AtomicInteger downs = new AtomicInteger();
-      nodes[0].redis.onStateChange(up -> {
-        if (!up) {
-          downs.incrementAndGet();
-        }
-      });
+      AtomicInteger downs = downsOf(nodes[0]);
       try (ClusterNode one = nodes[0]; ClusterNode two = nodes[1];
           JavaClient a = JavaClient.connect(one.url(), "room-msg");
           JavaClient a2 = JavaClient.connect(one.url(), "room-msg");
@@ -88,12 +83,7 @@ class RedisOutageTest {
       RedisAdapterOptions options = RedisAdapterOptions.builder(proxy.url()).key("reset").sharded(sharded)
           .reconnectDelayMs(50, 500).build();
       ClusterNode[] nodes = RedisAdapterTest.pair(options, false, io -> {});
-      AtomicInteger downs = new AtomicInteger();
-      nodes[1].redis.onStateChange(up -> {
-        if (!up) {
-          downs.incrementAndGet();
-        }
-      });
+      AtomicInteger downs = downsOf(nodes[1]);
       try (ClusterNode one = nodes[0]; ClusterNode two = nodes[1];
           JavaClient a = JavaClient.connect(one.url(), "room-msg");
           JavaClient b = JavaClient.connect(two.url(), "room-msg")) {
@@ -108,5 +98,16 @@ class RedisOutageTest {
         assertThat(a.next("room-msg")).containsExactly("after reset");
       }
     }
+  }
+
+  /** How many times the node's Redis link has gone down, counted from now. */
+  private static AtomicInteger downsOf(ClusterNode node) {
+    AtomicInteger downs = new AtomicInteger();
+    node.redis.onStateChange(up -> {
+      if (!up) {
+        downs.incrementAndGet();
+      }
+    });
+    return downs;
   }
 }
