@@ -9,7 +9,9 @@ public enum EngineError {
   BAD_HANDSHAKE_METHOD(2, "Bad handshake method", 400),
   BAD_REQUEST(3, "Bad request", 400),
   FORBIDDEN(4, "Forbidden", 403),
-  UNSUPPORTED_PROTOCOL_VERSION(5, "Unsupported protocol version", 400);
+  UNSUPPORTED_PROTOCOL_VERSION(5, "Unsupported protocol version", 400),
+  /** Not in the reference server: a per-address limit refused the handshake (sent with Retry-After). */
+  TOO_MANY_REQUESTS(6, "Too many requests", 429);
 
   private final int code;
   private final String message;

@@ -32,6 +32,23 @@ public final class EngineIoOptions {
    * p99 in our prototype).
    */
   public static final double DEFAULT_PING_JITTER = 0.2;
+  /**
+   * Handshakes one client address may make per {@link #DEFAULT_HANDSHAKE_WINDOW_MS}; 0 is no limit, as in
+   * the reference server. Off by default because an address limit needs the real client address, which
+   * behind a proxy only the application knows: set {@link Builder#clientAddress} before turning it on.
+   */
+  public static final int DEFAULT_MAX_HANDSHAKES_PER_ADDRESS = 0;
+  /** The window the handshake rate is counted in: a minute smooths a reconnecting crowd behind one NAT. */
+  public static final long DEFAULT_HANDSHAKE_WINDOW_MS = 60_000;
+  /**
+   * Sessions one client address may have open before the application admits them ({@link
+   * EngineSocket#admit()}: Socket.IO does when a namespace CONNECT succeeds); 0 is no limit. Off by
+   * default for the same reason as the handshake rate.
+   */
+  public static final int DEFAULT_MAX_PENDING_SESSIONS_PER_ADDRESS = 0;
+  /** The client address of a request: the connection's peer, which behind a proxy is the proxy. */
+  public static final Function<HttpServerRequest, String> REMOTE_ADDRESS =
+      request -> request.remoteAddress() != null ? request.remoteAddress().hostAddress() : "unknown";
 
   private final String path;
   private final long pingIntervalMs;
@@ -46,6 +63,10 @@ public final class EngineIoOptions {
   private final boolean allowUpgrades;
   private final CorsOptions cors;
   private final Function<HttpServerRequest, Future<Void>> allowRequest;
+  private final Function<HttpServerRequest, String> clientAddress;
+  private final int maxHandshakesPerAddress;
+  private final long handshakeWindowMs;
+  private final int maxPendingSessionsPerAddress;
 
   private EngineIoOptions(Builder b) {
     this.path = normalizePath(b.path);
@@ -67,6 +88,10 @@ public final class EngineIoOptions {
     this.allowUpgrades = b.allowUpgrades;
     this.cors = b.cors;
     this.allowRequest = b.allowRequest;
+    this.clientAddress = b.clientAddress;
+    this.maxHandshakesPerAddress = (int) notNegative("maxHandshakesPerAddress", b.maxHandshakesPerAddress);
+    this.handshakeWindowMs = positive("handshakeWindowMs", b.handshakeWindowMs);
+    this.maxPendingSessionsPerAddress = (int) notNegative("maxPendingSessionsPerAddress", b.maxPendingSessionsPerAddress);
   }
 
   public static Builder builder() {
@@ -88,6 +113,10 @@ public final class EngineIoOptions {
     b.allowUpgrades = allowUpgrades;
     b.cors = cors;
     b.allowRequest = allowRequest;
+    b.clientAddress = clientAddress;
+    b.maxHandshakesPerAddress = maxHandshakesPerAddress;
+    b.handshakeWindowMs = handshakeWindowMs;
+    b.maxPendingSessionsPerAddress = maxPendingSessionsPerAddress;
     return b;
   }
 
@@ -149,6 +178,36 @@ public final class EngineIoOptions {
     return allowRequest;
   }
 
+  /**
+   * The key the per-address limits count a handshake under: by default the connection's peer address
+   * ({@link #REMOTE_ADDRESS}). Behind a proxy, give one that reads the forwarded address from trusted
+   * proxies only; keys may also group addresses (an IPv6 /64).
+   */
+  public Function<HttpServerRequest, String> clientAddress() {
+    return clientAddress;
+  }
+
+  /** Handshakes (both transports) one client address may make per {@link #handshakeWindowMs()}; 0 = no limit. */
+  public int maxHandshakesPerAddress() {
+    return maxHandshakesPerAddress;
+  }
+
+  public long handshakeWindowMs() {
+    return handshakeWindowMs;
+  }
+
+  /** Sessions of one client address not yet admitted by the application; 0 = no limit. */
+  public int maxPendingSessionsPerAddress() {
+    return maxPendingSessionsPerAddress;
+  }
+
+  private static long notNegative(String name, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(name + " must not be negative, got " + value);
+    }
+    return value;
+  }
+
   private static long positive(String name, long value) {
     if (value <= 0) {
       throw new IllegalArgumentException(name + " must be positive, got " + value);
@@ -177,6 +236,10 @@ public final class EngineIoOptions {
     private boolean allowUpgrades = true;
     private CorsOptions cors = CorsOptions.NONE;
     private Function<HttpServerRequest, Future<Void>> allowRequest = request -> Future.succeededFuture();
+    private Function<HttpServerRequest, String> clientAddress = REMOTE_ADDRESS;
+    private long maxHandshakesPerAddress = DEFAULT_MAX_HANDSHAKES_PER_ADDRESS;
+    private long handshakeWindowMs = DEFAULT_HANDSHAKE_WINDOW_MS;
+    private long maxPendingSessionsPerAddress = DEFAULT_MAX_PENDING_SESSIONS_PER_ADDRESS;
 
     private Builder() {}
 
@@ -238,6 +301,23 @@ public final class EngineIoOptions {
 
     public Builder allowRequest(Function<HttpServerRequest, Future<Void>> value) {
       this.allowRequest = Objects.requireNonNull(value, "allowRequest");
+      return this;
+    }
+
+    public Builder clientAddress(Function<HttpServerRequest, String> value) {
+      this.clientAddress = Objects.requireNonNull(value, "clientAddress");
+      return this;
+    }
+
+    /** At most {@code max} handshakes per client address per {@code windowMs}; 0 turns the limit off. */
+    public Builder handshakeRate(long max, long windowMs) {
+      this.maxHandshakesPerAddress = max;
+      this.handshakeWindowMs = windowMs;
+      return this;
+    }
+
+    public Builder maxPendingSessionsPerAddress(long value) {
+      this.maxPendingSessionsPerAddress = value;
       return this;
     }
 

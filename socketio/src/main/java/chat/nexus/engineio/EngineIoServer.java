@@ -39,6 +39,7 @@ public final class EngineIoServer {
   private final ConcurrentHashMap<String, EngineSocket> sessions = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
   private final String pathWithoutSlash;
+  private final AddressLimits addressLimits;
   private volatile Handler<EngineSocket> connectionHandler = socket -> {};
   private volatile boolean accepting = true;
 
@@ -46,6 +47,7 @@ public final class EngineIoServer {
     this.vertx = vertx;
     this.options = options;
     this.pathWithoutSlash = options.path().substring(0, options.path().length() - 1);
+    this.addressLimits = new AddressLimits(options, System.currentTimeMillis());
   }
 
   public EngineIoOptions options() {
@@ -134,13 +136,44 @@ public final class EngineIoServer {
       sendError(response, EngineError.UNSUPPORTED_PROTOCOL_VERSION, null);
       return;
     }
+    String address = clientAddress(request);
+    AddressLimits.Refusal refusal = addressLimits.tryHandshake(address, System.currentTimeMillis());
+    if (refusal != null) {
+      LOG.log(Level.DEBUG, () -> "handshake refused for " + address + ": " + refusal.reason());
+      response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(refusal.retryAfterSeconds()));
+      sendError(response, EngineError.TOO_MANY_REQUESTS, refusal.reason());
+      return;
+    }
+    String pendingKey = addressLimits.countsPending() ? address : null;
     Future<Void> allowed = checkAllowed(request);
     if (allowed.isComplete()) {
-      handshake(request, response, upgrade, allowed);
+      handshake(request, response, upgrade, allowed, pendingKey);
     } else {
       request.pause();
-      allowed.onComplete(result -> handshake(request, response, upgrade, allowed));
+      allowed.onComplete(result -> handshake(request, response, upgrade, allowed, pendingKey));
     }
+  }
+
+  private String clientAddress(HttpServerRequest request) {
+    try {
+      String address = options.clientAddress().apply(request);
+      return address != null ? address : EngineIoOptions.REMOTE_ADDRESS.apply(request);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "clientAddress failed; using the connection's peer", e);
+      return EngineIoOptions.REMOTE_ADDRESS.apply(request);
+    }
+  }
+
+  /** Gives back a pending slot: the session was admitted by the application, closed, or never made. */
+  void releasePending(String pendingKey) {
+    if (pendingKey != null) {
+      addressLimits.release(pendingKey);
+    }
+  }
+
+  /** Sessions of that client address not admitted yet (0 when the cap is off). */
+  public int pendingSessions(String clientAddress) {
+    return addressLimits.pending(clientAddress);
   }
 
   private Future<Void> checkAllowed(HttpServerRequest request) {
@@ -151,8 +184,9 @@ public final class EngineIoServer {
     }
   }
 
-  private void handshake(HttpServerRequest request, HttpServerResponse response, boolean upgrade, Future<Void> allowed) {
+  private void handshake(HttpServerRequest request, HttpServerResponse response, boolean upgrade, Future<Void> allowed, String pendingKey) {
     if (allowed.failed()) {
+      releasePending(pendingKey);
       String message = allowed.cause().getMessage();
       sendError(response, EngineError.FORBIDDEN, message != null ? message : EngineError.FORBIDDEN.message());
       return;
@@ -163,10 +197,11 @@ public final class EngineIoServer {
       WebSocketTransport ws = new WebSocketTransport(options.maxPayload(), options.maxBufferedBytes());
       WebSocketUpgrade.upgrade(request, options.maxPayload(), ws).onComplete(result -> {
         if (result.failed()) {
+          releasePending(pendingKey);
           LOG.log(Level.DEBUG, () -> "websocket handshake failed: " + result.cause());
           return;
         }
-        EngineSocket socket = new EngineSocket(newId(), this, context, info, ws);
+        EngineSocket socket = new EngineSocket(newId(), this, context, info, ws, pendingKey);
         ws.bind(socket);
         sessions.put(socket.id(), socket);
         socket.open();
@@ -174,7 +209,7 @@ public final class EngineIoServer {
       });
     } else {
       PollingTransport polling = new PollingTransport();
-      EngineSocket socket = new EngineSocket(newId(), this, currentContext(), info, polling);
+      EngineSocket socket = new EngineSocket(newId(), this, currentContext(), info, polling, pendingKey);
       polling.poll(response);
       sessions.put(socket.id(), socket);
       socket.open();

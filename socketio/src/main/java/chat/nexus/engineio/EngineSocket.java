@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One Engine.IO session. Its state lives on one event loop (its "home", where the handshake arrived);
@@ -41,6 +42,8 @@ public final class EngineSocket {
   private final ContextInternal context;
   private final EventLoop loop;
   private final RequestInfo request;
+  /** The client address whose pending slot this session holds until admitted or closed; null: none. */
+  private final AtomicReference<String> pendingKey;
 
   private volatile Transport transport;
   private WebSocketTransport upgrading;
@@ -53,8 +56,9 @@ public final class EngineSocket {
   private Handler<Object> messageHandler = message -> {};
   private Handler<String> closeHandler = reason -> {};
 
-  EngineSocket(String id, EngineIoServer server, ContextInternal context, RequestInfo request, Transport transport) {
+  EngineSocket(String id, EngineIoServer server, ContextInternal context, RequestInfo request, Transport transport, String pendingKey) {
     this.id = id;
+    this.pendingKey = new AtomicReference<>(pendingKey);
     this.server = server;
     this.options = server.options();
     this.context = context;
@@ -146,6 +150,15 @@ public final class EngineSocket {
 
   public void sendBinary(byte[] data) {
     send(OutFrame.binary(data));
+  }
+
+  /**
+   * The application accepts this session (it authenticated): it no longer counts towards
+   * maxPendingSessionsPerAddress. Socket.IO calls it when a namespace CONNECT succeeds; an application on
+   * raw Engine.IO calls it itself. Thread-safe; later calls do nothing.
+   */
+  public void admit() {
+    server.releasePending(pendingKey.getAndSet(null));
   }
 
   /** Closes the session from the server side ("forced close"). */
@@ -385,6 +398,7 @@ public final class EngineSocket {
       return;
     }
     closed = true;
+    admit();
     cancel(pingTask);
     cancel(pongDeadline);
     cancel(upgradeDeadline);

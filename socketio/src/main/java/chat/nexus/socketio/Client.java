@@ -115,6 +115,7 @@ final class Client {
         return;
       }
       connectTimer.cancel(false);
+      engine.admit();
       sockets.put(namespace.name(), socket);
       socket.onConnect();
       namespace.fireConnection(socket);

@@ -21,12 +21,20 @@ public final class SocketIoOptions {
   public static final long DEFAULT_MAX_DISCONNECTION_DURATION_MS = 0;
   /** Suggested value when turning recovery on, the reference server's: two minutes. */
   public static final long RECOMMENDED_MAX_DISCONNECTION_DURATION_MS = 120_000;
+  /**
+   * Heap the recovery log may hold for missed packets (estimated from their contents), besides its
+   * 100,000-packet cap: at 4,000-character messages the count alone allows about 0.8 GB. 64 MiB keeps two
+   * minutes of a busy node's ordinary chat (100,000 packets of 300 bytes is about 30 MB); past it the
+   * oldest packets go first and a client that missed them reconnects as a new session.
+   */
+  public static final long DEFAULT_MAX_RECOVERY_LOG_BYTES = 64L * 1024 * 1024;
 
   private final EngineIoOptions engine;
   private final long connectTimeoutMs;
   private final long maxDisconnectionDurationMs;
   private final boolean recoverySkipsMiddlewares;
   private final int maxAttachments;
+  private final long maxRecoveryLogBytes;
   private final Function<Namespace, Adapter> adapterFactory;
 
   private SocketIoOptions(Builder b) {
@@ -43,7 +51,11 @@ public final class SocketIoOptions {
     this.connectTimeoutMs = b.connectTimeoutMs;
     this.maxDisconnectionDurationMs = b.maxDisconnectionDurationMs;
     this.recoverySkipsMiddlewares = b.recoverySkipsMiddlewares;
+    if (b.maxRecoveryLogBytes <= 0) {
+      throw new IllegalArgumentException("maxRecoveryLogBytes must be positive, got " + b.maxRecoveryLogBytes);
+    }
     this.maxAttachments = b.maxAttachments;
+    this.maxRecoveryLogBytes = b.maxRecoveryLogBytes;
     this.adapterFactory = b.adapterFactory;
   }
 
@@ -73,9 +85,14 @@ public final class SocketIoOptions {
     return recoverySkipsMiddlewares;
   }
 
-  /** Most binary attachments one packet may announce. */
+  /** Most binary attachments one packet may announce; 0 refuses binary packets (the connection is closed). */
   public int maxAttachments() {
     return maxAttachments;
+  }
+
+  /** Estimated heap bytes of the packets the recovery log keeps. */
+  public long maxRecoveryLogBytes() {
+    return maxRecoveryLogBytes;
   }
 
   public Function<Namespace, Adapter> adapterFactory() {
@@ -89,6 +106,7 @@ public final class SocketIoOptions {
     private long maxDisconnectionDurationMs = DEFAULT_MAX_DISCONNECTION_DURATION_MS;
     private boolean recoverySkipsMiddlewares = true;
     private int maxAttachments = PacketDecoder.DEFAULT_MAX_ATTACHMENTS;
+    private long maxRecoveryLogBytes = DEFAULT_MAX_RECOVERY_LOG_BYTES;
     private Function<Namespace, Adapter> adapterFactory = InMemoryAdapter::new;
 
     private Builder() {}
@@ -115,6 +133,11 @@ public final class SocketIoOptions {
 
     public Builder maxAttachments(int value) {
       this.maxAttachments = value;
+      return this;
+    }
+
+    public Builder maxRecoveryLogBytes(long value) {
+      this.maxRecoveryLogBytes = value;
       return this;
     }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -50,16 +51,26 @@ public final class SocketIoServer {
 
   /**
    * HTTP server options that match these settings: websocket message and frame limits at maxPayload,
-   * per-message compression off (the reference server's default; it costs CPU per recipient).
+   * per-message compression off (the reference server's default; it costs CPU per recipient), HTTP/2
+   * cleartext off (both transports run on HTTP/1.1, the websocket one takes the connection over, and h2c
+   * would only add a way to open and reset thousands of streams on one connection), and, unless
+   * {@code base} sets one, an idle timeout of one heartbeat period (pingInterval + pingTimeout): a healthy
+   * client is never silent that long, since a long poll is answered within pingInterval.
    */
   public static HttpServerOptions httpServerOptions(SocketIoOptions options, HttpServerOptions base) {
     int max = options.engine().maxPayload();
-    return new HttpServerOptions(base)
+    HttpServerOptions http = new HttpServerOptions(base)
         .setMaxWebSocketMessageSize(max)
         .setMaxWebSocketFrameSize(max)
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
+        .setHttp2ClearTextEnabled(false)
         .setTcpNoDelay(true);
+    if (base.getIdleTimeout() <= 0) {
+      http.setIdleTimeout((int) (options.engine().pingIntervalMs() + options.engine().pingTimeoutMs()))
+          .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    }
+    return http;
   }
 
   public Vertx vertx() {

@@ -44,7 +44,7 @@ public class InMemoryAdapter implements Adapter {
   public InMemoryAdapter(Namespace namespace) {
     this.namespace = namespace;
     long keep = namespace.server().options().maxDisconnectionDurationMs();
-    this.recovery = keep > 0 ? new RecoveryLog(keep) : null;
+    this.recovery = keep > 0 ? new RecoveryLog(keep, namespace.server().options().maxRecoveryLogBytes()) : null;
   }
 
   protected Namespace namespace() {

@@ -1,6 +1,8 @@
 package chat.nexus.socketio.adapter;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,38 +14,120 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The packets and sessions kept for connection state recovery, both for at most
- * maxDisconnectionDuration. The packet log is also capped in count so that a burst cannot exhaust the
- * heap: a session whose offset fell out of the log simply is not recovered (the client gets a new one).
+ * maxDisconnectionDuration. The packet log is also capped in count and in (estimated) bytes so that a
+ * burst cannot exhaust the heap: a session whose offset fell out of the log simply is not recovered (the
+ * client gets a new one). The log never has gaps: packets leave only from its head.
  */
 final class RecoveryLog {
 
   /** Upper bound on logged packets, whatever the rate. */
   static final int MAX_PACKETS = 100_000;
+  /** Heap of one log entry besides its arguments: the entry, its offset string, the array around them. */
+  static final int ENTRY_OVERHEAD_BYTES = 160;
+  /** Heap of a value whose size is not estimated (numbers, booleans, other objects). */
+  private static final int SMALL_VALUE_BYTES = 24;
+  private static final int STRING_OVERHEAD_BYTES = 40;
+  private static final int CONTAINER_OVERHEAD_BYTES = 48;
+  private static final int SLOT_BYTES = 32;
 
-  private record Entry(String offset, BroadcastOptions options, JsonArray data, long emittedAt) {}
+  private record Entry(String offset, BroadcastOptions options, JsonArray data, long emittedAt, long bytes) {}
 
   private record Stored(PersistedSession session, long disconnectedAt) {}
 
   private final long keepMs;
+  private final long maxBytes;
   private final AtomicLong counter = new AtomicLong();
   private final ArrayDeque<Entry> packets = new ArrayDeque<>();
+  private long bytes;
   /** In disconnection order, so that expired sessions are at the head. */
   private final Map<String, Stored> sessions = new LinkedHashMap<>();
 
-  RecoveryLog(long keepMs) {
+  RecoveryLog(long keepMs, long maxBytes) {
     this.keepMs = keepMs;
+    this.maxBytes = maxBytes;
   }
 
-  /** Appends the packet's offset to data and logs it. */
+  /**
+   * Appends the packet's offset to data and logs it. A packet larger than the whole byte budget empties
+   * the log instead of entering it, so that nobody is recovered past it with a gap.
+   */
   synchronized void record(JsonArray data, BroadcastOptions options) {
     String offset = Long.toString(counter.incrementAndGet(), 36);
     data.add(offset);
     long now = System.currentTimeMillis();
     prune(now);
-    if (packets.size() >= MAX_PACKETS) {
-      packets.pollFirst();
+    long size = ENTRY_OVERHEAD_BYTES + estimateBytes(data);
+    if (size > maxBytes) {
+      packets.clear();
+      bytes = 0;
+      return;
     }
-    packets.addLast(new Entry(offset, options, data, now));
+    while (!packets.isEmpty() && (packets.size() >= MAX_PACKETS || bytes + size > maxBytes)) {
+      dropOldest();
+    }
+    packets.addLast(new Entry(offset, options, data, now, size));
+    bytes += size;
+  }
+
+  /** Estimated heap bytes of the logged packets. */
+  synchronized long bytes() {
+    return bytes;
+  }
+
+  synchronized int size() {
+    return packets.size();
+  }
+
+  /**
+   * A cheap upper estimate of the heap a packet argument holds: strings at two bytes a character, plus
+   * the usual object and map-entry overheads. Walks the value once, without encoding it.
+   */
+  static long estimateBytes(Object value) {
+    if (value instanceof String s) {
+      return STRING_OVERHEAD_BYTES + 2L * s.length();
+    }
+    if (value instanceof JsonObject object) {
+      return estimateMap(object.getMap());
+    }
+    if (value instanceof Map<?, ?> map) {
+      return estimateMap(map);
+    }
+    if (value instanceof JsonArray array) {
+      return estimateList(array.getList());
+    }
+    if (value instanceof List<?> list) {
+      return estimateList(list);
+    }
+    if (value instanceof Buffer buffer) {
+      return CONTAINER_OVERHEAD_BYTES + buffer.length();
+    }
+    if (value instanceof byte[] array) {
+      return CONTAINER_OVERHEAD_BYTES + array.length;
+    }
+    return SMALL_VALUE_BYTES;
+  }
+
+  private static long estimateMap(Map<?, ?> map) {
+    long total = CONTAINER_OVERHEAD_BYTES;
+    for (Map.Entry<?, ?> entry : map.entrySet()) {
+      total += SLOT_BYTES + estimateBytes(entry.getKey()) + estimateBytes(entry.getValue());
+    }
+    return total;
+  }
+
+  private static long estimateList(List<?> list) {
+    long total = CONTAINER_OVERHEAD_BYTES;
+    for (Object item : list) {
+      total += SLOT_BYTES / 4 + estimateBytes(item);
+    }
+    return total;
+  }
+
+  private void dropOldest() {
+    Entry oldest = packets.pollFirst();
+    if (oldest != null) {
+      bytes -= oldest.bytes();
+    }
   }
 
   synchronized void persist(PersistedSession session) {
@@ -85,7 +169,7 @@ final class RecoveryLog {
 
   private void prune(long now) {
     while (!packets.isEmpty() && now - packets.peekFirst().emittedAt() > keepMs) {
-      packets.pollFirst();
+      dropOldest();
     }
     Iterator<Stored> it = sessions.values().iterator();
     while (it.hasNext() && now - it.next().disconnectedAt() > keepMs) {
