@@ -1,5 +1,6 @@
 package chat.nexus.ratelimit;
 
+import io.vertx.core.http.HttpServerRequest;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -11,8 +12,14 @@ import java.util.regex.Pattern;
  * the connection comes from a TRUST_PROXY address (exact addresses or CIDR blocks such as 10.0.0.0/8, or
  * "loopback"); then the rightmost address in it that is not itself a trusted proxy is the client.
  * Anyone else could write any X-Forwarded-For and get a fresh budget per request.
+ *
+ * <p>Limits count per {@link #key}: an IPv4 address, or an IPv6 /64, the smallest block a provider gives
+ * one customer (a single host can use every address of its /64, so per-address IPv6 limits are none).
  */
 public final class ClientAddress {
+
+  /** Bits of an IPv6 address that name one customer's network. */
+  static final int IPV6_KEY_PREFIX_BITS = 64;
 
   /** IP literals only: a host name here would mean a DNS lookup. */
   private static final Pattern IP_LITERAL = Pattern.compile("(\\d{1,3}\\.){3}\\d{1,3}|[0-9a-fA-F.]*:[0-9a-fA-F:.]*");
@@ -90,7 +97,33 @@ public final class ClientAddress {
     return remote;
   }
 
-  boolean isTrusted(String address) {
+  /** The limit key of a request: {@link #key} of its client address. */
+  public String keyOf(HttpServerRequest request) {
+    String remote = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+    return key(of(remote, request.getHeader("X-Forwarded-For")));
+  }
+
+  /**
+   * What per-address limits count under: an IPv4 address as it is, an IPv6 address as its /64
+   * ({@code 2001:db8:1:2::/64}); an IPv4-mapped IPv6 address as the IPv4 address. Anything else as given.
+   */
+  public static String key(String address) {
+    byte[] bytes = address == null ? null : parse(address);
+    if (bytes == null) {
+      return address == null ? "unknown" : address;
+    }
+    if (bytes.length == 4) {
+      return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff);
+    }
+    StringBuilder key = new StringBuilder(24);
+    for (int i = 0; i < IPV6_KEY_PREFIX_BITS / 8; i += 2) {
+      key.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
+    }
+    return key.append(":/").append(IPV6_KEY_PREFIX_BITS).toString();
+  }
+
+  /** Whether the address is one of the TRUST_PROXY proxies. */
+  public boolean isTrusted(String address) {
     byte[] bytes = parse(address);
     if (bytes == null) {
       return false;

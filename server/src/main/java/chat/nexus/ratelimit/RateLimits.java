@@ -59,10 +59,17 @@ public final class RateLimits {
     return llm;
   }
 
-  /** The client address of a request (X-Forwarded-For only from TRUST_PROXY addresses). */
+  /**
+   * The client address of a request as limits count it (X-Forwarded-For only from TRUST_PROXY addresses;
+   * an IPv6 client by its /64).
+   */
   public String clientAddress(RoutingContext ctx) {
-    return addresses.of(ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(),
-        ctx.request().getHeader("X-Forwarded-For"));
+    return addresses.keyOf(ctx.request());
+  }
+
+  /** Client addresses and the trusted proxies (TRUST_PROXY). */
+  public ClientAddress addresses() {
+    return addresses;
   }
 
   /** Counts one request; allows it when the limiter fails (fail open). */
@@ -95,6 +102,9 @@ public final class RateLimits {
         return;
       }
       check(limit, subject.apply(ctx)).onComplete(result -> {
+        if (ctx.response().closed()) {
+          return; // the client has gone: nothing more to compute for it
+        }
         Decision decision = result.result();
         headers(ctx.response(), decision);
         if (decision.allowed()) {
@@ -106,7 +116,7 @@ public final class RateLimits {
     };
   }
 
-  static void headers(HttpServerResponse response, Decision decision) {
+  public static void headers(HttpServerResponse response, Decision decision) {
     if (response.headWritten()) {
       return;
     }

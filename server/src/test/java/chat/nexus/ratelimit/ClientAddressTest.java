@@ -22,6 +22,18 @@ class ClientAddressTest {
   }
 
   @Test
+  void limitKeysAreIpv4AddressesAndIpv6Slash64s() {
+    assertThat(ClientAddress.key("203.0.113.7")).isEqualTo("203.0.113.7");
+    assertThat(ClientAddress.key("2001:db8:1:2::5")).isEqualTo("2001:db8:1:2::/64");
+    assertThat(ClientAddress.key("2001:0db8:0001:0002:ffff:ffff:ffff:ffff")).isEqualTo("2001:db8:1:2::/64");
+    assertThat(ClientAddress.key("[2001:db8::1]")).isEqualTo("2001:db8:0:0::/64");
+    assertThat(ClientAddress.key("::ffff:203.0.113.7")).isEqualTo("203.0.113.7");
+    assertThat(ClientAddress.key("::1")).isEqualTo("0:0:0:0::/64");
+    assertThat(ClientAddress.key("not-an-address")).isEqualTo("not-an-address");
+    assertThat(ClientAddress.key(null)).isEqualTo("unknown");
+  }
+
+  @Test
   void badEntriesAreRefusedWithoutLookingUpNames() {
     assertThatThrownBy(() -> new ClientAddress(List.of("proxy.example.com"))).hasMessageContaining("proxy.example.com");
     assertThatThrownBy(() -> new ClientAddress(List.of("10.0.0.0/33"))).hasMessageContaining("prefix");
