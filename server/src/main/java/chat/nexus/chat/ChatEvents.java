@@ -35,6 +35,10 @@ public final class ChatEvents {
   static final String IDENTITY = "identity";
   private static final String JOINED = "joinedRooms";
   private static final long KNOWN_ROOMS = 100_000;
+  /** More rooms than a chat screen shows; each join costs a row and a member list (MAX_ROOMS_PER_SOCKET). */
+  public static final int DEFAULT_MAX_ROOMS_PER_SOCKET = 100;
+  /** Members listed in a room:join ack; its memberCount says how many are online in all. */
+  public static final int JOIN_ACK_MAX_MEMBERS = 100;
 
   private final MessageStore messages;
   private final MessageWriter writer;
@@ -45,6 +49,7 @@ public final class ChatEvents {
   private final Metrics metrics;
 
   private final RateLimits limits;
+  private volatile int maxRoomsPerSocket = DEFAULT_MAX_ROOMS_PER_SOCKET;
 
   public ChatEvents(MessageStore messages, MessageWriter writer, Blocking blocking, Presence presence, Metrics metrics, RateLimits limits) {
     this.metrics = metrics;
@@ -53,6 +58,12 @@ public final class ChatEvents {
     this.writer = writer;
     this.blocking = blocking;
     this.presence = presence;
+  }
+
+  /** Rooms one socket may be in at once (its own and its user's inbox not counted). */
+  public ChatEvents maxRoomsPerSocket(int max) {
+    this.maxRoomsPerSocket = max;
+    return this;
   }
 
   /** Wires a newly connected, authenticated socket. */
@@ -101,7 +112,9 @@ public final class ChatEvents {
     if (!RoomIds.mayAccess(roomId, me.userId())) {
       throw ApiException.forbidden("this direct room belongs to other users");
     }
+    checkRoomCount(socket, roomId);
     return ensureRoom(roomId).compose(v -> {
+      checkRoomCount(socket, roomId);
       if (!joined(socket).add(roomId)) {
         return Future.succeededFuture();
       }
@@ -113,7 +126,16 @@ public final class ChatEvents {
         return null;
       });
     }).compose(v -> presence.members(roomId))
-        .map(members -> new JsonObject().put("roomId", roomId).put("members", new JsonArray(members)));
+        .map(members -> new JsonObject().put("roomId", roomId)
+            .put("members", new JsonArray(new java.util.ArrayList<>(members.subList(0, Math.min(members.size(), JOIN_ACK_MAX_MEMBERS)))))
+            .put("memberCount", members.size()));
+  }
+
+  private void checkRoomCount(Socket socket, String roomId) {
+    Set<String> rooms = joined(socket);
+    if (rooms.size() >= maxRoomsPerSocket && !rooms.contains(roomId)) {
+      throw ApiException.forbidden("a connection may be in at most " + maxRoomsPerSocket + " rooms: leave one first");
+    }
   }
 
   private Future<JsonObject> leave(Socket socket, JsonObject payload) {

@@ -79,7 +79,8 @@ class RoomsTest {
     String roomId = room();
     try (Client a = server.connect(ann.token()); Client b = server.connect(bob.token())) {
       JsonObject first = join(a, roomId);
-      assertThat(first.fieldNames()).containsExactlyInAnyOrder("ok", "roomId", "members");
+      assertThat(first.fieldNames()).containsExactlyInAnyOrder("ok", "roomId", "members", "memberCount");
+      assertThat(first.getInteger("memberCount")).isEqualTo(1);
       assertThat(first.getString("roomId")).isEqualTo(roomId);
       assertThat(first.getJsonArray("members").getList()).containsExactly(ann.id());
       assertThat(join(b, roomId).getJsonArray("members").getList()).containsExactlyInAnyOrder(ann.id(), bob.id());
