@@ -30,7 +30,10 @@ import chat.nexus.config.Config;
 import chat.nexus.engineio.CorsOptions;
 import chat.nexus.http.HttpApi;
 import chat.nexus.observability.Metrics;
+import chat.nexus.http.ConnectionGuard;
+import chat.nexus.http.ConnectionLimits;
 import chat.nexus.http.HttpListeners;
+import chat.nexus.ratelimit.ClientAddress;
 import chat.nexus.socketio.ConnectError;
 import chat.nexus.socketio.Socket;
 import chat.nexus.socketio.SocketIoOptions;
@@ -62,6 +65,10 @@ public final class ChatServer {
   /** How long shutdown waits for queued messages to be stored and acknowledged. */
   static final long DRAIN_TIMEOUT_MS = 10_000;
   static final long STOP_STEP_TIMEOUT_S = 10;
+  /** The chat never sends binary, so a packet announcing attachments is refused before any is buffered. */
+  static final int NO_BINARY = 0;
+  /** HANDSHAKES_PER_ADDRESS_PER_MINUTE counts in one-minute windows. */
+  static final long HANDSHAKE_WINDOW_MS = 60_000;
 
   private final Vertx vertx;
   private final Database database;
@@ -104,6 +111,7 @@ public final class ChatServer {
       Logs.useJson();
     }
     LlmOptions llmOptions = LlmOptions.from(config).withEnv(env);
+    ConnectionLimits connectionLimits = ConnectionLimits.from(env, config.rateLimitEnabled());
     Database database = Database.open(config);
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setPreferNativeTransport(true)
@@ -117,10 +125,17 @@ public final class ChatServer {
       Production production = Production.start(vertx, config, database, blocking, metrics);
       AuthService auth = new AuthService(tokens, new UserStore(database), production.sessions(), blocking, config.allowGuests());
       ChatEvents chat = new ChatEvents(messages, writer, blocking, production.presence(), metrics, production.limits());
+      chat.maxRoomsPerSocket(connectionLimits.maxRoomsPerSocket());
 
       SocketIoOptions.Builder socketOptions = SocketIoOptions.builder()
-          .maxDisconnectionDurationMs(SocketIoOptions.RECOMMENDED_MAX_DISCONNECTION_DURATION_MS);
+          .maxDisconnectionDurationMs(SocketIoOptions.RECOMMENDED_MAX_DISCONNECTION_DURATION_MS)
+          .connectTimeoutMs(connectionLimits.authTimeoutMs())
+          .maxAttachments(NO_BINARY);
+      ClientAddress addresses = production.limits().addresses();
       socketOptions.engine()
+          .clientAddress(addresses::keyOf)
+          .handshakeRate(connectionLimits.handshakesPerAddressPerMinute(), HANDSHAKE_WINDOW_MS)
+          .maxPendingSessionsPerAddress(connectionLimits.maxPendingSessionsPerAddress())
           .maxPayload(config.jsonLimitBytes())
           .cors(config.corsOrigins().isEmpty() ? new CorsOptions(List.of("*"), true) : new CorsOptions(config.corsOrigins(), true));
       RedisAdapterFactory redis = RedisCluster.start(vertx, config, env).orElse(null);
@@ -157,8 +172,10 @@ public final class ChatServer {
       }
       HttpApi api = new HttpApi(vertx, config, auth, chat, database, blocking, new CharacterRoutes(characters),
           new CompanionRoutes(companions), metrics, production.limits(), production.cookies());
-      HttpServerOptions http = SocketIoServer.httpServerOptions(io.options(), new HttpServerOptions().setHost(config.host()).setPort(config.port()));
-      HttpListeners listeners = HttpListeners.start(vertx, http, io.requestHandler(api.router()), config.eventLoops())
+      HttpServerOptions http = SocketIoServer.httpServerOptions(io.options(), new HttpServerOptions().setHost(config.host()).setPort(config.port())
+          .setIdleTimeout((int) connectionLimits.idleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
+      ConnectionGuard guard = new ConnectionGuard(connectionLimits, addresses, HttpApi.HEALTH_PATHS);
+      HttpListeners listeners = HttpListeners.start(vertx, http, io.requestHandler(api.router()), guard.connectionHandler(), config.eventLoops())
           .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
       ChatServer server = new ChatServer(vertx, database, blocking, writer, io, api, listeners, characters, llm, production, redis);
       LOG.info("Nexus Chat listening on {}:{} ({}) - database: {}, adapter: {}, LLM: {}, event loops: {}, native transport: {}",
@@ -167,6 +184,7 @@ public final class ChatServer {
           config.llmDescription(), config.eventLoops(),
           vertx.isNativeTransportEnabled());
       LOG.info("node {} - {}", production.nodeId(), production.description());
+      LOG.info("limits - {}", connectionLimits.description());
       if (config.jwtSecretGenerated()) {
         LOG.warn("JWT_SECRET is not set: using a random secret for this run; tokens will not survive a restart");
       }

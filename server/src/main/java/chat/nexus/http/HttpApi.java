@@ -16,8 +16,10 @@ import chat.nexus.ratelimit.RateLimits;
 import java.util.Optional;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -41,6 +43,8 @@ public final class HttpApi {
   private static final String BY_COOKIE = "byCookie";
   /** The header a cookie-authenticated non-JSON request (logout without a body, a PNG upload) adds against CSRF. */
   public static final String CSRF_HEADER = "X-Requested-With";
+  /** The health checks, answered even on a connection over the node's cap (see {@link ConnectionGuard}). */
+  public static final Set<String> HEALTH_PATHS = Set.of("/health", "/ready");
   /** Largest character upload (a PNG with its card and art). */
   public static final int CHARACTER_UPLOAD_LIMIT_BYTES = 8 * 1024 * 1024;
 
@@ -181,6 +185,9 @@ public final class HttpApi {
       identity = auth.authenticateSession(sessionId.get());
     }
     identity.onComplete(result -> {
+      if (clientGone(ctx)) {
+        return;
+      }
       if (result.succeeded()) {
         ctx.put(IDENTITY, result.result());
       } else {
@@ -279,15 +286,32 @@ public final class HttpApi {
   }
 
   static void json(RoutingContext ctx, int status, JsonObject body) {
-    if (ctx.response().ended()) {
+    if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
     ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
   }
 
+  /**
+   * Whether the client has gone (closed or reset its connection): then nothing more is computed or
+   * encoded for it. Checked where a request resumes after waiting (identity, rate limit, result).
+   */
+  static boolean clientGone(RoutingContext ctx) {
+    return ctx.response().closed();
+  }
+
   /** The one place that maps failures to responses. */
   private void failure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
+    if (clientGone(ctx) || failure instanceof HttpClosedException) {
+      // A client that closes mid-body or mid-request: nobody to answer, nothing to investigate.
+      LOG.debug("[{}] {} {}: the client closed the connection", RequestIds.of(ctx), ctx.request().method(), ctx.request().path());
+      return;
+    }
+    if (ctx.statusCode() == ErrorCode.FORBIDDEN.httpStatus() && !(failure instanceof ApiException)) {
+      refusedOrigin(ctx);
+      return;
+    }
     ApiException error;
     if (failure instanceof ApiException api) {
       error = api;
@@ -306,10 +330,36 @@ public final class HttpApi {
           () -> LOG.error("[{}] {} {} failed", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), failure));
       error = new ApiException(ErrorCode.INTERNAL, "internal error");
     }
+    int status = ctx.statusCode() == 405 ? 405 : error.code().httpStatus();
+    answer(ctx, status, error);
+  }
+
+  private static void answer(RoutingContext ctx, int status, ApiException error) {
     if (error.retryAfterSeconds() != null) {
       ctx.response().putHeader("Retry-After", String.valueOf(error.retryAfterSeconds()));
     }
-    int status = ctx.statusCode() == 405 ? 405 : error.code().httpStatus();
     json(ctx, status, error.toJson());
+  }
+
+  /**
+   * A browser page of an origin not in CORS_ORIGINS (Vert.x Web's CORS handler refuses it with 403): the
+   * contract's FORBIDDEN, no log line (it is the caller's doing, and cheap to repeat), and counted by the
+   * rate limit of its address like any anonymous request, so that repeating it ends in RATE_LIMITED.
+   */
+  private void refusedOrigin(RoutingContext ctx) {
+    ApiException forbidden = ApiException.forbidden("this origin is not allowed (CORS_ORIGINS)");
+    if (!limits.enabled()) {
+      answer(ctx, forbidden.code().httpStatus(), forbidden);
+      return;
+    }
+    limits.check(limits.api(), "ip:" + limits.clientAddress(ctx)).onComplete(result -> {
+      ApiException error = result.succeeded() && !result.result().allowed() ? result.result().error(System.currentTimeMillis()) : forbidden;
+      if (result.succeeded()) {
+        RateLimits.headers(ctx.response(), result.result());
+      }
+      // the CORS handler set its own reason phrase ("CORS Rejected"), which would stick to a 429 too
+      ctx.response().setStatusMessage(HttpResponseStatus.valueOf(error.code().httpStatus()).reasonPhrase());
+      answer(ctx, error.code().httpStatus(), error);
+    });
   }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -29,13 +30,20 @@ public final class HttpListeners {
 
   /** Starts {@code instances} servers on options' host and port; completes when all listen. */
   public static Future<HttpListeners> start(Vertx vertx, HttpServerOptions options, Handler<HttpServerRequest> handler, int instances) {
+    return start(vertx, options, handler, connection -> {}, instances);
+  }
+
+  /** The same, with {@code connections} called for each accepted connection (see {@link ConnectionGuard}). */
+  public static Future<HttpListeners> start(Vertx vertx, HttpServerOptions options, Handler<HttpServerRequest> handler,
+      Handler<HttpConnection> connections, int instances) {
     List<HttpServer> servers = new CopyOnWriteArrayList<>();
     DeploymentOptions deployment = new DeploymentOptions().setInstances(instances);
     return vertx
         .deployVerticle(() -> new VerticleBase() {
               @Override
               public Future<?> start() {
-                return vertx.createHttpServer(options).requestHandler(handler).listen().onSuccess(servers::add);
+                return vertx.createHttpServer(options).connectionHandler(connections).requestHandler(handler).listen()
+                    .onSuccess(servers::add);
               }
             }, deployment)
         .map(id -> new HttpListeners(id, servers));

@@ -1,0 +1,147 @@
+package chat.nexus.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chat.nexus.testing.Backend;
+import chat.nexus.testing.TestServer;
+import io.vertx.core.json.JsonObject;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Connection caps over real TCP: one address may hold MAX_CONNECTIONS_PER_ADDRESS (another address is not
+ * affected), and past the node's MAX_CONNECTIONS a new connection still gets /health and /ready but a 503
+ * for anything else. Two client addresses on one machine: 127.0.0.1 and 127.0.0.2 (Linux routes 127/8 to lo).
+ */
+class ConnectionCapsTest {
+
+  private static final int PER_ADDRESS = 5;
+  private static final int NODE_CAP = 4;
+  private static final int WAIT_MS = 8_000;
+
+  @Test
+  void oneAddressIsCappedWhileAnotherStillConnects() throws Exception {
+    List<Socket> held = new ArrayList<>();
+    try (TestServer server = TestServer.start(Backend.H2, Map.of("MAX_CONNECTIONS_PER_ADDRESS", String.valueOf(PER_ADDRESS)))) {
+      for (int i = 0; i < PER_ADDRESS; i++) {
+        held.add(connect(server, "127.0.0.1"));
+      }
+      for (Socket socket : held) {
+        assertThat(get(socket, "/health")).as("within the cap").startsWith("HTTP/1.1 200");
+      }
+      try (Socket over = connect(server, "127.0.0.1")) {
+        assertThat(readUntilClosed(over)).as("closed at once, before any request").isEmpty();
+      }
+      try (Socket other = connect(server, "127.0.0.2")) {
+        assertThat(get(other, "/health")).startsWith("HTTP/1.1 200");
+      }
+      held.remove(0).close();
+      assertThat(eventually(() -> {
+        try (Socket again = connect(server, "127.0.0.1")) {
+          return get(again, "/health").startsWith("HTTP/1.1 200");
+        }
+      })).as("a slot frees when a connection closes").isTrue();
+    } finally {
+      for (Socket socket : held) {
+        socket.close();
+      }
+    }
+  }
+
+  @Test
+  void pastTheNodeCapOnlyTheHealthChecksAreAnswered() throws Exception {
+    List<Socket> held = new ArrayList<>();
+    try (TestServer server = TestServer.start(Backend.H2, Map.of("MAX_CONNECTIONS", String.valueOf(NODE_CAP)))) {
+      for (int i = 0; i < NODE_CAP; i++) {
+        held.add(connect(server, "127.0.0.1"));
+      }
+      try (Socket health = connect(server, "127.0.0.2")) {
+        assertThat(get(health, "/health")).startsWith("HTTP/1.1 200");
+      }
+      try (Socket ready = connect(server, "127.0.0.2")) {
+        assertThat(get(ready, "/ready")).startsWith("HTTP/1.1 200");
+      }
+      try (Socket api = connect(server, "127.0.0.2")) {
+        String answer = readAll(api, "GET /api/characters HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 503").containsIgnoringCase("retry-after: 1");
+        JsonObject body = new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+        assertThat(body.getJsonObject("error").getString("code")).isEqualTo("UNAVAILABLE");
+      }
+      held.forEach(ConnectionCapsTest::closeQuietly);
+      held.clear();
+      assertThat(eventually(() -> {
+        try (Socket api = connect(server, "127.0.0.2")) {
+          return readAll(api, "GET /api/characters HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").startsWith("HTTP/1.1 200");
+        }
+      })).as("below the cap again").isTrue();
+    } finally {
+      held.forEach(ConnectionCapsTest::closeQuietly);
+    }
+  }
+
+  private interface Check {
+    boolean ok() throws Exception;
+  }
+
+  private static boolean eventually(Check check) throws Exception {
+    long deadline = System.nanoTime() + WAIT_MS * 1_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (check.ok()) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return false;
+  }
+
+  private static Socket connect(TestServer server, String from) throws Exception {
+    Socket socket = new Socket(InetAddress.getByName("127.0.0.1"), server.port(), InetAddress.getByName(from), 0);
+    socket.setSoTimeout(WAIT_MS);
+    return socket;
+  }
+
+  /** One keep-alive GET: the status line and headers (the connection stays open). */
+  private static String get(Socket socket, String path) throws Exception {
+    socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    byte[] buffer = new byte[8192];
+    int n = socket.getInputStream().read(buffer);
+    return n <= 0 ? "" : new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+  }
+
+  private static String readAll(Socket socket, String request) throws Exception {
+    socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+    return readUntilClosed(socket);
+  }
+
+  private static String readUntilClosed(Socket socket) throws Exception {
+    StringBuilder out = new StringBuilder();
+    InputStream in = socket.getInputStream();
+    byte[] buffer = new byte[8192];
+    try {
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        out.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+      }
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("still open after " + WAIT_MS + " ms; received: " + out);
+    } catch (SocketException e) {
+      // reset: closed too
+    }
+    return out.toString();
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (Exception e) {
+      // already closed
+    }
+  }
+}
