@@ -118,7 +118,7 @@ final class ConnectionWatch extends ChannelDuplexHandler {
       bodyBytes += content.content().readableBytes();
       if (msg instanceof LastHttpContent) {
         readingBody = false;
-        disarm();
+        settle(ctx);
       }
     }
     ctx.fireChannelRead(msg);
@@ -150,9 +150,24 @@ final class ConnectionWatch extends ChannelDuplexHandler {
       inFlight = Math.max(0, inFlight - 1);
       if (overflow) {
         promise.addListener(ChannelFutureListener.CLOSE);
-      } else if (inFlight == 0 && !readingBody) {
-        arm(ctx, limits.idleTimeoutMs(), "idle");
+      } else {
+        settle(ctx);
       }
+    }
+  }
+
+  /**
+   * After a body or a response ended: with nothing left to read or answer, the connection waits for its
+   * next request (an early answer such as 413 may end before the body it refused has arrived).
+   */
+  private void settle(ChannelHandlerContext ctx) {
+    if (readingBody) {
+      return; // the body deadline stays
+    }
+    if (inFlight == 0) {
+      arm(ctx, limits.idleTimeoutMs(), "idle");
+    } else {
+      disarm();
     }
   }
 
