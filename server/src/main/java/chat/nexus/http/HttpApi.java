@@ -308,7 +308,8 @@ public final class HttpApi {
       LOG.debug("[{}] {} {}: the client closed the connection", RequestIds.of(ctx), ctx.request().method(), ctx.request().path());
       return;
     }
-    if (ctx.statusCode() == ErrorCode.FORBIDDEN.httpStatus() && !(failure instanceof ApiException)) {
+    if (ctx.statusCode() == ErrorCode.FORBIDDEN.httpStatus() && !(failure instanceof ApiException)
+        && ctx.request().getHeader(HttpHeaders.ORIGIN) != null) {
       refusedOrigin(ctx);
       return;
     }
