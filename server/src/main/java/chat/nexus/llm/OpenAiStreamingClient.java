@@ -19,8 +19,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +31,12 @@ import org.slf4j.LoggerFactory;
 /**
  * An OpenAI-compatible chat-completions client that streams ({@code "stream": true}, SSE {@code data:}
  * chunks up to {@code [DONE]}) over Vert.x's HttpClient. Connect, first-token and total timeouts; retries
- * with full-jitter backoff on 429/500/502/503/504 and connect errors, honouring Retry-After and
- * x-ratelimit-reset-requests, never once a token reached the caller; keys from a {@link KeyPool}, a 429
- * cooling its key down. Failures are AI_UPSTREAM with messages that never contain a key.
+ * with full-jitter backoff on 429/500/502/503/504, connect errors and streams that could not be read or
+ * gave no text, honouring Retry-After and x-ratelimit-reset-requests, never once a token reached the
+ * caller; keys from a {@link KeyPool}, a 429 cooling its key down. Failures are AI_UPSTREAM with messages
+ * that never contain a key. A stream succeeds with text and then {@code [DONE]} (or a finish_reason before
+ * it ends); one that ends without text, or sends a chunk that is not a chat.completion.chunk, is an upstream
+ * failure, never an empty reply.
  */
 public final class OpenAiStreamingClient implements LlmProvider {
 
@@ -44,7 +45,6 @@ public final class OpenAiStreamingClient implements LlmProvider {
 
   private static final Logger log = LoggerFactory.getLogger(OpenAiStreamingClient.class);
   static final Set<Integer> RETRYABLE_STATUSES = Set.of(429, 500, 502, 503, 504);
-  static final String DONE = "[DONE]";
   /** Most of an upstream error body kept for the error message. */
   static final int MAX_ERROR_DETAIL_CHARS = 200;
   /** Connections allowed beyond the concurrency limit (and the preconnected ones), for requests still closing. */
@@ -213,6 +213,11 @@ public final class OpenAiStreamingClient implements LlmProvider {
     private boolean finished;
     private Integer promptTokens;
     private Integer completionTokens;
+    /** This attempt's stream gave a finish_reason: its end without [DONE] still completes the reply. */
+    private boolean finishSeen;
+    private boolean loggedUnreadable;
+    /** Counts the streams given up: events, chunks and the end of an earlier one are then ignored. */
+    private int abandonedStreams;
 
     Exchange(LlmRequest request, LlmCall call, Context context) {
       this.request = request;
@@ -237,6 +242,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
         return;
       }
       retryTimer = -1;
+      finishSeen = false;
       key = keys.acquire(System.currentTimeMillis());
       KeyPool.Key used = key;
       metrics.upstreamCall();
@@ -310,53 +316,64 @@ public final class OpenAiStreamingClient implements LlmProvider {
         });
         return;
       }
-      SseParser parser = new SseParser(this::data);
+      int mine = abandonedStreams;
+      SseParser parser = new SseParser(event -> {
+        if (live(mine)) {
+          event(CompletionChunk.of(event));
+        }
+      });
       response.handler(chunk -> {
-        if (finished) {
+        if (!live(mine)) {
           return;
         }
         chunkNanos = System.nanoTime();
         try {
           parser.feed(chunk.getBytes());
-        } catch (RuntimeException bad) {
-          req.reset();
-          fail(upstream("could not process the LLM stream"));
+        } catch (IllegalStateException tooLong) {
+          if (live(mine)) {
+            unreadable(tooLong.getMessage());
+          }
         }
       });
-      response.exceptionHandler(e -> broken(used));
-      response.endHandler(v -> broken(used));
+      response.exceptionHandler(e -> {
+        if (live(mine)) {
+          ended();
+        }
+      });
+      response.endHandler(v -> {
+        if (live(mine)) {
+          ended();
+        }
+      });
     }
 
-    private void data(String payload) {
-      if (finished) {
-        return;
+    private boolean live(int stream) {
+      return !finished && abandonedStreams == stream;
+    }
+
+    private void event(CompletionChunk chunk) {
+      switch (chunk.kind()) {
+        case DONE -> {
+          if (sawToken) {
+            succeed();
+          } else {
+            attemptFailed("the LLM stream ended without any text");
+          }
+        }
+        case ERROR -> fail(upstream("the LLM upstream reported an error" + redactedDetail(chunk.detail())));
+        case UNREADABLE -> unreadable(chunk.detail());
+        case IGNORED -> log.debug("LLM upstream: ignored an SSE event of type {}", chunk.detail());
+        case DATA -> data(chunk);
       }
-      if (DONE.equals(payload.trim())) {
-        succeed();
-        return;
+    }
+
+    private void data(CompletionChunk chunk) {
+      if (chunk.promptTokens() != null || chunk.completionTokens() != null) {
+        promptTokens = chunk.promptTokens();
+        completionTokens = chunk.completionTokens();
       }
-      JsonObject event;
-      try {
-        event = new JsonObject(payload);
-      } catch (DecodeException | ClassCastException notJson) {
-        return; // not ours: ignored
-      }
-      JsonObject error = event.getJsonObject("error");
-      if (error != null) {
-        fail(upstream("the LLM upstream reported an error" + redactedDetail(error.getString("message"))));
-        return;
-      }
-      JsonObject usage = event.getJsonObject("usage");
-      if (usage != null) {
-        promptTokens = usage.getInteger("prompt_tokens");
-        completionTokens = usage.getInteger("completion_tokens");
-      }
-      JsonArray choices = event.getJsonArray("choices");
-      if (choices == null || choices.isEmpty()) {
-        return;
-      }
-      JsonObject delta = choices.getJsonObject(0).getJsonObject("delta");
-      String content = delta == null ? null : delta.getString("content");
+      finishSeen |= chunk.finished();
+      String content = chunk.content();
       if (content == null || content.isEmpty()) {
         return;
       }
@@ -372,16 +389,39 @@ public final class OpenAiStreamingClient implements LlmProvider {
       }
     }
 
-    /** The response ended or broke before [DONE]. */
-    private void broken(KeyPool.Key used) {
-      if (finished) {
-        return;
-      }
-      if (sawToken) {
+    /** The response ended or broke before [DONE]: complete if the model said it finished, else a failure. */
+    private void ended() {
+      if (sawToken && finishSeen) {
+        succeed();
+      } else if (sawToken) {
         fail(upstream("the LLM stream broke after " + call.tokenCount() + " tokens"));
       } else {
-        fail(upstream("the LLM stream ended before any token"));
+        attemptFailed("the LLM stream ended before any text");
       }
+    }
+
+    /** A chunk that is not a chat.completion.chunk (or a line over the bound): logged once per call, with what it was. */
+    private void unreadable(String detail) {
+      if (!loggedUnreadable) {
+        loggedUnreadable = true;
+        log.warn("LLM upstream sent a stream chunk that is not a chat.completion.chunk (attempt {}{}): {}",
+            attempt + 1, sawToken ? ", after " + call.tokenCount() + " tokens" : "", redactedText(String.valueOf(detail)));
+      }
+      attemptFailed("the LLM upstream sent a reply that could not be read");
+    }
+
+    /** Gives this attempt's stream up (its request reset, its key back) and retries if the rules allow. */
+    private void attemptFailed(String message) {
+      abandonedStreams++; // first: the reset below may call this stream's handlers at once
+      cancelTimer(firstTokenTimer);
+      if (current != null) {
+        current.reset();
+        current = null;
+      }
+      if (key != null) {
+        releaseKey(key);
+      }
+      retryOrFail(0, message);
     }
 
     private void retryOrFail(long hintMs, String message) {
@@ -483,14 +523,16 @@ public final class OpenAiStreamingClient implements LlmProvider {
   }
 
   private String redactedDetail(String text) {
-    if (text == null || text.isBlank()) {
-      return "";
-    }
+    return text == null || text.isBlank() ? "" : ": " + redactedText(text);
+  }
+
+  /** The start of an upstream's text, without keys, for a message or a log line. */
+  private String redactedText(String text) {
     String clean = redact(text.strip());
     if (clean.length() > MAX_ERROR_DETAIL_CHARS) {
       clean = clean.substring(0, MAX_ERROR_DETAIL_CHARS) + "...";
     }
-    return ": " + clean;
+    return clean;
   }
 
   /** Removes every configured key (and anything that looks like a bearer token) from text. */
