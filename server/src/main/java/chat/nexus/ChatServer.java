@@ -30,6 +30,8 @@ import chat.nexus.config.Config;
 import chat.nexus.engineio.CorsOptions;
 import chat.nexus.http.HttpApi;
 import chat.nexus.observability.Metrics;
+import chat.nexus.observability.MetricsEndpoint;
+import chat.nexus.observability.MetricsOptions;
 import chat.nexus.http.HttpListeners;
 import chat.nexus.socketio.ConnectError;
 import chat.nexus.socketio.Socket;
@@ -74,9 +76,11 @@ public final class ChatServer {
   private final LlmGateway llm;
   private final Production production;
   private final RedisAdapterFactory redis;
+  private final MetricsEndpoint metricsEndpoint;
 
   private ChatServer(Vertx vertx, Database database, Blocking blocking, MessageWriter writer, SocketIoServer io, HttpApi api, HttpListeners listeners,
-      Characters characters, LlmGateway llm, Production production, RedisAdapterFactory redis) {
+      Characters characters, LlmGateway llm, Production production, RedisAdapterFactory redis, MetricsEndpoint metricsEndpoint) {
+    this.metricsEndpoint = metricsEndpoint;
     this.production = production;
     this.redis = redis;
     this.characters = characters;
@@ -104,6 +108,7 @@ public final class ChatServer {
       Logs.useJson();
     }
     LlmOptions llmOptions = LlmOptions.from(config).withEnv(env);
+    MetricsOptions metricsOptions = MetricsOptions.fromEnv(env);
     Database database = Database.open(config);
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setPreferNativeTransport(true)
@@ -155,12 +160,15 @@ public final class ChatServer {
       if (redis != null) {
         metrics.bindRedis(redis);
       }
+      MetricsEndpoint metricsEndpoint = new MetricsEndpoint(vertx, metrics, metricsOptions, config.production());
       HttpApi api = new HttpApi(vertx, config, auth, chat, database, blocking, new CharacterRoutes(characters),
-          new CompanionRoutes(companions), metrics, production.limits(), production.cookies());
+          new CompanionRoutes(companions), metricsEndpoint, production.limits(), production.cookies());
       HttpServerOptions http = SocketIoServer.httpServerOptions(io.options(), new HttpServerOptions().setHost(config.host()).setPort(config.port()));
       HttpListeners listeners = HttpListeners.start(vertx, http, io.requestHandler(api.router()), config.eventLoops())
           .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
-      ChatServer server = new ChatServer(vertx, database, blocking, writer, io, api, listeners, characters, llm, production, redis);
+      metricsEndpoint.start().await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
+      ChatServer server = new ChatServer(vertx, database, blocking, writer, io, api, listeners, characters, llm, production, redis,
+          metricsEndpoint);
       LOG.info("Nexus Chat listening on {}:{} ({}) - database: {}, adapter: {}, LLM: {}, event loops: {}, native transport: {}",
           config.host(), listeners.port(), config.production() ? "production" : "development",
           config.databaseDescription(), redis != null ? redis.description() : config.adapterDescription(),
@@ -250,6 +258,11 @@ public final class ChatServer {
     return production;
   }
 
+  /** The port of the metrics listener (METRICS_PORT), or empty when /metrics has none of its own. */
+  public java.util.OptionalInt metricsPort() {
+    return metricsEndpoint.port();
+  }
+
   /** The LLM gateway (companion replies; its gate's in-flight count, metrics). */
   public LlmGateway llm() {
     return llm;
@@ -278,6 +291,7 @@ public final class ChatServer {
       await(redis.closeAsync());
     }
     await(listeners.close(vertx));
+    await(metricsEndpoint.close());
     try {
       llm.close();
     } catch (Exception e) {
