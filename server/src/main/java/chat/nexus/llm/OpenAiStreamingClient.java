@@ -19,7 +19,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -45,8 +44,6 @@ public final class OpenAiStreamingClient implements LlmProvider {
 
   private static final Logger log = LoggerFactory.getLogger(OpenAiStreamingClient.class);
   static final Set<Integer> RETRYABLE_STATUSES = Set.of(429, 500, 502, 503, 504);
-  /** Most of an upstream error body kept for the error message. */
-  static final int MAX_ERROR_DETAIL_CHARS = 200;
   /** Connections allowed beyond the concurrency limit (and the preconnected ones), for requests still closing. */
   static final int POOL_HEADROOM = 8;
   /**
@@ -59,6 +56,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
   private final LlmOptions options;
   private final KeyPool keys;
   private final List<String> secrets;
+  private final UpstreamText text;
   private final Backoff backoff;
   private final LlmMetrics metrics;
   /** Opens the per-loop connections; its own pool serves calls that do not run on an event loop. */
@@ -82,6 +80,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
     this.vertx = vertx;
     this.options = options;
     this.secrets = options.apiKeys();
+    this.text = new UpstreamText(secrets);
     this.keys = new KeyPool(secrets);
     this.backoff = new Backoff(options.backoffBaseMs(), options.backoffCapMs(), random);
     this.metrics = metrics;
@@ -180,7 +179,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
             response.handler(chunk -> {}); // a model list can be long: nothing is kept
             return response.end();
           })
-          .onFailure(e -> log.debug("LLM upstream: a preconnect request failed: {}", describe(e)));
+          .onFailure(e -> log.debug("LLM upstream: a preconnect request failed: {}", text.describe(e)));
     }
   }
 
@@ -252,7 +251,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
       request(context, ro).onComplete(ar -> {
         if (ar.failed()) {
           releaseKey(used);
-          retryOrFail(0, "could not reach the LLM upstream: " + describe(ar.cause()));
+          retryOrFail(0, "could not reach the LLM upstream: " + text.describe(ar.cause()));
           return;
         }
         HttpClientRequest req = ar.result();
@@ -275,15 +274,15 @@ public final class OpenAiStreamingClient implements LlmProvider {
             }
             cancelTimer(firstTokenTimer);
             releaseKey(used);
-            retryOrFail(0, "could not reach the LLM upstream: " + describe(resp.cause()));
+            retryOrFail(0, "could not reach the LLM upstream: " + text.describe(resp.cause()));
             return;
           }
-          response(req, resp.result(), used);
+          response(resp.result(), used);
         });
       });
     }
 
-    private void response(HttpClientRequest req, HttpClientResponse response, KeyPool.Key used) {
+    private void response(HttpClientResponse response, KeyPool.Key used) {
       if (finished) {
         return;
       }
@@ -297,7 +296,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
           keys.coolDown(used, System.currentTimeMillis() + Math.max(hint, options.keyCoolDownMs()));
         }
         // Keep only the start of an error body: an upstream must not make us buffer megabytes.
-        io.vertx.core.buffer.Buffer head = io.vertx.core.buffer.Buffer.buffer();
+        Buffer head = Buffer.buffer();
         response.handler(chunk -> {
           if (head.length() < MAX_ERROR_BODY_BYTES) {
             head.appendBuffer(chunk, 0, Math.min(chunk.length(), MAX_ERROR_BODY_BYTES - head.length()));
@@ -306,7 +305,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
         response.end().onComplete(b -> {
           releaseKey(used);
           current = null;
-          String detail = errorDetail(head);
+          String detail = text.errorBodyDetail(head);
           String message = "the LLM upstream answered " + status + detail;
           if (RETRYABLE_STATUSES.contains(status)) {
             retryOrFail(hint, message);
@@ -360,7 +359,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
             attemptFailed("the LLM stream ended without any text");
           }
         }
-        case ERROR -> fail(upstream("the LLM upstream reported an error" + redactedDetail(chunk.detail())));
+        case ERROR -> fail(upstream("the LLM upstream reported an error" + text.detail(chunk.detail())));
         case UNREADABLE -> unreadable(chunk.detail());
         case IGNORED -> log.debug("LLM upstream: ignored an SSE event of type {}", chunk.detail());
         case DATA -> data(chunk);
@@ -405,7 +404,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
       if (!loggedUnreadable) {
         loggedUnreadable = true;
         log.warn("LLM upstream sent a stream chunk that is not a chat.completion.chunk (attempt {}{}): {}",
-            attempt + 1, sawToken ? ", after " + call.tokenCount() + " tokens" : "", redactedText(String.valueOf(detail)));
+            attempt + 1, sawToken ? ", after " + call.tokenCount() + " tokens" : "", text.text(String.valueOf(detail)));
       }
       attemptFailed("the LLM upstream sent a reply that could not be read");
     }
@@ -506,49 +505,6 @@ public final class OpenAiStreamingClient implements LlmProvider {
         vertx.cancelTimer(id);
       }
     }
-
-    private String errorDetail(Buffer buffer) {
-      String text = buffer.toString();
-      try {
-        JsonObject json = new JsonObject(text);
-        JsonObject error = json.getJsonObject("error");
-        if (error != null && error.getString("message") != null) {
-          return redactedDetail(error.getString("message"));
-        }
-      } catch (RuntimeException notJson) {
-        // plain text body
-      }
-      return redactedDetail(text);
-    }
-  }
-
-  private String redactedDetail(String text) {
-    return text == null || text.isBlank() ? "" : ": " + redactedText(text);
-  }
-
-  /** The start of an upstream's text, without keys, for a message or a log line. */
-  private String redactedText(String text) {
-    String clean = redact(text.strip());
-    if (clean.length() > MAX_ERROR_DETAIL_CHARS) {
-      clean = clean.substring(0, MAX_ERROR_DETAIL_CHARS) + "...";
-    }
-    return clean;
-  }
-
-  /** Removes every configured key (and anything that looks like a bearer token) from text. */
-  String redact(String text) {
-    String out = text;
-    for (String secret : secrets) {
-      if (!secret.isEmpty()) {
-        out = out.replace(secret, "[redacted]");
-      }
-    }
-    return out.replaceAll("(?i)bearer\\s+\\S+", "Bearer [redacted]");
-  }
-
-  private String describe(Throwable cause) {
-    String message = cause.getMessage();
-    return redact(cause.getClass().getSimpleName() + (message == null ? "" : " " + message));
   }
 
   private static ApiException upstream(String message) {
