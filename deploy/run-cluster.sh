@@ -7,6 +7,8 @@
 #
 # Environment (with defaults):
 #   NODES=2  LISTEN_PORT=8000  BASE_PORT=8001 (node i listens on BASE_PORT+i-1)
+#   METRICS_BASE_PORT=9101                  node i serves /metrics on 127.0.0.1:METRICS_BASE_PORT+i-1 (for
+#                                           Prometheus; nginx does not proxy /metrics)
 #   REDIS_URL=redis://127.0.0.1:6379        the nodes' Redis adapter (must be reachable)
 #   DATABASE_URL=<one H2 file shared by the nodes, AUTO_SERVER mode>; use PostgreSQL in production
 #   JWT_SECRET=<random for this run, shared by the nodes>
@@ -21,6 +23,7 @@ cd "$(dirname "$0")/.."
 NODES=${NODES:-${1:-2}}
 LISTEN_PORT=${LISTEN_PORT:-8000}
 BASE_PORT=${BASE_PORT:-8001}
+METRICS_BASE_PORT=${METRICS_BASE_PORT:-9101}
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 JAR=${JAR:-server/target/nexus-chat.jar}
 RUN_DIR=$(mkdir -p "${RUN_DIR:-./cluster-run}" && cd "${RUN_DIR:-./cluster-run}" && pwd)
@@ -60,7 +63,7 @@ for i in $(seq 1 "$NODES"); do
   port=$((BASE_PORT + i - 1))
   log="$RUN_DIR/node-$i.log"
   # shellcheck disable=SC2086
-  PORT=$port java $JAVA_OPTS -jar "$JAR" > "$log" 2>&1 &
+  PORT=$port METRICS_PORT=$((METRICS_BASE_PORT + i - 1)) java $JAVA_OPTS -jar "$JAR" > "$log" 2>&1 &
   pids+=($!)
   nodes+=("127.0.0.1:$port")
   # one at a time: the first one migrates the database
@@ -83,5 +86,6 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 echo "nginx on http://127.0.0.1:$LISTEN_PORT (least_conn over ${nodes[*]}); logs in $RUN_DIR; Ctrl-C stops all"
+echo "metrics: http://127.0.0.1:$METRICS_BASE_PORT/metrics ... http://127.0.0.1:$((METRICS_BASE_PORT + NODES - 1))/metrics"
 wait -n "${pids[@]}" "$nginx_pid" || true
 echo "a process of the cluster exited; stopping the others" >&2

@@ -32,6 +32,8 @@ import chat.nexus.http.HttpApi;
 import chat.nexus.observability.Metrics;
 import chat.nexus.http.ConnectionGuard;
 import chat.nexus.http.ConnectionLimits;
+import chat.nexus.observability.MetricsEndpoint;
+import chat.nexus.observability.MetricsOptions;
 import chat.nexus.http.HttpListeners;
 import chat.nexus.ratelimit.ClientAddress;
 import chat.nexus.socketio.ConnectError;
@@ -81,9 +83,11 @@ public final class ChatServer {
   private final LlmGateway llm;
   private final Production production;
   private final RedisAdapterFactory redis;
+  private final MetricsEndpoint metricsEndpoint;
 
   private ChatServer(Vertx vertx, Database database, Blocking blocking, MessageWriter writer, SocketIoServer io, HttpApi api, HttpListeners listeners,
-      Characters characters, LlmGateway llm, Production production, RedisAdapterFactory redis) {
+      Characters characters, LlmGateway llm, Production production, RedisAdapterFactory redis, MetricsEndpoint metricsEndpoint) {
+    this.metricsEndpoint = metricsEndpoint;
     this.production = production;
     this.redis = redis;
     this.characters = characters;
@@ -112,6 +116,7 @@ public final class ChatServer {
     }
     LlmOptions llmOptions = LlmOptions.from(config).withEnv(env);
     ConnectionLimits connectionLimits = ConnectionLimits.from(env, config.rateLimitEnabled());
+    MetricsOptions metricsOptions = MetricsOptions.fromEnv(env);
     Database database = Database.open(config);
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setPreferNativeTransport(true)
@@ -170,14 +175,17 @@ public final class ChatServer {
       if (redis != null) {
         metrics.bindRedis(redis);
       }
+      MetricsEndpoint metricsEndpoint = new MetricsEndpoint(vertx, metrics, metricsOptions, config.production());
       HttpApi api = new HttpApi(vertx, config, auth, chat, database, blocking, new CharacterRoutes(characters),
-          new CompanionRoutes(companions), metrics, production.limits(), production.cookies());
+          new CompanionRoutes(companions), metricsEndpoint, production.limits(), production.cookies());
       HttpServerOptions http = SocketIoServer.httpServerOptions(io.options(), new HttpServerOptions().setHost(config.host()).setPort(config.port())
           .setIdleTimeout((int) connectionLimits.idleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
       ConnectionGuard guard = new ConnectionGuard(connectionLimits, addresses, HttpApi.HEALTH_PATHS);
       HttpListeners listeners = HttpListeners.start(vertx, http, io.requestHandler(api.router()), guard.connectionHandler(), config.eventLoops())
           .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
-      ChatServer server = new ChatServer(vertx, database, blocking, writer, io, api, listeners, characters, llm, production, redis);
+      metricsEndpoint.start().await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
+      ChatServer server = new ChatServer(vertx, database, blocking, writer, io, api, listeners, characters, llm, production, redis,
+          metricsEndpoint);
       LOG.info("Nexus Chat listening on {}:{} ({}) - database: {}, adapter: {}, LLM: {}, event loops: {}, native transport: {}",
           config.host(), listeners.port(), config.production() ? "production" : "development",
           config.databaseDescription(), redis != null ? redis.description() : config.adapterDescription(),
@@ -268,6 +276,11 @@ public final class ChatServer {
     return production;
   }
 
+  /** The port of the metrics listener (METRICS_PORT), or empty when /metrics has none of its own. */
+  public java.util.OptionalInt metricsPort() {
+    return metricsEndpoint.port();
+  }
+
   /** The LLM gateway (companion replies; its gate's in-flight count, metrics). */
   public LlmGateway llm() {
     return llm;
@@ -296,6 +309,7 @@ public final class ChatServer {
       await(redis.closeAsync());
     }
     await(listeners.close(vertx));
+    await(metricsEndpoint.close());
     try {
       llm.close();
     } catch (Exception e) {

@@ -11,7 +11,7 @@ import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
 import chat.nexus.auth.SessionCookie;
 import chat.nexus.observability.Logs;
-import chat.nexus.observability.Metrics;
+import chat.nexus.observability.MetricsEndpoint;
 import chat.nexus.ratelimit.RateLimits;
 import java.util.Optional;
 import chat.nexus.store.Blocking;
@@ -57,12 +57,12 @@ public final class HttpApi {
   private final CharacterRoutes characters;
   private final CompanionRoutes companions;
   private volatile boolean stopping;
-  private final Metrics metrics;
+  private final MetricsEndpoint metrics;
   private final RateLimits limits;
   private final Optional<SessionCookie> cookies;
 
   public HttpApi(Vertx vertx, Config config, AuthService auth, ChatEvents chat, Database database, Blocking blocking,
-      CharacterRoutes characters, CompanionRoutes companions, Metrics metrics, RateLimits limits, Optional<SessionCookie> cookies) {
+      CharacterRoutes characters, CompanionRoutes companions, MetricsEndpoint metrics, RateLimits limits, Optional<SessionCookie> cookies) {
     this.metrics = metrics;
     this.limits = limits;
     this.cookies = cookies;
@@ -82,8 +82,7 @@ public final class HttpApi {
     router.route().handler(cors());
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("ok", true).put("status", "up")));
     router.get("/ready").handler(this::ready);
-    router.get("/metrics").handler(ctx -> ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+    metrics.mount(router);
 
     // Character PNGs carry their art: often 1-3 MB, far over JSON_LIMIT. This handler reads them first; the
     // general one below then leaves the body alone.

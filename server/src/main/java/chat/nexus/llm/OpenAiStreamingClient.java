@@ -19,9 +19,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -33,9 +30,12 @@ import org.slf4j.LoggerFactory;
 /**
  * An OpenAI-compatible chat-completions client that streams ({@code "stream": true}, SSE {@code data:}
  * chunks up to {@code [DONE]}) over Vert.x's HttpClient. Connect, first-token and total timeouts; retries
- * with full-jitter backoff on 429/500/502/503/504 and connect errors, honouring Retry-After and
- * x-ratelimit-reset-requests, never once a token reached the caller; keys from a {@link KeyPool}, a 429
- * cooling its key down. Failures are AI_UPSTREAM with messages that never contain a key.
+ * with full-jitter backoff on 429/500/502/503/504, connect errors and streams that could not be read or
+ * gave no text, honouring Retry-After and x-ratelimit-reset-requests, never once a token reached the
+ * caller; keys from a {@link KeyPool}, a 429 cooling its key down. Failures are AI_UPSTREAM with messages
+ * that never contain a key. A stream succeeds with text and then {@code [DONE]} (or a finish_reason before
+ * it ends); one that ends without text, or sends a chunk that is not a chat.completion.chunk, is an upstream
+ * failure, never an empty reply.
  */
 public final class OpenAiStreamingClient implements LlmProvider {
 
@@ -44,9 +44,6 @@ public final class OpenAiStreamingClient implements LlmProvider {
 
   private static final Logger log = LoggerFactory.getLogger(OpenAiStreamingClient.class);
   static final Set<Integer> RETRYABLE_STATUSES = Set.of(429, 500, 502, 503, 504);
-  static final String DONE = "[DONE]";
-  /** Most of an upstream error body kept for the error message. */
-  static final int MAX_ERROR_DETAIL_CHARS = 200;
   /** Connections allowed beyond the concurrency limit (and the preconnected ones), for requests still closing. */
   static final int POOL_HEADROOM = 8;
   /**
@@ -59,6 +56,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
   private final LlmOptions options;
   private final KeyPool keys;
   private final List<String> secrets;
+  private final UpstreamText text;
   private final Backoff backoff;
   private final LlmMetrics metrics;
   /** Opens the per-loop connections; its own pool serves calls that do not run on an event loop. */
@@ -82,6 +80,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
     this.vertx = vertx;
     this.options = options;
     this.secrets = options.apiKeys();
+    this.text = new UpstreamText(secrets);
     this.keys = new KeyPool(secrets);
     this.backoff = new Backoff(options.backoffBaseMs(), options.backoffCapMs(), random);
     this.metrics = metrics;
@@ -180,7 +179,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
             response.handler(chunk -> {}); // a model list can be long: nothing is kept
             return response.end();
           })
-          .onFailure(e -> log.debug("LLM upstream: a preconnect request failed: {}", describe(e)));
+          .onFailure(e -> log.debug("LLM upstream: a preconnect request failed: {}", text.describe(e)));
     }
   }
 
@@ -213,6 +212,11 @@ public final class OpenAiStreamingClient implements LlmProvider {
     private boolean finished;
     private Integer promptTokens;
     private Integer completionTokens;
+    /** This attempt's stream gave a finish_reason: its end without [DONE] still completes the reply. */
+    private boolean finishSeen;
+    private boolean loggedUnreadable;
+    /** Counts the streams given up: events, chunks and the end of an earlier one are then ignored. */
+    private int abandonedStreams;
 
     Exchange(LlmRequest request, LlmCall call, Context context) {
       this.request = request;
@@ -237,6 +241,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
         return;
       }
       retryTimer = -1;
+      finishSeen = false;
       key = keys.acquire(System.currentTimeMillis());
       KeyPool.Key used = key;
       metrics.upstreamCall();
@@ -246,7 +251,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
       request(context, ro).onComplete(ar -> {
         if (ar.failed()) {
           releaseKey(used);
-          retryOrFail(0, "could not reach the LLM upstream: " + describe(ar.cause()));
+          retryOrFail(0, "could not reach the LLM upstream: " + text.describe(ar.cause()));
           return;
         }
         HttpClientRequest req = ar.result();
@@ -269,15 +274,15 @@ public final class OpenAiStreamingClient implements LlmProvider {
             }
             cancelTimer(firstTokenTimer);
             releaseKey(used);
-            retryOrFail(0, "could not reach the LLM upstream: " + describe(resp.cause()));
+            retryOrFail(0, "could not reach the LLM upstream: " + text.describe(resp.cause()));
             return;
           }
-          response(req, resp.result(), used);
+          response(resp.result(), used);
         });
       });
     }
 
-    private void response(HttpClientRequest req, HttpClientResponse response, KeyPool.Key used) {
+    private void response(HttpClientResponse response, KeyPool.Key used) {
       if (finished) {
         return;
       }
@@ -291,7 +296,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
           keys.coolDown(used, System.currentTimeMillis() + Math.max(hint, options.keyCoolDownMs()));
         }
         // Keep only the start of an error body: an upstream must not make us buffer megabytes.
-        io.vertx.core.buffer.Buffer head = io.vertx.core.buffer.Buffer.buffer();
+        Buffer head = Buffer.buffer();
         response.handler(chunk -> {
           if (head.length() < MAX_ERROR_BODY_BYTES) {
             head.appendBuffer(chunk, 0, Math.min(chunk.length(), MAX_ERROR_BODY_BYTES - head.length()));
@@ -300,7 +305,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
         response.end().onComplete(b -> {
           releaseKey(used);
           current = null;
-          String detail = errorDetail(head);
+          String detail = text.errorBodyDetail(head);
           String message = "the LLM upstream answered " + status + detail;
           if (RETRYABLE_STATUSES.contains(status)) {
             retryOrFail(hint, message);
@@ -310,53 +315,64 @@ public final class OpenAiStreamingClient implements LlmProvider {
         });
         return;
       }
-      SseParser parser = new SseParser(this::data);
+      int mine = abandonedStreams;
+      SseParser parser = new SseParser(event -> {
+        if (live(mine)) {
+          event(CompletionChunk.of(event));
+        }
+      });
       response.handler(chunk -> {
-        if (finished) {
+        if (!live(mine)) {
           return;
         }
         chunkNanos = System.nanoTime();
         try {
           parser.feed(chunk.getBytes());
-        } catch (RuntimeException bad) {
-          req.reset();
-          fail(upstream("could not process the LLM stream"));
+        } catch (IllegalStateException tooLong) {
+          if (live(mine)) {
+            unreadable(tooLong.getMessage());
+          }
         }
       });
-      response.exceptionHandler(e -> broken(used));
-      response.endHandler(v -> broken(used));
+      response.exceptionHandler(e -> {
+        if (live(mine)) {
+          ended();
+        }
+      });
+      response.endHandler(v -> {
+        if (live(mine)) {
+          ended();
+        }
+      });
     }
 
-    private void data(String payload) {
-      if (finished) {
-        return;
+    private boolean live(int stream) {
+      return !finished && abandonedStreams == stream;
+    }
+
+    private void event(CompletionChunk chunk) {
+      switch (chunk.kind()) {
+        case DONE -> {
+          if (sawToken) {
+            succeed();
+          } else {
+            attemptFailed("the LLM stream ended without any text");
+          }
+        }
+        case ERROR -> fail(upstream("the LLM upstream reported an error" + text.detail(chunk.detail())));
+        case UNREADABLE -> unreadable(chunk.detail());
+        case IGNORED -> log.debug("LLM upstream: ignored an SSE event of type {}", chunk.detail());
+        case DATA -> data(chunk);
       }
-      if (DONE.equals(payload.trim())) {
-        succeed();
-        return;
+    }
+
+    private void data(CompletionChunk chunk) {
+      if (chunk.promptTokens() != null || chunk.completionTokens() != null) {
+        promptTokens = chunk.promptTokens();
+        completionTokens = chunk.completionTokens();
       }
-      JsonObject event;
-      try {
-        event = new JsonObject(payload);
-      } catch (DecodeException | ClassCastException notJson) {
-        return; // not ours: ignored
-      }
-      JsonObject error = event.getJsonObject("error");
-      if (error != null) {
-        fail(upstream("the LLM upstream reported an error" + redactedDetail(error.getString("message"))));
-        return;
-      }
-      JsonObject usage = event.getJsonObject("usage");
-      if (usage != null) {
-        promptTokens = usage.getInteger("prompt_tokens");
-        completionTokens = usage.getInteger("completion_tokens");
-      }
-      JsonArray choices = event.getJsonArray("choices");
-      if (choices == null || choices.isEmpty()) {
-        return;
-      }
-      JsonObject delta = choices.getJsonObject(0).getJsonObject("delta");
-      String content = delta == null ? null : delta.getString("content");
+      finishSeen |= chunk.finished();
+      String content = chunk.content();
       if (content == null || content.isEmpty()) {
         return;
       }
@@ -372,16 +388,39 @@ public final class OpenAiStreamingClient implements LlmProvider {
       }
     }
 
-    /** The response ended or broke before [DONE]. */
-    private void broken(KeyPool.Key used) {
-      if (finished) {
-        return;
-      }
-      if (sawToken) {
+    /** The response ended or broke before [DONE]: complete if the model said it finished, else a failure. */
+    private void ended() {
+      if (sawToken && finishSeen) {
+        succeed();
+      } else if (sawToken) {
         fail(upstream("the LLM stream broke after " + call.tokenCount() + " tokens"));
       } else {
-        fail(upstream("the LLM stream ended before any token"));
+        attemptFailed("the LLM stream ended before any text");
       }
+    }
+
+    /** A chunk that is not a chat.completion.chunk (or a line over the bound): logged once per call, with what it was. */
+    private void unreadable(String detail) {
+      if (!loggedUnreadable) {
+        loggedUnreadable = true;
+        log.warn("LLM upstream sent a stream chunk that is not a chat.completion.chunk (attempt {}{}): {}",
+            attempt + 1, sawToken ? ", after " + call.tokenCount() + " tokens" : "", text.text(String.valueOf(detail)));
+      }
+      attemptFailed("the LLM upstream sent a reply that could not be read");
+    }
+
+    /** Gives this attempt's stream up (its request reset, its key back) and retries if the rules allow. */
+    private void attemptFailed(String message) {
+      abandonedStreams++; // first: the reset below may call this stream's handlers at once
+      cancelTimer(firstTokenTimer);
+      if (current != null) {
+        current.reset();
+        current = null;
+      }
+      if (key != null) {
+        releaseKey(key);
+      }
+      retryOrFail(0, message);
     }
 
     private void retryOrFail(long hintMs, String message) {
@@ -466,47 +505,6 @@ public final class OpenAiStreamingClient implements LlmProvider {
         vertx.cancelTimer(id);
       }
     }
-
-    private String errorDetail(Buffer buffer) {
-      String text = buffer.toString();
-      try {
-        JsonObject json = new JsonObject(text);
-        JsonObject error = json.getJsonObject("error");
-        if (error != null && error.getString("message") != null) {
-          return redactedDetail(error.getString("message"));
-        }
-      } catch (RuntimeException notJson) {
-        // plain text body
-      }
-      return redactedDetail(text);
-    }
-  }
-
-  private String redactedDetail(String text) {
-    if (text == null || text.isBlank()) {
-      return "";
-    }
-    String clean = redact(text.strip());
-    if (clean.length() > MAX_ERROR_DETAIL_CHARS) {
-      clean = clean.substring(0, MAX_ERROR_DETAIL_CHARS) + "...";
-    }
-    return ": " + clean;
-  }
-
-  /** Removes every configured key (and anything that looks like a bearer token) from text. */
-  String redact(String text) {
-    String out = text;
-    for (String secret : secrets) {
-      if (!secret.isEmpty()) {
-        out = out.replace(secret, "[redacted]");
-      }
-    }
-    return out.replaceAll("(?i)bearer\\s+\\S+", "Bearer [redacted]");
-  }
-
-  private String describe(Throwable cause) {
-    String message = cause.getMessage();
-    return redact(cause.getClass().getSimpleName() + (message == null ? "" : " " + message));
   }
 
   private static ApiException upstream(String message) {

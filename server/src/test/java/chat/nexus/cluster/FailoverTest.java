@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import chat.nexus.testing.Backend;
 import chat.nexus.testing.ChildProcess;
 import chat.nexus.testing.Client;
+import chat.nexus.testing.Nginx;
 import chat.nexus.testing.Rest;
 import chat.nexus.testing.TestServer;
 import chat.nexus.testing.Waits;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two chat server processes behind nginx (deploy/nginx.conf through deploy/nginx-config.sh), sharing one
+ * Two chat server processes behind the real nginx ({@link Nginx}: deploy/nginx.conf), sharing one
  * PostgreSQL schema and the real Redis (a random REDIS_ADAPTER_KEY). A sender and a watcher sit on
  * different nodes; the sender's node gets SIGTERM in the middle of a burst. The sender reconnects through
  * nginx to the other node and keeps chatting; every acknowledged message is stored once and reached the
@@ -42,7 +43,6 @@ class FailoverTest {
   private static final int BEFORE = 60;
   private static final int AFTER = 60;
   private static final long START_TIMEOUT_S = 90;
-  private static final Path NGINX_CONFIG = Path.of("..", "deploy", "nginx-config.sh");
 
   @TempDir
   Path workDir;
@@ -50,6 +50,10 @@ class FailoverTest {
   private record Node(ChildProcess process, int port) implements AutoCloseable {
     String url() {
       return "http://127.0.0.1:" + port;
+    }
+
+    String address() {
+      return "127.0.0.1:" + port;
     }
 
     double connections() {
@@ -82,8 +86,8 @@ class FailoverTest {
     try (Backend.Prepared db = Backend.POSTGRES.prepare();
         Node one = startNode(ports[0], db, key);
         Node two = startNode(ports[1], db, key);
-        ChildProcess nginx = startNginx(ports[2], one, two)) {
-      String url = "http://127.0.0.1:" + ports[2];
+        Nginx nginx = Nginx.start(workDir, ports[2], List.of(one.listening().address(), two.listening().address()))) {
+      String url = nginx.url();
       String senderToken = TwoNodesTest.token("sender-" + key, "Sender");
       String watcherToken = TwoNodesTest.token("watcher-" + key, "Watcher");
 
@@ -133,8 +137,7 @@ class FailoverTest {
           acked.size(), stored.size(), heard.size(), burst.refused.get());
       sender.close();
       watcher.close();
-      nginx.terminate(); // graceful: the master stops its workers
-      nginx.waitFor(30);
+      nginx.stop();
     }
   }
 
@@ -204,36 +207,6 @@ class FailoverTest {
     env.put("REDIS_URL", TwoNodesTest.REDIS_URL);
     env.put("REDIS_ADAPTER_KEY", key);
     return new Node(ChildProcess.java(workDir, env, "chat.nexus.Main"), port);
-  }
-
-  private ChildProcess startNginx(int port, Node... nodes) throws Exception {
-    Path prefix = Files.createDirectories(workDir.resolve("nginx"));
-    Files.createDirectories(prefix.resolve("logs"));
-    Files.createDirectories(prefix.resolve("temp"));
-    List<String> command = new ArrayList<>(List.of("bash", NGINX_CONFIG.toAbsolutePath().toString(), Integer.toString(port)));
-    for (Node node : nodes) {
-      node.listening();
-      command.add("127.0.0.1:" + node.port());
-    }
-    Process generate = new ProcessBuilder(command).redirectOutput(prefix.resolve("nginx.conf").toFile()).redirectErrorStream(false).start();
-    assertThat(generate.waitFor()).as("nginx-config.sh").isZero();
-    String nginx = System.getenv().getOrDefault("NEXUS_NGINX", "nginx");
-    ChildProcess process = ChildProcess.start(workDir, Map.of(),
-        List.of(nginx, "-p", prefix.toString(), "-c", prefix.resolve("nginx.conf").toString(), "-g", "daemon off;"));
-    Rest rest = new Rest("http://127.0.0.1:" + port);
-    try {
-      Waits.until(() -> {
-        try {
-          return rest.get("/health").status() == 200 ? Boolean.TRUE : null;
-        } catch (RuntimeException | AssertionError e) {
-          return null; // not listening yet
-        }
-      }, "nginx to answer (is nginx installed? .ci/run installs it)");
-    } catch (AssertionError e) {
-      process.close();
-      throw new AssertionError(e.getMessage() + "\n" + process.output(), e);
-    }
-    return process;
   }
 
   private static Map<String, Long> history(String url, String token, String room) {

@@ -163,6 +163,18 @@ final class FakeUpstream implements AutoCloseable {
     };
   }
 
+  /** 200 and exactly these bytes as the event stream, then the end of the response. */
+  static Behaviour raw(String... writes) {
+    return (request, vertx) -> {
+      HttpServerResponse response = request.response();
+      response.setChunked(true).putHeader("Content-Type", "text/event-stream");
+      for (String text : writes) {
+        response.write(text);
+      }
+      response.end();
+    };
+  }
+
   /** 200 and headers, then nothing: a slow body. */
   static Behaviour hang() {
     return (request, vertx) -> request.response().setChunked(true).putHeader("Content-Type", "text/event-stream").write(": waiting\n\n");

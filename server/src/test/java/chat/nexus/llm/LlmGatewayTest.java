@@ -2,6 +2,10 @@ package chat.nexus.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
 import chat.nexus.testing.Waits;
@@ -20,6 +24,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The gateway and the OpenAI-compatible client against a real fake upstream. */
 class LlmGatewayTest {
@@ -219,6 +224,108 @@ class LlmGatewayTest {
     assertThat(upstream.requests()).isEqualTo(1);
     assertThat(gateway.metrics().retries()).isZero();
     noPermitLeft();
+  }
+
+  private static final String ROLE_CHUNK = "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}\n\n";
+  private static final String FINISH_CHUNK = "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n";
+  private static final String DONE = "data: [DONE]\n\n";
+
+  private static void assertUpstreamError(Throwable error, String message) {
+    assertThat(error).isInstanceOf(ApiException.class);
+    assertThat(((ApiException) error).code()).isEqualTo(ErrorCode.AI_UPSTREAM);
+    assertThat(error.getMessage()).contains(message);
+  }
+
+  @Test
+  void anEmptyStreamIsAnUpstreamErrorRetriedThenReported() {
+    upstream.always(FakeUpstream.raw());
+    Throwable error = failure(gateway(options().maxRetries(2)).stream("ann", ask("hi"), TokenSink.NONE));
+    assertUpstreamError(error, "ended before any text");
+    assertThat(upstream.requests()).as("retried like any failure before the first token").isEqualTo(3);
+    assertThat(gateway.metrics().retries()).isEqualTo(2);
+    noPermitLeft();
+  }
+
+  @Test
+  void aStreamWithoutTextIsNeverAnEmptyReply() {
+    upstream.then(FakeUpstream.raw(": hi\n\n", ROLE_CHUNK, event(""), FINISH_CHUNK, DONE));
+    LlmReply reply = Waits.get(future(gateway(options()).stream("ann", ask("hi"), TokenSink.NONE)), "reply");
+    assertThat(reply.text()).as("the retry's reply").isEqualTo("Hello there!");
+    assertThat(upstream.requests()).isEqualTo(2);
+
+    upstream.always(FakeUpstream.raw(ROLE_CHUNK, DONE));
+    Throwable error = failure(gateway.stream("bob", ask("hi"), TokenSink.NONE));
+    assertUpstreamError(error, "without any text");
+    assertThat(upstream.requests()).isEqualTo(2 + 1 + LlmOptions.DEFAULT_MAX_RETRIES);
+    noPermitLeft();
+  }
+
+  @Test
+  void anUnparseableChunkIsAnUpstreamErrorLoggedOnceAndRetriedBeforeTheFirstToken() {
+    Logger logger = (Logger) LoggerFactory.getLogger(OpenAiStreamingClient.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    logger.addAppender(logged);
+    try {
+      upstream.then(FakeUpstream.raw(ROLE_CHUNK, "data: {\"choices\": [oops " + KEY_A + "\n\n", event("Lost"), DONE));
+      List<String> deltas = new CopyOnWriteArrayList<>();
+      LlmReply reply = Waits.get(future(gateway(options()).stream("ann", ask("hi"), deltas::add)), "reply");
+      assertThat(reply.text()).isEqualTo("Hello there!");
+      assertThat(deltas).doesNotContain("Lost");
+      assertThat(upstream.requests()).isEqualTo(2);
+      assertThat(warnings(logged)).hasSize(1).allSatisfy(line -> assertThat(line).contains("oops").doesNotContain(KEY_A));
+
+      logged.list.clear();
+      upstream.always(FakeUpstream.raw("data: <html>bad gateway</html>\n\n"));
+      Throwable error = failure(gateway.stream("bob", ask("hi"), TokenSink.NONE));
+      assertUpstreamError(error, "could not be read");
+      assertThat(upstream.requests()).isEqualTo(2 + 1 + LlmOptions.DEFAULT_MAX_RETRIES);
+      assertThat(warnings(logged)).as("one line per call, with what was sent").hasSize(1)
+          .allSatisfy(line -> assertThat(line).contains("<html>bad gateway</html>"));
+    } finally {
+      logger.detachAppender(logged);
+    }
+    noPermitLeft();
+  }
+
+  @Test
+  void anUnparseableChunkAfterTheFirstTokenEndsTheCallWithoutARetry() {
+    upstream.then(FakeUpstream.raw(event("Once"), "data: not json\n\n", event(" upon"), DONE));
+    List<String> deltas = new CopyOnWriteArrayList<>();
+    LlmCall call = gateway(options()).stream("ann", ask("story"), deltas::add);
+    assertUpstreamError(failure(call), "could not be read");
+    assertThat(deltas).containsExactly("Once");
+    assertThat(upstream.requests()).isEqualTo(1);
+    noPermitLeft();
+  }
+
+  /** Upstreams may cut a JSON chunk over several data lines and end lines with a bare CR: both are SSE. */
+  @Test
+  void multiLineDataAndBareCrLineEndsFromTheUpstream() {
+    upstream.then(FakeUpstream.raw("data: {\"choices\":[{\"index\":0,\r", "data: \"delta\":{\"content\":\"Hi\"}}]}\r\r",
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\" you\"},\n", "data: \"finish_reason\":\"stop\"}]}\r\n\r\n", DONE));
+    LlmReply reply = Waits.get(future(gateway(options()).stream("ann", ask("hi"), TokenSink.NONE)), "reply");
+    assertThat(reply.text()).isEqualTo("Hi you");
+    assertThat(upstream.requests()).isEqualTo(1);
+  }
+
+  @Test
+  void aStreamThatEndsAfterAFinishReasonWithoutDoneIsComplete() {
+    upstream.then(FakeUpstream.raw(event("All"), event(" done"), FINISH_CHUNK));
+    LlmReply reply = Waits.get(future(gateway(options()).stream("ann", ask("hi"), TokenSink.NONE)), "reply");
+    assertThat(reply.text()).isEqualTo("All done");
+    assertThat(upstream.requests()).isEqualTo(1);
+    noPermitLeft();
+  }
+
+  private static String event(String delta) {
+    return FakeUpstream.event(delta);
+  }
+
+  private static List<String> warnings(ListAppender<ILoggingEvent> logged) {
+    synchronized (logged.list) {
+      return logged.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList();
+    }
   }
 
   @Test

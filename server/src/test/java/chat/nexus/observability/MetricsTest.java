@@ -3,6 +3,7 @@ package chat.nexus.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.nexus.testing.Backend;
+import chat.nexus.testing.Rest;
 import chat.nexus.testing.TestRedis;
 import chat.nexus.testing.TestServer;
 import chat.nexus.testing.Waits;
@@ -54,9 +55,10 @@ class MetricsTest {
       Map<String, String> env = new HashMap<>(redis.env());
       env.put("MONITORING_URL", "http://127.0.0.1:" + monitoring.getAddress().getPort() + "/push");
       env.put("METRICS_INTERVAL_MS", "200");
+      env.put("METRICS_PORT", "0"); // as Prometheus scrapes a node: on the metrics port
       try (TestServer server = TestServer.start(Backend.H2, env)) {
         server.connectGuest("counted").call("room:join", new JsonObject().put("roomId", "metrics"));
-        String text = server.rest().get("/metrics").body();
+        String text = new Rest("http://127.0.0.1:" + server.chatServer().metricsPort().orElseThrow()).get("/metrics").body();
         for (String name : CONTRACT) {
           assertThat(text).as("/metrics has %s", name).containsPattern("(?m)^" + name + "[ {_]");
         }

@@ -1,0 +1,66 @@
+package chat.nexus.observability;
+
+import chat.nexus.config.ConfigException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Who may read the Prometheus metrics, and where: METRICS_PORT (a listener of its own that serves nothing
+ * else, on METRICS_HOST, loopback by default), METRICS_TOKEN (a bearer token /metrics asks for, on
+ * whichever port serves it), both, or neither (then the chat port serves /metrics in development only).
+ *
+ * @param port METRICS_PORT: the metrics listener's port (0: any free one), or empty for none
+ * @param host METRICS_HOST: the metrics listener's address
+ * @param token METRICS_TOKEN, or empty
+ */
+public record MetricsOptions(OptionalInt port, String host, Optional<String> token) {
+
+  /** Only this machine's scraper (or an agent beside the node) by default; a private address otherwise. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  /** As JWT_SECRET: too long to guess at any request rate. */
+  public static final int MIN_TOKEN_CHARS = 32;
+
+  /** METRICS_PORT, METRICS_HOST and METRICS_TOKEN from the environment; one line per bad value. */
+  public static MetricsOptions fromEnv(Map<String, String> env) {
+    List<String> problems = new ArrayList<>();
+    OptionalInt port = OptionalInt.empty();
+    String rawPort = value(env, "METRICS_PORT");
+    if (rawPort != null) {
+      try {
+        int parsed = Integer.parseInt(rawPort);
+        if (parsed < 0 || parsed > 65_535) {
+          throw new NumberFormatException();
+        }
+        port = OptionalInt.of(parsed);
+      } catch (NumberFormatException e) {
+        problems.add("METRICS_PORT must be a port number, got '" + rawPort + "'");
+      }
+    }
+    String host = value(env, "METRICS_HOST");
+    Optional<String> token = Optional.ofNullable(value(env, "METRICS_TOKEN"));
+    if (token.isPresent() && token.get().length() < MIN_TOKEN_CHARS) {
+      problems.add("METRICS_TOKEN must be at least " + MIN_TOKEN_CHARS + " characters"); // never the value
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return new MetricsOptions(port, host != null ? host : DEFAULT_HOST, token);
+  }
+
+  /**
+   * Whether the chat port answers /metrics: not when the metrics have a port of their own; with a token,
+   * only to requests that carry it; with neither, in development only (production would show them to
+   * every client).
+   */
+  public boolean onChatPort(boolean production) {
+    return port.isEmpty() && (token.isPresent() || !production);
+  }
+
+  private static String value(Map<String, String> env, String name) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+}
