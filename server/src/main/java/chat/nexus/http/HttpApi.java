@@ -17,9 +17,12 @@ import java.util.Optional;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -41,8 +44,10 @@ public final class HttpApi {
   private static final String BY_COOKIE = "byCookie";
   /** The header a cookie-authenticated non-JSON request (logout without a body, a PNG upload) adds against CSRF. */
   public static final String CSRF_HEADER = "X-Requested-With";
-  /** Largest character upload (a PNG with its card and art). */
-  public static final int CHARACTER_UPLOAD_LIMIT_BYTES = 8 * 1024 * 1024;
+  /** Largest character upload (a PNG with its card and art); every other body is held to JSON_LIMIT. */
+  public static final int CHARACTER_UPLOAD_LIMIT_BYTES = CharacterRoutes.UPLOAD_LIMIT_BYTES;
+  /** How long the rest of a refused body is read and dropped before its connection closes (nginx: 5 s). */
+  static final long UNREAD_BODY_LINGER_MS = 2_000;
 
   private final Vertx vertx;
   private final Config config;
@@ -81,10 +86,20 @@ public final class HttpApi {
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
 
-    // Character PNGs carry their art: often 1-3 MB, far over JSON_LIMIT. This handler reads them first; the
-    // general one below then leaves the body alone.
-    router.post("/api/characters").handler(BodyHandler.create(false).setBodyLimit(CHARACTER_UPLOAD_LIMIT_BYTES));
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.jsonLimitBytes()));
+    // Every body is read under JSON_LIMIT (a larger declared Content-Length is refused before reading), except
+    // a character PNG (often 1-3 MB): its body waits, paused, until the caller is authenticated and counted
+    // by the rate limit; the character route then reads it under its own limit.
+    Handler<RoutingContext> jsonBody = BodyHandler.create(false).setBodyLimit(config.jsonLimitBytes());
+    router.route("/api/*").handler(ctx -> {
+      if (!CharacterRoutes.isUpload(ctx.request())) {
+        jsonBody.handle(ctx);
+      } else if (declaredLength(ctx.request()) > CHARACTER_UPLOAD_LIMIT_BYTES) {
+        ctx.fail(413);
+      } else {
+        ctx.request().pause();
+        ctx.next();
+      }
+    });
     router.route("/api/*").handler(this::resolveIdentity).handler(limits.handler(limits.api(), this::subject));
     router.post("/api/companions/:characterId/messages").handler(limits.handler(limits.llm(), this::subject));
     router.post("/api/auth/register").handler(ctx -> signedIn(ctx, 201, auth.register(body(ctx))));
@@ -278,11 +293,11 @@ public final class HttpApi {
     });
   }
 
-  static void json(RoutingContext ctx, int status, JsonObject body) {
+  static Future<Void> json(RoutingContext ctx, int status, JsonObject body) {
     if (ctx.response().ended()) {
-      return;
+      return Future.succeededFuture();
     }
-    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+    return ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
   }
 
   /** The one place that maps failures to responses. */
@@ -292,7 +307,7 @@ public final class HttpApi {
     if (failure instanceof ApiException api) {
       error = api;
     } else if (ctx.statusCode() == 413) {
-      int limit = ctx.request().path().startsWith("/api/characters") ? CHARACTER_UPLOAD_LIMIT_BYTES : config.jsonLimitBytes();
+      int limit = CharacterRoutes.isUpload(ctx.request()) ? CHARACTER_UPLOAD_LIMIT_BYTES : config.jsonLimitBytes();
       error = new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than " + limit + " bytes");
     } else if (ctx.statusCode() == 400 || failure instanceof io.vertx.core.json.DecodeException) {
       error = ApiException.badRequest("bad request");
@@ -310,6 +325,37 @@ public final class HttpApi {
       ctx.response().putHeader("Retry-After", String.valueOf(error.retryAfterSeconds()));
     }
     int status = ctx.statusCode() == 405 ? 405 : error.code().httpStatus();
-    json(ctx, status, error.toJson());
+    HttpServerRequest request = ctx.request();
+    Future<Void> written = json(ctx, status, error.toJson());
+    if (bodyUnread(request)) {
+      lingerThenClose(request, written);
+    }
+  }
+
+  /**
+   * A request whose body was refused unread (too large, or an upload whose caller was refused): its
+   * HTTP/1.1 connection can carry another request only once that body has come in. As nginx's lingering
+   * close: the rest is read and dropped for {@link #UNREAD_BODY_LINGER_MS}, so that a client still sending
+   * gets to read the error; then the connection closes unless the body has ended.
+   */
+  private void lingerThenClose(HttpServerRequest request, Future<Void> written) {
+    long timer = vertx.setTimer(UNREAD_BODY_LINGER_MS, t -> written.onComplete(done -> request.connection().close()));
+    request.handler(dropped -> {}).endHandler(end -> vertx.cancelTimer(timer)).resume();
+  }
+
+  /** The Content-Length a request declares, or -1. */
+  private static long declaredLength(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    try {
+      return length == null ? -1 : Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** Whether a request has a body that has not all come in (HTTP/2 streams end on their own). */
+  private static boolean bodyUnread(HttpServerRequest request) {
+    boolean hasBody = declaredLength(request) > 0 || request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+    return hasBody && !request.isEnded() && request.version() != HttpVersion.HTTP_2 && request.connection() != null;
   }
 }
