@@ -28,10 +28,10 @@ public final class CardLimits {
   public static final int MAX_KEY_CHARS = 100;
   /** Messages a lorebook may scan back (scan_depth); the scanned text is capped in characters as well. */
   public static final int MAX_SCAN_DEPTH = 100;
-  /** Tags per card: they are all in the public list, for every visitor. */
-  public static final int MAX_TAGS = 50;
-  /** Longest tag. */
-  public static final int MAX_TAG_CHARS = 50;
+  /** Tags per card: they are all in the public list, for every visitor (cards we know carry 5-30). */
+  public static final int MAX_TAGS = 32;
+  /** Longest tag: a word or two. */
+  public static final int MAX_TAG_CHARS = 40;
   /** Alternate and group greetings, each. */
   public static final int MAX_GREETINGS = 100;
 

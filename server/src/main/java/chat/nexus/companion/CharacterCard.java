@@ -289,7 +289,7 @@ public final class CharacterCard {
    * it (at most the text again), two bytes a character, plus the lorebook's key tables.
    */
   long weight() {
-    return 4L * json.length() + 64L * lorebook.keyCount() + 1024;
+    return 4L * json.length() + lorebook.bytes() + 1024;
   }
 
   private static String text(JsonObject data, String field) {

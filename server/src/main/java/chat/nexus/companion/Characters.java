@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +45,8 @@ public final class Characters {
   public static final long AVATAR_CACHE_BYTES = 32L << 20;
   /** What an entry costs besides its value (key, cache node), so that empty answers weigh too. */
   private static final int ENTRY_BYTES = 200;
-  public static final int DEFAULT_PAGE_SIZE = 50;
+  /** A gallery screen or two; with tags at their caps a line is about 2 KB, so a page about 60 KB. */
+  public static final int DEFAULT_PAGE_SIZE = 30;
   public static final int MAX_PAGE_SIZE = 100;
   /** Imports in progress on this node; each may hold an 8 MB PNG in memory. */
   public static final int MAX_IMPORTS = 4;
@@ -75,13 +77,17 @@ public final class Characters {
   }
 
   public Characters(Vertx vertx, CharacterStore store, Blocking blocking, Duration ttl) {
+    this(vertx, store, blocking, ttl, CARD_CACHE_BYTES);
+  }
+
+  Characters(Vertx vertx, CharacterStore store, Blocking blocking, Duration ttl, long cardCacheBytes) {
     this.vertx = vertx;
     this.store = store;
     this.blocking = blocking;
     this.imports = new Blocking(vertx, "nexus-character-imports", IMPORT_THREADS);
     this.pages = Caffeine.newBuilder().expireAfterWrite(ttl).maximumWeight(PAGE_CACHE_BYTES)
         .<String, Buffer>weigher((key, page) -> page.length() + ENTRY_BYTES).buildAsync();
-    this.cards = Caffeine.newBuilder().expireAfterWrite(ttl).maximumWeight(CARD_CACHE_BYTES)
+    this.cards = Caffeine.newBuilder().expireAfterWrite(ttl).maximumWeight(cardCacheBytes)
         .<String, Optional<Loaded>>weigher((key, card) -> card.map(Loaded::weight).orElse(ENTRY_BYTES)).buildAsync();
     this.avatars = Caffeine.newBuilder().expireAfterWrite(ttl).maximumWeight(AVATAR_CACHE_BYTES)
         .<String, Optional<Buffer>>weigher((key, png) -> png.map(Buffer::length).orElse(0) + ENTRY_BYTES).buildAsync();
@@ -118,10 +124,13 @@ public final class Characters {
       StoredCharacter character = new StoredCharacter(UUID.randomUUID().toString(), upload.card(), createdBy, Instant.now(),
           upload.png() != null);
       store.insert(character, upload);
-      return Buffer.buffer(character.responseJson());
-    })).onSuccess(created -> {
+      return new Loaded(character, Buffer.buffer(character.responseJson()));
+    })).map(created -> {
+      // Kept: the new character is usually talked to next, and reading it back would parse it again.
+      cards.put(created.character().id(), CompletableFuture.completedFuture(Optional.of(created)));
       pages.synchronous().invalidateAll();
       changed.run();
+      return created.response();
     });
   }
 
@@ -218,6 +227,7 @@ public final class Characters {
   }
 
   private static long weight(AsyncCache<?, ?> cache) {
+    cache.synchronous().cleanUp();
     return cache.synchronous().policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
   }
 

@@ -2,11 +2,11 @@ package chat.nexus.companion;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Which of a lorebook's keys occur in a text. One substring search per key costs keys x text (and far more
@@ -16,32 +16,36 @@ import java.util.TreeMap;
  * the text, so a hash collision costs a comparison, never a wrong match; hashing is modulo 2^61-1 with a
  * secret random base, so keys cannot be chosen to collide.
  *
- * <p>No library does this for us without a new dependency (Aho-Corasick implementations exist, but their
- * tries weigh far more per key than these tables).
+ * <p>The tables are a few flat arrays whatever the number of keys (all keys in one character array, one
+ * open-addressing table per key length): a card is kept in memory for minutes, and thousands of small
+ * objects per card would cost the garbage collector more than the search itself. No library does this
+ * without a new dependency (Aho-Corasick implementations exist, but their tries weigh far more per key).
  */
 final class LoreKeys {
 
   private static final long MOD = (1L << 61) - 1;
   /** Drawn once per process, above any UTF-16 unit. */
   private static final long BASE = (1L << 16) + 1 + Math.floorMod(new SecureRandom().nextLong(), MOD - (1L << 17));
-  /** Bits of each length's pre-filter: most text positions are ruled out without a map lookup. */
-  private static final int FILTER_BITS = 16;
-  private static final int FILTER_MASK = (1 << FILTER_BITS) - 1;
+  private static final int EMPTY = -1;
 
   static final LoreKeys NONE = new Builder().build();
 
-  private final String[] keys;
+  /** Every key, one after the other; key {@code id} is {@code chars[starts[id] .. starts[id + 1])}. */
+  private final char[] chars;
+  private final int[] starts;
+  /** Distinct key lengths, ascending, and per length: BASE^(length-1), and a table of (hash, key id) slots. */
   private final int[] lengths;
   private final long[] powers;
-  private final List<Map<Long, int[]>> byHash;
-  private final long[][] filters;
+  private final long[][] slotHashes;
+  private final int[][] slotIds;
 
-  private LoreKeys(String[] keys, int[] lengths, long[] powers, List<Map<Long, int[]>> byHash, long[][] filters) {
-    this.keys = keys;
+  private LoreKeys(char[] chars, int[] starts, int[] lengths, long[] powers, long[][] slotHashes, int[][] slotIds) {
+    this.chars = chars;
+    this.starts = starts;
     this.lengths = lengths;
     this.powers = powers;
-    this.byHash = byHash;
-    this.filters = filters;
+    this.slotHashes = slotHashes;
+    this.slotIds = slotIds;
   }
 
   /** Collects distinct keys; each gets an id. */
@@ -57,60 +61,72 @@ final class LoreKeys {
     }
 
     LoreKeys build() {
-      TreeMap<Integer, List<Integer>> byLength = new TreeMap<>();
-      for (int id = 0; id < keys.size(); id++) {
-        byLength.computeIfAbsent(keys.get(id).length(), l -> new ArrayList<>()).add(id);
+      int n = keys.size();
+      int[] starts = new int[n + 1];
+      for (int id = 0; id < n; id++) {
+        starts[id + 1] = starts[id] + keys.get(id).length();
       }
-      int[] lengths = new int[byLength.size()];
-      long[] powers = new long[byLength.size()];
-      List<Map<Long, int[]>> byHash = new ArrayList<>();
-      long[][] filters = new long[byLength.size()][];
-      int index = 0;
-      for (Map.Entry<Integer, List<Integer>> group : byLength.entrySet()) {
-        int length = group.getKey();
-        lengths[index] = length;
+      char[] chars = new char[starts[n]];
+      for (int id = 0; id < n; id++) {
+        keys.get(id).getChars(0, keys.get(id).length(), chars, starts[id]);
+      }
+      int[] lengths = keys.stream().mapToInt(String::length).filter(l -> l > 0).distinct().sorted().toArray();
+      long[] powers = new long[lengths.length];
+      long[][] slotHashes = new long[lengths.length][];
+      int[][] slotIds = new int[lengths.length][];
+      for (int index = 0; index < lengths.length; index++) {
+        int length = lengths[index];
         powers[index] = power(length - 1);
-        Map<Long, int[]> table = new HashMap<>();
-        long[] filter = new long[(1 << FILTER_BITS) / 64];
-        for (int id : group.getValue()) {
-          long hash = hash(keys.get(id), 0, length);
-          table.merge(hash, new int[] {id}, LoreKeys::concat);
-          filter[(int) (hash & FILTER_MASK) >>> 6] |= 1L << (hash & 63);
+        int count = (int) keys.stream().filter(k -> k.length() == length).count();
+        int size = Integer.highestOneBit(Math.max(2, count) * 2 - 1) << 1; // a power of two, at most half full
+        long[] hashes = new long[size];
+        int[] slots = new int[size];
+        Arrays.fill(slots, EMPTY);
+        for (int id = 0; id < n; id++) {
+          if (keys.get(id).length() == length) {
+            long hash = hash(keys.get(id), 0, length);
+            int slot = slot(hash, size);
+            while (slots[slot] != EMPTY) {
+              slot = (slot + 1) & (size - 1);
+            }
+            hashes[slot] = hash;
+            slots[slot] = id;
+          }
         }
-        byHash.add(table);
-        filters[index] = filter;
-        index++;
+        slotHashes[index] = hashes;
+        slotIds[index] = slots;
       }
-      return new LoreKeys(keys.toArray(new String[0]), lengths, powers, byHash, filters);
+      return new LoreKeys(chars, starts, lengths, powers, slotHashes, slotIds);
     }
   }
 
   int size() {
-    return keys.length;
+    return starts.length - 1;
+  }
+
+  /** Bytes these tables hold, for the cache's weight. */
+  long bytes() {
+    long bytes = 2L * chars.length + 4L * starts.length;
+    for (int[] slots : slotIds) {
+      bytes += 12L * slots.length;
+    }
+    return bytes;
   }
 
   /** The ids of the keys that occur in {@code text}. */
   BitSet find(String text) {
-    BitSet found = new BitSet(keys.length);
+    BitSet found = new BitSet(size());
     int n = text.length();
     for (int index = 0; index < lengths.length && lengths[index] <= n; index++) {
       int length = lengths[index];
-      if (length == 0) {
-        continue;
-      }
       long power = powers[index];
-      long[] filter = filters[index];
-      Map<Long, int[]> table = byHash.get(index);
+      long[] hashes = slotHashes[index];
+      int[] ids = slotIds[index];
       long hash = hash(text, 0, length);
       for (int start = 0; ; start++) {
-        if ((filter[(int) (hash & FILTER_MASK) >>> 6] & (1L << (hash & 63))) != 0) {
-          int[] candidates = table.get(hash);
-          if (candidates != null) {
-            for (int id : candidates) {
-              if (!found.get(id) && text.regionMatches(start, keys[id], 0, length)) {
-                found.set(id);
-              }
-            }
+        for (int slot = slot(hash, ids.length); ids[slot] != EMPTY; slot = (slot + 1) & (ids.length - 1)) {
+          if (hashes[slot] == hash && !found.get(ids[slot]) && matches(text, start, ids[slot], length)) {
+            found.set(ids[slot]);
           }
         }
         int end = start + length;
@@ -122,6 +138,20 @@ final class LoreKeys {
       }
     }
     return found;
+  }
+
+  private boolean matches(String text, int at, int id, int length) {
+    int from = starts[id];
+    for (int i = 0; i < length; i++) {
+      if (text.charAt(at + i) != chars[from + i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int slot(long hash, int size) {
+    return (int) ((hash ^ (hash >>> 29)) & (size - 1));
   }
 
   private static long hash(CharSequence text, int from, int to) {
@@ -154,10 +184,4 @@ final class LoreKeys {
     return folded >= MOD ? folded - MOD : folded;
   }
 
-  private static int[] concat(int[] a, int[] b) {
-    int[] out = new int[a.length + b.length];
-    System.arraycopy(a, 0, out, 0, a.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
-  }
 }

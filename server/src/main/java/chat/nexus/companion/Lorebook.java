@@ -108,9 +108,9 @@ final class Lorebook {
     return tokenBudget;
   }
 
-  /** Distinct keys, for the cache's weight. */
-  int keyCount() {
-    return exact.size() + folded.size();
+  /** Bytes of the key tables and entries, for the cache's weight (the texts are counted with the card's). */
+  long bytes() {
+    return exact.bytes() + folded.bytes() + 64L * entries.size();
   }
 
   /** The entries that apply to the scanned text (its newest {@link #MAX_SCAN_CHARS} count), by insertion_order. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.nexus.testing.Rest;
 import chat.nexus.testing.ServerCases;
+import chat.nexus.testing.Waits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
@@ -21,6 +22,7 @@ import java.sql.PreparedStatement;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -451,5 +453,29 @@ abstract class CharacterCases extends ServerCases {
     assertThat(server.count("SELECT COUNT(*) FROM characters WHERE id = ? AND avatar_thumbnail IS NOT NULL", small)).isEqualTo(1);
     assertThat(avatarOf(large).statusCode()).isEqualTo(404);
     execute("DELETE FROM characters WHERE id IN (?, ?)", small, large);
+  }
+
+  @Test
+  void cardsAreCachedByTheirBytes() throws Exception {
+    String token = token();
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      JsonObject card = Cards.v2("Heavy " + i + " " + UUID.randomUUID());
+      card.getJsonObject("data").put("description", "heavy ".repeat(16_000));
+      ids.add(create(card, token).getString("id"));
+    }
+    var vertx = server.chatServer().vertx();
+    chat.nexus.store.Blocking blocking = new chat.nexus.store.Blocking(vertx, "cache-test", 2);
+    try {
+      long budget = 1L << 20;
+      Characters cache = new Characters(vertx, new CharacterStore(server.chatServer().database()), blocking, Characters.TTL, budget);
+      for (String id : ids) {
+        Waits.get(cache.get(id).toCompletionStage().toCompletableFuture(), "a card");
+        assertThat(cache.cachedBytes()).as("bytes held after loading %s", id).isLessThanOrEqualTo(budget);
+      }
+      assertThat(cache.cachedBytes()).as("a 100 KB card weighs its bytes (several times), not one entry").isGreaterThan(300_000);
+    } finally {
+      blocking.close();
+    }
   }
 }
