@@ -14,8 +14,12 @@ import java.util.List;
 /**
  * A Character Card V2 ({@code chara_card_v2}) or V3 ({@code chara_card_v3}). The card is kept exactly as
  * given: {@link #json()} is the original text (every field, unknown {@code extensions} included), and the
- * typed accessors read the few fields the prompt needs. {@code creator_notes} has no accessor on purpose:
+ * typed accessors read the few fields the prompt needs, taken out once when the card is read (the parsed
+ * tree is not kept: it weighs several times the text). {@code creator_notes} has no accessor on purpose:
  * it is for people browsing cards, never for a prompt.
+ *
+ * <p>An import ({@link #parse}) must respect {@link CardLimits}; a card read back from the store
+ * ({@link #stored}) is only clamped to them, so that cards stored before a cap keep working.
  */
 public final class CharacterCard {
 
@@ -24,29 +28,55 @@ public final class CharacterCard {
   /** Longest character name (the column is VARCHAR(200)). */
   static final int MAX_NAME = 200;
 
-  private static final List<String> STRING_FIELDS = List.of("name", "description", "personality", "scenario",
+  static final List<String> STRING_FIELDS = List.of("name", "description", "personality", "scenario",
       "first_mes", "mes_example", "creator_notes", "system_prompt", "post_history_instructions", "creator",
       "character_version", "nickname");
   private static final List<String> ARRAY_FIELDS = List.of("alternate_greetings", "tags", "group_only_greetings", "assets");
   private static final List<String> OBJECT_FIELDS = List.of("character_book", "extensions", "creator_notes_multilingual");
 
   private final String json;
-  private final JsonObject card;
-  private final JsonObject data;
+  private final String spec;
+  private final String name;
+  private final String description;
+  private final String personality;
+  private final String scenario;
+  private final String firstMessage;
+  private final String messageExamples;
+  private final String systemPrompt;
+  private final String postHistoryInstructions;
+  private final String creator;
+  private final List<String> tags;
+  private final List<String> alternateGreetings;
+  private final Lorebook lorebook;
 
   private CharacterCard(String json, JsonObject card) {
+    JsonObject data = card.getJsonObject("data");
     this.json = json;
-    this.card = card;
-    this.data = card.getJsonObject("data");
+    this.spec = card.getString("spec");
+    this.name = data.getString("name");
+    this.description = text(data, "description");
+    this.personality = text(data, "personality");
+    this.scenario = text(data, "scenario");
+    this.firstMessage = text(data, "first_mes");
+    this.messageExamples = text(data, "mes_example");
+    this.systemPrompt = text(data, "system_prompt");
+    this.postHistoryInstructions = text(data, "post_history_instructions");
+    this.creator = text(data, "creator");
+    this.tags = List.copyOf(strings(data.getJsonArray("tags")));
+    this.alternateGreetings = List.copyOf(strings(data.getJsonArray("alternate_greetings")));
+    this.lorebook = Lorebook.of(data.getJsonObject("character_book"));
   }
 
-  /** Parses and checks a card from its JSON text; a bad card is a BAD_REQUEST saying what is wrong. */
+  /** Parses and checks an imported card from its JSON text; a bad card is a BAD_REQUEST (PAYLOAD_TOO_LARGE over a cap) saying what is wrong. */
   public static CharacterCard parse(String json) {
     return parse(json, "the card");
   }
 
-  /** Parses a card from UTF-8 bytes (a request body). */
+  /** Parses an imported card from UTF-8 bytes (a request body). */
   public static CharacterCard parse(byte[] utf8, String what) {
+    if (utf8.length > CardLimits.MAX_CARD_BYTES) {
+      throw CardLimits.tooLarge(what + " is " + utf8.length + " bytes; at most " + CardLimits.MAX_CARD_BYTES);
+    }
     String text;
     try {
       text = StandardCharsets.UTF_8.newDecoder()
@@ -59,10 +89,31 @@ public final class CharacterCard {
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1); // a byte order mark some editors write
     }
-    return parse(text, what);
+    return read(text, what, true);
   }
 
   static CharacterCard parse(String json, String what) {
+    if (json != null && json.length() > CardLimits.MAX_CARD_BYTES / 3 && utf8Length(json) > CardLimits.MAX_CARD_BYTES) {
+      throw CardLimits.tooLarge(what + " is over " + CardLimits.MAX_CARD_BYTES + " bytes");
+    }
+    return read(json, what, true);
+  }
+
+  /** A card as stored: the same checks of its shape, but clamped to the caps instead of refused. */
+  static CharacterCard stored(String json) {
+    return read(json, "the stored card", false);
+  }
+
+  private static long utf8Length(String text) {
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+    }
+    return bytes;
+  }
+
+  private static CharacterCard read(String json, String what, boolean imported) {
     if (json == null || json.isBlank()) {
       throw ApiException.badRequest(what + " is empty: send a Character Card V2 or V3 as JSON");
     }
@@ -145,6 +196,9 @@ public final class CharacterCard {
         }
       }
     }
+    if (imported) {
+      CardLimits.check(dataObject, what);
+    }
     return new CharacterCard(json, card);
   }
 
@@ -163,70 +217,82 @@ public final class CharacterCard {
     return json;
   }
 
-  /** A copy of the whole card as JSON. */
+  /** The whole card as JSON, parsed again on each call (for tests and tools, not for hot paths). */
   public JsonObject toJson() {
-    return card.copy();
+    return new JsonObject(json);
   }
 
   public String spec() {
-    return card.getString("spec");
+    return spec;
   }
 
   public boolean isV3() {
-    return SPEC_V3.equals(spec());
+    return SPEC_V3.equals(spec);
   }
 
   public String name() {
-    return data.getString("name");
+    return name;
   }
 
   public String description() {
-    return text("description");
+    return description;
   }
 
   public String personality() {
-    return text("personality");
+    return personality;
   }
 
   public String scenario() {
-    return text("scenario");
+    return scenario;
   }
 
   public String firstMessage() {
-    return text("first_mes");
+    return firstMessage;
   }
 
   public String messageExamples() {
-    return text("mes_example");
+    return messageExamples;
   }
 
   public String systemPrompt() {
-    return text("system_prompt");
+    return systemPrompt;
   }
 
   public String postHistoryInstructions() {
-    return text("post_history_instructions");
+    return postHistoryInstructions;
   }
 
   public String creator() {
-    return text("creator");
+    return creator;
   }
 
   public List<String> tags() {
-    return strings(data.getJsonArray("tags"));
+    return tags;
   }
 
   public List<String> alternateGreetings() {
-    return strings(data.getJsonArray("alternate_greetings"));
+    return alternateGreetings;
   }
 
-  /** data.character_book, or null. */
+  /** data.character_book as JSON, or null (parsed again on each call). */
   public JsonObject characterBook() {
-    JsonObject book = data.getJsonObject("character_book");
-    return book == null ? null : book.copy();
+    return toJson().getJsonObject("data").getJsonObject("character_book");
   }
 
-  private String text(String field) {
+  /** The lorebook as the prompt uses it. */
+  Lorebook lorebook() {
+    return lorebook;
+  }
+
+  /**
+   * Bytes this card holds in memory, an upper bound for the caches: the text and the fields taken out of
+   * it (at most the text again), two bytes a character, plus the lorebook's key tables.
+   */
+  long weight() {
+    return 4L * json.length() + lorebook.bytes() + 1024;
+  }
+
+  private static String text(JsonObject data, String field) {
     String value = data.getString(field);
     return value == null ? "" : value;
   }

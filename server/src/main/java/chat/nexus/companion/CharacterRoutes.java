@@ -4,32 +4,58 @@ import chat.nexus.auth.Identity;
 import chat.nexus.errors.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Locale;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.util.function.Function;
 
 /**
- * The character routes of the contract, mounted by HttpApi under its body handler (JSON_LIMIT applies to
- * PNG uploads too) and its failure handler:
+ * The character routes of the contract, mounted by HttpApi under its body handler (JSON_LIMIT: every body
+ * but a PNG upload, see {@link #isUpload}) and its failure handler:
  * <ul>
  *   <li>{@code POST /api/characters} (signed in): a Character Card V2/V3 as {@code application/json}, or a
- *       PNG carrying one as {@code image/png}; 201 {@code {ok, character}}.</li>
- *   <li>{@code GET /api/characters}: the cached list {@code {ok, characters: [{id, name, description (short),
- *       tags, creator, hasAvatar, views, createdAt}]}}.</li>
- *   <li>{@code GET /api/characters/{id}} (signed in): the full card; records a view by the caller.</li>
- *   <li>{@code GET /api/characters/{id}/avatar}: the PNG the card was imported from.</li>
+ *       PNG carrying one as {@code image/png} (up to {@link #UPLOAD_LIMIT_BYTES}, read only after the caller
+ *       is authenticated and counted by the rate limit, and a place among {@link Characters#MAX_IMPORTS} is
+ *       free); 201 {@code {ok, character}}.</li>
+ *   <li>{@code GET /api/characters?limit&before}: a page of the cached list, newest first, {@code {ok,
+ *       characters: [{id, name, description (short), tags, creator, hasAvatar, views, createdAt}],
+ *       nextBefore?}}: {@code limit} from 1 to {@link Characters#MAX_PAGE_SIZE} (default
+ *       {@link Characters#DEFAULT_PAGE_SIZE}); {@code nextBefore}, when there are more, is the
+ *       {@code before} of the next page.</li>
+ *   <li>{@code GET /api/characters/{id}} (signed in): the full card; records the caller's view (once per user).</li>
+ *   <li>{@code GET /api/characters/{id}/avatar}: the character's picture as a thumbnail (PNG, at most
+ *       {@link Avatar#THUMBNAIL_SIDE} pixels on its long side).</li>
  * </ul>
  */
 public final class CharacterRoutes {
 
+  /** Largest PNG upload (a card with its art: often 1-3 MB). Every other body is held to JSON_LIMIT. */
+  public static final int UPLOAD_LIMIT_BYTES = 8 * 1024 * 1024;
+  /** Longest {@code before} cursor: a character id (the column is VARCHAR(64)). */
+  private static final int MAX_ID_LENGTH = 64;
+  private static final String PATH = "/api/characters";
+  /** Browsers may keep an avatar a while: a character's picture never changes. */
+  private static final String AVATAR_CACHE_CONTROL = "public, max-age=300";
+
   private final Characters characters;
+  private final Handler<RoutingContext> uploadBody = BodyHandler.create(false).setBodyLimit(UPLOAD_LIMIT_BYTES);
 
   public CharacterRoutes(Characters characters) {
     this.characters = characters;
+  }
+
+  /**
+   * Whether a request is a PNG upload, the one body allowed over JSON_LIMIT: HttpApi leaves its body unread
+   * (the request paused) until the caller is authenticated and counted.
+   */
+  public static boolean isUpload(HttpServerRequest request) {
+    String path = request.path();
+    return request.method() == HttpMethod.POST && (PATH.equals(path) || (PATH + "/").equals(path))
+        && CardUpload.isPng(request.getHeader(HttpHeaders.CONTENT_TYPE));
   }
 
   /**
@@ -37,50 +63,59 @@ public final class CharacterRoutes {
    * identity where {@code identity} finds it.
    */
   public void mount(Router router, Handler<RoutingContext> authenticated, Function<RoutingContext, Identity> identity) {
-    router.post("/api/characters").handler(authenticated).handler(ctx -> create(ctx, identity.apply(ctx)));
-    router.get("/api/characters").handler(ctx -> respond(ctx, 200, characters.list()
-        .map(list -> new JsonObject().put("ok", true).put("characters", new JsonArray(list.stream().map(CharacterSummary::toJson).toList())))));
-    router.get("/api/characters/:id").handler(authenticated).handler(ctx -> respond(ctx, 200,
-        characters.view(ctx.pathParam("id"), identity.apply(ctx).userId())
-            .map(c -> new JsonObject().put("ok", true).put("character", c.toJson()))));
-    router.get("/api/characters/:id/avatar").handler(ctx -> characters.avatar(ctx.pathParam("id")).onComplete(done -> {
-      if (done.failed()) {
-        ctx.fail(done.cause());
-      } else if (!ctx.response().ended()) {
-        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "image/png")
-            .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=300")
-            .end(io.vertx.core.buffer.Buffer.buffer(done.result()));
-      }
-    }));
+    // A lambda, not the BodyHandler itself: Vert.x Web wants body handlers first in a route, and this one
+    // must come after authentication.
+    router.post(PATH).handler(authenticated).handler(this::admit).handler(ctx -> uploadBody.handle(ctx))
+        .handler(ctx -> write(ctx, 201, "application/json", characters.create(
+            ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer(),
+            ctx.request().getHeader(HttpHeaders.CONTENT_TYPE), identity.apply(ctx).userId())));
+    router.get(PATH).handler(this::list);
+    router.get(PATH + "/:id").handler(authenticated).handler(ctx -> write(ctx, 200, "application/json",
+        characters.view(ctx.pathParam("id"), identity.apply(ctx).userId())));
+    router.get(PATH + "/:id/avatar").handler(ctx -> write(ctx, 200, "image/png", characters.avatar(ctx.pathParam("id"))
+        .onSuccess(png -> ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, AVATAR_CACHE_CONTROL))));
   }
 
-  private void create(RoutingContext ctx, Identity caller) {
-    byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).trim();
-    CharacterCard card;
-    byte[] avatar = null;
-    if (type.startsWith("image/png") || (!type.startsWith("application/json") && PngCard.looksLikePng(body))) {
-      if (body.length == 0) {
-        throw ApiException.badRequest("the body is empty: send a PNG carrying a character card");
-      }
-      card = PngCard.read(body);
-      avatar = body;
-    } else if (type.startsWith("application/json")) {
-      card = CharacterCard.parse(body, "the card");
-    } else {
-      throw ApiException.badRequest("send a Character Card V2/V3 as application/json, or a PNG carrying one as image/png");
+  /** One of the node's import places for the rest of this request, or UNAVAILABLE before any body is read. */
+  private void admit(RoutingContext ctx) {
+    if (!characters.tryImport()) {
+      ctx.fail(Characters.importsBusy());
+      return;
     }
-    respond(ctx, 201, characters.create(card, avatar, caller.userId())
-        .map(c -> new JsonObject().put("ok", true).put("character", c.toJson())));
+    ctx.addEndHandler(done -> characters.importDone());
+    ctx.next();
   }
 
-  private static void respond(RoutingContext ctx, int status, Future<JsonObject> result) {
+  private void list(RoutingContext ctx) {
+    String before = ctx.queryParams().get("before");
+    if (before != null && (before.isEmpty() || before.length() > MAX_ID_LENGTH)) {
+      throw ApiException.badRequest("before must be a character id (1-" + MAX_ID_LENGTH + " characters)");
+    }
+    write(ctx, 200, "application/json", characters.page(before, pageSize(ctx.queryParams().get("limit"))));
+  }
+
+  static int pageSize(String value) {
+    if (value == null) {
+      return Characters.DEFAULT_PAGE_SIZE;
+    }
+    try {
+      int limit = Integer.parseInt(value.trim());
+      if (limit >= 1 && limit <= Characters.MAX_PAGE_SIZE) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the error
+    }
+    throw ApiException.badRequest("limit must be a whole number from 1 to " + Characters.MAX_PAGE_SIZE);
+  }
+
+  /** Writes bytes made elsewhere: nothing is encoded on the event loop. */
+  private static void write(RoutingContext ctx, int status, String contentType, Future<Buffer> result) {
     result.onComplete(done -> {
       if (done.failed()) {
         ctx.fail(done.cause());
-      } else if (!ctx.response().ended()) {
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(done.result().encode());
+      } else if (!ctx.response().ended() && !ctx.response().closed()) {
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, contentType).end(done.result());
       }
     });
   }

@@ -1,27 +1,34 @@
 package chat.nexus.companion;
 
-import chat.nexus.store.Sql;
-
 import chat.nexus.errors.ApiException;
 import chat.nexus.store.Database;
+import chat.nexus.store.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Characters and their views, in JDBC. Blocking: call from a worker. */
+/**
+ * Characters and their views, in JDBC. Blocking: call from a worker. Besides the card, a row keeps what the
+ * public list and the gallery show, made once when it is stored: the list's line ({@code summary}), the
+ * number of users who viewed it ({@code view_count}), the original PNG ({@code avatar}) and its thumbnail
+ * ({@code avatar_thumbnail}).
+ */
 public final class CharacterStore {
 
-  /** The most characters the list returns, newest first. */
-  public static final int LIST_LIMIT = 1000;
   private static final Logger LOG = LoggerFactory.getLogger(CharacterStore.class);
+  private static final String PAGE_COLUMNS = "SELECT c.id, c.summary, c.view_count, CASE WHEN c.summary IS NULL THEN c.card END,"
+      + " c.avatar IS NOT NULL, c.created_at FROM characters c";
 
   private final Database database;
 
@@ -29,17 +36,25 @@ public final class CharacterStore {
     this.database = database;
   }
 
-  /** Stores a new character; avatar is the PNG it came from, or null. */
-  public void insert(StoredCharacter character, byte[] avatar) throws SQLException {
+  /** Lines of the list, newest first, each with its views; {@code nextBefore} is the cursor of the next page, or null. */
+  record Page(List<String> lines, String nextBefore) {}
+
+  /** A character's thumbnail (null when not made yet) and whether it has an original picture at all. */
+  record AvatarRow(byte[] thumbnail, boolean hasOriginal) {}
+
+  /** Stores a new character with what its upload carried (PNG and thumbnail, or none). */
+  public void insert(StoredCharacter character, CardUpload upload) throws SQLException {
     try (Connection c = database.connection();
-        PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO characters (id, name, card, created_by, created_at, avatar) VALUES (?, ?, ?, ?, ?, ?)")) {
+        PreparedStatement ps = c.prepareStatement("INSERT INTO characters (id, name, card, created_by, created_at, avatar,"
+            + " avatar_thumbnail, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, character.id());
       ps.setString(2, character.card().name());
       ps.setString(3, character.card().json());
       ps.setString(4, character.createdBy());
       ps.setObject(5, character.createdAt().atOffset(ZoneOffset.UTC));
-      ps.setBytes(6, avatar);
+      ps.setBytes(6, upload.png());
+      ps.setBytes(7, upload.thumbnail());
+      ps.setString(8, CharacterSummary.json(character.id(), character.card(), upload.png() != null, character.createdAt()));
       ps.executeUpdate();
     }
   }
@@ -64,11 +79,84 @@ public final class CharacterStore {
         }
         CharacterCard card;
         try {
-          card = CharacterCard.parse(rs.getString(2));
+          card = CharacterCard.stored(rs.getString(2));
         } catch (ApiException e) {
           throw new SQLException("character " + id + " has an unreadable stored card: " + e.getMessage());
         }
         return Optional.of(new StoredCharacter(rs.getString(1), card, rs.getString(3), Sql.instant(rs.getObject(4)), rs.getBoolean(5)));
+      }
+    }
+  }
+
+  /**
+   * Up to {@code limit} lines, newest first, after the character {@code before} (null: from the newest; an
+   * unknown id: an empty page). A row stored before summaries existed gets its line now, written back once.
+   */
+  Page page(String before, int limit) throws SQLException {
+    String sql = PAGE_COLUMNS
+        + (before == null ? "" : " JOIN characters b ON b.id = ? WHERE c.created_at < b.created_at OR (c.created_at = b.created_at AND c.id > b.id)")
+        + " ORDER BY c.created_at DESC, c.id LIMIT ?";
+    List<String> lines = new ArrayList<>();
+    Map<String, String> made = new LinkedHashMap<>();
+    String last = null;
+    int scanned = 0;
+    boolean more = false;
+    try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      int index = 1;
+      if (before != null) {
+        ps.setString(index++, before);
+      }
+      ps.setInt(index, limit + 1);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (scanned == limit) {
+            more = true;
+            break;
+          }
+          scanned++;
+          String id = rs.getString(1);
+          last = id;
+          String summary = rs.getString(2);
+          if (summary == null) {
+            summary = summaryOf(id, rs.getString(4), rs.getBoolean(5), Sql.instant(rs.getObject(6)));
+            if (summary == null) {
+              continue;
+            }
+            made.put(id, summary);
+          }
+          lines.add(CharacterSummary.withViews(summary, rs.getLong(3)));
+        }
+      }
+      if (!made.isEmpty()) {
+        try (PreparedStatement update = c.prepareStatement("UPDATE characters SET summary = ? WHERE id = ? AND summary IS NULL")) {
+          for (Map.Entry<String, String> line : made.entrySet()) {
+            update.setString(1, line.getValue());
+            update.setString(2, line.getKey());
+            update.addBatch();
+          }
+          update.executeBatch();
+        }
+      }
+    }
+    return new Page(lines, more ? last : null);
+  }
+
+  private static String summaryOf(String id, String card, boolean hasAvatar, Instant createdAt) {
+    try {
+      return CharacterSummary.json(id, CharacterCard.stored(card), hasAvatar, createdAt);
+    } catch (ApiException e) {
+      LOG.warn("character {} has an unreadable stored card, left out of the list: {}", id, e.getMessage());
+      return null;
+    }
+  }
+
+  /** The thumbnail row of a character, if there is such a character. */
+  Optional<AvatarRow> thumbnail(String id) throws SQLException {
+    try (Connection c = database.connection();
+        PreparedStatement ps = c.prepareStatement("SELECT avatar_thumbnail, avatar IS NOT NULL FROM characters WHERE id = ?")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(new AvatarRow(rs.getBytes(1), rs.getBoolean(2))) : Optional.empty();
       }
     }
   }
@@ -84,36 +172,45 @@ public final class CharacterStore {
     }
   }
 
-  /** Newest first, at most {@link #LIST_LIMIT}, each with its number of views. */
-  public List<CharacterSummary> list() throws SQLException {
-    String sql = "SELECT c.id, c.card, c.avatar IS NOT NULL, COALESCE(v.n, 0), c.created_at FROM characters c"
-        + " LEFT JOIN (SELECT character_id, COUNT(*) AS n FROM character_views GROUP BY character_id) v"
-        + " ON v.character_id = c.id ORDER BY c.created_at DESC, c.id LIMIT " + LIST_LIMIT;
-    List<CharacterSummary> out = new ArrayList<>();
-    try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        CharacterCard card;
-        try {
-          card = CharacterCard.parse(rs.getString(2));
-        } catch (ApiException e) {
-          LOG.warn("character {} has an unreadable stored card, left out of the list: {}", rs.getString(1), e.getMessage());
-          continue;
-        }
-        out.add(CharacterSummary.of(rs.getString(1), card, rs.getBoolean(3), rs.getLong(4), Sql.instant(rs.getObject(5))));
-      }
-    }
-    return out;
-  }
-
-  public void recordView(String characterId, String userId) throws SQLException {
+  void saveThumbnail(String id, byte[] thumbnail) throws SQLException {
     try (Connection c = database.connection();
-        PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO character_views (character_id, user_id, viewed_at) VALUES (?, ?, ?)")) {
-      ps.setString(1, characterId);
-      ps.setString(2, userId);
-      ps.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
+        PreparedStatement ps = c.prepareStatement("UPDATE characters SET avatar_thumbnail = ? WHERE id = ?")) {
+      ps.setBytes(1, thumbnail);
+      ps.setString(2, id);
       ps.executeUpdate();
     }
   }
 
+  /**
+   * Records that the user viewed the character, once per user: the first view adds a row and counts it,
+   * later ones change nothing. Whether this one was the first.
+   */
+  public boolean recordView(String characterId, String userId) throws SQLException {
+    try (Connection c = database.connection()) {
+      c.setAutoCommit(false);
+      try {
+        int added;
+        try (PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO character_views (character_id, user_id, viewed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+          ps.setString(1, characterId);
+          ps.setString(2, userId);
+          ps.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
+          added = ps.executeUpdate();
+        }
+        if (added > 0) {
+          try (PreparedStatement ps = c.prepareStatement("UPDATE characters SET view_count = view_count + 1 WHERE id = ?")) {
+            ps.setString(1, characterId);
+            ps.executeUpdate();
+          }
+        }
+        c.commit();
+        return added > 0;
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    }
+  }
 }

@@ -92,28 +92,33 @@ public final class CompanionService {
   }
 
   private Future<CompanionTurn> prepareAndStart(Identity me, String id, String body, TokenSink sink, LlmGate.Permit permit) {
-    return characters.get(id).compose(character -> blocking.run(() -> recentOrGreeting(me, character, PROMPT_HISTORY_LIMIT))
-        .compose(recent -> {
-          List<ChatMessage> history = new ArrayList<>();
-          for (CompanionMessage m : oldestFirst(recent)) {
-            history.add(CompanionMessage.USER.equals(m.role()) ? ChatMessage.user(m.content()) : ChatMessage.assistant(m.content()));
-          }
-          history.add(ChatMessage.user(body));
-          CharacterCard card = character.card();
-          LlmRequest request = new LlmRequest(null, prompts.build(card, me.name(), history), null, null,
-              new LlmRequest.Persona(card.name(), PromptBuilder.names(card.description(), card.name(), userName(me))));
-          TokenCoalescer tokens = new TokenCoalescer(vertx, TOKEN_INTERVAL_MS, sink::onToken);
-          LlmCall call = gateway.stream(permit, request, tokens::add);
-          return blocking.run(() -> store.append(me.userId(), id, CompanionMessage.USER, body)).transform(stored -> {
-            if (stored.failed()) {
-              call.cancel();
-              return Future.failedFuture(stored.cause());
-            }
-            Future<CompanionMessage> reply = call.reply()
-                .compose(r -> blocking.run(() -> store.append(me.userId(), id, CompanionMessage.ASSISTANT, r.text())));
-            return Future.succeededFuture(new CompanionTurn(stored.result(), call, tokens, reply));
-          });
-        }));
+    // The history is read and the prompt built on a worker: a card's lorebook scan and the fitting of its
+    // text to the budget are bounded, but not small enough for an event loop.
+    return characters.get(id).compose(character -> blocking.run(() -> request(me, character, body)).compose(request -> {
+      TokenCoalescer tokens = new TokenCoalescer(vertx, TOKEN_INTERVAL_MS, sink::onToken);
+      LlmCall call = gateway.stream(permit, request, tokens::add);
+      return blocking.run(() -> store.append(me.userId(), id, CompanionMessage.USER, body)).transform(stored -> {
+        if (stored.failed()) {
+          call.cancel();
+          return Future.failedFuture(stored.cause());
+        }
+        Future<CompanionMessage> reply = call.reply()
+            .compose(r -> blocking.run(() -> store.append(me.userId(), id, CompanionMessage.ASSISTANT, r.text())));
+        return Future.succeededFuture(new CompanionTurn(stored.result(), call, tokens, reply));
+      });
+    }));
+  }
+
+  /** The LLM request of a new user message: the conversation so far, then the prompt. Blocking. */
+  private LlmRequest request(Identity me, StoredCharacter character, String body) throws SQLException {
+    List<ChatMessage> history = new ArrayList<>();
+    for (CompanionMessage m : oldestFirst(recentOrGreeting(me, character, PROMPT_HISTORY_LIMIT))) {
+      history.add(CompanionMessage.USER.equals(m.role()) ? ChatMessage.user(m.content()) : ChatMessage.assistant(m.content()));
+    }
+    history.add(ChatMessage.user(body));
+    CharacterCard card = character.card();
+    return new LlmRequest(null, prompts.build(card, me.name(), history), null, null,
+        new LlmRequest.Persona(card.name(), PromptBuilder.names(card.description(), card.name(), userName(me))));
   }
 
   /** The text of a user message: 1-4000 characters, not blank. */

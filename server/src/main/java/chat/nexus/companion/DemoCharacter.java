@@ -28,10 +28,10 @@ public final class DemoCharacter {
     if (store.any()) {
       return false;
     }
-    byte[] png = read();
-    StoredCharacter demo = new StoredCharacter(ID, PngCard.read(png), null, Instant.now(), true);
+    CardUpload upload = CardUpload.png(read());
+    StoredCharacter demo = new StoredCharacter(ID, upload.card(), null, Instant.now(), true);
     try {
-      store.insert(demo, png);
+      store.insert(demo, upload);
     } catch (SQLException e) {
       if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
         return false; // another node seeded it first

@@ -98,6 +98,9 @@ public final class PngCard {
     if (compact.isEmpty()) {
       throw ApiException.badRequest("the PNG's " + keyword + " chunk is empty");
     }
+    if (compact.length() / 4L * 3 - 2 > CardLimits.MAX_CARD_BYTES) { // 2: at most two padding characters
+      throw CardLimits.tooLarge("the card in the PNG's " + keyword + " chunk is over " + CardLimits.MAX_CARD_BYTES + " bytes");
+    }
     try {
       return Base64.getDecoder().decode(compact);
     } catch (IllegalArgumentException e) {

@@ -1,14 +1,10 @@
 package chat.nexus.companion;
 
 import chat.nexus.llm.ChatMessage;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,25 +22,36 @@ import java.util.regex.Pattern;
  * {@code creator_notes} never appear. {@code {{char}}}/{@code <BOT>} and {@code {{user}}}/{@code <USER>}
  * are replaced by the character's and the user's names.
  *
- * <p>Lorebook ({@code character_book.entries}): an entry is used when {@code enabled} is not false and it is
- * {@code constant}, or one of its {@code keys} occurs in the last {@code scan_depth} messages (default
- * {@link #DEFAULT_SCAN_DEPTH}) as plain text, case-insensitively unless the entry says
- * {@code case_sensitive: true}; a {@code selective} entry with {@code secondary_keys} also needs one of
- * those. Entries go in {@code insertion_order}, within the book's {@code token_budget} when it has one.
- * Regex keys ({@code use_regex}) are matched as plain text.
+ * <p>The whole prompt stays within the token budget. The newest message is kept whole; the card's parts
+ * then get what is left in the order they matter: the system prompt, the post-history instructions, the
+ * description, the personality, the scenario, the lorebook entries, the example dialogue. A text part
+ * that does not fit whole is cut to what is left (and left out when under {@link #MIN_CUT_TOKENS});
+ * a lorebook entry is used whole or not at all. History older than the newest message gets the rest. So
+ * when the newest message alone fills the budget, the prompt is that message.
+ *
+ * <p>Lorebook ({@code character_book.entries}, see {@link Lorebook}): the entries that apply to the last
+ * {@code scan_depth} messages (default {@link Lorebook#DEFAULT_SCAN_DEPTH}) go in {@code insertion_order},
+ * within the book's {@code token_budget} when it has one.
  *
  * <p>Tokens are estimated, not counted: {@link #estimateTokens} is the length in Unicode code points divided
  * by 4, rounded up, plus {@link #MESSAGE_OVERHEAD} per message (OpenAI's rule of thumb for English; the
  * models behind an OpenAI-compatible API use different tokenizers, so no single real tokenizer would be
  * exact either). Keep the budget a little under the model's context minus the reply's max_tokens.
+ *
+ * <p>The work is bounded by {@link CardLimits} and {@link Lorebook#MAX_SCAN_CHARS}, and runs on a worker
+ * (CompanionService), never on an event loop.
  */
 public final class PromptBuilder {
 
   public static final String DEFAULT_SYSTEM_PROMPT =
       "Write {{char}}'s next reply in a fictional chat between {{char}} and {{user}}. Stay in character, "
           + "write in {{char}}'s voice, and never speak for {{user}}.";
-  public static final int DEFAULT_SCAN_DEPTH = 4;
+  public static final int DEFAULT_SCAN_DEPTH = Lorebook.DEFAULT_SCAN_DEPTH;
   public static final int MESSAGE_OVERHEAD = 4;
+  /** A part cut shorter than this says too little to be worth its place. */
+  public static final int MIN_CUT_TOKENS = 16;
+  /** The system message's parts are joined by a blank line; each part pays for its separator. */
+  private static final String SEPARATOR = "\n\n";
 
   private static final Pattern CHAR = Pattern.compile("\\{\\{char}}|<BOT>", Pattern.CASE_INSENSITIVE);
   private static final Pattern USER = Pattern.compile("\\{\\{user}}|<USER>", Pattern.CASE_INSENSITIVE);
@@ -82,50 +89,129 @@ public final class PromptBuilder {
    */
   public List<ChatMessage> build(CharacterCard card, String userName, List<ChatMessage> history) {
     String user = userName == null || userName.isBlank() ? "User" : userName;
+    String name = card.name();
+    Budget budget = new Budget(tokenBudget - (history.isEmpty() ? 0 : estimateTokens(history.get(history.size() - 1))));
+
+    String system = null;
+    String description = null;
+    String personality = null;
+    String scenario = null;
+    String post = null;
     List<String> before = new ArrayList<>();
     List<String> after = new ArrayList<>();
-    lore(card, history, before, after);
+    String examples = null;
+    if (budget.open(MESSAGE_OVERHEAD)) {
+      String template = card.systemPrompt().isBlank()
+          ? DEFAULT_SYSTEM_PROMPT
+          : ORIGINAL.matcher(card.systemPrompt()).replaceAll(Matcher.quoteReplacement(DEFAULT_SYSTEM_PROMPT));
+      system = budget.cut(names(template, name, user));
+      String postText = ORIGINAL.matcher(card.postHistoryInstructions()).replaceAll("").strip();
+      if (!postText.isEmpty() && budget.open(MESSAGE_OVERHEAD)) {
+        post = budget.cut(names(postText, name, user));
+        if (post == null) {
+          budget.refund(MESSAGE_OVERHEAD);
+        }
+      }
+      description = budget.cut(labelled("", card.description(), name, user));
+      personality = budget.cut(labelled("{{char}}'s personality: ", card.personality(), name, user));
+      scenario = budget.cut(labelled("Scenario: ", card.scenario(), name, user));
+      lore(card.lorebook(), history, name, user, budget, before, after);
+      examples = budget.cut(labelled("Example dialogue:\n", card.messageExamples(), name, user));
+    }
 
     List<String> parts = new ArrayList<>();
-    String system = card.systemPrompt().isBlank()
-        ? DEFAULT_SYSTEM_PROMPT
-        : ORIGINAL.matcher(card.systemPrompt()).replaceAll(Matcher.quoteReplacement(DEFAULT_SYSTEM_PROMPT));
-    parts.add(system);
+    addIfPresent(parts, system);
     parts.addAll(before);
-    add(parts, "", card.description());
-    add(parts, "{{char}}'s personality: ", card.personality());
-    add(parts, "Scenario: ", card.scenario());
+    addIfPresent(parts, description);
+    addIfPresent(parts, personality);
+    addIfPresent(parts, scenario);
     parts.addAll(after);
-    add(parts, "Example dialogue:\n", card.messageExamples());
-    ChatMessage systemMessage = ChatMessage.system(names(String.join("\n\n", parts), card.name(), user));
+    addIfPresent(parts, examples);
 
-    String postText = ORIGINAL.matcher(card.postHistoryInstructions()).replaceAll("").strip();
-    ChatMessage post = postText.isEmpty() ? null : ChatMessage.system(names(postText, card.name(), user));
-
-    int remaining = tokenBudget - estimateTokens(systemMessage) - (post == null ? 0 : estimateTokens(post));
     Deque<ChatMessage> kept = new ArrayDeque<>();
-    for (int i = history.size() - 1; i >= 0; i--) {
-      ChatMessage message = history.get(i);
-      int cost = estimateTokens(message);
-      if (cost > remaining && !kept.isEmpty()) {
+    if (!history.isEmpty()) {
+      kept.add(history.get(history.size() - 1));
+    }
+    for (int i = history.size() - 2; i >= 0; i--) {
+      if (!budget.take(estimateTokens(history.get(i)))) {
         break;
       }
-      kept.addFirst(message);
-      remaining -= cost;
+      kept.addFirst(history.get(i));
     }
 
     List<ChatMessage> prompt = new ArrayList<>(kept.size() + 2);
-    prompt.add(systemMessage);
+    if (!parts.isEmpty()) {
+      prompt.add(ChatMessage.system(String.join(SEPARATOR, parts)));
+    }
     prompt.addAll(kept);
     if (post != null) {
-      prompt.add(post);
+      prompt.add(ChatMessage.system(post));
     }
     return prompt;
   }
 
-  private static void add(List<String> parts, String label, String text) {
-    if (text != null && !text.isBlank()) {
-      parts.add(label + text.strip());
+  /** Tokens left, spent part by part. */
+  private static final class Budget {
+    private int left;
+
+    Budget(int left) {
+      this.left = left;
+    }
+
+    /** Takes a message's overhead when there is room for it and some content. */
+    boolean open(int overhead) {
+      if (left < overhead + MIN_CUT_TOKENS) {
+        return false;
+      }
+      left -= overhead;
+      return true;
+    }
+
+    void refund(int tokens) {
+      left += tokens;
+    }
+
+    boolean take(int tokens) {
+      if (tokens > left) {
+        return false;
+      }
+      left -= tokens;
+      return true;
+    }
+
+    /** The text whole, or its start that fits (null: not even {@link #MIN_CUT_TOKENS}, or no text). */
+    String cut(String text) {
+      if (text == null || text.isEmpty()) {
+        return null;
+      }
+      if (take(cost(text))) {
+        return text;
+      }
+      if (left < MIN_CUT_TOKENS) {
+        return null;
+      }
+      String start = text.substring(0, text.offsetByCodePoints(0, left * 4 - SEPARATOR.length()));
+      left -= cost(start);
+      return start;
+    }
+
+    /** The text whole, or null when it does not fit. */
+    String whole(String text) {
+      return take(cost(text)) ? text : null;
+    }
+
+    private static int cost(String text) {
+      return (text.codePointCount(0, text.length()) + SEPARATOR.length() + 3) / 4;
+    }
+  }
+
+  private static String labelled(String label, String text, String charName, String userName) {
+    return text == null || text.isBlank() ? null : names(label + text.strip(), charName, userName);
+  }
+
+  private static void addIfPresent(List<String> parts, String part) {
+    if (part != null) {
+      parts.add(part);
     }
   }
 
@@ -134,64 +220,37 @@ public final class PromptBuilder {
     return USER.matcher(withChar).replaceAll(Matcher.quoteReplacement(userName));
   }
 
-  /** The lorebook entries that apply, split by position. */
-  private static void lore(CharacterCard card, List<ChatMessage> history, List<String> before, List<String> after) {
-    JsonObject book = card.characterBook();
-    if (book == null || !(book.getValue("entries") instanceof JsonArray entries)) {
+  /** The lorebook entries that apply and fit, split by position. */
+  private static void lore(Lorebook book, List<ChatMessage> history, String charName, String userName, Budget budget,
+      List<String> before, List<String> after) {
+    if (book.isEmpty()) {
       return;
     }
-    int depth = book.getValue("scan_depth") instanceof Number n && n.intValue() > 0 ? n.intValue() : DEFAULT_SCAN_DEPTH;
-    StringBuilder scan = new StringBuilder();
-    for (int i = Math.max(0, history.size() - depth); i < history.size(); i++) {
-      scan.append(history.get(i).content()).append('\n');
-    }
-    String text = scan.toString();
-    String lower = text.toLowerCase(Locale.ROOT);
-    Integer budget = book.getValue("token_budget") instanceof Number n && n.intValue() > 0 ? n.intValue() : null;
-
-    List<JsonObject> matching = new ArrayList<>();
-    for (Object value : entries) {
-      if (!(value instanceof JsonObject entry) || Boolean.FALSE.equals(entry.getValue("enabled"))) {
-        continue;
-      }
-      if (!(entry.getValue("content") instanceof String content) || content.isBlank()) {
-        continue;
-      }
-      boolean caseSensitive = Boolean.TRUE.equals(entry.getValue("case_sensitive"));
-      boolean hit = Boolean.TRUE.equals(entry.getValue("constant"))
-          || (anyKey(entry.getValue("keys"), text, lower, caseSensitive)
-              && (!Boolean.TRUE.equals(entry.getValue("selective"))
-                  || !(entry.getValue("secondary_keys") instanceof JsonArray secondary) || secondary.isEmpty()
-                  || anyKey(secondary, text, lower, caseSensitive)));
-      if (hit) {
-        matching.add(entry);
-      }
-    }
-    matching.sort(Comparator.comparingInt(e -> e.getValue("insertion_order") instanceof Number n ? n.intValue() : 0));
+    Integer bookBudget = book.tokenBudget();
     int used = 0;
-    for (JsonObject entry : matching) {
-      String content = entry.getString("content").strip();
-      int cost = estimateTokens(content);
-      if (budget != null && used + cost > budget) {
+    for (Lorebook.Entry entry : book.matching(scanned(history, book.scanDepth()))) {
+      int cost = estimateTokens(entry.content());
+      if (bookBudget != null && used + cost > bookBudget) {
+        continue;
+      }
+      String content = budget.whole(names(entry.content(), charName, userName));
+      if (content == null) {
         continue;
       }
       used += cost;
-      ("before_char".equals(entry.getValue("position")) ? before : after).add(content);
+      (entry.beforeChar() ? before : after).add(content);
     }
   }
 
-  private static boolean anyKey(Object keys, String text, String lower, boolean caseSensitive) {
-    if (!(keys instanceof JsonArray array)) {
-      return false;
+  /** The last {@code depth} messages, one per line, no more than the lorebook searches. */
+  private static String scanned(List<ChatMessage> history, int depth) {
+    Deque<String> parts = new ArrayDeque<>();
+    int chars = 0;
+    for (int i = history.size() - 1; i >= Math.max(0, history.size() - depth) && chars < Lorebook.MAX_SCAN_CHARS; i--) {
+      String content = history.get(i).content();
+      parts.addFirst(content);
+      chars += content.length() + 1;
     }
-    for (Object key : array) {
-      if (key instanceof String k && !k.isBlank()) {
-        String needle = k.strip();
-        if (caseSensitive ? text.contains(needle) : lower.contains(needle.toLowerCase(Locale.ROOT))) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return String.join("\n", parts) + "\n";
   }
 }

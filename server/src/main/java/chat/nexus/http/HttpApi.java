@@ -18,10 +18,13 @@ import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -45,8 +48,10 @@ public final class HttpApi {
   public static final String CSRF_HEADER = "X-Requested-With";
   /** The health checks, answered even on a connection over the node's cap (see {@link ConnectionGuard}). */
   public static final Set<String> HEALTH_PATHS = Set.of("/health", "/ready");
-  /** Largest character upload (a PNG with its card and art). */
-  public static final int CHARACTER_UPLOAD_LIMIT_BYTES = 8 * 1024 * 1024;
+  /** Largest character upload (a PNG with its card and art); every other body is held to JSON_LIMIT. */
+  public static final int CHARACTER_UPLOAD_LIMIT_BYTES = CharacterRoutes.UPLOAD_LIMIT_BYTES;
+  /** How long the rest of a refused body is read and dropped before its connection closes (nginx: 5 s). */
+  static final long UNREAD_BODY_LINGER_MS = 2_000;
 
   private final Vertx vertx;
   private final Config config;
@@ -84,10 +89,20 @@ public final class HttpApi {
     router.get("/ready").handler(this::ready);
     metrics.mount(router);
 
-    // Character PNGs carry their art: often 1-3 MB, far over JSON_LIMIT. This handler reads them first; the
-    // general one below then leaves the body alone.
-    router.post("/api/characters").handler(BodyHandler.create(false).setBodyLimit(CHARACTER_UPLOAD_LIMIT_BYTES));
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.jsonLimitBytes()));
+    // Every body is read under JSON_LIMIT (a larger declared Content-Length is refused before reading), except
+    // a character PNG (often 1-3 MB): its body waits, paused, until the caller is authenticated and counted
+    // by the rate limit; the character route then reads it under its own limit.
+    Handler<RoutingContext> jsonBody = BodyHandler.create(false).setBodyLimit(config.jsonLimitBytes());
+    router.route("/api/*").handler(ctx -> {
+      if (!CharacterRoutes.isUpload(ctx.request())) {
+        jsonBody.handle(ctx);
+      } else if (declaredLength(ctx.request()) > CHARACTER_UPLOAD_LIMIT_BYTES) {
+        ctx.fail(413);
+      } else {
+        ctx.request().pause();
+        ctx.next();
+      }
+    });
     router.route("/api/*").handler(this::resolveIdentity).handler(limits.handler(limits.api(), this::subject));
     router.post("/api/companions/:characterId/messages").handler(limits.handler(limits.llm(), this::subject));
     router.post("/api/auth/register").handler(ctx -> signedIn(ctx, 201, auth.register(body(ctx))));
@@ -284,11 +299,11 @@ public final class HttpApi {
     });
   }
 
-  static void json(RoutingContext ctx, int status, JsonObject body) {
+  static Future<Void> json(RoutingContext ctx, int status, JsonObject body) {
     if (ctx.response().ended() || ctx.response().closed()) {
-      return;
+      return Future.succeededFuture();
     }
-    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+    return ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
   }
 
   /**
@@ -316,7 +331,7 @@ public final class HttpApi {
     if (failure instanceof ApiException api) {
       error = api;
     } else if (ctx.statusCode() == 413) {
-      int limit = ctx.request().path().startsWith("/api/characters") ? CHARACTER_UPLOAD_LIMIT_BYTES : config.jsonLimitBytes();
+      int limit = CharacterRoutes.isUpload(ctx.request()) ? CHARACTER_UPLOAD_LIMIT_BYTES : config.jsonLimitBytes();
       error = new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than " + limit + " bytes");
     } else if (ctx.statusCode() == 400 || failure instanceof io.vertx.core.json.DecodeException) {
       error = ApiException.badRequest("bad request");
@@ -331,14 +346,45 @@ public final class HttpApi {
       error = new ApiException(ErrorCode.INTERNAL, "internal error");
     }
     int status = ctx.statusCode() == 405 ? 405 : error.code().httpStatus();
-    answer(ctx, status, error);
+    HttpServerRequest request = ctx.request();
+    Future<Void> written = answer(ctx, status, error);
+    if (bodyUnread(request)) {
+      lingerThenClose(request, written);
+    }
   }
 
-  private static void answer(RoutingContext ctx, int status, ApiException error) {
+  private static Future<Void> answer(RoutingContext ctx, int status, ApiException error) {
     if (error.retryAfterSeconds() != null) {
       ctx.response().putHeader("Retry-After", String.valueOf(error.retryAfterSeconds()));
     }
-    json(ctx, status, error.toJson());
+    return json(ctx, status, error.toJson());
+  }
+
+  /**
+   * A request whose body was refused unread (too large, or an upload whose caller was refused): its
+   * HTTP/1.1 connection can carry another request only once that body has come in. As nginx's lingering
+   * close: the rest is read and dropped for {@link #UNREAD_BODY_LINGER_MS}, so that a client still sending
+   * gets to read the error; then the connection closes unless the body has ended.
+   */
+  private void lingerThenClose(HttpServerRequest request, Future<Void> written) {
+    long timer = vertx.setTimer(UNREAD_BODY_LINGER_MS, t -> written.onComplete(done -> request.connection().close()));
+    request.handler(dropped -> {}).endHandler(end -> vertx.cancelTimer(timer)).resume();
+  }
+
+  /** The Content-Length a request declares, or -1. */
+  private static long declaredLength(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    try {
+      return length == null ? -1 : Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** Whether a request has a body that has not all come in (HTTP/2 streams end on their own). */
+  private static boolean bodyUnread(HttpServerRequest request) {
+    boolean hasBody = declaredLength(request) > 0 || request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+    return hasBody && !request.isEnded() && request.version() != HttpVersion.HTTP_2 && request.connection() != null;
   }
 
   /**

@@ -87,6 +87,71 @@ final class Cards {
     return png.toByteArray();
   }
 
+  /** A real picture of that size (a gradient, javax.imageio) carrying a tEXt chunk per keyword/text pair. */
+  static byte[] picture(int width, int height, String... keywordsAndTexts) {
+    BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        img.setRGB(x, y, (x * 255 / width) << 16 | (y * 255 / height) << 8 | 0x40);
+      }
+    }
+    return withText(encode(img), keywordsAndTexts);
+  }
+
+  /**
+   * An image bomb: a valid PNG declaring width x height pixels (1-bit grey, all black) whose pixel data
+   * deflates to almost nothing, carrying the given text chunks.
+   */
+  static byte[] bomb(int width, int height, String... keywordsAndTexts) {
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    png.writeBytes(java.util.Arrays.copyOf(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, 8));
+    ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height);
+    ihdr.put((byte) 1).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0); // depth 1, grey, deflate, no filter, no interlace
+    png.writeBytes(chunk("IHDR", ihdr.array()));
+    for (int i = 0; i < keywordsAndTexts.length; i += 2) {
+      png.writeBytes(chunk("tEXt", (keywordsAndTexts[i] + "\0" + keywordsAndTexts[i + 1]).getBytes(StandardCharsets.ISO_8859_1)));
+    }
+    ByteArrayOutputStream idat = new ByteArrayOutputStream();
+    java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION);
+    byte[] row = new byte[1 + (width + 7) / 8];
+    byte[] out = new byte[64 * 1024];
+    for (int y = 0; y < height; y++) {
+      deflater.setInput(row);
+      while (!deflater.needsInput()) {
+        idat.write(out, 0, deflater.deflate(out));
+      }
+    }
+    deflater.finish();
+    while (!deflater.finished()) {
+      idat.write(out, 0, deflater.deflate(out));
+    }
+    png.writeBytes(chunk("IDAT", idat.toByteArray()));
+    png.writeBytes(chunk("IEND", new byte[0]));
+    return png.toByteArray();
+  }
+
+  private static byte[] encode(BufferedImage img) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ImageIO.write(img, "png", out);
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static byte[] withText(byte[] image, String... keywordsAndTexts) {
+    int afterIhdr = 8 + 4 + 4 + 13 + 4;
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    png.write(image, 0, afterIhdr);
+    for (int i = 0; i < keywordsAndTexts.length; i += 2) {
+      byte[] data = (keywordsAndTexts[i] + "\0" + keywordsAndTexts[i + 1]).getBytes(StandardCharsets.ISO_8859_1);
+      png.writeBytes(chunk("tEXt", data));
+    }
+    png.write(image, afterIhdr, image.length - afterIhdr);
+    return png.toByteArray();
+  }
+
   static byte[] chunk(String type, byte[] data) {
     ByteBuffer buffer = ByteBuffer.allocate(12 + data.length);
     buffer.putInt(data.length);

@@ -119,8 +119,7 @@ class PromptBuilderTest {
     assertThat(trimmed.get(8).content()).isEqualTo("Reply in two sentences at most.");
 
     List<ChatMessage> tiny = new PromptBuilder(1).build(card, "Ann", history);
-    assertThat(tiny).as("the newest message is always kept").hasSize(3);
-    assertThat(tiny.get(1)).isEqualTo(history.get(49));
+    assertThat(tiny).as("the newest message is always kept, even alone over the budget").containsExactly(history.get(49));
   }
 
   @Test
@@ -130,5 +129,94 @@ class PromptBuilderTest {
     assertThat(PromptBuilder.estimateTokens("abcde")).isEqualTo(2);
     assertThat(PromptBuilder.estimateTokens("😀😀😀😀")).isEqualTo(1);
     assertThat(PromptBuilder.estimateTokens(ChatMessage.user("abcd"))).isEqualTo(1 + PromptBuilder.MESSAGE_OVERHEAD);
+  }
+
+  private static int tokens(List<ChatMessage> prompt) {
+    return prompt.stream().mapToInt(PromptBuilder::estimateTokens).sum();
+  }
+
+  @Test
+  void theCardIsFittedToTheBudgetKeepingTheNewestMessage() {
+    JsonObject json = Cards.v2("Keeper");
+    json.getJsonObject("data")
+        .put("description", "DESC-START " + "the lighthouse stands tall. ".repeat(3_500))
+        .put("personality", "PERSONALITY " + "calm ".repeat(2_000))
+        .put("mes_example", "EXAMPLES " + "{{char}}: Evening. ".repeat(2_000));
+    JsonArray entries = new JsonArray();
+    for (int i = 0; i < 40; i++) {
+      entries.add(entry("dragon", "LORE-" + i + " " + "scales ".repeat(60)).put("insertion_order", i));
+    }
+    json.getJsonObject("data").put("character_book", new JsonObject().put("entries", entries));
+    List<ChatMessage> history = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      history.add(i % 2 == 0 ? ChatMessage.user("a dragon? " + "x".repeat(400)) : ChatMessage.assistant("yes " + "y".repeat(400)));
+    }
+    history.add(ChatMessage.user("NEWEST " + "z".repeat(3_000)));
+    for (int budget : new int[] {1_500, 4_096, 8_000}) {
+      List<ChatMessage> prompt = new PromptBuilder(budget).build(card(json), "Ann", history);
+      assertThat(tokens(prompt)).as("budget %d", budget).isLessThanOrEqualTo(budget);
+      assertThat(prompt.get(0).role()).isEqualTo("system");
+      assertThat(prompt.get(0).content()).startsWith("Write Keeper's next reply").contains("DESC-START");
+      assertThat(prompt).as("the newest message, whole, and the post-history instructions last")
+          .endsWith(history.get(history.size() - 1), ChatMessage.system("Reply in two sentences at most."));
+    }
+    String system = new PromptBuilder(8_000).build(card(json), "Ann", history).get(0).content();
+    assertThat(system).as("the description is cut before the personality is").doesNotContain("PERSONALITY").doesNotContain("LORE-");
+  }
+
+  @Test
+  void lorebookEntriesThatDoNotFitAreLeftOutWholeAndExamplesGoFirst() {
+    JsonArray entries = new JsonArray()
+        .add(entry("dragon", "LORE-BIG " + "scales ".repeat(2_000)).put("insertion_order", 1))
+        .add(entry("dragon", "LORE-SMALL").put("insertion_order", 2));
+    JsonObject json = withBook(entries);
+    json.getJsonObject("data").put("mes_example", "EXAMPLES " + "words ".repeat(2_000));
+    List<ChatMessage> history = List.of(ChatMessage.user("a dragon"));
+    String system = new PromptBuilder(1_000).build(card(json), "Ann", history).get(0).content();
+    assertThat(system).contains("LORE-SMALL").doesNotContain("LORE-BIG").contains("EXAMPLES");
+    assertThat(PromptBuilder.estimateTokens(system)).isLessThan(1_000);
+  }
+
+  @Test
+  void aStoredCardsScanDepthIsCapped() {
+    JsonObject json = withBook(new JsonArray().add(entry("dragon", "LORE-DRAGON")));
+    json.getJsonObject("data").getJsonObject("character_book").put("scan_depth", 1_000_000);
+    List<ChatMessage> history = new ArrayList<>();
+    history.add(ChatMessage.user("a dragon!"));
+    for (int i = 0; i < CardLimits.MAX_SCAN_DEPTH; i++) {
+      history.add(ChatMessage.assistant("quiet " + i));
+    }
+    CharacterCard stored = CharacterCard.stored(json.encode());
+    assertThat(new PromptBuilder(100_000).build(stored, "Ann", history).get(0).content()).doesNotContain("LORE-DRAGON");
+    history.remove(history.size() - 1);
+    assertThat(new PromptBuilder(100_000).build(stored, "Ann", history).get(0).content()).contains("LORE-DRAGON");
+  }
+
+  @Test
+  void loreKeysFindExactlyTheKeysThatOccur() {
+    java.util.Random random = new java.util.Random(7);
+    for (int round = 0; round < 50; round++) {
+      LoreKeys.Builder builder = new LoreKeys.Builder();
+      List<String> keys = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        String key = randomText(random, 1 + random.nextInt(6));
+        if (builder.add(key) == keys.size()) {
+          keys.add(key);
+        }
+      }
+      String text = randomText(random, random.nextInt(3_000));
+      java.util.BitSet found = builder.build().find(text);
+      for (int id = 0; id < keys.size(); id++) {
+        assertThat(found.get(id)).as("key '%s' in round %d", keys.get(id), round).isEqualTo(text.contains(keys.get(id)));
+      }
+    }
+  }
+
+  private static String randomText(java.util.Random random, int length) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < length; i++) {
+      out.append("abcé😀".charAt(random.nextInt(5)));
+    }
+    return out.toString();
   }
 }
