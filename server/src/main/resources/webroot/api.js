@@ -86,6 +86,6 @@ export const api = {
     send("/api/auth/register", { method: "POST", body: name ? { username, password, name } : { username, password } }),
   logout: () => authed("/api/auth/logout", { method: "POST" }),
   user: (id) => authed("/api/users/" + encodeURIComponent(id)),
-  characters: () => send("/api/characters"),
+  characters: (before) => send("/api/characters" + (before ? "?before=" + encodeURIComponent(before) : "")),
   character: (id) => authed("/api/characters/" + encodeURIComponent(id)),
 };

@@ -7,19 +7,40 @@ import { companions, current, isOpen, newCompanion } from "./state.js";
 import { NEAR_BOTTOM_PX, bubble, renderComposer, renderHead, renderLog, renderNav, scheduleRender, show } from "./views.js";
 
 let characters = [];
+let nextBefore = null; // the server pages the gallery; null once the last page is in
 
 export function initCompanions() {
   $("gallery-button").addEventListener("click", () => { show({ kind: "gallery" }); loadCharacters(); });
   $("welcome-gallery").addEventListener("click", () => { show({ kind: "gallery" }); loadCharacters(); });
+  $("gallery-more").addEventListener("click", loadMoreCharacters);
 }
 
 export async function loadCharacters() {
   $("gallery-state").textContent = "Loading companions…";
   try {
-    characters = (await api.characters()).characters;
+    const page = await api.characters();
+    characters = page.characters;
+    nextBefore = page.nextBefore ?? null;
     $("gallery-state").textContent = characters.length ? "" : "No companions yet.";
   } catch (e) {
     $("gallery-state").textContent = "Could not load the companions: " + e.message;
+  }
+  if (current.kind === "gallery") renderGallery();
+}
+
+async function loadMoreCharacters() {
+  if (!nextBefore) return;
+  const more = $("gallery-more");
+  more.disabled = true;
+  try {
+    const page = await api.characters(nextBefore);
+    const known = new Set(characters.map((c) => c.id));
+    characters = characters.concat(page.characters.filter((c) => !known.has(c.id)));
+    nextBefore = page.nextBefore ?? null;
+  } catch (e) {
+    $("gallery-state").textContent = "Could not load more companions: " + e.message;
+  } finally {
+    more.disabled = false;
   }
   if (current.kind === "gallery") renderGallery();
 }
@@ -30,7 +51,8 @@ export function avatarOf(character, size, className) {
 }
 
 export function renderGallery() {
-  $("gallery-count").textContent = characters.length ? `${characters.length} to talk with` : "";
+  $("gallery-count").textContent = characters.length ? `${characters.length}${nextBefore ? "+" : ""} to talk with` : "";
+  $("gallery-more").hidden = !nextBefore;
   $("gallery").replaceChildren(...characters.map((c) => el("li", { className: "card" },
     avatarOf(c, undefined, "art"),
     el("div", { className: "body" },
