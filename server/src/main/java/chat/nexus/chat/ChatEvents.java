@@ -63,7 +63,7 @@ public final class ChatEvents {
     if (socket.recovered()) {
       // Connection state recovery gave the socket its rooms back: it is a member, and online, there again.
       for (String roomId : socket.rooms()) {
-        if (!roomId.equals(socket.id()) && RoomIds.isRoomId(roomId) && joined.add(roomId)) {
+        if (RoomIds.isRoomId(roomId) && joined.add(roomId)) {
           presence.join(roomId, userId).onSuccess(cameOnline -> {
             if (cameOnline) {
               socket.to(roomId).emit("presence", presenceEvent(roomId, userId, "online"));

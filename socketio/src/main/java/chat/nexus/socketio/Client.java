@@ -106,6 +106,11 @@ final class Client {
     boolean skip = previous != null && server.options().recoverySkipsMiddlewares();
     Future<Void> checks = skip ? Future.succeededFuture() : runMiddlewares(namespace.middlewares(), socket, 0);
     checks.onComplete(result -> engine.execute(() -> {
+      if (result.succeeded() && !skip && previous != null && !engine.isClosed() && !server.options().recoveryCheck().test(previous, socket)) {
+        LOG.log(Level.DEBUG, () -> "recovery of " + previous.sid() + " refused for " + engine.id() + ": connecting as a new session");
+        doConnect(namespace, auth, null);
+        return;
+      }
       connecting.remove(namespace.name());
       if (engine.isClosed()) {
         return;

@@ -239,6 +239,15 @@ public final class Socket implements RemoteSocket {
     });
   }
 
+  /**
+   * Closes the underlying connection without a DISCONNECT packet (the reference server's
+   * {@code socket.conn.close()}): the client sees its transport close and reconnects by itself, and with
+   * connection state recovery may take this session over again. Reason "forced close".
+   */
+  public void closeConnection() {
+    client.engine().close(DisconnectReason.FORCED_CLOSE);
+  }
+
   // ---- for adapters ----
 
   /** The event loop that writes to this client. */
