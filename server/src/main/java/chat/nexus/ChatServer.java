@@ -1,6 +1,9 @@
 package chat.nexus;
 
+import chat.nexus.auth.AuthOptions;
 import chat.nexus.auth.AuthService;
+import chat.nexus.auth.LiveSockets;
+import chat.nexus.auth.PasswordHasher;
 import chat.nexus.auth.Tokens;
 import chat.nexus.chat.ChatEvents;
 import chat.nexus.auth.Identity;
@@ -62,6 +65,8 @@ public final class ChatServer {
   /** How long shutdown waits for queued messages to be stored and acknowledged. */
   static final long DRAIN_TIMEOUT_MS = 10_000;
   static final long STOP_STEP_TIMEOUT_S = 10;
+  /** Replaced refresh tokens are forgotten once they would have expired; checked hourly. */
+  static final long RETIRED_TOKENS_PRUNE_MS = 60 * 60 * 1000;
 
   private final Vertx vertx;
   private final Database database;
@@ -74,9 +79,16 @@ public final class ChatServer {
   private final LlmGateway llm;
   private final Production production;
   private final RedisAdapterFactory redis;
+  private final Tokens tokens;
+  private final PasswordHasher hasher;
+  private final long pruneTimer;
 
   private ChatServer(Vertx vertx, Database database, Blocking blocking, MessageWriter writer, SocketIoServer io, HttpApi api, HttpListeners listeners,
-      Characters characters, LlmGateway llm, Production production, RedisAdapterFactory redis) {
+      Characters characters, LlmGateway llm, Production production, RedisAdapterFactory redis, Tokens tokens, PasswordHasher hasher,
+      long pruneTimer) {
+    this.tokens = tokens;
+    this.hasher = hasher;
+    this.pruneTimer = pruneTimer;
     this.production = production;
     this.redis = redis;
     this.characters = characters;
@@ -104,6 +116,7 @@ public final class ChatServer {
       Logs.useJson();
     }
     LlmOptions llmOptions = LlmOptions.from(config).withEnv(env);
+    AuthOptions authOptions = AuthOptions.fromEnv(env);
     Database database = Database.open(config);
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setPreferNativeTransport(true)
@@ -112,14 +125,24 @@ public final class ChatServer {
       Blocking blocking = new Blocking(vertx, "nexus-db", config.dbPoolSize());
       MessageStore messages = new MessageStore(database);
       MessageWriter writer = new MessageWriter(vertx, database, messages, MessageWriter.DEFAULT_QUEUE_CAPACITY);
-      Tokens tokens = new Tokens(vertx, config.jwtSecret());
+      Tokens tokens = new Tokens(vertx, config.jwtSecret(), authOptions);
+      PasswordHasher hasher = new PasswordHasher(vertx, authOptions.hashThreads(), authOptions.hashQueue());
       Metrics metrics = new Metrics();
-      Production production = Production.start(vertx, config, database, blocking, metrics);
-      AuthService auth = new AuthService(tokens, new UserStore(database), production.sessions(), blocking, config.allowGuests());
+      Production production = Production.start(vertx, config, database, blocking, metrics, authOptions);
+      AuthService auth = new AuthService(tokens, new UserStore(database), production.sessions(), blocking, hasher,
+          production.revocations(), config.allowGuests(), production.login());
+      LiveSockets liveSockets = new LiveSockets(vertx, production.revocations(), auth::sessionEnded);
+      long pruneTimer = vertx.setPeriodic(RETIRED_TOKENS_PRUNE_MS, id -> production.sessions()
+          .pruneRetired(java.time.Instant.now().minusSeconds(Tokens.REFRESH_TOKEN_TTL_SECONDS))
+          .onFailure(e -> LOG.warn("pruning replaced refresh tokens failed: {}", e.toString())));
       ChatEvents chat = new ChatEvents(messages, writer, blocking, production.presence(), metrics, production.limits());
 
+      // Recovery authenticates again (a {pid, offset} is no credential) and restores only the same user's session.
       SocketIoOptions.Builder socketOptions = SocketIoOptions.builder()
-          .maxDisconnectionDurationMs(SocketIoOptions.RECOMMENDED_MAX_DISCONNECTION_DURATION_MS);
+          .maxDisconnectionDurationMs(SocketIoOptions.RECOMMENDED_MAX_DISCONNECTION_DURATION_MS)
+          .recoverySkipsMiddlewares(false)
+          .recoveryCheck((previous, socket) -> previous.data().get(ChatEvents.IDENTITY) instanceof Identity before
+              && before.userId().equals(ChatEvents.identity(socket).userId()));
       socketOptions.engine()
           .maxPayload(config.jsonLimitBytes())
           .cors(config.corsOrigins().isEmpty() ? new CorsOptions(List.of("*"), true) : new CorsOptions(config.corsOrigins(), true));
@@ -142,6 +165,7 @@ public final class ChatServer {
           new PromptBuilder(llmOptions.promptTokenBudget()));
       CompanionEvents companionEvents = new CompanionEvents(companions, production.limits());
       io.onConnection(socket -> {
+        liveSockets.attach(socket, ChatEvents.identity(socket));
         chat.attach(socket);
         companionEvents.attach(socket);
       });
@@ -160,7 +184,8 @@ public final class ChatServer {
       HttpServerOptions http = SocketIoServer.httpServerOptions(io.options(), new HttpServerOptions().setHost(config.host()).setPort(config.port()));
       HttpListeners listeners = HttpListeners.start(vertx, http, io.requestHandler(api.router()), config.eventLoops())
           .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
-      ChatServer server = new ChatServer(vertx, database, blocking, writer, io, api, listeners, characters, llm, production, redis);
+      ChatServer server = new ChatServer(vertx, database, blocking, writer, io, api, listeners, characters, llm, production, redis,
+          tokens, hasher, pruneTimer);
       LOG.info("Nexus Chat listening on {}:{} ({}) - database: {}, adapter: {}, LLM: {}, event loops: {}, native transport: {}",
           config.host(), listeners.port(), config.production() ? "production" : "development",
           config.databaseDescription(), redis != null ? redis.description() : config.adapterDescription(),
@@ -284,6 +309,9 @@ public final class ChatServer {
       LOG.warn("closing the LLM gateway failed", e);
     }
     await(production.close());
+    vertx.cancelTimer(pruneTimer);
+    tokens.close();
+    hasher.close();
     blocking.close();
     database.close();
     await(vertx.close());

@@ -32,7 +32,7 @@ public final class ChatEvents {
   public static final int MAX_HISTORY_LIMIT = 100;
   /** Seconds a client should wait when the message store is full. */
   static final long STORE_BUSY_RETRY_S = 1;
-  static final String IDENTITY = "identity";
+  public static final String IDENTITY = "identity";
   private static final String JOINED = "joinedRooms";
   private static final long KNOWN_ROOMS = 100_000;
 
