@@ -21,10 +21,10 @@ public final class Names {
 
   /** A name typed by a person (sign-up, guest): normalised, or BAD_REQUEST saying what is wrong. */
   public static String displayName(String raw) {
-    String name = normalise(raw);
-    if (name.codePoints().anyMatch(Names::hidden)) {
+    if (Normalizer.normalize(raw, Normalizer.Form.NFKC).codePoints().anyMatch(Names::hidden)) {
       throw ApiException.badRequest("name must not contain control or invisible formatting characters");
     }
+    String name = normalise(raw);
     int length = name.codePointCount(0, name.length());
     if (length == 0 || length > MAX_LENGTH || name.length() > MAX_UTF16_LENGTH) {
       throw ApiException.badRequest("name must be 1-" + MAX_LENGTH + " characters");
@@ -51,7 +51,10 @@ public final class Names {
     return SPACES.matcher(Normalizer.normalize(raw, Normalizer.Form.NFKC)).replaceAll(" ").trim();
   }
 
-  /** Control, format (bidi controls, zero-width), separators other than space, surrogates, unassigned. */
+  /**
+   * Control (tab and line feed too), format (bidi controls, zero-width), line and paragraph separators,
+   * surrogates, private use, unassigned. Spaces of every width are kept (and made one space).
+   */
   private static boolean hidden(int c) {
     return switch (Character.getType(c)) {
       case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
