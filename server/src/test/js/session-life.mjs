@@ -1,5 +1,6 @@
 // Run by chat.nexus.auth.SessionLifeTest: the official JavaScript client through a token's expiry on an
-// open socket and through connection state recovery with another user's token, or none.
+// open socket and through connection state recovery with another user's token, or none (and then a
+// valid one again).
 // NEXUS_URL, NEXUS_ROOM, NEXUS_TOKEN_SHORT (user A, expires soon; NEXUS_SHORT_EXP its exp in epoch
 // seconds), NEXUS_TOKEN_A (user A again, fresh), NEXUS_TOKEN_B (user B). Prints one JSON line; exits 1 on
 // timeout.
@@ -52,6 +53,12 @@ token = undefined;
 socket.io.engine.close();
 const [error] = await next("connect_error");
 out.noToken = error.message;
+
+// 4. The refused attempt did not cost the session: with a valid token it is recovered.
+token = env.NEXUS_TOKEN_B;
+socket.connect();
+await next("connect");
+out.afterRefusal = { id: socket.id, recovered: socket.recovered };
 
 clearTimeout(timer);
 socket.close();

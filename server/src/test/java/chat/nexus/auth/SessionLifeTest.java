@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A socket's authentication over its life, through the official JavaScript client (src/test/js/session-life.mjs):
  * a token expiring on an open socket ends it at {@code exp} with {@code token:expired}, and the client comes
  * back by itself with a fresh token into the same session (connection state recovery); a recovery id
- * presented with another user's token gives a new session, and without a token none.
+ * presented with another user's token gives a new session, and without a token none (the session stays
+ * there for its owner).
  */
 class SessionLifeTest {
 
@@ -69,6 +70,9 @@ class SessionLifeTest {
       Rest.assertErrorShape(otherUser.getJsonObject("send"), "FORBIDDEN");
 
       assertThat(out.getString("noToken")).isEqualTo("unauthorized");
+      JsonObject afterRefusal = out.getJsonObject("afterRefusal");
+      assertThat(afterRefusal.getBoolean("recovered")).as("a refused attempt keeps the session: %s", out).isTrue();
+      assertThat(afterRefusal.getString("id")).isEqualTo(otherUser.getString("id"));
       assertThat(server.count("SELECT COUNT(*) FROM messages WHERE room_id = ? AND user_id = ?", room, bob)).isZero();
       assertThat(server.count("SELECT COUNT(*) FROM messages WHERE room_id = ? AND user_id = ?", room, ann)).isEqualTo(1);
     }
