@@ -192,6 +192,10 @@ public final class ChatServer {
           config.llmDescription(), config.eventLoops(),
           vertx.isNativeTransportEnabled());
       LOG.info("node {} - {}", production.nodeId(), production.description());
+      LOG.info("tokens: HS256 with JWT_SECRET{}; exp {}, leeway {} s; password hashing: {} threads, {} waiting at most",
+          authOptions.jwksUrl().map(url -> ", ES256/RS256 with the keys of " + url.getHost()).orElse(""),
+          authOptions.allowNoExp() ? "optional (JWT_ALLOW_NO_EXP)" : "required", authOptions.leewaySeconds(),
+          authOptions.hashThreads(), authOptions.hashQueue());
       if (config.jwtSecretGenerated()) {
         LOG.warn("JWT_SECRET is not set: using a random secret for this run; tokens will not survive a restart");
       }
