@@ -239,11 +239,7 @@ public final class Socket implements RemoteSocket {
     });
   }
 
-  /**
-   * Closes the underlying connection without a DISCONNECT packet (the reference server's
-   * {@code socket.conn.close()}): the client sees its transport close and reconnects by itself, and with
-   * connection state recovery may take this session over again. Reason "forced close".
-   */
+  /** Closes the connection, no DISCONNECT packet (reference: socket.conn.close()): the client reconnects. */
   public void closeConnection() {
     client.engine().close(DisconnectReason.FORCED_CLOSE);
   }
