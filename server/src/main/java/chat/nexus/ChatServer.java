@@ -82,10 +82,12 @@ public final class ChatServer {
   private final Tokens tokens;
   private final PasswordHasher hasher;
   private final long pruneTimer;
+  private final LiveSockets liveSockets;
 
   private ChatServer(Vertx vertx, Database database, Blocking blocking, MessageWriter writer, SocketIoServer io, HttpApi api, HttpListeners listeners,
       Characters characters, LlmGateway llm, Production production, RedisAdapterFactory redis, Tokens tokens, PasswordHasher hasher,
-      long pruneTimer) {
+      long pruneTimer, LiveSockets liveSockets) {
+    this.liveSockets = liveSockets;
     this.tokens = tokens;
     this.hasher = hasher;
     this.pruneTimer = pruneTimer;
@@ -131,7 +133,8 @@ public final class ChatServer {
       Production production = Production.start(vertx, config, database, blocking, metrics, authOptions);
       AuthService auth = new AuthService(tokens, new UserStore(database), production.sessions(), blocking, hasher,
           production.revocations(), config.allowGuests(), production.login());
-      LiveSockets liveSockets = new LiveSockets(vertx, production.revocations(), auth::sessionEnded);
+      LiveSockets liveSockets = new LiveSockets(vertx, production.revocations(), auth::sessionEnded, production.sessions()::ended,
+          authOptions.sessionCheckMs());
       long pruneTimer = vertx.setPeriodic(RETIRED_TOKENS_PRUNE_MS, id -> production.sessions()
           .pruneRetired(java.time.Instant.now().minusSeconds(Tokens.REFRESH_TOKEN_TTL_SECONDS))
           .onFailure(e -> LOG.warn("pruning replaced refresh tokens failed: {}", e.toString())));
@@ -185,7 +188,7 @@ public final class ChatServer {
       HttpListeners listeners = HttpListeners.start(vertx, http, io.requestHandler(api.router()), config.eventLoops())
           .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
       ChatServer server = new ChatServer(vertx, database, blocking, writer, io, api, listeners, characters, llm, production, redis,
-          tokens, hasher, pruneTimer);
+          tokens, hasher, pruneTimer, liveSockets);
       LOG.info("Nexus Chat listening on {}:{} ({}) - database: {}, adapter: {}, LLM: {}, event loops: {}, native transport: {}",
           config.host(), listeners.port(), config.production() ? "production" : "development",
           config.databaseDescription(), redis != null ? redis.description() : config.adapterDescription(),
@@ -293,6 +296,7 @@ public final class ChatServer {
   public void stop() throws InterruptedException {
     io.engine().stopAccepting();
     api.stopping();
+    liveSockets.close();
     LOG.info("stopping: storing queued messages ({})", writer.backlog());
     if (!writer.drain(DRAIN_TIMEOUT_MS)) {
       LOG.warn("messages still queued after {} ms", DRAIN_TIMEOUT_MS);

@@ -26,9 +26,12 @@ import java.util.Optional;
  * @param hashThreads threads hashing passwords (PASSWORD_HASH_THREADS)
  * @param hashQueue hashings that may wait for a thread before sign-ups and logins answer UNAVAILABLE
  *     (PASSWORD_HASH_QUEUE)
+ * @param sessionCheckMs how often a node checks in the database that the sessions of its open sockets
+ *     are still active (SESSION_CHECK_INTERVAL_MS): the bound on a logout whose Redis message it missed
  */
 public record AuthOptions(long leewaySeconds, boolean allowNoExp, Optional<URI> jwksUrl, Optional<String> issuer,
-    List<String> audience, long jwksMinRefreshMs, int loginRateMax, long loginRateWindowMs, int hashThreads, int hashQueue) {
+    List<String> audience, long jwksMinRefreshMs, int loginRateMax, long loginRateWindowMs, int hashThreads, int hashQueue,
+    long sessionCheckMs) {
 
   /** Clocks of servers and identity providers drift by seconds; half a minute absorbs that and no more. */
   public static final long DEFAULT_LEEWAY_SECONDS = 30;
@@ -47,10 +50,13 @@ public record AuthOptions(long leewaySeconds, boolean allowNoExp, Optional<URI> 
   public static final int DEFAULT_HASH_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   /** Hashings waiting beyond these would answer later than a client waits; they are refused at once. */
   public static final int DEFAULT_HASH_QUEUE = 32;
+  /** One batched query a minute per node; Redis normally brings a session's end at once. */
+  public static final long DEFAULT_SESSION_CHECK_MS = 60_000;
 
   public static AuthOptions defaults() {
     return new AuthOptions(DEFAULT_LEEWAY_SECONDS, false, Optional.empty(), Optional.empty(), List.of(),
-        DEFAULT_JWKS_MIN_REFRESH_MS, DEFAULT_LOGIN_RATE_MAX, DEFAULT_LOGIN_RATE_WINDOW_MS, DEFAULT_HASH_THREADS, DEFAULT_HASH_QUEUE);
+        DEFAULT_JWKS_MIN_REFRESH_MS, DEFAULT_LOGIN_RATE_MAX, DEFAULT_LOGIN_RATE_WINDOW_MS, DEFAULT_HASH_THREADS, DEFAULT_HASH_QUEUE,
+        DEFAULT_SESSION_CHECK_MS);
   }
 
   /** The defaults, overridden by the environment. */
@@ -68,10 +74,12 @@ public record AuthOptions(long leewaySeconds, boolean allowNoExp, Optional<URI> 
     long loginWindow = number(env, problems, "LOGIN_RATE_LIMIT_WINDOW_MS", 1_000, 86_400_000, DEFAULT_LOGIN_RATE_WINDOW_MS);
     long threads = number(env, problems, "PASSWORD_HASH_THREADS", 1, 256, DEFAULT_HASH_THREADS);
     long queue = number(env, problems, "PASSWORD_HASH_QUEUE", 0, 100_000, DEFAULT_HASH_QUEUE);
+    long sessionCheck = number(env, problems, "SESSION_CHECK_INTERVAL_MS", 100, 3_600_000, DEFAULT_SESSION_CHECK_MS);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new AuthOptions(leeway, allowNoExp, jwks, issuer, audience, minRefresh, (int) loginMax, loginWindow, (int) threads, (int) queue);
+    return new AuthOptions(leeway, allowNoExp, jwks, issuer, audience, minRefresh, (int) loginMax, loginWindow, (int) threads, (int) queue,
+        sessionCheck);
   }
 
   private static Optional<String> text(Map<String, String> env, String name) {

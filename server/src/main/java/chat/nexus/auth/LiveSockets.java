@@ -1,12 +1,18 @@
 package chat.nexus.auth;
 
 import chat.nexus.socketio.Socket;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Authentication for the life of a socket, not only at its handshake: this node's sockets by login
@@ -14,25 +20,56 @@ import java.util.function.Predicate;
  * {@link SessionRevocations}) ends its sockets at once with {@code session:ended {reason}} and a disconnect;
  * and a timer per socket whose token expires, which at {@code exp} (plus the leeway) sends
  * {@code token:expired} and closes the connection, so that the client reconnects with a fresh token (and,
- * being the same user, recovers its session).
+ * being the same user, recovers its session). Every {@code checkIntervalMs} the sessions of this node's
+ * sockets are checked against the store as well, so that an end whose Redis message this node missed
+ * (Redis was down) still ends them.
  */
-public final class LiveSockets {
+public final class LiveSockets implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LiveSockets.class);
 
   /** Timers further out are re-armed in steps of this (a token of the year 9999 needs no exact timer). */
   static final long LONGEST_TIMER_MS = 24L * 60 * 60 * 1000;
 
   private final Vertx vertx;
   private final Predicate<String> sessionEnded;
+  private final Function<Collection<String>, Future<Set<String>>> endedOf;
   private final ConcurrentHashMap<String, Set<Socket>> bySession = new ConcurrentHashMap<>();
+  private final long checkTimer;
+  private volatile boolean checkFailing;
 
   /**
    * @param sessionEnded whether a session is already known to have ended (a socket authenticated just
    *     before its logout is ended when it is attached)
+   * @param endedOf which of these sessions have ended, asked of the store every {@code checkIntervalMs}
    */
-  public LiveSockets(Vertx vertx, SessionRevocations revocations, Predicate<String> sessionEnded) {
+  public LiveSockets(Vertx vertx, SessionRevocations revocations, Predicate<String> sessionEnded,
+      Function<Collection<String>, Future<Set<String>>> endedOf, long checkIntervalMs) {
     this.vertx = vertx;
     this.sessionEnded = sessionEnded;
+    this.endedOf = endedOf;
     revocations.onRevoked(this::end);
+    this.checkTimer = vertx.setPeriodic(checkIntervalMs, id -> check());
+  }
+
+  private void check() {
+    List<String> sessions = List.copyOf(bySession.keySet());
+    if (sessions.isEmpty()) {
+      return;
+    }
+    endedOf.apply(sessions).onComplete(done -> {
+      if (done.succeeded()) {
+        done.result().forEach(sessionId -> end(sessionId, SessionEnd.REVOKED));
+      } else if (!checkFailing) {
+        LOG.warn("checking the sessions of open sockets failed ({}); trying again in the next round", done.cause().toString());
+      }
+      checkFailing = done.failed();
+    });
+  }
+
+  @Override
+  public void close() {
+    vertx.cancelTimer(checkTimer);
   }
 
   /** Watches a newly connected socket; call from its connection handler. */

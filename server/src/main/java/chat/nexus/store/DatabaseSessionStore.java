@@ -6,12 +6,18 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Sessions in the database's {@code sessions} table; JDBC on the {@link Blocking} pool. */
 public final class DatabaseSessionStore implements SessionStore {
 
   private static final String COLUMNS = "id, user_id, expires_at, revoked_at";
+  /** Session ids per query when checking many: well under every driver's limit on parameters. */
+  static final int CHECK_BATCH = 500;
 
   private final Database database;
   private final Blocking blocking;
@@ -116,6 +122,33 @@ public final class DatabaseSessionStore implements SessionStore {
         ps.executeUpdate();
       }
       return null;
+    });
+  }
+
+  @Override
+  public Future<Set<String>> ended(Collection<String> ids) {
+    List<String> all = List.copyOf(ids);
+    return blocking.run(() -> {
+      Set<String> ended = new HashSet<>(all);
+      try (Connection c = database.connection()) {
+        for (int from = 0; from < all.size(); from += CHECK_BATCH) {
+          List<String> batch = all.subList(from, Math.min(all.size(), from + CHECK_BATCH));
+          String marks = String.join(", ", java.util.Collections.nCopies(batch.size(), "?"));
+          try (PreparedStatement ps = c.prepareStatement(
+              "SELECT id FROM sessions WHERE id IN (" + marks + ") AND revoked_at IS NULL AND expires_at > ?")) {
+            for (int i = 0; i < batch.size(); i++) {
+              ps.setString(i + 1, batch.get(i));
+            }
+            ps.setObject(batch.size() + 1, Sql.timestamp(Instant.now()));
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                ended.remove(rs.getString(1));
+              }
+            }
+          }
+        }
+      }
+      return ended;
     });
   }
 

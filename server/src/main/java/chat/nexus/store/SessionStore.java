@@ -48,6 +48,9 @@ public interface SessionStore {
   /** Ends a session: its refresh token and its access tokens stop working. */
   Future<Void> revoke(String id);
 
+  /** Those of these sessions that are no longer active (revoked, expired or unknown). */
+  Future<java.util.Set<String>> ended(java.util.Collection<String> ids);
+
   /** Forgets replaced refresh tokens retired before {@code before} (they would have expired anyway). */
   Future<Integer> pruneRetired(Instant before);
 }

@@ -23,6 +23,7 @@ class AuthOptionsTest {
     assertThat(options.loginRateWindowMs()).isEqualTo(60_000);
     assertThat(options.hashThreads()).isPositive();
     assertThat(options.hashQueue()).isEqualTo(32);
+    assertThat(options.sessionCheckMs()).isEqualTo(60_000);
   }
 
   @Test

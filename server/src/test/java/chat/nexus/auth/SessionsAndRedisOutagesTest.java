@@ -78,6 +78,22 @@ class SessionsAndRedisOutagesTest {
     }
   }
 
+  @Test
+  void aSessionEndWhoseRedisMessageWasMissedStillEndsTheSocketsWithinTheCheckInterval() throws Exception {
+    try (OwnRedis redis = OwnRedis.start(redisDir);
+        TestServer server = TestServer.start(Backend.H2, Map.of("REDIS_URL", redis.url(), "SESSION_CHECK_INTERVAL_MS", "500"))) {
+      JsonObject guest = server.guest("Missed");
+      chat.nexus.testing.Client socket = server.connect(guest.getString("token"));
+      String sessionId = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(guest.getString("token").split("\\.")[1]),
+          java.nio.charset.StandardCharsets.UTF_8)).getString("sid");
+      redis.kill();
+      // another node ended the session while Redis was down: its message never came, the database has it
+      assertThat(server.update("UPDATE sessions SET revoked_at = ? WHERE id = ?",
+          java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC), sessionId)).isEqualTo(1);
+      assertThat(socket.next("session:ended")).isEqualTo(new JsonObject().put("reason", "revoked"));
+    }
+  }
+
   private static Rest.Response timed(String what, Supplier<Rest.Response> call) {
     long started = System.nanoTime();
     Rest.Response response = call.get();
