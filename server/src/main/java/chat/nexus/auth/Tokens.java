@@ -90,7 +90,8 @@ public final class Tokens {
     JsonObject header = header(token);
     String alg = header == null ? null : header.getValue("alg") instanceof String a ? a : null;
     Future<User> checked;
-    if (HS256.equals(alg)) {
+    boolean secret = HS256.equals(alg);
+    if (secret) {
       checked = authenticate(jwt, token);
     } else if (alg != null && ASYMMETRIC.contains(alg) && jwks.isPresent()) {
       checked = jwks.get().verify(token, header.getValue("kid") instanceof String kid ? kid : null);
@@ -99,10 +100,14 @@ public final class Tokens {
     }
     return checked
         .recover(e -> Future.failedFuture(ApiException.unauthorized("invalid or expired token")))
-        .compose(this::identity);
+        .compose(user -> identity(user, secret));
   }
 
-  private Future<Identity> identity(User user) {
+  /**
+   * The identity of a verified token. Only tokens signed with our secret name one of our login sessions:
+   * an OIDC provider's {@code sid} is its own session, unknown to us.
+   */
+  private Future<Identity> identity(User user, boolean ours) {
     JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
     if (!(claims.getValue("sub") instanceof String sub) || sub.isBlank()) {
       return Future.failedFuture(ApiException.unauthorized("the token's subject (sub) must be a string"));
@@ -117,7 +122,7 @@ public final class Tokens {
       return Future.failedFuture(ApiException.unauthorized("the token has no expiry (exp)"));
     }
     String name = claims.getValue("name") instanceof String n && !n.isBlank() ? n : sub;
-    String session = claims.getValue(SESSION_CLAIM) instanceof String s ? s : null;
+    String session = ours && claims.getValue(SESSION_CLAIM) instanceof String s ? s : null;
     return Future.succeededFuture(new Identity(sub, name, session, expiresAt));
   }
 

@@ -146,7 +146,8 @@ class JwksTest {
       jwks.keys.add(rsa.jwk());
       try (TestServer server = TestServer.start(Backend.H2, env(jwks, "0"))) {
         String ann = UUID.randomUUID().toString();
-        String es = ec.sign(claims(ann));
+        // an OIDC provider's own session id ("sid") is no session of ours
+        String es = ec.sign(claims(ann).put("sid", "provider-session-" + UUID.randomUUID()));
         assertThat(status(server, es)).isEqualTo(200);
         assertThat(server.query("SELECT kind FROM users WHERE id = ?", ann)).containsExactly(Map.of("kind", "external"));
         assertThat(status(server, rsa.sign(claims(UUID.randomUUID().toString())))).isEqualTo(200);
