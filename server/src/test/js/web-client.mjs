@@ -9,6 +9,7 @@
 // and exits 1.
 
 import { createRequire } from "node:module";
+import { createHmac } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 
@@ -18,6 +19,15 @@ const BASE_URL = process.env.NEXUS_URL;
 const SHOTS = process.env.NEXUS_SCREENSHOTS ?? "target/screenshots";
 const ROOM = process.env.NEXUS_ROOM ?? "lobby";
 const CHROMIUM = process.env.NEXUS_CHROMIUM ?? "/usr/bin/chromium";
+const JWT_SECRET = process.env.NEXUS_JWT_SECRET;
+
+/** The same token (user, name, session) expiring in `seconds`, signed with the server's secret. */
+function expiringSoon(token, seconds) {
+  const claims = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString());
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const unsigned = b64({ alg: "HS256", typ: "JWT" }) + "." + b64({ ...claims, exp: Math.floor(Date.now() / 1000) + seconds });
+  return unsigned + "." + createHmac("sha256", JWT_SECRET).update(unsigned).digest("base64url");
+}
 const STEP_MS = 15_000;
 const HISTORY_SEED = 40; // more than one history page (30)
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -286,7 +296,7 @@ try {
     await shot(cleo, "12-phone-people");
   });
 
-  await step("a stale token renews itself; an ended session asks to sign in again", async () => {
+  await step("a stale token renews itself, an expiring one on an open socket too; an ended session signs out at once", async () => {
     const cleo = browser.contexts().at(-1).pages()[0];
     await cleo.evaluate(() => {
       const auth = JSON.parse(localStorage.getItem("nexus.auth"));
@@ -296,9 +306,28 @@ try {
     await cleo.locator("#connection", { hasText: "Online" }).waitFor({ timeout: STEP_MS });
     const token = await cleo.evaluate(() => JSON.parse(localStorage.getItem("nexus.auth")).token);
     if (token === "not-a-valid-token") throw new Error("the token was not renewed");
-    const logout = await fetch(BASE_URL + "/api/auth/logout", { method: "POST", headers: { authorization: "Bearer " + token } });
-    if (!logout.ok) throw new Error("logout: " + logout.status);
+    // A token that expires while the socket is open: the server says so and closes the connection; the
+    // page gets a new token and the client reconnects by itself, recovering its session (same user).
+    await cleo.evaluate((t) => {
+      const auth = JSON.parse(localStorage.getItem("nexus.auth"));
+      localStorage.setItem("nexus.auth", JSON.stringify({ ...auth, token: t }));
+    }, expiringSoon(token, 4));
     await cleo.reload();
+    await cleo.locator("#connection", { hasText: "Online" }).waitFor({ timeout: STEP_MS });
+    await cleo.evaluate(() => {
+      window.expiredHeard = false;
+      window.nexusClient.socket.on("token:expired", () => { window.expiredHeard = true; });
+    });
+    await cleo.waitForFunction(() => window.expiredHeard, null, { timeout: STEP_MS });
+    await cleo.waitForFunction(() => window.nexusClient.socket.connected && window.nexusClient.socket.recovered, null, { timeout: STEP_MS });
+    const renewed = await cleo.evaluate(() => JSON.parse(localStorage.getItem("nexus.auth")).token);
+    if (renewed === token) throw new Error("the expired token was not renewed");
+    await send(cleo, "Back after my token expired");
+    await cleo.locator(".msg.mine .time").last().waitFor({ timeout: STEP_MS });
+
+    // Signed out elsewhere (another device of the session): the open page goes to sign-in by itself.
+    const logout = await fetch(BASE_URL + "/api/auth/logout", { method: "POST", headers: { authorization: "Bearer " + renewed } });
+    if (!logout.ok) throw new Error("logout: " + logout.status);
     await expectText(cleo.locator("#login-error"), "Your session has ended", "sign-in screen after logout elsewhere");
     await cleo.getByLabel("Name").waitFor({ state: "visible" });
     await browser.contexts().at(-1).close();

@@ -56,13 +56,29 @@ async function send(path, { method = "GET", body, token } = {}) {
 }
 
 let refreshing = null;
+const REFRESH_LOCK = "nexus.refresh";
 
-/** Trades the refresh token for a new pair; false when the session has ended. One refresh at a time. */
+/**
+ * Trades the refresh token for a new pair; false when the session has ended. One refresh at a time, across
+ * tabs too: tabs share the session in localStorage, and a refresh token used twice ends the session (the
+ * server takes it for a stolen one), so a tab first looks whether another one has just refreshed.
+ */
 export function refresh() {
   if (!session.auth?.refreshToken) return Promise.resolve(false);
-  refreshing ??= send("/api/auth/refresh", { method: "POST", body: { refreshToken: session.auth.refreshToken } })
-    .then((auth) => { session.save(auth); return true; })
-    .catch((e) => (e.status === 401 || e.status === 400 ? false : Promise.reject(e)))
+  const mine = session.auth.refreshToken;
+  const run = async () => {
+    const stored = session.load();
+    if (!stored?.refreshToken) return false;
+    if (stored.refreshToken !== mine) return true; // another tab refreshed: its tokens are ours now
+    try {
+      session.save(await send("/api/auth/refresh", { method: "POST", body: { refreshToken: mine } }));
+      return true;
+    } catch (e) {
+      if (e.status === 401 || e.status === 400) return false;
+      throw e;
+    }
+  };
+  refreshing ??= (navigator.locks ? navigator.locks.request(REFRESH_LOCK, run) : run())
     .finally(() => { refreshing = null; });
   return refreshing;
 }

@@ -68,6 +68,18 @@ export function connect() {
     showBanner("Cannot reach the server. Retrying…", "bad");
   });
 
+  // The server ends a socket whose login session ended (here or in another tab or device): sign in again.
+  socket.on("session:ended", ({ reason } = {}) => {
+    signOut(reason === "logout" ? "Your session has ended: you signed out in another window." : "Your session has ended. Please sign in again.");
+  });
+
+  // The token reached its expiry: the server closes the connection and the client reconnects by itself;
+  // a fresh token by then lets it in again (and back into its rooms). A refresh that fails is retried by
+  // the connect_error handler above.
+  socket.on("token:expired", () => {
+    refresh().catch(() => {});
+  });
+
   socket.on("message:new", (message) => {
     let room = rooms.get(message.roomId);
     if (!room) {

@@ -65,6 +65,7 @@ export function initLogin() {
   });
 
   $("logout-button").addEventListener("click", async () => {
+    disconnect(); // this tab's socket goes quietly, before the server ends the session's sockets
     try { await api.logout(); } catch { /* signed out locally all the same */ }
     signOut("");
   });

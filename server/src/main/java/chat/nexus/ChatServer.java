@@ -1,6 +1,9 @@
 package chat.nexus;
 
+import chat.nexus.auth.AuthOptions;
 import chat.nexus.auth.AuthService;
+import chat.nexus.auth.LiveSockets;
+import chat.nexus.auth.PasswordHasher;
 import chat.nexus.auth.Tokens;
 import chat.nexus.chat.ChatEvents;
 import chat.nexus.auth.Identity;
@@ -71,6 +74,8 @@ public final class ChatServer {
   static final int NO_BINARY = 0;
   /** HANDSHAKES_PER_ADDRESS_PER_MINUTE counts in one-minute windows. */
   static final long HANDSHAKE_WINDOW_MS = 60_000;
+  /** Replaced refresh tokens are forgotten once they would have expired; checked hourly. */
+  static final long RETIRED_TOKENS_PRUNE_MS = 60 * 60 * 1000;
 
   private final Vertx vertx;
   private final Database database;
@@ -84,10 +89,19 @@ public final class ChatServer {
   private final Production production;
   private final RedisAdapterFactory redis;
   private final MetricsEndpoint metricsEndpoint;
+  private final Tokens tokens;
+  private final PasswordHasher hasher;
+  private final long pruneTimer;
+  private final LiveSockets liveSockets;
 
   private ChatServer(Vertx vertx, Database database, Blocking blocking, MessageWriter writer, SocketIoServer io, HttpApi api, HttpListeners listeners,
-      Characters characters, LlmGateway llm, Production production, RedisAdapterFactory redis, MetricsEndpoint metricsEndpoint) {
+      Characters characters, LlmGateway llm, Production production, RedisAdapterFactory redis, MetricsEndpoint metricsEndpoint,
+      Tokens tokens, PasswordHasher hasher, long pruneTimer, LiveSockets liveSockets) {
     this.metricsEndpoint = metricsEndpoint;
+    this.liveSockets = liveSockets;
+    this.tokens = tokens;
+    this.hasher = hasher;
+    this.pruneTimer = pruneTimer;
     this.production = production;
     this.redis = redis;
     this.characters = characters;
@@ -117,6 +131,7 @@ public final class ChatServer {
     LlmOptions llmOptions = LlmOptions.from(config).withEnv(env);
     ConnectionLimits connectionLimits = ConnectionLimits.from(env, config.rateLimitEnabled());
     MetricsOptions metricsOptions = MetricsOptions.fromEnv(env);
+    AuthOptions authOptions = AuthOptions.fromEnv(env);
     Database database = Database.open(config);
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setPreferNativeTransport(true)
@@ -125,17 +140,28 @@ public final class ChatServer {
       Blocking blocking = new Blocking(vertx, "nexus-db", config.dbPoolSize());
       MessageStore messages = new MessageStore(database);
       MessageWriter writer = new MessageWriter(vertx, database, messages, MessageWriter.DEFAULT_QUEUE_CAPACITY);
-      Tokens tokens = new Tokens(vertx, config.jwtSecret());
+      Tokens tokens = new Tokens(vertx, config.jwtSecret(), authOptions);
+      PasswordHasher hasher = new PasswordHasher(vertx, authOptions.hashThreads(), authOptions.hashQueue());
       Metrics metrics = new Metrics();
-      Production production = Production.start(vertx, config, database, blocking, metrics);
-      AuthService auth = new AuthService(tokens, new UserStore(database), production.sessions(), blocking, config.allowGuests());
+      Production production = Production.start(vertx, config, database, blocking, metrics, authOptions);
+      AuthService auth = new AuthService(tokens, new UserStore(database), production.sessions(), blocking, hasher,
+          production.revocations(), config.allowGuests(), production.login());
+      LiveSockets liveSockets = new LiveSockets(vertx, production.revocations(), auth::sessionEnded, production.sessions()::ended,
+          authOptions.sessionCheckMs());
+      long pruneTimer = vertx.setPeriodic(RETIRED_TOKENS_PRUNE_MS, id -> production.sessions()
+          .pruneRetired(java.time.Instant.now().minusSeconds(Tokens.REFRESH_TOKEN_TTL_SECONDS))
+          .onFailure(e -> LOG.warn("pruning replaced refresh tokens failed: {}", e.toString())));
       ChatEvents chat = new ChatEvents(messages, writer, blocking, production.presence(), metrics, production.limits());
       chat.maxRoomsPerSocket(connectionLimits.maxRoomsPerSocket());
 
+      // Recovery authenticates again (a {pid, offset} is no credential) and restores only the same user's session.
       SocketIoOptions.Builder socketOptions = SocketIoOptions.builder()
           .maxDisconnectionDurationMs(SocketIoOptions.RECOMMENDED_MAX_DISCONNECTION_DURATION_MS)
           .connectTimeoutMs(connectionLimits.authTimeoutMs())
-          .maxAttachments(NO_BINARY);
+          .maxAttachments(NO_BINARY)
+          .recoverySkipsMiddlewares(false)
+          .recoveryCheck((previous, socket) -> previous.data().get(ChatEvents.IDENTITY) instanceof Identity before
+              && before.userId().equals(ChatEvents.identity(socket).userId()));
       ClientAddress addresses = production.limits().addresses();
       socketOptions.engine()
           .clientAddress(addresses::keyOf)
@@ -162,6 +188,7 @@ public final class ChatServer {
           new PromptBuilder(llmOptions.promptTokenBudget()));
       CompanionEvents companionEvents = new CompanionEvents(companions, production.limits());
       io.onConnection(socket -> {
+        liveSockets.attach(socket, ChatEvents.identity(socket));
         chat.attach(socket);
         companionEvents.attach(socket);
       });
@@ -185,7 +212,7 @@ public final class ChatServer {
           .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
       metricsEndpoint.start().await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
       ChatServer server = new ChatServer(vertx, database, blocking, writer, io, api, listeners, characters, llm, production, redis,
-          metricsEndpoint);
+          metricsEndpoint, tokens, hasher, pruneTimer, liveSockets);
       LOG.info("Nexus Chat listening on {}:{} ({}) - database: {}, adapter: {}, LLM: {}, event loops: {}, native transport: {}",
           config.host(), listeners.port(), config.production() ? "production" : "development",
           config.databaseDescription(), redis != null ? redis.description() : config.adapterDescription(),
@@ -193,6 +220,10 @@ public final class ChatServer {
           vertx.isNativeTransportEnabled());
       LOG.info("node {} - {}", production.nodeId(), production.description());
       LOG.info("limits - {}", connectionLimits.description());
+      LOG.info("tokens: HS256 with JWT_SECRET{}; exp {}, leeway {} s; password hashing: {} threads, {} waiting at most",
+          authOptions.jwksUrl().map(url -> ", ES256/RS256 with the keys of " + url.getHost()).orElse(""),
+          authOptions.allowNoExp() ? "optional (JWT_ALLOW_NO_EXP)" : "required", authOptions.leewaySeconds(),
+          authOptions.hashThreads(), authOptions.hashQueue());
       if (config.jwtSecretGenerated()) {
         LOG.warn("JWT_SECRET is not set: using a random secret for this run; tokens will not survive a restart");
       }
@@ -295,6 +326,7 @@ public final class ChatServer {
   public void stop() throws InterruptedException {
     io.engine().stopAccepting();
     api.stopping();
+    liveSockets.close();
     LOG.info("stopping: storing queued messages ({})", writer.backlog());
     if (!writer.drain(DRAIN_TIMEOUT_MS)) {
       LOG.warn("messages still queued after {} ms", DRAIN_TIMEOUT_MS);
@@ -316,6 +348,9 @@ public final class ChatServer {
       LOG.warn("closing the LLM gateway failed", e);
     }
     await(production.close());
+    vertx.cancelTimer(pruneTimer);
+    tokens.close();
+    hasher.close();
     blocking.close();
     database.close();
     await(vertx.close());

@@ -1,6 +1,8 @@
 package chat.nexus;
 
+import chat.nexus.auth.AuthOptions;
 import chat.nexus.auth.SessionCookie;
+import chat.nexus.auth.SessionRevocations;
 import chat.nexus.chat.LocalPresence;
 import chat.nexus.chat.Presence;
 import chat.nexus.chat.RedisPresence;
@@ -18,7 +20,6 @@ import chat.nexus.redis.SharedRedis;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
 import chat.nexus.store.DatabaseSessionStore;
-import chat.nexus.store.RedisSessionStore;
 import chat.nexus.store.SessionStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,30 +31,37 @@ import java.util.UUID;
 
 /**
  * What a node shares with the others through Redis when REDIS_URL is set, and its single-node stand-ins
- * otherwise: rate limits, presence, login sessions (REDIS_SESSION_URL), character cache invalidation; plus
- * the session cookie and the metrics reporter. Wired in one place; {@link ChatServer} uses it.
+ * otherwise: rate limits, presence, the end of login sessions (REDIS_SESSION_URL: the sessions themselves live
+ * in the database, so a Redis restart signs nobody out), character cache invalidation; plus the session
+ * cookie and the metrics reporter. Wired in one place; {@link ChatServer} uses it.
  */
 public final class Production {
 
   public static final String API_LIMIT = "api";
   public static final String EVENTS_LIMIT = "events";
   public static final String LLM_LIMIT = "llm";
+  public static final String LOGIN_LIMIT = "login";
 
   private final String nodeId;
   private final Optional<SharedRedis> redis;
   private final Optional<SharedRedis> sessionRedis;
   private final SessionStore sessions;
+  private final SessionRevocations revocations;
+  private final Limit login;
   private final RateLimits limits;
   private final Presence presence;
   private final Optional<SessionCookie> cookies;
   private final MetricsReporter reporter;
 
   private Production(String nodeId, Optional<SharedRedis> redis, Optional<SharedRedis> sessionRedis, SessionStore sessions,
-      RateLimits limits, Presence presence, Optional<SessionCookie> cookies, MetricsReporter reporter) {
+      SessionRevocations revocations, Limit login, RateLimits limits, Presence presence, Optional<SessionCookie> cookies,
+      MetricsReporter reporter) {
     this.nodeId = nodeId;
     this.redis = redis;
     this.sessionRedis = sessionRedis;
     this.sessions = sessions;
+    this.revocations = revocations;
+    this.login = login;
     this.limits = limits;
     this.presence = presence;
     this.cookies = cookies;
@@ -61,16 +69,18 @@ public final class Production {
   }
 
   /** Creates the parts; connects to Redis lazily (a Redis that is down at start is not fatal). */
-  public static Production start(Vertx vertx, Config config, Database database, Blocking blocking, Metrics metrics) {
+  public static Production start(Vertx vertx, Config config, Database database, Blocking blocking, Metrics metrics, AuthOptions auth) {
     String nodeId = UUID.randomUUID().toString();
     Optional<SharedRedis> redis = Optional.ofNullable(config.redisUrl())
         .map(url -> SharedRedis.create(vertx, url, config.redisKeyPrefix()));
     Optional<SharedRedis> sessionRedis = Optional.ofNullable(config.redisSessionUrl()).map(url -> redis.isPresent() && url.equals(config.redisUrl())
         ? redis.get()
         : SharedRedis.create(vertx, url, config.redisKeyPrefix()));
-    SessionStore sessions = sessionRedis.<SessionStore>map(RedisSessionStore::new).orElseGet(() -> new DatabaseSessionStore(database, blocking));
+    SessionStore sessions = new DatabaseSessionStore(database, blocking);
+    SessionRevocations revocations = new SessionRevocations(sessionRedis, nodeId);
 
-    long longestWindow = Math.max(config.rateLimitWindowMs(), config.llmRateLimitWindowMs());
+    Limit login = new Limit(LOGIN_LIMIT, auth.loginRateMax(), auth.loginRateWindowMs());
+    long longestWindow = Math.max(Math.max(config.rateLimitWindowMs(), config.llmRateLimitWindowMs()), login.windowMs());
     RateLimiter limiter = redis.<RateLimiter>map(RedisRateLimiter::new)
         .orElseGet(() -> new LocalRateLimiter(Duration.ofMillis(longestWindow)));
     RateLimits limits = new RateLimits(config.rateLimitEnabled(), limiter,
@@ -78,7 +88,7 @@ public final class Production {
         new Limit(EVENTS_LIMIT, config.rateLimitMax(), config.rateLimitWindowMs()),
         new Limit(LLM_LIMIT, config.llmRateLimitMax(), config.llmRateLimitWindowMs()),
         new ClientAddress(config.trustProxy()), metrics);
-    metrics.rateLimits(API_LIMIT, EVENTS_LIMIT, LLM_LIMIT);
+    metrics.rateLimits(API_LIMIT, EVENTS_LIMIT, LLM_LIMIT, LOGIN_LIMIT);
 
     Presence presence = redis.<Presence>map(r -> new RedisPresence(vertx, r, nodeId, config.presenceHeartbeatMs(), config.presenceTtlMs()))
         .orElseGet(LocalPresence::new);
@@ -87,7 +97,7 @@ public final class Production {
 
     metrics.pool(database);
     MetricsReporter reporter = new MetricsReporter(vertx, metrics, nodeId, Optional.ofNullable(config.monitoringUrl()), config.metricsIntervalMs());
-    return new Production(nodeId, redis, sessionRedis, sessions, limits, presence, cookies, reporter);
+    return new Production(nodeId, redis, sessionRedis, sessions, revocations, login, limits, presence, cookies, reporter);
   }
 
   /** A change of characters on this node drops the cache on every node (Redis pub/sub). */
@@ -115,6 +125,16 @@ public final class Production {
     return sessions;
   }
 
+  /** Login sessions ending, told to every node. */
+  public SessionRevocations revocations() {
+    return revocations;
+  }
+
+  /** Sign-up and login attempts per client address. */
+  public Limit login() {
+    return login;
+  }
+
   public RateLimits limits() {
     return limits;
   }
@@ -134,7 +154,7 @@ public final class Production {
   /** For the start-up log line: what is shared and what is not. */
   String description() {
     return "Redis: " + redis.map(SharedRedis::description).orElse("none (single node)")
-        + ", sessions: " + (sessionRedis.isPresent() ? "Redis" : "database")
+        + ", sessions: database" + (sessionRedis.isPresent() ? " (their end told through Redis)" : "")
         + ", rate limits: " + (limits.enabled() ? limits.api().max() + " per " + limits.api().windowMs() + " ms, LLM "
             + limits.llm().max() + " per " + limits.llm().windowMs() + " ms" + (redis.isPresent() ? " (shared)" : " (this node)") : "off")
         + ", session cookie: " + (cookies.isPresent() ? "on" : "off (no SESSION_SECRET)");

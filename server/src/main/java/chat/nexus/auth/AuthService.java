@@ -2,6 +2,7 @@ package chat.nexus.auth;
 
 import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
+import chat.nexus.ratelimit.Limit;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.SessionStore;
 import chat.nexus.store.User;
@@ -17,12 +18,18 @@ import java.util.regex.Pattern;
 
 /**
  * Sign-up, login, refresh, logout and guests; and checking the token of every REST call and socket.
- * Password hashing and JDBC run on the {@link Blocking} pool.
+ * Sessions live in the database; JDBC runs on the {@link Blocking} pool, password hashing on the bounded
+ * {@link PasswordHasher}; a session that ends is announced to every node ({@link SessionRevocations}).
  */
 public final class AuthService {
 
   private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.-]{3,32}");
-  public static final int MAX_NAME_LENGTH = 64;
+  public static final int MAX_NAME_LENGTH = Names.MAX_LENGTH;
+  /**
+   * A replaced refresh token presented again this soon is taken for a client racing itself (two tabs
+   * refreshing at the same moment) and only refused; later, for a stolen token, and ends the session.
+   */
+  static final Duration REUSE_GRACE = Duration.ofSeconds(10);
   /** How long a session's "active" status is trusted before asking the database again (other nodes' logouts). */
   static final Duration SESSION_CACHE_TTL = Duration.ofSeconds(5);
   static final Duration USER_CACHE_TTL = Duration.ofMinutes(10);
@@ -32,7 +39,10 @@ public final class AuthService {
   private final UserStore users;
   private final SessionStore sessions;
   private final Blocking blocking;
+  private final PasswordHasher hasher;
+  private final SessionRevocations revocations;
   private final boolean allowGuests;
+  private final Limit loginLimit;
   private final Cache<String, Boolean> activeSessions =
       Caffeine.newBuilder().expireAfterWrite(SESSION_CACHE_TTL).maximumSize(CACHE_SIZE).build();
   /** Cookie sessions recently found active, trusted as long as activeSessions trusts a status. */
@@ -41,12 +51,32 @@ public final class AuthService {
   private final Cache<String, User> knownUsers =
       Caffeine.newBuilder().expireAfterWrite(USER_CACHE_TTL).maximumSize(CACHE_SIZE).build();
 
-  public AuthService(Tokens tokens, UserStore users, SessionStore sessions, Blocking blocking, boolean allowGuests) {
+  public AuthService(Tokens tokens, UserStore users, SessionStore sessions, Blocking blocking, PasswordHasher hasher,
+      SessionRevocations revocations, boolean allowGuests, Limit loginLimit) {
     this.tokens = tokens;
     this.users = users;
     this.sessions = sessions;
     this.blocking = blocking;
+    this.hasher = hasher;
+    this.revocations = revocations;
     this.allowGuests = allowGuests;
+    this.loginLimit = loginLimit;
+    revocations.onRevoked((sessionId, reason) -> forget(sessionId));
+  }
+
+  /** Sign-up and login attempts per client address (LOGIN_RATE_LIMIT_MAX per LOGIN_RATE_LIMIT_WINDOW_MS). */
+  public Limit loginLimit() {
+    return loginLimit;
+  }
+
+  /** Whether this node knows the session has ended (logged out here, or told by another node). */
+  public boolean sessionEnded(String sessionId) {
+    return Boolean.FALSE.equals(activeSessions.getIfPresent(sessionId));
+  }
+
+  private void forget(String sessionId) {
+    activeSessions.put(sessionId, false);
+    sessionIdentities.invalidate(sessionId);
   }
 
   /** Verifies a token, refuses revoked sessions, and makes sure its user exists (created on first sight). */
@@ -95,7 +125,8 @@ public final class AuthService {
     if (knownUsers.getIfPresent(identity.userId()) != null) {
       return Future.succeededFuture();
     }
-    return blocking.run(() -> users.ensureExternal(identity.userId(), truncate(identity.name())))
+    String name = Names.clean(identity.name());
+    return blocking.run(() -> users.ensureExternal(identity.userId(), name.isEmpty() ? Names.clean(identity.userId()) : name))
         .onSuccess(user -> knownUsers.put(user.id(), user))
         .mapEmpty();
   }
@@ -134,10 +165,12 @@ public final class AuthService {
     }
     String name = optionalName(body, username);
     User user = new User(tokens.newId(), username, name, User.PASSWORD);
-    return blocking.run(() -> users.insert(user, Passwords.hash(password)))
-        .compose(inserted -> inserted
-            ? startSession(user, Tokens.ACCESS_TOKEN_TTL_SECONDS)
-            : Future.failedFuture(new ApiException(ErrorCode.CONFLICT, "username is taken")));
+    ApiException taken = new ApiException(ErrorCode.CONFLICT, "username is taken");
+    // Looked up first so that a taken name costs no hashing; the unique index settles a race.
+    return blocking.run(() -> users.findByUsername(username).isPresent())
+        .compose(exists -> exists ? Future.failedFuture(taken) : hasher.hash(password))
+        .compose(hash -> blocking.run(() -> users.insert(user, hash)))
+        .compose(inserted -> inserted ? startSession(user, Tokens.ACCESS_TOKEN_TTL_SECONDS) : Future.failedFuture(taken));
   }
 
   public Future<SignedIn> login(JsonObject body) {
@@ -146,15 +179,13 @@ public final class AuthService {
     ApiException refused = ApiException.unauthorized("invalid username or password");
     return blocking.run(() -> {
           Optional<User> user = users.findByUsername(username);
-          if (user.isEmpty()) {
-            Passwords.hash(password); // same time whether or not the user exists
-            return null;
-          }
-          String hash = users.passwordHash(user.get().id()).orElse(null);
-          return Passwords.verify(password, hash) ? user.get() : null;
+          return new Candidate(user.orElse(null), user.isEmpty() ? null : users.passwordHash(user.get().id()).orElse(null));
         })
+        .compose(candidate -> hasher.verify(password, candidate.hash()).map(ok -> ok && candidate.user() != null ? candidate.user() : null))
         .compose(user -> user == null ? Future.failedFuture(refused) : startSession(user, Tokens.ACCESS_TOKEN_TTL_SECONDS));
   }
+
+  private record Candidate(User user, String hash) {}
 
   public Future<SignedIn> guest(JsonObject body) {
     if (!allowGuests) {
@@ -168,19 +199,34 @@ public final class AuthService {
     return blocking.run(() -> users.insert(user, null)).compose(v -> startSession(user, Tokens.GUEST_TOKEN_TTL_SECONDS));
   }
 
-  /** Trades a refresh token for a new access token and a new refresh token (the old one stops working). */
+  /**
+   * Trades a refresh token for a new access token and a new refresh token (the old one stops working). A
+   * replaced token presented again ends its session everywhere (it was copied: a thief or the victim holds
+   * the other copy), unless within {@link #REUSE_GRACE} of its replacement.
+   */
   public Future<SignedIn> refresh(JsonObject body) {
     String refreshToken = requireString(body, "refreshToken");
     String newToken = tokens.newRefreshToken();
     Instant expires = Instant.now().plusSeconds(Tokens.REFRESH_TOKEN_TTL_SECONDS);
     ApiException refused = ApiException.unauthorized("invalid or expired refresh token");
     return sessions.rotate(Tokens.hashRefreshToken(refreshToken), Tokens.hashRefreshToken(newToken), expires)
-        .compose(session -> session.isEmpty()
-            ? Future.failedFuture(refused)
-            : user(session.get().userId()).compose(user -> user == null
+        .compose(rotation -> {
+          if (rotation instanceof SessionStore.Rotation.Rotated rotated) {
+            String sessionId = rotated.session().id();
+            return user(rotated.session().userId()).compose(user -> user == null
                 ? Future.failedFuture(refused)
-                : Future.succeededFuture(new SignedIn(tokenResponse(user, session.get().id(), newToken, Tokens.ACCESS_TOKEN_TTL_SECONDS),
-                    session.get().id(), Tokens.REFRESH_TOKEN_TTL_SECONDS))));
+                : Future.succeededFuture(new SignedIn(tokenResponse(user, sessionId, newToken, Tokens.ACCESS_TOKEN_TTL_SECONDS),
+                    sessionId, Tokens.REFRESH_TOKEN_TTL_SECONDS)));
+          }
+          if (rotation instanceof SessionStore.Rotation.Reused reused) {
+            if (reused.retiredAt().plus(REUSE_GRACE).isAfter(Instant.now())) {
+              return Future.failedFuture(ApiException.unauthorized("this refresh token has just been used; use the new one"));
+            }
+            return endSession(reused.sessionId(), SessionEnd.REFRESH_TOKEN_REUSED).compose(v -> Future.failedFuture(
+                ApiException.unauthorized("this refresh token was already used: the session has ended, sign in again")));
+          }
+          return Future.failedFuture(refused);
+        });
   }
 
   /**
@@ -198,14 +244,18 @@ public final class AuthService {
     });
   }
 
-  /** Ends the session of the calling token: its refresh token and access tokens stop working. */
+  /** Ends the session of the calling token: its refresh token, access tokens and sockets stop working. */
   public Future<Void> logout(Identity identity) {
     if (identity.sessionId() == null) {
       return Future.succeededFuture();
     }
-    activeSessions.put(identity.sessionId(), false);
-    sessionIdentities.invalidate(identity.sessionId());
-    return sessions.revoke(identity.sessionId());
+    return endSession(identity.sessionId(), SessionEnd.LOGOUT);
+  }
+
+  /** Revokes a session in the database, then tells every node (caches, sockets). */
+  private Future<Void> endSession(String sessionId, String reason) {
+    forget(sessionId);
+    return sessions.revoke(sessionId).onSuccess(v -> revocations.revoked(sessionId, reason));
   }
 
   private Future<SignedIn> startSession(User user, long accessTtl) {
@@ -243,13 +293,10 @@ public final class AuthService {
     if (value == null) {
       return fallback;
     }
-    if (!(value instanceof String s) || s.isBlank() || s.length() > MAX_NAME_LENGTH) {
-      throw ApiException.badRequest("name must be 1-" + MAX_NAME_LENGTH + " characters");
+    if (!(value instanceof String s)) {
+      throw ApiException.badRequest("name must be a string");
     }
-    return s.trim();
+    return Names.displayName(s);
   }
 
-  private static String truncate(String name) {
-    return name.length() > MAX_NAME_LENGTH ? name.substring(0, MAX_NAME_LENGTH) : name;
-  }
 }

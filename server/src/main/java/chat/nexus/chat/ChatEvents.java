@@ -32,7 +32,7 @@ public final class ChatEvents {
   public static final int MAX_HISTORY_LIMIT = 100;
   /** Seconds a client should wait when the message store is full. */
   static final long STORE_BUSY_RETRY_S = 1;
-  static final String IDENTITY = "identity";
+  public static final String IDENTITY = "identity";
   private static final String JOINED = "joinedRooms";
   private static final long KNOWN_ROOMS = 100_000;
   /** More rooms than a chat screen shows; each join costs a row and a member list (MAX_ROOMS_PER_SOCKET). */
@@ -74,7 +74,7 @@ public final class ChatEvents {
     if (socket.recovered()) {
       // Connection state recovery gave the socket its rooms back: it is a member, and online, there again.
       for (String roomId : socket.rooms()) {
-        if (!roomId.equals(socket.id()) && RoomIds.isRoomId(roomId) && joined.add(roomId)) {
+        if (RoomIds.isRoomId(roomId) && joined.add(roomId)) {
           presence.join(roomId, userId).onSuccess(cameOnline -> {
             if (cameOnline) {
               socket.to(roomId).emit("presence", presenceEvent(roomId, userId, "online"));

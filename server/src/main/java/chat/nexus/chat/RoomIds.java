@@ -1,6 +1,7 @@
 package chat.nexus.chat;
 
 import chat.nexus.errors.ApiException;
+import chat.nexus.socketio.SocketIoServer;
 import java.util.regex.Pattern;
 
 /**
@@ -12,6 +13,8 @@ public final class RoomIds {
 
   public static final int MAX_LENGTH = 64;
   public static final String DM_PREFIX = "dm:";
+  /** Starts the name of every room the server makes for itself (a character no room id may contain). */
+  static final String INTERNAL_PREFIX = "@";
   private static final Pattern PUBLIC = Pattern.compile("[A-Za-z0-9_\\-:.]{1," + MAX_LENGTH + "}");
   private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9_\\-.]{1,128}");
 
@@ -21,6 +24,9 @@ public final class RoomIds {
   public static String validate(Object value) {
     if (!(value instanceof String id) || id.isEmpty()) {
       throw ApiException.badRequest("roomId is required (a string)");
+    }
+    if (isInternal(id)) {
+      throw ApiException.forbidden("this room is not open to clients");
     }
     if (isDirect(id)) {
       String[] users = directMembers(id);
@@ -37,7 +43,15 @@ public final class RoomIds {
 
   /** Whether this is a well-formed room id (public or direct), without saying what is wrong. */
   public static boolean isRoomId(String id) {
-    return isDirect(id) ? directMembers(id) != null : PUBLIC.matcher(id).matches();
+    return !isInternal(id) && (isDirect(id) ? directMembers(id) != null : PUBLIC.matcher(id).matches());
+  }
+
+  /**
+   * The server's own Socket.IO rooms, never joined, left or addressed by clients whatever the room-id
+   * rules allow: a socket's private room (its id, on any node of the cluster) and the per-user inboxes.
+   */
+  public static boolean isInternal(String id) {
+    return id.startsWith(INTERNAL_PREFIX) || SocketIoServer.isSocketId(id);
   }
 
   public static boolean isDirect(String roomId) {
@@ -69,7 +83,7 @@ public final class RoomIds {
    * they open the conversation. '@' and '/' cannot appear in a room id, so no client can join it.
    */
   public static String inbox(String userId) {
-    return "@user/" + userId;
+    return INTERNAL_PREFIX + "user/" + userId;
   }
 
   /** Whether this user may join and read the room: anyone for public rooms, the two members for DMs. */

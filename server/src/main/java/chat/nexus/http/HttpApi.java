@@ -105,8 +105,11 @@ public final class HttpApi {
     });
     router.route("/api/*").handler(this::resolveIdentity).handler(limits.handler(limits.api(), this::subject));
     router.post("/api/companions/:characterId/messages").handler(limits.handler(limits.llm(), this::subject));
-    router.post("/api/auth/register").handler(ctx -> signedIn(ctx, 201, auth.register(body(ctx))));
-    router.post("/api/auth/login").handler(ctx -> signedIn(ctx, 200, auth.login(body(ctx))));
+    // Sign-up and login hash a password: counted per client address, apart from the API budget.
+    router.post("/api/auth/register").handler(limits.handler(auth.loginLimit(), this::address))
+        .handler(ctx -> signedIn(ctx, 201, auth.register(body(ctx))));
+    router.post("/api/auth/login").handler(limits.handler(auth.loginLimit(), this::address))
+        .handler(ctx -> signedIn(ctx, 200, auth.login(body(ctx))));
     router.post("/api/auth/refresh").handler(this::refresh);
     router.post("/api/auth/guest").handler(ctx -> signedIn(ctx, 201, auth.guest(body(ctx))));
     router.post("/api/auth/logout").handler(this::authenticated).handler(ctx -> {
@@ -232,6 +235,10 @@ public final class HttpApi {
   private String subject(RoutingContext ctx) {
     Identity identity = identity(ctx);
     return identity != null ? "user:" + identity.userId() : "ip:" + limits.clientAddress(ctx);
+  }
+
+  private String address(RoutingContext ctx) {
+    return "ip:" + limits.clientAddress(ctx);
   }
 
   private void authenticated(RoutingContext ctx) {

@@ -20,8 +20,18 @@ public final class UserStore {
     return findOne("SELECT id, username, name, kind FROM users WHERE id = ?", id);
   }
 
+  /**
+   * The user of a username, whatever its case: the exact spelling first (two accounts that differed only by
+   * case before usernames were made case-insensitive both keep logging in), then the case-insensitive key.
+   */
   public Optional<User> findByUsername(String username) throws SQLException {
-    return findOne("SELECT id, username, name, kind FROM users WHERE username = ?", username);
+    Optional<User> exact = findOne("SELECT id, username, name, kind FROM users WHERE username = ?", username);
+    return exact.isPresent() ? exact : findOne("SELECT id, username, name, kind FROM users WHERE username_key = ?", usernameKey(username));
+  }
+
+  /** What makes two usernames the same person: their lower-case form (usernames are ASCII). */
+  public static String usernameKey(String username) {
+    return username.toLowerCase(java.util.Locale.ROOT);
   }
 
   /** The stored password hash of a registered user, if any. */
@@ -35,17 +45,18 @@ public final class UserStore {
     }
   }
 
-  /** Inserts a user; returns false when the username is taken. */
+  /** Inserts a user; returns false when the username is taken (in any case). */
   public boolean insert(User user, String passwordHash) throws SQLException {
     try (Connection c = database.connection();
         PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO users (id, username, name, password_hash, kind, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            "INSERT INTO users (id, username, username_key, name, password_hash, kind, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, user.id());
       ps.setString(2, user.username());
-      ps.setString(3, user.name());
-      ps.setString(4, passwordHash);
-      ps.setString(5, user.kind());
-      ps.setObject(6, Sql.timestamp(Instant.now()));
+      ps.setString(3, user.username() == null ? null : usernameKey(user.username()));
+      ps.setString(4, user.name());
+      ps.setString(5, passwordHash);
+      ps.setString(6, user.kind());
+      ps.setObject(7, Sql.timestamp(Instant.now()));
       ps.executeUpdate();
       return true;
     } catch (SQLException e) {

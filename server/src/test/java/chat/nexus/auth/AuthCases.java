@@ -284,4 +284,115 @@ abstract class AuthCases extends ServerCases {
       assertThat(client.id()).isNotBlank();
     }
   }
+
+  // ---- authentication for the life of a socket ----
+
+  @Test
+  void logoutEndsTheSessionsOpenSocketsWithAReason() {
+    String username = username();
+    JsonObject session = register(username);
+    JsonObject other = rest.post("/api/auth/login", new JsonObject().put("username", username).put("password", PASSWORD)).assertOk(200);
+    Client first = server.connect(session.getString("token"));
+    Client second = server.connect(session.getString("token"));
+    Client otherSession = server.connect(other.getString("token"));
+    String room = "bye-" + UUID.randomUUID().toString().substring(0, 8);
+    assertThat(first.call("room:join", new JsonObject().put("roomId", room)).getBoolean("ok")).isTrue();
+
+    rest.post("/api/auth/logout", null, session.getString("token")).assertOk(200);
+
+    for (Client ended : List.of(first, second)) {
+      assertThat(ended.next("session:ended")).isEqualTo(new JsonObject().put("reason", "logout"));
+      // a server-side disconnect: the official client does not reconnect by itself
+      assertThat(chat.nexus.testing.Waits.get(ended.disconnected(), "the disconnection")).isEqualTo("io server disconnect");
+    }
+    // the other session's socket goes on
+    assertThat(otherSession.call("room:join", new JsonObject().put("roomId", room)).getBoolean("ok")).isTrue();
+    assertThat(otherSession.pending("session:ended")).isZero();
+  }
+
+  @Test
+  void aReusedRefreshTokenEndsTheSessionAndItsSockets() {
+    JsonObject session = register(username());
+    String stolen = session.getString("refreshToken");
+    JsonObject rotated = rest.post("/api/auth/refresh", new JsonObject().put("refreshToken", stolen)).assertOk(200);
+    Client socket = server.connect(rotated.getString("token"));
+    // at once: taken for a client racing itself, refused and nothing more
+    rest.post("/api/auth/refresh", new JsonObject().put("refreshToken", stolen)).assertError(401, "UNAUTHORIZED");
+    assertAccepted(rotated.getString("token"));
+
+    // later: a copy of the token is in other hands; the session ends for both
+    assertThat(server.update("UPDATE retired_refresh_tokens SET retired_at = ?",
+        java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusMinutes(5))).isPositive();
+    Rest.Response reused = rest.post("/api/auth/refresh", new JsonObject().put("refreshToken", stolen));
+    reused.assertError(401, "UNAUTHORIZED");
+    assertThat(reused.message()).contains("already used");
+    assertThat(socket.next("session:ended")).isEqualTo(new JsonObject().put("reason", "refresh_token_reused"));
+    rest.get("/api/rooms/lobby/messages", rotated.getString("token")).assertError(401, "UNAUTHORIZED");
+    rest.post("/api/auth/refresh", new JsonObject().put("refreshToken", rotated.getString("refreshToken"))).assertError(401, "UNAUTHORIZED");
+  }
+
+  @Test
+  void tokensWithoutExpiryOrWithANonStringSubjectAreRefused() {
+    JsonObject noExp = Jwt.supabaseClaims(UUID.randomUUID().toString(), "Forever", 3600);
+    noExp.remove("exp");
+    String forever = Jwt.sign(TestServer.SECRET, noExp);
+    rest.get("/api/rooms/lobby/messages", forever).assertError(401, "UNAUTHORIZED");
+    assertThat(Client.connectError(server.url(), Map.of("token", forever)).getString("message")).isEqualTo("unauthorized");
+
+    for (Object sub : List.<Object>of(12345, true, new JsonObject().put("id", "x"))) {
+      JsonObject claims = Jwt.supabaseClaims("x", "Odd", 3600).put("sub", sub);
+      rest.get("/api/rooms/lobby/messages", Jwt.sign(TestServer.SECRET, claims)).assertError(401, "UNAUTHORIZED");
+    }
+    JsonObject textExp = Jwt.supabaseClaims(UUID.randomUUID().toString(), "Text", 3600).put("exp", "tomorrow");
+    rest.get("/api/rooms/lobby/messages", Jwt.sign(TestServer.SECRET, textExp)).assertError(401, "UNAUTHORIZED");
+  }
+
+  @Test
+  void aTokenJustPastItsExpiryIsAcceptedWithinTheLeeway() {
+    String userId = UUID.randomUUID().toString();
+    assertAccepted(Jwt.sign(TestServer.SECRET, Jwt.supabaseClaims(userId, "Drift", -10)));
+    rest.get("/api/rooms/lobby/messages", Jwt.sign(TestServer.SECRET, Jwt.supabaseClaims(userId, "Drift", -45)))
+        .assertError(401, "UNAUTHORIZED");
+  }
+
+  // ---- names ----
+
+  @Test
+  void usernamesAreOnePersonWhateverTheirCase() {
+    String username = "Ann_" + UUID.randomUUID().toString().substring(0, 8);
+    JsonObject ann = register(username);
+    rest.post("/api/auth/register", new JsonObject().put("username", username.toLowerCase()).put("password", PASSWORD))
+        .assertError(409, "CONFLICT");
+    rest.post("/api/auth/register", new JsonObject().put("username", username.toUpperCase()).put("password", PASSWORD))
+        .assertError(409, "CONFLICT");
+    JsonObject login = rest.post("/api/auth/login", new JsonObject().put("username", username.toUpperCase()).put("password", PASSWORD)).assertOk(200);
+    assertThat(login.getJsonObject("user").getString("id")).isEqualTo(ann.getJsonObject("user").getString("id"));
+    assertThat(login.getJsonObject("user").getString("username")).isEqualTo(username);
+  }
+
+  @Test
+  void displayNamesAreNormalisedAndHiddenCharactersRefused() {
+    JsonObject wide = rest.post("/api/auth/register", new JsonObject().put("username", username()).put("password", PASSWORD)
+        .put("name", "  \uFF21\uFF4E\uFF4E \u3000  Lee ")).assertOk(201);
+    assertThat(wide.getJsonObject("user").getString("name")).isEqualTo("Ann Lee");
+    assertThat(rest.post("/api/auth/guest", new JsonObject().put("name", "\uFF22ob")).assertOk(201).getJsonObject("user").getString("name"))
+        .isEqualTo("Bob");
+
+    for (String hidden : List.of("Ann\u202Egnp.exe", "Bob\u2066x\u2069", "Zero\u200Bwidth", "Line\u2028break", "nul\u0000", "bell\u0007", "tab\tbed", "   ")) {
+      Rest.Response guest = rest.post("/api/auth/guest", new JsonObject().put("name", hidden));
+      guest.assertError(400, "BAD_REQUEST");
+      rest.post("/api/auth/register", new JsonObject().put("username", username()).put("password", PASSWORD).put("name", hidden))
+          .assertError(400, "BAD_REQUEST");
+    }
+    // 64 characters outside the BMP fit; 65 do not
+    rest.post("/api/auth/guest", new JsonObject().put("name", "\uD83D\uDE00".repeat(50))).assertOk(201);
+    rest.post("/api/auth/guest", new JsonObject().put("name", "x".repeat(65))).assertError(400, "BAD_REQUEST");
+  }
+
+  @Test
+  void aTokensNameIsCleanedNotRefused() {
+    String userId = UUID.randomUUID().toString();
+    assertAccepted(Jwt.sign(TestServer.SECRET, Jwt.supabaseClaims(userId, "\u202EMal\u0000lory\uFF01", 3600)));
+    assertThat(server.query("SELECT name FROM users WHERE id = ?", userId)).containsExactly(Map.of("name", "Mallory!"));
+  }
 }

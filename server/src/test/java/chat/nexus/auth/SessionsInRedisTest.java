@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Login sessions in the real Redis (shared by two nodes), and the signed session cookie on REST and sockets. */
+/**
+ * Login sessions of two nodes on one database and the real Redis (a random key prefix), and the signed session
+ * cookie on REST and sockets.
+ */
 class SessionsInRedisTest {
 
   private static final String HISTORY = "/api/rooms/lobby/messages";
@@ -24,26 +27,34 @@ class SessionsInRedisTest {
   }
 
   @Test
-  void sessionsLiveInRedisAndWorkOnEveryNode() {
-    try (TestRedis redis = new TestRedis();
-        TestServer a = TestServer.start(Backend.H2, redis.env());
-        TestServer b = TestServer.start(Backend.H2, redis.env())) {
-      JsonObject registered = a.rest().post("/api/auth/register", credentials("redis-user")).assertOk(201);
-      assertThat(a.count("SELECT COUNT(*) FROM sessions")).isZero();
-      assertThat(redis.keys()).anyMatch(k -> k.startsWith(redis.prefix() + "sess:"));
+  void sessionsLiveInTheDatabaseAndTheirEndReachesEveryNodeThroughRedis() {
+    try (TestRedis redis = new TestRedis(); Backend.Prepared db = Backend.POSTGRES.prepare()) {
+      Map<String, String> env = new java.util.HashMap<>(db.env());
+      env.putAll(redis.env());
+      try (TestServer a = TestServer.start(Backend.H2, env); TestServer b = TestServer.start(Backend.H2, env)) {
+        JsonObject registered = a.rest().post("/api/auth/register", credentials("shared-user")).assertOk(201);
+        assertThat(a.count("SELECT COUNT(*) FROM sessions")).isEqualTo(1);
+        assertThat(redis.keys()).noneMatch(k -> k.contains("sess"));
 
-      // b has never seen this user: the session is found in Redis, the user made from the token
-      assertThat(b.rest().get(HISTORY, registered.getString("token")).status()).isEqualTo(200);
-      JsonObject refreshed = b.rest().post("/api/auth/refresh", new JsonObject().put("refreshToken", registered.getString("refreshToken"))).assertOk(200);
-      a.rest().post("/api/auth/refresh", new JsonObject().put("refreshToken", registered.getString("refreshToken"))).assertError(401, "UNAUTHORIZED");
+        // b has never seen this user or session: both are in the shared database
+        assertThat(b.rest().get(HISTORY, registered.getString("token")).status()).isEqualTo(200);
+        JsonObject refreshed = b.rest().post("/api/auth/refresh", new JsonObject().put("refreshToken", registered.getString("refreshToken"))).assertOk(200);
+        a.rest().post("/api/auth/refresh", new JsonObject().put("refreshToken", registered.getString("refreshToken"))).assertError(401, "UNAUTHORIZED");
 
-      JsonObject login = a.rest().post("/api/auth/login", credentials("redis-user")).assertOk(200);
-      a.rest().post("/api/auth/logout", null, login.getString("token")).assertOk(200);
-      // revoked: refused on the other node too (it never cached that session)
-      b.rest().get(HISTORY, login.getString("token")).assertError(401, "UNAUTHORIZED");
-      b.rest().post("/api/auth/refresh", new JsonObject().put("refreshToken", login.getString("refreshToken"))).assertError(401, "UNAUTHORIZED");
-      // the other session goes on
-      assertThat(b.rest().get(HISTORY, refreshed.getString("token")).status()).isEqualTo(200);
+        JsonObject login = a.rest().post("/api/auth/login", credentials("shared-user")).assertOk(200);
+        Client onB = b.connect(login.getString("token"));
+        assertThat(b.rest().get(HISTORY, login.getString("token")).status()).isEqualTo(200); // b caches it as active
+        long started = System.nanoTime();
+        a.rest().post("/api/auth/logout", null, login.getString("token")).assertOk(200);
+        // b hears of it through Redis: its socket of that session ends, and the token is refused at once,
+        // though b had cached the session as active
+        assertThat(onB.next("session:ended")).isEqualTo(new JsonObject().put("reason", "logout"));
+        b.rest().get(HISTORY, login.getString("token")).assertError(401, "UNAUTHORIZED");
+        assertThat((System.nanoTime() - started) / 1_000_000).as("well before b's cache of 5 s would expire").isLessThan(4_000);
+        b.rest().post("/api/auth/refresh", new JsonObject().put("refreshToken", login.getString("refreshToken"))).assertError(401, "UNAUTHORIZED");
+        // the other session goes on
+        assertThat(b.rest().get(HISTORY, refreshed.getString("token")).status()).isEqualTo(200);
+      }
     }
   }
 

@@ -41,8 +41,10 @@ class PresenceAcrossNodesTest {
     try (TestRedis redis = new TestRedis();
         TestServer a = TestServer.start(Backend.H2, env(redis));
         TestServer b = TestServer.start(Backend.H2, env(redis))) {
-      JsonObject ann = a.guest("ann");
-      String annId = ann.getJsonObject("user").getString("id");
+      // Ann has tabs on both nodes: an identity provider's token (sessions of our own live in the one
+      // database that real nodes share; these two test nodes have a database each)
+      String annId = "ann-" + java.util.UUID.randomUUID();
+      JsonObject ann = new JsonObject().put("token", chat.nexus.testing.Jwt.sign(TestServer.SECRET, chat.nexus.testing.Jwt.supabaseClaims(annId, "ann", 3600)));
       JsonObject bob = b.guest("bob");
       String bobId = bob.getJsonObject("user").getString("id");
 

@@ -34,7 +34,9 @@ class WebClientTest {
   private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("NEXUS_CHROMIUM", "/usr/bin/chromium"));
   private static final long BROWSER_TIMEOUT_S = 240;
   /** One slot and a slow simulated provider: a second companion message meets AI_BUSY while a reply streams. */
-  private static final Map<String, String> SERVER_ENV = Map.of("LLM_MAX_CONCURRENT", "1", "LLM_SIMULATED_TOKEN_MS", "100");
+  /** A leeway of one second: the page's token expiring on an open socket is seen within the step's time. */
+  private static final Map<String, String> SERVER_ENV = Map.of("LLM_MAX_CONCURRENT", "1", "LLM_SIMULATED_TOKEN_MS", "100",
+      "JWT_LEEWAY_SECONDS", "1");
 
   @TempDir
   Path workDir;
@@ -53,6 +55,7 @@ class WebClientTest {
           "NEXUS_ROOM", "web-" + UUID.randomUUID().toString().substring(0, 8),
           "NEXUS_SCREENSHOTS", SCREENSHOTS.toAbsolutePath().toString(),
           "NEXUS_CHROMIUM", CHROMIUM.toString(),
+          "NEXUS_JWT_SECRET", TestServer.SECRET,
           "HOME", workDir.toString());
       String node = System.getenv().getOrDefault("NEXUS_NODE", "node");
       try (ChildProcess browser = ChildProcess.start(workDir, env, List.of(node, SCRIPT.toAbsolutePath().toString()))) {

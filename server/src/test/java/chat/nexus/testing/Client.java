@@ -24,7 +24,8 @@ import org.json.JSONObject;
 public final class Client implements AutoCloseable {
 
   /** The server events a chat client hears. */
-  public static final List<String> EVENTS = List.of("message:new", "typing", "presence", "companion:token", "companion:done", "companion:error");
+  public static final List<String> EVENTS = List.of("message:new", "typing", "presence", "companion:token", "companion:done", "companion:error",
+      "session:ended", "token:expired");
 
   private final Socket socket;
   private final Map<String, BlockingQueue<Object[]>> events = new ConcurrentHashMap<>();

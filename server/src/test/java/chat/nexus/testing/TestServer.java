@@ -157,6 +157,18 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /** Runs an UPDATE or DELETE on the server's own database (to age a row, say); the rows changed. */
+  public int update(String sql, Object... params) {
+    try (Connection c = server.database().connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      return ps.executeUpdate();
+    } catch (Exception e) {
+      throw new AssertionError("update failed: " + sql, e);
+    }
+  }
+
   public long count(String sql, Object... params) {
     return ((Number) query(sql, params).get(0).values().iterator().next()).longValue();
   }

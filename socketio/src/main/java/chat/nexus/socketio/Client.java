@@ -106,7 +106,17 @@ final class Client {
     boolean skip = previous != null && server.options().recoverySkipsMiddlewares();
     Future<Void> checks = skip ? Future.succeededFuture() : runMiddlewares(namespace.middlewares(), socket, 0);
     checks.onComplete(result -> engine.execute(() -> {
+      if (result.succeeded() && !skip && previous != null && !engine.isClosed() && !server.options().recoveryCheck().test(previous, socket)) {
+        LOG.log(Level.DEBUG, () -> "recovery of " + previous.sid() + " refused for " + engine.id() + ": connecting as a new session");
+        keepForRecovery(namespace, previous);
+        doConnect(namespace, auth, null);
+        return;
+      }
       connecting.remove(namespace.name());
+      if (engine.isClosed() || result.failed()) {
+        // A refused attempt (an expired token, say) does not cost the session's owner the session.
+        keepForRecovery(namespace, previous);
+      }
       if (engine.isClosed()) {
         return;
       }
@@ -120,6 +130,13 @@ final class Client {
       socket.onConnect();
       namespace.fireConnection(socket);
     }));
+  }
+
+  /** Puts a session taken out for a recovery that did not happen back, as it was kept. */
+  private static void keepForRecovery(Namespace namespace, PersistedSession previous) {
+    if (previous != null) {
+      namespace.adapter().persistSession(new PersistedSession(previous.sid(), previous.pid(), previous.rooms(), previous.data(), List.of()));
+    }
   }
 
   private static Future<Void> runMiddlewares(List<Middleware> middlewares, Socket socket, int index) {

@@ -239,6 +239,11 @@ public final class Socket implements RemoteSocket {
     });
   }
 
+  /** Closes the connection, no DISCONNECT packet (reference: socket.conn.close()): the client reconnects. */
+  public void closeConnection() {
+    client.engine().close(DisconnectReason.FORCED_CLOSE);
+  }
+
   // ---- for adapters ----
 
   /** The event loop that writes to this client. */

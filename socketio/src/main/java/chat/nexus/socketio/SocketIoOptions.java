@@ -3,8 +3,10 @@ package chat.nexus.socketio;
 import chat.nexus.engineio.EngineIoOptions;
 import chat.nexus.socketio.adapter.Adapter;
 import chat.nexus.socketio.adapter.InMemoryAdapter;
+import chat.nexus.socketio.adapter.PersistedSession;
 import chat.nexus.socketio.parser.PacketDecoder;
 import java.util.Objects;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 
 /**
@@ -33,6 +35,7 @@ public final class SocketIoOptions {
   private final long connectTimeoutMs;
   private final long maxDisconnectionDurationMs;
   private final boolean recoverySkipsMiddlewares;
+  private final BiPredicate<PersistedSession, Socket> recoveryCheck;
   private final int maxAttachments;
   private final long maxRecoveryLogBytes;
   private final Function<Namespace, Adapter> adapterFactory;
@@ -54,6 +57,7 @@ public final class SocketIoOptions {
     if (b.maxRecoveryLogBytes <= 0) {
       throw new IllegalArgumentException("maxRecoveryLogBytes must be positive, got " + b.maxRecoveryLogBytes);
     }
+    this.recoveryCheck = b.recoveryCheck;
     this.maxAttachments = b.maxAttachments;
     this.maxRecoveryLogBytes = b.maxRecoveryLogBytes;
     this.adapterFactory = b.adapterFactory;
@@ -85,6 +89,16 @@ public final class SocketIoOptions {
     return recoverySkipsMiddlewares;
   }
 
+  /**
+   * Whether a socket may take over the session it asks to recover; asked after the middlewares ran on it
+   * (when they are not skipped), with the session as it was kept and the socket as the middlewares left
+   * it. When it says no, the client is connected as a new session instead (new id, no rooms, no missed
+   * packets), and the middlewares run again for it.
+   */
+  public BiPredicate<PersistedSession, Socket> recoveryCheck() {
+    return recoveryCheck;
+  }
+
   /** Most binary attachments one packet may announce; 0 refuses binary packets (the connection is closed). */
   public int maxAttachments() {
     return maxAttachments;
@@ -105,6 +119,7 @@ public final class SocketIoOptions {
     private long connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
     private long maxDisconnectionDurationMs = DEFAULT_MAX_DISCONNECTION_DURATION_MS;
     private boolean recoverySkipsMiddlewares = true;
+    private BiPredicate<PersistedSession, Socket> recoveryCheck = (session, socket) -> true;
     private int maxAttachments = PacketDecoder.DEFAULT_MAX_ATTACHMENTS;
     private long maxRecoveryLogBytes = DEFAULT_MAX_RECOVERY_LOG_BYTES;
     private Function<Namespace, Adapter> adapterFactory = InMemoryAdapter::new;
@@ -128,6 +143,12 @@ public final class SocketIoOptions {
 
     public Builder recoverySkipsMiddlewares(boolean value) {
       this.recoverySkipsMiddlewares = value;
+      return this;
+    }
+
+    /** See {@link SocketIoOptions#recoveryCheck()}; by default every socket may recover its session. */
+    public Builder recoveryCheck(BiPredicate<PersistedSession, Socket> value) {
+      this.recoveryCheck = Objects.requireNonNull(value, "recoveryCheck");
       return this;
     }
 

@@ -1,0 +1,59 @@
+package chat.nexus.auth;
+
+import chat.nexus.errors.ApiException;
+import chat.nexus.errors.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Password hashing ({@link Passwords}, Argon2id) on a small pool of its own, apart from the database
+ * workers, so that a login flood cannot delay history reads and message writes. At most {@code threads}
+ * hash at once and {@code queue} wait; beyond that a sign-up or login is answered UNAVAILABLE with
+ * retryAfter at once (HTTP 503 + Retry-After) instead of joining an ever longer line.
+ */
+public final class PasswordHasher implements AutoCloseable {
+
+  /** A hash takes tens of milliseconds: a second later the line has moved on. */
+  static final long BUSY_RETRY_SECONDS = 1;
+
+  private final WorkerExecutor pool;
+  private final int capacity;
+  private final AtomicInteger admitted = new AtomicInteger();
+
+  public PasswordHasher(Vertx vertx, int threads, int queue) {
+    this.pool = vertx.createSharedWorkerExecutor("nexus-password-hash", threads);
+    this.capacity = threads + queue;
+  }
+
+  public Future<String> hash(String password) {
+    return run(() -> Passwords.hash(password));
+  }
+
+  /** Whether the password matches the hash; a null hash (no such user) hashes anyway and answers false. */
+  public Future<Boolean> verify(String password, String hash) {
+    return run(() -> {
+      if (hash == null) {
+        Passwords.hash(password); // the same time whether or not the user exists
+        return false;
+      }
+      return Passwords.verify(password, hash);
+    });
+  }
+
+  private <T> Future<T> run(Callable<T> work) {
+    if (admitted.incrementAndGet() > capacity) {
+      admitted.decrementAndGet();
+      return Future.failedFuture(new ApiException(ErrorCode.UNAVAILABLE,
+          "the server is busy signing people in; try again in a moment", BUSY_RETRY_SECONDS));
+    }
+    return pool.executeBlocking(work, false).onComplete(done -> admitted.decrementAndGet());
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}
