@@ -38,6 +38,7 @@ import chat.nexus.socketio.SocketIoServer;
 import chat.nexus.socketio.redis.RedisAdapterFactory;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
+import chat.nexus.store.DatabaseOptions;
 import chat.nexus.store.MessageStore;
 import chat.nexus.store.MessageWriter;
 import chat.nexus.store.UserStore;
@@ -104,12 +105,13 @@ public final class ChatServer {
       Logs.useJson();
     }
     LlmOptions llmOptions = LlmOptions.from(config).withEnv(env);
-    Database database = Database.open(config);
+    DatabaseOptions databaseOptions = DatabaseOptions.fromEnv(env);
+    Database database = Database.open(config, databaseOptions);
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setPreferNativeTransport(true)
         .setEventLoopPoolSize(Math.max(2, config.eventLoops())));
     try {
-      Blocking blocking = new Blocking(vertx, "nexus-db", config.dbPoolSize());
+      Blocking blocking = Blocking.forDatabase(vertx, database, config.dbPoolSize(), databaseOptions.queueLimit());
       MessageStore messages = new MessageStore(database);
       MessageWriter writer = new MessageWriter(vertx, database, messages, MessageWriter.DEFAULT_QUEUE_CAPACITY);
       Tokens tokens = new Tokens(vertx, config.jwtSecret());
