@@ -336,6 +336,47 @@ abstract class MessageCases extends ServerCases {
   }
 
   @Test
+  void aRetryOfACommittedButUnannouncedSendIsDeliveredLive() throws Exception {
+    User ann = user("Ann");
+    User bob = user("Bob");
+    String roomId = room();
+    try (Client a = server.connect(ann.token()); Client b = server.connect(bob.token())) {
+      join(a, roomId);
+      join(b, roomId);
+      // The first attempt was committed by a node that died before its ack and its broadcast went out (or
+      // its ack was an error): the row is there, and nobody in the room heard of it.
+      long id = insertMessage(roomId, ann.id(), "lost on the way", "lost-1");
+      JsonObject retry = sendOk(a, new JsonObject().put("roomId", roomId).put("text", "lost on the way").put("clientId", "lost-1"));
+      assertThat(retry.getLong("id")).as("the retry resolves to the stored row").isEqualTo(id);
+      assertThat(b.next("message:new")).as("the other member receives it live").isEqualTo(retry);
+
+      JsonObject again = sendOk(a, new JsonObject().put("roomId", roomId).put("text", "lost on the way").put("clientId", "lost-1"));
+      assertThat(again).isEqualTo(retry);
+      JsonObject marker = send(a, roomId, "marker");
+      assertThat(b.next("message:new")).as("announced once: a further retry is not broadcast again").isEqualTo(marker);
+      assertThat(server.count("SELECT COUNT(*) FROM messages WHERE room_id = ?", roomId)).isEqualTo(2);
+    }
+  }
+
+  /** A row written straight into the server's database, as a node that committed it and died would leave it. */
+  private long insertMessage(String roomId, String userId, String text, String clientId) throws java.sql.SQLException {
+    try (java.sql.Connection c = server.chatServer().database().connection();
+        java.sql.PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO messages (room_id, user_id, text, client_id, created_at) VALUES (?, ?, ?, ?, ?)", new String[] {"id"})) {
+      ps.setString(1, roomId);
+      ps.setString(2, userId);
+      ps.setString(3, text);
+      ps.setString(4, clientId);
+      ps.setObject(5, java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC));
+      ps.executeUpdate();
+      try (java.sql.ResultSet keys = ps.getGeneratedKeys()) {
+        keys.next();
+        return keys.getLong(1);
+      }
+    }
+  }
+
+  @Test
   void sameClientIdConcurrentlyIsOneMessage() {
     User ann = user("Ann");
     User bob = user("Bob");
