@@ -9,8 +9,9 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -109,12 +110,14 @@ public final class Database implements AutoCloseable {
     hikari.setMaximumPoolSize(config.dbPoolSize());
     hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
     hikari.setValidationTimeout(VALIDATION_TIMEOUT_MS);
-    hikari.setInitializationFailTimeout(-1); // the wait below reports an unreachable database in one line
+    // The database answered just before (awaitDatabase); should it go away right now, the pool starts anyway
+    // and the first requests find the outage, rather than a start-up failure with a stack trace.
+    hikari.setInitializationFailTimeout(-1);
     hikari.setPoolName("nexus-db");
+    awaitDatabase(hikari, description, options.startTimeoutMs());
     HikariDataSource dataSource = new HikariDataSource(hikari);
     DatabaseHealth health = new DatabaseHealth(description, () -> answers(dataSource));
     try {
-      awaitDatabase(dataSource, description, options.startTimeoutMs());
       migrations(hikari, postgres, dataSource).locations("classpath:db/migration").load().migrate();
     } catch (RuntimeException e) {
       health.close();
@@ -144,24 +147,31 @@ public final class Database implements AutoCloseable {
   /**
    * Waits until the database gives a connection, trying again with backoff while it cannot be reached, at
    * most {@code timeoutMs}; one log line when it has to wait. A database that answers with a refusal (bad
-   * password, no such database) fails at once: waiting would not change it.
+   * password, no such database) fails at once: waiting would not change it. Tries through the driver, before
+   * the pool exists: a pool would keep connecting in the background and, closed while it waits between
+   * attempts, log a warning of its own.
    */
-  private static void awaitDatabase(HikariDataSource dataSource, String description, long timeoutMs) {
+  private static void awaitDatabase(HikariConfig hikari, String description, long timeoutMs) {
+    Properties properties = new Properties();
+    properties.putAll(hikari.getDataSourceProperties());
+    if (hikari.getUsername() != null) {
+      properties.setProperty("user", hikari.getUsername());
+    }
+    if (hikari.getPassword() != null) {
+      properties.setProperty("password", hikari.getPassword());
+    }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     long pause = START_RETRY_FIRST_MS;
     boolean waiting = false;
     while (true) {
-      try (Connection connection = dataSource.getConnection()) {
+      try (Connection connection = DriverManager.getConnection(hikari.getJdbcUrl(), properties)) {
         if (waiting) {
           LOG.info("{} answers; starting", description);
         }
         return;
       } catch (SQLException e) {
         String reason = DatabaseHealth.reason(e);
-        // The pool makes connections in the background: a wait that timed out before any attempt failed
-        // means "not yet", a refusal (bad password, no such database) shows as the failure's cause.
-        boolean notYet = e instanceof SQLTransientConnectionException && e.getCause() == null;
-        if (!notYet && !DatabaseHealth.isConnectionFailure(e)) {
+        if (!DatabaseHealth.isConnectionFailure(e)) {
           throw new DatabaseUnreachableException(description + " refused the connection: " + reason);
         }
         long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
