@@ -118,7 +118,7 @@ public final class Database implements AutoCloseable {
     HikariDataSource dataSource = new HikariDataSource(hikari);
     DatabaseHealth health = new DatabaseHealth(description, () -> answers(dataSource));
     try {
-      migrations(hikari, postgres, dataSource).locations("classpath:db/migration").load().migrate();
+      migrations(hikari).locations("classpath:db/migration").load().migrate();
     } catch (RuntimeException e) {
       health.close();
       dataSource.close();
@@ -128,12 +128,12 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * On PostgreSQL migrations get connections of their own, without the pool's socket timeout: building an
-   * index on a large table may rightly take longer than any request.
+   * Migrations get connections of their own: Flyway holds one for its lock while it migrates on another,
+   * which a pool of one could not give; and on PostgreSQL building an index on a large table may rightly
+   * take longer than the pool's socket timeout.
    */
-  private static FluentConfiguration migrations(HikariConfig hikari, boolean postgres, DataSource pool) {
-    FluentConfiguration flyway = Flyway.configure();
-    return postgres ? flyway.dataSource(hikari.getJdbcUrl(), hikari.getUsername(), hikari.getPassword()) : flyway.dataSource(pool);
+  private static FluentConfiguration migrations(HikariConfig hikari) {
+    return Flyway.configure().dataSource(hikari.getJdbcUrl(), hikari.getUsername(), hikari.getPassword());
   }
 
   /** Host, port and database of a JDBC URL, never its credentials or parameters. */
