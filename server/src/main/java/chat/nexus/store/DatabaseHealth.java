@@ -2,7 +2,6 @@ package chat.nexus.store;
 
 import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
-import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
@@ -107,8 +106,9 @@ public final class DatabaseHealth implements AutoCloseable {
 
   /**
    * Whether a failure says the database cannot be reached (as opposed to refusing one statement): a
-   * connection that could not be made or broke (SQLState class 08, I/O errors), the server shutting down, or
-   * the pool timing out after its last attempt to connect failed.
+   * connection that could not be made or broke (SQLState class 08, which the PostgreSQL driver gives I/O
+   * errors too), the server shutting down, or the pool timing out after its last attempt to connect failed
+   * (HikariCP passes that attempt's SQLState on).
    */
   public static boolean isConnectionFailure(Throwable failure) {
     Throwable current = failure;
@@ -124,8 +124,6 @@ public final class DatabaseHealth implements AutoCloseable {
         if (sql.getNextException() != null && sql.getNextException() != sql.getCause() && isConnectionFailure(sql.getNextException())) {
           return true;
         }
-      } else if (current instanceof IOException) {
-        return true;
       }
       current = current.getCause();
     }
