@@ -64,6 +64,14 @@ export function connect() {
       setTimeout(() => socket?.connect(), renewed ? 100 : 2000);
       return;
     }
+    if (error.message === "unavailable") {
+      // The server could not check the sign-in just now (its database is down): keep it and try again.
+      const seconds = Math.max(1, error.data?.retryAfter ?? 2);
+      setConnection("Offline", "offline");
+      showBanner(`The server is busy. Retrying in ${seconds} s…`, "bad");
+      setTimeout(() => socket?.connect(), seconds * 1000);
+      return;
+    }
     setConnection("Offline", "offline");
     showBanner("Cannot reach the server. Retrying…", "bad");
   });

@@ -9,6 +9,7 @@ import chat.nexus.chat.ChatEvents;
 import chat.nexus.auth.Identity;
 import chat.nexus.auth.SessionCookie;
 import chat.nexus.errors.ApiException;
+import chat.nexus.errors.ErrorCode;
 import chat.nexus.observability.Logs;
 import java.util.Optional;
 import chat.nexus.chat.Presence;
@@ -46,6 +47,7 @@ import chat.nexus.socketio.SocketIoServer;
 import chat.nexus.socketio.redis.RedisAdapterFactory;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
+import chat.nexus.store.DatabaseOptions;
 import chat.nexus.store.MessageStore;
 import chat.nexus.store.MessageWriter;
 import chat.nexus.store.UserStore;
@@ -132,12 +134,13 @@ public final class ChatServer {
     ConnectionLimits connectionLimits = ConnectionLimits.from(env, config.rateLimitEnabled());
     MetricsOptions metricsOptions = MetricsOptions.fromEnv(env);
     AuthOptions authOptions = AuthOptions.fromEnv(env);
-    Database database = Database.open(config);
+    DatabaseOptions databaseOptions = DatabaseOptions.fromEnv(env);
+    Database database = Database.open(config, databaseOptions);
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setPreferNativeTransport(true)
         .setEventLoopPoolSize(Math.max(2, config.eventLoops())));
     try {
-      Blocking blocking = new Blocking(vertx, "nexus-db", config.dbPoolSize());
+      Blocking blocking = Blocking.forDatabase(vertx, database, config.dbPoolSize(), databaseOptions.queueLimit());
       MessageStore messages = new MessageStore(database);
       MessageWriter writer = new MessageWriter(vertx, database, messages, MessageWriter.DEFAULT_QUEUE_CAPACITY);
       Tokens tokens = new Tokens(vertx, config.jwtSecret(), authOptions);
@@ -177,7 +180,7 @@ public final class ChatServer {
       io.use(socket -> identity(socket, auth, production.cookies(), config)
           .onSuccess(identity -> socket.data().put("identity", identity))
           .<Void>mapEmpty()
-          .recover(e -> Future.failedFuture(new ConnectError("unauthorized"))));
+          .recover(e -> Future.failedFuture(refusal(e))));
       chat.announceTo(io);
       CharacterStore characterStore = new CharacterStore(database);
       DemoCharacter.seedIfEmpty(characterStore);
@@ -264,6 +267,18 @@ public final class ChatServer {
       return Future.failedFuture(ApiException.unauthorized("cookie from a page of another origin"));
     }
     return auth.authenticateSession(sessionId.get());
+  }
+
+  /**
+   * What a refused handshake tells the client: "unauthorized" for a bad or ended credential (sign in
+   * again), "unavailable" with the error shape as data when the server could not check it (a database or
+   * hashing pool fault: keep the credential, connect again after retryAfter).
+   */
+  static ConnectError refusal(Throwable failure) {
+    if (failure instanceof ApiException api && api.code() == ErrorCode.UNAVAILABLE) {
+      return new ConnectError("unavailable", api.toJson().getJsonObject("error"));
+    }
+    return new ConnectError("unauthorized");
   }
 
   /** The token of a socket: auth {token}, or an Authorization: Bearer header on the handshake. */

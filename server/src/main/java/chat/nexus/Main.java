@@ -5,6 +5,7 @@ import chat.nexus.conformance.ConformanceServer;
 import chat.nexus.config.Config;
 import chat.nexus.config.ConfigException;
 import chat.nexus.http.HttpListeners;
+import chat.nexus.store.DatabaseUnreachableException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -26,6 +27,8 @@ import picocli.CommandLine.Option;
 public final class Main implements Callable<Integer> {
 
   private static final long START_TIMEOUT_S = 30;
+  /** Exit status when the database cannot be reached at start (2 is a configuration error). */
+  static final int EXIT_DATABASE_UNREACHABLE = 3;
 
   public static void main(String[] args) {
     int code = new CommandLine(new Main()).execute(args);
@@ -52,6 +55,9 @@ public final class Main implements Callable<Integer> {
       System.err.println("Nexus Chat cannot start; fix the configuration:");
       e.problems().forEach(problem -> System.err.println("  " + problem));
       return 2;
+    } catch (DatabaseUnreachableException e) {
+      System.err.println("Nexus Chat cannot start: " + e.getMessage());
+      return EXIT_DATABASE_UNREACHABLE;
     }
     Thread stopper = new Thread(() -> {
       try {

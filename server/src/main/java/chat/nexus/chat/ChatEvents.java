@@ -2,7 +2,6 @@ package chat.nexus.chat;
 
 import chat.nexus.auth.Identity;
 import chat.nexus.errors.ApiException;
-import chat.nexus.errors.ErrorCode;
 import chat.nexus.observability.Metrics;
 import chat.nexus.ratelimit.RateLimits;
 import chat.nexus.store.Blocking;
@@ -30,8 +29,6 @@ public final class ChatEvents {
   public static final int MAX_CLIENT_ID_LENGTH = 64;
   public static final int DEFAULT_HISTORY_LIMIT = 50;
   public static final int MAX_HISTORY_LIMIT = 100;
-  /** Seconds a client should wait when the message store is full. */
-  static final long STORE_BUSY_RETRY_S = 1;
   public static final String IDENTITY = "identity";
   private static final String JOINED = "joinedRooms";
   private static final long KNOWN_ROOMS = 100_000;
@@ -158,16 +155,13 @@ public final class ChatEvents {
 
   private Future<JsonObject> send(Socket socket, JsonObject payload) {
     String roomId = RoomIds.validate(payload.getValue("roomId"));
-    Object text = payload.getValue("text");
-    if (!(text instanceof String body) || body.isBlank()) {
-      throw ApiException.badRequest("text is required (a non-empty string)");
-    }
-    if (body.length() > MAX_TEXT_LENGTH) {
-      throw ApiException.badRequest("text must be at most " + MAX_TEXT_LENGTH + " characters");
-    }
+    String body = MessageText.check(payload.getValue("text"), "text", MAX_TEXT_LENGTH);
     Object clientId = payload.getValue("clientId");
     if (clientId != null && (!(clientId instanceof String c) || c.isEmpty() || c.length() > MAX_CLIENT_ID_LENGTH)) {
       throw ApiException.badRequest("clientId must be a string of 1-" + MAX_CLIENT_ID_LENGTH + " characters");
+    }
+    if (clientId != null) {
+      MessageText.checkCharacters((String) clientId, "clientId");
     }
     if (!joined(socket).contains(roomId)) {
       throw ApiException.forbidden("join the room before sending to it");
@@ -175,13 +169,12 @@ public final class ChatEvents {
     Identity me = identity(socket);
     long received = System.nanoTime();
     return writer.write(new MessageWriter.NewMessage(roomId, me.userId(), body, (String) clientId))
-        .recover(e -> Future.failedFuture(e instanceof MessageWriter.StoreBusyException
-            ? new ApiException(ErrorCode.UNAVAILABLE, e.getMessage(), STORE_BUSY_RETRY_S)
-            : e))
         .map(stored -> {
           JsonObject message = stored.message().toJson();
+          if (stored.announce()) {
+            recipients(socket, roomId).emit("message:new", message); // a retry's repeat too: receivers dedupe by id
+          }
           if (!stored.duplicate()) {
-            recipients(socket, roomId).emit("message:new", message);
             metrics.messageStored();
           }
           metrics.ackLatency(System.nanoTime() - received);

@@ -3,6 +3,7 @@ package chat.nexus.companion;
 import chat.nexus.errors.ApiException;
 
 import chat.nexus.auth.Identity;
+import chat.nexus.chat.MessageText;
 import chat.nexus.llm.ChatMessage;
 import chat.nexus.llm.LlmCall;
 import chat.nexus.llm.LlmGate;
@@ -121,15 +122,9 @@ public final class CompanionService {
         new LlmRequest.Persona(card.name(), PromptBuilder.names(card.description(), card.name(), userName(me))));
   }
 
-  /** The text of a user message: 1-4000 characters, not blank. */
+  /** The text of a user message: the rules of every message text ({@link MessageText}), 1-4000 characters. */
   static String text(Object text) {
-    if (!(text instanceof String body) || body.isBlank()) {
-      throw ApiException.badRequest("text is required (a non-empty string)");
-    }
-    if (body.length() > MAX_TEXT_LENGTH) {
-      throw ApiException.badRequest("text must be at most " + MAX_TEXT_LENGTH + " characters");
-    }
-    return body;
+    return MessageText.check(text, "text", MAX_TEXT_LENGTH);
   }
 
   static String characterId(Object value) {

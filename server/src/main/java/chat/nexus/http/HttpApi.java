@@ -52,6 +52,8 @@ public final class HttpApi {
   public static final int CHARACTER_UPLOAD_LIMIT_BYTES = CharacterRoutes.UPLOAD_LIMIT_BYTES;
   /** How long the rest of a refused body is read and dropped before its connection closes (nginx: 5 s). */
   static final long UNREAD_BODY_LINGER_MS = 2_000;
+  /** /ready answers within this even when the database hangs (health checks commonly give up after 1-3 s). */
+  static final long READY_TIMEOUT_MS = 800;
 
   private final Vertx vertx;
   private final Config config;
@@ -150,7 +152,15 @@ public final class HttpApi {
       json(ctx, 503, new JsonObject().put("ok", false).put("status", "stopping"));
       return;
     }
+    if (!database.health().isUp()) {
+      json(ctx, 503, new JsonObject().put("ok", false).put("database", "down"));
+      return;
+    }
+    // An outage not noticed yet: the round trip may wait for the pool; answer "down" before a health check
+    // would give up, and let the check finish in the background.
+    long timer = vertx.setTimer(READY_TIMEOUT_MS, id -> json(ctx, 503, new JsonObject().put("ok", false).put("database", "down")));
     blocking.run(database::isReachable).onComplete(result -> {
+      vertx.cancelTimer(timer);
       boolean up = result.succeeded() && result.result();
       json(ctx, up ? 200 : 503, new JsonObject().put("ok", up).put("database", up ? "up" : "down"));
     });

@@ -64,6 +64,8 @@ public final class Metrics {
         .description("packets handed to sockets (one per recipient)").register(registry);
     Gauge.builder("nexus.db.pool.active", database, Database::activeConnections)
         .description("database connections in use").register(registry);
+    Gauge.builder("nexus.db.up", database, d -> d.health().isUp() ? 1 : 0)
+        .description("1 while the database answers, 0 during an outage (requests answered UNAVAILABLE)").register(registry);
     Gauge.builder("nexus.llm.in.flight", llm.gate(), gate -> gate.inFlight()).register(registry);
     Gauge.builder("nexus.llm.waiting", llm.gate(), gate -> gate.waiting()).register(registry);
     FunctionCounter.builder("nexus.llm.rejected", llm.gate(), gate -> gate.rejected())

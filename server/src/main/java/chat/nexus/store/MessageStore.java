@@ -65,11 +65,13 @@ public final class MessageStore {
     }
   }
 
-  /** The message a user already sent with this clientId, if any. */
-  public Optional<Message> findByClientId(Connection c, String userId, String clientId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM messages WHERE user_id = ? AND client_id = ?")) {
+  /** The message a user already sent to this room with this clientId, if any. */
+  public Optional<Message> findByClientId(Connection c, String userId, String roomId, String clientId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT " + COLUMNS + " FROM messages WHERE user_id = ? AND room_id = ? AND client_id = ?")) {
       ps.setString(1, userId);
-      ps.setString(2, clientId);
+      ps.setString(2, roomId);
+      ps.setString(3, clientId);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(read(rs)) : Optional.empty();
       }

@@ -3,7 +3,9 @@ package chat.nexus.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.nexus.testing.Backend;
+import ch.qos.logback.classic.Level;
 import chat.nexus.testing.Client;
+import chat.nexus.testing.LogCapture;
 import chat.nexus.testing.Rest;
 import chat.nexus.testing.ServerCases;
 import chat.nexus.testing.TestServer;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.json.JSONObject;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -333,6 +336,47 @@ abstract class MessageCases extends ServerCases {
   }
 
   @Test
+  void aRetryOfACommittedButUnannouncedSendIsDeliveredLive() throws Exception {
+    User ann = user("Ann");
+    User bob = user("Bob");
+    String roomId = room();
+    try (Client a = server.connect(ann.token()); Client b = server.connect(bob.token())) {
+      join(a, roomId);
+      join(b, roomId);
+      // The first attempt was committed by a node that died before its ack and its broadcast went out (or
+      // its ack was an error): the row is there, and nobody in the room heard of it.
+      long id = insertMessage(roomId, ann.id(), "lost on the way", "lost-1");
+      JsonObject retry = sendOk(a, new JsonObject().put("roomId", roomId).put("text", "lost on the way").put("clientId", "lost-1"));
+      assertThat(retry.getLong("id")).as("the retry resolves to the stored row").isEqualTo(id);
+      assertThat(b.next("message:new")).as("the other member receives it live").isEqualTo(retry);
+
+      JsonObject again = sendOk(a, new JsonObject().put("roomId", roomId).put("text", "lost on the way").put("clientId", "lost-1"));
+      assertThat(again).isEqualTo(retry);
+      JsonObject marker = send(a, roomId, "marker");
+      assertThat(b.next("message:new")).as("announced once: a further retry is not broadcast again").isEqualTo(marker);
+      assertThat(server.count("SELECT COUNT(*) FROM messages WHERE room_id = ?", roomId)).isEqualTo(2);
+    }
+  }
+
+  /** A row written straight into the server's database, as a node that committed it and died would leave it. */
+  private long insertMessage(String roomId, String userId, String text, String clientId) throws java.sql.SQLException {
+    try (java.sql.Connection c = server.chatServer().database().connection();
+        java.sql.PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO messages (room_id, user_id, text, client_id, created_at) VALUES (?, ?, ?, ?, ?)", new String[] {"id"})) {
+      ps.setString(1, roomId);
+      ps.setString(2, userId);
+      ps.setString(3, text);
+      ps.setString(4, clientId);
+      ps.setObject(5, java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC));
+      ps.executeUpdate();
+      try (java.sql.ResultSet keys = ps.getGeneratedKeys()) {
+        keys.next();
+        return keys.getLong(1);
+      }
+    }
+  }
+
+  @Test
   void sameClientIdConcurrentlyIsOneMessage() {
     User ann = user("Ann");
     User bob = user("Bob");
@@ -388,5 +432,126 @@ abstract class MessageCases extends ServerCases {
         assertAckError(a.call("message:send", new JsonObject().put("roomId", roomId).put("text", "x").put("clientId", bad)), "BAD_REQUEST");
       }
     }
+  }
+
+  @Test
+  void clientIdsAreScopedToTheRoom() {
+    User ann = user("Ann");
+    User bob = user("Bob");
+    String roomA = room();
+    String roomB = room();
+    try (Client a = server.connect(ann.token()); Client b = server.connect(bob.token())) {
+      join(a, roomA);
+      join(a, roomB);
+      join(b, roomB);
+      JsonObject inA = sendOk(a, new JsonObject().put("roomId", roomA).put("text", "one in a").put("clientId", "1"));
+      JsonObject inB = sendOk(a, new JsonObject().put("roomId", roomB).put("text", "one in b").put("clientId", "1"));
+      assertThat(inB.getLong("id")).as("a clientId reused in another room is another message").isNotEqualTo(inA.getLong("id"));
+      assertThat(inB.getString("roomId")).isEqualTo(roomB);
+      assertThat(inB.getString("text")).isEqualTo("one in b");
+      assertThat(b.next("message:new")).isEqualTo(inB);
+      assertThat(ids(history(a, new JsonObject().put("roomId", roomB)))).containsExactly(inB.getLong("id"));
+      JsonObject againInB = sendOk(a, new JsonObject().put("roomId", roomB).put("text", "one in b").put("clientId", "1"));
+      assertThat(againInB).as("within one room the clientId still deduplicates").isEqualTo(inB);
+    }
+  }
+
+  @Test
+  void controlCharactersInTextsAreRefused() {
+    User ann = user("Ann");
+    String roomId = room();
+    try (Client a = server.connect(ann.token()); LogCapture log = LogCapture.atLeast(Level.WARN)) {
+      join(a, roomId);
+      for (String bad : List.of("a\u0000b", "\u0000", "bell\u0007", "\u001b[31mred", "del\u007f", "next line\u0085", "x\u0008y")) {
+        JsonObject ack = a.call("message:send", new JsonObject().put("roomId", roomId).put("text", bad));
+        assertAckError(ack, "BAD_REQUEST");
+        assertThat(ack.getJsonObject("error").getString("message")).as(ack.encode()).contains("control characters");
+      }
+      assertAckError(a.call("message:send", new JsonObject().put("roomId", roomId).put("text", "ok").put("clientId", "c\u0000")), "BAD_REQUEST");
+      String lines = "line one\nline two\ttabbed\r\nwindows line";
+      assertThat(send(a, roomId, lines).getString("text")).isEqualTo(lines);
+      String joined = "family \uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67 \u05E9\u05DC\u05D5\u05DD\u200F";
+      assertThat(send(a, roomId, joined).getString("text")).as("format characters (ZWJ, RLM) are kept").isEqualTo(joined);
+
+      // A NUL among pipelined sends is refused on its own; the rest are stored as one batch, without an error line.
+      List<CompletableFuture<JsonObject>> acks = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        String text = i == 10 ? "nul \u0000 here" : "m" + i;
+        acks.add(a.callAsync("message:send", new JsonObject().put("roomId", roomId).put("text", text).put("clientId", "nul-" + i)));
+      }
+      for (int i = 0; i < acks.size(); i++) {
+        JsonObject ack = Waits.get(acks.get(i), "ack " + i);
+        if (i == 10) {
+          assertAckError(ack, "BAD_REQUEST");
+        } else {
+          assertThat(ack.getBoolean("ok")).as(ack.encode()).isTrue();
+        }
+      }
+      assertThat(server.count("SELECT COUNT(*) FROM messages WHERE room_id = ?", roomId)).isEqualTo(2 + 19);
+      assertThat(log.lines()).as("bad texts are the client's problem, not the log's").isEmpty();
+    }
+  }
+
+  @Test
+  void loneSurrogatesAreRefused() {
+    User ann = user("Ann");
+    String roomId = room();
+    JsonArray payloads = new JsonArray()
+        .add(new JsonObject().put("roomId", roomId).put("text", "high \uD800 alone"))
+        .add(new JsonObject().put("roomId", roomId).put("text", "low \uDC00 alone"))
+        .add(new JsonObject().put("roomId", roomId).put("text", "ends high \uD83D"))
+        .add(new JsonObject().put("roomId", roomId).put("text", "a pair \uD83D\uDC4B is fine"));
+    JsonArray acks = NodeSends.send(server.url(), ann.token(), roomId, payloads);
+    for (int i = 0; i < 3; i++) {
+      assertAckError(acks.getJsonObject(i), "BAD_REQUEST");
+      assertThat(acks.getJsonObject(i).getJsonObject("error").getString("message")).contains("not valid Unicode");
+    }
+    assertThat(acks.getJsonObject(3).getJsonObject("message").getString("text")).isEqualTo("a pair \uD83D\uDC4B is fine");
+    assertThat(server.count("SELECT COUNT(*) FROM messages WHERE room_id = ?", roomId)).isEqualTo(1);
+  }
+
+  @Test
+  void theTextLimitCountsCharactersNotUtf16Units() {
+    User ann = user("Ann");
+    String roomId = room();
+    String wave = "\uD83D\uDC4B"; // one character, two UTF-16 units
+    try (Client a = server.connect(ann.token())) {
+      join(a, roomId);
+      String longest = wave.repeat(ChatEvents.MAX_TEXT_LENGTH);
+      JsonObject stored = send(a, roomId, longest);
+      assertThat(stored.getString("text")).isEqualTo(longest);
+      assertThat(history(a, new JsonObject().put("roomId", roomId).put("limit", 1)).getJsonObject(0).getString("text")).isEqualTo(longest);
+      JsonObject tooLong = a.call("message:send", new JsonObject().put("roomId", roomId).put("text", longest + wave));
+      assertAckError(tooLong, "BAD_REQUEST");
+      assertThat(tooLong.getJsonObject("error").getString("message")).contains("4000 characters");
+    }
+  }
+
+  @Test
+  void binaryWhereAStringBelongsIsRefused() throws Exception {
+    User ann = user("Ann");
+    String roomId = room();
+    try (Client a = server.connect(ann.token())) {
+      byte[] bytes = roomId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      JsonObject joinAck = emitRaw(a, "room:join", new JSONObject().put("roomId", bytes));
+      assertAckError(joinAck, "BAD_REQUEST");
+      assertThat(joinAck.getJsonObject("error").getString("message")).contains("roomId").contains("binary");
+      join(a, roomId);
+      for (String field : List.of("roomId", "text", "clientId")) {
+        JSONObject payload = new JSONObject().put("roomId", roomId).put("text", "hello").put("clientId", "bin-" + field);
+        payload.put(field, "as binary".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        JsonObject ack = emitRaw(a, "message:send", payload);
+        assertAckError(ack, "BAD_REQUEST");
+        assertThat(ack.getJsonObject("error").getString("message")).as(ack.encode()).contains(field).contains("binary");
+      }
+      assertThat(server.count("SELECT COUNT(*) FROM messages WHERE user_id = ?", ann.id())).isZero();
+    }
+  }
+
+  /** Emits an org.json payload as it is (byte[] values go as binary attachments) and waits for the ack. */
+  private static JsonObject emitRaw(Client client, String event, JSONObject payload) {
+    CompletableFuture<JsonObject> ack = new CompletableFuture<>();
+    client.socket().emit(event, new Object[] {payload}, (io.socket.client.Ack) args -> ack.complete(new JsonObject(args[0].toString())));
+    return Waits.get(ack, "the ack of " + event);
   }
 }

@@ -114,6 +114,26 @@ abstract class CompanionCases extends CompanionFixtures {
   }
 
   @Test
+  void textsFollowTheMessageRules() {
+    Guest me = guest();
+    String id = character(me.token());
+    Client client = server.connect(me.token());
+    JsonObject nul = client.call("companion:message", new JsonObject().put("characterId", id).put("text", "a\u0000b"));
+    Rest.assertErrorShape(nul, "BAD_REQUEST");
+    assertThat(nul.getJsonObject("error").getString("message")).contains("control characters");
+    String path = "/api/companions/" + id + "/messages";
+    for (String raw : List.of("{\"text\":\"bell \\u0007\"}", "{\"text\":\"lone \\ud800 surrogate\"}")) {
+      rest.postRaw(path, "application/json", raw, me.token(), Map.of()).assertError(400, "BAD_REQUEST");
+    }
+    String wave = "\uD83D\uDC4B"; // one character, two UTF-16 units
+    String longest = wave.repeat(CompanionService.MAX_TEXT_LENGTH);
+    rest.post(path, new JsonObject().put("text", longest + wave), me.token()).assertError(400, "BAD_REQUEST");
+    JsonObject body = rest.post(path, new JsonObject().put("text", longest), me.token()).assertOk(200);
+    assertThat(body.getJsonObject("message").getString("content")).as("the limit counts characters").isEqualTo(longest);
+    assertThat(rows(me.userId(), id)).as("greeting, the longest message and its reply").isEqualTo(3);
+  }
+
+  @Test
   void restJsonWaitsForTheWholeReply() {
     Guest me = guest();
     String id = character(me.token());

@@ -134,6 +134,14 @@ public final class ChildProcess implements AutoCloseable {
     process.toHandle().destroy();
   }
 
+  /**
+   * Sends SIGKILL (Process.destroyForcibly on Unix) and returns at once: the process gets no chance to
+   * flush or stop, as in a crash, an OOM exit or a container killed after its grace period.
+   */
+  public void kill() {
+    process.destroyForcibly();
+  }
+
   /** Waits for the exit and for the rest of its output; returns the exit code. */
   public int waitFor(long seconds) {
     try {

@@ -1,0 +1,62 @@
+package chat.nexus.store;
+
+import chat.nexus.config.ConfigException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The database settings {@link chat.nexus.config.Config} does not carry: DB_START_TIMEOUT_MS and
+ * DB_QUEUE_LIMIT, read from the environment map with one line per bad value.
+ *
+ * @param startTimeoutMs how long the server keeps trying to reach the database at start before it gives up
+ * @param queueLimit database tasks (reads, session and user writes) that may wait for a worker thread; more
+ *     are answered UNAVAILABLE at once
+ */
+public record DatabaseOptions(long startTimeoutMs, int queueLimit) {
+
+  /**
+   * A database started in the same boot (a container or unit started next to the server) usually answers
+   * within seconds; a minute also covers a slow PostgreSQL recovery, and is short enough that a wrong
+   * DATABASE_URL shows up while the operator is still watching.
+   */
+  public static final long DEFAULT_START_TIMEOUT_MS = 60_000;
+  /**
+   * Tasks waiting for the database workers. A task takes about a millisecond, so with 20 workers 1,000
+   * waiting is ~50 ms of work: far beyond a healthy backlog, and a flood past it is refused instead of
+   * delaying every history read behind it.
+   */
+  public static final int DEFAULT_QUEUE_LIMIT = 1_000;
+
+  public static DatabaseOptions defaults() {
+    return new DatabaseOptions(DEFAULT_START_TIMEOUT_MS, DEFAULT_QUEUE_LIMIT);
+  }
+
+  /** The defaults overridden by DB_START_TIMEOUT_MS and DB_QUEUE_LIMIT; ConfigException lists bad values. */
+  public static DatabaseOptions fromEnv(Map<String, String> env) {
+    List<String> problems = new ArrayList<>();
+    long startTimeoutMs = read(env, problems, "DB_START_TIMEOUT_MS", 0, DEFAULT_START_TIMEOUT_MS);
+    long queueLimit = read(env, problems, "DB_QUEUE_LIMIT", 1, DEFAULT_QUEUE_LIMIT);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return new DatabaseOptions(startTimeoutMs, (int) queueLimit);
+  }
+
+  private static long read(Map<String, String> env, List<String> problems, String name, long min, long fallback) {
+    String raw = env.get(name);
+    if (raw == null || raw.isBlank()) {
+      return fallback;
+    }
+    try {
+      long value = Long.parseLong(raw.trim());
+      if (value >= min && value <= Integer.MAX_VALUE) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the problem line
+    }
+    problems.add(name + " must be a whole number from " + min + " to " + Integer.MAX_VALUE + ", got '" + raw.trim() + "'");
+    return fallback;
+  }
+}
