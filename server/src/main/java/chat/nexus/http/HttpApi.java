@@ -8,39 +8,28 @@ import chat.nexus.companion.CharacterRoutes;
 import chat.nexus.companion.CompanionRoutes;
 import chat.nexus.config.Config;
 import chat.nexus.errors.ApiException;
-import chat.nexus.errors.ErrorCode;
 import chat.nexus.auth.SessionCookie;
-import chat.nexus.observability.Logs;
 import chat.nexus.observability.MetricsEndpoint;
 import chat.nexus.ratelimit.RateLimits;
 import java.util.Optional;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The REST API (Vert.x Web): request ids, CORS, body limit, auth routes, history, health, and one
- * failure handler that turns every error into the contract's error shape.
+ * The REST API (Vert.x Web): request ids, CORS, body limits ({@link RequestBodies}), auth routes, history,
+ * health, and one failure handler ({@link Failures}) that turns every error into the contract's error shape.
  */
 public final class HttpApi {
 
-  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
   private static final String IDENTITY = "identity";
   private static final String AUTH_FAILURE = "authFailure";
   private static final String BY_COOKIE = "byCookie";
@@ -50,8 +39,6 @@ public final class HttpApi {
   public static final Set<String> HEALTH_PATHS = Set.of("/health", "/ready");
   /** Largest character upload (a PNG with its card and art); every other body is held to JSON_LIMIT. */
   public static final int CHARACTER_UPLOAD_LIMIT_BYTES = CharacterRoutes.UPLOAD_LIMIT_BYTES;
-  /** How long the rest of a refused body is read and dropped before its connection closes (nginx: 5 s). */
-  static final long UNREAD_BODY_LINGER_MS = 2_000;
   /** /ready answers within this even when the database hangs (health checks commonly give up after 1-3 s). */
   static final long READY_TIMEOUT_MS = 800;
 
@@ -91,20 +78,7 @@ public final class HttpApi {
     router.get("/ready").handler(this::ready);
     metrics.mount(router);
 
-    // Every body is read under JSON_LIMIT (a larger declared Content-Length is refused before reading), except
-    // a character PNG (often 1-3 MB): its body waits, paused, until the caller is authenticated and counted
-    // by the rate limit; the character route then reads it under its own limit.
-    Handler<RoutingContext> jsonBody = BodyHandler.create(false).setBodyLimit(config.jsonLimitBytes());
-    router.route("/api/*").handler(ctx -> {
-      if (!CharacterRoutes.isUpload(ctx.request())) {
-        jsonBody.handle(ctx);
-      } else if (declaredLength(ctx.request()) > CHARACTER_UPLOAD_LIMIT_BYTES) {
-        ctx.fail(413);
-      } else {
-        ctx.request().pause();
-        ctx.next();
-      }
-    });
+    router.route("/api/*").handler(RequestBodies.handler(config.jsonLimitBytes()));
     router.route("/api/*").handler(this::resolveIdentity).handler(limits.handler(limits.api(), this::subject));
     router.post("/api/companions/:characterId/messages").handler(limits.handler(limits.llm(), this::subject));
     // Sign-up and login hash a password: counted per client address, apart from the API budget.
@@ -125,7 +99,7 @@ public final class HttpApi {
     WebClient.mount(router);
 
     router.route().last().handler(ctx -> ctx.fail(ApiException.notFound("no route for " + ctx.request().method() + " " + ctx.request().path())));
-    router.route().failureHandler(this::failure);
+    router.route().failureHandler(new Failures(vertx, config.jsonLimitBytes(), limits)::handle);
     return router;
   }
 
@@ -283,7 +257,7 @@ public final class HttpApi {
     }));
   }
 
-  private static Identity identity(RoutingContext ctx) {
+  static Identity identity(RoutingContext ctx) {
     return ctx.get(IDENTITY);
   }
 
@@ -331,98 +305,4 @@ public final class HttpApi {
     return ctx.response().closed();
   }
 
-  /** The one place that maps failures to responses. */
-  private void failure(RoutingContext ctx) {
-    Throwable failure = ctx.failure();
-    if (clientGone(ctx) || failure instanceof HttpClosedException) {
-      // A client that closes mid-body or mid-request: nobody to answer, nothing to investigate.
-      LOG.debug("[{}] {} {}: the client closed the connection", RequestIds.of(ctx), ctx.request().method(), ctx.request().path());
-      return;
-    }
-    if (ctx.statusCode() == ErrorCode.FORBIDDEN.httpStatus() && !(failure instanceof ApiException)
-        && ctx.request().getHeader(HttpHeaders.ORIGIN) != null) {
-      refusedOrigin(ctx);
-      return;
-    }
-    ApiException error;
-    if (failure instanceof ApiException api) {
-      error = api;
-    } else if (ctx.statusCode() == 413) {
-      int limit = CharacterRoutes.isUpload(ctx.request()) ? CHARACTER_UPLOAD_LIMIT_BYTES : config.jsonLimitBytes();
-      error = new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than " + limit + " bytes");
-    } else if (ctx.statusCode() == 400 || failure instanceof io.vertx.core.json.DecodeException) {
-      error = ApiException.badRequest("bad request");
-    } else if (ctx.statusCode() == 404) {
-      error = ApiException.notFound("not found");
-    } else if (ctx.statusCode() == 405) {
-      error = new ApiException(ErrorCode.BAD_REQUEST, "method not allowed");
-    } else {
-      Identity caller = identity(ctx);
-      Logs.withRequest(RequestIds.of(ctx), caller == null ? null : caller.userId(),
-          () -> LOG.error("[{}] {} {} failed", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), failure));
-      error = new ApiException(ErrorCode.INTERNAL, "internal error");
-    }
-    int status = ctx.statusCode() == 405 ? 405 : error.code().httpStatus();
-    HttpServerRequest request = ctx.request();
-    Future<Void> written = answer(ctx, status, error);
-    if (bodyUnread(request)) {
-      lingerThenClose(request, written);
-    }
-  }
-
-  private static Future<Void> answer(RoutingContext ctx, int status, ApiException error) {
-    if (error.retryAfterSeconds() != null) {
-      ctx.response().putHeader("Retry-After", String.valueOf(error.retryAfterSeconds()));
-    }
-    return json(ctx, status, error.toJson());
-  }
-
-  /**
-   * A request whose body was refused unread (too large, or an upload whose caller was refused): its
-   * HTTP/1.1 connection can carry another request only once that body has come in. As nginx's lingering
-   * close: the rest is read and dropped for {@link #UNREAD_BODY_LINGER_MS}, so that a client still sending
-   * gets to read the error; then the connection closes unless the body has ended.
-   */
-  private void lingerThenClose(HttpServerRequest request, Future<Void> written) {
-    long timer = vertx.setTimer(UNREAD_BODY_LINGER_MS, t -> written.onComplete(done -> request.connection().close()));
-    request.handler(dropped -> {}).endHandler(end -> vertx.cancelTimer(timer)).resume();
-  }
-
-  /** The Content-Length a request declares, or -1. */
-  private static long declaredLength(HttpServerRequest request) {
-    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    try {
-      return length == null ? -1 : Long.parseLong(length.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  /** Whether a request has a body that has not all come in (HTTP/2 streams end on their own). */
-  private static boolean bodyUnread(HttpServerRequest request) {
-    boolean hasBody = declaredLength(request) > 0 || request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
-    return hasBody && !request.isEnded() && request.version() != HttpVersion.HTTP_2 && request.connection() != null;
-  }
-
-  /**
-   * A browser page of an origin not in CORS_ORIGINS (Vert.x Web's CORS handler refuses it with 403): the
-   * contract's FORBIDDEN, no log line (it is the caller's doing, and cheap to repeat), and counted by the
-   * rate limit of its address like any anonymous request, so that repeating it ends in RATE_LIMITED.
-   */
-  private void refusedOrigin(RoutingContext ctx) {
-    ApiException forbidden = ApiException.forbidden("this origin is not allowed (CORS_ORIGINS)");
-    if (!limits.enabled()) {
-      answer(ctx, forbidden.code().httpStatus(), forbidden);
-      return;
-    }
-    limits.check(limits.api(), "ip:" + limits.clientAddress(ctx)).onComplete(result -> {
-      ApiException error = result.succeeded() && !result.result().allowed() ? result.result().error(System.currentTimeMillis()) : forbidden;
-      if (result.succeeded()) {
-        RateLimits.headers(ctx.response(), result.result());
-      }
-      // the CORS handler set its own reason phrase ("CORS Rejected"), which would stick to a 429 too
-      ctx.response().setStatusMessage(HttpResponseStatus.valueOf(error.code().httpStatus()).reasonPhrase());
-      answer(ctx, error.code().httpStatus(), error);
-    });
-  }
 }
