@@ -5,10 +5,8 @@ import chat.nexus.errors.ApiException;
 import chat.nexus.observability.Logs;
 import chat.nexus.socketio.Event;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.Function;
 
@@ -44,18 +42,6 @@ public final class EventAcks {
     }
   }
 
-  /**
-   * No client event takes binary data. A binary attachment arrives as a Buffer in the payload, and
-   * JsonObject.getValue would hand it on as its base64 text: a binary roomId would pass for a room id.
-   */
-  private static void refuseBinary(JsonObject payload) {
-    for (Map.Entry<String, Object> field : payload.getMap().entrySet()) {
-      if (field.getValue() instanceof Buffer || field.getValue() instanceof byte[]) {
-        throw ApiException.badRequest(field.getKey() + " must be a string, not binary data");
-      }
-    }
-  }
-
   private static void run(Event event, Future<Void> gate, Function<JsonObject, Future<JsonObject>> action, Runnable afterAck) {
     if (gate.failed()) {
       event.ack(ApiException.toJson(gate.cause()));
@@ -66,7 +52,6 @@ public final class EventAcks {
       if (!(event.arg(0) instanceof JsonObject payload)) {
         throw ApiException.badRequest("the payload must be an object");
       }
-      refuseBinary(payload);
       result = action.apply(payload);
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);

@@ -527,31 +527,32 @@ abstract class MessageCases extends ServerCases {
     }
   }
 
+  /**
+   * The chat takes no binary: a packet announcing an attachment closes its connection before anything is
+   * buffered, so a binary roomId, text or clientId never passes as its base64 text and nothing is stored.
+   */
   @Test
   void binaryWhereAStringBelongsIsRefused() throws Exception {
     User ann = user("Ann");
     String roomId = room();
-    try (Client a = server.connect(ann.token())) {
-      byte[] bytes = roomId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      JsonObject joinAck = emitRaw(a, "room:join", new JSONObject().put("roomId", bytes));
-      assertAckError(joinAck, "BAD_REQUEST");
-      assertThat(joinAck.getJsonObject("error").getString("message")).contains("roomId").contains("binary");
-      join(a, roomId);
-      for (String field : List.of("roomId", "text", "clientId")) {
+    for (String field : List.of("roomId", "text", "clientId")) {
+      try (Client a = server.connect(ann.token())) {
+        join(a, roomId);
+        CompletableFuture<String> closed = server.serverDisconnect(a.socket().id());
         JSONObject payload = new JSONObject().put("roomId", roomId).put("text", "hello").put("clientId", "bin-" + field);
-        payload.put(field, "as binary".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        JsonObject ack = emitRaw(a, "message:send", payload);
-        assertAckError(ack, "BAD_REQUEST");
-        assertThat(ack.getJsonObject("error").getString("message")).as(ack.encode()).contains(field).contains("binary");
+        payload.put(field, roomId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        CompletableFuture<JsonObject> ack = emitRaw(a, "message:send", payload);
+        assertThat(Waits.get(closed, "the server to refuse a binary " + field)).isEqualTo("parse error");
+        assertThat(ack).as("no ack for a refused packet").isNotDone();
       }
-      assertThat(server.count("SELECT COUNT(*) FROM messages WHERE user_id = ?", ann.id())).isZero();
     }
+    assertThat(server.count("SELECT COUNT(*) FROM messages WHERE user_id = ?", ann.id())).isZero();
   }
 
-  /** Emits an org.json payload as it is (byte[] values go as binary attachments) and waits for the ack. */
-  private static JsonObject emitRaw(Client client, String event, JSONObject payload) {
+  /** Emits an org.json payload as it is (byte[] values go as binary attachments); the ack, when one comes. */
+  private static CompletableFuture<JsonObject> emitRaw(Client client, String event, JSONObject payload) {
     CompletableFuture<JsonObject> ack = new CompletableFuture<>();
     client.socket().emit(event, new Object[] {payload}, (io.socket.client.Ack) args -> ack.complete(new JsonObject(args[0].toString())));
-    return Waits.get(ack, "the ack of " + event);
+    return ack;
   }
 }
