@@ -72,8 +72,7 @@ public final class BroadcastOperator {
 
   /** Sends the event to every socket reached; encoded once whatever the count. */
   public void emit(String event, Object... args) {
-    Socket.checkEventName(event);
-    Packet packet = Packet.of(PacketType.EVENT, namespace.name(), Socket.eventData(event, args));
+    Packet packet = Packet.of(PacketType.EVENT, namespace.name(), Packet.eventData(event, args));
     namespace.adapter().broadcast(packet, options());
   }
 
@@ -82,8 +81,7 @@ public final class BroadcastOperator {
     if (timeoutMs == NO_TIMEOUT) {
       throw new IllegalStateException("set a timeout() before emitWithAck on a broadcast");
     }
-    Socket.checkEventName(event);
-    Packet packet = new Packet(PacketType.EVENT, namespace.name(), Socket.eventData(event, args), namespace.nextAckId());
+    Packet packet = new Packet(PacketType.EVENT, namespace.name(), Packet.eventData(event, args), namespace.nextAckId());
     return namespace.adapter().broadcastWithAck(packet, options(), timeoutMs);
   }
 

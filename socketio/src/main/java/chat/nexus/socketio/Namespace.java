@@ -129,7 +129,7 @@ public final class Namespace {
 
   /** Sends an event to the other nodes' namespaces of the same name (none on a single node); no answer. */
   public void serverSideEmit(String event, Object... args) {
-    adapter.serverSideEmit(Socket.eventData(event, args), 0);
+    adapter.serverSideEmit(Packet.eventData(event, args), 0);
   }
 
   /**
@@ -140,7 +140,7 @@ public final class Namespace {
     if (timeoutMs <= 0) {
       throw new IllegalArgumentException("timeout must be positive, got " + timeoutMs);
     }
-    return adapter.serverSideEmit(Socket.eventData(event, args), timeoutMs);
+    return adapter.serverSideEmit(Packet.eventData(event, args), timeoutMs);
   }
 
   /** Called by cluster adapters with an event from another node. */

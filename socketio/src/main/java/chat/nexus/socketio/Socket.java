@@ -29,8 +29,6 @@ import java.util.concurrent.TimeoutException;
 public final class Socket implements RemoteSocket {
 
   private static final System.Logger LOG = System.getLogger(Socket.class.getName());
-  private static final Set<String> RESERVED_EVENTS =
-      Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
 
   private final String id;
   private final String pid;
@@ -145,8 +143,7 @@ public final class Socket implements RemoteSocket {
   /** Sends an event to this client. */
   @Override
   public void emit(String event, Object... args) {
-    checkEventName(event);
-    Packet packet = Packet.of(PacketType.EVENT, namespace.name(), eventData(event, args));
+    Packet packet = Packet.of(PacketType.EVENT, namespace.name(), Packet.eventData(event, args));
     if (namespace.server().options().recoveryEnabled()) {
       // Through the adapter so that the packet gets an offset and is replayed after a reconnection;
       // local: the socket is on this node, a cluster adapter has nothing to tell the others.
@@ -176,9 +173,9 @@ public final class Socket implements RemoteSocket {
   }
 
   private Future<JsonArray> emitWithAck(long timeoutMs, String event, Object... args) {
-    checkEventName(event);
+    JsonArray data = Packet.eventData(event, args);
     long ackId = namespace.nextAckId();
-    Packet packet = new Packet(PacketType.EVENT, namespace.name(), eventData(event, args), ackId);
+    Packet packet = new Packet(PacketType.EVENT, namespace.name(), data, ackId);
     Promise<JsonArray> promise = Promise.promise();
     sendWithAck(namespace.encode(packet), ackId, promise);
     if (timeoutMs > 0) {
@@ -379,21 +376,6 @@ public final class Socket implements RemoteSocket {
         LOG.log(Level.ERROR, "disconnect handler failed on socket " + id, e);
       }
     }
-  }
-
-  static void checkEventName(String event) {
-    if (event == null || RESERVED_EVENTS.contains(event)) {
-      throw new IllegalArgumentException("'" + event + "' is a reserved event name");
-    }
-  }
-
-  static JsonArray eventData(String event, Object[] args) {
-    JsonArray data = new JsonArray(new ArrayList<>(args.length + 1));
-    data.add(event);
-    for (Object arg : args) {
-      data.add(arg);
-    }
-    return data;
   }
 
   @Override

@@ -1,5 +1,9 @@
 package chat.nexus.socketio.parser;
 
+import io.vertx.core.json.JsonArray;
+import java.util.ArrayList;
+import java.util.Set;
+
 /**
  * One Socket.IO packet.
  *
@@ -13,6 +17,9 @@ public record Packet(PacketType type, String namespace, Object data, long id) {
 
   public static final long NO_ID = -1;
   public static final String MAIN_NAMESPACE = "/";
+  /** Event names the Socket.IO client keeps for itself: no event packet carries them either way. */
+  public static final Set<String> RESERVED_EVENTS =
+      Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
 
   public Packet {
     if (type == null) {
@@ -23,6 +30,19 @@ public record Packet(PacketType type, String namespace, Object data, long id) {
 
   public static Packet of(PacketType type, String namespace, Object data) {
     return new Packet(type, namespace, data, NO_ID);
+  }
+
+  /** The data of an event packet: the event's name, then its arguments. Refuses a reserved name. */
+  public static JsonArray eventData(String event, Object[] args) {
+    if (event == null || RESERVED_EVENTS.contains(event)) {
+      throw new IllegalArgumentException("'" + event + "' is a reserved event name");
+    }
+    JsonArray data = new JsonArray(new ArrayList<>(args.length + 1));
+    data.add(event);
+    for (Object arg : args) {
+      data.add(arg);
+    }
+    return data;
   }
 
   public boolean hasId() {

@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Decodes Socket.IO v5 packets for one connection. Stateful: a BINARY_EVENT or BINARY_ACK waits for its
@@ -22,8 +21,6 @@ public final class PacketDecoder {
   public static final int DEFAULT_MAX_ATTACHMENTS = 10;
 
   private static final int MAX_ID_DIGITS = 15;
-  private static final Set<String> RESERVED_EVENTS =
-      Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
 
   private final int maxAttachments;
   private Packet pending;
@@ -158,7 +155,7 @@ public final class PacketDecoder {
       return false;
     }
     Object name = array.getValue(0);
-    return name instanceof Number || (name instanceof String s && !RESERVED_EVENTS.contains(s));
+    return name instanceof Number || (name instanceof String s && !Packet.RESERVED_EVENTS.contains(s));
   }
 
   private static Packet reconstruct(Packet packet, List<Buffer> attachments) throws ParseException {
