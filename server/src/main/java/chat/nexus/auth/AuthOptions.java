@@ -1,11 +1,9 @@
 package chat.nexus.auth;
 
+import chat.nexus.config.Settings;
 import chat.nexus.config.ConfigException;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -61,63 +59,25 @@ public record AuthOptions(long leewaySeconds, boolean allowNoExp, Optional<URI> 
 
   /** The defaults, overridden by the environment. */
   public static AuthOptions fromEnv(Map<String, String> env) {
-    List<String> problems = new ArrayList<>();
-    long leeway = number(env, problems, "JWT_LEEWAY_SECONDS", 0, 600, DEFAULT_LEEWAY_SECONDS);
-    boolean allowNoExp = bool(env, problems, "JWT_ALLOW_NO_EXP");
-    Optional<URI> jwks = url(env, problems, "JWT_JWKS_URL");
-    Optional<String> issuer = text(env, "JWT_ISSUER");
-    List<String> audience = text(env, "JWT_AUDIENCE")
-        .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
-        .orElse(List.of());
-    long minRefresh = number(env, problems, "JWT_JWKS_MIN_REFRESH_MS", 0, 3_600_000, DEFAULT_JWKS_MIN_REFRESH_MS);
-    long loginMax = number(env, problems, "LOGIN_RATE_LIMIT_MAX", 1, 1_000_000, DEFAULT_LOGIN_RATE_MAX);
-    long loginWindow = number(env, problems, "LOGIN_RATE_LIMIT_WINDOW_MS", 1_000, 86_400_000, DEFAULT_LOGIN_RATE_WINDOW_MS);
-    long threads = number(env, problems, "PASSWORD_HASH_THREADS", 1, 256, DEFAULT_HASH_THREADS);
-    long queue = number(env, problems, "PASSWORD_HASH_QUEUE", 0, 100_000, DEFAULT_HASH_QUEUE);
-    long sessionCheck = number(env, problems, "SESSION_CHECK_INTERVAL_MS", 100, 3_600_000, DEFAULT_SESSION_CHECK_MS);
-    if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
-    }
+    Settings s = new Settings(env);
+    long leeway = s.wholeNumber("JWT_LEEWAY_SECONDS", DEFAULT_LEEWAY_SECONDS, 0, 600);
+    boolean allowNoExp = s.bool("JWT_ALLOW_NO_EXP", false);
+    Optional<URI> jwks = url(s, "JWT_JWKS_URL");
+    Optional<String> issuer = Optional.ofNullable(s.raw("JWT_ISSUER"));
+    List<String> audience = s.list("JWT_AUDIENCE");
+    long minRefresh = s.wholeNumber("JWT_JWKS_MIN_REFRESH_MS", DEFAULT_JWKS_MIN_REFRESH_MS, 0, 3_600_000);
+    long loginMax = s.wholeNumber("LOGIN_RATE_LIMIT_MAX", DEFAULT_LOGIN_RATE_MAX, 1, 1_000_000);
+    long loginWindow = s.wholeNumber("LOGIN_RATE_LIMIT_WINDOW_MS", DEFAULT_LOGIN_RATE_WINDOW_MS, 1_000, 86_400_000);
+    long threads = s.wholeNumber("PASSWORD_HASH_THREADS", DEFAULT_HASH_THREADS, 1, 256);
+    long queue = s.wholeNumber("PASSWORD_HASH_QUEUE", DEFAULT_HASH_QUEUE, 0, 100_000);
+    long sessionCheck = s.wholeNumber("SESSION_CHECK_INTERVAL_MS", DEFAULT_SESSION_CHECK_MS, 100, 3_600_000);
+    s.check();
     return new AuthOptions(leeway, allowNoExp, jwks, issuer, audience, minRefresh, (int) loginMax, loginWindow, (int) threads, (int) queue,
         sessionCheck);
   }
 
-  private static Optional<String> text(Map<String, String> env, String name) {
-    String raw = env.get(name);
-    return raw == null || raw.isBlank() ? Optional.empty() : Optional.of(raw.trim());
-  }
-
-  private static long number(Map<String, String> env, List<String> problems, String name, long min, long max, long fallback) {
-    Optional<String> raw = text(env, name);
-    if (raw.isEmpty()) {
-      return fallback;
-    }
-    try {
-      long value = Long.parseLong(raw.get());
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    problems.add(name + " must be a whole number from " + min + " to " + max + ", got '" + raw.get() + "'");
-    return fallback;
-  }
-
-  private static boolean bool(Map<String, String> env, List<String> problems, String name) {
-    Optional<String> raw = text(env, name).map(v -> v.toLowerCase(Locale.ROOT));
-    if (raw.isEmpty() || raw.get().equals("false")) {
-      return false;
-    }
-    if (raw.get().equals("true")) {
-      return true;
-    }
-    problems.add(name + " must be true or false, got '" + raw.get() + "'");
-    return false;
-  }
-
-  private static Optional<URI> url(Map<String, String> env, List<String> problems, String name) {
-    Optional<String> raw = text(env, name);
+  private static Optional<URI> url(Settings settings, String name) {
+    Optional<String> raw = Optional.ofNullable(settings.raw(name));
     if (raw.isEmpty()) {
       return Optional.empty();
     }
@@ -129,7 +89,7 @@ public record AuthOptions(long leewaySeconds, boolean allowNoExp, Optional<URI> 
     } catch (java.net.URISyntaxException e) {
       // reported below
     }
-    problems.add(name + " must be an http(s) URL, got '" + raw.get() + "'");
+    settings.problem(name + " must be an http(s) URL, got '" + raw.get() + "'");
     return Optional.empty();
   }
 }

@@ -11,16 +11,17 @@ import java.util.regex.Pattern;
 
 /**
  * Reads typed values from a map of environment variables, collecting one clear line per bad value instead
- * of stopping at the first. Never echoes values of names that hold secrets.
+ * of stopping at the first ({@link #check()} then stops with all of them). Never echoes values of names that
+ * hold secrets. Config uses it, and so does each capability's own options record.
  */
-final class Settings {
+public final class Settings {
 
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kb|mb|gb)?", Pattern.CASE_INSENSITIVE);
 
   private final Map<String, String> env;
   private final List<String> problems = new ArrayList<>();
 
-  Settings(Map<String, String> env) {
+  public Settings(Map<String, String> env) {
     this.env = env;
   }
 
@@ -28,12 +29,12 @@ final class Settings {
     return problems;
   }
 
-  void problem(String line) {
+  public void problem(String line) {
     problems.add(line);
   }
 
-  /** The first set (non-blank) of these names, or null. */
-  String raw(String... names) {
+  /** The first set (non-blank) of these names, trimmed, or null. */
+  public String raw(String... names) {
     for (String name : names) {
       String value = env.get(name);
       if (value != null && !value.isBlank()) {
@@ -43,12 +44,12 @@ final class Settings {
     return null;
   }
 
-  String string(String name, String fallback) {
+  public String string(String name, String fallback) {
     String value = raw(name);
     return value != null ? value : fallback;
   }
 
-  int port(String name, int fallback) {
+  public int port(String name, int fallback) {
     return parse(name, fallback, value -> {
       int port = Integer.parseInt(value);
       if (port < 0 || port > 65535) {
@@ -85,7 +86,7 @@ final class Settings {
     }, "a positive whole number");
   }
 
-  boolean bool(String name, boolean fallback) {
+  public boolean bool(String name, boolean fallback) {
     return parse(name, fallback, value -> switch (value.toLowerCase(Locale.ROOT)) {
       case "true", "1", "yes", "on" -> true;
       case "false", "0", "no", "off" -> false;
@@ -115,12 +116,30 @@ final class Settings {
     }, "a size such as 512kb or 1mb");
   }
 
-  List<String> list(String... names) {
+  public List<String> list(String... names) {
     String value = raw(names);
     if (value == null) {
       return List.of();
     }
     return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** A whole number from {@code min} to {@code max}, or {@code fallback} when unset (and when bad, with a problem line). */
+  public long wholeNumber(String name, long fallback, long min, long max) {
+    return parse(name, fallback, value -> {
+      long parsed = Long.parseLong(value);
+      if (parsed < min || parsed > max) {
+        throw new IllegalArgumentException();
+      }
+      return parsed;
+    }, "a whole number from " + min + " to " + max);
+  }
+
+  /** Stops with one line per bad value ({@link ConfigException}), when there was any. */
+  public void check() {
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
   }
 
   private <T> T parse(String name, T fallback, Function<String, T> parser, String expected) {

@@ -1,10 +1,9 @@
 package chat.nexus.http;
 
+import chat.nexus.config.Settings;
 import chat.nexus.chat.ChatEvents;
 import chat.nexus.config.ConfigException;
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -76,18 +75,16 @@ public record ConnectionLimits(
    * an explicit value applies either way. Throws {@link ConfigException} listing every bad value.
    */
   public static ConnectionLimits from(Map<String, String> env, boolean perAddressLimits) {
-    Reader r = new Reader(env);
-    long idle = r.read("HTTP_IDLE_TIMEOUT_MS", DEFAULT_IDLE_TIMEOUT_MS, 1);
-    long header = r.read("HTTP_HEADER_TIMEOUT_MS", DEFAULT_HEADER_TIMEOUT_MS, 1);
-    long body = r.read("HTTP_BODY_TIMEOUT_MS", DEFAULT_BODY_TIMEOUT_MS, 1);
-    long connections = r.read("MAX_CONNECTIONS", defaultMaxConnections(), 0);
-    long perAddress = r.read("MAX_CONNECTIONS_PER_ADDRESS", perAddressLimits ? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS : 0, 0);
-    long handshakes = r.read("HANDSHAKES_PER_ADDRESS_PER_MINUTE", perAddressLimits ? DEFAULT_HANDSHAKES_PER_ADDRESS_PER_MINUTE : 0, 0);
-    long auth = r.read("AUTH_TIMEOUT_MS", DEFAULT_AUTH_TIMEOUT_MS, 1);
-    long rooms = r.read("MAX_ROOMS_PER_SOCKET", DEFAULT_MAX_ROOMS_PER_SOCKET, 1);
-    if (!r.problems.isEmpty()) {
-      throw new ConfigException(r.problems);
-    }
+    Settings s = new Settings(env);
+    long idle = s.wholeNumber("HTTP_IDLE_TIMEOUT_MS", DEFAULT_IDLE_TIMEOUT_MS, 1, Integer.MAX_VALUE);
+    long header = s.wholeNumber("HTTP_HEADER_TIMEOUT_MS", DEFAULT_HEADER_TIMEOUT_MS, 1, Integer.MAX_VALUE);
+    long body = s.wholeNumber("HTTP_BODY_TIMEOUT_MS", DEFAULT_BODY_TIMEOUT_MS, 1, Integer.MAX_VALUE);
+    long connections = s.wholeNumber("MAX_CONNECTIONS", defaultMaxConnections(), 0, Integer.MAX_VALUE);
+    long perAddress = s.wholeNumber("MAX_CONNECTIONS_PER_ADDRESS", perAddressLimits ? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS : 0, 0, Integer.MAX_VALUE);
+    long handshakes = s.wholeNumber("HANDSHAKES_PER_ADDRESS_PER_MINUTE", perAddressLimits ? DEFAULT_HANDSHAKES_PER_ADDRESS_PER_MINUTE : 0, 0, Integer.MAX_VALUE);
+    long auth = s.wholeNumber("AUTH_TIMEOUT_MS", DEFAULT_AUTH_TIMEOUT_MS, 1, Integer.MAX_VALUE);
+    long rooms = s.wholeNumber("MAX_ROOMS_PER_SOCKET", DEFAULT_MAX_ROOMS_PER_SOCKET, 1, Integer.MAX_VALUE);
+    s.check();
     int pending = perAddressLimits || handshakes > 0 ? DEFAULT_MAX_PENDING_SESSIONS_PER_ADDRESS : 0;
     return new ConnectionLimits(idle, header, body, (int) connections, (int) perAddress, (int) handshakes, pending, auth, (int) rooms);
   }
@@ -109,32 +106,5 @@ public record ConnectionLimits(
         + (maxConnectionsPerAddress > 0 ? ", " + maxConnectionsPerAddress + " per address" : "")
         + ", handshakes: " + (handshakesPerAddressPerMinute > 0 ? handshakesPerAddressPerMinute + "/min per address" : "no limit")
         + ", auth within " + authTimeoutMs + " ms, HTTP idle " + idleTimeoutMs + " ms";
-  }
-
-  /** Reads whole numbers, collecting one line per bad value. */
-  private static final class Reader {
-    private final Map<String, String> env;
-    private final List<String> problems = new ArrayList<>();
-
-    Reader(Map<String, String> env) {
-      this.env = env;
-    }
-
-    long read(String name, long fallback, long min) {
-      String raw = env.get(name);
-      if (raw == null || raw.isBlank()) {
-        return fallback;
-      }
-      try {
-        long value = Long.parseLong(raw.trim());
-        if (value >= min && value <= Integer.MAX_VALUE) {
-          return value;
-        }
-        problems.add(name + " must be a whole number from " + min + " to " + Integer.MAX_VALUE + ", got '" + raw.trim() + "'");
-      } catch (NumberFormatException e) {
-        problems.add(name + " must be a whole number, got '" + raw.trim() + "'");
-      }
-      return fallback;
-    }
   }
 }

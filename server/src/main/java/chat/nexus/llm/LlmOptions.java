@@ -1,11 +1,10 @@
 package chat.nexus.llm;
 
+import chat.nexus.config.Settings;
 import chat.nexus.config.Config;
 import chat.nexus.config.ConfigException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongConsumer;
 
 /**
  * The gateway's settings, every limit a named default. {@link #toString()} names no key.
@@ -69,38 +68,19 @@ public final class LlmOptions {
    * {@link ConfigException} listing every bad value.
    */
   public LlmOptions withEnv(Map<String, String> env) {
-    List<String> problems = new ArrayList<>();
-    read(env, problems, "LLM_MAX_PER_USER", 1, v -> maxPerUser((int) v));
-    read(env, problems, "LLM_QUEUE_TIMEOUT_MS", 0, this::queueTimeoutMs);
-    read(env, problems, "LLM_CACHE_TTL_MS", 0, this::cacheTtlMs);
-    read(env, problems, "LLM_CONNECT_TIMEOUT_MS", 1, this::connectTimeoutMs);
-    read(env, problems, "LLM_FIRST_TOKEN_TIMEOUT_MS", 1, this::firstTokenTimeoutMs);
-    read(env, problems, "LLM_TIMEOUT_MS", 1, this::totalTimeoutMs);
-    read(env, problems, "LLM_MAX_RETRIES", 0, v -> maxRetries((int) v));
-    read(env, problems, "LLM_SIMULATED_TOKEN_MS", 0, this::simulatedTokenDelayMs);
-    read(env, problems, "LLM_PROMPT_TOKEN_BUDGET", MIN_PROMPT_TOKEN_BUDGET, v -> promptTokenBudget((int) v));
-    read(env, problems, "LLM_PRECONNECT", 0, v -> preconnect((int) v));
-    if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
-    }
+    Settings s = new Settings(env);
+    maxPerUser((int) s.wholeNumber("LLM_MAX_PER_USER", maxPerUser, 1, Integer.MAX_VALUE));
+    queueTimeoutMs(s.wholeNumber("LLM_QUEUE_TIMEOUT_MS", queueTimeoutMs, 0, Integer.MAX_VALUE));
+    cacheTtlMs(s.wholeNumber("LLM_CACHE_TTL_MS", cacheTtlMs, 0, Integer.MAX_VALUE));
+    connectTimeoutMs(s.wholeNumber("LLM_CONNECT_TIMEOUT_MS", connectTimeoutMs, 1, Integer.MAX_VALUE));
+    firstTokenTimeoutMs(s.wholeNumber("LLM_FIRST_TOKEN_TIMEOUT_MS", firstTokenTimeoutMs, 1, Integer.MAX_VALUE));
+    totalTimeoutMs(s.wholeNumber("LLM_TIMEOUT_MS", totalTimeoutMs, 1, Integer.MAX_VALUE));
+    maxRetries((int) s.wholeNumber("LLM_MAX_RETRIES", maxRetries, 0, Integer.MAX_VALUE));
+    simulatedTokenDelayMs(s.wholeNumber("LLM_SIMULATED_TOKEN_MS", simulatedTokenDelayMs, 0, Integer.MAX_VALUE));
+    promptTokenBudget((int) s.wholeNumber("LLM_PROMPT_TOKEN_BUDGET", promptTokenBudget, MIN_PROMPT_TOKEN_BUDGET, Integer.MAX_VALUE));
+    preconnect((int) s.wholeNumber("LLM_PRECONNECT", preconnect, 0, Integer.MAX_VALUE));
+    s.check();
     return this;
-  }
-
-  private static void read(Map<String, String> env, List<String> problems, String name, long min, LongConsumer set) {
-    String raw = env.get(name);
-    if (raw == null || raw.isBlank()) {
-      return;
-    }
-    try {
-      long value = Long.parseLong(raw.trim());
-      if (value < min || value > Integer.MAX_VALUE) {
-        problems.add(name + " must be a whole number from " + min + " to " + Integer.MAX_VALUE + ", got '" + raw.trim() + "'");
-      } else {
-        set.accept(value);
-      }
-    } catch (NumberFormatException e) {
-      problems.add(name + " must be a whole number, got '" + raw.trim() + "'");
-    }
   }
 
   public String baseUrl() { return baseUrl; }

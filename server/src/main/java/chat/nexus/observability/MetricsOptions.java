@@ -1,8 +1,6 @@
 package chat.nexus.observability;
 
-import chat.nexus.config.ConfigException;
-import java.util.ArrayList;
-import java.util.List;
+import chat.nexus.config.Settings;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -20,34 +18,20 @@ public record MetricsOptions(OptionalInt port, String host, Optional<String> tok
 
   /** Only this machine's scraper (or an agent beside the node) by default; a private address otherwise. */
   public static final String DEFAULT_HOST = "127.0.0.1";
+  private static final int NO_PORT = -1;
   /** As JWT_SECRET: too long to guess at any request rate. */
   public static final int MIN_TOKEN_CHARS = 32;
 
   /** METRICS_PORT, METRICS_HOST and METRICS_TOKEN from the environment; one line per bad value. */
   public static MetricsOptions fromEnv(Map<String, String> env) {
-    List<String> problems = new ArrayList<>();
-    OptionalInt port = OptionalInt.empty();
-    String rawPort = value(env, "METRICS_PORT");
-    if (rawPort != null) {
-      try {
-        int parsed = Integer.parseInt(rawPort);
-        if (parsed < 0 || parsed > 65_535) {
-          throw new NumberFormatException();
-        }
-        port = OptionalInt.of(parsed);
-      } catch (NumberFormatException e) {
-        problems.add("METRICS_PORT must be a port number, got '" + rawPort + "'");
-      }
-    }
-    String host = value(env, "METRICS_HOST");
-    Optional<String> token = Optional.ofNullable(value(env, "METRICS_TOKEN"));
+    Settings s = new Settings(env);
+    int port = s.port("METRICS_PORT", NO_PORT);
+    Optional<String> token = Optional.ofNullable(s.raw("METRICS_TOKEN"));
     if (token.isPresent() && token.get().length() < MIN_TOKEN_CHARS) {
-      problems.add("METRICS_TOKEN must be at least " + MIN_TOKEN_CHARS + " characters"); // never the value
+      s.problem("METRICS_TOKEN must be at least " + MIN_TOKEN_CHARS + " characters"); // never the value
     }
-    if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
-    }
-    return new MetricsOptions(port, host != null ? host : DEFAULT_HOST, token);
+    s.check();
+    return new MetricsOptions(port == NO_PORT ? OptionalInt.empty() : OptionalInt.of(port), s.string("METRICS_HOST", DEFAULT_HOST), token);
   }
 
   /**
@@ -57,10 +41,5 @@ public record MetricsOptions(OptionalInt port, String host, Optional<String> tok
    */
   public boolean onChatPort(boolean production) {
     return port.isEmpty() && (token.isPresent() || !production);
-  }
-
-  private static String value(Map<String, String> env, String name) {
-    String value = env.get(name);
-    return value == null || value.isBlank() ? null : value.trim();
   }
 }

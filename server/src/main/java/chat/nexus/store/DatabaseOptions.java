@@ -1,8 +1,6 @@
 package chat.nexus.store;
 
-import chat.nexus.config.ConfigException;
-import java.util.ArrayList;
-import java.util.List;
+import chat.nexus.config.Settings;
 import java.util.Map;
 
 /**
@@ -34,29 +32,10 @@ public record DatabaseOptions(long startTimeoutMs, int queueLimit) {
 
   /** The defaults overridden by DB_START_TIMEOUT_MS and DB_QUEUE_LIMIT; ConfigException lists bad values. */
   public static DatabaseOptions fromEnv(Map<String, String> env) {
-    List<String> problems = new ArrayList<>();
-    long startTimeoutMs = read(env, problems, "DB_START_TIMEOUT_MS", 0, DEFAULT_START_TIMEOUT_MS);
-    long queueLimit = read(env, problems, "DB_QUEUE_LIMIT", 1, DEFAULT_QUEUE_LIMIT);
-    if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
-    }
+    Settings settings = new Settings(env);
+    long startTimeoutMs = settings.wholeNumber("DB_START_TIMEOUT_MS", DEFAULT_START_TIMEOUT_MS, 0, Integer.MAX_VALUE);
+    long queueLimit = settings.wholeNumber("DB_QUEUE_LIMIT", DEFAULT_QUEUE_LIMIT, 1, Integer.MAX_VALUE);
+    settings.check();
     return new DatabaseOptions(startTimeoutMs, (int) queueLimit);
-  }
-
-  private static long read(Map<String, String> env, List<String> problems, String name, long min, long fallback) {
-    String raw = env.get(name);
-    if (raw == null || raw.isBlank()) {
-      return fallback;
-    }
-    try {
-      long value = Long.parseLong(raw.trim());
-      if (value >= min && value <= Integer.MAX_VALUE) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // falls through to the problem line
-    }
-    problems.add(name + " must be a whole number from " + min + " to " + Integer.MAX_VALUE + ", got '" + raw.trim() + "'");
-    return fallback;
   }
 }

@@ -41,7 +41,7 @@ class ConnectionLimitsTest {
     assertThatThrownBy(() -> ConnectionLimits.from(Map.of("HTTP_IDLE_TIMEOUT_MS", "soon", "AUTH_TIMEOUT_MS", "0"), true))
         .isInstanceOf(ConfigException.class)
         .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
-            "HTTP_IDLE_TIMEOUT_MS must be a whole number, got 'soon'",
+            "HTTP_IDLE_TIMEOUT_MS must be a whole number from 1 to 2147483647, got 'soon'",
             "AUTH_TIMEOUT_MS must be a whole number from 1 to 2147483647, got '0'"));
   }
 }
