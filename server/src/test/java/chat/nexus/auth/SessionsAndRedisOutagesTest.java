@@ -1,5 +1,6 @@
 package chat.nexus.auth;
 
+import chat.nexus.socketio.redis.RedisProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.nexus.testing.Backend;
@@ -30,7 +31,7 @@ class SessionsAndRedisOutagesTest {
   @TempDir
   Path redisDir;
 
-  private static Map<String, String> env(OwnRedis redis) {
+  private static Map<String, String> env(RedisProcess redis) {
     return Map.of("REDIS_URL", redis.url(), "REDIS_KEY_PREFIX", "t-" + UUID.randomUUID().toString().substring(0, 8) + ":",
         "RATE_LIMIT_ENABLED", "true", "RATE_LIMIT_MAX", "1000", "LOGIN_RATE_LIMIT_MAX", "1000");
   }
@@ -41,7 +42,7 @@ class SessionsAndRedisOutagesTest {
 
   @Test
   void sessionsSurviveARedisRestartWithoutPersistence() throws Exception {
-    try (OwnRedis redis = OwnRedis.start(redisDir); TestServer server = TestServer.start(Backend.H2, env(redis))) {
+    try (RedisProcess redis = RedisProcess.start(redisDir); TestServer server = TestServer.start(Backend.H2, env(redis))) {
       Rest rest = server.rest();
       JsonObject registered = rest.post("/api/auth/register", credentials("keep-" + UUID.randomUUID().toString().substring(0, 8))).assertOk(201);
       JsonObject guest = server.guest("Kept");
@@ -59,7 +60,7 @@ class SessionsAndRedisOutagesTest {
 
   @Test
   void signInRefreshAndLogoutAnswerAtOnceWhileRedisIsDown() throws Exception {
-    try (OwnRedis redis = OwnRedis.start(redisDir); TestServer server = TestServer.start(Backend.H2, env(redis))) {
+    try (RedisProcess redis = RedisProcess.start(redisDir); TestServer server = TestServer.start(Backend.H2, env(redis))) {
       Rest rest = server.rest();
       String username = "down-" + UUID.randomUUID().toString().substring(0, 8);
       JsonObject before = rest.post("/api/auth/register", credentials(username)).assertOk(201);
@@ -80,7 +81,7 @@ class SessionsAndRedisOutagesTest {
 
   @Test
   void aSessionEndWhoseRedisMessageWasMissedStillEndsTheSocketsWithinTheCheckInterval() throws Exception {
-    try (OwnRedis redis = OwnRedis.start(redisDir);
+    try (RedisProcess redis = RedisProcess.start(redisDir);
         TestServer server = TestServer.start(Backend.H2, Map.of("REDIS_URL", redis.url(), "SESSION_CHECK_INTERVAL_MS", "500"))) {
       JsonObject guest = server.guest("Missed");
       chat.nexus.testing.Client socket = server.connect(guest.getString("token"));

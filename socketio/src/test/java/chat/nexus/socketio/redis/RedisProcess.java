@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * A redis-server of the test's own on a free port, to stop and start again (the shared one on 6379 is
  * never touched). No persistence; the process is killed on close.
  */
-final class RedisProcess implements AutoCloseable {
+public final class RedisProcess implements AutoCloseable {
 
   private static final long START_TIMEOUT_S = 10;
 
@@ -27,7 +27,7 @@ final class RedisProcess implements AutoCloseable {
     this.dir = dir;
   }
 
-  static RedisProcess start(Path dir) throws IOException {
+  public static RedisProcess start(Path dir) throws IOException {
     int port;
     try (ServerSocket probe = new ServerSocket(0)) {
       port = probe.getLocalPort();
@@ -37,11 +37,11 @@ final class RedisProcess implements AutoCloseable {
     return redis;
   }
 
-  String url() {
+  public String url() {
     return "redis://127.0.0.1:" + port;
   }
 
-  void startAgain() {
+  public void startAgain() {
     List<String> command = List.of(System.getenv().getOrDefault("NEXUS_REDIS_SERVER", "redis-server"),
         "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
         "--dir", dir.toString());
@@ -76,7 +76,7 @@ final class RedisProcess implements AutoCloseable {
   }
 
   /** SIGKILL: the connections drop as when Redis crashes. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(START_TIMEOUT_S, TimeUnit.SECONDS);
   }
