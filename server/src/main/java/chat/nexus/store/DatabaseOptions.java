@@ -20,11 +20,13 @@ public record DatabaseOptions(long startTimeoutMs, int queueLimit) {
    */
   public static final long DEFAULT_START_TIMEOUT_MS = 60_000;
   /**
-   * Tasks waiting for the database workers. A task takes about a millisecond, so with 20 workers 1,000
-   * waiting is ~50 ms of work: far beyond a healthy backlog, and a flood past it is refused instead of
-   * delaying every history read behind it.
+   * Tasks waiting for the database workers. Sized for a burst of sign-ins, such as a node's clients all
+   * reconnecting at once: each user seen for the first time is a commit of its own (on H2 written out
+   * before it returns, about a millisecond while the node is busy), and the official clients do not retry
+   * a refused connection by themselves. A waiting task is a few hundred bytes. Past this a flood is
+   * refused at once instead of delaying every history read behind it without end.
    */
-  public static final int DEFAULT_QUEUE_LIMIT = 1_000;
+  public static final int DEFAULT_QUEUE_LIMIT = 10_000;
 
   public static DatabaseOptions defaults() {
     return new DatabaseOptions(DEFAULT_START_TIMEOUT_MS, DEFAULT_QUEUE_LIMIT);

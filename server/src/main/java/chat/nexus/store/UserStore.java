@@ -74,14 +74,8 @@ public final class UserStore {
       return existing.get();
     }
     User user = new User(id, null, name, User.EXTERNAL);
-    try {
-      insert(user, null);
-    } catch (SQLException e) {
-      if (!Sql.isUniqueViolation(e)) {
-        throw e;
-      }
-    }
-    return findById(id).orElse(user);
+    // insert() answers false on a unique violation: a concurrent first sign-in of the same user stored it.
+    return insert(user, null) ? user : findById(id).orElse(user);
   }
 
   private Optional<User> findOne(String sql, String value) throws SQLException {

@@ -14,7 +14,7 @@ class DatabaseOptionsTest {
   void defaults() {
     DatabaseOptions options = DatabaseOptions.fromEnv(Map.of());
     assertThat(options.startTimeoutMs()).isEqualTo(DatabaseOptions.DEFAULT_START_TIMEOUT_MS).isEqualTo(60_000);
-    assertThat(options.queueLimit()).isEqualTo(DatabaseOptions.DEFAULT_QUEUE_LIMIT).isEqualTo(1_000);
+    assertThat(options.queueLimit()).isEqualTo(DatabaseOptions.DEFAULT_QUEUE_LIMIT).isEqualTo(10_000);
   }
 
   @Test
