@@ -45,6 +45,12 @@ public final class Characters {
   public static final long AVATAR_CACHE_BYTES = 32L << 20;
   /** What an entry costs besides its value (key, cache node), so that empty answers weigh too. */
   private static final int ENTRY_BYTES = 200;
+  /**
+   * Longest character id (the column is VARCHAR(64); ids are UUIDs). A longer one names no character; it
+   * is answered without a lookup, and never becomes a cache key, which ENTRY_BYTES would not cover (a
+   * path may carry a 4 KB id, and missing avatars are cached).
+   */
+  static final int MAX_ID_CHARS = 64;
   /** A gallery screen or two; with tags at their caps a line is about 2 KB, so a page about 60 KB. */
   public static final int DEFAULT_PAGE_SIZE = 30;
   public static final int MAX_PAGE_SIZE = 100;
@@ -164,6 +170,9 @@ public final class Characters {
   }
 
   private Future<Loaded> loaded(String id) {
+    if (id.length() > MAX_ID_CHARS) {
+      return Future.failedFuture(ApiException.notFound("no character " + CharacterCard.abbreviate(id, 64)));
+    }
     return cached(cards, id, () -> store.get(id).map(c -> new Loaded(c, Buffer.buffer(c.responseJson()))))
         .compose(found -> {
           if (found.isEmpty()) {
@@ -189,6 +198,9 @@ public final class Characters {
    * stored before thumbnails existed gets its thumbnail now, once (none when its picture is too large).
    */
   public Future<Buffer> avatar(String id) {
+    if (id.length() > MAX_ID_CHARS) {
+      return Future.failedFuture(ApiException.notFound("no avatar for character " + CharacterCard.abbreviate(id, 64)));
+    }
     return cached(avatars, id, () -> {
       Optional<CharacterStore.AvatarRow> row = store.thumbnail(id);
       if (row.isEmpty() || !row.get().hasOriginal()) {

@@ -53,9 +53,16 @@ public final class PromptBuilder {
   /** The system message's parts are joined by a blank line; each part pays for its separator. */
   private static final String SEPARATOR = "\n\n";
 
-  private static final Pattern CHAR = Pattern.compile("\\{\\{char}}|<BOT>", Pattern.CASE_INSENSITIVE);
   private static final Pattern USER = Pattern.compile("\\{\\{user}}|<USER>", Pattern.CASE_INSENSITIVE);
   private static final Pattern ORIGINAL = Pattern.compile("\\{\\{original}}", Pattern.CASE_INSENSITIVE);
+  /** Both kinds of name placeholders, replaced in one pass so that a result cut short is a true prefix. */
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(?:char|user)}}|<(?:BOT|USER)>", Pattern.CASE_INSENSITIVE);
+  /**
+   * Longest text a replacement of names makes. Placeholders are short and names are not (a card name may
+   * have 200 characters): a field at its cap full of {@code <BOT>} would become millions of characters,
+   * stored as a greeting or built for every message before the budget cut it.
+   */
+  static final int MAX_NAMED_CHARS = CardLimits.MAX_FIELD_CHARS;
 
   private final int tokenBudget;
 
@@ -103,20 +110,20 @@ public final class PromptBuilder {
     if (budget.open(MESSAGE_OVERHEAD)) {
       String template = card.systemPrompt().isBlank()
           ? DEFAULT_SYSTEM_PROMPT
-          : ORIGINAL.matcher(card.systemPrompt()).replaceAll(Matcher.quoteReplacement(DEFAULT_SYSTEM_PROMPT));
-      system = budget.cut(names(template, name, user));
+          : replace(ORIGINAL, card.systemPrompt(), DEFAULT_SYSTEM_PROMPT, budget.bound());
+      system = budget.cut(names(template, name, user, budget.bound()));
       String postText = ORIGINAL.matcher(card.postHistoryInstructions()).replaceAll("").strip();
       if (!postText.isEmpty() && budget.open(MESSAGE_OVERHEAD)) {
-        post = budget.cut(names(postText, name, user));
+        post = budget.cut(names(postText, name, user, budget.bound()));
         if (post == null) {
           budget.refund(MESSAGE_OVERHEAD);
         }
       }
-      description = budget.cut(labelled("", card.description(), name, user));
-      personality = budget.cut(labelled("{{char}}'s personality: ", card.personality(), name, user));
-      scenario = budget.cut(labelled("Scenario: ", card.scenario(), name, user));
+      description = budget.cut(labelled("", card.description(), name, user, budget.bound()));
+      personality = budget.cut(labelled("{{char}}'s personality: ", card.personality(), name, user, budget.bound()));
+      scenario = budget.cut(labelled("Scenario: ", card.scenario(), name, user, budget.bound()));
       lore(card.lorebook(), history, name, user, budget, before, after);
-      examples = budget.cut(labelled("Example dialogue:\n", card.messageExamples(), name, user));
+      examples = budget.cut(labelled("Example dialogue:\n", card.messageExamples(), name, user, budget.bound()));
     }
 
     List<String> parts = new ArrayList<>();
@@ -171,6 +178,20 @@ public final class PromptBuilder {
       left += tokens;
     }
 
+    /**
+     * How much of a text {@link #cut} or {@link #whole} can use, in UTF-16 units, with room to tell: a text
+     * this long has at least half as many code points, more than what is left, so it is cut (or refused)
+     * as its whole would be.
+     */
+    int bound() {
+      return (int) Math.min(MAX_NAMED_CHARS, 8L * Math.max(0, left) + 16);
+    }
+
+    /** Whether a text of this many code points fits whole. */
+    boolean fits(long codePoints) {
+      return (codePoints + SEPARATOR.length() + 3) / 4 <= left;
+    }
+
     boolean take(int tokens) {
       if (tokens > left) {
         return false;
@@ -205,8 +226,8 @@ public final class PromptBuilder {
     }
   }
 
-  private static String labelled(String label, String text, String charName, String userName) {
-    return text == null || text.isBlank() ? null : names(label + text.strip(), charName, userName);
+  private static String labelled(String label, String text, String charName, String userName, int maxChars) {
+    return text == null || text.isBlank() ? null : names(label + text.strip(), charName, userName, maxChars);
   }
 
   private static void addIfPresent(List<String> parts, String part) {
@@ -215,9 +236,78 @@ public final class PromptBuilder {
     }
   }
 
+  /** The text with the character's and the user's names in, at most {@link #MAX_NAMED_CHARS} long. */
   static String names(String text, String charName, String userName) {
-    String withChar = CHAR.matcher(text).replaceAll(Matcher.quoteReplacement(charName));
-    return USER.matcher(withChar).replaceAll(Matcher.quoteReplacement(userName));
+    return names(text, charName, userName, MAX_NAMED_CHARS);
+  }
+
+  /**
+   * The text with {@code {{char}}}/{@code <BOT>} and {@code {{user}}}/{@code <USER>} replaced, cut to at
+   * most {@code maxChars} UTF-16 units: the work is bounded by what the caller can use, whatever the
+   * placeholders would expand to.
+   */
+  static String names(String text, String charName, String userName, int maxChars) {
+    String charValue = charValue(charName, userName);
+    StringBuilder out = new StringBuilder(Math.min(text.length(), maxChars) + 16);
+    Matcher m = PLACEHOLDER.matcher(text);
+    int last = 0;
+    while (out.length() < maxChars && m.find()) {
+      out.append(text, last, Math.min(m.start(), last + maxChars - out.length()));
+      if (out.length() < maxChars) {
+        out.append(isChar(text, m) ? charValue : userName);
+        last = m.end();
+      }
+    }
+    if (out.length() < maxChars) {
+      out.append(text, last, (int) Math.min(text.length(), (long) last + maxChars - out.length()));
+    }
+    return cutAt(out, maxChars);
+  }
+
+  /** Code points of {@link #names} without its cap, counted without building it. */
+  static long namedCodePoints(String text, String charName, String userName) {
+    String charValue = charValue(charName, userName);
+    long charPoints = charValue.codePointCount(0, charValue.length());
+    long userPoints = userName.codePointCount(0, userName.length());
+    long points = text.codePointCount(0, text.length());
+    Matcher m = PLACEHOLDER.matcher(text);
+    while (m.find()) {
+      points += (isChar(text, m) ? charPoints : userPoints) - (m.end() - m.start()); // placeholders are ASCII
+    }
+    return points;
+  }
+
+  /** The character's name as it replaces {@code {{char}}}: a {@code {{user}}} in it stands for the user. */
+  private static String charValue(String charName, String userName) {
+    return USER.matcher(charName).replaceAll(Matcher.quoteReplacement(userName));
+  }
+
+  private static boolean isChar(String text, Matcher m) {
+    return text.charAt(m.start()) == '<' ? m.end() - m.start() == "<BOT>".length() : Character.toLowerCase(text.charAt(m.start() + 2)) == 'c';
+  }
+
+  /** Every match replaced, the result cut to at most {@code maxChars} UTF-16 units. */
+  private static String replace(Pattern pattern, String text, String replacement, int maxChars) {
+    StringBuilder out = new StringBuilder(Math.min(text.length(), maxChars) + 16);
+    Matcher m = pattern.matcher(text);
+    int last = 0;
+    while (out.length() < maxChars && m.find()) {
+      out.append(text, last, Math.min(m.start(), last + maxChars - out.length())).append(replacement);
+      last = m.end();
+    }
+    if (out.length() < maxChars) {
+      out.append(text, last, (int) Math.min(text.length(), (long) last + maxChars - out.length()));
+    }
+    return cutAt(out, maxChars);
+  }
+
+  private static String cutAt(StringBuilder out, int maxChars) {
+    int end = Math.min(out.length(), maxChars);
+    if (end < out.length() && end > 0 && Character.isHighSurrogate(out.charAt(end - 1))) {
+      end--; // not half a character
+    }
+    out.setLength(end);
+    return out.toString();
   }
 
   /** The lorebook entries that apply and fit, split by position. */
@@ -233,7 +323,12 @@ public final class PromptBuilder {
       if (bookBudget != null && used + cost > bookBudget) {
         continue;
       }
-      String content = budget.whole(names(entry.content(), charName, userName));
+      // Counted before it is built: most entries of a large book do not fit, and building each would cost
+      // its full expansion.
+      if (!budget.fits(namedCodePoints(entry.content(), charName, userName))) {
+        continue;
+      }
+      String content = budget.whole(names(entry.content(), charName, userName, budget.bound()));
       if (content == null) {
         continue;
       }

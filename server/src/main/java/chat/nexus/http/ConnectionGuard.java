@@ -40,7 +40,8 @@ public final class ConnectionGuard {
     this.limits = limits;
     this.addresses = addresses;
     this.overflowPaths = Set.copyOf(overflowPaths);
-    this.counts = new ConnectionCounts(limits.maxConnections(), limits.maxConnectionsPerAddress());
+    this.counts = new ConnectionCounts(limits.maxConnections(), limits.maxConnectionsPerAddress(),
+        limits.maxConnectionsPerAddress() > 0 ? ConnectionLimits.MAX_BODY_BYTES_PER_ADDRESS : 0);
   }
 
   /** For {@code HttpServer.connectionHandler}: counts the connection and watches it. */
@@ -74,7 +75,7 @@ public final class ConnectionGuard {
     if (overflow) {
       LOG.debug("connection from {} over the node's cap of {}: health checks only", key, limits.maxConnections());
     }
-    ConnectionWatch watch = new ConnectionWatch(limits, key, overflow, overflowPaths, uncount);
+    ConnectionWatch watch = new ConnectionWatch(limits, key, overflow, overflowPaths, uncount, exempt ? null : counts);
     if (channel.pipeline().get(VERTX_HANDLER_NAME) != null) {
       channel.pipeline().addBefore(VERTX_HANDLER_NAME, HANDLER_NAME, watch);
     } else {

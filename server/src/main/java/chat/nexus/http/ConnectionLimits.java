@@ -57,6 +57,14 @@ public record ConnectionLimits(
    * connection or two; one source then holds at most 5 % of a 20,000-descriptor node.
    */
   public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
+  /**
+   * Bytes of request bodies one address may have sent and not finished, over all its connections, while
+   * the per-address connection cap is on. A body is buffered as it comes (JSON_LIMIT each, before
+   * authentication) and may come at {@link #MIN_BODY_BYTES_PER_SECOND} for as long as it grows, so without
+   * this one address with its 1,000 connections could hold 500 MB for a quarter of an hour at 500 KB/s.
+   * 32 MiB is 64 bodies at the default JSON_LIMIT, or a PNG card upload and many more.
+   */
+  public static final long MAX_BODY_BYTES_PER_ADDRESS = 32L << 20;
   /** Ten a second on average: a crowd behind one NAT reconnecting after a restart, not a flood. */
   public static final int DEFAULT_HANDSHAKES_PER_ADDRESS_PER_MINUTE = 600;
   /** A client authenticates within milliseconds of its handshake; fifty at once from one address is a crowd. */

@@ -51,6 +51,10 @@ final class ConnectionWatch extends ChannelDuplexHandler {
   private final boolean overflow;
   private final Set<String> overflowPaths;
   private final Runnable onClose;
+  /** The per-address count of body bytes in flight, or null (a trusted proxy, or no per-address caps). */
+  private final ConnectionCounts bodies;
+  /** Bytes of the body being received that {@link #bodies} counts for this connection. */
+  private long bodyCounted;
 
   private ScheduledFuture<?> deadline;
   private int inFlight;
@@ -62,7 +66,9 @@ final class ConnectionWatch extends ChannelDuplexHandler {
   private boolean upgraded;
   private boolean closed;
 
-  ConnectionWatch(ConnectionLimits limits, String peer, boolean overflow, Set<String> overflowPaths, Runnable onClose) {
+  ConnectionWatch(ConnectionLimits limits, String peer, boolean overflow, Set<String> overflowPaths, Runnable onClose,
+      ConnectionCounts bodies) {
+    this.bodies = bodies;
     this.limits = limits;
     this.peer = peer;
     this.overflow = overflow;
@@ -115,10 +121,22 @@ final class ConnectionWatch extends ChannelDuplexHandler {
         arm(ctx, limits.bodyTimeoutMs(), "request body too slow");
       }
     } else if (msg instanceof HttpContent content && readingBody) {
-      bodyBytes += content.content().readableBytes();
+      int bytes = content.content().readableBytes();
+      bodyBytes += bytes;
       if (msg instanceof LastHttpContent) {
         readingBody = false;
+        releaseBody();
         settle(ctx);
+      } else if (bodies != null && bytes > 0) {
+        bodyCounted += bytes;
+        if (!bodies.bodyBytes(peer, bytes)) {
+          LOG.debug("closing the HTTP connection of {}: its unfinished request bodies are over {} bytes", peer,
+              ConnectionLimits.MAX_BODY_BYTES_PER_ADDRESS);
+          dropping = true;
+          ReferenceCountUtil.release(msg);
+          ctx.close();
+          return;
+        }
       }
     }
     ctx.fireChannelRead(msg);
@@ -211,8 +229,16 @@ final class ConnectionWatch extends ChannelDuplexHandler {
     }
   }
 
+  private void releaseBody() {
+    if (bodies != null && bodyCounted > 0) {
+      bodies.bodyDone(peer, bodyCounted);
+    }
+    bodyCounted = 0;
+  }
+
   private void gone() {
     disarm();
+    releaseBody();
     if (!closed) {
       closed = true;
       onClose.run();

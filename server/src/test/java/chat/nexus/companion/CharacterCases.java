@@ -478,4 +478,25 @@ abstract class CharacterCases extends ServerCases {
       blocking.close();
     }
   }
+
+  @Test
+  void idsLongerThanACharacterIdAreNotFoundAndNeverCached() throws Exception {
+    var vertx = server.chatServer().vertx();
+    chat.nexus.store.Blocking blocking = new chat.nexus.store.Blocking(vertx, "cache-test", 2);
+    try {
+      Characters cache = new Characters(vertx, new CharacterStore(server.chatServer().database()), blocking);
+      for (int i = 0; i < 20; i++) {
+        String id = i + "x".repeat(4_000);
+        assertThat(cache.avatar(id).toCompletionStage().toCompletableFuture()).failsWithin(java.time.Duration.ofSeconds(10))
+            .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+            .havingCause().isInstanceOfSatisfying(chat.nexus.errors.ApiException.class,
+                e -> assertThat(e.code()).isEqualTo(chat.nexus.errors.ErrorCode.NOT_FOUND));
+      }
+      // an anonymous GET per id kept each 4 KB key for minutes, weighed as 200 bytes
+      assertThat(cache.cachedBytes()).isZero();
+    } finally {
+      blocking.close();
+    }
+    rest.get("/api/characters/" + "x".repeat(4_000) + "/avatar").assertError(404, "NOT_FOUND");
+  }
 }

@@ -219,4 +219,53 @@ class PromptBuilderTest {
     }
     return out.toString();
   }
+
+  /** A card at the caps whose fields are placeholders and whose name is long: {@code <BOT>} x 200 characters. */
+  private static CharacterCard placeholderBomb() {
+    JsonObject json = Cards.v2("N".repeat(200));
+    JsonObject data = json.getJsonObject("data");
+    String bots = "<BOT>".repeat(18_000);
+    data.put("description", bots).put("personality", bots).put("scenario", bots).put("mes_example", bots).put("first_mes", bots);
+    JsonArray entries = new JsonArray();
+    for (int i = 0; i < CardLimits.MAX_LORE_ENTRIES; i++) {
+      entries.add(entry("a", "<BOT>".repeat(90)).put("insertion_order", i));
+    }
+    data.put("character_book", new JsonObject().put("entries", entries));
+    return card(json);
+  }
+
+  @Test
+  void placeholdersCannotBlowAPromptUpBeforeTheBudgetCutsIt() {
+    CharacterCard card = placeholderBomb();
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    List<ChatMessage> prompt = new PromptBuilder(4096).build(card, "Ann", List.of(ChatMessage.user("a")));
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    // every part expanded in full first: 240 MB for a prompt of 16,000 characters
+    assertThat(allocated).isLessThan(20L << 20);
+    int estimated = 0;
+    for (ChatMessage message : prompt) {
+      estimated += PromptBuilder.estimateTokens(message);
+    }
+    assertThat(estimated).isLessThanOrEqualTo(4096);
+    assertThat(prompt.get(0).content()).startsWith("Write " + "N".repeat(200) + "'s next reply").contains("N".repeat(400));
+  }
+
+  @Test
+  void aGreetingFullOfPlaceholdersStaysWithinTheFieldCap() {
+    CharacterCard card = placeholderBomb();
+    // stored in every visitor's conversation: 3.6 million characters before
+    assertThat(PromptBuilder.names(card.firstMessage(), card.name(), "Ann")).hasSize(CardLimits.MAX_FIELD_CHARS);
+  }
+
+  @Test
+  void namesCutShortAreAPrefixOfTheWholeReplacement() {
+    String text = "{{user}} meets <BOT>; {{CHAR}} greets <user>. ".repeat(50);
+    String whole = PromptBuilder.names(text, "Keeper {{user}}", "A");
+    assertThat(whole).startsWith("A meets Keeper A; Keeper A greets A. ").doesNotContain("{{").doesNotContain("<");
+    assertThat(PromptBuilder.namedCodePoints(text, "Keeper {{user}}", "A")).isEqualTo(whole.length());
+    for (int max : new int[] {1, 7, 100, 333}) {
+      assertThat(PromptBuilder.names(text, "Keeper {{user}}", "A", max)).isEqualTo(whole.substring(0, max));
+    }
+  }
 }

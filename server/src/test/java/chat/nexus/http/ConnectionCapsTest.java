@@ -87,6 +87,34 @@ class ConnectionCapsTest {
     }
   }
 
+  @Test
+  void unfinishedBodiesOfOneAddressAreCappedInBytes() throws Exception {
+    int part = 500_000; // of a 512 KB body: each waits for the rest, buffered, as long as it trickles in
+    int bodies = (int) (ConnectionLimits.MAX_BODY_BYTES_PER_ADDRESS / part) + 3;
+    List<Socket> held = new ArrayList<>();
+    try (TestServer server = TestServer.start(Backend.H2, Map.of("MAX_CONNECTIONS_PER_ADDRESS", "1000"))) {
+      byte[] head = ("POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + (512 * 1024) + "\r\n\r\n{\"username\":\"").getBytes(StandardCharsets.US_ASCII);
+      byte[] filler = "a".repeat(part).getBytes(StandardCharsets.US_ASCII);
+      for (int i = 0; i < bodies; i++) {
+        Socket socket = connect(server, "127.0.0.1");
+        held.add(socket);
+        try {
+          socket.getOutputStream().write(head);
+          socket.getOutputStream().write(filler);
+        } catch (SocketException e) {
+          break; // closed by the server while we wrote: that is the cap at work
+        }
+      }
+      assertThat(readUntilClosed(held.get(held.size() - 1))).as("the body that took its address over the cap").isEmpty();
+      try (Socket other = connect(server, "127.0.0.2")) {
+        assertThat(get(other, "/health")).startsWith("HTTP/1.1 200");
+      }
+    } finally {
+      held.forEach(ConnectionCapsTest::closeQuietly);
+    }
+  }
+
   private interface Check {
     boolean ok() throws Exception;
   }

@@ -32,13 +32,23 @@ final class Client {
   private final PacketDecoder decoder;
   private final Map<String, Socket> sockets = new HashMap<>(2);
   private final Set<String> connecting = new HashSet<>(1);
-  private final ScheduledFuture<?> connectTimer;
+  private ScheduledFuture<?> connectTimer;
 
   Client(SocketIoServer server, EngineSocket engine) {
     this.server = server;
     this.engine = engine;
     this.decoder = new PacketDecoder(server.options().maxAttachments());
     engine.messageHandler(this::onMessage).closeHandler(this::onClose);
+    armConnectTimer();
+  }
+
+  /**
+   * Closes the connection unless it is in a namespace connectTimeoutMs from now: at its start, and again
+   * when it leaves its last namespace (a client disconnecting itself, a server ending its session), so
+   * that a connection is never held open without a namespace (for the application: without having
+   * authenticated) for longer than that.
+   */
+  private void armConnectTimer() {
     connectTimer = engine.context().nettyEventLoop().schedule(
         () -> engine.execute(() -> {
           if (sockets.isEmpty()) {
@@ -170,7 +180,10 @@ final class Client {
   }
 
   void remove(Socket socket) {
-    sockets.remove(socket.namespace().name(), socket);
+    if (sockets.remove(socket.namespace().name(), socket) && sockets.isEmpty() && !engine.isClosed()) {
+      connectTimer.cancel(false);
+      armConnectTimer();
+    }
   }
 
   /** Disconnects every namespace, then closes the connection. */

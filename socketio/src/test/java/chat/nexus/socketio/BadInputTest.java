@@ -110,6 +110,16 @@ class BadInputTest {
     return raw;
   }
 
+  // ---- namespaces ----
+
+  @Test
+  void aConnectionThatLeavesItsLastNamespaceHasTheConnectDeadlineAgain() throws Exception {
+    RawSocketIoClient client = connect(webSockets);
+    client.sendText("41"); // DISCONNECT from "/": the Engine.IO connection stays, in no namespace
+    // the server's connectTimeoutMs (5 s) from then on, as for a connection that never joined one
+    assertThat(client.awaitClose(TIMEOUT_S * 1000)).as("closed once in no namespace for connectTimeoutMs").isTrue();
+  }
+
   // ---- sizes ----
 
   /** 42["echo","xxx..."] of exactly {@code size} bytes. */
