@@ -122,10 +122,10 @@ public final class ChatEvents {
         }
         return null;
       });
-    }).compose(v -> presence.members(roomId))
+    }).compose(v -> presence.members(roomId, JOIN_ACK_MAX_MEMBERS))
         .map(members -> new JsonObject().put("roomId", roomId)
-            .put("members", new JsonArray(new java.util.ArrayList<>(members.subList(0, Math.min(members.size(), JOIN_ACK_MAX_MEMBERS)))))
-            .put("memberCount", members.size()));
+            .put("members", new JsonArray(members.some()))
+            .put("memberCount", members.count()));
   }
 
   private void checkRoomCount(Socket socket, String roomId) {

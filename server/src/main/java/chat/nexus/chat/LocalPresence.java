@@ -26,8 +26,8 @@ public final class LocalPresence implements Presence {
   }
 
   @Override
-  public Future<List<String>> members(String roomId) {
-    return Future.succeededFuture(membersNow(roomId));
+  public Future<Members> members(String roomId, int limit) {
+    return Future.succeededFuture(membersNow(roomId, limit));
   }
 
   /** Counts one more socket of the user in the room; true when the user just came online there. */
@@ -53,10 +53,20 @@ public final class LocalPresence implements Presence {
     return last[0];
   }
 
-  /** The users online in the room. */
-  List<String> membersNow(String roomId) {
+  /** How many users are online in the room, and at most {@code limit} of them. */
+  Members membersNow(String roomId, int limit) {
     Map<String, Integer> users = rooms.get(roomId);
-    return users == null ? List.of() : List.copyOf(users.keySet());
+    if (users == null) {
+      return new Members(0, List.of());
+    }
+    List<String> some = new ArrayList<>(Math.min(limit, users.size()));
+    for (String user : users.keySet()) {
+      if (some.size() >= limit) {
+        break;
+      }
+      some.add(user);
+    }
+    return new Members(users.size(), some);
   }
 
   /** Every (room, user) pair online on this node. */

@@ -21,8 +21,14 @@ public interface Presence {
   /** One socket less; true when the user just went offline there. */
   Future<Boolean> leave(String roomId, String userId);
 
-  /** The users online in the room. */
-  Future<List<String>> members(String roomId);
+  /** How many users are online in a room, and some of them. */
+  record Members(int count, List<String> some) {}
+
+  /**
+   * How many users are online in the room, and at most {@code limit} of them (which ones, when there are
+   * more, is unspecified): a room of any size costs about {@code limit} names.
+   */
+  Future<Members> members(String roomId, int limit);
 
   /** Where changes found by the presence itself go; the default drops them. */
   default void onChange(Announcer announcer) {}

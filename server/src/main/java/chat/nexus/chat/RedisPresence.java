@@ -31,6 +31,7 @@ public final class RedisPresence implements Presence {
   private static final RedisScript JOIN = RedisScript.resource(RedisPresence.class, "presence_join.lua");
   private static final RedisScript LEAVE = RedisScript.resource(RedisPresence.class, "presence_leave.lua");
   private static final RedisScript SWEEP = RedisScript.resource(RedisPresence.class, "presence_sweep.lua");
+  private static final RedisScript MEMBERS = RedisScript.resource(RedisPresence.class, "presence_members.lua");
 
   private final Vertx vertx;
   private final SharedRedis redis;
@@ -78,14 +79,16 @@ public final class RedisPresence implements Presence {
   }
 
   @Override
-  public Future<List<String>> members(String roomId) {
-    return redis.send(Request.cmd(Command.HKEYS).arg(roomKey(roomId)))
+  public Future<Members> members(String roomId, int limit) {
+    return redis.eval(MEMBERS, List.of(roomKey(roomId)), List.of(limit))
         .map(reply -> {
-          List<String> users = new ArrayList<>(reply.size());
-          reply.forEach(user -> users.add(user.toString()));
-          return users;
+          List<String> some = new ArrayList<>(reply.size() - 1);
+          for (int i = 1; i < reply.size(); i++) {
+            some.add(reply.get(i).toString());
+          }
+          return new Members(reply.get(0).toInteger(), some);
         })
-        .otherwise(e -> local.membersNow(roomId));
+        .otherwise(e -> local.membersNow(roomId, limit));
   }
 
   private Future<Boolean> inOrder(String roomId, String userId, Supplier<Future<Boolean>> update) {

@@ -27,7 +27,7 @@ class PresenceAcrossNodesTest {
   }
 
   private static List<String> members(TestServer server, String roomId) throws Exception {
-    return server.chatServer().production().presence().members(roomId).await(5, TimeUnit.SECONDS);
+    return server.chatServer().production().presence().members(roomId, 1_000).await(5, TimeUnit.SECONDS).some();
   }
 
   private static JsonObject join(Client client, String roomId) {
@@ -86,6 +86,26 @@ class PresenceAcrossNodesTest {
       assertThat(offline.getString("status")).isEqualTo("offline");
       assertThat(tookMs).isLessThan(TTL_MS + HEARTBEAT_MS * 2 + 1_000);
       assertThat(members(b, "deck")).doesNotContain(annId);
+    }
+  }
+
+  @Test
+  void aJoinInACrowdedRoomReadsACountAndAHundredNamesFromRedis() throws Exception {
+    try (TestRedis redis = new TestRedis();
+        TestServer a = TestServer.start(Backend.H2, env(redis));
+        TestServer b = TestServer.start(Backend.H2, env(redis))) {
+      int online = 3_000;
+      Presence presence = a.chatServer().production().presence();
+      for (int i = 0; i < online; i++) {
+        presence.join("crowded", "user-" + i).await(10, TimeUnit.SECONDS);
+      }
+      Presence.Members few = b.chatServer().production().presence().members("crowded", 7).await(5, TimeUnit.SECONDS);
+      assertThat(few.count()).isEqualTo(online);
+      assertThat(few.some()).hasSize(7).doesNotHaveDuplicates().allMatch(user -> user.startsWith("user-"));
+
+      JsonObject ack = join(b.connectGuest("latecomer"), "crowded");
+      assertThat(ack.getJsonArray("members")).hasSize(ChatEvents.JOIN_ACK_MAX_MEMBERS);
+      assertThat(ack.getInteger("memberCount")).isEqualTo(online + 1);
     }
   }
 }
