@@ -18,6 +18,7 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,8 @@ public final class MetricsEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsEndpoint.class);
   public static final String PATH = "/metrics";
   static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+  /** Seconds a connection to METRICS_PORT may stay without a request: above a one-minute scrape interval. */
+  static final int IDLE_TIMEOUT_S = 90;
 
   private final Vertx vertx;
   private final Metrics metrics;
@@ -66,8 +69,7 @@ public final class MetricsEndpoint {
       }
       return Future.succeededFuture();
     }
-    HttpServerOptions listen = new HttpServerOptions().setHost(options.host()).setPort(options.port().getAsInt());
-    return vertx.createHttpServer(listen)
+    return vertx.createHttpServer(listenerOptions(options))
         .requestHandler(request -> {
           if (request.method() == HttpMethod.GET && PATH.equals(request.path())) {
             handle(request);
@@ -83,6 +85,20 @@ public final class MetricsEndpoint {
         .recover(e -> Future.failedFuture(new ConfigException(List.of("METRICS_HOST:METRICS_PORT: cannot listen on "
             + options.host() + ":" + options.port().getAsInt() + " (" + e.getMessage() + ")"))))
         .mapEmpty();
+  }
+
+  /**
+   * Options of the METRICS_PORT listener: a scraper's GET over HTTP/1.1, so no HTTP/2 (no streams to reset),
+   * small request heads, and connections closed after {@link #IDLE_TIMEOUT_S} without a request (above the
+   * usual scrape intervals, so a scraper keeps its connection), in case the port is bound beyond loopback.
+   */
+  static HttpServerOptions listenerOptions(MetricsOptions options) {
+    return new HttpServerOptions().setHost(options.host()).setPort(options.port().getAsInt())
+        .setHttp2ClearTextEnabled(false)
+        .setMaxInitialLineLength(1024)
+        .setMaxHeaderSize(8192)
+        .setIdleTimeout(IDLE_TIMEOUT_S)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
   }
 
   /** The metrics listener's port, once started; empty without METRICS_PORT. */

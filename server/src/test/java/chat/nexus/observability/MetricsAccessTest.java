@@ -87,4 +87,13 @@ class MetricsAccessTest {
     assertThat(defaults.onChatPort(false)).as("development").isTrue();
     assertThat(defaults.onChatPort(true)).as("production").isFalse();
   }
+
+  @Test
+  void theMetricsPortSpeaksHttp1OnlyAndClosesIdleConnections() {
+    MetricsOptions options = MetricsOptions.fromEnv(Map.of("METRICS_PORT", "0"));
+    io.vertx.core.http.HttpServerOptions listener = MetricsEndpoint.listenerOptions(options);
+    assertThat(listener.isHttp2ClearTextEnabled()).isFalse();
+    assertThat(listener.getIdleTimeoutUnit().toSeconds(listener.getIdleTimeout())).isEqualTo(MetricsEndpoint.IDLE_TIMEOUT_S);
+    assertThat(listener.getMaxHeaderSize()).isLessThanOrEqualTo(8192);
+  }
 }
