@@ -3,7 +3,8 @@
 //   NEXUS_URL=http://127.0.0.1:PORT NEXUS_SCREENSHOTS=target/screenshots node web-client.mjs
 // Two people sign up (a guest and an account), join a room, see each other's presence and typing, chat,
 // page back through history, talk directly, survive a dropped connection (missed messages shown once),
-// then talk to the demo companion (a streamed reply from the simulated provider) while the other waits
+// page through the companion gallery (Show more), then talk to the demo companion (a streamed reply from
+// the simulated provider) while the other waits
 // out AI_BUSY with an automatic retry; and the room on a phone-sized screen. Screenshots of each screen
 // go to NEXUS_SCREENSHOTS. Prints "browser: N passed, 0 failed" and exits 0, or names the failed step
 // and exits 1.
@@ -30,6 +31,7 @@ function expiringSoon(token, seconds) {
 }
 const STEP_MS = 15_000;
 const HISTORY_SEED = 40; // more than one history page (30)
+const GALLERY_PAGE = 30; // the server's default page of companions
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
@@ -203,10 +205,26 @@ try {
     }
   });
 
-  await step("the companion gallery", async () => {
+  await step("the companion gallery: the first page, then Show more", async () => {
+    // a full first page of newer cards puts the demo companion on the second page
+    const { token } = await (await fetch(BASE_URL + "/api/auth/guest", { method: "POST",
+      headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "Carder" }) })).json();
+    for (let i = 1; i <= GALLERY_PAGE; i++) {
+      const created = await fetch(BASE_URL + "/api/characters", { method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer " + token },
+        body: JSON.stringify({ spec: "chara_card_v2", spec_version: "2.0",
+          data: { name: `Keeper ${i}`, description: "{{char}} keeps lighthouse number " + i + "." } }) });
+      if (created.status !== 201) throw new Error("creating a character: " + created.status);
+    }
     await ann.getByRole("button", { name: "Gallery" }).click();
+    await ann.locator(".card", { hasText: "Keeper 1" }).first().waitFor({ timeout: STEP_MS });
+    const shown = await count(ann.locator(".card"));
+    if (shown !== GALLERY_PAGE) throw new Error(`the first page shows ${shown} cards`);
+    const more = ann.getByRole("button", { name: "Show more companions" });
+    await more.click();
     const card = ann.locator(".card", { hasText: "Mira" });
     await card.waitFor({ timeout: STEP_MS });
+    await more.waitFor({ state: "hidden", timeout: STEP_MS }); // the last page is in
     await card.locator("img.art").evaluate((img) => img.decode());
     await expectText(card.locator(".views"), "view", "view count");
     await shot(ann, "05-gallery");
@@ -231,6 +249,7 @@ try {
 
   await step("Bob meets AI_BUSY and the message goes out by itself", async () => {
     await bob.getByRole("button", { name: "Gallery" }).click();
+    await bob.getByRole("button", { name: "Show more companions" }).click(); // Mira is on the second page
     await bob.getByRole("button", { name: "Chat with Mira" }).click();
     await bubble(bob, "Welcome aboard the Nexus, Bob!").waitFor({ timeout: STEP_MS });
     await send(ann, "Tell me about the stars, please");
