@@ -4,8 +4,8 @@
 // Two people sign up (a guest and an account), join a room, see each other's presence and typing, chat,
 // page back through history, talk directly, survive a dropped connection (missed messages shown once),
 // page through the companion gallery (Show more), then talk to the demo companion (a streamed reply from
-// the simulated provider) while the other waits
-// out AI_BUSY with an automatic retry; and the room on a phone-sized screen. Screenshots of each screen
+// the simulated provider) while the other waits out AI_BUSY with an automatic retry; and the room on a
+// phone-sized screen. Screenshots of each screen
 // go to NEXUS_SCREENSHOTS. Prints "browser: N passed, 0 failed" and exits 0, or names the failed step
 // and exits 1.
 
