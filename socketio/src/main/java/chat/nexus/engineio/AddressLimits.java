@@ -11,11 +11,14 @@ final class AddressLimits {
 
   /**
    * Distinct addresses counted in one rate window. Beyond it (a flood from very many addresses, or IPv6
-   * prefixes) the newcomers share one count, so the table stays near 10 MB whatever the flood.
+   * prefixes) newcomers share {@link #OVERFLOW_SLOTS} counts by a hash of their address, so the table
+   * stays near 10 MB whatever the flood, and a flood fills its own slots' allowance rather than one count
+   * that every later newcomer would wait behind.
    */
   static final int MAX_TRACKED_ADDRESSES = 100_000;
-  /** The shared count of addresses beyond {@link #MAX_TRACKED_ADDRESSES}. */
-  static final String OVERFLOW_KEY = "(other addresses)";
+  /** Counts shared by the addresses beyond {@link #MAX_TRACKED_ADDRESSES}. */
+  static final int OVERFLOW_SLOTS = 1_024;
+  private static final String OVERFLOW_KEY = "(other addresses) ";
   /** What a client refused for too many pending sessions is told to wait: about one authentication. */
   static final long PENDING_RETRY_AFTER_S = 1;
 
@@ -107,10 +110,15 @@ final class AddressLimits {
     if (count != null) {
       return count;
     }
-    String slot = window.size().get() < MAX_TRACKED_ADDRESSES ? key : OVERFLOW_KEY;
+    String slot = window.size().get() < MAX_TRACKED_ADDRESSES ? key : overflowSlot(key);
     return window.counts().computeIfAbsent(slot, k -> {
       window.size().incrementAndGet();
       return new AtomicInteger();
     });
+  }
+
+  /** The shared count an address beyond {@link #MAX_TRACKED_ADDRESSES} goes to. */
+  static String overflowSlot(String key) {
+    return OVERFLOW_KEY + Math.floorMod(key.hashCode(), OVERFLOW_SLOTS);
   }
 }
