@@ -127,6 +127,7 @@ public final class ChatServer {
    * LLM gateway's LLM_MAX_PER_USER, LLM_SIMULATED_TOKEN_MS, ...: see {@link LlmOptions#withEnv}).
    */
   public static ChatServer start(Config config, Map<String, String> env) throws Exception {
+    Logs.routeJavaUtilLogging();
     if (config.jsonLogs()) {
       Logs.useJson();
     }

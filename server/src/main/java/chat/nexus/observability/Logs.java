@@ -9,6 +9,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import java.util.Iterator;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Log format and per-request context. In production (LOG_FORMAT=json) the console appender writes one JSON
@@ -22,6 +23,17 @@ public final class Logs {
   public static final String USER_ID = "userId";
 
   private Logs() {}
+
+  /**
+   * Sends java.util.logging (PostgreSQL's driver logs there) to this process's logback, in its format and
+   * at the levels of logback.xml, instead of the JDK's own console handler on stderr. Idempotent.
+   */
+  public static void routeJavaUtilLogging() {
+    if (!SLF4JBridgeHandler.isInstalled()) {
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
+    }
+  }
 
   /** Switches the console appender to JSON lines. */
   public static void useJson() {
