@@ -66,25 +66,9 @@ final class Cards {
 
   /** A small real image (javax.imageio) with a tEXt chunk per keyword/text pair inserted after IHDR. */
   static byte[] png(String... keywordsAndTexts) {
-    byte[] image;
-    try {
-      BufferedImage img = new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB);
-      img.setRGB(1, 1, 0xff8800);
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ImageIO.write(img, "png", out);
-      image = out.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    int afterIhdr = 8 + 4 + 4 + 13 + 4;
-    ByteArrayOutputStream png = new ByteArrayOutputStream();
-    png.write(image, 0, afterIhdr);
-    for (int i = 0; i < keywordsAndTexts.length; i += 2) {
-      byte[] data = (keywordsAndTexts[i] + "\0" + keywordsAndTexts[i + 1]).getBytes(StandardCharsets.ISO_8859_1);
-      png.writeBytes(chunk("tEXt", data));
-    }
-    png.write(image, afterIhdr, image.length - afterIhdr);
-    return png.toByteArray();
+    BufferedImage img = new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB);
+    img.setRGB(1, 1, 0xff8800);
+    return withText(encode(img), keywordsAndTexts);
   }
 
   /** A real picture of that size (a gradient, javax.imageio) carrying a tEXt chunk per keyword/text pair. */
@@ -108,9 +92,7 @@ final class Cards {
     ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height);
     ihdr.put((byte) 1).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0); // depth 1, grey, deflate, no filter, no interlace
     png.writeBytes(chunk("IHDR", ihdr.array()));
-    for (int i = 0; i < keywordsAndTexts.length; i += 2) {
-      png.writeBytes(chunk("tEXt", (keywordsAndTexts[i] + "\0" + keywordsAndTexts[i + 1]).getBytes(StandardCharsets.ISO_8859_1)));
-    }
+    writeTextChunks(png, keywordsAndTexts);
     ByteArrayOutputStream idat = new ByteArrayOutputStream();
     java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION);
     byte[] row = new byte[1 + (width + 7) / 8];
@@ -144,12 +126,15 @@ final class Cards {
     int afterIhdr = 8 + 4 + 4 + 13 + 4;
     ByteArrayOutputStream png = new ByteArrayOutputStream();
     png.write(image, 0, afterIhdr);
-    for (int i = 0; i < keywordsAndTexts.length; i += 2) {
-      byte[] data = (keywordsAndTexts[i] + "\0" + keywordsAndTexts[i + 1]).getBytes(StandardCharsets.ISO_8859_1);
-      png.writeBytes(chunk("tEXt", data));
-    }
+    writeTextChunks(png, keywordsAndTexts);
     png.write(image, afterIhdr, image.length - afterIhdr);
     return png.toByteArray();
+  }
+
+  private static void writeTextChunks(ByteArrayOutputStream png, String... keywordsAndTexts) {
+    for (int i = 0; i < keywordsAndTexts.length; i += 2) {
+      png.writeBytes(chunk("tEXt", (keywordsAndTexts[i] + "\0" + keywordsAndTexts[i + 1]).getBytes(StandardCharsets.ISO_8859_1)));
+    }
   }
 
   static byte[] chunk(String type, byte[] data) {
