@@ -14,8 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DatabaseStartTest {
 
   private static final String PASSWORD = "s3cret-Passw0rd";
-  private static final Pattern LISTENING = Pattern.compile("Nexus Chat listening on 127\\.0\\.0\\.1:(\\d+)");
   private static final long EXIT_TIMEOUT_S = 90;
 
   @TempDir
@@ -73,10 +70,7 @@ class DatabaseStartTest {
         String waiting = Waits.get(server.line(l -> l.contains("cannot be reached")), ServerProcess.START_TIMEOUT_S, "the server to wait");
         assertThat(waiting).contains("DATABASE_URL (PostgreSQL 127.0.0.1:" + pg.port() + "/postgres)");
         pg.start();
-        String line = Waits.get(server.line(l -> LISTENING.matcher(l).find()), ServerProcess.START_TIMEOUT_S, "the server to start");
-        Matcher m = LISTENING.matcher(line);
-        assertThat(m.find()).isTrue();
-        Rest rest = new Rest("http://127.0.0.1:" + m.group(1));
+        Rest rest = ServerProcess.whenListening(server).rest();
         rest.post("/api/auth/guest", new JsonObject().put("name", "Patient")).assertOk(201);
         assertThat(rest.get("/ready").status()).isEqualTo(200);
         assertThat(server.output()).doesNotContain("\tat ");

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import chat.nexus.testing.ChildProcess;
 import chat.nexus.testing.Client;
 import chat.nexus.testing.Rest;
-import chat.nexus.testing.TestServer;
+import chat.nexus.testing.ServerProcess;
 import chat.nexus.testing.Waits;
 import io.socket.client.Ack;
 import io.socket.client.IO;
@@ -20,8 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.json.JSONObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,9 +38,7 @@ class ShutdownTest {
 
   private static final int MESSAGES = 300;
   private static final int SIGTERM_AFTER = 100;
-  private static final long START_TIMEOUT_S = 90;
   private static final Path RECONNECTS = Path.of("src", "test", "js", "reconnects.mjs");
-  private static final Pattern LISTENING = Pattern.compile("Nexus Chat listening on 127\\.0\\.0\\.1:(\\d+)");
 
   @TempDir
   Path dataDir;
@@ -50,36 +46,8 @@ class ShutdownTest {
   @TempDir
   Path workDir;
 
-  /** A server process and the port it printed. */
-  private record Server(ChildProcess process, int port) implements AutoCloseable {
-    String url() {
-      return "http://127.0.0.1:" + port;
-    }
-
-    @Override
-    public void close() {
-      process.close();
-    }
-  }
-
-  private Server startServer() {
-    Map<String, String> env = new HashMap<>();
-    env.put("PORT", "0");
-    env.put("HOST", "127.0.0.1");
-    env.put("JWT_SECRET", TestServer.SECRET);
-    env.put("DATA_DIR", dataDir.toString());
-    env.put("EVENT_LOOPS", "2");
-    env.put("APP_ENV", "development");
-    ChildProcess process = ChildProcess.java(workDir, env, "chat.nexus.Main");
-    try {
-      String line = Waits.get(process.line(l -> LISTENING.matcher(l).find()), START_TIMEOUT_S, "the server to listen");
-      Matcher m = LISTENING.matcher(line);
-      assertThat(m.find()).isTrue();
-      return new Server(process, Integer.parseInt(m.group(1)));
-    } catch (RuntimeException | AssertionError e) {
-      process.close();
-      throw e;
-    }
+  private ServerProcess startServer() {
+    return ServerProcess.start(workDir, ServerProcess.env(dataDir, Map.of()));
   }
 
   @Test
@@ -90,7 +58,7 @@ class ShutdownTest {
     String token;
     String javaReason;
     JsonObject nodeSaw;
-    try (Server first = startServer()) {
+    try (ServerProcess first = startServer()) {
       token = new Rest(first.url()).post("/api/auth/guest", new JsonObject().put("name", "Steady")).assertOk(201).getString("token");
 
       IO.Options opts = Client.options(token);
@@ -161,7 +129,7 @@ class ShutdownTest {
       assertThat(error.getJsonObject("error").getLong("retryAfter")).isPositive();
     }
 
-    try (Server second = startServer()) {
+    try (ServerProcess second = startServer()) {
       Rest rest = new Rest(second.url());
       Map<String, Long> stored = new HashMap<>(); // clientId -> id
       Long before = null;

@@ -44,7 +44,14 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Starts the server and waits for its start-up line. */
   public static ServerProcess start(Path workDir, Map<String, String> env) {
-    ChildProcess process = ChildProcess.java(workDir, env, "chat.nexus.Main");
+    return whenListening(ChildProcess.java(workDir, env, "chat.nexus.Main"));
+  }
+
+  /**
+   * Waits for the start-up line of a server process already started; if it does not come, the process is
+   * killed and the error carries its output.
+   */
+  public static ServerProcess whenListening(ChildProcess process) {
     try {
       String line = Waits.get(process.line(l -> LISTENING.matcher(l).find()), START_TIMEOUT_S, "the server to listen");
       Matcher m = LISTENING.matcher(line);
