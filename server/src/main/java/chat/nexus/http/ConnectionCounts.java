@@ -2,7 +2,6 @@ package chat.nexus.http;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Open HTTP connections on this node, in total and per client address, against the caps of
@@ -23,48 +22,35 @@ final class ConnectionCounts {
 
   private final int maxConnections;
   private final int maxPerAddress;
-  private final long maxBodyBytesPerAddress;
   private final AtomicInteger total = new AtomicInteger();
   private final ConcurrentHashMap<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
   /** Bytes of request bodies being received, per address (only addresses with one in progress). */
-  private final ConcurrentHashMap<String, AtomicLong> bodyBytes = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Long> bodyBytes = new ConcurrentHashMap<>();
 
-  /** @param maxBodyBytesPerAddress bytes of unfinished request bodies one address may have sent; 0 = no cap */
-  ConnectionCounts(int maxConnections, int maxPerAddress, long maxBodyBytesPerAddress) {
+  ConnectionCounts(int maxConnections, int maxPerAddress) {
     this.maxConnections = maxConnections;
     this.maxPerAddress = maxPerAddress;
-    this.maxBodyBytesPerAddress = maxBodyBytesPerAddress;
   }
 
   /**
    * Counts {@code bytes} more of a request body from {@code key} that has not ended yet; false when the
-   * address is now over its cap. The bytes are counted either way: give every one back with
-   * {@link #bodyDone} when the body ends or its connection closes.
+   * address is now over {@link ConnectionLimits#MAX_BODY_BYTES_PER_ADDRESS}. The bytes are counted either
+   * way: give every one back with {@link #bodyDone} when the body ends or its connection closes.
    */
   boolean bodyBytes(String key, long bytes) {
-    if (maxBodyBytesPerAddress <= 0) {
-      return true;
-    }
-    long[] now = {0};
-    bodyBytes.compute(key, (k, count) -> {
-      AtomicLong counter = count != null ? count : new AtomicLong();
-      now[0] = counter.addAndGet(bytes);
-      return counter;
-    });
-    return now[0] <= maxBodyBytesPerAddress;
+    return bodyBytes.merge(key, bytes, Long::sum) <= ConnectionLimits.MAX_BODY_BYTES_PER_ADDRESS;
   }
 
   /** Gives back body bytes counted by {@link #bodyBytes}. */
   void bodyDone(String key, long bytes) {
-    if (maxBodyBytesPerAddress > 0 && bytes > 0) {
-      bodyBytes.computeIfPresent(key, (k, count) -> count.addAndGet(-bytes) <= 0 ? null : count);
+    if (bytes > 0) {
+      bodyBytes.computeIfPresent(key, (k, count) -> count - bytes <= 0 ? null : count - bytes);
     }
   }
 
   /** Bytes of unfinished request bodies from that address. */
   long bodyBytesOf(String key) {
-    AtomicLong count = bodyBytes.get(key);
-    return count == null ? 0 : count.get();
+    return bodyBytes.getOrDefault(key, 0L);
   }
 
   /**

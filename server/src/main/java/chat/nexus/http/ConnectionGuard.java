@@ -40,8 +40,7 @@ public final class ConnectionGuard {
     this.limits = limits;
     this.addresses = addresses;
     this.overflowPaths = Set.copyOf(overflowPaths);
-    this.counts = new ConnectionCounts(limits.maxConnections(), limits.maxConnectionsPerAddress(),
-        limits.maxConnectionsPerAddress() > 0 ? ConnectionLimits.MAX_BODY_BYTES_PER_ADDRESS : 0);
+    this.counts = new ConnectionCounts(limits.maxConnections(), limits.maxConnectionsPerAddress());
   }
 
   /** For {@code HttpServer.connectionHandler}: counts the connection and watches it. */
@@ -75,7 +74,9 @@ public final class ConnectionGuard {
     if (overflow) {
       LOG.debug("connection from {} over the node's cap of {}: health checks only", key, limits.maxConnections());
     }
-    ConnectionWatch watch = new ConnectionWatch(limits, key, overflow, overflowPaths, uncount, exempt ? null : counts);
+    // unfinished bodies count per address while the per-address caps are on, and never for a trusted proxy
+    ConnectionCounts bodies = exempt || limits.maxConnectionsPerAddress() <= 0 ? null : counts;
+    ConnectionWatch watch = new ConnectionWatch(limits, key, overflow, overflowPaths, uncount, bodies);
     if (channel.pipeline().get(VERTX_HANDLER_NAME) != null) {
       channel.pipeline().addBefore(VERTX_HANDLER_NAME, HANDLER_NAME, watch);
     } else {

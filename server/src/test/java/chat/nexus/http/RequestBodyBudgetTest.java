@@ -27,7 +27,7 @@ class RequestBodyBudgetTest {
   private static final int CHUNK = 64 * 1024;
 
   private final ConnectionLimits limits = ConnectionLimits.from(Map.of(), true);
-  private final ConnectionCounts counts = new ConnectionCounts(0, limits.maxConnectionsPerAddress(), ConnectionLimits.MAX_BODY_BYTES_PER_ADDRESS);
+  private final ConnectionCounts counts = new ConnectionCounts(0, limits.maxConnectionsPerAddress());
 
   private EmbeddedChannel connection(String address, ConnectionCounts bodies) {
     counts.open(address, false);
