@@ -51,7 +51,7 @@ final class Failures {
     if (failure instanceof ApiException api) {
       error = api;
     } else if (ctx.statusCode() == 413) {
-      int limit = CharacterRoutes.isUpload(ctx.request()) ? HttpApi.CHARACTER_UPLOAD_LIMIT_BYTES : jsonLimitBytes;
+      int limit = CharacterRoutes.isUpload(ctx.request()) ? CharacterRoutes.UPLOAD_LIMIT_BYTES : jsonLimitBytes;
       error = new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than " + limit + " bytes");
     } else if (ctx.statusCode() == 400 || failure instanceof io.vertx.core.json.DecodeException) {
       error = ApiException.badRequest("bad request");
@@ -91,7 +91,7 @@ final class Failures {
       answer(ctx, forbidden.code().httpStatus(), forbidden);
       return;
     }
-    limits.check(limits.api(), "ip:" + limits.clientAddress(ctx)).onComplete(result -> {
+    limits.check(limits.api(), limits.addressSubject(ctx)).onComplete(result -> {
       ApiException error = result.succeeded() && !result.result().allowed() ? result.result().error(System.currentTimeMillis()) : forbidden;
       if (result.succeeded()) {
         RateLimits.headers(ctx.response(), result.result());

@@ -23,6 +23,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The REST API (Vert.x Web): request ids, CORS, body limits ({@link RequestBodies}), auth routes, history,
@@ -37,8 +38,6 @@ public final class HttpApi {
   public static final String CSRF_HEADER = "X-Requested-With";
   /** The health checks, answered even on a connection over the node's cap (see {@link ConnectionGuard}). */
   public static final Set<String> HEALTH_PATHS = Set.of("/health", "/ready");
-  /** Largest character upload (a PNG with its card and art); every other body is held to JSON_LIMIT. */
-  public static final int CHARACTER_UPLOAD_LIMIT_BYTES = CharacterRoutes.UPLOAD_LIMIT_BYTES;
   /** /ready answers within this even when the database hangs (health checks commonly give up after 1-3 s). */
   static final long READY_TIMEOUT_MS = 800;
 
@@ -82,9 +81,9 @@ public final class HttpApi {
     router.route("/api/*").handler(this::resolveIdentity).handler(limits.handler(limits.api(), this::subject));
     router.post("/api/companions/:characterId/messages").handler(limits.handler(limits.llm(), this::subject));
     // Sign-up and login hash a password: counted per client address, apart from the API budget.
-    router.post("/api/auth/register").handler(limits.handler(auth.loginLimit(), this::address))
+    router.post("/api/auth/register").handler(limits.handler(auth.loginLimit(), limits::addressSubject))
         .handler(ctx -> signedIn(ctx, 201, auth.register(body(ctx))));
-    router.post("/api/auth/login").handler(limits.handler(auth.loginLimit(), this::address))
+    router.post("/api/auth/login").handler(limits.handler(auth.loginLimit(), limits::addressSubject))
         .handler(ctx -> signedIn(ctx, 200, auth.login(body(ctx))));
     router.post("/api/auth/refresh").handler(this::refresh);
     router.post("/api/auth/guest").handler(ctx -> signedIn(ctx, 201, auth.guest(body(ctx))));
@@ -132,9 +131,7 @@ public final class HttpApi {
     }
     // An outage not noticed yet: the round trip may wait for the pool; answer "down" before a health check
     // would give up, and let the check finish in the background.
-    long timer = vertx.setTimer(READY_TIMEOUT_MS, id -> json(ctx, 503, new JsonObject().put("ok", false).put("database", "down")));
-    blocking.run(database::isReachable).onComplete(result -> {
-      vertx.cancelTimer(timer);
+    blocking.run(database::isReachable).timeout(READY_TIMEOUT_MS, TimeUnit.MILLISECONDS).onComplete(result -> {
       boolean up = result.succeeded() && result.result();
       json(ctx, up ? 200 : 503, new JsonObject().put("ok", up).put("database", up ? "up" : "down"));
     });
@@ -218,11 +215,7 @@ public final class HttpApi {
   /** Whom the rate limiter counts: the user, or the client address when anonymous. */
   private String subject(RoutingContext ctx) {
     Identity identity = identity(ctx);
-    return identity != null ? "user:" + identity.userId() : "ip:" + limits.clientAddress(ctx);
-  }
-
-  private String address(RoutingContext ctx) {
-    return "ip:" + limits.clientAddress(ctx);
+    return identity != null ? "user:" + identity.userId() : limits.addressSubject(ctx);
   }
 
   private void authenticated(RoutingContext ctx) {

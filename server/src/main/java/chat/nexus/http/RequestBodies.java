@@ -28,7 +28,7 @@ final class RequestBodies {
     return ctx -> {
       if (!CharacterRoutes.isUpload(ctx.request())) {
         jsonBody.handle(ctx);
-      } else if (declaredLength(ctx.request()) > HttpApi.CHARACTER_UPLOAD_LIMIT_BYTES) {
+      } else if (declaredLength(ctx.request()) > CharacterRoutes.UPLOAD_LIMIT_BYTES) {
         ctx.fail(413);
       } else {
         ctx.request().pause();

@@ -67,6 +67,11 @@ public final class RateLimits {
     return addresses.keyOf(ctx.request());
   }
 
+  /** What an anonymous request is counted under: its client's address key. */
+  public String addressSubject(RoutingContext ctx) {
+    return "ip:" + clientAddress(ctx);
+  }
+
   /** Client addresses and the trusted proxies (TRUST_PROXY). */
   public ClientAddress addresses() {
     return addresses;

@@ -2,8 +2,8 @@ package chat.nexus.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import chat.nexus.companion.CharacterRoutes;
 import chat.nexus.engineio.EngineIoOptions;
-import chat.nexus.http.HttpApi;
 import chat.nexus.llm.LlmOptions;
 import chat.nexus.testing.Nginx;
 import chat.nexus.testing.Rest;
@@ -170,7 +170,7 @@ class NginxTest {
     FakeNode node = new FakeNode(ok("node"));
     try (Nginx nginx = Nginx.start(workDir, List.of(node.address()))) {
       Rest rest = new Rest(nginx.url());
-      String png = "p".repeat(HttpApi.CHARACTER_UPLOAD_LIMIT_BYTES - 1024);
+      String png = "p".repeat(CharacterRoutes.UPLOAD_LIMIT_BYTES - 1024);
       Rest.Response created = rest.postRaw("/api/characters", "image/png", png, null, Map.of());
       assertThat(created.status()).as("%s", created).isEqualTo(201);
       assertThat(created.json().getInteger("bytes")).isEqualTo(png.length());

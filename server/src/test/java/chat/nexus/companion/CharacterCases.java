@@ -147,7 +147,7 @@ abstract class CharacterCases extends ServerCases {
 
   @Test
   void tooLargeIs413() throws Exception {
-    byte[] big = new byte[chat.nexus.http.HttpApi.CHARACTER_UPLOAD_LIMIT_BYTES + 1];
+    byte[] big = new byte[CharacterRoutes.UPLOAD_LIMIT_BYTES + 1];
     System.arraycopy(Cards.png(), 0, big, 0, 8);
     HttpResponse<byte[]> response = postBytes("image/png", big, token());
     assertThat(response.statusCode()).isEqualTo(413);
@@ -330,7 +330,7 @@ abstract class CharacterCases extends ServerCases {
     Raw refused = headOnly("POST", "/api/characters", badToken);
     assertThat(refused.status()).isEqualTo(401);
     Map<String, String> tooLarge = new java.util.HashMap<>(png);
-    tooLarge.put("Content-Length", String.valueOf(chat.nexus.http.HttpApi.CHARACTER_UPLOAD_LIMIT_BYTES + 1));
+    tooLarge.put("Content-Length", String.valueOf(CharacterRoutes.UPLOAD_LIMIT_BYTES + 1));
     Raw large = headOnly("POST", "/api/characters", tooLarge);
     assertThat(large.status()).isEqualTo(413);
     Rest.assertErrorShape(large.json(), "PAYLOAD_TOO_LARGE");
