@@ -238,7 +238,7 @@ public final class Socket implements RemoteSocket {
 
   /** Closes the connection, no DISCONNECT packet (reference: socket.conn.close()): the client reconnects. */
   public void closeConnection() {
-    client.engine().close(DisconnectReason.FORCED_CLOSE);
+    client.engine().close();
   }
 
   // ---- for adapters ----

@@ -207,9 +207,7 @@ public final class SocketIoServer {
    * server's: the npm sharded Redis adapter tells a socket's room from the others by that length.
    */
   String newSocketId() {
-    byte[] bytes = new byte[SOCKET_ID_BYTES];
-    secureRandom.nextBytes(bytes);
-    String random = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    String random = randomId();
     return random.substring(0, random.length() - 1) + SOCKET_ID_MARK;
   }
 
@@ -223,6 +221,11 @@ public final class SocketIoServer {
     if (!options.recoveryEnabled()) {
       return null;
     }
+    return randomId();
+  }
+
+  /** {@link #SOCKET_ID_BYTES} from the secure generator, in base64url without padding. */
+  private String randomId() {
     byte[] bytes = new byte[SOCKET_ID_BYTES];
     secureRandom.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
