@@ -51,11 +51,6 @@ public record AuthOptions(long leewaySeconds, boolean allowNoExp, Optional<URI> 
   /** One batched query a minute per node; Redis normally brings a session's end at once. */
   public static final long DEFAULT_SESSION_CHECK_MS = 60_000;
 
-  public static AuthOptions defaults() {
-    return new AuthOptions(DEFAULT_LEEWAY_SECONDS, false, Optional.empty(), Optional.empty(), List.of(),
-        DEFAULT_JWKS_MIN_REFRESH_MS, DEFAULT_LOGIN_RATE_MAX, DEFAULT_LOGIN_RATE_WINDOW_MS, DEFAULT_HASH_THREADS, DEFAULT_HASH_QUEUE,
-        DEFAULT_SESSION_CHECK_MS);
-  }
 
   /** The defaults, overridden by the environment. */
   public static AuthOptions fromEnv(Map<String, String> env) {

@@ -24,7 +24,6 @@ import java.util.regex.Pattern;
 public final class AuthService {
 
   private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.-]{3,32}");
-  public static final int MAX_NAME_LENGTH = Names.MAX_LENGTH;
   /**
    * A replaced refresh token presented again this soon is taken for a client racing itself (two tabs
    * refreshing at the same moment) and only refused; later, for a stolen token, and ends the session.

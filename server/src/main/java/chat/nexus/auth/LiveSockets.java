@@ -92,12 +92,6 @@ public final class LiveSockets implements AutoCloseable {
     }
   }
 
-  /** Sockets on this node of that session (for tests and metrics). */
-  public int sockets(String sessionId) {
-    Set<Socket> sockets = bySession.get(sessionId);
-    return sockets == null ? 0 : sockets.size();
-  }
-
   private void end(String sessionId, String reason) {
     Set<Socket> sockets = bySession.remove(sessionId);
     if (sockets != null) {

@@ -49,10 +49,6 @@ public final class Tokens {
   private final AuthOptions options;
   private final SecureRandom random = new SecureRandom();
 
-  public Tokens(Vertx vertx, String secret) {
-    this(vertx, secret, AuthOptions.defaults());
-  }
-
   public Tokens(Vertx vertx, String secret, AuthOptions options) {
     this.options = options;
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()

@@ -67,11 +67,6 @@ public final class Database implements AutoCloseable {
     this.health = health;
   }
 
-  /** Opens the pool with the default start timeout and migrates the schema. Blocking. */
-  public static Database open(Config config) {
-    return open(config, DatabaseOptions.defaults());
-  }
-
   /**
    * Opens the pool, waits for the database (retrying with backoff for {@code startTimeoutMs}) and migrates
    * the schema. Blocking. Throws {@link DatabaseUnreachableException} (one line, no credentials) when the

@@ -28,9 +28,6 @@ public record DatabaseOptions(long startTimeoutMs, int queueLimit) {
    */
   public static final int DEFAULT_QUEUE_LIMIT = 10_000;
 
-  public static DatabaseOptions defaults() {
-    return new DatabaseOptions(DEFAULT_START_TIMEOUT_MS, DEFAULT_QUEUE_LIMIT);
-  }
 
   /** The defaults overridden by DB_START_TIMEOUT_MS and DB_QUEUE_LIMIT; ConfigException lists bad values. */
   public static DatabaseOptions fromEnv(Map<String, String> env) {
