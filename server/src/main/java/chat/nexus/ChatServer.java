@@ -179,7 +179,7 @@ public final class ChatServer {
       }
       SocketIoServer io = SocketIoServer.create(vertx, socketOptions.build());
       io.use(socket -> identity(socket, auth, production.cookies(), config)
-          .onSuccess(identity -> socket.data().put("identity", identity))
+          .onSuccess(identity -> socket.data().put(ChatEvents.IDENTITY, identity))
           .<Void>mapEmpty()
           .recover(e -> Future.failedFuture(refusal(e))));
       chat.announceTo(io);

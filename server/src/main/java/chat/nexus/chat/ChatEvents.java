@@ -157,11 +157,11 @@ public final class ChatEvents {
     String roomId = RoomIds.validate(payload.getValue("roomId"));
     String body = MessageText.check(payload.getValue("text"), "text", MAX_TEXT_LENGTH);
     Object clientId = payload.getValue("clientId");
-    if (clientId != null && (!(clientId instanceof String c) || c.isEmpty() || c.length() > MAX_CLIENT_ID_LENGTH)) {
-      throw ApiException.badRequest("clientId must be a string of 1-" + MAX_CLIENT_ID_LENGTH + " characters");
-    }
     if (clientId != null) {
-      MessageText.checkCharacters((String) clientId, "clientId");
+      if (!(clientId instanceof String c) || c.isEmpty() || c.length() > MAX_CLIENT_ID_LENGTH) {
+        throw ApiException.badRequest("clientId must be a string of 1-" + MAX_CLIENT_ID_LENGTH + " characters");
+      }
+      MessageText.checkCharacters(c, "clientId");
     }
     if (!joined(socket).contains(roomId)) {
       throw ApiException.forbidden("join the room before sending to it");

@@ -65,7 +65,7 @@ public final class EventAcks {
           return; // the caller went away: nobody to answer
         }
         if (!(cause instanceof ApiException)) {
-          String userId = event.socket().data().get("identity") instanceof Identity who ? who.userId() : null;
+          String userId = event.socket().data().get(ChatEvents.IDENTITY) instanceof Identity who ? who.userId() : null;
           Logs.withRequest(event.socket().id(), userId, () -> LOG.log(Level.ERROR, "event " + event.name() + " failed", cause));
         }
         event.ack(ApiException.toJson(cause));

@@ -213,9 +213,7 @@ public record Config(
         heartbeat,
         presenceTtl,
         logFormat.equals("json"));
-    if (!s.problems().isEmpty()) {
-      throw new ConfigException(s.problems());
-    }
+    s.check();
     return config;
   }
 

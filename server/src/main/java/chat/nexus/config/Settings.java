@@ -25,10 +25,6 @@ public final class Settings {
     this.env = env;
   }
 
-  List<String> problems() {
-    return problems;
-  }
-
   public void problem(String line) {
     problems.add(line);
   }

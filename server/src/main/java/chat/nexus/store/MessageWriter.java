@@ -49,8 +49,6 @@ public final class MessageWriter implements AutoCloseable {
    * ids are over three minutes of the benchmark's 450 messages/s, in a few MB.
    */
   static final int ANNOUNCED_IDS = 100_000;
-  /** Seconds a client should wait when the writer's queue is full or the server is stopping. */
-  public static final long BUSY_RETRY_AFTER_S = 1;
   /** Rows per transaction: large enough to amortise the commit, small enough to keep each ack quick. */
   public static final int MAX_BATCH = 500;
   private static final long POLL_MS = 50;
@@ -104,11 +102,15 @@ public final class MessageWriter implements AutoCloseable {
     ContextInternal context = (ContextInternal) vertx.getOrCreateContext();
     PromiseInternal<Stored> promise = context.promise();
     if (!accepting) {
-      promise.fail(new ApiException(ErrorCode.UNAVAILABLE, "the server is shutting down", BUSY_RETRY_AFTER_S));
+      promise.fail(shuttingDown());
     } else if (!queue.offer(new Pending(message, Instant.now().truncatedTo(ChronoUnit.MILLIS), promise))) {
-      promise.fail(new ApiException(ErrorCode.UNAVAILABLE, "too many messages waiting to be stored", BUSY_RETRY_AFTER_S));
+      promise.fail(new ApiException(ErrorCode.UNAVAILABLE, "too many messages waiting to be stored", DatabaseHealth.BUSY_RETRY_AFTER_S));
     }
     return promise.future();
+  }
+
+  private static ApiException shuttingDown() {
+    return new ApiException(ErrorCode.UNAVAILABLE, "the server is shutting down", DatabaseHealth.BUSY_RETRY_AFTER_S);
   }
 
   /** Messages queued and not yet committed. */
@@ -134,7 +136,7 @@ public final class MessageWriter implements AutoCloseable {
         lastCommitNanos = System.nanoTime();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        batch.forEach(p -> p.promise().tryFail(new ApiException(ErrorCode.UNAVAILABLE, "the server is shutting down", BUSY_RETRY_AFTER_S)));
+        batch.forEach(p -> p.promise().tryFail(shuttingDown()));
         break;
       } catch (RuntimeException e) {
         LOG.log(Level.ERROR, "message writer failed", e);
