@@ -35,8 +35,6 @@ public final class CharacterRoutes {
 
   /** Largest PNG upload (a card with its art: often 1-3 MB). Every other body is held to JSON_LIMIT. */
   public static final int UPLOAD_LIMIT_BYTES = 8 * 1024 * 1024;
-  /** Longest {@code before} cursor: a character id (the column is VARCHAR(64)). */
-  private static final int MAX_ID_LENGTH = 64;
   private static final String PATH = "/api/characters";
   /** Browsers may keep an avatar a while: a character's picture never changes. */
   private static final String AVATAR_CACHE_CONTROL = "public, max-age=300";
@@ -88,8 +86,8 @@ public final class CharacterRoutes {
 
   private void list(RoutingContext ctx) {
     String before = ctx.queryParams().get("before");
-    if (before != null && (before.isEmpty() || before.length() > MAX_ID_LENGTH)) {
-      throw ApiException.badRequest("before must be a character id (1-" + MAX_ID_LENGTH + " characters)");
+    if (before != null && (before.isEmpty() || before.length() > Characters.MAX_ID_CHARS)) {
+      throw ApiException.badRequest("before must be a character id (1-" + Characters.MAX_ID_CHARS + " characters)");
     }
     write(ctx, 200, "application/json", characters.page(before, pageSize(ctx.queryParams().get("limit"))));
   }

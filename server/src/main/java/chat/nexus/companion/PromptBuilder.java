@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,7 +47,6 @@ public final class PromptBuilder {
   public static final String DEFAULT_SYSTEM_PROMPT =
       "Write {{char}}'s next reply in a fictional chat between {{char}} and {{user}}. Stay in character, "
           + "write in {{char}}'s voice, and never speak for {{user}}.";
-  public static final int DEFAULT_SCAN_DEPTH = Lorebook.DEFAULT_SCAN_DEPTH;
   public static final int MESSAGE_OVERHEAD = 4;
   /** A part cut shorter than this says too little to be worth its place. */
   public static final int MIN_CUT_TOKENS = 16;
@@ -110,7 +110,7 @@ public final class PromptBuilder {
     if (budget.open(MESSAGE_OVERHEAD)) {
       String template = card.systemPrompt().isBlank()
           ? DEFAULT_SYSTEM_PROMPT
-          : replace(ORIGINAL, card.systemPrompt(), DEFAULT_SYSTEM_PROMPT, budget.bound());
+          : replace(ORIGINAL, card.systemPrompt(), m -> DEFAULT_SYSTEM_PROMPT, budget.bound());
       system = budget.cut(names(template, name, user, budget.bound()));
       String postText = ORIGINAL.matcher(card.postHistoryInstructions()).replaceAll("").strip();
       if (!postText.isEmpty() && budget.open(MESSAGE_OVERHEAD)) {
@@ -248,20 +248,7 @@ public final class PromptBuilder {
    */
   static String names(String text, String charName, String userName, int maxChars) {
     String charValue = charValue(charName, userName);
-    StringBuilder out = new StringBuilder(Math.min(text.length(), maxChars) + 16);
-    Matcher m = PLACEHOLDER.matcher(text);
-    int last = 0;
-    while (out.length() < maxChars && m.find()) {
-      out.append(text, last, Math.min(m.start(), last + maxChars - out.length()));
-      if (out.length() < maxChars) {
-        out.append(isChar(text, m) ? charValue : userName);
-        last = m.end();
-      }
-    }
-    if (out.length() < maxChars) {
-      out.append(text, last, (int) Math.min(text.length(), (long) last + maxChars - out.length()));
-    }
-    return cutAt(out, maxChars);
+    return replace(PLACEHOLDER, text, m -> isChar(text, m) ? charValue : userName, maxChars);
   }
 
   /** Code points of {@link #names} without its cap, counted without building it. */
@@ -286,14 +273,20 @@ public final class PromptBuilder {
     return text.charAt(m.start()) == '<' ? m.end() - m.start() == "<BOT>".length() : Character.toLowerCase(text.charAt(m.start() + 2)) == 'c';
   }
 
-  /** Every match replaced, the result cut to at most {@code maxChars} UTF-16 units. */
-  private static String replace(Pattern pattern, String text, String replacement, int maxChars) {
+  /**
+   * Every match replaced by what {@code replacement} gives for it, the result cut to at most {@code maxChars}
+   * UTF-16 units: matching and appending stop once that much is built.
+   */
+  private static String replace(Pattern pattern, String text, Function<Matcher, String> replacement, int maxChars) {
     StringBuilder out = new StringBuilder(Math.min(text.length(), maxChars) + 16);
     Matcher m = pattern.matcher(text);
     int last = 0;
     while (out.length() < maxChars && m.find()) {
-      out.append(text, last, Math.min(m.start(), last + maxChars - out.length())).append(replacement);
-      last = m.end();
+      out.append(text, last, Math.min(m.start(), last + maxChars - out.length()));
+      if (out.length() < maxChars) {
+        out.append(replacement.apply(m));
+        last = m.end();
+      }
     }
     if (out.length() < maxChars) {
       out.append(text, last, (int) Math.min(text.length(), (long) last + maxChars - out.length()));
@@ -303,8 +296,8 @@ public final class PromptBuilder {
 
   private static String cutAt(StringBuilder out, int maxChars) {
     int end = Math.min(out.length(), maxChars);
-    if (end < out.length() && end > 0 && Character.isHighSurrogate(out.charAt(end - 1))) {
-      end--; // not half a character
+    if (end > 0 && Character.isHighSurrogate(out.charAt(end - 1))) {
+      end--; // not half a character (a whole one never ends in a high surrogate)
     }
     out.setLength(end);
     return out.toString();

@@ -268,4 +268,12 @@ class PromptBuilderTest {
       assertThat(PromptBuilder.names(text, "Keeper {{user}}", "A", max)).isEqualTo(whole.substring(0, max));
     }
   }
+
+  @Test
+  void aCutNeverEndsInHalfACharacter() {
+    String smile = new String(Character.toChars(0x1F600)); // two UTF-16 units
+    assertThat(PromptBuilder.names("ab" + smile, "Mira", "Ann", 3)).isEqualTo("ab");
+    assertThat(PromptBuilder.names("{{user}}" + smile + "c", "Mira", "Ann", 4)).isEqualTo("Ann");
+    assertThat(PromptBuilder.names("ab" + smile, "Mira", "Ann", 4)).isEqualTo("ab" + smile);
+  }
 }
