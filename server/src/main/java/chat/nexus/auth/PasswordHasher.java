@@ -2,11 +2,10 @@ package chat.nexus.auth;
 
 import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
+import chat.nexus.store.Blocking;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
-import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * Password hashing ({@link Passwords}, Argon2id) on a small pool of its own, apart from the database
@@ -19,37 +18,26 @@ public final class PasswordHasher implements AutoCloseable {
   /** A hash takes tens of milliseconds: a second later the line has moved on. */
   static final long BUSY_RETRY_SECONDS = 1;
 
-  private final WorkerExecutor pool;
-  private final int capacity;
-  private final AtomicInteger admitted = new AtomicInteger();
+  private final Blocking pool;
 
   public PasswordHasher(Vertx vertx, int threads, int queue) {
-    this.pool = vertx.createSharedWorkerExecutor("nexus-password-hash", threads);
-    this.capacity = threads + queue;
+    this.pool = new Blocking(vertx, "nexus-password-hash", threads, queue, UnaryOperator.identity(),
+        () -> new ApiException(ErrorCode.UNAVAILABLE, "the server is busy signing people in; try again in a moment", BUSY_RETRY_SECONDS));
   }
 
   public Future<String> hash(String password) {
-    return run(() -> Passwords.hash(password));
+    return pool.run(() -> Passwords.hash(password));
   }
 
   /** Whether the password matches the hash; a null hash (no such user) hashes anyway and answers false. */
   public Future<Boolean> verify(String password, String hash) {
-    return run(() -> {
+    return pool.run(() -> {
       if (hash == null) {
         Passwords.hash(password); // the same time whether or not the user exists
         return false;
       }
       return Passwords.verify(password, hash);
     });
-  }
-
-  private <T> Future<T> run(Callable<T> work) {
-    if (admitted.incrementAndGet() > capacity) {
-      admitted.decrementAndGet();
-      return Future.failedFuture(new ApiException(ErrorCode.UNAVAILABLE,
-          "the server is busy signing people in; try again in a moment", BUSY_RETRY_SECONDS));
-    }
-    return pool.executeBlocking(work, false).onComplete(done -> admitted.decrementAndGet());
   }
 
   @Override

@@ -5,13 +5,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * Runs blocking work (JDBC, password hashing) on a named worker pool, never on an event loop. The result
- * comes back on the caller's Vert.x context. The work waiting for a thread is bounded: past
- * {@code queueLimit} a task is refused at once with UNAVAILABLE (retryAfter), so a flood cannot delay every
- * other task without end. Failures pass through {@code failures} on the way out (a database pool turns an
+ * Runs blocking work (JDBC, password hashing, card imports) on a named worker pool, never on an event loop.
+ * The result comes back on the caller's Vert.x context. The work waiting for a thread is bounded: past
+ * {@code queueLimit} a task is refused at once with the pool's {@code busy} answer (UNAVAILABLE with
+ * retryAfter), so a flood cannot delay every other task without end. Failures pass through {@code failures} on the way out (a database pool turns an
  * outage into UNAVAILABLE there).
  */
 public final class Blocking implements AutoCloseable {
@@ -20,6 +21,7 @@ public final class Blocking implements AutoCloseable {
   private final int threads;
   private final int queueLimit;
   private final UnaryOperator<Throwable> failures;
+  private final Supplier<? extends Throwable> busy;
   /** Tasks accepted and not finished: running (at most {@code threads}) and waiting. */
   private final AtomicInteger pending = new AtomicInteger();
 
@@ -29,10 +31,17 @@ public final class Blocking implements AutoCloseable {
   }
 
   public Blocking(Vertx vertx, String name, int threads, int queueLimit, UnaryOperator<Throwable> failures) {
+    this(vertx, name, threads, queueLimit, failures, DatabaseHealth::busy);
+  }
+
+  /** @param busy the refusal of a task past the queue limit */
+  public Blocking(Vertx vertx, String name, int threads, int queueLimit, UnaryOperator<Throwable> failures,
+      Supplier<? extends Throwable> busy) {
     this.executor = vertx.createSharedWorkerExecutor(name, threads);
     this.threads = threads;
     this.queueLimit = queueLimit;
     this.failures = failures;
+    this.busy = busy;
   }
 
   /** The pool of database work: its outages answered as {@link DatabaseHealth#failed} says. */
@@ -43,7 +52,7 @@ public final class Blocking implements AutoCloseable {
   public <T> Future<T> run(Callable<T> work) {
     if (pending.incrementAndGet() > threads + queueLimit) {
       pending.decrementAndGet();
-      return Future.failedFuture(DatabaseHealth.busy());
+      return Future.failedFuture(busy.get());
     }
     return executor.executeBlocking(() -> {
       try {
