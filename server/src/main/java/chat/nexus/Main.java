@@ -1,9 +1,9 @@
 package chat.nexus;
 
 import chat.nexus.bench.FanoutServer;
-import chat.nexus.conformance.ConformanceServer;
 import chat.nexus.config.Config;
 import chat.nexus.config.ConfigException;
+import chat.nexus.conformance.ConformanceServer;
 import chat.nexus.http.HttpListeners;
 import chat.nexus.store.DatabaseUnreachableException;
 import io.vertx.core.Future;
@@ -22,11 +22,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "nexus-chat",
     mixinStandardHelpOptions = true,
-    description = "Nexus Chat server. Without a subcommand: the chat server, configured by environment variables and ./.env.",
+    description =
+        "Nexus Chat server. Without a subcommand: the chat server, configured by environment variables and ./.env.",
     subcommands = {Main.Conformance.class, Main.BenchFanout.class, Main.BenchRateLimit.class})
 public final class Main implements Callable<Integer> {
 
   private static final long START_TIMEOUT_S = 30;
+
   /** Exit status when the database cannot be reached at start (2 is a configuration error). */
   static final int EXIT_DATABASE_UNREACHABLE = 3;
 
@@ -59,13 +61,16 @@ public final class Main implements Callable<Integer> {
       System.err.println("Nexus Chat cannot start: " + e.getMessage());
       return EXIT_DATABASE_UNREACHABLE;
     }
-    Thread stopper = new Thread(() -> {
-      try {
-        server.stop();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "nexus-shutdown");
+    Thread stopper =
+        new Thread(
+            () -> {
+              try {
+                server.stop();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "nexus-shutdown");
     Runtime.getRuntime().addShutdownHook(stopper);
     Thread.currentThread().join();
     return 0;
@@ -76,21 +81,31 @@ public final class Main implements Callable<Integer> {
   }
 
   /** Starts a server, prints where it listens, and keeps the process alive until it is stopped. */
-  static int serve(String what, Function<Vertx, Future<HttpListeners>> starter) throws InterruptedException {
+  static int serve(String what, Function<Vertx, Future<HttpListeners>> starter)
+      throws InterruptedException {
     Vertx vertx = newVertx();
     CountDownLatch started = new CountDownLatch(1);
     Throwable[] failure = {null};
-    starter.apply(vertx).onComplete(result -> {
-      if (result.succeeded()) {
-        System.out.println(what + " listening on port " + result.result().port()
-            + " (native transport: " + vertx.isNativeTransportEnabled() + ")");
-      } else {
-        failure[0] = result.cause();
-      }
-      started.countDown();
-    });
+    starter
+        .apply(vertx)
+        .onComplete(
+            result -> {
+              if (result.succeeded()) {
+                System.out.println(
+                    what
+                        + " listening on port "
+                        + result.result().port()
+                        + " (native transport: "
+                        + vertx.isNativeTransportEnabled()
+                        + ")");
+              } else {
+                failure[0] = result.cause();
+              }
+              started.countDown();
+            });
     if (!started.await(START_TIMEOUT_S, TimeUnit.SECONDS) || failure[0] != null) {
-      System.err.println("could not start: " + (failure[0] != null ? failure[0].getMessage() : "timed out"));
+      System.err.println(
+          "could not start: " + (failure[0] != null ? failure[0].getMessage() : "timed out"));
       vertx.close();
       return 1;
     }
@@ -101,59 +116,103 @@ public final class Main implements Callable<Integer> {
 
   /** Where a bare server listens. */
   static final class Listen {
-    @Option(names = "--port", defaultValue = "3000", description = "Port (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--port",
+        defaultValue = "3000",
+        description = "Port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--host",
+        defaultValue = "0.0.0.0",
+        description = "Address (default: ${DEFAULT-VALUE}).")
     String host;
   }
 
-  @Command(name = "conformance", mixinStandardHelpOptions = true, description = "The bare Socket.IO/Engine.IO server the official protocol test suites expect.")
+  @Command(
+      name = "conformance",
+      mixinStandardHelpOptions = true,
+      description = "The bare Socket.IO/Engine.IO server the official protocol test suites expect.")
   static final class Conformance implements Callable<Integer> {
     @Mixin Listen listen;
 
-    @Option(names = "--event-loops", defaultValue = "1", description = "HTTP server instances, one per event loop (default: ${DEFAULT-VALUE}; see ConformanceServer).")
+    @Option(
+        names = "--event-loops",
+        defaultValue = "1",
+        description =
+            "HTTP server instances, one per event loop (default: ${DEFAULT-VALUE}; see ConformanceServer).")
     int eventLoops;
 
     @Override
     public Integer call() throws InterruptedException {
-      return serve("conformance server", vertx -> ConformanceServer.start(vertx, listen.host, listen.port, eventLoops));
+      return serve(
+          "conformance server",
+          vertx -> ConformanceServer.start(vertx, listen.host, listen.port, eventLoops));
     }
   }
 
-  @Command(name = "bench-fanout", mixinStandardHelpOptions = true, description = "A bare room fan-out app for the Socket.IO benchmark (auth {room}, 'send' -> 'msg' to the room).")
+  @Command(
+      name = "bench-fanout",
+      mixinStandardHelpOptions = true,
+      description =
+          "A bare room fan-out app for the Socket.IO benchmark (auth {room}, 'send' -> 'msg' to the room).")
   static final class BenchFanout implements Callable<Integer> {
     @Mixin Listen listen;
 
-    @Option(names = "--event-loops", defaultValue = "2", description = "HTTP server instances, one per event loop (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--event-loops",
+        defaultValue = "2",
+        description = "HTTP server instances, one per event loop (default: ${DEFAULT-VALUE}).")
     int eventLoops;
 
-    @Option(names = "--redis-url", description = "Redis adapter: rooms span every node started on this Redis (default: single node).")
+    @Option(
+        names = "--redis-url",
+        description =
+            "Redis adapter: rooms span every node started on this Redis (default: single node).")
     String redisUrl;
 
     @Override
     public Integer call() throws InterruptedException {
-      return serve("fan-out benchmark server" + (redisUrl != null ? " (Redis adapter)" : ""),
+      return serve(
+          "fan-out benchmark server" + (redisUrl != null ? " (Redis adapter)" : ""),
           vertx -> FanoutServer.start(vertx, listen.host, listen.port, eventLoops, redisUrl));
     }
   }
 
-  @Command(name = "bench-ratelimit", mixinStandardHelpOptions = true,
-      description = "Measures the latency a rate-limit check adds, local and on Redis (BENCHMARKS.md).")
+  @Command(
+      name = "bench-ratelimit",
+      mixinStandardHelpOptions = true,
+      description =
+          "Measures the latency a rate-limit check adds, local and on Redis (BENCHMARKS.md).")
   static final class BenchRateLimit implements Callable<Integer> {
-    @Option(names = "--redis", description = "Redis URL, e.g. redis://127.0.0.1:6379 (keys under a random prefix; omit for local only).")
+    @Option(
+        names = "--redis",
+        description =
+            "Redis URL, e.g. redis://127.0.0.1:6379 (keys under a random prefix; omit for local only).")
     String redis;
 
-    @Option(names = "--checks", defaultValue = "200000", description = "Checks per limiter (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--checks",
+        defaultValue = "200000",
+        description = "Checks per limiter (default: ${DEFAULT-VALUE}).")
     int checks;
 
-    @Option(names = "--concurrency", defaultValue = "16", description = "Checks in flight (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--concurrency",
+        defaultValue = "16",
+        description = "Checks in flight (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--users", defaultValue = "10000", description = "Distinct subjects (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--users",
+        defaultValue = "10000",
+        description = "Distinct subjects (default: ${DEFAULT-VALUE}).")
     int users;
 
-    @Option(names = "--rate", defaultValue = "0", description = "Checks per second, open loop (default: 0 = closed loop with --concurrency).")
+    @Option(
+        names = "--rate",
+        defaultValue = "0",
+        description = "Checks per second, open loop (default: 0 = closed loop with --concurrency).")
     long rate;
 
     @Override

@@ -30,10 +30,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * What a node shares with the others through Redis when REDIS_URL is set, and its single-node stand-ins
- * otherwise: rate limits, presence, the end of login sessions (REDIS_SESSION_URL: the sessions themselves live
- * in the database, so a Redis restart signs nobody out), character cache invalidation; plus the session
- * cookie and the metrics reporter. Wired in one place; {@link ChatServer} uses it.
+ * What a node shares with the others through Redis when REDIS_URL is set, and its single-node
+ * stand-ins otherwise: rate limits, presence, the end of login sessions (REDIS_SESSION_URL: the
+ * sessions themselves live in the database, so a Redis restart signs nobody out), character cache
+ * invalidation; plus the session cookie and the metrics reporter. Wired in one place; {@link
+ * ChatServer} uses it.
  */
 public final class Production {
 
@@ -53,8 +54,16 @@ public final class Production {
   private final Optional<SessionCookie> cookies;
   private final MetricsReporter reporter;
 
-  private Production(String nodeId, Optional<SharedRedis> redis, Optional<SharedRedis> sessionRedis, SessionStore sessions,
-      SessionRevocations revocations, Limit login, RateLimits limits, Presence presence, Optional<SessionCookie> cookies,
+  private Production(
+      String nodeId,
+      Optional<SharedRedis> redis,
+      Optional<SharedRedis> sessionRedis,
+      SessionStore sessions,
+      SessionRevocations revocations,
+      Limit login,
+      RateLimits limits,
+      Presence presence,
+      Optional<SessionCookie> cookies,
       MetricsReporter reporter) {
     this.nodeId = nodeId;
     this.redis = redis;
@@ -69,48 +78,92 @@ public final class Production {
   }
 
   /** Creates the parts; connects to Redis lazily (a Redis that is down at start is not fatal). */
-  public static Production start(Vertx vertx, Config config, Database database, Blocking blocking, Metrics metrics, AuthOptions auth) {
+  public static Production start(
+      Vertx vertx,
+      Config config,
+      Database database,
+      Blocking blocking,
+      Metrics metrics,
+      AuthOptions auth) {
     String nodeId = UUID.randomUUID().toString();
-    Optional<SharedRedis> redis = Optional.ofNullable(config.redisUrl())
-        .map(url -> SharedRedis.create(vertx, url, config.redisKeyPrefix()));
-    Optional<SharedRedis> sessionRedis = Optional.ofNullable(config.redisSessionUrl()).map(url -> redis.isPresent() && url.equals(config.redisUrl())
-        ? redis.get()
-        : SharedRedis.create(vertx, url, config.redisKeyPrefix()));
+    Optional<SharedRedis> redis =
+        Optional.ofNullable(config.redisUrl())
+            .map(url -> SharedRedis.create(vertx, url, config.redisKeyPrefix()));
+    Optional<SharedRedis> sessionRedis =
+        Optional.ofNullable(config.redisSessionUrl())
+            .map(
+                url ->
+                    redis.isPresent() && url.equals(config.redisUrl())
+                        ? redis.get()
+                        : SharedRedis.create(vertx, url, config.redisKeyPrefix()));
     SessionStore sessions = new DatabaseSessionStore(database, blocking);
     SessionRevocations revocations = new SessionRevocations(sessionRedis, nodeId);
 
     Limit login = new Limit(LOGIN_LIMIT, auth.loginRateMax(), auth.loginRateWindowMs());
-    long longestWindow = Math.max(Math.max(config.rateLimitWindowMs(), config.llmRateLimitWindowMs()), login.windowMs());
-    RateLimiter limiter = redis.<RateLimiter>map(RedisRateLimiter::new)
-        .orElseGet(() -> new LocalRateLimiter(Duration.ofMillis(longestWindow)));
-    RateLimits limits = new RateLimits(config.rateLimitEnabled(), limiter,
-        new Limit(API_LIMIT, config.rateLimitMax(), config.rateLimitWindowMs()),
-        new Limit(EVENTS_LIMIT, config.rateLimitMax(), config.rateLimitWindowMs()),
-        new Limit(LLM_LIMIT, config.llmRateLimitMax(), config.llmRateLimitWindowMs()),
-        new ClientAddress(config.trustProxy()), metrics);
+    long longestWindow =
+        Math.max(
+            Math.max(config.rateLimitWindowMs(), config.llmRateLimitWindowMs()), login.windowMs());
+    RateLimiter limiter =
+        redis
+            .<RateLimiter>map(RedisRateLimiter::new)
+            .orElseGet(() -> new LocalRateLimiter(Duration.ofMillis(longestWindow)));
+    RateLimits limits =
+        new RateLimits(
+            config.rateLimitEnabled(),
+            limiter,
+            new Limit(API_LIMIT, config.rateLimitMax(), config.rateLimitWindowMs()),
+            new Limit(EVENTS_LIMIT, config.rateLimitMax(), config.rateLimitWindowMs()),
+            new Limit(LLM_LIMIT, config.llmRateLimitMax(), config.llmRateLimitWindowMs()),
+            new ClientAddress(config.trustProxy()),
+            metrics);
     metrics.rateLimits(API_LIMIT, EVENTS_LIMIT, LLM_LIMIT, LOGIN_LIMIT);
 
-    Presence presence = redis.<Presence>map(r -> new RedisPresence(vertx, r, nodeId, config.presenceHeartbeatMs(), config.presenceTtlMs()))
-        .orElseGet(LocalPresence::new);
-    Optional<SessionCookie> cookies = Optional.ofNullable(config.sessionSecret())
-        .map(secret -> new SessionCookie(secret, config.production(), config.cookieDomain()));
+    Presence presence =
+        redis
+            .<Presence>map(
+                r ->
+                    new RedisPresence(
+                        vertx, r, nodeId, config.presenceHeartbeatMs(), config.presenceTtlMs()))
+            .orElseGet(LocalPresence::new);
+    Optional<SessionCookie> cookies =
+        Optional.ofNullable(config.sessionSecret())
+            .map(secret -> new SessionCookie(secret, config.production(), config.cookieDomain()));
 
     metrics.pool(database);
-    MetricsReporter reporter = new MetricsReporter(vertx, metrics, nodeId, Optional.ofNullable(config.monitoringUrl()), config.metricsIntervalMs());
-    return new Production(nodeId, redis, sessionRedis, sessions, revocations, login, limits, presence, cookies, reporter);
+    MetricsReporter reporter =
+        new MetricsReporter(
+            vertx,
+            metrics,
+            nodeId,
+            Optional.ofNullable(config.monitoringUrl()),
+            config.metricsIntervalMs());
+    return new Production(
+        nodeId,
+        redis,
+        sessionRedis,
+        sessions,
+        revocations,
+        login,
+        limits,
+        presence,
+        cookies,
+        reporter);
   }
 
   /** A change of characters on this node drops the cache on every node (Redis pub/sub). */
   void shareInvalidation(Characters characters) {
-    redis.ifPresent(r -> {
-      String channel = r.key("characters:changed");
-      r.subscribe(channel, origin -> {
-        if (!origin.equals(nodeId)) {
-          characters.invalidateAll();
-        }
-      });
-      characters.onChange(() -> r.publish(channel, nodeId));
-    });
+    redis.ifPresent(
+        r -> {
+          String channel = r.key("characters:changed");
+          r.subscribe(
+              channel,
+              origin -> {
+                if (!origin.equals(nodeId)) {
+                  characters.invalidateAll();
+                }
+              });
+          characters.onChange(() -> r.publish(channel, nodeId));
+        });
   }
 
   public String nodeId() {
@@ -153,18 +206,33 @@ public final class Production {
 
   /** For the start-up log line: what is shared and what is not. */
   String description() {
-    return "Redis: " + redis.map(SharedRedis::description).orElse("none (single node)")
-        + ", sessions: database" + (sessionRedis.isPresent() ? " (their end told through Redis)" : "")
-        + ", rate limits: " + (limits.enabled() ? limits.api().max() + " per " + limits.api().windowMs() + " ms, LLM "
-            + limits.llm().max() + " per " + limits.llm().windowMs() + " ms" + (redis.isPresent() ? " (shared)" : " (this node)") : "off")
-        + ", session cookie: " + (cookies.isPresent() ? "on" : "off (no SESSION_SECRET)");
+    return "Redis: "
+        + redis.map(SharedRedis::description).orElse("none (single node)")
+        + ", sessions: database"
+        + (sessionRedis.isPresent() ? " (their end told through Redis)" : "")
+        + ", rate limits: "
+        + (limits.enabled()
+            ? limits.api().max()
+                + " per "
+                + limits.api().windowMs()
+                + " ms, LLM "
+                + limits.llm().max()
+                + " per "
+                + limits.llm().windowMs()
+                + " ms"
+                + (redis.isPresent() ? " (shared)" : " (this node)")
+            : "off")
+        + ", session cookie: "
+        + (cookies.isPresent() ? "on" : "off (no SESSION_SECRET)");
   }
 
   Future<Void> close() {
     reporter.close();
     List<Future<Void>> closing = new ArrayList<>();
     redis.ifPresent(r -> closing.add(r.close()));
-    sessionRedis.filter(r -> redis.isEmpty() || r != redis.get()).ifPresent(r -> closing.add(r.close()));
+    sessionRedis
+        .filter(r -> redis.isEmpty() || r != redis.get())
+        .ifPresent(r -> closing.add(r.close()));
     return Future.join(closing).mapEmpty();
   }
 }

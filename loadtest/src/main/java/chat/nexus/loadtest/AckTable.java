@@ -3,14 +3,18 @@ package chat.nexus.loadtest;
 import java.util.Arrays;
 
 /**
- * The acks one connection still waits for: ack id -> send time (epoch µs). Ack ids are per connection
- * and count up from {@link Protocol#JOIN_ACK} + 1. Senders are picked round-robin from thousands of
- * connections, so a connection rarely waits for more than one ack; a linear scan over parallel arrays
- * is the cheapest table. Used only on the connection's event loop.
+ * The acks one connection still waits for: ack id -> send time (epoch µs). Ack ids are per
+ * connection and count up from {@link Protocol#JOIN_ACK} + 1. Senders are picked round-robin from
+ * thousands of connections, so a connection rarely waits for more than one ack; a linear scan over
+ * parallel arrays is the cheapest table. Used only on the connection's event loop.
  */
 final class AckTable {
-  /** A connection waiting for this many acks gets no more sends: the server has stopped answering it. */
+  /**
+   * A connection waiting for this many acks gets no more sends: the server has stopped answering
+   * it.
+   */
   static final int CAPACITY = 64;
+
   private static final int INITIAL = 2;
 
   private int[] ids = new int[INITIAL];

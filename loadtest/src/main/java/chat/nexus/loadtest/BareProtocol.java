@@ -1,8 +1,9 @@
 package chat.nexus.loadtest;
 
 /**
- * The fan-out benchmark's events: auth {@code {"room":"r7"}} joins the room, {@code send} is re-emitted
- * as {@code msg} to the whole room, sender included. With no rooms, auth is {@code {}} (idle).
+ * The fan-out benchmark's events: auth {@code {"room":"r7"}} joins the room, {@code send} is
+ * re-emitted as {@code msg} to the whole room, sender included. With no rooms, auth is {@code {}}
+ * (idle).
  */
 final class BareProtocol implements Protocol {
   private static final String NO_ROOM = Frames.connect("{}");

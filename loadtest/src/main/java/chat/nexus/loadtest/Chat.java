@@ -8,27 +8,42 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
- * The full chat server per the public contract: JWT auth, {@code room:join}, {@code message:send} acked
- * after storage, {@code message:new} to the other room members. Measures ack and delivery latency.
+ * The full chat server per the public contract: JWT auth, {@code room:join}, {@code message:send}
+ * acked after storage, {@code message:new} to the other room members. Measures ack and delivery
+ * latency.
  */
-@Command(name = "chat", mixinStandardHelpOptions = true,
-    description = "Chat contract: JWT sign-in, room:join, paced message:send; measure ack latency and errors, "
-        + "message:new delivery latency, loss and server cost.")
+@Command(
+    name = "chat",
+    mixinStandardHelpOptions = true,
+    description =
+        "Chat contract: JWT sign-in, room:join, paced message:send; measure ack latency and errors, "
+            + "message:new delivery latency, loss and server cost.")
 final class Chat implements Callable<Integer> {
   @Mixin Common common;
   @Mixin Sized sized;
   @Mixin Traffic traffic;
-  @picocli.CommandLine.Spec CommandSpec command; // qualified: Spec is also this package's per-worker record
 
-  @Option(names = "--jwt-secret", defaultValue = "${env:JWT_SECRET}",
-      description = "The server's JWT_SECRET: each client gets an HS256 token for user lt-<worker>-<k>. Default: $JWT_SECRET.")
+  @picocli.CommandLine.Spec
+  CommandSpec command; // qualified: Spec is also this package's per-worker record
+
+  @Option(
+      names = "--jwt-secret",
+      defaultValue = "${env:JWT_SECRET}",
+      description =
+          "The server's JWT_SECRET: each client gets an HS256 token for user lt-<worker>-<k>. Default: $JWT_SECRET.")
   String jwtSecret;
 
   @Override
   public Integer call() throws Exception {
     if (jwtSecret == null || jwtSecret.isEmpty()) {
-      throw new ParameterException(command.commandLine(), "--jwt-secret (or the JWT_SECRET environment variable) is required");
+      throw new ParameterException(
+          command.commandLine(),
+          "--jwt-secret (or the JWT_SECRET environment variable) is required");
     }
-    return traffic.run(common, sized, "chat", new ChatProtocol(jwtSecret, common.workerIndex, traffic.rooms, traffic.payload));
+    return traffic.run(
+        common,
+        sized,
+        "chat",
+        new ChatProtocol(jwtSecret, common.workerIndex, traffic.rooms, traffic.payload));
   }
 }

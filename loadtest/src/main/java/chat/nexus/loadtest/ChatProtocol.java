@@ -5,13 +5,14 @@ import java.security.SecureRandom;
 import java.time.Duration;
 
 /**
- * The chat contract (/work/shared/design/contract.md): auth {@code {"token":"<HS256 JWT>"}} for user
- * {@code lt-<worker>-<k>}, {@code room:join} with an ack, {@code message:send} with an ack, and
- * {@code message:new} to every room member but the sending socket.
+ * The chat contract (/work/shared/design/contract.md): auth {@code {"token":"<HS256 JWT>"}} for
+ * user {@code lt-<worker>-<k>}, {@code room:join} with an ack, {@code message:send} with an ack,
+ * and {@code message:new} to every room member but the sending socket.
  */
 final class ChatProtocol implements Protocol {
   /** Longer than any run, so no token expires mid-run. */
   static final Duration TOKEN_TTL = Duration.ofHours(2);
+
   private static final byte[] MESSAGE_NEW = Frames.eventPrefix("message:new");
   private static final byte[] TEXT_KEY = Frames.bytes("\"text\"");
   private static final byte[] T_PREFIX = Frames.bytes("\"t=");
@@ -20,24 +21,27 @@ final class ChatProtocol implements Protocol {
   private final String users;
   private final String[] roomIds;
   private final String pad;
+
   /**
-   * Starts every clientId: the server keeps the first message per (user, clientId), and users are the
-   * same from run to run, so a clientId reused by a later run would be acked as a duplicate and not
-   * delivered.
+   * Starts every clientId: the server keeps the first message per (user, clientId), and users are
+   * the same from run to run, so a clientId reused by a later run would be acked as a duplicate and
+   * not delivered.
    */
   private final String run;
 
   ChatProtocol(String secret, int worker, int rooms, int payload) {
     this(secret, "lt-" + worker + "-", worker, rooms, payload);
-    if (secret == null || secret.isEmpty()) throw new IllegalArgumentException("--jwt-secret (or JWT_SECRET) is required");
+    if (secret == null || secret.isEmpty())
+      throw new IllegalArgumentException("--jwt-secret (or JWT_SECRET) is required");
   }
 
   /**
-   * Users are {@code <users><k>}. Without a secret ({@code null}: clients bring guest tokens), {@link #connectPacket}
-   * cannot be used.
+   * Users are {@code <users><k>}. Without a secret ({@code null}: clients bring guest tokens),
+   * {@link #connectPacket} cannot be used.
    */
   ChatProtocol(String secret, String users, int worker, int rooms, int payload) {
-    this.secret = secret == null || secret.isEmpty() ? null : secret.getBytes(StandardCharsets.UTF_8);
+    this.secret =
+        secret == null || secret.isEmpty() ? null : secret.getBytes(StandardCharsets.UTF_8);
     this.users = users;
     roomIds = new String[rooms];
     for (int r = 0; r < rooms; r++) roomIds[r] = Frames.roomName(r);
@@ -54,7 +58,8 @@ final class ChatProtocol implements Protocol {
   public String connectPacket(int client, int room) {
     if (secret == null) throw new IllegalStateException("no JWT secret to mint a token with");
     long exp = System.currentTimeMillis() / 1000 + TOKEN_TTL.toSeconds();
-    return Frames.connect("{\"token\":\"" + Jwt.user(secret, sub(client), "lt " + client, exp) + "\"}");
+    return Frames.connect(
+        "{\"token\":\"" + Jwt.user(secret, sub(client), "lt " + client, exp) + "\"}");
   }
 
   @Override
@@ -67,17 +72,36 @@ final class ChatProtocol implements Protocol {
     return send(ackId, roomIds[room], t, pad, run + "-" + seq);
   }
 
-  /** {@code 42<ackId>["message:send",{"roomId":"r7","text":"t=<micros> <pad>","clientId":"..."}]} */
+  /**
+   * {@code 42<ackId>["message:send",{"roomId":"r7","text":"t=<micros> <pad>","clientId":"..."}]}
+   */
   static String send(int ackId, String roomId, long t, String pad, String clientId) {
     return new StringBuilder(80 + pad.length())
-        .append("42").append(ackId).append("[\"message:send\",{\"roomId\":\"").append(roomId)
-        .append("\",\"text\":\"t=").append(t).append(' ').append(pad)
-        .append("\",\"clientId\":\"").append(clientId).append("\"}]").toString();
+        .append("42")
+        .append(ackId)
+        .append("[\"message:send\",{\"roomId\":\"")
+        .append(roomId)
+        .append("\",\"text\":\"t=")
+        .append(t)
+        .append(' ')
+        .append(pad)
+        .append("\",\"clientId\":\"")
+        .append(clientId)
+        .append("\"}]")
+        .toString();
   }
 
-  /** Padding that makes the data object of {@code message:send} about {@code payload} bytes long. */
+  /**
+   * Padding that makes the data object of {@code message:send} about {@code payload} bytes long.
+   */
   private String pad(int payload, int rooms) {
-    String bare = send(1, Frames.roomName(Math.max(0, rooms - 1)), 1_700_000_000_000_000L, "", run + "-100000");
+    String bare =
+        send(
+            1,
+            Frames.roomName(Math.max(0, rooms - 1)),
+            1_700_000_000_000_000L,
+            "",
+            run + "-100000");
     int objectLen = bare.length() - bare.indexOf('{') - 1; // the object and the closing ']'
     return "x".repeat(Math.max(0, payload - objectLen));
   }

@@ -18,7 +18,8 @@ final class Child {
   static int run(Swarm swarm) throws IOException {
     swarm.start();
     swarm.vertx.setPeriodic(250, id -> print(swarm.snapshot(false))); // parent samples every 1 s
-    BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader stdin =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
     while ((line = stdin.readLine()) != null) { // EOF: the parent is gone, stop too
       String[] p = line.trim().split("\\s+");

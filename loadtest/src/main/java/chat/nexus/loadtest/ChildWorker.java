@@ -31,9 +31,10 @@ final class ChildWorker implements Worker {
     Stats empty = new Stats(rooms);
     empty.ready = false;
     last = empty;
-    process = new ProcessBuilder(command(overrides))
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    process =
+        new ProcessBuilder(command(overrides))
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     Thread reader = new Thread(this::readLoop, "worker-" + process.pid());
     reader.setDaemon(true);
@@ -41,12 +42,12 @@ final class ChildWorker implements Worker {
   }
 
   /**
-   * java [same JVM flags] -cp [same class path] LoadTest [same args] [overrides]. Without a GC among the
-   * flags, workers use the parallel collector: G1's concurrent card refinement costs a worker about a
-   * tenth of its CPU (event-loop handlers are old objects that keep receiving references to new buffers),
-   * CPU taken from the server on a shared machine. Tenuring at the first survival moves the connection
-   * state to the old generation right after the ramp, so later young pauses copy next to nothing (a few
-   * ms instead of tens).
+   * java [same JVM flags] -cp [same class path] LoadTest [same args] [overrides]. Without a GC
+   * among the flags, workers use the parallel collector: G1's concurrent card refinement costs a
+   * worker about a tenth of its CPU (event-loop handlers are old objects that keep receiving
+   * references to new buffers), CPU taken from the server on a shared machine. Tenuring at the
+   * first survival moves the connection state to the old generation right after the ramp, so later
+   * young pauses copy next to nothing (a few ms instead of tens).
    */
   static List<String> command(List<String> overrides) {
     List<String> cmd = new ArrayList<>();
@@ -66,7 +67,9 @@ final class ChildWorker implements Worker {
   }
 
   private void readLoop() {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         if (line.startsWith(Child.STATS)) {
@@ -80,7 +83,8 @@ final class ChildWorker implements Worker {
     } catch (IOException | RuntimeException e) {
       System.err.println("[worker " + process.pid() + "] read failed: " + e);
     }
-    result.completeExceptionally(new IllegalStateException("worker " + process.pid() + " exited without a result"));
+    result.completeExceptionally(
+        new IllegalStateException("worker " + process.pid() + " exited without a result"));
   }
 
   private void send(String line) {
@@ -115,7 +119,8 @@ final class ChildWorker implements Worker {
       if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly();
       return s;
     } catch (Exception e) {
-      System.err.println("[worker " + process.pid() + "] no final result (" + e + "); using its last report");
+      System.err.println(
+          "[worker " + process.pid() + "] no final result (" + e + "); using its last report");
       process.destroyForcibly();
       Stats s = last;
       s.last = true;

@@ -6,12 +6,22 @@ final class Companions {
 
   static final String AI_BUSY = "AI_BUSY";
   static final String RATE_LIMITED = "RATE_LIMITED";
+
   /** Error tallies: a refused companion:message ack is counted as {@code ai:<code>}. */
   static final String ACK_PREFIX = "ai:";
-  /** Error tallies: a companion:error (the reply failed after its ack) is counted as {@code reply:<code>}. */
+
+  /**
+   * Error tallies: a companion:error (the reply failed after its ack) is counted as {@code
+   * reply:<code>}.
+   */
   static final String REPLY_PREFIX = "reply:";
 
-  enum Event { TOKEN, DONE, ERROR, OTHER }
+  enum Event {
+    TOKEN,
+    DONE,
+    ERROR,
+    OTHER
+  }
 
   private static final byte[] TOKEN = Frames.eventPrefix("companion:token");
   private static final byte[] DONE = Frames.eventPrefix("companion:done");
@@ -24,9 +34,17 @@ final class Companions {
     return Event.OTHER;
   }
 
-  /** {@code 42<ackId>["companion:message",{"characterId":"…","text":"…"}]}; the id comes from the server (no escaping needed). */
+  /**
+   * {@code 42<ackId>["companion:message",{"characterId":"…","text":"…"}]}; the id comes from the
+   * server (no escaping needed).
+   */
   static String message(int ackId, String characterId, long seq) {
-    return "42" + ackId + "[\"companion:message\",{\"characterId\":\"" + characterId
-        + "\",\"text\":\"Hello! How was your day? Tell me one thing about it. #" + seq + "\"}]";
+    return "42"
+        + ackId
+        + "[\"companion:message\",{\"characterId\":\""
+        + characterId
+        + "\",\"text\":\"Hello! How was your day? Tell me one thing about it. #"
+        + seq
+        + "\"}]";
   }
 }

@@ -26,8 +26,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One Socket.IO client connection, and the last handler of its Netty pipeline (HTTP codec for the
- * upgrade, then WebSocket frames). Every callback runs on the event loop that owns its channel. Text
- * frames are copied into the loop's scratch array and scanned as bytes; no strings are decoded.
+ * upgrade, then WebSocket frames). Every callback runs on the event loop that owns its channel.
+ * Text frames are copied into the loop's scratch array and scanned as bytes; no strings are
+ * decoded.
  */
 final class Conn extends ChannelInboundHandlerAdapter {
   /** Largest HTTP response (the upgrade, or a rejection with its body) the handshake accepts. */
@@ -36,17 +37,24 @@ final class Conn extends ChannelInboundHandlerAdapter {
   final Swarm swarm;
   final int client; // global index
   final int room;
+
   /** Talks to a companion (ladder) instead of chatting in {@link #room}. */
   final boolean ai;
+
   private final Scratch scratch;
+
   /** A guest token obtained before connecting; null: the protocol mints one. */
   String token;
+
   /** When the TCP connect started (System.nanoTime), for the connect time. */
   long startNanos;
+
   /** Companion clients: the send time (epoch µs) of the message whose reply is awaited, or 0. */
   long aiSentAt;
+
   /** Companion clients: no token of the awaited reply has arrived yet. */
   boolean aiFirstPending;
+
   volatile Channel ch;
   volatile boolean ready;
   private volatile boolean done;
@@ -56,7 +64,9 @@ final class Conn extends ChannelInboundHandlerAdapter {
   private int partialLen;
   private AckTable acks; // created by the first acked send
 
-  /** A per-event-loop array that frames are copied into for scanning (never kept past the callback). */
+  /**
+   * A per-event-loop array that frames are copied into for scanning (never kept past the callback).
+   */
   static final class Scratch {
     private byte[] buf = new byte[4096];
 
@@ -78,7 +88,10 @@ final class Conn extends ChannelInboundHandlerAdapter {
     return ready && !done;
   }
 
-  /** Open, and not waiting for {@link AckTable#CAPACITY} acks already; a companion client: no reply awaited. */
+  /**
+   * Open, and not waiting for {@link AckTable#CAPACITY} acks already; a companion client: no reply
+   * awaited.
+   */
   boolean canSend() {
     return isOpen() && (acks == null || !acks.full()) && aiSentAt == 0;
   }
@@ -99,23 +112,36 @@ final class Conn extends ChannelInboundHandlerAdapter {
     }
     Channel c = ch;
     if (c == null) return;
-    c.writeAndFlush(new TextWebSocketFrame(ByteBufUtil.writeUtf8(c.alloc(), text)), c.voidPromise());
+    c.writeAndFlush(
+        new TextWebSocketFrame(ByteBufUtil.writeUtf8(c.alloc(), text)), c.voidPromise());
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     ctx.pipeline().addBefore(ctx.name(), "http", new HttpClientCodec());
-    ctx.pipeline().addBefore(ctx.name(), "http-aggregator", new HttpObjectAggregator(MAX_HTTP_RESPONSE));
+    ctx.pipeline()
+        .addBefore(ctx.name(), "http-aggregator", new HttpObjectAggregator(MAX_HTTP_RESPONSE));
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     ch = ctx.channel();
-    handshaker = new WebSocketClientHandshaker13(swarm.wsUri, WebSocketVersion.V13, null, false,
-        EmptyHttpHeaders.INSTANCE, swarm.maxFramePayload, true, false);
-    handshaker.handshake(ch).addListener(f -> {
-      if (!f.isSuccess()) fail("ws:" + f.cause().getClass().getSimpleName());
-    });
+    handshaker =
+        new WebSocketClientHandshaker13(
+            swarm.wsUri,
+            WebSocketVersion.V13,
+            null,
+            false,
+            EmptyHttpHeaders.INSTANCE,
+            swarm.maxFramePayload,
+            true,
+            false);
+    handshaker
+        .handshake(ch)
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) fail("ws:" + f.cause().getClass().getSimpleName());
+            });
   }
 
   @Override
@@ -132,7 +158,10 @@ final class Conn extends ChannelInboundHandlerAdapter {
     try {
       handshaker.finishHandshake(ch, r);
     } catch (WebSocketClientHandshakeException e) {
-      fail(r.status().code() != 101 ? "http:" + r.status().code() : "ws:" + e.getClass().getSimpleName());
+      fail(
+          r.status().code() != 101
+              ? "http:" + r.status().code()
+              : "ws:" + e.getClass().getSimpleName());
       return;
     }
     upgraded = true;
@@ -146,7 +175,8 @@ final class Conn extends ChannelInboundHandlerAdapter {
       int n = c.readableBytes();
       if (!f.isFinalFragment() || partial != null) { // rare: fragmented message
         if (partial == null) partial = new byte[Math.max(256, n)];
-        if (partialLen + n > partial.length) partial = Arrays.copyOf(partial, Math.max(partialLen + n, 2 * partial.length));
+        if (partialLen + n > partial.length)
+          partial = Arrays.copyOf(partial, Math.max(partialLen + n, 2 * partial.length));
         c.getBytes(c.readerIndex(), partial, partialLen, n);
         partialLen += n;
         if (!f.isFinalFragment()) return;
@@ -186,7 +216,7 @@ final class Conn extends ChannelInboundHandlerAdapter {
       }
       case '0' -> send(swarm.connectPacket(this)); // Engine.IO open
       case '1' -> close();
-      default -> { }
+      default -> {}
     }
   }
 
@@ -231,7 +261,8 @@ final class Conn extends ChannelInboundHandlerAdapter {
     }
     Channel c = ch;
     if (c == null || !c.isOpen()) return;
-    if (upgraded) c.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
+    if (upgraded)
+      c.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
     else c.close();
   }
 
@@ -241,7 +272,10 @@ final class Conn extends ChannelInboundHandlerAdapter {
     else ctx.close();
   }
 
-  /** Polling: the handshake answered (the counterpart of the websocket upgrade); the CONNECT must follow in time. */
+  /**
+   * Polling: the handshake answered (the counterpart of the websocket upgrade); the CONNECT must
+   * follow in time.
+   */
   void pollingOpened() {
     upgraded = true;
   }

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.HdrHistogram.Histogram;
 
-/** Drives the workers through ramp / warm-up / measure / drain and prints a progress line every second. */
+/**
+ * Drives the workers through ramp / warm-up / measure / drain and prints a progress line every
+ * second.
+ */
 final class Coordinator {
   private final List<Worker> workers;
   private final int rooms;
@@ -42,8 +45,18 @@ final class Coordinator {
       int offset = 0;
       for (int w = 0; w < c.workers; w++) {
         int n = clients / c.workers + (w < clients % c.workers ? 1 : 0);
-        List<String> o = new ArrayList<>(List.of("--clients", Integer.toString(n), "--workers", "1",
-            "--child", "--offset", Integer.toString(offset), "--worker-index", Integer.toString(w)));
+        List<String> o =
+            new ArrayList<>(
+                List.of(
+                    "--clients",
+                    Integer.toString(n),
+                    "--workers",
+                    "1",
+                    "--child",
+                    "--offset",
+                    Integer.toString(offset),
+                    "--worker-index",
+                    Integer.toString(w)));
         if (passRate) o.addAll(List.of("--rate", Double.toString(spec.rate() * n / clients)));
         try {
           ws.add(new ChildWorker(o, spec.rooms()));
@@ -57,9 +70,9 @@ final class Coordinator {
   }
 
   /**
-   * The ladder's workers: this process, or {@code --workers} child JVMs where worker w runs clients w,
-   * w + W, w + 2W, ... (so any first N clients are spread evenly); none connect before {@link #grow}.
-   * Children get {@code extra} arguments too.
+   * The ladder's workers: this process, or {@code --workers} child JVMs where worker w runs clients
+   * w, w + W, w + 2W, ... (so any first N clients are spread evenly); none connect before {@link
+   * #grow}. Children get {@code extra} arguments too.
    */
   static Coordinator ladder(Common c, Spec spec, GuestSignIn.Factory guests, List<String> extra) {
     List<Worker> ws = new ArrayList<>();
@@ -67,8 +80,16 @@ final class Coordinator {
       ws.add(new LocalWorker(new Swarm(spec, guests)));
     } else {
       for (int w = 0; w < c.workers; w++) {
-        List<String> o = new ArrayList<>(List.of("--workers", "1", "--child", "--worker-index", Integer.toString(w),
-            "--worker-count", Integer.toString(c.workers)));
+        List<String> o =
+            new ArrayList<>(
+                List.of(
+                    "--workers",
+                    "1",
+                    "--child",
+                    "--worker-index",
+                    Integer.toString(w),
+                    "--worker-count",
+                    Integer.toString(c.workers)));
         o.addAll(extra);
         try {
           ws.add(new ChildWorker(o, spec.rooms()));
@@ -80,7 +101,9 @@ final class Coordinator {
     return new Coordinator(ws, spec);
   }
 
-  /** Every worker opens connections until the run has {@code clients} in all (its share of them). */
+  /**
+   * Every worker opens connections until the run has {@code clients} in all (its share of them).
+   */
   void grow(int clients) {
     for (Worker w : workers) w.grow(clients);
   }
@@ -116,7 +139,8 @@ final class Coordinator {
         if (!w.alive()) throw new IllegalStateException("worker " + w.pid() + " died during ramp");
       }
       if (System.nanoTime() > deadline) {
-        System.err.println("warning: ramp not complete after " + timeout.toSeconds() + "s; continuing");
+        System.err.println(
+            "warning: ramp not complete after " + timeout.toSeconds() + "s; continuing");
         return;
       }
       Time.sleepMillis(50);
@@ -165,12 +189,29 @@ final class Coordinator {
     if (!force && now - lastPrint < 1_000_000_000L) return;
     if (m == null) m = merged();
     double dt = Math.max(1e-3, (now - prevNanos) / 1e9);
-    String acks = !acked ? "" : String.format(" | ack/s %.0f err %d p99 last %s, all %s",
-        (m.acksAll - prev.acksAll) / dt, m.ackErrors, p99(since(m.ackHist, prev.ackHist)), p99(m.ackHist));
-    System.err.printf("[%6.1fs] %-7s conn %d/%d fail %d drop %d | sent/s %.0f deliv/s %.0f | p99 last %s, all %s (n=%d)%s%n",
-        (now - t0) / 1e9, phase, m.connected, clients, m.failed, m.closed,
-        (m.sentAll - prev.sentAll) / dt, (m.deliveredAll - prev.deliveredAll) / dt,
-        p99(since(m.hist, prev.hist)), p99(m.hist), m.hist.getTotalCount(), acks);
+    String acks =
+        !acked
+            ? ""
+            : String.format(
+                " | ack/s %.0f err %d p99 last %s, all %s",
+                (m.acksAll - prev.acksAll) / dt,
+                m.ackErrors,
+                p99(since(m.ackHist, prev.ackHist)),
+                p99(m.ackHist));
+    System.err.printf(
+        "[%6.1fs] %-7s conn %d/%d fail %d drop %d | sent/s %.0f deliv/s %.0f | p99 last %s, all %s (n=%d)%s%n",
+        (now - t0) / 1e9,
+        phase,
+        m.connected,
+        clients,
+        m.failed,
+        m.closed,
+        (m.sentAll - prev.sentAll) / dt,
+        (m.deliveredAll - prev.deliveredAll) / dt,
+        p99(since(m.hist, prev.hist)),
+        p99(m.hist),
+        m.hist.getTotalCount(),
+        acks);
     prev = m;
     prevNanos = now;
     lastPrint = now;
@@ -184,6 +225,8 @@ final class Coordinator {
   }
 
   private static String p99(Histogram h) {
-    return h.getTotalCount() == 0 ? "-" : String.format("%.2fms", h.getValueAtPercentile(99) / 1000.0);
+    return h.getTotalCount() == 0
+        ? "-"
+        : String.format("%.2fms", h.getValueAtPercentile(99) / 1000.0);
   }
 }

@@ -8,8 +8,10 @@ final class Frames {
   private Frames() {}
 
   static final String PONG = "3";
+
   /** Longest string value {@link #stringValue} returns (error codes and messages are short). */
   static final int MAX_STRING = 64;
+
   private static final byte[] MSG_EVENT = eventPrefix("msg");
   private static final byte[] T_KEY = bytes("\"t\"");
   private static final byte[] OK_KEY = bytes("\"ok\"");
@@ -37,10 +39,16 @@ final class Frames {
   /** {@code 42["send",{"room":"r7","t":<micros>,"seq":<n>,"pad":"..."}]} */
   static String send(String room, long t, long seq, String pad) {
     return new StringBuilder(40 + room.length() + pad.length())
-        .append("42[\"send\",{\"room\":\"").append(room)
-        .append("\",\"t\":").append(t)
-        .append(",\"seq\":").append(seq)
-        .append(",\"pad\":\"").append(pad).append("\"}]").toString();
+        .append("42[\"send\",{\"room\":\"")
+        .append(room)
+        .append("\",\"t\":")
+        .append(t)
+        .append(",\"seq\":")
+        .append(seq)
+        .append(",\"pad\":\"")
+        .append(pad)
+        .append("\"}]")
+        .toString();
   }
 
   /** Padding that makes the event's data object about {@code payload} bytes long. */
@@ -50,7 +58,10 @@ final class Frames {
     return "x".repeat(Math.max(0, payload - objectLen));
   }
 
-  /** The bytes an EVENT packet named {@code name} (namespace "/", no ack id) starts with: {@code 42["name",}. */
+  /**
+   * The bytes an EVENT packet named {@code name} (namespace "/", no ack id) starts with: {@code
+   * 42["name",}.
+   */
   static byte[] eventPrefix(String name) {
     return bytes("42[\"" + name + "\",");
   }
@@ -76,8 +87,8 @@ final class Frames {
 
   /**
    * The digits right after {@code valuePrefix} in the value of the first {@code quotedKey} (e.g.
-   * {@code "t"}) at or after {@code from} that has them, or -1. {@code "text"} with prefix {@code "t=}
-   * reads 123 out of {@code "text":"t=123 ..."}.
+   * {@code "t"}) at or after {@code from} that has them, or -1. {@code "text"} with prefix {@code
+   * "t=} reads 123 out of {@code "text":"t=123 ..."}.
    */
   static long findNumber(byte[] b, int n, int from, byte[] quotedKey, byte[] valuePrefix) {
     for (int at = from, j; (j = valueAt(b, n, at, quotedKey)) >= 0; at = j) {
@@ -98,9 +109,10 @@ final class Frames {
   }
 
   /**
-   * Where the value of the first {@code quotedKey} (a key with its quotes, followed by optional spaces
-   * and a colon) at or after {@code from} starts, spaces skipped; -1 when there is none. Keys are found
-   * by bytes: a quote inside a JSON string is escaped, so string values cannot fake one.
+   * Where the value of the first {@code quotedKey} (a key with its quotes, followed by optional
+   * spaces and a colon) at or after {@code from} starts, spaces skipped; -1 when there is none.
+   * Keys are found by bytes: a quote inside a JSON string is escaped, so string values cannot fake
+   * one.
    */
   static int valueAt(byte[] b, int n, int from, byte[] quotedKey) {
     byte first = quotedKey[0];
@@ -112,7 +124,10 @@ final class Frames {
     return -1;
   }
 
-  /** The string value of the first {@code quotedKey} at or after {@code from} (at most {@link #MAX_STRING} chars, escapes cut it short), or null. */
+  /**
+   * The string value of the first {@code quotedKey} at or after {@code from} (at most {@link
+   * #MAX_STRING} chars, escapes cut it short), or null.
+   */
   static String stringValue(byte[] b, int n, int from, byte[] quotedKey) {
     int j = valueAt(b, n, from, quotedKey);
     if (j < 0 || j >= n || b[j] != '"') return null;
@@ -140,13 +155,19 @@ final class Frames {
     return j >= 0 && j < n && b[j] == 't';
   }
 
-  /** The error code of a failed ack ({@code {"ok":false,"error":{"code":"X",...}}}), or "?" when it has none. */
+  /**
+   * The error code of a failed ack ({@code {"ok":false,"error":{"code":"X",...}}}), or "?" when it
+   * has none.
+   */
   static String errorCode(byte[] b, int n) {
     String code = stringValue(b, n, 2, CODE_KEY);
     return code == null || code.isEmpty() ? "?" : code;
   }
 
-  /** The message of a CONNECT_ERROR packet {@code 44{"message":"unauthorized"}}, or "?" when it has none. */
+  /**
+   * The message of a CONNECT_ERROR packet {@code 44{"message":"unauthorized"}}, or "?" when it has
+   * none.
+   */
   static String connectErrorMessage(byte[] b, int n) {
     String message = stringValue(b, n, 2, MESSAGE_KEY);
     return message == null || message.isEmpty() ? "?" : message;

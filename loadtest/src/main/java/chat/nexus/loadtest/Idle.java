@@ -9,20 +9,35 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Idle connections: connect N, keep them alive (answer pings), report server memory per connection. */
-@Command(name = "idle", mixinStandardHelpOptions = true,
+/**
+ * Idle connections: connect N, keep them alive (answer pings), report server memory per connection.
+ */
+@Command(
+    name = "idle",
+    mixinStandardHelpOptions = true,
     description = "Hold N idle Socket.IO connections and report server RSS per connection.")
 final class Idle implements Callable<Integer> {
   @Mixin Common common;
   @Mixin Sized sized;
 
-  @Option(names = "--rooms", defaultValue = "0", description = "0: auth {}; N: auth {\"room\":\"r(k mod N)\"}. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--rooms",
+      defaultValue = "0",
+      description = "0: auth {}; N: auth {\"room\":\"r(k mod N)\"}. Default: ${DEFAULT-VALUE}")
   int rooms;
 
-  @Option(names = "--settle", defaultValue = "10s", description = "Wait after the ramp before the 'settled' RSS sample. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--settle",
+      defaultValue = "10s",
+      description =
+          "Wait after the ramp before the 'settled' RSS sample. Default: ${DEFAULT-VALUE}")
   Duration settle;
 
-  @Option(names = "--hold", defaultValue = "0s", description = "Keep the connections this much longer after settling. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--hold",
+      defaultValue = "0s",
+      description =
+          "Keep the connections this much longer after settling. Default: ${DEFAULT-VALUE}")
   Duration hold;
 
   @Override
@@ -37,7 +52,9 @@ final class Idle implements Callable<Integer> {
     co.awaitReady(common.readyTimeout(sized.clients));
     double rampSecs = (System.nanoTime() - t0) / 1e9;
     long rss1 = pid > 0 ? Proc.rssKb(pid) : -1;
-    System.err.printf("connected; settling %ds%s%n", settle.toSeconds(),
+    System.err.printf(
+        "connected; settling %ds%s%n",
+        settle.toSeconds(),
         pid > 0 ? " (trigger a server GC now if wanted, e.g. jcmd " + pid + " GC.run)" : "");
     co.phase = "settle";
     co.runUntil(Time.nowMicros() + settle.toNanos() / 1000);
@@ -67,7 +84,9 @@ final class Idle implements Callable<Integer> {
     row.put("srv_kb_per_conn", rss0 >= 0 && n > 0 ? Out.num((double) (rss2 - rss0) / n, 2) : null);
     row.put("cli_rss_mb", mb(cliRss));
     row.put("cli_kb_per_conn", n > 0 ? Out.num((double) cliRss / n, 2) : null);
-    row.put(Common.ERROR_RATE_COLUMN, sized.clients == 0 ? null : Out.num((double) t.failed / sized.clients, 6));
+    row.put(
+        Common.ERROR_RATE_COLUMN,
+        sized.clients == 0 ? null : Out.num((double) t.failed / sized.clients, 6));
     Out.emit(row, sized.out);
     return common.verdict(row);
   }

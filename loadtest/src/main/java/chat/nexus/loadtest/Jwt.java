@@ -20,10 +20,15 @@ final class Jwt {
     return input + "." + B64URL.encodeToString(hmac(key, input));
   }
 
-  /** A token for user {@code sub} with display name {@code name}, expiring at {@code expEpochSeconds}. */
+  /**
+   * A token for user {@code sub} with display name {@code name}, expiring at {@code
+   * expEpochSeconds}.
+   */
   static String user(byte[] key, String sub, String name, long expEpochSeconds) {
     // sub and name come from this program (no characters that need JSON escaping)
-    return hs256(key, HS256_HEADER,
+    return hs256(
+        key,
+        HS256_HEADER,
         "{\"sub\":\"" + sub + "\",\"name\":\"" + name + "\",\"exp\":" + expEpochSeconds + "}");
   }
 

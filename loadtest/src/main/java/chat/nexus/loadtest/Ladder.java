@@ -21,76 +21,140 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
- * The staged load test: users arrive stage by stage (100 → 1,000 → 5,000 → 10,000 by default) and stay;
- * each stage ramps the new users in at --ramp per second, then holds: every chat user sends a message every
- * --send-every on average into its room of --room-size, every companion user asks its companion every
- * --ai-every. Per stage: connect time, ack and delivery latency, time to first AI token, AI_BUSY and
- * RATE_LIMITED rates, errors by code and the server's /metrics. Writes result.json and report.html.
+ * The staged load test: users arrive stage by stage (100 → 1,000 → 5,000 → 10,000 by default) and
+ * stay; each stage ramps the new users in at --ramp per second, then holds: every chat user sends a
+ * message every --send-every on average into its room of --room-size, every companion user asks its
+ * companion every --ai-every. Per stage: connect time, ack and delivery latency, time to first AI
+ * token, AI_BUSY and RATE_LIMITED rates, errors by code and the server's /metrics. Writes
+ * result.json and report.html.
  */
-@Command(name = "ladder", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Staged load test (chat, companion or mixed users) with a JSON result and an HTML report.")
+@Command(
+    name = "ladder",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Staged load test (chat, companion or mixed users) with a JSON result and an HTML report.")
 final class Ladder implements Callable<Integer> {
-  enum Scenario { chat, companion, mixed }
+  enum Scenario {
+    chat,
+    companion,
+    mixed
+  }
 
   static final String RESULT_JSON = "result.json";
   static final String REPORT_HTML = "report.html";
+
   /** Wait after a drain for the workers' next report (they report every 250 ms). */
   static final long REPORT_SETTLE_MS = 400;
 
   @Mixin Common common;
-  @picocli.CommandLine.Spec CommandSpec command; // qualified: Spec is also this package's per-worker record
 
-  @Option(names = "--scenario", defaultValue = "chat", description = "chat, companion or mixed (see --mix). Default: ${DEFAULT-VALUE}")
+  @picocli.CommandLine.Spec
+  CommandSpec command; // qualified: Spec is also this package's per-worker record
+
+  @Option(
+      names = "--scenario",
+      defaultValue = "chat",
+      description = "chat, companion or mixed (see --mix). Default: ${DEFAULT-VALUE}")
   Scenario scenario;
 
-  @Option(names = "--stages", split = ",", defaultValue = "100,1000,5000,10000",
-      description = "Users connected at each stage (they stay for the next). Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--stages",
+      split = ",",
+      defaultValue = "100,1000,5000,10000",
+      description =
+          "Users connected at each stage (they stay for the next). Default: ${DEFAULT-VALUE}")
   List<Integer> stages;
 
-  @Option(names = "--hold", defaultValue = "30s", description = "Measured time at each stage. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--hold",
+      defaultValue = "30s",
+      description = "Measured time at each stage. Default: ${DEFAULT-VALUE}")
   Duration hold;
 
-  @Option(names = "--warmup", defaultValue = "2s", description = "Sending before each stage's measurement. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--warmup",
+      defaultValue = "2s",
+      description = "Sending before each stage's measurement. Default: ${DEFAULT-VALUE}")
   Duration warmup;
 
-  @Option(names = "--drain", defaultValue = "3s", description = "Wait after each hold for late deliveries and acks. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--drain",
+      defaultValue = "3s",
+      description = "Wait after each hold for late deliveries and acks. Default: ${DEFAULT-VALUE}")
   Duration drain;
 
-  @Option(names = "--mix", defaultValue = "chat=90,companion=10",
+  @Option(
+      names = "--mix",
+      defaultValue = "chat=90,companion=10",
       description = "mixed: weights of chat and companion users. Default: ${DEFAULT-VALUE}")
   String mix;
 
-  @Option(names = "--room-size", defaultValue = "100", description = "Chat users per room. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--room-size",
+      defaultValue = "100",
+      description = "Chat users per room. Default: ${DEFAULT-VALUE}")
   int roomSize;
 
-  @Option(names = "--send-every", defaultValue = "20s",
-      description = "Each chat user sends a message this often on average (10,000 users: 500 msg/s). Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--send-every",
+      defaultValue = "20s",
+      description =
+          "Each chat user sends a message this often on average (10,000 users: 500 msg/s). Default: ${DEFAULT-VALUE}")
   Duration sendEvery;
 
-  @Option(names = "--ai-every", defaultValue = "30s",
-      description = "Each companion user sends companion:message this often (not while a reply is streaming). Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--ai-every",
+      defaultValue = "30s",
+      description =
+          "Each companion user sends companion:message this often (not while a reply is streaming). Default: ${DEFAULT-VALUE}")
   Duration aiEvery;
 
-  @Option(names = "--payload", defaultValue = "100", description = "Approximate size of a chat message's data object in bytes. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--payload",
+      defaultValue = "100",
+      description =
+          "Approximate size of a chat message's data object in bytes. Default: ${DEFAULT-VALUE}")
   int payload;
 
-  @Option(names = "--jwt-secret", defaultValue = "${env:JWT_SECRET}",
-      description = "The server's JWT_SECRET: tokens for users <user-prefix><k> are minted. Without it, users sign in as guests (POST /api/auth/guest).")
+  @Option(
+      names = "--jwt-secret",
+      defaultValue = "${env:JWT_SECRET}",
+      description =
+          "The server's JWT_SECRET: tokens for users <user-prefix><k> are minted. Without it, users sign in as guests (POST /api/auth/guest).")
   String jwtSecret;
 
-  @Option(names = "--user-prefix", defaultValue = "ld-", description = "User ids (minted tokens) and guest names start with this. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--user-prefix",
+      defaultValue = "ld-",
+      description =
+          "User ids (minted tokens) and guest names start with this. Default: ${DEFAULT-VALUE}")
   String userPrefix;
 
-  @Option(names = "--character-id", description = "Companion users talk to this character; by default one is created (POST /api/characters).")
+  @Option(
+      names = "--character-id",
+      description =
+          "Companion users talk to this character; by default one is created (POST /api/characters).")
   String characterId;
 
-  @Option(names = "--metrics-path", defaultValue = "/metrics", description = "Prometheus text to sample each second; 'none' to skip. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--metrics-path",
+      defaultValue = "/metrics",
+      description =
+          "Prometheus text to sample each second; 'none' to skip. Default: ${DEFAULT-VALUE}")
   String metricsPath;
 
-  @Option(names = "--metric", description = "More metrics to read from --metrics-path (repeatable), besides the defaults.")
+  @Option(
+      names = "--metric",
+      description = "More metrics to read from --metrics-path (repeatable), besides the defaults.")
   List<String> extraMetrics;
 
-  @Option(names = "--max-ttft-p99-ms", description = "Exit with status " + Common.EXIT_BREACHED + " if a stage's AI time-to-first-token p99 exceeds this.")
+  @Option(
+      names = "--max-ttft-p99-ms",
+      description =
+          "Exit with status "
+              + Common.EXIT_BREACHED
+              + " if a stage's AI time-to-first-token p99 exceeds this.")
   Double maxTtftP99Ms;
 
   @Option(names = "--out", description = "Directory for result.json and report.html (created).")
@@ -108,10 +172,13 @@ final class Ladder implements Callable<Integer> {
     int stride = common.child ? common.workerCount : Math.max(1, common.workers);
     int offset = common.child ? common.workerIndex : 0;
     int share = (max + stride - 1) / stride;
-    ChatProtocol protocol = new ChatProtocol(minted ? jwtSecret : null, userPrefix, common.workerIndex, plan.rooms(max), payload);
+    ChatProtocol protocol =
+        new ChatProtocol(
+            minted ? jwtSecret : null, userPrefix, common.workerIndex, plan.rooms(max), payload);
     GuestSignIn.Factory guests = minted ? null : GuestSignIn.factory(common.url, userPrefix);
     if (common.child) {
-      Spec spec = Spec.of(common, share, offset, stride, plan.rooms(max), 0, payload, protocol, plan);
+      Spec spec =
+          Spec.of(common, share, offset, stride, plan.rooms(max), 0, payload, protocol, plan);
       return Child.run(new Swarm(spec, guests));
     }
 
@@ -124,11 +191,21 @@ final class Ladder implements Callable<Integer> {
     }
     if (characterId != null) extra.addAll(List.of("--character-id", characterId));
     plan = mixPlan();
-    Spec spec = Spec.of(common, common.workers <= 1 ? max : share, 0, common.workers <= 1 ? 1 : stride,
-        plan.rooms(max), 0, payload, protocol, plan);
+    Spec spec =
+        Spec.of(
+            common,
+            common.workers <= 1 ? max : share,
+            0,
+            common.workers <= 1 ? 1 : stride,
+            plan.rooms(max),
+            0,
+            payload,
+            protocol,
+            plan);
     List<String> metricNames = new ArrayList<>(ServerMetrics.DEFAULT_NAMES);
     if (extraMetrics != null) metricNames.addAll(extraMetrics);
-    ServerMetrics metrics = new ServerMetrics(rest, "none".equals(metricsPath) ? null : metricsPath, metricNames);
+    ServerMetrics metrics =
+        new ServerMetrics(rest, "none".equals(metricsPath) ? null : metricsPath, metricNames);
 
     Instant started = Instant.now();
     Coordinator co = Coordinator.ladder(common, spec, guests, extra);
@@ -153,7 +230,8 @@ final class Ladder implements Callable<Integer> {
     JsonObject result = result(started, plan, minted, rows, breaches);
     if (out != null) {
       Files.createDirectories(out);
-      Files.writeString(out.resolve(RESULT_JSON), result.encodePrettily() + "\n", StandardCharsets.UTF_8);
+      Files.writeString(
+          out.resolve(RESULT_JSON), result.encodePrettily() + "\n", StandardCharsets.UTF_8);
       Files.writeString(out.resolve(REPORT_HTML), Report.html(result), StandardCharsets.UTF_8);
       System.err.println("wrote " + out.resolve(RESULT_JSON) + " and " + out.resolve(REPORT_HTML));
     }
@@ -162,13 +240,16 @@ final class Ladder implements Callable<Integer> {
   }
 
   private void validate() {
-    if (stages.isEmpty() || stages.stream().anyMatch(n -> n < 1)) throw usage("--stages must be positive user counts");
+    if (stages.isEmpty() || stages.stream().anyMatch(n -> n < 1))
+      throw usage("--stages must be positive user counts");
     for (int i = 1; i < stages.size(); i++) {
-      if (stages.get(i) < stages.get(i - 1)) throw usage("--stages must not decrease (users stay from stage to stage)");
+      if (stages.get(i) < stages.get(i - 1))
+        throw usage("--stages must not decrease (users stay from stage to stage)");
     }
     if (roomSize < 1) throw usage("--room-size must be >= 1");
     if (hold.isZero() || hold.isNegative()) throw usage("--hold must be positive");
-    if (sendEvery.isNegative() || aiEvery.isNegative()) throw usage("--send-every and --ai-every must not be negative");
+    if (sendEvery.isNegative() || aiEvery.isNegative())
+      throw usage("--send-every and --ai-every must not be negative");
     mixPlan();
   }
 
@@ -178,11 +259,12 @@ final class Ladder implements Callable<Integer> {
 
   /** The share of companion users and the per-user rates of the scenario. */
   Mix mixPlan() {
-    double ai = switch (scenario) {
-      case chat -> 0;
-      case companion -> 1;
-      case mixed -> companionShare(mix);
-    };
+    double ai =
+        switch (scenario) {
+          case chat -> 0;
+          case companion -> 1;
+          case mixed -> companionShare(mix);
+        };
     return new Mix(ai, roomSize, perSecond(sendEvery), perSecond(aiEvery), characterId);
   }
 
@@ -196,7 +278,8 @@ final class Ladder implements Callable<Integer> {
     double ai = 0;
     for (String part : spec.split(",")) {
       String[] kv = part.trim().split("=");
-      if (kv.length != 2) throw usage("--mix wants chat=<weight>,companion=<weight>, got '" + spec + "'");
+      if (kv.length != 2)
+        throw usage("--mix wants chat=<weight>,companion=<weight>, got '" + spec + "'");
       double w;
       try {
         w = Double.parseDouble(kv[1].trim());
@@ -224,27 +307,37 @@ final class Ladder implements Callable<Integer> {
   }
 
   private String ownerToken() {
-    return Jwt.user(jwtSecret.getBytes(StandardCharsets.UTF_8), userPrefix + "owner", "ladder owner",
+    return Jwt.user(
+        jwtSecret.getBytes(StandardCharsets.UTF_8),
+        userPrefix + "owner",
+        "ladder owner",
         System.currentTimeMillis() / 1000 + ChatProtocol.TOKEN_TTL.toSeconds());
   }
 
-  /** Per-stage breaches of --max-p99-ms (ack, delivery), --max-error-rate (errors, lost) and --max-ttft-p99-ms. */
+  /**
+   * Per-stage breaches of --max-p99-ms (ack, delivery), --max-error-rate (errors, lost) and
+   * --max-ttft-p99-ms.
+   */
   List<String> verdict(Map<String, Object> row) {
     List<String> b = new ArrayList<>();
     String at = "stage " + row.get("stage") + " (" + row.get("users") + " users): ";
     if (common.maxP99Ms != null) {
       for (String col : List.of("ack_ms", "delivery_ms")) {
         Double p99 = p99(row.get(col));
-        if (p99 != null && p99 > common.maxP99Ms) b.add(at + col.replace("_ms", "") + " p99 " + p99 + " ms > " + common.maxP99Ms);
+        if (p99 != null && p99 > common.maxP99Ms)
+          b.add(at + col.replace("_ms", "") + " p99 " + p99 + " ms > " + common.maxP99Ms);
       }
     }
     if (maxTtftP99Ms != null) {
       Double p99 = p99(row.get("ttft_ms"));
-      if (p99 != null && p99 > maxTtftP99Ms) b.add(at + "ttft p99 " + p99 + " ms > " + maxTtftP99Ms);
+      if (p99 != null && p99 > maxTtftP99Ms)
+        b.add(at + "ttft p99 " + p99 + " ms > " + maxTtftP99Ms);
     }
     if (common.maxErrorRate != null) {
-      if (!(row.get("error_rate") instanceof Number n)) b.add(at + "error_rate not measured (nothing attempted)");
-      else if (n.doubleValue() > common.maxErrorRate) b.add(at + "error_rate " + n + " > " + common.maxErrorRate);
+      if (!(row.get("error_rate") instanceof Number n))
+        b.add(at + "error_rate not measured (nothing attempted)");
+      else if (n.doubleValue() > common.maxErrorRate)
+        b.add(at + "error_rate " + n + " > " + common.maxErrorRate);
       if (row.get("lost_rate") instanceof Number n && n.doubleValue() > common.maxErrorRate) {
         b.add(at + "lost_rate " + n + " > " + common.maxErrorRate);
       }
@@ -253,7 +346,9 @@ final class Ladder implements Callable<Integer> {
   }
 
   private static Double p99(Object percentiles) {
-    return percentiles instanceof Map<?, ?> m && m.get("p99") instanceof Number n ? n.doubleValue() : null;
+    return percentiles instanceof Map<?, ?> m && m.get("p99") instanceof Number n
+        ? n.doubleValue()
+        : null;
   }
 
   private void printStage(Map<String, Object> row) {
@@ -261,33 +356,63 @@ final class Ladder implements Callable<Integer> {
     System.out.flush();
   }
 
-  private JsonObject result(Instant started, Mix plan, boolean minted, List<Map<String, Object>> rows, List<String> breaches) {
-    JsonObject config = new JsonObject()
-        .put("url", common.url).put("scenario", scenario.name()).put("stages", new JsonArray(new ArrayList<>(stages)))
-        .put("hold_s", hold.toMillis() / 1000.0).put("warmup_s", warmup.toMillis() / 1000.0).put("drain_s", drain.toMillis() / 1000.0)
-        .put("ramp_per_s", common.ramp).put("companion_share", plan.aiShare()).put("room_size", roomSize)
-        .put("send_every_s", sendEvery.toMillis() / 1000.0).put("ai_every_s", aiEvery.toMillis() / 1000.0)
-        .put("payload", payload).put("workers", common.workers).put("transport", common.transport.name()).put("metrics_path", metricsPath)
-        .put("auth", minted ? "minted JWT" : "guests").put("character_id", characterId)
-        .put("max_p99_ms", common.maxP99Ms).put("max_error_rate", common.maxErrorRate).put("max_ttft_p99_ms", maxTtftP99Ms)
-        .put("local_addresses", common.localAddresses == null ? null : new JsonArray(new ArrayList<>(common.localAddresses)));
+  private JsonObject result(
+      Instant started,
+      Mix plan,
+      boolean minted,
+      List<Map<String, Object>> rows,
+      List<String> breaches) {
+    JsonObject config =
+        new JsonObject()
+            .put("url", common.url)
+            .put("scenario", scenario.name())
+            .put("stages", new JsonArray(new ArrayList<>(stages)))
+            .put("hold_s", hold.toMillis() / 1000.0)
+            .put("warmup_s", warmup.toMillis() / 1000.0)
+            .put("drain_s", drain.toMillis() / 1000.0)
+            .put("ramp_per_s", common.ramp)
+            .put("companion_share", plan.aiShare())
+            .put("room_size", roomSize)
+            .put("send_every_s", sendEvery.toMillis() / 1000.0)
+            .put("ai_every_s", aiEvery.toMillis() / 1000.0)
+            .put("payload", payload)
+            .put("workers", common.workers)
+            .put("transport", common.transport.name())
+            .put("metrics_path", metricsPath)
+            .put("auth", minted ? "minted JWT" : "guests")
+            .put("character_id", characterId)
+            .put("max_p99_ms", common.maxP99Ms)
+            .put("max_error_rate", common.maxErrorRate)
+            .put("max_ttft_p99_ms", maxTtftP99Ms)
+            .put(
+                "local_addresses",
+                common.localAddresses == null
+                    ? null
+                    : new JsonArray(new ArrayList<>(common.localAddresses)));
     JsonArray stageRows = new JsonArray();
     rows.forEach(r -> stageRows.add(new JsonObject(new LinkedHashMap<>(r))));
     return new JsonObject()
         .put("tool", "nexus-loadtest ladder")
         .put("title", title != null ? title : scenario + " ladder against " + common.url)
         .put("command", String.join(" ", redacted(LoadTest.args)))
-        .put("started", started.toString()).put("finished", Instant.now().toString())
-        .put("machine", new JsonObject().put("cores", Runtime.getRuntime().availableProcessors())
-            .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
-            .put("java", System.getProperty("java.version")))
+        .put("started", started.toString())
+        .put("finished", Instant.now().toString())
+        .put(
+            "machine",
+            new JsonObject()
+                .put("cores", Runtime.getRuntime().availableProcessors())
+                .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
+                .put("java", System.getProperty("java.version")))
         .put("config", config)
         .put("stages", stageRows)
         .put("breaches", new JsonArray(breaches))
         .put("passed", breaches.isEmpty());
   }
 
-  /** The command line with the value of --jwt-secret replaced: a result file must not carry a secret. */
+  /**
+   * The command line with the value of --jwt-secret replaced: a result file must not carry a
+   * secret.
+   */
   static List<String> redacted(String[] args) {
     List<String> out = new ArrayList<>(Arrays.asList(args));
     for (int i = 0; i < out.size(); i++) {
@@ -310,7 +435,13 @@ final class Ladder implements Callable<Integer> {
     private long prevTickNs;
     private Map<String, Double> lastMetrics = Map.of();
 
-    StageRun(int index, int users, Coordinator co, ServerMetrics metrics, Progress progress, Stats start) {
+    StageRun(
+        int index,
+        int users,
+        Coordinator co,
+        ServerMetrics metrics,
+        Progress progress,
+        Stats start) {
       this.index = index;
       this.users = users;
       this.co = co;
@@ -329,13 +460,18 @@ final class Ladder implements Callable<Integer> {
       while (true) {
         Stats m = co.merged();
         tick("ramp", m, null);
-        // a worker's report from before it got the grow says ready too: wait for one that knows the new target
+        // a worker's report from before it got the grow says ready too: wait for one that knows the
+        // new target
         if (m.ready && m.workers == co.workerCount() && m.target >= users) break;
         co.checkAlive();
         if (System.nanoTime() > deadline) {
           System.err.println();
-          System.err.println("warning: stage " + (index + 1) + " ramp not complete after "
-              + Duration.ofNanos(System.nanoTime() - t0).toSeconds() + "s; holding with what is connected");
+          System.err.println(
+              "warning: stage "
+                  + (index + 1)
+                  + " ramp not complete after "
+                  + Duration.ofNanos(System.nanoTime() - t0).toSeconds()
+                  + "s; holding with what is connected");
           break;
         }
         Time.sleepMillis(50);
@@ -366,9 +502,13 @@ final class Ladder implements Callable<Integer> {
       row.put("srv_cpu_pct", srv ? Out.num(100.0 * (srvCpu1 - srvCpu0) / (secs * 1e6), 1) : null);
       row.put("srv_rss_mb", srvRss >= 0 ? Out.num(srvRss / 1024.0, 1) : null);
       row.put("cli_cpu_pct", Out.num(100.0 * (cliCpu1 - cliCpu0) / (secs * 1e6), 1));
-      row.put("host_cpu_pct", host ? Out.num(100.0 * (host1[0] - host0[0]) / (secs * 1e6), 1) : null);
-      row.put("softirq_cpu_pct", host ? Out.num(100.0 * (host1[1] - host0[1]) / (secs * 1e6), 1) : null);
-      long other = host ? (host1[0] - host0[0]) - (cliCpu1 - cliCpu0) - (srv ? srvCpu1 - srvCpu0 : 0) : 0;
+      row.put(
+          "host_cpu_pct", host ? Out.num(100.0 * (host1[0] - host0[0]) / (secs * 1e6), 1) : null);
+      row.put(
+          "softirq_cpu_pct",
+          host ? Out.num(100.0 * (host1[1] - host0[1]) / (secs * 1e6), 1) : null);
+      long other =
+          host ? (host1[0] - host0[0]) - (cliCpu1 - cliCpu0) - (srv ? srvCpu1 - srvCpu0 : 0) : 0;
       row.put("other_cpu_pct", host && srv ? Out.num(100.0 * other / (secs * 1e6), 1) : null);
       row.put("server_metrics", server);
       progress.end(line("done", d, -1));
@@ -392,7 +532,8 @@ final class Ladder implements Callable<Integer> {
       if (!progress.due()) return;
       if (m == null) m = co.merged();
       Stats d = m.minus(start);
-      String when = leftMicros == null ? "" : String.format(" %ds left", (leftMicros + 999_999) / 1_000_000);
+      String when =
+          leftMicros == null ? "" : String.format(" %ds left", (leftMicros + 999_999) / 1_000_000);
       progress.show(line(phase + when, d, rate(m)));
     }
 
@@ -407,13 +548,23 @@ final class Ladder implements Callable<Integer> {
     }
 
     private String line(String phase, Stats d, double sendRate) {
-      StringBuilder s = new StringBuilder(String.format("stage %d/%d %,d users | %-14s | conn %,d fail %d drop %d",
-          index + 1, stages.size(), users, phase, d.connected, d.failed, d.closed));
+      StringBuilder s =
+          new StringBuilder(
+              String.format(
+                  "stage %d/%d %,d users | %-14s | conn %,d fail %d drop %d",
+                  index + 1, stages.size(), users, phase, d.connected, d.failed, d.closed));
       if (sendRate >= 0) s.append(String.format(" | send/s %.0f", sendRate));
-      if (d.sent > 0) s.append(" | ack p99 ").append(StageRow.p99(d.ackHist)).append(" deliv p99 ").append(StageRow.p99(d.hist));
-      if (d.ackErrors + d.aiAckErrors + d.aiReplyErrors > 0) s.append(" err ").append(d.ackErrors + d.aiAckErrors + d.aiReplyErrors);
+      if (d.sent > 0)
+        s.append(" | ack p99 ")
+            .append(StageRow.p99(d.ackHist))
+            .append(" deliv p99 ")
+            .append(StageRow.p99(d.hist));
+      if (d.ackErrors + d.aiAckErrors + d.aiReplyErrors > 0)
+        s.append(" err ").append(d.ackErrors + d.aiAckErrors + d.aiReplyErrors);
       if (d.aiSent > 0) {
-        s.append(String.format(" | ai %d busy %d ttft p99 %s", d.aiSent, d.aiBusy, StageRow.p99(d.ttftHist)));
+        s.append(
+            String.format(
+                " | ai %d busy %d ttft p99 %s", d.aiSent, d.aiBusy, StageRow.p99(d.ttftHist)));
       }
       if (d.rateLimited > 0) s.append(" | RATE_LIMITED ").append(d.rateLimited);
       Double conns = lastMetrics.get("nexus_connections");
@@ -421,7 +572,9 @@ final class Ladder implements Callable<Integer> {
         s.append(String.format(" | srv conns %.0f", conns));
         Double inFlight = lastMetrics.get("nexus_llm_in_flight");
         if (inFlight != null && d.aiConnected > 0) {
-          s.append(String.format(" llm %.0f+%.0f", inFlight, lastMetrics.getOrDefault("nexus_llm_waiting", 0.0)));
+          s.append(
+              String.format(
+                  " llm %.0f+%.0f", inFlight, lastMetrics.getOrDefault("nexus_llm_waiting", 0.0)));
         }
         Double cpu = lastMetrics.get("process_cpu_usage");
         if (cpu != null) s.append(String.format(" cpu %.0f%%", 100 * cpu));

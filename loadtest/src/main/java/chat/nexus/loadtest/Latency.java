@@ -11,11 +11,13 @@ final class Latency {
   static final int DIGITS = 3;
 
   private final List<SingleWriterRecorder> all = new CopyOnWriteArrayList<>();
-  private final ThreadLocal<SingleWriterRecorder> mine = ThreadLocal.withInitial(() -> {
-    SingleWriterRecorder r = new SingleWriterRecorder(HIGHEST, DIGITS);
-    all.add(r);
-    return r;
-  });
+  private final ThreadLocal<SingleWriterRecorder> mine =
+      ThreadLocal.withInitial(
+          () -> {
+            SingleWriterRecorder r = new SingleWriterRecorder(HIGHEST, DIGITS);
+            all.add(r);
+            return r;
+          });
   private final Histogram total = newHistogram();
   private Histogram recycle;
 

@@ -3,10 +3,22 @@ package chat.nexus.loadtest;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point: a lean Engine.IO v4 / Socket.IO v5 load client built on Vert.x WebSocket connections. */
-@Command(name = "nexus-loadtest", mixinStandardHelpOptions = true,
+/**
+ * Entry point: a lean Engine.IO v4 / Socket.IO v5 load client built on Vert.x WebSocket
+ * connections.
+ */
+@Command(
+    name = "nexus-loadtest",
+    mixinStandardHelpOptions = true,
     description = "Socket.IO load client (Engine.IO v4 over websocket only).",
-    subcommands = {Ladder.class, Fanout.class, Chat.class, Idle.class, FakeLlm.class, Companion.class})
+    subcommands = {
+      Ladder.class,
+      Fanout.class,
+      Chat.class,
+      Idle.class,
+      FakeLlm.class,
+      Companion.class
+    })
 public final class LoadTest implements Runnable {
 
   /** The raw command line, re-used (with overrides appended) to start worker processes. */

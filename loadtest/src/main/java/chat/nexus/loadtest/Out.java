@@ -9,7 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Prints a result and appends it to --out (JSON line for *.json / *.jsonl, else a markdown table row). */
+/**
+ * Prints a result and appends it to --out (JSON line for *.json / *.jsonl, else a markdown table
+ * row).
+ */
 final class Out {
   private Out() {}
 
@@ -27,7 +30,8 @@ final class Out {
     } else {
       text = markdown(row, !Files.exists(out) || Files.size(out) == 0);
     }
-    if (out.toAbsolutePath().getParent() != null) Files.createDirectories(out.toAbsolutePath().getParent());
+    if (out.toAbsolutePath().getParent() != null)
+      Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
@@ -35,16 +39,24 @@ final class Out {
     StringBuilder sb = new StringBuilder();
     if (header) {
       sb.append("| ").append(String.join(" | ", row.keySet())).append(" |\n");
-      sb.append("|").append(row.keySet().stream().map(k -> "---").collect(Collectors.joining("|"))).append("|\n");
+      sb.append("|")
+          .append(row.keySet().stream().map(k -> "---").collect(Collectors.joining("|")))
+          .append("|\n");
     }
-    sb.append("| ").append(row.values().stream().map(Out::format).collect(Collectors.joining(" | "))).append(" |\n");
+    sb.append("| ")
+        .append(row.values().stream().map(Out::format).collect(Collectors.joining(" | ")))
+        .append(" |\n");
     return sb.toString();
   }
 
   static String format(Object v) {
     if (v == null) return "-";
     if (v instanceof Map<?, ?> m) { // counts by reason: "UNAVAILABLE:3 INTERNAL:1"
-      return m.isEmpty() ? "-" : m.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(" "));
+      return m.isEmpty()
+          ? "-"
+          : m.entrySet().stream()
+              .map(e -> e.getKey() + ":" + e.getValue())
+              .collect(Collectors.joining(" "));
     }
     if (v instanceof Double d) {
       return Math.abs(d) >= 100 ? String.format("%.0f", d) : String.format("%.3g", d);

@@ -17,7 +17,8 @@ final class Proc {
       long v = 100;
       try {
         Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+        String out =
+            new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
         if (p.waitFor() == 0) v = Long.parseLong(out);
       } catch (Exception e) {
         // keep 100
@@ -30,22 +31,26 @@ final class Proc {
   /** utime + stime in microseconds, or -1 if unreadable. */
   static long cpuMicros(long pid) {
     try {
-      return parseCpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))) * 1_000_000L / clockTicks();
+      return parseCpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")))
+          * 1_000_000L
+          / clockTicks();
     } catch (IOException | RuntimeException e) {
       return -1;
     }
   }
 
-  /** utime (field 14) + stime (field 15) of a /proc/PID/stat line; comm may contain spaces and ')'. */
+  /**
+   * utime (field 14) + stime (field 15) of a /proc/PID/stat line; comm may contain spaces and ')'.
+   */
   static long parseCpuTicks(String stat) {
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
     return Long.parseLong(f[11]) + Long.parseLong(f[12]); // f[0] is field 3
   }
 
   /**
-   * Machine-wide CPU time in µs from the first line of /proc/stat: {@code [0]} all busy time (all but
-   * idle and iowait), {@code [1]} the irq+softirq part of it (e.g. loopback TCP; tick accounting also
-   * charges some of it to whatever process was running). Null if unreadable.
+   * Machine-wide CPU time in µs from the first line of /proc/stat: {@code [0]} all busy time (all
+   * but idle and iowait), {@code [1]} the irq+softirq part of it (e.g. loopback TCP; tick
+   * accounting also charges some of it to whatever process was running). Null if unreadable.
    */
   static long[] hostMicros() {
     try {

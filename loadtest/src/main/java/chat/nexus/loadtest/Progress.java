@@ -3,8 +3,8 @@ package chat.nexus.loadtest;
 import java.io.PrintStream;
 
 /**
- * The live progress line on stderr: on a terminal one line rewritten in place (ended by {@link #end}),
- * otherwise (CI logs, pipes) a line every {@link #PIPE_EVERY_NS}.
+ * The live progress line on stderr: on a terminal one line rewritten in place (ended by {@link
+ * #end}), otherwise (CI logs, pipes) a line every {@link #PIPE_EVERY_NS}.
  */
 final class Progress {
   static final long TTY_EVERY_NS = 1_000_000_000L;
@@ -20,7 +20,8 @@ final class Progress {
   }
 
   static Progress stderr() {
-    return new Progress(System.err, System.console() != null && !"dumb".equals(System.getenv("TERM")));
+    return new Progress(
+        System.err, System.console() != null && !"dumb".equals(System.getenv("TERM")));
   }
 
   /** Whether a line is due now (callers build the line only then). */

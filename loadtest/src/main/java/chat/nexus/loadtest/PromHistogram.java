@@ -4,9 +4,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The cumulative buckets of one Prometheus histogram ({@code name_bucket{le="..."}}) read from the text
- * exposition, so that two scrapes give the distribution of what happened between them. Percentiles are
- * bucket upper bounds: an honest "at most".
+ * The cumulative buckets of one Prometheus histogram ({@code name_bucket{le="..."}}) read from the
+ * text exposition, so that two scrapes give the distribution of what happened between them.
+ * Percentiles are bucket upper bounds: an honest "at most".
  */
 final class PromHistogram {
 
@@ -30,7 +30,8 @@ final class PromHistogram {
       }
       String bound = line.substring(le + 4, close);
       double upper = "+Inf".equals(bound) ? Double.POSITIVE_INFINITY : Double.parseDouble(bound);
-      h.buckets.merge(upper, (long) Double.parseDouble(line.substring(space + 1).trim()), Long::sum);
+      h.buckets.merge(
+          upper, (long) Double.parseDouble(line.substring(space + 1).trim()), Long::sum);
     }
     return h;
   }
@@ -56,7 +57,10 @@ final class PromHistogram {
     return buckets.isEmpty() ? 0 : buckets.lastEntry().getValue();
   }
 
-  /** The smallest bucket bound under which at least {@code q} percent of the observations fall; NaN if none. */
+  /**
+   * The smallest bucket bound under which at least {@code q} percent of the observations fall; NaN
+   * if none.
+   */
   double percentile(double q) {
     long n = count();
     if (n == 0) {

@@ -4,24 +4,32 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * What the clients say to the server, beyond Engine.IO/Socket.IO framing: the bare fan-out events
- * ({@link BareProtocol}) or the chat contract ({@link ChatProtocol}). Implementations are immutable and
- * called from every event loop.
+ * ({@link BareProtocol}) or the chat contract ({@link ChatProtocol}). Implementations are immutable
+ * and called from every event loop.
  */
 interface Protocol {
   /** {@link #deliveryT}: the packet is not a delivery. */
   long NOT_A_DELIVERY = -1;
+
   /** {@link #deliveryT}: a delivery without a readable send time. */
   long NO_TIMESTAMP = -2;
+
   /** The ack id of the join event; message ack ids start after it ({@link AckTable}). */
   int JOIN_ACK = 0;
 
   /** The CONNECT packet of client {@code client} (global index), a member of {@code room}. */
   String connectPacket(int client, int room);
 
-  /** Sent once connected, with ack id {@link #JOIN_ACK}; the client is ready when it is acked. Null: ready at once. */
+  /**
+   * Sent once connected, with ack id {@link #JOIN_ACK}; the client is ready when it is acked. Null:
+   * ready at once.
+   */
   String joinPacket(int room);
 
-  /** A message to {@code room} sent at {@code t} (epoch µs); {@code ackId} is -1 unless {@link #acked()}. */
+  /**
+   * A message to {@code room} sent at {@code t} (epoch µs); {@code ackId} is -1 unless {@link
+   * #acked()}.
+   */
   String sendPacket(int room, long t, long seq, int ackId);
 
   /** Whether sends ask for an ack. */
@@ -30,7 +38,10 @@ interface Protocol {
   /** Whether the server delivers a message to its sender's socket too. */
   boolean senderReceives();
 
-  /** The send time of a delivered message ({@code b[0..n)}), {@link #NOT_A_DELIVERY} or {@link #NO_TIMESTAMP}. */
+  /**
+   * The send time of a delivered message ({@code b[0..n)}), {@link #NOT_A_DELIVERY} or {@link
+   * #NO_TIMESTAMP}.
+   */
   long deliveryT(byte[] b, int n);
 
   /** {@link #deliveryT(byte[], int)} of a whole buffer. */

@@ -9,37 +9,63 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** The few REST calls the ladder's coordinator makes before the run: a guest sign-in and a character. */
+/**
+ * The few REST calls the ladder's coordinator makes before the run: a guest sign-in and a
+ * character.
+ */
 final class Rest {
   static final Duration TIMEOUT = Duration.ofSeconds(15);
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
   private final String base;
 
   Rest(String url) {
     this.base = Spec.httpBase(url);
   }
 
-  /** A guest token, or an exception saying why there is none (e.g. 404: the server has no guest sign-in). */
+  /**
+   * A guest token, or an exception saying why there is none (e.g. 404: the server has no guest
+   * sign-in).
+   */
   String guest(String name) throws IOException, InterruptedException {
     HttpResponse<String> r = post(GuestSignIn.PATH, null, new JsonObject().put("name", name));
     if (r.statusCode() / 100 != 2) {
-      throw new IOException("POST " + GuestSignIn.PATH + " answered " + r.statusCode() + " " + abbreviate(r.body()));
+      throw new IOException(
+          "POST " + GuestSignIn.PATH + " answered " + r.statusCode() + " " + abbreviate(r.body()));
     }
     return new JsonObject(r.body()).getString("token");
   }
 
-  /** Creates the character the companion clients talk to (a short Character Card V2) and returns its id. */
+  /**
+   * Creates the character the companion clients talk to (a short Character Card V2) and returns its
+   * id.
+   */
   String createCharacter(String token) throws IOException, InterruptedException {
-    JsonObject card = new JsonObject().put("spec", "chara_card_v2").put("spec_version", "2.0").put("data",
-        new JsonObject().put("name", "Ladder Bard").put("description", "A cheerful bard who answers briefly.")
-            .put("personality", "cheerful").put("scenario", "A tavern.").put("first_mes", "Well met, traveller!")
-            .put("mes_example", "").put("creator_notes", "").put("system_prompt", "")
-            .put("post_history_instructions", "").put("alternate_greetings", new JsonArray())
-            .put("tags", new JsonArray()).put("creator", "nexus-loadtest").put("character_version", "1")
-            .put("extensions", new JsonObject()));
+    JsonObject card =
+        new JsonObject()
+            .put("spec", "chara_card_v2")
+            .put("spec_version", "2.0")
+            .put(
+                "data",
+                new JsonObject()
+                    .put("name", "Ladder Bard")
+                    .put("description", "A cheerful bard who answers briefly.")
+                    .put("personality", "cheerful")
+                    .put("scenario", "A tavern.")
+                    .put("first_mes", "Well met, traveller!")
+                    .put("mes_example", "")
+                    .put("creator_notes", "")
+                    .put("system_prompt", "")
+                    .put("post_history_instructions", "")
+                    .put("alternate_greetings", new JsonArray())
+                    .put("tags", new JsonArray())
+                    .put("creator", "nexus-loadtest")
+                    .put("character_version", "1")
+                    .put("extensions", new JsonObject()));
     HttpResponse<String> r = post("/api/characters", token, card);
     if (r.statusCode() / 100 != 2) {
-      throw new IOException("POST /api/characters answered " + r.statusCode() + " " + abbreviate(r.body()));
+      throw new IOException(
+          "POST /api/characters answered " + r.statusCode() + " " + abbreviate(r.body()));
     }
     return String.valueOf(new JsonObject(r.body()).getJsonObject("character").getValue("id"));
   }
@@ -47,8 +73,13 @@ final class Rest {
   /** The body of GET {@code path}, or null when it is not a 200 or the server does not answer. */
   String getOrNull(String path) {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(2)).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + path))
+                  .timeout(Duration.ofSeconds(2))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? r.body() : null;
     } catch (IOException e) {
       return null;
@@ -58,9 +89,13 @@ final class Rest {
     }
   }
 
-  private HttpResponse<String> post(String path, String token, JsonObject body) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
-        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode()));
+  private HttpResponse<String> post(String path, String token, JsonObject body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(TIMEOUT)
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
     if (token != null) b.header("authorization", "Bearer " + token);
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }

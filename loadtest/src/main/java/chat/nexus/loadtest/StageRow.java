@@ -6,20 +6,22 @@ import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /**
- * One ladder stage's figures, from what the workers counted during it ({@link Stats#minus}). Latencies are
- * {@code {n, p50, p95, p99, max}} in ms (null without samples).
+ * One ladder stage's figures, from what the workers counted during it ({@link Stats#minus}).
+ * Latencies are {@code {n, p50, p95, p99, max}} in ms (null without samples).
+ *
  * <ul>
- *   <li>{@code error_rate} = (failed connections + dropped connections + refused acks other than AI_BUSY and
- *       RATE_LIMITED + acks that never came + companion replies that failed) / (connection attempts +
- *       messages sent). AI_BUSY and RATE_LIMITED are the server shedding load as designed: they have their
- *       own rates.</li>
- *   <li>{@code lost_rate} = chat deliveries that never arrived / expected deliveries.</li>
+ *   <li>{@code error_rate} = (failed connections + dropped connections + refused acks other than
+ *       AI_BUSY and RATE_LIMITED + acks that never came + companion replies that failed) /
+ *       (connection attempts + messages sent). AI_BUSY and RATE_LIMITED are the server shedding
+ *       load as designed: they have their own rates.
+ *   <li>{@code lost_rate} = chat deliveries that never arrived / expected deliveries.
  * </ul>
  */
 final class StageRow {
   private StageRow() {}
 
-  static Map<String, Object> build(int stage, int users, Stats d, double rampSecs, double holdSecs) {
+  static Map<String, Object> build(
+      int stage, int users, Stats d, double rampSecs, double holdSecs) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("stage", stage);
     row.put("users", users);
@@ -42,7 +44,9 @@ final class StageRow {
     row.put("expected", expected);
     row.put("delivered", d.delivered);
     row.put("lost", expected - d.delivered);
-    row.put("lost_rate", expected == 0 ? null : Out.num((double) (expected - d.delivered) / expected, 6));
+    row.put(
+        "lost_rate",
+        expected == 0 ? null : Out.num((double) (expected - d.delivered) / expected, 6));
     row.put("deliveries_per_s", Out.num(d.arrivals / holdSecs, 1));
     row.put("delivery_ms", percentiles(d.hist));
     // companions
@@ -62,8 +66,15 @@ final class StageRow {
     long sends = d.sent + d.aiSent;
     row.put("rate_limited", d.rateLimited);
     row.put("rate_limited_rate", sends == 0 ? null : Out.num((double) d.rateLimited / sends, 4));
-    long errors = d.failed + d.closed + d.ackErrors + d.aiAckErrors - d.rateLimited + d.acksMissing() + d.aiAcksMissing()
-        + d.aiReplyErrors;
+    long errors =
+        d.failed
+            + d.closed
+            + d.ackErrors
+            + d.aiAckErrors
+            - d.rateLimited
+            + d.acksMissing()
+            + d.aiAcksMissing()
+            + d.aiReplyErrors;
     long ops = d.attempted + sends;
     row.put("errors", Math.max(0, errors));
     row.put("error_rate", ops == 0 ? null : Out.num((double) Math.max(0, errors) / ops, 6));
@@ -73,7 +84,10 @@ final class StageRow {
     return row;
   }
 
-  /** Every failure and refusal by what it was: connect reasons, ack codes (ai:…, reply:…), no-ack, dropped, lost. */
+  /**
+   * Every failure and refusal by what it was: connect reasons, ack codes (ai:…, reply:…), no-ack,
+   * dropped, lost.
+   */
   static Map<String, Long> errorsByCode(Stats d, long expected) {
     Map<String, Long> m = new TreeMap<>(d.connectErrors);
     Tally.addAll(m, d.ackCodes);
@@ -108,19 +122,38 @@ final class StageRow {
   /** The line printed (stdout) when a stage ends. */
   static String summary(Map<String, Object> row) {
     StringBuilder s = new StringBuilder();
-    s.append(String.format("stage %s: %s users (%s connected, %s failed) | connect p99 %s ms",
-        row.get("stage"), row.get("users"), row.get("connected"), row.get("connect_failed"), pct(row.get("connect_ms"), "p99")));
+    s.append(
+        String.format(
+            "stage %s: %s users (%s connected, %s failed) | connect p99 %s ms",
+            row.get("stage"),
+            row.get("users"),
+            row.get("connected"),
+            row.get("connect_failed"),
+            pct(row.get("connect_ms"), "p99")));
     if (((Number) row.get("sent")).longValue() > 0) {
-      s.append(String.format(" | %s msg/s, ack p50/p99 %s/%s ms, %s deliveries/s p50/p99 %s/%s ms, lost %s",
-          row.get("sent_per_s"), pct(row.get("ack_ms"), "p50"), pct(row.get("ack_ms"), "p99"), row.get("deliveries_per_s"),
-          pct(row.get("delivery_ms"), "p50"), pct(row.get("delivery_ms"), "p99"), row.get("lost")));
+      s.append(
+          String.format(
+              " | %s msg/s, ack p50/p99 %s/%s ms, %s deliveries/s p50/p99 %s/%s ms, lost %s",
+              row.get("sent_per_s"),
+              pct(row.get("ack_ms"), "p50"),
+              pct(row.get("ack_ms"), "p99"),
+              row.get("deliveries_per_s"),
+              pct(row.get("delivery_ms"), "p50"),
+              pct(row.get("delivery_ms"), "p99"),
+              row.get("lost")));
     }
     if (((Number) row.get("ai_sent")).longValue() > 0) {
-      s.append(String.format(" | ai %s sent, %s AI_BUSY, ttft p50/p99 %s/%s ms",
-          row.get("ai_sent"), row.get("ai_busy"), pct(row.get("ttft_ms"), "p50"), pct(row.get("ttft_ms"), "p99")));
+      s.append(
+          String.format(
+              " | ai %s sent, %s AI_BUSY, ttft p50/p99 %s/%s ms",
+              row.get("ai_sent"),
+              row.get("ai_busy"),
+              pct(row.get("ttft_ms"), "p50"),
+              pct(row.get("ttft_ms"), "p99")));
     }
     s.append(" | error_rate ").append(Out.format(row.get("error_rate")));
-    if (row.get("errors_by_code") instanceof Map<?, ?> m && !m.isEmpty()) s.append(" ").append(Out.format(m));
+    if (row.get("errors_by_code") instanceof Map<?, ?> m && !m.isEmpty())
+      s.append(" ").append(Out.format(m));
     return s.toString();
   }
 

@@ -13,29 +13,35 @@ import org.HdrHistogram.Histogram;
 /**
  * Cumulative counters of one worker, or of several merged. "Window" means the measured interval:
  * {@code sent}/{@code delivered} count messages whose send time t lies in it (delivered may arrive
- * later, during the drain); {@code arrivals} counts deliveries that arrived inside it. Acks likewise:
- * {@code acksOk}/{@code ackErrors}/{@code ackCodes}/{@code ackHist} are about messages sent in the
- * window, {@code acksAll} counts every ack (for the progress line).
+ * later, during the drain); {@code arrivals} counts deliveries that arrived inside it. Acks
+ * likewise: {@code acksOk}/{@code ackErrors}/{@code ackCodes}/{@code ackHist} are about messages
+ * sent in the window, {@code acksAll} counts every ack (for the progress line).
  */
 final class Stats {
   boolean ready = true; // all connection attempts resolved
-  boolean last;         // final report of a worker
+  boolean last; // final report of a worker
   int workers = 1;
   long target, attempted, connected, failed, closed;
   long sent, sentAll, delivered, deliveredAll, arrivals, pongs, bad;
   long acksOk, ackErrors, acksAll, skipped;
-  /** Companion clients (ladder): ready ones; messages sent in the window, their acks by outcome, replies. */
+
+  /**
+   * Companion clients (ladder): ready ones; messages sent in the window, their acks by outcome,
+   * replies.
+   */
   long aiConnected, aiSent, aiOk, aiBusy, aiAckErrors, aiDone, aiReplyErrors;
+
   /** Acks (chat or companion) refused with RATE_LIMITED, messages sent in the window. */
   long rateLimited;
+
   long[] sentByRoom, members;
   Map<String, Long> ackCodes = new TreeMap<>();
   Map<String, Long> connectErrors = new TreeMap<>();
-  Histogram hist;    // delivery latency, µs
+  Histogram hist; // delivery latency, µs
   Histogram ackHist; // ack latency of successful sends, µs
   Histogram connectHist; // TCP connect to ready (connected and joined), µs
-  Histogram ttftHist;    // companion:message sent to its first companion:token, µs
-  Histogram aiAckHist;   // companion:message sent to its ack (any outcome), µs
+  Histogram ttftHist; // companion:message sent to its first companion:token, µs
+  Histogram aiAckHist; // companion:message sent to its ack (any outcome), µs
 
   Stats(int rooms) {
     sentByRoom = new long[rooms];
@@ -53,7 +59,8 @@ final class Stats {
    */
   long expected(boolean senderReceives) {
     long e = 0;
-    for (int r = 0; r < sentByRoom.length; r++) e += sentByRoom[r] * Math.max(0, members[r] - (senderReceives ? 0 : 1));
+    for (int r = 0; r < sentByRoom.length; r++)
+      e += sentByRoom[r] * Math.max(0, members[r] - (senderReceives ? 0 : 1));
     return e;
   }
 
@@ -110,8 +117,8 @@ final class Stats {
   }
 
   /**
-   * What happened between {@code before} and this (both cumulative, of the same workers): counters and
-   * histograms subtracted, sends per room too; gauges (connected, members) as they are now.
+   * What happened between {@code before} and this (both cumulative, of the same workers): counters
+   * and histograms subtracted, sends per room too; gauges (connected, members) as they are now.
    */
   Stats minus(Stats before) {
     Stats d = new Stats(sentByRoom.length);
@@ -163,25 +170,49 @@ final class Stats {
 
   private static Histogram minus(Histogram now, Histogram before) {
     Histogram h = now.copy();
-    if (before.getTotalCount() > 0 && before.getTotalCount() <= h.getTotalCount()) h.subtract(before);
+    if (before.getTotalCount() > 0 && before.getTotalCount() <= h.getTotalCount())
+      h.subtract(before);
     return h;
   }
 
   JsonObject toJson() {
     return new JsonObject()
-        .put("ready", ready).put("last", last).put("workers", workers)
-        .put("target", target).put("attempted", attempted).put("connected", connected).put("failed", failed)
+        .put("ready", ready)
+        .put("last", last)
+        .put("workers", workers)
+        .put("target", target)
+        .put("attempted", attempted)
+        .put("connected", connected)
+        .put("failed", failed)
         .put("closed", closed)
-        .put("sent", sent).put("sentAll", sentAll).put("delivered", delivered)
-        .put("deliveredAll", deliveredAll).put("arrivals", arrivals).put("pongs", pongs).put("bad", bad)
-        .put("acksOk", acksOk).put("ackErrors", ackErrors).put("acksAll", acksAll).put("skipped", skipped)
-        .put("aiConnected", aiConnected).put("aiSent", aiSent).put("aiOk", aiOk).put("aiBusy", aiBusy)
-        .put("aiAckErrors", aiAckErrors).put("aiDone", aiDone).put("aiReplyErrors", aiReplyErrors)
+        .put("sent", sent)
+        .put("sentAll", sentAll)
+        .put("delivered", delivered)
+        .put("deliveredAll", deliveredAll)
+        .put("arrivals", arrivals)
+        .put("pongs", pongs)
+        .put("bad", bad)
+        .put("acksOk", acksOk)
+        .put("ackErrors", ackErrors)
+        .put("acksAll", acksAll)
+        .put("skipped", skipped)
+        .put("aiConnected", aiConnected)
+        .put("aiSent", aiSent)
+        .put("aiOk", aiOk)
+        .put("aiBusy", aiBusy)
+        .put("aiAckErrors", aiAckErrors)
+        .put("aiDone", aiDone)
+        .put("aiReplyErrors", aiReplyErrors)
         .put("rateLimited", rateLimited)
-        .put("sentByRoom", toArray(sentByRoom)).put("members", toArray(members))
-        .put("ackCodes", Tally.toJson(ackCodes)).put("connectErrors", Tally.toJson(connectErrors))
-        .put("hist", encode(hist)).put("ackHist", encode(ackHist)).put("connectHist", encode(connectHist))
-        .put("ttftHist", encode(ttftHist)).put("aiAckHist", encode(aiAckHist));
+        .put("sentByRoom", toArray(sentByRoom))
+        .put("members", toArray(members))
+        .put("ackCodes", Tally.toJson(ackCodes))
+        .put("connectErrors", Tally.toJson(connectErrors))
+        .put("hist", encode(hist))
+        .put("ackHist", encode(ackHist))
+        .put("connectHist", encode(connectHist))
+        .put("ttftHist", encode(ttftHist))
+        .put("aiAckHist", encode(aiAckHist));
   }
 
   static Stats fromJson(JsonObject j) {
@@ -238,7 +269,8 @@ final class Stats {
 
   private static Histogram decode(String base64) {
     try {
-      return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
+      return Histogram.decodeFromCompressedByteBuffer(
+          ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
     } catch (DataFormatException e) {
       throw new IllegalArgumentException("bad histogram", e);
     }

@@ -28,8 +28,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * All connections of one process. Connections are spread over the event loops (one context per
  * loop); each loop paces its own share of the sends, so a socket is only ever touched by its loop.
- * Sockets are plain Netty channels on Vert.x's event loops (its transport: epoll when available), each
- * with a lean WebSocket client pipeline ({@link Conn}); Vert.x itself provides the loops and timers.
+ * Sockets are plain Netty channels on Vert.x's event loops (its transport: epoll when available),
+ * each with a lean WebSocket client pipeline ({@link Conn}); Vert.x itself provides the loops and
+ * timers.
  */
 final class Swarm {
   private static final long TICK_MS = 10;
@@ -41,19 +42,28 @@ final class Swarm {
   private final EventLoop[] eventLoops;
   private final Conn.Scratch[] scratch;
   private final List<List<Conn>> connsByLoop = new ArrayList<>();
+
   /** One per local address (or one without), each bound to it. */
   private final List<Bootstrap> bootstraps = new ArrayList<>();
-  /** --transport polling: one HTTP client per local address (or one without), pooling two connections per user. */
+
+  /**
+   * --transport polling: one HTTP client per local address (or one without), pooling two
+   * connections per user.
+   */
   private final List<HttpClient> pollingClients = new ArrayList<>();
+
   private final InetSocketAddress remote;
   final URI wsUri;
   final int maxFramePayload;
 
   /** Connections to open in all (grows stage by stage in the ladder). */
   private final AtomicInteger target;
+
   private final AtomicBoolean ramping = new AtomicBoolean();
+
   /** Signs clients in as guests when there is no JWT secret to mint tokens with; else null. */
   private final GuestSignIn guests;
+
   private final AtomicInteger attempted = new AtomicInteger();
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicInteger connected = new AtomicInteger();
@@ -95,43 +105,67 @@ final class Swarm {
     this(spec, null);
   }
 
-  /** {@code guests}: signs clients in (ladder without a JWT secret); null: the protocol mints tokens. */
+  /**
+   * {@code guests}: signs clients in (ladder without a JWT secret); null: the protocol mints
+   * tokens.
+   */
   Swarm(Spec spec, GuestSignIn.Factory guests) {
     this.spec = spec;
     this.target = new AtomicInteger(spec.mix() == null ? spec.clients() : 0);
     this.protocol = spec.protocol();
-    this.vertx = Vertx.vertx(new VertxOptions()
-        .setEventLoopPoolSize(spec.threads())
-        .setPreferNativeTransport(true));
+    this.vertx =
+        Vertx.vertx(
+            new VertxOptions().setEventLoopPoolSize(spec.threads()).setPreferNativeTransport(true));
     if (!vertx.isNativeTransportEnabled()) {
-      System.err.println("warning: native transport unavailable: " + vertx.unavailableNativeTransportCause());
+      System.err.println(
+          "warning: native transport unavailable: " + vertx.unavailableNativeTransportCause());
     }
     loops = new Context[spec.threads()];
     eventLoops = new EventLoop[loops.length];
     scratch = new Conn.Scratch[loops.length];
     for (int i = 0; i < loops.length; i++) {
-      loops[i] = vertx.getOrCreateContext(); // from a non-Vert.x thread: a new context, next event loop
+      loops[i] =
+          vertx.getOrCreateContext(); // from a non-Vert.x thread: a new context, next event loop
       eventLoops[i] = ((ContextInternal) loops[i]).nettyEventLoop();
       scratch[i] = new Conn.Scratch();
       connsByLoop.add(new ArrayList<>());
     }
     remote = new InetSocketAddress(spec.host(), spec.port());
-    wsUri = URI.create("ws://" + (spec.host().contains(":") ? "[" + spec.host() + "]" : spec.host()) + ":" + spec.port() + spec.uri());
+    wsUri =
+        URI.create(
+            "ws://"
+                + (spec.host().contains(":") ? "[" + spec.host() + "]" : spec.host())
+                + ":"
+                + spec.port()
+                + spec.uri());
     maxFramePayload = Math.max(65_536, 2 * spec.payload() + 4096);
-    List<String> locals = spec.localAddresses().isEmpty() ? Collections.singletonList(null) : spec.localAddresses();
+    List<String> locals =
+        spec.localAddresses().isEmpty() ? Collections.singletonList(null) : spec.localAddresses();
     for (String local : locals) {
-      Bootstrap b = new Bootstrap()
-          .channelFactory(((VertxInternal) vertx).transport().channelFactory(false))
-          .option(ChannelOption.TCP_NODELAY, true)
-          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, spec.handshakeTimeoutMs()));
+      Bootstrap b =
+          new Bootstrap()
+              .channelFactory(((VertxInternal) vertx).transport().channelFactory(false))
+              .option(ChannelOption.TCP_NODELAY, true)
+              .option(
+                  ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                  (int) Math.min(Integer.MAX_VALUE, spec.handshakeTimeoutMs()));
       if (local != null) b.localAddress(new InetSocketAddress(local, 0));
       bootstraps.add(b);
       if (spec.polling()) {
-        HttpClientOptions o = new HttpClientOptions().setDefaultHost(spec.host()).setDefaultPort(spec.port())
-            .setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout((int) Math.min(Integer.MAX_VALUE, spec.handshakeTimeoutMs()));
+        HttpClientOptions o =
+            new HttpClientOptions()
+                .setDefaultHost(spec.host())
+                .setDefaultPort(spec.port())
+                .setKeepAlive(true)
+                .setTcpNoDelay(true)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, spec.handshakeTimeoutMs()));
         if (local != null) o.setLocalAddress(local);
-        pollingClients.add(vertx.createHttpClient(o, new PoolOptions().setHttp1MaxSize(2 * spec.clients() / locals.size() + 16)
-            .setMaxWaitQueueSize(-1)));
+        pollingClients.add(
+            vertx.createHttpClient(
+                o,
+                new PoolOptions()
+                    .setHttp1MaxSize(2 * spec.clients() / locals.size() + 16)
+                    .setMaxWaitQueueSize(-1)));
       }
     }
     this.guests = guests == null ? null : guests.create(vertx);
@@ -139,12 +173,18 @@ final class Swarm {
     sentByRoom = new AtomicLongArray(spec.rooms());
   }
 
-  /** Starts connecting at the configured ramp rate (never more than maxPending handshakes in flight). */
+  /**
+   * Starts connecting at the configured ramp rate (never more than maxPending handshakes in
+   * flight).
+   */
   void start() {
     ramp();
   }
 
-  /** Raises the number of connections to open to {@code clients} (at most this worker's share) and ramps up to it. */
+  /**
+   * Raises the number of connections to open to {@code clients} (at most this worker's share) and
+   * ramps up to it.
+   */
   void grow(int clients) {
     target.accumulateAndGet(Math.min(clients, spec.clients()), Math::max);
     ramp();
@@ -157,19 +197,25 @@ final class Swarm {
 
   private void ramp() {
     if (attempted.get() >= target.get() || !ramping.compareAndSet(false, true)) return;
-    loops[0].runOnContext(v -> {
-      Pacer pacer = new Pacer(spec.ramp(), System.nanoTime());
-      vertx.setPeriodic(TICK_MS, id -> {
-        int left = target.get() - attempted.get();
-        int n = pacer.take(System.nanoTime(), Math.max(0, Math.min(left, spec.maxPending() - pending.get())));
-        for (int i = 0; i < n; i++) open(attempted.getAndIncrement());
-        if (attempted.get() >= target.get()) {
-          vertx.cancelTimer(id);
-          ramping.set(false);
-          ramp(); // a grow() that came in between
-        }
-      });
-    });
+    loops[0].runOnContext(
+        v -> {
+          Pacer pacer = new Pacer(spec.ramp(), System.nanoTime());
+          vertx.setPeriodic(
+              TICK_MS,
+              id -> {
+                int left = target.get() - attempted.get();
+                int n =
+                    pacer.take(
+                        System.nanoTime(),
+                        Math.max(0, Math.min(left, spec.maxPending() - pending.get())));
+                for (int i = 0; i < n; i++) open(attempted.getAndIncrement());
+                if (attempted.get() >= target.get()) {
+                  vertx.cancelTimer(id);
+                  ramping.set(false);
+                  ramp(); // a grow() that came in between
+                }
+              });
+        });
   }
 
   private void open(int i) {
@@ -177,55 +223,75 @@ final class Swarm {
     int k = i % loops.length;
     Mix mix = spec.mix();
     boolean ai = mix != null && mix.companion(global);
-    int room = mix != null ? (ai ? -1 : mix.room(global)) : spec.rooms() > 0 ? global % spec.rooms() : 0;
+    int room =
+        mix != null ? (ai ? -1 : mix.room(global)) : spec.rooms() > 0 ? global % spec.rooms() : 0;
     Conn c = new Conn(this, global, room, ai, scratch[k]);
     pending.incrementAndGet();
     if (guests == null) {
       connect(c, k);
       return;
     }
-    guests.token(global).onComplete(r -> {
-      if (r.succeeded()) {
-        c.token = r.result();
-        connect(c, k);
-      } else {
-        onFailed(r.cause().getMessage());
-      }
-    });
+    guests
+        .token(global)
+        .onComplete(
+            r -> {
+              if (r.succeeded()) {
+                c.token = r.result();
+                connect(c, k);
+              } else {
+                onFailed(r.cause().getMessage());
+              }
+            });
   }
 
   private void connect(Conn c, int k) {
     if (spec.polling()) {
-      loops[k].runOnContext(v -> {
-        connsByLoop.get(k).add(c);
-        c.startNanos = System.nanoTime();
-        c.polling = new Polling(c, pollingClients.get(c.client % pollingClients.size()), loops[k], spec.path());
-        c.polling.start();
-        eventLoops[k].schedule(c::upgradeTimeout, spec.handshakeTimeoutMs(), TimeUnit.MILLISECONDS);
-      });
+      loops[k].runOnContext(
+          v -> {
+            connsByLoop.get(k).add(c);
+            c.startNanos = System.nanoTime();
+            c.polling =
+                new Polling(
+                    c, pollingClients.get(c.client % pollingClients.size()), loops[k], spec.path());
+            c.polling.start();
+            eventLoops[k].schedule(
+                c::upgradeTimeout, spec.handshakeTimeoutMs(), TimeUnit.MILLISECONDS);
+          });
       return;
     }
     Bootstrap bootstrap = bootstraps.get(c.client % bootstraps.size());
-    loops[k].runOnContext(v -> { // connect from loop k so that the socket lives there
-      connsByLoop.get(k).add(c);
-      c.startNanos = System.nanoTime();
-      ChannelFuture f = bootstrap.clone(eventLoops[k]).handler(c).connect(remote);
-      c.ch = f.channel();
-      f.addListener(r -> {
-        if (!r.isSuccess()) c.fail("ws:" + r.cause().getClass().getSimpleName());
-      });
-      eventLoops[k].schedule(c::upgradeTimeout, spec.handshakeTimeoutMs(), TimeUnit.MILLISECONDS);
-    });
+    loops[k].runOnContext(
+        v -> { // connect from loop k so that the socket lives there
+          connsByLoop.get(k).add(c);
+          c.startNanos = System.nanoTime();
+          ChannelFuture f = bootstrap.clone(eventLoops[k]).handler(c).connect(remote);
+          c.ch = f.channel();
+          f.addListener(
+              r -> {
+                if (!r.isSuccess()) c.fail("ws:" + r.cause().getClass().getSimpleName());
+              });
+          eventLoops[k].schedule(
+              c::upgradeTimeout, spec.handshakeTimeoutMs(), TimeUnit.MILLISECONDS);
+        });
   }
 
   /** The CONNECT packet of {@code c}: its guest token, or one the protocol mints. */
   String connectPacket(Conn c) {
-    return c.token != null ? Frames.connect("{\"token\":\"" + c.token + "\"}") : protocol.connectPacket(c.client, c.room);
+    return c.token != null
+        ? Frames.connect("{\"token\":\"" + c.token + "\"}")
+        : protocol.connectPacket(c.client, c.room);
   }
 
-  /** The join of {@code c}: companion:open for a companion client, else the protocol's room join. */
+  /**
+   * The join of {@code c}: companion:open for a companion client, else the protocol's room join.
+   */
   String joinPacket(Conn c) {
-    return c.ai ? "42" + Protocol.JOIN_ACK + "[\"companion:open\",{\"characterId\":\"" + spec.mix().characterId() + "\"}]"
+    return c.ai
+        ? "42"
+            + Protocol.JOIN_ACK
+            + "[\"companion:open\",{\"characterId\":\""
+            + spec.mix().characterId()
+            + "\"}]"
         : protocol.joinPacket(c.room);
   }
 
@@ -249,7 +315,10 @@ final class Swarm {
     connected.decrementAndGet();
   }
 
-  /** A {@code 42[...]} packet; only deliveries of the protocol's messages (and companion replies) are measured. */
+  /**
+   * A {@code 42[...]} packet; only deliveries of the protocol's messages (and companion replies)
+   * are measured.
+   */
   void onEvent(Conn c, byte[] b, int n) {
     if (c.ai) {
       onCompanionEvent(c, b, n);
@@ -342,14 +411,14 @@ final class Swarm {
           ackCodes.add(Companions.REPLY_PREFIX + Frames.errorCode(b, n));
         }
       }
-      case OTHER -> { }
+      case OTHER -> {}
     }
   }
 
   /**
-   * Starts sending now (the time before {@code startMicros} is warm-up) and stops at {@code endMicros}.
-   * Only messages with send time t in [start, end) are counted as sent and measured when received. In the
-   * ladder, each ready client sends at its per-user rate (chat or companion).
+   * Starts sending now (the time before {@code startMicros} is warm-up) and stops at {@code
+   * endMicros}. Only messages with send time t in [start, end) are counted as sent and measured
+   * when received. In the ladder, each ready client sends at its per-user rate (chat or companion).
    */
   void go(long startMicros, long endMicros) {
     winStart = startMicros;
@@ -358,17 +427,18 @@ final class Swarm {
     if (mix == null && (spec.rate() <= 0 || spec.rooms() <= 0)) return;
     for (int k = 0; k < loops.length; k++) {
       int loop = k;
-      loops[k].runOnContext(v -> {
-        List<Conn> chat = new ArrayList<>();
-        List<Conn> ai = new ArrayList<>();
-        for (Conn c : connsByLoop.get(loop)) if (c.isOpen()) (c.ai ? ai : chat).add(c);
-        if (mix == null) {
-          sendLoop(chat, spec.rate() / loops.length, this::send);
-        } else {
-          sendLoop(chat, chat.size() * mix.chatPerUser(), this::send);
-          sendLoop(ai, ai.size() * mix.aiPerUser(), this::sendCompanion);
-        }
-      });
+      loops[k].runOnContext(
+          v -> {
+            List<Conn> chat = new ArrayList<>();
+            List<Conn> ai = new ArrayList<>();
+            for (Conn c : connsByLoop.get(loop)) if (c.isOpen()) (c.ai ? ai : chat).add(c);
+            if (mix == null) {
+              sendLoop(chat, spec.rate() / loops.length, this::send);
+            } else {
+              sendLoop(chat, chat.size() * mix.chatPerUser(), this::send);
+              sendLoop(ai, ai.size() * mix.aiPerUser(), this::sendCompanion);
+            }
+          });
     }
   }
 
@@ -377,25 +447,29 @@ final class Swarm {
     Collections.shuffle(senders, ThreadLocalRandom.current());
     Pacer pacer = new Pacer(rate, System.nanoTime());
     int[] cursor = {0};
-    vertx.setPeriodic(TICK_MS, id -> {
-      if (Time.nowMicros() >= winEnd) {
-        vertx.cancelTimer(id);
-        return;
-      }
-      int n = pacer.take(System.nanoTime(), Integer.MAX_VALUE);
-      for (int i = 0; i < n; i++) {
-        Conn c = null;
-        for (int tries = 0; tries < senders.size() && c == null; tries++) {
-          Conn cand = senders.get(cursor[0]++ % senders.size());
-          if (cand.canSend()) c = cand;
-        }
-        if (c == null) { // every sender is gone or waits for too many acks (or, companions, for a reply)
-          skipped.add(n - i);
-          return;
-        }
-        send.accept(c);
-      }
-    });
+    vertx.setPeriodic(
+        TICK_MS,
+        id -> {
+          if (Time.nowMicros() >= winEnd) {
+            vertx.cancelTimer(id);
+            return;
+          }
+          int n = pacer.take(System.nanoTime(), Integer.MAX_VALUE);
+          for (int i = 0; i < n; i++) {
+            Conn c = null;
+            for (int tries = 0; tries < senders.size() && c == null; tries++) {
+              Conn cand = senders.get(cursor[0]++ % senders.size());
+              if (cand.canSend()) c = cand;
+            }
+            if (c
+                == null) { // every sender is gone or waits for too many acks (or, companions, for a
+              // reply)
+              skipped.add(n - i);
+              return;
+            }
+            send.accept(c);
+          }
+        });
   }
 
   private void send(Conn c) {

@@ -18,8 +18,10 @@ final class Tally {
   void add(String reason) {
     LongAdder a = counts.get(reason);
     if (a == null) {
-      a = counts.size() < MAX_KEYS ? counts.computeIfAbsent(reason, k -> new LongAdder())
-          : counts.computeIfAbsent(OTHER, k -> new LongAdder());
+      a =
+          counts.size() < MAX_KEYS
+              ? counts.computeIfAbsent(reason, k -> new LongAdder())
+              : counts.computeIfAbsent(OTHER, k -> new LongAdder());
     }
     a.increment();
   }
@@ -42,10 +44,11 @@ final class Tally {
   /** {@code now} minus {@code before}, by reason; reasons that did not grow are left out. */
   static Map<String, Long> minus(Map<String, Long> now, Map<String, Long> before) {
     Map<String, Long> m = new TreeMap<>();
-    now.forEach((k, v) -> {
-      long d = v - before.getOrDefault(k, 0L);
-      if (d > 0) m.put(k, d);
-    });
+    now.forEach(
+        (k, v) -> {
+          long d = v - before.getOrDefault(k, 0L);
+          if (d > 0) m.put(k, d);
+        });
     return m;
   }
 

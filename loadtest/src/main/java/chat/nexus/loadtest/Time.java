@@ -7,7 +7,9 @@ import java.time.Instant;
 final class Time {
   private Time() {}
 
-  /** Epoch microseconds; Instant.now() has (at least) microsecond resolution on Linux with JDK 17. */
+  /**
+   * Epoch microseconds; Instant.now() has (at least) microsecond resolution on Linux with JDK 17.
+   */
   static long nowMicros() {
     Instant i = Instant.now();
     return i.getEpochSecond() * 1_000_000L + i.getNano() / 1_000;
@@ -21,10 +23,21 @@ final class Time {
     double n;
     long unitMillis;
     switch (v.charAt(v.length() - 1)) {
-      case 's': unitMillis = 1_000; n = Double.parseDouble(v.substring(0, v.length() - 1)); break;
-      case 'm': unitMillis = 60_000; n = Double.parseDouble(v.substring(0, v.length() - 1)); break;
-      case 'h': unitMillis = 3_600_000; n = Double.parseDouble(v.substring(0, v.length() - 1)); break;
-      default: unitMillis = 1_000; n = Double.parseDouble(v);
+      case 's':
+        unitMillis = 1_000;
+        n = Double.parseDouble(v.substring(0, v.length() - 1));
+        break;
+      case 'm':
+        unitMillis = 60_000;
+        n = Double.parseDouble(v.substring(0, v.length() - 1));
+        break;
+      case 'h':
+        unitMillis = 3_600_000;
+        n = Double.parseDouble(v.substring(0, v.length() - 1));
+        break;
+      default:
+        unitMillis = 1_000;
+        n = Double.parseDouble(v);
     }
     return Duration.ofMillis(Math.round(n * unitMillis));
   }

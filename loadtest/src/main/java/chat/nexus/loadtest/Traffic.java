@@ -9,37 +9,65 @@ import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Option;
 
 /**
- * Paced room traffic, shared by {@code fanout} and {@code chat}: the options, and the run through ramp
- * → warm-up → measured window → drain with server and client sampling, and the result row.
+ * Paced room traffic, shared by {@code fanout} and {@code chat}: the options, and the run through
+ * ramp → warm-up → measured window → drain with server and client sampling, and the result row.
  */
 final class Traffic {
-  @Option(names = "--rooms", defaultValue = "100", description = "Rooms r0..r(N-1); client k joins r(k mod N). Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--rooms",
+      defaultValue = "100",
+      description = "Rooms r0..r(N-1); client k joins r(k mod N). Default: ${DEFAULT-VALUE}")
   int rooms;
 
-  @Option(names = "--rate", defaultValue = "450", description = "Messages per second sent in total. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--rate",
+      defaultValue = "450",
+      description = "Messages per second sent in total. Default: ${DEFAULT-VALUE}")
   double rate;
 
-  @Option(names = "--duration", defaultValue = "30s", description = "Measured window. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--duration",
+      defaultValue = "30s",
+      description = "Measured window. Default: ${DEFAULT-VALUE}")
   Duration duration;
 
-  @Option(names = "--warmup", defaultValue = "5s", description = "Sending before the window (not recorded). Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--warmup",
+      defaultValue = "5s",
+      description = "Sending before the window (not recorded). Default: ${DEFAULT-VALUE}")
   Duration warmup;
 
-  @Option(names = "--drain", defaultValue = "3s", description = "Wait after the window for late deliveries and acks. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--drain",
+      defaultValue = "3s",
+      description = "Wait after the window for late deliveries and acks. Default: ${DEFAULT-VALUE}")
   Duration drain;
 
-  @Option(names = "--server-histogram",
-      description = "A Prometheus histogram of the server (e.g. nexus_rate_limit_check_seconds), read from --metrics-url "
-          + "at the start and the end of the window: its count, p50 and p99 over the window become the hist_* columns "
-          + "(bucket upper bounds, ms).")
+  @Option(
+      names = "--server-histogram",
+      description =
+          "A Prometheus histogram of the server (e.g. nexus_rate_limit_check_seconds), read from --metrics-url "
+              + "at the start and the end of the window: its count, p50 and p99 over the window become the hist_* columns "
+              + "(bucket upper bounds, ms).")
   String serverHistogram;
-  @Option(names = "--metrics-url", split = ",",
-      description = "The /metrics address(es) --server-histogram is read from, summed over all. Default: <--url>/metrics.")
+
+  @Option(
+      names = "--metrics-url",
+      split = ",",
+      description =
+          "The /metrics address(es) --server-histogram is read from, summed over all. Default: <--url>/metrics.")
   List<String> metricsUrls;
-  @Option(names = "--payload", defaultValue = "100", description = "Approximate size of the sent event's data object in bytes. Default: ${DEFAULT-VALUE}")
+
+  @Option(
+      names = "--payload",
+      defaultValue = "100",
+      description =
+          "Approximate size of the sent event's data object in bytes. Default: ${DEFAULT-VALUE}")
   int payload;
 
-  /** Runs the benchmark (or, with --child, this worker's share of it) and returns the exit status. */
+  /**
+   * Runs the benchmark (or, with --child, this worker's share of it) and returns the exit status.
+   */
   int run(Common common, Sized sized, String mode, Protocol protocol) throws Exception {
     if (rooms < 1) throw new IllegalArgumentException("--rooms must be >= 1");
     Spec spec = Spec.of(common, sized.clients, rooms, rate, payload, protocol);
@@ -91,26 +119,35 @@ final class Traffic {
     row.put("expected", expected);
     row.put("delivered", t.delivered);
     row.put("lost", expected - t.delivered);
-    row.put("lost_pct", Out.num(expected == 0 ? 0 : 100.0 * (expected - t.delivered) / expected, 4));
+    row.put(
+        "lost_pct", Out.num(expected == 0 ? 0 : 100.0 * (expected - t.delivered) / expected, 4));
     row.put("deliveries_per_s", Out.num(t.arrivals / secs, 0));
     if (protocol.acked()) percentiles(row, "ack_", t.ackHist);
     percentiles(row, "", t.hist);
-    // chat: a send that failed or was never acked is an error; fanout has no acks, a lost delivery is its error
-    double errorRate = protocol.acked()
-        ? (t.sent == 0 ? Double.NaN : (double) (t.ackErrors + t.acksMissing()) / t.sent)
-        : (expected == 0 ? Double.NaN : (double) (expected - t.delivered) / expected);
+    // chat: a send that failed or was never acked is an error; fanout has no acks, a lost delivery
+    // is its error
+    double errorRate =
+        protocol.acked()
+            ? (t.sent == 0 ? Double.NaN : (double) (t.ackErrors + t.acksMissing()) / t.sent)
+            : (expected == 0 ? Double.NaN : (double) (expected - t.delivered) / expected);
     row.put(Common.ERROR_RATE_COLUMN, Out.num(errorRate, 6));
-    row.put("srv_cpu_us_per_delivery", srv && t.arrivals > 0 ? Out.num((double) (srvCpu1 - srvCpu0) / t.arrivals, 3) : null);
+    row.put(
+        "srv_cpu_us_per_delivery",
+        srv && t.arrivals > 0 ? Out.num((double) (srvCpu1 - srvCpu0) / t.arrivals, 3) : null);
     if (protocol.acked()) {
-      row.put("srv_cpu_us_per_message", srv && t.sent > 0 ? Out.num((double) (srvCpu1 - srvCpu0) / t.sent, 1) : null);
+      row.put(
+          "srv_cpu_us_per_message",
+          srv && t.sent > 0 ? Out.num((double) (srvCpu1 - srvCpu0) / t.sent, 1) : null);
     }
     row.put("srv_cpu_pct", srv ? Out.num(100.0 * (srvCpu1 - srvCpu0) / (secs * 1e6), 1) : null);
     row.put("srv_rss_mb", srvRss >= 0 ? Out.num(srvRss / 1024.0, 1) : null);
     row.put("cli_cpu_pct", Out.num(100.0 * (cliCpu1 - cliCpu0) / (secs * 1e6), 1));
     row.put("cli_rss_mb", Out.num(cliRss / 1024.0, 1));
     boolean host = host0 != null && host1 != null;
-    long other = host ? (host1[0] - host0[0]) - (cliCpu1 - cliCpu0) - (srv ? srvCpu1 - srvCpu0 : 0) : 0;
-    row.put("softirq_cpu_pct", host ? Out.num(100.0 * (host1[1] - host0[1]) / (secs * 1e6), 1) : null);
+    long other =
+        host ? (host1[0] - host0[0]) - (cliCpu1 - cliCpu0) - (srv ? srvCpu1 - srvCpu0 : 0) : 0;
+    row.put(
+        "softirq_cpu_pct", host ? Out.num(100.0 * (host1[1] - host0[1]) / (secs * 1e6), 1) : null);
     row.put("other_cpu_pct", host ? Out.num(100.0 * other / (secs * 1e6), 1) : null);
     row.put("connect_failed", t.failed);
     row.put("connect_errors", t.connectErrors);
@@ -127,17 +164,24 @@ final class Traffic {
     return common.verdict(row);
   }
 
-  /** --server-histogram summed over the --metrics-url servers now; null when not asked for or a server did not answer. */
+  /**
+   * --server-histogram summed over the --metrics-url servers now; null when not asked for or a
+   * server did not answer.
+   */
   private PromHistogram serverHistogram(Common common) {
     if (serverHistogram == null) {
       return null;
     }
-    List<String> urls = metricsUrls == null || metricsUrls.isEmpty() ? List.of(Spec.httpBase(common.url) + "/metrics") : metricsUrls;
+    List<String> urls =
+        metricsUrls == null || metricsUrls.isEmpty()
+            ? List.of(Spec.httpBase(common.url) + "/metrics")
+            : metricsUrls;
     PromHistogram sum = null;
     for (String url : urls) {
       String text = new Rest(url).getOrNull(Spec.baseUri(url).getPath());
       if (text == null) {
-        System.err.println("warning: no answer from " + url + "; no " + serverHistogram + " figures");
+        System.err.println(
+            "warning: no answer from " + url + "; no " + serverHistogram + " figures");
         return null;
       }
       PromHistogram h = PromHistogram.parse(text, serverHistogram);

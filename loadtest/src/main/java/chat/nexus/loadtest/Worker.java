@@ -1,6 +1,8 @@
 package chat.nexus.loadtest;
 
-/** A share of the clients: this process ({@link LocalWorker}) or a child JVM ({@link ChildWorker}). */
+/**
+ * A share of the clients: this process ({@link LocalWorker}) or a child JVM ({@link ChildWorker}).
+ */
 interface Worker {
   /** Latest cumulative stats (never null). */
   Stats stats();
@@ -8,7 +10,9 @@ interface Worker {
   /** Start sending now; measure messages sent in [startMicros, endMicros). */
   void go(long startMicros, long endMicros);
 
-  /** Open connections until the run (all workers) has {@code clients}; this worker opens its share. */
+  /**
+   * Open connections until the run (all workers) has {@code clients}; this worker opens its share.
+   */
   void grow(int clients);
 
   /** Stop and return the final stats. */

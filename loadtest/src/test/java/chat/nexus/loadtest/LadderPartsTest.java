@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The ladder's pieces that need no server: the mix, metric parsing, stage differences, chart scales, redaction. */
+/**
+ * The ladder's pieces that need no server: the mix, metric parsing, stage differences, chart
+ * scales, redaction.
+ */
 class LadderPartsTest {
 
   @Test
@@ -19,7 +22,9 @@ class LadderPartsTest {
     }
     assertThat(companions).isEqualTo(100);
     assertThat(mix.room(0)).isZero();
-    assertThat(mix.room(110)).isEqualTo(mix.chatBefore(110) / 100).isEqualTo(0); // 99 chat users before it
+    assertThat(mix.room(110))
+        .isEqualTo(mix.chatBefore(110) / 100)
+        .isEqualTo(0); // 99 chat users before it
     assertThat(mix.room(112)).isEqualTo(1);
     assertThat(mix.rooms(10_000)).isEqualTo(90);
     assertThat(new Mix(0, 100, 1, 0, null).rooms(1000)).isEqualTo(10);
@@ -28,7 +33,8 @@ class LadderPartsTest {
 
   @Test
   void prometheusTextIsSummedOverSeriesAndUnwantedNamesAreSkipped() {
-    String text = """
+    String text =
+        """
         # HELP jvm_memory_used_bytes The amount of used memory
         # TYPE jvm_memory_used_bytes gauge
         jvm_memory_used_bytes{area="heap",id="G1 Eden Space"} 1.2E7
@@ -40,8 +46,11 @@ class LadderPartsTest {
         other_metric 9
         """;
     Map<String, Double> m = ServerMetrics.parse(text, ServerMetrics.DEFAULT_NAMES);
-    assertThat(m).containsEntry("jvm_memory_used_bytes", 1.5e7).containsEntry("nexus_connections", 42.0)
-        .containsEntry("nexus_llm_rejected_total", 7.0).containsEntry("process_cpu_usage", 0.25)
+    assertThat(m)
+        .containsEntry("jvm_memory_used_bytes", 1.5e7)
+        .containsEntry("nexus_connections", 42.0)
+        .containsEntry("nexus_llm_rejected_total", 7.0)
+        .containsEntry("process_cpu_usage", 0.25)
         .doesNotContainKeys("other_metric", "nexus_llm_waiting");
     assertThat(ServerMetrics.counter("nexus_llm_rejected_total")).isTrue();
     assertThat(ServerMetrics.counter("nexus_connections")).isFalse();
@@ -83,7 +92,8 @@ class LadderPartsTest {
     assertThat(Svg.niceCeil(730)).isEqualTo(1000);
     assertThat(Svg.niceCeil(180)).isEqualTo(200);
     assertThat(Svg.niceCeil(0.3)).isEqualTo(0.5);
-    assertThat(Svg.ticks(new double[] {1, 100}, true)).containsExactly(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0);
+    assertThat(Svg.ticks(new double[] {1, 100}, true))
+        .containsExactly(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0);
     assertThat(Svg.fmt(1234)).isEqualTo("1,234");
     assertThat(Svg.fmt(49_500)).isEqualTo("49.5k");
     assertThat(Svg.fmt(2.5)).isEqualTo("2.5");
@@ -93,7 +103,11 @@ class LadderPartsTest {
 
   @Test
   void theSecretNeverReachesTheResult() {
-    assertThat(Ladder.redacted(new String[] {"ladder", "--jwt-secret", "s3cret", "--jwt-secret=s3cret", "--out", "x"}))
+    assertThat(
+            Ladder.redacted(
+                new String[] {
+                  "ladder", "--jwt-secret", "s3cret", "--jwt-secret=s3cret", "--out", "x"
+                }))
         .containsExactly("ladder", "--jwt-secret", "***", "--jwt-secret=***", "--out", "x");
   }
 
@@ -103,6 +117,7 @@ class LadderPartsTest {
     assertThat(GuestSignIn.retryMs("0")).isEqualTo(100);
     assertThat(GuestSignIn.retryMs("3600")).isEqualTo(GuestSignIn.MAX_RETRY_MS);
     assertThat(GuestSignIn.retryMs(null)).isEqualTo(GuestSignIn.DEFAULT_RETRY_MS);
-    assertThat(List.of(Companions.event(Frames.bytes("42[\"companion:token\",{}]"), 22))).containsExactly(Companions.Event.TOKEN);
+    assertThat(List.of(Companions.event(Frames.bytes("42[\"companion:token\",{}]"), 22)))
+        .containsExactly(Companions.Event.TOKEN);
   }
 }

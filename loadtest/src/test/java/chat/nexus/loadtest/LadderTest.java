@@ -14,8 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CI's small ladder: the real chat server (H2 in a temp directory, simulated LLM provider) on port 0,
- * and the ladder against it with thresholds, as a user would run it.
+ * The CI's small ladder: the real chat server (H2 in a temp directory, simulated LLM provider) on
+ * port 0, and the ladder against it with thresholds, as a user would run it.
  */
 class LadderTest {
   private static final String SECRET = LocalChatServer.SECRET;
@@ -47,9 +47,40 @@ class LadderTest {
   @Test
   void mixedLadderPassesItsThresholdsAndWritesTheReport() throws Exception {
     Path out = Files.createTempDirectory("ladder-out-");
-    int status = run(List.of("ladder", "--url", url(), "--jwt-secret", SECRET, "--scenario", "mixed", "--mix", "chat=80,companion=20",
-        "--stages", "10,50", "--hold", "3s", "--warmup", "1s", "--drain", "1s", "--room-size", "10", "--send-every", "1s",
-        "--ai-every", "1s", "--ramp", "200", "--max-p99-ms", "2000", "--max-error-rate", "0.01", "--out", out.toString()));
+    int status =
+        run(
+            List.of(
+                "ladder",
+                "--url",
+                url(),
+                "--jwt-secret",
+                SECRET,
+                "--scenario",
+                "mixed",
+                "--mix",
+                "chat=80,companion=20",
+                "--stages",
+                "10,50",
+                "--hold",
+                "3s",
+                "--warmup",
+                "1s",
+                "--drain",
+                "1s",
+                "--room-size",
+                "10",
+                "--send-every",
+                "1s",
+                "--ai-every",
+                "1s",
+                "--ramp",
+                "200",
+                "--max-p99-ms",
+                "2000",
+                "--max-error-rate",
+                "0.01",
+                "--out",
+                out.toString()));
 
     assertThat(status).isZero();
     JsonObject r = result(out);
@@ -74,18 +105,44 @@ class LadderTest {
     JsonObject last = stages.getJsonObject(1);
     assertThat(last.getJsonObject("ttft_ms").getDouble("p50")).isPositive();
     JsonObject metrics = last.getJsonObject("server_metrics");
-    assertThat(metrics.getJsonObject("nexus_connections").getDouble("max")).isGreaterThanOrEqualTo(50);
+    assertThat(metrics.getJsonObject("nexus_connections").getDouble("max"))
+        .isGreaterThanOrEqualTo(50);
     assertThat(metrics.fieldNames()).contains("nexus_llm_in_flight", "process_cpu_usage");
     String html = Files.readString(out.resolve(Ladder.REPORT_HTML));
-    assertThat(html).contains("<svg", "PASSED", "AI time to first token").doesNotContain("<script", "http://cdn", "https://");
+    assertThat(html)
+        .contains("<svg", "PASSED", "AI time to first token")
+        .doesNotContain("<script", "http://cdn", "https://");
   }
 
   @Test
   void guestsSignInWithoutASecretAndABreachedLimitFailsTheRunNamingTheStage() throws Exception {
     Path out = Files.createTempDirectory("ladder-out-");
-    List<String> args = new ArrayList<>(List.of("ladder", "--url", url(), "--scenario", "chat", "--stages", "8",
-        "--hold", "2s", "--warmup", "500ms", "--drain", "1s", "--room-size", "4", "--send-every", "500ms",
-        "--user-prefix", "guest-ladder-", "--max-p99-ms", "0.001", "--out", out.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "ladder",
+                "--url",
+                url(),
+                "--scenario",
+                "chat",
+                "--stages",
+                "8",
+                "--hold",
+                "2s",
+                "--warmup",
+                "500ms",
+                "--drain",
+                "1s",
+                "--room-size",
+                "4",
+                "--send-every",
+                "500ms",
+                "--user-prefix",
+                "guest-ladder-",
+                "--max-p99-ms",
+                "0.001",
+                "--out",
+                out.toString()));
 
     int status = run(args); // no --jwt-secret (and no JWT_SECRET in the test's environment): guests
 
@@ -97,15 +154,45 @@ class LadderTest {
     assertThat(s.getLong("delivered")).isEqualTo(s.getLong("expected")).isPositive();
     assertThat(r.getBoolean("passed")).isFalse();
     assertThat(r.getJsonArray("breaches").getString(0)).startsWith("stage 1 (8 users): ack p99");
-    assertThat(Files.readString(out.resolve(Ladder.REPORT_HTML))).contains("FAILED", "stage 1 (8 users)");
+    assertThat(Files.readString(out.resolve(Ladder.REPORT_HTML)))
+        .contains("FAILED", "stage 1 (8 users)");
   }
 
   @Test
   void pollingUsersChatAndTalkToCompanionsToo() throws Exception {
     Path out = Files.createTempDirectory("ladder-out-");
-    int status = run(List.of("ladder", "--url", url(), "--jwt-secret", SECRET, "--transport", "polling", "--scenario", "mixed",
-        "--mix", "chat=75,companion=25", "--stages", "12", "--hold", "2s", "--warmup", "500ms", "--drain", "1s",
-        "--room-size", "9", "--send-every", "500ms", "--ai-every", "500ms", "--max-error-rate", "0", "--out", out.toString()));
+    int status =
+        run(
+            List.of(
+                "ladder",
+                "--url",
+                url(),
+                "--jwt-secret",
+                SECRET,
+                "--transport",
+                "polling",
+                "--scenario",
+                "mixed",
+                "--mix",
+                "chat=75,companion=25",
+                "--stages",
+                "12",
+                "--hold",
+                "2s",
+                "--warmup",
+                "500ms",
+                "--drain",
+                "1s",
+                "--room-size",
+                "9",
+                "--send-every",
+                "500ms",
+                "--ai-every",
+                "500ms",
+                "--max-error-rate",
+                "0",
+                "--out",
+                out.toString()));
 
     assertThat(status).isZero();
     JsonObject r = result(out);

@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The real chat server for the load tool's tests: 127.0.0.1, port 0, H2 in a temp directory, the simulated
- * LLM provider at a fast pace, a known JWT secret. {@link #close()} stops it and deletes its data.
+ * The real chat server for the load tool's tests: 127.0.0.1, port 0, H2 in a temp directory, the
+ * simulated LLM provider at a fast pace, a known JWT secret. {@link #close()} stops it and deletes
+ * its data.
  */
 final class LocalChatServer implements AutoCloseable {
   static final String SECRET = "loadtest-test-secret-that-is-long-enough-0123456789";
@@ -20,8 +21,22 @@ final class LocalChatServer implements AutoCloseable {
 
   LocalChatServer() throws Exception {
     dataDir = Files.createTempDirectory("nexus-loadtest-server-");
-    Map<String, String> env = Map.of("PORT", "0", "HOST", "127.0.0.1", "JWT_SECRET", SECRET,
-        "DATA_DIR", dataDir.toString(), "EVENT_LOOPS", "2", "DB_POOL_SIZE", "4", "LLM_SIMULATED_TOKEN_MS", "5");
+    Map<String, String> env =
+        Map.of(
+            "PORT",
+            "0",
+            "HOST",
+            "127.0.0.1",
+            "JWT_SECRET",
+            SECRET,
+            "DATA_DIR",
+            dataDir.toString(),
+            "EVENT_LOOPS",
+            "2",
+            "DB_POOL_SIZE",
+            "4",
+            "LLM_SIMULATED_TOKEN_MS",
+            "5");
     try {
       server = ChatServer.start(Config.from(env), env);
     } catch (Exception e) {

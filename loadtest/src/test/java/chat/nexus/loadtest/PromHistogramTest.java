@@ -8,10 +8,18 @@ class PromHistogramTest {
 
   private static String scrape(long b1, long b2, long inf) {
     return "# HELP x_seconds a timer\n# TYPE x_seconds histogram\n"
-        + "x_seconds_bucket{le=\"0.001\"} " + b1 + "\n"
-        + "x_seconds_bucket{le=\"0.002\"} " + b2 + "\n"
-        + "x_seconds_bucket{le=\"+Inf\"} " + inf + "\n"
-        + "x_seconds_count " + inf + "\nother_bucket{le=\"1.0\"} 99\n";
+        + "x_seconds_bucket{le=\"0.001\"} "
+        + b1
+        + "\n"
+        + "x_seconds_bucket{le=\"0.002\"} "
+        + b2
+        + "\n"
+        + "x_seconds_bucket{le=\"+Inf\"} "
+        + inf
+        + "\n"
+        + "x_seconds_count "
+        + inf
+        + "\nother_bucket{le=\"1.0\"} 99\n";
   }
 
   @Test

@@ -54,7 +54,8 @@ class StatsTest {
     Stats m = Stats.merge(List.of(Stats.fromJson(a.toJson()), Stats.fromJson(b.toJson())), 2);
     assertThat(m.acksOk).isEqualTo(11);
     assertThat(m.acksMissing()).isEqualTo(1);
-    assertThat(m.ackCodes).containsExactly(Map.entry("RATE_LIMITED", 1L), Map.entry("UNAVAILABLE", 2L));
+    assertThat(m.ackCodes)
+        .containsExactly(Map.entry("RATE_LIMITED", 1L), Map.entry("UNAVAILABLE", 2L));
     assertThat(m.connectErrors).containsExactly(Map.entry("connect:unauthorized", 4L));
     assertThat(m.ackHist.getTotalCount()).isEqualTo(1);
   }
@@ -81,7 +82,8 @@ class StatsTest {
 
   @Test
   void procStatParsingSurvivesOddProcessNames() {
-    String stat = "1234 (my (odd) name) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 70 0 0 20 0 1 0 5 1000 10";
+    String stat =
+        "1234 (my (odd) name) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 70 0 0 20 0 1 0 5 1000 10";
     assertThat(Proc.parseCpuTicks(stat)).isEqualTo(320);
     assertThat(Proc.cpuMicros(ProcessHandle.current().pid())).isPositive();
     assertThat(Proc.rssKb(ProcessHandle.current().pid())).isPositive();

@@ -21,17 +21,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the swarm against a minimal in-test Engine.IO/Socket.IO server that speaks both the bare fan-out
- * events and the chat contract (JWT auth, room:join, message:send acks, message:new to the others).
+ * Runs the swarm against a minimal in-test Engine.IO/Socket.IO server that speaks both the bare
+ * fan-out events and the chat contract (JWT auth, room:join, message:send acks, message:new to the
+ * others).
  */
 class SwarmTest {
   private static final Pattern ROOM = Pattern.compile("\"room\":\"(r\\d+)\"");
   private static final Pattern ROOM_ID = Pattern.compile("\"roomId\":\"(r\\d+)\"");
   private static final Pattern TOKEN = Pattern.compile("\"token\":\"([^\"]+)\"");
-  private static final Pattern SEND = Pattern.compile("^42(\\d+)\\[\"message:send\",(\\{.*\\})\\]$");
+  private static final Pattern SEND =
+      Pattern.compile("^42(\\d+)\\[\"message:send\",(\\{.*\\})\\]$");
   private static final String SECRET = "a-test-secret-that-is-long-enough-for-hs256";
+
   /** The chat server fails every 5th message:send with UNAVAILABLE and delivers nothing for it. */
   private static final int FAIL_EVERY = 5;
+
   private Vertx vertx;
   private HttpServer server;
   private final Map<String, List<ServerWebSocket>> rooms = new HashMap<>();
@@ -41,8 +45,14 @@ class SwarmTest {
   @BeforeEach
   void startServer() throws Exception {
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-    server = vertx.createHttpServer().webSocketHandler(this::accept).listen(0, "127.0.0.1")
-        .toCompletionStage().toCompletableFuture().get();
+    server =
+        vertx
+            .createHttpServer()
+            .webSocketHandler(this::accept)
+            .listen(0, "127.0.0.1")
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get();
   }
 
   @AfterEach
@@ -51,49 +61,57 @@ class SwarmTest {
   }
 
   private void accept(ServerWebSocket ws) {
-    ws.writeTextMessage("0{\"sid\":\"s\",\"upgrades\":[],\"pingInterval\":100,\"pingTimeout\":1000,\"maxPayload\":1000000}");
+    ws.writeTextMessage(
+        "0{\"sid\":\"s\",\"upgrades\":[],\"pingInterval\":100,\"pingTimeout\":1000,\"maxPayload\":1000000}");
     long ping = vertx.setPeriodic(100, id -> ws.writeTextMessage("2"));
     ws.closeHandler(v -> vertx.cancelTimer(ping));
-    ws.textMessageHandler(text -> {
-      if (text.equals("3")) {
-        pongs++;
-      } else if (text.startsWith("40")) {
-        Matcher token = TOKEN.matcher(text);
-        if (token.find() && !validToken(token.group(1))) {
-          ws.writeTextMessage("44{\"message\":\"unauthorized\"}");
-          return;
-        }
-        Matcher m = ROOM.matcher(text);
-        if (m.find()) join(m.group(1), ws);
-        ws.writeTextMessage("40{\"sid\":\"x\"}");
-      } else if (text.startsWith("42[\"send\",")) {
-        String data = text.substring("42[\"send\",".length(), text.length() - 1);
-        Matcher m = ROOM.matcher(data);
-        m.find();
-        for (ServerWebSocket member : rooms.getOrDefault(m.group(1), List.of())) {
-          member.writeTextMessage("42[\"msg\"," + data + "]");
-        }
-      } else if (text.startsWith("420[\"room:join\",")) {
-        Matcher m = ROOM_ID.matcher(text);
-        m.find();
-        join(m.group(1), ws);
-        ws.writeTextMessage("430[{\"ok\":true,\"roomId\":\"" + m.group(1) + "\",\"members\":[]}]");
-      } else if (SEND.matcher(text).matches()) {
-        Matcher s = SEND.matcher(text);
-        s.matches();
-        if (++chatSends % FAIL_EVERY == 0) {
-          ws.writeTextMessage("43" + s.group(1) + "[{\"ok\":false,\"error\":{\"code\":\"UNAVAILABLE\",\"message\":\"busy\",\"retryAfter\":1}}]");
-          return;
-        }
-        Matcher m = ROOM_ID.matcher(s.group(2));
-        m.find();
-        String message = "{\"id\":" + chatSends + "," + s.group(2).substring(1);
-        ws.writeTextMessage("43" + s.group(1) + "[{\"message\":" + message + ",\"ok\":true}]");
-        for (ServerWebSocket member : rooms.getOrDefault(m.group(1), List.of())) {
-          if (member != ws) member.writeTextMessage("42[\"message:new\"," + message + ",\"" + chatSends + "-0\"]");
-        }
-      }
-    });
+    ws.textMessageHandler(
+        text -> {
+          if (text.equals("3")) {
+            pongs++;
+          } else if (text.startsWith("40")) {
+            Matcher token = TOKEN.matcher(text);
+            if (token.find() && !validToken(token.group(1))) {
+              ws.writeTextMessage("44{\"message\":\"unauthorized\"}");
+              return;
+            }
+            Matcher m = ROOM.matcher(text);
+            if (m.find()) join(m.group(1), ws);
+            ws.writeTextMessage("40{\"sid\":\"x\"}");
+          } else if (text.startsWith("42[\"send\",")) {
+            String data = text.substring("42[\"send\",".length(), text.length() - 1);
+            Matcher m = ROOM.matcher(data);
+            m.find();
+            for (ServerWebSocket member : rooms.getOrDefault(m.group(1), List.of())) {
+              member.writeTextMessage("42[\"msg\"," + data + "]");
+            }
+          } else if (text.startsWith("420[\"room:join\",")) {
+            Matcher m = ROOM_ID.matcher(text);
+            m.find();
+            join(m.group(1), ws);
+            ws.writeTextMessage(
+                "430[{\"ok\":true,\"roomId\":\"" + m.group(1) + "\",\"members\":[]}]");
+          } else if (SEND.matcher(text).matches()) {
+            Matcher s = SEND.matcher(text);
+            s.matches();
+            if (++chatSends % FAIL_EVERY == 0) {
+              ws.writeTextMessage(
+                  "43"
+                      + s.group(1)
+                      + "[{\"ok\":false,\"error\":{\"code\":\"UNAVAILABLE\",\"message\":\"busy\",\"retryAfter\":1}}]");
+              return;
+            }
+            Matcher m = ROOM_ID.matcher(s.group(2));
+            m.find();
+            String message = "{\"id\":" + chatSends + "," + s.group(2).substring(1);
+            ws.writeTextMessage("43" + s.group(1) + "[{\"message\":" + message + ",\"ok\":true}]");
+            for (ServerWebSocket member : rooms.getOrDefault(m.group(1), List.of())) {
+              if (member != ws)
+                member.writeTextMessage(
+                    "42[\"message:new\"," + message + ",\"" + chatSends + "-0\"]");
+            }
+          }
+        });
   }
 
   private void join(String room, ServerWebSocket ws) {
@@ -113,8 +131,24 @@ class SwarmTest {
   }
 
   private Spec spec(int clients, int rooms, double rate, Protocol protocol) {
-    return new Spec("127.0.0.1", server.actualPort(), "/socket.io/", clients, 0, 1, rooms, 1000,
-        List.of(), 2, 100, 5000, rate, 100, protocol, null, false);
+    return new Spec(
+        "127.0.0.1",
+        server.actualPort(),
+        "/socket.io/",
+        clients,
+        0,
+        1,
+        rooms,
+        1000,
+        List.of(),
+        2,
+        100,
+        5000,
+        rate,
+        100,
+        protocol,
+        null,
+        false);
   }
 
   private static Stats awaitReady(Swarm swarm) throws InterruptedException {
@@ -124,7 +158,8 @@ class SwarmTest {
   }
 
   /** Sends for one second after 200 ms of warm-up, then waits until {@code done} or 10 s more. */
-  private static Stats runOneSecond(Swarm swarm, java.util.function.Predicate<Stats> done) throws InterruptedException {
+  private static Stats runOneSecond(Swarm swarm, java.util.function.Predicate<Stats> done)
+      throws InterruptedException {
     long start = Time.nowMicros() + 200_000;
     swarm.go(start, start + 1_000_000);
     Thread.sleep(1_300);
@@ -170,13 +205,16 @@ class SwarmTest {
       assertThat(ready.connected).isEqualTo(60);
       assertThat(ready.members).containsOnly(10); // ready only once room:join was acked
 
-      Stats s = runOneSecond(swarm, st -> st.acksOk + st.ackErrors >= st.sent
-          && st.delivered >= 9 * st.acksOk);
+      Stats s =
+          runOneSecond(
+              swarm, st -> st.acksOk + st.ackErrors >= st.sent && st.delivered >= 9 * st.acksOk);
       assertThat(s.sent).isBetween(150L, 250L);
       assertThat(s.acksOk + s.ackErrors).isEqualTo(s.sent);
       assertThat(s.acksMissing()).isZero();
       assertThat(s.ackErrors).isPositive();
-      assertThat(s.ackCodes).containsOnlyKeys("UNAVAILABLE").containsEntry("UNAVAILABLE", s.ackErrors);
+      assertThat(s.ackCodes)
+          .containsOnlyKeys("UNAVAILABLE")
+          .containsEntry("UNAVAILABLE", s.ackErrors);
       assertThat(s.ackHist.getTotalCount()).isEqualTo(s.acksOk);
       assertThat(s.expected(false)).isEqualTo(s.sent * 9); // everyone in the room but the sender
       assertThat(s.delivered).isEqualTo(9 * s.acksOk); // failed sends are not delivered

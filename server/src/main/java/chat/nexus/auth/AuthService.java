@@ -18,19 +18,27 @@ import java.util.regex.Pattern;
 
 /**
  * Sign-up, login, refresh, logout and guests; and checking the token of every REST call and socket.
- * Sessions live in the database; JDBC runs on the {@link Blocking} pool, password hashing on the bounded
- * {@link PasswordHasher}; a session that ends is announced to every node ({@link SessionRevocations}).
+ * Sessions live in the database; JDBC runs on the {@link Blocking} pool, password hashing on the
+ * bounded {@link PasswordHasher}; a session that ends is announced to every node ({@link
+ * SessionRevocations}).
  */
 public final class AuthService {
 
   private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.-]{3,32}");
+
   /**
-   * A replaced refresh token presented again this soon is taken for a client racing itself (two tabs
-   * refreshing at the same moment) and only refused; later, for a stolen token, and ends the session.
+   * A replaced refresh token presented again this soon is taken for a client racing itself (two
+   * tabs refreshing at the same moment) and only refused; later, for a stolen token, and ends the
+   * session.
    */
   static final Duration REUSE_GRACE = Duration.ofSeconds(10);
-  /** How long a session's "active" status is trusted before asking the database again (other nodes' logouts). */
+
+  /**
+   * How long a session's "active" status is trusted before asking the database again (other nodes'
+   * logouts).
+   */
   static final Duration SESSION_CACHE_TTL = Duration.ofSeconds(5);
+
   static final Duration USER_CACHE_TTL = Duration.ofMinutes(10);
   static final long CACHE_SIZE = 100_000;
 
@@ -44,14 +52,23 @@ public final class AuthService {
   private final Limit loginLimit;
   private final Cache<String, Boolean> activeSessions =
       Caffeine.newBuilder().expireAfterWrite(SESSION_CACHE_TTL).maximumSize(CACHE_SIZE).build();
+
   /** Cookie sessions recently found active, trusted as long as activeSessions trusts a status. */
   private final Cache<String, Identity> sessionIdentities =
       Caffeine.newBuilder().expireAfterWrite(SESSION_CACHE_TTL).maximumSize(CACHE_SIZE).build();
+
   private final Cache<String, User> knownUsers =
       Caffeine.newBuilder().expireAfterWrite(USER_CACHE_TTL).maximumSize(CACHE_SIZE).build();
 
-  public AuthService(Tokens tokens, UserStore users, SessionStore sessions, Blocking blocking, PasswordHasher hasher,
-      SessionRevocations revocations, boolean allowGuests, Limit loginLimit) {
+  public AuthService(
+      Tokens tokens,
+      UserStore users,
+      SessionStore sessions,
+      Blocking blocking,
+      PasswordHasher hasher,
+      SessionRevocations revocations,
+      boolean allowGuests,
+      Limit loginLimit) {
     this.tokens = tokens;
     this.users = users;
     this.sessions = sessions;
@@ -63,7 +80,10 @@ public final class AuthService {
     revocations.onRevoked((sessionId, reason) -> forget(sessionId));
   }
 
-  /** Sign-up and login attempts per client address (LOGIN_RATE_LIMIT_MAX per LOGIN_RATE_LIMIT_WINDOW_MS). */
+  /**
+   * Sign-up and login attempts per client address (LOGIN_RATE_LIMIT_MAX per
+   * LOGIN_RATE_LIMIT_WINDOW_MS).
+   */
   public Limit loginLimit() {
     return loginLimit;
   }
@@ -78,9 +98,15 @@ public final class AuthService {
     sessionIdentities.invalidate(sessionId);
   }
 
-  /** Verifies a token, refuses revoked sessions, and makes sure its user exists (created on first sight). */
+  /**
+   * Verifies a token, refuses revoked sessions, and makes sure its user exists (created on first
+   * sight).
+   */
   public Future<Identity> authenticate(String token) {
-    return tokens.verify(token).compose(identity -> checkSession(identity).compose(v -> ensureUser(identity)).map(identity));
+    return tokens
+        .verify(token)
+        .compose(
+            identity -> checkSession(identity).compose(v -> ensureUser(identity)).map(identity));
   }
 
   private Future<Void> checkSession(Identity identity) {
@@ -88,18 +114,26 @@ public final class AuthService {
       return Future.succeededFuture();
     }
     return sessionActive(identity.sessionId())
-        .compose(ok -> ok ? Future.succeededFuture() : Future.failedFuture(ApiException.unauthorized("session has ended")));
+        .compose(
+            ok ->
+                ok
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(ApiException.unauthorized("session has ended")));
   }
 
   private Future<Boolean> sessionActive(String sessionId) {
     Boolean cached = activeSessions.getIfPresent(sessionId);
     return cached != null
         ? Future.succeededFuture(cached)
-        : sessions.findById(sessionId).map(s -> s.map(found -> found.isActive(Instant.now())).orElse(false))
+        : sessions
+            .findById(sessionId)
+            .map(s -> s.map(found -> found.isActive(Instant.now())).orElse(false))
             .onSuccess(value -> activeSessions.put(sessionId, value));
   }
 
-  /** The identity of an active login session (the session cookie); UNAUTHORIZED when it has ended. */
+  /**
+   * The identity of an active login session (the session cookie); UNAUTHORIZED when it has ended.
+   */
   public Future<Identity> authenticateSession(String sessionId) {
     ApiException ended = ApiException.unauthorized("session has ended");
     if (Boolean.FALSE.equals(activeSessions.getIfPresent(sessionId))) {
@@ -109,15 +143,23 @@ public final class AuthService {
     if (cached != null) {
       return Future.succeededFuture(cached);
     }
-    return sessions.findById(sessionId).compose(found -> {
-      if (found.isEmpty() || !found.get().isActive(Instant.now())) {
-        activeSessions.put(sessionId, false);
-        return Future.failedFuture(ended);
-      }
-      return user(found.get().userId()).compose(user -> user == null
-          ? Future.failedFuture(ended)
-          : Future.succeededFuture(new Identity(user.id(), user.name(), sessionId)));
-    }).onSuccess(identity -> sessionIdentities.put(sessionId, identity));
+    return sessions
+        .findById(sessionId)
+        .compose(
+            found -> {
+              if (found.isEmpty() || !found.get().isActive(Instant.now())) {
+                activeSessions.put(sessionId, false);
+                return Future.failedFuture(ended);
+              }
+              return user(found.get().userId())
+                  .compose(
+                      user ->
+                          user == null
+                              ? Future.failedFuture(ended)
+                              : Future.succeededFuture(
+                                  new Identity(user.id(), user.name(), sessionId)));
+            })
+        .onSuccess(identity -> sessionIdentities.put(sessionId, identity));
   }
 
   private Future<Void> ensureUser(Identity identity) {
@@ -125,7 +167,11 @@ public final class AuthService {
       return Future.succeededFuture();
     }
     String name = Names.clean(identity.name());
-    return blocking.run(() -> users.ensureExternal(identity.userId(), name.isEmpty() ? Names.clean(identity.userId()) : name))
+    return blocking
+        .run(
+            () ->
+                users.ensureExternal(
+                    identity.userId(), name.isEmpty() ? Names.clean(identity.userId()) : name))
         .onSuccess(user -> knownUsers.put(user.id(), user))
         .mapEmpty();
   }
@@ -136,15 +182,19 @@ public final class AuthService {
     if (cached != null) {
       return Future.succeededFuture(cached);
     }
-    return blocking.run(() -> users.findById(userId).orElse(null)).onSuccess(user -> {
-      if (user != null) {
-        knownUsers.put(user.id(), user);
-      }
-    });
+    return blocking
+        .run(() -> users.findById(userId).orElse(null))
+        .onSuccess(
+            user -> {
+              if (user != null) {
+                knownUsers.put(user.id(), user);
+              }
+            });
   }
 
   /**
-   * A successful sign-in: the JSON answer, and the session it started or continued (for the cookie).
+   * A successful sign-in: the JSON answer, and the session it started or continued (for the
+   * cookie).
    *
    * @param body the response body ({ok, token, refreshToken?, expiresIn, user})
    * @param sessionId the login session
@@ -156,32 +206,56 @@ public final class AuthService {
     String username = requireString(body, "username");
     String password = requireString(body, "password");
     if (!USERNAME.matcher(username).matches()) {
-      return Future.failedFuture(ApiException.badRequest("username must be 3-32 characters of letters, digits, '_', '.', '-'"));
+      return Future.failedFuture(
+          ApiException.badRequest(
+              "username must be 3-32 characters of letters, digits, '_', '.', '-'"));
     }
     if (password.length() < Passwords.MIN_LENGTH || password.length() > Passwords.MAX_LENGTH) {
-      return Future.failedFuture(ApiException.badRequest(
-          "password must be " + Passwords.MIN_LENGTH + "-" + Passwords.MAX_LENGTH + " characters"));
+      return Future.failedFuture(
+          ApiException.badRequest(
+              "password must be "
+                  + Passwords.MIN_LENGTH
+                  + "-"
+                  + Passwords.MAX_LENGTH
+                  + " characters"));
     }
     String name = optionalName(body, username);
     User user = new User(tokens.newId(), username, name, User.PASSWORD);
     ApiException taken = new ApiException(ErrorCode.CONFLICT, "username is taken");
     // Looked up first so that a taken name costs no hashing; the unique index settles a race.
-    return blocking.run(() -> users.findByUsername(username).isPresent())
+    return blocking
+        .run(() -> users.findByUsername(username).isPresent())
         .compose(exists -> exists ? Future.failedFuture(taken) : hasher.hash(password))
         .compose(hash -> blocking.run(() -> users.insert(user, hash)))
-        .compose(inserted -> inserted ? startSession(user, Tokens.ACCESS_TOKEN_TTL_SECONDS) : Future.failedFuture(taken));
+        .compose(
+            inserted ->
+                inserted
+                    ? startSession(user, Tokens.ACCESS_TOKEN_TTL_SECONDS)
+                    : Future.failedFuture(taken));
   }
 
   public Future<SignedIn> login(JsonObject body) {
     String username = requireString(body, "username");
     String password = requireString(body, "password");
     ApiException refused = ApiException.unauthorized("invalid username or password");
-    return blocking.run(() -> {
-          Optional<User> user = users.findByUsername(username);
-          return new Candidate(user.orElse(null), user.isEmpty() ? null : users.passwordHash(user.get().id()).orElse(null));
-        })
-        .compose(candidate -> hasher.verify(password, candidate.hash()).map(ok -> ok && candidate.user() != null ? candidate.user() : null))
-        .compose(user -> user == null ? Future.failedFuture(refused) : startSession(user, Tokens.ACCESS_TOKEN_TTL_SECONDS));
+    return blocking
+        .run(
+            () -> {
+              Optional<User> user = users.findByUsername(username);
+              return new Candidate(
+                  user.orElse(null),
+                  user.isEmpty() ? null : users.passwordHash(user.get().id()).orElse(null));
+            })
+        .compose(
+            candidate ->
+                hasher
+                    .verify(password, candidate.hash())
+                    .map(ok -> ok && candidate.user() != null ? candidate.user() : null))
+        .compose(
+            user ->
+                user == null
+                    ? Future.failedFuture(refused)
+                    : startSession(user, Tokens.ACCESS_TOKEN_TTL_SECONDS));
   }
 
   private record Candidate(User user, String hash) {}
@@ -195,55 +269,83 @@ public final class AuthService {
       return Future.failedFuture(ApiException.badRequest("name is required"));
     }
     User user = new User("guest-" + tokens.newId(), null, name, User.GUEST);
-    return blocking.run(() -> users.insert(user, null)).compose(v -> startSession(user, Tokens.GUEST_TOKEN_TTL_SECONDS));
+    return blocking
+        .run(() -> users.insert(user, null))
+        .compose(v -> startSession(user, Tokens.GUEST_TOKEN_TTL_SECONDS));
   }
 
   /**
-   * Trades a refresh token for a new access token and a new refresh token (the old one stops working). A
-   * replaced token presented again ends its session everywhere (it was copied: a thief or the victim holds
-   * the other copy), unless within {@link #REUSE_GRACE} of its replacement.
+   * Trades a refresh token for a new access token and a new refresh token (the old one stops
+   * working). A replaced token presented again ends its session everywhere (it was copied: a thief
+   * or the victim holds the other copy), unless within {@link #REUSE_GRACE} of its replacement.
    */
   public Future<SignedIn> refresh(JsonObject body) {
     String refreshToken = requireString(body, "refreshToken");
     String newToken = tokens.newRefreshToken();
     Instant expires = Instant.now().plusSeconds(Tokens.REFRESH_TOKEN_TTL_SECONDS);
     ApiException refused = ApiException.unauthorized("invalid or expired refresh token");
-    return sessions.rotate(Tokens.hashRefreshToken(refreshToken), Tokens.hashRefreshToken(newToken), expires)
-        .compose(rotation -> {
-          if (rotation instanceof SessionStore.Rotation.Rotated rotated) {
-            String sessionId = rotated.session().id();
-            return user(rotated.session().userId()).compose(user -> user == null
-                ? Future.failedFuture(refused)
-                : Future.succeededFuture(new SignedIn(tokenResponse(user, sessionId, newToken, Tokens.ACCESS_TOKEN_TTL_SECONDS),
-                    sessionId, Tokens.REFRESH_TOKEN_TTL_SECONDS)));
-          }
-          if (rotation instanceof SessionStore.Rotation.Reused reused) {
-            if (reused.retiredAt().plus(REUSE_GRACE).isAfter(Instant.now())) {
-              return Future.failedFuture(ApiException.unauthorized("this refresh token has just been used; use the new one"));
-            }
-            return endSession(reused.sessionId(), SessionEnd.REFRESH_TOKEN_REUSED).compose(v -> Future.failedFuture(
-                ApiException.unauthorized("this refresh token was already used: the session has ended, sign in again")));
-          }
-          return Future.failedFuture(refused);
-        });
+    return sessions
+        .rotate(Tokens.hashRefreshToken(refreshToken), Tokens.hashRefreshToken(newToken), expires)
+        .compose(
+            rotation -> {
+              if (rotation instanceof SessionStore.Rotation.Rotated rotated) {
+                String sessionId = rotated.session().id();
+                return user(rotated.session().userId())
+                    .compose(
+                        user ->
+                            user == null
+                                ? Future.failedFuture(refused)
+                                : Future.succeededFuture(
+                                    new SignedIn(
+                                        tokenResponse(
+                                            user,
+                                            sessionId,
+                                            newToken,
+                                            Tokens.ACCESS_TOKEN_TTL_SECONDS),
+                                        sessionId,
+                                        Tokens.REFRESH_TOKEN_TTL_SECONDS)));
+              }
+              if (rotation instanceof SessionStore.Rotation.Reused reused) {
+                if (reused.retiredAt().plus(REUSE_GRACE).isAfter(Instant.now())) {
+                  return Future.failedFuture(
+                      ApiException.unauthorized(
+                          "this refresh token has just been used; use the new one"));
+                }
+                return endSession(reused.sessionId(), SessionEnd.REFRESH_TOKEN_REUSED)
+                    .compose(
+                        v ->
+                            Future.failedFuture(
+                                ApiException.unauthorized(
+                                    "this refresh token was already used: the session has ended, sign in again")));
+              }
+              return Future.failedFuture(refused);
+            });
   }
 
   /**
-   * A new access token for the session of a session cookie (the web client's refresh): no refresh token
-   * in the answer, the cookie is the client's lasting credential.
+   * A new access token for the session of a session cookie (the web client's refresh): no refresh
+   * token in the answer, the cookie is the client's lasting credential.
    */
   public Future<SignedIn> refreshSession(Identity cookieIdentity) {
-    return user(cookieIdentity.userId()).compose(user -> {
-      if (user == null) {
-        return Future.failedFuture(ApiException.unauthorized("session has ended"));
-      }
-      JsonObject body = tokenResponse(user, cookieIdentity.sessionId(), null, Tokens.ACCESS_TOKEN_TTL_SECONDS);
-      body.remove("refreshToken");
-      return Future.succeededFuture(new SignedIn(body, cookieIdentity.sessionId(), Tokens.REFRESH_TOKEN_TTL_SECONDS));
-    });
+    return user(cookieIdentity.userId())
+        .compose(
+            user -> {
+              if (user == null) {
+                return Future.failedFuture(ApiException.unauthorized("session has ended"));
+              }
+              JsonObject body =
+                  tokenResponse(
+                      user, cookieIdentity.sessionId(), null, Tokens.ACCESS_TOKEN_TTL_SECONDS);
+              body.remove("refreshToken");
+              return Future.succeededFuture(
+                  new SignedIn(body, cookieIdentity.sessionId(), Tokens.REFRESH_TOKEN_TTL_SECONDS));
+            });
   }
 
-  /** Ends the session of the calling token: its refresh token, access tokens and sockets stop working. */
+  /**
+   * Ends the session of the calling token: its refresh token, access tokens and sockets stop
+   * working.
+   */
   public Future<Void> logout(Identity identity) {
     if (identity.sessionId() == null) {
       return Future.succeededFuture();
@@ -261,15 +363,21 @@ public final class AuthService {
     String sessionId = tokens.newId();
     String refreshToken = tokens.newRefreshToken();
     Instant expires = Instant.now().plusSeconds(Tokens.REFRESH_TOKEN_TTL_SECONDS);
-    return sessions.create(sessionId, user.id(), Tokens.hashRefreshToken(refreshToken), expires)
-        .map(v -> {
-          knownUsers.put(user.id(), user);
-          activeSessions.put(sessionId, true);
-          return new SignedIn(tokenResponse(user, sessionId, refreshToken, accessTtl), sessionId, Tokens.REFRESH_TOKEN_TTL_SECONDS);
-        });
+    return sessions
+        .create(sessionId, user.id(), Tokens.hashRefreshToken(refreshToken), expires)
+        .map(
+            v -> {
+              knownUsers.put(user.id(), user);
+              activeSessions.put(sessionId, true);
+              return new SignedIn(
+                  tokenResponse(user, sessionId, refreshToken, accessTtl),
+                  sessionId,
+                  Tokens.REFRESH_TOKEN_TTL_SECONDS);
+            });
   }
 
-  private JsonObject tokenResponse(User user, String sessionId, String refreshToken, long accessTtl) {
+  private JsonObject tokenResponse(
+      User user, String sessionId, String refreshToken, long accessTtl) {
     String token = tokens.issue(new Identity(user.id(), user.name(), sessionId), accessTtl);
     return new JsonObject()
         .put("ok", true)
@@ -297,5 +405,4 @@ public final class AuthService {
     }
     return Names.displayName(s);
   }
-
 }

@@ -3,9 +3,9 @@ package chat.nexus.auth;
 import java.time.Instant;
 
 /**
- * Who is calling: the user id (the token's {@code sub}), a display name, the login session the token
- * belongs to (null for tokens from an external identity provider), and when the credential stops being
- * accepted ({@link #NEVER} for a session cookie, which lasts as long as its session).
+ * Who is calling: the user id (the token's {@code sub}), a display name, the login session the
+ * token belongs to (null for tokens from an external identity provider), and when the credential
+ * stops being accepted ({@link #NEVER} for a session cookie, which lasts as long as its session).
  */
 public record Identity(String userId, String name, String sessionId, Instant expiresAt) {
 

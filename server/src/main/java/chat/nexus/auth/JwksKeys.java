@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.User;
-import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.net.URI;
@@ -23,20 +22,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The public keys of an identity provider (JWT_JWKS_URL: Supabase's {@code /auth/v1/.well-known/jwks.json},
- * any OIDC provider's {@code jwks_uri}), fetched with Vert.x's HTTP client (never blocking), kept in a
- * vertx-auth-jwt {@link JWTAuth} that checks signatures (each key only with its own algorithm), expiry with
- * leeway, issuer and audience. Fetched at start, again every {@link #MAX_AGE_MS}, and when a token names a
- * key id we do not have (a rotation), at most once per the configured interval; concurrent callers share one
- * fetch. A failed fetch keeps the keys we had.
+ * The public keys of an identity provider (JWT_JWKS_URL: Supabase's {@code
+ * /auth/v1/.well-known/jwks.json}, any OIDC provider's {@code jwks_uri}), fetched with Vert.x's
+ * HTTP client (never blocking), kept in a vertx-auth-jwt {@link JWTAuth} that checks signatures
+ * (each key only with its own algorithm), expiry with leeway, issuer and audience. Fetched at
+ * start, again every {@link #MAX_AGE_MS}, and when a token names a key id we do not have (a
+ * rotation), at most once per the configured interval; concurrent callers share one fetch. A failed
+ * fetch keeps the keys we had.
  */
 final class JwksKeys {
 
   private static final Logger LOG = LoggerFactory.getLogger(JwksKeys.class);
+
   /** A JWKS is a few keys (about 1 KB each); anything larger is not one. */
   static final int MAX_BYTES = 256 * 1024;
+
   static final int FETCH_TIMEOUT_MS = 5_000;
-  /** Providers publish a new key ahead of using it and drop old ones later: ten minutes follows both. */
+
+  /**
+   * Providers publish a new key ahead of using it and drop old ones later: ten minutes follows
+   * both.
+   */
   static final long MAX_AGE_MS = 10 * 60_000;
 
   private final Vertx vertx;
@@ -61,19 +67,29 @@ final class JwksKeys {
     this.timer = vertx.setPeriodic(MAX_AGE_MS, id -> refresh(true));
   }
 
-  /** Verifies a token signed with one of the provider's keys; fetches the keys again for an unknown key id. */
+  /**
+   * Verifies a token signed with one of the provider's keys; fetches the keys again for an unknown
+   * key id.
+   */
   Future<User> verify(String token, String keyId) {
     JWTAuth current = auth;
     if (current != null && (keyId == null || keyIds.contains(keyId))) {
       return Tokens.authenticate(current, token);
     }
-    return refresh(false).transform(done -> {
-      JWTAuth now = auth;
-      return now == null ? Future.failedFuture("no keys from JWT_JWKS_URL yet") : Tokens.authenticate(now, token);
-    });
+    return refresh(false)
+        .transform(
+            done -> {
+              JWTAuth now = auth;
+              return now == null
+                  ? Future.failedFuture("no keys from JWT_JWKS_URL yet")
+                  : Tokens.authenticate(now, token);
+            });
   }
 
-  /** Fetches the keys unless a fetch runs (then joins it) or, when not forced, the last one was too recent. */
+  /**
+   * Fetches the keys unless a fetch runs (then joins it) or, when not forced, the last one was too
+   * recent.
+   */
   private synchronized Future<Void> refresh(boolean force) {
     if (fetching != null) {
       return fetching;
@@ -83,17 +99,23 @@ final class JwksKeys {
       return Future.succeededFuture();
     }
     lastFetch = now;
-    Future<Void> fetch = fetch().onComplete(done -> {
-      synchronized (this) {
-        fetching = null;
-        if (done.failed() && !failing) {
-          LOG.warn("JWT_JWKS_URL: fetching the keys failed ({}); keeping the {} keys we have", done.cause().getMessage(), keyIds.size());
-        } else if (done.succeeded() && failing) {
-          LOG.info("JWT_JWKS_URL: keys fetched again ({})", keyIds.size());
-        }
-        failing = done.failed();
-      }
-    });
+    Future<Void> fetch =
+        fetch()
+            .onComplete(
+                done -> {
+                  synchronized (this) {
+                    fetching = null;
+                    if (done.failed() && !failing) {
+                      LOG.warn(
+                          "JWT_JWKS_URL: fetching the keys failed ({}); keeping the {} keys we have",
+                          done.cause().getMessage(),
+                          keyIds.size());
+                    } else if (done.succeeded() && failing) {
+                      LOG.info("JWT_JWKS_URL: keys fetched again ({})", keyIds.size());
+                    }
+                    failing = done.failed();
+                  }
+                });
     // a fetch that completed at once (no connection possible) must not stay registered
     if (!fetch.isComplete()) {
       fetching = fetch;
@@ -102,15 +124,20 @@ final class JwksKeys {
   }
 
   private Future<Void> fetch() {
-    RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url.toString())
-        .setTimeout(FETCH_TIMEOUT_MS).putHeader("accept", "application/json");
+    RequestOptions request =
+        new RequestOptions()
+            .setMethod(HttpMethod.GET)
+            .setAbsoluteURI(url.toString())
+            .setTimeout(FETCH_TIMEOUT_MS)
+            .putHeader("accept", "application/json");
     return http.request(request)
         .compose(req -> req.send())
         .compose(this::body)
-        .map(body -> {
-          install(body);
-          return null;
-        });
+        .map(
+            body -> {
+              install(body);
+              return null;
+            });
   }
 
   private Future<Buffer> body(HttpClientResponse response) {
@@ -119,14 +146,15 @@ final class JwksKeys {
     }
     Promise<Buffer> promise = Promise.promise();
     Buffer body = Buffer.buffer();
-    response.handler(chunk -> {
-      if (body.length() + chunk.length() > MAX_BYTES) {
-        promise.tryFail("the key set is larger than " + MAX_BYTES + " bytes");
-        response.request().reset();
-      } else {
-        body.appendBuffer(chunk);
-      }
-    });
+    response.handler(
+        chunk -> {
+          if (body.length() + chunk.length() > MAX_BYTES) {
+            promise.tryFail("the key set is larger than " + MAX_BYTES + " bytes");
+            response.request().reset();
+          } else {
+            body.appendBuffer(chunk);
+          }
+        });
     response.exceptionHandler(promise::tryFail);
     response.endHandler(v -> promise.tryComplete(body));
     return promise.future();
@@ -146,7 +174,8 @@ final class JwksKeys {
     Set<String> ids = new HashSet<>();
     for (Object entry : keys) {
       // Only public signing keys: a symmetric ("oct") key here would let its holders sign anything.
-      if (entry instanceof JsonObject key && ("RSA".equals(key.getValue("kty")) || "EC".equals(key.getValue("kty")))
+      if (entry instanceof JsonObject key
+          && ("RSA".equals(key.getValue("kty")) || "EC".equals(key.getValue("kty")))
           && (key.getValue("use") == null || "sig".equals(key.getValue("use")))) {
         config.addJwk(key);
         if (key.getValue("kid") instanceof String kid) {

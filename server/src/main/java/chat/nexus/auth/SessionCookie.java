@@ -12,10 +12,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The web client's session cookie: {@code nexus_session=<session id>.<HMAC-SHA256 of it with SESSION_SECRET>},
- * HttpOnly (scripts cannot read it), SameSite=Lax (not sent on cross-site POSTs, fetches or websocket
- * handshakes), Secure in production, Path=/, Domain=COOKIE_DOMAIN when set. It names a login session, so
- * logout (or any revocation) ends it on every node at once, like the session's refresh token.
+ * The web client's session cookie: {@code nexus_session=<session id>.<HMAC-SHA256 of it with
+ * SESSION_SECRET>}, HttpOnly (scripts cannot read it), SameSite=Lax (not sent on cross-site POSTs,
+ * fetches or websocket handshakes), Secure in production, Path=/, Domain=COOKIE_DOMAIN when set. It
+ * names a login session, so logout (or any revocation) ends it on every node at once, like the
+ * session's refresh token.
  */
 public final class SessionCookie {
 
@@ -35,7 +36,8 @@ public final class SessionCookie {
 
   /** The cookie for a session, lasting {@code maxAgeSeconds}. */
   public Cookie issue(String sessionId, long maxAgeSeconds) {
-    return attributes(Cookie.cookie(NAME, sessionId + "." + sign(sessionId))).setMaxAge(maxAgeSeconds);
+    return attributes(Cookie.cookie(NAME, sessionId + "." + sign(sessionId)))
+        .setMaxAge(maxAgeSeconds);
   }
 
   /** A cookie that removes the session cookie from the browser. */

@@ -10,11 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells every node that a login session has ended (logout, a reused refresh token), so that each drops it
- * from its caches and ends its sockets at once: this node directly, the others through Redis pub/sub
- * (REDIS_SESSION_URL, default REDIS_URL). The database stays the record: a node that missed a message (Redis
- * down) still refuses the session once its cached "active" expires (AuthService), and its sockets when
- * their token does.
+ * Tells every node that a login session has ended (logout, a reused refresh token), so that each
+ * drops it from its caches and ends its sockets at once: this node directly, the others through
+ * Redis pub/sub (REDIS_SESSION_URL, default REDIS_URL). The database stays the record: a node that
+ * missed a message (Redis down) still refuses the session once its cached "active" expires
+ * (AuthService), and its sockets when their token does.
  */
 public final class SessionRevocations {
 
@@ -39,15 +39,25 @@ public final class SessionRevocations {
   /** A session has ended on this node: tell the listeners here and the other nodes. */
   public void revoked(String sessionId, String reason) {
     notifyListeners(sessionId, reason);
-    redis.ifPresent(r -> r.publish(r.key(CHANNEL),
-        new JsonObject().put("node", nodeId).put("session", sessionId).put("reason", reason).encode()));
+    redis.ifPresent(
+        r ->
+            r.publish(
+                r.key(CHANNEL),
+                new JsonObject()
+                    .put("node", nodeId)
+                    .put("session", sessionId)
+                    .put("reason", reason)
+                    .encode()));
   }
 
   private void received(String message) {
     try {
       JsonObject json = new JsonObject(message);
-      if (!nodeId.equals(json.getString("node")) && json.getValue("session") instanceof String session) {
-        notifyListeners(session, json.getValue("reason") instanceof String reason ? reason : SessionEnd.REVOKED);
+      if (!nodeId.equals(json.getString("node"))
+          && json.getValue("session") instanceof String session) {
+        notifyListeners(
+            session,
+            json.getValue("reason") instanceof String reason ? reason : SessionEnd.REVOKED);
       }
     } catch (RuntimeException e) {
       LOG.debug("ignoring a malformed session revocation: {}", e.toString());

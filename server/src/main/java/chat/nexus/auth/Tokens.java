@@ -15,33 +15,40 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Optional;
-import java.util.Set;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * Access tokens (vertx-auth-jwt) and opaque refresh tokens. Accepted: HS256 tokens signed with JWT_SECRET
- * (ours, and Supabase's legacy ones), and with JWT_JWKS_URL ES256/RS256 tokens signed by the provider's
- * keys (Supabase's current keys, any OIDC provider); {@code sub} (a string) names the user, {@code exp} is
- * required (unless JWT_ALLOW_NO_EXP) and honoured with JWT_LEEWAY_SECONDS, {@code name} is the display name.
+ * Access tokens (vertx-auth-jwt) and opaque refresh tokens. Accepted: HS256 tokens signed with
+ * JWT_SECRET (ours, and Supabase's legacy ones), and with JWT_JWKS_URL ES256/RS256 tokens signed by
+ * the provider's keys (Supabase's current keys, any OIDC provider); {@code sub} (a string) names
+ * the user, {@code exp} is required (unless JWT_ALLOW_NO_EXP) and honoured with JWT_LEEWAY_SECONDS,
+ * {@code name} is the display name.
  */
 public final class Tokens {
 
   /** Access tokens are short-lived; the refresh token gets a new one. */
   public static final long ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+
   /** Guests have no password to log in again with, so their token lasts a day. */
   public static final long GUEST_TOKEN_TTL_SECONDS = 24 * 60 * 60;
+
   public static final long REFRESH_TOKEN_TTL_SECONDS = 30L * 24 * 60 * 60;
   private static final int REFRESH_TOKEN_BYTES = 32;
   private static final String SESSION_CLAIM = "sid";
+
   /** A JOSE header is a few dozen characters; a longer one is not decoded. */
   private static final int MAX_HEADER_CHARS = 2_048;
+
   /** Year 9999: an {@code exp} beyond it is taken as that (Instant cannot hold every long). */
   private static final long LATEST_EXP_SECONDS = 253_402_300_799L;
 
   /** Asymmetric algorithms accepted from JWT_JWKS_URL keys; each key verifies only its own. */
-  static final Set<String> ASYMMETRIC = Set.of("ES256", "ES384", "RS256", "RS384", "RS512", "PS256");
+  static final Set<String> ASYMMETRIC =
+      Set.of("ES256", "ES384", "RS256", "RS384", "RS512", "PS256");
+
   private static final String HS256 = "HS256";
 
   private final JWTAuth jwt;
@@ -51,17 +58,24 @@ public final class Tokens {
 
   public Tokens(Vertx vertx, String secret, AuthOptions options) {
     this.options = options;
-    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-        .setJWTOptions(new JWTOptions().setLeeway((int) options.leewaySeconds()))
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(HS256).setBuffer(secret)));
-    this.jwks = options.jwksUrl().map(url -> {
-      JWTOptions checks = new JWTOptions().setLeeway((int) options.leewaySeconds());
-      options.issuer().ifPresent(checks::setIssuer);
-      if (!options.audience().isEmpty()) {
-        checks.setAudience(options.audience());
-      }
-      return new JwksKeys(vertx, url, checks, options.jwksMinRefreshMs());
-    });
+    this.jwt =
+        JWTAuth.create(
+            vertx,
+            new JWTAuthOptions()
+                .setJWTOptions(new JWTOptions().setLeeway((int) options.leewaySeconds()))
+                .addPubSecKey(new PubSecKeyOptions().setAlgorithm(HS256).setBuffer(secret)));
+    this.jwks =
+        options
+            .jwksUrl()
+            .map(
+                url -> {
+                  JWTOptions checks = new JWTOptions().setLeeway((int) options.leewaySeconds());
+                  options.issuer().ifPresent(checks::setIssuer);
+                  if (!options.audience().isEmpty()) {
+                    checks.setAudience(options.audience());
+                  }
+                  return new JwksKeys(vertx, url, checks, options.jwksMinRefreshMs());
+                });
   }
 
   /** A signed access token for this identity. */
@@ -70,14 +84,15 @@ public final class Tokens {
     if (identity.sessionId() != null) {
       claims.put(SESSION_CLAIM, identity.sessionId());
     }
-    return jwt.generateToken(claims, new JWTOptions().setAlgorithm(HS256).setExpiresInSeconds((int) ttlSeconds));
+    return jwt.generateToken(
+        claims, new JWTOptions().setAlgorithm(HS256).setExpiresInSeconds((int) ttlSeconds));
   }
 
   /**
-   * Checks signature, expiry (with the leeway) and, for tokens of JWT_JWKS_URL keys, issuer and audience;
-   * fails with UNAUTHORIZED. HS256 tokens are checked with JWT_SECRET only, the asymmetric ones with the
-   * provider's keys only, so no token can pass one key off as the other kind (algorithm confusion). Does
-   * not look at revocation (see AuthService).
+   * Checks signature, expiry (with the leeway) and, for tokens of JWT_JWKS_URL keys, issuer and
+   * audience; fails with UNAUTHORIZED. HS256 tokens are checked with JWT_SECRET only, the
+   * asymmetric ones with the provider's keys only, so no token can pass one key off as the other
+   * kind (algorithm confusion). Does not look at revocation (see AuthService).
    */
   public Future<Identity> verify(String token) {
     if (token == null || token.isBlank()) {
@@ -100,18 +115,21 @@ public final class Tokens {
   }
 
   /**
-   * The identity of a verified token. Only tokens signed with our secret name one of our login sessions:
-   * an OIDC provider's {@code sid} is its own session, unknown to us.
+   * The identity of a verified token. Only tokens signed with our secret name one of our login
+   * sessions: an OIDC provider's {@code sid} is its own session, unknown to us.
    */
   private Future<Identity> identity(User user, boolean ours) {
     JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
     if (!(claims.getValue("sub") instanceof String sub) || sub.isBlank()) {
-      return Future.failedFuture(ApiException.unauthorized("the token's subject (sub) must be a string"));
+      return Future.failedFuture(
+          ApiException.unauthorized("the token's subject (sub) must be a string"));
     }
     Object exp = claims.getValue("exp");
     Instant expiresAt;
     if (exp instanceof Number seconds) {
-      expiresAt = Instant.ofEpochSecond(Math.min(seconds.longValue(), LATEST_EXP_SECONDS)).plusSeconds(options.leewaySeconds());
+      expiresAt =
+          Instant.ofEpochSecond(Math.min(seconds.longValue(), LATEST_EXP_SECONDS))
+              .plusSeconds(options.leewaySeconds());
     } else if (exp == null && options.allowNoExp()) {
       expiresAt = Identity.NEVER;
     } else {
@@ -122,7 +140,10 @@ public final class Tokens {
     return Future.succeededFuture(new Identity(sub, name, session, expiresAt));
   }
 
-  /** vertx-auth-jwt's check, whose malformed-claim failures (an {@code exp} that is text) may be thrown. */
+  /**
+   * vertx-auth-jwt's check, whose malformed-claim failures (an {@code exp} that is text) may be
+   * thrown.
+   */
   static Future<User> authenticate(JWTAuth auth, String token) {
     try {
       return auth.authenticate(new TokenCredentials(token));
@@ -138,7 +159,9 @@ public final class Tokens {
       return null;
     }
     try {
-      return new JsonObject(new String(Base64.getUrlDecoder().decode(token.substring(0, dot)), StandardCharsets.UTF_8));
+      return new JsonObject(
+          new String(
+              Base64.getUrlDecoder().decode(token.substring(0, dot)), StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
       return null;
     }
@@ -158,7 +181,8 @@ public final class Tokens {
   /** What the database keeps of a refresh token. */
   public static String hashRefreshToken(String token) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing", e);
@@ -169,6 +193,10 @@ public final class Tokens {
   public String newId() {
     byte[] bytes = new byte[12];
     random.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).replace('-', 'x').replace('_', 'y');
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(bytes)
+        .replace('-', 'x')
+        .replace('_', 'y');
   }
 }

@@ -15,24 +15,38 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The latency a rate-limit check adds to a request: {@code checks} checks from one event loop, at most
- * {@code concurrency} in flight (or, with {@code rate} > 0, {@code rate} checks a second whatever the answers'
- * pace), over {@code users} subjects; each timed from the call to its answer.
+ * The latency a rate-limit check adds to a request: {@code checks} checks from one event loop, at
+ * most {@code concurrency} in flight (or, with {@code rate} > 0, {@code rate} checks a second
+ * whatever the answers' pace), over {@code users} subjects; each timed from the call to its answer.
  * Runs the local limiter, then the Redis one (when a URL is given), after a warm-up of each.
  */
 public final class RateLimitBench {
 
   private RateLimitBench() {}
 
-  public static void run(String redisUrl, int checks, int concurrency, int users, long rate) throws Exception {
+  public static void run(String redisUrl, int checks, int concurrency, int users, long rate)
+      throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
       Limit limit = new Limit("bench", Integer.MAX_VALUE, 60_000);
-      report("local", measure(vertx, new LocalRateLimiter(Duration.ofMinutes(1)), limit, checks, concurrency, users, rate), label(concurrency, rate));
+      report(
+          "local",
+          measure(
+              vertx,
+              new LocalRateLimiter(Duration.ofMinutes(1)),
+              limit,
+              checks,
+              concurrency,
+              users,
+              rate),
+          label(concurrency, rate));
       if (redisUrl != null) {
         SharedRedis redis = SharedRedis.create(vertx, redisUrl, "bench-" + UUID.randomUUID() + ":");
         RateLimiter limiter = new RedisRateLimiter(redis);
-        report("redis", measure(vertx, limiter, limit, checks, concurrency, users, rate), label(concurrency, rate));
+        report(
+            "redis",
+            measure(vertx, limiter, limit, checks, concurrency, users, rate),
+            label(concurrency, rate));
         redis.close().await(5, TimeUnit.SECONDS);
       }
     } finally {
@@ -40,56 +54,89 @@ public final class RateLimitBench {
     }
   }
 
-  private static long[] measure(Vertx vertx, RateLimiter limiter, Limit limit, int checks, int concurrency, int users, long rate) throws Exception {
+  private static long[] measure(
+      Vertx vertx,
+      RateLimiter limiter,
+      Limit limit,
+      int checks,
+      int concurrency,
+      int users,
+      long rate)
+      throws Exception {
     run(vertx, limiter, limit, Math.min(checks, 20_000), concurrency, users, 0); // warm-up
     return run(vertx, limiter, limit, checks, concurrency, users, rate);
   }
 
-  private static long[] run(Vertx vertx, RateLimiter limiter, Limit limit, int checks, int concurrency, int users, long rate) throws Exception {
+  private static long[] run(
+      Vertx vertx,
+      RateLimiter limiter,
+      Limit limit,
+      int checks,
+      int concurrency,
+      int users,
+      long rate)
+      throws Exception {
     long[] nanos = new long[checks];
     Promise<Void> done = Promise.promise();
     Context context = vertx.getOrCreateContext();
     int[] started = {0};
     int[] finished = {0};
     Runnable[] next = new Runnable[1];
-    next[0] = () -> {
-      if (started[0] >= checks) {
-        return;
-      }
-      int i = started[0]++;
-      long start = System.nanoTime();
-      limiter.acquire(limit, "user:" + (i % users)).onComplete(r -> {
-        nanos[i] = System.nanoTime() - start;
-        if (++finished[0] == checks) {
-          done.complete();
-        } else if (rate == 0) {
-          context.runOnContext(v -> next[0].run()); // not recursively: local answers come at once
-        }
-      });
-    };
+    next[0] =
+        () -> {
+          if (started[0] >= checks) {
+            return;
+          }
+          int i = started[0]++;
+          long start = System.nanoTime();
+          limiter
+              .acquire(limit, "user:" + (i % users))
+              .onComplete(
+                  r -> {
+                    nanos[i] = System.nanoTime() - start;
+                    if (++finished[0] == checks) {
+                      done.complete();
+                    } else if (rate == 0) {
+                      context.runOnContext(
+                          v -> next[0].run()); // not recursively: local answers come at once
+                    }
+                  });
+        };
     if (rate > 0) {
-      // open loop: rate checks per second in 1 ms ticks, whatever the answers' pace (as requests arrive)
+      // open loop: rate checks per second in 1 ms ticks, whatever the answers' pace (as requests
+      // arrive)
       long begin = System.nanoTime();
-      context.runOnContext(v -> vertx.setPeriodic(1, id -> {
-        long due = Math.min(checks, (System.nanoTime() - begin) * rate / 1_000_000_000L);
-        while (started[0] < due) {
-          next[0].run();
-        }
-        if (started[0] >= checks) {
-          vertx.cancelTimer(id);
-        }
-      }));
+      context.runOnContext(
+          v ->
+              vertx.setPeriodic(
+                  1,
+                  id -> {
+                    long due =
+                        Math.min(checks, (System.nanoTime() - begin) * rate / 1_000_000_000L);
+                    while (started[0] < due) {
+                      next[0].run();
+                    }
+                    if (started[0] >= checks) {
+                      vertx.cancelTimer(id);
+                    }
+                  }));
     } else {
-      context.runOnContext(v -> {
-        for (int i = 0; i < Math.min(concurrency, checks); i++) {
-          next[0].run();
-        }
-      });
+      context.runOnContext(
+          v -> {
+            for (int i = 0; i < Math.min(concurrency, checks); i++) {
+              next[0].run();
+            }
+          });
     }
     long begin = System.nanoTime();
     done.future().await(5, TimeUnit.MINUTES);
     long elapsed = System.nanoTime() - begin;
-    System.out.printf(Locale.ROOT, "  %,d checks in %.2f s (%,.0f/s)%n", checks, elapsed / 1e9, checks / (elapsed / 1e9));
+    System.out.printf(
+        Locale.ROOT,
+        "  %,d checks in %.2f s (%,.0f/s)%n",
+        checks,
+        elapsed / 1e9,
+        checks / (elapsed / 1e9));
     return nanos;
   }
 
@@ -100,8 +147,15 @@ public final class RateLimitBench {
   private static void report(String name, long[] nanos, String load) {
     long[] sorted = nanos.clone();
     Arrays.sort(sorted);
-    System.out.printf(Locale.ROOT, "%s limiter, %s: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n", name, load,
-        at(sorted, 0.50), at(sorted, 0.99), at(sorted, 0.999), sorted[sorted.length - 1] / 1e6);
+    System.out.printf(
+        Locale.ROOT,
+        "%s limiter, %s: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n",
+        name,
+        load,
+        at(sorted, 0.50),
+        at(sorted, 0.99),
+        at(sorted, 0.999),
+        sorted[sorted.length - 1] / 1e6);
   }
 
   private static double at(long[] sorted, double quantile) {

@@ -4,6 +4,8 @@ import chat.nexus.auth.Identity;
 import chat.nexus.errors.ApiException;
 import chat.nexus.observability.Metrics;
 import chat.nexus.ratelimit.RateLimits;
+import chat.nexus.socketio.BroadcastOperator;
+import chat.nexus.socketio.Socket;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Message;
 import chat.nexus.store.MessageStore;
@@ -15,15 +17,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
 import java.util.Set;
-import chat.nexus.socketio.BroadcastOperator;
-import chat.nexus.socketio.Socket;
 
 /**
- * The chat events of a connected socket (see the contract): rooms, messages, history, typing, presence.
- * Every client event is acknowledged with {ok: true, ...} or the error shape.
+ * The chat events of a connected socket (see the contract): rooms, messages, history, typing,
+ * presence. Every client event is acknowledged with {ok: true, ...} or the error shape.
  */
 public final class ChatEvents {
-
 
   public static final int MAX_TEXT_LENGTH = 4_000;
   public static final int MAX_CLIENT_ID_LENGTH = 64;
@@ -32,8 +31,13 @@ public final class ChatEvents {
   public static final String IDENTITY = "identity";
   private static final String JOINED = "joinedRooms";
   private static final long KNOWN_ROOMS = 100_000;
-  /** More rooms than a chat screen shows; each join costs a row and a member list (MAX_ROOMS_PER_SOCKET). */
+
+  /**
+   * More rooms than a chat screen shows; each join costs a row and a member list
+   * (MAX_ROOMS_PER_SOCKET).
+   */
   public static final int DEFAULT_MAX_ROOMS_PER_SOCKET = 100;
+
   /** Members listed in a room:join ack; its memberCount says how many are online in all. */
   public static final int JOIN_ACK_MAX_MEMBERS = 100;
 
@@ -41,14 +45,21 @@ public final class ChatEvents {
   private final MessageWriter writer;
   private final Blocking blocking;
   private final Presence presence;
-  private final Cache<String, Boolean> knownRooms = Caffeine.newBuilder().maximumSize(KNOWN_ROOMS).build();
+  private final Cache<String, Boolean> knownRooms =
+      Caffeine.newBuilder().maximumSize(KNOWN_ROOMS).build();
 
   private final Metrics metrics;
 
   private final RateLimits limits;
   private volatile int maxRoomsPerSocket = DEFAULT_MAX_ROOMS_PER_SOCKET;
 
-  public ChatEvents(MessageStore messages, MessageWriter writer, Blocking blocking, Presence presence, Metrics metrics, RateLimits limits) {
+  public ChatEvents(
+      MessageStore messages,
+      MessageWriter writer,
+      Blocking blocking,
+      Presence presence,
+      Metrics metrics,
+      RateLimits limits) {
     this.metrics = metrics;
     this.limits = limits;
     this.messages = messages;
@@ -69,29 +80,64 @@ public final class ChatEvents {
     socket.data().put(JOINED, joined);
     String userId = identity(socket).userId();
     if (socket.recovered()) {
-      // Connection state recovery gave the socket its rooms back: it is a member, and online, there again.
+      // Connection state recovery gave the socket its rooms back: it is a member, and online, there
+      // again.
       for (String roomId : socket.rooms()) {
         if (RoomIds.isRoomId(roomId) && joined.add(roomId)) {
-          presence.join(roomId, userId).onSuccess(cameOnline -> {
-            if (cameOnline) {
-              socket.to(roomId).emit("presence", presenceEvent(roomId, userId, "online"));
-            }
-          });
+          presence
+              .join(roomId, userId)
+              .onSuccess(
+                  cameOnline -> {
+                    if (cameOnline) {
+                      socket.to(roomId).emit("presence", presenceEvent(roomId, userId, "online"));
+                    }
+                  });
         }
       }
     }
     socket.join(RoomIds.inbox(userId));
-    socket.on("room:join", event -> EventAcks.handle(event, limits.event(socket, userId, limits.events()), payload -> join(socket, payload)));
-    socket.on("room:leave", event -> EventAcks.handle(event, limits.event(socket, userId, limits.events()), payload -> leave(socket, payload)));
-    socket.on("message:send", event -> EventAcks.handle(event, limits.event(socket, userId, limits.events()), payload -> send(socket, payload)));
-    socket.on("history", event -> EventAcks.handle(event, limits.event(socket, userId, limits.events()), payload -> history(socket, payload)));
-    socket.on("typing", event -> EventAcks.handle(event, limits.event(socket, userId, limits.events()), payload -> typing(socket, payload)));
-    socket.onDisconnect(reason -> {
-      for (String roomId : joined(socket)) {
-        goOffline(socket, roomId);
-      }
-      joined(socket).clear();
-    });
+    socket.on(
+        "room:join",
+        event ->
+            EventAcks.handle(
+                event,
+                limits.event(socket, userId, limits.events()),
+                payload -> join(socket, payload)));
+    socket.on(
+        "room:leave",
+        event ->
+            EventAcks.handle(
+                event,
+                limits.event(socket, userId, limits.events()),
+                payload -> leave(socket, payload)));
+    socket.on(
+        "message:send",
+        event ->
+            EventAcks.handle(
+                event,
+                limits.event(socket, userId, limits.events()),
+                payload -> send(socket, payload)));
+    socket.on(
+        "history",
+        event ->
+            EventAcks.handle(
+                event,
+                limits.event(socket, userId, limits.events()),
+                payload -> history(socket, payload)));
+    socket.on(
+        "typing",
+        event ->
+            EventAcks.handle(
+                event,
+                limits.event(socket, userId, limits.events()),
+                payload -> typing(socket, payload)));
+    socket.onDisconnect(
+        reason -> {
+          for (String roomId : joined(socket)) {
+            goOffline(socket, roomId);
+          }
+          joined(socket).clear();
+        });
   }
 
   public static Identity identity(Socket socket) {
@@ -110,28 +156,40 @@ public final class ChatEvents {
       throw ApiException.forbidden("this direct room belongs to other users");
     }
     checkRoomCount(socket, roomId);
-    return ensureRoom(roomId).compose(v -> {
-      checkRoomCount(socket, roomId);
-      if (!joined(socket).add(roomId)) {
-        return Future.succeededFuture();
-      }
-      socket.join(roomId);
-      return presence.join(roomId, me.userId()).map(cameOnline -> {
-        if (cameOnline) {
-          socket.to(roomId).emit("presence", presenceEvent(roomId, me.userId(), "online"));
-        }
-        return null;
-      });
-    }).compose(v -> presence.members(roomId, JOIN_ACK_MAX_MEMBERS))
-        .map(members -> new JsonObject().put("roomId", roomId)
-            .put("members", new JsonArray(members.some()))
-            .put("memberCount", members.count()));
+    return ensureRoom(roomId)
+        .compose(
+            v -> {
+              checkRoomCount(socket, roomId);
+              if (!joined(socket).add(roomId)) {
+                return Future.succeededFuture();
+              }
+              socket.join(roomId);
+              return presence
+                  .join(roomId, me.userId())
+                  .map(
+                      cameOnline -> {
+                        if (cameOnline) {
+                          socket
+                              .to(roomId)
+                              .emit("presence", presenceEvent(roomId, me.userId(), "online"));
+                        }
+                        return null;
+                      });
+            })
+        .compose(v -> presence.members(roomId, JOIN_ACK_MAX_MEMBERS))
+        .map(
+            members ->
+                new JsonObject()
+                    .put("roomId", roomId)
+                    .put("members", new JsonArray(members.some()))
+                    .put("memberCount", members.count()));
   }
 
   private void checkRoomCount(Socket socket, String roomId) {
     Set<String> rooms = joined(socket);
     if (rooms.size() >= maxRoomsPerSocket && !rooms.contains(roomId)) {
-      throw ApiException.forbidden("a connection may be in at most " + maxRoomsPerSocket + " rooms: leave one first");
+      throw ApiException.forbidden(
+          "a connection may be in at most " + maxRoomsPerSocket + " rooms: leave one first");
     }
   }
 
@@ -146,11 +204,18 @@ public final class ChatEvents {
 
   private void goOffline(Socket socket, String roomId) {
     String userId = identity(socket).userId();
-    presence.leave(roomId, userId).onSuccess(wentOffline -> {
-      if (wentOffline) {
-        socket.namespace().to(roomId).except(socket.id()).emit("presence", presenceEvent(roomId, userId, "offline"));
-      }
-    });
+    presence
+        .leave(roomId, userId)
+        .onSuccess(
+            wentOffline -> {
+              if (wentOffline) {
+                socket
+                    .namespace()
+                    .to(roomId)
+                    .except(socket.id())
+                    .emit("presence", presenceEvent(roomId, userId, "offline"));
+              }
+            });
   }
 
   private Future<JsonObject> send(Socket socket, JsonObject payload) {
@@ -159,7 +224,8 @@ public final class ChatEvents {
     Object clientId = payload.getValue("clientId");
     if (clientId != null) {
       if (!(clientId instanceof String c) || c.isEmpty() || c.length() > MAX_CLIENT_ID_LENGTH) {
-        throw ApiException.badRequest("clientId must be a string of 1-" + MAX_CLIENT_ID_LENGTH + " characters");
+        throw ApiException.badRequest(
+            "clientId must be a string of 1-" + MAX_CLIENT_ID_LENGTH + " characters");
       }
       MessageText.checkCharacters(c, "clientId");
     }
@@ -168,27 +234,32 @@ public final class ChatEvents {
     }
     Identity me = identity(socket);
     long received = System.nanoTime();
-    return writer.write(new MessageWriter.NewMessage(roomId, me.userId(), body, (String) clientId))
-        .map(stored -> {
-          JsonObject message = stored.message().toJson();
-          if (stored.announce()) {
-            recipients(socket, roomId).emit("message:new", message); // a retry's repeat too: receivers dedupe by id
-          }
-          if (!stored.duplicate()) {
-            metrics.messageStored();
-          }
-          metrics.ackLatency(System.nanoTime() - received);
-          return new JsonObject().put("message", message);
-        });
+    return writer
+        .write(new MessageWriter.NewMessage(roomId, me.userId(), body, (String) clientId))
+        .map(
+            stored -> {
+              JsonObject message = stored.message().toJson();
+              if (stored.announce()) {
+                recipients(socket, roomId)
+                    .emit("message:new", message); // a retry's repeat too: receivers dedupe by id
+              }
+              if (!stored.duplicate()) {
+                metrics.messageStored();
+              }
+              metrics.ackLatency(System.nanoTime() - received);
+              return new JsonObject().put("message", message);
+            });
   }
 
   /**
-   * The room's other sockets; for a direct room also every socket of its two users, joined or not (the
-   * other user sees a new conversation, the sender's other tabs their own message).
+   * The room's other sockets; for a direct room also every socket of its two users, joined or not
+   * (the other user sees a new conversation, the sender's other tabs their own message).
    */
   private static BroadcastOperator recipients(Socket socket, String roomId) {
     String[] members = RoomIds.isDirect(roomId) ? RoomIds.directMembers(roomId) : null;
-    return members == null ? socket.to(roomId) : socket.to(roomId, RoomIds.inbox(members[0]), RoomIds.inbox(members[1]));
+    return members == null
+        ? socket.to(roomId)
+        : socket.to(roomId, RoomIds.inbox(members[0]), RoomIds.inbox(members[1]));
   }
 
   private Future<JsonObject> history(Socket socket, JsonObject payload) {
@@ -203,13 +274,16 @@ public final class ChatEvents {
 
   /** Newest first; shared with the REST twin. */
   public Future<JsonArray> readHistory(String roomId, Long before, int limit) {
-    return blocking.run(() -> messages.history(roomId, before, limit)).map(list -> {
-      JsonArray out = new JsonArray();
-      for (Message m : list) {
-        out.add(m.toJson());
-      }
-      return out;
-    });
+    return blocking
+        .run(() -> messages.history(roomId, before, limit))
+        .map(
+            list -> {
+              JsonArray out = new JsonArray();
+              for (Message m : list) {
+                out.add(m.toJson());
+              }
+              return out;
+            });
   }
 
   private Future<JsonObject> typing(Socket socket, JsonObject payload) {
@@ -221,8 +295,15 @@ public final class ChatEvents {
     if (!joined(socket).contains(roomId)) {
       throw ApiException.forbidden("join the room first");
     }
-    socket.to(roomId).asVolatile().emit("typing", new JsonObject()
-        .put("roomId", roomId).put("userId", identity(socket).userId()).put("isTyping", typingNow));
+    socket
+        .to(roomId)
+        .asVolatile()
+        .emit(
+            "typing",
+            new JsonObject()
+                .put("roomId", roomId)
+                .put("userId", identity(socket).userId())
+                .put("isTyping", typingNow));
     return Future.succeededFuture(new JsonObject());
   }
 
@@ -230,19 +311,28 @@ public final class ChatEvents {
     if (knownRooms.getIfPresent(roomId) != null) {
       return Future.succeededFuture();
     }
-    return blocking.run(() -> {
-      messages.ensureRoom(roomId, RoomIds.isDirect(roomId) ? "direct" : "public");
-      return null;
-    }).onSuccess(v -> knownRooms.put(roomId, true)).mapEmpty();
+    return blocking
+        .run(
+            () -> {
+              messages.ensureRoom(roomId, RoomIds.isDirect(roomId) ? "direct" : "public");
+              return null;
+            })
+        .onSuccess(v -> knownRooms.put(roomId, true))
+        .mapEmpty();
   }
 
-  /** A "before" id: a positive whole number (or its string form, as JavaScript clients may send it). */
+  /**
+   * A "before" id: a positive whole number (or its string form, as JavaScript clients may send it).
+   */
   public static Long optionalId(Object value) {
     if (value == null) {
       return null;
     }
     try {
-      long id = value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) ? n.longValue() : Long.parseLong(String.valueOf(value));
+      long id =
+          value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+              ? n.longValue()
+              : Long.parseLong(String.valueOf(value));
       if (id > 0) {
         return id;
       }
@@ -257,8 +347,11 @@ public final class ChatEvents {
       return DEFAULT_HISTORY_LIMIT;
     }
     try {
-      int limit = value instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(value));
-      if (limit >= 1 && limit <= MAX_HISTORY_LIMIT && (!(value instanceof Number n) || n.doubleValue() == limit)) {
+      int limit =
+          value instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(value));
+      if (limit >= 1
+          && limit <= MAX_HISTORY_LIMIT
+          && (!(value instanceof Number n) || n.doubleValue() == limit)) {
         return limit;
       }
     } catch (NumberFormatException e) {
@@ -267,13 +360,16 @@ public final class ChatEvents {
     throw ApiException.badRequest("limit must be a whole number from 1 to " + MAX_HISTORY_LIMIT);
   }
 
-  /** Presence changes the presence found by itself (a dead node's users) go to the room's members. */
+  /**
+   * Presence changes the presence found by itself (a dead node's users) go to the room's members.
+   */
   public void announceTo(chat.nexus.socketio.SocketIoServer io) {
-    presence.onChange((roomId, userId, status) -> io.to(roomId).emit("presence", presenceEvent(roomId, userId, status)));
+    presence.onChange(
+        (roomId, userId, status) ->
+            io.to(roomId).emit("presence", presenceEvent(roomId, userId, status)));
   }
 
   private static JsonObject presenceEvent(String roomId, String userId, String status) {
     return new JsonObject().put("roomId", roomId).put("userId", userId).put("status", status);
   }
-
 }

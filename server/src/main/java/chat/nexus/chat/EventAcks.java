@@ -11,8 +11,9 @@ import java.util.concurrent.CancellationException;
 import java.util.function.Function;
 
 /**
- * The one way client events are answered: the payload must be an object; the action's result is acked as
- * {ok: true, ...}, its failure as the contract's error shape (unexpected failures logged, never leaked).
+ * The one way client events are answered: the payload must be an object; the action's result is
+ * acked as {ok: true, ...}, its failure as the contract's error shape (unexpected failures logged,
+ * never leaked).
  */
 public final class EventAcks {
 
@@ -24,17 +25,29 @@ public final class EventAcks {
     handle(event, action, null);
   }
 
-  /** As {@link #handle(Event, Function)}, then runs {@code afterAck} (when not null) once the ack is sent. */
-  public static void handle(Event event, Function<JsonObject, Future<JsonObject>> action, Runnable afterAck) {
+  /**
+   * As {@link #handle(Event, Function)}, then runs {@code afterAck} (when not null) once the ack is
+   * sent.
+   */
+  public static void handle(
+      Event event, Function<JsonObject, Future<JsonObject>> action, Runnable afterAck) {
     handle(event, Future.succeededFuture(), action, afterAck);
   }
 
-  /** Runs the action once {@code gate} (the rate limiter) lets the event through; acks its refusal otherwise. */
-  public static void handle(Event event, Future<Void> gate, Function<JsonObject, Future<JsonObject>> action) {
+  /**
+   * Runs the action once {@code gate} (the rate limiter) lets the event through; acks its refusal
+   * otherwise.
+   */
+  public static void handle(
+      Event event, Future<Void> gate, Function<JsonObject, Future<JsonObject>> action) {
     handle(event, gate, action, null);
   }
 
-  public static void handle(Event event, Future<Void> gate, Function<JsonObject, Future<JsonObject>> action, Runnable afterAck) {
+  public static void handle(
+      Event event,
+      Future<Void> gate,
+      Function<JsonObject, Future<JsonObject>> action,
+      Runnable afterAck) {
     if (gate.isComplete()) {
       run(event, gate, action, afterAck);
     } else {
@@ -42,7 +55,11 @@ public final class EventAcks {
     }
   }
 
-  private static void run(Event event, Future<Void> gate, Function<JsonObject, Future<JsonObject>> action, Runnable afterAck) {
+  private static void run(
+      Event event,
+      Future<Void> gate,
+      Function<JsonObject, Future<JsonObject>> action,
+      Runnable afterAck) {
     if (gate.failed()) {
       event.ack(ApiException.toJson(gate.cause()));
       return;
@@ -56,23 +73,30 @@ public final class EventAcks {
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
-    result.onComplete(done -> {
-      if (done.succeeded()) {
-        event.ack(done.result().put("ok", true));
-      } else {
-        Throwable cause = done.cause();
-        if (cause instanceof CancellationException) {
-          return; // the caller went away: nobody to answer
-        }
-        if (!(cause instanceof ApiException)) {
-          String userId = event.socket().data().get(ChatEvents.IDENTITY) instanceof Identity who ? who.userId() : null;
-          Logs.withRequest(event.socket().id(), userId, () -> LOG.log(Level.ERROR, "event " + event.name() + " failed", cause));
-        }
-        event.ack(ApiException.toJson(cause));
-      }
-      if (afterAck != null) {
-        afterAck.run();
-      }
-    });
+    result.onComplete(
+        done -> {
+          if (done.succeeded()) {
+            event.ack(done.result().put("ok", true));
+          } else {
+            Throwable cause = done.cause();
+            if (cause instanceof CancellationException) {
+              return; // the caller went away: nobody to answer
+            }
+            if (!(cause instanceof ApiException)) {
+              String userId =
+                  event.socket().data().get(ChatEvents.IDENTITY) instanceof Identity who
+                      ? who.userId()
+                      : null;
+              Logs.withRequest(
+                  event.socket().id(),
+                  userId,
+                  () -> LOG.log(Level.ERROR, "event " + event.name() + " failed", cause));
+            }
+            event.ack(ApiException.toJson(cause));
+          }
+          if (afterAck != null) {
+            afterAck.run();
+          }
+        });
   }
 }

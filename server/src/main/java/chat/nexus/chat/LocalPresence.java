@@ -7,13 +7,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who is online in which room on this node, counted per socket so that a user with several tabs stays
- * online until the last one leaves. Thread-safe. The presence of a single node; {@link RedisPresence}
- * builds the cluster's on it.
+ * Who is online in which room on this node, counted per socket so that a user with several tabs
+ * stays online until the last one leaves. Thread-safe. The presence of a single node; {@link
+ * RedisPresence} builds the cluster's on it.
  */
 public final class LocalPresence implements Presence {
 
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Integer>> rooms = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Integer>> rooms =
+      new ConcurrentHashMap<>();
 
   @Override
   public Future<Boolean> join(String roomId, String userId) {
@@ -33,23 +34,31 @@ public final class LocalPresence implements Presence {
   /** Counts one more socket of the user in the room; true when the user just came online there. */
   boolean joinNow(String roomId, String userId) {
     boolean[] first = {false};
-    rooms.computeIfAbsent(roomId, r -> new ConcurrentHashMap<>()).compute(userId, (u, count) -> {
-      first[0] = count == null;
-      return count == null ? 1 : count + 1;
-    });
+    rooms
+        .computeIfAbsent(roomId, r -> new ConcurrentHashMap<>())
+        .compute(
+            userId,
+            (u, count) -> {
+              first[0] = count == null;
+              return count == null ? 1 : count + 1;
+            });
     return first[0];
   }
 
   /** Counts one socket less; true when the user just went offline there. */
   boolean leaveNow(String roomId, String userId) {
     boolean[] last = {false};
-    rooms.computeIfPresent(roomId, (r, users) -> {
-      users.computeIfPresent(userId, (u, count) -> {
-        last[0] = count <= 1;
-        return count <= 1 ? null : count - 1;
-      });
-      return users.isEmpty() ? null : users;
-    });
+    rooms.computeIfPresent(
+        roomId,
+        (r, users) -> {
+          users.computeIfPresent(
+              userId,
+              (u, count) -> {
+                last[0] = count <= 1;
+                return count <= 1 ? null : count - 1;
+              });
+          return users.isEmpty() ? null : users;
+        });
     return last[0];
   }
 
@@ -72,7 +81,8 @@ public final class LocalPresence implements Presence {
   /** Every (room, user) pair online on this node. */
   List<String[]> pairs() {
     List<String[]> out = new ArrayList<>();
-    rooms.forEach((room, users) -> users.keySet().forEach(user -> out.add(new String[] {room, user})));
+    rooms.forEach(
+        (room, users) -> users.keySet().forEach(user -> out.add(new String[] {room, user})));
     return out;
   }
 }

@@ -3,12 +3,13 @@ package chat.nexus.chat;
 import chat.nexus.errors.ApiException;
 
 /**
- * The rules every stored message text follows, in chat rooms and in companion conversations: a string (not
- * binary data), not blank, at most a number of characters counted as Unicode code points (what people
- * count; an emoji is one, not two UTF-16 units), well-formed Unicode (no unpaired surrogate, which a
- * UTF-8 database cannot store as sent), and no control characters except line breaks and tabs (NUL cannot
- * be stored in PostgreSQL at all; the others garble what readers see). Format characters (zero-width
- * joiners in emoji, bidi marks in right-to-left text) are legitimate in messages and kept.
+ * The rules every stored message text follows, in chat rooms and in companion conversations: a
+ * string (not binary data), not blank, at most a number of characters counted as Unicode code
+ * points (what people count; an emoji is one, not two UTF-16 units), well-formed Unicode (no
+ * unpaired surrogate, which a UTF-8 database cannot store as sent), and no control characters
+ * except line breaks and tabs (NUL cannot be stored in PostgreSQL at all; the others garble what
+ * readers see). Format characters (zero-width joiners in emoji, bidi marks in right-to-left text)
+ * are legitimate in messages and kept.
  */
 public final class MessageText {
 
@@ -27,20 +28,31 @@ public final class MessageText {
   }
 
   /**
-   * Checks that {@code text} is well-formed and free of control characters (line breaks and tabs allowed);
-   * returns its length in code points.
+   * Checks that {@code text} is well-formed and free of control characters (line breaks and tabs
+   * allowed); returns its length in code points.
    */
   public static int checkCharacters(String text, String field) {
     int characters = 0;
     for (int i = 0; i < text.length(); i++, characters++) {
       char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
         i++; // a pair: one character
       } else if (Character.isSurrogate(c)) {
-        throw ApiException.badRequest(field + " is not valid Unicode (an unpaired surrogate at character " + (characters + 1) + ")");
+        throw ApiException.badRequest(
+            field
+                + " is not valid Unicode (an unpaired surrogate at character "
+                + (characters + 1)
+                + ")");
       } else if (isControl(c)) {
-        throw ApiException.badRequest(field + " must not contain control characters (found U+"
-            + String.format("%04X", (int) c) + " at character " + (characters + 1) + "); line breaks and tabs are fine");
+        throw ApiException.badRequest(
+            field
+                + " must not contain control characters (found U+"
+                + String.format("%04X", (int) c)
+                + " at character "
+                + (characters + 1)
+                + "); line breaks and tabs are fine");
       }
     }
     return characters;

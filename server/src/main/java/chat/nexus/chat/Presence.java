@@ -4,9 +4,9 @@ import io.vertx.core.Future;
 import java.util.List;
 
 /**
- * Who is online in which room: {@link LocalPresence} on a single node, {@link RedisPresence} across the
- * nodes sharing a Redis. A user with several tabs (on one node or several) is online in a room until the
- * last of them leaves.
+ * Who is online in which room: {@link LocalPresence} on a single node, {@link RedisPresence} across
+ * the nodes sharing a Redis. A user with several tabs (on one node or several) is online in a room
+ * until the last of them leaves.
  */
 public interface Presence {
 
@@ -25,8 +25,8 @@ public interface Presence {
   record Members(int count, List<String> some) {}
 
   /**
-   * How many users are online in the room, and at most {@code limit} of them (which ones, when there are
-   * more, is unspecified): a room of any size costs about {@code limit} names.
+   * How many users are online in the room, and at most {@code limit} of them (which ones, when
+   * there are more, is unspecified): a room of any size costs about {@code limit} names.
    */
   Future<Members> members(String roomId, int limit);
 

@@ -5,16 +5,20 @@ import chat.nexus.socketio.SocketIoServer;
 import java.util.regex.Pattern;
 
 /**
- * Room ids: 1-64 characters of {@code A-Za-z0-9_-:.}; a public room is created on first join. Direct
- * rooms are {@code dm:<userA>:<userB>} with the two ids sorted, private to those two users; their length
- * follows the user ids (external ids such as UUIDs make them longer than 64).
+ * Room ids: 1-64 characters of {@code A-Za-z0-9_-:.}; a public room is created on first join.
+ * Direct rooms are {@code dm:<userA>:<userB>} with the two ids sorted, private to those two users;
+ * their length follows the user ids (external ids such as UUIDs make them longer than 64).
  */
 public final class RoomIds {
 
   public static final int MAX_LENGTH = 64;
   public static final String DM_PREFIX = "dm:";
-  /** Starts the name of every room the server makes for itself (a character no room id may contain). */
+
+  /**
+   * Starts the name of every room the server makes for itself (a character no room id may contain).
+   */
   static final String INTERNAL_PREFIX = "@";
+
   private static final Pattern PUBLIC = Pattern.compile("[A-Za-z0-9_\\-:.]{1," + MAX_LENGTH + "}");
   private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9_\\-.]{1,128}");
 
@@ -31,24 +35,28 @@ public final class RoomIds {
     if (isDirect(id)) {
       String[] users = directMembers(id);
       if (users == null) {
-        throw ApiException.badRequest("a direct room id is dm:<userA>:<userB> with the two user ids sorted");
+        throw ApiException.badRequest(
+            "a direct room id is dm:<userA>:<userB> with the two user ids sorted");
       }
       return id;
     }
     if (!PUBLIC.matcher(id).matches()) {
-      throw ApiException.badRequest("roomId must be 1-" + MAX_LENGTH + " characters of A-Z, a-z, 0-9, _, -, :, .");
+      throw ApiException.badRequest(
+          "roomId must be 1-" + MAX_LENGTH + " characters of A-Z, a-z, 0-9, _, -, :, .");
     }
     return id;
   }
 
   /** Whether this is a well-formed room id (public or direct), without saying what is wrong. */
   public static boolean isRoomId(String id) {
-    return !isInternal(id) && (isDirect(id) ? directMembers(id) != null : PUBLIC.matcher(id).matches());
+    return !isInternal(id)
+        && (isDirect(id) ? directMembers(id) != null : PUBLIC.matcher(id).matches());
   }
 
   /**
-   * The server's own Socket.IO rooms, never joined, left or addressed by clients whatever the room-id
-   * rules allow: a socket's private room (its id, on any node of the cluster) and the per-user inboxes.
+   * The server's own Socket.IO rooms, never joined, left or addressed by clients whatever the
+   * room-id rules allow: a socket's private room (its id, on any node of the cluster) and the
+   * per-user inboxes.
    */
   public static boolean isInternal(String id) {
     return id.startsWith(INTERNAL_PREFIX) || SocketIoServer.isSocketId(id);
@@ -75,18 +83,23 @@ public final class RoomIds {
 
   /** The direct room of two users. */
   public static String direct(String userA, String userB) {
-    return userA.compareTo(userB) < 0 ? DM_PREFIX + userA + ":" + userB : DM_PREFIX + userB + ":" + userA;
+    return userA.compareTo(userB) < 0
+        ? DM_PREFIX + userA + ":" + userB
+        : DM_PREFIX + userB + ":" + userA;
   }
 
   /**
-   * The Socket.IO room every socket of a user is in, so that a direct message reaches the other user before
-   * they open the conversation. '@' and '/' cannot appear in a room id, so no client can join it.
+   * The Socket.IO room every socket of a user is in, so that a direct message reaches the other
+   * user before they open the conversation. '@' and '/' cannot appear in a room id, so no client
+   * can join it.
    */
   public static String inbox(String userId) {
     return INTERNAL_PREFIX + "user/" + userId;
   }
 
-  /** Whether this user may join and read the room: anyone for public rooms, the two members for DMs. */
+  /**
+   * Whether this user may join and read the room: anyone for public rooms, the two members for DMs.
+   */
   public static boolean mayAccess(String roomId, String userId) {
     if (!isDirect(roomId)) {
       return true;

@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Socket.IO Redis adapter of the chat server, when REDIS_URL is set: every node's rooms reach the
- * clients of every other node (and of Node.js socket.io servers sharing the same Redis and key).
+ * The Socket.IO Redis adapter of the chat server, when REDIS_URL is set: every node's rooms reach
+ * the clients of every other node (and of Node.js socket.io servers sharing the same Redis and
+ * key).
  *
  * <p>REDIS_ADAPTER_KEY (default "socket.io", the npm adapter's) is the channel prefix;
  * REDIS_ADAPTER_SHARDED=true uses Redis 7 sharded pub/sub, as the npm createShardedAdapter.
@@ -24,13 +25,15 @@ import org.slf4j.LoggerFactory;
 public final class RedisCluster {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisCluster.class);
+
   /** How long start-up waits for Redis before going on without it (it keeps reconnecting). */
   static final long START_WAIT_MS = 3_000;
 
   private RedisCluster() {}
 
   /** The adapter factory for REDIS_URL, or empty without one; bad values throw ConfigException. */
-  public static Optional<RedisAdapterFactory> start(Vertx vertx, Config config, Map<String, String> env) {
+  public static Optional<RedisAdapterFactory> start(
+      Vertx vertx, Config config, Map<String, String> env) {
     if (config.redisUrl() == null) {
       return Optional.empty();
     }
@@ -39,7 +42,8 @@ public final class RedisCluster {
     if (key.isEmpty()) {
       problems.add("REDIS_ADAPTER_KEY must not be empty");
     }
-    String sharded = env.getOrDefault("REDIS_ADAPTER_SHARDED", "false").trim().toLowerCase(Locale.ROOT);
+    String sharded =
+        env.getOrDefault("REDIS_ADAPTER_SHARDED", "false").trim().toLowerCase(Locale.ROOT);
     if (!sharded.equals("true") && !sharded.equals("false")) {
       problems.add("REDIS_ADAPTER_SHARDED must be true or false, got '" + sharded + "'");
     }
@@ -48,7 +52,11 @@ public final class RedisCluster {
     }
     RedisAdapterOptions options;
     try {
-      options = RedisAdapterOptions.builder(config.redisUrl()).key(key).sharded(sharded.equals("true")).build();
+      options =
+          RedisAdapterOptions.builder(config.redisUrl())
+              .key(key)
+              .sharded(sharded.equals("true"))
+              .build();
     } catch (IllegalArgumentException e) {
       throw new ConfigException(List.of("REDIS_URL is not usable: " + e.getMessage()));
     }
@@ -56,8 +64,10 @@ public final class RedisCluster {
     try {
       redis.firstUp().await(START_WAIT_MS, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      LOG.warn("Redis at {} is not reachable yet: starting without it (this node's clients are served; "
-          + "cross-node delivery starts once it connects)", options.endpointDescription());
+      LOG.warn(
+          "Redis at {} is not reachable yet: starting without it (this node's clients are served; "
+              + "cross-node delivery starts once it connects)",
+          options.endpointDescription());
     }
     return Optional.of(redis);
   }

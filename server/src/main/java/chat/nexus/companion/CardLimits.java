@@ -7,36 +7,63 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * The caps an imported card must respect. Each bounds the work one card can cause: its bytes in every
- * cache, its lorebook's scan on each companion message, its line in the public list. A card over one is
- * refused with PAYLOAD_TOO_LARGE saying which; a card already stored before these caps is clamped to them
- * when read ({@link Lorebook}, {@link CharacterSummary}) instead, so it keeps working.
+ * The caps an imported card must respect. Each bounds the work one card can cause: its bytes in
+ * every cache, its lorebook's scan on each companion message, its line in the public list. A card
+ * over one is refused with PAYLOAD_TOO_LARGE saying which; a card already stored before these caps
+ * is clamped to them when read ({@link Lorebook}, {@link CharacterSummary}) instead, so it keeps
+ * working.
  */
 public final class CardLimits {
 
-  /** The card's JSON, UTF-8: generous for hand-written cards with a lorebook, small next to the caches. */
+  /**
+   * The card's JSON, UTF-8: generous for hand-written cards with a lorebook, small next to the
+   * caches.
+   */
   public static final int MAX_CARD_BYTES = 1024 * 1024;
-  /** Any one text field (description, first_mes, a lorebook entry's content, ...), in UTF-16 units. */
+
+  /**
+   * Any one text field (description, first_mes, a lorebook entry's content, ...), in UTF-16 units.
+   */
   public static final int MAX_FIELD_CHARS = 100_000;
+
   /** Short fields shown in lists (creator, nickname, character_version), as the name. */
   public static final int MAX_SHORT_FIELD_CHARS = CharacterCard.MAX_NAME;
+
   /** Entries of the embedded lorebook; the cards we know keep theirs under a few hundred. */
   public static final int MAX_LORE_ENTRIES = 1_000;
-  /** Keys per entry, primary and secondary each: every key is looked for in each companion message. */
+
+  /**
+   * Keys per entry, primary and secondary each: every key is looked for in each companion message.
+   */
   public static final int MAX_KEYS_PER_ENTRY = 50;
-  /** Longest key; keys are words or short phrases, and each distinct length costs a pass over the text. */
+
+  /**
+   * Longest key; keys are words or short phrases, and each distinct length costs a pass over the
+   * text.
+   */
   public static final int MAX_KEY_CHARS = 100;
-  /** Messages a lorebook may scan back (scan_depth); the scanned text is capped in characters as well. */
+
+  /**
+   * Messages a lorebook may scan back (scan_depth); the scanned text is capped in characters as
+   * well.
+   */
   public static final int MAX_SCAN_DEPTH = 100;
-  /** Tags per card: they are all in the public list, for every visitor (cards we know carry 5-30). */
+
+  /**
+   * Tags per card: they are all in the public list, for every visitor (cards we know carry 5-30).
+   */
   public static final int MAX_TAGS = 32;
+
   /** Longest tag: a word or two. */
   public static final int MAX_TAG_CHARS = 40;
+
   /** Alternate and group greetings, each. */
   public static final int MAX_GREETINGS = 100;
 
-  private static final List<String> SHORT_FIELDS = List.of("creator", "nickname", "character_version");
-  private static final List<String> GREETING_FIELDS = List.of("alternate_greetings", "group_only_greetings");
+  private static final List<String> SHORT_FIELDS =
+      List.of("creator", "nickname", "character_version");
+  private static final List<String> GREETING_FIELDS =
+      List.of("alternate_greetings", "group_only_greetings");
 
   private CardLimits() {}
 
@@ -54,11 +81,18 @@ public final class CardLimits {
       JsonArray greetings = data.getJsonArray(field);
       if (greetings != null) {
         if (greetings.size() > MAX_GREETINGS) {
-          throw tooLarge(what + ": data." + field + " has more than " + MAX_GREETINGS + " greetings");
+          throw tooLarge(
+              what + ": data." + field + " has more than " + MAX_GREETINGS + " greetings");
         }
         for (Object greeting : greetings) {
           if (greeting instanceof String text && text.length() > MAX_FIELD_CHARS) {
-            throw tooLarge(what + ": a greeting in data." + field + " is longer than " + MAX_FIELD_CHARS + " characters");
+            throw tooLarge(
+                what
+                    + ": a greeting in data."
+                    + field
+                    + " is longer than "
+                    + MAX_FIELD_CHARS
+                    + " characters");
           }
         }
       }
@@ -90,15 +124,19 @@ public final class CardLimits {
       return;
     }
     if (entries.size() > MAX_LORE_ENTRIES) {
-      throw tooLarge(what + ": the lorebook has " + entries.size() + " entries; at most " + MAX_LORE_ENTRIES);
+      throw tooLarge(
+          what + ": the lorebook has " + entries.size() + " entries; at most " + MAX_LORE_ENTRIES);
     }
     for (int i = 0; i < entries.size(); i++) {
       JsonObject entry = entries.getJsonObject(i);
-      if (entry.getValue("content") instanceof String content && content.length() > MAX_FIELD_CHARS) {
-        throw tooLarge(what + ": lorebook entry " + i + " is longer than " + MAX_FIELD_CHARS + " characters");
+      if (entry.getValue("content") instanceof String content
+          && content.length() > MAX_FIELD_CHARS) {
+        throw tooLarge(
+            what + ": lorebook entry " + i + " is longer than " + MAX_FIELD_CHARS + " characters");
       }
       checkKeys(entry.getValue("keys"), what + ": lorebook entry " + i);
-      checkKeys(entry.getValue("secondary_keys"), what + ": lorebook entry " + i + " (secondary keys)");
+      checkKeys(
+          entry.getValue("secondary_keys"), what + ": lorebook entry " + i + " (secondary keys)");
     }
   }
 

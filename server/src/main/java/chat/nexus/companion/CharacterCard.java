@@ -4,19 +4,19 @@ import chat.nexus.errors.ApiException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Character Card V2 ({@code chara_card_v2}) or V3 ({@code chara_card_v3}). The card is kept exactly as
- * given: {@link #json()} is the original text (every field, unknown {@code extensions} included), and the
- * typed accessors read the few fields the prompt needs, taken out once when the card is read (the parsed
- * tree is not kept: it weighs several times the text). {@code creator_notes} has no accessor on purpose:
- * it is for people browsing cards, never for a prompt.
+ * A Character Card V2 ({@code chara_card_v2}) or V3 ({@code chara_card_v3}). The card is kept
+ * exactly as given: {@link #json()} is the original text (every field, unknown {@code extensions}
+ * included), and the typed accessors read the few fields the prompt needs, taken out once when the
+ * card is read (the parsed tree is not kept: it weighs several times the text). {@code
+ * creator_notes} has no accessor on purpose: it is for people browsing cards, never for a prompt.
  *
  * <p>An import ({@link #parse}) must respect {@link CardLimits}; a card read back from the store
  * ({@link #stored}) is only clamped to them, so that cards stored before a cap keep working.
@@ -25,14 +25,28 @@ public final class CharacterCard {
 
   public static final String SPEC_V2 = "chara_card_v2";
   public static final String SPEC_V3 = "chara_card_v3";
+
   /** Longest character name (the column is VARCHAR(200)). */
   static final int MAX_NAME = 200;
 
-  static final List<String> STRING_FIELDS = List.of("name", "description", "personality", "scenario",
-      "first_mes", "mes_example", "creator_notes", "system_prompt", "post_history_instructions", "creator",
-      "character_version", "nickname");
-  private static final List<String> ARRAY_FIELDS = List.of("alternate_greetings", "tags", "group_only_greetings", "assets");
-  private static final List<String> OBJECT_FIELDS = List.of("character_book", "extensions", "creator_notes_multilingual");
+  static final List<String> STRING_FIELDS =
+      List.of(
+          "name",
+          "description",
+          "personality",
+          "scenario",
+          "first_mes",
+          "mes_example",
+          "creator_notes",
+          "system_prompt",
+          "post_history_instructions",
+          "creator",
+          "character_version",
+          "nickname");
+  private static final List<String> ARRAY_FIELDS =
+      List.of("alternate_greetings", "tags", "group_only_greetings", "assets");
+  private static final List<String> OBJECT_FIELDS =
+      List.of("character_book", "extensions", "creator_notes_multilingual");
 
   private final String json;
   private final String spec;
@@ -67,7 +81,10 @@ public final class CharacterCard {
     this.lorebook = Lorebook.of(data.getJsonObject("character_book"));
   }
 
-  /** Parses and checks an imported card from its JSON text; a bad card is a BAD_REQUEST (PAYLOAD_TOO_LARGE over a cap) saying what is wrong. */
+  /**
+   * Parses and checks an imported card from its JSON text; a bad card is a BAD_REQUEST
+   * (PAYLOAD_TOO_LARGE over a cap) saying what is wrong.
+   */
   public static CharacterCard parse(String json) {
     return parse(json, "the card");
   }
@@ -75,14 +92,18 @@ public final class CharacterCard {
   /** Parses an imported card from UTF-8 bytes (a request body). */
   public static CharacterCard parse(byte[] utf8, String what) {
     if (utf8.length > CardLimits.MAX_CARD_BYTES) {
-      throw CardLimits.tooLarge(what + " is " + utf8.length + " bytes; at most " + CardLimits.MAX_CARD_BYTES);
+      throw CardLimits.tooLarge(
+          what + " is " + utf8.length + " bytes; at most " + CardLimits.MAX_CARD_BYTES);
     }
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(utf8)).toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(utf8))
+              .toString();
     } catch (CharacterCodingException e) {
       throw ApiException.badRequest(what + " is not valid UTF-8 text");
     }
@@ -93,7 +114,9 @@ public final class CharacterCard {
   }
 
   static CharacterCard parse(String json, String what) {
-    if (json != null && json.length() > CardLimits.MAX_CARD_BYTES / 3 && utf8Length(json) > CardLimits.MAX_CARD_BYTES) {
+    if (json != null
+        && json.length() > CardLimits.MAX_CARD_BYTES / 3
+        && utf8Length(json) > CardLimits.MAX_CARD_BYTES) {
       throw CardLimits.tooLarge(what + " is over " + CardLimits.MAX_CARD_BYTES + " bytes");
     }
     return read(json, what, true);
@@ -129,11 +152,19 @@ public final class CharacterCard {
     }
     Object spec = card.getValue("spec");
     if (spec == null) {
-      throw ApiException.badRequest(what + " has no \"spec\": expected \"" + SPEC_V2 + "\" or \"" + SPEC_V3 + "\"");
+      throw ApiException.badRequest(
+          what + " has no \"spec\": expected \"" + SPEC_V2 + "\" or \"" + SPEC_V3 + "\"");
     }
     if (!SPEC_V2.equals(spec) && !SPEC_V3.equals(spec)) {
-      throw ApiException.badRequest(what + " has an unknown spec " + abbreviate(String.valueOf(spec), 40)
-          + ": expected \"" + SPEC_V2 + "\" or \"" + SPEC_V3 + "\"");
+      throw ApiException.badRequest(
+          what
+              + " has an unknown spec "
+              + abbreviate(String.valueOf(spec), 40)
+              + ": expected \""
+              + SPEC_V2
+              + "\" or \""
+              + SPEC_V3
+              + "\"");
     }
     Object specVersion = card.getValue("spec_version");
     if (specVersion != null && !(specVersion instanceof String)) {
@@ -154,7 +185,8 @@ public final class CharacterCard {
       throw ApiException.badRequest(what + ": data.name must be a non-empty string");
     }
     if (n.length() > MAX_NAME) {
-      throw ApiException.badRequest(what + ": data.name is longer than " + MAX_NAME + " characters");
+      throw ApiException.badRequest(
+          what + ": data.name is longer than " + MAX_NAME + " characters");
     }
     for (String field : STRING_FIELDS) {
       Object value = dataObject.getValue(field);
@@ -183,15 +215,18 @@ public final class CharacterCard {
       if (entries instanceof JsonArray list) {
         for (int i = 0; i < list.size(); i++) {
           if (!(list.getValue(i) instanceof JsonObject entry)) {
-            throw ApiException.badRequest(what + ": data.character_book.entries[" + i + "] must be an object");
+            throw ApiException.badRequest(
+                what + ": data.character_book.entries[" + i + "] must be an object");
           }
           Object keys = entry.getValue("keys");
           if (keys != null && !(keys instanceof JsonArray)) {
-            throw ApiException.badRequest(what + ": data.character_book.entries[" + i + "].keys must be an array");
+            throw ApiException.badRequest(
+                what + ": data.character_book.entries[" + i + "].keys must be an array");
           }
           Object content = entry.getValue("content");
           if (content != null && !(content instanceof String)) {
-            throw ApiException.badRequest(what + ": data.character_book.entries[" + i + "].content must be a string");
+            throw ApiException.badRequest(
+                what + ": data.character_book.entries[" + i + "].content must be a string");
           }
         }
       }
@@ -285,8 +320,8 @@ public final class CharacterCard {
   }
 
   /**
-   * Bytes this card holds in memory, an upper bound for the caches: the text and the fields taken out of
-   * it (at most the text again), two bytes a character, plus the lorebook's key tables.
+   * Bytes this card holds in memory, an upper bound for the caches: the text and the fields taken
+   * out of it (at most the text again), two bytes a character, plus the lorebook's key tables.
    */
   long weight() {
     return 4L * json.length() + lorebook.bytes() + 1024;

@@ -14,67 +14,114 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.function.Function;
 
 /**
- * The character routes of the contract, mounted by HttpApi under its body handler (JSON_LIMIT: every body
- * but a PNG upload, see {@link #isUpload}) and its failure handler:
+ * The character routes of the contract, mounted by HttpApi under its body handler (JSON_LIMIT:
+ * every body but a PNG upload, see {@link #isUpload}) and its failure handler:
+ *
  * <ul>
- *   <li>{@code POST /api/characters} (signed in): a Character Card V2/V3 as {@code application/json}, or a
- *       PNG carrying one as {@code image/png} (up to {@link #UPLOAD_LIMIT_BYTES}, read only after the caller
- *       is authenticated and counted by the rate limit, and a place among {@link Characters#MAX_IMPORTS} is
- *       free); 201 {@code {ok, character}}.</li>
- *   <li>{@code GET /api/characters?limit&before}: a page of the cached list, newest first, {@code {ok,
- *       characters: [{id, name, description (short), tags, creator, hasAvatar, views, createdAt}],
- *       nextBefore?}}: {@code limit} from 1 to {@link Characters#MAX_PAGE_SIZE} (default
- *       {@link Characters#DEFAULT_PAGE_SIZE}); {@code nextBefore}, when there are more, is the
- *       {@code before} of the next page.</li>
- *   <li>{@code GET /api/characters/{id}} (signed in): the full card; records the caller's view (once per user).</li>
- *   <li>{@code GET /api/characters/{id}/avatar}: the character's picture as a thumbnail (PNG, at most
- *       {@link Avatar#THUMBNAIL_SIDE} pixels on its long side).</li>
+ *   <li>{@code POST /api/characters} (signed in): a Character Card V2/V3 as {@code
+ *       application/json}, or a PNG carrying one as {@code image/png} (up to {@link
+ *       #UPLOAD_LIMIT_BYTES}, read only after the caller is authenticated and counted by the rate
+ *       limit, and a place among {@link Characters#MAX_IMPORTS} is free); 201 {@code {ok,
+ *       character}}.
+ *   <li>{@code GET /api/characters?limit&before}: a page of the cached list, newest first, {@code
+ *       {ok, characters: [{id, name, description (short), tags, creator, hasAvatar, views,
+ *       createdAt}], nextBefore?}}: {@code limit} from 1 to {@link Characters#MAX_PAGE_SIZE}
+ *       (default {@link Characters#DEFAULT_PAGE_SIZE}); {@code nextBefore}, when there are more, is
+ *       the {@code before} of the next page.
+ *   <li>{@code GET /api/characters/{id}} (signed in): the full card; records the caller's view
+ *       (once per user).
+ *   <li>{@code GET /api/characters/{id}/avatar}: the character's picture as a thumbnail (PNG, at
+ *       most {@link Avatar#THUMBNAIL_SIDE} pixels on its long side).
  * </ul>
  */
 public final class CharacterRoutes {
 
-  /** Largest PNG upload (a card with its art: often 1-3 MB). Every other body is held to JSON_LIMIT. */
+  /**
+   * Largest PNG upload (a card with its art: often 1-3 MB). Every other body is held to JSON_LIMIT.
+   */
   public static final int UPLOAD_LIMIT_BYTES = 8 * 1024 * 1024;
+
   private static final String PATH = "/api/characters";
+
   /** Browsers may keep an avatar a while: a character's picture never changes. */
   private static final String AVATAR_CACHE_CONTROL = "public, max-age=300";
 
   private final Characters characters;
-  private final Handler<RoutingContext> uploadBody = BodyHandler.create(false).setBodyLimit(UPLOAD_LIMIT_BYTES);
+  private final Handler<RoutingContext> uploadBody =
+      BodyHandler.create(false).setBodyLimit(UPLOAD_LIMIT_BYTES);
 
   public CharacterRoutes(Characters characters) {
     this.characters = characters;
   }
 
   /**
-   * Whether a request is a PNG upload, the one body allowed over JSON_LIMIT: HttpApi leaves its body unread
-   * (the request paused) until the caller is authenticated and counted.
+   * Whether a request is a PNG upload, the one body allowed over JSON_LIMIT: HttpApi leaves its
+   * body unread (the request paused) until the caller is authenticated and counted.
    */
   public static boolean isUpload(HttpServerRequest request) {
     String path = request.path();
-    return request.method() == HttpMethod.POST && (PATH.equals(path) || (PATH + "/").equals(path))
+    return request.method() == HttpMethod.POST
+        && (PATH.equals(path) || (PATH + "/").equals(path))
         && CardUpload.isPng(request.getHeader(HttpHeaders.CONTENT_TYPE));
   }
 
   /**
-   * Adds the routes. {@code authenticated} is a handler that fails with UNAUTHORIZED or puts the caller's
-   * identity where {@code identity} finds it.
+   * Adds the routes. {@code authenticated} is a handler that fails with UNAUTHORIZED or puts the
+   * caller's identity where {@code identity} finds it.
    */
-  public void mount(Router router, Handler<RoutingContext> authenticated, Function<RoutingContext, Identity> identity) {
-    // A lambda, not the BodyHandler itself: Vert.x Web wants body handlers first in a route, and this one
+  public void mount(
+      Router router,
+      Handler<RoutingContext> authenticated,
+      Function<RoutingContext, Identity> identity) {
+    // A lambda, not the BodyHandler itself: Vert.x Web wants body handlers first in a route, and
+    // this one
     // must come after authentication.
-    router.post(PATH).handler(authenticated).handler(this::admit).handler(ctx -> uploadBody.handle(ctx))
-        .handler(ctx -> write(ctx, 201, "application/json", characters.create(
-            ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer(),
-            ctx.request().getHeader(HttpHeaders.CONTENT_TYPE), identity.apply(ctx).userId())));
+    router
+        .post(PATH)
+        .handler(authenticated)
+        .handler(this::admit)
+        .handler(ctx -> uploadBody.handle(ctx))
+        .handler(
+            ctx ->
+                write(
+                    ctx,
+                    201,
+                    "application/json",
+                    characters.create(
+                        ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer(),
+                        ctx.request().getHeader(HttpHeaders.CONTENT_TYPE),
+                        identity.apply(ctx).userId())));
     router.get(PATH).handler(this::list);
-    router.get(PATH + "/:id").handler(authenticated).handler(ctx -> write(ctx, 200, "application/json",
-        characters.view(ctx.pathParam("id"), identity.apply(ctx).userId())));
-    router.get(PATH + "/:id/avatar").handler(ctx -> write(ctx, 200, "image/png", characters.avatar(ctx.pathParam("id"))
-        .onSuccess(png -> ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, AVATAR_CACHE_CONTROL))));
+    router
+        .get(PATH + "/:id")
+        .handler(authenticated)
+        .handler(
+            ctx ->
+                write(
+                    ctx,
+                    200,
+                    "application/json",
+                    characters.view(ctx.pathParam("id"), identity.apply(ctx).userId())));
+    router
+        .get(PATH + "/:id/avatar")
+        .handler(
+            ctx ->
+                write(
+                    ctx,
+                    200,
+                    "image/png",
+                    characters
+                        .avatar(ctx.pathParam("id"))
+                        .onSuccess(
+                            png ->
+                                ctx.response()
+                                    .putHeader(HttpHeaders.CACHE_CONTROL, AVATAR_CACHE_CONTROL))));
   }
 
-  /** One of the node's import places for the rest of this request, or UNAVAILABLE before any body is read. */
+  /**
+   * One of the node's import places for the rest of this request, or UNAVAILABLE before any body is
+   * read.
+   */
   private void admit(RoutingContext ctx) {
     if (!characters.tryImport()) {
       ctx.fail(Characters.importsBusy());
@@ -87,9 +134,14 @@ public final class CharacterRoutes {
   private void list(RoutingContext ctx) {
     String before = ctx.queryParams().get("before");
     if (before != null && (before.isEmpty() || before.length() > Characters.MAX_ID_CHARS)) {
-      throw ApiException.badRequest("before must be a character id (1-" + Characters.MAX_ID_CHARS + " characters)");
+      throw ApiException.badRequest(
+          "before must be a character id (1-" + Characters.MAX_ID_CHARS + " characters)");
     }
-    write(ctx, 200, "application/json", characters.page(before, pageSize(ctx.queryParams().get("limit"))));
+    write(
+        ctx,
+        200,
+        "application/json",
+        characters.page(before, pageSize(ctx.queryParams().get("limit"))));
   }
 
   static int pageSize(String value) {
@@ -104,17 +156,23 @@ public final class CharacterRoutes {
     } catch (NumberFormatException e) {
       // falls through to the error
     }
-    throw ApiException.badRequest("limit must be a whole number from 1 to " + Characters.MAX_PAGE_SIZE);
+    throw ApiException.badRequest(
+        "limit must be a whole number from 1 to " + Characters.MAX_PAGE_SIZE);
   }
 
   /** Writes bytes made elsewhere: nothing is encoded on the event loop. */
-  private static void write(RoutingContext ctx, int status, String contentType, Future<Buffer> result) {
-    result.onComplete(done -> {
-      if (done.failed()) {
-        ctx.fail(done.cause());
-      } else if (!ctx.response().ended() && !ctx.response().closed()) {
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, contentType).end(done.result());
-      }
-    });
+  private static void write(
+      RoutingContext ctx, int status, String contentType, Future<Buffer> result) {
+    result.onComplete(
+        done -> {
+          if (done.failed()) {
+            ctx.fail(done.cause());
+          } else if (!ctx.response().ended() && !ctx.response().closed()) {
+            ctx.response()
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, contentType)
+                .end(done.result());
+          }
+        });
   }
 }

@@ -19,16 +19,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Characters and their views, in JDBC. Blocking: call from a worker. Besides the card, a row keeps what the
- * public list and the gallery show, made once when it is stored: the list's line ({@code summary}), the
- * number of users who viewed it ({@code view_count}), the original PNG ({@code avatar}) and its thumbnail
- * ({@code avatar_thumbnail}).
+ * Characters and their views, in JDBC. Blocking: call from a worker. Besides the card, a row keeps
+ * what the public list and the gallery show, made once when it is stored: the list's line ({@code
+ * summary}), the number of users who viewed it ({@code view_count}), the original PNG ({@code
+ * avatar}) and its thumbnail ({@code avatar_thumbnail}).
  */
 public final class CharacterStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(CharacterStore.class);
-  private static final String PAGE_COLUMNS = "SELECT c.id, c.summary, c.view_count, CASE WHEN c.summary IS NULL THEN c.card END,"
-      + " c.avatar IS NOT NULL, c.created_at FROM characters c";
+  private static final String PAGE_COLUMNS =
+      "SELECT c.id, c.summary, c.view_count, CASE WHEN c.summary IS NULL THEN c.card END,"
+          + " c.avatar IS NOT NULL, c.created_at FROM characters c";
 
   private final Database database;
 
@@ -36,17 +37,24 @@ public final class CharacterStore {
     this.database = database;
   }
 
-  /** Lines of the list, newest first, each with its views; {@code nextBefore} is the cursor of the next page, or null. */
+  /**
+   * Lines of the list, newest first, each with its views; {@code nextBefore} is the cursor of the
+   * next page, or null.
+   */
   record Page(List<String> lines, String nextBefore) {}
 
-  /** A character's thumbnail (null when not made yet) and whether it has an original picture at all. */
+  /**
+   * A character's thumbnail (null when not made yet) and whether it has an original picture at all.
+   */
   record AvatarRow(byte[] thumbnail, boolean hasOriginal) {}
 
   /** Stores a new character with what its upload carried (PNG and thumbnail, or none). */
   public void insert(StoredCharacter character, CardUpload upload) throws SQLException {
     try (Connection c = database.connection();
-        PreparedStatement ps = c.prepareStatement("INSERT INTO characters (id, name, card, created_by, created_at, avatar,"
-            + " avatar_thumbnail, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO characters (id, name, card, created_by, created_at, avatar,"
+                    + " avatar_thumbnail, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, character.id());
       ps.setString(2, character.card().name());
       ps.setString(3, character.card().json());
@@ -54,7 +62,10 @@ public final class CharacterStore {
       ps.setObject(5, character.createdAt().atOffset(ZoneOffset.UTC));
       ps.setBytes(6, upload.png());
       ps.setBytes(7, upload.thumbnail());
-      ps.setString(8, CharacterSummary.json(character.id(), character.card(), upload.png() != null, character.createdAt()));
+      ps.setString(
+          8,
+          CharacterSummary.json(
+              character.id(), character.card(), upload.png() != null, character.createdAt()));
       ps.executeUpdate();
     }
   }
@@ -70,8 +81,9 @@ public final class CharacterStore {
 
   public Optional<StoredCharacter> get(String id) throws SQLException {
     try (Connection c = database.connection();
-        PreparedStatement ps = c.prepareStatement(
-            "SELECT id, card, created_by, created_at, avatar IS NOT NULL FROM characters WHERE id = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT id, card, created_by, created_at, avatar IS NOT NULL FROM characters WHERE id = ?")) {
       ps.setString(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
@@ -81,27 +93,39 @@ public final class CharacterStore {
         try {
           card = CharacterCard.stored(rs.getString(2));
         } catch (ApiException e) {
-          throw new SQLException("character " + id + " has an unreadable stored card: " + e.getMessage());
+          throw new SQLException(
+              "character " + id + " has an unreadable stored card: " + e.getMessage());
         }
-        return Optional.of(new StoredCharacter(rs.getString(1), card, rs.getString(3), Sql.instant(rs.getObject(4)), rs.getBoolean(5)));
+        return Optional.of(
+            new StoredCharacter(
+                rs.getString(1),
+                card,
+                rs.getString(3),
+                Sql.instant(rs.getObject(4)),
+                rs.getBoolean(5)));
       }
     }
   }
 
   /**
-   * Up to {@code limit} lines, newest first, after the character {@code before} (null: from the newest; an
-   * unknown id: an empty page). A row stored before summaries existed gets its line now, written back once.
+   * Up to {@code limit} lines, newest first, after the character {@code before} (null: from the
+   * newest; an unknown id: an empty page). A row stored before summaries existed gets its line now,
+   * written back once.
    */
   Page page(String before, int limit) throws SQLException {
-    String sql = PAGE_COLUMNS
-        + (before == null ? "" : " JOIN characters b ON b.id = ? WHERE c.created_at < b.created_at OR (c.created_at = b.created_at AND c.id > b.id)")
-        + " ORDER BY c.created_at DESC, c.id LIMIT ?";
+    String sql =
+        PAGE_COLUMNS
+            + (before == null
+                ? ""
+                : " JOIN characters b ON b.id = ? WHERE c.created_at < b.created_at OR (c.created_at = b.created_at AND c.id > b.id)")
+            + " ORDER BY c.created_at DESC, c.id LIMIT ?";
     List<String> lines = new ArrayList<>();
     Map<String, String> made = new LinkedHashMap<>();
     String last = null;
     int scanned = 0;
     boolean more = false;
-    try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = database.connection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       int index = 1;
       if (before != null) {
         ps.setString(index++, before);
@@ -118,7 +142,8 @@ public final class CharacterStore {
           last = id;
           String summary = rs.getString(2);
           if (summary == null) {
-            summary = summaryOf(id, rs.getString(4), rs.getBoolean(5), Sql.instant(rs.getObject(6)));
+            summary =
+                summaryOf(id, rs.getString(4), rs.getBoolean(5), Sql.instant(rs.getObject(6)));
             if (summary == null) {
               continue;
             }
@@ -128,7 +153,9 @@ public final class CharacterStore {
         }
       }
       if (!made.isEmpty()) {
-        try (PreparedStatement update = c.prepareStatement("UPDATE characters SET summary = ? WHERE id = ? AND summary IS NULL")) {
+        try (PreparedStatement update =
+            c.prepareStatement(
+                "UPDATE characters SET summary = ? WHERE id = ? AND summary IS NULL")) {
           for (Map.Entry<String, String> line : made.entrySet()) {
             update.setString(1, line.getValue());
             update.setString(2, line.getKey());
@@ -145,7 +172,10 @@ public final class CharacterStore {
     try {
       return CharacterSummary.json(id, CharacterCard.stored(card), hasAvatar, createdAt);
     } catch (ApiException e) {
-      LOG.warn("character {} has an unreadable stored card, left out of the list: {}", id, e.getMessage());
+      LOG.warn(
+          "character {} has an unreadable stored card, left out of the list: {}",
+          id,
+          e.getMessage());
       return null;
     }
   }
@@ -153,10 +183,14 @@ public final class CharacterStore {
   /** The thumbnail row of a character, if there is such a character. */
   Optional<AvatarRow> thumbnail(String id) throws SQLException {
     try (Connection c = database.connection();
-        PreparedStatement ps = c.prepareStatement("SELECT avatar_thumbnail, avatar IS NOT NULL FROM characters WHERE id = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT avatar_thumbnail, avatar IS NOT NULL FROM characters WHERE id = ?")) {
       ps.setString(1, id);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(new AvatarRow(rs.getBytes(1), rs.getBoolean(2))) : Optional.empty();
+        return rs.next()
+            ? Optional.of(new AvatarRow(rs.getBytes(1), rs.getBoolean(2)))
+            : Optional.empty();
       }
     }
   }
@@ -174,7 +208,8 @@ public final class CharacterStore {
 
   void saveThumbnail(String id, byte[] thumbnail) throws SQLException {
     try (Connection c = database.connection();
-        PreparedStatement ps = c.prepareStatement("UPDATE characters SET avatar_thumbnail = ? WHERE id = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement("UPDATE characters SET avatar_thumbnail = ? WHERE id = ?")) {
       ps.setBytes(1, thumbnail);
       ps.setString(2, id);
       ps.executeUpdate();
@@ -182,23 +217,26 @@ public final class CharacterStore {
   }
 
   /**
-   * Records that the user viewed the character, once per user: the first view adds a row and counts it,
-   * later ones change nothing. Whether this one was the first.
+   * Records that the user viewed the character, once per user: the first view adds a row and counts
+   * it, later ones change nothing. Whether this one was the first.
    */
   public boolean recordView(String characterId, String userId) throws SQLException {
     try (Connection c = database.connection()) {
       c.setAutoCommit(false);
       try {
         int added;
-        try (PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO character_views (character_id, user_id, viewed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO character_views (character_id, user_id, viewed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
           ps.setString(1, characterId);
           ps.setString(2, userId);
           ps.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
           added = ps.executeUpdate();
         }
         if (added > 0) {
-          try (PreparedStatement ps = c.prepareStatement("UPDATE characters SET view_count = view_count + 1 WHERE id = ?")) {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE characters SET view_count = view_count + 1 WHERE id = ?")) {
             ps.setString(1, characterId);
             ps.executeUpdate();
           }

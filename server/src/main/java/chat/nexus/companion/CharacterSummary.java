@@ -5,11 +5,12 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /**
- * One line of the public character list as JSON text, {@code {id, name, description (short), tags, creator,
- * hasAvatar, createdAt}}, built once per card when it is stored (a card stored before the summaries existed
- * gets its line the first time it is listed), so that a list is read from short columns, never by parsing
- * cards. Its size is bounded whatever the card says: tags and the short fields are cut to
- * {@link CardLimits}. The view count, which changes, is added when a page is built.
+ * One line of the public character list as JSON text, {@code {id, name, description (short), tags,
+ * creator, hasAvatar, createdAt}}, built once per card when it is stored (a card stored before the
+ * summaries existed gets its line the first time it is listed), so that a list is read from short
+ * columns, never by parsing cards. Its size is bounded whatever the card says: tags and the short
+ * fields are cut to {@link CardLimits}. The view count, which changes, is added when a page is
+ * built.
  */
 final class CharacterSummary {
 

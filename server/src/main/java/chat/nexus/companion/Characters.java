@@ -20,44 +20,60 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Characters for the REST API and companion chat: the store behind in-memory Caffeine caches, each bounded
- * in bytes rather than entries (one card weighs a kilobyte, another a megabyte): the cards with the bytes
- * of their GET answer, the pages of the public list encoded once into the bytes a request writes, and the
- * avatar thumbnails. Entries live {@link #TTL}; concurrent misses share one load; everything is built on a
- * worker, so a request on an event loop only writes bytes. A create drops the pages; {@link #invalidateAll()}
- * is the hook for other nodes (a Redis pub/sub message) to drop everything.
+ * Characters for the REST API and companion chat: the store behind in-memory Caffeine caches, each
+ * bounded in bytes rather than entries (one card weighs a kilobyte, another a megabyte): the cards
+ * with the bytes of their GET answer, the pages of the public list encoded once into the bytes a
+ * request writes, and the avatar thumbnails. Entries live {@link #TTL}; concurrent misses share one
+ * load; everything is built on a worker, so a request on an event loop only writes bytes. A create
+ * drops the pages; {@link #invalidateAll()} is the hook for other nodes (a Redis pub/sub message)
+ * to drop everything.
  *
- * <p>A user's first view of a character drops this node's pages, so its count shows here at once; other
- * nodes show it after a reload (at most the TTL later).
+ * <p>A user's first view of a character drops this node's pages, so its count shows here at once;
+ * other nodes show it after a reload (at most the TTL later).
  *
- * <p>Imports are CPU work (parsing, caps, the thumbnail): they run on a small pool of their own, at most
- * {@link #MAX_IMPORTS} at once on this node, counted from before a PNG body is read; more are refused with
- * UNAVAILABLE and Retry-After.
+ * <p>Imports are CPU work (parsing, caps, the thumbnail): they run on a small pool of their own, at
+ * most {@link #MAX_IMPORTS} at once on this node, counted from before a PNG body is read; more are
+ * refused with UNAVAILABLE and Retry-After.
  */
 public final class Characters {
 
   public static final Duration TTL = Duration.ofMinutes(5);
+
   /** Cards in memory: the hot ones of a busy node, a few dozen of the largest. */
   public static final long CARD_CACHE_BYTES = 64L << 20;
+
   /** Encoded list pages: the first pages many times over, whatever the cursors asked for. */
   public static final long PAGE_CACHE_BYTES = 16L << 20;
+
   /** Thumbnails: a gallery's worth many times over. */
   public static final long AVATAR_CACHE_BYTES = 32L << 20;
+
   /** What an entry costs besides its value (key, cache node), so that empty answers weigh too. */
   private static final int ENTRY_BYTES = 200;
+
   /**
-   * Longest character id (the column is VARCHAR(64); ids are UUIDs). A longer one names no character; it
-   * is answered without a lookup, and never becomes a cache key, which ENTRY_BYTES would not cover (a
-   * path may carry a 4 KB id, and missing avatars are cached).
+   * Longest character id (the column is VARCHAR(64); ids are UUIDs). A longer one names no
+   * character; it is answered without a lookup, and never becomes a cache key, which ENTRY_BYTES
+   * would not cover (a path may carry a 4 KB id, and missing avatars are cached).
    */
   static final int MAX_ID_CHARS = 64;
-  /** A gallery screen or two; with tags at their caps a line is about 2 KB, so a page about 60 KB. */
+
+  /**
+   * A gallery screen or two; with tags at their caps a line is about 2 KB, so a page about 60 KB.
+   */
   public static final int DEFAULT_PAGE_SIZE = 30;
+
   public static final int MAX_PAGE_SIZE = 100;
+
   /** Imports in progress on this node; each may hold an 8 MB PNG in memory. */
   public static final int MAX_IMPORTS = 4;
-  /** Threads that parse imports and make thumbnails, beside the database pool (which they would hold up). */
+
+  /**
+   * Threads that parse imports and make thumbnails, beside the database pool (which they would hold
+   * up).
+   */
   static final int IMPORT_THREADS = 2;
+
   static final long IMPORT_RETRY_AFTER_S = 1;
   private static final Logger LOG = LoggerFactory.getLogger(Characters.class);
 
@@ -74,7 +90,8 @@ public final class Characters {
   /** A cached character and the bytes GET /api/characters/{id} answers. */
   private record Loaded(StoredCharacter character, Buffer response) {
     int weight() {
-      return (int) Math.min(Integer.MAX_VALUE, character.card().weight() + response.length() + ENTRY_BYTES);
+      return (int)
+          Math.min(Integer.MAX_VALUE, character.card().weight() + response.length() + ENTRY_BYTES);
     }
   }
 
@@ -86,22 +103,37 @@ public final class Characters {
     this(vertx, store, blocking, ttl, CARD_CACHE_BYTES);
   }
 
-  Characters(Vertx vertx, CharacterStore store, Blocking blocking, Duration ttl, long cardCacheBytes) {
+  Characters(
+      Vertx vertx, CharacterStore store, Blocking blocking, Duration ttl, long cardCacheBytes) {
     this.vertx = vertx;
     this.store = store;
     this.blocking = blocking;
     this.imports = new Blocking(vertx, "nexus-character-imports", IMPORT_THREADS);
-    this.pages = Caffeine.newBuilder().expireAfterWrite(ttl).maximumWeight(PAGE_CACHE_BYTES)
-        .<String, Buffer>weigher((key, page) -> page.length() + ENTRY_BYTES).buildAsync();
-    this.cards = Caffeine.newBuilder().expireAfterWrite(ttl).maximumWeight(cardCacheBytes)
-        .<String, Optional<Loaded>>weigher((key, card) -> card.map(Loaded::weight).orElse(ENTRY_BYTES)).buildAsync();
-    this.avatars = Caffeine.newBuilder().expireAfterWrite(ttl).maximumWeight(AVATAR_CACHE_BYTES)
-        .<String, Optional<Buffer>>weigher((key, png) -> png.map(Buffer::length).orElse(0) + ENTRY_BYTES).buildAsync();
+    this.pages =
+        Caffeine.newBuilder()
+            .expireAfterWrite(ttl)
+            .maximumWeight(PAGE_CACHE_BYTES)
+            .<String, Buffer>weigher((key, page) -> page.length() + ENTRY_BYTES)
+            .buildAsync();
+    this.cards =
+        Caffeine.newBuilder()
+            .expireAfterWrite(ttl)
+            .maximumWeight(cardCacheBytes)
+            .<String, Optional<Loaded>>weigher(
+                (key, card) -> card.map(Loaded::weight).orElse(ENTRY_BYTES))
+            .buildAsync();
+    this.avatars =
+        Caffeine.newBuilder()
+            .expireAfterWrite(ttl)
+            .maximumWeight(AVATAR_CACHE_BYTES)
+            .<String, Optional<Buffer>>weigher(
+                (key, png) -> png.map(Buffer::length).orElse(0) + ENTRY_BYTES)
+            .buildAsync();
   }
 
   /**
-   * Takes one of this node's import places; false when all are taken. Give it back with
-   * {@link #importDone()} once the request is over.
+   * Takes one of this node's import places; false when all are taken. Give it back with {@link
+   * #importDone()} once the request is over.
    */
   public boolean tryImport() {
     if (importing.incrementAndGet() > MAX_IMPORTS) {
@@ -117,30 +149,50 @@ public final class Characters {
 
   /** The refusal when every import place is taken. */
   public static ApiException importsBusy() {
-    return new ApiException(ErrorCode.UNAVAILABLE, "too many characters are being imported right now; try again in a moment",
+    return new ApiException(
+        ErrorCode.UNAVAILABLE,
+        "too many characters are being imported right now; try again in a moment",
         IMPORT_RETRY_AFTER_S);
   }
 
   /**
-   * Imports an upload (its body and Content-Type) for {@code createdBy}: read and checked on the import
-   * pool, stored on the database pool; the bytes of the 201 answer.
+   * Imports an upload (its body and Content-Type) for {@code createdBy}: read and checked on the
+   * import pool, stored on the database pool; the bytes of the 201 answer.
    */
   public Future<Buffer> create(Buffer body, String contentType, String createdBy) {
-    return imports.run(() -> CardUpload.read(body.getBytes(), contentType)).compose(upload -> blocking.run(() -> {
-      StoredCharacter character = new StoredCharacter(UUID.randomUUID().toString(), upload.card(), createdBy, Instant.now(),
-          upload.png() != null);
-      store.insert(character, upload);
-      return new Loaded(character, Buffer.buffer(character.responseJson()));
-    })).map(created -> {
-      // Kept: the new character is usually talked to next, and reading it back would parse it again.
-      cards.put(created.character().id(), CompletableFuture.completedFuture(Optional.of(created)));
-      pages.synchronous().invalidateAll();
-      changed.run();
-      return created.response();
-    });
+    return imports
+        .run(() -> CardUpload.read(body.getBytes(), contentType))
+        .compose(
+            upload ->
+                blocking.run(
+                    () -> {
+                      StoredCharacter character =
+                          new StoredCharacter(
+                              UUID.randomUUID().toString(),
+                              upload.card(),
+                              createdBy,
+                              Instant.now(),
+                              upload.png() != null);
+                      store.insert(character, upload);
+                      return new Loaded(character, Buffer.buffer(character.responseJson()));
+                    }))
+        .map(
+            created -> {
+              // Kept: the new character is usually talked to next, and reading it back would parse
+              // it again.
+              cards.put(
+                  created.character().id(),
+                  CompletableFuture.completedFuture(Optional.of(created)));
+              pages.synchronous().invalidateAll();
+              changed.run();
+              return created.response();
+            });
   }
 
-  /** Called after each change made on this node (ChatServer publishes it to the other nodes through Redis). */
+  /**
+   * Called after each change made on this node (ChatServer publishes it to the other nodes through
+   * Redis).
+   */
   public void onChange(Runnable listener) {
     this.changed = listener;
   }
@@ -150,18 +202,21 @@ public final class Characters {
    * {@code limit} characters, newest first, after the character {@code before} (null: the newest).
    */
   public Future<Buffer> page(String before, int limit) {
-    return cached(pages, (before == null ? "" : before) + '\n' + limit, () -> {
-      CharacterStore.Page page = store.page(before, limit);
-      StringBuilder out = new StringBuilder("{\"ok\":true,\"characters\":[");
-      for (int i = 0; i < page.lines().size(); i++) {
-        out.append(i == 0 ? "" : ",").append(page.lines().get(i));
-      }
-      out.append(']');
-      if (page.nextBefore() != null) {
-        out.append(",\"nextBefore\":").append(Json.encode(page.nextBefore()));
-      }
-      return Buffer.buffer(out.append('}').toString());
-    });
+    return cached(
+        pages,
+        (before == null ? "" : before) + '\n' + limit,
+        () -> {
+          CharacterStore.Page page = store.page(before, limit);
+          StringBuilder out = new StringBuilder("{\"ok\":true,\"characters\":[");
+          for (int i = 0; i < page.lines().size(); i++) {
+            out.append(i == 0 ? "" : ",").append(page.lines().get(i));
+          }
+          out.append(']');
+          if (page.nextBefore() != null) {
+            out.append(",\"nextBefore\":").append(Json.encode(page.nextBefore()));
+          }
+          return Buffer.buffer(out.append('}').toString());
+        });
   }
 
   /** A character, cached; fails with NOT_FOUND when there is none. Misses are not cached. */
@@ -171,59 +226,82 @@ public final class Characters {
 
   private Future<Loaded> loaded(String id) {
     if (id.length() > MAX_ID_CHARS) {
-      return Future.failedFuture(ApiException.notFound("no character " + CharacterCard.abbreviate(id, 64)));
+      return Future.failedFuture(
+          ApiException.notFound("no character " + CharacterCard.abbreviate(id, 64)));
     }
-    return cached(cards, id, () -> store.get(id).map(c -> new Loaded(c, Buffer.buffer(c.responseJson()))))
-        .compose(found -> {
-          if (found.isEmpty()) {
-            cards.synchronous().invalidate(id);
-            return Future.failedFuture(ApiException.notFound("no character " + CharacterCard.abbreviate(id, 64)));
-          }
-          return Future.succeededFuture(found.get());
-        });
+    return cached(
+            cards, id, () -> store.get(id).map(c -> new Loaded(c, Buffer.buffer(c.responseJson()))))
+        .compose(
+            found -> {
+              if (found.isEmpty()) {
+                cards.synchronous().invalidate(id);
+                return Future.failedFuture(
+                    ApiException.notFound("no character " + CharacterCard.abbreviate(id, 64)));
+              }
+              return Future.succeededFuture(found.get());
+            });
   }
 
   /** The bytes of GET /api/characters/{id}; records the user's view (counted once per user). */
   public Future<Buffer> view(String id, String userId) {
-    return loaded(id).compose(loaded -> blocking.run(() -> store.recordView(id, userId)).map(first -> {
-      if (first) {
-        pages.synchronous().invalidateAll();
-      }
-      return loaded.response();
-    }));
+    return loaded(id)
+        .compose(
+            loaded ->
+                blocking
+                    .run(() -> store.recordView(id, userId))
+                    .map(
+                        first -> {
+                          if (first) {
+                            pages.synchronous().invalidateAll();
+                          }
+                          return loaded.response();
+                        }));
   }
 
   /**
-   * The thumbnail visitors get as a character's avatar (a PNG); NOT_FOUND when it has none. A character
-   * stored before thumbnails existed gets its thumbnail now, once (none when its picture is too large).
+   * The thumbnail visitors get as a character's avatar (a PNG); NOT_FOUND when it has none. A
+   * character stored before thumbnails existed gets its thumbnail now, once (none when its picture
+   * is too large).
    */
   public Future<Buffer> avatar(String id) {
     if (id.length() > MAX_ID_CHARS) {
-      return Future.failedFuture(ApiException.notFound("no avatar for character " + CharacterCard.abbreviate(id, 64)));
+      return Future.failedFuture(
+          ApiException.notFound("no avatar for character " + CharacterCard.abbreviate(id, 64)));
     }
-    return cached(avatars, id, () -> {
-      Optional<CharacterStore.AvatarRow> row = store.thumbnail(id);
-      if (row.isEmpty() || !row.get().hasOriginal()) {
-        return Optional.<Buffer>empty();
-      }
-      if (row.get().thumbnail() != null) {
-        return Optional.of(Buffer.buffer(row.get().thumbnail()));
-      }
-      Optional<byte[]> original = store.avatar(id);
-      if (original.isEmpty()) {
-        return Optional.<Buffer>empty();
-      }
-      try {
-        byte[] thumbnail = Avatar.thumbnail(original.get());
-        store.saveThumbnail(id, thumbnail);
-        return Optional.of(Buffer.buffer(thumbnail));
-      } catch (ApiException e) {
-        LOG.warn("character {} keeps no avatar: its picture is refused ({})", id, e.getMessage());
-        return Optional.<Buffer>empty();
-      }
-    }).compose(found -> found.isPresent()
-        ? Future.succeededFuture(found.get())
-        : Future.failedFuture(ApiException.notFound("no avatar for character " + CharacterCard.abbreviate(id, 64))));
+    return cached(
+            avatars,
+            id,
+            () -> {
+              Optional<CharacterStore.AvatarRow> row = store.thumbnail(id);
+              if (row.isEmpty() || !row.get().hasOriginal()) {
+                return Optional.<Buffer>empty();
+              }
+              if (row.get().thumbnail() != null) {
+                return Optional.of(Buffer.buffer(row.get().thumbnail()));
+              }
+              Optional<byte[]> original = store.avatar(id);
+              if (original.isEmpty()) {
+                return Optional.<Buffer>empty();
+              }
+              try {
+                byte[] thumbnail = Avatar.thumbnail(original.get());
+                store.saveThumbnail(id, thumbnail);
+                return Optional.of(Buffer.buffer(thumbnail));
+              } catch (ApiException e) {
+                LOG.warn(
+                    "character {} keeps no avatar: its picture is refused ({})",
+                    id,
+                    e.getMessage());
+                return Optional.<Buffer>empty();
+              }
+            })
+        .compose(
+            found ->
+                found.isPresent()
+                    ? Future.succeededFuture(found.get())
+                    : Future.failedFuture(
+                        ApiException.notFound(
+                            "no avatar for character " + CharacterCard.abbreviate(id, 64))));
   }
 
   /** Drops every cached page, character and avatar (after a change on another node). */
@@ -247,10 +325,16 @@ public final class Characters {
     T load() throws Exception;
   }
 
-  /** The cached value, loaded once on the database pool when missing; the result comes back on the caller's context. */
+  /**
+   * The cached value, loaded once on the database pool when missing; the result comes back on the
+   * caller's context.
+   */
   private <T> Future<T> cached(AsyncCache<String, T> cache, String key, Load<T> load) {
     Context context = vertx.getOrCreateContext();
-    return Future.fromCompletionStage(cache.get(key, (k, executor) ->
-        blocking.run(load::load).toCompletionStage().toCompletableFuture()), context);
+    return Future.fromCompletionStage(
+        cache.get(
+            key,
+            (k, executor) -> blocking.run(load::load).toCompletionStage().toCompletableFuture()),
+        context);
   }
 }

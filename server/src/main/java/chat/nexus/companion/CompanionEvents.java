@@ -1,9 +1,8 @@
 package chat.nexus.companion;
 
-import chat.nexus.chat.EventAcks;
-
 import chat.nexus.auth.Identity;
 import chat.nexus.chat.ChatEvents;
+import chat.nexus.chat.EventAcks;
 import chat.nexus.errors.ApiException;
 import chat.nexus.ratelimit.RateLimits;
 import chat.nexus.socketio.Event;
@@ -17,10 +16,10 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The companion events of a connected socket (see the contract): {@code companion:open} acks
- * {@code {ok, messages}} (oldest first); {@code companion:message} acks {@code {ok, messageId}} once the user
- * message is stored and the LLM call admitted, then sends {@code companion:token}* and
- * {@code companion:done} (the stored reply) or {@code companion:error} (the error shape). A socket that
+ * The companion events of a connected socket (see the contract): {@code companion:open} acks {@code
+ * {ok, messages}} (oldest first); {@code companion:message} acks {@code {ok, messageId}} once the
+ * user message is stored and the LLM call admitted, then sends {@code companion:token}* and {@code
+ * companion:done} (the stored reply) or {@code companion:error} (the error shape). A socket that
  * disconnects cancels its replies in progress.
  */
 public final class CompanionEvents {
@@ -41,61 +40,95 @@ public final class CompanionEvents {
     Set<CompanionTurn> turns = ConcurrentHashMap.newKeySet();
     socket.data().put(TURNS, turns);
     String userId = ChatEvents.identity(socket).userId();
-    socket.on("companion:open", event -> EventAcks.handle(event, limits.event(socket, userId, limits.events()), payload -> open(socket, payload)));
+    socket.on(
+        "companion:open",
+        event ->
+            EventAcks.handle(
+                event,
+                limits.event(socket, userId, limits.events()),
+                payload -> open(socket, payload)));
     socket.on("companion:message", event -> message(socket, event, turns));
-    socket.onDisconnect(reason -> {
-      for (CompanionTurn turn : turns) {
-        turn.cancel();
-      }
-      turns.clear();
-    });
+    socket.onDisconnect(
+        reason -> {
+          for (CompanionTurn turn : turns) {
+            turn.cancel();
+          }
+          turns.clear();
+        });
   }
 
   private Future<JsonObject> open(Socket socket, JsonObject payload) {
     int limit = ChatEvents.limit(payload.getValue("limit"));
-    return service.open(ChatEvents.identity(socket), payload.getValue("characterId"), limit).map(list -> {
-      JsonArray messages = new JsonArray();
-      list.forEach(m -> messages.add(m.toJson()));
-      return new JsonObject().put("messages", messages);
-    });
+    return service
+        .open(ChatEvents.identity(socket), payload.getValue("characterId"), limit)
+        .map(
+            list -> {
+              JsonArray messages = new JsonArray();
+              list.forEach(m -> messages.add(m.toJson()));
+              return new JsonObject().put("messages", messages);
+            });
   }
 
   private void message(Socket socket, Event event, Set<CompanionTurn> turns) {
     CompanionTurn[] started = {null};
     String userId = ChatEvents.identity(socket).userId();
-    EventAcks.handle(event, limits.event(socket, userId, limits.events(), limits.llm()), payload -> {
-      Identity me = ChatEvents.identity(socket);
-      Object characterId = payload.getValue("characterId");
-      Long[] messageId = {null};
-      return service.message(me, characterId, payload.getValue("text"), delta -> socket.emit("companion:token",
-              new JsonObject().put("characterId", characterId).put("messageId", messageId[0]).put("delta", delta)),
-          socket::connected)
-          .map(turn -> {
-            messageId[0] = turn.userMessage().id();
-            started[0] = turn;
-            turns.add(turn);
-            if (!socket.connected()) {
-              turn.cancel(); // gone while the message was being stored
-            }
-            turn.reply().onComplete(done -> {
-              turns.remove(turn);
-              JsonObject out = new JsonObject().put("characterId", characterId).put("messageId", messageId[0]);
-              if (done.succeeded()) {
-                socket.emit("companion:done", out.put("message", done.result().toJson()));
-              } else if (!(done.cause() instanceof CancellationException)) {
-                if (!(done.cause() instanceof ApiException)) {
-                  LOG.log(Level.ERROR, "companion reply failed", done.cause());
-                }
-                socket.emit("companion:error", out.put("error", ApiException.toJson(done.cause()).getJsonObject("error")));
-              }
-            });
-            return new JsonObject().put("messageId", messageId[0]);
-          });
-    }, () -> {
-      if (started[0] != null) {
-        started[0].start(); // tokens only after the ack
-      }
-    });
+    EventAcks.handle(
+        event,
+        limits.event(socket, userId, limits.events(), limits.llm()),
+        payload -> {
+          Identity me = ChatEvents.identity(socket);
+          Object characterId = payload.getValue("characterId");
+          Long[] messageId = {null};
+          return service
+              .message(
+                  me,
+                  characterId,
+                  payload.getValue("text"),
+                  delta ->
+                      socket.emit(
+                          "companion:token",
+                          new JsonObject()
+                              .put("characterId", characterId)
+                              .put("messageId", messageId[0])
+                              .put("delta", delta)),
+                  socket::connected)
+              .map(
+                  turn -> {
+                    messageId[0] = turn.userMessage().id();
+                    started[0] = turn;
+                    turns.add(turn);
+                    if (!socket.connected()) {
+                      turn.cancel(); // gone while the message was being stored
+                    }
+                    turn.reply()
+                        .onComplete(
+                            done -> {
+                              turns.remove(turn);
+                              JsonObject out =
+                                  new JsonObject()
+                                      .put("characterId", characterId)
+                                      .put("messageId", messageId[0]);
+                              if (done.succeeded()) {
+                                socket.emit(
+                                    "companion:done", out.put("message", done.result().toJson()));
+                              } else if (!(done.cause() instanceof CancellationException)) {
+                                if (!(done.cause() instanceof ApiException)) {
+                                  LOG.log(Level.ERROR, "companion reply failed", done.cause());
+                                }
+                                socket.emit(
+                                    "companion:error",
+                                    out.put(
+                                        "error",
+                                        ApiException.toJson(done.cause()).getJsonObject("error")));
+                              }
+                            });
+                    return new JsonObject().put("messageId", messageId[0]);
+                  });
+        },
+        () -> {
+          if (started[0] != null) {
+            started[0].start(); // tokens only after the ack
+          }
+        });
   }
-
 }

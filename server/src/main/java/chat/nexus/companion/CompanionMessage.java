@@ -4,7 +4,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /** One stored message of a companion conversation; role is "user" or "assistant". */
-public record CompanionMessage(long id, String userId, String characterId, String role, String content, Instant createdAt) {
+public record CompanionMessage(
+    long id, String userId, String characterId, String role, String content, Instant createdAt) {
 
   public static final String USER = "user";
   public static final String ASSISTANT = "assistant";

@@ -1,9 +1,8 @@
 package chat.nexus.companion;
 
-import chat.nexus.errors.ApiException;
-
 import chat.nexus.auth.Identity;
 import chat.nexus.chat.MessageText;
+import chat.nexus.errors.ApiException;
 import chat.nexus.llm.ChatMessage;
 import chat.nexus.llm.LlmCall;
 import chat.nexus.llm.LlmGate;
@@ -20,19 +19,23 @@ import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
 /**
- * Companion chat: one conversation per (user, character), stored in {@code companion_chat_messages}.
- * A conversation starts with the card's {@code first_mes} (names filled in), stored as an assistant
- * message without an LLM call, the first time it is opened, read or written to. Every user message gets
- * an LLM reply through the {@link LlmGateway}; the reply is stored when it is complete (a cancelled or
- * failed reply is not stored; the user message stays). Histories are returned oldest first.
+ * Companion chat: one conversation per (user, character), stored in {@code
+ * companion_chat_messages}. A conversation starts with the card's {@code first_mes} (names filled
+ * in), stored as an assistant message without an LLM call, the first time it is opened, read or
+ * written to. Every user message gets an LLM reply through the {@link LlmGateway}; the reply is
+ * stored when it is complete (a cancelled or failed reply is not stored; the user message stays).
+ * Histories are returned oldest first.
  */
 public final class CompanionService {
 
   /** At most one token event per this many milliseconds. */
   public static final long TOKEN_INTERVAL_MS = 50;
+
   public static final int MAX_TEXT_LENGTH = 4_000;
+
   /** Messages read for a prompt; the PromptBuilder then keeps what fits its token budget. */
   public static final int PROMPT_HISTORY_LIMIT = 200;
+
   private static final int LOCK_STRIPES = 64;
 
   private final Vertx vertx;
@@ -43,7 +46,12 @@ public final class CompanionService {
   private final PromptBuilder prompts;
   private final Object[] locks = new Object[LOCK_STRIPES];
 
-  public CompanionService(Vertx vertx, Characters characters, CompanionStore store, Blocking blocking, LlmGateway gateway,
+  public CompanionService(
+      Vertx vertx,
+      Characters characters,
+      CompanionStore store,
+      Blocking blocking,
+      LlmGateway gateway,
       PromptBuilder prompts) {
     this.vertx = vertx;
     this.characters = characters;
@@ -60,69 +68,115 @@ public final class CompanionService {
     return gateway;
   }
 
-  /** The last {@code limit} messages, oldest first; starts the conversation with first_mes when it is empty. */
+  /**
+   * The last {@code limit} messages, oldest first; starts the conversation with first_mes when it
+   * is empty.
+   */
   public Future<List<CompanionMessage>> open(Identity me, Object characterId, int limit) {
     String id = characterId(characterId);
-    return characters.get(id).compose(character -> blocking.run(() -> oldestFirst(recentOrGreeting(me, character, limit))));
+    return characters
+        .get(id)
+        .compose(
+            character -> blocking.run(() -> oldestFirst(recentOrGreeting(me, character, limit))));
   }
 
   /**
-   * Stores the user's message and starts the reply. Fails with BAD_REQUEST (text), NOT_FOUND (character)
-   * or AI_BUSY (no slot, with retryAfter; the message is then not stored). Deltas go to {@code sink},
-   * coalesced, once the turn is {@link CompanionTurn#start() started}. {@code wanted} is asked once a slot is
-   * free: a caller that went away while waiting for it (LLM_QUEUE_TIMEOUT_MS) gives the slot straight back,
-   * and nothing is stored or sent upstream.
+   * Stores the user's message and starts the reply. Fails with BAD_REQUEST (text), NOT_FOUND
+   * (character) or AI_BUSY (no slot, with retryAfter; the message is then not stored). Deltas go to
+   * {@code sink}, coalesced, once the turn is {@link CompanionTurn#start() started}. {@code wanted}
+   * is asked once a slot is free: a caller that went away while waiting for it
+   * (LLM_QUEUE_TIMEOUT_MS) gives the slot straight back, and nothing is stored or sent upstream.
    */
-  public Future<CompanionTurn> message(Identity me, Object characterId, Object text, TokenSink sink, BooleanSupplier wanted) {
+  public Future<CompanionTurn> message(
+      Identity me, Object characterId, Object text, TokenSink sink, BooleanSupplier wanted) {
     String id = characterId(characterId);
     String body = text(text);
-    // Take the LLM slot first: a burst's refusals come back at once instead of queueing on the worker pool
-    // ahead of the admitted calls, and a message that waits for a slot is acknowledged only once it has one.
+    // Take the LLM slot first: a burst's refusals come back at once instead of queueing on the
+    // worker pool
+    // ahead of the admitted calls, and a message that waits for a slot is acknowledged only once it
+    // has one.
     Future<LlmGate.Permit> slot = gateway.gate().acquire(me.userId());
     if (slot.failed()) {
       return Future.failedFuture(slot.cause()); // AI_BUSY: nothing stored
     }
-    return slot.compose(permit -> {
-      if (!wanted.getAsBoolean()) {
-        permit.close();
-        return Future.failedFuture(new CancellationException("the caller left while waiting for an LLM slot"));
-      }
-      return prepareAndStart(me, id, body, sink, permit)
-          .onFailure(e -> permit.close()); // idempotent: a started call gives it back itself
-    });
+    return slot.compose(
+        permit -> {
+          if (!wanted.getAsBoolean()) {
+            permit.close();
+            return Future.failedFuture(
+                new CancellationException("the caller left while waiting for an LLM slot"));
+          }
+          return prepareAndStart(me, id, body, sink, permit)
+              .onFailure(e -> permit.close()); // idempotent: a started call gives it back itself
+        });
   }
 
-  private Future<CompanionTurn> prepareAndStart(Identity me, String id, String body, TokenSink sink, LlmGate.Permit permit) {
-    // The history is read and the prompt built on a worker: a card's lorebook scan and the fitting of its
+  private Future<CompanionTurn> prepareAndStart(
+      Identity me, String id, String body, TokenSink sink, LlmGate.Permit permit) {
+    // The history is read and the prompt built on a worker: a card's lorebook scan and the fitting
+    // of its
     // text to the budget are bounded, but not small enough for an event loop.
-    return characters.get(id).compose(character -> blocking.run(() -> request(me, character, body)).compose(request -> {
-      TokenCoalescer tokens = new TokenCoalescer(vertx, TOKEN_INTERVAL_MS, sink::onToken);
-      LlmCall call = gateway.stream(permit, request, tokens::add);
-      return blocking.run(() -> store.append(me.userId(), id, CompanionMessage.USER, body)).transform(stored -> {
-        if (stored.failed()) {
-          call.cancel();
-          return Future.failedFuture(stored.cause());
-        }
-        Future<CompanionMessage> reply = call.reply()
-            .compose(r -> blocking.run(() -> store.append(me.userId(), id, CompanionMessage.ASSISTANT, r.text())));
-        return Future.succeededFuture(new CompanionTurn(stored.result(), call, tokens, reply));
-      });
-    }));
+    return characters
+        .get(id)
+        .compose(
+            character ->
+                blocking
+                    .run(() -> request(me, character, body))
+                    .compose(
+                        request -> {
+                          TokenCoalescer tokens =
+                              new TokenCoalescer(vertx, TOKEN_INTERVAL_MS, sink::onToken);
+                          LlmCall call = gateway.stream(permit, request, tokens::add);
+                          return blocking
+                              .run(() -> store.append(me.userId(), id, CompanionMessage.USER, body))
+                              .transform(
+                                  stored -> {
+                                    if (stored.failed()) {
+                                      call.cancel();
+                                      return Future.failedFuture(stored.cause());
+                                    }
+                                    Future<CompanionMessage> reply =
+                                        call.reply()
+                                            .compose(
+                                                r ->
+                                                    blocking.run(
+                                                        () ->
+                                                            store.append(
+                                                                me.userId(),
+                                                                id,
+                                                                CompanionMessage.ASSISTANT,
+                                                                r.text())));
+                                    return Future.succeededFuture(
+                                        new CompanionTurn(stored.result(), call, tokens, reply));
+                                  });
+                        }));
   }
 
   /** The LLM request of a new user message: the conversation so far, then the prompt. Blocking. */
-  private LlmRequest request(Identity me, StoredCharacter character, String body) throws SQLException {
+  private LlmRequest request(Identity me, StoredCharacter character, String body)
+      throws SQLException {
     List<ChatMessage> history = new ArrayList<>();
     for (CompanionMessage m : oldestFirst(recentOrGreeting(me, character, PROMPT_HISTORY_LIMIT))) {
-      history.add(CompanionMessage.USER.equals(m.role()) ? ChatMessage.user(m.content()) : ChatMessage.assistant(m.content()));
+      history.add(
+          CompanionMessage.USER.equals(m.role())
+              ? ChatMessage.user(m.content())
+              : ChatMessage.assistant(m.content()));
     }
     history.add(ChatMessage.user(body));
     CharacterCard card = character.card();
-    return new LlmRequest(null, prompts.build(card, me.name(), history), null, null,
-        new LlmRequest.Persona(card.name(), PromptBuilder.names(card.description(), card.name(), userName(me))));
+    return new LlmRequest(
+        null,
+        prompts.build(card, me.name(), history),
+        null,
+        null,
+        new LlmRequest.Persona(
+            card.name(), PromptBuilder.names(card.description(), card.name(), userName(me))));
   }
 
-  /** The text of a user message: the rules of every message text ({@link MessageText}), 1-4000 characters. */
+  /**
+   * The text of a user message: the rules of every message text ({@link MessageText}), 1-4000
+   * characters.
+   */
   static String text(Object text) {
     return MessageText.check(text, "text", MAX_TEXT_LENGTH);
   }
@@ -135,15 +189,21 @@ public final class CompanionService {
   }
 
   /** Newest first; stores the greeting when the conversation is empty (once, on this node). */
-  private List<CompanionMessage> recentOrGreeting(Identity me, StoredCharacter character, int limit) throws SQLException {
-    synchronized (locks[Math.floorMod((me.userId() + '\n' + character.id()).hashCode(), LOCK_STRIPES)]) {
+  private List<CompanionMessage> recentOrGreeting(Identity me, StoredCharacter character, int limit)
+      throws SQLException {
+    synchronized (
+        locks[Math.floorMod((me.userId() + '\n' + character.id()).hashCode(), LOCK_STRIPES)]) {
       List<CompanionMessage> recent = store.recent(me.userId(), character.id(), limit);
       String first = character.card().firstMessage();
       if (!recent.isEmpty() || first == null || first.isBlank()) {
         return recent;
       }
-      return List.of(store.append(me.userId(), character.id(), CompanionMessage.ASSISTANT,
-          PromptBuilder.names(first, character.card().name(), userName(me))));
+      return List.of(
+          store.append(
+              me.userId(),
+              character.id(),
+              CompanionMessage.ASSISTANT,
+              PromptBuilder.names(first, character.card().name(), userName(me))));
     }
   }
 

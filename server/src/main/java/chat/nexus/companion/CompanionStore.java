@@ -1,8 +1,7 @@
 package chat.nexus.companion;
 
-import chat.nexus.store.Sql;
-
 import chat.nexus.store.Database;
+import chat.nexus.store.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,16 +13,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Companion conversations in {@code companion_chat_messages}. Blocking (JDBC): call from the Blocking pool.
- * Timestamps are kept to the millisecond, so that what is returned equals what is stored.
+ * Companion conversations in {@code companion_chat_messages}. Blocking (JDBC): call from the
+ * Blocking pool. Timestamps are kept to the millisecond, so that what is returned equals what is
+ * stored.
  */
 public final class CompanionStore {
 
   private static final String INSERT =
       "INSERT INTO companion_chat_messages (user_id, character_id, role, content, created_at) VALUES (?, ?, ?, ?, ?)";
-  // Served by the index on (user_id, character_id, created_at DESC); id breaks ties within a millisecond.
-  private static final String RECENT = "SELECT id, user_id, character_id, role, content, created_at FROM companion_chat_messages"
-      + " WHERE user_id = ? AND character_id = ? ORDER BY created_at DESC, id DESC LIMIT ?";
+  // Served by the index on (user_id, character_id, created_at DESC); id breaks ties within a
+  // millisecond.
+  private static final String RECENT =
+      "SELECT id, user_id, character_id, role, content, created_at FROM companion_chat_messages"
+          + " WHERE user_id = ? AND character_id = ? ORDER BY created_at DESC, id DESC LIMIT ?";
 
   private final Database database;
 
@@ -32,9 +34,11 @@ public final class CompanionStore {
   }
 
   /** Stores a message; returns it with its id and createdAt. */
-  public CompanionMessage append(String userId, String characterId, String role, String content) throws SQLException {
+  public CompanionMessage append(String userId, String characterId, String role, String content)
+      throws SQLException {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(INSERT, new String[] {"id"})) {
+    try (Connection c = database.connection();
+        PreparedStatement ps = c.prepareStatement(INSERT, new String[] {"id"})) {
       ps.setString(1, userId);
       ps.setString(2, characterId);
       ps.setString(3, role);
@@ -51,20 +55,27 @@ public final class CompanionStore {
   }
 
   /** The last {@code limit} messages of a conversation, newest first. */
-  public List<CompanionMessage> recent(String userId, String characterId, int limit) throws SQLException {
-    try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(RECENT)) {
+  public List<CompanionMessage> recent(String userId, String characterId, int limit)
+      throws SQLException {
+    try (Connection c = database.connection();
+        PreparedStatement ps = c.prepareStatement(RECENT)) {
       ps.setString(1, userId);
       ps.setString(2, characterId);
       ps.setInt(3, limit);
       try (ResultSet rs = ps.executeQuery()) {
         List<CompanionMessage> out = new ArrayList<>();
         while (rs.next()) {
-          out.add(new CompanionMessage(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-              Sql.instant(rs.getObject(6))));
+          out.add(
+              new CompanionMessage(
+                  rs.getLong(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getString(4),
+                  rs.getString(5),
+                  Sql.instant(rs.getObject(6))));
         }
         return out;
       }
     }
   }
-
 }

@@ -8,22 +8,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The demo companion (Mira) that a server with no character at all imports at start-up, so that the web
- * client's gallery is not empty on a fresh install. It is a PNG carrying a Character Card V2, read as an
- * upload would be; its art is the avatar.
+ * The demo companion (Mira) that a server with no character at all imports at start-up, so that the
+ * web client's gallery is not empty on a fresh install. It is a PNG carrying a Character Card V2,
+ * read as an upload would be; its art is the avatar.
  */
 public final class DemoCharacter {
 
-  /** A fixed id: nodes starting together on one empty database insert it once (the others hit the key). */
+  /**
+   * A fixed id: nodes starting together on one empty database insert it once (the others hit the
+   * key).
+   */
   public static final String ID = "demo-mira";
+
   static final String RESOURCE = "/seed/demo-character.png";
+
   /** SQLSTATE of a unique key violation, on PostgreSQL and H2 alike. */
   private static final String UNIQUE_VIOLATION = "23505";
+
   private static final Logger LOG = LoggerFactory.getLogger(DemoCharacter.class);
 
   private DemoCharacter() {}
 
-  /** Imports the demo card when there is no character yet. Blocking: call at start-up or from a worker. */
+  /**
+   * Imports the demo card when there is no character yet. Blocking: call at start-up or from a
+   * worker.
+   */
   public static boolean seedIfEmpty(CharacterStore store) throws SQLException {
     if (store.any()) {
       return false;

@@ -9,37 +9,56 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Which of a lorebook's keys occur in a text. One substring search per key costs keys x text (and far more
- * for keys like "aaa...b" in a text of "a"s); this looks for all keys of one length at once with a rolling
- * hash (Rabin-Karp), so a search costs the text's length once per distinct key length, whatever the number
- * of keys. Built once per card, searched on each companion message. Candidates are confirmed by comparing
- * the text, so a hash collision costs a comparison, never a wrong match; hashing is modulo 2^61-1 with a
- * secret random base, so keys cannot be chosen to collide.
+ * Which of a lorebook's keys occur in a text. One substring search per key costs keys x text (and
+ * far more for keys like "aaa...b" in a text of "a"s); this looks for all keys of one length at
+ * once with a rolling hash (Rabin-Karp), so a search costs the text's length once per distinct key
+ * length, whatever the number of keys. Built once per card, searched on each companion message.
+ * Candidates are confirmed by comparing the text, so a hash collision costs a comparison, never a
+ * wrong match; hashing is modulo 2^61-1 with a secret random base, so keys cannot be chosen to
+ * collide.
  *
- * <p>The tables are a few flat arrays whatever the number of keys (all keys in one character array, one
- * open-addressing table per key length): a card is kept in memory for minutes, and thousands of small
- * objects per card would cost the garbage collector more than the search itself. No library does this
- * without a new dependency (Aho-Corasick implementations exist, but their tries weigh far more per key).
+ * <p>The tables are a few flat arrays whatever the number of keys (all keys in one character array,
+ * one open-addressing table per key length): a card is kept in memory for minutes, and thousands of
+ * small objects per card would cost the garbage collector more than the search itself. No library
+ * does this without a new dependency (Aho-Corasick implementations exist, but their tries weigh far
+ * more per key).
  */
 final class LoreKeys {
 
   private static final long MOD = (1L << 61) - 1;
+
   /** Drawn once per process, above any UTF-16 unit. */
-  private static final long BASE = (1L << 16) + 1 + Math.floorMod(new SecureRandom().nextLong(), MOD - (1L << 17));
+  private static final long BASE =
+      (1L << 16) + 1 + Math.floorMod(new SecureRandom().nextLong(), MOD - (1L << 17));
+
   private static final int EMPTY = -1;
 
   static final LoreKeys NONE = new Builder().build();
 
-  /** Every key, one after the other; key {@code id} is {@code chars[starts[id] .. starts[id + 1])}. */
+  /**
+   * Every key, one after the other; key {@code id} is {@code chars[starts[id] .. starts[id + 1])}.
+   */
   private final char[] chars;
+
   private final int[] starts;
-  /** Distinct key lengths, ascending, and per length: BASE^(length-1), and a table of (hash, key id) slots. */
+
+  /**
+   * Distinct key lengths, ascending, and per length: BASE^(length-1), and a table of (hash, key id)
+   * slots.
+   */
   private final int[] lengths;
+
   private final long[] powers;
   private final long[][] slotHashes;
   private final int[][] slotIds;
 
-  private LoreKeys(char[] chars, int[] starts, int[] lengths, long[] powers, long[][] slotHashes, int[][] slotIds) {
+  private LoreKeys(
+      char[] chars,
+      int[] starts,
+      int[] lengths,
+      long[] powers,
+      long[][] slotHashes,
+      int[][] slotIds) {
     this.chars = chars;
     this.starts = starts;
     this.lengths = lengths;
@@ -54,10 +73,12 @@ final class LoreKeys {
     private final List<String> keys = new ArrayList<>();
 
     int add(String key) {
-      return ids.computeIfAbsent(key, k -> {
-        keys.add(k);
-        return keys.size() - 1;
-      });
+      return ids.computeIfAbsent(
+          key,
+          k -> {
+            keys.add(k);
+            return keys.size() - 1;
+          });
     }
 
     LoreKeys build() {
@@ -70,7 +91,8 @@ final class LoreKeys {
       for (int id = 0; id < n; id++) {
         keys.get(id).getChars(0, keys.get(id).length(), chars, starts[id]);
       }
-      int[] lengths = keys.stream().mapToInt(String::length).filter(l -> l > 0).distinct().sorted().toArray();
+      int[] lengths =
+          keys.stream().mapToInt(String::length).filter(l -> l > 0).distinct().sorted().toArray();
       long[] powers = new long[lengths.length];
       long[][] slotHashes = new long[lengths.length][];
       int[][] slotIds = new int[lengths.length][];
@@ -78,7 +100,9 @@ final class LoreKeys {
         int length = lengths[index];
         powers[index] = power(length - 1);
         int count = (int) keys.stream().filter(k -> k.length() == length).count();
-        int size = Integer.highestOneBit(Math.max(2, count) * 2 - 1) << 1; // a power of two, at most half full
+        int size =
+            Integer.highestOneBit(Math.max(2, count) * 2 - 1)
+                << 1; // a power of two, at most half full
         long[] hashes = new long[size];
         int[] slots = new int[size];
         Arrays.fill(slots, EMPTY);
@@ -124,8 +148,12 @@ final class LoreKeys {
       int[] ids = slotIds[index];
       long hash = hash(text, 0, length);
       for (int start = 0; ; start++) {
-        for (int slot = slot(hash, ids.length); ids[slot] != EMPTY; slot = (slot + 1) & (ids.length - 1)) {
-          if (hashes[slot] == hash && !found.get(ids[slot]) && matches(text, start, ids[slot], length)) {
+        for (int slot = slot(hash, ids.length);
+            ids[slot] != EMPTY;
+            slot = (slot + 1) & (ids.length - 1)) {
+          if (hashes[slot] == hash
+              && !found.get(ids[slot])
+              && matches(text, start, ids[slot], length)) {
             found.set(ids[slot]);
           }
         }
@@ -183,5 +211,4 @@ final class LoreKeys {
     folded = (folded & MOD) + (folded >>> 61);
     return folded >= MOD ? folded - MOD : folded;
   }
-
 }

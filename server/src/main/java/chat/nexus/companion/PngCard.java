@@ -6,10 +6,10 @@ import java.util.Base64;
 import java.util.zip.CRC32;
 
 /**
- * Reads the card embedded in a PNG, with a small chunk parser of our own (signature, then length, type,
- * data and CRC-32 per chunk; every CRC is checked). The card is a {@code tEXt} chunk whose keyword is
- * {@code ccv3} (V3) or {@code chara} (V2), holding base64 of the card's UTF-8 JSON; {@code ccv3} wins when
- * both are present.
+ * Reads the card embedded in a PNG, with a small chunk parser of our own (signature, then length,
+ * type, data and CRC-32 per chunk; every CRC is checked). The card is a {@code tEXt} chunk whose
+ * keyword is {@code ccv3} (V3) or {@code chara} (V2), holding base64 of the card's UTF-8 JSON;
+ * {@code ccv3} wins when both are present.
  */
 public final class PngCard {
 
@@ -46,8 +46,14 @@ public final class PngCard {
       long length = readInt(png, pos) & 0xffffffffL;
       String type = new String(png, pos + 4, 4, StandardCharsets.ISO_8859_1);
       if (length > png.length - pos - 12L) {
-        throw ApiException.badRequest("the PNG is truncated: chunk " + printable(type) + " at byte " + pos
-            + " claims " + length + " bytes, more than the PNG holds");
+        throw ApiException.badRequest(
+            "the PNG is truncated: chunk "
+                + printable(type)
+                + " at byte "
+                + pos
+                + " claims "
+                + length
+                + " bytes, more than the PNG holds");
       }
       int dataStart = pos + 8;
       int dataEnd = dataStart + (int) length;
@@ -55,7 +61,8 @@ public final class PngCard {
       crc.update(png, pos + 4, 4 + (int) length);
       long expected = readInt(png, dataEnd) & 0xffffffffL;
       if (crc.getValue() != expected) {
-        throw ApiException.badRequest("the PNG is corrupt: bad CRC in chunk " + printable(type) + " at byte " + pos);
+        throw ApiException.badRequest(
+            "the PNG is corrupt: bad CRC in chunk " + printable(type) + " at byte " + pos);
       }
       if ("tEXt".equals(type)) {
         int zero = -1;
@@ -66,7 +73,8 @@ public final class PngCard {
           }
         }
         if (zero > dataStart) {
-          String keyword = new String(png, dataStart, zero - dataStart, StandardCharsets.ISO_8859_1);
+          String keyword =
+              new String(png, dataStart, zero - dataStart, StandardCharsets.ISO_8859_1);
           String text = new String(png, zero + 1, dataEnd - zero - 1, StandardCharsets.ISO_8859_1);
           if ("chara".equalsIgnoreCase(keyword)) {
             chara = text;
@@ -88,9 +96,11 @@ public final class PngCard {
       return CharacterCard.parse(decode(chara, "chara"), "the card in the PNG's chara chunk");
     }
     if (!ended) {
-      throw ApiException.badRequest("the PNG is truncated: no IEND chunk, and no card chunk (tEXt chara or ccv3)");
+      throw ApiException.badRequest(
+          "the PNG is truncated: no IEND chunk, and no card chunk (tEXt chara or ccv3)");
     }
-    throw ApiException.badRequest("no card in the PNG: it has no tEXt chunk with keyword chara or ccv3");
+    throw ApiException.badRequest(
+        "no card in the PNG: it has no tEXt chunk with keyword chara or ccv3");
   }
 
   private static byte[] decode(String base64, String keyword) {
@@ -98,18 +108,28 @@ public final class PngCard {
     if (compact.isEmpty()) {
       throw ApiException.badRequest("the PNG's " + keyword + " chunk is empty");
     }
-    if (compact.length() / 4L * 3 - 2 > CardLimits.MAX_CARD_BYTES) { // 2: at most two padding characters
-      throw CardLimits.tooLarge("the card in the PNG's " + keyword + " chunk is over " + CardLimits.MAX_CARD_BYTES + " bytes");
+    if (compact.length() / 4L * 3 - 2
+        > CardLimits.MAX_CARD_BYTES) { // 2: at most two padding characters
+      throw CardLimits.tooLarge(
+          "the card in the PNG's "
+              + keyword
+              + " chunk is over "
+              + CardLimits.MAX_CARD_BYTES
+              + " bytes");
     }
     try {
       return Base64.getDecoder().decode(compact);
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("bad base64 in the PNG's " + keyword + " chunk: " + e.getMessage());
+      throw ApiException.badRequest(
+          "bad base64 in the PNG's " + keyword + " chunk: " + e.getMessage());
     }
   }
 
   private static int readInt(byte[] bytes, int at) {
-    return ((bytes[at] & 0xff) << 24) | ((bytes[at + 1] & 0xff) << 16) | ((bytes[at + 2] & 0xff) << 8) | (bytes[at + 3] & 0xff);
+    return ((bytes[at] & 0xff) << 24)
+        | ((bytes[at + 1] & 0xff) << 16)
+        | ((bytes[at + 2] & 0xff) << 8)
+        | (bytes[at + 3] & 0xff);
   }
 
   private static String printable(String type) {

@@ -11,36 +11,40 @@ import java.util.regex.Pattern;
 
 /**
  * Builds the chat-completions prompt of a companion from its card and the conversation:
+ *
  * <ol>
- *   <li>one system message: the card's {@code system_prompt} ({@code {{original}}} in it stands for the
- *       default), or {@link #DEFAULT_SYSTEM_PROMPT}; then lorebook entries at {@code before_char}; the
- *       description; the personality; the scenario; lorebook entries at {@code after_char} (the default);
- *       and the example dialogue ({@code mes_example});</li>
- *   <li>as much recent history as fits the token budget, oldest dropped first, contiguous, the newest
- *       message always kept;</li>
- *   <li>{@code post_history_instructions} as a last system message, after the history.</li>
+ *   <li>one system message: the card's {@code system_prompt} ({@code {{original}}} in it stands for
+ *       the default), or {@link #DEFAULT_SYSTEM_PROMPT}; then lorebook entries at {@code
+ *       before_char}; the description; the personality; the scenario; lorebook entries at {@code
+ *       after_char} (the default); and the example dialogue ({@code mes_example});
+ *   <li>as much recent history as fits the token budget, oldest dropped first, contiguous, the
+ *       newest message always kept;
+ *   <li>{@code post_history_instructions} as a last system message, after the history.
  * </ol>
- * {@code creator_notes} never appear. {@code {{char}}}/{@code <BOT>} and {@code {{user}}}/{@code <USER>}
- * are replaced by the character's and the user's names.
  *
- * <p>The whole prompt stays within the token budget. The newest message is kept whole; the card's parts
- * then get what is left in the order they matter: the system prompt, the post-history instructions, the
- * description, the personality, the scenario, the lorebook entries, the example dialogue. A text part
- * that does not fit whole is cut to what is left (and left out when under {@link #MIN_CUT_TOKENS});
- * a lorebook entry is used whole or not at all. History older than the newest message gets the rest. So
- * when the newest message alone fills the budget, the prompt is that message.
+ * {@code creator_notes} never appear. {@code {{char}}}/{@code <BOT>} and {@code {{user}}}/{@code
+ * <USER>} are replaced by the character's and the user's names.
  *
- * <p>Lorebook ({@code character_book.entries}, see {@link Lorebook}): the entries that apply to the last
- * {@code scan_depth} messages (default {@link Lorebook#DEFAULT_SCAN_DEPTH}) go in {@code insertion_order},
- * within the book's {@code token_budget} when it has one.
+ * <p>The whole prompt stays within the token budget. The newest message is kept whole; the card's
+ * parts then get what is left in the order they matter: the system prompt, the post-history
+ * instructions, the description, the personality, the scenario, the lorebook entries, the example
+ * dialogue. A text part that does not fit whole is cut to what is left (and left out when under
+ * {@link #MIN_CUT_TOKENS}); a lorebook entry is used whole or not at all. History older than the
+ * newest message gets the rest. So when the newest message alone fills the budget, the prompt is
+ * that message.
  *
- * <p>Tokens are estimated, not counted: {@link #estimateTokens} is the length in Unicode code points divided
- * by 4, rounded up, plus {@link #MESSAGE_OVERHEAD} per message (OpenAI's rule of thumb for English; the
- * models behind an OpenAI-compatible API use different tokenizers, so no single real tokenizer would be
- * exact either). Keep the budget a little under the model's context minus the reply's max_tokens.
+ * <p>Lorebook ({@code character_book.entries}, see {@link Lorebook}): the entries that apply to the
+ * last {@code scan_depth} messages (default {@link Lorebook#DEFAULT_SCAN_DEPTH}) go in {@code
+ * insertion_order}, within the book's {@code token_budget} when it has one.
  *
- * <p>The work is bounded by {@link CardLimits} and {@link Lorebook#MAX_SCAN_CHARS}, and runs on a worker
- * (CompanionService), never on an event loop.
+ * <p>Tokens are estimated, not counted: {@link #estimateTokens} is the length in Unicode code
+ * points divided by 4, rounded up, plus {@link #MESSAGE_OVERHEAD} per message (OpenAI's rule of
+ * thumb for English; the models behind an OpenAI-compatible API use different tokenizers, so no
+ * single real tokenizer would be exact either). Keep the budget a little under the model's context
+ * minus the reply's max_tokens.
+ *
+ * <p>The work is bounded by {@link CardLimits} and {@link Lorebook#MAX_SCAN_CHARS}, and runs on a
+ * worker (CompanionService), never on an event loop.
  */
 public final class PromptBuilder {
 
@@ -48,19 +52,29 @@ public final class PromptBuilder {
       "Write {{char}}'s next reply in a fictional chat between {{char}} and {{user}}. Stay in character, "
           + "write in {{char}}'s voice, and never speak for {{user}}.";
   public static final int MESSAGE_OVERHEAD = 4;
+
   /** A part cut shorter than this says too little to be worth its place. */
   public static final int MIN_CUT_TOKENS = 16;
+
   /** The system message's parts are joined by a blank line; each part pays for its separator. */
   private static final String SEPARATOR = "\n\n";
 
-  private static final Pattern USER = Pattern.compile("\\{\\{user}}|<USER>", Pattern.CASE_INSENSITIVE);
-  private static final Pattern ORIGINAL = Pattern.compile("\\{\\{original}}", Pattern.CASE_INSENSITIVE);
-  /** Both kinds of name placeholders, replaced in one pass so that a result cut short is a true prefix. */
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(?:char|user)}}|<(?:BOT|USER)>", Pattern.CASE_INSENSITIVE);
+  private static final Pattern USER =
+      Pattern.compile("\\{\\{user}}|<USER>", Pattern.CASE_INSENSITIVE);
+  private static final Pattern ORIGINAL =
+      Pattern.compile("\\{\\{original}}", Pattern.CASE_INSENSITIVE);
+
   /**
-   * Longest text a replacement of names makes. Placeholders are short and names are not (a card name may
-   * have 200 characters): a field at its cap full of {@code <BOT>} would become millions of characters,
-   * stored as a greeting or built for every message before the budget cut it.
+   * Both kinds of name placeholders, replaced in one pass so that a result cut short is a true
+   * prefix.
+   */
+  private static final Pattern PLACEHOLDER =
+      Pattern.compile("\\{\\{(?:char|user)}}|<(?:BOT|USER)>", Pattern.CASE_INSENSITIVE);
+
+  /**
+   * Longest text a replacement of names makes. Placeholders are short and names are not (a card
+   * name may have 200 characters): a field at its cap full of {@code <BOT>} would become millions
+   * of characters, stored as a greeting or built for every message before the budget cut it.
    */
   static final int MAX_NAMED_CHARS = CardLimits.MAX_FIELD_CHARS;
 
@@ -91,13 +105,16 @@ public final class PromptBuilder {
   }
 
   /**
-   * The prompt for the next reply. {@code history} is the conversation so far, oldest first (user and
-   * assistant messages, the user's new message last).
+   * The prompt for the next reply. {@code history} is the conversation so far, oldest first (user
+   * and assistant messages, the user's new message last).
    */
   public List<ChatMessage> build(CharacterCard card, String userName, List<ChatMessage> history) {
     String user = userName == null || userName.isBlank() ? "User" : userName;
     String name = card.name();
-    Budget budget = new Budget(tokenBudget - (history.isEmpty() ? 0 : estimateTokens(history.get(history.size() - 1))));
+    Budget budget =
+        new Budget(
+            tokenBudget
+                - (history.isEmpty() ? 0 : estimateTokens(history.get(history.size() - 1))));
 
     String system = null;
     String description = null;
@@ -108,9 +125,10 @@ public final class PromptBuilder {
     List<String> after = new ArrayList<>();
     String examples = null;
     if (budget.open(MESSAGE_OVERHEAD)) {
-      String template = card.systemPrompt().isBlank()
-          ? DEFAULT_SYSTEM_PROMPT
-          : replace(ORIGINAL, card.systemPrompt(), m -> DEFAULT_SYSTEM_PROMPT, budget.bound());
+      String template =
+          card.systemPrompt().isBlank()
+              ? DEFAULT_SYSTEM_PROMPT
+              : replace(ORIGINAL, card.systemPrompt(), m -> DEFAULT_SYSTEM_PROMPT, budget.bound());
       system = budget.cut(names(template, name, user, budget.bound()));
       String postText = ORIGINAL.matcher(card.postHistoryInstructions()).replaceAll("").strip();
       if (!postText.isEmpty() && budget.open(MESSAGE_OVERHEAD)) {
@@ -120,10 +138,14 @@ public final class PromptBuilder {
         }
       }
       description = budget.cut(labelled("", card.description(), name, user, budget.bound()));
-      personality = budget.cut(labelled("{{char}}'s personality: ", card.personality(), name, user, budget.bound()));
+      personality =
+          budget.cut(
+              labelled("{{char}}'s personality: ", card.personality(), name, user, budget.bound()));
       scenario = budget.cut(labelled("Scenario: ", card.scenario(), name, user, budget.bound()));
       lore(card.lorebook(), history, name, user, budget, before, after);
-      examples = budget.cut(labelled("Example dialogue:\n", card.messageExamples(), name, user, budget.bound()));
+      examples =
+          budget.cut(
+              labelled("Example dialogue:\n", card.messageExamples(), name, user, budget.bound()));
     }
 
     List<String> parts = new ArrayList<>();
@@ -179,9 +201,9 @@ public final class PromptBuilder {
     }
 
     /**
-     * How much of a text {@link #cut} or {@link #whole} can use, in UTF-16 units, with room to tell: a text
-     * this long has at least half as many code points, more than what is left, so it is cut (or refused)
-     * as its whole would be.
+     * How much of a text {@link #cut} or {@link #whole} can use, in UTF-16 units, with room to
+     * tell: a text this long has at least half as many code points, more than what is left, so it
+     * is cut (or refused) as its whole would be.
      */
     int bound() {
       return (int) Math.min(MAX_NAMED_CHARS, 8L * Math.max(0, left) + 16);
@@ -200,7 +222,9 @@ public final class PromptBuilder {
       return true;
     }
 
-    /** The text whole, or its start that fits (null: not even {@link #MIN_CUT_TOKENS}, or no text). */
+    /**
+     * The text whole, or its start that fits (null: not even {@link #MIN_CUT_TOKENS}, or no text).
+     */
     String cut(String text) {
       if (text == null || text.isEmpty()) {
         return null;
@@ -226,8 +250,11 @@ public final class PromptBuilder {
     }
   }
 
-  private static String labelled(String label, String text, String charName, String userName, int maxChars) {
-    return text == null || text.isBlank() ? null : names(label + text.strip(), charName, userName, maxChars);
+  private static String labelled(
+      String label, String text, String charName, String userName, int maxChars) {
+    return text == null || text.isBlank()
+        ? null
+        : names(label + text.strip(), charName, userName, maxChars);
   }
 
   private static void addIfPresent(List<String> parts, String part) {
@@ -236,15 +263,17 @@ public final class PromptBuilder {
     }
   }
 
-  /** The text with the character's and the user's names in, at most {@link #MAX_NAMED_CHARS} long. */
+  /**
+   * The text with the character's and the user's names in, at most {@link #MAX_NAMED_CHARS} long.
+   */
   static String names(String text, String charName, String userName) {
     return names(text, charName, userName, MAX_NAMED_CHARS);
   }
 
   /**
-   * The text with {@code {{char}}}/{@code <BOT>} and {@code {{user}}}/{@code <USER>} replaced, cut to at
-   * most {@code maxChars} UTF-16 units: the work is bounded by what the caller can use, whatever the
-   * placeholders would expand to.
+   * The text with {@code {{char}}}/{@code <BOT>} and {@code {{user}}}/{@code <USER>} replaced, cut
+   * to at most {@code maxChars} UTF-16 units: the work is bounded by what the caller can use,
+   * whatever the placeholders would expand to.
    */
   static String names(String text, String charName, String userName, int maxChars) {
     String charValue = charValue(charName, userName);
@@ -259,25 +288,33 @@ public final class PromptBuilder {
     long points = text.codePointCount(0, text.length());
     Matcher m = PLACEHOLDER.matcher(text);
     while (m.find()) {
-      points += (isChar(text, m) ? charPoints : userPoints) - (m.end() - m.start()); // placeholders are ASCII
+      points +=
+          (isChar(text, m) ? charPoints : userPoints)
+              - (m.end() - m.start()); // placeholders are ASCII
     }
     return points;
   }
 
-  /** The character's name as it replaces {@code {{char}}}: a {@code {{user}}} in it stands for the user. */
+  /**
+   * The character's name as it replaces {@code {{char}}}: a {@code {{user}}} in it stands for the
+   * user.
+   */
   private static String charValue(String charName, String userName) {
     return USER.matcher(charName).replaceAll(Matcher.quoteReplacement(userName));
   }
 
   private static boolean isChar(String text, Matcher m) {
-    return text.charAt(m.start()) == '<' ? m.end() - m.start() == "<BOT>".length() : Character.toLowerCase(text.charAt(m.start() + 2)) == 'c';
+    return text.charAt(m.start()) == '<'
+        ? m.end() - m.start() == "<BOT>".length()
+        : Character.toLowerCase(text.charAt(m.start() + 2)) == 'c';
   }
 
   /**
-   * Every match replaced by what {@code replacement} gives for it, the result cut to at most {@code maxChars}
-   * UTF-16 units: matching and appending stop once that much is built.
+   * Every match replaced by what {@code replacement} gives for it, the result cut to at most {@code
+   * maxChars} UTF-16 units: matching and appending stop once that much is built.
    */
-  private static String replace(Pattern pattern, String text, Function<Matcher, String> replacement, int maxChars) {
+  private static String replace(
+      Pattern pattern, String text, Function<Matcher, String> replacement, int maxChars) {
     StringBuilder out = new StringBuilder(Math.min(text.length(), maxChars) + 16);
     Matcher m = pattern.matcher(text);
     int last = 0;
@@ -304,8 +341,14 @@ public final class PromptBuilder {
   }
 
   /** The lorebook entries that apply and fit, split by position. */
-  private static void lore(Lorebook book, List<ChatMessage> history, String charName, String userName, Budget budget,
-      List<String> before, List<String> after) {
+  private static void lore(
+      Lorebook book,
+      List<ChatMessage> history,
+      String charName,
+      String userName,
+      Budget budget,
+      List<String> before,
+      List<String> after) {
     if (book.isEmpty()) {
       return;
     }
@@ -316,7 +359,8 @@ public final class PromptBuilder {
       if (bookBudget != null && used + cost > bookBudget) {
         continue;
       }
-      // Counted before it is built: most entries of a large book do not fit, and building each would cost
+      // Counted before it is built: most entries of a large book do not fit, and building each
+      // would cost
       // its full expansion.
       if (!budget.fits(namedCodePoints(entry.content(), charName, userName))) {
         continue;
@@ -334,7 +378,9 @@ public final class PromptBuilder {
   private static String scanned(List<ChatMessage> history, int depth) {
     Deque<String> parts = new ArrayDeque<>();
     int chars = 0;
-    for (int i = history.size() - 1; i >= Math.max(0, history.size() - depth) && chars < Lorebook.MAX_SCAN_CHARS; i--) {
+    for (int i = history.size() - 1;
+        i >= Math.max(0, history.size() - depth) && chars < Lorebook.MAX_SCAN_CHARS;
+        i--) {
       String content = history.get(i).content();
       parts.addFirst(content);
       chars += content.length() + 1;

@@ -4,10 +4,11 @@ import io.vertx.core.Vertx;
 import java.util.function.Consumer;
 
 /**
- * Merges streamed deltas so that a client gets at most one token event per {@code intervalMs}: the first
- * delta after a quiet interval goes out at once, later ones wait for the interval to end and go out
- * together. Nothing goes out before {@link #start()} (the ack is sent first), nor after {@link #close()}.
- * Thread-safe; {@code emit} runs under the lock, so events keep their order across threads.
+ * Merges streamed deltas so that a client gets at most one token event per {@code intervalMs}: the
+ * first delta after a quiet interval goes out at once, later ones wait for the interval to end and
+ * go out together. Nothing goes out before {@link #start()} (the ack is sent first), nor after
+ * {@link #close()}. Thread-safe; {@code emit} runs under the lock, so events keep their order
+ * across threads.
  */
 final class TokenCoalescer {
 

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The server's configuration, from the environment and a {@code .env} file in the working directory (the
- * environment wins). Names and defaults are the public contract's. {@link #toString()} names no secret.
+ * The server's configuration, from the environment and a {@code .env} file in the working directory
+ * (the environment wins). Names and defaults are the public contract's. {@link #toString()} names
+ * no secret.
  *
  * @param port listen port (PORT, default 8000)
  * @param host listen address (HOST, default 0.0.0.0)
@@ -36,15 +37,18 @@ import java.util.Map;
  * @param llmRateLimitMax RATE_LIMIT_LLM_MAX, default 20: companion messages per user and window
  * @param llmRateLimitWindowMs RATE_LIMIT_LLM_WINDOW_MS, default 60000
  * @param redisSessionUrl REDIS_SESSION_URL, default REDIS_URL; null keeps sessions in the database
- * @param redisKeyPrefix REDIS_KEY_PREFIX, default "nexus:": the start of every key and channel this server uses
- * @param sessionSecret SESSION_SECRET: signs the session cookie; random per boot in development; null (no
- *     cookie) in production when unset
+ * @param redisKeyPrefix REDIS_KEY_PREFIX, default "nexus:": the start of every key and channel this
+ *     server uses
+ * @param sessionSecret SESSION_SECRET: signs the session cookie; random per boot in development;
+ *     null (no cookie) in production when unset
  * @param sessionSecretGenerated true when the session secret was made up at boot
  * @param cookieDomain COOKIE_DOMAIN or null (the cookie belongs to the host that set it)
  * @param monitoringUrl MONITORING_URL or null: metrics are POSTed there as JSON every interval
  * @param metricsIntervalMs METRICS_INTERVAL_MS, default 60000: the metrics log line and push
- * @param presenceHeartbeatMs PRESENCE_HEARTBEAT_MS, default 5000: how often a node says it is alive (Redis)
- * @param presenceTtlMs PRESENCE_TTL_MS, default 15000: a node silent this long is dead and its users offline
+ * @param presenceHeartbeatMs PRESENCE_HEARTBEAT_MS, default 5000: how often a node says it is alive
+ *     (Redis)
+ * @param presenceTtlMs PRESENCE_TTL_MS, default 15000: a node silent this long is dead and its
+ *     users offline
  * @param jsonLogs LOG_FORMAT is json (default in production) rather than text
  */
 public record Config(
@@ -90,16 +94,28 @@ public record Config(
   public static final int DEFAULT_RATE_LIMIT_MAX = 100;
   public static final long DEFAULT_RATE_LIMIT_WINDOW_MS = 60_000;
   public static final int DEFAULT_JSON_LIMIT = 512 * 1024;
-  /** The LLM is the scarcest resource: a user gets a fifth of the general budget for companion messages. */
+
+  /**
+   * The LLM is the scarcest resource: a user gets a fifth of the general budget for companion
+   * messages.
+   */
   public static final int DEFAULT_LLM_RATE_LIMIT_MAX = 20;
+
   public static final long DEFAULT_LLM_RATE_LIMIT_WINDOW_MS = 60_000;
   public static final String DEFAULT_REDIS_KEY_PREFIX = "nexus:";
   public static final long DEFAULT_METRICS_INTERVAL_MS = 60_000;
-  /** Heartbeat and TTL: a crashed node's users go offline within TTL + one heartbeat (20 s by default). */
+
+  /**
+   * Heartbeat and TTL: a crashed node's users go offline within TTL + one heartbeat (20 s by
+   * default).
+   */
   public static final long DEFAULT_PRESENCE_HEARTBEAT_MS = 5_000;
+
   public static final long DEFAULT_PRESENCE_TTL_MS = 15_000;
+
   /** HS256 wants at least 256 bits of key; a shorter secret is refused in production. */
   public static final int MIN_SECRET_LENGTH = 32;
+
   private static final int GENERATED_SECRET_BYTES = 32;
 
   /** Reads the process environment and ./.env. */
@@ -118,7 +134,10 @@ public record Config(
     Settings s = new Settings(env);
     String appEnv = s.raw("APP_ENV", "NODE_ENV");
     boolean production = appEnv != null && appEnv.equalsIgnoreCase("production");
-    if (appEnv != null && !production && !appEnv.equalsIgnoreCase("development") && !appEnv.equalsIgnoreCase("test")) {
+    if (appEnv != null
+        && !production
+        && !appEnv.equalsIgnoreCase("development")
+        && !appEnv.equalsIgnoreCase("test")) {
       s.problem("APP_ENV must be development, test or production, got '" + appEnv + "'");
     }
     int port = s.port("PORT", DEFAULT_PORT);
@@ -137,7 +156,10 @@ public record Config(
       s.problem("JWT_SECRET must be at least " + MIN_SECRET_LENGTH + " characters in production");
     }
     String databaseUrl = s.raw("DATABASE_URL");
-    if (databaseUrl != null && !databaseUrl.startsWith("jdbc:") && !databaseUrl.startsWith("postgres://") && !databaseUrl.startsWith("postgresql://")) {
+    if (databaseUrl != null
+        && !databaseUrl.startsWith("jdbc:")
+        && !databaseUrl.startsWith("postgres://")
+        && !databaseUrl.startsWith("postgresql://")) {
       s.problem("DATABASE_URL must be a postgres:// or jdbc: URL");
     }
     String sessionSecret = s.raw("SESSION_SECRET");
@@ -148,9 +170,11 @@ public record Config(
       sessionSecret = HexFormat.of().formatHex(random);
       sessionGenerated = true;
     } else if (sessionSecret != null && production && sessionSecret.length() < MIN_SECRET_LENGTH) {
-      s.problem("SESSION_SECRET must be at least " + MIN_SECRET_LENGTH + " characters in production");
+      s.problem(
+          "SESSION_SECRET must be at least " + MIN_SECRET_LENGTH + " characters in production");
     }
-    String logFormat = s.string("LOG_FORMAT", production ? "json" : "text").toLowerCase(java.util.Locale.ROOT);
+    String logFormat =
+        s.string("LOG_FORMAT", production ? "json" : "text").toLowerCase(java.util.Locale.ROOT);
     if (!logFormat.equals("json") && !logFormat.equals("text")) {
       s.problem("LOG_FORMAT must be json or text, got '" + logFormat + "'");
     }
@@ -162,12 +186,17 @@ public record Config(
     }
     for (String name : List.of("REDIS_URL", "REDIS_SESSION_URL")) {
       String url = s.raw(name);
-      if (url != null && !url.startsWith("redis://") && !url.startsWith("rediss://") && !url.startsWith("unix://")) {
+      if (url != null
+          && !url.startsWith("redis://")
+          && !url.startsWith("rediss://")
+          && !url.startsWith("unix://")) {
         s.problem(name + " must be a redis:// or rediss:// URL");
       }
     }
     String monitoringUrl = s.raw("MONITORING_URL");
-    if (monitoringUrl != null && !monitoringUrl.startsWith("http://") && !monitoringUrl.startsWith("https://")) {
+    if (monitoringUrl != null
+        && !monitoringUrl.startsWith("http://")
+        && !monitoringUrl.startsWith("https://")) {
       s.problem("MONITORING_URL must be an http:// or https:// URL");
     }
     try {
@@ -179,40 +208,42 @@ public record Config(
     if (production && corsOrigins.isEmpty()) {
       s.problem("CORS_ORIGINS is required in production (a comma-separated list of origins)");
     }
-    Config config = new Config(
-        port,
-        host,
-        production,
-        jwtSecret,
-        generated,
-        databaseUrl,
-        s.string("DATA_DIR", "./data"),
-        s.positiveInt(DEFAULT_DB_POOL_SIZE, "DB_POOL_SIZE"),
-        redisUrl,
-        s.list("LLM_API_KEYS", "VENICE_API_KEY"),
-        s.string("LLM_BASE_URL", DEFAULT_LLM_BASE_URL),
-        s.raw("LLM_MODEL"),
-        s.positiveInt(DEFAULT_LLM_MAX_CONCURRENT, "LLM_MAX_CONCURRENT", "VENICE_MAX_CONCURRENT"),
-        s.positiveInt(DEFAULT_RATE_LIMIT_MAX, "RATE_LIMIT_MAX"),
-        s.positiveLong("RATE_LIMIT_WINDOW_MS", DEFAULT_RATE_LIMIT_WINDOW_MS),
-        s.size("JSON_LIMIT", DEFAULT_JSON_LIMIT),
-        corsOrigins,
-        s.bool("ALLOW_GUESTS", !production),
-        s.list("TRUST_PROXY"),
-        s.positiveInt(Runtime.getRuntime().availableProcessors(), "EVENT_LOOPS"),
-        s.bool("RATE_LIMIT_ENABLED", production),
-        s.positiveInt(DEFAULT_LLM_RATE_LIMIT_MAX, "RATE_LIMIT_LLM_MAX"),
-        s.positiveLong("RATE_LIMIT_LLM_WINDOW_MS", DEFAULT_LLM_RATE_LIMIT_WINDOW_MS),
-        s.string("REDIS_SESSION_URL", redisUrl),
-        s.string("REDIS_KEY_PREFIX", DEFAULT_REDIS_KEY_PREFIX),
-        sessionSecret,
-        sessionGenerated,
-        s.raw("COOKIE_DOMAIN"),
-        monitoringUrl,
-        s.positiveLong("METRICS_INTERVAL_MS", DEFAULT_METRICS_INTERVAL_MS),
-        heartbeat,
-        presenceTtl,
-        logFormat.equals("json"));
+    Config config =
+        new Config(
+            port,
+            host,
+            production,
+            jwtSecret,
+            generated,
+            databaseUrl,
+            s.string("DATA_DIR", "./data"),
+            s.positiveInt(DEFAULT_DB_POOL_SIZE, "DB_POOL_SIZE"),
+            redisUrl,
+            s.list("LLM_API_KEYS", "VENICE_API_KEY"),
+            s.string("LLM_BASE_URL", DEFAULT_LLM_BASE_URL),
+            s.raw("LLM_MODEL"),
+            s.positiveInt(
+                DEFAULT_LLM_MAX_CONCURRENT, "LLM_MAX_CONCURRENT", "VENICE_MAX_CONCURRENT"),
+            s.positiveInt(DEFAULT_RATE_LIMIT_MAX, "RATE_LIMIT_MAX"),
+            s.positiveLong("RATE_LIMIT_WINDOW_MS", DEFAULT_RATE_LIMIT_WINDOW_MS),
+            s.size("JSON_LIMIT", DEFAULT_JSON_LIMIT),
+            corsOrigins,
+            s.bool("ALLOW_GUESTS", !production),
+            s.list("TRUST_PROXY"),
+            s.positiveInt(Runtime.getRuntime().availableProcessors(), "EVENT_LOOPS"),
+            s.bool("RATE_LIMIT_ENABLED", production),
+            s.positiveInt(DEFAULT_LLM_RATE_LIMIT_MAX, "RATE_LIMIT_LLM_MAX"),
+            s.positiveLong("RATE_LIMIT_LLM_WINDOW_MS", DEFAULT_LLM_RATE_LIMIT_WINDOW_MS),
+            s.string("REDIS_SESSION_URL", redisUrl),
+            s.string("REDIS_KEY_PREFIX", DEFAULT_REDIS_KEY_PREFIX),
+            sessionSecret,
+            sessionGenerated,
+            s.raw("COOKIE_DOMAIN"),
+            monitoringUrl,
+            s.positiveLong("METRICS_INTERVAL_MS", DEFAULT_METRICS_INTERVAL_MS),
+            heartbeat,
+            presenceTtl,
+            logFormat.equals("json"));
     s.check();
     return config;
   }
@@ -224,11 +255,14 @@ public record Config(
     }
     String url = databaseUrl.replaceAll("//[^/@]*@", "//");
     int query = url.indexOf('?');
-    return (url.contains("postgres") ? "PostgreSQL " : "") + (query > 0 ? url.substring(0, query) : url);
+    return (url.contains("postgres") ? "PostgreSQL " : "")
+        + (query > 0 ? url.substring(0, query) : url);
   }
 
   public String adapterDescription() {
-    return redisUrl == null ? "in-process (single node)" : "Redis " + redisUrl.replaceAll("//[^/@]*@", "//");
+    return redisUrl == null
+        ? "in-process (single node)"
+        : "Redis " + redisUrl.replaceAll("//[^/@]*@", "//");
   }
 
   public String llmDescription() {
@@ -240,10 +274,34 @@ public record Config(
   /** Safe to log: secrets and credentials are left out. */
   @Override
   public String toString() {
-    return "Config[port=" + port + ", host=" + host + ", production=" + production + ", database=" + databaseDescription()
-        + ", dbPoolSize=" + dbPoolSize + ", adapter=" + adapterDescription() + ", llm=" + llmDescription()
-        + ", jsonLimitBytes=" + jsonLimitBytes + ", corsOrigins=" + corsOrigins + ", allowGuests=" + allowGuests
-        + ", eventLoops=" + eventLoops + ", rateLimits=" + (rateLimitEnabled ? rateLimitMax + "/" + rateLimitWindowMs + "ms" : "off")
-        + ", sessions=" + (redisSessionUrl == null ? "database" : "Redis") + ", monitoring=" + (monitoringUrl != null) + "]";
+    return "Config[port="
+        + port
+        + ", host="
+        + host
+        + ", production="
+        + production
+        + ", database="
+        + databaseDescription()
+        + ", dbPoolSize="
+        + dbPoolSize
+        + ", adapter="
+        + adapterDescription()
+        + ", llm="
+        + llmDescription()
+        + ", jsonLimitBytes="
+        + jsonLimitBytes
+        + ", corsOrigins="
+        + corsOrigins
+        + ", allowGuests="
+        + allowGuests
+        + ", eventLoops="
+        + eventLoops
+        + ", rateLimits="
+        + (rateLimitEnabled ? rateLimitMax + "/" + rateLimitWindowMs + "ms" : "off")
+        + ", sessions="
+        + (redisSessionUrl == null ? "database" : "Redis")
+        + ", monitoring="
+        + (monitoringUrl != null)
+        + "]";
   }
 }

@@ -10,13 +10,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads typed values from a map of environment variables, collecting one clear line per bad value instead
- * of stopping at the first ({@link #check()} then stops with all of them). Never echoes values of names that
- * hold secrets. Config uses it, and so does each capability's own options record.
+ * Reads typed values from a map of environment variables, collecting one clear line per bad value
+ * instead of stopping at the first ({@link #check()} then stops with all of them). Never echoes
+ * values of names that hold secrets. Config uses it, and so does each capability's own options
+ * record.
  */
 public final class Settings {
 
-  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kb|mb|gb)?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern SIZE =
+      Pattern.compile("(\\d+)\\s*(b|kb|mb|gb)?", Pattern.CASE_INSENSITIVE);
 
   private final Map<String, String> env;
   private final List<String> problems = new ArrayList<>();
@@ -46,13 +48,17 @@ public final class Settings {
   }
 
   public int port(String name, int fallback) {
-    return parse(name, fallback, value -> {
-      int port = Integer.parseInt(value);
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException();
-      }
-      return port;
-    }, "a port number");
+    return parse(
+        name,
+        fallback,
+        value -> {
+          int port = Integer.parseInt(value);
+          if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException();
+          }
+          return port;
+        },
+        "a port number");
   }
 
   int positiveInt(int defaultValue, String... names) {
@@ -73,43 +79,57 @@ public final class Settings {
   }
 
   long positiveLong(String name, long fallback) {
-    return parse(name, fallback, value -> {
-      long parsed = Long.parseLong(value);
-      if (parsed <= 0) {
-        throw new IllegalArgumentException();
-      }
-      return parsed;
-    }, "a positive whole number");
+    return parse(
+        name,
+        fallback,
+        value -> {
+          long parsed = Long.parseLong(value);
+          if (parsed <= 0) {
+            throw new IllegalArgumentException();
+          }
+          return parsed;
+        },
+        "a positive whole number");
   }
 
   public boolean bool(String name, boolean fallback) {
-    return parse(name, fallback, value -> switch (value.toLowerCase(Locale.ROOT)) {
-      case "true", "1", "yes", "on" -> true;
-      case "false", "0", "no", "off" -> false;
-      default -> throw new IllegalArgumentException();
-    }, "true or false");
+    return parse(
+        name,
+        fallback,
+        value ->
+            switch (value.toLowerCase(Locale.ROOT)) {
+              case "true", "1", "yes", "on" -> true;
+              case "false", "0", "no", "off" -> false;
+              default -> throw new IllegalArgumentException();
+            },
+        "true or false");
   }
 
   /** Sizes such as "512kb", "1mb" or a plain byte count. */
   int size(String name, int fallback) {
-    return parse(name, fallback, value -> {
-      Matcher m = SIZE.matcher(value.trim());
-      if (!m.matches()) {
-        throw new IllegalArgumentException();
-      }
-      long n = Long.parseLong(m.group(1));
-      String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
-      long bytes = switch (unit) {
-        case "kb" -> n * 1024;
-        case "mb" -> n * 1024 * 1024;
-        case "gb" -> n * 1024 * 1024 * 1024;
-        default -> n;
-      };
-      if (bytes <= 0 || bytes > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException();
-      }
-      return (int) bytes;
-    }, "a size such as 512kb or 1mb");
+    return parse(
+        name,
+        fallback,
+        value -> {
+          Matcher m = SIZE.matcher(value.trim());
+          if (!m.matches()) {
+            throw new IllegalArgumentException();
+          }
+          long n = Long.parseLong(m.group(1));
+          String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+          long bytes =
+              switch (unit) {
+                case "kb" -> n * 1024;
+                case "mb" -> n * 1024 * 1024;
+                case "gb" -> n * 1024 * 1024 * 1024;
+                default -> n;
+              };
+          if (bytes <= 0 || bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException();
+          }
+          return (int) bytes;
+        },
+        "a size such as 512kb or 1mb");
   }
 
   public List<String> list(String... names) {
@@ -120,15 +140,22 @@ public final class Settings {
     return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
-  /** A whole number from {@code min} to {@code max}, or {@code fallback} when unset (and when bad, with a problem line). */
+  /**
+   * A whole number from {@code min} to {@code max}, or {@code fallback} when unset (and when bad,
+   * with a problem line).
+   */
   public long wholeNumber(String name, long fallback, long min, long max) {
-    return parse(name, fallback, value -> {
-      long parsed = Long.parseLong(value);
-      if (parsed < min || parsed > max) {
-        throw new IllegalArgumentException();
-      }
-      return parsed;
-    }, "a whole number from " + min + " to " + max);
+    return parse(
+        name,
+        fallback,
+        value -> {
+          long parsed = Long.parseLong(value);
+          if (parsed < min || parsed > max) {
+            throw new IllegalArgumentException();
+          }
+          return parsed;
+        },
+        "a whole number from " + min + " to " + max);
   }
 
   /** Stops with one line per bad value ({@link ConfigException}), when there was any. */

@@ -3,9 +3,9 @@ package chat.nexus.errors;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A failure the client should hear about, in the contract's error shape:
- * {@code {"ok": false, "error": {"code", "message", "retryAfter"?}}}. Thrown or failed-with anywhere; mapped
- * to an HTTP response or an ack in one place each.
+ * A failure the client should hear about, in the contract's error shape: {@code {"ok": false,
+ * "error": {"code", "message", "retryAfter"?}}}. Thrown or failed-with anywhere; mapped to an HTTP
+ * response or an ack in one place each.
  */
 public final class ApiException extends RuntimeException {
 

@@ -1,9 +1,9 @@
 package chat.nexus.errors;
 
 /**
- * The error codes of the public contract, shared by REST bodies and Socket.IO acks, with their HTTP status.
- * Whether a client should retry: RATE_LIMITED, AI_BUSY and UNAVAILABLE carry retryAfter; the others are
- * final for that request.
+ * The error codes of the public contract, shared by REST bodies and Socket.IO acks, with their HTTP
+ * status. Whether a client should retry: RATE_LIMITED, AI_BUSY and UNAVAILABLE carry retryAfter;
+ * the others are final for that request.
  */
 public enum ErrorCode {
   BAD_REQUEST(400),

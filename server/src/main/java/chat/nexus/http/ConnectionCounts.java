@@ -4,8 +4,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Open HTTP connections on this node, in total and per client address, against the caps of
- * {@link ConnectionLimits}. Thread-safe: every event loop accepts connections. The per-address table holds
+ * Open HTTP connections on this node, in total and per client address, against the caps of {@link
+ * ConnectionLimits}. Thread-safe: every event loop accepts connections. The per-address table holds
  * only addresses with a connection open, so it is bounded by the connection cap.
  */
 final class ConnectionCounts {
@@ -24,6 +24,7 @@ final class ConnectionCounts {
   private final int maxPerAddress;
   private final AtomicInteger total = new AtomicInteger();
   private final ConcurrentHashMap<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+
   /** Bytes of request bodies being received, per address (only addresses with one in progress). */
   private final ConcurrentHashMap<String, Long> bodyBytes = new ConcurrentHashMap<>();
 
@@ -33,9 +34,10 @@ final class ConnectionCounts {
   }
 
   /**
-   * Counts {@code bytes} more of a request body from {@code key} that has not ended yet; false when the
-   * address is now over {@link ConnectionLimits#MAX_BODY_BYTES_PER_ADDRESS}. The bytes are counted either
-   * way: give every one back with {@link #bodyDone} when the body ends or its connection closes.
+   * Counts {@code bytes} more of a request body from {@code key} that has not ended yet; false when
+   * the address is now over {@link ConnectionLimits#MAX_BODY_BYTES_PER_ADDRESS}. The bytes are
+   * counted either way: give every one back with {@link #bodyDone} when the body ends or its
+   * connection closes.
    */
   boolean bodyBytes(String key, long bytes) {
     return bodyBytes.merge(key, bytes, Long::sum) <= ConnectionLimits.MAX_BODY_BYTES_PER_ADDRESS;
@@ -54,20 +56,22 @@ final class ConnectionCounts {
   }
 
   /**
-   * Counts a new connection from {@code key} ({@code exempt}: a trusted proxy, which carries many clients)
-   * and says what it may do. Every call must be matched by one {@link #close} with the same arguments,
-   * whatever the admission.
+   * Counts a new connection from {@code key} ({@code exempt}: a trusted proxy, which carries many
+   * clients) and says what it may do. Every call must be matched by one {@link #close} with the
+   * same arguments, whatever the admission.
    */
   Admission open(String key, boolean exempt) {
     int now = total.incrementAndGet();
     boolean overAddress = false;
     if (maxPerAddress > 0 && !exempt) {
       int[] count = {0};
-      perAddress.compute(key, (k, c) -> {
-        AtomicInteger counter = c != null ? c : new AtomicInteger();
-        count[0] = counter.incrementAndGet();
-        return counter;
-      });
+      perAddress.compute(
+          key,
+          (k, c) -> {
+            AtomicInteger counter = c != null ? c : new AtomicInteger();
+            count[0] = counter.incrementAndGet();
+            return counter;
+          });
       overAddress = count[0] > maxPerAddress;
     }
     if (overAddress) {

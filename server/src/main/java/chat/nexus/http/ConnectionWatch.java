@@ -24,35 +24,52 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One HTTP/1.1 connection's deadlines, between Vert.x's HTTP codec and its connection handler, where it
- * sees each request head, body chunk and response end (Netty's own HTTP objects; nothing of Vert.x):
+ * One HTTP/1.1 connection's deadlines, between Vert.x's HTTP codec and its connection handler,
+ * where it sees each request head, body chunk and response end (Netty's own HTTP objects; nothing
+ * of Vert.x):
+ *
  * <ul>
- *   <li>the first request head must be complete {@code headerTimeoutMs} after the connection opened, a
- *       later one {@code idleTimeoutMs} after the previous response (a keep-alive connection's wait);
- *   <li>a request body gets {@code bodyTimeoutMs} plus a second per {@link ConnectionLimits#MIN_BODY_BYTES_PER_SECOND}
- *       bytes received;
- *   <li>while a response is being worked on, nothing here: Vert.x's idle timeout closes a silent one.
+ *   <li>the first request head must be complete {@code headerTimeoutMs} after the connection
+ *       opened, a later one {@code idleTimeoutMs} after the previous response (a keep-alive
+ *       connection's wait);
+ *   <li>a request body gets {@code bodyTimeoutMs} plus a second per {@link
+ *       ConnectionLimits#MIN_BODY_BYTES_PER_SECOND} bytes received;
+ *   <li>while a response is being worked on, nothing here: Vert.x's idle timeout closes a silent
+ *       one.
  * </ul>
- * Trickling bytes does not move a deadline (Vert.x's idle timeout alone would restart at every byte). A
- * websocket upgrade (101) ends the watch: Engine.IO's heartbeat looks after the connection from then on.
- * A connection over the node's cap may ask for one of {@code overflowPaths} (the health checks), nothing else.
- * Runs on the connection's event loop only.
+ *
+ * Trickling bytes does not move a deadline (Vert.x's idle timeout alone would restart at every
+ * byte). A websocket upgrade (101) ends the watch: Engine.IO's heartbeat looks after the connection
+ * from then on. A connection over the node's cap may ask for one of {@code overflowPaths} (the
+ * health checks), nothing else. Runs on the connection's event loop only.
  */
 final class ConnectionWatch extends ChannelDuplexHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionWatch.class);
-  /** A connection over the node's cap gets this long for its request: a health probe sends it at once. */
+
+  /**
+   * A connection over the node's cap gets this long for its request: a health probe sends it at
+   * once.
+   */
   static final long OVERFLOW_REQUEST_TIMEOUT_MS = 2_000;
-  private static final byte[] BUSY_BODY = ("{\"ok\":false,\"error\":{\"code\":\"UNAVAILABLE\","
-      + "\"message\":\"the server has too many connections; try again shortly\",\"retryAfter\":1}}").getBytes(StandardCharsets.UTF_8);
+
+  private static final byte[] BUSY_BODY =
+      ("{\"ok\":false,\"error\":{\"code\":\"UNAVAILABLE\","
+              + "\"message\":\"the server has too many connections; try again shortly\",\"retryAfter\":1}}")
+          .getBytes(StandardCharsets.UTF_8);
 
   private final ConnectionLimits limits;
   private final String peer;
   private final boolean overflow;
   private final Set<String> overflowPaths;
   private final Runnable onClose;
-  /** The per-address count of body bytes in flight, or null (a trusted proxy, or no per-address caps). */
+
+  /**
+   * The per-address count of body bytes in flight, or null (a trusted proxy, or no per-address
+   * caps).
+   */
   private final ConnectionCounts bodies;
+
   /** Bytes of the body being received that {@link #bodies} counts for this connection. */
   private long bodyCounted;
 
@@ -66,7 +83,12 @@ final class ConnectionWatch extends ChannelDuplexHandler {
   private boolean upgraded;
   private boolean closed;
 
-  ConnectionWatch(ConnectionLimits limits, String peer, boolean overflow, Set<String> overflowPaths, Runnable onClose,
+  ConnectionWatch(
+      ConnectionLimits limits,
+      String peer,
+      boolean overflow,
+      Set<String> overflowPaths,
+      Runnable onClose,
       ConnectionCounts bodies) {
     this.bodies = bodies;
     this.limits = limits;
@@ -78,7 +100,12 @@ final class ConnectionWatch extends ChannelDuplexHandler {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    arm(ctx, overflow ? Math.min(OVERFLOW_REQUEST_TIMEOUT_MS, limits.headerTimeoutMs()) : limits.headerTimeoutMs(), "no request head");
+    arm(
+        ctx,
+        overflow
+            ? Math.min(OVERFLOW_REQUEST_TIMEOUT_MS, limits.headerTimeoutMs())
+            : limits.headerTimeoutMs(),
+        "no request head");
     if (!ctx.channel().isActive()) {
       gone();
     }
@@ -130,7 +157,9 @@ final class ConnectionWatch extends ChannelDuplexHandler {
       } else if (bodies != null && bytes > 0) {
         bodyCounted += bytes;
         if (!bodies.bodyBytes(peer, bytes)) {
-          LOG.debug("closing the HTTP connection of {}: its unfinished request bodies are over {} bytes", peer,
+          LOG.debug(
+              "closing the HTTP connection of {}: its unfinished request bodies are over {} bytes",
+              peer,
               ConnectionLimits.MAX_BODY_BYTES_PER_ADDRESS);
           dropping = true;
           ReferenceCountUtil.release(msg);
@@ -143,7 +172,8 @@ final class ConnectionWatch extends ChannelDuplexHandler {
   }
 
   @Override
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
+      throws Exception {
     if (!upgraded) {
       onWrite(ctx, msg, promise);
     }
@@ -175,8 +205,8 @@ final class ConnectionWatch extends ChannelDuplexHandler {
   }
 
   /**
-   * After a body or a response ended: with nothing left to read or answer, the connection waits for its
-   * next request (an early answer such as 413 may end before the body it refused has arrived).
+   * After a body or a response ended: with nothing left to read or answer, the connection waits for
+   * its next request (an early answer such as 413 may end before the body it refused has arrived).
    */
   private void settle(ChannelHandlerContext ctx) {
     if (readingBody) {
@@ -190,8 +220,11 @@ final class ConnectionWatch extends ChannelDuplexHandler {
   }
 
   private void refuseOverflow(ChannelHandlerContext ctx) {
-    FullHttpResponse busy = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SERVICE_UNAVAILABLE,
-        Unpooled.wrappedBuffer(BUSY_BODY));
+    FullHttpResponse busy =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.SERVICE_UNAVAILABLE,
+            Unpooled.wrappedBuffer(BUSY_BODY));
     busy.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, BUSY_BODY.length)
@@ -211,7 +244,8 @@ final class ConnectionWatch extends ChannelDuplexHandler {
       return;
     }
     if (readingBody) {
-      long allowedMs = limits.bodyTimeoutMs() + bodyBytes * 1000 / ConnectionLimits.MIN_BODY_BYTES_PER_SECOND;
+      long allowedMs =
+          limits.bodyTimeoutMs() + bodyBytes * 1000 / ConnectionLimits.MIN_BODY_BYTES_PER_SECOND;
       long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - bodyStartedAt);
       if (elapsedMs < allowedMs) {
         arm(ctx, allowedMs - elapsedMs, reason);

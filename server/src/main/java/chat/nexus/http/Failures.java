@@ -17,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that maps failures to responses: an {@link ApiException} as the contract's error shape, Vert.x
- * Web's own statuses (413, 400, 404, 405, a refused Origin) as the matching codes, anything else as INTERNAL
- * with one ERROR line naming the request. A client that has gone gets nothing and costs one DEBUG line.
+ * The one place that maps failures to responses: an {@link ApiException} as the contract's error
+ * shape, Vert.x Web's own statuses (413, 400, 404, 405, a refused Origin) as the matching codes,
+ * anything else as INTERNAL with one ERROR line naming the request. A client that has gone gets
+ * nothing and costs one DEBUG line.
  */
 final class Failures {
 
@@ -39,10 +40,15 @@ final class Failures {
     Throwable failure = ctx.failure();
     if (HttpApi.clientGone(ctx) || failure instanceof HttpClosedException) {
       // A client that closes mid-body or mid-request: nobody to answer, nothing to investigate.
-      LOG.debug("[{}] {} {}: the client closed the connection", RequestIds.of(ctx), ctx.request().method(), ctx.request().path());
+      LOG.debug(
+          "[{}] {} {}: the client closed the connection",
+          RequestIds.of(ctx),
+          ctx.request().method(),
+          ctx.request().path());
       return;
     }
-    if (ctx.statusCode() == ErrorCode.FORBIDDEN.httpStatus() && !(failure instanceof ApiException)
+    if (ctx.statusCode() == ErrorCode.FORBIDDEN.httpStatus()
+        && !(failure instanceof ApiException)
         && ctx.request().getHeader(HttpHeaders.ORIGIN) != null) {
       refusedOrigin(ctx);
       return;
@@ -51,8 +57,13 @@ final class Failures {
     if (failure instanceof ApiException api) {
       error = api;
     } else if (ctx.statusCode() == 413) {
-      int limit = CharacterRoutes.isUpload(ctx.request()) ? CharacterRoutes.UPLOAD_LIMIT_BYTES : jsonLimitBytes;
-      error = new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than " + limit + " bytes");
+      int limit =
+          CharacterRoutes.isUpload(ctx.request())
+              ? CharacterRoutes.UPLOAD_LIMIT_BYTES
+              : jsonLimitBytes;
+      error =
+          new ApiException(
+              ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than " + limit + " bytes");
     } else if (ctx.statusCode() == 400 || failure instanceof io.vertx.core.json.DecodeException) {
       error = ApiException.badRequest("bad request");
     } else if (ctx.statusCode() == 404) {
@@ -61,8 +72,16 @@ final class Failures {
       error = new ApiException(ErrorCode.BAD_REQUEST, "method not allowed");
     } else {
       Identity caller = HttpApi.identity(ctx);
-      Logs.withRequest(RequestIds.of(ctx), caller == null ? null : caller.userId(),
-          () -> LOG.error("[{}] {} {} failed", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), failure));
+      Logs.withRequest(
+          RequestIds.of(ctx),
+          caller == null ? null : caller.userId(),
+          () ->
+              LOG.error(
+                  "[{}] {} {} failed",
+                  RequestIds.of(ctx),
+                  ctx.request().method(),
+                  ctx.request().path(),
+                  failure));
       error = new ApiException(ErrorCode.INTERNAL, "internal error");
     }
     int status = ctx.statusCode() == 405 ? 405 : error.code().httpStatus();
@@ -81,9 +100,10 @@ final class Failures {
   }
 
   /**
-   * A browser page of an origin not in CORS_ORIGINS (Vert.x Web's CORS handler refuses it with 403): the
-   * contract's FORBIDDEN, no log line (it is the caller's doing, and cheap to repeat), and counted by the
-   * rate limit of its address like any anonymous request, so that repeating it ends in RATE_LIMITED.
+   * A browser page of an origin not in CORS_ORIGINS (Vert.x Web's CORS handler refuses it with
+   * 403): the contract's FORBIDDEN, no log line (it is the caller's doing, and cheap to repeat),
+   * and counted by the rate limit of its address like any anonymous request, so that repeating it
+   * ends in RATE_LIMITED.
    */
   private void refusedOrigin(RoutingContext ctx) {
     ApiException forbidden = ApiException.forbidden("this origin is not allowed (CORS_ORIGINS)");
@@ -91,14 +111,23 @@ final class Failures {
       answer(ctx, forbidden.code().httpStatus(), forbidden);
       return;
     }
-    limits.check(limits.api(), limits.addressSubject(ctx)).onComplete(result -> {
-      ApiException error = result.succeeded() && !result.result().allowed() ? result.result().error(System.currentTimeMillis()) : forbidden;
-      if (result.succeeded()) {
-        RateLimits.headers(ctx.response(), result.result());
-      }
-      // the CORS handler set its own reason phrase ("CORS Rejected"), which would stick to a 429 too
-      ctx.response().setStatusMessage(HttpResponseStatus.valueOf(error.code().httpStatus()).reasonPhrase());
-      answer(ctx, error.code().httpStatus(), error);
-    });
+    limits
+        .check(limits.api(), limits.addressSubject(ctx))
+        .onComplete(
+            result -> {
+              ApiException error =
+                  result.succeeded() && !result.result().allowed()
+                      ? result.result().error(System.currentTimeMillis())
+                      : forbidden;
+              if (result.succeeded()) {
+                RateLimits.headers(ctx.response(), result.result());
+              }
+              // the CORS handler set its own reason phrase ("CORS Rejected"), which would stick to
+              // a 429 too
+              ctx.response()
+                  .setStatusMessage(
+                      HttpResponseStatus.valueOf(error.code().httpStatus()).reasonPhrase());
+              answer(ctx, error.code().httpStatus(), error);
+            });
   }
 }

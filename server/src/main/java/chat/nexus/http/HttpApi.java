@@ -2,16 +2,15 @@ package chat.nexus.http;
 
 import chat.nexus.auth.AuthService;
 import chat.nexus.auth.Identity;
+import chat.nexus.auth.SessionCookie;
 import chat.nexus.chat.ChatEvents;
 import chat.nexus.chat.RoomIds;
 import chat.nexus.companion.CharacterRoutes;
 import chat.nexus.companion.CompanionRoutes;
 import chat.nexus.config.Config;
 import chat.nexus.errors.ApiException;
-import chat.nexus.auth.SessionCookie;
 import chat.nexus.observability.MetricsEndpoint;
 import chat.nexus.ratelimit.RateLimits;
-import java.util.Optional;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
 import io.vertx.core.Future;
@@ -22,23 +21,37 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The REST API (Vert.x Web): request ids, CORS, body limits ({@link RequestBodies}), auth routes, history,
- * health, and one failure handler ({@link Failures}) that turns every error into the contract's error shape.
+ * The REST API (Vert.x Web): request ids, CORS, body limits ({@link RequestBodies}), auth routes,
+ * history, health, and one failure handler ({@link Failures}) that turns every error into the
+ * contract's error shape.
  */
 public final class HttpApi {
 
   private static final String IDENTITY = "identity";
   private static final String AUTH_FAILURE = "authFailure";
   private static final String BY_COOKIE = "byCookie";
-  /** The header a cookie-authenticated non-JSON request (logout without a body, a PNG upload) adds against CSRF. */
+
+  /**
+   * The header a cookie-authenticated non-JSON request (logout without a body, a PNG upload) adds
+   * against CSRF.
+   */
   public static final String CSRF_HEADER = "X-Requested-With";
-  /** The health checks, answered even on a connection over the node's cap (see {@link ConnectionGuard}). */
+
+  /**
+   * The health checks, answered even on a connection over the node's cap (see {@link
+   * ConnectionGuard}).
+   */
   public static final Set<String> HEALTH_PATHS = Set.of("/health", "/ready");
-  /** /ready answers within this even when the database hangs (health checks commonly give up after 1-3 s). */
+
+  /**
+   * /ready answers within this even when the database hangs (health checks commonly give up after
+   * 1-3 s).
+   */
   static final long READY_TIMEOUT_MS = 800;
 
   private final Vertx vertx;
@@ -54,8 +67,18 @@ public final class HttpApi {
   private final RateLimits limits;
   private final Optional<SessionCookie> cookies;
 
-  public HttpApi(Vertx vertx, Config config, AuthService auth, ChatEvents chat, Database database, Blocking blocking,
-      CharacterRoutes characters, CompanionRoutes companions, MetricsEndpoint metrics, RateLimits limits, Optional<SessionCookie> cookies) {
+  public HttpApi(
+      Vertx vertx,
+      Config config,
+      AuthService auth,
+      ChatEvents chat,
+      Database database,
+      Blocking blocking,
+      CharacterRoutes characters,
+      CompanionRoutes companions,
+      MetricsEndpoint metrics,
+      RateLimits limits,
+      Optional<SessionCookie> cookies) {
     this.metrics = metrics;
     this.limits = limits;
     this.cookies = cookies;
@@ -73,40 +96,78 @@ public final class HttpApi {
     Router router = Router.router(vertx);
     router.route().handler(RequestIds::handle);
     router.route().handler(cors());
-    router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("ok", true).put("status", "up")));
+    router
+        .get("/health")
+        .handler(ctx -> json(ctx, 200, new JsonObject().put("ok", true).put("status", "up")));
     router.get("/ready").handler(this::ready);
     metrics.mount(router);
 
     router.route("/api/*").handler(RequestBodies.handler(config.jsonLimitBytes()));
-    router.route("/api/*").handler(this::resolveIdentity).handler(limits.handler(limits.api(), this::subject));
-    router.post("/api/companions/:characterId/messages").handler(limits.handler(limits.llm(), this::subject));
+    router
+        .route("/api/*")
+        .handler(this::resolveIdentity)
+        .handler(limits.handler(limits.api(), this::subject));
+    router
+        .post("/api/companions/:characterId/messages")
+        .handler(limits.handler(limits.llm(), this::subject));
     // Sign-up and login hash a password: counted per client address, apart from the API budget.
-    router.post("/api/auth/register").handler(limits.handler(auth.loginLimit(), limits::addressSubject))
+    router
+        .post("/api/auth/register")
+        .handler(limits.handler(auth.loginLimit(), limits::addressSubject))
         .handler(ctx -> signedIn(ctx, 201, auth.register(body(ctx))));
-    router.post("/api/auth/login").handler(limits.handler(auth.loginLimit(), limits::addressSubject))
+    router
+        .post("/api/auth/login")
+        .handler(limits.handler(auth.loginLimit(), limits::addressSubject))
         .handler(ctx -> signedIn(ctx, 200, auth.login(body(ctx))));
     router.post("/api/auth/refresh").handler(this::refresh);
     router.post("/api/auth/guest").handler(ctx -> signedIn(ctx, 201, auth.guest(body(ctx))));
-    router.post("/api/auth/logout").handler(this::authenticated).handler(ctx -> {
-      cookies.ifPresent(c -> ctx.response().addCookie(c.clear()));
-      respond(ctx, 200, auth.logout(identity(ctx)).map(v -> new JsonObject().put("ok", true)));
-    });
+    router
+        .post("/api/auth/logout")
+        .handler(this::authenticated)
+        .handler(
+            ctx -> {
+              cookies.ifPresent(c -> ctx.response().addCookie(c.clear()));
+              respond(
+                  ctx, 200, auth.logout(identity(ctx)).map(v -> new JsonObject().put("ok", true)));
+            });
     router.get("/api/rooms/:id/messages").handler(this::authenticated).handler(this::history);
     characters.mount(router, this::authenticated, HttpApi::identity);
     companions.mount(router, this::authenticated, HttpApi::identity);
     router.get("/api/users/:id").handler(this::authenticated).handler(this::user);
     WebClient.mount(router);
 
-    router.route().last().handler(ctx -> ctx.fail(ApiException.notFound("no route for " + ctx.request().method() + " " + ctx.request().path())));
+    router
+        .route()
+        .last()
+        .handler(
+            ctx ->
+                ctx.fail(
+                    ApiException.notFound(
+                        "no route for " + ctx.request().method() + " " + ctx.request().path())));
     router.route().failureHandler(new Failures(vertx, config.jsonLimitBytes(), limits)::handle);
     return router;
   }
 
   private CorsHandler cors() {
-    CorsHandler cors = CorsHandler.create().allowCredentials(true)
-        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.OPTIONS))
-        .allowedHeaders(Set.of("Content-Type", "Authorization", RequestIds.HEADER, "Accept", CSRF_HEADER))
-        .exposedHeaders(Set.of(RequestIds.HEADER, "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"));
+    CorsHandler cors =
+        CorsHandler.create()
+            .allowCredentials(true)
+            .allowedMethods(
+                Set.of(
+                    HttpMethod.GET,
+                    HttpMethod.POST,
+                    HttpMethod.PUT,
+                    HttpMethod.DELETE,
+                    HttpMethod.OPTIONS))
+            .allowedHeaders(
+                Set.of("Content-Type", "Authorization", RequestIds.HEADER, "Accept", CSRF_HEADER))
+            .exposedHeaders(
+                Set.of(
+                    RequestIds.HEADER,
+                    "Retry-After",
+                    "X-RateLimit-Limit",
+                    "X-RateLimit-Remaining",
+                    "X-RateLimit-Reset"));
     if (config.corsOrigins().isEmpty()) {
       cors.addOriginWithRegex(".*"); // development: any origin, echoed back so credentials work
     } else {
@@ -129,12 +190,20 @@ public final class HttpApi {
       json(ctx, 503, new JsonObject().put("ok", false).put("database", "down"));
       return;
     }
-    // An outage not noticed yet: the round trip may wait for the pool; answer "down" before a health check
+    // An outage not noticed yet: the round trip may wait for the pool; answer "down" before a
+    // health check
     // would give up, and let the check finish in the background.
-    blocking.run(database::isReachable).timeout(READY_TIMEOUT_MS, TimeUnit.MILLISECONDS).onComplete(result -> {
-      boolean up = result.succeeded() && result.result();
-      json(ctx, up ? 200 : 503, new JsonObject().put("ok", up).put("database", up ? "up" : "down"));
-    });
+    blocking
+        .run(database::isReachable)
+        .timeout(READY_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .onComplete(
+            result -> {
+              boolean up = result.succeeded() && result.result();
+              json(
+                  ctx,
+                  up ? 200 : 503,
+                  new JsonObject().put("ok", up).put("database", up ? "up" : "down"));
+            });
   }
 
   private void history(RoutingContext ctx) {
@@ -144,23 +213,43 @@ public final class HttpApi {
     }
     Long before = ChatEvents.optionalId(ctx.queryParams().get("before"));
     int limit = ChatEvents.limit(ctx.queryParams().get("limit"));
-    respond(ctx, 200, chat.readHistory(roomId, before, limit).map(list -> new JsonObject().put("ok", true).put("messages", list)));
+    respond(
+        ctx,
+        200,
+        chat.readHistory(roomId, before, limit)
+            .map(list -> new JsonObject().put("ok", true).put("messages", list)));
   }
 
   /** A user's public profile (id, name, kind), for clients that show names next to user ids. */
   private void user(RoutingContext ctx) {
     String userId = ctx.pathParam("id");
-    respond(ctx, 200, auth.user(userId).compose(user -> user == null
-        ? Future.failedFuture(ApiException.notFound("no user " + userId.substring(0, Math.min(userId.length(), 64))))
-        : Future.succeededFuture(new JsonObject().put("ok", true).put("user", new JsonObject()
-            .put("id", user.id()).put("name", user.name()).put("kind", user.kind())))));
+    respond(
+        ctx,
+        200,
+        auth.user(userId)
+            .compose(
+                user ->
+                    user == null
+                        ? Future.failedFuture(
+                            ApiException.notFound(
+                                "no user " + userId.substring(0, Math.min(userId.length(), 64))))
+                        : Future.succeededFuture(
+                            new JsonObject()
+                                .put("ok", true)
+                                .put(
+                                    "user",
+                                    new JsonObject()
+                                        .put("id", user.id())
+                                        .put("name", user.name())
+                                        .put("kind", user.kind())))));
   }
 
   /**
-   * Finds out who calls, when the request says: a bearer token, or else the session cookie. The outcome is
-   * kept for the rate limiter (user or address) and for {@link #authenticated}; nothing fails here.
-   * Cookie-authenticated state-changing requests must show they are not a cross-site form: a JSON (or
-   * other non-form) Content-Type, or an X-Requested-With header (see README, CSRF).
+   * Finds out who calls, when the request says: a bearer token, or else the session cookie. The
+   * outcome is kept for the rate limiter (user or address) and for {@link #authenticated}; nothing
+   * fails here. Cookie-authenticated state-changing requests must show they are not a cross-site
+   * form: a JSON (or other non-form) Content-Type, or an X-Requested-With header (see README,
+   * CSRF).
    */
   private void resolveIdentity(RoutingContext ctx) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
@@ -168,31 +257,40 @@ public final class HttpApi {
     if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       identity = auth.authenticate(header.substring(7).trim());
     } else {
-      Optional<String> sessionId = cookies.flatMap(c -> c.verify(SessionCookie.fromHeader(ctx.request().getHeader(HttpHeaders.COOKIE))));
+      Optional<String> sessionId =
+          cookies.flatMap(
+              c -> c.verify(SessionCookie.fromHeader(ctx.request().getHeader(HttpHeaders.COOKIE))));
       if (sessionId.isEmpty()) {
         ctx.next();
         return;
       }
       if (!safeFromCsrf(ctx)) {
-        ctx.put(AUTH_FAILURE, ApiException.forbidden("a cookie-authenticated " + ctx.request().method()
-            + " must send Content-Type: application/json or an " + CSRF_HEADER + " header"));
+        ctx.put(
+            AUTH_FAILURE,
+            ApiException.forbidden(
+                "a cookie-authenticated "
+                    + ctx.request().method()
+                    + " must send Content-Type: application/json or an "
+                    + CSRF_HEADER
+                    + " header"));
         ctx.next();
         return;
       }
       ctx.put(BY_COOKIE, true);
       identity = auth.authenticateSession(sessionId.get());
     }
-    identity.onComplete(result -> {
-      if (clientGone(ctx)) {
-        return;
-      }
-      if (result.succeeded()) {
-        ctx.put(IDENTITY, result.result());
-      } else {
-        ctx.put(AUTH_FAILURE, result.cause());
-      }
-      ctx.next();
-    });
+    identity.onComplete(
+        result -> {
+          if (clientGone(ctx)) {
+            return;
+          }
+          if (result.succeeded()) {
+            ctx.put(IDENTITY, result.result());
+          } else {
+            ctx.put(AUTH_FAILURE, result.cause());
+          }
+          ctx.next();
+        });
   }
 
   /** Form posts (the only cross-site requests a browser sends without CORS) cannot set these. */
@@ -209,7 +307,9 @@ public final class HttpApi {
       return false;
     }
     String t = type.toLowerCase(java.util.Locale.ROOT);
-    return !(t.startsWith("application/x-www-form-urlencoded") || t.startsWith("multipart/form-data") || t.startsWith("text/plain"));
+    return !(t.startsWith("application/x-www-form-urlencoded")
+        || t.startsWith("multipart/form-data")
+        || t.startsWith("text/plain"));
   }
 
   /** Whom the rate limiter counts: the user, or the client address when anonymous. */
@@ -224,10 +324,16 @@ public final class HttpApi {
       return;
     }
     Throwable failure = ctx.get(AUTH_FAILURE);
-    ctx.fail(failure != null ? failure : ApiException.unauthorized("missing Authorization: Bearer token or session cookie"));
+    ctx.fail(
+        failure != null
+            ? failure
+            : ApiException.unauthorized("missing Authorization: Bearer token or session cookie"));
   }
 
-  /** Refresh by refresh token (any client), or by the session cookie (web client) when the body has none. */
+  /**
+   * Refresh by refresh token (any client), or by the session cookie (web client) when the body has
+   * none.
+   */
   private void refresh(RoutingContext ctx) {
     JsonObject body = body(ctx);
     if (body.getValue("refreshToken") == null && Boolean.TRUE.equals(ctx.get(BY_COOKIE))) {
@@ -244,10 +350,17 @@ public final class HttpApi {
 
   /** Answers a sign-in and sets the session cookie (when cookies are configured). */
   private void signedIn(RoutingContext ctx, int status, Future<AuthService.SignedIn> result) {
-    respond(ctx, status, result.map(signed -> {
-      cookies.ifPresent(c -> ctx.response().addCookie(c.issue(signed.sessionId(), signed.sessionTtlSeconds())));
-      return signed.body();
-    }));
+    respond(
+        ctx,
+        status,
+        result.map(
+            signed -> {
+              cookies.ifPresent(
+                  c ->
+                      ctx.response()
+                          .addCookie(c.issue(signed.sessionId(), signed.sessionTtlSeconds())));
+              return signed.body();
+            }));
   }
 
   static Identity identity(RoutingContext ctx) {
@@ -274,20 +387,24 @@ public final class HttpApi {
   }
 
   private static void respond(RoutingContext ctx, int status, Future<JsonObject> result) {
-    result.onComplete(done -> {
-      if (done.succeeded()) {
-        json(ctx, status, done.result());
-      } else {
-        ctx.fail(done.cause());
-      }
-    });
+    result.onComplete(
+        done -> {
+          if (done.succeeded()) {
+            json(ctx, status, done.result());
+          } else {
+            ctx.fail(done.cause());
+          }
+        });
   }
 
   static Future<Void> json(RoutingContext ctx, int status, JsonObject body) {
     if (ctx.response().ended() || ctx.response().closed()) {
       return Future.succeededFuture();
     }
-    return ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+    return ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(body.encode());
   }
 
   /**
@@ -297,5 +414,4 @@ public final class HttpApi {
   static boolean clientGone(RoutingContext ctx) {
     return ctx.response().closed();
   }
-
 }

@@ -1,11 +1,11 @@
 package chat.nexus.http;
 
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -15,8 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Listens on one port with several HTTP server instances, one per event loop: Vert.x spreads the
- * accepted connections over them. One event loop tops out near 100,000 deliveries/s, so a chat node wants
- * one per core.
+ * accepted connections over them. One event loop tops out near 100,000 deliveries/s, so a chat node
+ * wants one per core.
  */
 public final class HttpListeners {
 
@@ -29,23 +29,38 @@ public final class HttpListeners {
   }
 
   /** Starts {@code instances} servers on options' host and port; completes when all listen. */
-  public static Future<HttpListeners> start(Vertx vertx, HttpServerOptions options, Handler<HttpServerRequest> handler, int instances) {
+  public static Future<HttpListeners> start(
+      Vertx vertx, HttpServerOptions options, Handler<HttpServerRequest> handler, int instances) {
     return start(vertx, options, handler, connection -> {}, instances);
   }
 
-  /** The same, with {@code connections} called for each accepted connection (see {@link ConnectionGuard}). */
-  public static Future<HttpListeners> start(Vertx vertx, HttpServerOptions options, Handler<HttpServerRequest> handler,
-      Handler<HttpConnection> connections, int instances) {
+  /**
+   * The same, with {@code connections} called for each accepted connection (see {@link
+   * ConnectionGuard}).
+   */
+  public static Future<HttpListeners> start(
+      Vertx vertx,
+      HttpServerOptions options,
+      Handler<HttpServerRequest> handler,
+      Handler<HttpConnection> connections,
+      int instances) {
     List<HttpServer> servers = new CopyOnWriteArrayList<>();
     DeploymentOptions deployment = new DeploymentOptions().setInstances(instances);
     return vertx
-        .deployVerticle(() -> new VerticleBase() {
-              @Override
-              public Future<?> start() {
-                return vertx.createHttpServer(options).connectionHandler(connections).requestHandler(handler).listen()
-                    .onSuccess(servers::add);
-              }
-            }, deployment)
+        .deployVerticle(
+            () ->
+                new VerticleBase() {
+                  @Override
+                  public Future<?> start() {
+                    return vertx
+                        .createHttpServer(options)
+                        .connectionHandler(connections)
+                        .requestHandler(handler)
+                        .listen()
+                        .onSuccess(servers::add);
+                  }
+                },
+            deployment)
         .map(id -> new HttpListeners(id, servers));
   }
 

@@ -10,14 +10,18 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * Request bodies under {@code /api}: every body is read under JSON_LIMIT (a larger declared Content-Length is
- * refused before any of it is read), except a character PNG (often 1-3 MB), whose body waits, paused, until
- * the caller is authenticated and counted by the rate limit; the character route then reads it under its own
- * limit. A body refused unread is drained for a moment and its connection closed ({@link #lingerThenClose}).
+ * Request bodies under {@code /api}: every body is read under JSON_LIMIT (a larger declared
+ * Content-Length is refused before any of it is read), except a character PNG (often 1-3 MB), whose
+ * body waits, paused, until the caller is authenticated and counted by the rate limit; the
+ * character route then reads it under its own limit. A body refused unread is drained for a moment
+ * and its connection closed ({@link #lingerThenClose}).
  */
 final class RequestBodies {
 
-  /** How long the rest of a refused body is read and dropped before its connection closes (nginx: 5 s). */
+  /**
+   * How long the rest of a refused body is read and dropped before its connection closes (nginx: 5
+   * s).
+   */
   static final long UNREAD_BODY_LINGER_MS = 2_000;
 
   private RequestBodies() {}
@@ -49,18 +53,26 @@ final class RequestBodies {
 
   /** Whether a request has a body that has not all come in (HTTP/2 streams end on their own). */
   static boolean unread(HttpServerRequest request) {
-    boolean hasBody = declaredLength(request) > 0 || request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
-    return hasBody && !request.isEnded() && request.version() != HttpVersion.HTTP_2 && request.connection() != null;
+    boolean hasBody =
+        declaredLength(request) > 0 || request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+    return hasBody
+        && !request.isEnded()
+        && request.version() != HttpVersion.HTTP_2
+        && request.connection() != null;
   }
 
   /**
    * A request whose body was refused unread (too large, or an upload whose caller was refused): its
-   * HTTP/1.1 connection can carry another request only once that body has come in. As nginx's lingering
-   * close: the rest is read and dropped for {@link #UNREAD_BODY_LINGER_MS}, so that a client still sending
-   * gets to read the error; then the connection closes unless the body has ended.
+   * HTTP/1.1 connection can carry another request only once that body has come in. As nginx's
+   * lingering close: the rest is read and dropped for {@link #UNREAD_BODY_LINGER_MS}, so that a
+   * client still sending gets to read the error; then the connection closes unless the body has
+   * ended.
    */
-  static void lingerThenClose(Vertx vertx, HttpServerRequest request, io.vertx.core.Future<Void> written) {
-    long timer = vertx.setTimer(UNREAD_BODY_LINGER_MS, t -> written.onComplete(done -> request.connection().close()));
+  static void lingerThenClose(
+      Vertx vertx, HttpServerRequest request, io.vertx.core.Future<Void> written) {
+    long timer =
+        vertx.setTimer(
+            UNREAD_BODY_LINGER_MS, t -> written.onComplete(done -> request.connection().close()));
     request.handler(dropped -> {}).endHandler(end -> vertx.cancelTimer(timer)).resume();
   }
 }

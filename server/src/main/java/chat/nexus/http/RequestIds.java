@@ -15,7 +15,8 @@ final class RequestIds {
 
   static void handle(RoutingContext ctx) {
     String given = ctx.request().getHeader(HEADER);
-    String id = given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    String id =
+        given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString();
     ctx.put(KEY, id);
     ctx.response().putHeader(HEADER, id);
     ctx.next();

@@ -8,16 +8,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Exponential backoff with full jitter (a random wait between zero and base × 2^attempt, capped), never
- * shorter than what the upstream asked for with Retry-After or x-ratelimit-reset-requests.
+ * Exponential backoff with full jitter (a random wait between zero and base × 2^attempt, capped),
+ * never shorter than what the upstream asked for with Retry-After or x-ratelimit-reset-requests.
  */
 public final class Backoff {
 
   public static final long DEFAULT_BASE_MS = 250;
   public static final long DEFAULT_CAP_MS = 8_000;
+
   /** Retry-After values beyond this are not worth waiting for inside one request. */
   public static final long MAX_HONOURED_MS = 30_000;
-  private static final Pattern GO_DURATION = Pattern.compile("(?:(\\d+(?:\\.\\d+)?)h)?(?:(\\d+(?:\\.\\d+)?)m(?!s))?(?:(\\d+(?:\\.\\d+)?)s)?(?:(\\d+(?:\\.\\d+)?)ms)?");
+
+  private static final Pattern GO_DURATION =
+      Pattern.compile(
+          "(?:(\\d+(?:\\.\\d+)?)h)?(?:(\\d+(?:\\.\\d+)?)m(?!s))?(?:(\\d+(?:\\.\\d+)?)s)?(?:(\\d+(?:\\.\\d+)?)ms)?");
 
   private final long baseMs;
   private final long capMs;
@@ -29,7 +33,10 @@ public final class Backoff {
     this.random = random;
   }
 
-  /** The wait before retry number {@code attempt} (0 for the first retry), at least {@code serverHintMs}. */
+  /**
+   * The wait before retry number {@code attempt} (0 for the first retry), at least {@code
+   * serverHintMs}.
+   */
   public long delayMs(int attempt, long serverHintMs) {
     long ceiling = Math.min(capMs, baseMs << Math.min(attempt, 20));
     long jittered = ceiling <= 0 ? 0 : (long) (random.nextDouble() * ceiling);
@@ -48,7 +55,10 @@ public final class Backoff {
         hint = Math.max(hint, (long) (Double.parseDouble(value) * 1000));
       } catch (NumberFormatException notSeconds) {
         try {
-          long at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+          long at =
+              ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                  .toInstant()
+                  .toEpochMilli();
           hint = Math.max(hint, at - nowMs);
         } catch (RuntimeException notDate) {
           // unusable: ignored

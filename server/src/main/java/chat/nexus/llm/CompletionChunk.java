@@ -5,18 +5,29 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * What one Server-Sent Event of an OpenAI-compatible chat-completions stream says: a piece of the reply
- * (with usage and finish_reason when present), {@code [DONE]}, an error the upstream reports in the stream
- * ({@code {"error": ...}} or {@code event: error}), an event of another type (ignored, such as
- * {@code event: ping}), or a payload that is not a chat.completion.chunk at all.
+ * What one Server-Sent Event of an OpenAI-compatible chat-completions stream says: a piece of the
+ * reply (with usage and finish_reason when present), {@code [DONE]}, an error the upstream reports
+ * in the stream ({@code {"error": ...}} or {@code event: error}), an event of another type
+ * (ignored, such as {@code event: ping}), or a payload that is not a chat.completion.chunk at all.
  *
  * @param content the text of {@code choices[0].delta.content}, or null
  * @param detail the error's message, or the unreadable payload, for logs and error messages
  */
-record CompletionChunk(Kind kind, String content, boolean finished, Integer promptTokens, Integer completionTokens,
+record CompletionChunk(
+    Kind kind,
+    String content,
+    boolean finished,
+    Integer promptTokens,
+    Integer completionTokens,
     String detail) {
 
-  enum Kind { DATA, DONE, ERROR, IGNORED, UNREADABLE }
+  enum Kind {
+    DATA,
+    DONE,
+    ERROR,
+    IGNORED,
+    UNREADABLE
+  }
 
   static final String DONE_PAYLOAD = "[DONE]";
   private static final String MESSAGE_TYPE = "message";
@@ -37,7 +48,10 @@ record CompletionChunk(Kind kind, String content, boolean finished, Integer prom
       JsonObject json = new JsonObject(payload);
       Object error = json.getValue("error");
       if (error != null) {
-        return error(error instanceof JsonObject object ? object.getString("message") : String.valueOf(error));
+        return error(
+            error instanceof JsonObject object
+                ? object.getString("message")
+                : String.valueOf(error));
       }
       JsonObject usage = json.getJsonObject("usage");
       Integer prompt = usage == null ? null : usage.getInteger("prompt_tokens");

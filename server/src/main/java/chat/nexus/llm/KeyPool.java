@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Spreads calls over several API keys: each call takes the key with the fewest calls in flight among those
- * not cooling down after a 429; when all are cooling down, the one that recovers first. Keys never leave
- * this class in logs or errors (see {@link Key#toString()}). Thread-safe.
+ * Spreads calls over several API keys: each call takes the key with the fewest calls in flight
+ * among those not cooling down after a 429; when all are cooling down, the one that recovers first.
+ * Keys never leave this class in logs or errors (see {@link Key#toString()}). Thread-safe.
  */
 public final class KeyPool {
 

@@ -7,15 +7,18 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 
 /**
- * One streaming call as its caller sees it: tokens go to the sink, {@link #reply()} completes once, and
- * {@link #cancel()} (for example when the client disconnected) stops the work and resets the upstream
- * request. What was streamed so far stays readable after a failure ({@link #streamedText()}). Thread-safe.
+ * One streaming call as its caller sees it: tokens go to the sink, {@link #reply()} completes once,
+ * and {@link #cancel()} (for example when the client disconnected) stops the work and resets the
+ * upstream request. What was streamed so far stays readable after a failure ({@link
+ * #streamedText()}). Thread-safe.
  */
 public final class LlmCall {
 
   private final TokenSink sink;
+
   /** When the call was made, for the gateway's overhead timer. */
   final long createdNanos = System.nanoTime();
+
   private final Promise<LlmReply> promise = Promise.promise();
   private final StringBuilder streamed = new StringBuilder();
   private final List<Runnable> cancelActions = new ArrayList<>();
@@ -38,7 +41,9 @@ public final class LlmCall {
     return promise.future();
   }
 
-  /** Stops the call; the reply fails with {@link CancellationException}. Does nothing once it ended. */
+  /**
+   * Stops the call; the reply fails with {@link CancellationException}. Does nothing once it ended.
+   */
   public void cancel() {
     List<Runnable> actions;
     synchronized (this) {

@@ -11,20 +11,24 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Bounds the LLM calls of this node: at most {@code maxConcurrent} in flight, at most {@code maxPerUser}
- * per user, and an optional short wait for a free slot; past that the caller gets AI_BUSY with a
- * Retry-After within a few milliseconds instead of queueing without end. Every permit is given back once,
- * whatever happens to the call (release is idempotent). Thread-safe.
+ * Bounds the LLM calls of this node: at most {@code maxConcurrent} in flight, at most {@code
+ * maxPerUser} per user, and an optional short wait for a free slot; past that the caller gets
+ * AI_BUSY with a Retry-After within a few milliseconds instead of queueing without end. Every
+ * permit is given back once, whatever happens to the call (release is idempotent). Thread-safe.
  */
 public final class LlmGate {
 
   /** At most this many callers wait for a slot, per slot; beyond it they are refused at once. */
   static final int WAITERS_PER_SLOT = 4;
+
   /** Retry-After bounds, in seconds. */
   static final long MIN_RETRY_AFTER_S = 1;
+
   static final long MAX_RETRY_AFTER_S = 30;
+
   /** Weight of the newest hold time in the moving average that sizes Retry-After. */
   private static final double HOLD_TIME_WEIGHT = 0.2;
+
   private static final double INITIAL_HOLD_MS = 2_000;
 
   private final Vertx vertx;
@@ -50,7 +54,8 @@ public final class LlmGate {
 
   public LlmGate(Vertx vertx, int maxConcurrent, int maxPerUser, long queueTimeoutMs) {
     if (maxConcurrent <= 0 || maxPerUser <= 0 || queueTimeoutMs < 0) {
-      throw new IllegalArgumentException("maxConcurrent and maxPerUser must be positive, queueTimeoutMs not negative");
+      throw new IllegalArgumentException(
+          "maxConcurrent and maxPerUser must be positive, queueTimeoutMs not negative");
     }
     this.vertx = vertx;
     this.maxConcurrent = maxConcurrent;

@@ -6,9 +6,10 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 
 /**
- * The one door to the LLM: an exact-match response cache (when LLM_CACHE_TTL_MS is set), then a permit from
- * the {@link LlmGate} (AI_BUSY at once when full), then the provider; the permit is given back however the
- * call ends (success, error, timeout or cancel). A cache hit needs no permit and makes no upstream call.
+ * The one door to the LLM: an exact-match response cache (when LLM_CACHE_TTL_MS is set), then a
+ * permit from the {@link LlmGate} (AI_BUSY at once when full), then the provider; the permit is
+ * given back however the call ends (success, error, timeout or cancel). A cache hit needs no permit
+ * and makes no upstream call.
  */
 public final class LlmGateway implements AutoCloseable {
 
@@ -19,16 +20,20 @@ public final class LlmGateway implements AutoCloseable {
   private final String defaultModel;
   private final Cache<String, LlmReply> cache;
 
-  public LlmGateway(Vertx vertx, LlmGate gate, LlmProvider provider, LlmMetrics metrics, LlmOptions options) {
+  public LlmGateway(
+      Vertx vertx, LlmGate gate, LlmProvider provider, LlmMetrics metrics, LlmOptions options) {
     this.vertx = vertx;
     this.gate = gate;
     this.provider = provider;
     this.metrics = metrics;
     this.defaultModel = options.model();
-    this.cache = options.cacheTtlMs() <= 0 ? null : Caffeine.newBuilder()
-        .expireAfterWrite(Duration.ofMillis(options.cacheTtlMs()))
-        .maximumSize(options.cacheMaxEntries())
-        .build();
+    this.cache =
+        options.cacheTtlMs() <= 0
+            ? null
+            : Caffeine.newBuilder()
+                .expireAfterWrite(Duration.ofMillis(options.cacheTtlMs()))
+                .maximumSize(options.cacheMaxEntries())
+                .build();
   }
 
   /** The simulated provider when no key is configured, else the OpenAI-compatible client. */
@@ -38,16 +43,18 @@ public final class LlmGateway implements AutoCloseable {
 
   /** Like {@link #create(Vertx, LlmOptions)}, with the timers in the server's metrics registry. */
   public static LlmGateway create(Vertx vertx, LlmOptions options, LlmMetrics metrics) {
-    LlmGate gate = new LlmGate(vertx, options.maxConcurrent(), options.maxPerUser(), options.queueTimeoutMs());
-    LlmProvider provider = options.apiKeys().isEmpty()
-        ? new SimulatedProvider(vertx, options.simulatedTokenDelayMs())
-        : new OpenAiStreamingClient(vertx, options, metrics);
+    LlmGate gate =
+        new LlmGate(vertx, options.maxConcurrent(), options.maxPerUser(), options.queueTimeoutMs());
+    LlmProvider provider =
+        options.apiKeys().isEmpty()
+            ? new SimulatedProvider(vertx, options.simulatedTokenDelayMs())
+            : new OpenAiStreamingClient(vertx, options, metrics);
     return new LlmGateway(vertx, gate, provider, metrics, options);
   }
 
   /**
-   * Streams a reply for {@code userId} into {@code sink}, which is called on an event loop (it must not
-   * block); a cache hit arrives as one delta. The returned call's reply fails with AI_BUSY
+   * Streams a reply for {@code userId} into {@code sink}, which is called on an event loop (it must
+   * not block); a cache hit arrives as one delta. The returned call's reply fails with AI_BUSY
    * (retryAfter set) when no slot is free, AI_UPSTREAM when the upstream fails, or a
    * CancellationException after {@link LlmCall#cancel()}.
    */
@@ -62,20 +69,21 @@ public final class LlmGateway implements AutoCloseable {
       return LlmCall.failed(permit.cause());
     }
     LlmCall call = new LlmCall(sink);
-    permit.onComplete(ar -> {
-      if (ar.failed()) {
-        call.fail(ar.cause());
-        return;
-      }
-      run(ar.result(), key, request, call);
-    });
+    permit.onComplete(
+        ar -> {
+          if (ar.failed()) {
+            call.fail(ar.cause());
+            return;
+          }
+          run(ar.result(), key, request, call);
+        });
     return call;
   }
 
   /**
    * Like {@link #stream(String, LlmRequest, TokenSink)} with a slot the caller took beforehand from
-   * {@link #gate()} (so that it could refuse before preparing the request). The permit is given back however
-   * the call ends, and at once on a cache hit.
+   * {@link #gate()} (so that it could refuse before preparing the request). The permit is given
+   * back however the call ends, and at once on a cache hit.
    */
   public LlmCall stream(LlmGate.Permit held, LlmRequest request, TokenSink sink) {
     String key = cacheKey(request);
@@ -90,7 +98,9 @@ public final class LlmGateway implements AutoCloseable {
   }
 
   private String cacheKey(LlmRequest request) {
-    return cache == null ? null : request.cacheKey(request.model() != null ? request.model() : defaultModel);
+    return cache == null
+        ? null
+        : request.cacheKey(request.model() != null ? request.model() : defaultModel);
   }
 
   /** A call answered from the cache, or null on a miss. */
@@ -105,22 +115,27 @@ public final class LlmGateway implements AutoCloseable {
     metrics.cacheHit();
     LlmCall call = new LlmCall(sink);
     // like a real stream: delivered on an event loop, after the caller got its handle
-    vertx.getOrCreateContext().runOnContext(v -> {
-      if (call.token(hit.text())) {
-        call.succeed(hit.asCached());
-      }
-    });
+    vertx
+        .getOrCreateContext()
+        .runOnContext(
+            v -> {
+              if (call.token(hit.text())) {
+                call.succeed(hit.asCached());
+              }
+            });
     return call;
   }
 
   private void run(LlmGate.Permit held, String key, LlmRequest request, LlmCall call) {
-    call.reply().onComplete(done -> {
-      held.close();
-      metrics.tokens(call.tokenCount());
-      if (done.succeeded() && key != null) {
-        cache.put(key, done.result());
-      }
-    });
+    call.reply()
+        .onComplete(
+            done -> {
+              held.close();
+              metrics.tokens(call.tokenCount());
+              if (done.succeeded() && key != null) {
+                cache.put(key, done.result());
+              }
+            });
     if (call.isDone()) {
       return; // cancelled while waiting for a slot
     }

@@ -8,9 +8,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The gateway's counters and timers (in flight, waiting and rejected come from {@link LlmGate}). Thread-safe.
- * The timers live in the given Micrometer registry (with p50/p99 and a histogram, so that a benchmark or a
- * dashboard reads percentiles); the counters are wired to Prometheus names by the server's metrics.
+ * The gateway's counters and timers (in flight, waiting and rejected come from {@link LlmGate}).
+ * Thread-safe. The timers live in the given Micrometer registry (with p50/p99 and a histogram, so
+ * that a benchmark or a dashboard reads percentiles); the counters are wired to Prometheus names by
+ * the server's metrics.
  */
 public final class LlmMetrics {
 
@@ -29,18 +30,32 @@ public final class LlmMetrics {
   }
 
   public LlmMetrics(MeterRegistry registry) {
-    upstreamLatency = timer("nexus.llm.upstream.latency", "upstream request sent to its last byte", registry);
-    timeToFirstToken = timer("nexus.llm.time.to.first.token", "call started to first upstream token", registry);
-    // bucket bounds at the round figures a target names (the "2 ms p99"), besides the histogram's own
-    gatewayOverhead = timer("nexus.llm.gateway.overhead",
-        "time the gateway itself adds to a first token: call started to upstream request sent, plus upstream "
-            + "first token received to handed to the caller (calls answered at their first attempt)", registry,
-        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10));
+    upstreamLatency =
+        timer("nexus.llm.upstream.latency", "upstream request sent to its last byte", registry);
+    timeToFirstToken =
+        timer("nexus.llm.time.to.first.token", "call started to first upstream token", registry);
+    // bucket bounds at the round figures a target names (the "2 ms p99"), besides the
+    // histogram's own
+    gatewayOverhead =
+        timer(
+            "nexus.llm.gateway.overhead",
+            "time the gateway itself adds to a first token: call started to upstream request sent, plus upstream "
+                + "first token received to handed to the caller (calls answered at their first attempt)",
+            registry,
+            Duration.ofMillis(1),
+            Duration.ofMillis(2),
+            Duration.ofMillis(5),
+            Duration.ofMillis(10));
   }
 
-  private static Timer timer(String name, String description, MeterRegistry registry, Duration... slos) {
-    return Timer.builder(name).description(description).publishPercentiles(0.5, 0.99).publishPercentileHistogram()
-        .serviceLevelObjectives(slos).register(registry);
+  private static Timer timer(
+      String name, String description, MeterRegistry registry, Duration... slos) {
+    return Timer.builder(name)
+        .description(description)
+        .publishPercentiles(0.5, 0.99)
+        .publishPercentileHistogram()
+        .serviceLevelObjectives(slos)
+        .register(registry);
   }
 
   void retried() {

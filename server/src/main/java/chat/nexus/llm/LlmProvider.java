@@ -1,6 +1,8 @@
 package chat.nexus.llm;
 
-/** Something that streams chat completions: the OpenAI-compatible client or the simulated provider. */
+/**
+ * Something that streams chat completions: the OpenAI-compatible client or the simulated provider.
+ */
 public interface LlmProvider extends AutoCloseable {
 
   /**

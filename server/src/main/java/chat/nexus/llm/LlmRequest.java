@@ -5,11 +5,16 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * One chat-completions call. {@code model} null means the configured default; {@code temperature} and
- * {@code maxTokens} null mean the upstream's defaults. {@code persona} is only read by the simulated
- * provider (the real prompt lives in {@code messages}) and is not part of the cache key.
+ * One chat-completions call. {@code model} null means the configured default; {@code temperature}
+ * and {@code maxTokens} null mean the upstream's defaults. {@code persona} is only read by the
+ * simulated provider (the real prompt lives in {@code messages}) and is not part of the cache key.
  */
-public record LlmRequest(String model, List<ChatMessage> messages, Double temperature, Integer maxTokens, Persona persona) {
+public record LlmRequest(
+    String model,
+    List<ChatMessage> messages,
+    Double temperature,
+    Integer maxTokens,
+    Persona persona) {
 
   /** Who the simulated provider speaks as. */
   public record Persona(String name, String description) {}
@@ -18,11 +23,14 @@ public record LlmRequest(String model, List<ChatMessage> messages, Double temper
     messages = List.copyOf(messages);
   }
 
-  public LlmRequest(String model, List<ChatMessage> messages, Double temperature, Integer maxTokens) {
+  public LlmRequest(
+      String model, List<ChatMessage> messages, Double temperature, Integer maxTokens) {
     this(model, messages, temperature, maxTokens, null);
   }
 
-  /** The chat-completions body, streaming on; {@code model} already resolved (null leaves it out). */
+  /**
+   * The chat-completions body, streaming on; {@code model} already resolved (null leaves it out).
+   */
   JsonObject toBody(String resolvedModel) {
     JsonArray list = new JsonArray();
     messages.forEach(m -> list.add(m.toJson()));

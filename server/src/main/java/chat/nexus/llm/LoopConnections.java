@@ -14,27 +14,29 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The upstream connections of one event loop: kept open, and handed to a call at once. Only ever used on
- * its own event loop.
+ * The upstream connections of one event loop: kept open, and handed to a call at once. Only ever
+ * used on its own event loop.
  *
  * <p>Why not Vert.x's connection pool (which served the same purpose before): a pooled request goes
- * through the pool's selection, its lock-free executor and the endpoint lookup, where a request on a
- * connection of our own is created directly, in the same task when the connection is idle. In the
- * companion burst (BENCHMARKS.md, 4 alternated pairs, instrumented) calls whose pooled request took over
- * 0.5 ms to create fell from 30 to 8, and calls over 1 ms of gateway time from 63 to 36.
+ * through the pool's selection, its lock-free executor and the endpoint lookup, where a request on
+ * a connection of our own is created directly, in the same task when the connection is idle. In the
+ * companion burst (BENCHMARKS.md, 4 alternated pairs, instrumented) calls whose pooled request took
+ * over 0.5 ms to create fell from 30 to 8, and calls over 1 ms of gateway time from 63 to 36.
  *
- * <p>HTTP/1.1 with keep-alive, one request at a time per connection (no pipelining). A connection goes
- * back to the idle list when its response has ended and the upstream did not ask to close it; it is
- * closed instead when its request or response failed or was reset. Connections the upstream closes while
- * idle leave the list by their close handler. At most {@code max} are open at once.
+ * <p>HTTP/1.1 with keep-alive, one request at a time per connection (no pipelining). A connection
+ * goes back to the idle list when its response has ended and the upstream did not ask to close it;
+ * it is closed instead when its request or response failed or was reset. Connections the upstream
+ * closes while idle leave the list by their close handler. At most {@code max} are open at once.
  */
 final class LoopConnections {
 
   private final HttpClientAgent client;
   private final HttpConnectOptions target;
   private final int max;
+
   /** Most recently used last: a call takes the warmest connection. */
   private final ArrayDeque<HttpClientConnection> idle = new ArrayDeque<>();
+
   private final Set<HttpClientConnection> open = new HashSet<>();
   private int connecting;
   private boolean closed;
@@ -50,7 +52,10 @@ final class LoopConnections {
     URI uri = URI.create(baseUrl);
     boolean ssl = "https".equalsIgnoreCase(uri.getScheme());
     int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
-    return new HttpConnectOptions().setHost(uri.getHost()).setPort(port).setSsl(ssl)
+    return new HttpConnectOptions()
+        .setHost(uri.getHost())
+        .setPort(port)
+        .setSsl(ssl)
         .setConnectTimeout(connectTimeoutMs);
   }
 
@@ -64,25 +69,31 @@ final class LoopConnections {
       return use(connection, options);
     }
     if (open.size() + connecting >= max) {
-      return Future.failedFuture("already " + max + " upstream connections open on this event loop");
+      return Future.failedFuture(
+          "already " + max + " upstream connections open on this event loop");
     }
     connecting++;
-    return client.connect(target).compose(fresh -> {
-      connecting--;
-      if (closed) {
-        fresh.close();
-        return Future.failedFuture("the LLM client is closed");
-      }
-      open.add(fresh);
-      fresh.closeHandler(v -> {
-        open.remove(fresh);
-        idle.remove(fresh);
-      });
-      return use(fresh, options);
-    }, failure -> {
-      connecting--;
-      return Future.failedFuture(failure);
-    });
+    return client
+        .connect(target)
+        .compose(
+            fresh -> {
+              connecting--;
+              if (closed) {
+                fresh.close();
+                return Future.failedFuture("the LLM client is closed");
+              }
+              open.add(fresh);
+              fresh.closeHandler(
+                  v -> {
+                    open.remove(fresh);
+                    idle.remove(fresh);
+                  });
+              return use(fresh, options);
+            },
+            failure -> {
+              connecting--;
+              return Future.failedFuture(failure);
+            });
   }
 
   /** Connections open now, busy or idle (for tests and the preconnect). */
@@ -103,26 +114,37 @@ final class LoopConnections {
   }
 
   private Future<HttpClientRequest> use(HttpClientConnection connection, RequestOptions options) {
-    return connection.request(options).andThen(created -> {
-      if (created.failed()) {
-        connection.close();
-        return;
-      }
-      created.result().response().onComplete(response -> {
-        if (response.failed()) {
-          connection.close(); // reset, or the request could not be sent: the connection state is unknown
-          return;
-        }
-        HttpClientResponse body = response.result();
-        body.end().onComplete(ended -> {
-          if (ended.succeeded() && keepAlive(body)) {
-            release(connection);
-          } else {
-            connection.close();
-          }
-        });
-      });
-    });
+    return connection
+        .request(options)
+        .andThen(
+            created -> {
+              if (created.failed()) {
+                connection.close();
+                return;
+              }
+              created
+                  .result()
+                  .response()
+                  .onComplete(
+                      response -> {
+                        if (response.failed()) {
+                          connection
+                              .close(); // reset, or the request could not be sent: the connection
+                          // state is unknown
+                          return;
+                        }
+                        HttpClientResponse body = response.result();
+                        body.end()
+                            .onComplete(
+                                ended -> {
+                                  if (ended.succeeded() && keepAlive(body)) {
+                                    release(connection);
+                                  } else {
+                                    connection.close();
+                                  }
+                                });
+                      });
+            });
   }
 
   private void release(HttpClientConnection connection) {

@@ -8,31 +8,36 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The provider used when no API key is set: a reply in the character's voice, built from its name and
- * description and the user's words, streamed one word at a time at a fixed pace. Deterministic: the same
- * persona and words give the same reply. Lets the product, its tests and the load tool run offline.
+ * The provider used when no API key is set: a reply in the character's voice, built from its name
+ * and description and the user's words, streamed one word at a time at a fixed pace. Deterministic:
+ * the same persona and words give the same reply. Lets the product, its tests and the load tool run
+ * offline.
  */
 public final class SimulatedProvider implements LlmProvider {
 
   /** Name used when neither the request's persona nor the system prompt names one. */
   static final String DEFAULT_NAME = "Companion";
+
   /** Most of the user's words quoted back. */
   static final int MAX_ECHO_WORDS = 12;
+
   /** Most of the description woven into the reply. */
   static final int MAX_TRAIT_CHARS = 80;
-  private static final Pattern YOU_ARE = Pattern.compile("(?i)\\byou are ([\\p{L}\\p{N}' .-]{1,40}?)(?:[,.!\\n]|$)");
+
+  private static final Pattern YOU_ARE =
+      Pattern.compile("(?i)\\byou are ([\\p{L}\\p{N}' .-]{1,40}?)(?:[,.!\\n]|$)");
   private static final Pattern TOKEN = Pattern.compile("\\S+\\s*");
   private static final String[] OPENINGS = {
-      "*%s smiles warmly* ",
-      "*%s tilts their head, thinking* ",
-      "*%s leans closer* ",
-      "*%s laughs softly* ",
+    "*%s smiles warmly* ",
+    "*%s tilts their head, thinking* ",
+    "*%s leans closer* ",
+    "*%s laughs softly* ",
   };
   private static final String[] CLOSINGS = {
-      "Tell me more, I'm listening.",
-      "What made you think of that?",
-      "I'd love to hear what happens next.",
-      "Shall we explore that together?",
+    "Tell me more, I'm listening.",
+    "What made you think of that?",
+    "I'd love to hear what happens next.",
+    "Shall we explore that together?",
   };
 
   private final Vertx vertx;
@@ -59,7 +64,8 @@ public final class SimulatedProvider implements LlmProvider {
       if (request.persona().name() != null && !request.persona().name().isBlank()) {
         name = request.persona().name().strip();
       }
-      description = request.persona().description() == null ? "" : request.persona().description().strip();
+      description =
+          request.persona().description() == null ? "" : request.persona().description().strip();
     } else {
       for (ChatMessage m : request.messages()) {
         if (ChatMessage.SYSTEM.equals(m.role())) {
@@ -73,8 +79,9 @@ public final class SimulatedProvider implements LlmProvider {
     }
     String said = request.lastUserText().strip().replaceAll("\\s+", " ");
     String[] words = said.isEmpty() ? new String[0] : said.split(" ");
-    String echo = String.join(" ", java.util.Arrays.copyOf(words, Math.min(words.length, MAX_ECHO_WORDS)))
-        + (words.length > MAX_ECHO_WORDS ? "..." : "");
+    String echo =
+        String.join(" ", java.util.Arrays.copyOf(words, Math.min(words.length, MAX_ECHO_WORDS)))
+            + (words.length > MAX_ECHO_WORDS ? "..." : "");
     int pick = Math.floorMod((name + "|" + said).hashCode(), OPENINGS.length);
     StringBuilder reply = new StringBuilder(String.format(OPENINGS[pick], name));
     if (echo.isEmpty()) {
@@ -105,11 +112,14 @@ public final class SimulatedProvider implements LlmProvider {
     List<String> tokens = tokens(replyFor(request));
     Context context = vertx.getOrCreateContext();
     long[] timer = {-1};
-    call.onCancel(() -> context.runOnContext(v -> {
-      if (timer[0] >= 0) {
-        vertx.cancelTimer(timer[0]);
-      }
-    }));
+    call.onCancel(
+        () ->
+            context.runOnContext(
+                v -> {
+                  if (timer[0] >= 0) {
+                    vertx.cancelTimer(timer[0]);
+                  }
+                }));
     context.runOnContext(v -> next(tokens, 0, call, timer));
   }
 
@@ -121,11 +131,12 @@ public final class SimulatedProvider implements LlmProvider {
       call.succeed(new LlmReply(call.streamedText(), null, tokens.size(), false));
       return;
     }
-    Runnable step = () -> {
-      if (call.token(tokens.get(index))) {
-        next(tokens, index + 1, call, timer);
-      }
-    };
+    Runnable step =
+        () -> {
+          if (call.token(tokens.get(index))) {
+            next(tokens, index + 1, call, timer);
+          }
+        };
     if (tokenDelayMs == 0) {
       step.run();
     } else {
@@ -144,8 +155,11 @@ public final class SimulatedProvider implements LlmProvider {
 
   /** "Mira is the ship's AI" -> "the ship's AI"; any other trait -> "someone who is <trait>". */
   static String asSelf(String trait, String name) {
-    Matcher self = Pattern.compile("^(?:" + Pattern.quote(name) + "|\\{\\{char}})\\s+(?:is|was)\\s+(.+)$",
-        Pattern.CASE_INSENSITIVE).matcher(trait);
+    Matcher self =
+        Pattern.compile(
+                "^(?:" + Pattern.quote(name) + "|\\{\\{char}})\\s+(?:is|was)\\s+(.+)$",
+                Pattern.CASE_INSENSITIVE)
+            .matcher(trait);
     return self.matches() ? self.group(1) : "someone who is " + lowerFirst(trait);
   }
 

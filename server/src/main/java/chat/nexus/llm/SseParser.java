@@ -5,36 +5,51 @@ import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
- * Interprets a Server-Sent Events byte stream as the WHATWG HTML standard says ("Interpreting an event
- * stream"): lines end with CRLF, LF or a bare CR (a CR ending one chunk and an LF starting the next are one
- * line end); one leading BOM is skipped; lines starting with a colon are comments; {@code data} lines are
- * joined with LF and dispatched at the blank line that ends the event, with the {@code event} type (default
- * {@code message}) and the last {@code id}; {@code retry} keeps the reconnection time; other fields are
- * ignored, and an event the stream ends in the middle of is dropped. Chunks may end anywhere, inside a
- * UTF-8 character too: lines are cut at CR and LF bytes, which never occur inside a multi-byte character,
- * and decoded whole. Each byte is looked at once; only an unfinished line is copied, into a buffer that
- * grows by doubling. Not thread-safe: feed it from one thread.
+ * Interprets a Server-Sent Events byte stream as the WHATWG HTML standard says ("Interpreting an
+ * event stream"): lines end with CRLF, LF or a bare CR (a CR ending one chunk and an LF starting
+ * the next are one line end); one leading BOM is skipped; lines starting with a colon are comments;
+ * {@code data} lines are joined with LF and dispatched at the blank line that ends the event, with
+ * the {@code event} type (default {@code message}) and the last {@code id}; {@code retry} keeps the
+ * reconnection time; other fields are ignored, and an event the stream ends in the middle of is
+ * dropped. Chunks may end anywhere, inside a UTF-8 character too: lines are cut at CR and LF bytes,
+ * which never occur inside a multi-byte character, and decoded whole. Each byte is looked at once;
+ * only an unfinished line is copied, into a buffer that grows by doubling. Not thread-safe: feed it
+ * from one thread.
  */
 final class SseParser {
 
   /** A line longer than this is a broken upstream, not a reply. */
   static final int MAX_LINE_BYTES = 1024 * 1024;
+
   /** An event whose data grows beyond this many characters is a broken upstream too. */
   static final int MAX_EVENT_CHARS = 1024 * 1024;
+
   /** Line buffer kept between lines; one grown for a long line is dropped afterwards. */
   private static final int KEPT_BUFFER_BYTES = 8 * 1024;
+
   private static final String DEFAULT_TYPE = "message";
-  /** Digits that always fit a long; a longer retry value means "never", as good as Long.MAX_VALUE. */
+
+  /**
+   * Digits that always fit a long; a longer retry value means "never", as good as Long.MAX_VALUE.
+   */
   private static final int MAX_LONG_DIGITS = 18;
 
-  /** One dispatched event: its type, its data lines joined with LF, and the last event id seen so far. */
+  /**
+   * One dispatched event: its type, its data lines joined with LF, and the last event id seen so
+   * far.
+   */
   record Event(String type, String data, String lastEventId) {}
 
   private final Consumer<Event> onEvent;
   private byte[] line = new byte[256];
   private int lineLength;
-  /** The previous chunk ended with a CR: an LF at the start of the next one belongs to that line end. */
+
+  /**
+   * The previous chunk ended with a CR: an LF at the start of the next one belongs to that line
+   * end.
+   */
   private boolean afterCr;
+
   private boolean firstLine = true;
   private StringBuilder data = new StringBuilder();
   private String eventType = "";
@@ -55,7 +70,10 @@ final class SseParser {
     return retryMs;
   }
 
-  /** Reads the next bytes of the stream; throws IllegalStateException when a line or an event is over its bound. */
+  /**
+   * Reads the next bytes of the stream; throws IllegalStateException when a line or an event is
+   * over its bound.
+   */
   void feed(byte[] chunk) {
     int start = 0;
     int i = 0;
@@ -99,7 +117,9 @@ final class SseParser {
     }
     checkLineLength(lineLength + length);
     if (lineLength + length > line.length) {
-      line = Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, Math.max(line.length * 2, lineLength + length)));
+      line =
+          Arrays.copyOf(
+              line, Math.min(MAX_LINE_BYTES, Math.max(line.length * 2, lineLength + length)));
     }
     System.arraycopy(bytes, offset, line, lineLength, length);
     lineLength += length;
@@ -114,7 +134,10 @@ final class SseParser {
   private void line(byte[] bytes, int offset, int length) {
     if (firstLine) {
       firstLine = false;
-      if (length >= 3 && bytes[offset] == (byte) 0xEF && bytes[offset + 1] == (byte) 0xBB && bytes[offset + 2] == (byte) 0xBF) {
+      if (length >= 3
+          && bytes[offset] == (byte) 0xEF
+          && bytes[offset + 1] == (byte) 0xBB
+          && bytes[offset + 2] == (byte) 0xBF) {
         offset += 3;
         length -= 3;
       }
@@ -141,7 +164,8 @@ final class SseParser {
       case "event" -> eventType = value;
       case "data" -> {
         if (data.length() + value.length() + 1 > MAX_EVENT_CHARS) {
-          throw new IllegalStateException("SSE event longer than " + MAX_EVENT_CHARS + " characters");
+          throw new IllegalStateException(
+              "SSE event longer than " + MAX_EVENT_CHARS + " characters");
         }
         data.append(value).append('\n');
       }
@@ -175,7 +199,8 @@ final class SseParser {
       return;
     }
     data.setLength(data.length() - 1); // the LF after the last data line
-    Event event = new Event(eventType.isEmpty() ? DEFAULT_TYPE : eventType, data.toString(), lastEventId);
+    Event event =
+        new Event(eventType.isEmpty() ? DEFAULT_TYPE : eventType, data.toString(), lastEventId);
     eventType = "";
     if (data.capacity() > KEPT_BUFFER_BYTES) {
       data = new StringBuilder();

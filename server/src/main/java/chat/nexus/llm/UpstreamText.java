@@ -5,8 +5,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * What an upstream said (an error body, a broken chunk, a connection failure), made fit for an error
- * message or a log line: cut short, and without any configured key or bearer token.
+ * What an upstream said (an error body, a broken chunk, a connection failure), made fit for an
+ * error message or a log line: cut short, and without any configured key or bearer token.
  */
 final class UpstreamText {
 

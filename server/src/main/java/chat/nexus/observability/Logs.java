@@ -12,10 +12,11 @@ import org.slf4j.MDC;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * Log format and per-request context. In production (LOG_FORMAT=json) the console appender writes one JSON
- * object per line (logback's JsonEncoder: timestamp, level, logger, message, mdc, throwable). Event loops
- * interleave many requests on one thread, so the request id and user id are put in the MDC only around the
- * log calls that concern a request ({@link #withRequest}), never left behind on the thread.
+ * Log format and per-request context. In production (LOG_FORMAT=json) the console appender writes
+ * one JSON object per line (logback's JsonEncoder: timestamp, level, logger, message, mdc,
+ * throwable). Event loops interleave many requests on one thread, so the request id and user id are
+ * put in the MDC only around the log calls that concern a request ({@link #withRequest}), never
+ * left behind on the thread.
  */
 public final class Logs {
 
@@ -25,8 +26,9 @@ public final class Logs {
   private Logs() {}
 
   /**
-   * Sends java.util.logging (PostgreSQL's driver logs there) to this process's logback, in its format and
-   * at the levels of logback.xml, instead of the JDK's own console handler on stderr. Idempotent.
+   * Sends java.util.logging (PostgreSQL's driver logs there) to this process's logback, in its
+   * format and at the levels of logback.xml, instead of the JDK's own console handler on stderr.
+   * Idempotent.
    */
   public static void routeJavaUtilLogging() {
     if (!SLF4JBridgeHandler.isInstalled()) {
@@ -42,7 +44,8 @@ public final class Logs {
     }
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
-      if (it.next() instanceof ConsoleAppender<ILoggingEvent> console && !(console.getEncoder() instanceof JsonEncoder)) {
+      if (it.next() instanceof ConsoleAppender<ILoggingEvent> console
+          && !(console.getEncoder() instanceof JsonEncoder)) {
         JsonEncoder encoder = new JsonEncoder();
         encoder.setContext(context);
         encoder.setWithSequenceNumber(false);

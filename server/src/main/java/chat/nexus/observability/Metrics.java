@@ -26,12 +26,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The Prometheus metrics under the contract's names (nexus_*), plus the JVM's. Micrometer adds the unit
- * and _total suffixes, so a meter named "nexus.messages" is exported as nexus_messages_total.
+ * The Prometheus metrics under the contract's names (nexus_*), plus the JVM's. Micrometer adds the
+ * unit and _total suffixes, so a meter named "nexus.messages" is exported as nexus_messages_total.
  */
 public final class Metrics {
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Counter messages;
   private final Map<String, Counter> rateLimited = new ConcurrentHashMap<>();
   private final Counter rateLimitFailedOpen;
@@ -40,14 +41,24 @@ public final class Metrics {
   private JvmGcMetrics gc;
 
   public Metrics() {
-    messages = Counter.builder("nexus.messages").description("chat messages stored").register(registry);
-    rateLimitFailedOpen = Counter.builder("nexus.rate.limit.errors")
-        .description("rate limit checks that failed (Redis unreachable) and let the request through").register(registry);
-    ackLatency = Timer.builder("nexus.ack.latency").description("message:send received to ack sent (stored)")
-        .publishPercentileHistogram().register(registry);
-    rateLimitCheck = Timer.builder("nexus.rate.limit.check")
-        .description("one rate limit check, from the call to its answer (what the limiter adds to a request or event)")
-        .publishPercentileHistogram().register(registry);
+    messages =
+        Counter.builder("nexus.messages").description("chat messages stored").register(registry);
+    rateLimitFailedOpen =
+        Counter.builder("nexus.rate.limit.errors")
+            .description(
+                "rate limit checks that failed (Redis unreachable) and let the request through")
+            .register(registry);
+    ackLatency =
+        Timer.builder("nexus.ack.latency")
+            .description("message:send received to ack sent (stored)")
+            .publishPercentileHistogram()
+            .register(registry);
+    rateLimitCheck =
+        Timer.builder("nexus.rate.limit.check")
+            .description(
+                "one rate limit check, from the call to its answer (what the limiter adds to a request or event)")
+            .publishPercentileHistogram()
+            .register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     gc = new JvmGcMetrics();
     gc.bindTo(registry);
@@ -59,28 +70,36 @@ public final class Metrics {
   /** Gauges read from the running parts; call once they exist. */
   public void bind(SocketIoServer io, Database database, LlmGateway llm) {
     Gauge.builder("nexus.connections", io.engine(), engine -> engine.clientsCount())
-        .description("open Engine.IO connections").register(registry);
+        .description("open Engine.IO connections")
+        .register(registry);
     FunctionCounter.builder("nexus.deliveries", io, Metrics::deliveries)
-        .description("packets handed to sockets (one per recipient)").register(registry);
+        .description("packets handed to sockets (one per recipient)")
+        .register(registry);
     Gauge.builder("nexus.db.pool.active", database, Database::activeConnections)
-        .description("database connections in use").register(registry);
+        .description("database connections in use")
+        .register(registry);
     Gauge.builder("nexus.db.up", database, d -> d.health().isUp() ? 1 : 0)
-        .description("1 while the database answers, 0 during an outage (requests answered UNAVAILABLE)").register(registry);
+        .description(
+            "1 while the database answers, 0 during an outage (requests answered UNAVAILABLE)")
+        .register(registry);
     Gauge.builder("nexus.llm.in.flight", llm.gate(), gate -> gate.inFlight()).register(registry);
     Gauge.builder("nexus.llm.waiting", llm.gate(), gate -> gate.waiting()).register(registry);
     FunctionCounter.builder("nexus.llm.rejected", llm.gate(), gate -> gate.rejected())
-        .description("LLM calls refused with AI_BUSY").register(registry);
+        .description("LLM calls refused with AI_BUSY")
+        .register(registry);
     LlmMetrics m = llm.metrics();
     FunctionCounter.builder("nexus.llm.retries", m, LlmMetrics::retries).register(registry);
     FunctionCounter.builder("nexus.llm.tokens", m, LlmMetrics::tokens).register(registry);
     FunctionCounter.builder("nexus.llm.cache.hits", m, LlmMetrics::cacheHits).register(registry);
-    FunctionCounter.builder("nexus.llm.upstream.errors", m, LlmMetrics::upstreamErrors).register(registry);
+    FunctionCounter.builder("nexus.llm.upstream.errors", m, LlmMetrics::upstreamErrors)
+        .register(registry);
     KeyPool keys = llm.keyPool();
     if (keys != null) {
       for (int i = 0; i < keys.size(); i++) {
         int index = i;
         FunctionCounter.builder("nexus.llm.key.calls", keys, pool -> pool.uses(index))
-            .tag("key", "key-" + (i + 1)).register(registry);
+            .tag("key", "key-" + (i + 1))
+            .register(registry);
       }
     }
   }
@@ -93,13 +112,16 @@ public final class Metrics {
   }
 
   /**
-   * nexus_redis_up: 1 while the node's Redis answers (its shared client and the Socket.IO adapter's links).
-   * The gauge holds {@code up} strongly: Micrometer keeps a weak reference by default, and a lambda that only
-   * the gauge holds is collected by the next GC, after which the gauge reads NaN.
+   * nexus_redis_up: 1 while the node's Redis answers (its shared client and the Socket.IO adapter's
+   * links). The gauge holds {@code up} strongly: Micrometer keeps a weak reference by default, and
+   * a lambda that only the gauge holds is collected by the next GC, after which the gauge reads
+   * NaN.
    */
   public void redis(BooleanSupplier up) {
-    Gauge.builder("nexus.redis.up", up, u -> u.getAsBoolean() ? 1 : 0).strongReference(true)
-        .description("1 when Redis answers, 0 when it does not").register(registry);
+    Gauge.builder("nexus.redis.up", up, u -> u.getAsBoolean() ? 1 : 0)
+        .strongReference(true)
+        .description("1 when Redis answers, 0 when it does not")
+        .register(registry);
   }
 
   /** HikariCP's own pool meters (hikaricp_connections_*), next to nexus_db_pool_active. */
@@ -113,12 +135,15 @@ public final class Metrics {
   }
 
   /**
-   * nexus_redis_publish_dropped_total: broadcasts the Socket.IO Redis adapter could not publish while Redis
-   * was down (delivered on this node only). Its connection state is part of nexus_redis_up ({@link #redis}).
+   * nexus_redis_publish_dropped_total: broadcasts the Socket.IO Redis adapter could not publish
+   * while Redis was down (delivered on this node only). Its connection state is part of
+   * nexus_redis_up ({@link #redis}).
    */
   public void bindRedis(RedisAdapterFactory redis) {
-    FunctionCounter.builder("nexus.redis.publish.dropped", redis, RedisAdapterFactory::droppedPublishes)
-        .description("messages for other nodes not published because Redis was down or too slow").register(registry);
+    FunctionCounter.builder(
+            "nexus.redis.publish.dropped", redis, RedisAdapterFactory::droppedPublishes)
+        .description("messages for other nodes not published because Redis was down or too slow")
+        .register(registry);
   }
 
   private static double deliveries(SocketIoServer io) {
@@ -149,8 +174,13 @@ public final class Metrics {
   }
 
   private Counter rateLimitCounter(String limit) {
-    return rateLimited.computeIfAbsent(limit, name -> Counter.builder("nexus.rate.limited").tag("limit", name)
-        .description("requests and events refused by the rate limiter").register(registry));
+    return rateLimited.computeIfAbsent(
+        limit,
+        name ->
+            Counter.builder("nexus.rate.limited")
+                .tag("limit", name)
+                .description("requests and events refused by the rate limiter")
+                .register(registry));
   }
 
   public void ackLatency(long nanos) {

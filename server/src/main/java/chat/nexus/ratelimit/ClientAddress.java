@@ -8,13 +8,14 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The address a request comes from, for limiting anonymous callers. X-Forwarded-For is believed only when
- * the connection comes from a TRUST_PROXY address (exact addresses or CIDR blocks such as 10.0.0.0/8, or
- * "loopback"); then the rightmost address in it that is not itself a trusted proxy is the client.
- * Anyone else could write any X-Forwarded-For and get a fresh budget per request.
+ * The address a request comes from, for limiting anonymous callers. X-Forwarded-For is believed
+ * only when the connection comes from a TRUST_PROXY address (exact addresses or CIDR blocks such as
+ * 10.0.0.0/8, or "loopback"); then the rightmost address in it that is not itself a trusted proxy
+ * is the client. Anyone else could write any X-Forwarded-For and get a fresh budget per request.
  *
- * <p>Limits count per {@link #key}: an IPv4 address, or an IPv6 /64, the smallest block a provider gives
- * one customer (a single host can use every address of its /64, so per-address IPv6 limits are none).
+ * <p>Limits count per {@link #key}: an IPv4 address, or an IPv6 /64, the smallest block a provider
+ * gives one customer (a single host can use every address of its /64, so per-address IPv6 limits
+ * are none).
  */
 public final class ClientAddress {
 
@@ -22,7 +23,8 @@ public final class ClientAddress {
   static final int IPV6_KEY_PREFIX_BITS = 64;
 
   /** IP literals only: a host name here would mean a DNS lookup. */
-  private static final Pattern IP_LITERAL = Pattern.compile("(\\d{1,3}\\.){3}\\d{1,3}|[0-9a-fA-F.]*:[0-9a-fA-F:.]*");
+  private static final Pattern IP_LITERAL =
+      Pattern.compile("(\\d{1,3}\\.){3}\\d{1,3}|[0-9a-fA-F.]*:[0-9a-fA-F:.]*");
 
   private record Block(byte[] network, int bits) {
     boolean contains(byte[] address) {
@@ -58,7 +60,8 @@ public final class ClientAddress {
       int slash = entry.indexOf('/');
       byte[] network = parse(slash < 0 ? entry : entry.substring(0, slash));
       if (network == null) {
-        throw new IllegalArgumentException("TRUST_PROXY entry '" + entry + "' is not an IP address or CIDR block");
+        throw new IllegalArgumentException(
+            "TRUST_PROXY entry '" + entry + "' is not an IP address or CIDR block");
       }
       int bits = network.length * 8;
       if (slash >= 0) {
@@ -68,7 +71,8 @@ public final class ClientAddress {
           bits = -1;
         }
         if (bits < 0 || bits > network.length * 8) {
-          throw new IllegalArgumentException("TRUST_PROXY entry '" + entry + "' has a bad prefix length");
+          throw new IllegalArgumentException(
+              "TRUST_PROXY entry '" + entry + "' has a bad prefix length");
         }
       }
       blocks.add(new Block(network, bits));
@@ -76,7 +80,10 @@ public final class ClientAddress {
     this.trusted = List.copyOf(blocks);
   }
 
-  /** The client's address: {@code remote} itself, or from {@code forwardedFor} when remote is a trusted proxy. */
+  /**
+   * The client's address: {@code remote} itself, or from {@code forwardedFor} when remote is a
+   * trusted proxy.
+   */
   public String of(String remote, String forwardedFor) {
     if (remote == null) {
       return "unknown";
@@ -105,7 +112,8 @@ public final class ClientAddress {
 
   /**
    * What per-address limits count under: an IPv4 address as it is, an IPv6 address as its /64
-   * ({@code 2001:db8:1:2::/64}); an IPv4-mapped IPv6 address as the IPv4 address. Anything else as given.
+   * ({@code 2001:db8:1:2::/64}); an IPv4-mapped IPv6 address as the IPv4 address. Anything else as
+   * given.
    */
   public static String key(String address) {
     byte[] bytes = address == null ? null : parse(address);
@@ -113,7 +121,13 @@ public final class ClientAddress {
       return address == null ? "unknown" : address;
     }
     if (bytes.length == 4) {
-      return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff);
+      return (bytes[0] & 0xff)
+          + "."
+          + (bytes[1] & 0xff)
+          + "."
+          + (bytes[2] & 0xff)
+          + "."
+          + (bytes[3] & 0xff);
     }
     StringBuilder key = new StringBuilder(24);
     for (int i = 0; i < IPV6_KEY_PREFIX_BITS / 8; i += 2) {

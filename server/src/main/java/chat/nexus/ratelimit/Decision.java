@@ -30,7 +30,9 @@ public record Decision(boolean allowed, int limit, int remaining, long resetAtMs
 
   /** The contract's RATE_LIMITED error, with retryAfter. */
   public ApiException error(long nowMs) {
-    return new ApiException(ErrorCode.RATE_LIMITED, "too many requests: at most " + limit + " in this window; retry later",
+    return new ApiException(
+        ErrorCode.RATE_LIMITED,
+        "too many requests: at most " + limit + " in this window; retry later",
         retryAfterSeconds(nowMs));
   }
 }

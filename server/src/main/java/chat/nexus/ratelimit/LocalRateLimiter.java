@@ -23,7 +23,8 @@ public final class LocalRateLimiter implements RateLimiter {
   }
 
   LocalRateLimiter(Duration longestWindow, LongSupplier clock) {
-    this.windows = Caffeine.newBuilder().expireAfterWrite(longestWindow).maximumSize(MAX_SUBJECTS).build();
+    this.windows =
+        Caffeine.newBuilder().expireAfterWrite(longestWindow).maximumSize(MAX_SUBJECTS).build();
     this.clock = clock;
   }
 
@@ -45,11 +46,21 @@ public final class LocalRateLimiter implements RateLimiter {
   public Decision acquireNow(Limit limit, String subject) {
     long now = clock.getAsLong();
     int[] count = {0};
-    Window window = windows.asMap().compute(limit.name() + ':' + subject, (key, w) -> {
-      Window current = w == null || w.resetAtMs <= now ? new Window(now + limit.windowMs()) : w;
-      count[0] = ++current.count; // under the key's lock
-      return current;
-    });
-    return new Decision(count[0] <= limit.max(), limit.max(), Math.max(0, limit.max() - count[0]), window.resetAtMs);
+    Window window =
+        windows
+            .asMap()
+            .compute(
+                limit.name() + ':' + subject,
+                (key, w) -> {
+                  Window current =
+                      w == null || w.resetAtMs <= now ? new Window(now + limit.windowMs()) : w;
+                  count[0] = ++current.count; // under the key's lock
+                  return current;
+                });
+    return new Decision(
+        count[0] <= limit.max(),
+        limit.max(),
+        Math.max(0, limit.max() - count[0]),
+        window.resetAtMs);
   }
 }

@@ -12,11 +12,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rate limits of the public contract, in one place: RATE_LIMIT_MAX per RATE_LIMIT_WINDOW_MS per user
- * (per address when anonymous) for REST calls ({@link #api()}) and, as a budget of its own, for socket
- * events ({@link #events()}); and the stricter LLM budget ({@link #llm()}, companion messages, on top of
- * the other two). Refusals are RATE_LIMITED with Retry-After; when the limiter fails (Redis unreachable)
- * requests go through, counted in nexus_rate_limit_errors_total and logged at most once a minute.
+ * The rate limits of the public contract, in one place: RATE_LIMIT_MAX per RATE_LIMIT_WINDOW_MS per
+ * user (per address when anonymous) for REST calls ({@link #api()}) and, as a budget of its own,
+ * for socket events ({@link #events()}); and the stricter LLM budget ({@link #llm()}, companion
+ * messages, on top of the other two). Refusals are RATE_LIMITED with Retry-After; when the limiter
+ * fails (Redis unreachable) requests go through, counted in nexus_rate_limit_errors_total and
+ * logged at most once a minute.
  */
 public final class RateLimits {
 
@@ -33,7 +34,14 @@ public final class RateLimits {
   private final Metrics metrics;
   private final AtomicLong lastFailureLog = new AtomicLong();
 
-  public RateLimits(boolean enabled, RateLimiter limiter, Limit api, Limit events, Limit llm, ClientAddress addresses, Metrics metrics) {
+  public RateLimits(
+      boolean enabled,
+      RateLimiter limiter,
+      Limit api,
+      Limit events,
+      Limit llm,
+      ClientAddress addresses,
+      Metrics metrics) {
     this.enabled = enabled;
     this.limiter = limiter;
     this.api = api;
@@ -60,8 +68,8 @@ public final class RateLimits {
   }
 
   /**
-   * The client address of a request as limits count it (X-Forwarded-For only from TRUST_PROXY addresses;
-   * an IPv6 client by its /64).
+   * The client address of a request as limits count it (X-Forwarded-For only from TRUST_PROXY
+   * addresses; an IPv6 client by its /64).
    */
   public String clientAddress(RoutingContext ctx) {
     return addresses.keyOf(ctx.request());
@@ -80,20 +88,28 @@ public final class RateLimits {
   /** Counts one request; allows it when the limiter fails (fail open). */
   public Future<Decision> check(Limit limit, String subject) {
     long started = System.nanoTime();
-    return limiter.acquire(limit, subject).otherwise(e -> {
-      metrics.rateLimitFailedOpen();
-      long now = System.currentTimeMillis();
-      long last = lastFailureLog.get();
-      if (now - last >= FAILURE_LOG_INTERVAL_MS && lastFailureLog.compareAndSet(last, now)) {
-        LOG.warn("rate limiter failed ({}): letting requests through until it answers again", e.toString());
-      }
-      return Decision.open(limit, now);
-    }).onSuccess(decision -> {
-      metrics.rateLimitChecked(System.nanoTime() - started);
-      if (!decision.allowed()) {
-        metrics.rateLimited(limit.name());
-      }
-    });
+    return limiter
+        .acquire(limit, subject)
+        .otherwise(
+            e -> {
+              metrics.rateLimitFailedOpen();
+              long now = System.currentTimeMillis();
+              long last = lastFailureLog.get();
+              if (now - last >= FAILURE_LOG_INTERVAL_MS
+                  && lastFailureLog.compareAndSet(last, now)) {
+                LOG.warn(
+                    "rate limiter failed ({}): letting requests through until it answers again",
+                    e.toString());
+              }
+              return Decision.open(limit, now);
+            })
+        .onSuccess(
+            decision -> {
+              metrics.rateLimitChecked(System.nanoTime() - started);
+              if (!decision.allowed()) {
+                metrics.rateLimited(limit.name());
+              }
+            });
   }
 
   /**
@@ -106,18 +122,20 @@ public final class RateLimits {
         ctx.next();
         return;
       }
-      check(limit, subject.apply(ctx)).onComplete(result -> {
-        if (ctx.response().closed()) {
-          return; // the client has gone: nothing more to compute for it
-        }
-        Decision decision = result.result();
-        headers(ctx.response(), decision);
-        if (decision.allowed()) {
-          ctx.next();
-        } else {
-          ctx.fail(decision.error(System.currentTimeMillis()));
-        }
-      });
+      check(limit, subject.apply(ctx))
+          .onComplete(
+              result -> {
+                if (ctx.response().closed()) {
+                  return; // the client has gone: nothing more to compute for it
+                }
+                Decision decision = result.result();
+                headers(ctx.response(), decision);
+                if (decision.allowed()) {
+                  ctx.next();
+                } else {
+                  ctx.fail(decision.error(System.currentTimeMillis()));
+                }
+              });
     };
   }
 
@@ -125,15 +143,16 @@ public final class RateLimits {
     if (response.headWritten()) {
       return;
     }
-    response.putHeader("X-RateLimit-Limit", String.valueOf(decision.limit()))
+    response
+        .putHeader("X-RateLimit-Limit", String.valueOf(decision.limit()))
         .putHeader("X-RateLimit-Remaining", String.valueOf(decision.remaining()))
         .putHeader("X-RateLimit-Reset", String.valueOf(decision.resetEpochSeconds()));
   }
 
   /**
-   * Gates a socket event of {@code userId} by these limits; fails with RATE_LIMITED when one is over. Gates
-   * of one socket complete in the order of its events even when Redis answers out of order, so that
-   * messages are stored in the order they were sent.
+   * Gates a socket event of {@code userId} by these limits; fails with RATE_LIMITED when one is
+   * over. Gates of one socket complete in the order of its events even when Redis answers out of
+   * order, so that messages are stored in the order they were sent.
    */
   public Future<Void> event(Socket socket, String userId, Limit... limits) {
     if (!enabled) {
@@ -141,7 +160,8 @@ public final class RateLimits {
     }
     Future<Void> mine = checkAll(limits, 0, "user:" + userId);
     Object previous = socket.data().get(CHAIN);
-    Future<Void> ordered = previous instanceof Future<?> p && !p.isComplete() ? p.transform(x -> mine) : mine;
+    Future<Void> ordered =
+        previous instanceof Future<?> p && !p.isComplete() ? p.transform(x -> mine) : mine;
     socket.data().put(CHAIN, ordered);
     return ordered;
   }
@@ -150,8 +170,11 @@ public final class RateLimits {
     if (index == limits.length) {
       return Future.succeededFuture();
     }
-    return check(limits[index], subject).compose(decision -> decision.allowed()
-        ? checkAll(limits, index + 1, subject)
-        : Future.failedFuture(decision.error(System.currentTimeMillis())));
+    return check(limits[index], subject)
+        .compose(
+            decision ->
+                decision.allowed()
+                    ? checkAll(limits, index + 1, subject)
+                    : Future.failedFuture(decision.error(System.currentTimeMillis())));
   }
 }

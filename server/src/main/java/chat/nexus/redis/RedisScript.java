@@ -11,7 +11,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
-/** A Lua script run atomically by Redis, sent by its SHA-1 (EVALSHA) and in full only when Redis lacks it. */
+/**
+ * A Lua script run atomically by Redis, sent by its SHA-1 (EVALSHA) and in full only when Redis
+ * lacks it.
+ */
 public final class RedisScript {
 
   private final String source;
@@ -20,7 +23,11 @@ public final class RedisScript {
   public RedisScript(String source) {
     this.source = source;
     try {
-      this.sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
+      this.sha1 =
+          HexFormat.of()
+              .formatHex(
+                  MessageDigest.getInstance("SHA-1")
+                      .digest(source.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-1 is missing", e);
     }

@@ -9,11 +9,12 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * Runs blocking work (JDBC, password hashing, card imports) on a named worker pool, never on an event loop.
- * The result comes back on the caller's Vert.x context. The work waiting for a thread is bounded: past
- * {@code queueLimit} a task is refused at once with the pool's {@code busy} answer (UNAVAILABLE with
- * retryAfter), so a flood cannot delay every other task without end. Failures pass through {@code failures} on the way out (a database pool turns an
- * outage into UNAVAILABLE there).
+ * Runs blocking work (JDBC, password hashing, card imports) on a named worker pool, never on an
+ * event loop. The result comes back on the caller's Vert.x context. The work waiting for a thread
+ * is bounded: past {@code queueLimit} a task is refused at once with the pool's {@code busy} answer
+ * (UNAVAILABLE with retryAfter), so a flood cannot delay every other task without end. Failures
+ * pass through {@code failures} on the way out (a database pool turns an outage into UNAVAILABLE
+ * there).
  */
 public final class Blocking implements AutoCloseable {
 
@@ -22,6 +23,7 @@ public final class Blocking implements AutoCloseable {
   private final int queueLimit;
   private final UnaryOperator<Throwable> failures;
   private final Supplier<? extends Throwable> busy;
+
   /** Tasks accepted and not finished: running (at most {@code threads}) and waiting. */
   private final AtomicInteger pending = new AtomicInteger();
 
@@ -30,12 +32,20 @@ public final class Blocking implements AutoCloseable {
     this(vertx, name, threads, DatabaseOptions.DEFAULT_QUEUE_LIMIT, UnaryOperator.identity());
   }
 
-  public Blocking(Vertx vertx, String name, int threads, int queueLimit, UnaryOperator<Throwable> failures) {
+  public Blocking(
+      Vertx vertx, String name, int threads, int queueLimit, UnaryOperator<Throwable> failures) {
     this(vertx, name, threads, queueLimit, failures, DatabaseHealth::busy);
   }
 
-  /** @param busy the refusal of a task past the queue limit */
-  public Blocking(Vertx vertx, String name, int threads, int queueLimit, UnaryOperator<Throwable> failures,
+  /**
+   * @param busy the refusal of a task past the queue limit
+   */
+  public Blocking(
+      Vertx vertx,
+      String name,
+      int threads,
+      int queueLimit,
+      UnaryOperator<Throwable> failures,
       Supplier<? extends Throwable> busy) {
     this.executor = vertx.createSharedWorkerExecutor(name, threads);
     this.threads = threads;
@@ -54,19 +64,21 @@ public final class Blocking implements AutoCloseable {
       pending.decrementAndGet();
       return Future.failedFuture(busy.get());
     }
-    return executor.executeBlocking(() -> {
-      try {
-        return work.call();
-      } catch (Exception e) {
-        Throwable answer = failures.apply(e);
-        if (answer instanceof Exception translated) {
-          throw translated;
-        }
-        throw e;
-      } finally {
-        pending.decrementAndGet();
-      }
-    }, false);
+    return executor.executeBlocking(
+        () -> {
+          try {
+            return work.call();
+          } catch (Exception e) {
+            Throwable answer = failures.apply(e);
+            if (answer instanceof Exception translated) {
+              throw translated;
+            }
+            throw e;
+          } finally {
+            pending.decrementAndGet();
+          }
+        },
+        false);
   }
 
   /** Tasks running or waiting now. */

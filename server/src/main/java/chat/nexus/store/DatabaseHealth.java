@@ -18,10 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether the database can be reached. The first failure that says it cannot (a refused or broken
- * connection, a server shutting down) turns the state to down: from then on every request that needs the
- * database is answered UNAVAILABLE at once, without waiting for the pool, and one probe at a time checks the
- * database in the background; the first probe that gets an answer turns the state back to up. One log line
- * when an outage starts, one when it ends, none per request.
+ * connection, a server shutting down) turns the state to down: from then on every request that
+ * needs the database is answered UNAVAILABLE at once, without waiting for the pool, and one probe
+ * at a time checks the database in the background; the first probe that gets an answer turns the
+ * state back to up. One log line when an outage starts, one when it ends, none per request.
  */
 public final class DatabaseHealth implements AutoCloseable {
 
@@ -29,21 +29,27 @@ public final class DatabaseHealth implements AutoCloseable {
 
   /** How often a down database is tried: sends succeed again within this of its return. */
   static final long PROBE_INTERVAL_MS = 250;
+
   /**
-   * What clients are told to wait in an outage. A PostgreSQL restart or fail-over takes seconds; asking
-   * every client back each second would mostly double the refusals.
+   * What clients are told to wait in an outage. A PostgreSQL restart or fail-over takes seconds;
+   * asking every client back each second would mostly double the refusals.
    */
   public static final long OUTAGE_RETRY_AFTER_S = 2;
+
   /** What clients are told to wait when the database is reachable but every connection is taken. */
   public static final long BUSY_RETRY_AFTER_S = 1;
-  static final String OUTAGE_MESSAGE = "the server cannot reach its database right now; try again in a few seconds";
+
+  static final String OUTAGE_MESSAGE =
+      "the server cannot reach its database right now; try again in a few seconds";
   static final String BUSY_MESSAGE = "the server is busy; try again in a moment";
+
   /**
    * SQLStates that mean "no database here now": PostgreSQL's admin_shutdown, crash_shutdown and
-   * cannot_connect_now (starting up, shutting down, in recovery). Class 08 (connection exception) is checked
-   * by prefix.
+   * cannot_connect_now (starting up, shutting down, in recovery). Class 08 (connection exception)
+   * is checked by prefix.
    */
   private static final Set<String> SHUTDOWN_STATES = Set.of("57P01", "57P02", "57P03");
+
   private static final int MAX_CAUSES = 10;
 
   private final String description;
@@ -51,11 +57,13 @@ public final class DatabaseHealth implements AutoCloseable {
   private final AtomicBoolean down = new AtomicBoolean();
   private final AtomicLong downSinceNanos = new AtomicLong();
   private final AtomicLong refusedInOutage = new AtomicLong();
-  private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "nexus-db-probe");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService prober =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "nexus-db-probe");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   /**
    * @param description the database for the log lines, without credentials
@@ -80,7 +88,8 @@ public final class DatabaseHealth implements AutoCloseable {
 
   /**
    * What to answer for a failure of database work: an outage (which this failure may start) and a
-   * timed-out wait for a busy pool become UNAVAILABLE with retryAfter; anything else is returned as it is.
+   * timed-out wait for a busy pool become UNAVAILABLE with retryAfter; anything else is returned as
+   * it is.
    */
   public Throwable failed(Throwable failure) {
     if (failure instanceof ApiException) {
@@ -106,9 +115,9 @@ public final class DatabaseHealth implements AutoCloseable {
 
   /**
    * Whether a failure says the database cannot be reached (as opposed to refusing one statement): a
-   * connection that could not be made or broke (SQLState class 08, which the PostgreSQL driver gives I/O
-   * errors too), the server shutting down, or the pool timing out after its last attempt to connect failed
-   * (HikariCP passes that attempt's SQLState on).
+   * connection that could not be made or broke (SQLState class 08, which the PostgreSQL driver
+   * gives I/O errors too), the server shutting down, or the pool timing out after its last attempt
+   * to connect failed (HikariCP passes that attempt's SQLState on).
    */
   public static boolean isConnectionFailure(Throwable failure) {
     Throwable current = failure;
@@ -118,10 +127,13 @@ public final class DatabaseHealth implements AutoCloseable {
         if (state != null && (state.startsWith("08") || SHUTDOWN_STATES.contains(state))) {
           return true;
         }
-        if (sql instanceof SQLNonTransientConnectionException || sql instanceof SQLRecoverableException) {
+        if (sql instanceof SQLNonTransientConnectionException
+            || sql instanceof SQLRecoverableException) {
           return true;
         }
-        if (sql.getNextException() != null && sql.getNextException() != sql.getCause() && isConnectionFailure(sql.getNextException())) {
+        if (sql.getNextException() != null
+            && sql.getNextException() != sql.getCause()
+            && isConnectionFailure(sql.getNextException())) {
           return true;
         }
       }
@@ -136,7 +148,8 @@ public final class DatabaseHealth implements AutoCloseable {
     for (int depth = 0; deepest.getCause() != null && depth < MAX_CAUSES; depth++) {
       deepest = deepest.getCause();
     }
-    String message = deepest.getMessage() != null ? deepest.getMessage() : deepest.getClass().getSimpleName();
+    String message =
+        deepest.getMessage() != null ? deepest.getMessage() : deepest.getClass().getSimpleName();
     int newline = message.indexOf('\n');
     return newline >= 0 ? message.substring(0, newline) : message;
   }
@@ -148,7 +161,11 @@ public final class DatabaseHealth implements AutoCloseable {
     }
     downSinceNanos.set(System.nanoTime());
     refusedInOutage.set(1);
-    LOG.warn("database unreachable ({}): {}; answering UNAVAILABLE and retrying every {} ms", description, reason(cause), PROBE_INTERVAL_MS);
+    LOG.warn(
+        "database unreachable ({}): {}; answering UNAVAILABLE and retrying every {} ms",
+        description,
+        reason(cause),
+        PROBE_INTERVAL_MS);
     scheduleProbe();
   }
 
@@ -173,8 +190,11 @@ public final class DatabaseHealth implements AutoCloseable {
     }
     long downMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - downSinceNanos.get());
     down.set(false);
-    LOG.info("database reachable again ({}) after {} ms; {} requests were answered UNAVAILABLE meanwhile",
-        description, downMs, refusedInOutage.get());
+    LOG.info(
+        "database reachable again ({}) after {} ms; {} requests were answered UNAVAILABLE meanwhile",
+        description,
+        downMs,
+        refusedInOutage.get());
   }
 
   @Override

@@ -7,33 +7,40 @@ import java.util.Map;
  * The database settings {@link chat.nexus.config.Config} does not carry: DB_START_TIMEOUT_MS and
  * DB_QUEUE_LIMIT, read from the environment map with one line per bad value.
  *
- * @param startTimeoutMs how long the server keeps trying to reach the database at start before it gives up
- * @param queueLimit database tasks (reads, session and user writes) that may wait for a worker thread; more
- *     are answered UNAVAILABLE at once
+ * @param startTimeoutMs how long the server keeps trying to reach the database at start before it
+ *     gives up
+ * @param queueLimit database tasks (reads, session and user writes) that may wait for a worker
+ *     thread; more are answered UNAVAILABLE at once
  */
 public record DatabaseOptions(long startTimeoutMs, int queueLimit) {
 
   /**
-   * A database started in the same boot (a container or unit started next to the server) usually answers
-   * within seconds; a minute also covers a slow PostgreSQL recovery, and is short enough that a wrong
-   * DATABASE_URL shows up while the operator is still watching.
+   * A database started in the same boot (a container or unit started next to the server) usually
+   * answers within seconds; a minute also covers a slow PostgreSQL recovery, and is short enough
+   * that a wrong DATABASE_URL shows up while the operator is still watching.
    */
   public static final long DEFAULT_START_TIMEOUT_MS = 60_000;
+
   /**
-   * Tasks waiting for the database workers. Sized for a burst of sign-ins, such as a node's clients all
-   * reconnecting at once: each user seen for the first time is a commit of its own (on H2 written out
-   * before it returns, about a millisecond while the node is busy), and the official clients do not retry
-   * a refused connection by themselves. A waiting task is a few hundred bytes. Past this a flood is
-   * refused at once instead of delaying every history read behind it without end.
+   * Tasks waiting for the database workers. Sized for a burst of sign-ins, such as a node's clients
+   * all reconnecting at once: each user seen for the first time is a commit of its own (on H2
+   * written out before it returns, about a millisecond while the node is busy), and the official
+   * clients do not retry a refused connection by themselves. A waiting task is a few hundred bytes.
+   * Past this a flood is refused at once instead of delaying every history read behind it without
+   * end.
    */
   public static final int DEFAULT_QUEUE_LIMIT = 10_000;
 
-
-  /** The defaults overridden by DB_START_TIMEOUT_MS and DB_QUEUE_LIMIT; ConfigException lists bad values. */
+  /**
+   * The defaults overridden by DB_START_TIMEOUT_MS and DB_QUEUE_LIMIT; ConfigException lists bad
+   * values.
+   */
   public static DatabaseOptions fromEnv(Map<String, String> env) {
     Settings settings = new Settings(env);
-    long startTimeoutMs = settings.wholeNumber("DB_START_TIMEOUT_MS", DEFAULT_START_TIMEOUT_MS, 0, Integer.MAX_VALUE);
-    long queueLimit = settings.wholeNumber("DB_QUEUE_LIMIT", DEFAULT_QUEUE_LIMIT, 1, Integer.MAX_VALUE);
+    long startTimeoutMs =
+        settings.wholeNumber("DB_START_TIMEOUT_MS", DEFAULT_START_TIMEOUT_MS, 0, Integer.MAX_VALUE);
+    long queueLimit =
+        settings.wholeNumber("DB_QUEUE_LIMIT", DEFAULT_QUEUE_LIMIT, 1, Integer.MAX_VALUE);
     settings.check();
     return new DatabaseOptions(startTimeoutMs, (int) queueLimit);
   }

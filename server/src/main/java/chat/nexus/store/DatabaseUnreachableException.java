@@ -1,8 +1,8 @@
 package chat.nexus.store;
 
 /**
- * The database could not be reached at start (or refused the connection): one line for the operator that
- * names the setting and where it points, never a password.
+ * The database could not be reached at start (or refused the connection): one line for the operator
+ * that names the setting and where it points, never a password.
  */
 public final class DatabaseUnreachableException extends RuntimeException {
 

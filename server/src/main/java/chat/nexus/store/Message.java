@@ -4,7 +4,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /** A stored chat message; its id orders a room's history. */
-public record Message(long id, String roomId, String userId, String text, String clientId, Instant createdAt) {
+public record Message(
+    long id, String roomId, String userId, String text, String clientId, Instant createdAt) {
 
   /** The contract's shape: {id, roomId, userId, text, clientId, createdAt}. */
   public JsonObject toJson() {

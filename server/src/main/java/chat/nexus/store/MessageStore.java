@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Rooms and message reads. Blocking: call from a worker. Writes go through {@link MessageWriter}. */
+/**
+ * Rooms and message reads. Blocking: call from a worker. Writes go through {@link MessageWriter}.
+ */
 public final class MessageStore {
 
   private static final String COLUMNS = "id, room_id, user_id, text, client_id, created_at";
@@ -31,7 +33,8 @@ public final class MessageStore {
           }
         }
       }
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO rooms (id, kind, created_at) VALUES (?, ?, ?)")) {
+      try (PreparedStatement insert =
+          c.prepareStatement("INSERT INTO rooms (id, kind, created_at) VALUES (?, ?, ?)")) {
         insert.setString(1, roomId);
         insert.setString(2, kind);
         insert.setObject(3, Sql.timestamp(Instant.now()));
@@ -46,9 +49,14 @@ public final class MessageStore {
 
   /** A room's messages, newest first, with ids below {@code before} when given. */
   public List<Message> history(String roomId, Long before, int limit) throws SQLException {
-    String sql = "SELECT " + COLUMNS + " FROM messages WHERE room_id = ?"
-        + (before != null ? " AND id < ?" : "") + " ORDER BY id DESC LIMIT ?";
-    try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    String sql =
+        "SELECT "
+            + COLUMNS
+            + " FROM messages WHERE room_id = ?"
+            + (before != null ? " AND id < ?" : "")
+            + " ORDER BY id DESC LIMIT ?";
+    try (Connection c = database.connection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;
       ps.setString(i++, roomId);
       if (before != null) {
@@ -66,9 +74,13 @@ public final class MessageStore {
   }
 
   /** The message a user already sent to this room with this clientId, if any. */
-  public Optional<Message> findByClientId(Connection c, String userId, String roomId, String clientId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT " + COLUMNS + " FROM messages WHERE user_id = ? AND room_id = ? AND client_id = ?")) {
+  public Optional<Message> findByClientId(
+      Connection c, String userId, String roomId, String clientId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + COLUMNS
+                + " FROM messages WHERE user_id = ? AND room_id = ? AND client_id = ?")) {
       ps.setString(1, userId);
       ps.setString(2, roomId);
       ps.setString(3, clientId);
@@ -79,6 +91,12 @@ public final class MessageStore {
   }
 
   static Message read(ResultSet rs) throws SQLException {
-    return new Message(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), Sql.instant(rs.getObject(6)));
+    return new Message(
+        rs.getLong(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        Sql.instant(rs.getObject(6)));
   }
 }

@@ -24,43 +24,55 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Stores chat messages with group commit: one writer thread takes everything queued, inserts it as one
- * JDBC batch in one transaction, commits, and only then completes each message's future (so the ack that
- * follows means "stored"). The queue is bounded; when it is full, a send fails at once with UNAVAILABLE
- * rather than waiting. A duplicate clientId (per user and room) resolves to the message stored first: the
- * batch is then retried row by row.
+ * Stores chat messages with group commit: one writer thread takes everything queued, inserts it as
+ * one JDBC batch in one transaction, commits, and only then completes each message's future (so the
+ * ack that follows means "stored"). The queue is bounded; when it is full, a send fails at once
+ * with UNAVAILABLE rather than waiting. A duplicate clientId (per user and room) resolves to the
+ * message stored first: the batch is then retried row by row.
  *
- * <p>Faults: while the database is down every send fails at once with UNAVAILABLE; a connection lost during
- * the commit leaves the outcome unknown, and the sends fail with UNAVAILABLE as well: their retry with the
- * same clientId finds the stored row if the commit did happen. {@link Stored#announce()} says whether the
- * caller should broadcast: for a new message, and for a duplicate that this node never acknowledged as new
- * (its first attempt was committed but its ack failed, or another node stored it and may have died before
- * broadcasting it). Receivers tell repeats apart by message id.
+ * <p>Faults: while the database is down every send fails at once with UNAVAILABLE; a connection
+ * lost during the commit leaves the outcome unknown, and the sends fail with UNAVAILABLE as well:
+ * their retry with the same clientId finds the stored row if the commit did happen. {@link
+ * Stored#announce()} says whether the caller should broadcast: for a new message, and for a
+ * duplicate that this node never acknowledged as new (its first attempt was committed but its ack
+ * failed, or another node stored it and may have died before broadcasting it). Receivers tell
+ * repeats apart by message id.
  */
 public final class MessageWriter implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(MessageWriter.class.getName());
 
-  /** Messages waiting for the writer; about 20 s of the benchmark's 450/s, far beyond a healthy backlog. */
-  public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
   /**
-   * Ids of messages this node acknowledged as new and so broadcast, for telling a retry that needs its
-   * broadcast from one that does not. A retry comes within seconds to minutes of its first attempt: 100,000
-   * ids are over three minutes of the benchmark's 450 messages/s, in a few MB.
+   * Messages waiting for the writer; about 20 s of the benchmark's 450/s, far beyond a healthy
+   * backlog.
+   */
+  public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
+
+  /**
+   * Ids of messages this node acknowledged as new and so broadcast, for telling a retry that needs
+   * its broadcast from one that does not. A retry comes within seconds to minutes of its first
+   * attempt: 100,000 ids are over three minutes of the benchmark's 450 messages/s, in a few MB.
    */
   static final int ANNOUNCED_IDS = 100_000;
-  /** Rows per transaction: large enough to amortise the commit, small enough to keep each ack quick. */
-  public static final int MAX_BATCH = 500;
-  private static final long POLL_MS = 50;
+
   /**
-   * On H2, commits are at least this far apart. Each H2 commit writes its changed pages out before it
-   * returns (WRITE_DELAY=0), about half a millisecond of CPU on a small machine whatever the number of rows;
-   * so at a steady 450 messages/s the writer commits about 4.5 messages at a time instead of one, and the
-   * durable commits cost ~6 % of the chat server's CPU instead of ~25 %, for a few milliseconds more to an ack.
-   * A message that comes later than this after the previous commit waits for nothing. PostgreSQL commits
-   * cost this server only a round trip: no spacing there.
+   * Rows per transaction: large enough to amortise the commit, small enough to keep each ack quick.
+   */
+  public static final int MAX_BATCH = 500;
+
+  private static final long POLL_MS = 50;
+
+  /**
+   * On H2, commits are at least this far apart. Each H2 commit writes its changed pages out before
+   * it returns (WRITE_DELAY=0), about half a millisecond of CPU on a small machine whatever the
+   * number of rows; so at a steady 450 messages/s the writer commits about 4.5 messages at a time
+   * instead of one, and the durable commits cost ~6 % of the chat server's CPU instead of ~25 %,
+   * for a few milliseconds more to an ack. A message that comes later than this after the previous
+   * commit waits for nothing. PostgreSQL commits cost this server only a round trip: no spacing
+   * there.
    */
   static final long H2_COMMIT_INTERVAL_MS = 10;
+
   private static final String INSERT =
       "INSERT INTO messages (room_id, user_id, text, client_id, created_at) VALUES (?, ?, ?, ?, ?)";
 
@@ -79,7 +91,8 @@ public final class MessageWriter implements AutoCloseable {
   private final Database database;
   private final MessageStore store;
   private final BlockingQueue<Pending> queue;
-  private final Cache<Long, Boolean> announced = Caffeine.newBuilder().maximumSize(ANNOUNCED_IDS).build();
+  private final Cache<Long, Boolean> announced =
+      Caffeine.newBuilder().maximumSize(ANNOUNCED_IDS).build();
   private final Thread thread;
   private final long commitIntervalNanos;
   private long lastCommitNanos;
@@ -91,7 +104,8 @@ public final class MessageWriter implements AutoCloseable {
     this.database = database;
     this.store = store;
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
-    this.commitIntervalNanos = database.isPostgres() ? 0 : TimeUnit.MILLISECONDS.toNanos(H2_COMMIT_INTERVAL_MS);
+    this.commitIntervalNanos =
+        database.isPostgres() ? 0 : TimeUnit.MILLISECONDS.toNanos(H2_COMMIT_INTERVAL_MS);
     this.lastCommitNanos = System.nanoTime() - commitIntervalNanos;
     this.thread = new Thread(this::run, "nexus-message-writer");
     thread.start();
@@ -103,14 +117,20 @@ public final class MessageWriter implements AutoCloseable {
     PromiseInternal<Stored> promise = context.promise();
     if (!accepting) {
       promise.fail(shuttingDown());
-    } else if (!queue.offer(new Pending(message, Instant.now().truncatedTo(ChronoUnit.MILLIS), promise))) {
-      promise.fail(new ApiException(ErrorCode.UNAVAILABLE, "too many messages waiting to be stored", DatabaseHealth.BUSY_RETRY_AFTER_S));
+    } else if (!queue.offer(
+        new Pending(message, Instant.now().truncatedTo(ChronoUnit.MILLIS), promise))) {
+      promise.fail(
+          new ApiException(
+              ErrorCode.UNAVAILABLE,
+              "too many messages waiting to be stored",
+              DatabaseHealth.BUSY_RETRY_AFTER_S));
     }
     return promise.future();
   }
 
   private static ApiException shuttingDown() {
-    return new ApiException(ErrorCode.UNAVAILABLE, "the server is shutting down", DatabaseHealth.BUSY_RETRY_AFTER_S);
+    return new ApiException(
+        ErrorCode.UNAVAILABLE, "the server is shutting down", DatabaseHealth.BUSY_RETRY_AFTER_S);
   }
 
   /** Messages queued and not yet committed. */
@@ -129,7 +149,8 @@ public final class MessageWriter implements AutoCloseable {
         batch.add(first);
         long wait = lastCommitNanos + commitIntervalNanos - System.nanoTime();
         if (wait > 0) {
-          TimeUnit.NANOSECONDS.sleep(wait); // more messages come in meanwhile: one commit for them all
+          TimeUnit.NANOSECONDS.sleep(
+              wait); // more messages come in meanwhile: one commit for them all
         }
         queue.drainTo(batch, MAX_BATCH - 1);
         writeBatch(batch);
@@ -172,10 +193,15 @@ public final class MessageWriter implements AutoCloseable {
       }
       if (ids.size() != batch.size()) {
         c.rollback();
-        writeOneByOne(c, batch, new SQLException("driver returned " + ids.size() + " keys for " + batch.size() + " rows"));
+        writeOneByOne(
+            c,
+            batch,
+            new SQLException(
+                "driver returned " + ids.size() + " keys for " + batch.size() + " rows"));
         return;
       }
-      c.commit(); // a failure here leaves the outcome unknown: UNAVAILABLE, and the retry finds the row if any
+      c.commit(); // a failure here leaves the outcome unknown: UNAVAILABLE, and the retry finds
+      // the row if any
       for (int i = 0; i < batch.size(); i++) {
         stored(batch.get(i), ids.get(i));
       }
@@ -192,15 +218,31 @@ public final class MessageWriter implements AutoCloseable {
   private void stored(Pending pending, long id) {
     NewMessage m = pending.message();
     announced.put(id, Boolean.TRUE);
-    pending.promise().tryComplete(new Stored(new Message(id, m.roomId(), m.userId(), m.text(), m.clientId(), pending.createdAt()), false, true));
+    pending
+        .promise()
+        .tryComplete(
+            new Stored(
+                new Message(
+                    id, m.roomId(), m.userId(), m.text(), m.clientId(), pending.createdAt()),
+                false,
+                true));
   }
 
   /**
-   * Each row in its own transaction: the rows that can be stored are, a duplicate resolves to the stored
-   * one, and any other refusal fails only its own send. A lost connection fails the rest (the caller).
+   * Each row in its own transaction: the rows that can be stored are, a duplicate resolves to the
+   * stored one, and any other refusal fails only its own send. A lost connection fails the rest
+   * (the caller).
    */
-  private void writeOneByOne(Connection c, List<Pending> batch, SQLException cause) throws SQLException {
-    LOG.log(Level.DEBUG, () -> "batch of " + batch.size() + " failed (" + cause.getMessage() + "), storing row by row");
+  private void writeOneByOne(Connection c, List<Pending> batch, SQLException cause)
+      throws SQLException {
+    LOG.log(
+        Level.DEBUG,
+        () ->
+            "batch of "
+                + batch.size()
+                + " failed ("
+                + cause.getMessage()
+                + "), storing row by row");
     c.setAutoCommit(true);
     for (Pending pending : batch) {
       try (PreparedStatement ps = c.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
@@ -215,14 +257,18 @@ public final class MessageWriter implements AutoCloseable {
           throw e;
         }
         NewMessage m = pending.message();
-        Optional<Message> existing = Sql.isUniqueViolation(e) && m.clientId() != null
-            ? store.findByClientId(c, m.userId(), m.roomId(), m.clientId())
-            : Optional.empty();
+        Optional<Message> existing =
+            Sql.isUniqueViolation(e) && m.clientId() != null
+                ? store.findByClientId(c, m.userId(), m.roomId(), m.clientId())
+                : Optional.empty();
         if (existing.isPresent()) {
-          boolean announce = announced.asMap().putIfAbsent(existing.get().id(), Boolean.TRUE) == null;
+          boolean announce =
+              announced.asMap().putIfAbsent(existing.get().id(), Boolean.TRUE) == null;
           pending.promise().tryComplete(new Stored(existing.get(), true, announce));
         } else {
-          LOG.log(Level.ERROR, "a message could not be stored: " + e.getSQLState() + " " + DatabaseHealth.reason(e));
+          LOG.log(
+              Level.ERROR,
+              "a message could not be stored: " + e.getSQLState() + " " + DatabaseHealth.reason(e));
           pending.promise().tryFail(e);
         }
       }
@@ -239,8 +285,8 @@ public final class MessageWriter implements AutoCloseable {
   }
 
   /**
-   * Stops taking messages and waits until every queued one is committed and acknowledged, or the timeout
-   * passes. Used by graceful shutdown.
+   * Stops taking messages and waits until every queued one is committed and acknowledged, or the
+   * timeout passes. Used by graceful shutdown.
    */
   public boolean drain(long timeoutMs) throws InterruptedException {
     accepting = false;

@@ -5,10 +5,11 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Login sessions, kept in the database (the record every node trusts; Redis only spreads the news of a
- * session's end, see SessionRevocations). A session holds the SHA-256 of its current refresh token;
- * refreshing rotates it, logging out ends the session, and access tokens or cookies naming an ended session
- * are refused. The tokens a session rotated away from are remembered, so that their reuse is recognised.
+ * Login sessions, kept in the database (the record every node trusts; Redis only spreads the news
+ * of a session's end, see SessionRevocations). A session holds the SHA-256 of its current refresh
+ * token; refreshing rotates it, logging out ends the session, and access tokens or cookies naming
+ * an ended session are refused. The tokens a session rotated away from are remembered, so that
+ * their reuse is recognised.
  */
 public interface SessionStore {
 
@@ -25,8 +26,8 @@ public interface SessionStore {
     record Rotated(Session session) implements Rotation {}
 
     /**
-     * It had been replaced already, {@code retiredAt}: used again, it was presented twice (a client retrying
-     * or racing itself, or a thief).
+     * It had been replaced already, {@code retiredAt}: used again, it was presented twice (a client
+     * retrying or racing itself, or a thief).
      */
     record Reused(String sessionId, Instant retiredAt) implements Rotation {}
 
@@ -40,8 +41,8 @@ public interface SessionStore {
 
   /**
    * Replaces the refresh token {@code oldHash} of an active session by {@code newHash}, valid until
-   * {@code expiresAt}, and remembers the old one. Atomic: of two refreshes with one token, one wins and the
-   * other sees {@link Rotation.Reused}.
+   * {@code expiresAt}, and remembers the old one. Atomic: of two refreshes with one token, one wins
+   * and the other sees {@link Rotation.Reused}.
    */
   Future<Rotation> rotate(String oldHash, String newHash, Instant expiresAt);
 
@@ -51,6 +52,8 @@ public interface SessionStore {
   /** Those of these sessions that are no longer active (revoked, expired or unknown). */
   Future<java.util.Set<String>> ended(java.util.Collection<String> ids);
 
-  /** Forgets replaced refresh tokens retired before {@code before} (they would have expired anyway). */
+  /**
+   * Forgets replaced refresh tokens retired before {@code before} (they would have expired anyway).
+   */
   Future<Integer> pruneRetired(Instant before);
 }

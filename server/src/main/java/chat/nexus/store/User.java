@@ -3,8 +3,8 @@ package chat.nexus.store;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A user. {@code kind} is "password" (registered here), "guest" or "external" (first seen in a token from
- * an identity provider such as Supabase).
+ * A user. {@code kind} is "password" (registered here), "guest" or "external" (first seen in a
+ * token from an identity provider such as Supabase).
  */
 public record User(String id, String username, String name, String kind) {
 

@@ -21,12 +21,18 @@ public final class UserStore {
   }
 
   /**
-   * The user of a username, whatever its case: the exact spelling first (two accounts that differed only by
-   * case before usernames were made case-insensitive both keep logging in), then the case-insensitive key.
+   * The user of a username, whatever its case: the exact spelling first (two accounts that differed
+   * only by case before usernames were made case-insensitive both keep logging in), then the
+   * case-insensitive key.
    */
   public Optional<User> findByUsername(String username) throws SQLException {
-    Optional<User> exact = findOne("SELECT id, username, name, kind FROM users WHERE username = ?", username);
-    return exact.isPresent() ? exact : findOne("SELECT id, username, name, kind FROM users WHERE username_key = ?", usernameKey(username));
+    Optional<User> exact =
+        findOne("SELECT id, username, name, kind FROM users WHERE username = ?", username);
+    return exact.isPresent()
+        ? exact
+        : findOne(
+            "SELECT id, username, name, kind FROM users WHERE username_key = ?",
+            usernameKey(username));
   }
 
   /** What makes two usernames the same person: their lower-case form (usernames are ASCII). */
@@ -48,8 +54,9 @@ public final class UserStore {
   /** Inserts a user; returns false when the username is taken (in any case). */
   public boolean insert(User user, String passwordHash) throws SQLException {
     try (Connection c = database.connection();
-        PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO users (id, username, username_key, name, password_hash, kind, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO users (id, username, username_key, name, password_hash, kind, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, user.id());
       ps.setString(2, user.username());
       ps.setString(3, user.username() == null ? null : usernameKey(user.username()));
@@ -74,18 +81,21 @@ public final class UserStore {
       return existing.get();
     }
     User user = new User(id, null, name, User.EXTERNAL);
-    // insert() answers false on a unique violation: a concurrent first sign-in of the same user stored it.
+    // insert() answers false on a unique violation: a concurrent first sign-in of the same user
+    // stored it.
     return insert(user, null) ? user : findById(id).orElse(user);
   }
 
   private Optional<User> findOne(String sql, String value) throws SQLException {
-    try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = database.connection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, value);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return Optional.empty();
         }
-        return Optional.of(new User(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+        return Optional.of(
+            new User(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
       }
     }
   }

@@ -28,12 +28,29 @@ class AuthOptionsTest {
 
   @Test
   void values() {
-    AuthOptions options = AuthOptions.fromEnv(Map.of("JWT_LEEWAY_SECONDS", "5", "JWT_ALLOW_NO_EXP", "true",
-        "JWT_JWKS_URL", "https://p.supabase.co/auth/v1/.well-known/jwks.json", "JWT_ISSUER", "https://p.supabase.co/auth/v1",
-        "JWT_AUDIENCE", "authenticated, other", "LOGIN_RATE_LIMIT_MAX", "20", "PASSWORD_HASH_THREADS", "3", "PASSWORD_HASH_QUEUE", "0"));
+    AuthOptions options =
+        AuthOptions.fromEnv(
+            Map.of(
+                "JWT_LEEWAY_SECONDS",
+                "5",
+                "JWT_ALLOW_NO_EXP",
+                "true",
+                "JWT_JWKS_URL",
+                "https://p.supabase.co/auth/v1/.well-known/jwks.json",
+                "JWT_ISSUER",
+                "https://p.supabase.co/auth/v1",
+                "JWT_AUDIENCE",
+                "authenticated, other",
+                "LOGIN_RATE_LIMIT_MAX",
+                "20",
+                "PASSWORD_HASH_THREADS",
+                "3",
+                "PASSWORD_HASH_QUEUE",
+                "0"));
     assertThat(options.leewaySeconds()).isEqualTo(5);
     assertThat(options.allowNoExp()).isTrue();
-    assertThat(options.jwksUrl()).contains(URI.create("https://p.supabase.co/auth/v1/.well-known/jwks.json"));
+    assertThat(options.jwksUrl())
+        .contains(URI.create("https://p.supabase.co/auth/v1/.well-known/jwks.json"));
     assertThat(options.issuer()).isEqualTo(Optional.of("https://p.supabase.co/auth/v1"));
     assertThat(options.audience()).isEqualTo(List.of("authenticated", "other"));
     assertThat(options.loginRateMax()).isEqualTo(20);
@@ -43,12 +60,26 @@ class AuthOptionsTest {
 
   @Test
   void eachBadValueIsOneLine() {
-    assertThatThrownBy(() -> AuthOptions.fromEnv(Map.of("JWT_LEEWAY_SECONDS", "-1", "JWT_ALLOW_NO_EXP", "maybe",
-        "JWT_JWKS_URL", "ftp://keys", "PASSWORD_HASH_THREADS", "0")))
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
-            "JWT_LEEWAY_SECONDS must be a whole number from 0 to 600, got '-1'",
-            "JWT_ALLOW_NO_EXP must be true or false, got 'maybe'",
-            "JWT_JWKS_URL must be an http(s) URL, got 'ftp://keys'",
-            "PASSWORD_HASH_THREADS must be a whole number from 1 to 256, got '0'"));
+    assertThatThrownBy(
+            () ->
+                AuthOptions.fromEnv(
+                    Map.of(
+                        "JWT_LEEWAY_SECONDS",
+                        "-1",
+                        "JWT_ALLOW_NO_EXP",
+                        "maybe",
+                        "JWT_JWKS_URL",
+                        "ftp://keys",
+                        "PASSWORD_HASH_THREADS",
+                        "0")))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactlyInAnyOrder(
+                        "JWT_LEEWAY_SECONDS must be a whole number from 0 to 600, got '-1'",
+                        "JWT_ALLOW_NO_EXP must be true or false, got 'maybe'",
+                        "JWT_JWKS_URL must be an http(s) URL, got 'ftp://keys'",
+                        "PASSWORD_HASH_THREADS must be a whole number from 1 to 256, got '0'"));
   }
 }

@@ -14,23 +14,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two guests chatting through the official JavaScript client: src/test/js/two-guests.mjs signs them in over
- * REST, joins a room, exchanges messages and prints what it saw as JSON.
+ * Two guests chatting through the official JavaScript client: src/test/js/two-guests.mjs signs them
+ * in over REST, joins a room, exchanges messages and prints what it saw as JSON.
  */
 class NodeClientTest {
 
   private static final Path SCRIPT = Path.of("src", "test", "js", "two-guests.mjs");
   private static final long NODE_TIMEOUT_S = 60;
 
-  @TempDir
-  Path workDir;
+  @TempDir Path workDir;
 
   @Test
   void twoGuestsChatThroughTheJavaScriptClient() {
     String roomId = "node-" + UUID.randomUUID().toString().substring(0, 8);
     try (TestServer server = TestServer.start()) {
       JsonObject out;
-      try (ChildProcess node = ChildProcess.node(workDir, Map.of("NEXUS_URL", server.url(), "NEXUS_ROOM", roomId), SCRIPT)) {
+      try (ChildProcess node =
+          ChildProcess.node(
+              workDir, Map.of("NEXUS_URL", server.url(), "NEXUS_ROOM", roomId), SCRIPT)) {
         int exit = node.waitFor(NODE_TIMEOUT_S);
         assertThat(exit).as("node exit code; output:\n%s", node.output()).isZero();
         String last = node.output().lines().reduce((first, second) -> second).orElse("");
@@ -65,16 +66,25 @@ class NodeClientTest {
 
       JsonObject bad = out.getJsonObject("notAnObject");
       Rest.assertErrorShape(bad, "BAD_REQUEST");
-      assertThat(bad.getJsonObject("error").getString("message")).isEqualTo("the payload must be an object");
+      assertThat(bad.getJsonObject("error").getString("message"))
+          .isEqualTo("the payload must be an object");
 
-      assertThat(out.getJsonObject("heard").getJsonArray("ann").getList()).as("ann does not hear herself").containsExactly("hi Ann");
-      assertThat(out.getJsonObject("heard").getJsonArray("bob").getList()).containsExactly("hi Bob");
+      assertThat(out.getJsonObject("heard").getJsonArray("ann").getList())
+          .as("ann does not hear herself")
+          .containsExactly("hi Ann");
+      assertThat(out.getJsonObject("heard").getJsonArray("bob").getList())
+          .containsExactly("hi Bob");
       assertThat(out.getJsonArray("presenceHeardByAnn").getList()).hasSize(1);
       assertThat(out.getJsonArray("presenceHeardByAnn").getJsonObject(0))
-          .isEqualTo(new JsonObject().put("roomId", roomId).put("userId", bob.getString("id")).put("status", "online"));
+          .isEqualTo(
+              new JsonObject()
+                  .put("roomId", roomId)
+                  .put("userId", bob.getString("id"))
+                  .put("status", "online"));
       assertThat(out.getJsonObject("transports").getString("ann")).isEqualTo("websocket");
 
-      assertThat(server.count("SELECT COUNT(*) FROM messages WHERE room_id = ?", roomId)).isEqualTo(2);
+      assertThat(server.count("SELECT COUNT(*) FROM messages WHERE room_id = ?", roomId))
+          .isEqualTo(2);
     }
   }
 }

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * message:send through the official JavaScript client (src/test/js/sends.mjs): for payloads the Java
- * client cannot send as they are, such as a lone UTF-16 surrogate.
+ * message:send through the official JavaScript client (src/test/js/sends.mjs): for payloads the
+ * Java client cannot send as they are, such as a lone UTF-16 surrogate.
  */
 final class NodeSends {
 
@@ -28,8 +28,16 @@ final class NodeSends {
     } catch (IOException e) {
       throw new AssertionError(e);
     }
-    Map<String, String> env = Map.of("NEXUS_URL", url, "NEXUS_TOKEN", token, "NEXUS_ROOM", roomId,
-        "NEXUS_PAYLOADS", ascii(payloads.encode()));
+    Map<String, String> env =
+        Map.of(
+            "NEXUS_URL",
+            url,
+            "NEXUS_TOKEN",
+            token,
+            "NEXUS_ROOM",
+            roomId,
+            "NEXUS_PAYLOADS",
+            ascii(payloads.encode()));
     try (ChildProcess node = ChildProcess.node(workDir, env, SCRIPT)) {
       int exit = node.waitFor(NODE_TIMEOUT_S);
       assertThat(exit).as("node exit code; output:\n%s", node.output()).isZero();
@@ -41,8 +49,8 @@ final class NodeSends {
   }
 
   /**
-   * JSON with every non-ASCII character as a \\uXXXX escape: the environment of a process is bytes, and a
-   * lone surrogate would not survive the way there as a character.
+   * JSON with every non-ASCII character as a \\uXXXX escape: the environment of a process is bytes,
+   * and a lone surrogate would not survive the way there as a character.
    */
   static String ascii(String json) {
     StringBuilder out = new StringBuilder(json.length());

@@ -13,7 +13,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Presence shared by two nodes through the real Redis: members, several tabs on several nodes, a crashed node. */
+/**
+ * Presence shared by two nodes through the real Redis: members, several tabs on several nodes, a
+ * crashed node.
+ */
 class PresenceAcrossNodesTest {
 
   static final long HEARTBEAT_MS = 100;
@@ -27,7 +30,13 @@ class PresenceAcrossNodesTest {
   }
 
   private static List<String> members(TestServer server, String roomId) throws Exception {
-    return server.chatServer().production().presence().members(roomId, 1_000).await(5, TimeUnit.SECONDS).some();
+    return server
+        .chatServer()
+        .production()
+        .presence()
+        .members(roomId, 1_000)
+        .await(5, TimeUnit.SECONDS)
+        .some();
   }
 
   private static JsonObject join(Client client, String roomId) {
@@ -41,17 +50,25 @@ class PresenceAcrossNodesTest {
     try (TestRedis redis = new TestRedis();
         TestServer a = TestServer.start(Backend.H2, env(redis));
         TestServer b = TestServer.start(Backend.H2, env(redis))) {
-      // Ann has tabs on both nodes: an identity provider's token (sessions of our own live in the one
+      // Ann has tabs on both nodes: an identity provider's token (sessions of our own live in the
+      // one
       // database that real nodes share; these two test nodes have a database each)
       String annId = "ann-" + java.util.UUID.randomUUID();
-      JsonObject ann = new JsonObject().put("token", chat.nexus.testing.Jwt.sign(TestServer.SECRET, chat.nexus.testing.Jwt.supabaseClaims(annId, "ann", 3600)));
+      JsonObject ann =
+          new JsonObject()
+              .put(
+                  "token",
+                  chat.nexus.testing.Jwt.sign(
+                      TestServer.SECRET,
+                      chat.nexus.testing.Jwt.supabaseClaims(annId, "ann", 3600)));
       JsonObject bob = b.guest("bob");
       String bobId = bob.getJsonObject("user").getString("id");
 
       Client annOnA = a.connect(ann.getString("token"));
       join(annOnA, "hall");
       Client bobOnB = b.connect(bob.getString("token"));
-      assertThat(join(bobOnB, "hall").getJsonArray("members").getList()).containsExactlyInAnyOrder(annId, bobId);
+      assertThat(join(bobOnB, "hall").getJsonArray("members").getList())
+          .containsExactlyInAnyOrder(annId, bobId);
 
       Client annOnB = b.connect(ann.getString("token")); // a second tab, on the other node
       join(annOnB, "hall");
@@ -99,9 +116,13 @@ class PresenceAcrossNodesTest {
       for (int i = 0; i < online; i++) {
         presence.join("crowded", "user-" + i).await(10, TimeUnit.SECONDS);
       }
-      Presence.Members few = b.chatServer().production().presence().members("crowded", 7).await(5, TimeUnit.SECONDS);
+      Presence.Members few =
+          b.chatServer().production().presence().members("crowded", 7).await(5, TimeUnit.SECONDS);
       assertThat(few.count()).isEqualTo(online);
-      assertThat(few.some()).hasSize(7).doesNotHaveDuplicates().allMatch(user -> user.startsWith("user-"));
+      assertThat(few.some())
+          .hasSize(7)
+          .doesNotHaveDuplicates()
+          .allMatch(user -> user.startsWith("user-"));
 
       JsonObject ack = join(b.connectGuest("latecomer"), "crowded");
       assertThat(ack.getJsonArray("members")).hasSize(ChatEvents.JOIN_ACK_MAX_MEMBERS);

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Rooms per socket are capped (MAX_ROOMS_PER_SOCKET) and a join ack lists a bounded number of members. */
+/**
+ * Rooms per socket are capped (MAX_ROOMS_PER_SOCKET) and a join ack lists a bounded number of
+ * members.
+ */
 class RoomLimitsTest {
 
   private static final int MAX_ROOMS = 5;
@@ -22,7 +25,8 @@ class RoomLimitsTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(Backend.H2, Map.of("MAX_ROOMS_PER_SOCKET", String.valueOf(MAX_ROOMS)));
+    server =
+        TestServer.start(Backend.H2, Map.of("MAX_ROOMS_PER_SOCKET", String.valueOf(MAX_ROOMS)));
   }
 
   @AfterAll
@@ -40,12 +44,15 @@ class RoomLimitsTest {
     }
     JsonObject refused = join(client, "room-" + MAX_ROOMS);
     Rest.assertErrorShape(refused, "FORBIDDEN");
-    assertThat(refused.getJsonObject("error").getString("message")).contains("at most " + MAX_ROOMS + " rooms");
+    assertThat(refused.getJsonObject("error").getString("message"))
+        .contains("at most " + MAX_ROOMS + " rooms");
     assertThat(join(client, "room-2").getBoolean("ok")).as("a room it is in already").isTrue();
-    assertThat(client.call("room:leave", new JsonObject().put("roomId", "room-0")).getBoolean("ok")).isTrue();
+    assertThat(client.call("room:leave", new JsonObject().put("roomId", "room-0")).getBoolean("ok"))
+        .isTrue();
     assertThat(join(client, "room-" + MAX_ROOMS).getBoolean("ok")).isTrue();
     // the refused join stored no room
-    assertThat(server.count("SELECT COUNT(*) FROM rooms WHERE id = ?", "room-" + (MAX_ROOMS + 1))).isZero();
+    assertThat(server.count("SELECT COUNT(*) FROM rooms WHERE id = ?", "room-" + (MAX_ROOMS + 1)))
+        .isZero();
   }
 
   @Test
@@ -53,7 +60,11 @@ class RoomLimitsTest {
     int online = ChatEvents.JOIN_ACK_MAX_MEMBERS + 50;
     Presence presence = server.chatServer().production().presence();
     for (int i = 0; i < online; i++) {
-      presence.join("crowded", "user-" + i).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      presence
+          .join("crowded", "user-" + i)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
     }
     Client client = server.connectGuest("latecomer");
     JsonObject ack = join(client, "crowded");

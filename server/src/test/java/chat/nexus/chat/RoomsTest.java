@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /** Rooms, presence, typing, direct rooms and payload validation over the official Java client. */
 class RoomsTest {
 
-  private static final List<String> EVENTS = List.of("room:join", "room:leave", "message:send", "history", "typing");
+  private static final List<String> EVENTS =
+      List.of("room:join", "room:leave", "message:send", "history", "typing");
 
   private static TestServer server;
 
@@ -77,16 +78,22 @@ class RoomsTest {
     User ann = user("Ann");
     User bob = user("Bob");
     String roomId = room();
-    try (Client a = server.connect(ann.token()); Client b = server.connect(bob.token())) {
+    try (Client a = server.connect(ann.token());
+        Client b = server.connect(bob.token())) {
       JsonObject first = join(a, roomId);
-      assertThat(first.fieldNames()).containsExactlyInAnyOrder("ok", "roomId", "members", "memberCount");
+      assertThat(first.fieldNames())
+          .containsExactlyInAnyOrder("ok", "roomId", "members", "memberCount");
       assertThat(first.getInteger("memberCount")).isEqualTo(1);
       assertThat(first.getString("roomId")).isEqualTo(roomId);
       assertThat(first.getJsonArray("members").getList()).containsExactly(ann.id());
-      assertThat(join(b, roomId).getJsonArray("members").getList()).containsExactlyInAnyOrder(ann.id(), bob.id());
-      assertThat(join(a, roomId).getJsonArray("members").getList()).as("joining again changes nothing")
+      assertThat(join(b, roomId).getJsonArray("members").getList())
           .containsExactlyInAnyOrder(ann.id(), bob.id());
-      assertThat(server.count("SELECT COUNT(*) FROM rooms WHERE id = ?", roomId)).as("created on first join").isEqualTo(1);
+      assertThat(join(a, roomId).getJsonArray("members").getList())
+          .as("joining again changes nothing")
+          .containsExactlyInAnyOrder(ann.id(), bob.id());
+      assertThat(server.count("SELECT COUNT(*) FROM rooms WHERE id = ?", roomId))
+          .as("created on first join")
+          .isEqualTo(1);
     }
   }
 
@@ -95,7 +102,8 @@ class RoomsTest {
     User ann = user("Ann");
     User bob = user("Bob");
     String roomId = room();
-    try (Client a = server.connect(ann.token()); Client b = server.connect(bob.token())) {
+    try (Client a = server.connect(ann.token());
+        Client b = server.connect(bob.token())) {
       join(a, roomId);
       join(b, roomId);
       leave(b, roomId);
@@ -119,9 +127,22 @@ class RoomsTest {
       join(a, "r".repeat(64));
       join(a, "Az09_-:.x");
       join(a, "x");
-      for (Object bad : new Object[] {"", "r".repeat(65), "bad room", "a/b", "caf\u00e9", "semi;colon", 123, true, new JsonArray().add("x")}) {
-        for (String event : List.of("room:join", "room:leave", "message:send", "history", "typing")) {
-          JsonObject payload = new JsonObject().put("roomId", bad).put("text", "hi").put("isTyping", true);
+      for (Object bad :
+          new Object[] {
+            "",
+            "r".repeat(65),
+            "bad room",
+            "a/b",
+            "caf\u00e9",
+            "semi;colon",
+            123,
+            true,
+            new JsonArray().add("x")
+          }) {
+        for (String event :
+            List.of("room:join", "room:leave", "message:send", "history", "typing")) {
+          JsonObject payload =
+              new JsonObject().put("roomId", bad).put("text", "hi").put("isTyping", true);
           assertError(a.call(event, payload), "BAD_REQUEST");
         }
       }
@@ -139,14 +160,21 @@ class RoomsTest {
         for (Object payload : new Object[] {"lobby", 42, new JsonArray().add("lobby")}) {
           JsonObject ack = a.call(event, payload);
           assertError(ack, "BAD_REQUEST");
-          assertThat(ack.getJsonObject("error").getString("message")).as(event + " " + payload).isEqualTo("the payload must be an object");
+          assertThat(ack.getJsonObject("error").getString("message"))
+              .as(event + " " + payload)
+              .isEqualTo("the payload must be an object");
         }
         // no argument at all, only the ack
         CompletableFuture<JsonObject> bare = new CompletableFuture<>();
-        a.socket().emit(event, new Object[0], (Ack) args -> bare.complete(new JsonObject(args[0].toString())));
+        a.socket()
+            .emit(
+                event,
+                new Object[0],
+                (Ack) args -> bare.complete(new JsonObject(args[0].toString())));
         JsonObject ack = Waits.get(bare, "the ack of a bare " + event);
         assertError(ack, "BAD_REQUEST");
-        assertThat(ack.getJsonObject("error").getString("message")).isEqualTo("the payload must be an object");
+        assertThat(ack.getJsonObject("error").getString("message"))
+            .isEqualTo("the payload must be an object");
       }
     }
   }
@@ -158,7 +186,8 @@ class RoomsTest {
     String roomId = room();
     io.socket.client.IO.Options opts = Client.options(ann.token());
     opts.transports = new String[] {"polling"};
-    try (Client a = Client.connect(server.url(), opts, c -> {}); Client b = server.connect(bob.token())) {
+    try (Client a = Client.connect(server.url(), opts, c -> {});
+        Client b = server.connect(bob.token())) {
       join(a, roomId);
       join(b, roomId);
       JsonObject m = MessageCases.send(b, roomId, "over polling");
@@ -175,12 +204,15 @@ class RoomsTest {
     User ann = user("Ann");
     User bob = user("Bob");
     String roomId = room();
-    try (Client a = server.connect(ann.token()); Client b = server.connect(bob.token())) {
+    try (Client a = server.connect(ann.token());
+        Client b = server.connect(bob.token())) {
       join(a, roomId);
       join(b, roomId);
       assertThat(a.call("typing", new JsonObject().put("roomId", roomId).put("isTyping", true)))
           .isEqualTo(new JsonObject().put("ok", true));
-      assertThat(b.next("typing")).isEqualTo(new JsonObject().put("roomId", roomId).put("userId", ann.id()).put("isTyping", true));
+      assertThat(b.next("typing"))
+          .isEqualTo(
+              new JsonObject().put("roomId", roomId).put("userId", ann.id()).put("isTyping", true));
       a.call("typing", new JsonObject().put("roomId", roomId).put("isTyping", false));
       assertThat(b.next("typing").getBoolean("isTyping")).isFalse();
 
@@ -190,7 +222,8 @@ class RoomsTest {
       assertThat(a.pending("typing")).isZero();
 
       assertThat(server.count("SELECT COUNT(*) FROM messages WHERE room_id = ?", roomId)).isZero();
-      assertThat(a.call("history", new JsonObject().put("roomId", roomId)).getJsonArray("messages")).isEmpty();
+      assertThat(a.call("history", new JsonObject().put("roomId", roomId)).getJsonArray("messages"))
+          .isEmpty();
     }
   }
 
@@ -199,10 +232,14 @@ class RoomsTest {
     User ann = user("Ann");
     String roomId = room();
     try (Client a = server.connect(ann.token())) {
-      assertError(a.call("typing", new JsonObject().put("roomId", roomId).put("isTyping", true)), "FORBIDDEN");
+      assertError(
+          a.call("typing", new JsonObject().put("roomId", roomId).put("isTyping", true)),
+          "FORBIDDEN");
       join(a, roomId);
       for (Object bad : new Object[] {"yes", 1, new JsonObject()}) {
-        assertError(a.call("typing", new JsonObject().put("roomId", roomId).put("isTyping", bad)), "BAD_REQUEST");
+        assertError(
+            a.call("typing", new JsonObject().put("roomId", roomId).put("isTyping", bad)),
+            "BAD_REQUEST");
       }
       assertError(a.call("typing", new JsonObject().put("roomId", roomId)), "BAD_REQUEST");
     }
@@ -216,8 +253,10 @@ class RoomsTest {
     User bob = user("Bob");
     User cid = user("Cid");
     String roomId = room();
-    try (Client a = server.connect(ann.token()); Client b1 = server.connect(bob.token());
-        Client b2 = server.connect(bob.token()); Client c = server.connect(cid.token())) {
+    try (Client a = server.connect(ann.token());
+        Client b1 = server.connect(bob.token());
+        Client b2 = server.connect(bob.token());
+        Client c = server.connect(cid.token())) {
       join(a, roomId);
       join(b1, roomId);
       assertThat(a.next("presence")).isEqualTo(presence(roomId, bob.id(), "online"));
@@ -233,7 +272,8 @@ class RoomsTest {
 
       // marker: the next presence event ann hears is cid's arrival, and bob is still a member
       JsonObject cidJoin = join(c, roomId);
-      assertThat(cidJoin.getJsonArray("members").getList()).containsExactlyInAnyOrder(ann.id(), bob.id(), cid.id());
+      assertThat(cidJoin.getJsonArray("members").getList())
+          .containsExactlyInAnyOrder(ann.id(), bob.id(), cid.id());
       assertThat(a.next("presence")).isEqualTo(presence(roomId, cid.id(), "online"));
 
       // bob's last socket disconnects: now he is offline
@@ -255,11 +295,13 @@ class RoomsTest {
     User bob = user("Bob");
     String shared = room();
     String bobsOwn = room();
-    try (Client a = server.connect(ann.token()); Client b = server.connect(bob.token())) {
+    try (Client a = server.connect(ann.token());
+        Client b = server.connect(bob.token())) {
       join(a, shared);
       join(b, bobsOwn);
       join(b, shared);
-      assertThat(a.next("presence")).as("ann hears of bob in the room they share only")
+      assertThat(a.next("presence"))
+          .as("ann hears of bob in the room they share only")
           .isEqualTo(presence(shared, bob.id(), "online"));
       leave(b, bobsOwn);
       leave(b, shared);
@@ -275,8 +317,15 @@ class RoomsTest {
     User bob = user("Bob");
     User eve = user("Eve");
     String dm = RoomIds.direct(ann.id(), bob.id());
-    assertThat(dm).isEqualTo("dm:" + (ann.id().compareTo(bob.id()) < 0 ? ann.id() + ":" + bob.id() : bob.id() + ":" + ann.id()));
-    try (Client a = server.connect(ann.token()); Client b = server.connect(bob.token()); Client e = server.connect(eve.token())) {
+    assertThat(dm)
+        .isEqualTo(
+            "dm:"
+                + (ann.id().compareTo(bob.id()) < 0
+                    ? ann.id() + ":" + bob.id()
+                    : bob.id() + ":" + ann.id()));
+    try (Client a = server.connect(ann.token());
+        Client b = server.connect(bob.token());
+        Client e = server.connect(eve.token())) {
       join(a, dm);
       join(b, dm);
       JsonObject m = MessageCases.send(a, dm, "just between us");
@@ -284,12 +333,23 @@ class RoomsTest {
 
       assertError(e.call("room:join", new JsonObject().put("roomId", dm)), "FORBIDDEN");
       assertError(e.call("history", new JsonObject().put("roomId", dm)), "FORBIDDEN");
-      assertError(e.call("message:send", new JsonObject().put("roomId", dm).put("text", "let me in")), "FORBIDDEN");
-      assertError(e.call("typing", new JsonObject().put("roomId", dm).put("isTyping", true)), "FORBIDDEN");
-      server.rest().get("/api/rooms/" + dm + "/messages", eve.token()).assertError(403, "FORBIDDEN");
+      assertError(
+          e.call("message:send", new JsonObject().put("roomId", dm).put("text", "let me in")),
+          "FORBIDDEN");
+      assertError(
+          e.call("typing", new JsonObject().put("roomId", dm).put("isTyping", true)), "FORBIDDEN");
+      server
+          .rest()
+          .get("/api/rooms/" + dm + "/messages", eve.token())
+          .assertError(403, "FORBIDDEN");
 
-      assertThat(b.call("history", new JsonObject().put("roomId", dm)).getJsonArray("messages").getJsonObject(0)).isEqualTo(m);
-      assertThat(server.count("SELECT COUNT(*) FROM rooms WHERE id = ? AND kind = 'direct'", dm)).isEqualTo(1);
+      assertThat(
+              b.call("history", new JsonObject().put("roomId", dm))
+                  .getJsonArray("messages")
+                  .getJsonObject(0))
+          .isEqualTo(m);
+      assertThat(server.count("SELECT COUNT(*) FROM rooms WHERE id = ? AND kind = 'direct'", dm))
+          .isEqualTo(1);
     }
   }
 
@@ -299,15 +359,19 @@ class RoomsTest {
     User bob = user("Bob");
     User eve = user("Eve");
     String dm = RoomIds.direct(ann.id(), bob.id());
-    try (Client a = server.connect(ann.token()); Client annOtherTab = server.connect(ann.token());
-        Client b = server.connect(bob.token()); Client e = server.connect(eve.token())) {
+    try (Client a = server.connect(ann.token());
+        Client annOtherTab = server.connect(ann.token());
+        Client b = server.connect(bob.token());
+        Client e = server.connect(eve.token())) {
       join(a, dm);
       JsonObject m = MessageCases.send(a, dm, "are you there?");
       assertThat(b.next("message:new")).as("Bob has not opened the conversation yet").isEqualTo(m);
       assertThat(annOtherTab.next("message:new")).as("Ann's other tab").isEqualTo(m);
       join(b, dm);
       JsonObject reply = MessageCases.send(b, dm, "yes");
-      assertThat(a.next("message:new")).as("once, though Ann is in the room and in her inbox").isEqualTo(reply);
+      assertThat(a.next("message:new"))
+          .as("once, though Ann is in the room and in her inbox")
+          .isEqualTo(reply);
       assertThat(annOtherTab.next("message:new")).isEqualTo(reply);
       String shared = room();
       for (Client c : List.of(a, annOtherTab, b, e)) {
@@ -327,8 +391,16 @@ class RoomsTest {
     String a = ann.id();
     String lower = "0" + a; // sorts before a
     try (Client c = server.connect(ann.token())) {
-      for (String bad : List.of("dm:" + a + ":" + lower, "dm:" + a, "dm:" + a + ":" + a, "dm::" + a, "dm:" + lower + ":",
-          "dm:" + lower + ":" + a + ":x", "dm:", "dm:" + lower + ":b c")) {
+      for (String bad :
+          List.of(
+              "dm:" + a + ":" + lower,
+              "dm:" + a,
+              "dm:" + a + ":" + a,
+              "dm::" + a,
+              "dm:" + lower + ":",
+              "dm:" + lower + ":" + a + ":x",
+              "dm:",
+              "dm:" + lower + ":b c")) {
         JsonObject ack = c.call("room:join", new JsonObject().put("roomId", bad));
         assertError(ack, "BAD_REQUEST");
         assertThat(ack.getJsonObject("error").getString("message")).as(bad).contains("dm:");
@@ -344,14 +416,25 @@ class RoomsTest {
     String u2 = UUID.randomUUID().toString();
     String dm = RoomIds.direct(u1, u2);
     assertThat(dm.length()).isGreaterThan(64);
-    String t1 = chat.nexus.testing.Jwt.sign(TestServer.SECRET, chat.nexus.testing.Jwt.supabaseClaims(u1, "One", 600));
-    String t2 = chat.nexus.testing.Jwt.sign(TestServer.SECRET, chat.nexus.testing.Jwt.supabaseClaims(u2, "Two", 600));
-    try (Client one = server.connect(t1); Client two = server.connect(t2)) {
+    String t1 =
+        chat.nexus.testing.Jwt.sign(
+            TestServer.SECRET, chat.nexus.testing.Jwt.supabaseClaims(u1, "One", 600));
+    String t2 =
+        chat.nexus.testing.Jwt.sign(
+            TestServer.SECRET, chat.nexus.testing.Jwt.supabaseClaims(u2, "Two", 600));
+    try (Client one = server.connect(t1);
+        Client two = server.connect(t2)) {
       join(one, dm);
       join(two, dm);
       JsonObject m = MessageCases.send(two, dm, "hi one");
       assertThat(one.next("message:new")).isEqualTo(m);
-      assertThat(server.rest().get("/api/rooms/" + dm + "/messages", t1).assertOk(200).getJsonArray("messages").getJsonObject(0))
+      assertThat(
+              server
+                  .rest()
+                  .get("/api/rooms/" + dm + "/messages", t1)
+                  .assertOk(200)
+                  .getJsonArray("messages")
+                  .getJsonObject(0))
           .isEqualTo(m);
     }
   }

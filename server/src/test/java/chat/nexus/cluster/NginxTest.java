@@ -26,18 +26,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * deploy/nginx.conf, run by the real nginx in front of fake nodes (Vert.x servers on 127.0.0.1 that count
- * every request they get): a request goes to another node only when its node could not be reached, a
- * node's own error reaches the client as it is, PNG cards fit, /metrics stays inside.
+ * deploy/nginx.conf, run by the real nginx in front of fake nodes (Vert.x servers on 127.0.0.1 that
+ * count every request they get): a request goes to another node only when its node could not be
+ * reached, a node's own error reaches the client as it is, PNG cards fit, /metrics stays inside.
  */
 class NginxTest {
 
   private static final String COMPANION = "/api/companions/mira/messages";
-  private static final String AI_BUSY = new JsonObject().put("ok", false)
-      .put("error", new JsonObject().put("code", "AI_BUSY").put("message", "Mira is busy").put("retryAfter", 7)).encode();
+  private static final String AI_BUSY =
+      new JsonObject()
+          .put("ok", false)
+          .put(
+              "error",
+              new JsonObject()
+                  .put("code", "AI_BUSY")
+                  .put("message", "Mira is busy")
+                  .put("retryAfter", 7))
+          .encode();
 
-  @TempDir
-  Path workDir;
+  @TempDir Path workDir;
 
   private final Vertx vertx = Vertx.vertx();
 
@@ -46,25 +53,46 @@ class NginxTest {
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
-  /** A node that answers /health and /metrics, takes any body, and answers companion POSTs with {@code companion}. */
+  /**
+   * A node that answers /health and /metrics, takes any body, and answers companion POSTs with
+   * {@code companion}.
+   */
   private final class FakeNode {
     final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     final HttpServer server;
 
     FakeNode(Handler<HttpServerRequest> companion) throws Exception {
-      server = vertx.createHttpServer().requestHandler(request -> {
-        String key = request.method() + " " + request.path();
-        if (!key.equals("GET /health")) {
-          counts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-        }
-        switch (key) {
-          case "GET /health" -> request.response().end("{\"ok\":true}");
-          case "GET /metrics" -> request.response().end("nexus_connections 1.0\n");
-          case "POST " + COMPANION -> companion.handle(request);
-          default -> request.body().onSuccess(body -> request.response().setStatusCode(201)
-              .end(new JsonObject().put("ok", true).put("bytes", body.length()).put("node", address()).encode()));
-        }
-      }).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+      server =
+          vertx
+              .createHttpServer()
+              .requestHandler(
+                  request -> {
+                    String key = request.method() + " " + request.path();
+                    if (!key.equals("GET /health")) {
+                      counts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+                    }
+                    switch (key) {
+                      case "GET /health" -> request.response().end("{\"ok\":true}");
+                      case "GET /metrics" -> request.response().end("nexus_connections 1.0\n");
+                      case "POST " + COMPANION -> companion.handle(request);
+                      default ->
+                          request
+                              .body()
+                              .onSuccess(
+                                  body ->
+                                      request
+                                          .response()
+                                          .setStatusCode(201)
+                                          .end(
+                                              new JsonObject()
+                                                  .put("ok", true)
+                                                  .put("bytes", body.length())
+                                                  .put("node", address())
+                                                  .encode()));
+                    }
+                  })
+              .listen(0, "127.0.0.1")
+              .await(10, TimeUnit.SECONDS);
     }
 
     String address() {
@@ -77,12 +105,20 @@ class NginxTest {
     }
   }
 
-  private static Handler<HttpServerRequest> answer(int status, Map<String, String> headers, String body) {
-    return request -> request.body().onSuccess(b -> {
-      request.response().setStatusCode(status).putHeader("Content-Type", "application/json");
-      headers.forEach(request.response()::putHeader);
-      request.response().end(body);
-    });
+  private static Handler<HttpServerRequest> answer(
+      int status, Map<String, String> headers, String body) {
+    return request ->
+        request
+            .body()
+            .onSuccess(
+                b -> {
+                  request
+                      .response()
+                      .setStatusCode(status)
+                      .putHeader("Content-Type", "application/json");
+                  headers.forEach(request.response()::putHeader);
+                  request.response().end(body);
+                });
   }
 
   private static Handler<HttpServerRequest> ok(String node) {
@@ -90,14 +126,23 @@ class NginxTest {
   }
 
   private static Rest.Response postCompanion(Nginx nginx, String cookieNode) {
-    Map<String, String> headers = cookieNode == null ? Map.of() : Map.of("Cookie", "nexus_node=" + cookieNode);
-    return new Rest(nginx.url()).postRaw(COMPANION, "application/json", "{\"text\":\"hi\"}", null, headers);
+    Map<String, String> headers =
+        cookieNode == null ? Map.of() : Map.of("Cookie", "nexus_node=" + cookieNode);
+    return new Rest(nginx.url())
+        .postRaw(COMPANION, "application/json", "{\"text\":\"hi\"}", null, headers);
   }
 
   @Test
   void aCompanionPostAnswered502ByItsNodeIsProcessedOnceAndTheClientSeesThe502() throws Exception {
-    String body = new JsonObject().put("ok", false).put("error", new JsonObject().put("code", "AI_UPSTREAM")
-        .put("message", "the model is unreachable")).encode();
+    String body =
+        new JsonObject()
+            .put("ok", false)
+            .put(
+                "error",
+                new JsonObject()
+                    .put("code", "AI_UPSTREAM")
+                    .put("message", "the model is unreachable"))
+            .encode();
     FakeNode failing = new FakeNode(answer(502, Map.of(), body));
     FakeNode other = new FakeNode(ok("other"));
     try (Nginx nginx = Nginx.start(workDir, List.of(failing.address(), other.address()))) {
@@ -112,8 +157,11 @@ class NginxTest {
         int status = postCompanion(nginx, null).status();
         assertThat(status).isIn(200, 502);
       }
-      assertThat(failing.count("POST " + COMPANION) + other.count("POST " + COMPANION)).isEqualTo(1 + 6);
-      assertThat(failing.count("POST " + COMPANION)).as("a node's 502 does not take it out of rotation").isGreaterThan(1);
+      assertThat(failing.count("POST " + COMPANION) + other.count("POST " + COMPANION))
+          .isEqualTo(1 + 6);
+      assertThat(failing.count("POST " + COMPANION))
+          .as("a node's 502 does not take it out of rotation")
+          .isGreaterThan(1);
     }
   }
 
@@ -134,12 +182,15 @@ class NginxTest {
 
   @Test
   void aNodeThatDiesAfterThePostWasSentLeavesTheClientA502() throws Exception {
-    FakeNode dying = new FakeNode(request -> request.body().onSuccess(b -> request.connection().close()));
+    FakeNode dying =
+        new FakeNode(request -> request.body().onSuccess(b -> request.connection().close()));
     FakeNode other = new FakeNode(ok("other"));
     try (Nginx nginx = Nginx.start(workDir, List.of(dying.address(), other.address()))) {
       assertThat(postCompanion(nginx, dying.address()).status()).isEqualTo(502);
       assertThat(dying.count("POST " + COMPANION)).isEqualTo(1);
-      assertThat(other.count("POST " + COMPANION)).as("it may have been stored on the dead node").isZero();
+      assertThat(other.count("POST " + COMPANION))
+          .as("it may have been stored on the dead node")
+          .isZero();
     }
   }
 
@@ -151,15 +202,23 @@ class NginxTest {
     try (Nginx nginx = Nginx.start(workDir, List.of(down, one.address(), two.address()))) {
       Rest.Response response = postCompanion(nginx, down);
       assertThat(response.status()).isEqualTo(200);
-      String answered = "127.0.0.1:" + (response.json().getString("node").equals("one") ? one : two).server.actualPort();
-      assertThat(response.header("Set-Cookie")).as("the cookie now names the node that answered")
+      String answered =
+          "127.0.0.1:"
+              + (response.json().getString("node").equals("one") ? one : two).server.actualPort();
+      assertThat(response.header("Set-Cookie"))
+          .as("the cookie now names the node that answered")
           .isEqualTo("nexus_node=" + answered + "; Path=/; HttpOnly; SameSite=Lax");
       assertThat(one.count("POST " + COMPANION) + two.count("POST " + COMPANION)).isEqualTo(1);
 
-      Rest.Response polling = new Rest(nginx.url()).getWithHeaders("/socket.io/?EIO=4&transport=polling", Map.of("Cookie", "nexus_node=" + down));
+      Rest.Response polling =
+          new Rest(nginx.url())
+              .getWithHeaders(
+                  "/socket.io/?EIO=4&transport=polling", Map.of("Cookie", "nexus_node=" + down));
       assertThat(polling.status()).isEqualTo(201);
       for (int i = 0; i < 6; i++) {
-        assertThat(postCompanion(nginx, null).status()).as("without a cookie, past the node that is down").isEqualTo(200);
+        assertThat(postCompanion(nginx, null).status())
+            .as("without a cookie, past the node that is down")
+            .isEqualTo(200);
       }
       assertThat(one.count("POST " + COMPANION) + two.count("POST " + COMPANION)).isEqualTo(1 + 6);
     }
@@ -176,7 +235,8 @@ class NginxTest {
       assertThat(created.json().getInteger("bytes")).isEqualTo(png.length());
 
       String big = "j".repeat(2 * 1024 * 1024);
-      assertThat(rest.postRaw(COMPANION, "application/json", big, null, Map.of()).status()).isEqualTo(413);
+      assertThat(rest.postRaw(COMPANION, "application/json", big, null, Map.of()).status())
+          .isEqualTo(413);
       assertThat(node.count("POST " + COMPANION)).isZero();
     }
   }
@@ -194,20 +254,24 @@ class NginxTest {
   }
 
   /**
-   * The SSE and JSON companion replies send nothing until the LLM answers (LLM_TIMEOUT_MS at most); a
-   * long-poll is answered at the latest with the next ping. Waiting 120 s in a test is too slow, so this
-   * reads the timeouts nginx runs with.
+   * The SSE and JSON companion replies send nothing until the LLM answers (LLM_TIMEOUT_MS at most);
+   * a long-poll is answered at the latest with the next ping. Waiting 120 s in a test is too slow,
+   * so this reads the timeouts nginx runs with.
    */
   @Test
   void readTimeoutsOutliveTheLlmTimeoutAndTheHeartbeat() throws Exception {
     String config = Files.readString(Nginx.DEPLOY.resolve("nginx.conf"));
-    Matcher companion = Pattern.compile("location ~ \\^/api/companions/\\[\\^/\\]\\+/messages\\$ \\{([^}]*)}").matcher(config);
+    Matcher companion =
+        Pattern.compile("location ~ \\^/api/companions/\\[\\^/\\]\\+/messages\\$ \\{([^}]*)}")
+            .matcher(config);
     assertThat(companion.find()).as("a location for companion messages").isTrue();
-    assertThat(seconds(companion.group(1), "proxy_read_timeout") * 1000).isGreaterThan(LlmOptions.DEFAULT_TOTAL_TIMEOUT_MS);
+    assertThat(seconds(companion.group(1), "proxy_read_timeout") * 1000)
+        .isGreaterThan(LlmOptions.DEFAULT_TOTAL_TIMEOUT_MS);
     Matcher server = Pattern.compile("\\n        proxy_read_timeout (\\d+)s;").matcher(config);
     assertThat(server.find()).isTrue();
     assertThat(Long.parseLong(server.group(1)) * 1000)
-        .isGreaterThan(EngineIoOptions.DEFAULT_PING_INTERVAL_MS + EngineIoOptions.DEFAULT_PING_TIMEOUT_MS);
+        .isGreaterThan(
+            EngineIoOptions.DEFAULT_PING_INTERVAL_MS + EngineIoOptions.DEFAULT_PING_TIMEOUT_MS);
   }
 
   private static long seconds(String block, String directive) {

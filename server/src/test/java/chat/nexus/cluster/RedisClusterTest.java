@@ -28,18 +28,33 @@ class RedisClusterTest {
   @Test
   void badSettingsAreOneLineEach() {
     Config config = Config.from(Map.of("REDIS_URL", "redis://127.0.0.1:6379"));
-    assertThatThrownBy(() -> RedisCluster.start(vertx, config, Map.of("REDIS_ADAPTER_KEY", " ", "REDIS_ADAPTER_SHARDED", "maybe")))
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
-            "REDIS_ADAPTER_KEY must not be empty", "REDIS_ADAPTER_SHARDED must be true or false, got 'maybe'"));
+    assertThatThrownBy(
+            () ->
+                RedisCluster.start(
+                    vertx,
+                    config,
+                    Map.of("REDIS_ADAPTER_KEY", " ", "REDIS_ADAPTER_SHARDED", "maybe")))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        "REDIS_ADAPTER_KEY must not be empty",
+                        "REDIS_ADAPTER_SHARDED must be true or false, got 'maybe'"));
   }
 
   @Test
   void describesTheAdapterWithoutThePassword() {
     Config config = Config.from(Map.of("REDIS_URL", "redis://:secret-pw-1@127.0.0.1:6379"));
     // the shared Redis needs no password: AUTH fails, and start-up goes on without it
-    var redis = RedisCluster.start(vertx, config, Map.of("REDIS_ADAPTER_KEY", "k", "REDIS_ADAPTER_SHARDED", "true")).orElseThrow();
+    var redis =
+        RedisCluster.start(
+                vertx, config, Map.of("REDIS_ADAPTER_KEY", "k", "REDIS_ADAPTER_SHARDED", "true"))
+            .orElseThrow();
     try {
-      assertThat(redis.description()).isEqualTo("Redis 127.0.0.1:6379 (sharded, key 'k')").doesNotContain("secret-pw-1");
+      assertThat(redis.description())
+          .isEqualTo("Redis 127.0.0.1:6379 (sharded, key 'k')")
+          .doesNotContain("secret-pw-1");
     } finally {
       redis.close();
     }

@@ -11,15 +11,20 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** A character created on one node drops the cached list on the other at once (Redis pub/sub), not after the TTL. */
+/**
+ * A character created on one node drops the cached list on the other at once (Redis pub/sub), not
+ * after the TTL.
+ */
 class CharacterCacheAcrossNodesTest {
 
   @Test
   void aChangeOnOneNodeInvalidatesTheCacheOnTheOther() throws Exception {
-    try (TestRedis redis = new TestRedis(); Backend.Prepared database = Backend.POSTGRES.prepare()) {
+    try (TestRedis redis = new TestRedis();
+        Backend.Prepared database = Backend.POSTGRES.prepare()) {
       Map<String, String> env = new HashMap<>(redis.env());
       env.putAll(database.env());
-      try (TestServer a = TestServer.start(Backend.H2, env); TestServer b = TestServer.start(Backend.H2, env)) {
+      try (TestServer a = TestServer.start(Backend.H2, env);
+          TestServer b = TestServer.start(Backend.H2, env)) {
         String token = a.guest("creator").getString("token");
         JsonArray before = b.rest().get("/api/characters").assertOk(200).getJsonArray("characters");
         a.rest().post("/api/characters", Cards.v2("Cached Carol"), token).assertOk(201);
@@ -30,7 +35,9 @@ class CharacterCacheAcrossNodesTest {
           seen = b.rest().get("/api/characters").assertOk(200).getJsonArray("characters").size();
           Thread.sleep(20);
         }
-        assertThat(seen).as("b's list after a created a character (cache TTL is minutes)").isEqualTo(before.size() + 1);
+        assertThat(seen)
+            .as("b's list after a created a character (cache TTL is minutes)")
+            .isEqualTo(before.size() + 1);
       }
     }
   }

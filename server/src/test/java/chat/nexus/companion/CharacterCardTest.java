@@ -41,8 +41,14 @@ class CharacterCardTest {
     assertThat(card.alternateGreetings()).containsExactly("Another night, another storm.");
     assertThat(card.creator()).isEqualTo("tester");
     assertThat(card.characterBook().getJsonArray("entries")).hasSize(1);
-    assertThat(card.toJson().getJsonObject("data").getJsonObject("extensions").getJsonObject("unknown_tool"))
-        .isEqualTo(new JsonObject().put("nested", new JsonArray().add(1).add(2.5).add("three").add(true).addNull()));
+    assertThat(
+            card.toJson()
+                .getJsonObject("data")
+                .getJsonObject("extensions")
+                .getJsonObject("unknown_tool"))
+        .isEqualTo(
+            new JsonObject()
+                .put("nested", new JsonArray().add(1).add(2.5).add("three").add(true).addNull()));
   }
 
   @Test
@@ -54,7 +60,8 @@ class CharacterCardTest {
     JsonObject data = card.toJson().getJsonObject("data");
     assertThat(data.getString("nickname")).isEqualTo("Kee");
     assertThat(data.getJsonArray("assets")).hasSize(1);
-    assertThat(data.getJsonObject("creator_notes_multilingual").getString("fr")).isEqualTo("notes en français");
+    assertThat(data.getJsonObject("creator_notes_multilingual").getString("fr"))
+        .isEqualTo("notes en français");
     assertThat(data.getJsonArray("group_only_greetings")).containsExactly("Hello, all of you.");
     assertThat(data.getLong("creation_date")).isEqualTo(1700000000L);
     assertThat(data.getString("future_field")).isEqualTo("kept as given");
@@ -82,10 +89,16 @@ class CharacterCardTest {
 
   @Test
   void pngPrefersCcv3OverChara() {
-    CharacterCard card = PngCard.read(Cards.png("chara", Cards.base64(Cards.v2("Old")), "ccv3", Cards.base64(Cards.v3("New"))));
+    CharacterCard card =
+        PngCard.read(
+            Cards.png(
+                "chara", Cards.base64(Cards.v2("Old")), "ccv3", Cards.base64(Cards.v3("New"))));
     assertThat(card.name()).isEqualTo("New");
     assertThat(card.isV3()).isTrue();
-    card = PngCard.read(Cards.png("ccv3", Cards.base64(Cards.v3("New")), "chara", Cards.base64(Cards.v2("Old"))));
+    card =
+        PngCard.read(
+            Cards.png(
+                "ccv3", Cards.base64(Cards.v3("New")), "chara", Cards.base64(Cards.v2("Old"))));
     assertThat(card.name()).isEqualTo("New");
   }
 
@@ -95,30 +108,71 @@ class CharacterCardTest {
     assertThat(refusedJson("{not json")).contains("not JSON");
     assertThat(refusedJson("[1,2]")).contains("not a JSON object");
     assertThat(refusedJson("{\"name\":\"v1 card\"}")).contains("no \"spec\"");
-    assertThat(refusedJson("{\"spec\":\"chara_card_v9\",\"data\":{\"name\":\"x\"}}")).contains("unknown spec").contains("chara_card_v9");
+    assertThat(refusedJson("{\"spec\":\"chara_card_v9\",\"data\":{\"name\":\"x\"}}"))
+        .contains("unknown spec")
+        .contains("chara_card_v9");
     assertThat(refusedJson("{\"spec\":\"chara_card_v2\"}")).contains("no \"data\"");
-    assertThat(refusedJson("{\"spec\":\"chara_card_v2\",\"data\":\"x\"}")).contains("\"data\" must be an object");
-    assertThat(refusedJson("{\"spec\":\"chara_card_v2\",\"data\":{}}")).contains("missing data.name");
-    assertThat(refusedJson("{\"spec\":\"chara_card_v2\",\"data\":{\"name\":\" \"}}")).contains("data.name");
-    assertThat(refusedJson("{\"spec\":\"chara_card_v2\",\"data\":{\"name\":\"" + "x".repeat(201) + "\"}}")).contains("longer than 200");
-    assertThat(refusedJson("{\"spec\":\"chara_card_v2\",\"data\":{\"name\":\"x\",\"tags\":\"a\"}}")).contains("data.tags must be an array");
-    assertThat(refusedJson("{\"spec\":\"chara_card_v2\",\"data\":{\"name\":\"x\",\"description\":5}}")).contains("data.description must be a string");
-    assertThat(refusedJson("{\"spec\":\"chara_card_v2\",\"data\":{\"name\":\"x\",\"character_book\":{\"entries\":{}}}}"))
+    assertThat(refusedJson("{\"spec\":\"chara_card_v2\",\"data\":\"x\"}"))
+        .contains("\"data\" must be an object");
+    assertThat(refusedJson("{\"spec\":\"chara_card_v2\",\"data\":{}}"))
+        .contains("missing data.name");
+    assertThat(refusedJson("{\"spec\":\"chara_card_v2\",\"data\":{\"name\":\" \"}}"))
+        .contains("data.name");
+    assertThat(
+            refusedJson(
+                "{\"spec\":\"chara_card_v2\",\"data\":{\"name\":\"" + "x".repeat(201) + "\"}}"))
+        .contains("longer than 200");
+    assertThat(refusedJson("{\"spec\":\"chara_card_v2\",\"data\":{\"name\":\"x\",\"tags\":\"a\"}}"))
+        .contains("data.tags must be an array");
+    assertThat(
+            refusedJson("{\"spec\":\"chara_card_v2\",\"data\":{\"name\":\"x\",\"description\":5}}"))
+        .contains("data.description must be a string");
+    assertThat(
+            refusedJson(
+                "{\"spec\":\"chara_card_v2\",\"data\":{\"name\":\"x\",\"character_book\":{\"entries\":{}}}}"))
         .contains("character_book.entries must be an array");
-    assertThat(refused(() -> CharacterCard.parse(new byte[] {(byte) 0xff, (byte) 0xfe, '{'}, "the card"))).contains("UTF-8");
+    assertThat(
+            refused(
+                () -> CharacterCard.parse(new byte[] {(byte) 0xff, (byte) 0xfe, '{'}, "the card")))
+        .contains("UTF-8");
   }
 
   @Test
   void badPngsAreRefusedWithAReason() {
-    assertThat(refused(() -> PngCard.read("{\"spec\":1}".getBytes(StandardCharsets.UTF_8)))).contains("not a PNG");
-    assertThat(refused(() -> PngCard.read(Cards.png()))).contains("no card").contains("chara").contains("ccv3");
+    assertThat(refused(() -> PngCard.read("{\"spec\":1}".getBytes(StandardCharsets.UTF_8))))
+        .contains("not a PNG");
+    assertThat(refused(() -> PngCard.read(Cards.png())))
+        .contains("no card")
+        .contains("chara")
+        .contains("ccv3");
     assertThat(refused(() -> PngCard.read(Cards.png("Comment", "hello")))).contains("no card");
-    assertThat(refused(() -> PngCard.read(Cards.png("chara", "!!!not base64!!!")))).contains("bad base64").contains("chara");
-    assertThat(refused(() -> PngCard.read(Cards.png("ccv3", "%%%")))).contains("bad base64").contains("ccv3");
-    assertThat(refused(() -> PngCard.read(Cards.png("chara", java.util.Base64.getEncoder().encodeToString("nope".getBytes())))))
-        .contains("chara chunk").contains("not JSON");
-    assertThat(refused(() -> PngCard.read(Cards.png("ccv3", Cards.base64(new JsonObject().put("spec", "chara_card_v3").put("data", new JsonObject()))))))
-        .contains("ccv3 chunk").contains("missing data.name");
+    assertThat(refused(() -> PngCard.read(Cards.png("chara", "!!!not base64!!!"))))
+        .contains("bad base64")
+        .contains("chara");
+    assertThat(refused(() -> PngCard.read(Cards.png("ccv3", "%%%"))))
+        .contains("bad base64")
+        .contains("ccv3");
+    assertThat(
+            refused(
+                () ->
+                    PngCard.read(
+                        Cards.png(
+                            "chara",
+                            java.util.Base64.getEncoder().encodeToString("nope".getBytes())))))
+        .contains("chara chunk")
+        .contains("not JSON");
+    assertThat(
+            refused(
+                () ->
+                    PngCard.read(
+                        Cards.png(
+                            "ccv3",
+                            Cards.base64(
+                                new JsonObject()
+                                    .put("spec", "chara_card_v3")
+                                    .put("data", new JsonObject()))))))
+        .contains("ccv3 chunk")
+        .contains("missing data.name");
 
     byte[] good = Cards.png("chara", Cards.base64(Cards.v2("X")));
     byte[] corrupt = good.clone();

@@ -35,31 +35,39 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Inputs that used to stall a node, with a real server and real clients: companion messages to a card whose
- * lorebook is at the caps, and 300 GETs of a list made big within the caps whose clients reset their
- * connections at once. Meanwhile the node stays responsive: /health within 50 ms, chat acks within a
- * second, as the goals; the bounds asserted have room for the shared 2-core box the suite runs on, where
- * garbage collection and scheduling pauses of 100-400 ms hit every thread when the load average is 8-12,
- * and 300 connections opened and reset cost chat acks 300-600 ms even when they ask for /health. When the
- * lorebook scan and the list's encoding ran on an event loop, the same runs measured 4.3 s (/health) and
- * 10.6 s (acks).
+ * Inputs that used to stall a node, with a real server and real clients: companion messages to a
+ * card whose lorebook is at the caps, and 300 GETs of a list made big within the caps whose clients
+ * reset their connections at once. Meanwhile the node stays responsive: /health within 50 ms, chat
+ * acks within a second, as the goals; the bounds asserted have room for the shared 2-core box the
+ * suite runs on, where garbage collection and scheduling pauses of 100-400 ms hit every thread when
+ * the load average is 8-12, and 300 connections opened and reset cost chat acks 300-600 ms even
+ * when they ask for /health. When the lorebook scan and the list's encoding ran on an event loop,
+ * the same runs measured 4.3 s (/health) and 10.6 s (acks).
  */
 class CharacterFloodTest extends ServerCases {
 
   /** The goal is 50 ms (see the class comment for the room). */
   static final long HEALTH_BOUND_MS = 1_000;
+
   /** The goal is a second (see the class comment for the room). */
   static final long ACK_BOUND_MS = 2_000;
+
   /** The caps of CardLimits, spelled out. */
   private static final int ENTRIES = 1_000;
+
   private static final int KEYS_PER_ENTRY = 50;
   private static final int SCAN_DEPTH = 100;
   private static final int TAGS = 32;
   private static final int TAG_CHARS = 40;
   private static final int MAX_TEXT = 4_000;
-  /** Messages to the lorebook card: the scanned text grows with each (scan_depth covers them all). */
+
+  /**
+   * Messages to the lorebook card: the scanned text grows with each (scan_depth covers them all).
+   */
   private static final int MESSAGES = 12;
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @Override
   protected Backend backend() {
@@ -71,7 +79,10 @@ class CharacterFloodTest extends ServerCases {
     return Map.of("LLM_SIMULATED_TOKEN_MS", "1");
   }
 
-  /** /health asked again and again, each time on a new connection (so on every event loop), keeping the slowest. */
+  /**
+   * /health asked again and again, each time on a new connection (so on every event loop), keeping
+   * the slowest.
+   */
   private final class HealthProbe implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong slowestMs = new AtomicLong();
@@ -83,7 +94,9 @@ class CharacterFloodTest extends ServerCases {
     }
 
     private void run() {
-      byte[] request = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+      byte[] request =
+          "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+              .getBytes(StandardCharsets.ISO_8859_1);
       while (running.get()) {
         long started = System.nanoTime();
         try (Socket socket = new Socket()) {
@@ -134,7 +147,10 @@ class CharacterFloodTest extends ServerCases {
       entries.add(new JsonObject().put("keys", keys).put("content", "lore " + i));
     }
     JsonObject card = Cards.v2("Bookworm " + UUID.randomUUID());
-    card.getJsonObject("data").put("character_book", new JsonObject().put("scan_depth", SCAN_DEPTH).put("entries", entries));
+    card.getJsonObject("data")
+        .put(
+            "character_book",
+            new JsonObject().put("scan_depth", SCAN_DEPTH).put("entries", entries));
     return card;
   }
 
@@ -144,33 +160,59 @@ class CharacterFloodTest extends ServerCases {
     JsonObject card = lorebookAtTheCaps();
     assertThat(card.encode().length()).as("within the card cap").isLessThan(1024 * 1024);
     try (HealthProbe probe = new HealthProbe()) {
-      HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/characters"))
-          .header("Authorization", "Bearer " + token).header("Content-Type", "image/png")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(Cards.png("ccv3", Cards.base64(card)))).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> created =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(server.url() + "/api/characters"))
+                  .header("Authorization", "Bearer " + token)
+                  .header("Content-Type", "image/png")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofByteArray(Cards.png("ccv3", Cards.base64(card))))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
       String id = new JsonObject(created.body()).getJsonObject("character").getString("id");
       for (int i = 0; i < MESSAGES; i++) {
-        HttpResponse<String> reply = HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/companions/" + id + "/messages"))
-            .header("Authorization", "Bearer " + token).header("Content-Type", "application/json").timeout(Duration.ofSeconds(120))
-            .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("text", "a".repeat(MAX_TEXT)).encode())).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> reply =
+            HTTP.send(
+                HttpRequest.newBuilder(
+                        URI.create(server.url() + "/api/companions/" + id + "/messages"))
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(120))
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            new JsonObject().put("text", "a".repeat(MAX_TEXT)).encode()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
       }
       probe.close();
-      System.out.println("lorebook flood: slowest /health " + probe.slowestMs.get() + " ms over " + probe.probes.get() + " probes");
+      System.out.println(
+          "lorebook flood: slowest /health "
+              + probe.slowestMs.get()
+              + " ms over "
+              + probe.probes.get()
+              + " probes");
       assertThat(probe.probes.get()).as("health probes").isPositive();
-      assertThat(probe.slowestMs.get()).as("slowest /health during the lorebook scans, ms").isLessThan(HEALTH_BOUND_MS);
+      assertThat(probe.slowestMs.get())
+          .as("slowest /health during the lorebook scans, ms")
+          .isLessThan(HEALTH_BOUND_MS);
     }
   }
 
-  /** 1,000 cards of 50 tags of 50 characters each, written straight to the store (the list reads them from there). */
+  /**
+   * 1,000 cards of 50 tags of 50 characters each, written straight to the store (the list reads
+   * them from there).
+   */
   private void manyCardsWithMaxTags() throws Exception {
     JsonArray tags = new JsonArray();
     for (int t = 0; t < TAGS; t++) {
       tags.add(("tag" + t + "-").repeat(TAG_CHARS).substring(0, TAG_CHARS));
     }
     try (Connection c = server.chatServer().database().connection();
-        PreparedStatement ps = c.prepareStatement("INSERT INTO characters (id, name, card, created_by, created_at) VALUES (?, ?, ?, ?, ?)")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO characters (id, name, card, created_by, created_at) VALUES (?, ?, ?, ?, ?)")) {
       OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
       for (int i = 0; i < 1_000; i++) {
         JsonObject card = Cards.v2("Tagged " + i);
@@ -188,15 +230,18 @@ class CharacterFloodTest extends ServerCases {
   }
 
   /**
-   * 300 clients send GET /api/characters at once, and each resets its connection (RST) as soon as the
-   * first bytes of its answer arrive, or after a deadline.
+   * 300 clients send GET /api/characters at once, and each resets its connection (RST) as soon as
+   * the first bytes of its answer arrive, or after a deadline.
    */
   private void resetGets(int clients) throws Exception {
-    byte[] request = "GET /api/characters HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    byte[] request =
+        "GET /api/characters HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            .getBytes(StandardCharsets.ISO_8859_1);
     List<SocketChannel> channels = new ArrayList<>();
     try (Selector selector = Selector.open()) {
       for (int i = 0; i < clients; i++) {
-        SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", server.port()));
+        SocketChannel channel =
+            SocketChannel.open(new InetSocketAddress("127.0.0.1", server.port()));
         channels.add(channel);
       }
       for (SocketChannel channel : channels) {
@@ -230,27 +275,43 @@ class CharacterFloodTest extends ServerCases {
   @Test
   void threeHundredResetGetsOfABigListLeaveChatAcksFast() throws Exception {
     manyCardsWithMaxTags();
-    assertThat(rest.get("/api/characters").assertOk(200).getJsonArray("characters").getJsonObject(0).getJsonArray("tags"))
+    assertThat(
+            rest.get("/api/characters")
+                .assertOk(200)
+                .getJsonArray("characters")
+                .getJsonObject(0)
+                .getJsonArray("tags"))
         .hasSize(TAGS);
     Client chat = server.connectGuest("flood-watcher");
-    assertThat(chat.call("room:join", new JsonObject().put("roomId", "flood")).getBoolean("ok")).isTrue();
+    assertThat(chat.call("room:join", new JsonObject().put("roomId", "flood")).getBoolean("ok"))
+        .isTrue();
 
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong slowestAckMs = new AtomicLong();
     AtomicLong acks = new AtomicLong();
-    Thread sender = new Thread(() -> {
-      while (running.get()) {
-        long started = System.nanoTime();
-        JsonObject ack = Waits.get(chat.callAsync("message:send",
-            new JsonObject().put("roomId", "flood").put("text", "still here " + acks.get())), 60, "a chat ack");
-        if (!ack.getBoolean("ok")) {
-          throw new AssertionError("ack: " + ack.encode());
-        }
-        slowestAckMs.accumulateAndGet((System.nanoTime() - started) / 1_000_000, Math::max);
-        acks.incrementAndGet();
-        sleep(20);
-      }
-    }, "chat-acks");
+    Thread sender =
+        new Thread(
+            () -> {
+              while (running.get()) {
+                long started = System.nanoTime();
+                JsonObject ack =
+                    Waits.get(
+                        chat.callAsync(
+                            "message:send",
+                            new JsonObject()
+                                .put("roomId", "flood")
+                                .put("text", "still here " + acks.get())),
+                        60,
+                        "a chat ack");
+                if (!ack.getBoolean("ok")) {
+                  throw new AssertionError("ack: " + ack.encode());
+                }
+                slowestAckMs.accumulateAndGet((System.nanoTime() - started) / 1_000_000, Math::max);
+                acks.incrementAndGet();
+                sleep(20);
+              }
+            },
+            "chat-acks");
     sender.start();
     try {
       sleep(200);
@@ -260,9 +321,12 @@ class CharacterFloodTest extends ServerCases {
       running.set(false);
       sender.join(90_000);
     }
-    System.out.println("reset GETs: slowest ack " + slowestAckMs.get() + " ms over " + acks.get() + " acks");
+    System.out.println(
+        "reset GETs: slowest ack " + slowestAckMs.get() + " ms over " + acks.get() + " acks");
     assertThat(acks.get()).as("acks").isPositive();
-    assertThat(slowestAckMs.get()).as("slowest chat ack during the reset GETs, ms").isLessThan(ACK_BOUND_MS);
+    assertThat(slowestAckMs.get())
+        .as("slowest chat ack during the reset GETs, ms")
+        .isLessThan(ACK_BOUND_MS);
     assertThat(rest.get("/api/characters").assertOk(200).getJsonArray("characters")).isNotEmpty();
   }
 }

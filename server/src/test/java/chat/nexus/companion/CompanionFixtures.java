@@ -1,28 +1,18 @@
 package chat.nexus.companion;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import chat.nexus.testing.Client;
-import chat.nexus.testing.Rest;
 import chat.nexus.testing.ServerCases;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 
 /** Helpers of the companion tests: guests, characters, the socket stream of a reply. */
 abstract class CompanionFixtures extends ServerCases {
 
-  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   record Guest(String token, String userId, String name) {}
 
@@ -33,12 +23,17 @@ abstract class CompanionFixtures extends ServerCases {
   }
 
   String character(String token) {
-    return rest.post("/api/characters", Cards.v2("Keeper " + UUID.randomUUID()), token).assertOk(201)
-        .getJsonObject("character").getString("id");
+    return rest.post("/api/characters", Cards.v2("Keeper " + UUID.randomUUID()), token)
+        .assertOk(201)
+        .getJsonObject("character")
+        .getString("id");
   }
 
   long rows(String userId, String characterId) {
-    return server.count("SELECT COUNT(*) FROM companion_chat_messages WHERE user_id = ? AND character_id = ?", userId, characterId);
+    return server.count(
+        "SELECT COUNT(*) FROM companion_chat_messages WHERE user_id = ? AND character_id = ?",
+        userId,
+        characterId);
   }
 
   /** Token events until done (or error): the deltas, then the final event last. */
@@ -67,5 +62,4 @@ abstract class CompanionFixtures extends ServerCases {
       }
     }
   }
-
 }

@@ -18,8 +18,9 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * One LLM slot in all, one per user, and a slow simulated provider (a reply takes seconds): AI_BUSY, and
- * clients that go away mid-stream cancel the upstream call. Another user waits up to 1 s for the slot.
+ * One LLM slot in all, one per user, and a slow simulated provider (a reply takes seconds):
+ * AI_BUSY, and clients that go away mid-stream cancel the upstream call. Another user waits up to 1
+ * s for the slot.
  */
 class CompanionLimitsTest extends CompanionFixtures {
 
@@ -30,8 +31,15 @@ class CompanionLimitsTest extends CompanionFixtures {
 
   @Override
   protected Map<String, String> env() {
-    return Map.of("LLM_SIMULATED_TOKEN_MS", "100", "LLM_MAX_CONCURRENT", "1", "LLM_MAX_PER_USER", "1",
-        "LLM_QUEUE_TIMEOUT_MS", "1000");
+    return Map.of(
+        "LLM_SIMULATED_TOKEN_MS",
+        "100",
+        "LLM_MAX_CONCURRENT",
+        "1",
+        "LLM_MAX_PER_USER",
+        "1",
+        "LLM_QUEUE_TIMEOUT_MS",
+        "1000");
   }
 
   private LlmGateway gateway() {
@@ -47,8 +55,10 @@ class CompanionLimitsTest extends CompanionFixtures {
   }
 
   private long assistantRows(String userId, String characterId) {
-    return server.count("SELECT COUNT(*) FROM companion_chat_messages WHERE user_id = ? AND character_id = ? AND role = 'assistant'",
-        userId, characterId);
+    return server.count(
+        "SELECT COUNT(*) FROM companion_chat_messages WHERE user_id = ? AND character_id = ? AND role = 'assistant'",
+        userId,
+        characterId);
   }
 
   @Test
@@ -58,22 +68,40 @@ class CompanionLimitsTest extends CompanionFixtures {
     String id = character(me.token());
     Client client = server.connect(me.token());
     client.call("companion:open", new JsonObject().put("characterId", id));
-    CompletableFuture<JsonObject> first = client.callAsync("companion:message", new JsonObject().put("characterId", id).put("text", "one"));
-    CompletableFuture<JsonObject> second = client.callAsync("companion:message", new JsonObject().put("characterId", id).put("text", "two"));
+    CompletableFuture<JsonObject> first =
+        client.callAsync(
+            "companion:message", new JsonObject().put("characterId", id).put("text", "one"));
+    CompletableFuture<JsonObject> second =
+        client.callAsync(
+            "companion:message", new JsonObject().put("characterId", id).put("text", "two"));
     List<JsonObject> acks = List.of(Waits.get(first, "first ack"), Waits.get(second, "second ack"));
-    JsonObject ok = acks.stream().filter(a -> a.getBoolean("ok")).findFirst().orElseThrow(() -> new AssertionError(acks.toString()));
-    JsonObject busy = acks.stream().filter(a -> !a.getBoolean("ok")).findFirst().orElseThrow(() -> new AssertionError(acks.toString()));
+    JsonObject ok =
+        acks.stream()
+            .filter(a -> a.getBoolean("ok"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(acks.toString()));
+    JsonObject busy =
+        acks.stream()
+            .filter(a -> !a.getBoolean("ok"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(acks.toString()));
     assertThat(busy.getJsonObject("error").getString("code")).isEqualTo("AI_BUSY");
     assertThat(busy.getJsonObject("error").getLong("retryAfter")).isNotNull().isPositive();
     assertThat(ok.getLong("messageId")).isPositive();
-    assertThat(server.count("SELECT COUNT(*) FROM companion_chat_messages WHERE user_id = ? AND role = 'user'", me.userId()))
-        .as("the refused message is not stored").isEqualTo(1);
+    assertThat(
+            server.count(
+                "SELECT COUNT(*) FROM companion_chat_messages WHERE user_id = ? AND role = 'user'",
+                me.userId()))
+        .as("the refused message is not stored")
+        .isEqualTo(1);
 
     // REST while the slot is taken: 503 with Retry-After before any stream starts
-    HttpResponse<String> rejected = HTTP.send(sseRequest(me.token(), id, "three"), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> rejected =
+        HTTP.send(sseRequest(me.token(), id, "three"), HttpResponse.BodyHandlers.ofString());
     assertThat(rejected.statusCode()).isEqualTo(503);
     assertThat(rejected.headers().firstValue("Retry-After")).isPresent();
-    assertThat(new JsonObject(rejected.body()).getJsonObject("error").getString("code")).isEqualTo("AI_BUSY");
+    assertThat(new JsonObject(rejected.body()).getJsonObject("error").getString("code"))
+        .isEqualTo("AI_BUSY");
 
     List<JsonObject> events = streamUntilEnd(client);
     assertThat(events.get(events.size() - 1).getString("event")).isEqualTo("done");
@@ -90,7 +118,12 @@ class CompanionLimitsTest extends CompanionFixtures {
     String id = character(first.token());
     Client busy = server.connect(first.token());
     Client late = server.connect(second.token());
-    assertThat(busy.call("companion:message", new JsonObject().put("characterId", id).put("text", "take the slot")).getBoolean("ok")).isTrue();
+    assertThat(
+            busy.call(
+                    "companion:message",
+                    new JsonObject().put("characterId", id).put("text", "take the slot"))
+                .getBoolean("ok"))
+        .isTrue();
     busy.next("companion:token");
     return new SlotTaken(id, busy, late);
   }
@@ -101,13 +134,19 @@ class CompanionLimitsTest extends CompanionFixtures {
     String id = taken.characterId();
     Client busy = taken.busy();
     Client late = taken.late();
-    // the slot is taken: this one waits 1 s for a slot, then its ack says AI_BUSY; nothing is stored
-    JsonObject ack = late.call("companion:message", new JsonObject().put("characterId", id).put("text", "me too"));
+    // the slot is taken: this one waits 1 s for a slot, then its ack says AI_BUSY; nothing is
+    // stored
+    JsonObject ack =
+        late.call(
+            "companion:message", new JsonObject().put("characterId", id).put("text", "me too"));
     assertThat(ack.getBoolean("ok")).as(ack.encode()).isFalse();
     assertThat(ack.getJsonObject("error").getString("code")).isEqualTo("AI_BUSY");
     assertThat(ack.getJsonObject("error").getLong("retryAfter")).isPositive();
     assertThat(late.pending("companion:error")).isZero();
-    assertThat(server.count("SELECT COUNT(*) FROM companion_chat_messages WHERE content = ?", "me too")).isZero();
+    assertThat(
+            server.count(
+                "SELECT COUNT(*) FROM companion_chat_messages WHERE content = ?", "me too"))
+        .isZero();
     List<JsonObject> events = streamUntilEnd(busy);
     assertThat(events.get(events.size() - 1).getString("event")).isEqualTo("done");
     awaitIdle(5_000);
@@ -119,15 +158,21 @@ class CompanionLimitsTest extends CompanionFixtures {
     String id = taken.characterId();
     Client busy = taken.busy();
     Client late = taken.late();
-    late.callAsync("companion:message", new JsonObject().put("characterId", id).put("text", "gone before my turn"));
+    late.callAsync(
+        "companion:message",
+        new JsonObject().put("characterId", id).put("text", "gone before my turn"));
     Thread.sleep(100); // it waits (up to 1 s) for the slot...
     late.close(); // ...its socket goes...
     Thread.sleep(200);
     busy.close(); // ...and then the slot comes free
     awaitIdle(2_000);
     Thread.sleep(200);
-    assertThat(server.count("SELECT COUNT(*) FROM companion_chat_messages WHERE content = ?", "gone before my turn"))
-        .as("nothing stored for a caller that left").isZero();
+    assertThat(
+            server.count(
+                "SELECT COUNT(*) FROM companion_chat_messages WHERE content = ?",
+                "gone before my turn"))
+        .as("nothing stored for a caller that left")
+        .isZero();
     assertThat(gateway().gate().inFlight()).isZero();
   }
 
@@ -137,14 +182,19 @@ class CompanionLimitsTest extends CompanionFixtures {
     Guest me = guest();
     String id = character(me.token());
     Client client = server.connect(me.token());
-    JsonObject ack = client.call("companion:message", new JsonObject().put("characterId", id).put("text", "a long story please"));
+    JsonObject ack =
+        client.call(
+            "companion:message",
+            new JsonObject().put("characterId", id).put("text", "a long story please"));
     assertThat(ack.getBoolean("ok")).as(ack.encode()).isTrue();
     client.next("companion:token");
     assertThat(gateway().gate().inFlight()).isEqualTo(1);
     client.close();
     awaitIdle(1_000); // a whole reply takes seconds at this pace
     Thread.sleep(300);
-    assertThat(assistantRows(me.userId(), id)).as("only the greeting: the cancelled reply is not stored").isEqualTo(1);
+    assertThat(assistantRows(me.userId(), id))
+        .as("only the greeting: the cancelled reply is not stored")
+        .isEqualTo(1);
   }
 
   @Test
@@ -152,7 +202,10 @@ class CompanionLimitsTest extends CompanionFixtures {
     awaitIdle(10_000);
     Guest me = guest();
     String id = character(me.token());
-    HttpResponse<InputStream> response = HTTP.send(sseRequest(me.token(), id, "tell me everything"), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> response =
+        HTTP.send(
+            sseRequest(me.token(), id, "tell me everything"),
+            HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(200);
     InputStream body = response.body();
     byte[] buffer = new byte[256];
@@ -170,7 +223,8 @@ class CompanionLimitsTest extends CompanionFixtures {
   }
 
   private HttpRequest sseRequest(String token, String characterId, String text) {
-    return HttpRequest.newBuilder(URI.create(server.url() + "/api/companions/" + characterId + "/messages"))
+    return HttpRequest.newBuilder(
+            URI.create(server.url() + "/api/companions/" + characterId + "/messages"))
         .header("Authorization", "Bearer " + token)
         .header("Content-Type", "application/json")
         .header("Accept", "text/event-stream")

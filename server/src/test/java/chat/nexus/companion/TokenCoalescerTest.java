@@ -21,10 +21,14 @@ class TokenCoalescerTest {
   void atMostOneEventPerIntervalAndNothingLost() throws Exception {
     List<String> events = new CopyOnWriteArrayList<>();
     List<Long> times = new CopyOnWriteArrayList<>();
-    TokenCoalescer tokens = new TokenCoalescer(vertx, CompanionService.TOKEN_INTERVAL_MS, delta -> {
-      events.add(delta);
-      times.add(System.nanoTime());
-    });
+    TokenCoalescer tokens =
+        new TokenCoalescer(
+            vertx,
+            CompanionService.TOKEN_INTERVAL_MS,
+            delta -> {
+              events.add(delta);
+              times.add(System.nanoTime());
+            });
     tokens.start();
     StringBuilder all = new StringBuilder();
     long start = System.nanoTime();
@@ -37,7 +41,9 @@ class TokenCoalescerTest {
     assertThat(String.join("", events)).isEqualTo(all.toString());
     assertThat(events.size()).isBetween(2, 400 / 50 + 3);
     for (int i = 1; i < times.size() - 1; i++) { // the last one is the flush at the end
-      assertThat((times.get(i) - times.get(i - 1)) / 1_000_000.0).as("gap before event %d", i).isGreaterThan(45.0);
+      assertThat((times.get(i) - times.get(i - 1)) / 1_000_000.0)
+          .as("gap before event %d", i)
+          .isGreaterThan(45.0);
     }
   }
 

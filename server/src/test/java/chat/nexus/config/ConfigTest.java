@@ -58,10 +58,29 @@ class ConfigTest {
 
   @Test
   void valuesAreRead() {
-    Config config = Config.from(Map.of(
-        "PORT", " 3000 ", "HOST", "127.0.0.1", "JWT_SECRET", "s3cret", "DB_POOL_SIZE", "5",
-        "JSON_LIMIT", "1mb", "CORS_ORIGINS", "https://a.example, https://b.example,", "ALLOW_GUESTS", "false",
-        "EVENT_LOOPS", "3", "LLM_API_KEYS", "k1,k2", "DATABASE_URL", "postgres://u:p@db:5432/chat"));
+    Config config =
+        Config.from(
+            Map.of(
+                "PORT",
+                " 3000 ",
+                "HOST",
+                "127.0.0.1",
+                "JWT_SECRET",
+                "s3cret",
+                "DB_POOL_SIZE",
+                "5",
+                "JSON_LIMIT",
+                "1mb",
+                "CORS_ORIGINS",
+                "https://a.example, https://b.example,",
+                "ALLOW_GUESTS",
+                "false",
+                "EVENT_LOOPS",
+                "3",
+                "LLM_API_KEYS",
+                "k1,k2",
+                "DATABASE_URL",
+                "postgres://u:p@db:5432/chat"));
     assertThat(config.port()).isEqualTo(3000);
     assertThat(config.host()).isEqualTo("127.0.0.1");
     assertThat(config.jwtSecret()).isEqualTo("s3cret");
@@ -78,15 +97,27 @@ class ConfigTest {
   @Test
   void sizes() {
     assertThat(Config.from(Map.of("JSON_LIMIT", "512kb")).jsonLimitBytes()).isEqualTo(512 * 1024);
-    assertThat(Config.from(Map.of("JSON_LIMIT", "2MB")).jsonLimitBytes()).isEqualTo(2 * 1024 * 1024);
+    assertThat(Config.from(Map.of("JSON_LIMIT", "2MB")).jsonLimitBytes())
+        .isEqualTo(2 * 1024 * 1024);
     assertThat(Config.from(Map.of("JSON_LIMIT", "100")).jsonLimitBytes()).isEqualTo(100);
     assertThat(Config.from(Map.of("JSON_LIMIT", "100b")).jsonLimitBytes()).isEqualTo(100);
   }
 
   @Test
   void aliases() {
-    Config config = Config.from(Map.of("NODE_ENV", "production", "JWT_SECRET", SECRET, "CORS_ORIGINS", "https://x.example",
-        "VENICE_API_KEY", "v1", "VENICE_MAX_CONCURRENT", "7"));
+    Config config =
+        Config.from(
+            Map.of(
+                "NODE_ENV",
+                "production",
+                "JWT_SECRET",
+                SECRET,
+                "CORS_ORIGINS",
+                "https://x.example",
+                "VENICE_API_KEY",
+                "v1",
+                "VENICE_MAX_CONCURRENT",
+                "7"));
     assertThat(config.production()).isTrue();
     assertThat(config.llmApiKeys()).containsExactly("v1");
     assertThat(config.llmMaxConcurrent()).isEqualTo(7);
@@ -94,22 +125,27 @@ class ConfigTest {
 
   @Test
   void badPortIsExactlyOneLine() {
-    assertThat(problems(Map.of("PORT", "abc"))).containsExactly("PORT must be a port number, got 'abc'");
-    assertThat(problems(Map.of("PORT", "70000"))).containsExactly("PORT must be a port number, got '70000'");
-    assertThat(problems(Map.of("PORT", "-1"))).containsExactly("PORT must be a port number, got '-1'");
+    assertThat(problems(Map.of("PORT", "abc")))
+        .containsExactly("PORT must be a port number, got 'abc'");
+    assertThat(problems(Map.of("PORT", "70000")))
+        .containsExactly("PORT must be a port number, got '70000'");
+    assertThat(problems(Map.of("PORT", "-1")))
+        .containsExactly("PORT must be a port number, got '-1'");
   }
 
   @Test
   void everyBadValueIsItsOwnLine() {
-    assertThat(problems(Map.of(
-        "PORT", "abc",
-        "DB_POOL_SIZE", "0",
-        "JSON_LIMIT", "lots",
-        "ALLOW_GUESTS", "maybe",
-        "RATE_LIMIT_WINDOW_MS", "-5",
-        "EVENT_LOOPS", "two",
-        "APP_ENV", "staging",
-        "DATABASE_URL", "mysql://db/chat")))
+    assertThat(
+            problems(
+                Map.of(
+                    "PORT", "abc",
+                    "DB_POOL_SIZE", "0",
+                    "JSON_LIMIT", "lots",
+                    "ALLOW_GUESTS", "maybe",
+                    "RATE_LIMIT_WINDOW_MS", "-5",
+                    "EVENT_LOOPS", "two",
+                    "APP_ENV", "staging",
+                    "DATABASE_URL", "mysql://db/chat")))
         .containsExactlyInAnyOrder(
             "PORT must be a port number, got 'abc'",
             "DB_POOL_SIZE must be a positive whole number, got '0'",
@@ -123,28 +159,42 @@ class ConfigTest {
 
   @Test
   void productionWithoutSecretOrCorsRefuses() {
-    assertThat(problems(production())).containsExactlyInAnyOrder(
-        "JWT_SECRET is required in production",
-        "CORS_ORIGINS is required in production (a comma-separated list of origins)");
-    assertThat(problems(production("CORS_ORIGINS", "https://x.example"))).containsExactly("JWT_SECRET is required in production");
+    assertThat(problems(production()))
+        .containsExactlyInAnyOrder(
+            "JWT_SECRET is required in production",
+            "CORS_ORIGINS is required in production (a comma-separated list of origins)");
+    assertThat(problems(production("CORS_ORIGINS", "https://x.example")))
+        .containsExactly("JWT_SECRET is required in production");
     assertThat(problems(production("JWT_SECRET", SECRET)))
-        .containsExactly("CORS_ORIGINS is required in production (a comma-separated list of origins)");
+        .containsExactly(
+            "CORS_ORIGINS is required in production (a comma-separated list of origins)");
     assertThat(problems(production("JWT_SECRET", "short", "CORS_ORIGINS", "https://x.example")))
         .containsExactly("JWT_SECRET must be at least 32 characters in production");
   }
 
   @Test
   void productionWithSecretAndCorsStarts() {
-    Config config = Config.from(production("JWT_SECRET", SECRET, "CORS_ORIGINS", "https://x.example"));
+    Config config =
+        Config.from(production("JWT_SECRET", SECRET, "CORS_ORIGINS", "https://x.example"));
     assertThat(config.production()).isTrue();
     assertThat(config.allowGuests()).as("guests are off in production by default").isFalse();
-    assertThat(Config.from(production("JWT_SECRET", SECRET, "CORS_ORIGINS", "https://x.example", "ALLOW_GUESTS", "true"))
-        .allowGuests()).isTrue();
+    assertThat(
+            Config.from(
+                    production(
+                        "JWT_SECRET",
+                        SECRET,
+                        "CORS_ORIGINS",
+                        "https://x.example",
+                        "ALLOW_GUESTS",
+                        "true"))
+                .allowGuests())
+        .isTrue();
   }
 
   @Test
   void developmentSecretMayBeShort() {
-    assertThat(Config.from(Map.of("APP_ENV", "development", "JWT_SECRET", "short")).jwtSecret()).isEqualTo("short");
+    assertThat(Config.from(Map.of("APP_ENV", "development", "JWT_SECRET", "short")).jwtSecret())
+        .isEqualTo("short");
   }
 
   @Test
@@ -156,25 +206,41 @@ class ConfigTest {
 
   @Test
   void toStringNamesNoSecret() {
-    Config config = Config.from(production(
-        "JWT_SECRET", SECRET, "CORS_ORIGINS", "https://x.example",
-        "DATABASE_URL", "postgres://chat:db-password-42@db.example:5432/chat?sslmode=require",
-        "LLM_API_KEYS", "llm-key-abc,llm-key-def"));
+    Config config =
+        Config.from(
+            production(
+                "JWT_SECRET",
+                SECRET,
+                "CORS_ORIGINS",
+                "https://x.example",
+                "DATABASE_URL",
+                "postgres://chat:db-password-42@db.example:5432/chat?sslmode=require",
+                "LLM_API_KEYS",
+                "llm-key-abc,llm-key-def"));
     String text = config.toString();
-    assertThat(text).doesNotContain(SECRET).doesNotContain("db-password-42").doesNotContain("llm-key-abc")
-        .doesNotContain("llm-key-def").doesNotContain("sslmode");
+    assertThat(text)
+        .doesNotContain(SECRET)
+        .doesNotContain("db-password-42")
+        .doesNotContain("llm-key-abc")
+        .doesNotContain("llm-key-def")
+        .doesNotContain("sslmode");
     assertThat(text).contains("PostgreSQL").contains("db.example:5432/chat").contains("2 key(s)");
 
     Config generated = Config.from(Map.of());
     assertThat(generated.toString()).doesNotContain(generated.jwtSecret());
-    Config jdbc = Config.from(Map.of("DATABASE_URL", "jdbc:postgresql://db:5432/chat?user=u&password=jdbc-password-7"));
+    Config jdbc =
+        Config.from(
+            Map.of(
+                "DATABASE_URL", "jdbc:postgresql://db:5432/chat?user=u&password=jdbc-password-7"));
     assertThat(jdbc.toString()).doesNotContain("jdbc-password-7");
   }
 
   @Test
   void redisUrl() {
-    assertThat(problems(Map.of("REDIS_URL", "localhost:6379"))).containsExactly("REDIS_URL must be a redis:// or rediss:// URL");
-    Config config = Config.from(Map.of("REDIS_URL", "redis://:redis-password-9@cache.example:6380/0"));
+    assertThat(problems(Map.of("REDIS_URL", "localhost:6379")))
+        .containsExactly("REDIS_URL must be a redis:// or rediss:// URL");
+    Config config =
+        Config.from(Map.of("REDIS_URL", "redis://:redis-password-9@cache.example:6380/0"));
     assertThat(config.redisUrl()).isEqualTo("redis://:redis-password-9@cache.example:6380/0");
     assertThat(config.toString()).doesNotContain("redis-password-9").contains("cache.example:6380");
     assertThat(Config.from(Map.of()).adapterDescription()).isEqualTo("in-process (single node)");
@@ -184,7 +250,8 @@ class ConfigTest {
   void configExceptionMessageIsTheLines() {
     assertThatThrownBy(() -> Config.from(Map.of("PORT", "abc", "DB_POOL_SIZE", "x")))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("PORT must be a port number, got 'abc'\nDB_POOL_SIZE must be a positive whole number, got 'x'");
+        .hasMessage(
+            "PORT must be a port number, got 'abc'\nDB_POOL_SIZE must be a positive whole number, got 'x'");
   }
 
   @Test
@@ -197,23 +264,49 @@ class ConfigTest {
     assertThat(dev.redisKeyPrefix()).isEqualTo("nexus:");
     assertThat(dev.llmRateLimitMax()).isEqualTo(20);
     assertThat(dev.presenceTtlMs()).isEqualTo(15_000);
-    Config prod = Config.from(production("JWT_SECRET", SECRET, "CORS_ORIGINS", "https://x.example", "REDIS_URL", "redis://r:6379"));
+    Config prod =
+        Config.from(
+            production(
+                "JWT_SECRET",
+                SECRET,
+                "CORS_ORIGINS",
+                "https://x.example",
+                "REDIS_URL",
+                "redis://r:6379"));
     assertThat(prod.rateLimitEnabled()).isTrue();
     assertThat(prod.jsonLogs()).isTrue();
     assertThat(prod.sessionSecret()).isNull(); // no cookie unless SESSION_SECRET is set
     assertThat(prod.redisSessionUrl()).isEqualTo("redis://r:6379");
-    assertThat(Config.from(Map.of("RATE_LIMIT_ENABLED", "true", "LOG_FORMAT", "json")).rateLimitEnabled()).isTrue();
+    assertThat(
+            Config.from(Map.of("RATE_LIMIT_ENABLED", "true", "LOG_FORMAT", "json"))
+                .rateLimitEnabled())
+        .isTrue();
   }
 
   @Test
   void badProductionSettingsAreEachALine() {
-    assertThat(problems(Map.of("TRUST_PROXY", "proxy.example.com"))).singleElement().asString().contains("TRUST_PROXY");
-    assertThat(problems(Map.of("MONITORING_URL", "ftp://x"))).containsExactly("MONITORING_URL must be an http:// or https:// URL");
-    assertThat(problems(Map.of("REDIS_URL", "localhost:6379"))).containsExactly("REDIS_URL must be a redis:// or rediss:// URL");
+    assertThat(problems(Map.of("TRUST_PROXY", "proxy.example.com")))
+        .singleElement()
+        .asString()
+        .contains("TRUST_PROXY");
+    assertThat(problems(Map.of("MONITORING_URL", "ftp://x")))
+        .containsExactly("MONITORING_URL must be an http:// or https:// URL");
+    assertThat(problems(Map.of("REDIS_URL", "localhost:6379")))
+        .containsExactly("REDIS_URL must be a redis:// or rediss:// URL");
     assertThat(problems(Map.of("PRESENCE_HEARTBEAT_MS", "5000", "PRESENCE_TTL_MS", "5000")))
-        .containsExactly("PRESENCE_TTL_MS must be larger than PRESENCE_HEARTBEAT_MS (a few heartbeats)");
-    assertThat(problems(Map.of("LOG_FORMAT", "xml"))).containsExactly("LOG_FORMAT must be json or text, got 'xml'");
-    assertThat(problems(production("JWT_SECRET", SECRET, "CORS_ORIGINS", "https://x.example", "SESSION_SECRET", "short")))
+        .containsExactly(
+            "PRESENCE_TTL_MS must be larger than PRESENCE_HEARTBEAT_MS (a few heartbeats)");
+    assertThat(problems(Map.of("LOG_FORMAT", "xml")))
+        .containsExactly("LOG_FORMAT must be json or text, got 'xml'");
+    assertThat(
+            problems(
+                production(
+                    "JWT_SECRET",
+                    SECRET,
+                    "CORS_ORIGINS",
+                    "https://x.example",
+                    "SESSION_SECRET",
+                    "short")))
         .containsExactly("SESSION_SECRET must be at least 32 characters in production");
   }
 }

@@ -17,9 +17,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Connection caps over real TCP: one address may hold MAX_CONNECTIONS_PER_ADDRESS (another address is not
- * affected), and past the node's MAX_CONNECTIONS a new connection still gets /health and /ready but a 503
- * for anything else. Two client addresses on one machine: 127.0.0.1 and 127.0.0.2 (Linux routes 127/8 to lo).
+ * Connection caps over real TCP: one address may hold MAX_CONNECTIONS_PER_ADDRESS (another address
+ * is not affected), and past the node's MAX_CONNECTIONS a new connection still gets /health and
+ * /ready but a 503 for anything else. Two client addresses on one machine: 127.0.0.1 and 127.0.0.2
+ * (Linux routes 127/8 to lo).
  */
 class ConnectionCapsTest {
 
@@ -30,7 +31,9 @@ class ConnectionCapsTest {
   @Test
   void oneAddressIsCappedWhileAnotherStillConnects() throws Exception {
     List<Socket> held = new ArrayList<>();
-    try (TestServer server = TestServer.start(Backend.H2, Map.of("MAX_CONNECTIONS_PER_ADDRESS", String.valueOf(PER_ADDRESS)))) {
+    try (TestServer server =
+        TestServer.start(
+            Backend.H2, Map.of("MAX_CONNECTIONS_PER_ADDRESS", String.valueOf(PER_ADDRESS)))) {
       for (int i = 0; i < PER_ADDRESS; i++) {
         held.add(connect(server, "127.0.0.1"));
       }
@@ -44,11 +47,15 @@ class ConnectionCapsTest {
         assertThat(get(other, "/health")).startsWith("HTTP/1.1 200");
       }
       held.remove(0).close();
-      assertThat(eventually(() -> {
-        try (Socket again = connect(server, "127.0.0.1")) {
-          return get(again, "/health").startsWith("HTTP/1.1 200");
-        }
-      })).as("a slot frees when a connection closes").isTrue();
+      assertThat(
+              eventually(
+                  () -> {
+                    try (Socket again = connect(server, "127.0.0.1")) {
+                      return get(again, "/health").startsWith("HTTP/1.1 200");
+                    }
+                  }))
+          .as("a slot frees when a connection closes")
+          .isTrue();
     } finally {
       for (Socket socket : held) {
         socket.close();
@@ -59,7 +66,8 @@ class ConnectionCapsTest {
   @Test
   void pastTheNodeCapOnlyTheHealthChecksAreAnswered() throws Exception {
     List<Socket> held = new ArrayList<>();
-    try (TestServer server = TestServer.start(Backend.H2, Map.of("MAX_CONNECTIONS", String.valueOf(NODE_CAP)))) {
+    try (TestServer server =
+        TestServer.start(Backend.H2, Map.of("MAX_CONNECTIONS", String.valueOf(NODE_CAP)))) {
       for (int i = 0; i < NODE_CAP; i++) {
         held.add(connect(server, "127.0.0.1"));
       }
@@ -77,11 +85,18 @@ class ConnectionCapsTest {
       }
       held.forEach(ConnectionCapsTest::closeQuietly);
       held.clear();
-      assertThat(eventually(() -> {
-        try (Socket api = connect(server, "127.0.0.2")) {
-          return readAll(api, "GET /api/characters HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").startsWith("HTTP/1.1 200");
-        }
-      })).as("below the cap again").isTrue();
+      assertThat(
+              eventually(
+                  () -> {
+                    try (Socket api = connect(server, "127.0.0.2")) {
+                      return readAll(
+                              api,
+                              "GET /api/characters HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                          .startsWith("HTTP/1.1 200");
+                    }
+                  }))
+          .as("below the cap again")
+          .isTrue();
     } finally {
       held.forEach(ConnectionCapsTest::closeQuietly);
     }
@@ -89,12 +104,18 @@ class ConnectionCapsTest {
 
   @Test
   void unfinishedBodiesOfOneAddressAreCappedInBytes() throws Exception {
-    int part = 500_000; // of a 512 KB body: each waits for the rest, buffered, as long as it trickles in
+    int part =
+        500_000; // of a 512 KB body: each waits for the rest, buffered, as long as it trickles in
     int bodies = (int) (ConnectionLimits.MAX_BODY_BYTES_PER_ADDRESS / part) + 3;
     List<Socket> held = new ArrayList<>();
-    try (TestServer server = TestServer.start(Backend.H2, Map.of("MAX_CONNECTIONS_PER_ADDRESS", "1000"))) {
-      byte[] head = ("POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + (512 * 1024) + "\r\n\r\n{\"username\":\"").getBytes(StandardCharsets.US_ASCII);
+    try (TestServer server =
+        TestServer.start(Backend.H2, Map.of("MAX_CONNECTIONS_PER_ADDRESS", "1000"))) {
+      byte[] head =
+          ("POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: "
+                  + (512 * 1024)
+                  + "\r\n\r\n{\"username\":\"")
+              .getBytes(StandardCharsets.US_ASCII);
       byte[] filler = "a".repeat(part).getBytes(StandardCharsets.US_ASCII);
       for (int i = 0; i < bodies; i++) {
         Socket socket = connect(server, "127.0.0.1");
@@ -106,7 +127,9 @@ class ConnectionCapsTest {
           break; // closed by the server while we wrote: that is the cap at work
         }
       }
-      assertThat(readUntilClosed(held.get(held.size() - 1))).as("the body that took its address over the cap").isEmpty();
+      assertThat(readUntilClosed(held.get(held.size() - 1)))
+          .as("the body that took its address over the cap")
+          .isEmpty();
       try (Socket other = connect(server, "127.0.0.2")) {
         assertThat(get(other, "/health")).startsWith("HTTP/1.1 200");
       }
@@ -135,14 +158,20 @@ class ConnectionCapsTest {
   }
 
   private static Socket connect(TestServer server, String from) throws Exception {
-    Socket socket = new Socket(InetAddress.getByName("127.0.0.1"), server.port(), InetAddress.getByName(from), 0);
+    Socket socket =
+        new Socket(
+            InetAddress.getByName("127.0.0.1"), server.port(), InetAddress.getByName(from), 0);
     socket.setSoTimeout(WAIT_MS);
     return socket;
   }
 
   /** One keep-alive GET: the status line and headers (the connection stays open). */
   private static String get(Socket socket, String path) throws Exception {
-    socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    socket
+        .getOutputStream()
+        .write(
+            ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
     byte[] buffer = new byte[8192];
     int n = socket.getInputStream().read(buffer);
     return n <= 0 ? "" : new String(buffer, 0, n, StandardCharsets.ISO_8859_1);

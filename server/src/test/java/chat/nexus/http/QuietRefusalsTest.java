@@ -16,8 +16,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Refusals that are the client's doing are answered in the error shape and cost no log line: a foreign
- * Origin in production (403 FORBIDDEN, counted by the rate limit), a client that closes mid-body.
+ * Refusals that are the client's doing are answered in the error shape and cost no log line: a
+ * foreign Origin in production (403 FORBIDDEN, counted by the rate limit), a client that closes
+ * mid-body.
  */
 class QuietRefusalsTest {
 
@@ -28,12 +29,15 @@ class QuietRefusalsTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(Backend.H2, Map.of(
-        "APP_ENV", "production",
-        "LOG_FORMAT", "text",
-        "CORS_ORIGINS", "https://chat.example",
-        "RATE_LIMIT_MAX", String.valueOf(RATE_LIMIT),
-        "RATE_LIMIT_WINDOW_MS", "60000"));
+    server =
+        TestServer.start(
+            Backend.H2,
+            Map.of(
+                "APP_ENV", "production",
+                "LOG_FORMAT", "text",
+                "CORS_ORIGINS", "https://chat.example",
+                "RATE_LIMIT_MAX", String.valueOf(RATE_LIMIT),
+                "RATE_LIMIT_WINDOW_MS", "60000"));
   }
 
   @AfterAll
@@ -47,11 +51,13 @@ class QuietRefusalsTest {
   void aForeignOriginIsForbiddenWithoutALogLineAndCountedByTheRateLimit() {
     try (LogCapture log = LogCapture.atLeast(Level.WARN)) {
       for (int i = 0; i < RATE_LIMIT; i++) {
-        Rest.Response refused = server.rest().getWithHeaders("/api/characters", Map.of("Origin", FOREIGN));
+        Rest.Response refused =
+            server.rest().getWithHeaders("/api/characters", Map.of("Origin", FOREIGN));
         refused.assertError(403, "FORBIDDEN");
         assertThat(refused.header("Access-Control-Allow-Origin")).isNull();
       }
-      Rest.Response limited = server.rest().getWithHeaders("/api/characters", Map.of("Origin", FOREIGN));
+      Rest.Response limited =
+          server.rest().getWithHeaders("/api/characters", Map.of("Origin", FOREIGN));
       limited.assertError(429, "RATE_LIMITED");
       assertThat(limited.header("Retry-After")).isNotNull();
       assertThat(log.lines()).as("nothing logged at WARN or above").isEmpty();
@@ -63,8 +69,10 @@ class QuietRefusalsTest {
     try (LogCapture log = LogCapture.atLeast(Level.WARN)) {
       try (Socket socket = new Socket("127.0.0.1", server.port())) {
         OutputStream out = socket.getOutputStream();
-        out.write(("POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            + "Content-Length: 10000\r\n\r\n{\"username\":\"half").getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 10000\r\n\r\n{\"username\":\"half")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         Thread.sleep(300);
       }

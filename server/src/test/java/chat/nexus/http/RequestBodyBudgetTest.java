@@ -17,9 +17,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Request bodies trickled at the minimum rate on many connections of one address: each is buffered (up to
- * JSON_LIMIT, before authentication) for as long as it keeps coming, so their bytes count against the
- * address as a whole.
+ * Request bodies trickled at the minimum rate on many connections of one address: each is buffered
+ * (up to JSON_LIMIT, before authentication) for as long as it keeps coming, so their bytes count
+ * against the address as a whole.
  */
 class RequestBodyBudgetTest {
 
@@ -27,15 +27,19 @@ class RequestBodyBudgetTest {
   private static final int CHUNK = 64 * 1024;
 
   private final ConnectionLimits limits = ConnectionLimits.from(Map.of(), true);
-  private final ConnectionCounts counts = new ConnectionCounts(0, limits.maxConnectionsPerAddress());
+  private final ConnectionCounts counts =
+      new ConnectionCounts(0, limits.maxConnectionsPerAddress());
 
   private EmbeddedChannel connection(String address, ConnectionCounts bodies) {
     counts.open(address, false);
-    return new EmbeddedChannel(new ConnectionWatch(limits, address, false, Set.of(), () -> counts.close(address, false), bodies));
+    return new EmbeddedChannel(
+        new ConnectionWatch(
+            limits, address, false, Set.of(), () -> counts.close(address, false), bodies));
   }
 
   private static void startBody(EmbeddedChannel channel) {
-    DefaultHttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/auth/login");
+    DefaultHttpRequest request =
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/auth/login");
     request.headers().set(HttpHeaderNames.CONTENT_LENGTH, 512 * 1024);
     channel.writeInbound(request);
   }
@@ -59,7 +63,8 @@ class RequestBodyBudgetTest {
     assertThat(open).allMatch(EmbeddedChannel::isActive);
     assertThat(counts.bodyBytesOf(ADDRESS)).isEqualTo(ConnectionLimits.MAX_BODY_BYTES_PER_ADDRESS);
 
-    // one byte more, on any connection of that address: that connection closes and gives its bytes back
+    // one byte more, on any connection of that address: that connection closes and gives its bytes
+    // back
     EmbeddedChannel over = connection(ADDRESS, counts);
     startBody(over);
     send(over, 1);
@@ -75,7 +80,8 @@ class RequestBodyBudgetTest {
     // a body that ends, or a connection that closes, frees its bytes
     open.get(0).writeInbound(LastHttpContent.EMPTY_LAST_CONTENT);
     open.get(1).close();
-    assertThat(counts.bodyBytesOf(ADDRESS)).isEqualTo(ConnectionLimits.MAX_BODY_BYTES_PER_ADDRESS - 8L * CHUNK);
+    assertThat(counts.bodyBytesOf(ADDRESS))
+        .isEqualTo(ConnectionLimits.MAX_BODY_BYTES_PER_ADDRESS - 8L * CHUNK);
     EmbeddedChannel next = connection(ADDRESS, counts);
     startBody(next);
     send(next, 8 * CHUNK);
@@ -91,7 +97,8 @@ class RequestBodyBudgetTest {
   void trustedProxiesAreNotCounted() {
     List<EmbeddedChannel> open = new ArrayList<>();
     for (int i = 0; i < 70; i++) {
-      EmbeddedChannel channel = connection(ADDRESS, null); // what ConnectionGuard gives a TRUST_PROXY address
+      EmbeddedChannel channel =
+          connection(ADDRESS, null); // what ConnectionGuard gives a TRUST_PROXY address
       startBody(channel);
       send(channel, 512 * 1024 - 1);
       open.add(channel);

@@ -2,9 +2,9 @@ package chat.nexus.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import chat.nexus.testing.Backend;
 import chat.nexus.testing.Rest;
 import chat.nexus.testing.TestServer;
-import chat.nexus.testing.Backend;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.UUID;
@@ -12,7 +12,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The REST plumbing: health, readiness, unknown routes, body limits and types, request ids, guests. */
+/**
+ * The REST plumbing: health, readiness, unknown routes, body limits and types, request ids, guests.
+ */
 class RestTest {
 
   private static TestServer server;
@@ -47,10 +49,19 @@ class RestTest {
   void metricsUseTheContractNames() {
     Rest.Response response = rest.get("/metrics");
     assertThat(response.status()).isEqualTo(200);
-    assertThat(response.body()).contains(
-        "nexus_connections", "nexus_messages_total", "nexus_deliveries_total", "nexus_ack_latency_seconds",
-        "nexus_llm_in_flight", "nexus_llm_waiting", "nexus_llm_rejected_total", "nexus_llm_time_to_first_token_seconds",
-        "nexus_rate_limited_total", "nexus_db_pool_active", "jvm_memory_used_bytes");
+    assertThat(response.body())
+        .contains(
+            "nexus_connections",
+            "nexus_messages_total",
+            "nexus_deliveries_total",
+            "nexus_ack_latency_seconds",
+            "nexus_llm_in_flight",
+            "nexus_llm_waiting",
+            "nexus_llm_rejected_total",
+            "nexus_llm_time_to_first_token_seconds",
+            "nexus_rate_limited_total",
+            "nexus_db_pool_active",
+            "jvm_memory_used_bytes");
   }
 
   @Test
@@ -63,29 +74,40 @@ class RestTest {
   @Test
   void bodyOverTheLimitIs413() {
     String big = new JsonObject().put("name", "x".repeat(2000)).encode();
-    rest.postRaw("/api/auth/guest", "application/json", big, null, Map.of()).assertError(413, "PAYLOAD_TOO_LARGE");
+    rest.postRaw("/api/auth/guest", "application/json", big, null, Map.of())
+        .assertError(413, "PAYLOAD_TOO_LARGE");
     // just under the limit goes through (and fails on its content instead)
     String under = new JsonObject().put("name", "x".repeat(900)).encode();
-    rest.postRaw("/api/auth/guest", "application/json", under, null, Map.of()).assertError(400, "BAD_REQUEST");
+    rest.postRaw("/api/auth/guest", "application/json", under, null, Map.of())
+        .assertError(400, "BAD_REQUEST");
   }
 
   @Test
   void nonJsonBodyIs400() {
-    Rest.Response text = rest.postRaw("/api/auth/login", "text/plain", "username=a&password=b", null, Map.of()).assertError(400, "BAD_REQUEST");
+    Rest.Response text =
+        rest.postRaw("/api/auth/login", "text/plain", "username=a&password=b", null, Map.of())
+            .assertError(400, "BAD_REQUEST");
     assertThat(text.message()).contains("application/json");
     rest.postRaw("/api/auth/login", null, "hello", null, Map.of()).assertError(400, "BAD_REQUEST");
-    rest.postRaw("/api/auth/login", "application/json", "{not json", null, Map.of()).assertError(400, "BAD_REQUEST");
-    rest.postRaw("/api/auth/login", "application/json", "[1, 2]", null, Map.of()).assertError(400, "BAD_REQUEST");
-    rest.postRaw("/api/auth/login", "application/json", "\"text\"", null, Map.of()).assertError(400, "BAD_REQUEST");
-    rest.postRaw("/api/auth/guest", "application/json; charset=utf-8", "{\"name\": 5}", null, Map.of()).assertError(400, "BAD_REQUEST");
+    rest.postRaw("/api/auth/login", "application/json", "{not json", null, Map.of())
+        .assertError(400, "BAD_REQUEST");
+    rest.postRaw("/api/auth/login", "application/json", "[1, 2]", null, Map.of())
+        .assertError(400, "BAD_REQUEST");
+    rest.postRaw("/api/auth/login", "application/json", "\"text\"", null, Map.of())
+        .assertError(400, "BAD_REQUEST");
+    rest.postRaw(
+            "/api/auth/guest", "application/json; charset=utf-8", "{\"name\": 5}", null, Map.of())
+        .assertError(400, "BAD_REQUEST");
   }
 
   @Test
   void requestIdIsEchoedWhenGiven() {
     String id = "test-" + UUID.randomUUID();
-    assertThat(rest.getWithHeaders("/health", Map.of("X-Request-Id", id)).header("X-Request-Id")).isEqualTo(id);
+    assertThat(rest.getWithHeaders("/health", Map.of("X-Request-Id", id)).header("X-Request-Id"))
+        .isEqualTo(id);
     // also on errors
-    assertThat(rest.getWithHeaders("/nope", Map.of("X-Request-Id", id)).header("X-Request-Id")).isEqualTo(id);
+    assertThat(rest.getWithHeaders("/nope", Map.of("X-Request-Id", id)).header("X-Request-Id"))
+        .isEqualTo(id);
   }
 
   @Test
@@ -94,14 +116,17 @@ class RestTest {
     assertThat(generated).isNotBlank();
     assertThat(UUID.fromString(generated)).isNotNull();
     assertThat(rest.get("/health").header("X-Request-Id")).isNotEqualTo(generated);
-    String replaced = rest.getWithHeaders("/health", Map.of("X-Request-Id", "bad id with spaces")).header("X-Request-Id");
+    String replaced =
+        rest.getWithHeaders("/health", Map.of("X-Request-Id", "bad id with spaces"))
+            .header("X-Request-Id");
     assertThat(UUID.fromString(replaced)).isNotNull();
     assertThat(rest.getWithHeaders("/nope", Map.of()).header("X-Request-Id")).isNotBlank();
   }
 
   @Test
   void guestSignIn() {
-    JsonObject body = rest.post("/api/auth/guest", new JsonObject().put("name", "  Ann  ")).assertOk(201);
+    JsonObject body =
+        rest.post("/api/auth/guest", new JsonObject().put("name", "  Ann  ")).assertOk(201);
     assertThat(body.getString("token")).isNotBlank();
     assertThat(body.getString("refreshToken")).isNotBlank();
     JsonObject user = body.getJsonObject("user");
@@ -116,14 +141,19 @@ class RestTest {
   void guestNeedsAName() {
     rest.post("/api/auth/guest", new JsonObject()).assertError(400, "BAD_REQUEST");
     rest.post("/api/auth/guest", null).assertError(400, "BAD_REQUEST");
-    rest.post("/api/auth/guest", new JsonObject().put("name", "   ")).assertError(400, "BAD_REQUEST");
-    rest.post("/api/auth/guest", new JsonObject().put("name", "n".repeat(65))).assertError(400, "BAD_REQUEST");
+    rest.post("/api/auth/guest", new JsonObject().put("name", "   "))
+        .assertError(400, "BAD_REQUEST");
+    rest.post("/api/auth/guest", new JsonObject().put("name", "n".repeat(65)))
+        .assertError(400, "BAD_REQUEST");
   }
 
   @Test
   void guestsCanBeTurnedOff() {
     try (TestServer noGuests = TestServer.start(Backend.H2, Map.of("ALLOW_GUESTS", "false"))) {
-      noGuests.rest().post("/api/auth/guest", new JsonObject().put("name", "Ann")).assertError(403, "FORBIDDEN");
+      noGuests
+          .rest()
+          .post("/api/auth/guest", new JsonObject().put("name", "Ann"))
+          .assertError(403, "FORBIDDEN");
     }
   }
 }

@@ -22,26 +22,31 @@ import org.junit.jupiter.api.Test;
 
 /**
  * HTTP connections that send nothing, trickle a request head or body, or idle after a response are
- * closed on time (short timeouts set through the environment), while a Socket.IO websocket lives on. The
- * bounds are generous: the box running the tests may be loaded.
+ * closed on time (short timeouts set through the environment), while a Socket.IO websocket lives
+ * on. The bounds are generous: the box running the tests may be loaded.
  */
 class SlowClientsTest {
 
   private static final long HEADER_TIMEOUT_MS = 1_000;
   private static final long BODY_TIMEOUT_MS = 1_000;
   private static final long IDLE_TIMEOUT_MS = 1_500;
+
   /** How long a test waits for a close that should come after about a second. */
   private static final int CLOSE_WITHIN_MS = 8_000;
+
   private static final long TRICKLE_EVERY_MS = 200;
 
   private static TestServer server;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(Backend.H2, Map.of(
-        "HTTP_HEADER_TIMEOUT_MS", String.valueOf(HEADER_TIMEOUT_MS),
-        "HTTP_BODY_TIMEOUT_MS", String.valueOf(BODY_TIMEOUT_MS),
-        "HTTP_IDLE_TIMEOUT_MS", String.valueOf(IDLE_TIMEOUT_MS)));
+    server =
+        TestServer.start(
+            Backend.H2,
+            Map.of(
+                "HTTP_HEADER_TIMEOUT_MS", String.valueOf(HEADER_TIMEOUT_MS),
+                "HTTP_BODY_TIMEOUT_MS", String.valueOf(BODY_TIMEOUT_MS),
+                "HTTP_IDLE_TIMEOUT_MS", String.valueOf(IDLE_TIMEOUT_MS)));
   }
 
   @AfterAll
@@ -64,7 +69,10 @@ class SlowClientsTest {
   void aTrickledRequestHeadIsClosedAtTheHeaderTimeout() throws Exception {
     try (Socket socket = connect()) {
       long started = System.nanoTime();
-      Thread trickler = trickle(socket, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + "a".repeat(200) + "\r\n\r\n");
+      Thread trickler =
+          trickle(
+              socket,
+              "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + "a".repeat(200) + "\r\n\r\n");
       String answer = readUntilClosed(socket);
       trickler.interrupt();
       assertThat(answer).as("no response: the head never completed").isEmpty();
@@ -74,8 +82,10 @@ class SlowClientsTest {
 
   @Test
   void aTrickledBodyIsClosedAtTheBodyTimeoutWithoutAnErrorLine() throws Exception {
-    try (LogCapture log = LogCapture.atLeast(Level.WARN); Socket socket = connect()) {
-      String head = "POST /api/auth/guest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n";
+    try (LogCapture log = LogCapture.atLeast(Level.WARN);
+        Socket socket = connect()) {
+      String head =
+          "POST /api/auth/guest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n";
       socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
       long started = System.nanoTime();
       Thread trickler = trickle(socket, "{\"name\":\"" + "b".repeat(380) + "\"}");
@@ -92,11 +102,17 @@ class SlowClientsTest {
   @Test
   void aKeepAliveConnectionIsClosedAfterTheIdleTimeout() throws Exception {
     try (Socket socket = connect()) {
-      socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write(
+              "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
       long started = System.nanoTime();
       String answer = readUntilClosed(socket);
       assertThat(answer).startsWith("HTTP/1.1 200");
-      assertThat(elapsedMs(started)).as("kept alive for the idle timeout").isGreaterThanOrEqualTo(IDLE_TIMEOUT_MS - 100);
+      assertThat(elapsedMs(started))
+          .as("kept alive for the idle timeout")
+          .isGreaterThanOrEqualTo(IDLE_TIMEOUT_MS - 100);
     }
   }
 
@@ -114,7 +130,9 @@ class SlowClientsTest {
       OutputStream out = socket.getOutputStream();
       out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // SETTINGS
-      assertThat(readUntilClosed(socket)).as("an HTTP/1 refusal, no HTTP/2 frames").matches("(?s)HTTP/\\S+ [45]\\d\\d .*");
+      assertThat(readUntilClosed(socket))
+          .as("an HTTP/1 refusal, no HTTP/2 frames")
+          .matches("(?s)HTTP/\\S+ [45]\\d\\d .*");
     }
   }
 
@@ -124,26 +142,34 @@ class SlowClientsTest {
     return socket;
   }
 
-  /** Writes one byte every {@link #TRICKLE_EVERY_MS} until done, interrupted or the server closes. */
+  /**
+   * Writes one byte every {@link #TRICKLE_EVERY_MS} until done, interrupted or the server closes.
+   */
   private static Thread trickle(Socket socket, String text) {
-    Thread thread = new Thread(() -> {
-      try {
-        OutputStream out = socket.getOutputStream();
-        for (byte b : text.getBytes(StandardCharsets.US_ASCII)) {
-          out.write(b);
-          out.flush();
-          Thread.sleep(TRICKLE_EVERY_MS);
-        }
-      } catch (Exception e) {
-        // closed by the server, or the test is over
-      }
-    }, "trickler");
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                OutputStream out = socket.getOutputStream();
+                for (byte b : text.getBytes(StandardCharsets.US_ASCII)) {
+                  out.write(b);
+                  out.flush();
+                  Thread.sleep(TRICKLE_EVERY_MS);
+                }
+              } catch (Exception e) {
+                // closed by the server, or the test is over
+              }
+            },
+            "trickler");
     thread.setDaemon(true);
     thread.start();
     return thread;
   }
 
-  /** Everything the server sends until it closes; fails when it is still open after {@link #CLOSE_WITHIN_MS}. */
+  /**
+   * Everything the server sends until it closes; fails when it is still open after {@link
+   * #CLOSE_WITHIN_MS}.
+   */
   private static String readUntilClosed(Socket socket) throws Exception {
     StringBuilder out = new StringBuilder();
     InputStream in = socket.getInputStream();
@@ -153,7 +179,8 @@ class SlowClientsTest {
         out.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
       }
     } catch (SocketTimeoutException e) {
-      throw new AssertionError("the connection is still open after " + CLOSE_WITHIN_MS + " ms; received: " + out);
+      throw new AssertionError(
+          "the connection is still open after " + CLOSE_WITHIN_MS + " ms; received: " + out);
     } catch (SocketException e) {
       // reset by the server: closed too
     }

@@ -25,41 +25,59 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the chat server gives a client before it authenticates, over real HTTP and websockets: handshakes
- * per address per minute, sessions waiting for authentication per address, the auth deadline, and no
- * binary packets. Client addresses come from X-Forwarded-For, believed from the loopback proxy
- * (TRUST_PROXY=loopback), as behind nginx.
+ * What the chat server gives a client before it authenticates, over real HTTP and websockets:
+ * handshakes per address per minute, sessions waiting for authentication per address, the auth
+ * deadline, and no binary packets. Client addresses come from X-Forwarded-For, believed from the
+ * loopback proxy (TRUST_PROXY=loopback), as behind nginx.
  */
 class UnauthenticatedClientsTest {
 
   private static final int HANDSHAKES_PER_MINUTE = 20;
   private static final long AUTH_TIMEOUT_MS = 1_000;
+
   /** Generous against a one-second deadline: the box may be loaded. */
   private static final long CLOSE_WITHIN_MS = 8_000;
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).build();
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
 
   private static Map<String, String> env(int handshakes, long authTimeoutMs) {
-    return Map.of("TRUST_PROXY", "loopback",
-        "HANDSHAKES_PER_ADDRESS_PER_MINUTE", String.valueOf(handshakes),
-        "AUTH_TIMEOUT_MS", String.valueOf(authTimeoutMs));
+    return Map.of(
+        "TRUST_PROXY",
+        "loopback",
+        "HANDSHAKES_PER_ADDRESS_PER_MINUTE",
+        String.valueOf(handshakes),
+        "AUTH_TIMEOUT_MS",
+        String.valueOf(authTimeoutMs));
   }
 
   @Test
   void aHandshakeFloodIsRefusedPastTheRateWhileAnotherAddressConnects() throws Exception {
-    try (TestServer server = TestServer.start(Backend.H2, env(HANDSHAKES_PER_MINUTE, AUTH_TIMEOUT_MS))) {
+    try (TestServer server =
+        TestServer.start(Backend.H2, env(HANDSHAKES_PER_MINUTE, AUTH_TIMEOUT_MS))) {
       for (int i = 0; i < HANDSHAKES_PER_MINUTE; i++) {
-        assertThat(pollingHandshake(server, "203.0.113.10").statusCode()).as("handshake %d", i + 1).isEqualTo(200);
+        assertThat(pollingHandshake(server, "203.0.113.10").statusCode())
+            .as("handshake %d", i + 1)
+            .isEqualTo(200);
       }
       HttpResponse<String> refused = pollingHandshake(server, "203.0.113.10");
       assertThat(refused.statusCode()).isEqualTo(429);
       assertThat(refused.headers().firstValueAsLong("Retry-After").orElse(0)).isBetween(1L, 60L);
-      assertThat(webSocketStatus(server, "203.0.113.10")).as("the websocket transport too").isEqualTo(429);
+      assertThat(webSocketStatus(server, "203.0.113.10"))
+          .as("the websocket transport too")
+          .isEqualTo(429);
 
       IO.Options options = Client.options(server.guest("neighbour").getString("token"));
       options.extraHeaders = Map.of("X-Forwarded-For", List.of("203.0.113.11"));
       try (Client neighbour = Client.connect(server.url(), options, c -> {})) {
-        assertThat(neighbour.call("room:join", new JsonObject().put("roomId", "lobby")).getBoolean("ok")).isTrue();
+        assertThat(
+                neighbour
+                    .call("room:join", new JsonObject().put("roomId", "lobby"))
+                    .getBoolean("ok"))
+            .isTrue();
       }
     }
   }
@@ -78,17 +96,29 @@ class UnauthenticatedClientsTest {
       HttpResponse<String> refused = pollingHandshake(server, "198.51.100.7");
       assertThat(refused.statusCode()).isEqualTo(429);
       assertThat(refused.body()).contains("waiting for authentication");
-      assertThat(pollingHandshake(server, "198.51.100.8").statusCode()).as("another address").isEqualTo(200);
+      assertThat(pollingHandshake(server, "198.51.100.8").statusCode())
+          .as("another address")
+          .isEqualTo(200);
 
       // one of them authenticates: it no longer waits, and its address may open one more
       String token = server.guest("poller").getString("token");
-      HttpResponse<String> connect = HTTP.send(HttpRequest.newBuilder(pollingUri(server, first))
-          .header("X-Forwarded-For", "198.51.100.7")
-          .POST(HttpRequest.BodyPublishers.ofString("40" + new JsonObject().put("token", token).encode())).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> connect =
+          HTTP.send(
+              HttpRequest.newBuilder(pollingUri(server, first))
+                  .header("X-Forwarded-For", "198.51.100.7")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "40" + new JsonObject().put("token", token).encode()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(connect.statusCode()).isEqualTo(200);
-      HttpResponse<String> ack = HTTP.send(HttpRequest.newBuilder(pollingUri(server, first)).header("X-Forwarded-For", "198.51.100.7")
-          .GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> ack =
+          HTTP.send(
+              HttpRequest.newBuilder(pollingUri(server, first))
+                  .header("X-Forwarded-For", "198.51.100.7")
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(ack.body()).startsWith("40{\"sid\"");
       assertThat(pollingHandshake(server, "198.51.100.7").statusCode()).isEqualTo(200);
     }
@@ -96,12 +126,14 @@ class UnauthenticatedClientsTest {
 
   @Test
   void aSocketThatNeverAuthenticatesIsClosedAtTheDeadline() throws Exception {
-    try (TestServer server = TestServer.start(Backend.H2, env(HANDSHAKES_PER_MINUTE, AUTH_TIMEOUT_MS))) {
+    try (TestServer server =
+        TestServer.start(Backend.H2, env(HANDSHAKES_PER_MINUTE, AUTH_TIMEOUT_MS))) {
       RawWebSocket raw = RawWebSocket.open(server, "192.0.2.1");
       assertThat(raw.next()).startsWith("0{\"sid\"");
       long started = System.nanoTime();
       assertThat(raw.closedWithin(CLOSE_WITHIN_MS)).as("closed by the auth deadline").isTrue();
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isGreaterThanOrEqualTo(AUTH_TIMEOUT_MS - 200);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+          .isGreaterThanOrEqualTo(AUTH_TIMEOUT_MS - 200);
     }
   }
 
@@ -114,17 +146,28 @@ class UnauthenticatedClientsTest {
       raw.send("40" + new JsonObject().put("token", token).encode());
       assertThat(raw.next()).startsWith("40{\"sid\"");
       // a message:send whose text is announced as a binary attachment: the chat takes no binary
-      raw.send("451-[\"message:send\",{\"roomId\":\"lobby\",\"text\":{\"_placeholder\":true,\"num\":0}}]");
-      assertThat(raw.closedWithin(CLOSE_WITHIN_MS)).as("the connection is closed, nothing is buffered").isTrue();
+      raw.send(
+          "451-[\"message:send\",{\"roomId\":\"lobby\",\"text\":{\"_placeholder\":true,\"num\":0}}]");
+      assertThat(raw.closedWithin(CLOSE_WITHIN_MS))
+          .as("the connection is closed, nothing is buffered")
+          .isTrue();
       try (Client other = server.connectGuest("after")) {
-        assertThat(other.call("room:join", new JsonObject().put("roomId", "lobby")).getBoolean("ok")).isTrue();
+        assertThat(
+                other.call("room:join", new JsonObject().put("roomId", "lobby")).getBoolean("ok"))
+            .isTrue();
       }
     }
   }
 
-  private static HttpResponse<String> pollingHandshake(TestServer server, String client) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "/socket.io/?EIO=4&transport=polling"))
-        .header("X-Forwarded-For", client).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  private static HttpResponse<String> pollingHandshake(TestServer server, String client)
+      throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(server.url() + "/socket.io/?EIO=4&transport=polling"))
+            .header("X-Forwarded-For", client)
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static URI pollingUri(TestServer server, String sid) {
@@ -147,7 +190,10 @@ class UnauthenticatedClientsTest {
     }
   }
 
-  /** A websocket at /socket.io/ that speaks Engine.IO text by hand (answering pings) and records its close. */
+  /**
+   * A websocket at /socket.io/ that speaks Engine.IO text by hand (answering pings) and records its
+   * close.
+   */
   private static final class RawWebSocket implements WebSocket.Listener {
     private final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
@@ -156,8 +202,15 @@ class UnauthenticatedClientsTest {
 
     static RawWebSocket open(TestServer server, String client) {
       RawWebSocket raw = new RawWebSocket();
-      raw.ws = HTTP.newWebSocketBuilder().header("X-Forwarded-For", client).connectTimeout(Duration.ofSeconds(10))
-          .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/socket.io/?EIO=4&transport=websocket"), raw).join();
+      raw.ws =
+          HTTP.newWebSocketBuilder()
+              .header("X-Forwarded-For", client)
+              .connectTimeout(Duration.ofSeconds(10))
+              .buildAsync(
+                  URI.create(
+                      "ws://127.0.0.1:" + server.port() + "/socket.io/?EIO=4&transport=websocket"),
+                  raw)
+              .join();
       return raw;
     }
 

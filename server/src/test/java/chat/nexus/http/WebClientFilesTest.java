@@ -17,8 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the web client needs from the server without a browser: its files at / beside the API, the bundled
- * socket.io-client, caching headers, user names, and the demo companion on a fresh database.
+ * What the web client needs from the server without a browser: its files at / beside the API, the
+ * bundled socket.io-client, caching headers, user names, and the demo companion on a fresh
+ * database.
  */
 class WebClientFilesTest {
 
@@ -39,7 +40,8 @@ class WebClientFilesTest {
     }
   }
 
-  private static HttpResponse<byte[]> get(String path, Map<String, String> headers) throws Exception {
+  private static HttpResponse<byte[]> get(String path, Map<String, String> headers)
+      throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path));
     headers.forEach(request::header);
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -51,19 +53,41 @@ class WebClientFilesTest {
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("content-type").orElse("")).startsWith("text/html");
     assertThat(page.headers().firstValue("cache-control")).contains(WebClient.APP_CACHE);
-    assertThat(page.headers().firstValue("content-security-policy")).contains(WebClient.CONTENT_SECURITY_POLICY);
+    assertThat(page.headers().firstValue("content-security-policy"))
+        .contains(WebClient.CONTENT_SECURITY_POLICY);
     String html = new String(page.body());
-    assertThat(html).contains(">Name</label>", ">Continue as guest</button>", ">Room</label>", ">Message</label>", ">Send</button>",
-        "vendor/socket.io.min.js");
+    assertThat(html)
+        .contains(
+            ">Name</label>",
+            ">Continue as guest</button>",
+            ">Room</label>",
+            ">Message</label>",
+            ">Send</button>",
+            "vendor/socket.io.min.js");
     for (String file : new String[] {"/app.css", "/favicon.svg"}) {
       assertThat(get(file, Map.of()).statusCode()).as(file).isEqualTo(200);
     }
-    // app.js and the modules it imports: a module script with a non-script type is refused (nosniff).
-    for (String module : new String[] {"/app.js", "/api.js", "/dom.js", "/state.js", "/names.js", "/login.js", "/connection.js",
-        "/rooms.js", "/people.js", "/companions.js", "/views.js"}) {
+    // app.js and the modules it imports: a module script with a non-script type is refused
+    // (nosniff).
+    for (String module :
+        new String[] {
+          "/app.js",
+          "/api.js",
+          "/dom.js",
+          "/state.js",
+          "/names.js",
+          "/login.js",
+          "/connection.js",
+          "/rooms.js",
+          "/people.js",
+          "/companions.js",
+          "/views.js"
+        }) {
       HttpResponse<byte[]> script = get(module, Map.of());
       assertThat(script.statusCode()).as(module).isEqualTo(200);
-      assertThat(script.headers().firstValue("content-type").orElse("")).as(module).contains("javascript");
+      assertThat(script.headers().firstValue("content-type").orElse(""))
+          .as(module)
+          .contains("javascript");
     }
   }
 
@@ -74,7 +98,9 @@ class WebClientFilesTest {
     assertThat(client.headers().firstValue("cache-control")).contains(WebClient.VENDOR_CACHE);
     assertThat(new String(client.body())).contains("Socket.IO v4.8");
     String lastModified = client.headers().firstValue("last-modified").orElseThrow();
-    assertThat(get("/vendor/socket.io.min.js", Map.of("If-Modified-Since", lastModified)).statusCode()).isEqualTo(304);
+    assertThat(
+            get("/vendor/socket.io.min.js", Map.of("If-Modified-Since", lastModified)).statusCode())
+        .isEqualTo(304);
   }
 
   @Test
@@ -92,8 +118,10 @@ class WebClientFilesTest {
     JsonObject ann = server.guest("Ann");
     JsonObject bob = server.guest("Bob");
     String bobId = bob.getJsonObject("user").getString("id");
-    JsonObject user = rest.get("/api/users/" + bobId, ann.getString("token")).assertOk(200).getJsonObject("user");
-    assertThat(user).isEqualTo(new JsonObject().put("id", bobId).put("name", "Bob").put("kind", "guest"));
+    JsonObject user =
+        rest.get("/api/users/" + bobId, ann.getString("token")).assertOk(200).getJsonObject("user");
+    assertThat(user)
+        .isEqualTo(new JsonObject().put("id", bobId).put("name", "Bob").put("kind", "guest"));
     rest.get("/api/users/" + bobId).assertError(401, "UNAUTHORIZED");
     rest.get("/api/users/nobody-like-this", ann.getString("token")).assertError(404, "NOT_FOUND");
   }
@@ -101,13 +129,18 @@ class WebClientFilesTest {
   @Test
   void aFreshServerHasTheDemoCompanionWithItsAvatar() throws Exception {
     JsonArray list = rest.get("/api/characters").assertOk(200).getJsonArray("characters");
-    JsonObject demo = list.stream().map(JsonObject.class::cast)
-        .filter(c -> DemoCharacter.ID.equals(c.getString("id"))).findFirst().orElseThrow();
+    JsonObject demo =
+        list.stream()
+            .map(JsonObject.class::cast)
+            .filter(c -> DemoCharacter.ID.equals(c.getString("id")))
+            .findFirst()
+            .orElseThrow();
     assertThat(demo.getString("name")).isEqualTo("Mira");
     assertThat(demo.getBoolean("hasAvatar")).isTrue();
     HttpResponse<byte[]> avatar = get("/api/characters/" + DemoCharacter.ID + "/avatar", Map.of());
     assertThat(avatar.statusCode()).isEqualTo(200);
     assertThat(avatar.headers().firstValue("content-type")).contains("image/png");
-    assertThat(server.count("SELECT COUNT(*) FROM characters WHERE id = ?", DemoCharacter.ID)).isEqualTo(1);
+    assertThat(server.count("SELECT COUNT(*) FROM characters WHERE id = ?", DemoCharacter.ID))
+        .isEqualTo(1);
   }
 }

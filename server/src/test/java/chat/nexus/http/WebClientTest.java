@@ -18,47 +18,59 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The web client in a real browser: src/test/js/web-client.mjs drives Chromium with playwright-core against a
- * real server (two people sign up, chat, type, see presence, talk directly, lose and regain the connection;
- * a streamed companion reply; AI_BUSY with its automatic retry; a phone-sized screen) and saves a screenshot
- * of each screen under target/screenshots.
+ * The web client in a real browser: src/test/js/web-client.mjs drives Chromium with playwright-core
+ * against a real server (two people sign up, chat, type, see presence, talk directly, lose and
+ * regain the connection; a streamed companion reply; AI_BUSY with its automatic retry; a
+ * phone-sized screen) and saves a screenshot of each screen under target/screenshots.
  *
- * <p>Without Chromium the test is skipped with a message, unless NEXUS_REQUIRE_BROWSER=1 or CI=true, where it
- * fails: CI installs Chromium (.ci/run).
+ * <p>Without Chromium the test is skipped with a message, unless NEXUS_REQUIRE_BROWSER=1 or
+ * CI=true, where it fails: CI installs Chromium (.ci/run).
  */
 class WebClientTest {
 
   private static final Path SCRIPT = Path.of("src", "test", "js", "web-client.mjs");
-  private static final Path PLAYWRIGHT = Path.of("src", "test", "js", "node_modules", "playwright-core");
+  private static final Path PLAYWRIGHT =
+      Path.of("src", "test", "js", "node_modules", "playwright-core");
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-  private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("NEXUS_CHROMIUM", "/usr/bin/chromium"));
+  private static final Path CHROMIUM =
+      Path.of(System.getenv().getOrDefault("NEXUS_CHROMIUM", "/usr/bin/chromium"));
   private static final long BROWSER_TIMEOUT_S = 240;
-  /** One slot and a slow simulated provider: a second companion message meets AI_BUSY while a reply streams. */
-  /** A leeway of one second: the page's token expiring on an open socket is seen within the step's time. */
-  private static final Map<String, String> SERVER_ENV = Map.of("LLM_MAX_CONCURRENT", "1", "LLM_SIMULATED_TOKEN_MS", "100",
-      "JWT_LEEWAY_SECONDS", "1");
 
-  @TempDir
-  Path workDir;
+  /**
+   * One slot and a slow simulated provider: a second companion message meets AI_BUSY while a reply
+   * streams.
+   */
+  /**
+   * A leeway of one second: the page's token expiring on an open socket is seen within the step's
+   * time.
+   */
+  private static final Map<String, String> SERVER_ENV =
+      Map.of("LLM_MAX_CONCURRENT", "1", "LLM_SIMULATED_TOKEN_MS", "100", "JWT_LEEWAY_SECONDS", "1");
+
+  @TempDir Path workDir;
 
   @Test
   void twoPeopleAndACompanionInTheBrowser() throws IOException {
     requireBrowser();
     if (!Files.isDirectory(PLAYWRIGHT)) {
-      fail("playwright-core is not installed in " + PLAYWRIGHT.getParent().toAbsolutePath().normalize()
-          + ": run `mvn -pl server generate-test-resources` (it runs `npm ci` there), or `npm ci` in that directory");
+      fail(
+          "playwright-core is not installed in "
+              + PLAYWRIGHT.getParent().toAbsolutePath().normalize()
+              + ": run `mvn -pl server generate-test-resources` (it runs `npm ci` there), or `npm ci` in that directory");
     }
     clear(SCREENSHOTS);
     try (TestServer server = TestServer.start(Backend.H2, SERVER_ENV)) {
-      Map<String, String> env = Map.of(
-          "NEXUS_URL", server.url(),
-          "NEXUS_ROOM", "web-" + UUID.randomUUID().toString().substring(0, 8),
-          "NEXUS_SCREENSHOTS", SCREENSHOTS.toAbsolutePath().toString(),
-          "NEXUS_CHROMIUM", CHROMIUM.toString(),
-          "NEXUS_JWT_SECRET", TestServer.SECRET,
-          "HOME", workDir.toString());
+      Map<String, String> env =
+          Map.of(
+              "NEXUS_URL", server.url(),
+              "NEXUS_ROOM", "web-" + UUID.randomUUID().toString().substring(0, 8),
+              "NEXUS_SCREENSHOTS", SCREENSHOTS.toAbsolutePath().toString(),
+              "NEXUS_CHROMIUM", CHROMIUM.toString(),
+              "NEXUS_JWT_SECRET", TestServer.SECRET,
+              "HOME", workDir.toString());
       String node = System.getenv().getOrDefault("NEXUS_NODE", "node");
-      try (ChildProcess browser = ChildProcess.start(workDir, env, List.of(node, SCRIPT.toAbsolutePath().toString()))) {
+      try (ChildProcess browser =
+          ChildProcess.start(workDir, env, List.of(node, SCRIPT.toAbsolutePath().toString()))) {
         int exit = browser.waitFor(BROWSER_TIMEOUT_S);
         System.out.println(browser.output());
         assertThat(exit).as("web-client.mjs exit code; its output:\n%s", browser.output()).isZero();
@@ -67,7 +79,13 @@ class WebClientTest {
     }
     try (Stream<Path> shots = Files.list(SCREENSHOTS)) {
       assertThat(shots.map(p -> p.getFileName().toString()).toList())
-          .contains("01-login.png", "02-room-ann.png", "03-room-bob.png", "05-gallery.png", "07-companion.png", "11-phone-room.png");
+          .contains(
+              "01-login.png",
+              "02-room-ann.png",
+              "03-room-bob.png",
+              "05-gallery.png",
+              "07-companion.png",
+              "11-phone-room.png");
     }
   }
 
@@ -75,7 +93,10 @@ class WebClientTest {
     if (Files.isExecutable(CHROMIUM)) {
       return;
     }
-    String message = "no Chromium at " + CHROMIUM + " (install it: apt-get install -y chromium; or set NEXUS_CHROMIUM)";
+    String message =
+        "no Chromium at "
+            + CHROMIUM
+            + " (install it: apt-get install -y chromium; or set NEXUS_CHROMIUM)";
     if ("1".equals(System.getenv("NEXUS_REQUIRE_BROWSER")) || "true".equals(System.getenv("CI"))) {
       fail("the browser test is required here, but there is " + message);
     }

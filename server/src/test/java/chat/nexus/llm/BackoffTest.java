@@ -40,7 +40,12 @@ class BackoffTest {
 
   @Test
   void readsAnHttpDate() {
-    long now = java.time.ZonedDateTime.parse("Wed, 21 Oct 2026 07:28:00 GMT", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+    long now =
+        java.time.ZonedDateTime.parse(
+                "Wed, 21 Oct 2026 07:28:00 GMT",
+                java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+            .toInstant()
+            .toEpochMilli();
     assertThat(Backoff.serverHintMs("Wed, 21 Oct 2026 07:28:05 GMT", null, now)).isEqualTo(5_000);
   }
 

@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real OpenAI-compatible streaming server on 127.0.0.1, port 0, for the tests: each request takes the
- * next scripted {@link Behaviour} (or the default), and the server records what it saw: requests, their
- * Authorization headers and bodies, arrival times, and responses cut off by the client closing the
- * connection.
+ * A real OpenAI-compatible streaming server on 127.0.0.1, port 0, for the tests: each request takes
+ * the next scripted {@link Behaviour} (or the default), and the server records what it saw:
+ * requests, their Authorization headers and bodies, arrival times, and responses cut off by the
+ * client closing the connection.
  */
 final class FakeUpstream implements AutoCloseable {
 
@@ -89,12 +89,16 @@ final class FakeUpstream implements AutoCloseable {
     return snapshot(arrivalsNanos);
   }
 
-  /** The client's port of each request's connection, in arrival order (which connection carried it). */
+  /**
+   * The client's port of each request's connection, in arrival order (which connection carried it).
+   */
   List<Integer> clientPorts() {
     return snapshot(clientPorts);
   }
 
-  /** The client's port of each GET /models (the gateway's preconnect requests), in arrival order. */
+  /**
+   * The client's port of each GET /models (the gateway's preconnect requests), in arrival order.
+   */
   List<Integer> modelListPorts() {
     return snapshot(modelListPorts);
   }
@@ -106,11 +110,15 @@ final class FakeUpstream implements AutoCloseable {
   }
 
   private void handle(HttpServerRequest request) {
-    if (request.method() == io.vertx.core.http.HttpMethod.GET && request.path().endsWith("/models")) {
+    if (request.method() == io.vertx.core.http.HttpMethod.GET
+        && request.path().endsWith("/models")) {
       int port = request.remoteAddress().port();
-      request.response().putHeader("content-type", "application/json")
+      request
+          .response()
+          .putHeader("content-type", "application/json")
           .end("{\"object\":\"list\",\"data\":[{\"id\":\"fake-model\",\"object\":\"model\"}]}")
-          .onSuccess(v -> modelListPorts.add(port)); // once answered, so that the connection is free again
+          .onSuccess(
+              v -> modelListPorts.add(port)); // once answered, so that the connection is free again
       return;
     }
     arrivalsNanos.add(System.nanoTime());
@@ -119,34 +127,48 @@ final class FakeUpstream implements AutoCloseable {
     Behaviour behaviour = script.poll();
     Behaviour chosen = behaviour != null ? behaviour : fallback;
     HttpServerResponse response = request.response();
-    response.closeHandler(v -> {
-      if (!response.ended()) {
-        cutOff.incrementAndGet();
-      }
-    });
-    request.body().onSuccess(body -> {
-      bodies.add(body.toJsonObject());
-      requests.incrementAndGet();
-      chosen.handle(request, vertx);
-    });
+    response.closeHandler(
+        v -> {
+          if (!response.ended()) {
+            cutOff.incrementAndGet();
+          }
+        });
+    request
+        .body()
+        .onSuccess(
+            body -> {
+              bodies.add(body.toJsonObject());
+              requests.incrementAndGet();
+              chosen.handle(request, vertx);
+            });
   }
 
   static String event(String delta) {
-    JsonObject chunk = new JsonObject()
-        .put("id", "chatcmpl-fake")
-        .put("object", "chat.completion.chunk")
-        .put("choices", List.of(new JsonObject().put("index", 0).put("delta", new JsonObject().put("content", delta))));
+    JsonObject chunk =
+        new JsonObject()
+            .put("id", "chatcmpl-fake")
+            .put("object", "chat.completion.chunk")
+            .put(
+                "choices",
+                List.of(
+                    new JsonObject()
+                        .put("index", 0)
+                        .put("delta", new JsonObject().put("content", delta))));
     return "data: " + chunk.encode() + "\n\n";
   }
 
-  /** 200 and the tokens as SSE events, the first after {@code firstDelayMs}, then one per {@code perTokenMs}. */
+  /**
+   * 200 and the tokens as SSE events, the first after {@code firstDelayMs}, then one per {@code
+   * perTokenMs}.
+   */
   static Behaviour stream(List<String> tokens, long firstDelayMs, long perTokenMs) {
     return (request, vertx) -> {
       HttpServerResponse response = request.response();
       response.setChunked(true).putHeader("Content-Type", "text/event-stream");
       response.write(": keep-alive\n\n");
       // a role-only first chunk, as OpenAI sends
-      response.write("data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}\r\n\r\n");
+      response.write(
+          "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}\r\n\r\n");
       writeTokens(response, vertx, tokens, 0, firstDelayMs, perTokenMs, -1);
     };
   }
@@ -177,7 +199,12 @@ final class FakeUpstream implements AutoCloseable {
 
   /** 200 and headers, then nothing: a slow body. */
   static Behaviour hang() {
-    return (request, vertx) -> request.response().setChunked(true).putHeader("Content-Type", "text/event-stream").write(": waiting\n\n");
+    return (request, vertx) ->
+        request
+            .response()
+            .setChunked(true)
+            .putHeader("Content-Type", "text/event-stream")
+            .write(": waiting\n\n");
   }
 
   static Behaviour status(int code, Map<String, String> headers, String body) {
@@ -188,24 +215,35 @@ final class FakeUpstream implements AutoCloseable {
     };
   }
 
-  private static void writeTokens(HttpServerResponse response, Vertx vertx, List<String> tokens, int index, long delayMs, long perTokenMs, int breakAt) {
-    Runnable step = () -> {
-      if (response.closed()) {
-        return;
-      }
-      if (index == breakAt) {
-        response.reset();
-        return;
-      }
-      if (index >= tokens.size()) {
-        response.write("data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],"
-            + "\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":" + tokens.size() + "}}\n\n");
-        response.end("data: [DONE]\n\n");
-        return;
-      }
-      response.write(event(tokens.get(index)));
-      writeTokens(response, vertx, tokens, index + 1, perTokenMs, perTokenMs, breakAt);
-    };
+  private static void writeTokens(
+      HttpServerResponse response,
+      Vertx vertx,
+      List<String> tokens,
+      int index,
+      long delayMs,
+      long perTokenMs,
+      int breakAt) {
+    Runnable step =
+        () -> {
+          if (response.closed()) {
+            return;
+          }
+          if (index == breakAt) {
+            response.reset();
+            return;
+          }
+          if (index >= tokens.size()) {
+            response.write(
+                "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],"
+                    + "\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":"
+                    + tokens.size()
+                    + "}}\n\n");
+            response.end("data: [DONE]\n\n");
+            return;
+          }
+          response.write(event(tokens.get(index)));
+          writeTokens(response, vertx, tokens, index + 1, perTokenMs, perTokenMs, breakAt);
+        };
     if (delayMs <= 0) {
       step.run();
     } else {

@@ -13,7 +13,8 @@ class KeyPoolTest {
     KeyPool.Key first = pool.acquire(0);
     KeyPool.Key second = pool.acquire(0);
     KeyPool.Key third = pool.acquire(0);
-    assertThat(List.of(first.label(), second.label(), third.label())).containsExactlyInAnyOrder("key-1", "key-2", "key-3");
+    assertThat(List.of(first.label(), second.label(), third.label()))
+        .containsExactlyInAnyOrder("key-1", "key-2", "key-3");
     pool.release(second);
     assertThat(pool.acquire(0)).isSameAs(second);
   }

@@ -32,7 +32,8 @@ class LlmGateTest {
     assertThat(refused.failed()).isTrue();
     ApiException busy = (ApiException) refused.cause();
     assertThat(busy.code()).isEqualTo(ErrorCode.AI_BUSY);
-    assertThat(busy.retryAfterSeconds()).isBetween(LlmGate.MIN_RETRY_AFTER_S, LlmGate.MAX_RETRY_AFTER_S);
+    assertThat(busy.retryAfterSeconds())
+        .isBetween(LlmGate.MIN_RETRY_AFTER_S, LlmGate.MAX_RETRY_AFTER_S);
     assertThat(gate.rejected()).isEqualTo(1);
 
     permits.get(0).close();
@@ -85,7 +86,8 @@ class LlmGateTest {
     LlmGate gate = new LlmGate(vertx, 1, 2, 50);
     gate.acquire("ann").result();
     Future<LlmGate.Permit> waiting = gate.acquire("bob");
-    Throwable failure = waiting.transform(Future::succeededFuture).await(5, TimeUnit.SECONDS).cause();
+    Throwable failure =
+        waiting.transform(Future::succeededFuture).await(5, TimeUnit.SECONDS).cause();
     assertThat(failure).isInstanceOf(ApiException.class);
     assertThat(((ApiException) failure).code()).isEqualTo(ErrorCode.AI_BUSY);
     assertThat(gate.waiting()).isZero();

@@ -69,7 +69,8 @@ class LlmGatewayTest {
   }
 
   private static LlmRequest ask(String text) {
-    return new LlmRequest(null, List.of(ChatMessage.system("You are Mira."), ChatMessage.user(text)), 0.7, 200);
+    return new LlmRequest(
+        null, List.of(ChatMessage.system("You are Mira."), ChatMessage.user(text)), 0.7, 200);
   }
 
   private static CompletableFuture<LlmReply> future(LlmCall call) {
@@ -78,7 +79,8 @@ class LlmGatewayTest {
 
   private static Throwable failure(LlmCall call) {
     Throwable error = Waits.get(future(call).handle((reply, e) -> e), "the call to fail");
-    if (error instanceof java.util.concurrent.CompletionException wrapped && wrapped.getCause() != null) {
+    if (error instanceof java.util.concurrent.CompletionException wrapped
+        && wrapped.getCause() != null) {
       error = wrapped.getCause();
     }
     if (error == null) {
@@ -111,7 +113,8 @@ class LlmGatewayTest {
   void streamsAReply() {
     upstream.then(FakeUpstream.stream(List.of("Hel", "lo", " world"), 20, 10));
     List<String> deltas = new CopyOnWriteArrayList<>();
-    LlmReply reply = Waits.get(future(gateway(options()).stream("ann", ask("hi"), deltas::add)), "reply");
+    LlmReply reply =
+        Waits.get(future(gateway(options()).stream("ann", ask("hi"), deltas::add)), "reply");
     assertThat(deltas).containsExactly("Hel", "lo", " world");
     assertThat(reply.text()).isEqualTo("Hello world");
     assertThat(reply.promptTokens()).isEqualTo(7);
@@ -131,24 +134,31 @@ class LlmGatewayTest {
   }
 
   /**
-   * A call's upstream connection belongs to the call's event loop: a connection left idle by one loop is not
-   * handed to another, whose every request and chunk would then cross between the two threads (in a burst,
-   * with both loops busy, that cost the gateway 1-16 ms before a first token).
+   * A call's upstream connection belongs to the call's event loop: a connection left idle by one
+   * loop is not handed to another, whose every request and chunk would then cross between the two
+   * threads (in a burst, with both loops busy, that cost the gateway 1-16 ms before a first token).
    */
   @Test
   void eachEventLoopKeepsItsOwnUpstreamConnections() {
     LlmGateway g = gateway(options());
     Context one = ((VertxInternal) vertx).createEventLoopContext();
-    Context two = ((VertxInternal) vertx).createEventLoopContext(); // the next event loop: new contexts go round them
+    Context two =
+        ((VertxInternal) vertx)
+            .createEventLoopContext(); // the next event loop: new contexts go round them
     assertThat(threadOf(one)).isNotEqualTo(threadOf(two));
     for (Context context : List.of(one, two, one, two)) {
       CompletableFuture<LlmReply> reply = new CompletableFuture<>();
-      context.runOnContext(v -> g.stream("ann", ask("hi"), TokenSink.NONE).reply()
-          .onComplete(ar -> reply.complete(ar.result())));
+      context.runOnContext(
+          v ->
+              g.stream("ann", ask("hi"), TokenSink.NONE)
+                  .reply()
+                  .onComplete(ar -> reply.complete(ar.result())));
       Waits.get(reply, "reply");
     }
     List<Integer> ports = upstream.clientPorts();
-    assertThat(ports.get(1)).as("the second loop opens its own connection").isNotEqualTo(ports.get(0));
+    assertThat(ports.get(1))
+        .as("the second loop opens its own connection")
+        .isNotEqualTo(ports.get(0));
     assertThat(ports.subList(2, 4)).as("each loop reuses its own").isEqualTo(ports.subList(0, 2));
     noPermitLeft();
   }
@@ -161,14 +171,22 @@ class LlmGatewayTest {
       loops++;
     }
     int expected = 2 * loops;
-    List<Integer> kept = Waits.until(() -> upstream.modelListPorts().size() >= expected ? upstream.modelListPorts() : null,
-        "GET /models from every event loop");
+    List<Integer> kept =
+        Waits.until(
+            () -> upstream.modelListPorts().size() >= expected ? upstream.modelListPorts() : null,
+            "GET /models from every event loop");
     assertThat(Set.copyOf(kept)).as("two connections per event loop").hasSize(expected);
     Context context = ((VertxInternal) vertx).createEventLoopContext();
     CompletableFuture<LlmReply> reply = new CompletableFuture<>();
-    context.runOnContext(v -> g.stream("ann", ask("hi"), TokenSink.NONE).reply().onComplete(ar -> reply.complete(ar.result())));
+    context.runOnContext(
+        v ->
+            g.stream("ann", ask("hi"), TokenSink.NONE)
+                .reply()
+                .onComplete(ar -> reply.complete(ar.result())));
     assertThat(Waits.get(reply, "reply").text()).isEqualTo("Hello there!");
-    assertThat(kept).as("the call went out on a connection opened ahead of it").contains(upstream.clientPorts().get(0));
+    assertThat(kept)
+        .as("the call went out on a connection opened ahead of it")
+        .contains(upstream.clientPorts().get(0));
     assertThat(upstream.requests()).as("preconnect requests are not calls").isEqualTo(1);
     noPermitLeft();
   }
@@ -181,8 +199,10 @@ class LlmGatewayTest {
 
   @Test
   void retriesAfter503ThenSucceeds() {
-    upstream.then(FakeUpstream.status(503, Map.of(), "overloaded"), FakeUpstream.status(502, Map.of(), ""));
-    LlmReply reply = Waits.get(future(gateway(options()).stream("ann", ask("hi"), TokenSink.NONE)), "reply");
+    upstream.then(
+        FakeUpstream.status(503, Map.of(), "overloaded"), FakeUpstream.status(502, Map.of(), ""));
+    LlmReply reply =
+        Waits.get(future(gateway(options()).stream("ann", ask("hi"), TokenSink.NONE)), "reply");
     assertThat(reply.text()).isEqualTo("Hello there!");
     assertThat(upstream.requests()).isEqualTo(3);
     assertThat(gateway.metrics().retries()).isEqualTo(2);
@@ -191,7 +211,9 @@ class LlmGatewayTest {
 
   @Test
   void a429HonoursRetryAfterAndRotatesToTheOtherKey() {
-    upstream.then(FakeUpstream.status(429, Map.of("Retry-After", "1"), "{\"error\":{\"message\":\"slow down\"}}"));
+    upstream.then(
+        FakeUpstream.status(
+            429, Map.of("Retry-After", "1"), "{\"error\":{\"message\":\"slow down\"}}"));
     Waits.get(future(gateway(options()).stream("ann", ask("hi"), TokenSink.NONE)), "reply");
     List<Long> arrivals = upstream.arrivalsNanos();
     assertThat(arrivals).hasSize(2);
@@ -205,7 +227,9 @@ class LlmGatewayTest {
   @Test
   void honoursXRateLimitResetRequests() {
     upstream.then(FakeUpstream.status(429, Map.of("x-ratelimit-reset-requests", "400ms"), ""));
-    Waits.get(future(gateway(options().apiKeys(List.of(KEY_A))).stream("ann", ask("hi"), TokenSink.NONE)), "reply");
+    Waits.get(
+        future(gateway(options().apiKeys(List.of(KEY_A))).stream("ann", ask("hi"), TokenSink.NONE)),
+        "reply");
     List<Long> arrivals = upstream.arrivalsNanos();
     assertThat((arrivals.get(1) - arrivals.get(0)) / 1_000_000).isGreaterThanOrEqualTo(400);
   }
@@ -226,8 +250,10 @@ class LlmGatewayTest {
     noPermitLeft();
   }
 
-  private static final String ROLE_CHUNK = "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}\n\n";
-  private static final String FINISH_CHUNK = "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n";
+  private static final String ROLE_CHUNK =
+      "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}\n\n";
+  private static final String FINISH_CHUNK =
+      "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n";
   private static final String DONE = "data: [DONE]\n\n";
 
   private static void assertUpstreamError(Throwable error, String message) {
@@ -239,9 +265,12 @@ class LlmGatewayTest {
   @Test
   void anEmptyStreamIsAnUpstreamErrorRetriedThenReported() {
     upstream.always(FakeUpstream.raw());
-    Throwable error = failure(gateway(options().maxRetries(2)).stream("ann", ask("hi"), TokenSink.NONE));
+    Throwable error =
+        failure(gateway(options().maxRetries(2)).stream("ann", ask("hi"), TokenSink.NONE));
     assertUpstreamError(error, "ended before any text");
-    assertThat(upstream.requests()).as("retried like any failure before the first token").isEqualTo(3);
+    assertThat(upstream.requests())
+        .as("retried like any failure before the first token")
+        .isEqualTo(3);
     assertThat(gateway.metrics().retries()).isEqualTo(2);
     noPermitLeft();
   }
@@ -249,7 +278,8 @@ class LlmGatewayTest {
   @Test
   void aStreamWithoutTextIsNeverAnEmptyReply() {
     upstream.then(FakeUpstream.raw(": hi\n\n", ROLE_CHUNK, event(""), FINISH_CHUNK, DONE));
-    LlmReply reply = Waits.get(future(gateway(options()).stream("ann", ask("hi"), TokenSink.NONE)), "reply");
+    LlmReply reply =
+        Waits.get(future(gateway(options()).stream("ann", ask("hi"), TokenSink.NONE)), "reply");
     assertThat(reply.text()).as("the retry's reply").isEqualTo("Hello there!");
     assertThat(upstream.requests()).isEqualTo(2);
 
@@ -267,20 +297,27 @@ class LlmGatewayTest {
     logged.start();
     logger.addAppender(logged);
     try {
-      upstream.then(FakeUpstream.raw(ROLE_CHUNK, "data: {\"choices\": [oops " + KEY_A + "\n\n", event("Lost"), DONE));
+      upstream.then(
+          FakeUpstream.raw(
+              ROLE_CHUNK, "data: {\"choices\": [oops " + KEY_A + "\n\n", event("Lost"), DONE));
       List<String> deltas = new CopyOnWriteArrayList<>();
-      LlmReply reply = Waits.get(future(gateway(options()).stream("ann", ask("hi"), deltas::add)), "reply");
+      LlmReply reply =
+          Waits.get(future(gateway(options()).stream("ann", ask("hi"), deltas::add)), "reply");
       assertThat(reply.text()).isEqualTo("Hello there!");
       assertThat(deltas).doesNotContain("Lost");
       assertThat(upstream.requests()).isEqualTo(2);
-      assertThat(warnings(logged)).hasSize(1).allSatisfy(line -> assertThat(line).contains("oops").doesNotContain(KEY_A));
+      assertThat(warnings(logged))
+          .hasSize(1)
+          .allSatisfy(line -> assertThat(line).contains("oops").doesNotContain(KEY_A));
 
       logged.list.clear();
       upstream.always(FakeUpstream.raw("data: <html>bad gateway</html>\n\n"));
       Throwable error = failure(gateway.stream("bob", ask("hi"), TokenSink.NONE));
       assertUpstreamError(error, "could not be read");
       assertThat(upstream.requests()).isEqualTo(2 + 1 + LlmOptions.DEFAULT_MAX_RETRIES);
-      assertThat(warnings(logged)).as("one line per call, with what was sent").hasSize(1)
+      assertThat(warnings(logged))
+          .as("one line per call, with what was sent")
+          .hasSize(1)
           .allSatisfy(line -> assertThat(line).contains("<html>bad gateway</html>"));
     } finally {
       logger.detachAppender(logged);
@@ -299,12 +336,21 @@ class LlmGatewayTest {
     noPermitLeft();
   }
 
-  /** Upstreams may cut a JSON chunk over several data lines and end lines with a bare CR: both are SSE. */
+  /**
+   * Upstreams may cut a JSON chunk over several data lines and end lines with a bare CR: both are
+   * SSE.
+   */
   @Test
   void multiLineDataAndBareCrLineEndsFromTheUpstream() {
-    upstream.then(FakeUpstream.raw("data: {\"choices\":[{\"index\":0,\r", "data: \"delta\":{\"content\":\"Hi\"}}]}\r\r",
-        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\" you\"},\n", "data: \"finish_reason\":\"stop\"}]}\r\n\r\n", DONE));
-    LlmReply reply = Waits.get(future(gateway(options()).stream("ann", ask("hi"), TokenSink.NONE)), "reply");
+    upstream.then(
+        FakeUpstream.raw(
+            "data: {\"choices\":[{\"index\":0,\r",
+            "data: \"delta\":{\"content\":\"Hi\"}}]}\r\r",
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\" you\"},\n",
+            "data: \"finish_reason\":\"stop\"}]}\r\n\r\n",
+            DONE));
+    LlmReply reply =
+        Waits.get(future(gateway(options()).stream("ann", ask("hi"), TokenSink.NONE)), "reply");
     assertThat(reply.text()).isEqualTo("Hi you");
     assertThat(upstream.requests()).isEqualTo(1);
   }
@@ -312,7 +358,8 @@ class LlmGatewayTest {
   @Test
   void aStreamThatEndsAfterAFinishReasonWithoutDoneIsComplete() {
     upstream.then(FakeUpstream.raw(event("All"), event(" done"), FINISH_CHUNK));
-    LlmReply reply = Waits.get(future(gateway(options()).stream("ann", ask("hi"), TokenSink.NONE)), "reply");
+    LlmReply reply =
+        Waits.get(future(gateway(options()).stream("ann", ask("hi"), TokenSink.NONE)), "reply");
     assertThat(reply.text()).isEqualTo("All done");
     assertThat(upstream.requests()).isEqualTo(1);
     noPermitLeft();
@@ -324,7 +371,10 @@ class LlmGatewayTest {
 
   private static List<String> warnings(ListAppender<ILoggingEvent> logged) {
     synchronized (logged.list) {
-      return logged.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList();
+      return logged.list.stream()
+          .filter(e -> e.getLevel() == Level.WARN)
+          .map(ILoggingEvent::getFormattedMessage)
+          .toList();
     }
   }
 
@@ -332,7 +382,9 @@ class LlmGatewayTest {
   void failsWhenTheFirstTokenIsLate() {
     upstream.always(FakeUpstream.hang());
     long start = System.nanoTime();
-    Throwable error = failure(gateway(options().firstTokenTimeoutMs(300)).stream("ann", ask("hi"), TokenSink.NONE));
+    Throwable error =
+        failure(
+            gateway(options().firstTokenTimeoutMs(300)).stream("ann", ask("hi"), TokenSink.NONE));
     long elapsedMs = (System.nanoTime() - start) / 1_000_000;
     assertThat(((ApiException) error).code()).isEqualTo(ErrorCode.AI_UPSTREAM);
     assertThat(error.getMessage()).contains("no first token");
@@ -367,10 +419,14 @@ class LlmGatewayTest {
     upstream.then(FakeUpstream.stream(many, 0, 50));
     CompletableFuture<Void> first = new CompletableFuture<>();
     List<String> deltas = new CopyOnWriteArrayList<>();
-    LlmCall call = gateway(options()).stream("ann", ask("hi"), d -> {
-      deltas.add(d);
-      first.complete(null);
-    });
+    LlmCall call =
+        gateway(options()).stream(
+            "ann",
+            ask("hi"),
+            d -> {
+              deltas.add(d);
+              first.complete(null);
+            });
     Waits.get(first, "first token");
     assertThat(gateway.gate().inFlight()).isEqualTo(1);
     call.cancel();
@@ -384,12 +440,27 @@ class LlmGatewayTest {
 
   @Test
   void errorsAreMappedAndNeverEchoAKey() {
-    upstream.then(FakeUpstream.status(401, Map.of(),
-        "{\"error\":{\"message\":\"Incorrect API key provided: " + KEY_A + " / " + KEY_B + " (Bearer " + KEY_A + ")\"}}"));
+    upstream.then(
+        FakeUpstream.status(
+            401,
+            Map.of(),
+            "{\"error\":{\"message\":\"Incorrect API key provided: "
+                + KEY_A
+                + " / "
+                + KEY_B
+                + " (Bearer "
+                + KEY_A
+                + ")\"}}"));
     Throwable error = failure(gateway(options()).stream("ann", ask("hi"), TokenSink.NONE));
     assertThat(((ApiException) error).code()).isEqualTo(ErrorCode.AI_UPSTREAM);
-    assertThat(error.getMessage()).contains("401").doesNotContain(KEY_A).doesNotContain(KEY_B).doesNotContain("AAAA1111");
-    assertThat(((ApiException) error).toJson().encode()).doesNotContain(KEY_A).doesNotContain(KEY_B);
+    assertThat(error.getMessage())
+        .contains("401")
+        .doesNotContain(KEY_A)
+        .doesNotContain(KEY_B)
+        .doesNotContain("AAAA1111");
+    assertThat(((ApiException) error).toJson().encode())
+        .doesNotContain(KEY_A)
+        .doesNotContain(KEY_B);
     assertThat(upstream.requests()).as("401 is not retried").isEqualTo(1);
     noPermitLeft();
   }
@@ -400,7 +471,10 @@ class LlmGatewayTest {
     LlmOptions options = options().maxRetries(2);
     Throwable error = failure(gateway(options).stream("ann", ask("hi"), TokenSink.NONE));
     assertThat(((ApiException) error).code()).isEqualTo(ErrorCode.AI_UPSTREAM);
-    assertThat(error.getMessage()).contains("could not reach").doesNotContain(KEY_A).doesNotContain(KEY_B);
+    assertThat(error.getMessage())
+        .contains("could not reach")
+        .doesNotContain(KEY_A)
+        .doesNotContain(KEY_B);
     assertThat(gateway.metrics().retries()).isEqualTo(2);
     noPermitLeft();
   }
@@ -438,7 +512,8 @@ class LlmGatewayTest {
     for (int i = 0; i < 20; i++) {
       calls.add(gw.stream("user-" + i, ask("hi " + i), TokenSink.NONE));
     }
-    // refused synchronously: already failed when stream() returns (how fast is BENCHMARKS.md's business)
+    // refused synchronously: already failed when stream() returns (how fast is BENCHMARKS.md's
+    // business)
     List<LlmCall> busy = calls.stream().filter(c -> c.reply().failed()).toList();
     assertThat(busy).hasSize(15);
     for (LlmCall c : busy) {

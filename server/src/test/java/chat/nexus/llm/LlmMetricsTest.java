@@ -16,7 +16,11 @@ class LlmMetricsTest {
     metrics.gatewayOverhead(TimeUnit.MICROSECONDS.toNanos(1_900));
     metrics.gatewayOverhead(TimeUnit.MICROSECONDS.toNanos(2_100));
     String scrape = registry.scrape();
-    assertThat(scrape).containsPattern("nexus_llm_gateway_overhead_seconds_bucket\\{le=\"0\\.002\"\\} 1(\\.0)?\\n");
-    assertThat(scrape).containsPattern("nexus_llm_gateway_overhead_seconds_bucket\\{le=\"0\\.005\"\\} 2(\\.0)?\\n");
+    assertThat(scrape)
+        .containsPattern(
+            "nexus_llm_gateway_overhead_seconds_bucket\\{le=\"0\\.002\"\\} 1(\\.0)?\\n");
+    assertThat(scrape)
+        .containsPattern(
+            "nexus_llm_gateway_overhead_seconds_bucket\\{le=\"0\\.005\"\\} 2(\\.0)?\\n");
   }
 }

@@ -22,14 +22,21 @@ class SimulatedProviderTest {
   }
 
   private static LlmRequest ask(String text) {
-    return new LlmRequest(null, List.of(ChatMessage.system("Play the character."), ChatMessage.user(text)), null, null,
+    return new LlmRequest(
+        null,
+        List.of(ChatMessage.system("Play the character."), ChatMessage.user(text)),
+        null,
+        null,
         new LlmRequest.Persona("Mira", "A cheerful baker from Lyon. Loves bread."));
   }
 
   @Test
   void repliesInTheCharactersVoiceDeterministically() {
     String reply = SimulatedProvider.replyFor(ask("I baked my first croissant"));
-    assertThat(reply).contains("Mira").contains("I baked my first croissant").contains("a cheerful baker from Lyon");
+    assertThat(reply)
+        .contains("Mira")
+        .contains("I baked my first croissant")
+        .contains("a cheerful baker from Lyon");
     assertThat(SimulatedProvider.replyFor(ask("I baked my first croissant"))).isEqualTo(reply);
   }
 
@@ -38,12 +45,18 @@ class SimulatedProviderTest {
     assertThat(SimulatedProvider.asSelf("Mira is the cheerful AI of the starship Nexus", "Mira"))
         .isEqualTo("the cheerful AI of the starship Nexus");
     assertThat(SimulatedProvider.asSelf("{{char}} was a knight", "Mira")).isEqualTo("a knight");
-    assertThat(SimulatedProvider.asSelf("A cheerful baker from Lyon", "Mira")).isEqualTo("someone who is a cheerful baker from Lyon");
+    assertThat(SimulatedProvider.asSelf("A cheerful baker from Lyon", "Mira"))
+        .isEqualTo("someone who is a cheerful baker from Lyon");
   }
 
   @Test
   void takesTheNameFromTheSystemPromptWhenNoPersonaIsGiven() {
-    LlmRequest request = new LlmRequest(null, List.of(ChatMessage.system("You are Captain Vex, a pirate."), ChatMessage.user("hi")), null, null);
+    LlmRequest request =
+        new LlmRequest(
+            null,
+            List.of(ChatMessage.system("You are Captain Vex, a pirate."), ChatMessage.user("hi")),
+            null,
+            null);
     assertThat(SimulatedProvider.replyFor(request)).contains("Captain Vex");
   }
 
@@ -52,7 +65,13 @@ class SimulatedProviderTest {
     SimulatedProvider provider = new SimulatedProvider(vertx, 5);
     List<String> deltas = new CopyOnWriteArrayList<>();
     long start = System.nanoTime();
-    LlmReply reply = Waits.get(provider.stream(ask("hello there"), deltas::add).reply().toCompletionStage().toCompletableFuture(), "reply");
+    LlmReply reply =
+        Waits.get(
+            provider.stream(ask("hello there"), deltas::add)
+                .reply()
+                .toCompletionStage()
+                .toCompletableFuture(),
+            "reply");
     long elapsedMs = (System.nanoTime() - start) / 1_000_000;
     String expected = SimulatedProvider.replyFor(ask("hello there"));
     assertThat(reply.text()).isEqualTo(expected);
@@ -67,10 +86,13 @@ class SimulatedProviderTest {
     SimulatedProvider provider = new SimulatedProvider(vertx, 20);
     CompletableFuture<Void> first = new CompletableFuture<>();
     List<String> deltas = new CopyOnWriteArrayList<>();
-    LlmCall call = provider.stream(ask("tell me a long story please"), delta -> {
-      deltas.add(delta);
-      first.complete(null);
-    });
+    LlmCall call =
+        provider.stream(
+            ask("tell me a long story please"),
+            delta -> {
+              deltas.add(delta);
+              first.complete(null);
+            });
     Waits.get(first, "first token");
     call.cancel();
     int seen = deltas.size();

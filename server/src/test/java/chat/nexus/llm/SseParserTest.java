@@ -41,7 +41,8 @@ class SseParserTest {
     feed("data: {\"a\":\ndata:  1}\n");
     assertThat(events).as("not before the blank line").isEmpty();
     feed("\n");
-    assertThat(data()).containsExactly("{\"a\":\n 1}"); // one space after the colon is dropped, the next kept
+    assertThat(data())
+        .containsExactly("{\"a\":\n 1}"); // one space after the colon is dropped, the next kept
   }
 
   @Test
@@ -79,19 +80,24 @@ class SseParserTest {
     feed("event: token\nid: 1\nretry: 2500\ndata: one\n\n");
     feed("data: two\n\n");
     feed("id: bad\0id\nretry: 12s\ndata: three\n\nid\ndata: four\n\n");
-    assertThat(events).containsExactly(
-        new SseParser.Event("token", "one", "1"),
-        new SseParser.Event("message", "two", "1"), // the id stays, the type does not
-        new SseParser.Event("message", "three", "1"), // an id with NUL is ignored
-        new SseParser.Event("message", "four", "")); // an empty id resets it
+    assertThat(events)
+        .containsExactly(
+            new SseParser.Event("token", "one", "1"),
+            new SseParser.Event("message", "two", "1"), // the id stays, the type does not
+            new SseParser.Event("message", "three", "1"), // an id with NUL is ignored
+            new SseParser.Event("message", "four", "")); // an empty id resets it
     assertThat(parser.retryMs()).as("a retry that is not all digits is ignored").isEqualTo(2500);
     assertThat(parser.lastEventId()).isEmpty();
   }
 
   @Test
   void oneLeadingBomIsSkippedEvenSplitButNotLaterOnes() {
-    byte[] stream = "\uFEFFdata: first\n\n\uFEFFdata: ignored\n\ndata: last\n\n".getBytes(StandardCharsets.UTF_8);
-    assertThat(parse(stream, stream.length)).extracting(SseParser.Event::data).containsExactly("first", "last");
+    byte[] stream =
+        "\uFEFFdata: first\n\n\uFEFFdata: ignored\n\ndata: last\n\n"
+            .getBytes(StandardCharsets.UTF_8);
+    assertThat(parse(stream, stream.length))
+        .extracting(SseParser.Event::data)
+        .containsExactly("first", "last");
     assertThat(parse(stream, 1)).extracting(SseParser.Event::data).containsExactly("first", "last");
   }
 
@@ -103,14 +109,16 @@ class SseParserTest {
 
   @Test
   void everySplitGivesTheSameEventsAsTheWholeStream() {
-    String text = "\uFEFF: hi\r\nevent: token\r\ndata: h\u00e9llo \u20ac \uD83D\uDE00\r\ndata: second\r\n\r\n"
-        + "id: 42\rdata: {\"x\":1}\r\r: note\ndata: [DONE]\n\n";
+    String text =
+        "\uFEFF: hi\r\nevent: token\r\ndata: h\u00e9llo \u20ac \uD83D\uDE00\r\ndata: second\r\n\r\n"
+            + "id: 42\rdata: {\"x\":1}\r\r: note\ndata: [DONE]\n\n";
     byte[] stream = text.getBytes(StandardCharsets.UTF_8);
     List<SseParser.Event> whole = parse(stream, stream.length);
-    assertThat(whole).containsExactly(
-        new SseParser.Event("token", "h\u00e9llo \u20ac \uD83D\uDE00\nsecond", ""),
-        new SseParser.Event("message", "{\"x\":1}", "42"),
-        new SseParser.Event("message", "[DONE]", "42"));
+    assertThat(whole)
+        .containsExactly(
+            new SseParser.Event("token", "h\u00e9llo \u20ac \uD83D\uDE00\nsecond", ""),
+            new SseParser.Event("message", "{\"x\":1}", "42"),
+            new SseParser.Event("message", "[DONE]", "42"));
     for (int size = 1; size <= 7; size++) {
       assertThat(parse(stream, size)).as("chunks of %d bytes", size).isEqualTo(whole);
     }
@@ -120,21 +128,26 @@ class SseParserTest {
   void aLineOrEventOverItsBoundIsRefused() {
     byte[] longLine = new byte[SseParser.MAX_LINE_BYTES + 1];
     Arrays.fill(longLine, (byte) 'x');
-    assertThatThrownBy(() -> parser.feed(longLine)).isInstanceOf(IllegalStateException.class).hasMessageContaining("line");
+    assertThatThrownBy(() -> parser.feed(longLine))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("line");
 
     SseParser other = new SseParser(e -> {});
     byte[] line = ("data: " + "y".repeat(64 * 1024) + "\n").getBytes(StandardCharsets.UTF_8);
-    assertThatThrownBy(() -> {
-      for (int i = 0; i < SseParser.MAX_EVENT_CHARS / (64 * 1024) + 1; i++) {
-        other.feed(line);
-      }
-    }).isInstanceOf(IllegalStateException.class).hasMessageContaining("event");
+    assertThatThrownBy(
+            () -> {
+              for (int i = 0; i < SseParser.MAX_EVENT_CHARS / (64 * 1024) + 1; i++) {
+                other.feed(line);
+              }
+            })
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("event");
   }
 
   /**
-   * A line of almost 1 MiB arriving 16 bytes at a time: every byte is looked at once. Rescanning the pending
-   * line on every chunk is 65,536 passes over up to 1 MiB (tens of seconds); this takes milliseconds, so the
-   * 10 s bound holds on a loaded machine with a wide margin.
+   * A line of almost 1 MiB arriving 16 bytes at a time: every byte is looked at once. Rescanning
+   * the pending line on every chunk is 65,536 passes over up to 1 MiB (tens of seconds); this takes
+   * milliseconds, so the 10 s bound holds on a loaded machine with a wide margin.
    */
   @Test
   void aLongStreamInSmallChunksTakesLinearTime() {
@@ -148,7 +161,8 @@ class SseParserTest {
       stream.writeBytes(("data: {\"n\":" + i + "}\n\n").getBytes(StandardCharsets.UTF_8));
     }
     byte[] bytes = stream.toByteArray();
-    List<SseParser.Event> out = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> parse(bytes, 16));
+    List<SseParser.Event> out =
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> parse(bytes, 16));
     assertThat(out).hasSize(20_001);
     assertThat(out.get(0).data()).hasSize(payload.length);
     assertThat(out.get(20_000).data()).isEqualTo("{\"n\":19999}");

@@ -28,8 +28,11 @@ class LogsTest {
     seen.start();
     driver.addAppender(seen);
     try {
-      java.util.logging.Logger.getLogger("org.postgresql.Driver").warning("a warning of the driver");
-      assertThat(seen.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly("a warning of the driver");
+      java.util.logging.Logger.getLogger("org.postgresql.Driver")
+          .warning("a warning of the driver");
+      assertThat(seen.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .containsExactly("a warning of the driver");
     } finally {
       driver.detachAppender(seen);
     }
@@ -38,14 +41,18 @@ class LogsTest {
   @Test
   void aConnectionAttemptCutByAStoppingPostgresqlIsNotLogged() {
     Logs.routeJavaUtilLogging();
-    java.util.logging.Logger factory = java.util.logging.Logger.getLogger("org.postgresql.core.ConnectionFactory");
+    java.util.logging.Logger factory =
+        java.util.logging.Logger.getLogger("org.postgresql.core.ConnectionFactory");
     assertThat(factory.isLoggable(Level.WARNING)).as("the JUL level follows logback.xml").isFalse();
     Logger logback = (Logger) LoggerFactory.getLogger("org.postgresql.core.ConnectionFactory");
     ListAppender<ILoggingEvent> seen = new ListAppender<>();
     seen.start();
     logback.addAppender(seen);
     try {
-      factory.log(Level.WARNING, "Failed to closed stream with error: {0}", new SocketException("Broken pipe"));
+      factory.log(
+          Level.WARNING,
+          "Failed to closed stream with error: {0}",
+          new SocketException("Broken pipe"));
       assertThat(seen.list).isEmpty();
     } finally {
       logback.detachAppender(seen);

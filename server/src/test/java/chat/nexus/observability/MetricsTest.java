@@ -23,12 +23,26 @@ import org.junit.jupiter.api.Test;
 /** /metrics carries the contract's names; the periodic push reaches MONITORING_URL. */
 class MetricsTest {
 
-  static final List<String> CONTRACT = List.of("nexus_connections", "nexus_messages_total", "nexus_deliveries_total",
-      "nexus_ack_latency_seconds", "nexus_llm_in_flight", "nexus_llm_waiting", "nexus_llm_rejected_total",
-      "nexus_llm_time_to_first_token_seconds", "nexus_rate_limited_total", "nexus_redis_up", "nexus_db_pool_active",
-      "hikaricp_connections_active", "jvm_memory_used_bytes", "jvm_threads_live_threads");
+  static final List<String> CONTRACT =
+      List.of(
+          "nexus_connections",
+          "nexus_messages_total",
+          "nexus_deliveries_total",
+          "nexus_ack_latency_seconds",
+          "nexus_llm_in_flight",
+          "nexus_llm_waiting",
+          "nexus_llm_rejected_total",
+          "nexus_llm_time_to_first_token_seconds",
+          "nexus_rate_limited_total",
+          "nexus_redis_up",
+          "nexus_db_pool_active",
+          "hikaricp_connections_active",
+          "jvm_memory_used_bytes",
+          "jvm_threads_live_threads");
 
-  /** Regression: the gauge held its lambda weakly, so after a GC /metrics showed nexus_redis_up NaN. */
+  /**
+   * Regression: the gauge held its lambda weakly, so after a GC /metrics showed nexus_redis_up NaN.
+   */
   @Test
   void theRedisGaugeOutlivesGarbageCollection() throws Exception {
     Metrics metrics = new Metrics();
@@ -45,11 +59,13 @@ class MetricsTest {
   void theContractsNamesArePublishedAndPushedToTheMonitoringUrl() throws Exception {
     BlockingQueue<String> pushed = new LinkedBlockingQueue<>();
     HttpServer monitoring = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    monitoring.createContext("/push", exchange -> {
-      pushed.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      exchange.sendResponseHeaders(204, -1);
-      exchange.close();
-    });
+    monitoring.createContext(
+        "/push",
+        exchange -> {
+          pushed.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
     monitoring.start();
     try (TestRedis redis = new TestRedis()) {
       Map<String, String> env = new HashMap<>(redis.env());
@@ -58,7 +74,10 @@ class MetricsTest {
       env.put("METRICS_PORT", "0"); // as Prometheus scrapes a node: on the metrics port
       try (TestServer server = TestServer.start(Backend.H2, env)) {
         server.connectGuest("counted").call("room:join", new JsonObject().put("roomId", "metrics"));
-        String text = new Rest("http://127.0.0.1:" + server.chatServer().metricsPort().orElseThrow()).get("/metrics").body();
+        String text =
+            new Rest("http://127.0.0.1:" + server.chatServer().metricsPort().orElseThrow())
+                .get("/metrics")
+                .body();
         for (String name : CONTRACT) {
           assertThat(text).as("/metrics has %s", name).containsPattern("(?m)^" + name + "[ {_]");
         }
@@ -68,7 +87,9 @@ class MetricsTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Waits.TIMEOUT_S);
         while (System.nanoTime() < deadline) {
           String next = pushed.poll(1, TimeUnit.SECONDS);
-          if (next != null && new JsonObject(next).getJsonObject("metrics").getDouble("nexus_connections", 0.0) >= 1) {
+          if (next != null
+              && new JsonObject(next).getJsonObject("metrics").getDouble("nexus_connections", 0.0)
+                  >= 1) {
             body = new JsonObject(next);
             break;
           }
@@ -76,8 +97,10 @@ class MetricsTest {
         assertThat(body).as("a push while a client is connected").isNotNull();
         assertThat(body.getString("node")).isEqualTo(server.chatServer().production().nodeId());
         assertThat(body.getString("time")).isNotBlank();
-        assertThat(body.getJsonObject("metrics").getDouble("nexus_connections")).isGreaterThanOrEqualTo(1.0);
-        assertThat(body.getJsonObject("metrics").fieldNames()).contains("nexus_redis_up", "nexus_messages_total");
+        assertThat(body.getJsonObject("metrics").getDouble("nexus_connections"))
+            .isGreaterThanOrEqualTo(1.0);
+        assertThat(body.getJsonObject("metrics").fieldNames())
+            .contains("nexus_redis_up", "nexus_messages_total");
       }
     } finally {
       monitoring.stop(0);

@@ -18,14 +18,16 @@ class ClientAddressTest {
     assertThat(addresses.of("192.168.1.5", "spoofed, 1.2.3.4, 10.9.9.9")).isEqualTo("1.2.3.4");
     assertThat(addresses.of("192.168.1.6", "1.2.3.4")).isEqualTo("192.168.1.6");
     assertThat(addresses.of("10.1.2.3", "not-an-address")).isEqualTo("10.1.2.3");
-    assertThat(new ClientAddress(List.of("loopback")).of("127.0.0.1", "2001:db8::1")).isEqualTo("2001:db8::1");
+    assertThat(new ClientAddress(List.of("loopback")).of("127.0.0.1", "2001:db8::1"))
+        .isEqualTo("2001:db8::1");
   }
 
   @Test
   void limitKeysAreIpv4AddressesAndIpv6Slash64s() {
     assertThat(ClientAddress.key("203.0.113.7")).isEqualTo("203.0.113.7");
     assertThat(ClientAddress.key("2001:db8:1:2::5")).isEqualTo("2001:db8:1:2::/64");
-    assertThat(ClientAddress.key("2001:0db8:0001:0002:ffff:ffff:ffff:ffff")).isEqualTo("2001:db8:1:2::/64");
+    assertThat(ClientAddress.key("2001:0db8:0001:0002:ffff:ffff:ffff:ffff"))
+        .isEqualTo("2001:db8:1:2::/64");
     assertThat(ClientAddress.key("[2001:db8::1]")).isEqualTo("2001:db8:0:0::/64");
     assertThat(ClientAddress.key("::ffff:203.0.113.7")).isEqualTo("203.0.113.7");
     assertThat(ClientAddress.key("::1")).isEqualTo("0:0:0:0::/64");
@@ -35,8 +37,10 @@ class ClientAddressTest {
 
   @Test
   void badEntriesAreRefusedWithoutLookingUpNames() {
-    assertThatThrownBy(() -> new ClientAddress(List.of("proxy.example.com"))).hasMessageContaining("proxy.example.com");
-    assertThatThrownBy(() -> new ClientAddress(List.of("10.0.0.0/33"))).hasMessageContaining("prefix");
+    assertThatThrownBy(() -> new ClientAddress(List.of("proxy.example.com")))
+        .hasMessageContaining("proxy.example.com");
+    assertThatThrownBy(() -> new ClientAddress(List.of("10.0.0.0/33")))
+        .hasMessageContaining("prefix");
   }
 
   @Test

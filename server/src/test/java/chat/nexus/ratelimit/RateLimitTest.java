@@ -13,7 +13,10 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Rate limits against real servers: shared through the real Redis, local, on REST, sockets and the LLM path. */
+/**
+ * Rate limits against real servers: shared through the real Redis, local, on REST, sockets and the
+ * LLM path.
+ */
 class RateLimitTest {
 
   private static final String HISTORY = "/api/rooms/lobby/messages";
@@ -31,9 +34,13 @@ class RateLimitTest {
     try (TestRedis redis = new TestRedis();
         TestServer a = TestServer.start(Backend.H2, limits(100, redis.env()));
         TestServer b = TestServer.start(Backend.H2, limits(100, redis.env()))) {
-      // an identity provider's token: these two test nodes have a database each, so a session of our own
+      // an identity provider's token: these two test nodes have a database each, so a session of
+      // our own
       // (which lives in the database real nodes share) would be known to one of them only
-      String token = Jwt.sign(TestServer.SECRET, Jwt.supabaseClaims("spread-" + java.util.UUID.randomUUID(), "S", 600));
+      String token =
+          Jwt.sign(
+              TestServer.SECRET,
+              Jwt.supabaseClaims("spread-" + java.util.UUID.randomUUID(), "S", 600));
       int passed = 0;
       int refused = 0;
       for (int i = 0; i < 150; i++) {
@@ -52,7 +59,8 @@ class RateLimitTest {
 
   @Test
   void refusalsCarryRetryAfterTheRateLimitHeadersAndTheErrorShape() {
-    try (TestRedis redis = new TestRedis(); TestServer server = TestServer.start(Backend.H2, limits(3, redis.env()))) {
+    try (TestRedis redis = new TestRedis();
+        TestServer server = TestServer.start(Backend.H2, limits(3, redis.env()))) {
       String token = Jwt.sign(TestServer.SECRET, Jwt.supabaseClaims("headers-user", "H", 600));
       for (int i = 0; i < 3; i++) {
         Rest.Response ok = server.rest().get(HISTORY, token);
@@ -66,21 +74,27 @@ class RateLimitTest {
       assertThat(refused.json().getJsonObject("error").getLong("retryAfter")).isEqualTo(retryAfter);
       assertThat(refused.header("X-RateLimit-Remaining")).isEqualTo("0");
       long reset = Long.parseLong(refused.header("X-RateLimit-Reset"));
-      assertThat(reset).isBetween(System.currentTimeMillis() / 1000, System.currentTimeMillis() / 1000 + 61);
+      assertThat(reset)
+          .isBetween(System.currentTimeMillis() / 1000, System.currentTimeMillis() / 1000 + 61);
       assertThat(redis.keys()).anyMatch(k -> k.contains("rl:api:user:headers-user"));
       String metrics = server.rest().get("/metrics").body();
       assertThat(metrics).containsPattern("nexus_rate_limited_total\\{limit=\"api\"} [1-9]");
-      // what the limiter adds to each request, timed: the 4 checks above (and any the /metrics call made)
-      assertThat(metrics).containsPattern("nexus_rate_limit_check_seconds_count ([4-9]|[1-9][0-9]+)\\b");
+      // what the limiter adds to each request, timed: the 4 checks above (and any the /metrics call
+      // made)
+      assertThat(metrics)
+          .containsPattern("nexus_rate_limit_check_seconds_count ([4-9]|[1-9][0-9]+)\\b");
     }
   }
 
   @Test
   void socketEventsAreRefusedWithRateLimitedAndRetryAfter() {
-    try (TestRedis redis = new TestRedis(); TestServer server = TestServer.start(Backend.H2, limits(3, redis.env()))) {
+    try (TestRedis redis = new TestRedis();
+        TestServer server = TestServer.start(Backend.H2, limits(3, redis.env()))) {
       Client client = server.connectGuest("chatty");
       for (int i = 0; i < 3; i++) {
-        assertThat(client.call("room:join", new JsonObject().put("roomId", "r" + i)).getBoolean("ok")).isTrue();
+        assertThat(
+                client.call("room:join", new JsonObject().put("roomId", "r" + i)).getBoolean("ok"))
+            .isTrue();
       }
       JsonObject refused = client.call("room:join", new JsonObject().put("roomId", "r4"));
       Rest.assertErrorShape(refused, "RATE_LIMITED");
@@ -90,21 +104,39 @@ class RateLimitTest {
 
   @Test
   void companionMessagesHaveAStricterLimitOnTheSocketAndOverRest() {
-    Map<String, String> env = limits(100, Map.of("RATE_LIMIT_LLM_MAX", "2", "RATE_LIMIT_LLM_WINDOW_MS", "60000"));
+    Map<String, String> env =
+        limits(100, Map.of("RATE_LIMIT_LLM_MAX", "2", "RATE_LIMIT_LLM_WINDOW_MS", "60000"));
     try (TestServer server = TestServer.start(Backend.H2, env)) {
       Client client = server.connectGuest("asker");
-      JsonObject message = new JsonObject().put("characterId", "no-such-character").put("text", "hi");
+      JsonObject message =
+          new JsonObject().put("characterId", "no-such-character").put("text", "hi");
       for (int i = 0; i < 2; i++) {
-        Rest.assertErrorShape(client.call("companion:message", message), "NOT_FOUND"); // counted, then refused by the service
+        Rest.assertErrorShape(
+            client.call("companion:message", message),
+            "NOT_FOUND"); // counted, then refused by the service
       }
       Rest.assertErrorShape(client.call("companion:message", message), "RATE_LIMITED");
-      assertThat(client.call("room:join", new JsonObject().put("roomId", "still-fine")).getBoolean("ok")).isTrue();
+      assertThat(
+              client
+                  .call("room:join", new JsonObject().put("roomId", "still-fine"))
+                  .getBoolean("ok"))
+          .isTrue();
 
       String token = server.guest("rest-asker").getString("token");
       String path = "/api/companions/no-such-character/messages";
-      server.rest().post(path, new JsonObject().put("text", "a"), token).assertError(404, "NOT_FOUND");
-      server.rest().post(path, new JsonObject().put("text", "b"), token).assertError(404, "NOT_FOUND");
-      Rest.Response refused = server.rest().post(path, new JsonObject().put("text", "c"), token).assertError(429, "RATE_LIMITED");
+      server
+          .rest()
+          .post(path, new JsonObject().put("text", "a"), token)
+          .assertError(404, "NOT_FOUND");
+      server
+          .rest()
+          .post(path, new JsonObject().put("text", "b"), token)
+          .assertError(404, "NOT_FOUND");
+      Rest.Response refused =
+          server
+              .rest()
+              .post(path, new JsonObject().put("text", "c"), token)
+              .assertError(429, "RATE_LIMITED");
       assertThat(refused.header("X-RateLimit-Limit")).isEqualTo("2");
       assertThat(server.rest().get(HISTORY, token).status()).isEqualTo(200);
     }
@@ -117,7 +149,10 @@ class RateLimitTest {
         assertThat(server.rest().get("/api/characters").status()).isEqualTo(200);
       }
       // X-Forwarded-For from an untrusted peer is not believed: same address, same budget
-      server.rest().getWithHeaders("/api/characters", Map.of("X-Forwarded-For", "203.0.113.9")).assertError(429, "RATE_LIMITED");
+      server
+          .rest()
+          .getWithHeaders("/api/characters", Map.of("X-Forwarded-For", "203.0.113.9"))
+          .assertError(429, "RATE_LIMITED");
       String token = Jwt.sign(TestServer.SECRET, Jwt.supabaseClaims("local-user", "L", 600));
       assertThat(server.rest().get(HISTORY, token).status()).isEqualTo(200);
     }
@@ -125,12 +160,21 @@ class RateLimitTest {
 
   @Test
   void forwardedAddressesCountFromTrustedProxiesOnly() {
-    try (TestServer server = TestServer.start(Backend.H2, limits(2, Map.of("TRUST_PROXY", "loopback")))) {
+    try (TestServer server =
+        TestServer.start(Backend.H2, limits(2, Map.of("TRUST_PROXY", "loopback")))) {
       for (String client : new String[] {"203.0.113.1", "203.0.113.2"}) {
         for (int i = 0; i < 2; i++) {
-          assertThat(server.rest().getWithHeaders("/api/characters", Map.of("X-Forwarded-For", client)).status()).isEqualTo(200);
+          assertThat(
+                  server
+                      .rest()
+                      .getWithHeaders("/api/characters", Map.of("X-Forwarded-For", client))
+                      .status())
+              .isEqualTo(200);
         }
-        server.rest().getWithHeaders("/api/characters", Map.of("X-Forwarded-For", client)).assertError(429, "RATE_LIMITED");
+        server
+            .rest()
+            .getWithHeaders("/api/characters", Map.of("X-Forwarded-For", client))
+            .assertError(429, "RATE_LIMITED");
       }
     }
   }
@@ -148,7 +192,16 @@ class RateLimitTest {
 
   @Test
   void anUnreachableRedisLetsRequestsThroughAndSaysSo() {
-    Map<String, String> env = limits(1, Map.of("REDIS_URL", "redis://127.0.0.1:1", "REDIS_SESSION_URL", "", "REDIS_KEY_PREFIX", "unreachable:"));
+    Map<String, String> env =
+        limits(
+            1,
+            Map.of(
+                "REDIS_URL",
+                "redis://127.0.0.1:1",
+                "REDIS_SESSION_URL",
+                "",
+                "REDIS_KEY_PREFIX",
+                "unreachable:"));
     try (TestServer server = TestServer.start(Backend.H2, env)) {
       String token = Jwt.sign(TestServer.SECRET, Jwt.supabaseClaims("open-user", "O", 600));
       for (int i = 0; i < 3; i++) {

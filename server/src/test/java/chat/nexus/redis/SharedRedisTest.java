@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shared client through a TCP relay to the real Redis that the test can cut: commands fail while it is
- * cut (up() says so), and the client and its subscriber come back by themselves once it lets them through.
+ * The shared client through a TCP relay to the real Redis that the test can cut: commands fail
+ * while it is cut (up() says so), and the client and its subscriber come back by themselves once it
+ * lets them through.
  */
 class SharedRedisTest {
 
@@ -29,22 +30,31 @@ class SharedRedisTest {
     volatile boolean refusing;
 
     Relay(Vertx vertx) throws Exception {
-      server = vertx.createNetServer().connectHandler(in -> {
-        if (refusing) {
-          in.close();
-          return;
-        }
-        in.pause();
-        vertx.createNetClient().connect(6379, "127.0.0.1").onSuccess(out -> {
-          open.add(in);
-          open.add(out);
-          in.handler(out::write);
-          out.handler(in::write);
-          in.closeHandler(v -> out.close());
-          out.closeHandler(v -> in.close());
-          in.resume();
-        }).onFailure(e -> in.close());
-      });
+      server =
+          vertx
+              .createNetServer()
+              .connectHandler(
+                  in -> {
+                    if (refusing) {
+                      in.close();
+                      return;
+                    }
+                    in.pause();
+                    vertx
+                        .createNetClient()
+                        .connect(6379, "127.0.0.1")
+                        .onSuccess(
+                            out -> {
+                              open.add(in);
+                              open.add(out);
+                              in.handler(out::write);
+                              out.handler(in::write);
+                              in.closeHandler(v -> out.close());
+                              out.closeHandler(v -> in.close());
+                              in.resume();
+                            })
+                        .onFailure(e -> in.close());
+                  });
       server.listen(0, "127.0.0.1").await(5, TimeUnit.SECONDS);
     }
 
@@ -60,11 +70,16 @@ class SharedRedisTest {
     Vertx vertx = Vertx.vertx();
     try (TestRedis redis = new TestRedis()) {
       Relay relay = new Relay(vertx);
-      SharedRedis shared = SharedRedis.create(vertx, "redis://127.0.0.1:" + relay.server.actualPort(), redis.prefix());
+      SharedRedis shared =
+          SharedRedis.create(
+              vertx, "redis://127.0.0.1:" + relay.server.actualPort(), redis.prefix());
       LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
       String channel = shared.key("news");
       shared.subscribe(channel, received::add);
-      awaitTrue(() -> publish(shared, channel, "first") && "first".equals(received.poll(100, TimeUnit.MILLISECONDS)));
+      awaitTrue(
+          () ->
+              publish(shared, channel, "first")
+                  && "first".equals(received.poll(100, TimeUnit.MILLISECONDS)));
 
       relay.cut();
       assertThat(succeeds(shared)).isFalse();
@@ -73,7 +88,10 @@ class SharedRedisTest {
       relay.refusing = false;
       awaitTrue(() -> succeeds(shared));
       assertThat(shared.up()).isTrue();
-      awaitTrue(() -> publish(shared, channel, "again") && "again".equals(received.poll(100, TimeUnit.MILLISECONDS)));
+      awaitTrue(
+          () ->
+              publish(shared, channel, "again")
+                  && "again".equals(received.poll(100, TimeUnit.MILLISECONDS)));
       shared.close();
     } finally {
       vertx.close().await(5, TimeUnit.SECONDS);
@@ -85,11 +103,19 @@ class SharedRedisTest {
     Vertx vertx = Vertx.vertx();
     try (TestRedis redis = new TestRedis()) {
       SharedRedis shared = SharedRedis.create(vertx, TestRedis.URL, redis.prefix());
-      RedisScript script = new RedisScript("return redis.call('INCR', KEYS[1]) -- " + redis.prefix());
+      RedisScript script =
+          new RedisScript("return redis.call('INCR', KEYS[1]) -- " + redis.prefix());
       String key = shared.key("counter");
-      assertThat(shared.eval(script, List.of(key), List.of()).await(5, TimeUnit.SECONDS).toLong()).isEqualTo(1);
-      assertThat(redis.send(Request.cmd(Command.SCRIPT).arg("EXISTS").arg(script.sha1())).get(0).toLong()).isEqualTo(1);
-      assertThat(shared.eval(script, List.of(key), List.of()).await(5, TimeUnit.SECONDS).toLong()).isEqualTo(2);
+      assertThat(shared.eval(script, List.of(key), List.of()).await(5, TimeUnit.SECONDS).toLong())
+          .isEqualTo(1);
+      assertThat(
+              redis
+                  .send(Request.cmd(Command.SCRIPT).arg("EXISTS").arg(script.sha1()))
+                  .get(0)
+                  .toLong())
+          .isEqualTo(1);
+      assertThat(shared.eval(script, List.of(key), List.of()).await(5, TimeUnit.SECONDS).toLong())
+          .isEqualTo(2);
       shared.close();
     } finally {
       vertx.close().await(5, TimeUnit.SECONDS);

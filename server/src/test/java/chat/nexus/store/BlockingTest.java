@@ -15,9 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The database worker pool on a real Vert.x: the work waiting for its threads is bounded, and past the
- * bound a task is refused at once with UNAVAILABLE and retryAfter, instead of queueing behind the others
- * without end; once the pool catches up, tasks are taken again.
+ * The database worker pool on a real Vert.x: the work waiting for its threads is bounded, and past
+ * the bound a task is refused at once with UNAVAILABLE and retryAfter, instead of queueing behind
+ * the others without end; once the pool catches up, tasks are taken again.
  */
 class BlockingTest {
 
@@ -38,10 +38,12 @@ class BlockingTest {
     List<Future<String>> accepted = new ArrayList<>();
     for (int i = 0; i < THREADS + QUEUE_LIMIT; i++) {
       int n = i;
-      accepted.add(blocking.run(() -> {
-        release.await(Waits.TIMEOUT_S, TimeUnit.SECONDS);
-        return "task " + n;
-      }));
+      accepted.add(
+          blocking.run(
+              () -> {
+                release.await(Waits.TIMEOUT_S, TimeUnit.SECONDS);
+                return "task " + n;
+              }));
     }
     Future<String> refused = blocking.run(() -> "one too many");
     assertThat(refused.failed()).as("refused without waiting").isTrue();
@@ -56,18 +58,26 @@ class BlockingTest {
       assertThat(accepted.get(i).await(Waits.TIMEOUT_S, TimeUnit.SECONDS)).isEqualTo("task " + i);
     }
     Waits.until(() -> blocking.pending() == 0 ? true : null, "the pool to be idle");
-    assertThat(blocking.run(() -> "taken again").await(Waits.TIMEOUT_S, TimeUnit.SECONDS)).isEqualTo("taken again");
+    assertThat(blocking.run(() -> "taken again").await(Waits.TIMEOUT_S, TimeUnit.SECONDS))
+        .isEqualTo("taken again");
     blocking.close();
   }
 
   @Test
   void failuresPassThroughTheTranslation() throws Exception {
     ApiException unavailable = new ApiException(ErrorCode.UNAVAILABLE, "down", 2L);
-    Blocking blocking = new Blocking(vertx, "blocking-test-2", THREADS, QUEUE_LIMIT,
-        e -> e instanceof java.sql.SQLException ? unavailable : e);
-    Future<Object> failed = blocking.run(() -> {
-      throw new java.sql.SQLException("connection refused", "08001");
-    });
+    Blocking blocking =
+        new Blocking(
+            vertx,
+            "blocking-test-2",
+            THREADS,
+            QUEUE_LIMIT,
+            e -> e instanceof java.sql.SQLException ? unavailable : e);
+    Future<Object> failed =
+        blocking.run(
+            () -> {
+              throw new java.sql.SQLException("connection refused", "08001");
+            });
     Waits.until(() -> failed.isComplete() ? true : null, "the task to fail");
     assertThat(failed.cause()).isSameAs(unavailable);
     blocking.close();

@@ -13,22 +13,34 @@ class DatabaseOptionsTest {
   @Test
   void defaults() {
     DatabaseOptions options = DatabaseOptions.fromEnv(Map.of());
-    assertThat(options.startTimeoutMs()).isEqualTo(DatabaseOptions.DEFAULT_START_TIMEOUT_MS).isEqualTo(60_000);
-    assertThat(options.queueLimit()).isEqualTo(DatabaseOptions.DEFAULT_QUEUE_LIMIT).isEqualTo(10_000);
+    assertThat(options.startTimeoutMs())
+        .isEqualTo(DatabaseOptions.DEFAULT_START_TIMEOUT_MS)
+        .isEqualTo(60_000);
+    assertThat(options.queueLimit())
+        .isEqualTo(DatabaseOptions.DEFAULT_QUEUE_LIMIT)
+        .isEqualTo(10_000);
   }
 
   @Test
   void values() {
-    DatabaseOptions options = DatabaseOptions.fromEnv(Map.of("DB_START_TIMEOUT_MS", " 0 ", "DB_QUEUE_LIMIT", "5"));
+    DatabaseOptions options =
+        DatabaseOptions.fromEnv(Map.of("DB_START_TIMEOUT_MS", " 0 ", "DB_QUEUE_LIMIT", "5"));
     assertThat(options.startTimeoutMs()).isZero();
     assertThat(options.queueLimit()).isEqualTo(5);
   }
 
   @Test
   void badValuesAreOneLineEach() {
-    assertThatThrownBy(() -> DatabaseOptions.fromEnv(Map.of("DB_START_TIMEOUT_MS", "soon", "DB_QUEUE_LIMIT", "0")))
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
-            "DB_START_TIMEOUT_MS must be a whole number from 0 to 2147483647, got 'soon'",
-            "DB_QUEUE_LIMIT must be a whole number from 1 to 2147483647, got '0'"));
+    assertThatThrownBy(
+            () ->
+                DatabaseOptions.fromEnv(
+                    Map.of("DB_START_TIMEOUT_MS", "soon", "DB_QUEUE_LIMIT", "0")))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        "DB_START_TIMEOUT_MS must be a whole number from 0 to 2147483647, got 'soon'",
+                        "DB_QUEUE_LIMIT must be a whole number from 1 to 2147483647, got '0'"));
   }
 }

@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Where a test server keeps its data: the embedded H2 file (in the server's temp DATA_DIR), or the real
- * PostgreSQL at 127.0.0.1:5432, database {@code test}, in a fresh schema that is dropped afterwards.
+ * Where a test server keeps its data: the embedded H2 file (in the server's temp DATA_DIR), or the
+ * real PostgreSQL at 127.0.0.1:5432, database {@code test}, in a fresh schema that is dropped
+ * afterwards.
  */
 public enum Backend {
   H2,
@@ -18,11 +19,13 @@ public enum Backend {
 
   /** Tried in order (trust authentication; CI's PostgreSQL has one of these users). */
   private static final String[] PG_URLS = {
-      "jdbc:postgresql://127.0.0.1:5432/test?user=postgres",
-      "jdbc:postgresql://127.0.0.1:5432/test?user=root",
+    "jdbc:postgresql://127.0.0.1:5432/test?user=postgres",
+    "jdbc:postgresql://127.0.0.1:5432/test?user=root",
   };
 
-  /** A prepared database: the environment variables that point the server at it, and its clean-up. */
+  /**
+   * A prepared database: the environment variables that point the server at it, and its clean-up.
+   */
   public interface Prepared extends AutoCloseable {
     Map<String, String> env();
 
@@ -61,7 +64,9 @@ public enum Backend {
     };
   }
 
-  /** The first PostgreSQL URL that answers, or a failure saying what to start: never a silent skip. */
+  /**
+   * The first PostgreSQL URL that answers, or a failure saying what to start: never a silent skip.
+   */
   static String reachablePostgres() {
     StringBuilder problems = new StringBuilder();
     for (String url : PG_URLS) {
@@ -73,13 +78,15 @@ public enum Backend {
         problems.append("\n  ").append(url).append(": ").append(e.getMessage());
       }
     }
-    throw new AssertionError("PostgreSQL is required for the storage tests and is not reachable at 127.0.0.1:5432"
-        + " (database 'test', trust authentication for user postgres or root). Start it (CI's .ci/run does)."
-        + problems);
+    throw new AssertionError(
+        "PostgreSQL is required for the storage tests and is not reachable at 127.0.0.1:5432"
+            + " (database 'test', trust authentication for user postgres or root). Start it (CI's .ci/run does)."
+            + problems);
   }
 
   private static void execute(String url, String sql) {
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
       s.execute(sql);
     } catch (SQLException e) {
       throw new AssertionError("PostgreSQL: " + sql + " failed: " + e.getMessage(), e);

@@ -8,7 +8,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Proves that {@link NoBlockedThreads} would see a blocked event loop: it blocks one on purpose. */
+/**
+ * Proves that {@link NoBlockedThreads} would see a blocked event loop: it blocks one on purpose.
+ */
 @NoBlockedThreads.ExpectsBlockedThreads
 class BlockedThreadCheckTest {
 
@@ -17,25 +19,31 @@ class BlockedThreadCheckTest {
 
   @Test
   void aBlockedEventLoopIsCaught() throws Exception {
-    Vertx vertx = Vertx.vertx(new VertxOptions()
-        .setMaxEventLoopExecuteTime(MAX_EXECUTE_MS)
-        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
-        .setBlockedThreadCheckInterval(10)
-        .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS));
+    Vertx vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setMaxEventLoopExecuteTime(MAX_EXECUTE_MS)
+                .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+                .setBlockedThreadCheckInterval(10)
+                .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS));
     try (BlockedThreadLog log = BlockedThreadLog.attach()) {
       CompletableFuture<String> done = new CompletableFuture<>();
-      vertx.runOnContext(v -> {
-        try {
-          Thread.sleep(BLOCK_MS); // the point of this test: an event loop that blocks
-          done.complete(Thread.currentThread().getName());
-        } catch (InterruptedException e) {
-          done.completeExceptionally(e);
-        }
-      });
-      assertThat(log.awaitWarning(Waits.TIMEOUT_S, TimeUnit.SECONDS)).as("a blocked-thread warning").isTrue();
+      vertx.runOnContext(
+          v -> {
+            try {
+              Thread.sleep(BLOCK_MS); // the point of this test: an event loop that blocks
+              done.complete(Thread.currentThread().getName());
+            } catch (InterruptedException e) {
+              done.completeExceptionally(e);
+            }
+          });
+      assertThat(log.awaitWarning(Waits.TIMEOUT_S, TimeUnit.SECONDS))
+          .as("a blocked-thread warning")
+          .isTrue();
       String loop = Waits.get(done, "the blocking task");
       assertThat(loop).startsWith("vert.x-eventloop-thread");
-      assertThat(log.warnings()).isNotEmpty()
+      assertThat(log.warnings())
+          .isNotEmpty()
           .allSatisfy(w -> assertThat(w).contains(loop).contains("has been blocked for"));
     } finally {
       CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -46,11 +54,14 @@ class BlockedThreadCheckTest {
 
   @Test
   void nothingIsCaughtWhenNothingBlocks() throws Exception {
-    Vertx vertx = Vertx.vertx(new VertxOptions()
-        .setMaxEventLoopExecuteTime(500) // generous: a loaded CI machine may pause a thread now and then
-        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
-        .setBlockedThreadCheckInterval(10)
-        .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS));
+    Vertx vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setMaxEventLoopExecuteTime(
+                    500) // generous: a loaded CI machine may pause a thread now and then
+                .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+                .setBlockedThreadCheckInterval(10)
+                .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS));
     try (BlockedThreadLog log = BlockedThreadLog.attach()) {
       CompletableFuture<Long> timer = new CompletableFuture<>();
       vertx.setTimer(200, timer::complete); // the loop stays free while the checker runs 20 times

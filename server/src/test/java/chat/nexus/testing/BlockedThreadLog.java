@@ -11,11 +11,11 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 
 /**
- * Catches what Vert.x's blocked-thread checker logs. Vert.x 5 logs through SLF4J (here logback) under
- * the logger {@value #LOGGER_NAME}, the constant {@code LOGGER_NAME} of
- * {@code io.vertx.core.internal.threadchecker.BlockedThreadChecker} (vertx-core 5.0.7; the class moved, the
- * logger name did not): "Thread Thread[vert.x-eventloop-thread-0,...] has been blocked for 2345 ms, time
- * limit is 2000 ms", at WARN.
+ * Catches what Vert.x's blocked-thread checker logs. Vert.x 5 logs through SLF4J (here logback)
+ * under the logger {@value #LOGGER_NAME}, the constant {@code LOGGER_NAME} of {@code
+ * io.vertx.core.internal.threadchecker.BlockedThreadChecker} (vertx-core 5.0.7; the class moved,
+ * the logger name did not): "Thread Thread[vert.x-eventloop-thread-0,...] has been blocked for 2345
+ * ms, time limit is 2000 ms", at WARN.
  */
 public final class BlockedThreadLog implements AutoCloseable {
 
@@ -48,8 +48,10 @@ public final class BlockedThreadLog implements AutoCloseable {
   /** Starts listening. */
   public static BlockedThreadLog attach() {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext)) {
-      throw new AssertionError("SLF4J is not bound to logback (" + LoggerFactory.getILoggerFactory().getClass().getName()
-          + "): the blocked-thread check cannot see Vert.x's warnings");
+      throw new AssertionError(
+          "SLF4J is not bound to logback ("
+              + LoggerFactory.getILoggerFactory().getClass().getName()
+              + "): the blocked-thread check cannot see Vert.x's warnings");
     }
     return new BlockedThreadLog();
   }

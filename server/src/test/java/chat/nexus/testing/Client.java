@@ -18,14 +18,22 @@ import org.json.JSONArray;
 import org.json.JSONObject;
 
 /**
- * The official Java Socket.IO client (io.socket 2.1.2) with queues for the server's events and blocking,
- * bounded calls with acks. Payloads and acks are Vert.x JSON for the assertions.
+ * The official Java Socket.IO client (io.socket 2.1.2) with queues for the server's events and
+ * blocking, bounded calls with acks. Payloads and acks are Vert.x JSON for the assertions.
  */
 public final class Client implements AutoCloseable {
 
   /** The server events a chat client hears. */
-  public static final List<String> EVENTS = List.of("message:new", "typing", "presence", "companion:token", "companion:done", "companion:error",
-      "session:ended", "token:expired");
+  public static final List<String> EVENTS =
+      List.of(
+          "message:new",
+          "typing",
+          "presence",
+          "companion:token",
+          "companion:done",
+          "companion:error",
+          "session:ended",
+          "token:expired");
 
   private final Socket socket;
   private final Map<String, BlockingQueue<Object[]>> events = new ConcurrentHashMap<>();
@@ -38,7 +46,9 @@ public final class Client implements AutoCloseable {
       events.put(event, queue);
       socket.on(event, queue::add);
     }
-    socket.on(Socket.EVENT_DISCONNECT, args -> disconnected.complete(String.valueOf(args.length > 0 ? args[0] : null)));
+    socket.on(
+        Socket.EVENT_DISCONNECT,
+        args -> disconnected.complete(String.valueOf(args.length > 0 ? args[0] : null)));
   }
 
   /** Options of a test client: a new connection each time, no reconnection, websocket. */
@@ -65,7 +75,9 @@ public final class Client implements AutoCloseable {
     beforeConnect.accept(client);
     CompletableFuture<Object> outcome = new CompletableFuture<>();
     client.socket.once(Socket.EVENT_CONNECT, args -> outcome.complete("connected"));
-    client.socket.once(Socket.EVENT_CONNECT_ERROR, args -> outcome.complete(args.length > 0 ? args[0] : "connect_error"));
+    client.socket.once(
+        Socket.EVENT_CONNECT_ERROR,
+        args -> outcome.complete(args.length > 0 ? args[0] : "connect_error"));
     client.socket.connect();
     Object result = Waits.get(outcome, "the socket to connect");
     if (!"connected".equals(result)) {
@@ -85,7 +97,8 @@ public final class Client implements AutoCloseable {
     try {
       CompletableFuture<Object> outcome = new CompletableFuture<>();
       client.socket.once(Socket.EVENT_CONNECT, args -> outcome.complete("connected"));
-      client.socket.once(Socket.EVENT_CONNECT_ERROR, args -> outcome.complete(args.length > 0 ? args[0] : null));
+      client.socket.once(
+          Socket.EVENT_CONNECT_ERROR, args -> outcome.complete(args.length > 0 ? args[0] : null));
       client.socket.connect();
       Object result = Waits.get(outcome, "connect_error");
       if (!(result instanceof JSONObject error)) {
@@ -113,13 +126,22 @@ public final class Client implements AutoCloseable {
 
   public CompletableFuture<JsonObject> callAsync(String event, Object payload) {
     CompletableFuture<JsonObject> ack = new CompletableFuture<>();
-    socket.emit(event, new Object[] {toClient(payload)}, (Ack) args -> {
-      if (args.length == 0 || !(args[0] instanceof JSONObject json)) {
-        ack.completeExceptionally(new AssertionError("ack of " + event + " is not an object: " + java.util.Arrays.toString(args)));
-      } else {
-        ack.complete(new JsonObject(json.toString()));
-      }
-    });
+    socket.emit(
+        event,
+        new Object[] {toClient(payload)},
+        (Ack)
+            args -> {
+              if (args.length == 0 || !(args[0] instanceof JSONObject json)) {
+                ack.completeExceptionally(
+                    new AssertionError(
+                        "ack of "
+                            + event
+                            + " is not an object: "
+                            + java.util.Arrays.toString(args)));
+              } else {
+                ack.complete(new JsonObject(json.toString()));
+              }
+            });
     return ack;
   }
 
@@ -130,7 +152,8 @@ public final class Client implements AutoCloseable {
       throw new AssertionError("no " + event + " within " + Waits.TIMEOUT_S + " s");
     }
     if (!(args[0] instanceof JSONObject json)) {
-      throw new AssertionError(event + " payload is not an object: " + java.util.Arrays.toString(args));
+      throw new AssertionError(
+          event + " payload is not an object: " + java.util.Arrays.toString(args));
     }
     return new JsonObject(json.toString());
   }

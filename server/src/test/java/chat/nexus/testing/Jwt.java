@@ -13,7 +13,8 @@ public final class Jwt {
 
   public static String sign(String secret, JsonObject claims) {
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    String header = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+    String header =
+        b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
     String payload = b64.encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8));
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
@@ -25,7 +26,10 @@ public final class Jwt {
     }
   }
 
-  /** A Supabase-style access token: sub = a UUID, aud "authenticated", role, email, name, exp; no sid. */
+  /**
+   * A Supabase-style access token: sub = a UUID, aud "authenticated", role, email, name, exp; no
+   * sid.
+   */
   public static JsonObject supabaseClaims(String userId, String name, long expiresInSeconds) {
     long now = System.currentTimeMillis() / 1000;
     return new JsonObject()

@@ -9,8 +9,9 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
- * Catches what the whole process logs at or above a level while open (the root logger), for tests that
- * promise "no ERROR line". JUnit runs the test classes one at a time here, so the lines are this test's.
+ * Catches what the whole process logs at or above a level while open (the root logger), for tests
+ * that promise "no ERROR line". JUnit runs the test classes one at a time here, so the lines are
+ * this test's.
  */
 public final class LogCapture implements AutoCloseable {
 
@@ -20,14 +21,15 @@ public final class LogCapture implements AutoCloseable {
   private LogCapture(Level level) {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    appender = new ListAppender<>() {
-      @Override
-      protected void append(ILoggingEvent event) {
-        if (event.getLevel().isGreaterOrEqual(level)) {
-          super.append(event);
-        }
-      }
-    };
+    appender =
+        new ListAppender<>() {
+          @Override
+          protected void append(ILoggingEvent event) {
+            if (event.getLevel().isGreaterOrEqual(level)) {
+              super.append(event);
+            }
+          }
+        };
     appender.setContext(context);
     appender.setName("log-capture");
     appender.start();
@@ -43,8 +45,16 @@ public final class LogCapture implements AutoCloseable {
   public List<String> lines() {
     synchronized (appender.list) {
       return appender.list.stream()
-          .map(e -> e.getLevel() + " " + e.getLoggerName() + " " + e.getFormattedMessage()
-              + (e.getThrowableProxy() != null ? " [" + e.getThrowableProxy().getClassName() + "]" : ""))
+          .map(
+              e ->
+                  e.getLevel()
+                      + " "
+                      + e.getLoggerName()
+                      + " "
+                      + e.getFormattedMessage()
+                      + (e.getThrowableProxy() != null
+                          ? " [" + e.getThrowableProxy().getClassName() + "]"
+                          : ""))
           .toList();
     }
   }

@@ -11,11 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A PostgreSQL cluster of the test's own (initdb in a temp directory, a free port on 127.0.0.1, trust
- * authentication), to stop and start again under a running server: the shared PostgreSQL on 5432 is never
- * touched. Uses the newest /usr/lib/postgresql/N/bin (or NEXUS_PG_BIN); as root, the programs run as the
- * postgres user (PostgreSQL refuses to run as root). fsync is off: these tests are about the server's
- * answers while the database is away, not about PostgreSQL's own durability.
+ * A PostgreSQL cluster of the test's own (initdb in a temp directory, a free port on 127.0.0.1,
+ * trust authentication), to stop and start again under a running server: the shared PostgreSQL on
+ * 5432 is never touched. Uses the newest /usr/lib/postgresql/N/bin (or NEXUS_PG_BIN); as root, the
+ * programs run as the postgres user (PostgreSQL refuses to run as root). fsync is off: these tests
+ * are about the server's answers while the database is away, not about PostgreSQL's own durability.
  */
 public final class PostgresProcess implements AutoCloseable {
 
@@ -49,8 +49,19 @@ public final class PostgresProcess implements AutoCloseable {
     if (isRoot()) {
       pg.run(List.of("chown", "postgres", dir.toString()), false);
     }
-    pg.run(List.of(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-A", "trust", "-U", "postgres",
-        "-E", "UTF8", "--no-sync"), true);
+    pg.run(
+        List.of(
+            bin.resolve("initdb").toString(),
+            "-D",
+            dir.resolve("data").toString(),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--no-sync"),
+        true);
     return pg;
   }
 
@@ -65,14 +76,35 @@ public final class PostgresProcess implements AutoCloseable {
 
   /** Starts it and waits until it accepts connections. */
   public void start() {
-    run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l", dir.resolve("log").toString(), "-w",
-        "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off", "start"), true);
+    run(
+        List.of(
+            bin.resolve("pg_ctl").toString(),
+            "-D",
+            dir.resolve("data").toString(),
+            "-l",
+            dir.resolve("log").toString(),
+            "-w",
+            "-o",
+            "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start"),
+        true);
     running = true;
   }
 
-  /** Stops it as an operator would ("fast": open sessions are ended with an error, then it exits). */
+  /**
+   * Stops it as an operator would ("fast": open sessions are ended with an error, then it exits).
+   */
   public void stop() {
-    run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "fast", "-w", "stop"), true);
+    run(
+        List.of(
+            bin.resolve("pg_ctl").toString(),
+            "-D",
+            dir.resolve("data").toString(),
+            "-m",
+            "fast",
+            "-w",
+            "stop"),
+        true);
     running = false;
   }
 
@@ -80,7 +112,16 @@ public final class PostgresProcess implements AutoCloseable {
   public void close() {
     try {
       if (running) {
-        run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate", "-w", "stop"), true);
+        run(
+            List.of(
+                bin.resolve("pg_ctl").toString(),
+                "-D",
+                dir.resolve("data").toString(),
+                "-m",
+                "immediate",
+                "-w",
+                "stop"),
+            true);
         running = false;
       }
     } finally {
@@ -98,12 +139,21 @@ public final class PostgresProcess implements AutoCloseable {
       return Path.of(configured);
     }
     try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-      return versions.filter(v -> Files.isExecutable(v.resolve("bin").resolve("initdb")))
-          .max(Comparator.comparingInt(v -> Integer.parseInt(v.getFileName().toString().replaceAll("\\D", "0"))))
+      return versions
+          .filter(v -> Files.isExecutable(v.resolve("bin").resolve("initdb")))
+          .max(
+              Comparator.comparingInt(
+                  v -> Integer.parseInt(v.getFileName().toString().replaceAll("\\D", "0"))))
           .map(v -> v.resolve("bin"))
-          .orElseThrow(() -> new AssertionError("no initdb under /usr/lib/postgresql/*/bin: install PostgreSQL or set NEXUS_PG_BIN"));
+          .orElseThrow(
+              () ->
+                  new AssertionError(
+                      "no initdb under /usr/lib/postgresql/*/bin: install PostgreSQL or set NEXUS_PG_BIN"));
     } catch (IOException e) {
-      throw new AssertionError("PostgreSQL's programs are needed for this test (/usr/lib/postgresql/*/bin or NEXUS_PG_BIN): " + e, e);
+      throw new AssertionError(
+          "PostgreSQL's programs are needed for this test (/usr/lib/postgresql/*/bin or NEXUS_PG_BIN): "
+              + e,
+          e);
     }
   }
 
@@ -111,7 +161,9 @@ public final class PostgresProcess implements AutoCloseable {
     return "root".equals(System.getProperty("user.name"));
   }
 
-  /** Runs a command (as postgres when we are root and {@code asPostgres}); fails with its output. */
+  /**
+   * Runs a command (as postgres when we are root and {@code asPostgres}); fails with its output.
+   */
   private void run(List<String> command, boolean asPostgres) {
     List<String> full = new ArrayList<>();
     if (asPostgres && isRoot()) {
@@ -119,12 +171,14 @@ public final class PostgresProcess implements AutoCloseable {
     }
     full.addAll(command);
     try {
-      Process process = new ProcessBuilder(full).directory(dir.toFile()).redirectErrorStream(true).start();
+      Process process =
+          new ProcessBuilder(full).directory(dir.toFile()).redirectErrorStream(true).start();
       process.getOutputStream().close();
       byte[] output = process.getInputStream().readAllBytes();
       if (!process.waitFor(COMMAND_TIMEOUT_S, TimeUnit.SECONDS) || process.exitValue() != 0) {
         process.destroyForcibly();
-        throw new AssertionError(String.join(" ", full) + " failed:\n" + new String(output) + log());
+        throw new AssertionError(
+            String.join(" ", full) + " failed:\n" + new String(output) + log());
       }
     } catch (IOException e) {
       throw new AssertionError("cannot run " + full + ": " + e, e);

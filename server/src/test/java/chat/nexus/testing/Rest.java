@@ -11,13 +11,16 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-/** A small blocking REST client (java.net.http) with the assertions of the contract's error shape. */
+/**
+ * A small blocking REST client (java.net.http) with the assertions of the contract's error shape.
+ */
 public final class Rest {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(Waits.TIMEOUT_S))
-      .build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(Waits.TIMEOUT_S))
+          .build();
 
   private final String baseUrl;
 
@@ -40,10 +43,14 @@ public final class Rest {
       return headers.firstValue(name).orElse(null);
     }
 
-    /** Asserts the status and the contract's error shape {"ok":false,"error":{"code","message"}}. */
+    /**
+     * Asserts the status and the contract's error shape {"ok":false,"error":{"code","message"}}.
+     */
     public Response assertError(int expectedStatus, String expectedCode) {
       assertThat(status).as("status of %s", this).isEqualTo(expectedStatus);
-      assertThat(header("Content-Type")).as("content type of %s", this).startsWith("application/json");
+      assertThat(header("Content-Type"))
+          .as("content type of %s", this)
+          .startsWith("application/json");
       assertErrorShape(json(), expectedCode);
       return this;
     }
@@ -71,8 +78,12 @@ public final class Rest {
     assertThat(body.getValue("ok")).as("ok in %s", body).isEqualTo(false);
     assertThat(body.getValue("error")).as("error in %s", body).isInstanceOf(JsonObject.class);
     JsonObject error = body.getJsonObject("error");
-    assertThat(error.fieldNames()).as("fields of the error in %s", body).contains("code", "message");
-    assertThat(error.fieldNames()).as("fields of the error in %s", body).isSubsetOf("code", "message", "retryAfter");
+    assertThat(error.fieldNames())
+        .as("fields of the error in %s", body)
+        .contains("code", "message");
+    assertThat(error.fieldNames())
+        .as("fields of the error in %s", body)
+        .isSubsetOf("code", "message", "retryAfter");
     assertThat(error.getValue("code")).as("code in %s", body).isEqualTo(expectedCode);
     assertThat(error.getValue("message")).as("message in %s", body).isInstanceOf(String.class);
     assertThat(error.getString("message")).as("message in %s", body).isNotBlank();
@@ -94,8 +105,10 @@ public final class Rest {
     return postRaw(path, "application/json", body == null ? "" : body.encode(), token, Map.of());
   }
 
-  public Response postRaw(String path, String contentType, String body, String token, Map<String, String> headers) {
-    HttpRequest.Builder builder = builder(path, token, headers).POST(HttpRequest.BodyPublishers.ofString(body));
+  public Response postRaw(
+      String path, String contentType, String body, String token, Map<String, String> headers) {
+    HttpRequest.Builder builder =
+        builder(path, token, headers).POST(HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {
       builder.header("Content-Type", contentType);
     }
@@ -107,7 +120,9 @@ public final class Rest {
   }
 
   private HttpRequest.Builder builder(String path, String token, Map<String, String> headers) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(Waits.TIMEOUT_S));
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(Duration.ofSeconds(Waits.TIMEOUT_S));
     if (token != null) {
       builder.header("Authorization", "Bearer " + token);
     }

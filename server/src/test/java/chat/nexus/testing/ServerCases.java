@@ -5,8 +5,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Base of the test classes that run the same cases on each storage backend: one real server per class,
- * started before the first case and always stopped.
+ * Base of the test classes that run the same cases on each storage backend: one real server per
+ * class, started before the first case and always stopped.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ServerCases {

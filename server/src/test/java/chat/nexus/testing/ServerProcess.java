@@ -11,15 +11,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The chat server as a child process (chat.nexus.Main on the test class path) on 127.0.0.1 and a port of
- * its choosing, with the test's JWT secret; for what only a real process shows: SIGKILL, exit codes and its
- * whole log output. {@link #close()} kills it if it still runs.
+ * The chat server as a child process (chat.nexus.Main on the test class path) on 127.0.0.1 and a
+ * port of its choosing, with the test's JWT secret; for what only a real process shows: SIGKILL,
+ * exit codes and its whole log output. {@link #close()} kills it if it still runs.
  */
 public final class ServerProcess implements AutoCloseable {
 
   /** A JVM start plus migrations on a loaded 2-core box. */
   public static final long START_TIMEOUT_S = 90;
-  private static final Pattern LISTENING = Pattern.compile("Nexus Chat listening on 127\\.0\\.0\\.1:(\\d+)");
+
+  private static final Pattern LISTENING =
+      Pattern.compile("Nexus Chat listening on 127\\.0\\.0\\.1:(\\d+)");
 
   private final ChildProcess process;
   private final int port;
@@ -29,7 +31,9 @@ public final class ServerProcess implements AutoCloseable {
     this.port = port;
   }
 
-  /** The server's environment: data in {@code dataDir}, then {@code env} on top (DATABASE_URL, ...). */
+  /**
+   * The server's environment: data in {@code dataDir}, then {@code env} on top (DATABASE_URL, ...).
+   */
   public static Map<String, String> env(Path dataDir, Map<String, String> env) {
     Map<String, String> all = new HashMap<>();
     all.put("PORT", "0");
@@ -48,12 +52,16 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * Waits for the start-up line of a server process already started; if it does not come, the process is
-   * killed and the error carries its output.
+   * Waits for the start-up line of a server process already started; if it does not come, the
+   * process is killed and the error carries its output.
    */
   public static ServerProcess whenListening(ChildProcess process) {
     try {
-      String line = Waits.get(process.line(l -> LISTENING.matcher(l).find()), START_TIMEOUT_S, "the server to listen");
+      String line =
+          Waits.get(
+              process.line(l -> LISTENING.matcher(l).find()),
+              START_TIMEOUT_S,
+              "the server to listen");
       Matcher m = LISTENING.matcher(line);
       if (!m.find()) {
         throw new AssertionError("no port in " + line);
@@ -82,8 +90,16 @@ public final class ServerProcess implements AutoCloseable {
     List<JsonObject> all = new ArrayList<>();
     Long before = null;
     while (true) {
-      JsonArray page = rest().get("/api/rooms/" + roomId + "/messages?limit=100" + (before == null ? "" : "&before=" + before), token)
-          .assertOk(200).getJsonArray("messages");
+      JsonArray page =
+          rest()
+              .get(
+                  "/api/rooms/"
+                      + roomId
+                      + "/messages?limit=100"
+                      + (before == null ? "" : "&before=" + before),
+                  token)
+              .assertOk(200)
+              .getJsonArray("messages");
       if (page.isEmpty()) {
         return all;
       }

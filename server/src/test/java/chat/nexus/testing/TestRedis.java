@@ -12,8 +12,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real Redis at 127.0.0.1:6379 under a random key prefix for one test (other test runs share that
- * Redis), and a client to look at it. {@link #close()} deletes every key under the prefix.
+ * The real Redis at 127.0.0.1:6379 under a random key prefix for one test (other test runs share
+ * that Redis), and a client to look at it. {@link #close()} deletes every key under the prefix.
  */
 public final class TestRedis implements AutoCloseable {
 
@@ -28,7 +28,8 @@ public final class TestRedis implements AutoCloseable {
       send(Request.cmd(Command.PING));
     } catch (RuntimeException e) {
       close();
-      throw new AssertionError("Redis is required at " + URL + " and does not answer (CI's .ci/run starts it): " + e, e);
+      throw new AssertionError(
+          "Redis is required at " + URL + " and does not answer (CI's .ci/run starts it): " + e, e);
     }
   }
 
@@ -54,7 +55,14 @@ public final class TestRedis implements AutoCloseable {
     List<String> keys = new ArrayList<>();
     String cursor = "0";
     do {
-      Response reply = send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(prefix + "*").arg("COUNT").arg(1000));
+      Response reply =
+          send(
+              Request.cmd(Command.SCAN)
+                  .arg(cursor)
+                  .arg("MATCH")
+                  .arg(prefix + "*")
+                  .arg("COUNT")
+                  .arg(1000));
       cursor = reply.get(0).toString();
       reply.get(1).forEach(k -> keys.add(k.toString()));
     } while (!cursor.equals("0"));

@@ -18,9 +18,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 /**
- * A real {@link ChatServer} on 127.0.0.1, port 0, with a temp DATA_DIR and a known JWT secret, on H2 or
- * PostgreSQL. {@link #close()} always stops it and removes its data (schema or directory), even when the
- * start failed half-way.
+ * A real {@link ChatServer} on 127.0.0.1, port 0, with a temp DATA_DIR and a known JWT secret, on
+ * H2 or PostgreSQL. {@link #close()} always stops it and removes its data (schema or directory),
+ * even when the start failed half-way.
  */
 public final class TestServer implements AutoCloseable {
 
@@ -45,7 +45,10 @@ public final class TestServer implements AutoCloseable {
     return start(backend, Map.of());
   }
 
-  /** Starts a server; {@code overrides} are extra environment variables (JSON_LIMIT, ALLOW_GUESTS, ...). */
+  /**
+   * Starts a server; {@code overrides} are extra environment variables (JSON_LIMIT, ALLOW_GUESTS,
+   * ...).
+   */
   public static TestServer start(Backend backend, Map<String, String> overrides) {
     Path dataDir;
     try {
@@ -118,7 +121,9 @@ public final class TestServer implements AutoCloseable {
     return client;
   }
 
-  /** Completes once the server has handled the disconnection of that socket (its presence updated). */
+  /**
+   * Completes once the server has handled the disconnection of that socket (its presence updated).
+   */
   public CompletableFuture<String> serverDisconnect(String socketId) {
     chat.nexus.socketio.Socket socket = server.io().sockets().socket(socketId);
     if (socket == null) {
@@ -126,18 +131,23 @@ public final class TestServer implements AutoCloseable {
     }
     CompletableFuture<String> registered = new CompletableFuture<>();
     CompletableFuture<String> gone = new CompletableFuture<>();
-    // Socket handlers are not thread-safe: register on the socket's own event loop, after ChatEvents' one.
-    socket.writeLoop().execute(() -> {
-      socket.onDisconnect(gone::complete);
-      registered.complete("registered");
-    });
+    // Socket handlers are not thread-safe: register on the socket's own event loop, after
+    // ChatEvents' one.
+    socket
+        .writeLoop()
+        .execute(
+            () -> {
+              socket.onDisconnect(gone::complete);
+              registered.complete("registered");
+            });
     Waits.get(registered, "registering a disconnect handler");
     return gone;
   }
 
   /** Rows of a query on the server's own database (for checks such as "stored exactly once"). */
   public List<Map<String, Object>> query(String sql, Object... params) {
-    try (Connection c = server.database().connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = server.database().connection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         ps.setObject(i + 1, params[i]);
       }
@@ -157,9 +167,12 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
-  /** Runs an UPDATE or DELETE on the server's own database (to age a row, say); the rows changed. */
+  /**
+   * Runs an UPDATE or DELETE on the server's own database (to age a row, say); the rows changed.
+   */
   public int update(String sql, Object... params) {
-    try (Connection c = server.database().connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = server.database().connection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         ps.setObject(i + 1, params[i]);
       }

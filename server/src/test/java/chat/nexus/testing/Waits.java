@@ -10,6 +10,7 @@ public final class Waits {
 
   /** The longest a test waits for one expected thing. */
   public static final long TIMEOUT_S = 15;
+
   /** Between two looks at a condition that has no future to wait on (another process's state). */
   private static final long POLL_MS = 50;
 
@@ -32,7 +33,9 @@ public final class Waits {
     }
   }
 
-  /** Polls {@code check} until it returns non-null (what was waited for), or fails after TIMEOUT_S. */
+  /**
+   * Polls {@code check} until it returns non-null (what was waited for), or fails after TIMEOUT_S.
+   */
   public static <T> T until(java.util.function.Supplier<T> check, String what) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
     while (true) {

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * CORS for the HTTP long-polling transport.
  *
- * @param origins allowed origins; ["*"] allows any (the request's Origin is echoed when credentials are on)
+ * @param origins allowed origins; ["*"] allows any (the request's Origin is echoed when credentials
+ *     are on)
  * @param credentials whether to send Access-Control-Allow-Credentials: true
  */
 public record CorsOptions(List<String> origins, boolean credentials) {
@@ -24,7 +25,9 @@ public record CorsOptions(List<String> origins, boolean credentials) {
     return !origins.isEmpty();
   }
 
-  /** The Access-Control-Allow-Origin value for a request, or null when the origin is not allowed. */
+  /**
+   * The Access-Control-Allow-Origin value for a request, or null when the origin is not allowed.
+   */
   public String allowOrigin(String requestOrigin) {
     if (origins.contains("*")) {
       return credentials && requestOrigin != null ? requestOrigin : "*";

@@ -14,8 +14,8 @@ public final class EngineCodec {
   private EngineCodec() {}
 
   /**
-   * One decoded inbound packet: a type ('0'..'6') and its text data, or a binary message (type '4' with
-   * binary set).
+   * One decoded inbound packet: a type ('0'..'6') and its text data, or a binary message (type '4'
+   * with binary set).
    */
   public record InPacket(char type, String data, Buffer binary) {
     public boolean isBinary() {
@@ -59,7 +59,10 @@ public final class EngineCodec {
       try {
         // MIME decoding: clients may wrap base64 at 76 characters (the Java client does), as the
         // reference server accepts.
-        return new InPacket(OutFrame.MESSAGE, null, Buffer.buffer(Base64.getMimeDecoder().decode(packet.substring(1))));
+        return new InPacket(
+            OutFrame.MESSAGE,
+            null,
+            Buffer.buffer(Base64.getMimeDecoder().decode(packet.substring(1))));
       } catch (IllegalArgumentException e) {
         throw new EngineParseException("invalid base64 in binary packet");
       }

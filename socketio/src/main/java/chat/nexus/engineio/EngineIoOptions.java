@@ -13,42 +13,57 @@ public final class EngineIoOptions {
 
   /** How often the server pings; the client waits pingInterval + pingTimeout before giving up. */
   public static final long DEFAULT_PING_INTERVAL_MS = 25_000;
+
   /** How long the server waits for a pong before closing with "ping timeout". */
   public static final long DEFAULT_PING_TIMEOUT_MS = 20_000;
+
   /** Largest message (and polling request body) accepted, in bytes. */
   public static final int DEFAULT_MAX_PAYLOAD = 1_000_000;
+
   /** How long a websocket may take between the "2probe" and the "5" that completes an upgrade. */
   public static final long DEFAULT_UPGRADE_TIMEOUT_MS = 10_000;
+
   /**
    * Bytes a connection may have waiting to be written before it counts as slow. 1 MiB holds about
    * 7,000 chat messages: a healthy client never gets near it, a stalled one cannot eat the heap.
    */
   public static final int DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
+
   /** How long a connection may stay over the buffer limit before it is closed. */
   public static final long DEFAULT_SLOW_CLIENT_GRACE_MS = 5_000;
+
   /**
-   * Heartbeats are spread over this fraction of the interval for new connections, so that a burst of
-   * connections does not ping in lock step forever (pinging 10,000 sockets at once added 100-500 ms to
-   * p99 in our prototype).
+   * Heartbeats are spread over this fraction of the interval for new connections, so that a burst
+   * of connections does not ping in lock step forever (pinging 10,000 sockets at once added 100-500
+   * ms to p99 in our prototype).
    */
   public static final double DEFAULT_PING_JITTER = 0.2;
+
   /**
-   * Handshakes one client address may make per {@link #DEFAULT_HANDSHAKE_WINDOW_MS}; 0 is no limit, as in
-   * the reference server. Off by default because an address limit needs the real client address, which
-   * behind a proxy only the application knows: set {@link Builder#clientAddress} before turning it on.
+   * Handshakes one client address may make per {@link #DEFAULT_HANDSHAKE_WINDOW_MS}; 0 is no limit,
+   * as in the reference server. Off by default because an address limit needs the real client
+   * address, which behind a proxy only the application knows: set {@link Builder#clientAddress}
+   * before turning it on.
    */
   public static final int DEFAULT_MAX_HANDSHAKES_PER_ADDRESS = 0;
-  /** The window the handshake rate is counted in: a minute smooths a reconnecting crowd behind one NAT. */
+
+  /**
+   * The window the handshake rate is counted in: a minute smooths a reconnecting crowd behind one
+   * NAT.
+   */
   public static final long DEFAULT_HANDSHAKE_WINDOW_MS = 60_000;
+
   /**
    * Sessions one client address may have open before the application admits them ({@link
    * EngineSocket#admit()}: Socket.IO does when a namespace CONNECT succeeds); 0 is no limit. Off by
    * default for the same reason as the handshake rate.
    */
   public static final int DEFAULT_MAX_PENDING_SESSIONS_PER_ADDRESS = 0;
+
   /** The client address of a request: the connection's peer, which behind a proxy is the proxy. */
   public static final Function<HttpServerRequest, String> REMOTE_ADDRESS =
-      request -> request.remoteAddress() != null ? request.remoteAddress().hostAddress() : "unknown";
+      request ->
+          request.remoteAddress() != null ? request.remoteAddress().hostAddress() : "unknown";
 
   private final String path;
   private final long pingIntervalMs;
@@ -89,9 +104,11 @@ public final class EngineIoOptions {
     this.cors = b.cors;
     this.allowRequest = b.allowRequest;
     this.clientAddress = b.clientAddress;
-    this.maxHandshakesPerAddress = (int) notNegative("maxHandshakesPerAddress", b.maxHandshakesPerAddress);
+    this.maxHandshakesPerAddress =
+        (int) notNegative("maxHandshakesPerAddress", b.maxHandshakesPerAddress);
     this.handshakeWindowMs = positive("handshakeWindowMs", b.handshakeWindowMs);
-    this.maxPendingSessionsPerAddress = (int) notNegative("maxPendingSessionsPerAddress", b.maxPendingSessionsPerAddress);
+    this.maxPendingSessionsPerAddress =
+        (int) notNegative("maxPendingSessionsPerAddress", b.maxPendingSessionsPerAddress);
   }
 
   public static Builder builder() {
@@ -171,23 +188,26 @@ public final class EngineIoOptions {
   }
 
   /**
-   * Called for every handshake before a session is made; a failed future refuses it with HTTP 403 and
-   * the failure's message. The default allows every request.
+   * Called for every handshake before a session is made; a failed future refuses it with HTTP 403
+   * and the failure's message. The default allows every request.
    */
   public Function<HttpServerRequest, Future<Void>> allowRequest() {
     return allowRequest;
   }
 
   /**
-   * The key the per-address limits count a handshake under: by default the connection's peer address
-   * ({@link #REMOTE_ADDRESS}). Behind a proxy, give one that reads the forwarded address from trusted
-   * proxies only; keys may also group addresses (an IPv6 /64).
+   * The key the per-address limits count a handshake under: by default the connection's peer
+   * address ({@link #REMOTE_ADDRESS}). Behind a proxy, give one that reads the forwarded address
+   * from trusted proxies only; keys may also group addresses (an IPv6 /64).
    */
   public Function<HttpServerRequest, String> clientAddress() {
     return clientAddress;
   }
 
-  /** Handshakes (both transports) one client address may make per {@link #handshakeWindowMs()}; 0 = no limit. */
+  /**
+   * Handshakes (both transports) one client address may make per {@link #handshakeWindowMs()}; 0 =
+   * no limit.
+   */
   public int maxHandshakesPerAddress() {
     return maxHandshakesPerAddress;
   }
@@ -235,7 +255,8 @@ public final class EngineIoOptions {
     private boolean allowWebSocket = true;
     private boolean allowUpgrades = true;
     private CorsOptions cors = CorsOptions.NONE;
-    private Function<HttpServerRequest, Future<Void>> allowRequest = request -> Future.succeededFuture();
+    private Function<HttpServerRequest, Future<Void>> allowRequest =
+        request -> Future.succeededFuture();
     private Function<HttpServerRequest, String> clientAddress = REMOTE_ADDRESS;
     private long maxHandshakesPerAddress = DEFAULT_MAX_HANDSHAKES_PER_ADDRESS;
     private long handshakeWindowMs = DEFAULT_HANDSHAKE_WINDOW_MS;
@@ -309,7 +330,10 @@ public final class EngineIoOptions {
       return this;
     }
 
-    /** At most {@code max} handshakes per client address per {@code windowMs}; 0 turns the limit off. */
+    /**
+     * At most {@code max} handshakes per client address per {@code windowMs}; 0 turns the limit
+     * off.
+     */
     public Builder handshakeRate(long max, long windowMs) {
       this.maxHandshakesPerAddress = max;
       this.handshakeWindowMs = windowMs;

@@ -22,9 +22,10 @@ import java.util.Collections;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * An Engine.IO v4 server: the handshake, both transports, the upgrade between them and the protocol's
- * HTTP errors. Hand it the requests for its path ({@link #matches(HttpServerRequest)}) with
- * {@link #handle(HttpServerRequest)}; it may serve several Vert.x HTTP servers (event loops) at once.
+ * An Engine.IO v4 server: the handshake, both transports, the upgrade between them and the
+ * protocol's HTTP errors. Hand it the requests for its path ({@link #matches(HttpServerRequest)})
+ * with {@link #handle(HttpServerRequest)}; it may serve several Vert.x HTTP servers (event loops)
+ * at once.
  */
 public final class EngineIoServer {
 
@@ -87,8 +88,8 @@ public final class EngineIoServer {
   }
 
   /**
-   * Refuses new sessions from now on (HTTP 503, so that clients retry, through a load balancer on another
-   * node); open sessions carry on. The first step of a graceful shutdown.
+   * Refuses new sessions from now on (HTTP 503, so that clients retry, through a load balancer on
+   * another node); open sessions carry on. The first step of a graceful shutdown.
    */
   public void stopAccepting() {
     accepting = false;
@@ -123,7 +124,9 @@ public final class EngineIoServer {
       return;
     }
     if (!accepting) {
-      response.setStatusCode(SHUTTING_DOWN_STATUS).putHeader(HttpHeaders.RETRY_AFTER, "1")
+      response
+          .setStatusCode(SHUTTING_DOWN_STATUS)
+          .putHeader(HttpHeaders.RETRY_AFTER, "1")
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
           .end(new JsonObject().put("message", "server shutting down").encode());
       return;
@@ -164,7 +167,9 @@ public final class EngineIoServer {
     }
   }
 
-  /** Gives back a pending slot: the session was admitted by the application, closed, or never made. */
+  /**
+   * Gives back a pending slot: the session was admitted by the application, closed, or never made.
+   */
   void releasePending(String pendingKey) {
     if (pendingKey != null) {
       addressLimits.release(pendingKey);
@@ -184,32 +189,45 @@ public final class EngineIoServer {
     }
   }
 
-  private void handshake(HttpServerRequest request, HttpServerResponse response, boolean upgrade, Future<Void> allowed, String pendingKey) {
+  private void handshake(
+      HttpServerRequest request,
+      HttpServerResponse response,
+      boolean upgrade,
+      Future<Void> allowed,
+      String pendingKey) {
     if (allowed.failed()) {
       releasePending(pendingKey);
       String message = allowed.cause().getMessage();
-      sendError(response, EngineError.FORBIDDEN, message != null ? message : EngineError.FORBIDDEN.message());
+      sendError(
+          response,
+          EngineError.FORBIDDEN,
+          message != null ? message : EngineError.FORBIDDEN.message());
       return;
     }
     EngineSocket.RequestInfo info = requestInfo(request);
     if (upgrade) {
       ContextInternal context = currentContext();
-      WebSocketTransport ws = new WebSocketTransport(options.maxPayload(), options.maxBufferedBytes());
-      WebSocketUpgrade.upgrade(request, options.maxPayload(), ws).onComplete(result -> {
-        if (result.failed()) {
-          releasePending(pendingKey);
-          LOG.log(Level.DEBUG, () -> "websocket handshake failed: " + result.cause());
-          return;
-        }
-        EngineSocket socket = new EngineSocket(newId(), this, context, info, ws, pendingKey);
-        ws.bind(socket);
-        sessions.put(socket.id(), socket);
-        socket.open();
-        connectionHandler.handle(socket);
-      });
+      WebSocketTransport ws =
+          new WebSocketTransport(options.maxPayload(), options.maxBufferedBytes());
+      WebSocketUpgrade.upgrade(request, options.maxPayload(), ws)
+          .onComplete(
+              result -> {
+                if (result.failed()) {
+                  releasePending(pendingKey);
+                  LOG.log(Level.DEBUG, () -> "websocket handshake failed: " + result.cause());
+                  return;
+                }
+                EngineSocket socket =
+                    new EngineSocket(newId(), this, context, info, ws, pendingKey);
+                ws.bind(socket);
+                sessions.put(socket.id(), socket);
+                socket.open();
+                connectionHandler.handle(socket);
+              });
     } else {
       PollingTransport polling = new PollingTransport();
-      EngineSocket socket = new EngineSocket(newId(), this, currentContext(), info, polling, pendingKey);
+      EngineSocket socket =
+          new EngineSocket(newId(), this, currentContext(), info, polling, pendingKey);
       polling.poll(response);
       sessions.put(socket.id(), socket);
       socket.open();
@@ -217,7 +235,12 @@ public final class EngineIoServer {
     }
   }
 
-  private void handleExisting(HttpServerRequest request, HttpServerResponse response, String sid, String transport, boolean upgrade) {
+  private void handleExisting(
+      HttpServerRequest request,
+      HttpServerResponse response,
+      String sid,
+      String transport,
+      boolean upgrade) {
     EngineSocket socket = sessions.get(sid);
     if (socket == null) {
       sendError(response, EngineError.UNKNOWN_SID, null);
@@ -228,11 +251,15 @@ public final class EngineIoServer {
         sendError(response, EngineError.BAD_REQUEST, "upgrade not allowed");
         return;
       }
-      // Accept, then let the session decide: an already upgraded session closes the newcomer, as the
-      // reference server does (a refused handshake would make some clients throw instead of closing).
-      WebSocketTransport ws = new WebSocketTransport(options.maxPayload(), options.maxBufferedBytes());
+      // Accept, then let the session decide: an already upgraded session closes the newcomer, as
+      // the
+      // reference server does (a refused handshake would make some clients throw instead of
+      // closing).
+      WebSocketTransport ws =
+          new WebSocketTransport(options.maxPayload(), options.maxBufferedBytes());
       ws.bind(socket);
-      WebSocketUpgrade.upgrade(request, options.maxPayload(), ws).onSuccess(v -> socket.onUpgradeSocket(ws));
+      WebSocketUpgrade.upgrade(request, options.maxPayload(), ws)
+          .onSuccess(v -> socket.onUpgradeSocket(ws));
       return;
     }
     if (!transport.equals(socket.transportName())) {
@@ -248,7 +275,8 @@ public final class EngineIoServer {
     }
   }
 
-  private void readBody(HttpServerRequest request, HttpServerResponse response, EngineSocket socket) {
+  private void readBody(
+      HttpServerRequest request, HttpServerResponse response, EngineSocket socket) {
     int limit = options.maxPayload();
     String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (declared != null) {
@@ -265,22 +293,24 @@ public final class EngineIoServer {
     }
     Buffer body = Buffer.buffer();
     boolean[] refused = {false};
-    request.handler(chunk -> {
-      if (refused[0]) {
-        return;
-      }
-      if (body.length() + chunk.length() > limit) {
-        refused[0] = true;
-        payloadTooLarge(response, socket);
-        return;
-      }
-      body.appendBuffer(chunk);
-    });
-    request.endHandler(v -> {
-      if (!refused[0]) {
-        socket.onPollData(body.toString(StandardCharsets.UTF_8), response);
-      }
-    });
+    request.handler(
+        chunk -> {
+          if (refused[0]) {
+            return;
+          }
+          if (body.length() + chunk.length() > limit) {
+            refused[0] = true;
+            payloadTooLarge(response, socket);
+            return;
+          }
+          body.appendBuffer(chunk);
+        });
+    request.endHandler(
+        v -> {
+          if (!refused[0]) {
+            socket.onPollData(body.toString(StandardCharsets.UTF_8), response);
+          }
+        });
   }
 
   private void payloadTooLarge(HttpServerResponse response, EngineSocket socket) {
@@ -358,7 +388,12 @@ public final class EngineIoServer {
 
   /** Headers that only serve the websocket handshake itself: not worth keeping per connection. */
   private static final java.util.Set<String> HANDSHAKE_ONLY_HEADERS =
-      java.util.Set.of("sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "upgrade", "connection");
+      java.util.Set.of(
+          "sec-websocket-key",
+          "sec-websocket-version",
+          "sec-websocket-extensions",
+          "upgrade",
+          "connection");
 
   private static EngineSocket.RequestInfo requestInfo(HttpServerRequest request) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();

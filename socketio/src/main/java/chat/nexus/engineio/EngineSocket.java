@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One Engine.IO session. Its state lives on one event loop (its "home", where the handshake arrived);
- * public methods may be called from any thread and hop there. Messages arrive as {@link String} (text) or
- * {@link Buffer} (binary) through {@link #messageHandler(Handler)}.
+ * One Engine.IO session. Its state lives on one event loop (its "home", where the handshake
+ * arrived); public methods may be called from any thread and hop there. Messages arrive as {@link
+ * String} (text) or {@link Buffer} (binary) through {@link #messageHandler(Handler)}.
  */
 public final class EngineSocket {
 
@@ -25,6 +25,7 @@ public final class EngineSocket {
 
   /** Close reasons, spelled as the reference server spells them. */
   public static final String TRANSPORT_CLOSE = "transport close";
+
   public static final String TRANSPORT_ERROR = "transport error";
   public static final String PING_TIMEOUT = "ping timeout";
   public static final String PARSE_ERROR = "parse error";
@@ -32,9 +33,12 @@ public final class EngineSocket {
   public static final String SERVER_SHUTTING_DOWN = "server shutting down";
 
   private static final int CLOSE_POLICY_VIOLATION = 1008;
+
   /** Socket.IO's reason when the application closes the whole connection. */
   private static final String FORCED_SERVER_CLOSE = "forced server close";
-  private static final Set<String> GRACEFUL_CLOSES = Set.of(FORCED_CLOSE, FORCED_SERVER_CLOSE, SERVER_SHUTTING_DOWN);
+
+  private static final Set<String> GRACEFUL_CLOSES =
+      Set.of(FORCED_CLOSE, FORCED_SERVER_CLOSE, SERVER_SHUTTING_DOWN);
 
   private final String id;
   private final EngineIoServer server;
@@ -42,7 +46,10 @@ public final class EngineSocket {
   private final ContextInternal context;
   private final EventLoop loop;
   private final RequestInfo request;
-  /** The client address whose pending slot this session holds until admitted or closed; null: none. */
+
+  /**
+   * The client address whose pending slot this session holds until admitted or closed; null: none.
+   */
   private final AtomicReference<String> pendingKey;
 
   private volatile Transport transport;
@@ -56,7 +63,13 @@ public final class EngineSocket {
   private Handler<Object> messageHandler = message -> {};
   private Handler<String> closeHandler = reason -> {};
 
-  EngineSocket(String id, EngineIoServer server, ContextInternal context, RequestInfo request, Transport transport, String pendingKey) {
+  EngineSocket(
+      String id,
+      EngineIoServer server,
+      ContextInternal context,
+      RequestInfo request,
+      Transport transport,
+      String pendingKey) {
     this.id = id;
     this.pendingKey = new AtomicReference<>(pendingKey);
     this.server = server;
@@ -91,12 +104,16 @@ public final class EngineSocket {
     return closed;
   }
 
-  /** Whether a frame sent now would leave without queueing; volatile packets are dropped otherwise. */
+  /**
+   * Whether a frame sent now would leave without queueing; volatile packets are dropped otherwise.
+   */
   public boolean isWritable() {
     return !closed && upgrading == null && transport.writable();
   }
 
-  /** Called with each message: a String for text, a Buffer for binary. Runs on the home event loop. */
+  /**
+   * Called with each message: a String for text, a Buffer for binary. Runs on the home event loop.
+   */
   public EngineSocket messageHandler(Handler<Object> handler) {
     this.messageHandler = handler;
     return this;
@@ -122,12 +139,13 @@ public final class EngineSocket {
     if (current instanceof WebSocketTransport ws) {
       ws.send(frames);
     } else {
-      runOnLoop(() -> {
-        if (!closed) {
-          transport.send(frames);
-          checkPollingBuffer();
-        }
-      });
+      runOnLoop(
+          () -> {
+            if (!closed) {
+              transport.send(frames);
+              checkPollingBuffer();
+            }
+          });
     }
   }
 
@@ -154,8 +172,8 @@ public final class EngineSocket {
 
   /**
    * The application accepts this session (it authenticated): it no longer counts towards
-   * maxPendingSessionsPerAddress. Socket.IO calls it when a namespace CONNECT succeeds; an application on
-   * raw Engine.IO calls it itself. Thread-safe; later calls do nothing.
+   * maxPendingSessionsPerAddress. Socket.IO calls it when a namespace CONNECT succeeds; an
+   * application on raw Engine.IO calls it itself. Thread-safe; later calls do nothing.
    */
   public void admit() {
     server.releasePending(pendingKey.getAndSet(null));
@@ -182,58 +200,61 @@ public final class EngineSocket {
 
   /** A GET on the polling transport; any thread. */
   void onPollRequest(HttpServerResponse response) {
-    runOnLoop(() -> {
-      if (closed && transport instanceof PollingTransport polling && polling.closePending()) {
-        polling.poll(response); // the last queued frames, then the close packet
-        if (!polling.closePending()) {
-          cancel(pendingCloseDeadline);
-          server.remove(this);
-        }
-        return;
-      }
-      if (closed || !(transport instanceof PollingTransport polling)) {
-        server.sendError(response, EngineError.BAD_REQUEST, null);
-        return;
-      }
-      if (polling.isWaiting()) {
-        server.sendError(response, EngineError.BAD_REQUEST, "overlapping GET requests");
-        onClose(TRANSPORT_ERROR, true);
-        return;
-      }
-      response.closeHandler(v -> runOnLoop(() -> polling.abandoned(response)));
-      polling.poll(response);
-    });
+    runOnLoop(
+        () -> {
+          if (closed && transport instanceof PollingTransport polling && polling.closePending()) {
+            polling.poll(response); // the last queued frames, then the close packet
+            if (!polling.closePending()) {
+              cancel(pendingCloseDeadline);
+              server.remove(this);
+            }
+            return;
+          }
+          if (closed || !(transport instanceof PollingTransport polling)) {
+            server.sendError(response, EngineError.BAD_REQUEST, null);
+            return;
+          }
+          if (polling.isWaiting()) {
+            server.sendError(response, EngineError.BAD_REQUEST, "overlapping GET requests");
+            onClose(TRANSPORT_ERROR, true);
+            return;
+          }
+          response.closeHandler(v -> runOnLoop(() -> polling.abandoned(response)));
+          polling.poll(response);
+        });
   }
 
   /** A POST body on the polling transport; any thread. */
   void onPollData(String body, HttpServerResponse response) {
-    runOnLoop(() -> {
-      if (closed && transport instanceof PollingTransport polling && polling.closePending()) {
-        // Closing: the data is dropped, but an error would make the client report a transport error
-        // before it reads the last frames and the close packet.
-        response.putHeader("Content-Type", "text/html").end("ok");
-        return;
-      }
-      if (closed) {
-        server.sendError(response, EngineError.BAD_REQUEST, null);
-        return;
-      }
-      List<EngineCodec.InPacket> packets;
-      try {
-        packets = EngineCodec.decodePayload(body);
-      } catch (EngineParseException e) {
-        server.sendError(response, EngineError.BAD_REQUEST, e.getMessage());
-        onClose(PARSE_ERROR, true);
-        return;
-      }
-      response.putHeader("Content-Type", "text/html").end("ok");
-      for (EngineCodec.InPacket packet : packets) {
-        if (closed) {
-          break;
-        }
-        onPacket(packet);
-      }
-    });
+    runOnLoop(
+        () -> {
+          if (closed && transport instanceof PollingTransport polling && polling.closePending()) {
+            // Closing: the data is dropped, but an error would make the client report a transport
+            // error
+            // before it reads the last frames and the close packet.
+            response.putHeader("Content-Type", "text/html").end("ok");
+            return;
+          }
+          if (closed) {
+            server.sendError(response, EngineError.BAD_REQUEST, null);
+            return;
+          }
+          List<EngineCodec.InPacket> packets;
+          try {
+            packets = EngineCodec.decodePayload(body);
+          } catch (EngineParseException e) {
+            server.sendError(response, EngineError.BAD_REQUEST, e.getMessage());
+            onClose(PARSE_ERROR, true);
+            return;
+          }
+          response.putHeader("Content-Type", "text/html").end("ok");
+          for (EngineCodec.InPacket packet : packets) {
+            if (closed) {
+              break;
+            }
+            onPacket(packet);
+          }
+        });
   }
 
   /** The polling request was refused before its body was read (too large); any thread. */
@@ -242,18 +263,23 @@ public final class EngineSocket {
   }
 
   /**
-   * A websocket that wants to take over this polling session, already upgraded and bound to this session
-   * (so that no early frame such as "2probe" is missed).
+   * A websocket that wants to take over this polling session, already upgraded and bound to this
+   * session (so that no early frame such as "2probe" is missed).
    */
   void onUpgradeSocket(WebSocketTransport candidate) {
-    runOnLoop(() -> {
-      if (closed || upgrading != null || !(transport instanceof PollingTransport)) {
-        candidate.close(false);
-        return;
-      }
-      upgrading = candidate;
-      upgradeDeadline = loop.schedule(() -> cancelUpgrade(candidate), options.upgradeTimeoutMs(), TimeUnit.MILLISECONDS);
-    });
+    runOnLoop(
+        () -> {
+          if (closed || upgrading != null || !(transport instanceof PollingTransport)) {
+            candidate.close(false);
+            return;
+          }
+          upgrading = candidate;
+          upgradeDeadline =
+              loop.schedule(
+                  () -> cancelUpgrade(candidate),
+                  options.upgradeTimeoutMs(),
+                  TimeUnit.MILLISECONDS);
+        });
   }
 
   /** A text message from a websocket of this session; the websocket's event loop. */
@@ -263,22 +289,24 @@ public final class EngineSocket {
 
   /** A binary message from a websocket of this session; the websocket's event loop. */
   void onWebSocketBinary(WebSocketTransport ws, Buffer data) {
-    runOnLoop(() -> {
-      if (!closed && ws == transport) {
-        messageHandler.handle(data);
-      }
-    });
+    runOnLoop(
+        () -> {
+          if (!closed && ws == transport) {
+            messageHandler.handle(data);
+          }
+        });
   }
 
   /** A websocket of this session closed or failed; the websocket's event loop. */
   void onWebSocketGone(WebSocketTransport ws, String reason) {
-    runOnLoop(() -> {
-      if (ws == upgrading) {
-        cancelUpgrade(ws);
-      } else if (ws == transport) {
-        onClose(reason, false);
-      }
-    });
+    runOnLoop(
+        () -> {
+          if (ws == upgrading) {
+            cancelUpgrade(ws);
+          } else if (ws == transport) {
+            onClose(reason, false);
+          }
+        });
   }
 
   private void handleWebSocketText(WebSocketTransport ws, String text) {
@@ -336,7 +364,8 @@ public final class EngineSocket {
 
   private void onPacket(EngineCodec.InPacket packet) {
     switch (packet.type()) {
-      case OutFrame.MESSAGE -> messageHandler.handle(packet.isBinary() ? packet.binary() : packet.data());
+      case OutFrame.MESSAGE ->
+          messageHandler.handle(packet.isBinary() ? packet.binary() : packet.data());
       case OutFrame.PONG -> {
         cancel(pongDeadline);
         pongDeadline = null;
@@ -361,34 +390,54 @@ public final class EngineSocket {
     Transport current = transport;
     current.send(List.of(OutFrame.control(OutFrame.PING, null)));
     cancel(pongDeadline);
-    pongDeadline = loop.schedule(() -> context.runOnContext(v -> onClose(PING_TIMEOUT, true)), options.pingTimeoutMs(), TimeUnit.MILLISECONDS);
+    pongDeadline =
+        loop.schedule(
+            () -> context.runOnContext(v -> onClose(PING_TIMEOUT, true)),
+            options.pingTimeoutMs(),
+            TimeUnit.MILLISECONDS);
   }
 
-  /** The transport went over the buffer limit; close it if it is still over after the grace period. */
+  /**
+   * The transport went over the buffer limit; close it if it is still over after the grace period.
+   */
   void onOverLimit() {
-    runOnLoop(() -> {
-      if (closed || slowDeadline != null) {
-        return;
-      }
-      slowDeadline = loop.schedule(() -> {
-        slowDeadline = null;
-        Transport current = transport;
-        boolean stillOver = current instanceof WebSocketTransport ws ? !ws.writable() : current.bufferedBytes() > options.maxBufferedBytes();
-        if (stillOver && !closed) {
-          String detail = "outbound buffer over " + options.maxBufferedBytes() + " bytes for " + options.slowClientGraceMs() + " ms";
-          LOG.log(Level.INFO, () -> "closing slow client " + id + ": " + detail);
-          if (current instanceof WebSocketTransport ws) {
-            ws.closeWith(CLOSE_POLICY_VIOLATION, detail);
+    runOnLoop(
+        () -> {
+          if (closed || slowDeadline != null) {
+            return;
           }
-          context.runOnContext(v -> onClose(TRANSPORT_ERROR, true));
-        }
-      }, options.slowClientGraceMs(), TimeUnit.MILLISECONDS);
-    });
+          slowDeadline =
+              loop.schedule(
+                  () -> {
+                    slowDeadline = null;
+                    Transport current = transport;
+                    boolean stillOver =
+                        current instanceof WebSocketTransport ws
+                            ? !ws.writable()
+                            : current.bufferedBytes() > options.maxBufferedBytes();
+                    if (stillOver && !closed) {
+                      String detail =
+                          "outbound buffer over "
+                              + options.maxBufferedBytes()
+                              + " bytes for "
+                              + options.slowClientGraceMs()
+                              + " ms";
+                      LOG.log(Level.INFO, () -> "closing slow client " + id + ": " + detail);
+                      if (current instanceof WebSocketTransport ws) {
+                        ws.closeWith(CLOSE_POLICY_VIOLATION, detail);
+                      }
+                      context.runOnContext(v -> onClose(TRANSPORT_ERROR, true));
+                    }
+                  },
+                  options.slowClientGraceMs(),
+                  TimeUnit.MILLISECONDS);
+        });
   }
 
   /** Counts a polling queue towards the buffer limit. Called after each send on the home loop. */
   private void checkPollingBuffer() {
-    if (transport instanceof PollingTransport polling && polling.bufferedBytes() > options.maxBufferedBytes()) {
+    if (transport instanceof PollingTransport polling
+        && polling.bufferedBytes() > options.maxBufferedBytes()) {
       onOverLimit();
     }
   }
@@ -409,7 +458,9 @@ public final class EngineSocket {
     }
     // Only a close the server chose (not a protocol failure) delivers what was queued and a close
     // packet to a polling client; after a ping timeout or a bad packet the sid is gone at once.
-    if (serverInitiated && SERVER_SHUTTING_DOWN.equals(reason) && transport instanceof WebSocketTransport ws) {
+    if (serverInitiated
+        && SERVER_SHUTTING_DOWN.equals(reason)
+        && transport instanceof WebSocketTransport ws) {
       ws.abort();
     } else if (serverInitiated && GRACEFUL_CLOSES.contains(reason)) {
       transport.close(true);
@@ -419,14 +470,23 @@ public final class EngineSocket {
       transport.close(false);
     }
     if (transport instanceof PollingTransport polling && polling.closePending()) {
-      // The client has not got the close packet yet: the session stays reachable so that its next GETs
-      // get the frames sent just before the close (a DISCONNECT, say) and then the close packet, instead
-      // of an unknown-sid error that it would take for a transport error (and reconnect). Bounded by a
+      // The client has not got the close packet yet: the session stays reachable so that its next
+      // GETs
+      // get the frames sent just before the close (a DISCONNECT, say) and then the close packet,
+      // instead
+      // of an unknown-sid error that it would take for a transport error (and reconnect). Bounded
+      // by a
       // heartbeat period.
-      pendingCloseDeadline = loop.schedule(() -> runOnLoop(() -> {
-        polling.dropPendingClose();
-        server.remove(this);
-      }), options.pingIntervalMs() + options.pingTimeoutMs(), TimeUnit.MILLISECONDS);
+      pendingCloseDeadline =
+          loop.schedule(
+              () ->
+                  runOnLoop(
+                      () -> {
+                        polling.dropPendingClose();
+                        server.remove(this);
+                      }),
+              options.pingIntervalMs() + options.pingTimeoutMs(),
+              TimeUnit.MILLISECONDS);
     } else {
       server.remove(this);
     }
@@ -437,14 +497,17 @@ public final class EngineSocket {
     }
   }
 
-  /** Runs the task on this session's event loop: now when already there, else as soon as possible. */
+  /**
+   * Runs the task on this session's event loop: now when already there, else as soon as possible.
+   */
   public void execute(Runnable task) {
     runOnLoop(task);
   }
 
   /**
-   * Runs on the home loop with this session's Vert.x context as the current one, so that handlers may
-   * use context-bound Vert.x APIs (executeBlocking, timers, promises) and get their results back here.
+   * Runs on the home loop with this session's Vert.x context as the current one, so that handlers
+   * may use context-bound Vert.x APIs (executeBlocking, timers, promises) and get their results
+   * back here.
    */
   private void runOnLoop(Runnable task) {
     if (loop.inEventLoop()) {
@@ -461,9 +524,9 @@ public final class EngineSocket {
   }
 
   /**
-   * What the handshake request carried, kept small since every connection holds one: the headers without
-   * the websocket handshake's own, and the client's IP address. The query is parsed from the URI when asked
-   * for ({@code Handshake.query()}).
+   * What the handshake request carried, kept small since every connection holds one: the headers
+   * without the websocket handshake's own, and the client's IP address. The query is parsed from
+   * the URI when asked for ({@code Handshake.query()}).
    */
   public record RequestInfo(String uri, MultiMap headers, String remoteAddress, boolean secure) {}
 }

@@ -4,9 +4,9 @@ import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayList;
 
 /**
- * Flushes websocket channels once per event-loop turn instead of once per packet: the writes of a turn
- * (a broadcast to a hundred sockets, a burst of acks) leave in one system call per connection. One per
- * event-loop thread; touched only from that thread.
+ * Flushes websocket channels once per event-loop turn instead of once per packet: the writes of a
+ * turn (a broadcast to a hundred sockets, a burst of acks) leave in one system call per connection.
+ * One per event-loop thread; touched only from that thread.
  */
 final class FlushBatcher implements Runnable {
 
@@ -23,7 +23,10 @@ final class FlushBatcher implements Runnable {
 
   private FlushBatcher() {}
 
-  /** Marks the transport for a flush at the end of this turn. Must run on the transport's event loop. */
+  /**
+   * Marks the transport for a flush at the end of this turn. Must run on the transport's event
+   * loop.
+   */
   static void markDirty(WebSocketTransport transport) {
     FlushBatcher batcher = CURRENT.get();
     if (transport.flushPending) {

@@ -7,9 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * One outbound Engine.IO packet, encoded once and shareable between any number of recipients and threads.
- * The websocket form (frame header and payload in one array) is made once, on first use; the polling form
- * is the packet text, or "b" + base64 for binary.
+ * One outbound Engine.IO packet, encoded once and shareable between any number of recipients and
+ * threads. The websocket form (frame header and payload in one array) is made once, on first use;
+ * the polling form is the packet text, or "b" + base64 for binary.
  */
 public final class OutFrame {
 
@@ -70,8 +70,8 @@ public final class OutFrame {
   }
 
   /**
-   * The complete, unmasked websocket frame. Computed once; racing threads compute equal arrays, so the
-   * unsynchronised cache is safe.
+   * The complete, unmasked websocket frame. Computed once; racing threads compute equal arrays, so
+   * the unsynchronised cache is safe.
    */
   public byte[] webSocketFrame() {
     byte[] frame = webSocketBytes;
@@ -83,10 +83,10 @@ public final class OutFrame {
   }
 
   /**
-   * Prepares one off-heap copy of the websocket frame that every recipient's write can share, so that a
-   * broadcast does not copy the frame into a direct buffer once per socket. Call on one thread before
-   * handing the frame to others (the hand-over publishes it). The copy is freed by the garbage collector
-   * (JDK direct buffer), so the shared buffer ignores Netty's release calls.
+   * Prepares one off-heap copy of the websocket frame that every recipient's write can share, so
+   * that a broadcast does not copy the frame into a direct buffer once per socket. Call on one
+   * thread before handing the frame to others (the hand-over publishes it). The copy is freed by
+   * the garbage collector (JDK direct buffer), so the shared buffer ignores Netty's release calls.
    */
   public void shareOffHeap() {
     if (sharedDirect == null) {
@@ -96,7 +96,9 @@ public final class OutFrame {
     }
   }
 
-  /** The bytes to write for one recipient: a view of the shared off-heap frame, or a heap wrapper. */
+  /**
+   * The bytes to write for one recipient: a view of the shared off-heap frame, or a heap wrapper.
+   */
   ByteBuf newWrite() {
     ByteBuf shared = sharedDirect;
     return shared != null ? shared.duplicate() : Unpooled.wrappedBuffer(webSocketFrame());

@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * HTTP long-polling. Outbound frames wait in a queue until the client's next GET, which takes them all
- * at once. Touched only on the session's event loop; responses are ended from there (Vert.x hands the
- * write to the response's own connection).
+ * HTTP long-polling. Outbound frames wait in a queue until the client's next GET, which takes them
+ * all at once. Touched only on the session's event loop; responses are ended from there (Vert.x
+ * hands the write to the response's own connection).
  */
 final class PollingTransport implements Transport {
 
@@ -21,6 +21,7 @@ final class PollingTransport implements Transport {
   private HttpServerResponse waiting;
   private boolean paused;
   private boolean closed;
+
   /** Closed by the server, and the client has not been sent the close packet yet. */
   private boolean closePending;
 
@@ -29,7 +30,9 @@ final class PollingTransport implements Transport {
     return NAME;
   }
 
-  /** Takes a GET. Returns false when another GET is already waiting (the client broke the protocol). */
+  /**
+   * Takes a GET. Returns false when another GET is already waiting (the client broke the protocol).
+   */
   boolean poll(HttpServerResponse response) {
     if (waiting != null) {
       return false;
@@ -119,9 +122,9 @@ final class PollingTransport implements Transport {
   }
 
   /**
-   * Ends the transport. With {@code notifyClient} the client still gets what was queued and then a close
-   * packet, through the waiting GET or the next ones (see {@link #closePending()}), as the reference
-   * server does. Without it, a waiting GET gets a noop and the queue is dropped.
+   * Ends the transport. With {@code notifyClient} the client still gets what was queued and then a
+   * close packet, through the waiting GET or the next ones (see {@link #closePending()}), as the
+   * reference server does. Without it, a waiting GET gets a noop and the queue is dropped.
    */
   @Override
   public void close(boolean notifyClient) {
@@ -148,8 +151,9 @@ final class PollingTransport implements Transport {
   }
 
   /**
-   * Ends the transport after a protocol failure (ping timeout, bad packet, overlapping polls): a waiting
-   * GET gets the close packet, what was queued is dropped, and the session is gone for later requests.
+   * Ends the transport after a protocol failure (ping timeout, bad packet, overlapping polls): a
+   * waiting GET gets the close packet, what was queued is dropped, and the session is gone for
+   * later requests.
    */
   void abort() {
     if (closed) {
@@ -178,10 +182,11 @@ final class PollingTransport implements Transport {
   }
 
   /**
-   * After a close: what is queued, else the close packet. Never both in one payload: the official client
-   * acts on a close packet at once but hands the messages before it to Socket.IO on the next tick, so a
-   * DISCONNECT sharing a payload with the close would be lost ("transport close" instead of "io server
-   * disconnect"). The reference server also sends the close packet in a later response.
+   * After a close: what is queued, else the close packet. Never both in one payload: the official
+   * client acts on a close packet at once but hands the messages before it to Socket.IO on the next
+   * tick, so a DISCONNECT sharing a payload with the close would be lost ("transport close" instead
+   * of "io server disconnect"). The reference server also sends the close packet in a later
+   * response.
    */
   private String finalPayload() {
     if (!queue.isEmpty()) {

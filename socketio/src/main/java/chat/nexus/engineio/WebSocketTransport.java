@@ -24,11 +24,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The websocket transport, and the channel's last handler. Outbound frames are encoded once
- * ({@link OutFrame#webSocketFrame()}) and written as raw bytes below Netty's frame encoder, then flushed
- * once per event-loop turn by {@link FlushBatcher}. Netty's outbound buffer holds what the client has not
- * read; its high-water mark is the per-connection buffer limit. Inbound frames are handed to the session,
- * fragmented messages reassembled up to maxPayload.
+ * The websocket transport, and the channel's last handler. Outbound frames are encoded once ({@link
+ * OutFrame#webSocketFrame()}) and written as raw bytes below Netty's frame encoder, then flushed
+ * once per event-loop turn by {@link FlushBatcher}. Netty's outbound buffer holds what the client
+ * has not read; its high-water mark is the per-connection buffer limit. Inbound frames are handed
+ * to the session, fragmented messages reassembled up to maxPayload.
  */
 final class WebSocketTransport extends ChannelInboundHandlerAdapter implements Transport {
 
@@ -60,7 +60,9 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
     this.ctx = ctx;
     this.channel = ctx.channel();
     this.eventLoop = channel.eventLoop();
-    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(maxBufferedBytes / 2, maxBufferedBytes));
+    channel
+        .config()
+        .setWriteBufferWaterMark(new WriteBufferWaterMark(maxBufferedBytes / 2, maxBufferedBytes));
   }
 
   @Override
@@ -92,8 +94,9 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
   }
 
   /**
-   * Writes and flushes one control frame at once, outside the per-turn batching: used for the upgrade
-   * probe, whose answer should not trail the HTTP responses Vert.x flushes in the same turn.
+   * Writes and flushes one control frame at once, outside the per-turn batching: used for the
+   * upgrade probe, whose answer should not trail the HTTP responses Vert.x flushes in the same
+   * turn.
    */
   void sendNow(OutFrame frame) {
     if (eventLoop.inEventLoop()) {
@@ -139,9 +142,10 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
   }
 
   /**
-   * Ends the connection without a close frame, after writing what is queued: the client sees an abnormal
-   * closure and reconnects. Used when the server shuts down, because the official Java client (OkHttp, no
-   * onClosing listener) stops reading after a close frame and would only notice at its ping timeout.
+   * Ends the connection without a close frame, after writing what is queued: the client sees an
+   * abnormal closure and reconnects. Used when the server shuts down, because the official Java
+   * client (OkHttp, no onClosing listener) stops reading after a close frame and would only notice
+   * at its ping timeout.
    */
   void abort() {
     if (!eventLoop.inEventLoop()) {
@@ -173,7 +177,8 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
     closed = true;
     releaseFragments();
     if (channel.isActive()) {
-      ctx.writeAndFlush(new CloseWebSocketFrame(status, reason)).addListener(ChannelFutureListener.CLOSE);
+      ctx.writeAndFlush(new CloseWebSocketFrame(status, reason))
+          .addListener(ChannelFutureListener.CLOSE);
     }
   }
 
@@ -225,7 +230,8 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
     } else if (frame instanceof CloseWebSocketFrame) {
       closed = true;
       releaseFragments();
-      ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE)).addListener(ChannelFutureListener.CLOSE);
+      ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
+          .addListener(ChannelFutureListener.CLOSE);
     }
   }
 

@@ -20,24 +20,25 @@ import io.vertx.core.net.impl.ConnectionBase;
 import java.util.Map;
 
 /**
- * Turns a Vert.x HTTP/1.1 request into a websocket at the Netty level, with our own lean frame handler in
- * place of Vert.x's connection handler.
+ * Turns a Vert.x HTTP/1.1 request into a websocket at the Netty level, with our own lean frame
+ * handler in place of Vert.x's connection handler.
  *
  * <p>Why not Vert.x's ServerWebSocket: it costs about 15 KB of live heap per idle connection (two
- * 1,024-slot inbound queues are 8 KB of it, the retained upgrade request about 3 KB), which is more than
- * the whole per-connection budget of a chat node holding tens of thousands of sockets. Netty's own
- * handshaker does the protocol work; the pipeline after it holds only Netty's frame decoder and encoder
- * and a {@link WebSocketTransport}.
+ * 1,024-slot inbound queues are 8 KB of it, the retained upgrade request about 3 KB), which is more
+ * than the whole per-connection budget of a chat node holding tens of thousands of sockets. Netty's
+ * own handshaker does the protocol work; the pipeline after it holds only Netty's frame decoder and
+ * encoder and a {@link WebSocketTransport}.
  */
 final class WebSocketUpgrade {
 
   private WebSocketUpgrade() {}
 
   /**
-   * Completes the handshake and installs {@code transport} as the channel's last handler. Fails (after
-   * answering the request) when the client asked for an unsupported websocket version.
+   * Completes the handshake and installs {@code transport} as the channel's last handler. Fails
+   * (after answering the request) when the client asked for an unsupported websocket version.
    */
-  static Future<Void> upgrade(HttpServerRequest request, int maxPayload, WebSocketTransport transport) {
+  static Future<Void> upgrade(
+      HttpServerRequest request, int maxPayload, WebSocketTransport transport) {
     ConnectionBase connection = (ConnectionBase) request.connection();
     ChannelHandlerContext vertxHandler = connection.channelHandlerContext();
     Channel channel = vertxHandler.channel();
@@ -46,31 +47,44 @@ final class WebSocketUpgrade {
       headers.add(header.getKey(), header.getValue());
     }
     FullHttpRequest nettyRequest =
-        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.uri(), Unpooled.EMPTY_BUFFER, headers, EmptyHttpHeaders.INSTANCE);
-    WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
-        .maxFramePayloadLength(maxPayload)
-        .allowExtensions(false)
-        .withUTF8Validator(false)
-        .build();
+        new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_1,
+            HttpMethod.GET,
+            request.uri(),
+            Unpooled.EMPTY_BUFFER,
+            headers,
+            EmptyHttpHeaders.INSTANCE);
+    WebSocketDecoderConfig decoderConfig =
+        WebSocketDecoderConfig.newBuilder()
+            .maxFramePayloadLength(maxPayload)
+            .allowExtensions(false)
+            .withUTF8Validator(false)
+            .build();
     String location = (request.isSSL() ? "wss://" : "ws://") + request.authority() + request.uri();
-    WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null, decoderConfig).newHandshaker(nettyRequest);
+    WebSocketServerHandshaker handshaker =
+        new WebSocketServerHandshakerFactory(location, null, decoderConfig)
+            .newHandshaker(nettyRequest);
     if (handshaker == null) {
       request.response().setStatusCode(426).putHeader("Sec-WebSocket-Version", "13").end();
       return Future.failedFuture("unsupported websocket version");
     }
-    // From here on the channel is ours: Vert.x's handler leaves the pipeline (later messages of this
+    // From here on the channel is ours: Vert.x's handler leaves the pipeline (later messages of
+    // this
     // request, such as its empty last content, reach the transport, which drops them).
     channel.pipeline().replace(vertxHandler.name(), "engineio", transport);
     Promise<Void> promise = Promise.promise();
-    handshaker.handshake(channel, nettyRequest).addListener(done -> {
-      if (done.isSuccess()) {
-        channel.config().setAutoRead(true);
-        promise.complete();
-      } else {
-        channel.close();
-        promise.fail(done.cause());
-      }
-    });
+    handshaker
+        .handshake(channel, nettyRequest)
+        .addListener(
+            done -> {
+              if (done.isSuccess()) {
+                channel.config().setAutoRead(true);
+                promise.complete();
+              } else {
+                channel.close();
+                promise.fail(done.cause());
+              }
+            });
     return promise.future();
   }
 }

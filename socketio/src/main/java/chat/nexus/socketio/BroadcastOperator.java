@@ -24,7 +24,13 @@ public final class BroadcastOperator {
   private final boolean volatileOnly;
   private final long timeoutMs;
 
-  BroadcastOperator(Namespace namespace, Set<String> rooms, Set<String> except, boolean local, boolean volatileOnly, long timeoutMs) {
+  BroadcastOperator(
+      Namespace namespace,
+      Set<String> rooms,
+      Set<String> except,
+      boolean local,
+      boolean volatileOnly,
+      long timeoutMs) {
     this.namespace = namespace;
     this.rooms = Set.copyOf(rooms);
     this.except = Set.copyOf(except);
@@ -39,7 +45,8 @@ public final class BroadcastOperator {
 
   /** Adds rooms to reach (a socket id counts as a room). */
   public BroadcastOperator to(String... more) {
-    return new BroadcastOperator(namespace, union(rooms, more), except, local, volatileOnly, timeoutMs);
+    return new BroadcastOperator(
+        namespace, union(rooms, more), except, local, volatileOnly, timeoutMs);
   }
 
   /** Same as {@link #to}. */
@@ -49,7 +56,8 @@ public final class BroadcastOperator {
 
   /** Skips the sockets in these rooms. */
   public BroadcastOperator except(String... more) {
-    return new BroadcastOperator(namespace, rooms, union(except, more), local, volatileOnly, timeoutMs);
+    return new BroadcastOperator(
+        namespace, rooms, union(except, more), local, volatileOnly, timeoutMs);
   }
 
   /** Only this node's sockets, even with a cluster adapter. */
@@ -76,12 +84,20 @@ public final class BroadcastOperator {
     namespace.adapter().broadcast(packet, options());
   }
 
-  /** Sends the event and collects one ack per client; fails if some did not answer within the timeout. */
+  /**
+   * Sends the event and collects one ack per client; fails if some did not answer within the
+   * timeout.
+   */
   public Future<List<JsonArray>> emitWithAck(String event, Object... args) {
     if (timeoutMs == NO_TIMEOUT) {
       throw new IllegalStateException("set a timeout() before emitWithAck on a broadcast");
     }
-    Packet packet = new Packet(PacketType.EVENT, namespace.name(), Packet.eventData(event, args), namespace.nextAckId());
+    Packet packet =
+        new Packet(
+            PacketType.EVENT,
+            namespace.name(),
+            Packet.eventData(event, args),
+            namespace.nextAckId());
     return namespace.adapter().broadcastWithAck(packet, options(), timeoutMs);
   }
 

@@ -43,21 +43,29 @@ final class Client {
   }
 
   /**
-   * Closes the connection unless it is in a namespace connectTimeoutMs from now: at its start, and again
-   * when it leaves its last namespace (a client disconnecting itself, a server ending its session), so
-   * that a connection is never held open without a namespace (for the application: without having
-   * authenticated) for longer than that.
+   * Closes the connection unless it is in a namespace connectTimeoutMs from now: at its start, and
+   * again when it leaves its last namespace (a client disconnecting itself, a server ending its
+   * session), so that a connection is never held open without a namespace (for the application:
+   * without having authenticated) for longer than that.
    */
   private void armConnectTimer() {
-    connectTimer = engine.context().nettyEventLoop().schedule(
-        () -> engine.execute(() -> {
-          if (sockets.isEmpty()) {
-            LOG.log(Level.DEBUG, () -> "no namespace joined in time, closing " + engine.id());
-            engine.close();
-          }
-        }),
-        server.options().connectTimeoutMs(),
-        TimeUnit.MILLISECONDS);
+    connectTimer =
+        engine
+            .context()
+            .nettyEventLoop()
+            .schedule(
+                () ->
+                    engine.execute(
+                        () -> {
+                          if (sockets.isEmpty()) {
+                            LOG.log(
+                                Level.DEBUG,
+                                () -> "no namespace joined in time, closing " + engine.id());
+                            engine.close();
+                          }
+                        }),
+                server.options().connectTimeoutMs(),
+                TimeUnit.MILLISECONDS);
   }
 
   EngineSocket engine() {
@@ -67,7 +75,10 @@ final class Client {
   private void onMessage(Object message) {
     Packet packet;
     try {
-      packet = message instanceof String text ? decoder.decodeText(text) : decoder.decodeBinary((Buffer) message);
+      packet =
+          message instanceof String text
+              ? decoder.decodeText(text)
+              : decoder.decodeBinary((Buffer) message);
     } catch (ParseException e) {
       LOG.log(Level.DEBUG, () -> "parse error from " + engine.id() + ": " + e.getMessage());
       engine.close(DisconnectReason.PARSE_ERROR);
@@ -84,7 +95,9 @@ final class Client {
     if (socket != null) {
       socket.onPacket(packet);
     } else {
-      LOG.log(Level.DEBUG, () -> "packet for unjoined namespace " + packet.namespace() + " from " + engine.id());
+      LOG.log(
+          Level.DEBUG,
+          () -> "packet for unjoined namespace " + packet.namespace() + " from " + engine.id());
     }
   }
 
@@ -100,10 +113,15 @@ final class Client {
     }
     JsonObject auth = authData instanceof JsonObject object ? object : new JsonObject();
     Future<PersistedSession> previous = Future.succeededFuture();
-    if (server.options().recoveryEnabled() && auth.getValue("pid") instanceof String pid && auth.getValue("offset") instanceof String offset) {
+    if (server.options().recoveryEnabled()
+        && auth.getValue("pid") instanceof String pid
+        && auth.getValue("offset") instanceof String offset) {
       previous = namespace.adapter().restoreSession(pid, offset);
     }
-    previous.onComplete(result -> engine.execute(() -> doConnect(namespace, auth, result.succeeded() ? result.result() : null)));
+    previous.onComplete(
+        result ->
+            engine.execute(
+                () -> doConnect(namespace, auth, result.succeeded() ? result.result() : null)));
   }
 
   private void doConnect(Namespace namespace, JsonObject auth, PersistedSession previous) {
@@ -112,44 +130,67 @@ final class Client {
       return;
     }
     Handshake handshake = handshake(auth);
-    Socket socket = new Socket(namespace, this, handshake, previous, server.newSocketId(), server.newPrivateId());
+    Socket socket =
+        new Socket(
+            namespace, this, handshake, previous, server.newSocketId(), server.newPrivateId());
     boolean skip = previous != null && server.options().recoverySkipsMiddlewares();
-    Future<Void> checks = skip ? Future.succeededFuture() : runMiddlewares(namespace.middlewares(), socket, 0);
-    checks.onComplete(result -> engine.execute(() -> {
-      if (result.succeeded() && !skip && previous != null && !engine.isClosed() && !server.options().recoveryCheck().test(previous, socket)) {
-        LOG.log(Level.DEBUG, () -> "recovery of " + previous.sid() + " refused for " + engine.id() + ": connecting as a new session");
-        keepForRecovery(namespace, previous);
-        doConnect(namespace, auth, null);
-        return;
-      }
-      connecting.remove(namespace.name());
-      if (engine.isClosed() || result.failed()) {
-        // A refused attempt (an expired token, say) does not cost the session's owner the session.
-        keepForRecovery(namespace, previous);
-      }
-      if (engine.isClosed()) {
-        return;
-      }
-      if (result.failed()) {
-        sendConnectError(namespace.name(), result.cause());
-        return;
-      }
-      connectTimer.cancel(false);
-      engine.admit();
-      sockets.put(namespace.name(), socket);
-      socket.onConnect();
-      namespace.fireConnection(socket);
-    }));
+    Future<Void> checks =
+        skip ? Future.succeededFuture() : runMiddlewares(namespace.middlewares(), socket, 0);
+    checks.onComplete(
+        result ->
+            engine.execute(
+                () -> {
+                  if (result.succeeded()
+                      && !skip
+                      && previous != null
+                      && !engine.isClosed()
+                      && !server.options().recoveryCheck().test(previous, socket)) {
+                    LOG.log(
+                        Level.DEBUG,
+                        () ->
+                            "recovery of "
+                                + previous.sid()
+                                + " refused for "
+                                + engine.id()
+                                + ": connecting as a new session");
+                    keepForRecovery(namespace, previous);
+                    doConnect(namespace, auth, null);
+                    return;
+                  }
+                  connecting.remove(namespace.name());
+                  if (engine.isClosed() || result.failed()) {
+                    // A refused attempt (an expired token, say) does not cost the session's owner
+                    // the session.
+                    keepForRecovery(namespace, previous);
+                  }
+                  if (engine.isClosed()) {
+                    return;
+                  }
+                  if (result.failed()) {
+                    sendConnectError(namespace.name(), result.cause());
+                    return;
+                  }
+                  connectTimer.cancel(false);
+                  engine.admit();
+                  sockets.put(namespace.name(), socket);
+                  socket.onConnect();
+                  namespace.fireConnection(socket);
+                }));
   }
 
   /** Puts a session taken out for a recovery that did not happen back, as it was kept. */
   private static void keepForRecovery(Namespace namespace, PersistedSession previous) {
     if (previous != null) {
-      namespace.adapter().persistSession(new PersistedSession(previous.sid(), previous.pid(), previous.rooms(), previous.data(), List.of()));
+      namespace
+          .adapter()
+          .persistSession(
+              new PersistedSession(
+                  previous.sid(), previous.pid(), previous.rooms(), previous.data(), List.of()));
     }
   }
 
-  private static Future<Void> runMiddlewares(List<Middleware> middlewares, Socket socket, int index) {
+  private static Future<Void> runMiddlewares(
+      List<Middleware> middlewares, Socket socket, int index) {
     if (index >= middlewares.size()) {
       return Future.succeededFuture();
     }
@@ -166,21 +207,33 @@ final class Client {
   }
 
   private void sendConnectError(String namespace, Throwable cause) {
-    String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    String message =
+        cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     JsonObject error = new JsonObject().put("message", message);
     if (cause instanceof ConnectError connectError && connectError.data() != null) {
       error.put("data", connectError.data());
     }
-    engine.send(server.of(Packet.MAIN_NAMESPACE).encode(Packet.of(PacketType.CONNECT_ERROR, namespace, error)));
+    engine.send(
+        server
+            .of(Packet.MAIN_NAMESPACE)
+            .encode(Packet.of(PacketType.CONNECT_ERROR, namespace, error)));
   }
 
   private Handshake handshake(JsonObject auth) {
     EngineSocket.RequestInfo request = engine.request();
-    return new Handshake(request.headers(), auth, request.remoteAddress(), System.currentTimeMillis(), request.uri(), request.secure());
+    return new Handshake(
+        request.headers(),
+        auth,
+        request.remoteAddress(),
+        System.currentTimeMillis(),
+        request.uri(),
+        request.secure());
   }
 
   void remove(Socket socket) {
-    if (sockets.remove(socket.namespace().name(), socket) && sockets.isEmpty() && !engine.isClosed()) {
+    if (sockets.remove(socket.namespace().name(), socket)
+        && sockets.isEmpty()
+        && !engine.isClosed()) {
       connectTimer.cancel(false);
       armConnectTimer();
     }
@@ -189,7 +242,10 @@ final class Client {
   /** Disconnects every namespace, then closes the connection. */
   void disconnectAll() {
     for (Socket socket : new ArrayList<>(sockets.values())) {
-      socket.sendFrames(socket.namespace().encode(Packet.of(PacketType.DISCONNECT, socket.namespace().name(), null)));
+      socket.sendFrames(
+          socket
+              .namespace()
+              .encode(Packet.of(PacketType.DISCONNECT, socket.namespace().name(), null)));
       socket.onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
     }
     engine.close(DisconnectReason.FORCED_SERVER_CLOSE);

@@ -1,8 +1,8 @@
 package chat.nexus.socketio;
 
 /**
- * Refuses a namespace connection from a {@link Middleware}. The client receives {@code connect_error}
- * with this message and, when set, this data.
+ * Refuses a namespace connection from a {@link Middleware}. The client receives {@code
+ * connect_error} with this message and, when set, this data.
  */
 public final class ConnectError extends RuntimeException {
 

@@ -3,8 +3,8 @@ package chat.nexus.socketio;
 import io.vertx.core.json.JsonArray;
 
 /**
- * An event from a client: its name, its arguments (JSON values, with binary parts as Vert.x Buffers) and,
- * when the client asked for one, the acknowledgement to send back.
+ * An event from a client: its name, its arguments (JSON values, with binary parts as Vert.x
+ * Buffers) and, when the client asked for one, the acknowledgement to send back.
  */
 public final class Event {
 
@@ -35,9 +35,9 @@ public final class Event {
   }
 
   /**
-   * The argument at index as decoded (JsonObject, JsonArray, String, Number, Boolean, Buffer for binary),
-   * or null when there are fewer. Inside objects and arrays, read binary parts with
-   * {@code getBuffer(...)}: Vert.x's {@code getValue} turns a Buffer into base64 text.
+   * The argument at index as decoded (JsonObject, JsonArray, String, Number, Boolean, Buffer for
+   * binary), or null when there are fewer. Inside objects and arrays, read binary parts with {@code
+   * getBuffer(...)}: Vert.x's {@code getValue} turns a Buffer into base64 text.
    */
   public Object arg(int index) {
     if (index >= args.size()) {
@@ -56,8 +56,8 @@ public final class Event {
   }
 
   /**
-   * Sends the acknowledgement with these arguments. Only the first call sends; without a requested ack
-   * this does nothing. Thread-safe.
+   * Sends the acknowledgement with these arguments. Only the first call sends; without a requested
+   * ack this does nothing. Thread-safe.
    */
   public void ack(Object... values) {
     synchronized (this) {

@@ -20,8 +20,8 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * A Socket.IO namespace: its middlewares, connection handlers, sockets and adapter (rooms, broadcasts).
- * Register middlewares and handlers before clients connect.
+ * A Socket.IO namespace: its middlewares, connection handlers, sockets and adapter (rooms,
+ * broadcasts). Register middlewares and handlers before clients connect.
  */
 public final class Namespace {
 
@@ -32,8 +32,10 @@ public final class Namespace {
   private final Adapter adapter;
   private final ConcurrentHashMap<String, Socket> sockets = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<Middleware> middlewares = new CopyOnWriteArrayList<>();
-  private final CopyOnWriteArrayList<Handler<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
-  private final ConcurrentHashMap<String, BiConsumer<JsonArray, Consumer<Object>>> serverSideHandlers = new ConcurrentHashMap<>();
+  private final CopyOnWriteArrayList<Handler<Socket>> connectionHandlers =
+      new CopyOnWriteArrayList<>();
+  private final ConcurrentHashMap<String, BiConsumer<JsonArray, Consumer<Object>>>
+      serverSideHandlers = new ConcurrentHashMap<>();
   private final AtomicLong ackIds = new AtomicLong();
 
   Namespace(String name, SocketIoServer server) {
@@ -60,7 +62,9 @@ public final class Namespace {
     return this;
   }
 
-  /** Adds a handler called for every socket that connected (after the client got its CONNECT ack). */
+  /**
+   * Adds a handler called for every socket that connected (after the client got its CONNECT ack).
+   */
   public Namespace onConnection(Handler<Socket> handler) {
     connectionHandlers.add(handler);
     return this;
@@ -74,10 +78,11 @@ public final class Namespace {
 
   /**
    * Handles an event sent by another node, and may answer it: {@code reply} (call it once) is the
-   * acknowledgement that node's {@link #serverSideEmitWithAck} collects; a fire-and-forget event's reply
-   * goes nowhere.
+   * acknowledgement that node's {@link #serverSideEmitWithAck} collects; a fire-and-forget event's
+   * reply goes nowhere.
    */
-  public Namespace onServerSideEmitWithAck(String event, BiConsumer<JsonArray, Consumer<Object>> handler) {
+  public Namespace onServerSideEmitWithAck(
+      String event, BiConsumer<JsonArray, Consumer<Object>> handler) {
     serverSideHandlers.put(event, handler);
     return this;
   }
@@ -127,16 +132,20 @@ public final class Namespace {
     BroadcastOperator.all(this).disconnectSockets(close);
   }
 
-  /** Sends an event to the other nodes' namespaces of the same name (none on a single node); no answer. */
+  /**
+   * Sends an event to the other nodes' namespaces of the same name (none on a single node); no
+   * answer.
+   */
   public void serverSideEmit(String event, Object... args) {
     adapter.serverSideEmit(Packet.eventData(event, args), 0);
   }
 
   /**
-   * Sends an event to the other nodes and collects one answer per node (each answer's arguments); fails
-   * with a TimeoutException if some node did not answer within {@code timeoutMs}.
+   * Sends an event to the other nodes and collects one answer per node (each answer's arguments);
+   * fails with a TimeoutException if some node did not answer within {@code timeoutMs}.
    */
-  public Future<List<JsonArray>> serverSideEmitWithAck(long timeoutMs, String event, Object... args) {
+  public Future<List<JsonArray>> serverSideEmitWithAck(
+      long timeoutMs, String event, Object... args) {
     if (timeoutMs <= 0) {
       throw new IllegalArgumentException("timeout must be positive, got " + timeoutMs);
     }
@@ -153,7 +162,8 @@ public final class Namespace {
     if (args.isEmpty()) {
       return;
     }
-    BiConsumer<JsonArray, Consumer<Object>> handler = serverSideHandlers.get(String.valueOf(args.getValue(0)));
+    BiConsumer<JsonArray, Consumer<Object>> handler =
+        serverSideHandlers.get(String.valueOf(args.getValue(0)));
     if (handler != null) {
       try {
         handler.accept(args, reply);
@@ -187,7 +197,10 @@ public final class Namespace {
     return frames;
   }
 
-  /** A new ack id for a packet of this namespace (cluster adapters number the broadcasts they deliver). */
+  /**
+   * A new ack id for a packet of this namespace (cluster adapters number the broadcasts they
+   * deliver).
+   */
   public long nextAckId() {
     return ackIds.getAndIncrement();
   }

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A socket returned by {@code fetchSockets()}: on this node (a {@link Socket}) or, with a cluster adapter,
- * on another one. Its operations reach it wherever it is.
+ * A socket returned by {@code fetchSockets()}: on this node (a {@link Socket}) or, with a cluster
+ * adapter, on another one. Its operations reach it wherever it is.
  */
 public interface RemoteSocket {
   String id();

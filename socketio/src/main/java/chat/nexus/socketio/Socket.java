@@ -44,7 +44,13 @@ public final class Socket implements RemoteSocket {
   private List<Handler<String>> disconnectHandlers;
   private Map<Long, Promise<JsonArray>> acks;
 
-  Socket(Namespace namespace, Client client, Handshake handshake, PersistedSession previous, String newId, String newPid) {
+  Socket(
+      Namespace namespace,
+      Client client,
+      Handshake handshake,
+      PersistedSession previous,
+      String newId,
+      String newPid) {
     this.namespace = namespace;
     this.client = client;
     this.handshake = handshake;
@@ -147,13 +153,18 @@ public final class Socket implements RemoteSocket {
     if (namespace.server().options().recoveryEnabled()) {
       // Through the adapter so that the packet gets an offset and is replayed after a reconnection;
       // local: the socket is on this node, a cluster adapter has nothing to tell the others.
-      namespace.adapter().broadcast(packet, new BroadcastOptions(Set.of(id), Set.of(), true, false));
+      namespace
+          .adapter()
+          .broadcast(packet, new BroadcastOptions(Set.of(id), Set.of(), true, false));
     } else {
       sendFrames(namespace.encode(packet));
     }
   }
 
-  /** Sends an event and completes with the client's ack arguments; waits until the socket disconnects. */
+  /**
+   * Sends an event and completes with the client's ack arguments; waits until the socket
+   * disconnects.
+   */
   public Future<JsonArray> emitWithAck(String event, Object... args) {
     return emitWithAck(-1, event, args);
   }
@@ -180,11 +191,18 @@ public final class Socket implements RemoteSocket {
     sendWithAck(namespace.encode(packet), ackId, promise);
     if (timeoutMs > 0) {
       EventLoop loop = client.engine().context().nettyEventLoop();
-      loop.schedule(() -> client.engine().execute(() -> {
-        if (acks != null && acks.remove(ackId) != null) {
-          promise.tryFail(new TimeoutException("operation has timed out"));
-        }
-      }), timeoutMs, TimeUnit.MILLISECONDS);
+      loop.schedule(
+          () ->
+              client
+                  .engine()
+                  .execute(
+                      () -> {
+                        if (acks != null && acks.remove(ackId) != null) {
+                          promise.tryFail(new TimeoutException("operation has timed out"));
+                        }
+                      }),
+          timeoutMs,
+          TimeUnit.MILLISECONDS);
     }
     return promise.future();
   }
@@ -218,25 +236,32 @@ public final class Socket implements RemoteSocket {
   }
 
   /**
-   * Disconnects from this namespace ("server namespace disconnect": the client does not reconnect); with
-   * {@code close}, closes the whole connection.
+   * Disconnects from this namespace ("server namespace disconnect": the client does not reconnect);
+   * with {@code close}, closes the whole connection.
    */
   @Override
   public void disconnect(boolean close) {
-    client.engine().execute(() -> {
-      if (!connected) {
-        return;
-      }
-      if (close) {
-        client.disconnectAll();
-      } else {
-        sendFrames(namespace.encode(Packet.of(PacketType.DISCONNECT, namespace.name(), null)));
-        onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
-      }
-    });
+    client
+        .engine()
+        .execute(
+            () -> {
+              if (!connected) {
+                return;
+              }
+              if (close) {
+                client.disconnectAll();
+              } else {
+                sendFrames(
+                    namespace.encode(Packet.of(PacketType.DISCONNECT, namespace.name(), null)));
+                onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+              }
+            });
   }
 
-  /** Closes the connection, no DISCONNECT packet (reference: socket.conn.close()): the client reconnects. */
+  /**
+   * Closes the connection, no DISCONNECT packet (reference: socket.conn.close()): the client
+   * reconnects.
+   */
   public void closeConnection() {
     client.engine().close();
   }
@@ -260,19 +285,24 @@ public final class Socket implements RemoteSocket {
     }
   }
 
-  /** Writes frames of a packet that carries an ack id and routes the client's ack to the promise. */
+  /**
+   * Writes frames of a packet that carries an ack id and routes the client's ack to the promise.
+   */
   public void sendWithAck(List<OutFrame> frames, long ackId, Promise<JsonArray> promise) {
-    client.engine().execute(() -> {
-      if (!connected) {
-        promise.tryFail("socket has been disconnected");
-        return;
-      }
-      if (acks == null) {
-        acks = new HashMap<>(4);
-      }
-      acks.put(ackId, promise);
-      client.engine().send(frames);
-    });
+    client
+        .engine()
+        .execute(
+            () -> {
+              if (!connected) {
+                promise.tryFail("socket has been disconnected");
+                return;
+              }
+              if (acks == null) {
+                acks = new HashMap<>(4);
+              }
+              acks.put(ackId, promise);
+              client.engine().send(frames);
+            });
   }
 
   // ---- called by Client on the connection's event loop ----
@@ -350,7 +380,8 @@ public final class Socket implements RemoteSocket {
       return;
     }
     fire(disconnectingHandlers, reason);
-    if (namespace.server().options().recoveryEnabled() && DisconnectReason.RECOVERABLE.contains(reason)) {
+    if (namespace.server().options().recoveryEnabled()
+        && DisconnectReason.RECOVERABLE.contains(reason)) {
       Map<String, Object> kept = data == null ? Map.of() : new HashMap<>(data);
       namespace.adapter().persistSession(new PersistedSession(id, pid, rooms(), kept, List.of()));
     }

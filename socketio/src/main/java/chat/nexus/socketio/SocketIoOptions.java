@@ -17,17 +17,21 @@ public final class SocketIoOptions {
 
   /** The reference server's mount path. */
   public static final String DEFAULT_PATH = "/socket.io/";
+
   /** A connection that joins no namespace within this time is closed. */
   public static final long DEFAULT_CONNECT_TIMEOUT_MS = 45_000;
+
   /** Off by default: sessions are not kept after a disconnection. */
   public static final long DEFAULT_MAX_DISCONNECTION_DURATION_MS = 0;
+
   /** Suggested value when turning recovery on, the reference server's: two minutes. */
   public static final long RECOMMENDED_MAX_DISCONNECTION_DURATION_MS = 120_000;
+
   /**
    * Heap the recovery log may hold for missed packets (estimated from their contents), besides its
-   * 100,000-packet cap: at 4,000-character messages the count alone allows about 0.8 GB. 64 MiB keeps two
-   * minutes of a busy node's ordinary chat (100,000 packets of 300 bytes is about 30 MB); past it the
-   * oldest packets go first and a client that missed them reconnects as a new session.
+   * 100,000-packet cap: at 4,000-character messages the count alone allows about 0.8 GB. 64 MiB
+   * keeps two minutes of a busy node's ordinary chat (100,000 packets of 300 bytes is about 30 MB);
+   * past it the oldest packets go first and a client that missed them reconnects as a new session.
    */
   public static final long DEFAULT_MAX_RECOVERY_LOG_BYTES = 64L * 1024 * 1024;
 
@@ -43,7 +47,8 @@ public final class SocketIoOptions {
   private SocketIoOptions(Builder b) {
     this.engine = b.engine.build();
     if (b.connectTimeoutMs <= 0) {
-      throw new IllegalArgumentException("connectTimeoutMs must be positive, got " + b.connectTimeoutMs);
+      throw new IllegalArgumentException(
+          "connectTimeoutMs must be positive, got " + b.connectTimeoutMs);
     }
     if (b.maxDisconnectionDurationMs < 0) {
       throw new IllegalArgumentException("maxDisconnectionDurationMs must not be negative");
@@ -55,7 +60,8 @@ public final class SocketIoOptions {
     this.maxDisconnectionDurationMs = b.maxDisconnectionDurationMs;
     this.recoverySkipsMiddlewares = b.recoverySkipsMiddlewares;
     if (b.maxRecoveryLogBytes <= 0) {
-      throw new IllegalArgumentException("maxRecoveryLogBytes must be positive, got " + b.maxRecoveryLogBytes);
+      throw new IllegalArgumentException(
+          "maxRecoveryLogBytes must be positive, got " + b.maxRecoveryLogBytes);
     }
     this.recoveryCheck = b.recoveryCheck;
     this.maxAttachments = b.maxAttachments;
@@ -90,16 +96,19 @@ public final class SocketIoOptions {
   }
 
   /**
-   * Whether a socket may take over the session it asks to recover; asked after the middlewares ran on it
-   * (when they are not skipped), with the session as it was kept and the socket as the middlewares left
-   * it. When it says no, the client is connected as a new session instead (new id, no rooms, no missed
-   * packets), and the middlewares run again for it.
+   * Whether a socket may take over the session it asks to recover; asked after the middlewares ran
+   * on it (when they are not skipped), with the session as it was kept and the socket as the
+   * middlewares left it. When it says no, the client is connected as a new session instead (new id,
+   * no rooms, no missed packets), and the middlewares run again for it.
    */
   public BiPredicate<PersistedSession, Socket> recoveryCheck() {
     return recoveryCheck;
   }
 
-  /** Most binary attachments one packet may announce; 0 refuses binary packets (the connection is closed). */
+  /**
+   * Most binary attachments one packet may announce; 0 refuses binary packets (the connection is
+   * closed).
+   */
   public int maxAttachments() {
     return maxAttachments;
   }
@@ -146,7 +155,9 @@ public final class SocketIoOptions {
       return this;
     }
 
-    /** See {@link SocketIoOptions#recoveryCheck()}; by default every socket may recover its session. */
+    /**
+     * See {@link SocketIoOptions#recoveryCheck()}; by default every socket may recover its session.
+     */
     public Builder recoveryCheck(BiPredicate<PersistedSession, Socket> value) {
       this.recoveryCheck = Objects.requireNonNull(value, "recoveryCheck");
       return this;

@@ -18,20 +18,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A Socket.IO v5 server on Vert.x: namespaces, middlewares, sockets, rooms and broadcasts over Engine.IO
- * v4. Mount it on one or more Vert.x HTTP servers with {@link #requestHandler(Handler)} (or
- * {@link #handle(HttpServerRequest)} from a router); the shortcuts on this class address the main
- * namespace "/".
+ * A Socket.IO v5 server on Vert.x: namespaces, middlewares, sockets, rooms and broadcasts over
+ * Engine.IO v4. Mount it on one or more Vert.x HTTP servers with {@link #requestHandler(Handler)}
+ * (or {@link #handle(HttpServerRequest)} from a router); the shortcuts on this class address the
+ * main namespace "/".
  */
 public final class SocketIoServer {
 
   private static final int SOCKET_ID_BYTES = 15;
+
   /**
-   * Ends every socket id. Applications commonly take room names from clients (the reference server puts
-   * each socket in a room named after its id); a character that no such name allows ({@code A-Za-z0-9_-:.}
-   * and the base64url alphabet exclude it) keeps a socket's private room out of reach of any id rule an
-   * application may have, on this node and on the others of a cluster. It needs no escaping in JSON, URLs
-   * or Redis channel names.
+   * Ends every socket id. Applications commonly take room names from clients (the reference server
+   * puts each socket in a room named after its id); a character that no such name allows ({@code
+   * A-Za-z0-9_-:.} and the base64url alphabet exclude it) keeps a socket's private room out of
+   * reach of any id rule an application may have, on this node and on the others of a cluster. It
+   * needs no escaping in JSON, URLs or Redis channel names.
    */
   public static final char SOCKET_ID_MARK = '~';
 
@@ -39,7 +40,8 @@ public final class SocketIoServer {
   private final SocketIoOptions options;
   private final EngineIoServer engine;
   private final ConcurrentHashMap<String, Namespace> namespaces = new ConcurrentHashMap<>();
-  private final CopyOnWriteArrayList<DynamicNamespace> dynamicNamespaces = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<DynamicNamespace> dynamicNamespaces =
+      new CopyOnWriteArrayList<>();
   private final SecureRandom secureRandom = new SecureRandom();
 
   private record DynamicNamespace(Predicate<String> matcher, Handler<Namespace> setup) {}
@@ -57,24 +59,28 @@ public final class SocketIoServer {
   }
 
   /**
-   * HTTP server options that match these settings: websocket message and frame limits at maxPayload,
-   * per-message compression off (the reference server's default; it costs CPU per recipient), HTTP/2
-   * cleartext off (both transports run on HTTP/1.1, the websocket one takes the connection over, and h2c
-   * would only add a way to open and reset thousands of streams on one connection), and, unless
-   * {@code base} sets one, an idle timeout of one heartbeat period (pingInterval + pingTimeout): a healthy
-   * client is never silent that long, since a long poll is answered within pingInterval.
+   * HTTP server options that match these settings: websocket message and frame limits at
+   * maxPayload, per-message compression off (the reference server's default; it costs CPU per
+   * recipient), HTTP/2 cleartext off (both transports run on HTTP/1.1, the websocket one takes the
+   * connection over, and h2c would only add a way to open and reset thousands of streams on one
+   * connection), and, unless {@code base} sets one, an idle timeout of one heartbeat period
+   * (pingInterval + pingTimeout): a healthy client is never silent that long, since a long poll is
+   * answered within pingInterval.
    */
-  public static HttpServerOptions httpServerOptions(SocketIoOptions options, HttpServerOptions base) {
+  public static HttpServerOptions httpServerOptions(
+      SocketIoOptions options, HttpServerOptions base) {
     int max = options.engine().maxPayload();
-    HttpServerOptions http = new HttpServerOptions(base)
-        .setMaxWebSocketMessageSize(max)
-        .setMaxWebSocketFrameSize(max)
-        .setPerMessageWebSocketCompressionSupported(false)
-        .setPerFrameWebSocketCompressionSupported(false)
-        .setHttp2ClearTextEnabled(false)
-        .setTcpNoDelay(true);
+    HttpServerOptions http =
+        new HttpServerOptions(base)
+            .setMaxWebSocketMessageSize(max)
+            .setMaxWebSocketFrameSize(max)
+            .setPerMessageWebSocketCompressionSupported(false)
+            .setPerFrameWebSocketCompressionSupported(false)
+            .setHttp2ClearTextEnabled(false)
+            .setTcpNoDelay(true);
     if (base.getIdleTimeout() <= 0) {
-      http.setIdleTimeout((int) (options.engine().pingIntervalMs() + options.engine().pingTimeoutMs()))
+      http.setIdleTimeout(
+              (int) (options.engine().pingIntervalMs() + options.engine().pingTimeoutMs()))
           .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     }
     return http;
@@ -95,11 +101,13 @@ public final class SocketIoServer {
   /** The namespace of that name, created on first use. */
   public Namespace of(String name) {
     String normalized = name.startsWith("/") ? name : "/" + name;
-    return namespaces.computeIfAbsent(normalized, n -> {
-      Namespace namespace = new Namespace(n, this);
-      namespace.adapter().init();
-      return namespace;
-    });
+    return namespaces.computeIfAbsent(
+        normalized,
+        n -> {
+          Namespace namespace = new Namespace(n, this);
+          namespace.adapter().init();
+          return namespace;
+        });
   }
 
   /**
@@ -156,7 +164,9 @@ public final class SocketIoServer {
     engine.handle(request);
   }
 
-  /** A request handler serving the Socket.IO path and passing everything else to {@code fallback}. */
+  /**
+   * A request handler serving the Socket.IO path and passing everything else to {@code fallback}.
+   */
   public Handler<HttpServerRequest> requestHandler(Handler<HttpServerRequest> fallback) {
     return request -> {
       if (engine.matches(request)) {
@@ -202,16 +212,19 @@ public final class SocketIoServer {
   }
 
   /**
-   * A new socket id: 19 base64url characters from a secure generator (114 bits: an id names a private
-   * room, it must not be guessable) and {@link #SOCKET_ID_MARK}. Twenty characters, as the reference
-   * server's: the npm sharded Redis adapter tells a socket's room from the others by that length.
+   * A new socket id: 19 base64url characters from a secure generator (114 bits: an id names a
+   * private room, it must not be guessable) and {@link #SOCKET_ID_MARK}. Twenty characters, as the
+   * reference server's: the npm sharded Redis adapter tells a socket's room from the others by that
+   * length.
    */
   String newSocketId() {
     String random = randomId();
     return random.substring(0, random.length() - 1) + SOCKET_ID_MARK;
   }
 
-  /** Whether a name has the form of this server's socket ids (so is the private room of a socket). */
+  /**
+   * Whether a name has the form of this server's socket ids (so is the private room of a socket).
+   */
   public static boolean isSocketId(String name) {
     return name != null && name.indexOf(SOCKET_ID_MARK) >= 0;
   }

@@ -11,7 +11,8 @@ class AddressLimitsTest {
   private static final int PER_WINDOW = 3;
 
   private static AddressLimits limits() {
-    return new AddressLimits(EngineIoOptions.builder().handshakeRate(PER_WINDOW, 60_000).build(), 0);
+    return new AddressLimits(
+        EngineIoOptions.builder().handshakeRate(PER_WINDOW, 60_000).build(), 0);
   }
 
   @Test
@@ -30,7 +31,8 @@ class AddressLimitsTest {
     AddressLimits limits = limits();
     IntStream.range(0, AddressLimits.MAX_TRACKED_ADDRESSES)
         .forEach(i -> assertThat(limits.tryHandshake("flood-" + i, 1)).isNull());
-    // the table is full: a flood of further addresses uses up the allowance of the slots it hashes to
+    // the table is full: a flood of further addresses uses up the allowance of the slots it hashes
+    // to
     int refused = 0;
     for (int i = 0; i < 2_000; i++) {
       if (limits.tryHandshake("late-flood-" + i, 1) != null) {
@@ -39,17 +41,23 @@ class AddressLimitsTest {
     }
     assertThat(refused).as("the flood past the table is limited").isPositive();
     // newcomers whose slots the flood did not fill still get in
-    long admitted = IntStream.range(0, 200)
-        .mapToObj(i -> "newcomer-" + i)
-        .filter(key -> limits.tryHandshake(key, 1) == null)
-        .count();
+    long admitted =
+        IntStream.range(0, 200)
+            .mapToObj(i -> "newcomer-" + i)
+            .filter(key -> limits.tryHandshake(key, 1) == null)
+            .count();
     assertThat(admitted).isGreaterThan(50);
   }
 
   @Test
   void overflowSlotsAreFewAndStable() {
-    assertThat(AddressLimits.overflowSlot("2001:db8::/64")).isEqualTo(AddressLimits.overflowSlot("2001:db8::/64"));
-    assertThat(IntStream.range(0, 100_000).mapToObj(i -> AddressLimits.overflowSlot("a" + i)).distinct().count())
+    assertThat(AddressLimits.overflowSlot("2001:db8::/64"))
+        .isEqualTo(AddressLimits.overflowSlot("2001:db8::/64"));
+    assertThat(
+            IntStream.range(0, 100_000)
+                .mapToObj(i -> AddressLimits.overflowSlot("a" + i))
+                .distinct()
+                .count())
         .isEqualTo(AddressLimits.OVERFLOW_SLOTS);
   }
 }

@@ -31,7 +31,8 @@ class EngineCodecTest {
     }
     assertThat(EngineCodec.decodeText("2").data()).isEmpty();
     assertThat(EngineCodec.decodeText("2probe").data()).isEqualTo("probe");
-    assertThat(EngineCodec.decodeText("4" + RS).data()).isEqualTo(RS); // websocket text is not split
+    assertThat(EngineCodec.decodeText("4" + RS).data())
+        .isEqualTo(RS); // websocket text is not split
   }
 
   @ParameterizedTest
@@ -48,16 +49,24 @@ class EngineCodecTest {
 
   @Test
   void splitsPayloadOnRecordSeparator() throws EngineParseException {
-    List<EngineCodec.InPacket> packets = EngineCodec.decodePayload("4hello" + RS + "2" + RS + "4" + RS + "6");
+    List<EngineCodec.InPacket> packets =
+        EngineCodec.decodePayload("4hello" + RS + "2" + RS + "4" + RS + "6");
     assertThat(packets).extracting(EngineCodec.InPacket::type).containsExactly('4', '2', '4', '6');
     assertThat(packets).extracting(EngineCodec.InPacket::data).containsExactly("hello", "", "", "");
-    assertThat(EngineCodec.decodePayload("4only")).singleElement().extracting(EngineCodec.InPacket::data).isEqualTo("only");
+    assertThat(EngineCodec.decodePayload("4only"))
+        .singleElement()
+        .extracting(EngineCodec.InPacket::data)
+        .isEqualTo("only");
   }
 
   @Test
   void decodesBase64BinaryInPayload() throws EngineParseException {
     byte[] bytes = {0, 1, 2, (byte) 0xff, (byte) 0x80};
-    String payload = "451-[\"a\",{\"_placeholder\":true,\"num\":0}]" + RS + "b" + Base64.getEncoder().encodeToString(bytes);
+    String payload =
+        "451-[\"a\",{\"_placeholder\":true,\"num\":0}]"
+            + RS
+            + "b"
+            + Base64.getEncoder().encodeToString(bytes);
     List<EngineCodec.InPacket> packets = EngineCodec.decodePayload(payload);
     assertThat(packets).hasSize(2);
     assertThat(packets.get(0).isBinary()).isFalse();
@@ -68,7 +77,9 @@ class EngineCodecTest {
     assertThat(EngineCodec.decodePayload("b").get(0).binary().length()).isZero();
   }
 
-  /** Base64 that no decoder accepts, lenient or not: a dangling sixth of a byte, misplaced padding. */
+  /**
+   * Base64 that no decoder accepts, lenient or not: a dangling sixth of a byte, misplaced padding.
+   */
   @ParameterizedTest
   @ValueSource(strings = {"bA", "b====", "bAQI=AQI=x", "bAQ=I", "4a\u001ebA"})
   void invalidBase64(String payload) {
@@ -78,26 +89,39 @@ class EngineCodecTest {
   }
 
   /**
-   * engine.io-client-java 2.1.0 (the official Java client) encodes polling binaries with android-style
-   * Base64.DEFAULT: a "\n" every 76 characters and at the end. The reference server reads base64 with
-   * Node's Buffer.from(data, "base64"), which skips whitespace.
+   * engine.io-client-java 2.1.0 (the official Java client) encodes polling binaries with
+   * android-style Base64.DEFAULT: a "\n" every 76 characters and at the end. The reference server
+   * reads base64 with Node's Buffer.from(data, "base64"), which skips whitespace.
    */
   @Test
   void base64WithLineBreaks() throws EngineParseException {
-    assertThat(EngineCodec.decodePayload("bAQI=\n").get(0).binary().getBytes()).containsExactly(1, 2);
+    assertThat(EngineCodec.decodePayload("bAQI=\n").get(0).binary().getBytes())
+        .containsExactly(1, 2);
     byte[] bytes = new byte[100];
     for (int i = 0; i < bytes.length; i++) {
       bytes[i] = (byte) i;
     }
     String wrapped = Base64.getMimeEncoder(76, new byte[] {'\n'}).encodeToString(bytes) + "\n";
     assertThat(wrapped).contains("\n");
-    List<EngineCodec.InPacket> packets = EngineCodec.decodePayload("451-[\"a\",{\"_placeholder\":true,\"num\":0}]" + RS + "b" + wrapped);
+    List<EngineCodec.InPacket> packets =
+        EngineCodec.decodePayload(
+            "451-[\"a\",{\"_placeholder\":true,\"num\":0}]" + RS + "b" + wrapped);
     assertThat(packets.get(1).binary().getBytes()).isEqualTo(bytes);
-    assertThat(EngineCodec.decodePayload("bAQID\r\nAQID").get(0).binary().getBytes()).containsExactly(1, 2, 3, 1, 2, 3);
+    assertThat(EngineCodec.decodePayload("bAQID\r\nAQID").get(0).binary().getBytes())
+        .containsExactly(1, 2, 3, 1, 2, 3);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "\u001e", "4a\u001e", "\u001e4a", "4a\u001e\u001e4b", "4a\u001e9", "4a\u001ex"})
+  @ValueSource(
+      strings = {
+        "",
+        "\u001e",
+        "4a\u001e",
+        "\u001e4a",
+        "4a\u001e\u001e4b",
+        "4a\u001e9",
+        "4a\u001ex"
+      })
   void emptyOrBadPacketsInPayload(String payload) {
     assertThatThrownBy(() -> EngineCodec.decodePayload(payload))
         .as(payload.replace(RS, "<RS>"))
@@ -106,19 +130,24 @@ class EngineCodecTest {
 
   @Test
   void joinsPayloadWithRecordSeparator() {
-    assertThat(EngineCodec.encodePayload(List.of(OutFrame.message("2[\"a\"]")))).isEqualTo("42[\"a\"]");
-    String joined = EngineCodec.encodePayload(List.of(
-        OutFrame.message("hello"),
-        OutFrame.control(OutFrame.PING, null),
-        OutFrame.binary(new byte[] {1, 2, 3}),
-        OutFrame.control(OutFrame.CLOSE, null)));
+    assertThat(EngineCodec.encodePayload(List.of(OutFrame.message("2[\"a\"]"))))
+        .isEqualTo("42[\"a\"]");
+    String joined =
+        EngineCodec.encodePayload(
+            List.of(
+                OutFrame.message("hello"),
+                OutFrame.control(OutFrame.PING, null),
+                OutFrame.binary(new byte[] {1, 2, 3}),
+                OutFrame.control(OutFrame.CLOSE, null)));
     assertThat(joined).isEqualTo("4hello" + RS + "2" + RS + "bAQID" + RS + "1");
   }
 
   @Test
   void payloadRoundTrip() throws EngineParseException {
     byte[] bytes = "héllo".getBytes(StandardCharsets.UTF_8);
-    String joined = EngineCodec.encodePayload(List.of(OutFrame.message("x"), OutFrame.binary(bytes), OutFrame.message("")));
+    String joined =
+        EngineCodec.encodePayload(
+            List.of(OutFrame.message("x"), OutFrame.binary(bytes), OutFrame.message("")));
     List<EngineCodec.InPacket> packets = EngineCodec.decodePayload(joined);
     assertThat(packets).hasSize(3);
     assertThat(packets.get(0).data()).isEqualTo("x");

@@ -9,17 +9,27 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Random and mutated input into EngineCodec.decodeText and decodePayload: each input is decoded or refused
- * with an EngineParseException, nothing else escapes. Decoded payloads are checked against a re-encoding.
- * The seed is printed; rerun one with -Dfuzz.seed=N.
+ * Random and mutated input into EngineCodec.decodeText and decodePayload: each input is decoded or
+ * refused with an EngineParseException, nothing else escapes. Decoded payloads are checked against
+ * a re-encoding. The seed is printed; rerun one with -Dfuzz.seed=N.
  */
 class EngineFuzzTest {
 
   private static final int RUNS = 10_000;
   private static final String RS = String.valueOf(EngineCodec.RECORD_SEPARATOR);
   private static final String[] SEEDS = {
-    "4hello", "2", "3", "2probe", "5", "6", "1", "4hello" + RS + "2" + RS + "bAQID", "bAQID" + RS + "b", "b/w==",
-    "451-[\"a\",{\"_placeholder\":true,\"num\":0}]" + RS + "bAAECAw==", "40/admin,{\"token\":\"x\"}" + RS + "42[\"e\"]",
+    "4hello",
+    "2",
+    "3",
+    "2probe",
+    "5",
+    "6",
+    "1",
+    "4hello" + RS + "2" + RS + "bAQID",
+    "bAQID" + RS + "b",
+    "b/w==",
+    "451-[\"a\",{\"_placeholder\":true,\"num\":0}]" + RS + "bAAECAw==",
+    "40/admin,{\"token\":\"x\"}" + RS + "42[\"e\"]",
   };
 
   private final List<String> failures = new ArrayList<>();
@@ -58,12 +68,13 @@ class EngineFuzzTest {
       int edits = 1 + random.nextInt(4);
       for (int e = 0; e < edits; e++) {
         int pos = random.nextInt(text.length() + 1);
-        char c = switch (random.nextInt(4)) {
-          case 0 -> EngineCodec.RECORD_SEPARATOR;
-          case 1 -> "b0123456=+/A".charAt(random.nextInt(12));
-          case 2 -> (char) random.nextInt(128);
-          default -> (char) random.nextInt(0x10000);
-        };
+        char c =
+            switch (random.nextInt(4)) {
+              case 0 -> EngineCodec.RECORD_SEPARATOR;
+              case 1 -> "b0123456=+/A".charAt(random.nextInt(12));
+              case 2 -> (char) random.nextInt(128);
+              default -> (char) random.nextInt(0x10000);
+            };
         switch (random.nextInt(3)) {
           case 0 -> {
             if (pos < text.length()) {
@@ -101,8 +112,12 @@ class EngineFuzzTest {
     }
   }
 
-  /** A decoded payload holds no empty packet, and its packets re-encode to a payload that decodes alike. */
-  private void checkRoundTrip(String text, List<EngineCodec.InPacket> packets) throws EngineParseException {
+  /**
+   * A decoded payload holds no empty packet, and its packets re-encode to a payload that decodes
+   * alike.
+   */
+  private void checkRoundTrip(String text, List<EngineCodec.InPacket> packets)
+      throws EngineParseException {
     assertThat(packets).isNotEmpty();
     List<OutFrame> frames = new ArrayList<>();
     for (EngineCodec.InPacket packet : packets) {
@@ -115,13 +130,22 @@ class EngineFuzzTest {
     }
     List<EngineCodec.InPacket> again = EngineCodec.decodePayload(EngineCodec.encodePayload(frames));
     if (again.size() != packets.size()) {
-      failures.add("round trip of " + escape(text) + " gave " + again.size() + " packets instead of " + packets.size());
+      failures.add(
+          "round trip of "
+              + escape(text)
+              + " gave "
+              + again.size()
+              + " packets instead of "
+              + packets.size());
     }
   }
 
   private void assertNoFailures(long seed) {
     assertThat(failures.size())
-        .as("seed %d: %d unexpected outcomes, first ones:%n%s", seed, failures.size(),
+        .as(
+            "seed %d: %d unexpected outcomes, first ones:%n%s",
+            seed,
+            failures.size(),
             String.join("\n", failures.subList(0, Math.min(20, failures.size()))))
         .isZero();
   }

@@ -32,9 +32,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What the server does with input no official client sends, over real sockets: oversized messages and
- * bodies, garbage frames, bad handshakes. Each time, only the offending connection may suffer; a healthy
- * client connected beforehand keeps getting its echoes.
+ * What the server does with input no official client sends, over real sockets: oversized messages
+ * and bodies, garbage frames, bad handshakes. Each time, only the offending connection may suffer;
+ * a healthy client connected beforehand keeps getting its echoes.
  */
 class BadInputTest {
 
@@ -47,8 +47,12 @@ class BadInputTest {
   private static WebSocketClient smallFrames;
   private static java.net.http.HttpClient http;
 
-  /** Exceptions the server's event loops did not handle (Vert.x reports them to its exception handler). */
-  private static final List<Throwable> unhandled = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /**
+   * Exceptions the server's event loops did not handle (Vert.x reports them to its exception
+   * handler).
+   */
+  private static final List<Throwable> unhandled =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private final List<RawSocketIoClient> clients = new ArrayList<>();
   private RawSocketIoClient healthy;
@@ -60,15 +64,23 @@ class BadInputTest {
     server = TestServer.start(options.build(), BadInputTest::echoApp);
     server.vertx().exceptionHandler(unhandled::add);
     clientVertx = Vertx.vertx();
-    webSockets = clientVertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(1_000_000));
+    webSockets =
+        clientVertx.createWebSocketClient(
+            new WebSocketClientOptions().setMaxMessageSize(1_000_000));
     // sends a long message as several frames, each under the server's frame limit
-    smallFrames = clientVertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(4_096));
-    http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+    smallFrames =
+        clientVertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(4_096));
+    http =
+        java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .build();
   }
 
   /** The server app: "echo" answers "echo-back" with the same arguments. */
   static void echoApp(SocketIoServer io) {
-    io.onConnection(socket -> socket.on("echo", event -> socket.emit("echo-back", event.args().getList().toArray())));
+    io.onConnection(
+        socket ->
+            socket.on("echo", event -> socket.emit("echo-back", event.args().getList().toArray())));
   }
 
   @AfterAll
@@ -96,9 +108,7 @@ class BadInputTest {
       try (RawSocketIoClient fresh = connect(webSockets)) {
         fresh.assertEchoes("fresh");
       }
-      assertThat(unhandled)
-          .as("exceptions the server did not handle")
-          .isEmpty();
+      assertThat(unhandled).as("exceptions the server did not handle").isEmpty();
     } finally {
       clients.forEach(RawSocketIoClient::close);
     }
@@ -117,7 +127,9 @@ class BadInputTest {
     RawSocketIoClient client = connect(webSockets);
     client.sendText("41"); // DISCONNECT from "/": the Engine.IO connection stays, in no namespace
     // the server's connectTimeoutMs (5 s) from then on, as for a connection that never joined one
-    assertThat(client.awaitClose(TIMEOUT_S * 1000)).as("closed once in no namespace for connectTimeoutMs").isTrue();
+    assertThat(client.awaitClose(TIMEOUT_S * 1000))
+        .as("closed once in no namespace for connectTimeoutMs")
+        .isTrue();
   }
 
   // ---- sizes ----
@@ -144,7 +156,9 @@ class BadInputTest {
   void oversizedWebsocketTextMessageClosesTheConnection(boolean fragmented) throws Exception {
     RawSocketIoClient client = connect(fragmented ? smallFrames : webSockets);
     client.sendText(echoOfSize(MAX_PAYLOAD + 1));
-    assertThat(client.awaitClose(TIMEOUT_S * 1000)).as("closed after %d bytes", MAX_PAYLOAD + 1).isTrue();
+    assertThat(client.awaitClose(TIMEOUT_S * 1000))
+        .as("closed after %d bytes", MAX_PAYLOAD + 1)
+        .isTrue();
   }
 
   @ParameterizedTest
@@ -163,7 +177,8 @@ class BadInputTest {
     assertThat(request(HttpMethod.GET, pollingUri(sid), null).body()).startsWith("40{");
     Reply post = request(HttpMethod.POST, pollingUri(sid), echoOfSize(MAX_PAYLOAD));
     assertThat(post.status()).isEqualTo(200);
-    assertThat(request(HttpMethod.GET, pollingUri(sid), null).body()).startsWith("42[\"echo-back\",\"xxx");
+    assertThat(request(HttpMethod.GET, pollingUri(sid), null).body())
+        .startsWith("42[\"echo-back\",\"xxx");
   }
 
   @ParameterizedTest
@@ -171,7 +186,10 @@ class BadInputTest {
   void oversizedPollingPostIs413(boolean chunked) throws Exception {
     String sid = pollingHandshake();
     String body = echoOfSize(MAX_PAYLOAD + 1);
-    Reply reply = chunked ? chunkedPost(pollingUri(sid), body) : request(HttpMethod.POST, pollingUri(sid), body);
+    Reply reply =
+        chunked
+            ? chunkedPost(pollingUri(sid), body)
+            : request(HttpMethod.POST, pollingUri(sid), body);
     assertThat(reply.status()).isEqualTo(413);
     // the session is closed: a poll gets the close packet, or the sid is already gone
     Reply poll = request(HttpMethod.GET, pollingUri(sid), null);
@@ -183,7 +201,9 @@ class BadInputTest {
     }
   }
 
-  /** Regression: onPollRequest used to set a closeHandler on a response poll() had already ended. */
+  /**
+   * Regression: onPollRequest used to set a closeHandler on a response poll() had already ended.
+   */
   @Test
   void pollingGetAnsweredAtOnceRaisesNoException() throws Exception {
     String sid = pollingHandshake();
@@ -259,11 +279,14 @@ class BadInputTest {
       if (random.nextBoolean()) {
         client.sendBinary(Buffer.buffer(bytes));
       } else {
-        client.sendText((random.nextBoolean() ? "4" : "") + new String(bytes, StandardCharsets.UTF_8));
+        client.sendText(
+            (random.nextBoolean() ? "4" : "") + new String(bytes, StandardCharsets.UTF_8));
       }
       // either the server closed the connection, or it still serves it normally
       boolean alive = client.echoes("still-there-" + i, TIMEOUT_S * 1000);
-      assertThat(alive || client.awaitClose(TIMEOUT_S * 1000)).as("seed %d, frame %d", seed, i).isTrue();
+      assertThat(alive || client.awaitClose(TIMEOUT_S * 1000))
+          .as("seed %d, frame %d", seed, i)
+          .isTrue();
       if (!alive) {
         closedCount++;
       }
@@ -282,11 +305,16 @@ class BadInputTest {
         Arguments.of("0xff bytes", garbage),
         Arguments.of("unmasked text frame", new byte[] {(byte) 0x81, 0x02, '4', 'x'}),
         Arguments.of("reserved opcode", RawWebSocket.maskedFrame(0x83, new byte[] {1, 2})),
-        Arguments.of("rsv bits without extension", RawWebSocket.maskedFrame(0xf1, "42[\"echo\",\"a\"]".getBytes(StandardCharsets.UTF_8))),
-        Arguments.of("invalid utf-8 text", RawWebSocket.maskedFrame(0x81, new byte[] {'4', (byte) 0xc3, 0x28})),
+        Arguments.of(
+            "rsv bits without extension",
+            RawWebSocket.maskedFrame(0xf1, "42[\"echo\",\"a\"]".getBytes(StandardCharsets.UTF_8))),
+        Arguments.of(
+            "invalid utf-8 text",
+            RawWebSocket.maskedFrame(0x81, new byte[] {'4', (byte) 0xc3, 0x28})),
         Arguments.of("oversized ping", RawWebSocket.maskedFrame(0x89, new byte[200])),
         Arguments.of("fragmented ping", RawWebSocket.maskedFrame(0x09, new byte[] {1})),
-        Arguments.of("continuation without start", RawWebSocket.maskedFrame(0x80, new byte[] {'4'})),
+        Arguments.of(
+            "continuation without start", RawWebSocket.maskedFrame(0x80, new byte[] {'4'})),
         Arguments.of("frame longer than the limit", hugeLength));
   }
 
@@ -305,24 +333,35 @@ class BadInputTest {
   @Test
   void unknownSessionId() throws Exception {
     for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.POST)) {
-      Reply reply = request(method, "/socket.io/?EIO=4&transport=polling&sid=nope", method == HttpMethod.POST ? "40" : null);
+      Reply reply =
+          request(
+              method,
+              "/socket.io/?EIO=4&transport=polling&sid=nope",
+              method == HttpMethod.POST ? "40" : null);
       assertError(reply, 1, "Session ID unknown");
     }
   }
 
   @Test
   void unknownSessionIdOnWebsocket() {
-    Throwable failure = webSockets.connect(server.port(), "127.0.0.1", "/socket.io/?EIO=4&transport=websocket&sid=nope")
-        .map(ws -> (Throwable) null)
-        .otherwise(e -> e)
-        .toCompletionStage().toCompletableFuture().join();
+    Throwable failure =
+        webSockets
+            .connect(server.port(), "127.0.0.1", "/socket.io/?EIO=4&transport=websocket&sid=nope")
+            .map(ws -> (Throwable) null)
+            .otherwise(e -> e)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .join();
     assertThat(failure).isInstanceOf(io.vertx.core.http.UpgradeRejectedException.class);
     assertThat(((io.vertx.core.http.UpgradeRejectedException) failure).getStatus()).isEqualTo(400);
   }
 
   @Test
   void websocketTransportWithoutUpgradeHeader() throws Exception {
-    assertError(request(HttpMethod.GET, "/socket.io/?EIO=4&transport=websocket", null), 3, "transport does not match the request");
+    assertError(
+        request(HttpMethod.GET, "/socket.io/?EIO=4&transport=websocket", null),
+        3,
+        "transport does not match the request");
   }
 
   @Test
@@ -330,41 +369,70 @@ class BadInputTest {
     String sid = pollingHandshake();
     List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> polls = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      polls.add(http.sendAsync(
-          HttpRequest.newBuilder(URI.create(server.url() + pollingUri(sid))).timeout(java.time.Duration.ofSeconds(TIMEOUT_S)).build(),
-          HttpResponse.BodyHandlers.ofString()));
+      polls.add(
+          http.sendAsync(
+              HttpRequest.newBuilder(URI.create(server.url() + pollingUri(sid)))
+                  .timeout(java.time.Duration.ofSeconds(TIMEOUT_S))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
     }
     List<String> outcomes = new ArrayList<>();
     for (var poll : polls) {
       HttpResponse<String> response = poll.get(TIMEOUT_S, TimeUnit.SECONDS);
-      outcomes.add(response.statusCode() + " " + (response.statusCode() == 400 ? new JsonObject(response.body()).getInteger("code") : response.body()));
+      outcomes.add(
+          response.statusCode()
+              + " "
+              + (response.statusCode() == 400
+                  ? new JsonObject(response.body()).getInteger("code")
+                  : response.body()));
     }
-    // the overlapping GET gets 400 (bad request), the waiting one is answered (close packet or noop), not left hanging
-    assertThat(outcomes).containsExactlyInAnyOrder("400 3", outcomes.contains("200 6") ? "200 6" : "200 1");
+    // the overlapping GET gets 400 (bad request), the waiting one is answered (close packet or
+    // noop), not left hanging
+    assertThat(outcomes)
+        .containsExactlyInAnyOrder("400 3", outcomes.contains("200 6") ? "200 6" : "200 1");
   }
 
   @Test
   void unsupportedProtocolVersion() throws Exception {
-    assertError(request(HttpMethod.GET, "/socket.io/?EIO=3&transport=polling", null), 5, "Unsupported protocol version");
-    assertError(request(HttpMethod.GET, "/socket.io/?transport=polling", null), 5, "Unsupported protocol version");
-    assertError(request(HttpMethod.GET, "/socket.io/?EIO=5&transport=polling", null), 5, "Unsupported protocol version");
+    assertError(
+        request(HttpMethod.GET, "/socket.io/?EIO=3&transport=polling", null),
+        5,
+        "Unsupported protocol version");
+    assertError(
+        request(HttpMethod.GET, "/socket.io/?transport=polling", null),
+        5,
+        "Unsupported protocol version");
+    assertError(
+        request(HttpMethod.GET, "/socket.io/?EIO=5&transport=polling", null),
+        5,
+        "Unsupported protocol version");
   }
 
   @Test
   void unknownTransport() throws Exception {
-    assertError(request(HttpMethod.GET, "/socket.io/?EIO=4&transport=carrier-pigeon", null), 0, "Transport unknown");
+    assertError(
+        request(HttpMethod.GET, "/socket.io/?EIO=4&transport=carrier-pigeon", null),
+        0,
+        "Transport unknown");
     assertError(request(HttpMethod.GET, "/socket.io/?EIO=4", null), 0, "Transport unknown");
   }
 
   @Test
   void badHandshakeMethod() throws Exception {
-    assertError(request(HttpMethod.PUT, "/socket.io/?EIO=4&transport=polling", "x"), 2, "Bad handshake method");
-    assertError(request(HttpMethod.POST, "/socket.io/?EIO=4&transport=polling", "40"), 2, "Bad handshake method");
+    assertError(
+        request(HttpMethod.PUT, "/socket.io/?EIO=4&transport=polling", "x"),
+        2,
+        "Bad handshake method");
+    assertError(
+        request(HttpMethod.POST, "/socket.io/?EIO=4&transport=polling", "40"),
+        2,
+        "Bad handshake method");
   }
 
   private static void assertError(Reply reply, int code, String message) {
     assertThat(reply.status()).as(reply.body()).isEqualTo(400);
-    assertThat(new JsonObject(reply.body())).isEqualTo(new JsonObject().put("code", code).put("message", message));
+    assertThat(new JsonObject(reply.body()))
+        .isEqualTo(new JsonObject().put("code", code).put("message", message));
   }
 
   // ---- HTTP helpers ----
@@ -383,21 +451,30 @@ class BadInputTest {
   }
 
   private static Reply request(HttpMethod method, String uri, String body) throws Exception {
-    HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body);
-    return send(HttpRequest.newBuilder(URI.create(server.url() + uri)).method(method.name(), publisher));
+    HttpRequest.BodyPublisher publisher =
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body);
+    return send(
+        HttpRequest.newBuilder(URI.create(server.url() + uri)).method(method.name(), publisher));
   }
 
   /** A POST without Content-Length (chunked): the server only learns the size while reading. */
   private static Reply chunkedPost(String uri, String body) throws Exception {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    HttpRequest.BodyPublisher unknownLength = HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes));
+    HttpRequest.BodyPublisher unknownLength =
+        HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes));
     return send(HttpRequest.newBuilder(URI.create(server.url() + uri)).POST(unknownLength));
   }
 
   private static Reply send(HttpRequest.Builder request) throws Exception {
-    HttpResponse<String> response = http.send(
-        request.version(java.net.http.HttpClient.Version.HTTP_1_1).timeout(java.time.Duration.ofSeconds(TIMEOUT_S)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            request
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .timeout(java.time.Duration.ofSeconds(TIMEOUT_S))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     return new Reply(response.statusCode(), response.body());
   }
 }

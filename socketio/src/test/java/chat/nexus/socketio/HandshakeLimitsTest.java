@@ -18,9 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The per-address handshake limits over real HTTP: a rate (both transports) and a cap on sessions that
- * have not joined a namespace yet. The client address comes from the application's hook, here a test
- * header, as a server behind a proxy would read X-Forwarded-For from its trusted proxies.
+ * The per-address handshake limits over real HTTP: a rate (both transports) and a cap on sessions
+ * that have not joined a namespace yet. The client address comes from the application's hook, here
+ * a test header, as a server behind a proxy would read X-Forwarded-For from its trusted proxies.
  */
 class HandshakeLimitsTest {
 
@@ -39,9 +39,16 @@ class HandshakeLimitsTest {
     rate.engine().clientAddress(HandshakeLimitsTest::client).handshakeRate(HANDSHAKES, 60_000);
     rateLimited = TestServer.start(rate.build(), io -> {});
     SocketIoOptions.Builder pending = SocketIoOptions.builder();
-    pending.engine().clientAddress(HandshakeLimitsTest::client).maxPendingSessionsPerAddress(PENDING);
+    pending
+        .engine()
+        .clientAddress(HandshakeLimitsTest::client)
+        .maxPendingSessionsPerAddress(PENDING);
     pendingLimited = TestServer.start(pending.build(), io -> {});
-    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(TIMEOUT_S)).build();
+    http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(TIMEOUT_S))
+            .build();
   }
 
   @AfterAll
@@ -62,7 +69,9 @@ class HandshakeLimitsTest {
   @Test
   void handshakesPastTheRateAreRefusedWith429WhileAnotherAddressConnects() throws Exception {
     for (int i = 0; i < HANDSHAKES; i++) {
-      assertThat(handshake(rateLimited, "flooder").statusCode()).as("handshake %d", i + 1).isEqualTo(200);
+      assertThat(handshake(rateLimited, "flooder").statusCode())
+          .as("handshake %d", i + 1)
+          .isEqualTo(200);
     }
     HttpResponse<String> refused = handshake(rateLimited, "flooder");
     assertThat(refused.statusCode()).isEqualTo(429);
@@ -85,13 +94,17 @@ class HandshakeLimitsTest {
     }
     HttpResponse<String> refused = handshake(pendingLimited, "idler");
     assertThat(refused.statusCode()).isEqualTo(429);
-    assertThat(new JsonObject(refused.body()).getString("message")).contains("waiting for authentication");
-    assertThat(handshake(pendingLimited, "other").statusCode()).as("another address").isEqualTo(200);
+    assertThat(new JsonObject(refused.body()).getString("message"))
+        .contains("waiting for authentication");
+    assertThat(handshake(pendingLimited, "other").statusCode())
+        .as("another address")
+        .isEqualTo(200);
 
     // one session joins the main namespace: it no longer counts, and its slot is free again
     assertThat(post(pendingLimited, sids[0], "40").statusCode()).isEqualTo(200);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
-    while (pendingLimited.io().engine().pendingSessions("idler") >= PENDING && System.nanoTime() < deadline) {
+    while (pendingLimited.io().engine().pendingSessions("idler") >= PENDING
+        && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
     assertThat(handshake(pendingLimited, "idler").statusCode()).isEqualTo(200);
@@ -100,31 +113,47 @@ class HandshakeLimitsTest {
     // a pending session that closes frees its slot too
     assertThat(post(pendingLimited, sids[1], "1").statusCode()).isEqualTo(200);
     deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
-    while (pendingLimited.io().engine().pendingSessions("idler") >= PENDING && System.nanoTime() < deadline) {
+    while (pendingLimited.io().engine().pendingSessions("idler") >= PENDING
+        && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
     assertThat(handshake(pendingLimited, "idler").statusCode()).isEqualTo(200);
   }
 
   private static HttpResponse<String> handshake(TestServer server, String client) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + "/socket.io/?EIO=4&transport=polling"))
-        .header(CLIENT_HEADER, client).timeout(Duration.ofSeconds(TIMEOUT_S)).GET().build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(server.url() + "/socket.io/?EIO=4&transport=polling"))
+            .header(CLIENT_HEADER, client)
+            .timeout(Duration.ofSeconds(TIMEOUT_S))
+            .GET()
+            .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
-  private static HttpResponse<String> post(TestServer server, String sid, String body) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + "/socket.io/?EIO=4&transport=polling&sid=" + sid))
-        .header(CLIENT_HEADER, "anyone").timeout(Duration.ofSeconds(TIMEOUT_S))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+  private static HttpResponse<String> post(TestServer server, String sid, String body)
+      throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(server.url() + "/socket.io/?EIO=4&transport=polling&sid=" + sid))
+            .header(CLIENT_HEADER, "anyone")
+            .timeout(Duration.ofSeconds(TIMEOUT_S))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   /** The HTTP status of a websocket handshake: 101 when it opened (then closed again). */
   private static int webSocketStatus(TestServer server, String client) {
     try {
-      WebSocket ws = http.newWebSocketBuilder().header(CLIENT_HEADER, client).connectTimeout(Duration.ofSeconds(TIMEOUT_S))
-          .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/socket.io/?EIO=4&transport=websocket"), new WebSocket.Listener() {})
-          .join();
+      WebSocket ws =
+          http.newWebSocketBuilder()
+              .header(CLIENT_HEADER, client)
+              .connectTimeout(Duration.ofSeconds(TIMEOUT_S))
+              .buildAsync(
+                  URI.create(
+                      "ws://127.0.0.1:" + server.port() + "/socket.io/?EIO=4&transport=websocket"),
+                  new WebSocket.Listener() {})
+              .join();
       ws.abort();
       return 101;
     } catch (CompletionException e) {

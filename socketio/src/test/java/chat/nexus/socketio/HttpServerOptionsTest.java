@@ -16,6 +16,7 @@ class HttpServerOptionsTest {
 
   private static final long PING_INTERVAL_MS = 300;
   private static final long PING_TIMEOUT_MS = 200;
+
   /** Generous against the 500 ms idle timeout: the box may be loaded. */
   private static final int WAIT_MS = 8_000;
 
@@ -41,7 +42,8 @@ class HttpServerOptionsTest {
       socket.setSoTimeout(WAIT_MS);
       long started = System.nanoTime();
       assertThat(readAll(socket.getInputStream())).as("closed without a byte").isEmpty();
-      assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(PING_INTERVAL_MS + PING_TIMEOUT_MS - 50);
+      assertThat((System.nanoTime() - started) / 1_000_000)
+          .isGreaterThanOrEqualTo(PING_INTERVAL_MS + PING_TIMEOUT_MS - 50);
     }
   }
 
@@ -49,12 +51,17 @@ class HttpServerOptionsTest {
   void http2CleartextIsNotSpoken() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
       socket.setSoTimeout(WAIT_MS);
-      socket.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       // an empty SETTINGS frame, as an HTTP/2 client sends next
       socket.getOutputStream().write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
       String answer = readAll(socket.getInputStream());
-      // Vert.x's HTTP/1.x decoder reads the preface as a request line of version "HTTP/2.0" and refuses it
-      assertThat(answer).as("a text refusal, not an HTTP/2 SETTINGS frame").matches("(?s)HTTP/\\S+ [45]\\d\\d .*");
+      // Vert.x's HTTP/1.x decoder reads the preface as a request line of version "HTTP/2.0" and
+      // refuses it
+      assertThat(answer)
+          .as("a text refusal, not an HTTP/2 SETTINGS frame")
+          .matches("(?s)HTTP/\\S+ [45]\\d\\d .*");
     }
   }
 

@@ -17,15 +17,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Connection state recovery keeps missed packets within a byte budget, not only a packet count: over real
- * websockets, a client that missed a few small messages gets them back, one that missed more bytes than
- * the budget is not recovered (a new session, nothing replayed, no gap).
+ * Connection state recovery keeps missed packets within a byte budget, not only a packet count:
+ * over real websockets, a client that missed a few small messages gets them back, one that missed
+ * more bytes than the budget is not recovered (a new session, nothing replayed, no gap).
  */
 class RecoveryLogBytesTest {
 
   private static final long BUDGET = 200_000;
+
   /** Each is estimated at about 120 KB (two bytes a character), so the budget holds one at most. */
   private static final int BIG = 60_000;
+
   private static final long TIMEOUT_MS = 10_000;
 
   private static TestServer server;
@@ -35,22 +37,34 @@ class RecoveryLogBytesTest {
 
   @BeforeAll
   static void start() {
-    SocketIoOptions options = SocketIoOptions.builder()
-        .maxDisconnectionDurationMs(SocketIoOptions.RECOMMENDED_MAX_DISCONNECTION_DURATION_MS)
-        .maxRecoveryLogBytes(BUDGET)
-        .build();
-    server = TestServer.start(options, io -> io.onConnection(socket -> {
-      socket.on("join", event -> {
-        socket.join(event.args().getString(0));
-        event.ack("joined");
-      });
-      socket.on("shout", event -> {
-        io.to(event.args().getString(0)).emit("msg", event.args().getString(1));
-        event.ack("shouted");
-      });
-    }));
+    SocketIoOptions options =
+        SocketIoOptions.builder()
+            .maxDisconnectionDurationMs(SocketIoOptions.RECOMMENDED_MAX_DISCONNECTION_DURATION_MS)
+            .maxRecoveryLogBytes(BUDGET)
+            .build();
+    server =
+        TestServer.start(
+            options,
+            io ->
+                io.onConnection(
+                    socket -> {
+                      socket.on(
+                          "join",
+                          event -> {
+                            socket.join(event.args().getString(0));
+                            event.ack("joined");
+                          });
+                      socket.on(
+                          "shout",
+                          event -> {
+                            io.to(event.args().getString(0)).emit("msg", event.args().getString(1));
+                            event.ack("shouted");
+                          });
+                    }));
     clientVertx = Vertx.vertx();
-    webSockets = clientVertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(1_000_000).setMaxFrameSize(1_000_000));
+    webSockets =
+        clientVertx.createWebSocketClient(
+            new WebSocketClientOptions().setMaxMessageSize(1_000_000).setMaxFrameSize(1_000_000));
   }
 
   @AfterAll
@@ -83,7 +97,9 @@ class RecoveryLogBytesTest {
       shout(shouter, "big", String.valueOf(i).repeat(BIG));
     }
     RawSocketIoClient fresh = open(big);
-    assertThat(sid(fresh.nextText())).as("a new session: its offset fell out of the log").isNotEqualTo(big.sid());
+    assertThat(sid(fresh.nextText()))
+        .as("a new session: its offset fell out of the log")
+        .isNotEqualTo(big.sid());
     assertThat(fresh.next(500)).as("nothing replayed").isNull();
   }
 
@@ -112,14 +128,21 @@ class RecoveryLogBytesTest {
     assertThat(shouter.nextText()).isEqualTo("431[\"shouted\"]");
   }
 
-  /** A websocket session that sends CONNECT, with the recovery pair when {@code previous} is given. */
+  /**
+   * A websocket session that sends CONNECT, with the recovery pair when {@code previous} is given.
+   */
   private RawSocketIoClient open(Session previous) throws Exception {
     RawSocketIoClient client = RawSocketIoClient.connect(webSockets, server.port(), false);
     clients.add(client);
     if (previous == null) {
       client.sendText("40");
     } else {
-      client.sendText("40" + new JsonObject().put("pid", previous.pid()).put("offset", previous.offset()).encode());
+      client.sendText(
+          "40"
+              + new JsonObject()
+                  .put("pid", previous.pid())
+                  .put("offset", previous.offset())
+                  .encode());
     }
     return client;
   }

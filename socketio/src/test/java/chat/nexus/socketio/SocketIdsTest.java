@@ -8,9 +8,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Socket ids name each socket's private room: 20 characters as the reference server's (the npm sharded
- * Redis adapter tells private rooms by that length), unique, and marked with a character that no
- * application's room-id alphabet of letters, digits and {@code _-:.} lets through.
+ * Socket ids name each socket's private room: 20 characters as the reference server's (the npm
+ * sharded Redis adapter tells private rooms by that length), unique, and marked with a character
+ * that no application's room-id alphabet of letters, digits and {@code _-:.} lets through.
  */
 class SocketIdsTest {
 
@@ -24,7 +24,10 @@ class SocketIdsTest {
       Set<String> seen = new HashSet<>();
       for (int i = 0; i < IDS; i++) {
         String id = io.newSocketId();
-        assertThat(id).hasSize(20).doesNotMatch("[A-Za-z0-9_\\-:.]+").matches("[A-Za-z0-9_\\-]{19}~");
+        assertThat(id)
+            .hasSize(20)
+            .doesNotMatch("[A-Za-z0-9_\\-:.]+")
+            .matches("[A-Za-z0-9_\\-]{19}~");
         assertThat(SocketIoServer.isSocketId(id)).isTrue();
         assertThat(seen.add(id)).as("unique: %s", id).isTrue();
       }

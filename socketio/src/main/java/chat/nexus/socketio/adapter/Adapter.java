@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Keeps a namespace's rooms and delivers its broadcasts: in this process ({@link InMemoryAdapter}) or
- * across a cluster (a subclass that forwards to other nodes and delivers locally through the in-memory
- * path). One adapter per namespace. Methods may be called from any event loop.
+ * Keeps a namespace's rooms and delivers its broadcasts: in this process ({@link InMemoryAdapter})
+ * or across a cluster (a subclass that forwards to other nodes and delivers locally through the
+ * in-memory path). One adapter per namespace. Methods may be called from any event loop.
  */
 public interface Adapter {
 
@@ -54,10 +54,10 @@ public interface Adapter {
   void disconnectSockets(BroadcastOptions options, boolean close);
 
   /**
-   * Sends an event to the other nodes of the cluster ({@code args} = [event, ...]); a single node has
-   * none, so the in-memory adapter answers with no responses. With {@code timeoutMs} 0 no answer is asked
-   * for (the future completes with none); otherwise it completes with each node's answer, or fails with a
-   * TimeoutException.
+   * Sends an event to the other nodes of the cluster ({@code args} = [event, ...]); a single node
+   * has none, so the in-memory adapter answers with no responses. With {@code timeoutMs} 0 no
+   * answer is asked for (the future completes with none); otherwise it completes with each node's
+   * answer, or fails with a TimeoutException.
    */
   Future<List<JsonArray>> serverSideEmit(JsonArray args, long timeoutMs);
 
@@ -70,8 +70,8 @@ public interface Adapter {
   void persistSession(PersistedSession session);
 
   /**
-   * The session for a private id, with the packets missed since {@code offset}; null when it expired,
-   * is unknown, or the offset is too old.
+   * The session for a private id, with the packets missed since {@code offset}; null when it
+   * expired, is unknown, or the offset is too old.
    */
   Future<PersistedSession> restoreSession(String pid, String offset);
 }

@@ -10,7 +10,8 @@ import java.util.Set;
  * @param local only this node, even with a cluster adapter
  * @param volatileOnly drop the packet for clients that are not ready to receive it now
  */
-public record BroadcastOptions(Set<String> rooms, Set<String> except, boolean local, boolean volatileOnly) {
+public record BroadcastOptions(
+    Set<String> rooms, Set<String> except, boolean local, boolean volatileOnly) {
 
   public static final BroadcastOptions ALL = new BroadcastOptions(Set.of(), Set.of(), false, false);
 

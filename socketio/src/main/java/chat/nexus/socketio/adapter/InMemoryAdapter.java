@@ -23,15 +23,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * The single-node adapter: rooms in concurrent maps, broadcasts encoded once and handed to each event
- * loop in one task, and the packet log for connection state recovery. Cluster adapters extend it and
- * call {@link #broadcast} for their local deliveries.
+ * The single-node adapter: rooms in concurrent maps, broadcasts encoded once and handed to each
+ * event loop in one task, and the packet log for connection state recovery. Cluster adapters extend
+ * it and call {@link #broadcast} for their local deliveries.
  */
 public class InMemoryAdapter implements Adapter {
 
   /**
-   * From this many recipients on, a broadcast's frames get one shared off-heap copy instead of one copy per
-   * socket; below it, the allocation would cost more than the copies it saves.
+   * From this many recipients on, a broadcast's frames get one shared off-heap copy instead of one
+   * copy per socket; below it, the allocation would cost more than the copies it saves.
    */
   static final int SHARED_FRAME_MIN_RECIPIENTS = 8;
 
@@ -39,12 +39,14 @@ public class InMemoryAdapter implements Adapter {
   private final ConcurrentHashMap<String, Set<String>> rooms = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Set<String>> socketRooms = new ConcurrentHashMap<>();
   private final RecoveryLog recovery;
-  private final java.util.concurrent.atomic.LongAdder deliveries = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder deliveries =
+      new java.util.concurrent.atomic.LongAdder();
 
   public InMemoryAdapter(Namespace namespace) {
     this.namespace = namespace;
     long keep = namespace.server().options().maxDisconnectionDurationMs();
-    this.recovery = keep > 0 ? new RecoveryLog(keep, namespace.server().options().maxRecoveryLogBytes()) : null;
+    this.recovery =
+        keep > 0 ? new RecoveryLog(keep, namespace.server().options().maxRecoveryLogBytes()) : null;
   }
 
   protected Namespace namespace() {
@@ -58,10 +60,14 @@ public class InMemoryAdapter implements Adapter {
         continue; // a socket's own room is implicit: see sockets()
       }
       boolean[] created = {false};
-      rooms.computeIfAbsent(room, r -> {
-        created[0] = true;
-        return ConcurrentHashMap.newKeySet();
-      }).add(socketId);
+      rooms
+          .computeIfAbsent(
+              room,
+              r -> {
+                created[0] = true;
+                return ConcurrentHashMap.newKeySet();
+              })
+          .add(socketId);
       socketRooms.compute(socketId, (id, current) -> with(current, room));
       if (created[0]) {
         onRoomCreated(room);
@@ -77,19 +83,21 @@ public class InMemoryAdapter implements Adapter {
 
   private void removeMember(String room, String socketId) {
     boolean[] deleted = {false};
-    rooms.computeIfPresent(room, (r, members) -> {
-      members.remove(socketId);
-      deleted[0] = members.isEmpty();
-      return deleted[0] ? null : members;
-    });
+    rooms.computeIfPresent(
+        room,
+        (r, members) -> {
+          members.remove(socketId);
+          deleted[0] = members.isEmpty();
+          return deleted[0] ? null : members;
+        });
     if (deleted[0]) {
       onRoomDeleted(room);
     }
   }
 
   /**
-   * Called when a room gets its first socket on this node (socket-id rooms never are). A cluster adapter
-   * that listens per room subscribes here. Runs on the thread that joined; must not block.
+   * Called when a room gets its first socket on this node (socket-id rooms never are). A cluster
+   * adapter that listens per room subscribes here. Runs on the thread that joined; must not block.
    */
   protected void onRoomCreated(String room) {}
 
@@ -121,7 +129,8 @@ public class InMemoryAdapter implements Adapter {
   @Override
   public Set<String> sockets(Set<String> inRooms) {
     Set<String> ids = new HashSet<>();
-    forEachRecipient(new BroadcastOptions(inRooms, Set.of(), true, false), socket -> ids.add(socket.id()));
+    forEachRecipient(
+        new BroadcastOptions(inRooms, Set.of(), true, false), socket -> ids.add(socket.id()));
     return ids;
   }
 
@@ -138,16 +147,19 @@ public class InMemoryAdapter implements Adapter {
   }
 
   /**
-   * Delivers encoded frames to this node's matching sockets: one task per event loop, each writing the
-   * same frames to its sockets. Cluster adapters call this for packets that came from other nodes.
+   * Delivers encoded frames to this node's matching sockets: one task per event loop, each writing
+   * the same frames to its sockets. Cluster adapters call this for packets that came from other
+   * nodes.
    */
   protected void deliver(List<OutFrame> frames, BroadcastOptions options) {
     Map<EventLoop, List<Socket>> byLoop = new IdentityHashMap<>(4);
     int[] count = {0};
-    forEachRecipient(options, socket -> {
-      byLoop.computeIfAbsent(socket.writeLoop(), l -> new ArrayList<>()).add(socket);
-      count[0]++;
-    });
+    forEachRecipient(
+        options,
+        socket -> {
+          byLoop.computeIfAbsent(socket.writeLoop(), l -> new ArrayList<>()).add(socket);
+          count[0]++;
+        });
     deliveries.add(count[0]);
     for (OutFrame frame : frames) {
       frame.webSocketFrame(); // encode once here, not once per thread
@@ -159,13 +171,14 @@ public class InMemoryAdapter implements Adapter {
     for (Map.Entry<EventLoop, List<Socket>> entry : byLoop.entrySet()) {
       EventLoop loop = entry.getKey();
       List<Socket> sockets = entry.getValue();
-      Runnable write = () -> {
-        for (Socket socket : sockets) {
-          if (!volatileOnly || socket.isWritable()) {
-            socket.sendFrames(frames);
-          }
-        }
-      };
+      Runnable write =
+          () -> {
+            for (Socket socket : sockets) {
+              if (!volatileOnly || socket.isWritable()) {
+                socket.sendFrames(frames);
+              }
+            }
+          };
       if (loop.inEventLoop()) {
         write.run();
       } else {
@@ -180,7 +193,8 @@ public class InMemoryAdapter implements Adapter {
   }
 
   @Override
-  public Future<List<JsonArray>> broadcastWithAck(Packet packet, BroadcastOptions options, long timeoutMs) {
+  public Future<List<JsonArray>> broadcastWithAck(
+      Packet packet, BroadcastOptions options, long timeoutMs) {
     List<Socket> recipients = new ArrayList<>();
     forEachRecipient(options, recipients::add);
     Promise<List<JsonArray>> promise = Promise.promise();
@@ -191,16 +205,23 @@ public class InMemoryAdapter implements Adapter {
     List<OutFrame> frames = namespace.encode(packet);
     List<JsonArray> responses = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger remaining = new AtomicInteger(recipients.size());
-    long timer = namespace.server().vertx().setTimer(timeoutMs, t -> promise.tryFail(new TimeoutException("operation has timed out")));
+    long timer =
+        namespace
+            .server()
+            .vertx()
+            .setTimer(
+                timeoutMs, t -> promise.tryFail(new TimeoutException("operation has timed out")));
     for (Socket socket : recipients) {
       Promise<JsonArray> ack = Promise.promise();
-      ack.future().onSuccess(response -> {
-        responses.add(response);
-        if (remaining.decrementAndGet() == 0) {
-          namespace.server().vertx().cancelTimer(timer);
-          promise.tryComplete(new ArrayList<>(responses));
-        }
-      });
+      ack.future()
+          .onSuccess(
+              response -> {
+                responses.add(response);
+                if (remaining.decrementAndGet() == 0) {
+                  namespace.server().vertx().cancelTimer(timer);
+                  promise.tryComplete(new ArrayList<>(responses));
+                }
+              });
       socket.sendWithAck(frames, packet.id(), ack);
     }
     return promise.future();
@@ -247,9 +268,14 @@ public class InMemoryAdapter implements Adapter {
     return Future.succeededFuture(recovery != null ? recovery.restore(pid, offset) : null);
   }
 
-  /** With recovery on, gives an event packet its offset (appended as the last argument) and logs it. */
+  /**
+   * With recovery on, gives an event packet its offset (appended as the last argument) and logs it.
+   */
   protected Packet recordForRecovery(Packet packet, BroadcastOptions options) {
-    if (recovery == null || packet.type() != PacketType.EVENT || packet.hasId() || options.volatileOnly()) {
+    if (recovery == null
+        || packet.type() != PacketType.EVENT
+        || packet.hasId()
+        || options.volatileOnly()) {
       return packet;
     }
     // A shallow copy: the offset must not be appended to the caller's array, and the arguments

@@ -14,4 +14,9 @@ import java.util.Set;
  * @param data its application data
  * @param missedPackets event payloads broadcast to it while it was away (filled by restoreSession)
  */
-public record PersistedSession(String sid, String pid, Set<String> rooms, Map<String, Object> data, List<JsonArray> missedPackets) {}
+public record PersistedSession(
+    String sid,
+    String pid,
+    Set<String> rooms,
+    Map<String, Object> data,
+    List<JsonArray> missedPackets) {}

@@ -5,8 +5,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,23 +14,30 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The packets and sessions kept for connection state recovery, both for at most
- * maxDisconnectionDuration. The packet log is also capped in count and in (estimated) bytes so that a
- * burst cannot exhaust the heap: a session whose offset fell out of the log simply is not recovered (the
- * client gets a new one). The log never has gaps: packets leave only from its head.
+ * maxDisconnectionDuration. The packet log is also capped in count and in (estimated) bytes so that
+ * a burst cannot exhaust the heap: a session whose offset fell out of the log simply is not
+ * recovered (the client gets a new one). The log never has gaps: packets leave only from its head.
  */
 final class RecoveryLog {
 
   /** Upper bound on logged packets, whatever the rate. */
   static final int MAX_PACKETS = 100_000;
-  /** Heap of one log entry besides its arguments: the entry, its offset string, the array around them. */
+
+  /**
+   * Heap of one log entry besides its arguments: the entry, its offset string, the array around
+   * them.
+   */
   static final int ENTRY_OVERHEAD_BYTES = 160;
+
   /** Heap of a value whose size is not estimated (numbers, booleans, other objects). */
   private static final int SMALL_VALUE_BYTES = 24;
+
   private static final int STRING_OVERHEAD_BYTES = 40;
   private static final int CONTAINER_OVERHEAD_BYTES = 48;
   private static final int SLOT_BYTES = 32;
 
-  private record Entry(String offset, BroadcastOptions options, JsonArray data, long emittedAt, long bytes) {}
+  private record Entry(
+      String offset, BroadcastOptions options, JsonArray data, long emittedAt, long bytes) {}
 
   private record Stored(PersistedSession session, long disconnectedAt) {}
 
@@ -39,6 +46,7 @@ final class RecoveryLog {
   private final AtomicLong counter = new AtomicLong();
   private final ArrayDeque<Entry> packets = new ArrayDeque<>();
   private long bytes;
+
   /** In disconnection order, so that expired sessions are at the head. */
   private final Map<String, Stored> sessions = new LinkedHashMap<>();
 
@@ -48,8 +56,8 @@ final class RecoveryLog {
   }
 
   /**
-   * Appends the packet's offset to data and logs it. A packet larger than the whole byte budget empties
-   * the log instead of entering it, so that nobody is recovered past it with a gap.
+   * Appends the packet's offset to data and logs it. A packet larger than the whole byte budget
+   * empties the log instead of entering it, so that nobody is recovered past it with a gap.
    */
   synchronized void record(JsonArray data, BroadcastOptions options) {
     String offset = Long.toString(counter.incrementAndGet(), 36);
@@ -79,8 +87,8 @@ final class RecoveryLog {
   }
 
   /**
-   * A cheap upper estimate of the heap a packet argument holds: strings at two bytes a character, plus
-   * the usual object and map-entry overheads. Walks the value once, without encoding it.
+   * A cheap upper estimate of the heap a packet argument holds: strings at two bytes a character,
+   * plus the usual object and map-entry overheads. Walks the value once, without encoding it.
    */
   static long estimateBytes(Object value) {
     if (value instanceof String s) {
@@ -158,11 +166,13 @@ final class RecoveryLog {
     if (!found) {
       return null;
     }
-    return new PersistedSession(session.sid(), session.pid(), session.rooms(), session.data(), missed);
+    return new PersistedSession(
+        session.sid(), session.pid(), session.rooms(), session.data(), missed);
   }
 
   private static boolean reaches(Set<String> sessionRooms, BroadcastOptions options) {
-    boolean included = options.rooms().isEmpty() || sessionRooms.stream().anyMatch(options.rooms()::contains);
+    boolean included =
+        options.rooms().isEmpty() || sessionRooms.stream().anyMatch(options.rooms()::contains);
     boolean notExcluded = sessionRooms.stream().noneMatch(options.except()::contains);
     return included && notExcluded;
   }

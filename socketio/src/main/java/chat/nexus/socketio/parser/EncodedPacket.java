@@ -3,8 +3,8 @@ package chat.nexus.socketio.parser;
 import java.util.List;
 
 /**
- * A packet ready for the wire: the text part and the binary attachments that follow it, each its own
- * Engine.IO message.
+ * A packet ready for the wire: the text part and the binary attachments that follow it, each its
+ * own Engine.IO message.
  */
 public record EncodedPacket(String text, List<byte[]> attachments) {
   public EncodedPacket {

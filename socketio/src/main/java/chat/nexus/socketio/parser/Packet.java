@@ -7,19 +7,28 @@ import java.util.Set;
 /**
  * One Socket.IO packet.
  *
- * @param type the packet type; EVENT and ACK packets that carry binary are encoded as BINARY_EVENT/BINARY_ACK
+ * @param type the packet type; EVENT and ACK packets that carry binary are encoded as
+ *     BINARY_EVENT/BINARY_ACK
  * @param namespace the namespace, "/" for the main one
- * @param data the payload: a JsonArray for events and acks, a JsonObject (or String) for CONNECT and
- *     CONNECT_ERROR, null when absent. Binary values are Vert.x Buffers (or byte[] when sending).
+ * @param data the payload: a JsonArray for events and acks, a JsonObject (or String) for CONNECT
+ *     and CONNECT_ERROR, null when absent. Binary values are Vert.x Buffers (or byte[] when
+ *     sending).
  * @param id the ack id, or {@link #NO_ID}
  */
 public record Packet(PacketType type, String namespace, Object data, long id) {
 
   public static final long NO_ID = -1;
   public static final String MAIN_NAMESPACE = "/";
+
   /** Event names the Socket.IO client keeps for itself: no event packet carries them either way. */
   public static final Set<String> RESERVED_EVENTS =
-      Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
+      Set.of(
+          "connect",
+          "connect_error",
+          "disconnect",
+          "disconnecting",
+          "newListener",
+          "removeListener");
 
   public Packet {
     if (type == null) {

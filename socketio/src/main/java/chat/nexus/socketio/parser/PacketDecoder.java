@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decodes Socket.IO v5 packets for one connection. Stateful: a BINARY_EVENT or BINARY_ACK waits for its
- * attachments, which arrive as the following binary messages. Not thread-safe; one per connection.
+ * Decodes Socket.IO v5 packets for one connection. Stateful: a BINARY_EVENT or BINARY_ACK waits for
+ * its attachments, which arrive as the following binary messages. Not thread-safe; one per
+ * connection.
  *
  * <p>The rules follow the reference parser (socket.io-parser 4.x), including its payload checks.
  */
@@ -38,7 +39,8 @@ public final class PacketDecoder {
   /** Decodes a text message; returns null when the packet waits for binary attachments. */
   public Packet decodeText(String text) throws ParseException {
     if (pending != null) {
-      throw new ParseException("got a text packet while waiting for " + expectedAttachments + " binary attachments");
+      throw new ParseException(
+          "got a text packet while waiting for " + expectedAttachments + " binary attachments");
     }
     if (text == null || text.isEmpty()) {
       throw new ParseException("empty packet");
@@ -61,7 +63,8 @@ public final class PacketDecoder {
       }
       attachments = Integer.parseInt(count);
       if (attachments > maxAttachments) {
-        throw new ParseException("too many attachments: " + attachments + " (at most " + maxAttachments + ")");
+        throw new ParseException(
+            "too many attachments: " + attachments + " (at most " + maxAttachments + ")");
       }
       i++; // at '-'
     }
@@ -155,7 +158,8 @@ public final class PacketDecoder {
       return false;
     }
     Object name = array.getValue(0);
-    return name instanceof Number || (name instanceof String s && !Packet.RESERVED_EVENTS.contains(s));
+    return name instanceof Number
+        || (name instanceof String s && !Packet.RESERVED_EVENTS.contains(s));
   }
 
   private static Packet reconstruct(Packet packet, List<Buffer> attachments) throws ParseException {
@@ -163,7 +167,8 @@ public final class PacketDecoder {
     return new Packet(packet.type(), packet.namespace(), data, packet.id());
   }
 
-  private static Object reconstructValue(Object value, List<Buffer> attachments) throws ParseException {
+  private static Object reconstructValue(Object value, List<Buffer> attachments)
+      throws ParseException {
     if (value instanceof JsonArray array) {
       JsonArray copy = new JsonArray(new ArrayList<>(array.size()));
       for (Object item : array) {

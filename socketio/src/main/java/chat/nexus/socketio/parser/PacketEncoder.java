@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Encodes Socket.IO v5 packets. Stateless and thread-safe: a broadcast is encoded once and the result
- * written to every recipient.
+ * Encodes Socket.IO v5 packets. Stateless and thread-safe: a broadcast is encoded once and the
+ * result written to every recipient.
  */
 public final class PacketEncoder {
 
@@ -21,9 +21,13 @@ public final class PacketEncoder {
     List<byte[]> attachments = new ArrayList<>(0);
     Object data = packet.data();
     PacketType type = packet.type();
-    if ((type == PacketType.EVENT || type == PacketType.ACK || type.isBinary()) && hasBinary(data)) {
+    if ((type == PacketType.EVENT || type == PacketType.ACK || type.isBinary())
+        && hasBinary(data)) {
       data = deconstruct(data, attachments);
-      type = type == PacketType.EVENT || type == PacketType.BINARY_EVENT ? PacketType.BINARY_EVENT : PacketType.BINARY_ACK;
+      type =
+          type == PacketType.EVENT || type == PacketType.BINARY_EVENT
+              ? PacketType.BINARY_EVENT
+              : PacketType.BINARY_ACK;
     } else if (type == PacketType.BINARY_EVENT) {
       type = PacketType.EVENT;
     } else if (type == PacketType.BINARY_ACK) {
@@ -79,7 +83,10 @@ public final class PacketEncoder {
     return false;
   }
 
-  /** Copies the value with every binary part replaced by a placeholder; the caller's value is untouched. */
+  /**
+   * Copies the value with every binary part replaced by a placeholder; the caller's value is
+   * untouched.
+   */
   private static Object deconstruct(Object value, List<byte[]> attachments) {
     if (value instanceof Buffer buffer) {
       return placeholder(buffer.getBytes(), attachments);
@@ -122,7 +129,8 @@ public final class PacketEncoder {
   }
 
   private static JsonObject placeholder(byte[] bytes, List<byte[]> attachments) {
-    JsonObject placeholder = new JsonObject().put("_placeholder", true).put("num", attachments.size());
+    JsonObject placeholder =
+        new JsonObject().put("_placeholder", true).put("num", attachments.size());
     attachments.add(bytes);
     return placeholder;
   }

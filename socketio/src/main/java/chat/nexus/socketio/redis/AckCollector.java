@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The answers of a broadcast with acks across the cluster, counted as the reference server does: done
- * when every node (this one included) told how many clients it reached and that many acks came in.
+ * The answers of a broadcast with acks across the cluster, counted as the reference server does:
+ * done when every node (this one included) told how many clients it reached and that many acks came
+ * in.
  */
 final class AckCollector {
 
@@ -24,10 +25,13 @@ final class AckCollector {
 
   AckCollector(Vertx vertx, long timeoutMs, Runnable onEnd) {
     this.vertx = vertx;
-    this.timer = vertx.setTimer(timeoutMs, t -> {
-      promise.tryFail(new TimeoutException("operation has timed out"));
-      onEnd.run();
-    });
+    this.timer =
+        vertx.setTimer(
+            timeoutMs,
+            t -> {
+              promise.tryFail(new TimeoutException("operation has timed out"));
+              onEnd.run();
+            });
     promise.future().onComplete(r -> onEnd.run());
   }
 
@@ -52,7 +56,9 @@ final class AckCollector {
   }
 
   private void check() {
-    if (expectedNodes >= 0 && reportedNodes >= expectedNodes && responses.size() >= expectedClients) {
+    if (expectedNodes >= 0
+        && reportedNodes >= expectedNodes
+        && responses.size() >= expectedClients) {
       vertx.cancelTimer(timer);
       promise.tryComplete(new ArrayList<>(responses));
     }

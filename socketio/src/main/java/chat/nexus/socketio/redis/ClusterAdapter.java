@@ -26,10 +26,10 @@ import java.util.function.Function;
 import java.util.function.IntConsumer;
 
 /**
- * What the classic and the sharded Redis adapters share: the cluster operations (publish to the other
- * nodes, apply locally at once, gather the answers), the bookkeeping of requests waiting for other
- * nodes, the local halves of what other nodes ask, and the link. A subclass says how the requests and
- * answers look on the wire and on which channels they travel.
+ * What the classic and the sharded Redis adapters share: the cluster operations (publish to the
+ * other nodes, apply locally at once, gather the answers), the bookkeeping of requests waiting for
+ * other nodes, the local halves of what other nodes ask, and the link. A subclass says how the
+ * requests and answers look on the wire and on which channels they travel.
  */
 abstract class ClusterAdapter extends InMemoryAdapter {
 
@@ -77,10 +77,16 @@ abstract class ClusterAdapter extends InMemoryAdapter {
   /** Publishes a broadcast to the other nodes; failures are logged, never thrown. */
   abstract void publishBroadcast(Packet packet, BroadcastOptions options);
 
-  /** Publishes a broadcast whose recipients on other nodes answer with acks under {@code requestId}. */
-  abstract Future<Void> publishBroadcastWithAck(String requestId, Packet packet, BroadcastOptions options, long timeoutMs);
+  /**
+   * Publishes a broadcast whose recipients on other nodes answer with acks under {@code requestId}.
+   */
+  abstract Future<Void> publishBroadcastWithAck(
+      String requestId, Packet packet, BroadcastOptions options, long timeoutMs);
 
-  /** Asks the other nodes to apply an operation; {@code fields} holds its {@code rooms} or {@code close}. */
+  /**
+   * Asks the other nodes to apply an operation; {@code fields} holds its {@code rooms} or {@code
+   * close}.
+   */
   abstract void publishOperation(Operation operation, BroadcastOptions options, JsonObject fields);
 
   /** Asks the other nodes for their sockets; they answer under {@code requestId}. */
@@ -108,11 +114,13 @@ abstract class ClusterAdapter extends InMemoryAdapter {
 
   /** How many nodes listen on this namespace now (this one included), from Redis. */
   Future<Integer> countNodes() {
-    return link.send(countNodesRequest()).map(response -> {
-      int count = response.size() >= 2 ? response.get(1).toInteger() : 1;
-      lastServerCount = Math.max(1, count);
-      return count;
-    });
+    return link.send(countNodesRequest())
+        .map(
+            response -> {
+              int count = response.size() >= 2 ? response.get(1).toInteger() : 1;
+              lastServerCount = Math.max(1, count);
+              return count;
+            });
   }
 
   @Override
@@ -124,14 +132,21 @@ abstract class ClusterAdapter extends InMemoryAdapter {
   }
 
   @Override
-  public Future<List<JsonArray>> broadcastWithAck(Packet packet, BroadcastOptions options, long timeoutMs) {
+  public Future<List<JsonArray>> broadcastWithAck(
+      Packet packet, BroadcastOptions options, long timeoutMs) {
     if (options.local()) {
       return super.broadcastWithAck(packet, options, timeoutMs);
     }
     String requestId = newRequestId();
-    AckCollector collector = new AckCollector(namespace().server().vertx(), timeoutMs, () -> ackRequests.remove(requestId));
+    AckCollector collector =
+        new AckCollector(
+            namespace().server().vertx(), timeoutMs, () -> ackRequests.remove(requestId));
     ackRequests.put(requestId, collector);
-    publishBroadcastWithAck(requestId, Packet.of(packet.type(), packet.namespace(), packet.data()), options, timeoutMs)
+    publishBroadcastWithAck(
+            requestId,
+            Packet.of(packet.type(), packet.namespace(), packet.data()),
+            options,
+            timeoutMs)
         .compose(v -> countNodes())
         .onSuccess(collector::nodeCount)
         .onFailure(e -> collector.nodeCount(1)); // Redis down: this node alone
@@ -173,7 +188,10 @@ abstract class ClusterAdapter extends InMemoryAdapter {
     if (options.local()) {
       return Future.succeededFuture(local);
     }
-    return askOtherNodes(local, this.options.requestsTimeoutMs(), this::fetchSocketsTimeout,
+    return askOtherNodes(
+        local,
+        this.options.requestsTimeoutMs(),
+        this::fetchSocketsTimeout,
         requestId -> publishFetchSockets(requestId, options),
         (answer, sockets) -> {
           if (answer.getValue("sockets") instanceof JsonArray list) {
@@ -189,58 +207,77 @@ abstract class ClusterAdapter extends InMemoryAdapter {
   @Override
   public Future<List<JsonArray>> serverSideEmit(JsonArray args, long timeoutMs) {
     if (timeoutMs <= 0) {
-      return publishServerSideEmit(args, null).<List<JsonArray>>map(v -> List.of()).otherwise(List.of());
+      return publishServerSideEmit(args, null)
+          .<List<JsonArray>>map(v -> List.of())
+          .otherwise(List.of());
     }
-    return askOtherNodes(List.of(), timeoutMs, ClusterAdapter::onlyReceived,
+    return askOtherNodes(
+        List.of(),
+        timeoutMs,
+        ClusterAdapter::onlyReceived,
         requestId -> publishServerSideEmit(args, requestId),
         (answer, replies) -> replies.add(new JsonArray().add(serverSideEmitReply(answer))));
   }
 
   /**
-   * Asks every other node once and gathers their answers after this node's own ({@code local}): done
-   * when each node answered, failed on timeout, and just {@code local} when there is no other node or
-   * the request cannot be published.
+   * Asks every other node once and gathers their answers after this node's own ({@code local}):
+   * done when each node answered, failed on timeout, and just {@code local} when there is no other
+   * node or the request cannot be published.
    */
-  private <T> Future<List<T>> askOtherNodes(List<T> local, long timeoutMs, TimeoutMessage timeoutMessage,
-      Function<String, Future<Void>> publish, BiConsumer<JsonObject, List<T>> addAnswer) {
-    return countNodes().transform(count -> {
-      int expected = count.succeeded() ? count.result() - 1 : 0;
-      if (expected <= 0) {
-        return Future.succeededFuture(local);
-      }
-      String requestId = newRequestId();
-      Promise<List<T>> promise = Promise.promise();
-      List<T> gathered = new ArrayList<>(local);
-      int[] answers = {0};
-      boolean registered = register(requestId, new PendingRequest() {
-        @Override
-        public void onResponse(JsonObject response) {
-          synchronized (gathered) {
-            answers[0]++;
-            addAnswer.accept(response, gathered);
-            if (answers[0] >= expected) {
-              pending.remove(requestId);
-              promise.tryComplete(new ArrayList<>(gathered));
-            }
-          }
-        }
+  private <T> Future<List<T>> askOtherNodes(
+      List<T> local,
+      long timeoutMs,
+      TimeoutMessage timeoutMessage,
+      Function<String, Future<Void>> publish,
+      BiConsumer<JsonObject, List<T>> addAnswer) {
+    return countNodes()
+        .transform(
+            count -> {
+              int expected = count.succeeded() ? count.result() - 1 : 0;
+              if (expected <= 0) {
+                return Future.succeededFuture(local);
+              }
+              String requestId = newRequestId();
+              Promise<List<T>> promise = Promise.promise();
+              List<T> gathered = new ArrayList<>(local);
+              int[] answers = {0};
+              boolean registered =
+                  register(
+                      requestId,
+                      new PendingRequest() {
+                        @Override
+                        public void onResponse(JsonObject response) {
+                          synchronized (gathered) {
+                            answers[0]++;
+                            addAnswer.accept(response, gathered);
+                            if (answers[0] >= expected) {
+                              pending.remove(requestId);
+                              promise.tryComplete(new ArrayList<>(gathered));
+                            }
+                          }
+                        }
 
-        @Override
-        public void onTimeout() {
-          synchronized (gathered) {
-            promise.tryFail(new TimeoutException(timeoutMessage.text(answers[0], expected)));
-          }
-        }
-      }, timeoutMs);
-      if (!registered) {
-        return Future.failedFuture("too many cluster requests waiting");
-      }
-      publish.apply(requestId).onFailure(e -> {
-        pending.remove(requestId);
-        promise.tryComplete(local);
-      });
-      return promise.future();
-    });
+                        @Override
+                        public void onTimeout() {
+                          synchronized (gathered) {
+                            promise.tryFail(
+                                new TimeoutException(timeoutMessage.text(answers[0], expected)));
+                          }
+                        }
+                      },
+                      timeoutMs);
+              if (!registered) {
+                return Future.failedFuture("too many cluster requests waiting");
+              }
+              publish
+                  .apply(requestId)
+                  .onFailure(
+                      e -> {
+                        pending.remove(requestId);
+                        promise.tryComplete(local);
+                      });
+              return promise.future();
+            });
   }
 
   /** socket.io-adapter's message for a request that timed out. */
@@ -254,28 +291,38 @@ abstract class ClusterAdapter extends InMemoryAdapter {
       return false;
     }
     pending.put(requestId, request);
-    namespace().server().vertx().setTimer(timeoutMs, t -> {
-      PendingRequest expired = pending.remove(requestId);
-      if (expired != null) {
-        expired.onTimeout();
-      }
-    });
+    namespace()
+        .server()
+        .vertx()
+        .setTimer(
+            timeoutMs,
+            t -> {
+              PendingRequest expired = pending.remove(requestId);
+              if (expired != null) {
+                expired.onTimeout();
+              }
+            });
     return true;
   }
 
   // ---- incoming: what other nodes ask, and their answers ----
 
-  /** Delivers a broadcast from another node to this node's sockets: encoded once, written to each. */
+  /**
+   * Delivers a broadcast from another node to this node's sockets: encoded once, written to each.
+   */
   void deliverLocally(Packet packet, BroadcastOptions options) {
     super.broadcast(packet, options);
   }
 
-  /** Applies another node's operation to this node's sockets; {@code fields} holds rooms or close. */
+  /**
+   * Applies another node's operation to this node's sockets; {@code fields} holds rooms or close.
+   */
   void applyLocally(Operation operation, BroadcastOptions targets, JsonObject fields) {
     switch (operation) {
       case JOIN -> super.addSockets(targets, Wire.strings(fields.getValue("rooms")));
       case LEAVE -> super.delSockets(targets, Wire.strings(fields.getValue("rooms")));
-      case DISCONNECT -> super.disconnectSockets(targets, Boolean.TRUE.equals(fields.getValue("close")));
+      case DISCONNECT ->
+          super.disconnectSockets(targets, Boolean.TRUE.equals(fields.getValue("close")));
     }
   }
 
@@ -292,17 +339,19 @@ abstract class ClusterAdapter extends InMemoryAdapter {
   }
 
   /**
-   * The local half of a broadcast with acks: tells how many clients it reaches, then hands over each
-   * client's ack. The packet gets an ack id of this namespace; it is encoded once.
+   * The local half of a broadcast with acks: tells how many clients it reaches, then hands over
+   * each client's ack. The packet gets an ack id of this namespace; it is encoded once.
    */
-  void broadcastWithAckLocally(Packet packet, BroadcastOptions options, IntConsumer clientCount, Consumer<JsonArray> ack) {
+  void broadcastWithAckLocally(
+      Packet packet, BroadcastOptions options, IntConsumer clientCount, Consumer<JsonArray> ack) {
     List<Socket> recipients = new ArrayList<>();
     forEachRecipient(options, recipients::add);
     clientCount.accept(recipients.size());
     if (recipients.isEmpty()) {
       return;
     }
-    Packet withId = new Packet(PacketType.EVENT, namespace().name(), packet.data(), namespace().nextAckId());
+    Packet withId =
+        new Packet(PacketType.EVENT, namespace().name(), packet.data(), namespace().nextAckId());
     List<OutFrame> frames = namespace().encode(withId);
     for (Socket socket : recipients) {
       Promise<JsonArray> promise = Promise.promise();
@@ -312,8 +361,8 @@ abstract class ClusterAdapter extends InMemoryAdapter {
   }
 
   /**
-   * Runs a server-side event from another node here; when the requester waits ({@code requestId} not
-   * null), the first reply is handed to {@code answer}, later ones are ignored.
+   * Runs a server-side event from another node here; when the requester waits ({@code requestId}
+   * not null), the first reply is handed to {@code answer}, later ones are ignored.
    */
   void receiveServerSideEmit(JsonArray data, String requestId, Consumer<Object> answer) {
     if (requestId == null) {
@@ -321,11 +370,14 @@ abstract class ClusterAdapter extends InMemoryAdapter {
       return;
     }
     AtomicBoolean called = new AtomicBoolean();
-    namespace().receiveServerSideEmit(data, reply -> {
-      if (called.compareAndSet(false, true)) {
-        answer.accept(reply);
-      }
-    });
+    namespace()
+        .receiveServerSideEmit(
+            data,
+            reply -> {
+              if (called.compareAndSet(false, true)) {
+                answer.accept(reply);
+              }
+            });
   }
 
   /** A node's count of the clients a broadcast with acks reached. */

@@ -20,16 +20,19 @@ import org.msgpack.core.MessageUnpacker;
 import org.msgpack.value.ValueType;
 
 /**
- * MessagePack as the npm adapter's parser (notepack.io) writes and reads it, mapped onto Vert.x JSON values:
- * maps are JsonObjects, arrays JsonArrays, bin (and notepack's ArrayBuffer extension) Vert.x Buffers,
- * notepack's {@code undefined} extension null and its Date extension an ISO-8601 string.
+ * MessagePack as the npm adapter's parser (notepack.io) writes and reads it, mapped onto Vert.x
+ * JSON values: maps are JsonObjects, arrays JsonArrays, bin (and notepack's ArrayBuffer extension)
+ * Vert.x Buffers, notepack's {@code undefined} extension null and its Date extension an ISO-8601
+ * string.
  */
 final class Msgpack {
 
   /** notepack.io writes {@code undefined} as fixext 1 of type 0, a Date as fixext 8 of type 0. */
   private static final byte NOTEPACK_EXT = 0;
+
   private static final int UNDEFINED_LENGTH = 1;
   private static final int DATE_LENGTH = 8;
+
   /** Deeper nesting than this is refused, so that a hostile message cannot exhaust the stack. */
   static final int MAX_DEPTH = 64;
 
@@ -62,7 +65,10 @@ final class Msgpack {
       p.packString(s);
     } else if (value instanceof Boolean b) {
       p.packBoolean(b);
-    } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+    } else if (value instanceof Integer
+        || value instanceof Long
+        || value instanceof Short
+        || value instanceof Byte) {
       p.packLong(((Number) value).longValue());
     } else if (value instanceof BigInteger big) {
       p.packBigInteger(big);
@@ -134,47 +140,54 @@ final class Msgpack {
         return u.unpackDouble();
       case STRING:
         return u.unpackString();
-      case BINARY: {
-        int length = u.unpackBinaryHeader();
-        return Buffer.buffer(u.readPayload(length));
-      }
-      case ARRAY: {
-        int size = u.unpackArrayHeader();
-        List<Object> list = new ArrayList<>(Math.min(size, 1024));
-        for (int i = 0; i < size; i++) {
-          list.add(unpack(u, depth + 1));
+      case BINARY:
+        {
+          int length = u.unpackBinaryHeader();
+          return Buffer.buffer(u.readPayload(length));
         }
-        return new JsonArray(list);
-      }
-      case MAP: {
-        int size = u.unpackMapHeader();
-        Map<String, Object> map = new LinkedHashMap<>(Math.min(size, 1024) * 2);
-        for (int i = 0; i < size; i++) {
-          Object key = unpack(u, depth + 1);
-          map.put(String.valueOf(key), unpack(u, depth + 1));
+      case ARRAY:
+        {
+          int size = u.unpackArrayHeader();
+          List<Object> list = new ArrayList<>(Math.min(size, 1024));
+          for (int i = 0; i < size; i++) {
+            list.add(unpack(u, depth + 1));
+          }
+          return new JsonArray(list);
         }
-        return new JsonObject(map);
-      }
-      case EXTENSION: {
-        var header = u.unpackExtensionTypeHeader();
-        byte[] payload = u.readPayload(header.getLength());
-        if (header.getType() == NOTEPACK_EXT && header.getLength() == UNDEFINED_LENGTH) {
-          return null;
+      case MAP:
+        {
+          int size = u.unpackMapHeader();
+          Map<String, Object> map = new LinkedHashMap<>(Math.min(size, 1024) * 2);
+          for (int i = 0; i < size; i++) {
+            Object key = unpack(u, depth + 1);
+            map.put(String.valueOf(key), unpack(u, depth + 1));
+          }
+          return new JsonObject(map);
         }
-        if (header.getType() == NOTEPACK_EXT && header.getLength() == DATE_LENGTH) {
-          long hi = readInt(payload, 0);
-          long lo = readInt(payload, 4) & 0xffffffffL;
-          return Instant.ofEpochMilli(hi * 0x100000000L + lo).toString();
+      case EXTENSION:
+        {
+          var header = u.unpackExtensionTypeHeader();
+          byte[] payload = u.readPayload(header.getLength());
+          if (header.getType() == NOTEPACK_EXT && header.getLength() == UNDEFINED_LENGTH) {
+            return null;
+          }
+          if (header.getType() == NOTEPACK_EXT && header.getLength() == DATE_LENGTH) {
+            long hi = readInt(payload, 0);
+            long lo = readInt(payload, 4) & 0xffffffffL;
+            return Instant.ofEpochMilli(hi * 0x100000000L + lo).toString();
+          }
+          return Buffer.buffer(payload); // notepack's ArrayBuffer
         }
-        return Buffer.buffer(payload); // notepack's ArrayBuffer
-      }
       default:
         throw new IllegalArgumentException("unsupported msgpack type " + type);
     }
   }
 
   private static long readInt(byte[] b, int at) {
-    return (b[at] << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
+    return (b[at] << 24)
+        | ((b[at + 1] & 0xff) << 16)
+        | ((b[at + 2] & 0xff) << 8)
+        | (b[at + 3] & 0xff);
   }
 
   /** For log lines: bytes as base64, never the whole message. */

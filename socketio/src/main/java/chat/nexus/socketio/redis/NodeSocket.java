@@ -11,7 +11,8 @@ import java.util.Set;
 
 /**
  * A socket of another node, as its fetchSockets answer described it. Its operations go through the
- * cluster (a broadcast or a remote join/leave/disconnect addressed to its id), as in the reference server.
+ * cluster (a broadcast or a remote join/leave/disconnect addressed to its id), as in the reference
+ * server.
  */
 final class NodeSocket implements RemoteSocket {
 
@@ -26,7 +27,10 @@ final class NodeSocket implements RemoteSocket {
     this.id = String.valueOf(json.getValue("id"));
     this.handshake = Wire.handshake(json.getValue("handshake"));
     this.rooms = Collections.unmodifiableSet(Wire.strings(json.getValue("rooms")));
-    this.data = json.getValue("data") instanceof JsonObject d ? Collections.unmodifiableMap(d.getMap()) : Map.of();
+    this.data =
+        json.getValue("data") instanceof JsonObject d
+            ? Collections.unmodifiableMap(d.getMap())
+            : Map.of();
   }
 
   @Override

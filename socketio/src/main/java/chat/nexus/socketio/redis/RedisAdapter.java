@@ -14,27 +14,29 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The classic Redis adapter, wire-compatible with npm {@code @socket.io/redis-adapter} 8.x's
- * {@code createAdapter} and with {@code @socket.io/redis-emitter}:
+ * The classic Redis adapter, wire-compatible with npm {@code @socket.io/redis-adapter} 8.x's {@code
+ * createAdapter} and with {@code @socket.io/redis-emitter}:
  *
  * <ul>
- *   <li>broadcasts: msgpack {@code [uid, packet, {rooms, except, flags}]} published on
- *       {@code key#nsp#} (or {@code key#nsp#room#} for a single room); every node listens on the pattern
+ *   <li>broadcasts: msgpack {@code [uid, packet, {rooms, except, flags}]} published on {@code
+ *       key#nsp#} (or {@code key#nsp#room#} for a single room); every node listens on the pattern
  *       {@code key#nsp#*} and drops messages for rooms it does not have before decoding them;
- *   <li>requests (remote join/leave/disconnect, fetchSockets, serverSideEmit, broadcasts with acks) on
- *       {@code key-request#nsp#}, answers on {@code key-response#nsp#} or the requester's
- *       {@code key-response#nsp#uid#}; JSON, except BROADCAST and BROADCAST_ACK (msgpack);
+ *   <li>requests (remote join/leave/disconnect, fetchSockets, serverSideEmit, broadcasts with acks)
+ *       on {@code key-request#nsp#}, answers on {@code key-response#nsp#} or the requester's {@code
+ *       key-response#nsp#uid#}; JSON, except BROADCAST and BROADCAST_ACK (msgpack);
  *   <li>the number of nodes is the number of subscribers of the request channel (PUBSUB NUMSUB).
  * </ul>
  *
- * <p>Local delivery never waits for Redis: a broadcast is published (or dropped when Redis is down) and
- * delivered to this node's sockets at once. A broadcast from another node is decoded and encoded once on
- * the subscriber connection's event loop and the same frames are written to every local recipient.
+ * <p>Local delivery never waits for Redis: a broadcast is published (or dropped when Redis is down)
+ * and delivered to this node's sockets at once. A broadcast from another node is decoded and
+ * encoded once on the subscriber connection's event loop and the same frames are written to every
+ * local recipient.
  */
 final class RedisAdapter extends ClusterAdapter {
 
   /** The npm adapter's request types. */
   static final int SOCKETS = 0;
+
   static final int ALL_ROOMS = 1;
   static final int REMOTE_JOIN = 2;
   static final int REMOTE_LEAVE = 3;
@@ -44,6 +46,7 @@ final class RedisAdapter extends ClusterAdapter {
   static final int BROADCAST = 7;
   static final int BROADCAST_CLIENT_COUNT = 8;
   static final int BROADCAST_ACK = 9;
+
   /** Length of the npm adapter's uid2 ids. */
   private static final int UID_LENGTH = 6;
 
@@ -101,41 +104,62 @@ final class RedisAdapter extends ClusterAdapter {
   @Override
   void publishBroadcast(Packet packet, BroadcastOptions options) {
     try {
-      byte[] message = Msgpack.encode(new JsonArray().add(uid).add(Wire.packet(packet)).add(Wire.options(options, null)));
-      String target = options.rooms().size() == 1 ? channel + options.rooms().iterator().next() + "#" : channel;
+      byte[] message =
+          Msgpack.encode(
+              new JsonArray().add(uid).add(Wire.packet(packet)).add(Wire.options(options, null)));
+      String target =
+          options.rooms().size() == 1 ? channel + options.rooms().iterator().next() + "#" : channel;
       link.publish(target, message, false).onFailure(e -> warnDropped("broadcast", e));
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Redis adapter: broadcast not published (cannot encode it): " + e.getMessage());
+      LOG.log(
+          Level.WARNING,
+          "Redis adapter: broadcast not published (cannot encode it): " + e.getMessage());
     }
   }
 
   @Override
-  Future<Void> publishBroadcastWithAck(String requestId, Packet packet, BroadcastOptions options, long timeoutMs) {
-    JsonObject request = new JsonObject()
-        .put("uid", uid)
-        .put("requestId", requestId)
-        .put("type", BROADCAST)
-        .put("packet", Wire.packet(packet))
-        .put("opts", Wire.options(options, timeoutMs));
+  Future<Void> publishBroadcastWithAck(
+      String requestId, Packet packet, BroadcastOptions options, long timeoutMs) {
+    JsonObject request =
+        new JsonObject()
+            .put("uid", uid)
+            .put("requestId", requestId)
+            .put("type", BROADCAST)
+            .put("packet", Wire.packet(packet))
+            .put("opts", Wire.options(options, timeoutMs));
     return link.publish(requestChannel, Msgpack.encode(request), false);
   }
 
-  /** Asks the other nodes to apply a join/leave/disconnect to their sockets; this node applies its own. */
+  /**
+   * Asks the other nodes to apply a join/leave/disconnect to their sockets; this node applies its
+   * own.
+   */
   @Override
   void publishOperation(Operation operation, BroadcastOptions options, JsonObject fields) {
-    int type = switch (operation) {
-      case JOIN -> REMOTE_JOIN;
-      case LEAVE -> REMOTE_LEAVE;
-      case DISCONNECT -> REMOTE_DISCONNECT;
-    };
-    JsonObject request = new JsonObject().put("uid", uid).put("type", type).put("opts", roomsOnly(options)).mergeIn(fields);
-    link.publish(requestChannel, Wire.json(request), false).onFailure(e -> warnDropped("remote operation", e));
+    int type =
+        switch (operation) {
+          case JOIN -> REMOTE_JOIN;
+          case LEAVE -> REMOTE_LEAVE;
+          case DISCONNECT -> REMOTE_DISCONNECT;
+        };
+    JsonObject request =
+        new JsonObject()
+            .put("uid", uid)
+            .put("type", type)
+            .put("opts", roomsOnly(options))
+            .mergeIn(fields);
+    link.publish(requestChannel, Wire.json(request), false)
+        .onFailure(e -> warnDropped("remote operation", e));
   }
 
   @Override
   Future<Void> publishFetchSockets(String requestId, BroadcastOptions options) {
-    JsonObject request = new JsonObject().put("uid", uid).put("requestId", requestId).put("type", REMOTE_FETCH)
-        .put("opts", roomsOnly(options));
+    JsonObject request =
+        new JsonObject()
+            .put("uid", uid)
+            .put("requestId", requestId)
+            .put("type", REMOTE_FETCH)
+            .put("opts", roomsOnly(options));
     return link.publish(requestChannel, Wire.json(request), false);
   }
 
@@ -172,7 +196,8 @@ final class RedisAdapter extends ClusterAdapter {
     if (!from.startsWith(channel)) {
       return;
     }
-    String room = from.length() > channel.length() ? from.substring(channel.length(), from.length() - 1) : "";
+    String room =
+        from.length() > channel.length() ? from.substring(channel.length(), from.length() - 1) : "";
     if (!room.isEmpty() && !rooms().contains(room) && namespace().socket(room) == null) {
       return; // nobody here: not even decoded
     }
@@ -189,7 +214,8 @@ final class RedisAdapter extends ClusterAdapter {
   }
 
   private void onRequest(String from, byte[] payload) {
-    if (!(Wire.decode(payload) instanceof JsonObject request) || !(request.getValue("type") instanceof Number type)) {
+    if (!(Wire.decode(payload) instanceof JsonObject request)
+        || !(request.getValue("type") instanceof Number type)) {
       return;
     }
     String requestId = request.getValue("requestId") instanceof String id ? id : null;
@@ -200,13 +226,23 @@ final class RedisAdapter extends ClusterAdapter {
           return;
         }
         Set<String> ids = sockets(Wire.strings(request.getValue("rooms")));
-        respond(request, Wire.json(new JsonObject().put("requestId", requestId).put("sockets", new JsonArray(List.copyOf(ids)))));
+        respond(
+            request,
+            Wire.json(
+                new JsonObject()
+                    .put("requestId", requestId)
+                    .put("sockets", new JsonArray(List.copyOf(ids)))));
       }
       case ALL_ROOMS -> {
         if (own || requestId == null) {
           return;
         }
-        respond(request, Wire.json(new JsonObject().put("requestId", requestId).put("rooms", new JsonArray(List.copyOf(rooms())))));
+        respond(
+            request,
+            Wire.json(
+                new JsonObject()
+                    .put("requestId", requestId)
+                    .put("rooms", new JsonArray(List.copyOf(rooms())))));
       }
       case REMOTE_JOIN -> onRemoteOperation(Operation.JOIN, own, request, requestId);
       case REMOTE_LEAVE -> onRemoteOperation(Operation.LEAVE, own, request, requestId);
@@ -216,17 +252,27 @@ final class RedisAdapter extends ClusterAdapter {
           return;
         }
         JsonArray sockets = localSocketsJson(Wire.options(request.getValue("opts")));
-        respond(request, Wire.json(new JsonObject().put("requestId", requestId).put("sockets", sockets)));
+        respond(
+            request,
+            Wire.json(new JsonObject().put("requestId", requestId).put("sockets", sockets)));
       }
       case SERVER_SIDE_EMIT -> {
         if (own || !(request.getValue("data") instanceof JsonArray data)) {
           return;
         }
-        receiveServerSideEmit(data, requestId, reply -> {
-          // The npm adapter answers server-side emits on the shared response channel.
-          JsonObject response = new JsonObject().put("type", SERVER_SIDE_EMIT).put("requestId", requestId).put("data", reply);
-          link.publish(responseChannel, Wire.json(response), false).onFailure(e -> warnDropped("serverSideEmit answer", e));
-        });
+        receiveServerSideEmit(
+            data,
+            requestId,
+            reply -> {
+              // The npm adapter answers server-side emits on the shared response channel.
+              JsonObject response =
+                  new JsonObject()
+                      .put("type", SERVER_SIDE_EMIT)
+                      .put("requestId", requestId)
+                      .put("data", reply);
+              link.publish(responseChannel, Wire.json(response), false)
+                  .onFailure(e -> warnDropped("serverSideEmit answer", e));
+            });
       }
       case BROADCAST -> {
         if (own || requestId == null || ackRequests.containsKey(requestId)) {
@@ -236,16 +282,32 @@ final class RedisAdapter extends ClusterAdapter {
         if (packet == null) {
           return;
         }
-        broadcastWithAckLocally(packet, Wire.options(request.getValue("opts")),
-            count -> respond(request, Wire.json(new JsonObject().put("type", BROADCAST_CLIENT_COUNT).put("requestId", requestId).put("clientCount", count))),
-            ack -> respond(request, Msgpack.encode(new JsonObject().put("type", BROADCAST_ACK).put("requestId", requestId)
-                .put("packet", Wire.first(ack)))));
+        broadcastWithAckLocally(
+            packet,
+            Wire.options(request.getValue("opts")),
+            count ->
+                respond(
+                    request,
+                    Wire.json(
+                        new JsonObject()
+                            .put("type", BROADCAST_CLIENT_COUNT)
+                            .put("requestId", requestId)
+                            .put("clientCount", count))),
+            ack ->
+                respond(
+                    request,
+                    Msgpack.encode(
+                        new JsonObject()
+                            .put("type", BROADCAST_ACK)
+                            .put("requestId", requestId)
+                            .put("packet", Wire.first(ack)))));
       }
       default -> LOG.log(Level.DEBUG, () -> "Redis adapter: ignoring request type " + type);
     }
   }
 
-  private void onRemoteOperation(Operation operation, boolean own, JsonObject request, String requestId) {
+  private void onRemoteOperation(
+      Operation operation, boolean own, JsonObject request, String requestId) {
     if (own) {
       return; // applied locally when sent
     }
@@ -270,14 +332,17 @@ final class RedisAdapter extends ClusterAdapter {
   }
 
   private void respond(JsonObject request, byte[] response) {
-    String target = options.publishOnSpecificResponseChannel() && request.getValue("uid") instanceof String requester
-        ? responseChannel + requester + "#"
-        : responseChannel;
+    String target =
+        options.publishOnSpecificResponseChannel()
+                && request.getValue("uid") instanceof String requester
+            ? responseChannel + requester + "#"
+            : responseChannel;
     link.publish(target, response, false).onFailure(e -> warnDropped("response", e));
   }
 
   private void onResponse(String from, byte[] payload) {
-    if (!(Wire.decode(payload) instanceof JsonObject response) || !(response.getValue("requestId") instanceof String requestId)) {
+    if (!(Wire.decode(payload) instanceof JsonObject response)
+        || !(response.getValue("requestId") instanceof String requestId)) {
       return;
     }
     if (ackRequests.containsKey(requestId)) {

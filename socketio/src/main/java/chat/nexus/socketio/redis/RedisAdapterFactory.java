@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Makes the Redis adapter of each namespace, all sharing one pair of Redis connections. Plug it into
- * {@code SocketIoOptions.builder().adapterFactory(...)}; close it after the Socket.IO server:
+ * Makes the Redis adapter of each namespace, all sharing one pair of Redis connections. Plug it
+ * into {@code SocketIoOptions.builder().adapterFactory(...)}; close it after the Socket.IO server:
  *
  * <pre>{@code
  * RedisAdapterFactory redis = RedisAdapterFactory.create(vertx, RedisAdapterOptions.builder("redis://127.0.0.1:6379").build());
@@ -60,14 +60,22 @@ public final class RedisAdapterFactory implements Function<Namespace, Adapter>, 
     return link.firstUp();
   }
 
-  /** Messages not published because Redis was down or too slow (they were still delivered locally). */
+  /**
+   * Messages not published because Redis was down or too slow (they were still delivered locally).
+   */
   public long droppedPublishes() {
     return link.dropped();
   }
 
   /** "Redis host:port (classic)" or "(sharded)", without credentials. */
   public String description() {
-    return "Redis " + link.endpoint() + " (" + (options.sharded() ? "sharded" : "classic") + ", key '" + options.key() + "')";
+    return "Redis "
+        + link.endpoint()
+        + " ("
+        + (options.sharded() ? "sharded" : "classic")
+        + ", key '"
+        + options.key()
+        + "')";
   }
 
   public Future<Void> closeAsync() {

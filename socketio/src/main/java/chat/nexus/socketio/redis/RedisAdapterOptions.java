@@ -4,35 +4,55 @@ import java.net.URI;
 import java.util.Objects;
 
 /**
- * Settings of the Redis adapter. Immutable; build with {@link #builder(String)}. Defaults are the npm
- * {@code @socket.io/redis-adapter}'s where it has the setting, so that a Node.js cluster and Nexus nodes
- * configured with defaults share channels.
+ * Settings of the Redis adapter. Immutable; build with {@link #builder(String)}. Defaults are the
+ * npm {@code @socket.io/redis-adapter}'s where it has the setting, so that a Node.js cluster and
+ * Nexus nodes configured with defaults share channels.
  */
 public final class RedisAdapterOptions {
 
   /** The npm adapter's and emitter's channel prefix ({@code key} / {@code channelPrefix}). */
   public static final String DEFAULT_KEY = "socket.io";
-  /** The npm adapter's requestsTimeout: how long fetchSockets and serverSideEmit wait for other nodes. */
+
+  /**
+   * The npm adapter's requestsTimeout: how long fetchSockets and serverSideEmit wait for other
+   * nodes.
+   */
   public static final long DEFAULT_REQUESTS_TIMEOUT_MS = 5_000;
-  /** First reconnection delay; doubled on each failure up to {@link #DEFAULT_MAX_RECONNECT_DELAY_MS}. */
+
+  /**
+   * First reconnection delay; doubled on each failure up to {@link
+   * #DEFAULT_MAX_RECONNECT_DELAY_MS}.
+   */
   public static final long DEFAULT_INITIAL_RECONNECT_DELAY_MS = 100;
+
   /** Longest wait between reconnection attempts: a restarted Redis is back in use within this. */
   public static final long DEFAULT_MAX_RECONNECT_DELAY_MS = 2_000;
+
   /** A connection attempt to a Redis that does not answer gives up after this. */
   public static final long DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
+
   /**
-   * Commands sent but not yet answered per connection; beyond it a publish is dropped (and counted), so a
-   * stalled Redis holds at most this many messages in memory.
+   * Commands sent but not yet answered per connection; beyond it a publish is dropped (and
+   * counted), so a stalled Redis holds at most this many messages in memory.
    */
   public static final int DEFAULT_MAX_PENDING_COMMANDS = 8_192;
-  /** Requests to other nodes (fetchSockets, serverSideEmit with acks) waiting for answers at once. */
+
+  /**
+   * Requests to other nodes (fetchSockets, serverSideEmit with acks) waiting for answers at once.
+   */
   public static final int DEFAULT_MAX_PENDING_REQUESTS = 1_024;
 
-  /** How the sharded adapter maps rooms to channels (the npm createShardedAdapter's subscriptionMode). */
+  /**
+   * How the sharded adapter maps rooms to channels (the npm createShardedAdapter's
+   * subscriptionMode).
+   */
   public enum SubscriptionMode {
     /** Two channels per namespace. */
     STATIC,
-    /** Plus one channel per public room (the npm default). The npm "dynamic-private" is not supported. */
+    /**
+     * Plus one channel per public room (the npm default). The npm "dynamic-private" is not
+     * supported.
+     */
     DYNAMIC
   }
 
@@ -51,8 +71,10 @@ public final class RedisAdapterOptions {
   private RedisAdapterOptions(Builder b) {
     this.url = Objects.requireNonNull(b.url, "url");
     URI uri = parse(b.url);
-    if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
-      throw new IllegalArgumentException("Redis URL must be redis://[user:password@]host[:port][/db] or rediss://...");
+    if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())
+        || uri.getHost() == null) {
+      throw new IllegalArgumentException(
+          "Redis URL must be redis://[user:password@]host[:port][/db] or rediss://...");
     }
     if (b.key == null || b.key.isEmpty()) {
       throw new IllegalArgumentException("key must not be empty");
@@ -110,7 +132,10 @@ public final class RedisAdapterOptions {
     return key;
   }
 
-  /** Redis 7 sharded pub/sub (SPUBLISH/SSUBSCRIBE) with the npm createShardedAdapter's channels and messages. */
+  /**
+   * Redis 7 sharded pub/sub (SPUBLISH/SSUBSCRIBE) with the npm createShardedAdapter's channels and
+   * messages.
+   */
   public boolean sharded() {
     return sharded;
   }
@@ -124,8 +149,8 @@ public final class RedisAdapterOptions {
   }
 
   /**
-   * Classic adapter: answer requests on the requester's own response channel
-   * ({@code key-response#nsp#uid#}) instead of the shared one. Off by default, as in the npm adapter 8.x;
+   * Classic adapter: answer requests on the requester's own response channel ({@code
+   * key-response#nsp#uid#}) instead of the shared one. Off by default, as in the npm adapter 8.x;
    * both are listened to either way.
    */
   public boolean publishOnSpecificResponseChannel() {

@@ -29,18 +29,22 @@ import java.util.function.Consumer;
  * (PUBLISH, SPUBLISH, PUBSUB NUMSUB) and one in subscribed mode. Each reconnects by itself with
  * exponential backoff; the subscriptions are replayed on the new subscriber connection.
  *
- * <p>While a connection is down nothing waits for it: a publish fails at once (the broadcast is still
- * delivered locally by the adapter) and is counted in {@link #dropped()}. Requests in flight on a
- * connection are capped by {@link RedisAdapterOptions#maxPendingCommands()}, so a stalled Redis cannot
- * grow memory without bound. All connection state lives on one Vert.x context.
+ * <p>While a connection is down nothing waits for it: a publish fails at once (the broadcast is
+ * still delivered locally by the adapter) and is counted in {@link #dropped()}. Requests in flight
+ * on a connection are capped by {@link RedisAdapterOptions#maxPendingCommands()}, so a stalled
+ * Redis cannot grow memory without bound. All connection state lives on one Vert.x context.
  */
 final class RedisLink {
 
   private static final System.Logger LOG = System.getLogger(RedisLink.class.getName());
-  /** At most one log line per this interval about malformed messages. */
-  private static final long MALFORMED_LOG_INTERVAL_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
-  /** A subscription kind: its subscribe command, the name of its confirmation and of its messages. */
+  /** At most one log line per this interval about malformed messages. */
+  private static final long MALFORMED_LOG_INTERVAL_NS =
+      java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+  /**
+   * A subscription kind: its subscribe command, the name of its confirmation and of its messages.
+   */
   enum Kind {
     CHANNEL(Command.SUBSCRIBE, Command.UNSUBSCRIBE, "subscribe", "message"),
     PATTERN(Command.PSUBSCRIBE, Command.PUNSUBSCRIBE, "psubscribe", "pmessage"),
@@ -73,8 +77,10 @@ final class RedisLink {
   private final String endpoint;
   private final Map<Key, Listener> listeners = new HashMap<>();
   private final Map<Key, List<Promise<Void>>> unconfirmed = new HashMap<>();
+
   /** Subscriptions replayed on the current subscriber connection and not yet confirmed by Redis. */
   private final Set<Key> replaying = new HashSet<>();
+
   private final List<Consumer<Boolean>> stateHandlers = new CopyOnWriteArrayList<>();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder malformed = new LongAdder();
@@ -92,24 +98,28 @@ final class RedisLink {
     this.vertx = vertx;
     this.options = options;
     this.endpoint = options.endpointDescription();
-    RedisOptions redisOptions = new RedisOptions()
-        .setConnectionString(options.url())
-        .setMaxWaitingHandlers(options.maxPendingCommands())
-        .setNetClientOptions(new NetClientOptions()
-            .setConnectTimeout((int) options.connectTimeoutMs())
-            .setTcpKeepAlive(true)
-            .setTcpNoDelay(true));
+    RedisOptions redisOptions =
+        new RedisOptions()
+            .setConnectionString(options.url())
+            .setMaxWaitingHandlers(options.maxPendingCommands())
+            .setNetClientOptions(
+                new NetClientOptions()
+                    .setConnectTimeout((int) options.connectTimeoutMs())
+                    .setTcpKeepAlive(true)
+                    .setTcpNoDelay(true));
     this.client = Redis.createClient(vertx, redisOptions);
-    // A context of its own, so that the connections' I/O and the decoding of incoming broadcasts run on
+    // A context of its own, so that the connections' I/O and the decoding of incoming broadcasts
+    // run on
     // one event loop whatever thread started the server.
     this.context = vertx.getOrCreateContext();
   }
 
   void start() {
-    context.runOnContext(v -> {
-      connectPublisher();
-      connectSubscriber();
-    });
+    context.runOnContext(
+        v -> {
+          connectPublisher();
+          connectSubscriber();
+        });
   }
 
   /** Completes the first time both connections are up (and subscriptions so far are confirmed). */
@@ -117,7 +127,10 @@ final class RedisLink {
     return firstUp.future();
   }
 
-  /** Both connections are open and every subscription is confirmed on the subscriber: broadcasts cross. */
+  /**
+   * Both connections are open and every subscription is confirmed on the subscriber: broadcasts
+   * cross.
+   */
   boolean isUp() {
     return up;
   }
@@ -152,7 +165,10 @@ final class RedisLink {
       dropped.increment();
       return Future.failedFuture("Redis publish queue is full");
     }
-    Request request = Request.cmd(sharded ? Command.SPUBLISH : Command.PUBLISH).arg(channel).arg(Buffer.buffer(payload));
+    Request request =
+        Request.cmd(sharded ? Command.SPUBLISH : Command.PUBLISH)
+            .arg(channel)
+            .arg(Buffer.buffer(payload));
     return connection.send(request).<Void>mapEmpty().onFailure(e -> dropped.increment());
   }
 
@@ -166,20 +182,23 @@ final class RedisLink {
   }
 
   /**
-   * Subscribes and routes the messages to the listener; completes once Redis confirmed the subscription
-   * (after a reconnection if Redis is down now).
+   * Subscribes and routes the messages to the listener; completes once Redis confirmed the
+   * subscription (after a reconnection if Redis is down now).
    */
   Future<Void> subscribe(Kind kind, String name, Listener listener) {
     Promise<Void> confirmed = Promise.promise();
-    context.runOnContext(v -> {
-      Key key = new Key(kind, name);
-      listeners.put(key, listener);
-      unconfirmed.computeIfAbsent(key, k -> new ArrayList<>(1)).add(confirmed);
-      RedisConnection connection = subscriber;
-      if (connection != null) {
-        connection.send(Request.cmd(kind.subscribe).arg(name)).onFailure(e -> LOG.log(Level.DEBUG, "subscribe failed", e));
-      }
-    });
+    context.runOnContext(
+        v -> {
+          Key key = new Key(kind, name);
+          listeners.put(key, listener);
+          unconfirmed.computeIfAbsent(key, k -> new ArrayList<>(1)).add(confirmed);
+          RedisConnection connection = subscriber;
+          if (connection != null) {
+            connection
+                .send(Request.cmd(kind.subscribe).arg(name))
+                .onFailure(e -> LOG.log(Level.DEBUG, "subscribe failed", e));
+          }
+        });
     return confirmed.future();
   }
 
@@ -189,102 +208,119 @@ final class RedisLink {
 
   /**
    * Unsubscribes unless {@code stillWanted} (asked on the link's context, in order with the other
-   * subscription changes) says the subscription is needed again: a room left and joined again at once
-   * from two threads stays subscribed.
+   * subscription changes) says the subscription is needed again: a room left and joined again at
+   * once from two threads stays subscribed.
    */
   void unsubscribeUnless(Kind kind, String name, java.util.function.BooleanSupplier stillWanted) {
-    context.runOnContext(v -> {
-      if (stillWanted.getAsBoolean()) {
-        return;
-      }
-      Key key = new Key(kind, name);
-      if (listeners.remove(key) == null) {
-        return;
-      }
-      unconfirmed.remove(key);
-      if (replaying.remove(key)) {
-        updateState();
-      }
-      RedisConnection connection = subscriber;
-      if (connection != null) {
-        connection.send(Request.cmd(kind.unsubscribe).arg(name)).onFailure(e -> LOG.log(Level.DEBUG, "unsubscribe failed", e));
-      }
-    });
+    context.runOnContext(
+        v -> {
+          if (stillWanted.getAsBoolean()) {
+            return;
+          }
+          Key key = new Key(kind, name);
+          if (listeners.remove(key) == null) {
+            return;
+          }
+          unconfirmed.remove(key);
+          if (replaying.remove(key)) {
+            updateState();
+          }
+          RedisConnection connection = subscriber;
+          if (connection != null) {
+            connection
+                .send(Request.cmd(kind.unsubscribe).arg(name))
+                .onFailure(e -> LOG.log(Level.DEBUG, "unsubscribe failed", e));
+          }
+        });
   }
 
   Future<Void> close() {
     Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> {
-      closed = true;
-      setUp(false);
-      List<Future<Void>> closing = new ArrayList<>();
-      if (publisher != null) {
-        closing.add(publisher.close());
-      }
-      if (subscriber != null) {
-        closing.add(subscriber.close());
-      }
-      publisher = null;
-      subscriber = null;
-      Future.join(closing).onComplete(r -> client.close().onComplete(c -> done.complete()));
-    });
+    context.runOnContext(
+        v -> {
+          closed = true;
+          setUp(false);
+          List<Future<Void>> closing = new ArrayList<>();
+          if (publisher != null) {
+            closing.add(publisher.close());
+          }
+          if (subscriber != null) {
+            closing.add(subscriber.close());
+          }
+          publisher = null;
+          subscriber = null;
+          Future.join(closing).onComplete(r -> client.close().onComplete(c -> done.complete()));
+        });
     return done.future();
   }
 
   // ---- on the link's context ----
 
   private void connectPublisher() {
-    connect(true, connection -> {
-      connection.exceptionHandler(e -> failed(true, connection, e));
-      connection.endHandler(v -> ended(true, connection));
-      publisherAttempts = 0;
-      publisher = connection;
-      updateState();
-    });
+    connect(
+        true,
+        connection -> {
+          connection.exceptionHandler(e -> failed(true, connection, e));
+          connection.endHandler(v -> ended(true, connection));
+          publisherAttempts = 0;
+          publisher = connection;
+          updateState();
+        });
   }
 
   private void connectSubscriber() {
-    connect(false, connection -> {
-      connection.handler(this::onPush);
-      connection.exceptionHandler(e -> failed(false, connection, e));
-      connection.endHandler(v -> ended(false, connection));
-      subscriberAttempts = 0;
-      subscriber = connection;
-      // Replay every subscription on the new connection, patterns first (so that a node counted by
-      // NUMSUB on its request channel already hears broadcasts). The link is up once Redis confirmed
-      // them all; a replay that cannot be sent replaces the connection.
-      replaying.clear();
-      for (Kind kind : new Kind[] {Kind.PATTERN, Kind.CHANNEL, Kind.SHARD}) {
-        for (Key key : listeners.keySet()) {
-          if (key.kind() == kind) {
-            replaying.add(key);
-            connection.send(Request.cmd(kind.subscribe).arg(key.name()))
-                .onFailure(e -> failed(false, connection, e));
+    connect(
+        false,
+        connection -> {
+          connection.handler(this::onPush);
+          connection.exceptionHandler(e -> failed(false, connection, e));
+          connection.endHandler(v -> ended(false, connection));
+          subscriberAttempts = 0;
+          subscriber = connection;
+          // Replay every subscription on the new connection, patterns first (so that a node counted
+          // by
+          // NUMSUB on its request channel already hears broadcasts). The link is up once Redis
+          // confirmed
+          // them all; a replay that cannot be sent replaces the connection.
+          replaying.clear();
+          for (Kind kind : new Kind[] {Kind.PATTERN, Kind.CHANNEL, Kind.SHARD}) {
+            for (Key key : listeners.keySet()) {
+              if (key.kind() == kind) {
+                replaying.add(key);
+                connection
+                    .send(Request.cmd(kind.subscribe).arg(key.name()))
+                    .onFailure(e -> failed(false, connection, e));
+              }
+            }
           }
-        }
-      }
-      updateState();
-    });
+          updateState();
+        });
   }
 
-  /** Opens one of the two connections; retries with backoff when it fails, closes it when the link closed meanwhile. */
+  /**
+   * Opens one of the two connections; retries with backoff when it fails, closes it when the link
+   * closed meanwhile.
+   */
   private void connect(boolean isPublisher, Consumer<RedisConnection> onConnected) {
     if (closed) {
       return;
     }
-    client.connect().onComplete(result -> {
-      if (closed) {
-        if (result.succeeded()) {
-          result.result().close();
-        }
-        return;
-      }
-      if (result.failed()) {
-        retry(isPublisher, result.cause());
-        return;
-      }
-      onConnected.accept(result.result());
-    });
+    client
+        .connect()
+        .onComplete(
+            result -> {
+              if (closed) {
+                if (result.succeeded()) {
+                  result.result().close();
+                }
+                return;
+              }
+              if (result.failed()) {
+                retry(isPublisher, result.cause());
+                return;
+              }
+              onConnected.accept(result.result());
+            });
   }
 
   private void retry(boolean isPublisher, Throwable cause) {
@@ -294,17 +330,28 @@ final class RedisLink {
     int attempt = isPublisher ? publisherAttempts++ : subscriberAttempts++;
     long delay = backoff(attempt);
     if (cause != null && attempt == 0) {
-      LOG.log(Level.WARNING, "Redis adapter: cannot connect to " + endpoint + " (" + cause.getMessage()
-          + "); local delivery continues, retrying with backoff up to " + options.maxReconnectDelayMs() + " ms");
+      LOG.log(
+          Level.WARNING,
+          "Redis adapter: cannot connect to "
+              + endpoint
+              + " ("
+              + cause.getMessage()
+              + "); local delivery continues, retrying with backoff up to "
+              + options.maxReconnectDelayMs()
+              + " ms");
     }
     updateState();
-    vertx.setTimer(delay, t -> context.runOnContext(v -> {
-      if (isPublisher) {
-        connectPublisher();
-      } else {
-        connectSubscriber();
-      }
-    }));
+    vertx.setTimer(
+        delay,
+        t ->
+            context.runOnContext(
+                v -> {
+                  if (isPublisher) {
+                    connectPublisher();
+                  } else {
+                    connectSubscriber();
+                  }
+                }));
   }
 
   /** Exponential backoff with jitter: 0.5-1 x min(max, initial * 2^attempt). */
@@ -315,12 +362,15 @@ final class RedisLink {
   }
 
   /**
-   * An error on a connection. Vert.x's Redis client reports a broken connection (reset, write or parse
-   * failure) here and, with assertions enabled, never calls the end handler after it; only "result is
-   * already complete" leaves the connection usable.
+   * An error on a connection. Vert.x's Redis client reports a broken connection (reset, write or
+   * parse failure) here and, with assertions enabled, never calls the end handler after it; only
+   * "result is already complete" leaves the connection usable.
    */
   private void failed(boolean isPublisher, RedisConnection connection, Throwable error) {
-    LOG.log(Level.DEBUG, () -> "Redis " + (isPublisher ? "publisher" : "subscriber") + " connection error", error);
+    LOG.log(
+        Level.DEBUG,
+        () -> "Redis " + (isPublisher ? "publisher" : "subscriber") + " connection error",
+        error);
     if (error instanceof IllegalStateException) {
       return;
     }
@@ -328,7 +378,10 @@ final class RedisLink {
     ended(isPublisher, connection);
   }
 
-  /** A connection ended (or failed): if it is the current one, it is replaced. Called once or twice per connection. */
+  /**
+   * A connection ended (or failed): if it is the current one, it is replaced. Called once or twice
+   * per connection.
+   */
   private void ended(boolean isPublisher, RedisConnection connection) {
     if (isPublisher && publisher == connection) {
       publisher = null;
@@ -343,8 +396,13 @@ final class RedisLink {
   /** A connection that was up ended: said once, then reconnected with backoff. */
   private void lost(boolean isPublisher) {
     if (!closed) {
-      LOG.log(Level.WARNING, "Redis adapter: " + (isPublisher ? "publisher" : "subscriber") + " connection to " + endpoint
-          + " lost; local delivery continues, cross-node delivery resumes on reconnection");
+      LOG.log(
+          Level.WARNING,
+          "Redis adapter: "
+              + (isPublisher ? "publisher" : "subscriber")
+              + " connection to "
+              + endpoint
+              + " lost; local delivery continues, cross-node delivery resumes on reconnection");
     }
     updateState();
     retry(isPublisher, null);
@@ -360,7 +418,11 @@ final class RedisLink {
     }
     up = now;
     if (now) {
-      LOG.log(Level.INFO, "Redis adapter: connected to " + endpoint + (everUp ? " again; cross-node delivery resumed" : ""));
+      LOG.log(
+          Level.INFO,
+          "Redis adapter: connected to "
+              + endpoint
+              + (everUp ? " again; cross-node delivery resumed" : ""));
       everUp = true;
       firstUp.tryComplete();
     }
@@ -380,7 +442,8 @@ final class RedisLink {
     String type = push.get(0).toString();
     for (Kind kind : Kind.values()) {
       if (kind.message.equals(type)) {
-        // pmessage: [pmessage, pattern, channel, payload]; message/smessage: [type, channel, payload]
+        // pmessage: [pmessage, pattern, channel, payload]; message/smessage: [type, channel,
+        // payload]
         boolean pattern = kind == Kind.PATTERN;
         if (push.size() < (pattern ? 4 : 3)) {
           return;
@@ -395,10 +458,18 @@ final class RedisLink {
           } catch (RuntimeException e) {
             malformed.increment();
             long now = System.nanoTime();
-            if (now - lastMalformedLog > MALFORMED_LOG_INTERVAL_NS) { // a flood of garbage logs once per interval
+            if (now - lastMalformedLog
+                > MALFORMED_LOG_INTERVAL_NS) { // a flood of garbage logs once per interval
               lastMalformedLog = now;
-              LOG.log(Level.WARNING, "Redis adapter: dropped a malformed message on " + channel + " (" + e.getMessage()
-                  + "); " + malformed.sum() + " so far");
+              LOG.log(
+                  Level.WARNING,
+                  "Redis adapter: dropped a malformed message on "
+                      + channel
+                      + " ("
+                      + e.getMessage()
+                      + "); "
+                      + malformed.sum()
+                      + " so far");
             }
           }
         }

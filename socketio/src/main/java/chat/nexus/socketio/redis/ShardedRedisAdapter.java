@@ -15,15 +15,17 @@ import java.util.Map;
 
 /**
  * The sharded Redis adapter (Redis 7 SPUBLISH/SSUBSCRIBE), wire-compatible with npm
- * {@code @socket.io/redis-adapter} 8.x's {@code createShardedAdapter}: messages {uid, nsp, type, data} of
- * socket.io-adapter's ClusterAdapter, as JSON (msgpack when they carry binary), on {@code key#nsp#}, with
- * one channel per public room in the dynamic subscription mode ({@code key#nsp#room#}), and answers on
- * the requester's {@code key#nsp#uid#}. The number of nodes is PUBSUB SHARDNUMSUB of the main channel.
+ * {@code @socket.io/redis-adapter} 8.x's {@code createShardedAdapter}: messages {uid, nsp, type,
+ * data} of socket.io-adapter's ClusterAdapter, as JSON (msgpack when they carry binary), on {@code
+ * key#nsp#}, with one channel per public room in the dynamic subscription mode ({@code
+ * key#nsp#room#}), and answers on the requester's {@code key#nsp#uid#}. The number of nodes is
+ * PUBSUB SHARDNUMSUB of the main channel.
  */
 final class ShardedRedisAdapter extends ClusterAdapter {
 
   /** socket.io-adapter's ClusterAdapter message types. */
   static final int BROADCAST = 3;
+
   static final int SOCKETS_JOIN = 4;
   static final int SOCKETS_LEAVE = 5;
   static final int DISCONNECT_SOCKETS = 6;
@@ -33,7 +35,10 @@ final class ShardedRedisAdapter extends ClusterAdapter {
   static final int SERVER_SIDE_EMIT_RESPONSE = 10;
   static final int BROADCAST_CLIENT_COUNT = 11;
   static final int BROADCAST_ACK = 12;
-  /** Socket.IO socket ids are 20 characters; the npm adapter keeps such rooms on the main channel. */
+
+  /**
+   * Socket.IO socket ids are 20 characters; the npm adapter keeps such rooms on the main channel.
+   */
   private static final int SOCKET_ID_LENGTH = 20;
 
   private final String uid = Wire.hexId();
@@ -100,7 +105,10 @@ final class ShardedRedisAdapter extends ClusterAdapter {
 
   @Override
   void publishBroadcast(Packet packet, BroadcastOptions options) {
-    JsonObject data = new JsonObject().put("packet", Wire.packet(packet)).put("opts", Wire.options(options, null));
+    JsonObject data =
+        new JsonObject()
+            .put("packet", Wire.packet(packet))
+            .put("opts", Wire.options(options, null));
     String target = channel;
     if (dynamic && options.rooms().size() == 1) {
       String room = options.rooms().iterator().next();
@@ -112,32 +120,40 @@ final class ShardedRedisAdapter extends ClusterAdapter {
   }
 
   @Override
-  Future<Void> publishBroadcastWithAck(String requestId, Packet packet, BroadcastOptions options, long timeoutMs) {
-    JsonObject data = new JsonObject()
-        .put("packet", Wire.packet(packet))
-        .put("requestId", requestId)
-        .put("opts", Wire.options(options, timeoutMs));
+  Future<Void> publishBroadcastWithAck(
+      String requestId, Packet packet, BroadcastOptions options, long timeoutMs) {
+    JsonObject data =
+        new JsonObject()
+            .put("packet", Wire.packet(packet))
+            .put("requestId", requestId)
+            .put("opts", Wire.options(options, timeoutMs));
     return publish(channel, BROADCAST, data);
   }
 
   @Override
   void publishOperation(Operation operation, BroadcastOptions options, JsonObject fields) {
-    int type = switch (operation) {
-      case JOIN -> SOCKETS_JOIN;
-      case LEAVE -> SOCKETS_LEAVE;
-      case DISCONNECT -> DISCONNECT_SOCKETS;
-    };
-    publish(channel, type, new JsonObject().put("opts", Wire.options(options, null)).mergeIn(fields));
+    int type =
+        switch (operation) {
+          case JOIN -> SOCKETS_JOIN;
+          case LEAVE -> SOCKETS_LEAVE;
+          case DISCONNECT -> DISCONNECT_SOCKETS;
+        };
+    publish(
+        channel, type, new JsonObject().put("opts", Wire.options(options, null)).mergeIn(fields));
   }
 
   @Override
   Future<Void> publishFetchSockets(String requestId, BroadcastOptions options) {
-    return publish(channel, FETCH_SOCKETS, new JsonObject().put("opts", Wire.options(options, null)).put("requestId", requestId));
+    return publish(
+        channel,
+        FETCH_SOCKETS,
+        new JsonObject().put("opts", Wire.options(options, null)).put("requestId", requestId));
   }
 
   @Override
   Future<Void> publishServerSideEmit(JsonArray args, String requestId) {
-    JsonObject data = requestId == null ? new JsonObject() : new JsonObject().put("requestId", requestId);
+    JsonObject data =
+        requestId == null ? new JsonObject() : new JsonObject().put("requestId", requestId);
     return publish(channel, SERVER_SIDE_EMIT, data.put("packet", args));
   }
 
@@ -147,27 +163,46 @@ final class ShardedRedisAdapter extends ClusterAdapter {
   }
 
   private Future<Void> publish(String target, int type, JsonObject data) {
-    JsonObject message = new JsonObject().put("uid", uid).put("nsp", namespace().name()).put("type", type).put("data", data);
+    JsonObject message =
+        new JsonObject()
+            .put("uid", uid)
+            .put("nsp", namespace().name())
+            .put("type", type)
+            .put("data", data);
     byte[] bytes;
     try {
       bytes = encode(message, type);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Redis adapter: message not published (cannot encode it): " + e.getMessage());
+      LOG.log(
+          Level.WARNING,
+          "Redis adapter: message not published (cannot encode it): " + e.getMessage());
       return Future.failedFuture(e);
     }
     return link.publish(target, bytes, true).onFailure(e -> warnDropped("message", e));
   }
 
   private void respond(String requesterUid, int type, JsonObject data) {
-    JsonObject message = new JsonObject().put("uid", uid).put("nsp", namespace().name()).put("type", type).put("data", data);
-    link.publish(channel + requesterUid + "#", encode(message, type), true).onFailure(e -> warnDropped("response", e));
+    JsonObject message =
+        new JsonObject()
+            .put("uid", uid)
+            .put("nsp", namespace().name())
+            .put("type", type)
+            .put("data", data);
+    link.publish(channel + requesterUid + "#", encode(message, type), true)
+        .onFailure(e -> warnDropped("response", e));
   }
 
   /** JSON unless the message may carry binary and does, as the npm sharded adapter decides. */
   private static byte[] encode(JsonObject message, int type) {
-    boolean mayContainBinary = type == BROADCAST || type == BROADCAST_ACK || type == FETCH_SOCKETS_RESPONSE
-        || type == SERVER_SIDE_EMIT || type == SERVER_SIDE_EMIT_RESPONSE;
-    return mayContainBinary && hasBinary(Wire.raw(message, "data")) ? Msgpack.encode(message) : Wire.json(message);
+    boolean mayContainBinary =
+        type == BROADCAST
+            || type == BROADCAST_ACK
+            || type == FETCH_SOCKETS_RESPONSE
+            || type == SERVER_SIDE_EMIT
+            || type == SERVER_SIDE_EMIT_RESPONSE;
+    return mayContainBinary && hasBinary(Wire.raw(message, "data"))
+        ? Msgpack.encode(message)
+        : Wire.json(message);
   }
 
   private static boolean hasBinary(Object value) {
@@ -196,7 +231,8 @@ final class ShardedRedisAdapter extends ClusterAdapter {
   // ---- incoming ----
 
   private void onRawMessage(String from, byte[] payload) {
-    if (!(Wire.decode(payload) instanceof JsonObject message) || !(message.getValue("type") instanceof Number type)) {
+    if (!(Wire.decode(payload) instanceof JsonObject message)
+        || !(message.getValue("type") instanceof Number type)) {
       return;
     }
     if (from.equals(responseChannel)) {
@@ -229,17 +265,33 @@ final class ShardedRedisAdapter extends ClusterAdapter {
           return;
         }
         String requester = String.valueOf(sender);
-        broadcastWithAckLocally(packet, targets,
-            count -> respond(requester, BROADCAST_CLIENT_COUNT, new JsonObject().put("requestId", requestId).put("clientCount", count)),
-            ack -> respond(requester, BROADCAST_ACK, new JsonObject().put("requestId", requestId).put("packet", Wire.first(ack))));
+        broadcastWithAckLocally(
+            packet,
+            targets,
+            count ->
+                respond(
+                    requester,
+                    BROADCAST_CLIENT_COUNT,
+                    new JsonObject().put("requestId", requestId).put("clientCount", count)),
+            ack ->
+                respond(
+                    requester,
+                    BROADCAST_ACK,
+                    new JsonObject().put("requestId", requestId).put("packet", Wire.first(ack))));
       }
       case SOCKETS_JOIN -> applyLocally(Operation.JOIN, Wire.options(data.getValue("opts")), data);
-      case SOCKETS_LEAVE -> applyLocally(Operation.LEAVE, Wire.options(data.getValue("opts")), data);
-      case DISCONNECT_SOCKETS -> applyLocally(Operation.DISCONNECT, Wire.options(data.getValue("opts")), data);
+      case SOCKETS_LEAVE ->
+          applyLocally(Operation.LEAVE, Wire.options(data.getValue("opts")), data);
+      case DISCONNECT_SOCKETS ->
+          applyLocally(Operation.DISCONNECT, Wire.options(data.getValue("opts")), data);
       case FETCH_SOCKETS -> {
         if (requestId != null) {
-          respond(String.valueOf(sender), FETCH_SOCKETS_RESPONSE,
-              new JsonObject().put("requestId", requestId).put("sockets", localSocketsJson(Wire.options(data.getValue("opts")))));
+          respond(
+              String.valueOf(sender),
+              FETCH_SOCKETS_RESPONSE,
+              new JsonObject()
+                  .put("requestId", requestId)
+                  .put("sockets", localSocketsJson(Wire.options(data.getValue("opts")))));
         }
       }
       case SERVER_SIDE_EMIT -> {
@@ -247,10 +299,20 @@ final class ShardedRedisAdapter extends ClusterAdapter {
           return;
         }
         String requester = String.valueOf(sender);
-        receiveServerSideEmit(args, requestId,
-            reply -> respond(requester, SERVER_SIDE_EMIT_RESPONSE, new JsonObject().put("requestId", requestId).put("packet", reply)));
+        receiveServerSideEmit(
+            args,
+            requestId,
+            reply ->
+                respond(
+                    requester,
+                    SERVER_SIDE_EMIT_RESPONSE,
+                    new JsonObject().put("requestId", requestId).put("packet", reply)));
       }
-      case FETCH_SOCKETS_RESPONSE, SERVER_SIDE_EMIT_RESPONSE, BROADCAST_CLIENT_COUNT, BROADCAST_ACK -> onResponse(type, message);
+      case FETCH_SOCKETS_RESPONSE,
+          SERVER_SIDE_EMIT_RESPONSE,
+          BROADCAST_CLIENT_COUNT,
+          BROADCAST_ACK ->
+          onResponse(type, message);
       default -> LOG.log(Level.DEBUG, () -> "Redis adapter: ignoring message type " + type);
     }
   }

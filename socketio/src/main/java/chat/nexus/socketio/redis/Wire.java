@@ -18,15 +18,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The shapes the npm adapters put on the wire: socket.io-parser packets as objects ({type, data, nsp,
- * id}), broadcast options ({rooms, except, flags}), sockets as fetchSockets answers them.
+ * The shapes the npm adapters put on the wire: socket.io-parser packets as objects ({type, data,
+ * nsp, id}), broadcast options ({rooms, except, flags}), sockets as fetchSockets answers them.
  */
 final class Wire {
 
-  private static final String UID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  private static final String UID_CHARS =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   private static final SecureRandom RANDOM = new SecureRandom();
+
   /** socket.io-parser's numbers for the packet types a broadcast carries. */
   private static final int EVENT = 2;
+
   private static final int ACK = 3;
   private static final int BINARY_EVENT = 5;
   private static final int BINARY_ACK = 6;
@@ -50,8 +53,8 @@ final class Wire {
   }
 
   /**
-   * A value as stored: JsonObject.getValue and JsonArray.getValue hand binary over as base64 text, which
-   * would turn a client's binary ack into a string on its way to another node.
+   * A value as stored: JsonObject.getValue and JsonArray.getValue hand binary over as base64 text,
+   * which would turn a client's binary ack into a string on its way to another node.
    */
   static Object raw(JsonObject json, String key) {
     return json.getMap().get(key);
@@ -63,10 +66,15 @@ final class Wire {
   }
 
   static JsonObject packet(Packet packet) {
-    JsonObject json = new JsonObject()
-        .put("type", packet.type() == PacketType.ACK || packet.type() == PacketType.BINARY_ACK ? ACK : EVENT)
-        .put("data", packet.data())
-        .put("nsp", packet.namespace());
+    JsonObject json =
+        new JsonObject()
+            .put(
+                "type",
+                packet.type() == PacketType.ACK || packet.type() == PacketType.BINARY_ACK
+                    ? ACK
+                    : EVENT)
+            .put("data", packet.data())
+            .put("nsp", packet.namespace());
     if (packet.hasId()) {
       json.put("id", packet.id());
     }
@@ -75,7 +83,9 @@ final class Wire {
 
   /** A broadcast packet from the wire, or null if it is not an event for this namespace. */
   static Packet packet(Object value, String namespace) {
-    if (!(value instanceof JsonObject json) || !(json.getValue("data") instanceof JsonArray data) || data.isEmpty()) {
+    if (!(value instanceof JsonObject json)
+        || !(json.getValue("data") instanceof JsonArray data)
+        || data.isEmpty()) {
       return null;
     }
     Object nsp = json.getValue("nsp");
@@ -87,7 +97,8 @@ final class Wire {
     if (t != EVENT && t != BINARY_EVENT && t != ACK && t != BINARY_ACK) {
       return null;
     }
-    return Packet.of(t == ACK || t == BINARY_ACK ? PacketType.ACK : PacketType.EVENT, namespace, data);
+    return Packet.of(
+        t == ACK || t == BINARY_ACK ? PacketType.ACK : PacketType.EVENT, namespace, data);
   }
 
   static JsonObject options(BroadcastOptions options, Long timeoutMs) {
@@ -108,7 +119,10 @@ final class Wire {
   static BroadcastOptions options(Object value) {
     JsonObject json = value instanceof JsonObject o ? o : new JsonObject();
     JsonObject flags = json.getValue("flags") instanceof JsonObject f ? f : new JsonObject();
-    return new BroadcastOptions(strings(json.getValue("rooms")), strings(json.getValue("except")), true,
+    return new BroadcastOptions(
+        strings(json.getValue("rooms")),
+        strings(json.getValue("except")),
+        true,
         Boolean.TRUE.equals(flags.getValue("volatile")));
   }
 
@@ -117,14 +131,20 @@ final class Wire {
     if (value instanceof JsonArray array) {
       for (Object item : array) {
         if (item != null) {
-          set.add(item instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) ? Long.toString(n.longValue()) : item.toString());
+          set.add(
+              item instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+                  ? Long.toString(n.longValue())
+                  : item.toString());
         }
       }
     }
     return set;
   }
 
-  /** A message from Redis: JSON when it starts with '{' (as the npm adapter decides), msgpack otherwise. */
+  /**
+   * A message from Redis: JSON when it starts with '{' (as the npm adapter decides), msgpack
+   * otherwise.
+   */
   static Object decode(byte[] payload) {
     if (payload.length > 0 && payload[0] == '{') {
       return new JsonObject(Buffer.buffer(payload));
@@ -147,16 +167,17 @@ final class Wire {
     for (Map.Entry<String, String> param : h.query()) {
       query.put(param.getKey(), param.getValue());
     }
-    JsonObject handshake = new JsonObject()
-        .put("headers", headers)
-        .put("time", Instant.ofEpochMilli(h.issued()).toString())
-        .put("address", h.address())
-        .put("xdomain", h.headers().contains("origin"))
-        .put("secure", h.secure())
-        .put("issued", h.issued())
-        .put("url", h.url())
-        .put("query", query)
-        .put("auth", h.auth());
+    JsonObject handshake =
+        new JsonObject()
+            .put("headers", headers)
+            .put("time", Instant.ofEpochMilli(h.issued()).toString())
+            .put("address", h.address())
+            .put("xdomain", h.headers().contains("origin"))
+            .put("secure", h.secure())
+            .put("issued", h.issued())
+            .put("url", h.url())
+            .put("query", query)
+            .put("auth", h.auth());
     return new JsonObject()
         .put("id", socket.id())
         .put("handshake", handshake)
@@ -184,7 +205,8 @@ final class Wire {
       h.forEach(e -> headers.add(e.getKey(), String.valueOf(e.getValue())));
     }
     Object issued = json.getValue("issued");
-    return new Handshake(headers,
+    return new Handshake(
+        headers,
         json.getValue("auth") instanceof JsonObject auth ? auth : new JsonObject(),
         json.getString("address", ""),
         issued instanceof Number n ? n.longValue() : 0,

@@ -11,9 +11,9 @@ import okhttp3.WebSocketListener;
 import okio.ByteString;
 
 /**
- * okhttp transports for the official Java client that misbehave on demand: they drop the client's pongs
- * (to cause a server-side ping timeout) or cut the connection (a dropped transport). Plugged in with
- * IO.Options.webSocketFactory / callFactory.
+ * okhttp transports for the official Java client that misbehave on demand: they drop the client's
+ * pongs (to cause a server-side ping timeout) or cut the connection (a dropped transport). Plugged
+ * in with IO.Options.webSocketFactory / callFactory.
  */
 final class ControlledTransports {
 
@@ -21,7 +21,8 @@ final class ControlledTransports {
 
   /** okhttp websockets that can drop the client's pongs ("3") and be cut off. */
   static final class WebSockets implements WebSocket.Factory {
-    private final OkHttpClient http = new OkHttpClient.Builder().readTimeout(1, TimeUnit.MINUTES).build();
+    private final OkHttpClient http =
+        new OkHttpClient.Builder().readTimeout(1, TimeUnit.MINUTES).build();
     private final List<WebSocket> opened = new CopyOnWriteArrayList<>();
     volatile boolean dropPongs;
     final AtomicInteger droppedPongs = new AtomicInteger();
@@ -29,41 +30,42 @@ final class ControlledTransports {
     @Override
     public WebSocket newWebSocket(Request request, WebSocketListener listener) {
       WebSocket real = http.newWebSocket(request, listener);
-      WebSocket controlled = new WebSocket() {
-        @Override
-        public Request request() {
-          return real.request();
-        }
+      WebSocket controlled =
+          new WebSocket() {
+            @Override
+            public Request request() {
+              return real.request();
+            }
 
-        @Override
-        public long queueSize() {
-          return real.queueSize();
-        }
+            @Override
+            public long queueSize() {
+              return real.queueSize();
+            }
 
-        @Override
-        public boolean send(String text) {
-          if (dropPongs && "3".equals(text)) {
-            droppedPongs.incrementAndGet();
-            return true;
-          }
-          return real.send(text);
-        }
+            @Override
+            public boolean send(String text) {
+              if (dropPongs && "3".equals(text)) {
+                droppedPongs.incrementAndGet();
+                return true;
+              }
+              return real.send(text);
+            }
 
-        @Override
-        public boolean send(ByteString bytes) {
-          return real.send(bytes);
-        }
+            @Override
+            public boolean send(ByteString bytes) {
+              return real.send(bytes);
+            }
 
-        @Override
-        public boolean close(int code, String reason) {
-          return real.close(code, reason);
-        }
+            @Override
+            public boolean close(int code, String reason) {
+              return real.close(code, reason);
+            }
 
-        @Override
-        public void cancel() {
-          real.cancel();
-        }
-      };
+            @Override
+            public void cancel() {
+              real.cancel();
+            }
+          };
       opened.add(controlled);
       return controlled;
     }
@@ -80,26 +82,30 @@ final class ControlledTransports {
   static final class PongDroppingHttp {
     volatile boolean dropPongs;
     final AtomicInteger droppedPongs = new AtomicInteger();
-    final OkHttpClient client = new OkHttpClient.Builder()
-        .readTimeout(1, TimeUnit.MINUTES)
-        .addInterceptor(chain -> {
-          Request request = chain.request();
-          if (dropPongs && "POST".equals(request.method()) && request.body() != null) {
-            okio.Buffer body = new okio.Buffer();
-            request.body().writeTo(body);
-            if ("3".equals(body.readUtf8())) {
-              droppedPongs.incrementAndGet();
-              return new okhttp3.Response.Builder()
-                  .request(request)
-                  .protocol(okhttp3.Protocol.HTTP_1_1)
-                  .code(200)
-                  .message("OK")
-                  .body(okhttp3.ResponseBody.create(okhttp3.MediaType.parse("text/html"), "ok"))
-                  .build();
-            }
-          }
-          return chain.proceed(request);
-        })
-        .build();
+    final OkHttpClient client =
+        new OkHttpClient.Builder()
+            .readTimeout(1, TimeUnit.MINUTES)
+            .addInterceptor(
+                chain -> {
+                  Request request = chain.request();
+                  if (dropPongs && "POST".equals(request.method()) && request.body() != null) {
+                    okio.Buffer body = new okio.Buffer();
+                    request.body().writeTo(body);
+                    if ("3".equals(body.readUtf8())) {
+                      droppedPongs.incrementAndGet();
+                      return new okhttp3.Response.Builder()
+                          .request(request)
+                          .protocol(okhttp3.Protocol.HTTP_1_1)
+                          .code(200)
+                          .message("OK")
+                          .body(
+                              okhttp3.ResponseBody.create(
+                                  okhttp3.MediaType.parse("text/html"), "ok"))
+                          .build();
+                    }
+                  }
+                  return chain.proceed(request);
+                })
+            .build();
   }
 }

@@ -88,10 +88,23 @@ class JavaClientInteropTest {
   @Test
   void pollingUpgradesToWebsocket() throws Exception {
     CompletableFuture<String> upgraded = new CompletableFuture<>();
-    Client c = connect("/", opts -> {}, socket -> socket.io().on(Manager.EVENT_OPEN, args -> {
-      // Runs on the client's event thread before the probe starts, so no upgrade is missed.
-      engineOf(socket.io()).on(io.socket.engineio.client.Socket.EVENT_UPGRADE, upgrade -> upgraded.complete("upgrade"));
-    }));
+    Client c =
+        connect(
+            "/",
+            opts -> {},
+            socket ->
+                socket
+                    .io()
+                    .on(
+                        Manager.EVENT_OPEN,
+                        args -> {
+                          // Runs on the client's event thread before the probe starts, so no
+                          // upgrade is missed.
+                          engineOf(socket.io())
+                              .on(
+                                  io.socket.engineio.client.Socket.EVENT_UPGRADE,
+                                  upgrade -> upgraded.complete("upgrade"));
+                        }));
     assertThat(c.welcome().getString("transport")).isEqualTo("polling");
     assertThat(upgraded.get(TIMEOUT_S, TimeUnit.SECONDS)).isEqualTo("upgrade");
     assertEcho(c); // after the upgrade packet, on the websocket
@@ -118,10 +131,12 @@ class JavaClientInteropTest {
   void serverAsksAndClientAcks() throws Exception {
     Client c = connect("/", opts -> opts.transports = new String[] {"websocket"});
     c.welcome();
-    c.socket.on("question", args -> {
-      assertThat(args[0]).isEqualTo("life");
-      ((Ack) args[args.length - 1]).call(42, "forty-two");
-    });
+    c.socket.on(
+        "question",
+        args -> {
+          assertThat(args[0]).isEqualTo("life");
+          ((Ack) args[args.length - 1]).call(42, "forty-two");
+        });
     c.socket.emit("ask-me", "life");
     assertThat(c.next("answer")).containsExactly(42, "forty-two");
   }
@@ -174,9 +189,10 @@ class JavaClientInteropTest {
   }
 
   /**
-   * engine.io-client-java 2.1.0 base64-encodes polling binaries with android-style Base64.DEFAULT: a
-   * line break every 76 characters and one at the end ("bAQI=\n"). The reference server decodes base64
-   * leniently (Node's Buffer.from ignores whitespace); see EngineCodecTest#base64WithLineBreaks.
+   * engine.io-client-java 2.1.0 base64-encodes polling binaries with android-style Base64.DEFAULT:
+   * a line break every 76 characters and one at the end ("bAQI=\n"). The reference server decodes
+   * base64 leniently (Node's Buffer.from ignores whitespace); see
+   * EngineCodecTest#base64WithLineBreaks.
    */
   @Test
   void binaryOverPolling() throws Exception {
@@ -191,10 +207,11 @@ class JavaClientInteropTest {
     for (int i = 0; i < second.length; i++) {
       second[i] = (byte) i;
     }
-    JSONObject nested = new JSONObject()
-        .put("name", "pics")
-        .put("data", second)
-        .put("list", new JSONArray().put("x").put(new byte[] {7}));
+    JSONObject nested =
+        new JSONObject()
+            .put("name", "pics")
+            .put("data", second)
+            .put("list", new JSONArray().put("x").put(new byte[] {7}));
     c.socket.emit("echo", first, nested, "text");
     Object[] echoed = c.next("echo-back");
     assertThat(echoed).hasSize(3);
@@ -212,7 +229,10 @@ class JavaClientInteropTest {
     assertThat((byte[]) ack.get(TIMEOUT_S, TimeUnit.SECONDS)[0]).isEqualTo(new byte[] {4, 5});
   }
 
-  /** InteropApp relays event.arg(1); Event.arg goes through JsonArray.getValue, which turns a Buffer into base64. */
+  /**
+   * InteropApp relays event.arg(1); Event.arg goes through JsonArray.getValue, which turns a Buffer
+   * into base64.
+   */
   @Test
   void binaryToARoom() throws Exception {
     Client c = connect("/", opts -> opts.transports = new String[] {"websocket"});
@@ -249,7 +269,8 @@ class JavaClientInteropTest {
 
   @Test
   void unknownNamespace() throws Exception {
-    assertThat(connectError("/nope", opts -> {}).getString("message")).isEqualTo("Invalid namespace");
+    assertThat(connectError("/nope", opts -> {}).getString("message"))
+        .isEqualTo("Invalid namespace");
   }
 
   @Test
@@ -270,25 +291,29 @@ class JavaClientInteropTest {
   // ---- disconnections ----
 
   /**
-   * The 2.1.2 client does not implement connection state recovery: its CONNECT carries only the auth map
-   * (no pid/offset, see io.socket.client.Socket#onopen), so after a dropped transport it reconnects with a
-   * fresh session: a new id, recovered=false, no rooms. The server side keeps the session for recovery but
-   * nothing asks for it.
+   * The 2.1.2 client does not implement connection state recovery: its CONNECT carries only the
+   * auth map (no pid/offset, see io.socket.client.Socket#onopen), so after a dropped transport it
+   * reconnects with a fresh session: a new id, recovered=false, no rooms. The server side keeps the
+   * session for recovery but nothing asks for it.
    */
   @Test
   void droppedTransportReconnectsWithAFreshSession() throws Exception {
     ControlledTransports.WebSockets sockets = new ControlledTransports.WebSockets();
-    Client c = connect("/", opts -> {
-      opts.transports = new String[] {"websocket"};
-      opts.webSocketFactory = sockets;
-    });
+    Client c =
+        connect(
+            "/",
+            opts -> {
+              opts.transports = new String[] {"websocket"};
+              opts.webSocketFactory = sockets;
+            });
     String firstId = c.welcome().getString("id");
     c.call("join", "kept?");
     CompletableFuture<Object[]> disconnected = c.once(Socket.EVENT_DISCONNECT);
 
     sockets.last().cancel(); // the TCP connection goes away without a close frame
 
-    assertThat((String) disconnected.get(TIMEOUT_S, TimeUnit.SECONDS)[0]).isEqualTo("transport error");
+    assertThat((String) disconnected.get(TIMEOUT_S, TimeUnit.SECONDS)[0])
+        .isEqualTo("transport error");
     JSONObject again = c.welcome();
     assertThat(again.getBoolean("recovered")).isFalse();
     assertThat(again.getString("id")).isNotEqualTo(firstId).isEqualTo(c.socket.id());
@@ -304,35 +329,54 @@ class JavaClientInteropTest {
   @Test
   void pingTimeoutOverWebsocketThenReconnect() throws Exception {
     ControlledTransports.WebSockets sockets = new ControlledTransports.WebSockets();
-    Client c = connect("/", opts -> {
-      opts.transports = new String[] {"websocket"};
-      opts.webSocketFactory = sockets;
-    });
-    assertPingTimeoutAndReconnect(c, () -> sockets.dropPongs = true, () -> sockets.dropPongs = false, sockets.droppedPongs::get);
+    Client c =
+        connect(
+            "/",
+            opts -> {
+              opts.transports = new String[] {"websocket"};
+              opts.webSocketFactory = sockets;
+            });
+    assertPingTimeoutAndReconnect(
+        c,
+        () -> sockets.dropPongs = true,
+        () -> sockets.dropPongs = false,
+        sockets.droppedPongs::get);
   }
 
   @Test
   void pingTimeoutOverPollingThenReconnect() throws Exception {
     ControlledTransports.PongDroppingHttp http = new ControlledTransports.PongDroppingHttp();
     httpClients.add(http.client);
-    Client c = connect("/", opts -> {
-      opts.transports = new String[] {"polling"};
-      opts.callFactory = http.client;
-    });
-    assertPingTimeoutAndReconnect(c, () -> http.dropPongs = true, () -> http.dropPongs = false, http.droppedPongs::get);
+    Client c =
+        connect(
+            "/",
+            opts -> {
+              opts.transports = new String[] {"polling"};
+              opts.callFactory = http.client;
+            });
+    assertPingTimeoutAndReconnect(
+        c, () -> http.dropPongs = true, () -> http.dropPongs = false, http.droppedPongs::get);
   }
 
-  private void assertPingTimeoutAndReconnect(Client c, Runnable startDropping, Runnable stopDropping, java.util.function.IntSupplier dropped)
+  private void assertPingTimeoutAndReconnect(
+      Client c,
+      Runnable startDropping,
+      Runnable stopDropping,
+      java.util.function.IntSupplier dropped)
       throws Exception {
     String firstId = c.welcome().getString("id");
     CompletableFuture<Object[]> disconnected = new CompletableFuture<>();
-    c.socket.once(Socket.EVENT_DISCONNECT, args -> {
-      stopDropping.run(); // on the client's event thread, before it reconnects
-      disconnected.complete(args);
-    });
+    c.socket.once(
+        Socket.EVENT_DISCONNECT,
+        args -> {
+          stopDropping.run(); // on the client's event thread, before it reconnects
+          disconnected.complete(args);
+        });
     startDropping.run();
-    // the server closes after pingInterval + pingTimeout (0.8 s); the client's own limit is the same
-    assertThat((String) disconnected.get(TIMEOUT_S, TimeUnit.SECONDS)[0]).isIn("transport close", "ping timeout");
+    // the server closes after pingInterval + pingTimeout (0.8 s); the client's own limit is the
+    // same
+    assertThat((String) disconnected.get(TIMEOUT_S, TimeUnit.SECONDS)[0])
+        .isIn("transport close", "ping timeout");
     assertThat(dropped.getAsInt()).isPositive();
     JSONObject again = c.welcome();
     assertThat(again.getString("id")).isNotEqualTo(firstId);
@@ -349,14 +393,17 @@ class JavaClientInteropTest {
     CompletableFuture<Object[]> reconnected = new CompletableFuture<>();
     disconnected.thenRun(() -> c.socket.on(Socket.EVENT_CONNECT, reconnected::complete));
     c.socket.emit(event);
-    assertThat((String) disconnected.get(TIMEOUT_S, TimeUnit.SECONDS)[0]).isEqualTo("io server disconnect");
+    assertThat((String) disconnected.get(TIMEOUT_S, TimeUnit.SECONDS)[0])
+        .isEqualTo("io server disconnect");
     assertThat(c.socket.connected()).isFalse();
 
     Client other = connect("/", opts -> opts.transports = new String[] {"websocket"});
     other.welcome();
     // the reference server says "server namespace disconnect" for disconnect(true) too
-    assertThat(other.call("last-reason", id)[0]).isIn("server namespace disconnect", "forced server close");
-    // With a reconnection delay of 100-300 ms, a client that meant to reconnect would have done so by now.
+    assertThat(other.call("last-reason", id)[0])
+        .isIn("server namespace disconnect", "forced server close");
+    // With a reconnection delay of 100-300 ms, a client that meant to reconnect would have done so
+    // by now.
     assertThat(reconnected).as("reconnected after a server disconnect").isNotCompleted();
     assertThat(c.welcomes.poll(1_500, TimeUnit.MILLISECONDS)).isNull();
     assertThat(reconnected).isNotCompleted();
@@ -365,7 +412,14 @@ class JavaClientInteropTest {
   // ---- helpers ----
 
   private void assertEcho(Client c) throws Exception {
-    c.socket.emit("echo", "hello", 1, 2.5, true, JSONObject.NULL, new JSONObject().put("k", new JSONArray().put(1)));
+    c.socket.emit(
+        "echo",
+        "hello",
+        1,
+        2.5,
+        true,
+        JSONObject.NULL,
+        new JSONObject().put("k", new JSONArray().put(1)));
     Object[] args = c.next("echo-back");
     assertThat(args).hasSize(6);
     assertThat(args[0]).isEqualTo("hello");
@@ -397,14 +451,18 @@ class JavaClientInteropTest {
   }
 
   /** A connected client; {@code beforeConnect} may add listeners before the connection starts. */
-  private Client connect(String namespace, Consumer<IO.Options> config, Consumer<Socket> beforeConnect) throws Exception {
+  private Client connect(
+      String namespace, Consumer<IO.Options> config, Consumer<Socket> beforeConnect)
+      throws Exception {
     Client c = newClient(namespace, config);
     beforeConnect.accept(c.socket);
     CompletableFuture<Object[]> connected = c.once(Socket.EVENT_CONNECT);
     CompletableFuture<Object[]> failed = c.once(Socket.EVENT_CONNECT_ERROR);
     c.socket.connect();
     CompletableFuture.anyOf(connected, failed).get(TIMEOUT_S, TimeUnit.SECONDS);
-    assertThat(failed).as("connect_error %s", failed.getNow(null) == null ? "" : failed.getNow(null)[0]).isNotDone();
+    assertThat(failed)
+        .as("connect_error %s", failed.getNow(null) == null ? "" : failed.getNow(null)[0])
+        .isNotDone();
     return c;
   }
 
@@ -435,7 +493,8 @@ class JavaClientInteropTest {
   private static final class Client {
     final Socket socket;
     final BlockingQueue<JSONObject> welcomes = new LinkedBlockingQueue<>();
-    private final Map<String, BlockingQueue<Object[]>> events = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, BlockingQueue<Object[]>> events =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
     Client(Socket socket) {
       this.socket = socket;
@@ -455,8 +514,9 @@ class JavaClientInteropTest {
 
     /**
      * The next arguments of that event, without the offset. With connection state recovery on, the
-     * server appends each event's offset as a last, string argument (as the reference server does, "the
-     * format is backward-compatible"); the 2.1.2 client knows nothing of it and hands it to listeners.
+     * server appends each event's offset as a last, string argument (as the reference server does,
+     * "the format is backward-compatible"); the 2.1.2 client knows nothing of it and hands it to
+     * listeners.
      */
     Object[] next(String event) throws InterruptedException {
       Object[] args = events.get(event).poll(TIMEOUT_S, TimeUnit.SECONDS);

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Runs the interop scenarios of {@code src/test/js/interop.test.mjs} with the official Node client
  * (socket.io-client, pinned in {@code src/test/js/package-lock.json} and installed by the build's
- * {@code npm ci}) against {@link InteropApp}, and reports each scenario as a JUnit test (see
- * {@link NodeTests}).
+ * {@code npm ci}) against {@link InteropApp}, and reports each scenario as a JUnit test (see {@link
+ * NodeTests}).
  */
 class NodeClientInteropTest {
 

@@ -24,7 +24,8 @@ class PacketCodecTest {
 
   @Test
   void connectWithoutPayloadOnMainNamespace() throws ParseException {
-    assertThat(PacketEncoder.encode(Packet.of(PacketType.CONNECT, "/", null)).text()).isEqualTo("0");
+    assertThat(PacketEncoder.encode(Packet.of(PacketType.CONNECT, "/", null)).text())
+        .isEqualTo("0");
     Packet packet = decode("0");
     assertThat(packet.type()).isEqualTo(PacketType.CONNECT);
     assertThat(packet.namespace()).isEqualTo("/");
@@ -45,7 +46,8 @@ class PacketCodecTest {
 
   @Test
   void connectWithNamespaceOnly() throws ParseException {
-    assertThat(PacketEncoder.encode(Packet.of(PacketType.CONNECT, "/admin", null)).text()).isEqualTo("0/admin,");
+    assertThat(PacketEncoder.encode(Packet.of(PacketType.CONNECT, "/admin", null)).text())
+        .isEqualTo("0/admin,");
     assertThat(decode("0/admin,").namespace()).isEqualTo("/admin");
     assertThat(decode("0/admin").namespace()).isEqualTo("/admin");
     assertThat(decode("0{\"a\":1}").data()).isEqualTo(new JsonObject().put("a", 1));
@@ -53,8 +55,10 @@ class PacketCodecTest {
 
   @Test
   void disconnect() throws ParseException {
-    assertThat(PacketEncoder.encode(Packet.of(PacketType.DISCONNECT, "/", null)).text()).isEqualTo("1");
-    assertThat(PacketEncoder.encode(Packet.of(PacketType.DISCONNECT, "/admin", null)).text()).isEqualTo("1/admin,");
+    assertThat(PacketEncoder.encode(Packet.of(PacketType.DISCONNECT, "/", null)).text())
+        .isEqualTo("1");
+    assertThat(PacketEncoder.encode(Packet.of(PacketType.DISCONNECT, "/admin", null)).text())
+        .isEqualTo("1/admin,");
     Packet packet = decode("1/admin,");
     assertThat(packet.type()).isEqualTo(PacketType.DISCONNECT);
     assertThat(packet.namespace()).isEqualTo("/admin");
@@ -80,15 +84,18 @@ class PacketCodecTest {
     assertThat(withId.data()).isEqualTo(data);
 
     assertThat(decode("213[\"a\"]").id()).isEqualTo(13);
-    assertThat(decode("2[7]").data()).isEqualTo(new JsonArray().add(7)); // numeric event names are allowed
+    assertThat(decode("2[7]").data())
+        .isEqualTo(new JsonArray().add(7)); // numeric event names are allowed
     assertThat(decode("2/chat,0[\"a\"]").id()).isZero();
   }
 
   @Test
   void ack() throws ParseException {
     JsonArray data = new JsonArray().add("ok").addNull();
-    assertThat(PacketEncoder.encode(new Packet(PacketType.ACK, "/", data, 7)).text()).isEqualTo("37[\"ok\",null]");
-    assertThat(PacketEncoder.encode(new Packet(PacketType.ACK, "/x", new JsonArray(), 0)).text()).isEqualTo("3/x,0[]");
+    assertThat(PacketEncoder.encode(new Packet(PacketType.ACK, "/", data, 7)).text())
+        .isEqualTo("37[\"ok\",null]");
+    assertThat(PacketEncoder.encode(new Packet(PacketType.ACK, "/x", new JsonArray(), 0)).text())
+        .isEqualTo("3/x,0[]");
     Packet packet = decode("37[\"ok\",null]");
     assertThat(packet.type()).isEqualTo(PacketType.ACK);
     assertThat(packet.id()).isEqualTo(7);
@@ -98,19 +105,25 @@ class PacketCodecTest {
 
   @Test
   void connectError() throws ParseException {
-    JsonObject error = new JsonObject().put("message", "unauthorized").put("data", new JsonObject().put("reason", "bad"));
+    JsonObject error =
+        new JsonObject()
+            .put("message", "unauthorized")
+            .put("data", new JsonObject().put("reason", "bad"));
     assertThat(PacketEncoder.encode(Packet.of(PacketType.CONNECT_ERROR, "/admin", error)).text())
         .isEqualTo("4/admin,{\"message\":\"unauthorized\",\"data\":{\"reason\":\"bad\"}}");
     Packet packet = decode("4/admin,{\"message\":\"unauthorized\",\"data\":{\"reason\":\"bad\"}}");
     assertThat(packet.type()).isEqualTo(PacketType.CONNECT_ERROR);
     assertThat(packet.data()).isEqualTo(error);
-    assertThat(decode("4\"plain message\"").data()).isEqualTo("plain message"); // v2-style string payload
+    assertThat(decode("4\"plain message\"").data())
+        .isEqualTo("plain message"); // v2-style string payload
   }
 
   @Test
   void binaryEventWithOneAttachment() throws ParseException {
     byte[] blob = {1, 2, 3};
-    EncodedPacket encoded = PacketEncoder.encode(Packet.of(PacketType.EVENT, "/", new JsonArray().add("file").add(blob)));
+    EncodedPacket encoded =
+        PacketEncoder.encode(
+            Packet.of(PacketType.EVENT, "/", new JsonArray().add("file").add(blob)));
     assertThat(encoded.text()).isEqualTo("51-[\"file\",{\"_placeholder\":true,\"num\":0}]");
     assertThat(encoded.attachments()).containsExactly(blob);
 
@@ -128,15 +141,22 @@ class PacketCodecTest {
 
   @Test
   void binaryEventWithNestedAndMultipleAttachments() throws ParseException {
-    JsonObject nested = new JsonObject()
-        .put("name", "pics")
-        .put("first", Buffer.buffer(bytes("one")))
-        .put("list", new JsonArray().add(bytes("two")).add("text").add(new JsonObject().put("deep", bytes("three"))));
+    JsonObject nested =
+        new JsonObject()
+            .put("name", "pics")
+            .put("first", Buffer.buffer(bytes("one")))
+            .put(
+                "list",
+                new JsonArray()
+                    .add(bytes("two"))
+                    .add("text")
+                    .add(new JsonObject().put("deep", bytes("three"))));
     JsonArray data = new JsonArray().add("upload").add(nested).add(Buffer.buffer(bytes("four")));
     EncodedPacket encoded = PacketEncoder.encode(new Packet(PacketType.EVENT, "/files", data, 9));
     assertThat(encoded.text()).startsWith("54-/files,9[\"upload\",");
     assertThat(encoded.attachments()).hasSize(4);
-    assertThat(encoded.attachments().stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList())
+    assertThat(
+            encoded.attachments().stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList())
         .containsExactly("one", "two", "three", "four");
     // the caller's value is left untouched
     assertThat(nested.getMap().get("first")).isInstanceOf(Buffer.class);
@@ -166,7 +186,10 @@ class PacketCodecTest {
   @Test
   void placeholdersMayReferToAttachmentsInAnyOrder() throws ParseException {
     PacketDecoder decoder = new PacketDecoder();
-    assertThat(decoder.decodeText("52-[\"x\",{\"_placeholder\":true,\"num\":1},{\"_placeholder\":true,\"num\":0}]")).isNull();
+    assertThat(
+            decoder.decodeText(
+                "52-[\"x\",{\"_placeholder\":true,\"num\":1},{\"_placeholder\":true,\"num\":0}]"))
+        .isNull();
     decoder.decodeBinary(Buffer.buffer(bytes("zero")));
     Packet packet = decoder.decodeBinary(Buffer.buffer(bytes("one")));
     JsonArray data = (JsonArray) packet.data();
@@ -186,14 +209,19 @@ class PacketCodecTest {
     Packet packet = decoder.decodeBinary(Buffer.buffer(new byte[] {9, 8}));
     assertThat(packet.type()).isEqualTo(PacketType.BINARY_ACK);
     assertThat(packet.id()).isEqualTo(3);
-    assertThat(((JsonArray) packet.data()).getJsonObject(0).getMap().get("img")).isEqualTo(Buffer.buffer(new byte[] {9, 8}));
+    assertThat(((JsonArray) packet.data()).getJsonObject(0).getMap().get("img"))
+        .isEqualTo(Buffer.buffer(new byte[] {9, 8}));
   }
 
   @Test
   void binaryTypesWithoutBinaryAreSentAsPlainTypes() {
-    assertThat(PacketEncoder.encode(Packet.of(PacketType.BINARY_EVENT, "/", new JsonArray().add("a"))).text())
+    assertThat(
+            PacketEncoder.encode(Packet.of(PacketType.BINARY_EVENT, "/", new JsonArray().add("a")))
+                .text())
         .isEqualTo("2[\"a\"]");
-    assertThat(PacketEncoder.encode(new Packet(PacketType.BINARY_ACK, "/", new JsonArray(), 1)).text()).isEqualTo("31[]");
+    assertThat(
+            PacketEncoder.encode(new Packet(PacketType.BINARY_ACK, "/", new JsonArray(), 1)).text())
+        .isEqualTo("31[]");
   }
 
   @Test
@@ -215,9 +243,13 @@ class PacketCodecTest {
   @Test
   void hasBinaryLooksEverywhere() {
     assertThat(PacketEncoder.hasBinary(null)).isFalse();
-    assertThat(PacketEncoder.hasBinary(new JsonArray().add("a").add(new JsonObject().put("b", 1)))).isFalse();
+    assertThat(PacketEncoder.hasBinary(new JsonArray().add("a").add(new JsonObject().put("b", 1))))
+        .isFalse();
     assertThat(PacketEncoder.hasBinary(new byte[0])).isTrue();
-    assertThat(PacketEncoder.hasBinary(new JsonObject().put("a", new JsonArray().add(Buffer.buffer())))).isTrue();
+    assertThat(
+            PacketEncoder.hasBinary(
+                new JsonObject().put("a", new JsonArray().add(Buffer.buffer()))))
+        .isTrue();
     assertThat(PacketEncoder.hasBinary(List.of(List.of(new byte[1])))).isTrue();
     assertThat(PacketEncoder.hasBinary(new Object[] {"x", new byte[1]})).isTrue();
   }

@@ -11,27 +11,76 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Random and mutated input into PacketDecoder: each input is either decoded or refused with a
- * ParseException; no other exception (or error) may escape. A decoded packet must also re-encode to text
- * that decodes to the same text again. The seed is printed; rerun one with -Dfuzz.seed=N.
+ * ParseException; no other exception (or error) may escape. A decoded packet must also re-encode to
+ * text that decodes to the same text again. The seed is printed; rerun one with -Dfuzz.seed=N.
  */
 class ParserFuzzTest {
 
   private static final int RUNS = 10_000;
 
-  /** Characters that matter to the grammar, to get past the first checks more often than pure noise. */
+  /**
+   * Characters that matter to the grammar, to get past the first checks more often than pure noise.
+   */
   private static final String[] TOKENS = {
-    "0", "1", "2", "3", "4", "5", "6", "7", "9", "-", "/", ",", "[", "]", "{", "}", "\"", ":", "null", "true",
-    "\"_placeholder\"", "\"num\"", "\"a\"", "\"connect\"", "/admin", "12", "-1", "1e400", "0.5", " ", "\\", "\\u0000",
-    "\u00e9", "\uD83D\uDE00", "\uD83D", "\u001e", "{\"_placeholder\":true,\"num\":0}", "{\"_placeholder\":true,\"num\":1}",
+    "0",
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
+    "6",
+    "7",
+    "9",
+    "-",
+    "/",
+    ",",
+    "[",
+    "]",
+    "{",
+    "}",
+    "\"",
+    ":",
+    "null",
+    "true",
+    "\"_placeholder\"",
+    "\"num\"",
+    "\"a\"",
+    "\"connect\"",
+    "/admin",
+    "12",
+    "-1",
+    "1e400",
+    "0.5",
+    " ",
+    "\\",
+    "\\u0000",
+    "\u00e9",
+    "\uD83D\uDE00",
+    "\uD83D",
+    "\u001e",
+    "{\"_placeholder\":true,\"num\":0}",
+    "{\"_placeholder\":true,\"num\":1}",
   };
 
   private static final String[] SEEDS = {
-    "0", "0/admin,", "0{\"token\":\"abc\"}", "0/admin,{\"token\":\"abc\"}", "1", "1/admin,",
-    "2[\"chat\",1,{\"x\":true}]", "2/chat,42[\"chat\",\"hi\"]", "213[\"a\",[1,2,{\"b\":null}]]", "2[7]",
-    "37[\"ok\",null]", "3/x,0[]", "4{\"message\":\"no\",\"data\":{\"reason\":\"bad\"}}", "4\"plain\"",
+    "0",
+    "0/admin,",
+    "0{\"token\":\"abc\"}",
+    "0/admin,{\"token\":\"abc\"}",
+    "1",
+    "1/admin,",
+    "2[\"chat\",1,{\"x\":true}]",
+    "2/chat,42[\"chat\",\"hi\"]",
+    "213[\"a\",[1,2,{\"b\":null}]]",
+    "2[7]",
+    "37[\"ok\",null]",
+    "3/x,0[]",
+    "4{\"message\":\"no\",\"data\":{\"reason\":\"bad\"}}",
+    "4\"plain\"",
     "51-[\"file\",{\"_placeholder\":true,\"num\":0}]",
     "52-/files,9[\"up\",{\"a\":{\"_placeholder\":true,\"num\":0}},[{\"_placeholder\":true,\"num\":1}]]",
-    "61-3[{\"img\":{\"_placeholder\":true,\"num\":0}}]", "50-[\"a\"]",
+    "61-3[{\"img\":{\"_placeholder\":true,\"num\":0}}]",
+    "50-[\"a\"]",
   };
 
   private static long seed() {
@@ -93,7 +142,10 @@ class ParserFuzzTest {
         failures.add("setup: " + t);
       }
       for (int i = 0; i < 4; i++) {
-        feedBinary(decoder, Buffer.buffer(bytes), "binary " + escape(new String(bytes, StandardCharsets.ISO_8859_1)));
+        feedBinary(
+            decoder,
+            Buffer.buffer(bytes),
+            "binary " + escape(new String(bytes, StandardCharsets.ISO_8859_1)));
       }
     }
     assertNoFailures(seed);
@@ -121,7 +173,10 @@ class ParserFuzzTest {
         random.nextBytes(bytes);
         feedBinary(decoder, Buffer.buffer(bytes), "binary in sequence");
       } else {
-        String text = random.nextBoolean() ? mutate(SEEDS[random.nextInt(SEEDS.length)], random) : SEEDS[random.nextInt(SEEDS.length)];
+        String text =
+            random.nextBoolean()
+                ? mutate(SEEDS[random.nextInt(SEEDS.length)], random)
+                : SEEDS[random.nextInt(SEEDS.length)];
         try {
           Packet packet = decoder.decodeText(text);
           if (packet != null) {
@@ -216,11 +271,18 @@ class ParserFuzzTest {
       EncodedPacket first = PacketEncoder.encode(packet);
       Packet again = decodeAll(first);
       EncodedPacket second = PacketEncoder.encode(again);
-      if (!first.text().equals(second.text()) || first.attachments().size() != second.attachments().size()) {
-        failures.add(escape(input) + " re-encodes unstably: " + escape(first.text()) + " then " + escape(second.text()));
+      if (!first.text().equals(second.text())
+          || first.attachments().size() != second.attachments().size()) {
+        failures.add(
+            escape(input)
+                + " re-encodes unstably: "
+                + escape(first.text())
+                + " then "
+                + escape(second.text()));
       }
     } catch (Throwable t) {
-      failures.add(escape(input) + " decoded to " + packet + " which does not re-encode/decode: " + t);
+      failures.add(
+          escape(input) + " decoded to " + packet + " which does not re-encode/decode: " + t);
     }
   }
 
@@ -232,7 +294,8 @@ class ParserFuzzTest {
       packet = decoder.decodeBinary(Buffer.buffer(attachment));
     }
     if (packet == null) {
-      throw new AssertionError("incomplete after " + encoded.attachments().size() + " attachments: " + encoded.text());
+      throw new AssertionError(
+          "incomplete after " + encoded.attachments().size() + " attachments: " + encoded.text());
     }
     return packet;
   }
@@ -240,7 +303,10 @@ class ParserFuzzTest {
   private void assertNoFailures(long seed) {
     System.out.println("  decoded packets: " + decoded);
     assertThat(failures.size())
-        .as("seed %d: %d unexpected outcomes, first ones:%n%s", seed, failures.size(),
+        .as(
+            "seed %d: %d unexpected outcomes, first ones:%n%s",
+            seed,
+            failures.size(),
             String.join("\n", failures.subList(0, Math.min(20, failures.size()))))
         .isZero();
   }

@@ -11,7 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** The official Java client on websocket, with a queue per event heard and blocking calls with acks. */
+/**
+ * The official Java client on websocket, with a queue per event heard and blocking calls with acks.
+ */
 final class JavaClient implements AutoCloseable {
 
   static final long TIMEOUT_S = 10;
@@ -33,17 +35,23 @@ final class JavaClient implements AutoCloseable {
     for (String event : listen) {
       BlockingQueue<Object[]> queue = new LinkedBlockingQueue<>();
       client.events.put(event, queue);
-      client.socket.on(event, args -> {
-        if (args.length > 0 && args[args.length - 1] instanceof Ack ack) {
-          ack.call("ack-from-" + event);
-        }
-        queue.add(args);
-      });
+      client.socket.on(
+          event,
+          args -> {
+            if (args.length > 0 && args[args.length - 1] instanceof Ack ack) {
+              ack.call("ack-from-" + event);
+            }
+            queue.add(args);
+          });
     }
-    client.socket.on(Socket.EVENT_DISCONNECT, args -> client.disconnected.complete(String.valueOf(args.length > 0 ? args[0] : null)));
+    client.socket.on(
+        Socket.EVENT_DISCONNECT,
+        args -> client.disconnected.complete(String.valueOf(args.length > 0 ? args[0] : null)));
     CompletableFuture<String> connected = new CompletableFuture<>();
     client.socket.once(Socket.EVENT_CONNECT, args -> connected.complete("ok"));
-    client.socket.once(Socket.EVENT_CONNECT_ERROR, args -> connected.completeExceptionally(new AssertionError("connect_error")));
+    client.socket.once(
+        Socket.EVENT_CONNECT_ERROR,
+        args -> connected.completeExceptionally(new AssertionError("connect_error")));
     client.socket.connect();
     get(connected, "connect");
     return client;

@@ -6,7 +6,6 @@ import chat.nexus.socketio.RemoteSocket;
 import io.vertx.core.json.JsonArray;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -15,9 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Two nodes in one JVM over the real Redis at 127.0.0.1:6379 (a random channel prefix per test, since
- * other suites share it), a client on each: broadcasts, remote joins and leaves, fetchSockets,
- * serverSideEmit and broadcasts with acks cross; in the classic and in the sharded mode.
+ * Two nodes in one JVM over the real Redis at 127.0.0.1:6379 (a random channel prefix per test,
+ * since other suites share it), a client on each: broadcasts, remote joins and leaves,
+ * fetchSockets, serverSideEmit and broadcasts with acks cross; in the classic and in the sharded
+ * mode.
  */
 class RedisAdapterTest {
 
@@ -32,7 +32,10 @@ class RedisAdapterTest {
   }
 
   /** Two nodes on the same key that see each other. */
-  static ClusterNode[] pair(RedisAdapterOptions options, boolean recovery, java.util.function.Consumer<chat.nexus.socketio.SocketIoServer> extra) {
+  static ClusterNode[] pair(
+      RedisAdapterOptions options,
+      boolean recovery,
+      java.util.function.Consumer<chat.nexus.socketio.SocketIoServer> extra) {
     ClusterNode one = ClusterNode.start(options, recovery, extra);
     ClusterNode two;
     try {
@@ -64,7 +67,8 @@ class RedisAdapterTest {
   @ValueSource(booleans = {false, true})
   void roomBroadcastsCrossBothWays(boolean sharded) throws Exception {
     ClusterNode[] nodes = pair(options(sharded), false, io -> {});
-    try (ClusterNode one = nodes[0]; ClusterNode two = nodes[1];
+    try (ClusterNode one = nodes[0];
+        ClusterNode two = nodes[1];
         JavaClient a = JavaClient.connect(one.url(), "room-msg", "bin", "direct");
         JavaClient b = JavaClient.connect(two.url(), "room-msg", "bin", "direct")) {
       assertThat(a.call("join", "r1")).isEqualTo("joined");
@@ -103,16 +107,28 @@ class RedisAdapterTest {
   @ParameterizedTest(name = "sharded={0}")
   @ValueSource(booleans = {false, true})
   void fetchSocketsAndRemoteJoinLeaveDisconnect(boolean sharded) throws Exception {
-    ClusterNode[] nodes = pair(options(sharded), false, io -> io.onConnection(socket -> socket.data().put("name", "n-" + socket.id())));
-    try (ClusterNode one = nodes[0]; ClusterNode two = nodes[1];
+    ClusterNode[] nodes =
+        pair(
+            options(sharded),
+            false,
+            io -> io.onConnection(socket -> socket.data().put("name", "n-" + socket.id())));
+    try (ClusterNode one = nodes[0];
+        ClusterNode two = nodes[1];
         JavaClient a = JavaClient.connect(one.url(), "room-msg");
         JavaClient b = JavaClient.connect(two.url(), "room-msg")) {
       a.call("join", "r1");
       b.call("join", "r1");
 
-      List<RemoteSocket> all = one.io().in("r1").fetchSockets().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      List<RemoteSocket> all =
+          one.io()
+              .in("r1")
+              .fetchSockets()
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
       assertThat(all).extracting(RemoteSocket::id).containsExactlyInAnyOrder(a.id(), b.id());
-      RemoteSocket remote = all.stream().filter(s -> s.id().equals(b.id())).findFirst().orElseThrow();
+      RemoteSocket remote =
+          all.stream().filter(s -> s.id().equals(b.id())).findFirst().orElseThrow();
       assertThat(remote.rooms()).contains("r1", b.id());
       assertThat(remote.data()).containsEntry("name", "n-" + b.id());
       assertThat(remote.handshake().address()).isNotEmpty();
@@ -125,16 +141,21 @@ class RedisAdapterTest {
 
       // socketsLeave for everyone in r2
       one.io().in("r2").socketsLeave("r2");
-      until(() -> !two.io().sockets().adapter().socketRooms(b.id()).contains("r2"), "b to leave r2");
+      until(
+          () -> !two.io().sockets().adapter().socketRooms(b.id()).contains("r2"), "b to leave r2");
 
       // socketsJoin for a whole room, both nodes
       two.io().in("r1").socketsJoin("r3");
-      until(() -> one.io().sockets().adapter().socketRooms(a.id()).contains("r3")
-          && two.io().sockets().adapter().socketRooms(b.id()).contains("r3"), "both to join r3");
+      until(
+          () ->
+              one.io().sockets().adapter().socketRooms(a.id()).contains("r3")
+                  && two.io().sockets().adapter().socketRooms(b.id()).contains("r3"),
+          "both to join r3");
 
       // remote disconnect
       one.io().in(b.id()).disconnectSockets(false);
-      assertThat(JavaClient.get(b.disconnected, "b disconnected")).isEqualTo("io server disconnect");
+      assertThat(JavaClient.get(b.disconnected, "b disconnected"))
+          .isEqualTo("io server disconnect");
       assertThat(a.disconnected).isNotDone();
     }
   }
@@ -143,26 +164,45 @@ class RedisAdapterTest {
   @ValueSource(booleans = {false, true})
   void serverSideEmitAndBroadcastAcks(boolean sharded) throws Exception {
     List<JsonArray> heard = new CopyOnWriteArrayList<>();
-    ClusterNode[] nodes = pair(options(sharded), false, io -> {
-      io.sockets().onServerSideEmit("hello", heard::add);
-      io.sockets().onServerSideEmitWithAck("ask", (args, reply) -> reply.accept("pong-" + args.getValue(1)));
-    });
-    try (ClusterNode one = nodes[0]; ClusterNode two = nodes[1];
+    ClusterNode[] nodes =
+        pair(
+            options(sharded),
+            false,
+            io -> {
+              io.sockets().onServerSideEmit("hello", heard::add);
+              io.sockets()
+                  .onServerSideEmitWithAck(
+                      "ask", (args, reply) -> reply.accept("pong-" + args.getValue(1)));
+            });
+    try (ClusterNode one = nodes[0];
+        ClusterNode two = nodes[1];
         JavaClient a = JavaClient.connect(one.url(), "question");
         JavaClient b = JavaClient.connect(two.url(), "question")) {
       one.io().sockets().serverSideEmit("hello", "world", 42);
       until(() -> heard.size() == 1, "the other node to hear hello");
       assertThat(heard.get(0).getList()).containsExactly("hello", "world", 42);
 
-      List<JsonArray> answers = one.io().sockets().serverSideEmitWithAck(3_000, "ask", 7)
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      List<JsonArray> answers =
+          one.io()
+              .sockets()
+              .serverSideEmitWithAck(3_000, "ask", 7)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
       assertThat(answers).hasSize(1);
       assertThat(answers.get(0).getValue(0)).isEqualTo("pong-7");
 
-      List<JsonArray> acks = one.io().sockets().timeout(3_000).emitWithAck("question", "q?")
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      List<JsonArray> acks =
+          one.io()
+              .sockets()
+              .timeout(3_000)
+              .emitWithAck("question", "q?")
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
       assertThat(acks).hasSize(2);
-      assertThat(acks).allSatisfy(ack -> assertThat(ack.getValue(0)).isEqualTo("ack-from-question"));
+      assertThat(acks)
+          .allSatisfy(ack -> assertThat(ack.getValue(0)).isEqualTo("ack-from-question"));
       assertThat(heard).hasSize(1); // own events are not heard by the sender
     }
   }
@@ -172,23 +212,41 @@ class RedisAdapterTest {
   void garbageOnTheChannelsIsDroppedAndDeliveryGoesOn(boolean sharded) throws Exception {
     RedisAdapterOptions options = options(sharded);
     ClusterNode[] nodes = pair(options, false, io -> {});
-    try (ClusterNode one = nodes[0]; ClusterNode two = nodes[1];
+    try (ClusterNode one = nodes[0];
+        ClusterNode two = nodes[1];
         JavaClient a = JavaClient.connect(one.url(), "room-msg");
         JavaClient b = JavaClient.connect(two.url(), "room-msg")) {
       a.call("join", "r1");
       b.call("join", "r1");
       Thread.sleep(sharded ? 200 : 0);
-      io.vertx.redis.client.Redis redis = io.vertx.redis.client.Redis.createClient(one.server.vertx(), REDIS_URL);
+      io.vertx.redis.client.Redis redis =
+          io.vertx.redis.client.Redis.createClient(one.server.vertx(), REDIS_URL);
       try {
         String key = options.key();
-        java.util.List<String> channels = java.util.List.of(key + "#/#", key + "#/#r1#", key + "-request#/#", key + "-response#/#");
-        java.util.List<byte[]> garbage = java.util.List.of(new byte[] {(byte) 0xc1}, "{not json".getBytes(),
-            new byte[] {(byte) 0x93, (byte) 0xa1, 'x', (byte) 0xc0}, new byte[] {(byte) 0xdd, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff},
-            "{\"type\":7,\"requestId\":\"x\",\"packet\":5}".getBytes(), "{\"uid\":\"z\",\"type\":3,\"data\":null}".getBytes());
+        java.util.List<String> channels =
+            java.util.List.of(
+                key + "#/#", key + "#/#r1#", key + "-request#/#", key + "-response#/#");
+        java.util.List<byte[]> garbage =
+            java.util.List.of(
+                new byte[] {(byte) 0xc1},
+                "{not json".getBytes(),
+                new byte[] {(byte) 0x93, (byte) 0xa1, 'x', (byte) 0xc0},
+                new byte[] {(byte) 0xdd, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff},
+                "{\"type\":7,\"requestId\":\"x\",\"packet\":5}".getBytes(),
+                "{\"uid\":\"z\",\"type\":3,\"data\":null}".getBytes());
         for (String channel : channels) {
           for (byte[] bytes : garbage) {
-            redis.send(io.vertx.redis.client.Request.cmd(sharded ? io.vertx.redis.client.Command.SPUBLISH : io.vertx.redis.client.Command.PUBLISH)
-                .arg(channel).arg(io.vertx.core.buffer.Buffer.buffer(bytes))).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            redis
+                .send(
+                    io.vertx.redis.client.Request.cmd(
+                            sharded
+                                ? io.vertx.redis.client.Command.SPUBLISH
+                                : io.vertx.redis.client.Command.PUBLISH)
+                        .arg(channel)
+                        .arg(io.vertx.core.buffer.Buffer.buffer(bytes)))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
           }
         }
       } finally {
@@ -205,14 +263,16 @@ class RedisAdapterTest {
   @ValueSource(booleans = {false, true})
   void recoveryOffsetsStayOnTheirNode(boolean sharded) throws Exception {
     ClusterNode[] nodes = pair(options(sharded), true, io -> {});
-    try (ClusterNode one = nodes[0]; ClusterNode two = nodes[1];
+    try (ClusterNode one = nodes[0];
+        ClusterNode two = nodes[1];
         JavaClient a = JavaClient.connect(one.url(), "room-msg");
         JavaClient b = JavaClient.connect(two.url(), "room-msg")) {
       a.call("join", "r1");
       b.call("join", "r1");
       Thread.sleep(sharded ? 200 : 0);
       a.call("to-room", "r1", "x");
-      // each node appends its own offset (the Java client hands it over as an extra argument): one, not two
+      // each node appends its own offset (the Java client hands it over as an extra argument): one,
+      // not two
       assertThat(a.next("room-msg")).hasSize(2);
       Object[] got = b.next("room-msg");
       assertThat(got).hasSize(2);

@@ -10,24 +10,28 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Redis killed and started again under two nodes: nothing crashes, each node keeps delivering to its own
- * clients, isUp() says so, and cross-node delivery resumes once Redis is back. On a redis-server of the
- * test's own (never the shared one).
+ * Redis killed and started again under two nodes: nothing crashes, each node keeps delivering to
+ * its own clients, isUp() says so, and cross-node delivery resumes once Redis is back. On a
+ * redis-server of the test's own (never the shared one).
  */
 class RedisOutageTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @ParameterizedTest(name = "sharded={0}")
   @ValueSource(booleans = {false, true})
   void localDeliveryGoesOnAndClusterDeliveryResumes(boolean sharded) throws Exception {
     try (RedisProcess redis = RedisProcess.start(dir)) {
-      RedisAdapterOptions options = RedisAdapterOptions.builder(redis.url()).key("outage").sharded(sharded)
-          .reconnectDelayMs(50, 500).build();
+      RedisAdapterOptions options =
+          RedisAdapterOptions.builder(redis.url())
+              .key("outage")
+              .sharded(sharded)
+              .reconnectDelayMs(50, 500)
+              .build();
       ClusterNode[] nodes = RedisAdapterTest.pair(options, false, io -> {});
       AtomicInteger downs = downsOf(nodes[0]);
-      try (ClusterNode one = nodes[0]; ClusterNode two = nodes[1];
+      try (ClusterNode one = nodes[0];
+          ClusterNode two = nodes[1];
           JavaClient a = JavaClient.connect(one.url(), "room-msg");
           JavaClient a2 = JavaClient.connect(one.url(), "room-msg");
           JavaClient b = JavaClient.connect(two.url(), "room-msg")) {
@@ -74,17 +78,24 @@ class RedisOutageTest {
 
   /**
    * Connections reset (RST) rather than closed: Vert.x's Redis client reports the error and, with
-   * assertions on, never calls the end handler. Both connections of each node must still be replaced.
+   * assertions on, never calls the end handler. Both connections of each node must still be
+   * replaced.
    */
   @ParameterizedTest(name = "sharded={0}")
   @ValueSource(booleans = {false, true})
   void resetConnectionsAreReplaced(boolean sharded) throws Exception {
-    try (RedisProcess redis = RedisProcess.start(dir); ResettingProxy proxy = new ResettingProxy(redis.port)) {
-      RedisAdapterOptions options = RedisAdapterOptions.builder(proxy.url()).key("reset").sharded(sharded)
-          .reconnectDelayMs(50, 500).build();
+    try (RedisProcess redis = RedisProcess.start(dir);
+        ResettingProxy proxy = new ResettingProxy(redis.port)) {
+      RedisAdapterOptions options =
+          RedisAdapterOptions.builder(proxy.url())
+              .key("reset")
+              .sharded(sharded)
+              .reconnectDelayMs(50, 500)
+              .build();
       ClusterNode[] nodes = RedisAdapterTest.pair(options, false, io -> {});
       AtomicInteger downs = downsOf(nodes[1]);
-      try (ClusterNode one = nodes[0]; ClusterNode two = nodes[1];
+      try (ClusterNode one = nodes[0];
+          ClusterNode two = nodes[1];
           JavaClient a = JavaClient.connect(one.url(), "room-msg");
           JavaClient b = JavaClient.connect(two.url(), "room-msg")) {
         a.call("join", "r1");
@@ -92,7 +103,9 @@ class RedisOutageTest {
         until(() -> one.redis.isUp() && two.redis.isUp(), "both nodes subscribed to the room");
         proxy.resetAll();
         until(() -> downs.get() > 0, "node two to see the reset");
-        until(() -> one.redis.isUp() && two.redis.isUp(), "both nodes to reconnect and subscribe again");
+        until(
+            () -> one.redis.isUp() && two.redis.isUp(),
+            "both nodes to reconnect and subscribe again");
         a.call("to-room", "r1", "after reset");
         assertThat(b.next("room-msg")).containsExactly("after reset");
         assertThat(a.next("room-msg")).containsExactly("after reset");
@@ -103,11 +116,12 @@ class RedisOutageTest {
   /** How many times the node's Redis link has gone down, counted from now. */
   private static AtomicInteger downsOf(ClusterNode node) {
     AtomicInteger downs = new AtomicInteger();
-    node.redis.onStateChange(up -> {
-      if (!up) {
-        downs.incrementAndGet();
-      }
-    });
+    node.redis.onStateChange(
+        up -> {
+          if (!up) {
+            downs.incrementAndGet();
+          }
+        });
     return downs;
   }
 }

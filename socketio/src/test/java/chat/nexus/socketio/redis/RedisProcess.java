@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A redis-server of the test's own on a free port, to stop and start again (the shared one on 6379 is
- * never touched). No persistence; the process is killed on close.
+ * A redis-server of the test's own on a free port, to stop and start again (the shared one on 6379
+ * is never touched). No persistence; the process is killed on close.
  */
 public final class RedisProcess implements AutoCloseable {
 
@@ -42,29 +42,49 @@ public final class RedisProcess implements AutoCloseable {
   }
 
   public void startAgain() {
-    List<String> command = List.of(System.getenv().getOrDefault("NEXUS_REDIS_SERVER", "redis-server"),
-        "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-        "--dir", dir.toString());
+    List<String> command =
+        List.of(
+            System.getenv().getOrDefault("NEXUS_REDIS_SERVER", "redis-server"),
+            "--port",
+            Integer.toString(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            dir.toString());
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();
     } catch (IOException e) {
-      throw new AssertionError("redis-server is needed for this test (" + e.getMessage() + "); install it (.ci/run does)", e);
+      throw new AssertionError(
+          "redis-server is needed for this test ("
+              + e.getMessage()
+              + "); install it (.ci/run does)",
+          e);
     }
     CompletableFuture<Void> ready = new CompletableFuture<>();
     Process p = process;
-    Thread pump = new Thread(() -> {
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          if (line.contains("Ready to accept connections")) {
-            ready.complete(null);
-          }
-        }
-      } catch (IOException e) {
-        // the process ended
-      }
-      ready.completeExceptionally(new AssertionError("redis-server ended before it was ready"));
-    }, "redis-server-output");
+    Thread pump =
+        new Thread(
+            () -> {
+              try (BufferedReader reader =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                  if (line.contains("Ready to accept connections")) {
+                    ready.complete(null);
+                  }
+                }
+              } catch (IOException e) {
+                // the process ended
+              }
+              ready.completeExceptionally(
+                  new AssertionError("redis-server ended before it was ready"));
+            },
+            "redis-server-output");
     pump.setDaemon(true);
     pump.start();
     try {

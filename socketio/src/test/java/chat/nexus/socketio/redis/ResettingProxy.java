@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP proxy on 127.0.0.1 in front of a Redis, that can reset every connection it carries (RST, as a
- * crashed host or a middlebox does) instead of closing it cleanly (FIN, as a killed process does). One
- * pair of threads per connection: test-sized, never a production shape.
+ * A TCP proxy on 127.0.0.1 in front of a Redis, that can reset every connection it carries (RST, as
+ * a crashed host or a middlebox does) instead of closing it cleanly (FIN, as a killed process
+ * does). One pair of threads per connection: test-sized, never a production shape.
  */
 final class ResettingProxy implements AutoCloseable {
 
@@ -32,7 +32,10 @@ final class ResettingProxy implements AutoCloseable {
     return "redis://127.0.0.1:" + server.getLocalPort();
   }
 
-  /** Resets every connection open now: the clients read "connection reset", with no clean close first. */
+  /**
+   * Resets every connection open now: the clients read "connection reset", with no clean close
+   * first.
+   */
   void resetAll() {
     for (Socket socket : accepted) {
       try {
@@ -60,16 +63,20 @@ final class ResettingProxy implements AutoCloseable {
   }
 
   private static void pump(Socket from, Socket to) {
-    Thread thread = new Thread(() -> {
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        in.transferTo(out);
-      } catch (IOException e) {
-        // one side went away
-      } finally {
-        closeQuietly(from);
-        closeQuietly(to);
-      }
-    }, "resetting-proxy-pump");
+    Thread thread =
+        new Thread(
+            () -> {
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                in.transferTo(out);
+              } catch (IOException e) {
+                // one side went away
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+              }
+            },
+            "resetting-proxy-pump");
     thread.setDaemon(true);
     thread.start();
   }

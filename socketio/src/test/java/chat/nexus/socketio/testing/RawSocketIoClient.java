@@ -9,19 +9,20 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A bare websocket client that speaks Engine.IO / Socket.IO text by hand, for tests that send what the
- * official clients never would. It answers pings by itself. Messages arrive as String (text) or Buffer
- * (binary); {@link #CLOSED} marks the end of the connection.
+ * A bare websocket client that speaks Engine.IO / Socket.IO text by hand, for tests that send what
+ * the official clients never would. It answers pings by itself. Messages arrive as String (text) or
+ * Buffer (binary); {@link #CLOSED} marks the end of the connection.
  */
 public final class RawSocketIoClient implements AutoCloseable {
 
   /** What {@link #next(long)} returns once the connection is closed. */
-  public static final Object CLOSED = new Object() {
-    @Override
-    public String toString() {
-      return "CLOSED";
-    }
-  };
+  public static final Object CLOSED =
+      new Object() {
+        @Override
+        public String toString() {
+          return "CLOSED";
+        }
+      };
 
   private static final long TIMEOUT_MS = 10_000;
 
@@ -32,25 +33,32 @@ public final class RawSocketIoClient implements AutoCloseable {
   private RawSocketIoClient(ClientWebSocket ws) {
     this.ws = ws;
     // Handlers are set before connecting, so that not even the open packet can be missed.
-    ws.textMessageHandler(text -> {
-      if ("2".equals(text)) {
-        ws.writeTextMessage("3");
-      } else {
-        inbox.add(text);
-      }
-    });
+    ws.textMessageHandler(
+        text -> {
+          if ("2".equals(text)) {
+            ws.writeTextMessage("3");
+          } else {
+            inbox.add(text);
+          }
+        });
     ws.binaryMessageHandler(inbox::add);
-    ws.closeHandler(v -> {
-      closed.complete(ws.closeStatusCode());
-      inbox.add(CLOSED);
-    });
+    ws.closeHandler(
+        v -> {
+          closed.complete(ws.closeStatusCode());
+          inbox.add(CLOSED);
+        });
     ws.exceptionHandler(e -> {});
   }
 
-  /** Opens a websocket session at /socket.io/ and, with {@code joinMain}, joins the main namespace. */
-  public static RawSocketIoClient connect(WebSocketClient client, int port, boolean joinMain) throws Exception {
+  /**
+   * Opens a websocket session at /socket.io/ and, with {@code joinMain}, joins the main namespace.
+   */
+  public static RawSocketIoClient connect(WebSocketClient client, int port, boolean joinMain)
+      throws Exception {
     RawSocketIoClient raw = new RawSocketIoClient(client.webSocket());
-    raw.ws.connect(port, "127.0.0.1", "/socket.io/?EIO=4&transport=websocket").await(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    raw.ws
+        .connect(port, "127.0.0.1", "/socket.io/?EIO=4&transport=websocket")
+        .await(TIMEOUT_MS, TimeUnit.MILLISECONDS);
     String open = raw.nextText();
     if (!open.startsWith("0{\"sid\":")) {
       throw new AssertionError("expected an open packet, got " + open);
@@ -118,7 +126,8 @@ public final class RawSocketIoClient implements AutoCloseable {
   /** Like {@link #echoes} but fails with a message. */
   public void assertEchoes(String value) throws InterruptedException {
     if (!echoes(value, TIMEOUT_MS)) {
-      throw new AssertionError("no echo-back for " + value + (isClosed() ? " (connection closed)" : ""));
+      throw new AssertionError(
+          "no echo-back for " + value + (isClosed() ? " (connection closed)" : ""));
     }
   }
 

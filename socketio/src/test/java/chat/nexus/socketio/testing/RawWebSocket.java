@@ -9,8 +9,8 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A websocket spoken by hand over a plain TCP socket, to send frames that no websocket library would:
- * unmasked, reserved opcodes, bad UTF-8, oversized control frames.
+ * A websocket spoken by hand over a plain TCP socket, to send frames that no websocket library
+ * would: unmasked, reserved opcodes, bad UTF-8, oversized control frames.
  */
 public final class RawWebSocket {
 
@@ -33,11 +33,14 @@ public final class RawWebSocket {
   private static void handshake(Socket socket, int port) throws IOException {
     socket.setSoTimeout(TIMEOUT_MS);
     OutputStream out = socket.getOutputStream();
-    out.write(("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
-            + "Host: 127.0.0.1:" + port + "\r\n"
-            + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:"
+                + port
+                + "\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     InputStream in = socket.getInputStream();
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {

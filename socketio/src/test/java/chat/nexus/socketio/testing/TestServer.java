@@ -4,9 +4,9 @@ import chat.nexus.socketio.SocketIoOptions;
 import chat.nexus.socketio.SocketIoServer;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.util.List;
@@ -16,8 +16,7 @@ import java.util.function.Consumer;
 
 /**
  * Starts a real Socket.IO server on 127.0.0.1, on one free port shared by an HTTP server instance
- * per event loop, and always stops it
- * ({@link #close()} in try-with-resources or an AfterAll).
+ * per event loop, and always stops it ({@link #close()} in try-with-resources or an AfterAll).
  */
 public final class TestServer implements AutoCloseable {
 
@@ -39,33 +38,52 @@ public final class TestServer implements AutoCloseable {
     return start(options, setup, 2);
   }
 
-  public static TestServer start(SocketIoOptions options, Consumer<SocketIoServer> setup, int eventLoops) {
+  public static TestServer start(
+      SocketIoOptions options, Consumer<SocketIoServer> setup, int eventLoops) {
     return start(newVertx(eventLoops), options, setup, eventLoops);
   }
 
   public static Vertx newVertx(int eventLoops) {
-    return Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(Math.max(2, eventLoops)));
+    return Vertx.vertx(
+        new VertxOptions()
+            .setPreferNativeTransport(true)
+            .setEventLoopPoolSize(Math.max(2, eventLoops)));
   }
 
-  /** On a Vert.x instance made by the caller (who may need it for the options, e.g. a cluster adapter). */
-  public static TestServer start(Vertx vertx, SocketIoOptions options, Consumer<SocketIoServer> setup, int eventLoops) {
+  /**
+   * On a Vert.x instance made by the caller (who may need it for the options, e.g. a cluster
+   * adapter).
+   */
+  public static TestServer start(
+      Vertx vertx, SocketIoOptions options, Consumer<SocketIoServer> setup, int eventLoops) {
     SocketIoServer io = SocketIoServer.create(vertx, options);
     setup.accept(io);
-    // Port -1, not 0: with port 0 every instance binds its own random port (Vert.x shares a socket only
-    // between servers with the same host and port), while a negative port means "a random port, shared
+    // Port -1, not 0: with port 0 every instance binds its own random port (Vert.x shares a socket
+    // only
+    // between servers with the same host and port), while a negative port means "a random port,
+    // shared
     // by every server that asks for this same negative port", so all instances accept on one port.
-    HttpServerOptions http = SocketIoServer.httpServerOptions(options, new HttpServerOptions().setHost("127.0.0.1").setPort(SHARED_RANDOM_PORT));
+    HttpServerOptions http =
+        SocketIoServer.httpServerOptions(
+            options, new HttpServerOptions().setHost("127.0.0.1").setPort(SHARED_RANDOM_PORT));
     List<HttpServer> servers = new CopyOnWriteArrayList<>();
     try {
-      vertx.deployVerticle(() -> new VerticleBase() {
-            @Override
-            public Future<?> start() {
-              return vertx.createHttpServer(http)
-                  .requestHandler(io.requestHandler(request -> request.response().setStatusCode(404).end()))
-                  .listen()
-                  .onSuccess(servers::add);
-            }
-          }, new DeploymentOptions().setInstances(eventLoops))
+      vertx
+          .deployVerticle(
+              () ->
+                  new VerticleBase() {
+                    @Override
+                    public Future<?> start() {
+                      return vertx
+                          .createHttpServer(http)
+                          .requestHandler(
+                              io.requestHandler(
+                                  request -> request.response().setStatusCode(404).end()))
+                          .listen()
+                          .onSuccess(servers::add);
+                    }
+                  },
+              new DeploymentOptions().setInstances(eventLoops))
           .await(START_TIMEOUT_S, TimeUnit.SECONDS);
       List<Integer> ports = servers.stream().map(HttpServer::actualPort).distinct().toList();
       if (ports.size() != 1 || ports.get(0) <= 0) {
