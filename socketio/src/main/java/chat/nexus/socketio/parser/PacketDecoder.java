@@ -45,62 +45,15 @@ public final class PacketDecoder {
     if (text == null || text.isEmpty()) {
       throw new ParseException("empty packet");
     }
-    int length = text.length();
-    int i = 0;
     PacketType type = PacketType.fromCode(text.charAt(0) - '0');
     if (type == null) {
       throw new ParseException("unknown packet type '" + text.charAt(0) + "'");
     }
-    int attachments = 0;
-    if (type.isBinary()) {
-      int start = i + 1;
-      while (i + 1 < length && text.charAt(i + 1) != '-') {
-        i++;
-      }
-      String count = text.substring(start, i + 1);
-      if (i + 1 >= length || count.isEmpty() || !isDigits(count) || count.length() > 3) {
-        throw new ParseException("illegal attachments count");
-      }
-      attachments = Integer.parseInt(count);
-      if (attachments > maxAttachments) {
-        throw new ParseException(
-            "too many attachments: " + attachments + " (at most " + maxAttachments + ")");
-      }
-      i++; // at '-'
-    }
-    String namespace = Packet.MAIN_NAMESPACE;
-    if (i + 1 < length && text.charAt(i + 1) == '/') {
-      int start = i + 1;
-      while (i + 1 < length && text.charAt(i + 1) != ',') {
-        i++;
-      }
-      namespace = text.substring(start, i + 1);
-      if (i + 1 < length) {
-        i++; // at ','
-      }
-    }
-    long id = Packet.NO_ID;
-    if (i + 1 < length && isDigit(text.charAt(i + 1))) {
-      int start = i + 1;
-      while (i + 1 < length && isDigit(text.charAt(i + 1))) {
-        i++;
-      }
-      if (i + 1 - start > MAX_ID_DIGITS) {
-        throw new ParseException("ack id too long");
-      }
-      id = Long.parseLong(text.substring(start, i + 1));
-    }
-    Object data = null;
-    if (i + 1 < length) {
-      try {
-        data = Json.decodeValue(text.substring(i + 1));
-      } catch (DecodeException | IllegalStateException e) {
-        throw new ParseException("invalid payload: not JSON");
-      }
-      if (data == null) {
-        throw new ParseException("invalid payload: null");
-      }
-    }
+    Cursor cursor = new Cursor(text);
+    int attachments = type.isBinary() ? readAttachments(cursor) : 0;
+    String namespace = readNamespace(cursor);
+    long id = readAckId(cursor);
+    Object data = readPayload(cursor);
     checkPayload(type, data);
     Packet packet = new Packet(type, namespace, data, id);
     if (type.isBinary()) {
@@ -112,6 +65,104 @@ public final class PacketDecoder {
       return null;
     }
     return packet;
+  }
+
+  /** The {@code <count>-} after a binary type. */
+  private int readAttachments(Cursor cursor) throws ParseException {
+    String count = cursor.until('-');
+    if (!cursor.more() || count.isEmpty() || !isDigits(count) || count.length() > 3) {
+      throw new ParseException("illegal attachments count");
+    }
+    cursor.skip();
+    int attachments = Integer.parseInt(count);
+    if (attachments > maxAttachments) {
+      throw new ParseException(
+          "too many attachments: " + attachments + " (at most " + maxAttachments + ")");
+    }
+    return attachments;
+  }
+
+  /** {@code /name,} when present (the comma may be missing at the end). */
+  private static String readNamespace(Cursor cursor) {
+    if (!cursor.more() || cursor.peek() != '/') {
+      return Packet.MAIN_NAMESPACE;
+    }
+    String namespace = cursor.until(',');
+    if (cursor.more()) {
+      cursor.skip();
+    }
+    return namespace;
+  }
+
+  private static long readAckId(Cursor cursor) throws ParseException {
+    if (!cursor.more() || !isDigit(cursor.peek())) {
+      return Packet.NO_ID;
+    }
+    String digits = cursor.digits();
+    if (digits.length() > MAX_ID_DIGITS) {
+      throw new ParseException("ack id too long");
+    }
+    return Long.parseLong(digits);
+  }
+
+  /** The JSON rest of the packet, or null when there is none. */
+  private static Object readPayload(Cursor cursor) throws ParseException {
+    if (!cursor.more()) {
+      return null;
+    }
+    Object data;
+    try {
+      data = Json.decodeValue(cursor.rest());
+    } catch (DecodeException | IllegalStateException e) {
+      throw new ParseException("invalid payload: not JSON");
+    }
+    if (data == null) {
+      throw new ParseException("invalid payload: null");
+    }
+    return data;
+  }
+
+  /** A text packet read from left to right, after its type digit. */
+  private static final class Cursor {
+    private final String text;
+    private int pos = 1;
+
+    Cursor(String text) {
+      this.text = text;
+    }
+
+    boolean more() {
+      return pos < text.length();
+    }
+
+    char peek() {
+      return text.charAt(pos);
+    }
+
+    void skip() {
+      pos++;
+    }
+
+    /** The characters before the next {@code stop} (or the end), which is not consumed. */
+    String until(char stop) {
+      int start = pos;
+      while (pos < text.length() && text.charAt(pos) != stop) {
+        pos++;
+      }
+      return text.substring(start, pos);
+    }
+
+    String digits() {
+      int start = pos;
+      while (pos < text.length() && isDigit(text.charAt(pos))) {
+        pos++;
+      }
+      return text.substring(start, pos);
+    }
+
+    String rest() {
+      return text.substring(pos);
+    }
   }
 
   /** Adds a binary attachment; returns the completed packet once the last one arrives. */

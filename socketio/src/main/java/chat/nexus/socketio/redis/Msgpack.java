@@ -130,57 +130,66 @@ final class Msgpack {
       case BOOLEAN:
         return u.unpackBoolean();
       case INTEGER:
-        if (format == MessageFormat.UINT64) {
-          BigInteger big = u.unpackBigInteger();
-          return big.bitLength() < 64 ? (Object) big.longValue() : big;
-        }
-        long l = u.unpackLong();
-        return l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE ? (Object) (int) l : l;
+        return unpackInteger(u, format);
       case FLOAT:
         return u.unpackDouble();
       case STRING:
         return u.unpackString();
       case BINARY:
-        {
-          int length = u.unpackBinaryHeader();
-          return Buffer.buffer(u.readPayload(length));
-        }
+        return Buffer.buffer(u.readPayload(u.unpackBinaryHeader()));
       case ARRAY:
-        {
-          int size = u.unpackArrayHeader();
-          List<Object> list = new ArrayList<>(Math.min(size, 1024));
-          for (int i = 0; i < size; i++) {
-            list.add(unpack(u, depth + 1));
-          }
-          return new JsonArray(list);
-        }
+        return unpackArray(u, depth);
       case MAP:
-        {
-          int size = u.unpackMapHeader();
-          Map<String, Object> map = new LinkedHashMap<>(Math.min(size, 1024) * 2);
-          for (int i = 0; i < size; i++) {
-            Object key = unpack(u, depth + 1);
-            map.put(String.valueOf(key), unpack(u, depth + 1));
-          }
-          return new JsonObject(map);
-        }
+        return unpackMap(u, depth);
       case EXTENSION:
-        {
-          var header = u.unpackExtensionTypeHeader();
-          byte[] payload = u.readPayload(header.getLength());
-          if (header.getType() == NOTEPACK_EXT && header.getLength() == UNDEFINED_LENGTH) {
-            return null;
-          }
-          if (header.getType() == NOTEPACK_EXT && header.getLength() == DATE_LENGTH) {
-            long hi = readInt(payload, 0);
-            long lo = readInt(payload, 4) & 0xffffffffL;
-            return Instant.ofEpochMilli(hi * 0x100000000L + lo).toString();
-          }
-          return Buffer.buffer(payload); // notepack's ArrayBuffer
-        }
+        return unpackExtension(u);
       default:
         throw new IllegalArgumentException("unsupported msgpack type " + type);
     }
+  }
+
+  /** An int when it fits (as JSON would read it), else a long, else a BigInteger. */
+  private static Object unpackInteger(MessageUnpacker u, MessageFormat format) throws IOException {
+    if (format == MessageFormat.UINT64) {
+      BigInteger big = u.unpackBigInteger();
+      return big.bitLength() < 64 ? (Object) big.longValue() : big;
+    }
+    long l = u.unpackLong();
+    return l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE ? (Object) (int) l : l;
+  }
+
+  private static JsonArray unpackArray(MessageUnpacker u, int depth) throws IOException {
+    int size = u.unpackArrayHeader();
+    List<Object> list = new ArrayList<>(Math.min(size, 1024));
+    for (int i = 0; i < size; i++) {
+      list.add(unpack(u, depth + 1));
+    }
+    return new JsonArray(list);
+  }
+
+  private static JsonObject unpackMap(MessageUnpacker u, int depth) throws IOException {
+    int size = u.unpackMapHeader();
+    Map<String, Object> map = new LinkedHashMap<>(Math.min(size, 1024) * 2);
+    for (int i = 0; i < size; i++) {
+      Object key = unpack(u, depth + 1);
+      map.put(String.valueOf(key), unpack(u, depth + 1));
+    }
+    return new JsonObject(map);
+  }
+
+  /** notepack's undefined and Date extensions; any other extension as its bytes. */
+  private static Object unpackExtension(MessageUnpacker u) throws IOException {
+    var header = u.unpackExtensionTypeHeader();
+    byte[] payload = u.readPayload(header.getLength());
+    if (header.getType() == NOTEPACK_EXT && header.getLength() == UNDEFINED_LENGTH) {
+      return null;
+    }
+    if (header.getType() == NOTEPACK_EXT && header.getLength() == DATE_LENGTH) {
+      long hi = readInt(payload, 0);
+      long lo = readInt(payload, 4) & 0xffffffffL;
+      return Instant.ofEpochMilli(hi * 0x100000000L + lo).toString();
+    }
+    return Buffer.buffer(payload); // notepack's ArrayBuffer
   }
 
   private static long readInt(byte[] b, int at) {
