@@ -76,60 +76,14 @@ public final class RateLimitBench {
       int users,
       long rate)
       throws Exception {
-    long[] nanos = new long[checks];
-    Promise<Void> done = Promise.promise();
-    Context context = vertx.getOrCreateContext();
-    int[] started = {0};
-    int[] finished = {0};
-    Runnable[] next = new Runnable[1];
-    next[0] =
-        () -> {
-          if (started[0] >= checks) {
-            return;
-          }
-          int i = started[0]++;
-          long start = System.nanoTime();
-          limiter
-              .acquire(limit, "user:" + (i % users))
-              .onComplete(
-                  r -> {
-                    nanos[i] = System.nanoTime() - start;
-                    if (++finished[0] == checks) {
-                      done.complete();
-                    } else if (rate == 0) {
-                      context.runOnContext(
-                          v -> next[0].run()); // not recursively: local answers come at once
-                    }
-                  });
-        };
-    if (rate > 0) {
-      // open loop: rate checks per second in 1 ms ticks, whatever the answers' pace (as requests
-      // arrive)
-      long begin = System.nanoTime();
-      context.runOnContext(
-          v ->
-              vertx.setPeriodic(
-                  1,
-                  id -> {
-                    long due =
-                        Math.min(checks, (System.nanoTime() - begin) * rate / 1_000_000_000L);
-                    while (started[0] < due) {
-                      next[0].run();
-                    }
-                    if (started[0] >= checks) {
-                      vertx.cancelTimer(id);
-                    }
-                  }));
-    } else {
-      context.runOnContext(
-          v -> {
-            for (int i = 0; i < Math.min(concurrency, checks); i++) {
-              next[0].run();
-            }
-          });
-    }
+    Run run = new Run(vertx, limiter, limit, checks, users, rate);
     long begin = System.nanoTime();
-    done.future().await(5, TimeUnit.MINUTES);
+    if (rate > 0) {
+      run.context.runOnContext(v -> run.openLoop());
+    } else {
+      run.context.runOnContext(v -> run.closedLoop(concurrency));
+    }
+    run.done.future().await(5, TimeUnit.MINUTES);
     long elapsed = System.nanoTime() - begin;
     System.out.printf(
         Locale.ROOT,
@@ -137,7 +91,76 @@ public final class RateLimitBench {
         checks,
         elapsed / 1e9,
         checks / (elapsed / 1e9));
-    return nanos;
+    return run.nanos;
+  }
+
+  /** One measured series of checks; its counters are touched on {@link #context} only. */
+  private static final class Run {
+    final Vertx vertx;
+    final Context context;
+    final RateLimiter limiter;
+    final Limit limit;
+    final int checks;
+    final int users;
+    final long rate;
+    final long[] nanos;
+    final Promise<Void> done = Promise.promise();
+    int started;
+    int finished;
+
+    Run(Vertx vertx, RateLimiter limiter, Limit limit, int checks, int users, long rate) {
+      this.vertx = vertx;
+      this.context = vertx.getOrCreateContext();
+      this.limiter = limiter;
+      this.limit = limit;
+      this.checks = checks;
+      this.users = users;
+      this.rate = rate;
+      this.nanos = new long[checks];
+    }
+
+    /** {@code concurrency} checks in flight: each answer starts the next. */
+    void closedLoop(int concurrency) {
+      for (int i = 0; i < Math.min(concurrency, checks); i++) {
+        next();
+      }
+    }
+
+    /**
+     * {@code rate} checks a second in 1 ms ticks, whatever the answers' pace (as requests arrive).
+     */
+    void openLoop() {
+      long begin = System.nanoTime();
+      vertx.setPeriodic(
+          1,
+          id -> {
+            long due = Math.min(checks, (System.nanoTime() - begin) * rate / 1_000_000_000L);
+            while (started < due) {
+              next();
+            }
+            if (started >= checks) {
+              vertx.cancelTimer(id);
+            }
+          });
+    }
+
+    private void next() {
+      if (started >= checks) {
+        return;
+      }
+      int i = started++;
+      long start = System.nanoTime();
+      limiter.acquire(limit, "user:" + (i % users)).onComplete(r -> answered(i, start));
+    }
+
+    private void answered(int i, long start) {
+      nanos[i] = System.nanoTime() - start;
+      if (++finished == checks) {
+        done.complete();
+      } else if (rate == 0) {
+        context.runOnContext(v -> next()); // not recursively: local answers come at once
+      }
+    }
   }
 
   private static String label(int concurrency, long rate) {
