@@ -5,7 +5,6 @@ import chat.nexus.llm.LlmGateway;
 import chat.nexus.llm.LlmMetrics;
 import chat.nexus.socketio.Namespace;
 import chat.nexus.socketio.SocketIoServer;
-import chat.nexus.socketio.adapter.InMemoryAdapter;
 import chat.nexus.socketio.redis.RedisAdapterFactory;
 import chat.nexus.store.Database;
 import io.micrometer.core.instrument.Counter;
@@ -149,9 +148,7 @@ public final class Metrics {
   private static double deliveries(SocketIoServer io) {
     long total = 0;
     for (Namespace namespace : io.namespaces()) {
-      if (namespace.adapter() instanceof InMemoryAdapter adapter) {
-        total += adapter.deliveries();
-      }
+      total += namespace.adapter().deliveries();
     }
     return total;
   }

@@ -1,37 +1,46 @@
 package chat.nexus.socketio;
 
+import chat.nexus.socketio.adapter.Adapter;
 import chat.nexus.socketio.adapter.BroadcastOptions;
+import chat.nexus.socketio.adapter.FetchedSockets;
+import chat.nexus.socketio.adapter.Recipient;
+import chat.nexus.socketio.adapter.SocketDetails;
 import chat.nexus.socketio.parser.Packet;
 import chat.nexus.socketio.parser.PacketType;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Chooses who gets a broadcast ({@code to}, {@code except}, {@code local}, {@code asVolatile},
- * {@code timeout}) and sends it. Immutable: each call returns a new operator.
+ * {@code timeout}) and hands it to the namespace's adapter. Immutable: each call returns a new
+ * operator.
  */
 public final class BroadcastOperator {
 
   private static final long NO_TIMEOUT = -1;
 
   private final Namespace namespace;
+  private final Adapter adapter;
   private final Set<String> rooms;
   private final Set<String> except;
   private final boolean local;
   private final boolean volatileOnly;
   private final long timeoutMs;
 
-  BroadcastOperator(
+  private BroadcastOperator(
       Namespace namespace,
+      Adapter adapter,
       Set<String> rooms,
       Set<String> except,
       boolean local,
       boolean volatileOnly,
       long timeoutMs) {
     this.namespace = namespace;
+    this.adapter = adapter;
     this.rooms = Set.copyOf(rooms);
     this.except = Set.copyOf(except);
     this.local = local;
@@ -40,13 +49,14 @@ public final class BroadcastOperator {
   }
 
   static BroadcastOperator all(Namespace namespace) {
-    return new BroadcastOperator(namespace, Set.of(), Set.of(), false, false, NO_TIMEOUT);
+    return new BroadcastOperator(
+        namespace, namespace.adapter(), Set.of(), Set.of(), false, false, NO_TIMEOUT);
   }
 
   /** Adds rooms to reach (a socket id counts as a room). */
   public BroadcastOperator to(String... more) {
     return new BroadcastOperator(
-        namespace, union(rooms, more), except, local, volatileOnly, timeoutMs);
+        namespace, adapter, union(rooms, more), except, local, volatileOnly, timeoutMs);
   }
 
   /** Same as {@link #to}. */
@@ -57,17 +67,17 @@ public final class BroadcastOperator {
   /** Skips the sockets in these rooms. */
   public BroadcastOperator except(String... more) {
     return new BroadcastOperator(
-        namespace, rooms, union(except, more), local, volatileOnly, timeoutMs);
+        namespace, adapter, rooms, union(except, more), local, volatileOnly, timeoutMs);
   }
 
   /** Only this node's sockets, even with a cluster adapter. */
   public BroadcastOperator local() {
-    return new BroadcastOperator(namespace, rooms, except, true, volatileOnly, timeoutMs);
+    return new BroadcastOperator(namespace, adapter, rooms, except, true, volatileOnly, timeoutMs);
   }
 
   /** The packet may be dropped for clients that are not ready to receive it (typing indicators). */
   public BroadcastOperator asVolatile() {
-    return new BroadcastOperator(namespace, rooms, except, local, true, timeoutMs);
+    return new BroadcastOperator(namespace, adapter, rooms, except, local, true, timeoutMs);
   }
 
   /** How long {@link #emitWithAck} waits for every client's ack. */
@@ -75,13 +85,13 @@ public final class BroadcastOperator {
     if (ms <= 0) {
       throw new IllegalArgumentException("timeout must be positive, got " + ms);
     }
-    return new BroadcastOperator(namespace, rooms, except, local, volatileOnly, ms);
+    return new BroadcastOperator(namespace, adapter, rooms, except, local, volatileOnly, ms);
   }
 
   /** Sends the event to every socket reached; encoded once whatever the count. */
   public void emit(String event, Object... args) {
     Packet packet = Packet.of(PacketType.EVENT, namespace.name(), Packet.eventData(event, args));
-    namespace.adapter().broadcast(packet, options());
+    adapter.broadcast(packet, options());
   }
 
   /**
@@ -98,23 +108,35 @@ public final class BroadcastOperator {
             namespace.name(),
             Packet.eventData(event, args),
             namespace.nextAckId());
-    return namespace.adapter().broadcastWithAck(packet, options(), timeoutMs);
+    return adapter.broadcastWithAck(packet, options(), timeoutMs);
   }
 
+  /** The sockets reached: this node's as they are, other nodes' as they described themselves. */
   public Future<List<RemoteSocket>> fetchSockets() {
-    return namespace.adapter().fetchSockets(options());
+    return adapter.fetchSockets(options()).map(this::remoteSockets);
   }
 
   public void socketsJoin(String... roomsToJoin) {
-    namespace.adapter().addSockets(options(), Set.of(roomsToJoin));
+    adapter.addSockets(options(), Set.of(roomsToJoin));
   }
 
   public void socketsLeave(String... roomsToLeave) {
-    namespace.adapter().delSockets(options(), Set.of(roomsToLeave));
+    adapter.delSockets(options(), Set.of(roomsToLeave));
   }
 
   public void disconnectSockets(boolean close) {
-    namespace.adapter().disconnectSockets(options(), close);
+    adapter.disconnectSockets(options(), close);
+  }
+
+  private List<RemoteSocket> remoteSockets(FetchedSockets found) {
+    List<RemoteSocket> sockets = new ArrayList<>(found.local().size() + found.remote().size());
+    for (Recipient local : found.local()) {
+      sockets.add((Socket) local); // a namespace's recipients are its sockets
+    }
+    for (SocketDetails remote : found.remote()) {
+      sockets.add(new NodeSocket(namespace, remote));
+    }
+    return sockets;
   }
 
   BroadcastOptions options() {

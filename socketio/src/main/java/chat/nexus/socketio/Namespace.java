@@ -2,14 +2,13 @@ package chat.nexus.socketio;
 
 import chat.nexus.engineio.OutFrame;
 import chat.nexus.socketio.adapter.Adapter;
-import chat.nexus.socketio.parser.EncodedPacket;
+import chat.nexus.socketio.adapter.LocalSockets;
+import chat.nexus.socketio.adapter.PacketFrames;
 import chat.nexus.socketio.parser.Packet;
-import chat.nexus.socketio.parser.PacketEncoder;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,7 @@ import java.util.function.Consumer;
  * A Socket.IO namespace: its middlewares, connection handlers, sockets and adapter (rooms,
  * broadcasts). Register middlewares and handlers before clients connect.
  */
-public final class Namespace {
+public final class Namespace implements LocalSockets {
 
   private static final System.Logger LOG = System.getLogger(Namespace.class.getName());
 
@@ -174,27 +173,20 @@ public final class Namespace {
   }
 
   /** This node's connected sockets, by id. */
+  @Override
   public Map<String, Socket> sockets() {
     return Collections.unmodifiableMap(sockets);
   }
 
   /** A connected socket of this node, or null. */
+  @Override
   public Socket socket(String id) {
     return sockets.get(id);
   }
 
-  /** Encodes a packet into the frames every recipient gets. */
-  public List<OutFrame> encode(Packet packet) {
-    EncodedPacket encoded = PacketEncoder.encode(packet);
-    if (encoded.attachments().isEmpty()) {
-      return List.of(OutFrame.message(encoded.text()));
-    }
-    List<OutFrame> frames = new ArrayList<>(1 + encoded.attachments().size());
-    frames.add(OutFrame.message(encoded.text()));
-    for (byte[] attachment : encoded.attachments()) {
-      frames.add(OutFrame.binary(attachment));
-    }
-    return frames;
+  /** Encodes a packet into the frames its recipients get. */
+  List<OutFrame> encode(Packet packet) {
+    return PacketFrames.of(packet);
   }
 
   /**

@@ -3,6 +3,7 @@ package chat.nexus.socketio;
 import chat.nexus.engineio.OutFrame;
 import chat.nexus.socketio.adapter.BroadcastOptions;
 import chat.nexus.socketio.adapter.PersistedSession;
+import chat.nexus.socketio.adapter.Recipient;
 import chat.nexus.socketio.parser.Packet;
 import chat.nexus.socketio.parser.PacketType;
 import io.netty.channel.EventLoop;
@@ -24,9 +25,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * A client's connection to one namespace. Handlers ({@link #on}, {@link #onDisconnect}) run on the
  * connection's event loop; register them in the namespace's connection handler. Sending methods are
- * thread-safe.
+ * thread-safe. The namespace's adapter reaches it as a {@link Recipient}.
  */
-public final class Socket implements RemoteSocket {
+public final class Socket implements RemoteSocket, Recipient {
 
   private static final System.Logger LOG = System.getLogger(Socket.class.getName());
 
@@ -266,28 +267,25 @@ public final class Socket implements RemoteSocket {
     client.engine().close();
   }
 
-  // ---- for adapters ----
-
   /** The event loop that writes to this client. */
+  @Override
   public EventLoop writeLoop() {
     return client.engine().writeLoop();
   }
 
-  /** Whether a packet sent now would leave at once (volatile packets are dropped otherwise). */
+  @Override
   public boolean isWritable() {
     return client.engine().isWritable();
   }
 
-  /** Writes already encoded frames to this client. */
+  @Override
   public void sendFrames(List<OutFrame> frames) {
     if (connected) {
       client.engine().send(frames);
     }
   }
 
-  /**
-   * Writes frames of a packet that carries an ack id and routes the client's ack to the promise.
-   */
+  @Override
   public void sendWithAck(List<OutFrame> frames, long ackId, Promise<JsonArray> promise) {
     client
         .engine()

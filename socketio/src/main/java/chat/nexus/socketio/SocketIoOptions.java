@@ -4,6 +4,7 @@ import chat.nexus.engineio.EngineIoOptions;
 import chat.nexus.socketio.adapter.Adapter;
 import chat.nexus.socketio.adapter.InMemoryAdapter;
 import chat.nexus.socketio.adapter.PersistedSession;
+import chat.nexus.socketio.adapter.SessionAwareAdapter;
 import chat.nexus.socketio.parser.PacketDecoder;
 import java.util.Objects;
 import java.util.function.BiPredicate;
@@ -66,7 +67,7 @@ public final class SocketIoOptions {
     this.recoveryCheck = b.recoveryCheck;
     this.maxAttachments = b.maxAttachments;
     this.maxRecoveryLogBytes = b.maxRecoveryLogBytes;
-    this.adapterFactory = b.adapterFactory;
+    this.adapterFactory = b.adapterFactory != null ? b.adapterFactory : this::localAdapter;
   }
 
   public static Builder builder() {
@@ -118,8 +119,21 @@ public final class SocketIoOptions {
     return maxRecoveryLogBytes;
   }
 
+  /** Makes each namespace's adapter; by default {@link #localAdapter}. */
   public Function<Namespace, Adapter> adapterFactory() {
     return adapterFactory;
+  }
+
+  /**
+   * The adapter that keeps a namespace's rooms and delivers its broadcasts on this node: a {@link
+   * SessionAwareAdapter} when recovery is on, else an {@link InMemoryAdapter}. The default adapter;
+   * a cluster adapter delivers on this node through one.
+   */
+  public InMemoryAdapter localAdapter(Namespace namespace) {
+    return recoveryEnabled()
+        ? new SessionAwareAdapter(
+            namespace, namespace.server().vertx(), maxDisconnectionDurationMs, maxRecoveryLogBytes)
+        : new InMemoryAdapter(namespace, namespace.server().vertx());
   }
 
   /** Builder with the defaults above; the Engine.IO path defaults to {@value #DEFAULT_PATH}. */
@@ -131,7 +145,7 @@ public final class SocketIoOptions {
     private BiPredicate<PersistedSession, Socket> recoveryCheck = (session, socket) -> true;
     private int maxAttachments = PacketDecoder.DEFAULT_MAX_ATTACHMENTS;
     private long maxRecoveryLogBytes = DEFAULT_MAX_RECOVERY_LOG_BYTES;
-    private Function<Namespace, Adapter> adapterFactory = InMemoryAdapter::new;
+    private Function<Namespace, Adapter> adapterFactory; // null: localAdapter
 
     private Builder() {}
 

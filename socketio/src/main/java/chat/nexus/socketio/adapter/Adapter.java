@@ -1,6 +1,5 @@
 package chat.nexus.socketio.adapter;
 
-import chat.nexus.socketio.RemoteSocket;
 import chat.nexus.socketio.parser.Packet;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -8,9 +7,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Keeps a namespace's rooms and delivers its broadcasts: in this process ({@link InMemoryAdapter})
- * or across a cluster (a subclass that forwards to other nodes and delivers locally through the
- * in-memory path). One adapter per namespace. Methods may be called from any event loop.
+ * Keeps a namespace's rooms and delivers its broadcasts: in this process ({@link InMemoryAdapter},
+ * or {@link SessionAwareAdapter} when disconnected sessions are kept for recovery) or across a
+ * cluster (an adapter that forwards to the other nodes and delivers on this one through an
+ * in-memory adapter). It reaches this node's sockets as {@link Recipient}s. One adapter per
+ * namespace. Methods may be called from any event loop.
  */
 public interface Adapter {
 
@@ -45,7 +46,8 @@ public interface Adapter {
   /** Broadcasts with an ack id and collects the acks that arrive within the timeout. */
   Future<List<JsonArray>> broadcastWithAck(Packet packet, BroadcastOptions options, long timeoutMs);
 
-  Future<List<RemoteSocket>> fetchSockets(BroadcastOptions options);
+  /** The sockets the options reach: this node's, and with a cluster adapter the other nodes'. */
+  Future<FetchedSockets> fetchSockets(BroadcastOptions options);
 
   void addSockets(BroadcastOptions options, Set<String> rooms);
 
@@ -66,12 +68,17 @@ public interface Adapter {
     return 1;
   }
 
-  /** Keeps a disconnected socket's session for recovery. */
+  /** Packets handed to this node's sockets so far (one per recipient), for metrics. */
+  default long deliveries() {
+    return 0;
+  }
+
+  /** Keeps a disconnected socket's session for recovery; adapters without recovery drop it. */
   void persistSession(PersistedSession session);
 
   /**
    * The session for a private id, with the packets missed since {@code offset}; null when it
-   * expired, is unknown, or the offset is too old.
+   * expired, is unknown, or the offset is too old, and always with an adapter without recovery.
    */
   Future<PersistedSession> restoreSession(String pid, String offset);
 }

@@ -1,14 +1,11 @@
 package chat.nexus.socketio.adapter;
 
 import chat.nexus.engineio.OutFrame;
-import chat.nexus.socketio.Namespace;
-import chat.nexus.socketio.RemoteSocket;
-import chat.nexus.socketio.Socket;
 import chat.nexus.socketio.parser.Packet;
-import chat.nexus.socketio.parser.PacketType;
-import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,18 +13,41 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
  * The single-node adapter: rooms in concurrent maps, broadcasts encoded once and handed to each
- * event loop in one task, and the packet log for connection state recovery. Cluster adapters extend
- * it and call {@link #broadcast} for their local deliveries.
+ * event loop in one task. It keeps no disconnected sessions ({@link SessionAwareAdapter} does).
+ * Cluster adapters deliver on this node through one, calling {@link #broadcast} for packets from
+ * other nodes.
  */
 public class InMemoryAdapter implements Adapter {
+
+  /**
+   * Told when a room gets its first socket on this node (socket-id rooms never are) and when its
+   * last one left. A cluster adapter that listens per room subscribes here. Runs on the thread that
+   * joined or left; must not block.
+   */
+  public interface RoomListener {
+    RoomListener NONE =
+        new RoomListener() {
+          @Override
+          public void roomCreated(String room) {}
+
+          @Override
+          public void roomDeleted(String room) {}
+        };
+
+    void roomCreated(String room);
+
+    void roomDeleted(String room);
+  }
 
   /**
    * From this many recipients on, a broadcast's frames get one shared off-heap copy instead of one
@@ -35,22 +55,25 @@ public class InMemoryAdapter implements Adapter {
    */
   static final int SHARED_FRAME_MIN_RECIPIENTS = 8;
 
-  private final Namespace namespace;
+  private final LocalSockets namespace;
+  private final Vertx vertx;
   private final ConcurrentHashMap<String, Set<String>> rooms = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Set<String>> socketRooms = new ConcurrentHashMap<>();
-  private final RecoveryLog recovery;
-  private final java.util.concurrent.atomic.LongAdder deliveries =
-      new java.util.concurrent.atomic.LongAdder();
+  private final LongAdder deliveries = new LongAdder();
+  private volatile RoomListener roomListener = RoomListener.NONE;
 
-  public InMemoryAdapter(Namespace namespace) {
+  /**
+   * @param namespace the namespace's sockets on this node
+   * @param vertx for the timers of broadcasts with acks
+   */
+  public InMemoryAdapter(LocalSockets namespace, Vertx vertx) {
     this.namespace = namespace;
-    long keep = namespace.server().options().maxDisconnectionDurationMs();
-    this.recovery =
-        keep > 0 ? new RecoveryLog(keep, namespace.server().options().maxRecoveryLogBytes()) : null;
+    this.vertx = vertx;
   }
 
-  protected Namespace namespace() {
-    return namespace;
+  /** Sets the one listener of room creations and deletions; set it before sockets join. */
+  public void roomListener(RoomListener listener) {
+    this.roomListener = Objects.requireNonNull(listener, "listener");
   }
 
   @Override
@@ -70,7 +93,7 @@ public class InMemoryAdapter implements Adapter {
           .add(socketId);
       socketRooms.compute(socketId, (id, current) -> with(current, room));
       if (created[0]) {
-        onRoomCreated(room);
+        roomListener.roomCreated(room);
       }
     }
   }
@@ -91,18 +114,9 @@ public class InMemoryAdapter implements Adapter {
           return deleted[0] ? null : members;
         });
     if (deleted[0]) {
-      onRoomDeleted(room);
+      roomListener.roomDeleted(room);
     }
   }
-
-  /**
-   * Called when a room gets its first socket on this node (socket-id rooms never are). A cluster
-   * adapter that listens per room subscribes here. Runs on the thread that joined; must not block.
-   */
-  protected void onRoomCreated(String room) {}
-
-  /** Called when the last socket of this node left a room. */
-  protected void onRoomDeleted(String room) {}
 
   @Override
   public void delAll(String socketId) {
@@ -139,20 +153,18 @@ public class InMemoryAdapter implements Adapter {
     return Collections.unmodifiableSet(rooms.keySet());
   }
 
+  /** Delivers a packet to this node's sockets that the options reach, encoded once. */
   @Override
   public void broadcast(Packet packet, BroadcastOptions options) {
-    Packet toSend = recordForRecovery(packet, options);
-    List<OutFrame> frames = namespace.encode(toSend);
-    deliver(frames, options);
+    deliver(PacketFrames.of(packet), options);
   }
 
   /**
    * Delivers encoded frames to this node's matching sockets: one task per event loop, each writing
-   * the same frames to its sockets. Cluster adapters call this for packets that came from other
-   * nodes.
+   * the same frames to its sockets.
    */
-  protected void deliver(List<OutFrame> frames, BroadcastOptions options) {
-    Map<EventLoop, List<Socket>> byLoop = new IdentityHashMap<>(4);
+  private void deliver(List<OutFrame> frames, BroadcastOptions options) {
+    Map<EventExecutor, List<Recipient>> byLoop = new IdentityHashMap<>(4);
     int[] count = {0};
     forEachRecipient(
         options,
@@ -168,12 +180,12 @@ public class InMemoryAdapter implements Adapter {
       }
     }
     boolean volatileOnly = options.volatileOnly();
-    for (Map.Entry<EventLoop, List<Socket>> entry : byLoop.entrySet()) {
-      EventLoop loop = entry.getKey();
-      List<Socket> sockets = entry.getValue();
+    for (Map.Entry<EventExecutor, List<Recipient>> entry : byLoop.entrySet()) {
+      EventExecutor loop = entry.getKey();
+      List<Recipient> sockets = entry.getValue();
       Runnable write =
           () -> {
-            for (Socket socket : sockets) {
+            for (Recipient socket : sockets) {
               if (!volatileOnly || socket.isWritable()) {
                 socket.sendFrames(frames);
               }
@@ -187,7 +199,7 @@ public class InMemoryAdapter implements Adapter {
     }
   }
 
-  /** Packets handed to this node's sockets so far (one per recipient), for metrics. */
+  @Override
   public long deliveries() {
     return deliveries.sum();
   }
@@ -195,30 +207,27 @@ public class InMemoryAdapter implements Adapter {
   @Override
   public Future<List<JsonArray>> broadcastWithAck(
       Packet packet, BroadcastOptions options, long timeoutMs) {
-    List<Socket> recipients = new ArrayList<>();
+    List<Recipient> recipients = new ArrayList<>();
     forEachRecipient(options, recipients::add);
     Promise<List<JsonArray>> promise = Promise.promise();
     if (recipients.isEmpty()) {
       promise.complete(List.of());
       return promise.future();
     }
-    List<OutFrame> frames = namespace.encode(packet);
+    List<OutFrame> frames = PacketFrames.of(packet);
     List<JsonArray> responses = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger remaining = new AtomicInteger(recipients.size());
     long timer =
-        namespace
-            .server()
-            .vertx()
-            .setTimer(
-                timeoutMs, t -> promise.tryFail(new TimeoutException("operation has timed out")));
-    for (Socket socket : recipients) {
+        vertx.setTimer(
+            timeoutMs, t -> promise.tryFail(new TimeoutException("operation has timed out")));
+    for (Recipient socket : recipients) {
       Promise<JsonArray> ack = Promise.promise();
       ack.future()
           .onSuccess(
               response -> {
                 responses.add(response);
                 if (remaining.decrementAndGet() == 0) {
-                  namespace.server().vertx().cancelTimer(timer);
+                  vertx.cancelTimer(timer);
                   promise.tryComplete(new ArrayList<>(responses));
                 }
               });
@@ -228,25 +237,25 @@ public class InMemoryAdapter implements Adapter {
   }
 
   @Override
-  public Future<List<RemoteSocket>> fetchSockets(BroadcastOptions options) {
-    List<RemoteSocket> found = new ArrayList<>();
+  public Future<FetchedSockets> fetchSockets(BroadcastOptions options) {
+    List<Recipient> found = new ArrayList<>();
     forEachRecipient(options, found::add);
-    return Future.succeededFuture(found);
+    return Future.succeededFuture(new FetchedSockets(found, List.of()));
   }
 
   @Override
   public void addSockets(BroadcastOptions options, Set<String> roomsToJoin) {
-    forEachRecipient(options, socket -> socket.join(roomsToJoin.toArray(String[]::new)));
+    forEachRecipient(options, socket -> addAll(socket.id(), roomsToJoin));
   }
 
   @Override
   public void delSockets(BroadcastOptions options, Set<String> roomsToLeave) {
-    forEachRecipient(options, socket -> roomsToLeave.forEach(socket::leave));
+    forEachRecipient(options, socket -> roomsToLeave.forEach(room -> del(socket.id(), room)));
   }
 
   @Override
   public void disconnectSockets(BroadcastOptions options, boolean close) {
-    List<Socket> targets = new ArrayList<>();
+    List<Recipient> targets = new ArrayList<>();
     forEachRecipient(options, targets::add);
     targets.forEach(socket -> socket.disconnect(close));
   }
@@ -256,40 +265,21 @@ public class InMemoryAdapter implements Adapter {
     return Future.succeededFuture(List.of());
   }
 
+  /** Drops the session: this adapter keeps none. */
   @Override
-  public void persistSession(PersistedSession session) {
-    if (recovery != null) {
-      recovery.persist(session);
-    }
-  }
+  public void persistSession(PersistedSession session) {}
 
+  /** None: this adapter keeps no sessions. */
   @Override
   public Future<PersistedSession> restoreSession(String pid, String offset) {
-    return Future.succeededFuture(recovery != null ? recovery.restore(pid, offset) : null);
+    return Future.succeededFuture();
   }
 
-  /**
-   * With recovery on, gives an event packet its offset (appended as the last argument) and logs it.
-   */
-  protected Packet recordForRecovery(Packet packet, BroadcastOptions options) {
-    if (recovery == null
-        || packet.type() != PacketType.EVENT
-        || packet.hasId()
-        || options.volatileOnly()) {
-      return packet;
-    }
-    // A shallow copy: the offset must not be appended to the caller's array, and the arguments
-    // themselves are not changed by anyone once emitted.
-    JsonArray data = new JsonArray(new ArrayList<>(((JsonArray) packet.data()).getList()));
-    recovery.record(data, options);
-    return new Packet(packet.type(), packet.namespace(), data, packet.id());
-  }
-
-  /** Calls the consumer once for each local socket the options reach. */
-  protected void forEachRecipient(BroadcastOptions options, Consumer<Socket> consumer) {
+  /** Calls the consumer once for each of this node's sockets that the options reach. */
+  public void forEachRecipient(BroadcastOptions options, Consumer<Recipient> consumer) {
     Set<String> excluded = excludedIds(options.except());
     if (options.rooms().isEmpty()) {
-      for (Socket socket : namespace.sockets().values()) {
+      for (Recipient socket : namespace.sockets().values()) {
         if (!excluded.contains(socket.id())) {
           consumer.accept(socket);
         }
@@ -298,7 +288,7 @@ public class InMemoryAdapter implements Adapter {
     }
     Set<String> seen = options.rooms().size() > 1 ? new HashSet<>() : null;
     for (String room : options.rooms()) {
-      Socket own = namespace.socket(room);
+      Recipient own = namespace.socket(room);
       if (own != null && !excluded.contains(own.id()) && (seen == null || seen.add(own.id()))) {
         consumer.accept(own);
       }
@@ -310,7 +300,7 @@ public class InMemoryAdapter implements Adapter {
         if (excluded.contains(id) || (seen != null && !seen.add(id))) {
           continue;
         }
-        Socket socket = namespace.socket(id);
+        Recipient socket = namespace.socket(id);
         if (socket != null) {
           consumer.accept(socket);
         }

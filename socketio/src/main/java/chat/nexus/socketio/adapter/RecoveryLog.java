@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The packets and sessions kept for connection state recovery, both for at most
@@ -43,6 +44,7 @@ final class RecoveryLog {
 
   private final long keepMs;
   private final long maxBytes;
+  private final LongSupplier clock;
   private final AtomicLong counter = new AtomicLong();
   private final ArrayDeque<Entry> packets = new ArrayDeque<>();
   private long bytes;
@@ -51,8 +53,14 @@ final class RecoveryLog {
   private final Map<String, Stored> sessions = new LinkedHashMap<>();
 
   RecoveryLog(long keepMs, long maxBytes) {
+    this(keepMs, maxBytes, System::currentTimeMillis);
+  }
+
+  /** With {@code clock} giving the time in epoch milliseconds. */
+  RecoveryLog(long keepMs, long maxBytes, LongSupplier clock) {
     this.keepMs = keepMs;
     this.maxBytes = maxBytes;
+    this.clock = clock;
   }
 
   /**
@@ -62,7 +70,7 @@ final class RecoveryLog {
   synchronized void record(JsonArray data, BroadcastOptions options) {
     String offset = Long.toString(counter.incrementAndGet(), 36);
     data.add(offset);
-    long now = System.currentTimeMillis();
+    long now = clock.getAsLong();
     prune(now);
     long size = ENTRY_OVERHEAD_BYTES + estimateBytes(data);
     if (size > maxBytes) {
@@ -139,13 +147,13 @@ final class RecoveryLog {
   }
 
   synchronized void persist(PersistedSession session) {
-    long now = System.currentTimeMillis();
+    long now = clock.getAsLong();
     prune(now);
     sessions.put(session.pid(), new Stored(session, now));
   }
 
   synchronized PersistedSession restore(String pid, String offset) {
-    long now = System.currentTimeMillis();
+    long now = clock.getAsLong();
     prune(now);
     Stored stored = sessions.remove(pid);
     if (stored == null) {

@@ -2,10 +2,15 @@ package chat.nexus.socketio.redis;
 
 import chat.nexus.engineio.OutFrame;
 import chat.nexus.socketio.Namespace;
-import chat.nexus.socketio.RemoteSocket;
 import chat.nexus.socketio.Socket;
+import chat.nexus.socketio.adapter.Adapter;
 import chat.nexus.socketio.adapter.BroadcastOptions;
+import chat.nexus.socketio.adapter.FetchedSockets;
 import chat.nexus.socketio.adapter.InMemoryAdapter;
+import chat.nexus.socketio.adapter.PacketFrames;
+import chat.nexus.socketio.adapter.PersistedSession;
+import chat.nexus.socketio.adapter.Recipient;
+import chat.nexus.socketio.adapter.SocketDetails;
 import chat.nexus.socketio.parser.Packet;
 import chat.nexus.socketio.parser.PacketType;
 import io.vertx.core.Future;
@@ -18,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -27,20 +31,14 @@ import java.util.function.IntConsumer;
 
 /**
  * What the classic and the sharded Redis adapters share: the cluster operations (publish to the
- * other nodes, apply locally at once, gather the answers), the bookkeeping of requests waiting for
- * other nodes, the local halves of what other nodes ask, and the link. A subclass says how the
- * requests and answers look on the wire and on which channels they travel.
+ * other nodes, apply locally at once, gather the answers through {@link NodeRequests}), the local
+ * halves of what other nodes ask, and the link. This node's rooms, sockets, deliveries and recovery
+ * sessions are those of the local adapter the options chose ({@code SocketIoOptions.localAdapter}).
+ * A subclass says how the requests and answers look on the wire and on which channels they travel.
  */
-abstract class ClusterAdapter extends InMemoryAdapter {
+abstract class ClusterAdapter implements Adapter {
 
   static final System.Logger LOG = System.getLogger(ClusterAdapter.class.getName());
-
-  /** A request waiting for other nodes' answers; called with each answer, and once on timeout. */
-  interface PendingRequest {
-    void onResponse(JsonObject response);
-
-    void onTimeout();
-  }
 
   /** The operations a node asks the others to apply to their own sockets. */
   enum Operation {
@@ -49,21 +47,25 @@ abstract class ClusterAdapter extends InMemoryAdapter {
     DISCONNECT
   }
 
-  /** The message of a request that timed out, from the answers received and expected. */
-  interface TimeoutMessage {
-    String text(int received, int expected);
-  }
-
+  private final Namespace namespace;
+  final InMemoryAdapter local;
   final RedisLink link;
   final RedisAdapterOptions options;
-  final ConcurrentHashMap<String, PendingRequest> pending = new ConcurrentHashMap<>();
+  private final NodeRequests requests;
   final ConcurrentHashMap<String, AckCollector> ackRequests = new ConcurrentHashMap<>();
   volatile int lastServerCount = 1;
 
-  ClusterAdapter(Namespace namespace, RedisLink link, RedisAdapterOptions options) {
-    super(namespace);
+  ClusterAdapter(
+      Namespace namespace, InMemoryAdapter local, RedisLink link, RedisAdapterOptions options) {
+    this.namespace = namespace;
+    this.local = local;
     this.link = link;
     this.options = options;
+    this.requests = new NodeRequests(namespace.server().vertx(), options.maxPendingRequests());
+  }
+
+  Namespace namespace() {
+    return namespace;
   }
 
   // ---- what differs: ids, wire encoding, channels ----
@@ -100,7 +102,54 @@ abstract class ClusterAdapter extends InMemoryAdapter {
 
   /** The message of a fetchSockets that timed out. */
   String fetchSocketsTimeout(int received, int expected) {
-    return onlyReceived(received, expected);
+    return NodeRequests.onlyReceived(received, expected);
+  }
+
+  // ---- this node's rooms, sockets and sessions: the local adapter's ----
+
+  @Override
+  public void addAll(String socketId, Set<String> rooms) {
+    local.addAll(socketId, rooms);
+  }
+
+  @Override
+  public void del(String socketId, String room) {
+    local.del(socketId, room);
+  }
+
+  @Override
+  public void delAll(String socketId) {
+    local.delAll(socketId);
+  }
+
+  @Override
+  public Set<String> socketRooms(String socketId) {
+    return local.socketRooms(socketId);
+  }
+
+  @Override
+  public Set<String> sockets(Set<String> rooms) {
+    return local.sockets(rooms);
+  }
+
+  @Override
+  public Set<String> rooms() {
+    return local.rooms();
+  }
+
+  @Override
+  public long deliveries() {
+    return local.deliveries();
+  }
+
+  @Override
+  public void persistSession(PersistedSession session) {
+    local.persistSession(session);
+  }
+
+  @Override
+  public Future<PersistedSession> restoreSession(String pid, String offset) {
+    return local.restoreSession(pid, offset);
   }
 
   // ---- outgoing: published to the other nodes, applied here at once ----
@@ -128,19 +177,19 @@ abstract class ClusterAdapter extends InMemoryAdapter {
     if (!options.local()) {
       publishBroadcast(packet, options);
     }
-    super.broadcast(packet, options);
+    local.broadcast(packet, options);
   }
 
   @Override
   public Future<List<JsonArray>> broadcastWithAck(
       Packet packet, BroadcastOptions options, long timeoutMs) {
     if (options.local()) {
-      return super.broadcastWithAck(packet, options, timeoutMs);
+      return local.broadcastWithAck(packet, options, timeoutMs);
     }
     String requestId = newRequestId();
     AckCollector collector =
         new AckCollector(
-            namespace().server().vertx(), timeoutMs, () -> ackRequests.remove(requestId));
+            namespace.server().vertx(), timeoutMs, () -> ackRequests.remove(requestId));
     ackRequests.put(requestId, collector);
     publishBroadcastWithAck(
             requestId,
@@ -159,7 +208,7 @@ abstract class ClusterAdapter extends InMemoryAdapter {
     if (!options.local()) {
       publishOperation(Operation.JOIN, options, roomsField(rooms));
     }
-    super.addSockets(options, rooms);
+    local.addSockets(options, rooms);
   }
 
   @Override
@@ -167,7 +216,7 @@ abstract class ClusterAdapter extends InMemoryAdapter {
     if (!options.local()) {
       publishOperation(Operation.LEAVE, options, roomsField(rooms));
     }
-    super.delSockets(options, rooms);
+    local.delSockets(options, rooms);
   }
 
   @Override
@@ -175,7 +224,7 @@ abstract class ClusterAdapter extends InMemoryAdapter {
     if (!options.local()) {
       publishOperation(Operation.DISCONNECT, options, new JsonObject().put("close", close));
     }
-    super.disconnectSockets(options, close);
+    local.disconnectSockets(options, close);
   }
 
   private static JsonObject roomsField(Set<String> rooms) {
@@ -183,25 +232,27 @@ abstract class ClusterAdapter extends InMemoryAdapter {
   }
 
   @Override
-  public Future<List<RemoteSocket>> fetchSockets(BroadcastOptions options) {
-    List<RemoteSocket> local = fetchLocally(options);
+  public Future<FetchedSockets> fetchSockets(BroadcastOptions options) {
     if (options.local()) {
-      return Future.succeededFuture(local);
+      return local.fetchSockets(options);
     }
-    return askOtherNodes(
-        local,
-        this.options.requestsTimeoutMs(),
-        this::fetchSocketsTimeout,
-        requestId -> publishFetchSockets(requestId, options),
-        (answer, sockets) -> {
-          if (answer.getValue("sockets") instanceof JsonArray list) {
-            for (Object s : list) {
-              if (s instanceof JsonObject json) {
-                sockets.add(new NodeSocket(namespace(), json));
+    List<Recipient> here = new ArrayList<>();
+    local.forEachRecipient(options, here::add);
+    return this.<SocketDetails>askOtherNodes(
+            List.of(),
+            this.options.requestsTimeoutMs(),
+            this::fetchSocketsTimeout,
+            requestId -> publishFetchSockets(requestId, options),
+            (answer, sockets) -> {
+              if (answer.getValue("sockets") instanceof JsonArray list) {
+                for (Object s : list) {
+                  if (s instanceof JsonObject json) {
+                    sockets.add(Wire.details(json));
+                  }
+                }
               }
-            }
-          }
-        });
+            })
+        .map(remote -> new FetchedSockets(here, remote));
   }
 
   @Override
@@ -214,7 +265,7 @@ abstract class ClusterAdapter extends InMemoryAdapter {
     return askOtherNodes(
         List.of(),
         timeoutMs,
-        ClusterAdapter::onlyReceived,
+        NodeRequests::onlyReceived,
         requestId -> publishServerSideEmit(args, requestId),
         (answer, replies) -> replies.add(new JsonArray().add(serverSideEmitReply(answer))));
   }
@@ -227,7 +278,7 @@ abstract class ClusterAdapter extends InMemoryAdapter {
   private <T> Future<List<T>> askOtherNodes(
       List<T> local,
       long timeoutMs,
-      TimeoutMessage timeoutMessage,
+      NodeRequests.TimeoutMessage timeoutMessage,
       Function<String, Future<Void>> publish,
       BiConsumer<JsonObject, List<T>> addAnswer) {
     return countNodes()
@@ -237,72 +288,9 @@ abstract class ClusterAdapter extends InMemoryAdapter {
               if (expected <= 0) {
                 return Future.succeededFuture(local);
               }
-              String requestId = newRequestId();
-              Promise<List<T>> promise = Promise.promise();
-              List<T> gathered = new ArrayList<>(local);
-              int[] answers = {0};
-              boolean registered =
-                  register(
-                      requestId,
-                      new PendingRequest() {
-                        @Override
-                        public void onResponse(JsonObject response) {
-                          synchronized (gathered) {
-                            answers[0]++;
-                            addAnswer.accept(response, gathered);
-                            if (answers[0] >= expected) {
-                              pending.remove(requestId);
-                              promise.tryComplete(new ArrayList<>(gathered));
-                            }
-                          }
-                        }
-
-                        @Override
-                        public void onTimeout() {
-                          synchronized (gathered) {
-                            promise.tryFail(
-                                new TimeoutException(timeoutMessage.text(answers[0], expected)));
-                          }
-                        }
-                      },
-                      timeoutMs);
-              if (!registered) {
-                return Future.failedFuture("too many cluster requests waiting");
-              }
-              publish
-                  .apply(requestId)
-                  .onFailure(
-                      e -> {
-                        pending.remove(requestId);
-                        promise.tryComplete(local);
-                      });
-              return promise.future();
+              return requests.gather(
+                  newRequestId(), expected, local, timeoutMs, timeoutMessage, publish, addAnswer);
             });
-  }
-
-  /** socket.io-adapter's message for a request that timed out. */
-  static String onlyReceived(int received, int expected) {
-    return "timeout reached: only " + received + " responses received out of " + expected;
-  }
-
-  /** Registers a request with its timeout; false when too many are waiting already. */
-  boolean register(String requestId, PendingRequest request, long timeoutMs) {
-    if (pending.size() >= options.maxPendingRequests()) {
-      return false;
-    }
-    pending.put(requestId, request);
-    namespace()
-        .server()
-        .vertx()
-        .setTimer(
-            timeoutMs,
-            t -> {
-              PendingRequest expired = pending.remove(requestId);
-              if (expired != null) {
-                expired.onTimeout();
-              }
-            });
-    return true;
   }
 
   // ---- incoming: what other nodes ask, and their answers ----
@@ -311,7 +299,7 @@ abstract class ClusterAdapter extends InMemoryAdapter {
    * Delivers a broadcast from another node to this node's sockets: encoded once, written to each.
    */
   void deliverLocally(Packet packet, BroadcastOptions options) {
-    super.broadcast(packet, options);
+    local.broadcast(packet, options);
   }
 
   /**
@@ -319,22 +307,22 @@ abstract class ClusterAdapter extends InMemoryAdapter {
    */
   void applyLocally(Operation operation, BroadcastOptions targets, JsonObject fields) {
     switch (operation) {
-      case JOIN -> super.addSockets(targets, Wire.strings(fields.getValue("rooms")));
-      case LEAVE -> super.delSockets(targets, Wire.strings(fields.getValue("rooms")));
+      case JOIN -> local.addSockets(targets, Wire.strings(fields.getValue("rooms")));
+      case LEAVE -> local.delSockets(targets, Wire.strings(fields.getValue("rooms")));
       case DISCONNECT ->
-          super.disconnectSockets(targets, Boolean.TRUE.equals(fields.getValue("close")));
+          local.disconnectSockets(targets, Boolean.TRUE.equals(fields.getValue("close")));
     }
-  }
-
-  List<RemoteSocket> fetchLocally(BroadcastOptions options) {
-    List<RemoteSocket> found = new ArrayList<>();
-    forEachRecipient(options, found::add);
-    return found;
   }
 
   JsonArray localSocketsJson(BroadcastOptions options) {
     JsonArray sockets = new JsonArray();
-    forEachRecipient(options, socket -> sockets.add(Wire.socket(socket)));
+    local.forEachRecipient(
+        options,
+        recipient -> {
+          if (recipient instanceof Socket socket) { // a namespace's recipients are its sockets
+            sockets.add(Wire.socket(socket));
+          }
+        });
     return sockets;
   }
 
@@ -344,16 +332,16 @@ abstract class ClusterAdapter extends InMemoryAdapter {
    */
   void broadcastWithAckLocally(
       Packet packet, BroadcastOptions options, IntConsumer clientCount, Consumer<JsonArray> ack) {
-    List<Socket> recipients = new ArrayList<>();
-    forEachRecipient(options, recipients::add);
+    List<Recipient> recipients = new ArrayList<>();
+    local.forEachRecipient(options, recipients::add);
     clientCount.accept(recipients.size());
     if (recipients.isEmpty()) {
       return;
     }
     Packet withId =
-        new Packet(PacketType.EVENT, namespace().name(), packet.data(), namespace().nextAckId());
-    List<OutFrame> frames = namespace().encode(withId);
-    for (Socket socket : recipients) {
+        new Packet(PacketType.EVENT, namespace.name(), packet.data(), namespace.nextAckId());
+    List<OutFrame> frames = PacketFrames.of(withId);
+    for (Recipient socket : recipients) {
       Promise<JsonArray> promise = Promise.promise();
       promise.future().onSuccess(ack::accept);
       socket.sendWithAck(frames, withId.id(), promise);
@@ -366,18 +354,17 @@ abstract class ClusterAdapter extends InMemoryAdapter {
    */
   void receiveServerSideEmit(JsonArray data, String requestId, Consumer<Object> answer) {
     if (requestId == null) {
-      namespace().receiveServerSideEmit(data, reply -> {});
+      namespace.receiveServerSideEmit(data, reply -> {});
       return;
     }
     AtomicBoolean called = new AtomicBoolean();
-    namespace()
-        .receiveServerSideEmit(
-            data,
-            reply -> {
-              if (called.compareAndSet(false, true)) {
-                answer.accept(reply);
-              }
-            });
+    namespace.receiveServerSideEmit(
+        data,
+        reply -> {
+          if (called.compareAndSet(false, true)) {
+            answer.accept(reply);
+          }
+        });
   }
 
   /** A node's count of the clients a broadcast with acks reached. */
@@ -398,10 +385,7 @@ abstract class ClusterAdapter extends InMemoryAdapter {
 
   /** A node's answer to a fetchSockets or a server-side event this node waits for. */
   void answerReceived(String requestId, JsonObject answer) {
-    PendingRequest request = pending.get(requestId);
-    if (request != null) {
-      request.onResponse(answer);
-    }
+    requests.answerReceived(requestId, answer);
   }
 
   static void warnDropped(String what, Throwable e) {

@@ -3,6 +3,7 @@ package chat.nexus.socketio.redis;
 import chat.nexus.socketio.Namespace;
 import chat.nexus.socketio.Socket;
 import chat.nexus.socketio.adapter.BroadcastOptions;
+import chat.nexus.socketio.adapter.InMemoryAdapter;
 import chat.nexus.socketio.parser.Packet;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -56,8 +57,9 @@ final class RedisAdapter extends ClusterAdapter {
   private final String responseChannel;
   private final String specificResponseChannel;
 
-  RedisAdapter(Namespace namespace, RedisLink link, RedisAdapterOptions options) {
-    super(namespace, link, options);
+  RedisAdapter(
+      Namespace namespace, InMemoryAdapter local, RedisLink link, RedisAdapterOptions options) {
+    super(namespace, local, link, options);
     String nsp = namespace.name();
     this.channel = options.key() + "#" + nsp + "#";
     this.requestChannel = options.key() + "-request#" + nsp + "#";

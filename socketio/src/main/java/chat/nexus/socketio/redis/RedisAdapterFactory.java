@@ -2,6 +2,7 @@ package chat.nexus.socketio.redis;
 
 import chat.nexus.socketio.Namespace;
 import chat.nexus.socketio.adapter.Adapter;
+import chat.nexus.socketio.adapter.InMemoryAdapter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.function.Consumer;
@@ -34,11 +35,13 @@ public final class RedisAdapterFactory implements Function<Namespace, Adapter>, 
     return new RedisAdapterFactory(vertx, options);
   }
 
+  /** A cluster adapter that delivers on this node through the options' local adapter. */
   @Override
   public Adapter apply(Namespace namespace) {
+    InMemoryAdapter local = namespace.server().options().localAdapter(namespace);
     return options.sharded()
-        ? new ShardedRedisAdapter(namespace, link, options)
-        : new RedisAdapter(namespace, link, options);
+        ? new ShardedRedisAdapter(namespace, local, link, options)
+        : new RedisAdapter(namespace, local, link, options);
   }
 
   public RedisAdapterOptions options() {

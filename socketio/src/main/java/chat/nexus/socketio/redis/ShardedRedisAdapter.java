@@ -2,6 +2,7 @@ package chat.nexus.socketio.redis;
 
 import chat.nexus.socketio.Namespace;
 import chat.nexus.socketio.adapter.BroadcastOptions;
+import chat.nexus.socketio.adapter.InMemoryAdapter;
 import chat.nexus.socketio.parser.Packet;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -21,7 +22,7 @@ import java.util.Map;
  * key#nsp#room#}), and answers on the requester's {@code key#nsp#uid#}. The number of nodes is
  * PUBSUB SHARDNUMSUB of the main channel.
  */
-final class ShardedRedisAdapter extends ClusterAdapter {
+final class ShardedRedisAdapter extends ClusterAdapter implements InMemoryAdapter.RoomListener {
 
   /** socket.io-adapter's ClusterAdapter message types. */
   static final int BROADCAST = 3;
@@ -46,11 +47,13 @@ final class ShardedRedisAdapter extends ClusterAdapter {
   private final String responseChannel;
   private final boolean dynamic;
 
-  ShardedRedisAdapter(Namespace namespace, RedisLink link, RedisAdapterOptions options) {
-    super(namespace, link, options);
+  ShardedRedisAdapter(
+      Namespace namespace, InMemoryAdapter local, RedisLink link, RedisAdapterOptions options) {
+    super(namespace, local, link, options);
     this.channel = options.key() + "#" + namespace.name() + "#";
     this.responseChannel = channel + uid + "#";
     this.dynamic = options.subscriptionMode() == RedisAdapterOptions.SubscriptionMode.DYNAMIC;
+    local.roomListener(this);
   }
 
   @Override
@@ -74,14 +77,14 @@ final class ShardedRedisAdapter extends ClusterAdapter {
   }
 
   @Override
-  protected void onRoomCreated(String room) {
+  public void roomCreated(String room) {
     if (dynamic) {
       link.subscribe(RedisLink.Kind.SHARD, roomChannel(room), this::onRawMessage);
     }
   }
 
   @Override
-  protected void onRoomDeleted(String room) {
+  public void roomDeleted(String room) {
     if (dynamic) {
       link.unsubscribeUnless(RedisLink.Kind.SHARD, roomChannel(room), () -> rooms().contains(room));
     }

@@ -3,9 +3,9 @@ package chat.nexus.socketio.redis;
 import chat.nexus.socketio.Handshake;
 import chat.nexus.socketio.Socket;
 import chat.nexus.socketio.adapter.BroadcastOptions;
+import chat.nexus.socketio.adapter.SocketDetails;
 import chat.nexus.socketio.parser.Packet;
 import chat.nexus.socketio.parser.PacketType;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -198,19 +198,12 @@ final class Wire {
     return json;
   }
 
-  static Handshake handshake(Object value) {
-    JsonObject json = value instanceof JsonObject o ? o : new JsonObject();
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    if (json.getValue("headers") instanceof JsonObject h) {
-      h.forEach(e -> headers.add(e.getKey(), String.valueOf(e.getValue())));
-    }
-    Object issued = json.getValue("issued");
-    return new Handshake(
-        headers,
-        json.getValue("auth") instanceof JsonObject auth ? auth : new JsonObject(),
-        json.getString("address", ""),
-        issued instanceof Number n ? n.longValue() : 0,
-        json.getString("url", "/"),
-        Boolean.TRUE.equals(json.getValue("secure")));
+  /** A socket of another node from its fetchSockets answer, {id, handshake, rooms, data}. */
+  static SocketDetails details(JsonObject json) {
+    return new SocketDetails(
+        String.valueOf(json.getValue("id")),
+        json.getValue("handshake") instanceof JsonObject handshake ? handshake : new JsonObject(),
+        strings(json.getValue("rooms")),
+        json.getValue("data") instanceof JsonObject data ? data.getMap() : Map.of());
   }
 }

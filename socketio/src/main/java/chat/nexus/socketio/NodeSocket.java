@@ -1,9 +1,8 @@
-package chat.nexus.socketio.redis;
+package chat.nexus.socketio;
 
-import chat.nexus.socketio.Handshake;
-import chat.nexus.socketio.Namespace;
-import chat.nexus.socketio.RemoteSocket;
 import chat.nexus.socketio.adapter.BroadcastOptions;
+import chat.nexus.socketio.adapter.SocketDetails;
+import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import java.util.Collections;
 import java.util.Map;
@@ -22,15 +21,28 @@ final class NodeSocket implements RemoteSocket {
   private final Set<String> rooms;
   private final Map<String, Object> data;
 
-  NodeSocket(Namespace namespace, JsonObject json) {
+  NodeSocket(Namespace namespace, SocketDetails details) {
     this.namespace = namespace;
-    this.id = String.valueOf(json.getValue("id"));
-    this.handshake = Wire.handshake(json.getValue("handshake"));
-    this.rooms = Collections.unmodifiableSet(Wire.strings(json.getValue("rooms")));
-    this.data =
-        json.getValue("data") instanceof JsonObject d
-            ? Collections.unmodifiableMap(d.getMap())
-            : Map.of();
+    this.id = details.id();
+    this.handshake = handshake(details.handshake());
+    this.rooms = Collections.unmodifiableSet(details.rooms());
+    this.data = Collections.unmodifiableMap(details.data());
+  }
+
+  /** The handshake from the reference server's form; absent fields get neutral values. */
+  private static Handshake handshake(JsonObject json) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    if (json.getValue("headers") instanceof JsonObject h) {
+      h.forEach(e -> headers.add(e.getKey(), String.valueOf(e.getValue())));
+    }
+    Object issued = json.getValue("issued");
+    return new Handshake(
+        headers,
+        json.getValue("auth") instanceof JsonObject auth ? auth : new JsonObject(),
+        json.getString("address", ""),
+        issued instanceof Number n ? n.longValue() : 0,
+        json.getString("url", "/"),
+        Boolean.TRUE.equals(json.getValue("secure")));
   }
 
   @Override
