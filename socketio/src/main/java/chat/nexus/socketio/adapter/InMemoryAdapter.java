@@ -165,11 +165,14 @@ public class InMemoryAdapter implements Adapter {
    */
   private void deliver(List<OutFrame> frames, BroadcastOptions options) {
     Map<EventExecutor, List<Recipient>> byLoop = new IdentityHashMap<>(4);
+    // Sized for the whole room at once: grown from ten, a list of a hundred is copied five times,
+    // at every broadcast.
+    int expected = expectedRecipients(options);
     int[] count = {0};
     forEachRecipient(
         options,
         socket -> {
-          byLoop.computeIfAbsent(socket.writeLoop(), l -> new ArrayList<>()).add(socket);
+          byLoop.computeIfAbsent(socket.writeLoop(), l -> new ArrayList<>(expected)).add(socket);
           count[0]++;
         });
     deliveries.add(count[0]);
@@ -273,6 +276,19 @@ public class InMemoryAdapter implements Adapter {
   @Override
   public Future<PersistedSession> restoreSession(String pid, String offset) {
     return Future.succeededFuture();
+  }
+
+  /** At least as many as {@link #forEachRecipient} will find (before exclusions). */
+  private int expectedRecipients(BroadcastOptions options) {
+    if (options.rooms().isEmpty()) {
+      return namespace.sockets().size();
+    }
+    int expected = 0;
+    for (String room : options.rooms()) {
+      Set<String> members = rooms.get(room);
+      expected += members == null ? 1 : members.size() + 1;
+    }
+    return expected;
   }
 
   /** Calls the consumer once for each of this node's sockets that the options reach. */
