@@ -81,6 +81,10 @@ final class ConnectionWatch extends ChannelDuplexHandler {
   private long bodyBytes;
   private boolean dropping;
   private boolean upgraded;
+
+  /** Upgraded and out of the pipeline: the channel's close future calls {@link #gone}. */
+  private boolean handedOver;
+
   private boolean closed;
 
   ConnectionWatch(
@@ -119,7 +123,9 @@ final class ConnectionWatch extends ChannelDuplexHandler {
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    gone();
+    if (!handedOver) {
+      gone();
+    }
   }
 
   @Override
@@ -174,10 +180,25 @@ final class ConnectionWatch extends ChannelDuplexHandler {
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
       throws Exception {
-    if (!upgraded) {
-      onWrite(ctx, msg, promise);
+    if (upgraded) {
+      ctx.write(msg, promise);
+      return;
     }
+    onWrite(ctx, msg, promise);
     ctx.write(msg, promise);
+    if (upgraded) {
+      handOver(ctx);
+    }
+  }
+
+  /**
+   * After a websocket upgrade there is nothing left to watch but the close, so the handler leaves
+   * the pipeline and spares every later frame a pass through it.
+   */
+  private void handOver(ChannelHandlerContext ctx) {
+    handedOver = true;
+    ctx.channel().closeFuture().addListener(closed -> gone());
+    ctx.pipeline().remove(this);
   }
 
   private void onWrite(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {

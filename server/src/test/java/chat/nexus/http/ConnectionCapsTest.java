@@ -64,6 +64,37 @@ class ConnectionCapsTest {
   }
 
   @Test
+  void upgradedWebsocketsCountUntilTheyClose() throws Exception {
+    List<Socket> held = new ArrayList<>();
+    try (TestServer server =
+        TestServer.start(
+            Backend.H2, Map.of("MAX_CONNECTIONS_PER_ADDRESS", String.valueOf(PER_ADDRESS)))) {
+      for (int i = 0; i < PER_ADDRESS; i++) {
+        Socket socket = connect(server, "127.0.0.1");
+        held.add(socket);
+        assertThat(upgrade(socket)).startsWith("HTTP/1.1 101");
+      }
+      try (Socket over = connect(server, "127.0.0.1")) {
+        assertThat(readUntilClosed(over)).as("websockets count towards the cap").isEmpty();
+      }
+      held.remove(0).close();
+      assertThat(
+              eventually(
+                  () -> {
+                    try (Socket again = connect(server, "127.0.0.1")) {
+                      return get(again, "/health").startsWith("HTTP/1.1 200");
+                    }
+                  }))
+          .as("a slot frees when a websocket closes")
+          .isTrue();
+    } finally {
+      for (Socket socket : held) {
+        socket.close();
+      }
+    }
+  }
+
+  @Test
   void pastTheNodeCapOnlyTheHealthChecksAreAnswered() throws Exception {
     List<Socket> held = new ArrayList<>();
     try (TestServer server =
@@ -171,6 +202,20 @@ class ConnectionCapsTest {
         .getOutputStream()
         .write(
             ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+    byte[] buffer = new byte[8192];
+    int n = socket.getInputStream().read(buffer);
+    return n <= 0 ? "" : new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+  }
+
+  /** An Engine.IO websocket opened straight away: the status line and headers of the answer. */
+  private static String upgrade(Socket socket) throws Exception {
+    socket
+        .getOutputStream()
+        .write(
+            ("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
     byte[] buffer = new byte[8192];
     int n = socket.getInputStream().read(buffer);
