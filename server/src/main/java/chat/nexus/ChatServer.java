@@ -2,10 +2,10 @@ package chat.nexus;
 
 import chat.nexus.auth.AuthOptions;
 import chat.nexus.auth.AuthService;
-import chat.nexus.auth.Identity;
 import chat.nexus.auth.LiveSockets;
 import chat.nexus.auth.PasswordHasher;
-import chat.nexus.auth.SessionCookie;
+import chat.nexus.auth.SocketAuthentication;
+import chat.nexus.auth.SocketSession;
 import chat.nexus.auth.Tokens;
 import chat.nexus.chat.ChatEvents;
 import chat.nexus.cluster.RedisCluster;
@@ -20,8 +20,6 @@ import chat.nexus.companion.DemoCharacter;
 import chat.nexus.companion.PromptBuilder;
 import chat.nexus.config.Config;
 import chat.nexus.engineio.CorsOptions;
-import chat.nexus.errors.ApiException;
-import chat.nexus.errors.ErrorCode;
 import chat.nexus.http.ConnectionGuard;
 import chat.nexus.http.ConnectionLimits;
 import chat.nexus.http.HttpApi;
@@ -34,8 +32,6 @@ import chat.nexus.observability.Metrics;
 import chat.nexus.observability.MetricsEndpoint;
 import chat.nexus.observability.MetricsOptions;
 import chat.nexus.ratelimit.ClientAddress;
-import chat.nexus.socketio.ConnectError;
-import chat.nexus.socketio.Socket;
 import chat.nexus.socketio.SocketIoOptions;
 import chat.nexus.socketio.SocketIoServer;
 import chat.nexus.socketio.redis.RedisAdapterFactory;
@@ -57,7 +53,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -220,10 +215,7 @@ public final class ChatServer {
               .connectTimeoutMs(connectionLimits.authTimeoutMs())
               .maxAttachments(NO_BINARY)
               .recoverySkipsMiddlewares(false)
-              .recoveryCheck(
-                  (previous, socket) ->
-                      previous.data().get(ChatEvents.IDENTITY) instanceof Identity before
-                          && before.userId().equals(ChatEvents.identity(socket).userId()));
+              .recoveryCheck(SocketAuthentication::sameUser);
       ClientAddress addresses = production.limits().addresses();
       socketOptions
           .engine()
@@ -240,12 +232,7 @@ public final class ChatServer {
         socketOptions.adapterFactory(redis);
       }
       SocketIoServer io = SocketIoServer.create(vertx, socketOptions.build());
-      io.use(
-          socket ->
-              identity(socket, auth, production.cookies(), config)
-                  .onSuccess(identity -> socket.data().put(ChatEvents.IDENTITY, identity))
-                  .<Void>mapEmpty()
-                  .recover(e -> Future.failedFuture(refusal(e))));
+      io.use(new SocketAuthentication(auth, production.cookies(), config.corsOrigins()));
       chat.announceTo(io);
       CharacterStore characterStore = new CharacterStore(database);
       DemoCharacter.seedIfEmpty(characterStore);
@@ -263,7 +250,7 @@ public final class ChatServer {
       CompanionEvents companionEvents = new CompanionEvents(companions, production.limits());
       io.onConnection(
           socket -> {
-            liveSockets.attach(socket, ChatEvents.identity(socket));
+            liveSockets.attach(socket, SocketSession.of(socket).identity());
             chat.attach(socket);
             companionEvents.attach(socket);
           });
@@ -374,56 +361,6 @@ public final class ChatServer {
     }
     env.putAll(System.getenv());
     return env;
-  }
-
-  /**
-   * Who a socket is: its token, or else the session cookie of the handshake. A cookie from a
-   * browser page of another origin is refused when CORS_ORIGINS names the allowed ones (cross-site
-   * websocket hijacking).
-   */
-  private static Future<Identity> identity(
-      Socket socket, AuthService auth, Optional<SessionCookie> cookies, Config config) {
-    String token = token(socket);
-    if (token != null) {
-      return auth.authenticate(token);
-    }
-    Optional<String> sessionId =
-        cookies.flatMap(
-            c -> c.verify(SessionCookie.fromHeader(socket.handshake().headers().get("cookie"))));
-    if (sessionId.isEmpty()) {
-      return Future.failedFuture(ApiException.unauthorized("missing token"));
-    }
-    String origin = socket.handshake().headers().get("origin");
-    if (origin != null
-        && !config.corsOrigins().isEmpty()
-        && !config.corsOrigins().contains(origin)) {
-      return Future.failedFuture(ApiException.unauthorized("cookie from a page of another origin"));
-    }
-    return auth.authenticateSession(sessionId.get());
-  }
-
-  /**
-   * What a refused handshake tells the client: "unauthorized" for a bad or ended credential (sign
-   * in again), "unavailable" with the error shape as data when the server could not check it (a
-   * database or hashing pool fault: keep the credential, connect again after retryAfter).
-   */
-  static ConnectError refusal(Throwable failure) {
-    if (failure instanceof ApiException api && api.code() == ErrorCode.UNAVAILABLE) {
-      return new ConnectError("unavailable", api.toJson().getJsonObject("error"));
-    }
-    return new ConnectError("unauthorized");
-  }
-
-  /** The token of a socket: auth {token}, or an Authorization: Bearer header on the handshake. */
-  private static String token(Socket socket) {
-    Object token = socket.handshake().auth().getValue("token");
-    if (token instanceof String t && !t.isBlank()) {
-      return t;
-    }
-    String header = socket.handshake().headers().get("authorization");
-    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-        ? header.substring(7).trim()
-        : null;
   }
 
   public int port() {

@@ -4,6 +4,7 @@ import chat.nexus.auth.AuthService;
 import chat.nexus.auth.Identity;
 import chat.nexus.auth.SessionCookie;
 import chat.nexus.chat.ChatEvents;
+import chat.nexus.chat.ClientInput;
 import chat.nexus.chat.RoomIds;
 import chat.nexus.companion.CharacterRoutes;
 import chat.nexus.companion.CompanionRoutes;
@@ -211,8 +212,8 @@ public final class HttpApi {
     if (!RoomIds.mayAccess(roomId, identity(ctx).userId())) {
       throw ApiException.forbidden("this direct room belongs to other users");
     }
-    Long before = ChatEvents.optionalId(ctx.queryParams().get("before"));
-    int limit = ChatEvents.limit(ctx.queryParams().get("limit"));
+    Long before = ClientInput.before(ctx.queryParams().get("before"));
+    int limit = ClientInput.historyLimit(ctx.queryParams().get("limit"));
     respond(
         ctx,
         200,
