@@ -43,13 +43,10 @@ import chat.nexus.store.MessageWriter;
 import chat.nexus.store.UserStore;
 import io.github.cdimascio.dotenv.Dotenv;
 import io.github.cdimascio.dotenv.DotenvEntry;
-import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.internal.VertxInternal;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -450,14 +447,9 @@ public final class ChatServer {
     LOG.info("stopped");
   }
 
+  /** Waits until the connections' event loops have run what is queued on them. */
   private void barrier() throws InterruptedException {
-    List<EventExecutor> loops = new ArrayList<>();
-    ((VertxInternal) vertx).nettyEventLoopGroup().forEach(loops::add);
-    CountDownLatch latch = new CountDownLatch(loops.size());
-    for (EventExecutor loop : loops) {
-      loop.execute(latch::countDown);
-    }
-    latch.await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
+    await(listeners.queuedWorkDone());
   }
 
   private static void await(Future<?> future) throws InterruptedException {
