@@ -1,63 +1,34 @@
 package chat.nexus;
 
-import chat.nexus.auth.AuthOptions;
-import chat.nexus.auth.AuthService;
-import chat.nexus.auth.Identity;
-import chat.nexus.auth.LiveSockets;
-import chat.nexus.auth.PasswordHasher;
-import chat.nexus.auth.SessionCookie;
-import chat.nexus.auth.Tokens;
+import chat.nexus.auth.SocketAuthentication;
+import chat.nexus.auth.SocketSession;
 import chat.nexus.chat.ChatEvents;
 import chat.nexus.cluster.RedisCluster;
 import chat.nexus.companion.CharacterRoutes;
-import chat.nexus.companion.CharacterStore;
 import chat.nexus.companion.Characters;
-import chat.nexus.companion.CompanionEvents;
 import chat.nexus.companion.CompanionRoutes;
-import chat.nexus.companion.CompanionService;
-import chat.nexus.companion.CompanionStore;
-import chat.nexus.companion.DemoCharacter;
-import chat.nexus.companion.PromptBuilder;
 import chat.nexus.config.Config;
 import chat.nexus.engineio.CorsOptions;
-import chat.nexus.errors.ApiException;
-import chat.nexus.errors.ErrorCode;
 import chat.nexus.http.ConnectionGuard;
 import chat.nexus.http.ConnectionLimits;
 import chat.nexus.http.HttpApi;
 import chat.nexus.http.HttpListeners;
 import chat.nexus.llm.LlmGateway;
-import chat.nexus.llm.LlmMetrics;
-import chat.nexus.llm.LlmOptions;
 import chat.nexus.observability.Logs;
 import chat.nexus.observability.Metrics;
 import chat.nexus.observability.MetricsEndpoint;
-import chat.nexus.observability.MetricsOptions;
-import chat.nexus.ratelimit.ClientAddress;
-import chat.nexus.socketio.ConnectError;
-import chat.nexus.socketio.Socket;
 import chat.nexus.socketio.SocketIoOptions;
 import chat.nexus.socketio.SocketIoServer;
 import chat.nexus.socketio.redis.RedisAdapterFactory;
-import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
-import chat.nexus.store.DatabaseOptions;
-import chat.nexus.store.MessageStore;
 import chat.nexus.store.MessageWriter;
-import chat.nexus.store.UserStore;
-import io.github.cdimascio.dotenv.Dotenv;
-import io.github.cdimascio.dotenv.DotenvEntry;
-import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.internal.VertxInternal;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -82,281 +53,56 @@ public final class ChatServer {
   /** HANDSHAKES_PER_ADDRESS_PER_MINUTE counts in one-minute windows. */
   static final long HANDSHAKE_WINDOW_MS = 60_000;
 
-  /** Replaced refresh tokens are forgotten once they would have expired; checked hourly. */
-  static final long RETIRED_TOKENS_PRUNE_MS = 60 * 60 * 1000;
-
   private final Vertx vertx;
-  private final Database database;
-  private final Blocking blocking;
-  private final MessageWriter writer;
+  private final Storage storage;
+  private final Accounts accounts;
+  private final Production production;
   private final SocketIoServer io;
+  private final Optional<RedisAdapterFactory> redis;
+  private final Companions companions;
   private final HttpApi api;
   private final HttpListeners listeners;
-  private final Characters characters;
-  private final LlmGateway llm;
-  private final Production production;
-  private final RedisAdapterFactory redis;
   private final MetricsEndpoint metricsEndpoint;
-  private final Tokens tokens;
-  private final PasswordHasher hasher;
-  private final long pruneTimer;
-  private final LiveSockets liveSockets;
 
   private ChatServer(
       Vertx vertx,
-      Database database,
-      Blocking blocking,
-      MessageWriter writer,
+      Storage storage,
+      Accounts accounts,
+      Production production,
       SocketIoServer io,
+      Optional<RedisAdapterFactory> redis,
+      Companions companions,
       HttpApi api,
       HttpListeners listeners,
-      Characters characters,
-      LlmGateway llm,
-      Production production,
-      RedisAdapterFactory redis,
-      MetricsEndpoint metricsEndpoint,
-      Tokens tokens,
-      PasswordHasher hasher,
-      long pruneTimer,
-      LiveSockets liveSockets) {
-    this.metricsEndpoint = metricsEndpoint;
-    this.liveSockets = liveSockets;
-    this.tokens = tokens;
-    this.hasher = hasher;
-    this.pruneTimer = pruneTimer;
-    this.production = production;
-    this.redis = redis;
-    this.characters = characters;
-    this.llm = llm;
+      MetricsEndpoint metricsEndpoint) {
     this.vertx = vertx;
-    this.database = database;
-    this.blocking = blocking;
-    this.writer = writer;
+    this.storage = storage;
+    this.accounts = accounts;
+    this.production = production;
     this.io = io;
+    this.redis = redis;
+    this.companions = companions;
     this.api = api;
     this.listeners = listeners;
+    this.metricsEndpoint = metricsEndpoint;
   }
 
-  /**
-   * Starts everything; blocking (opens and migrates the database). The LLM gateway reads the
-   * process environment and ./.env.
-   */
-  public static ChatServer start(Config config) throws Exception {
-    return start(config, environment());
-  }
-
-  /**
-   * Starts everything with {@code env} as the source of the settings {@link Config} does not carry
-   * yet (the LLM gateway's LLM_MAX_PER_USER, LLM_SIMULATED_TOKEN_MS, ...: see {@link
-   * LlmOptions#withEnv}).
-   */
-  public static ChatServer start(Config config, Map<String, String> env) throws Exception {
+  /** Starts everything; blocking (opens and migrates the database). */
+  public static ChatServer start(ServerConfig settings) throws Exception {
+    Config config = settings.core();
     Logs.routeJavaUtilLogging();
     if (config.jsonLogs()) {
       Logs.useJson();
     }
-    LlmOptions llmOptions = LlmOptions.from(config).withEnv(env);
-    ConnectionLimits connectionLimits = ConnectionLimits.from(env, config.rateLimitEnabled());
-    MetricsOptions metricsOptions = MetricsOptions.fromEnv(env);
-    AuthOptions authOptions = AuthOptions.fromEnv(env);
-    DatabaseOptions databaseOptions = DatabaseOptions.fromEnv(env);
-    Database database = Database.open(config, databaseOptions);
+    Database database = Database.open(config, settings.database());
     Vertx vertx =
         Vertx.vertx(
             new VertxOptions()
                 .setPreferNativeTransport(true)
                 .setEventLoopPoolSize(Math.max(2, config.eventLoops())));
     try {
-      Blocking blocking =
-          Blocking.forDatabase(vertx, database, config.dbPoolSize(), databaseOptions.queueLimit());
-      MessageStore messages = new MessageStore(database);
-      MessageWriter writer =
-          new MessageWriter(vertx, database, messages, MessageWriter.DEFAULT_QUEUE_CAPACITY);
-      Tokens tokens = new Tokens(vertx, config.jwtSecret(), authOptions);
-      PasswordHasher hasher =
-          new PasswordHasher(vertx, authOptions.hashThreads(), authOptions.hashQueue());
-      Metrics metrics = new Metrics();
-      Production production =
-          Production.start(vertx, config, database, blocking, metrics, authOptions);
-      AuthService auth =
-          new AuthService(
-              tokens,
-              new UserStore(database),
-              production.sessions(),
-              blocking,
-              hasher,
-              production.revocations(),
-              config.allowGuests(),
-              production.login());
-      LiveSockets liveSockets =
-          new LiveSockets(
-              vertx,
-              production.revocations(),
-              auth::sessionEnded,
-              production.sessions()::ended,
-              authOptions.sessionCheckMs());
-      long pruneTimer =
-          vertx.setPeriodic(
-              RETIRED_TOKENS_PRUNE_MS,
-              id ->
-                  production
-                      .sessions()
-                      .pruneRetired(
-                          java.time.Instant.now().minusSeconds(Tokens.REFRESH_TOKEN_TTL_SECONDS))
-                      .onFailure(
-                          e ->
-                              LOG.warn(
-                                  "pruning replaced refresh tokens failed: {}", e.toString())));
-      ChatEvents chat =
-          new ChatEvents(
-              messages, writer, blocking, production.presence(), metrics, production.limits());
-      chat.maxRoomsPerSocket(connectionLimits.maxRoomsPerSocket());
-
-      // Recovery authenticates again (a {pid, offset} is no credential) and restores only the same
-      // user's session.
-      SocketIoOptions.Builder socketOptions =
-          SocketIoOptions.builder()
-              .maxDisconnectionDurationMs(SocketIoOptions.RECOMMENDED_MAX_DISCONNECTION_DURATION_MS)
-              .connectTimeoutMs(connectionLimits.authTimeoutMs())
-              .maxAttachments(NO_BINARY)
-              .recoverySkipsMiddlewares(false)
-              .recoveryCheck(
-                  (previous, socket) ->
-                      previous.data().get(ChatEvents.IDENTITY) instanceof Identity before
-                          && before.userId().equals(ChatEvents.identity(socket).userId()));
-      ClientAddress addresses = production.limits().addresses();
-      socketOptions
-          .engine()
-          .clientAddress(addresses::keyOf)
-          .handshakeRate(connectionLimits.handshakesPerAddressPerMinute(), HANDSHAKE_WINDOW_MS)
-          .maxPendingSessionsPerAddress(connectionLimits.maxPendingSessionsPerAddress())
-          .maxPayload(config.jsonLimitBytes())
-          .cors(
-              config.corsOrigins().isEmpty()
-                  ? new CorsOptions(List.of("*"), true)
-                  : new CorsOptions(config.corsOrigins(), true));
-      RedisAdapterFactory redis = RedisCluster.start(vertx, config, env).orElse(null);
-      if (redis != null) {
-        socketOptions.adapterFactory(redis);
-      }
-      SocketIoServer io = SocketIoServer.create(vertx, socketOptions.build());
-      io.use(
-          socket ->
-              identity(socket, auth, production.cookies(), config)
-                  .onSuccess(identity -> socket.data().put(ChatEvents.IDENTITY, identity))
-                  .<Void>mapEmpty()
-                  .recover(e -> Future.failedFuture(refusal(e))));
-      chat.announceTo(io);
-      CharacterStore characterStore = new CharacterStore(database);
-      DemoCharacter.seedIfEmpty(characterStore);
-      Characters characters = new Characters(vertx, characterStore, blocking);
-      production.shareInvalidation(characters);
-      LlmGateway llm = LlmGateway.create(vertx, llmOptions, new LlmMetrics(metrics.registry()));
-      CompanionService companions =
-          new CompanionService(
-              vertx,
-              characters,
-              new CompanionStore(database),
-              blocking,
-              llm,
-              new PromptBuilder(llmOptions.promptTokenBudget()));
-      CompanionEvents companionEvents = new CompanionEvents(companions, production.limits());
-      io.onConnection(
-          socket -> {
-            liveSockets.attach(socket, ChatEvents.identity(socket));
-            chat.attach(socket);
-            companionEvents.attach(socket);
-          });
-
-      metrics.bind(io, database, llm);
-      // nexus_redis_up: the shared client (limits, presence, sessions) and the adapter's
-      // connections both open
-      if (production.redis().isPresent() || redis != null) {
-        var shared = production.redis();
-        metrics.redis(
-            () -> shared.map(r -> r.up()).orElse(true) && (redis == null || redis.isUp()));
-      }
-      if (redis != null) {
-        metrics.bindRedis(redis);
-      }
-      MetricsEndpoint metricsEndpoint =
-          new MetricsEndpoint(vertx, metrics, metricsOptions, config.production());
-      HttpApi api =
-          new HttpApi(
-              vertx,
-              config,
-              auth,
-              chat,
-              database,
-              blocking,
-              new CharacterRoutes(characters),
-              new CompanionRoutes(companions),
-              metricsEndpoint,
-              production.limits(),
-              production.cookies());
-      HttpServerOptions http =
-          SocketIoServer.httpServerOptions(
-              io.options(),
-              new HttpServerOptions()
-                  .setHost(config.host())
-                  .setPort(config.port())
-                  .setIdleTimeout((int) connectionLimits.idleTimeoutMs())
-                  .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
-      ConnectionGuard guard =
-          new ConnectionGuard(connectionLimits, addresses, HttpApi.HEALTH_PATHS);
-      HttpListeners listeners =
-          HttpListeners.start(
-                  vertx,
-                  http,
-                  io.requestHandler(api.router()),
-                  guard.connectionHandler(),
-                  config.eventLoops())
-              .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
-      metricsEndpoint.start().await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
-      ChatServer server =
-          new ChatServer(
-              vertx,
-              database,
-              blocking,
-              writer,
-              io,
-              api,
-              listeners,
-              characters,
-              llm,
-              production,
-              redis,
-              metricsEndpoint,
-              tokens,
-              hasher,
-              pruneTimer,
-              liveSockets);
-      LOG.info(
-          "Nexus Chat listening on {}:{} ({}) - database: {}, adapter: {}, LLM: {}, event loops: {}, native transport: {}",
-          config.host(),
-          listeners.port(),
-          config.production() ? "production" : "development",
-          config.databaseDescription(),
-          redis != null ? redis.description() : config.adapterDescription(),
-          config.llmDescription(),
-          config.eventLoops(),
-          vertx.isNativeTransportEnabled());
-      LOG.info("node {} - {}", production.nodeId(), production.description());
-      LOG.info("limits - {}", connectionLimits.description());
-      LOG.info(
-          "tokens: HS256 with JWT_SECRET{}; exp {}, leeway {} s; password hashing: {} threads, {} waiting at most",
-          authOptions
-              .jwksUrl()
-              .map(url -> ", ES256/RS256 with the keys of " + url.getHost())
-              .orElse(""),
-          authOptions.allowNoExp() ? "optional (JWT_ALLOW_NO_EXP)" : "required",
-          authOptions.leewaySeconds(),
-          authOptions.hashThreads(),
-          authOptions.hashQueue());
-      if (config.jwtSecretGenerated()) {
-        LOG.warn(
-            "JWT_SECRET is not set: using a random secret for this run; tokens will not survive a restart");
-      }
+      ChatServer server = start(vertx, Storage.open(vertx, database, settings), settings);
+      server.logStarted(settings);
       return server;
     } catch (Exception e) {
       vertx.close();
@@ -365,65 +111,161 @@ public final class ChatServer {
     }
   }
 
-  /** The process environment over ./.env, as {@link Config#load()} reads them. */
-  private static Map<String, String> environment() {
-    Map<String, String> env = new HashMap<>();
-    Dotenv dotenv = Dotenv.configure().ignoreIfMissing().ignoreIfMalformed().load();
-    for (DotenvEntry entry : dotenv.entries(Dotenv.Filter.DECLARED_IN_ENV_FILE)) {
-      env.put(entry.getKey(), entry.getValue());
-    }
-    env.putAll(System.getenv());
-    return env;
+  private static ChatServer start(Vertx vertx, Storage storage, ServerConfig settings)
+      throws Exception {
+    Metrics metrics = new Metrics();
+    Production production =
+        Production.start(vertx, settings, storage.database(), storage.blocking(), metrics);
+    Accounts accounts = Accounts.start(vertx, settings, storage, production);
+    ChatEvents chat = chat(settings, storage, production, metrics);
+    Optional<RedisAdapterFactory> redis =
+        settings.cluster().map(options -> RedisCluster.start(vertx, options));
+    SocketIoServer io = SocketIoServer.create(vertx, socketOptions(settings, redis));
+    io.use(
+        new SocketAuthentication(
+            accounts.auth(), production.cookies(), settings.core().corsOrigins()));
+    chat.announceTo(io);
+    Companions companions = Companions.start(vertx, settings, storage, production, metrics);
+    io.onConnection(
+        socket -> {
+          accounts.liveSockets().attach(socket, SocketSession.of(socket).identity());
+          chat.attach(socket);
+          companions.events().attach(socket);
+        });
+    bindMetrics(metrics, io, storage.database(), companions.llm(), production, redis);
+    MetricsEndpoint metricsEndpoint =
+        new MetricsEndpoint(vertx, metrics, settings.metrics(), settings.core().production());
+    HttpApi api =
+        new HttpApi(
+            vertx,
+            settings.core(),
+            accounts.auth(),
+            chat,
+            storage.database(),
+            storage.blocking(),
+            new CharacterRoutes(companions.characters()),
+            new CompanionRoutes(companions.service()),
+            metricsEndpoint,
+            production.limits(),
+            production.cookies());
+    HttpListeners listeners = listen(vertx, settings, io, api);
+    metricsEndpoint.start().await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
+    return new ChatServer(
+        vertx,
+        storage,
+        accounts,
+        production,
+        io,
+        redis,
+        companions,
+        api,
+        listeners,
+        metricsEndpoint);
+  }
+
+  private static ChatEvents chat(
+      ServerConfig settings, Storage storage, Production production, Metrics metrics) {
+    return new ChatEvents(
+            storage.messages(),
+            storage.writer(),
+            storage.blocking(),
+            production.presence(),
+            metrics,
+            production.limits())
+        .maxRoomsPerSocket(settings.connections().maxRoomsPerSocket());
   }
 
   /**
-   * Who a socket is: its token, or else the session cookie of the handshake. A cookie from a
-   * browser page of another origin is refused when CORS_ORIGINS names the allowed ones (cross-site
-   * websocket hijacking).
+   * Recovery authenticates again (a {pid, offset} is no credential) and restores only the same
+   * user's session.
    */
-  private static Future<Identity> identity(
-      Socket socket, AuthService auth, Optional<SessionCookie> cookies, Config config) {
-    String token = token(socket);
-    if (token != null) {
-      return auth.authenticate(token);
-    }
-    Optional<String> sessionId =
-        cookies.flatMap(
-            c -> c.verify(SessionCookie.fromHeader(socket.handshake().headers().get("cookie"))));
-    if (sessionId.isEmpty()) {
-      return Future.failedFuture(ApiException.unauthorized("missing token"));
-    }
-    String origin = socket.handshake().headers().get("origin");
-    if (origin != null
-        && !config.corsOrigins().isEmpty()
-        && !config.corsOrigins().contains(origin)) {
-      return Future.failedFuture(ApiException.unauthorized("cookie from a page of another origin"));
-    }
-    return auth.authenticateSession(sessionId.get());
+  private static SocketIoOptions socketOptions(
+      ServerConfig settings, Optional<RedisAdapterFactory> redis) {
+    Config config = settings.core();
+    ConnectionLimits limits = settings.connections();
+    SocketIoOptions.Builder options =
+        SocketIoOptions.builder()
+            .maxDisconnectionDurationMs(SocketIoOptions.RECOMMENDED_MAX_DISCONNECTION_DURATION_MS)
+            .connectTimeoutMs(limits.authTimeoutMs())
+            .maxAttachments(NO_BINARY)
+            .recoverySkipsMiddlewares(false)
+            .recoveryCheck(SocketAuthentication::sameUser);
+    options
+        .engine()
+        .clientAddress(settings.addresses()::keyOf)
+        .handshakeRate(limits.handshakesPerAddressPerMinute(), HANDSHAKE_WINDOW_MS)
+        .maxPendingSessionsPerAddress(limits.maxPendingSessionsPerAddress())
+        .maxPayload(config.jsonLimitBytes())
+        .cors(
+            config.corsOrigins().isEmpty()
+                ? new CorsOptions(List.of("*"), true)
+                : new CorsOptions(config.corsOrigins(), true));
+    redis.ifPresent(options::adapterFactory);
+    return options.build();
   }
 
-  /**
-   * What a refused handshake tells the client: "unauthorized" for a bad or ended credential (sign
-   * in again), "unavailable" with the error shape as data when the server could not check it (a
-   * database or hashing pool fault: keep the credential, connect again after retryAfter).
-   */
-  static ConnectError refusal(Throwable failure) {
-    if (failure instanceof ApiException api && api.code() == ErrorCode.UNAVAILABLE) {
-      return new ConnectError("unavailable", api.toJson().getJsonObject("error"));
+  private static void bindMetrics(
+      Metrics metrics,
+      SocketIoServer io,
+      Database database,
+      LlmGateway llm,
+      Production production,
+      Optional<RedisAdapterFactory> redis) {
+    metrics.bind(io, database, llm);
+    // nexus_redis_up: the shared client (limits, presence, sessions) and the adapter's
+    // connections both open
+    if (production.redis().isPresent() || redis.isPresent()) {
+      var shared = production.redis();
+      metrics.redis(
+          () ->
+              shared.map(r -> r.up()).orElse(true)
+                  && redis.map(RedisAdapterFactory::isUp).orElse(true));
     }
-    return new ConnectError("unauthorized");
+    redis.ifPresent(metrics::bindRedis);
   }
 
-  /** The token of a socket: auth {token}, or an Authorization: Bearer header on the handshake. */
-  private static String token(Socket socket) {
-    Object token = socket.handshake().auth().getValue("token");
-    if (token instanceof String t && !t.isBlank()) {
-      return t;
+  /** The chat port: one HTTP server per event loop, each connection counted and watched. */
+  private static HttpListeners listen(
+      Vertx vertx, ServerConfig settings, SocketIoServer io, HttpApi api) throws Exception {
+    Config config = settings.core();
+    ConnectionLimits limits = settings.connections();
+    HttpServerOptions http =
+        SocketIoServer.httpServerOptions(
+            io.options(),
+            new HttpServerOptions()
+                .setHost(config.host())
+                .setPort(config.port())
+                .setIdleTimeout((int) limits.idleTimeoutMs())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
+    ConnectionGuard guard = new ConnectionGuard(limits, settings.addresses(), HttpApi.HEALTH_PATHS);
+    return HttpListeners.start(
+            vertx,
+            http,
+            io.requestHandler(api.router()),
+            guard.connectionHandler(),
+            config.eventLoops())
+        .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
+  }
+
+  private void logStarted(ServerConfig settings) {
+    Config config = settings.core();
+    LOG.info(
+        "Nexus Chat listening on {}:{} ({}) - database: {}, adapter: {}, LLM: {}, event loops: {}, native transport: {}",
+        config.host(),
+        listeners.port(),
+        config.production() ? "production" : "development",
+        config.databaseDescription(),
+        redis.map(RedisAdapterFactory::description).orElse(config.adapterDescription()),
+        config.llmDescription(),
+        config.eventLoops(),
+        vertx.isNativeTransportEnabled());
+    LOG.info("node {} - {}", production.nodeId(), production.description());
+    LOG.info("limits - {}", settings.connections().description());
+    LOG.info("tokens: {}", settings.auth().description());
+    if (config.jwtSecretGenerated()) {
+      LOG.warn(
+          "JWT_SECRET is not set: using a random secret for this run; tokens will not survive a restart");
     }
-    String header = socket.handshake().headers().get("authorization");
-    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-        ? header.substring(7).trim()
-        : null;
   }
 
   public int port() {
@@ -441,12 +283,12 @@ public final class ChatServer {
   /**
    * The Redis adapter's factory (connection state, dropped publishes), or empty without REDIS_URL.
    */
-  public java.util.Optional<RedisAdapterFactory> redis() {
-    return java.util.Optional.ofNullable(redis);
+  public Optional<RedisAdapterFactory> redis() {
+    return redis;
   }
 
   public Database database() {
-    return database;
+    return storage.database();
   }
 
   /**
@@ -454,7 +296,7 @@ public final class ChatServer {
    * invalidateAll()).
    */
   public Characters characters() {
-    return characters;
+    return companions.characters();
   }
 
   /** Redis-backed parts (rate limits, presence, sessions) or their single-node versions. */
@@ -465,13 +307,13 @@ public final class ChatServer {
   /**
    * The port of the metrics listener (METRICS_PORT), or empty when /metrics has none of its own.
    */
-  public java.util.OptionalInt metricsPort() {
+  public OptionalInt metricsPort() {
     return metricsEndpoint.port();
   }
 
   /** The LLM gateway (companion replies; its gate's in-flight count, metrics). */
   public LlmGateway llm() {
-    return llm;
+    return companions.llm();
   }
 
   /**
@@ -482,7 +324,8 @@ public final class ChatServer {
   public void stop() throws InterruptedException {
     io.engine().stopAccepting();
     api.stopping();
-    liveSockets.close();
+    accounts.liveSockets().close();
+    MessageWriter writer = storage.writer();
     LOG.info("stopping: storing queued messages ({})", writer.backlog());
     if (!writer.drain(DRAIN_TIMEOUT_MS)) {
       LOG.warn("messages still queued after {} ms", DRAIN_TIMEOUT_MS);
@@ -493,34 +336,27 @@ public final class ChatServer {
     io.close();
     barrier();
     await(production.presence().close());
-    if (redis != null) {
-      await(redis.closeAsync());
+    if (redis.isPresent()) {
+      await(redis.get().closeAsync());
     }
     await(listeners.close(vertx));
     await(metricsEndpoint.close());
     try {
-      llm.close();
+      companions.llm().close();
     } catch (Exception e) {
       LOG.warn("closing the LLM gateway failed", e);
     }
     await(production.close());
-    vertx.cancelTimer(pruneTimer);
-    tokens.close();
-    hasher.close();
-    blocking.close();
-    database.close();
+    accounts.close();
+    storage.blocking().close();
+    storage.database().close();
     await(vertx.close());
     LOG.info("stopped");
   }
 
+  /** Waits until the connections' event loops have run what is queued on them. */
   private void barrier() throws InterruptedException {
-    List<EventExecutor> loops = new ArrayList<>();
-    ((VertxInternal) vertx).nettyEventLoopGroup().forEach(loops::add);
-    CountDownLatch latch = new CountDownLatch(loops.size());
-    for (EventExecutor loop : loops) {
-      loop.execute(latch::countDown);
-    }
-    latch.await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
+    await(listeners.queuedWorkDone());
   }
 
   private static void await(Future<?> future) throws InterruptedException {

@@ -1,7 +1,6 @@
 package chat.nexus;
 
 import chat.nexus.bench.FanoutServer;
-import chat.nexus.config.Config;
 import chat.nexus.config.ConfigException;
 import chat.nexus.conformance.ConformanceServer;
 import chat.nexus.http.HttpListeners;
@@ -29,7 +28,10 @@ public final class Main implements Callable<Integer> {
 
   private static final long START_TIMEOUT_S = 30;
 
-  /** Exit status when the database cannot be reached at start (2 is a configuration error). */
+  /** Exit status when a setting is bad. */
+  static final int EXIT_CONFIGURATION = 2;
+
+  /** Exit status when the database cannot be reached at start. */
   static final int EXIT_DATABASE_UNREACHABLE = 3;
 
   public static void main(String[] args) {
@@ -39,24 +41,20 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  /** The chat server on the configuration from the environment and .env. */
+  /**
+   * The chat server on the configuration from the environment and .env. A bad setting, found while
+   * reading them or while starting (a metrics port in use), ends the process with {@link
+   * #EXIT_CONFIGURATION} and one line per problem.
+   */
   @Override
   public Integer call() throws Exception {
-    Config config;
-    try {
-      config = Config.load();
-    } catch (ConfigException e) {
-      System.err.println("Nexus Chat cannot start; fix the configuration:");
-      e.problems().forEach(problem -> System.err.println("  " + problem));
-      return 2;
-    }
     ChatServer server;
     try {
-      server = ChatServer.start(config);
+      server = ChatServer.start(ServerConfig.load());
     } catch (ConfigException e) {
       System.err.println("Nexus Chat cannot start; fix the configuration:");
       e.problems().forEach(problem -> System.err.println("  " + problem));
-      return 2;
+      return EXIT_CONFIGURATION;
     } catch (DatabaseUnreachableException e) {
       System.err.println("Nexus Chat cannot start: " + e.getMessage());
       return EXIT_DATABASE_UNREACHABLE;

@@ -79,12 +79,8 @@ public final class Production {
 
   /** Creates the parts; connects to Redis lazily (a Redis that is down at start is not fatal). */
   public static Production start(
-      Vertx vertx,
-      Config config,
-      Database database,
-      Blocking blocking,
-      Metrics metrics,
-      AuthOptions auth) {
+      Vertx vertx, ServerConfig settings, Database database, Blocking blocking, Metrics metrics) {
+    Config config = settings.core();
     String nodeId = UUID.randomUUID().toString();
     Optional<SharedRedis> redis =
         Optional.ofNullable(config.redisUrl())
@@ -99,24 +95,9 @@ public final class Production {
     SessionStore sessions = new DatabaseSessionStore(database, blocking);
     SessionRevocations revocations = new SessionRevocations(sessionRedis, nodeId);
 
+    AuthOptions auth = settings.auth();
     Limit login = new Limit(LOGIN_LIMIT, auth.loginRateMax(), auth.loginRateWindowMs());
-    long longestWindow =
-        Math.max(
-            Math.max(config.rateLimitWindowMs(), config.llmRateLimitWindowMs()), login.windowMs());
-    RateLimiter limiter =
-        redis
-            .<RateLimiter>map(RedisRateLimiter::new)
-            .orElseGet(() -> new LocalRateLimiter(Duration.ofMillis(longestWindow)));
-    RateLimits limits =
-        new RateLimits(
-            config.rateLimitEnabled(),
-            limiter,
-            new Limit(API_LIMIT, config.rateLimitMax(), config.rateLimitWindowMs()),
-            new Limit(EVENTS_LIMIT, config.rateLimitMax(), config.rateLimitWindowMs()),
-            new Limit(LLM_LIMIT, config.llmRateLimitMax(), config.llmRateLimitWindowMs()),
-            new ClientAddress(config.trustProxy()),
-            metrics);
-    metrics.rateLimits(API_LIMIT, EVENTS_LIMIT, LLM_LIMIT, LOGIN_LIMIT);
+    RateLimits limits = limits(config, redis, login, settings.addresses(), metrics);
 
     Presence presence =
         redis
@@ -148,6 +129,33 @@ public final class Production {
         presence,
         cookies,
         reporter);
+  }
+
+  /** The API, event and LLM limits: on Redis when the node has one, else on this node alone. */
+  private static RateLimits limits(
+      Config config,
+      Optional<SharedRedis> redis,
+      Limit login,
+      ClientAddress addresses,
+      Metrics metrics) {
+    long longestWindow =
+        Math.max(
+            Math.max(config.rateLimitWindowMs(), config.llmRateLimitWindowMs()), login.windowMs());
+    RateLimiter limiter =
+        redis
+            .<RateLimiter>map(RedisRateLimiter::new)
+            .orElseGet(() -> new LocalRateLimiter(Duration.ofMillis(longestWindow)));
+    RateLimits limits =
+        new RateLimits(
+            config.rateLimitEnabled(),
+            limiter,
+            new Limit(API_LIMIT, config.rateLimitMax(), config.rateLimitWindowMs()),
+            new Limit(EVENTS_LIMIT, config.rateLimitMax(), config.rateLimitWindowMs()),
+            new Limit(LLM_LIMIT, config.llmRateLimitMax(), config.llmRateLimitWindowMs()),
+            addresses,
+            metrics);
+    metrics.rateLimits(API_LIMIT, EVENTS_LIMIT, LLM_LIMIT, LOGIN_LIMIT);
+    return limits;
   }
 
   /** A change of characters on this node drops the cache on every node (Redis pub/sub). */

@@ -113,6 +113,21 @@ public record AuthOptions(
         sessionCheck);
   }
 
+  /** For the start-up log line: which tokens are accepted, and the hashing pool. */
+  public String description() {
+    return "HS256 with JWT_SECRET"
+        + jwksUrl.map(url -> ", ES256/RS256 with the keys of " + url.getHost()).orElse("")
+        + "; exp "
+        + (allowNoExp ? "optional (JWT_ALLOW_NO_EXP)" : "required")
+        + ", leeway "
+        + leewaySeconds
+        + " s; password hashing: "
+        + hashThreads
+        + " threads, "
+        + hashQueue
+        + " waiting at most";
+  }
+
   private static Optional<URI> url(Settings settings, String name) {
     Optional<String> raw = Optional.ofNullable(settings.raw(name));
     if (raw.isEmpty()) {

@@ -14,7 +14,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Sign-up, login, refresh, logout and guests; and checking the token of every REST call and socket.
@@ -23,8 +22,6 @@ import java.util.regex.Pattern;
  * SessionRevocations}).
  */
 public final class AuthService {
-
-  private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.-]{3,32}");
 
   /**
    * A replaced refresh token presented again this soon is taken for a client racing itself (two
@@ -203,24 +200,10 @@ public final class AuthService {
   public record SignedIn(JsonObject body, String sessionId, long sessionTtlSeconds) {}
 
   public Future<SignedIn> register(JsonObject body) {
-    String username = requireString(body, "username");
-    String password = requireString(body, "password");
-    if (!USERNAME.matcher(username).matches()) {
-      return Future.failedFuture(
-          ApiException.badRequest(
-              "username must be 3-32 characters of letters, digits, '_', '.', '-'"));
-    }
-    if (password.length() < Passwords.MIN_LENGTH || password.length() > Passwords.MAX_LENGTH) {
-      return Future.failedFuture(
-          ApiException.badRequest(
-              "password must be "
-                  + Passwords.MIN_LENGTH
-                  + "-"
-                  + Passwords.MAX_LENGTH
-                  + " characters"));
-    }
-    String name = optionalName(body, username);
-    User user = new User(tokens.newId(), username, name, User.PASSWORD);
+    SignInForm form = SignInForm.signUp(body);
+    String username = form.username();
+    String password = form.password();
+    User user = new User(tokens.newId(), username, form.name(), User.PASSWORD);
     ApiException taken = new ApiException(ErrorCode.CONFLICT, "username is taken");
     // Looked up first so that a taken name costs no hashing; the unique index settles a race.
     return blocking
@@ -235,8 +218,9 @@ public final class AuthService {
   }
 
   public Future<SignedIn> login(JsonObject body) {
-    String username = requireString(body, "username");
-    String password = requireString(body, "password");
+    SignInForm form = SignInForm.login(body);
+    String username = form.username();
+    String password = form.password();
     ApiException refused = ApiException.unauthorized("invalid username or password");
     return blocking
         .run(
@@ -264,10 +248,7 @@ public final class AuthService {
     if (!allowGuests) {
       return Future.failedFuture(ApiException.forbidden("guest access is disabled"));
     }
-    String name = optionalName(body, null);
-    if (name == null) {
-      return Future.failedFuture(ApiException.badRequest("name is required"));
-    }
+    String name = SignInForm.guestName(body);
     User user = new User("guest-" + tokens.newId(), null, name, User.GUEST);
     return blocking
         .run(() -> users.insert(user, null))
@@ -280,7 +261,7 @@ public final class AuthService {
    * or the victim holds the other copy), unless within {@link #REUSE_GRACE} of its replacement.
    */
   public Future<SignedIn> refresh(JsonObject body) {
-    String refreshToken = requireString(body, "refreshToken");
+    String refreshToken = SignInForm.requireString(body, "refreshToken");
     String newToken = tokens.newRefreshToken();
     Instant expires = Instant.now().plusSeconds(Tokens.REFRESH_TOKEN_TTL_SECONDS);
     ApiException refused = ApiException.unauthorized("invalid or expired refresh token");
@@ -385,24 +366,5 @@ public final class AuthService {
         .put("refreshToken", refreshToken)
         .put("expiresIn", accessTtl)
         .put("user", user.toJson());
-  }
-
-  private static String requireString(JsonObject body, String field) {
-    Object value = body.getValue(field);
-    if (!(value instanceof String s) || s.isEmpty()) {
-      throw ApiException.badRequest(field + " is required (a string)");
-    }
-    return s;
-  }
-
-  private static String optionalName(JsonObject body, String fallback) {
-    Object value = body.getValue("name");
-    if (value == null) {
-      return fallback;
-    }
-    if (!(value instanceof String s)) {
-      throw ApiException.badRequest("name must be a string");
-    }
-    return Names.displayName(s);
   }
 }

@@ -1,6 +1,6 @@
 package chat.nexus.chat;
 
-import chat.nexus.auth.Identity;
+import chat.nexus.auth.SocketSession;
 import chat.nexus.errors.ApiException;
 import chat.nexus.observability.Metrics;
 import chat.nexus.ratelimit.RateLimits;
@@ -15,8 +15,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The chat events of a connected socket (see the contract): rooms, messages, history, typing,
@@ -24,12 +24,6 @@ import java.util.Set;
  */
 public final class ChatEvents {
 
-  public static final int MAX_TEXT_LENGTH = 4_000;
-  public static final int MAX_CLIENT_ID_LENGTH = 64;
-  public static final int DEFAULT_HISTORY_LIMIT = 50;
-  public static final int MAX_HISTORY_LIMIT = 100;
-  public static final String IDENTITY = "identity";
-  private static final String JOINED = "joinedRooms";
   private static final long KNOWN_ROOMS = 100_000;
 
   /**
@@ -76,102 +70,79 @@ public final class ChatEvents {
 
   /** Wires a newly connected, authenticated socket. */
   public void attach(Socket socket) {
-    Set<String> joined = new HashSet<>();
-    socket.data().put(JOINED, joined);
-    String userId = identity(socket).userId();
+    SocketSession session = SocketSession.of(socket);
     if (socket.recovered()) {
-      // Connection state recovery gave the socket its rooms back: it is a member, and online, there
-      // again.
-      for (String roomId : socket.rooms()) {
-        if (RoomIds.isRoomId(roomId) && joined.add(roomId)) {
-          presence
-              .join(roomId, userId)
-              .onSuccess(
-                  cameOnline -> {
-                    if (cameOnline) {
-                      socket.to(roomId).emit("presence", presenceEvent(roomId, userId, "online"));
-                    }
-                  });
-        }
-      }
+      rejoin(socket, session);
     }
-    socket.join(RoomIds.inbox(userId));
-    socket.on(
-        "room:join",
-        event ->
-            EventAcks.handle(
-                event,
-                limits.event(socket, userId, limits.events()),
-                payload -> join(socket, payload)));
-    socket.on(
-        "room:leave",
-        event ->
-            EventAcks.handle(
-                event,
-                limits.event(socket, userId, limits.events()),
-                payload -> leave(socket, payload)));
-    socket.on(
-        "message:send",
-        event ->
-            EventAcks.handle(
-                event,
-                limits.event(socket, userId, limits.events()),
-                payload -> send(socket, payload)));
-    socket.on(
-        "history",
-        event ->
-            EventAcks.handle(
-                event,
-                limits.event(socket, userId, limits.events()),
-                payload -> history(socket, payload)));
-    socket.on(
-        "typing",
-        event ->
-            EventAcks.handle(
-                event,
-                limits.event(socket, userId, limits.events()),
-                payload -> typing(socket, payload)));
+    socket.join(RoomIds.inbox(session.userId()));
+    on(socket, session, "room:join", payload -> join(socket, session, payload));
+    on(socket, session, "room:leave", payload -> leave(socket, session, payload));
+    on(socket, session, "message:send", payload -> send(socket, session, payload));
+    on(socket, session, "history", payload -> history(session, payload));
+    on(socket, session, "typing", payload -> typing(socket, session, payload));
     socket.onDisconnect(
         reason -> {
-          for (String roomId : joined(socket)) {
-            goOffline(socket, roomId);
+          for (String roomId : session.joinedRooms()) {
+            goOffline(socket, session, roomId);
           }
-          joined(socket).clear();
+          session.joinedRooms().clear();
         });
   }
 
-  public static Identity identity(Socket socket) {
-    return (Identity) socket.data().get(IDENTITY);
+  /**
+   * Connection state recovery gave the socket its rooms back: it is a member, and online, there
+   * again.
+   */
+  private void rejoin(Socket socket, SocketSession session) {
+    String userId = session.userId();
+    for (String roomId : socket.rooms()) {
+      if (RoomIds.isRoomId(roomId) && session.joinedRooms().add(roomId)) {
+        presence
+            .join(roomId, userId)
+            .onSuccess(
+                cameOnline -> {
+                  if (cameOnline) {
+                    socket.to(roomId).emit("presence", presenceEvent(roomId, userId, "online"));
+                  }
+                });
+      }
+    }
   }
 
-  @SuppressWarnings("unchecked")
-  private static Set<String> joined(Socket socket) {
-    return (Set<String>) socket.data().get(JOINED);
+  /** A client event, counted against the events limit of the socket's user, then acked. */
+  private void on(
+      Socket socket,
+      SocketSession session,
+      String event,
+      Function<JsonObject, Future<JsonObject>> action) {
+    socket.on(
+        event,
+        e -> EventAcks.handle(e, limits.event(socket, session.userId(), limits.events()), action));
   }
 
-  private Future<JsonObject> join(Socket socket, JsonObject payload) {
+  private Future<JsonObject> join(Socket socket, SocketSession session, JsonObject payload) {
     String roomId = RoomIds.validate(payload.getValue("roomId"));
-    Identity me = identity(socket);
-    if (!RoomIds.mayAccess(roomId, me.userId())) {
+    String userId = session.userId();
+    if (!RoomIds.mayAccess(roomId, userId)) {
       throw ApiException.forbidden("this direct room belongs to other users");
     }
-    checkRoomCount(socket, roomId);
+    checkRoomCount(session, roomId);
     return ensureRoom(roomId)
         .compose(
             v -> {
-              checkRoomCount(socket, roomId);
-              if (!joined(socket).add(roomId)) {
+              checkRoomCount(session, roomId);
+              if (!session.joinedRooms().add(roomId)) {
                 return Future.succeededFuture();
               }
               socket.join(roomId);
               return presence
-                  .join(roomId, me.userId())
+                  .join(roomId, userId)
                   .map(
                       cameOnline -> {
                         if (cameOnline) {
                           socket
                               .to(roomId)
-                              .emit("presence", presenceEvent(roomId, me.userId(), "online"));
+                              .emit("presence", presenceEvent(roomId, userId, "online"));
                         }
                         return null;
                       });
@@ -185,25 +156,25 @@ public final class ChatEvents {
                     .put("memberCount", members.count()));
   }
 
-  private void checkRoomCount(Socket socket, String roomId) {
-    Set<String> rooms = joined(socket);
+  private void checkRoomCount(SocketSession session, String roomId) {
+    Set<String> rooms = session.joinedRooms();
     if (rooms.size() >= maxRoomsPerSocket && !rooms.contains(roomId)) {
       throw ApiException.forbidden(
           "a connection may be in at most " + maxRoomsPerSocket + " rooms: leave one first");
     }
   }
 
-  private Future<JsonObject> leave(Socket socket, JsonObject payload) {
+  private Future<JsonObject> leave(Socket socket, SocketSession session, JsonObject payload) {
     String roomId = RoomIds.validate(payload.getValue("roomId"));
-    if (joined(socket).remove(roomId)) {
+    if (session.joinedRooms().remove(roomId)) {
       socket.leave(roomId);
-      goOffline(socket, roomId);
+      goOffline(socket, session, roomId);
     }
     return Future.succeededFuture(new JsonObject());
   }
 
-  private void goOffline(Socket socket, String roomId) {
-    String userId = identity(socket).userId();
+  private void goOffline(Socket socket, SocketSession session, String roomId) {
+    String userId = session.userId();
     presence
         .leave(roomId, userId)
         .onSuccess(
@@ -218,24 +189,16 @@ public final class ChatEvents {
             });
   }
 
-  private Future<JsonObject> send(Socket socket, JsonObject payload) {
+  private Future<JsonObject> send(Socket socket, SocketSession session, JsonObject payload) {
     String roomId = RoomIds.validate(payload.getValue("roomId"));
-    String body = MessageText.check(payload.getValue("text"), "text", MAX_TEXT_LENGTH);
-    Object clientId = payload.getValue("clientId");
-    if (clientId != null) {
-      if (!(clientId instanceof String c) || c.isEmpty() || c.length() > MAX_CLIENT_ID_LENGTH) {
-        throw ApiException.badRequest(
-            "clientId must be a string of 1-" + MAX_CLIENT_ID_LENGTH + " characters");
-      }
-      MessageText.checkCharacters(c, "clientId");
-    }
-    if (!joined(socket).contains(roomId)) {
+    String body = ClientInput.text(payload.getValue("text"), "text");
+    String clientId = ClientInput.clientId(payload.getValue("clientId"));
+    if (!session.joinedRooms().contains(roomId)) {
       throw ApiException.forbidden("join the room before sending to it");
     }
-    Identity me = identity(socket);
     long received = System.nanoTime();
     return writer
-        .write(new MessageWriter.NewMessage(roomId, me.userId(), body, (String) clientId))
+        .write(new MessageWriter.NewMessage(roomId, session.userId(), body, clientId))
         .map(
             stored -> {
               JsonObject message = stored.message().toJson();
@@ -262,11 +225,11 @@ public final class ChatEvents {
         : socket.to(roomId, RoomIds.inbox(members[0]), RoomIds.inbox(members[1]));
   }
 
-  private Future<JsonObject> history(Socket socket, JsonObject payload) {
+  private Future<JsonObject> history(SocketSession session, JsonObject payload) {
     String roomId = RoomIds.validate(payload.getValue("roomId"));
-    Long before = optionalId(payload.getValue("before"));
-    int limit = limit(payload.getValue("limit"));
-    if (!RoomIds.mayAccess(roomId, identity(socket).userId())) {
+    Long before = ClientInput.before(payload.getValue("before"));
+    int limit = ClientInput.historyLimit(payload.getValue("limit"));
+    if (!RoomIds.mayAccess(roomId, session.userId())) {
       throw ApiException.forbidden("this direct room belongs to other users");
     }
     return readHistory(roomId, before, limit).map(list -> new JsonObject().put("messages", list));
@@ -286,13 +249,13 @@ public final class ChatEvents {
             });
   }
 
-  private Future<JsonObject> typing(Socket socket, JsonObject payload) {
+  private Future<JsonObject> typing(Socket socket, SocketSession session, JsonObject payload) {
     String roomId = RoomIds.validate(payload.getValue("roomId"));
     Object isTyping = payload.getValue("isTyping");
     if (!(isTyping instanceof Boolean typingNow)) {
       throw ApiException.badRequest("isTyping is required (true or false)");
     }
-    if (!joined(socket).contains(roomId)) {
+    if (!session.joinedRooms().contains(roomId)) {
       throw ApiException.forbidden("join the room first");
     }
     socket
@@ -302,7 +265,7 @@ public final class ChatEvents {
             "typing",
             new JsonObject()
                 .put("roomId", roomId)
-                .put("userId", identity(socket).userId())
+                .put("userId", session.userId())
                 .put("isTyping", typingNow));
     return Future.succeededFuture(new JsonObject());
   }
@@ -319,45 +282,6 @@ public final class ChatEvents {
             })
         .onSuccess(v -> knownRooms.put(roomId, true))
         .mapEmpty();
-  }
-
-  /**
-   * A "before" id: a positive whole number (or its string form, as JavaScript clients may send it).
-   */
-  public static Long optionalId(Object value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      long id =
-          value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
-              ? n.longValue()
-              : Long.parseLong(String.valueOf(value));
-      if (id > 0) {
-        return id;
-      }
-    } catch (NumberFormatException e) {
-      // falls through to the error
-    }
-    throw ApiException.badRequest("before must be a message id (a positive whole number)");
-  }
-
-  public static int limit(Object value) {
-    if (value == null) {
-      return DEFAULT_HISTORY_LIMIT;
-    }
-    try {
-      int limit =
-          value instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(value));
-      if (limit >= 1
-          && limit <= MAX_HISTORY_LIMIT
-          && (!(value instanceof Number n) || n.doubleValue() == limit)) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // falls through to the error
-    }
-    throw ApiException.badRequest("limit must be a whole number from 1 to " + MAX_HISTORY_LIMIT);
   }
 
   /**

@@ -1,6 +1,6 @@
 package chat.nexus.chat;
 
-import chat.nexus.auth.Identity;
+import chat.nexus.auth.SocketSession;
 import chat.nexus.errors.ApiException;
 import chat.nexus.observability.Logs;
 import chat.nexus.socketio.Event;
@@ -84,9 +84,7 @@ public final class EventAcks {
             }
             if (!(cause instanceof ApiException)) {
               String userId =
-                  event.socket().data().get(ChatEvents.IDENTITY) instanceof Identity who
-                      ? who.userId()
-                      : null;
+                  SocketSession.in(event.socket().data()).map(SocketSession::userId).orElse(null);
               Logs.withRequest(
                   event.socket().id(),
                   userId,

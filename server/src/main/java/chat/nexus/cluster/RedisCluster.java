@@ -31,9 +31,10 @@ public final class RedisCluster {
 
   private RedisCluster() {}
 
-  /** The adapter factory for REDIS_URL, or empty without one; bad values throw ConfigException. */
-  public static Optional<RedisAdapterFactory> start(
-      Vertx vertx, Config config, Map<String, String> env) {
+  /**
+   * The adapter's options for REDIS_URL, or empty without one; bad values throw ConfigException.
+   */
+  public static Optional<RedisAdapterOptions> options(Config config, Map<String, String> env) {
     if (config.redisUrl() == null) {
       return Optional.empty();
     }
@@ -50,16 +51,21 @@ public final class RedisCluster {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    RedisAdapterOptions options;
     try {
-      options =
+      return Optional.of(
           RedisAdapterOptions.builder(config.redisUrl())
               .key(key)
               .sharded(sharded.equals("true"))
-              .build();
+              .build());
     } catch (IllegalArgumentException e) {
       throw new ConfigException(List.of("REDIS_URL is not usable: " + e.getMessage()));
     }
+  }
+
+  /**
+   * The adapter factory, waiting a little for Redis (a Redis that is down at start is no fault).
+   */
+  public static RedisAdapterFactory start(Vertx vertx, RedisAdapterOptions options) {
     RedisAdapterFactory redis = RedisAdapterFactory.create(vertx, options);
     try {
       redis.firstUp().await(START_WAIT_MS, TimeUnit.MILLISECONDS);
@@ -69,6 +75,6 @@ public final class RedisCluster {
               + "cross-node delivery starts once it connects)",
           options.endpointDescription());
     }
-    return Optional.of(redis);
+    return redis;
   }
 }

@@ -1,7 +1,8 @@
 package chat.nexus.companion;
 
 import chat.nexus.auth.Identity;
-import chat.nexus.chat.ChatEvents;
+import chat.nexus.auth.SocketSession;
+import chat.nexus.chat.ClientInput;
 import chat.nexus.chat.EventAcks;
 import chat.nexus.errors.ApiException;
 import chat.nexus.ratelimit.RateLimits;
@@ -35,11 +36,11 @@ public final class CompanionEvents {
     this.limits = limits;
   }
 
-  /** Wires a newly connected, authenticated socket (after ChatEvents put its identity). */
+  /** Wires a newly connected, authenticated socket (it has its {@link SocketSession}). */
   public void attach(Socket socket) {
     Set<CompanionTurn> turns = ConcurrentHashMap.newKeySet();
     socket.data().put(TURNS, turns);
-    String userId = ChatEvents.identity(socket).userId();
+    String userId = SocketSession.of(socket).userId();
     socket.on(
         "companion:open",
         event ->
@@ -58,9 +59,9 @@ public final class CompanionEvents {
   }
 
   private Future<JsonObject> open(Socket socket, JsonObject payload) {
-    int limit = ChatEvents.limit(payload.getValue("limit"));
+    int limit = ClientInput.historyLimit(payload.getValue("limit"));
     return service
-        .open(ChatEvents.identity(socket), payload.getValue("characterId"), limit)
+        .open(SocketSession.of(socket).identity(), payload.getValue("characterId"), limit)
         .map(
             list -> {
               JsonArray messages = new JsonArray();
@@ -71,12 +72,12 @@ public final class CompanionEvents {
 
   private void message(Socket socket, Event event, Set<CompanionTurn> turns) {
     CompanionTurn[] started = {null};
-    String userId = ChatEvents.identity(socket).userId();
+    String userId = SocketSession.of(socket).userId();
     EventAcks.handle(
         event,
         limits.event(socket, userId, limits.events(), limits.llm()),
         payload -> {
-          Identity me = ChatEvents.identity(socket);
+          Identity me = SocketSession.of(socket).identity();
           Object characterId = payload.getValue("characterId");
           Long[] messageId = {null};
           return service

@@ -1,7 +1,7 @@
 package chat.nexus.companion;
 
 import chat.nexus.auth.Identity;
-import chat.nexus.chat.ChatEvents;
+import chat.nexus.chat.ClientInput;
 import chat.nexus.errors.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -53,7 +53,7 @@ public final class CompanionRoutes {
   }
 
   private void history(RoutingContext ctx, Identity me) {
-    int limit = ChatEvents.limit(ctx.queryParams().get("limit"));
+    int limit = ClientInput.historyLimit(ctx.queryParams().get("limit"));
     service
         .open(me, ctx.pathParam("characterId"), limit)
         .onComplete(

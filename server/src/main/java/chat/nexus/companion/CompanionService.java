@@ -1,7 +1,7 @@
 package chat.nexus.companion;
 
 import chat.nexus.auth.Identity;
-import chat.nexus.chat.MessageText;
+import chat.nexus.chat.ClientInput;
 import chat.nexus.errors.ApiException;
 import chat.nexus.llm.ChatMessage;
 import chat.nexus.llm.LlmCall;
@@ -30,8 +30,6 @@ public final class CompanionService {
 
   /** At most one token event per this many milliseconds. */
   public static final long TOKEN_INTERVAL_MS = 50;
-
-  public static final int MAX_TEXT_LENGTH = 4_000;
 
   /** Messages read for a prompt; the PromptBuilder then keeps what fits its token budget. */
   public static final int PROMPT_HISTORY_LIMIT = 200;
@@ -173,12 +171,9 @@ public final class CompanionService {
             card.name(), PromptBuilder.names(card.description(), card.name(), userName(me))));
   }
 
-  /**
-   * The text of a user message: the rules of every message text ({@link MessageText}), 1-4000
-   * characters.
-   */
+  /** The text of a user message: the rules of every message text ({@link ClientInput}). */
   static String text(Object text) {
-    return MessageText.check(text, "text", MAX_TEXT_LENGTH);
+    return ClientInput.text(text, "text");
   }
 
   static String characterId(Object value) {

@@ -1,17 +1,17 @@
 package chat.nexus.config;
 
-import io.github.cdimascio.dotenv.Dotenv;
-import io.github.cdimascio.dotenv.DotenvEntry;
 import java.security.SecureRandom;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * The server's configuration, from the environment and a {@code .env} file in the working directory
- * (the environment wins). Names and defaults are the public contract's. {@link #toString()} names
- * no secret.
+ * The server's core configuration, from the environment and a {@code .env} file in the working
+ * directory (the environment wins: {@link Environment}); each capability reads its own options from
+ * the same variables. Names and defaults are the public contract's. {@link #toString()} names no
+ * secret.
  *
  * @param port listen port (PORT, default 8000)
  * @param host listen address (HOST, default 0.0.0.0)
@@ -118,103 +118,37 @@ public record Config(
 
   private static final int GENERATED_SECRET_BYTES = 32;
 
-  /** Reads the process environment and ./.env. */
-  public static Config load() {
-    Map<String, String> env = new HashMap<>();
-    Dotenv dotenv = Dotenv.configure().ignoreIfMissing().ignoreIfMalformed().load();
-    for (DotenvEntry entry : dotenv.entries(Dotenv.Filter.DECLARED_IN_ENV_FILE)) {
-      env.put(entry.getKey(), entry.getValue());
-    }
-    env.putAll(System.getenv());
-    return from(env);
-  }
+  private static final String DATABASE_URL_EXPECTED = "a postgres:// or jdbc: URL";
+  private static final String[] DATABASE_SCHEMES = {"jdbc:", "postgres://", "postgresql://"};
+  private static final String REDIS_URL_EXPECTED = "a redis:// or rediss:// URL";
+  private static final String[] REDIS_SCHEMES = {"redis://", "rediss://", "unix://"};
 
-  /** Reads a map of variables; throws {@link ConfigException} listing every bad value. */
+  /**
+   * Reads a map of variables (see {@link Environment}); throws {@link ConfigException} listing
+   * every bad value.
+   */
   public static Config from(Map<String, String> env) {
     Settings s = new Settings(env);
-    String appEnv = s.raw("APP_ENV", "NODE_ENV");
-    boolean production = appEnv != null && appEnv.equalsIgnoreCase("production");
-    if (appEnv != null
-        && !production
-        && !appEnv.equalsIgnoreCase("development")
-        && !appEnv.equalsIgnoreCase("test")) {
-      s.problem("APP_ENV must be development, test or production, got '" + appEnv + "'");
-    }
+    boolean production = production(s);
     int port = s.port("PORT", DEFAULT_PORT);
     String host = s.string("HOST", DEFAULT_HOST);
-    String jwtSecret = s.raw("JWT_SECRET");
-    boolean generated = false;
-    if (jwtSecret == null) {
-      if (production) {
-        s.problem("JWT_SECRET is required in production");
-      }
-      byte[] random = new byte[GENERATED_SECRET_BYTES];
-      new SecureRandom().nextBytes(random);
-      jwtSecret = HexFormat.of().formatHex(random);
-      generated = true;
-    } else if (production && jwtSecret.length() < MIN_SECRET_LENGTH) {
-      s.problem("JWT_SECRET must be at least " + MIN_SECRET_LENGTH + " characters in production");
-    }
-    String databaseUrl = s.raw("DATABASE_URL");
-    if (databaseUrl != null
-        && !databaseUrl.startsWith("jdbc:")
-        && !databaseUrl.startsWith("postgres://")
-        && !databaseUrl.startsWith("postgresql://")) {
-      s.problem("DATABASE_URL must be a postgres:// or jdbc: URL");
-    }
-    String sessionSecret = s.raw("SESSION_SECRET");
-    boolean sessionGenerated = false;
-    if (sessionSecret == null && !production) {
-      byte[] random = new byte[GENERATED_SECRET_BYTES];
-      new SecureRandom().nextBytes(random);
-      sessionSecret = HexFormat.of().formatHex(random);
-      sessionGenerated = true;
-    } else if (sessionSecret != null && production && sessionSecret.length() < MIN_SECRET_LENGTH) {
-      s.problem(
-          "SESSION_SECRET must be at least " + MIN_SECRET_LENGTH + " characters in production");
-    }
-    String logFormat =
-        s.string("LOG_FORMAT", production ? "json" : "text").toLowerCase(java.util.Locale.ROOT);
-    if (!logFormat.equals("json") && !logFormat.equals("text")) {
-      s.problem("LOG_FORMAT must be json or text, got '" + logFormat + "'");
-    }
-    String redisUrl = s.raw("REDIS_URL");
-    long heartbeat = s.positiveLong("PRESENCE_HEARTBEAT_MS", DEFAULT_PRESENCE_HEARTBEAT_MS);
-    long presenceTtl = s.positiveLong("PRESENCE_TTL_MS", DEFAULT_PRESENCE_TTL_MS);
-    if (presenceTtl <= heartbeat) {
-      s.problem("PRESENCE_TTL_MS must be larger than PRESENCE_HEARTBEAT_MS (a few heartbeats)");
-    }
-    for (String name : List.of("REDIS_URL", "REDIS_SESSION_URL")) {
-      String url = s.raw(name);
-      if (url != null
-          && !url.startsWith("redis://")
-          && !url.startsWith("rediss://")
-          && !url.startsWith("unix://")) {
-        s.problem(name + " must be a redis:// or rediss:// URL");
-      }
-    }
-    String monitoringUrl = s.raw("MONITORING_URL");
-    if (monitoringUrl != null
-        && !monitoringUrl.startsWith("http://")
-        && !monitoringUrl.startsWith("https://")) {
-      s.problem("MONITORING_URL must be an http:// or https:// URL");
-    }
-    try {
-      new chat.nexus.ratelimit.ClientAddress(s.list("TRUST_PROXY"));
-    } catch (IllegalArgumentException e) {
-      s.problem(e.getMessage());
-    }
-    List<String> corsOrigins = s.list("CORS_ORIGINS");
-    if (production && corsOrigins.isEmpty()) {
-      s.problem("CORS_ORIGINS is required in production (a comma-separated list of origins)");
-    }
+    Secret jwtSecret = Secret.read(s, "JWT_SECRET", production, true);
+    String databaseUrl = url(s, "DATABASE_URL", DATABASE_URL_EXPECTED, DATABASE_SCHEMES);
+    Secret sessionSecret = Secret.read(s, "SESSION_SECRET", production, false);
+    boolean jsonLogs = jsonLogs(s, production);
+    PresenceTiming presence = PresenceTiming.read(s);
+    String redisUrl = url(s, "REDIS_URL", REDIS_URL_EXPECTED, REDIS_SCHEMES);
+    url(s, "REDIS_SESSION_URL", REDIS_URL_EXPECTED, REDIS_SCHEMES);
+    String monitoringUrl =
+        url(s, "MONITORING_URL", "an http:// or https:// URL", "http://", "https://");
+    List<String> corsOrigins = corsOrigins(s, production);
     Config config =
         new Config(
             port,
             host,
             production,
-            jwtSecret,
-            generated,
+            jwtSecret.value(),
+            jwtSecret.generated(),
             databaseUrl,
             s.string("DATA_DIR", "./data"),
             s.positiveInt(DEFAULT_DB_POOL_SIZE, "DB_POOL_SIZE"),
@@ -236,16 +170,98 @@ public record Config(
             s.positiveLong("RATE_LIMIT_LLM_WINDOW_MS", DEFAULT_LLM_RATE_LIMIT_WINDOW_MS),
             s.string("REDIS_SESSION_URL", redisUrl),
             s.string("REDIS_KEY_PREFIX", DEFAULT_REDIS_KEY_PREFIX),
-            sessionSecret,
-            sessionGenerated,
+            sessionSecret.value(),
+            sessionSecret.generated(),
             s.raw("COOKIE_DOMAIN"),
             monitoringUrl,
             s.positiveLong("METRICS_INTERVAL_MS", DEFAULT_METRICS_INTERVAL_MS),
-            heartbeat,
-            presenceTtl,
-            logFormat.equals("json"));
+            presence.heartbeatMs(),
+            presence.ttlMs(),
+            jsonLogs);
     s.check();
     return config;
+  }
+
+  /** APP_ENV (or NODE_ENV) is "production"; development and test are the other values. */
+  private static boolean production(Settings s) {
+    String appEnv = s.raw("APP_ENV", "NODE_ENV");
+    boolean production = appEnv != null && appEnv.equalsIgnoreCase("production");
+    if (appEnv != null
+        && !production
+        && !appEnv.equalsIgnoreCase("development")
+        && !appEnv.equalsIgnoreCase("test")) {
+      s.problem("APP_ENV must be development, test or production, got '" + appEnv + "'");
+    }
+    return production;
+  }
+
+  /** CORS_ORIGINS: a development server takes any origin when unset; production must name them. */
+  private static List<String> corsOrigins(Settings s, boolean production) {
+    List<String> corsOrigins = s.list("CORS_ORIGINS");
+    if (production && corsOrigins.isEmpty()) {
+      s.problem("CORS_ORIGINS is required in production (a comma-separated list of origins)");
+    }
+    return corsOrigins;
+  }
+
+  /** PRESENCE_HEARTBEAT_MS and PRESENCE_TTL_MS: the TTL must outlast a heartbeat. */
+  private record PresenceTiming(long heartbeatMs, long ttlMs) {
+
+    static PresenceTiming read(Settings s) {
+      long heartbeat = s.positiveLong("PRESENCE_HEARTBEAT_MS", DEFAULT_PRESENCE_HEARTBEAT_MS);
+      long ttl = s.positiveLong("PRESENCE_TTL_MS", DEFAULT_PRESENCE_TTL_MS);
+      if (ttl <= heartbeat) {
+        s.problem("PRESENCE_TTL_MS must be larger than PRESENCE_HEARTBEAT_MS (a few heartbeats)");
+      }
+      return new PresenceTiming(heartbeat, ttl);
+    }
+  }
+
+  /** LOG_FORMAT: json (the default in production) or text. */
+  private static boolean jsonLogs(Settings s, boolean production) {
+    String logFormat =
+        s.string("LOG_FORMAT", production ? "json" : "text").toLowerCase(Locale.ROOT);
+    if (!logFormat.equals("json") && !logFormat.equals("text")) {
+      s.problem("LOG_FORMAT must be json or text, got '" + logFormat + "'");
+    }
+    return logFormat.equals("json");
+  }
+
+  /**
+   * A URL variable, or null when unset; one that starts with none of {@code schemes} is refused.
+   */
+  private static String url(Settings s, String name, String expected, String... schemes) {
+    String url = s.raw(name);
+    if (url != null && Arrays.stream(schemes).noneMatch(url::startsWith)) {
+      s.problem(name + " must be " + expected);
+    }
+    return url;
+  }
+
+  /**
+   * A signing secret and whether it was made up at boot. Development makes one up when it is unset
+   * (it dies with the process); production wants one of {@link #MIN_SECRET_LENGTH} characters or
+   * more, and refuses to start without it when {@code required}.
+   */
+  private record Secret(String value, boolean generated) {
+
+    static Secret read(Settings s, String name, boolean production, boolean required) {
+      String value = s.raw(name);
+      if (value == null) {
+        if (production && required) {
+          s.problem(name + " is required in production");
+        } else if (production) {
+          return new Secret(null, false);
+        }
+        byte[] random = new byte[GENERATED_SECRET_BYTES];
+        new SecureRandom().nextBytes(random);
+        return new Secret(HexFormat.of().formatHex(random), true);
+      }
+      if (production && value.length() < MIN_SECRET_LENGTH) {
+        s.problem(name + " must be at least " + MIN_SECRET_LENGTH + " characters in production");
+      }
+      return new Secret(value, false);
+    }
   }
 
   /** "H2 file ./data/nexus" or "PostgreSQL host:port/db", with no credentials. */

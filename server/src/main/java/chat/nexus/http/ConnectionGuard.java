@@ -1,11 +1,12 @@
 package chat.nexus.http;
 
 import chat.nexus.ratelimit.ClientAddress;
+import chat.nexus.runtime.VertxInternals;
 import io.netty.channel.Channel;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.net.impl.ConnectionBase;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,11 +17,11 @@ import org.slf4j.LoggerFactory;
  * handler. With HTTP/2 cleartext off, Vert.x calls that handler as soon as a connection is
  * accepted, before it sends a byte.
  *
- * <p>The one place that reaches below Vert.x's public API, for the connection's Netty channel:
- * Vert.x offers an idle timeout (any byte restarts it) but no deadline for a request head or body,
- * so a client trickling a byte a minute would hold its connection forever; and a websocket taken
- * over by the Engine.IO transport no longer reports its close to Vert.x, so only the channel says
- * when to uncount it.
+ * <p>It works on the connection's Netty channel ({@link VertxInternals#channel}): Vert.x offers an
+ * idle timeout (any byte restarts it) but no deadline for a request head or body, so a client
+ * trickling a byte a minute would hold its connection forever; and a websocket taken over by the
+ * Engine.IO transport no longer reports its close to Vert.x, so only the channel says when to
+ * uncount it.
  */
 public final class ConnectionGuard {
 
@@ -58,10 +59,11 @@ public final class ConnectionGuard {
   }
 
   private void accept(HttpConnection connection) {
-    if (!(connection instanceof ConnectionBase base)) {
+    Optional<Channel> backing = VertxInternals.channel(connection);
+    if (backing.isEmpty()) {
       return; // an HTTP/2 connection (TLS with ALPN): not counted
     }
-    Channel channel = base.channel();
+    Channel channel = backing.get();
     String peer =
         channel.remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
             ? inet.getAddress().getHostAddress()

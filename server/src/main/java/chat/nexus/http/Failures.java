@@ -71,7 +71,7 @@ final class Failures {
     } else if (ctx.statusCode() == 405) {
       error = new ApiException(ErrorCode.BAD_REQUEST, "method not allowed");
     } else {
-      Identity caller = HttpApi.identity(ctx);
+      Identity caller = RequestAuthentication.identity(ctx);
       Logs.withRequest(
           RequestIds.of(ctx),
           caller == null ? null : caller.userId(),

@@ -4,6 +4,7 @@ import chat.nexus.auth.AuthService;
 import chat.nexus.auth.Identity;
 import chat.nexus.auth.SessionCookie;
 import chat.nexus.chat.ChatEvents;
+import chat.nexus.chat.ClientInput;
 import chat.nexus.chat.RoomIds;
 import chat.nexus.companion.CharacterRoutes;
 import chat.nexus.companion.CompanionRoutes;
@@ -31,10 +32,6 @@ import java.util.concurrent.TimeUnit;
  * contract's error shape.
  */
 public final class HttpApi {
-
-  private static final String IDENTITY = "identity";
-  private static final String AUTH_FAILURE = "authFailure";
-  private static final String BY_COOKIE = "byCookie";
 
   /**
    * The header a cookie-authenticated non-JSON request (logout without a body, a PNG upload) adds
@@ -66,6 +63,7 @@ public final class HttpApi {
   private final MetricsEndpoint metrics;
   private final RateLimits limits;
   private final Optional<SessionCookie> cookies;
+  private final RequestAuthentication callers;
 
   public HttpApi(
       Vertx vertx,
@@ -82,6 +80,7 @@ public final class HttpApi {
     this.metrics = metrics;
     this.limits = limits;
     this.cookies = cookies;
+    this.callers = new RequestAuthentication(auth, cookies);
     this.characters = characters;
     this.companions = companions;
     this.vertx = vertx;
@@ -105,7 +104,7 @@ public final class HttpApi {
     router.route("/api/*").handler(RequestBodies.handler(config.jsonLimitBytes()));
     router
         .route("/api/*")
-        .handler(this::resolveIdentity)
+        .handler(callers::resolve)
         .handler(limits.handler(limits.api(), this::subject));
     router
         .post("/api/companions/:characterId/messages")
@@ -123,17 +122,17 @@ public final class HttpApi {
     router.post("/api/auth/guest").handler(ctx -> signedIn(ctx, 201, auth.guest(body(ctx))));
     router
         .post("/api/auth/logout")
-        .handler(this::authenticated)
+        .handler(callers::require)
         .handler(
             ctx -> {
               cookies.ifPresent(c -> ctx.response().addCookie(c.clear()));
               respond(
                   ctx, 200, auth.logout(identity(ctx)).map(v -> new JsonObject().put("ok", true)));
             });
-    router.get("/api/rooms/:id/messages").handler(this::authenticated).handler(this::history);
-    characters.mount(router, this::authenticated, HttpApi::identity);
-    companions.mount(router, this::authenticated, HttpApi::identity);
-    router.get("/api/users/:id").handler(this::authenticated).handler(this::user);
+    router.get("/api/rooms/:id/messages").handler(callers::require).handler(this::history);
+    characters.mount(router, callers::require, RequestAuthentication::identity);
+    companions.mount(router, callers::require, RequestAuthentication::identity);
+    router.get("/api/users/:id").handler(callers::require).handler(this::user);
     WebClient.mount(router);
 
     router
@@ -211,8 +210,8 @@ public final class HttpApi {
     if (!RoomIds.mayAccess(roomId, identity(ctx).userId())) {
       throw ApiException.forbidden("this direct room belongs to other users");
     }
-    Long before = ChatEvents.optionalId(ctx.queryParams().get("before"));
-    int limit = ChatEvents.limit(ctx.queryParams().get("limit"));
+    Long before = ClientInput.before(ctx.queryParams().get("before"));
+    int limit = ClientInput.historyLimit(ctx.queryParams().get("limit"));
     respond(
         ctx,
         200,
@@ -244,90 +243,10 @@ public final class HttpApi {
                                         .put("kind", user.kind())))));
   }
 
-  /**
-   * Finds out who calls, when the request says: a bearer token, or else the session cookie. The
-   * outcome is kept for the rate limiter (user or address) and for {@link #authenticated}; nothing
-   * fails here. Cookie-authenticated state-changing requests must show they are not a cross-site
-   * form: a JSON (or other non-form) Content-Type, or an X-Requested-With header (see README,
-   * CSRF).
-   */
-  private void resolveIdentity(RoutingContext ctx) {
-    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    Future<Identity> identity;
-    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      identity = auth.authenticate(header.substring(7).trim());
-    } else {
-      Optional<String> sessionId =
-          cookies.flatMap(
-              c -> c.verify(SessionCookie.fromHeader(ctx.request().getHeader(HttpHeaders.COOKIE))));
-      if (sessionId.isEmpty()) {
-        ctx.next();
-        return;
-      }
-      if (!safeFromCsrf(ctx)) {
-        ctx.put(
-            AUTH_FAILURE,
-            ApiException.forbidden(
-                "a cookie-authenticated "
-                    + ctx.request().method()
-                    + " must send Content-Type: application/json or an "
-                    + CSRF_HEADER
-                    + " header"));
-        ctx.next();
-        return;
-      }
-      ctx.put(BY_COOKIE, true);
-      identity = auth.authenticateSession(sessionId.get());
-    }
-    identity.onComplete(
-        result -> {
-          if (clientGone(ctx)) {
-            return;
-          }
-          if (result.succeeded()) {
-            ctx.put(IDENTITY, result.result());
-          } else {
-            ctx.put(AUTH_FAILURE, result.cause());
-          }
-          ctx.next();
-        });
-  }
-
-  /** Form posts (the only cross-site requests a browser sends without CORS) cannot set these. */
-  private static boolean safeFromCsrf(RoutingContext ctx) {
-    HttpMethod method = ctx.request().method();
-    if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS) {
-      return true;
-    }
-    if (ctx.request().getHeader(CSRF_HEADER) != null) {
-      return true;
-    }
-    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (type == null) {
-      return false;
-    }
-    String t = type.toLowerCase(java.util.Locale.ROOT);
-    return !(t.startsWith("application/x-www-form-urlencoded")
-        || t.startsWith("multipart/form-data")
-        || t.startsWith("text/plain"));
-  }
-
   /** Whom the rate limiter counts: the user, or the client address when anonymous. */
   private String subject(RoutingContext ctx) {
     Identity identity = identity(ctx);
     return identity != null ? "user:" + identity.userId() : limits.addressSubject(ctx);
-  }
-
-  private void authenticated(RoutingContext ctx) {
-    if (identity(ctx) != null) {
-      ctx.next();
-      return;
-    }
-    Throwable failure = ctx.get(AUTH_FAILURE);
-    ctx.fail(
-        failure != null
-            ? failure
-            : ApiException.unauthorized("missing Authorization: Bearer token or session cookie"));
   }
 
   /**
@@ -336,9 +255,9 @@ public final class HttpApi {
    */
   private void refresh(RoutingContext ctx) {
     JsonObject body = body(ctx);
-    if (body.getValue("refreshToken") == null && Boolean.TRUE.equals(ctx.get(BY_COOKIE))) {
+    if (body.getValue("refreshToken") == null && RequestAuthentication.byCookie(ctx)) {
       if (identity(ctx) == null) {
-        Throwable failure = ctx.get(AUTH_FAILURE);
+        Throwable failure = RequestAuthentication.failure(ctx);
         ctx.fail(failure != null ? failure : ApiException.unauthorized("session has ended"));
         return;
       }
@@ -363,8 +282,8 @@ public final class HttpApi {
             }));
   }
 
-  static Identity identity(RoutingContext ctx) {
-    return ctx.get(IDENTITY);
+  private static Identity identity(RoutingContext ctx) {
+    return RequestAuthentication.identity(ctx);
   }
 
   private static JsonObject body(RoutingContext ctx) {

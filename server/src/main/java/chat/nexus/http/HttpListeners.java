@@ -1,5 +1,6 @@
 package chat.nexus.http;
 
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -10,6 +11,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -22,10 +24,12 @@ public final class HttpListeners {
 
   private final String deploymentId;
   private final List<HttpServer> servers;
+  private final List<Context> loops;
 
-  private HttpListeners(String deploymentId, List<HttpServer> servers) {
+  private HttpListeners(String deploymentId, List<HttpServer> servers, List<Context> loops) {
     this.deploymentId = deploymentId;
     this.servers = List.copyOf(servers);
+    this.loops = List.copyOf(loops);
   }
 
   /** Starts {@code instances} servers on options' host and port; completes when all listen. */
@@ -45,6 +49,7 @@ public final class HttpListeners {
       Handler<HttpConnection> connections,
       int instances) {
     List<HttpServer> servers = new CopyOnWriteArrayList<>();
+    List<Context> loops = new CopyOnWriteArrayList<>();
     DeploymentOptions deployment = new DeploymentOptions().setInstances(instances);
     return vertx
         .deployVerticle(
@@ -52,6 +57,7 @@ public final class HttpListeners {
                 new VerticleBase() {
                   @Override
                   public Future<?> start() {
+                    loops.add(context);
                     return vertx
                         .createHttpServer(options)
                         .connectionHandler(connections)
@@ -61,7 +67,21 @@ public final class HttpListeners {
                   }
                 },
             deployment)
-        .map(id -> new HttpListeners(id, servers));
+        .map(id -> new HttpListeners(id, servers, loops));
+  }
+
+  /**
+   * Completes once each listener's event loop has run what was queued on it before this call: the
+   * connections' work (acks, writes, closes) runs on these loops, so shutdown waits here for it.
+   */
+  public Future<Void> queuedWorkDone() {
+    List<Future<Void>> done = new ArrayList<>(loops.size());
+    for (Context loop : loops) {
+      Promise<Void> ran = Promise.promise();
+      loop.runOnContext(v -> ran.complete());
+      done.add(ran.future());
+    }
+    return Future.join(done).mapEmpty();
   }
 
   /** The port actually bound (useful with port 0). */

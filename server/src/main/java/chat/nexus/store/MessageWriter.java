@@ -4,10 +4,10 @@ import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.PromiseInternal;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -85,7 +85,21 @@ public final class MessageWriter implements AutoCloseable {
    */
   public record Stored(Message message, boolean duplicate, boolean announce) {}
 
-  private record Pending(NewMessage message, Instant createdAt, PromiseInternal<Stored> promise) {}
+  /**
+   * A queued message and where its sender waits: the writer thread completes the promise on the
+   * sender's context, so the ack and the broadcast that follow run on the socket's event loop.
+   */
+  private record Pending(
+      NewMessage message, Instant createdAt, Context context, Promise<Stored> promise) {
+
+    void succeed(Stored stored) {
+      context.runOnContext(v -> promise.tryComplete(stored));
+    }
+
+    void fail(Throwable failure) {
+      context.runOnContext(v -> promise.tryFail(failure));
+    }
+  }
 
   private final Vertx vertx;
   private final Database database;
@@ -113,12 +127,12 @@ public final class MessageWriter implements AutoCloseable {
 
   /** Queues a message; the future completes on the caller's context once it is committed. */
   public Future<Stored> write(NewMessage message) {
-    ContextInternal context = (ContextInternal) vertx.getOrCreateContext();
-    PromiseInternal<Stored> promise = context.promise();
+    Context context = vertx.getOrCreateContext();
+    Promise<Stored> promise = Promise.promise();
     if (!accepting) {
       promise.fail(shuttingDown());
     } else if (!queue.offer(
-        new Pending(message, Instant.now().truncatedTo(ChronoUnit.MILLIS), promise))) {
+        new Pending(message, Instant.now().truncatedTo(ChronoUnit.MILLIS), context, promise))) {
       promise.fail(
           new ApiException(
               ErrorCode.UNAVAILABLE,
@@ -157,11 +171,11 @@ public final class MessageWriter implements AutoCloseable {
         lastCommitNanos = System.nanoTime();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        batch.forEach(p -> p.promise().tryFail(shuttingDown()));
+        batch.forEach(p -> p.fail(shuttingDown()));
         break;
       } catch (RuntimeException e) {
         LOG.log(Level.ERROR, "message writer failed", e);
-        batch.forEach(p -> p.promise().tryFail(e));
+        batch.forEach(p -> p.fail(e));
       } finally {
         batch.clear();
       }
@@ -210,7 +224,7 @@ public final class MessageWriter implements AutoCloseable {
       if (!(answer instanceof ApiException)) {
         LOG.log(Level.ERROR, "storing " + batch.size() + " messages failed", e);
       }
-      batch.forEach(p -> p.promise().tryFail(answer));
+      batch.forEach(p -> p.fail(answer));
     }
   }
 
@@ -218,14 +232,11 @@ public final class MessageWriter implements AutoCloseable {
   private void stored(Pending pending, long id) {
     NewMessage m = pending.message();
     announced.put(id, Boolean.TRUE);
-    pending
-        .promise()
-        .tryComplete(
-            new Stored(
-                new Message(
-                    id, m.roomId(), m.userId(), m.text(), m.clientId(), pending.createdAt()),
-                false,
-                true));
+    pending.succeed(
+        new Stored(
+            new Message(id, m.roomId(), m.userId(), m.text(), m.clientId(), pending.createdAt()),
+            false,
+            true));
   }
 
   /**
@@ -264,12 +275,12 @@ public final class MessageWriter implements AutoCloseable {
         if (existing.isPresent()) {
           boolean announce =
               announced.asMap().putIfAbsent(existing.get().id(), Boolean.TRUE) == null;
-          pending.promise().tryComplete(new Stored(existing.get(), true, announce));
+          pending.succeed(new Stored(existing.get(), true, announce));
         } else {
           LOG.log(
               Level.ERROR,
               "a message could not be stored: " + e.getSQLState() + " " + DatabaseHealth.reason(e));
-          pending.promise().tryFail(e);
+          pending.fail(e);
         }
       }
     }

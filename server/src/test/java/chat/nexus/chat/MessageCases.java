@@ -164,7 +164,7 @@ abstract class MessageCases extends ServerCases {
     String roomId = room();
     try (Client a = server.connect(ann.token())) {
       join(a, roomId);
-      String longest = "x".repeat(ChatEvents.MAX_TEXT_LENGTH - 1) + "é";
+      String longest = "x".repeat(ClientInput.MAX_TEXT_LENGTH - 1) + "é";
       JsonObject stored = send(a, roomId, longest);
       assertThat(stored.getString("text")).isEqualTo(longest);
       assertThat(
@@ -699,7 +699,7 @@ abstract class MessageCases extends ServerCases {
     String wave = "\uD83D\uDC4B"; // one character, two UTF-16 units
     try (Client a = server.connect(ann.token())) {
       join(a, roomId);
-      String longest = wave.repeat(ChatEvents.MAX_TEXT_LENGTH);
+      String longest = wave.repeat(ClientInput.MAX_TEXT_LENGTH);
       JsonObject stored = send(a, roomId, longest);
       assertThat(stored.getString("text")).isEqualTo(longest);
       assertThat(

@@ -22,7 +22,7 @@ class RedisClusterTest {
 
   @Test
   void noRedisUrlNoAdapter() {
-    assertThat(RedisCluster.start(vertx, Config.from(Map.of()), Map.of())).isEmpty();
+    assertThat(RedisCluster.options(Config.from(Map.of()), Map.of())).isEmpty();
   }
 
   @Test
@@ -30,10 +30,8 @@ class RedisClusterTest {
     Config config = Config.from(Map.of("REDIS_URL", "redis://127.0.0.1:6379"));
     assertThatThrownBy(
             () ->
-                RedisCluster.start(
-                    vertx,
-                    config,
-                    Map.of("REDIS_ADAPTER_KEY", " ", "REDIS_ADAPTER_SHARDED", "maybe")))
+                RedisCluster.options(
+                    config, Map.of("REDIS_ADAPTER_KEY", " ", "REDIS_ADAPTER_SHARDED", "maybe")))
         .isInstanceOfSatisfying(
             ConfigException.class,
             e ->
@@ -49,8 +47,10 @@ class RedisClusterTest {
     // the shared Redis needs no password: AUTH fails, and start-up goes on without it
     var redis =
         RedisCluster.start(
-                vertx, config, Map.of("REDIS_ADAPTER_KEY", "k", "REDIS_ADAPTER_SHARDED", "true"))
-            .orElseThrow();
+            vertx,
+            RedisCluster.options(
+                    config, Map.of("REDIS_ADAPTER_KEY", "k", "REDIS_ADAPTER_SHARDED", "true"))
+                .orElseThrow());
     try {
       assertThat(redis.description())
           .isEqualTo("Redis 127.0.0.1:6379 (sharded, key 'k')")

@@ -2,6 +2,7 @@ package chat.nexus.companion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import chat.nexus.chat.ClientInput;
 import chat.nexus.testing.Client;
 import chat.nexus.testing.Rest;
 import io.vertx.core.json.JsonArray;
@@ -178,7 +179,7 @@ abstract class CompanionCases extends CompanionFixtures {
           .assertError(400, "BAD_REQUEST");
     }
     String wave = "\uD83D\uDC4B"; // one character, two UTF-16 units
-    String longest = wave.repeat(CompanionService.MAX_TEXT_LENGTH);
+    String longest = wave.repeat(ClientInput.MAX_TEXT_LENGTH);
     rest.post(path, new JsonObject().put("text", longest + wave), me.token())
         .assertError(400, "BAD_REQUEST");
     JsonObject body =

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Config.load() reads ./.env of the working directory, and the environment wins; Main reports bad
- * values.
+ * The configuration is read from ./.env of the working directory, and the environment wins; Main
+ * reports bad values.
  */
 class DotEnvTest {
 

@@ -1,17 +1,18 @@
 package chat.nexus.config;
 
+import chat.nexus.ServerConfig;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Run by DotEnvTest in a subprocess: prints what Config.load() read (./.env and the environment) as
- * JSON.
+ * Run by DotEnvTest in a subprocess: prints the configuration read from ./.env and the environment
+ * (as the server reads it) as JSON.
  */
 public final class PrintConfig {
 
   private PrintConfig() {}
 
   public static void main(String[] args) {
-    Config config = Config.load();
+    Config config = ServerConfig.load().core();
     System.out.println(
         new JsonObject()
             .put("port", config.port())

@@ -1,7 +1,7 @@
 package chat.nexus.testing;
 
 import chat.nexus.ChatServer;
-import chat.nexus.config.Config;
+import chat.nexus.ServerConfig;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,7 +68,7 @@ public final class TestServer implements AutoCloseable {
       env.put("DB_POOL_SIZE", "8");
       env.putAll(database.env());
       env.putAll(overrides);
-      return new TestServer(ChatServer.start(Config.from(env), env), dataDir, database);
+      return new TestServer(ChatServer.start(ServerConfig.from(env)), dataDir, database);
     } catch (Throwable e) {
       if (database != null) {
         database.close();

@@ -1,0 +1,42 @@
+package chat.nexus;
+
+import chat.nexus.companion.CharacterStore;
+import chat.nexus.companion.Characters;
+import chat.nexus.companion.CompanionEvents;
+import chat.nexus.companion.CompanionService;
+import chat.nexus.companion.CompanionStore;
+import chat.nexus.companion.DemoCharacter;
+import chat.nexus.companion.PromptBuilder;
+import chat.nexus.llm.LlmGateway;
+import chat.nexus.llm.LlmMetrics;
+import chat.nexus.observability.Metrics;
+import io.vertx.core.Vertx;
+import java.sql.SQLException;
+
+/**
+ * Companion chat: the cached characters (seeded with the demo character, their cache dropped on
+ * every node when one changes), the LLM gateway, and the companion conversations over it.
+ */
+record Companions(
+    Characters characters, LlmGateway llm, CompanionService service, CompanionEvents events) {
+
+  static Companions start(
+      Vertx vertx, ServerConfig settings, Storage storage, Production production, Metrics metrics)
+      throws SQLException {
+    CharacterStore store = new CharacterStore(storage.database());
+    DemoCharacter.seedIfEmpty(store);
+    Characters characters = new Characters(vertx, store, storage.blocking());
+    production.shareInvalidation(characters);
+    LlmGateway llm = LlmGateway.create(vertx, settings.llm(), new LlmMetrics(metrics.registry()));
+    CompanionService service =
+        new CompanionService(
+            vertx,
+            characters,
+            new CompanionStore(storage.database()),
+            storage.blocking(),
+            llm,
+            new PromptBuilder(settings.llm().promptTokenBudget()));
+    return new Companions(
+        characters, llm, service, new CompanionEvents(service, production.limits()));
+  }
+}

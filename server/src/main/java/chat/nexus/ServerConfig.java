@@ -1,0 +1,94 @@
+package chat.nexus;
+
+import chat.nexus.auth.AuthOptions;
+import chat.nexus.cluster.RedisCluster;
+import chat.nexus.config.Config;
+import chat.nexus.config.ConfigException;
+import chat.nexus.config.Environment;
+import chat.nexus.http.ConnectionLimits;
+import chat.nexus.llm.LlmOptions;
+import chat.nexus.observability.MetricsOptions;
+import chat.nexus.ratelimit.ClientAddress;
+import chat.nexus.socketio.redis.RedisAdapterOptions;
+import chat.nexus.store.DatabaseOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Everything the chat server reads from its environment, read once before anything starts: the core
+ * {@link Config} and each capability's options. Every bad value, wherever it belongs, is one line
+ * of the one {@link ConfigException}.
+ *
+ * @param core the server's core settings
+ * @param auth tokens, password hashing, login limits
+ * @param database start-up wait and queue of the database
+ * @param metrics who may read /metrics, and where
+ * @param llm the LLM gateway (Config's LLM settings plus its own)
+ * @param connections per-connection and per-address limits
+ * @param addresses the client address of a request, with TRUST_PROXY's proxies
+ * @param cluster the Socket.IO Redis adapter, when REDIS_URL is set
+ */
+public record ServerConfig(
+    Config core,
+    AuthOptions auth,
+    DatabaseOptions database,
+    MetricsOptions metrics,
+    LlmOptions llm,
+    ConnectionLimits connections,
+    ClientAddress addresses,
+    Optional<RedisAdapterOptions> cluster) {
+
+  /** Reads the process environment and ./.env ({@link Environment}). */
+  public static ServerConfig load() {
+    return from(Environment.variables());
+  }
+
+  /** Reads a map of variables; throws {@link ConfigException} listing every bad value. */
+  public static ServerConfig from(Map<String, String> env) {
+    Problems problems = new Problems();
+    Config core = problems.read(() -> Config.from(env));
+    AuthOptions auth = problems.read(() -> AuthOptions.fromEnv(env));
+    DatabaseOptions database = problems.read(() -> DatabaseOptions.fromEnv(env));
+    MetricsOptions metrics = problems.read(() -> MetricsOptions.fromEnv(env));
+    problems.check(); // the options below depend on the core settings
+    LlmOptions llm = problems.read(() -> LlmOptions.from(core).withEnv(env));
+    ConnectionLimits connections =
+        problems.read(() -> ConnectionLimits.from(env, core.rateLimitEnabled()));
+    ClientAddress addresses = problems.read(() -> trustedProxies(core));
+    Optional<RedisAdapterOptions> cluster = problems.read(() -> RedisCluster.options(core, env));
+    problems.check();
+    return new ServerConfig(core, auth, database, metrics, llm, connections, addresses, cluster);
+  }
+
+  private static ClientAddress trustedProxies(Config core) {
+    try {
+      return new ClientAddress(core.trustProxy());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(List.of(e.getMessage()));
+    }
+  }
+
+  /** The problem lines of every part read so far. */
+  private static final class Problems {
+    private final List<String> lines = new ArrayList<>();
+
+    /** The part, or null when it has bad values (their lines are kept). */
+    <T> T read(Supplier<T> part) {
+      try {
+        return part.get();
+      } catch (ConfigException e) {
+        lines.addAll(e.problems());
+        return null;
+      }
+    }
+
+    void check() {
+      if (!lines.isEmpty()) {
+        throw new ConfigException(lines);
+      }
+    }
+  }
+}

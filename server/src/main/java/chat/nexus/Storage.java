@@ -1,0 +1,24 @@
+package chat.nexus;
+
+import chat.nexus.store.Blocking;
+import chat.nexus.store.Database;
+import chat.nexus.store.MessageStore;
+import chat.nexus.store.MessageWriter;
+import io.vertx.core.Vertx;
+
+/**
+ * What stores the chat and runs JDBC: the database, its worker pool, and the writer that stores
+ * messages in batches. Stopped last, once every queued message is stored.
+ */
+record Storage(Database database, Blocking blocking, MessageStore messages, MessageWriter writer) {
+
+  static Storage open(Vertx vertx, Database database, ServerConfig settings) {
+    Blocking blocking =
+        Blocking.forDatabase(
+            vertx, database, settings.core().dbPoolSize(), settings.database().queueLimit());
+    MessageStore messages = new MessageStore(database);
+    MessageWriter writer =
+        new MessageWriter(vertx, database, messages, MessageWriter.DEFAULT_QUEUE_CAPACITY);
+    return new Storage(database, blocking, messages, writer);
+  }
+}
