@@ -32,12 +32,12 @@ import java.util.function.Consumer;
  *
  * <p>The link is up while both connections are open and Redis confirmed every subscription on the
  * current one (and, with a {@link RedisLinkOptions#commandTimeoutMs() command timeout}, while
- * commands are answered). While it is down nothing waits for it: a command fails at once and a
- * publish is counted in {@link #dropped()}; only what is sent before the first connection attempt
- * has ended waits for that attempt, so that a server's first requests do not fail for having come a
- * moment after its start. Commands in flight per connection are capped by {@link
- * RedisLinkOptions#maxPendingCommands()}, so a stalled Redis cannot grow memory without bound. All
- * connection state lives on one Vert.x context.
+ * commands are answered). While the publishing connection is missing nothing waits for it: a
+ * command fails at once and a publish is counted in {@link #dropped()}; only what is sent before
+ * the first connection attempt has ended waits for that attempt, so that a server's first requests
+ * do not fail for having come a moment after its start. Commands in flight per connection are
+ * capped by {@link RedisLinkOptions#maxPendingCommands()}, so a stalled Redis cannot grow memory
+ * without bound. All connection state lives on one Vert.x context.
  */
 public final class RedisLink {
 
