@@ -330,17 +330,24 @@ public final class RedisLink {
    */
   private void track(AsyncResult<Response> result) {
     boolean answered = result.succeeded() || isErrorReply(result.cause());
-    if (answered != answering) {
-      context.runOnContext(
-          v -> {
-            if (answered != answering && !closed) {
-              answering = answered;
-              if (!answered) {
-                lastFailure = result.cause();
-              }
-              updateState();
+    if (answered == answering) {
+      return;
+    }
+    Runnable change =
+        () -> {
+          if (answered != answering && !closed) {
+            answering = answered;
+            if (!answered) {
+              lastFailure = result.cause();
             }
-          });
+            updateState();
+          }
+        };
+    // Answers come on the link's context: the state changes before the caller hears the result.
+    if (Vertx.currentContext() == context) {
+      change.run();
+    } else {
+      context.runOnContext(v -> change.run());
     }
   }
 
