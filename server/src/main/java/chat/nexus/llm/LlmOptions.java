@@ -14,6 +14,11 @@ public final class LlmOptions {
   public static final long DEFAULT_TOTAL_TIMEOUT_MS = 120_000;
   public static final int DEFAULT_MAX_RETRIES = 3;
 
+  /** The ceiling of the first retry's wait (full jitter: anywhere below it), doubled per retry. */
+  public static final long DEFAULT_BACKOFF_BASE_MS = 250;
+
+  public static final long DEFAULT_BACKOFF_CAP_MS = 8_000;
+
   /** How long a key rests after a 429 that gave no hint. */
   public static final long DEFAULT_KEY_COOL_DOWN_MS = 5_000;
 
@@ -53,8 +58,8 @@ public final class LlmOptions {
   private long firstTokenTimeoutMs = DEFAULT_FIRST_TOKEN_TIMEOUT_MS;
   private long totalTimeoutMs = DEFAULT_TOTAL_TIMEOUT_MS;
   private int maxRetries = DEFAULT_MAX_RETRIES;
-  private long backoffBaseMs = Backoff.DEFAULT_BASE_MS;
-  private long backoffCapMs = Backoff.DEFAULT_CAP_MS;
+  private long backoffBaseMs = DEFAULT_BACKOFF_BASE_MS;
+  private long backoffCapMs = DEFAULT_BACKOFF_CAP_MS;
   private long keyCoolDownMs = DEFAULT_KEY_COOL_DOWN_MS;
   private long simulatedTokenDelayMs = DEFAULT_SIMULATED_TOKEN_DELAY_MS;
   private int promptTokenBudget = DEFAULT_PROMPT_TOKEN_BUDGET;

@@ -2,6 +2,7 @@ package chat.nexus.llm;
 
 import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
+import chat.nexus.retry.Backoff;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Context;
@@ -92,7 +93,8 @@ public final class OpenAiStreamingClient implements LlmProvider {
     this.secrets = options.apiKeys();
     this.text = new UpstreamText(secrets);
     this.keys = new KeyPool(secrets);
-    this.backoff = new Backoff(options.backoffBaseMs(), options.backoffCapMs(), random);
+    this.backoff =
+        new Backoff(options.backoffBaseMs(), options.backoffCapMs(), Backoff.Jitter.FULL, random);
     this.metrics = metrics;
     this.http =
         vertx.createHttpClient(
@@ -354,7 +356,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
       if (status != 200) {
         cancelTimer(firstTokenTimer);
         long hint =
-            Backoff.serverHintMs(
+            RetryAfter.serverHintMs(
                 response.getHeader("Retry-After"),
                 response.getHeader("x-ratelimit-reset-requests"),
                 System.currentTimeMillis());
@@ -522,7 +524,7 @@ public final class OpenAiStreamingClient implements LlmProvider {
         fail(upstream(message));
         return;
       }
-      long delay = backoff.delayMs(attempt, hintMs);
+      long delay = backoff.delayMs(attempt, RetryAfter.honouredMs(hintMs));
       long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
       if (elapsedMs + delay >= options.totalTimeoutMs()) {
         fail(upstream(message));

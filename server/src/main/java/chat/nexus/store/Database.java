@@ -2,6 +2,7 @@ package chat.nexus.store;
 
 import chat.nexus.config.Config;
 import chat.nexus.errors.ApiException;
+import chat.nexus.retry.Backoff;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
@@ -71,6 +72,10 @@ public final class Database implements AutoCloseable {
   static final long START_RETRY_FIRST_MS = 250;
 
   static final long START_RETRY_MAX_MS = 5_000;
+
+  /** No jitter: one process waits for its own database, there is no crowd to spread. */
+  private static final Backoff START_RETRY =
+      new Backoff(START_RETRY_FIRST_MS, START_RETRY_MAX_MS, Backoff.Jitter.NONE);
 
   private final HikariDataSource dataSource;
   private final boolean postgres;
@@ -180,7 +185,7 @@ public final class Database implements AutoCloseable {
       properties.setProperty("password", hikari.getPassword());
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    long pause = START_RETRY_FIRST_MS;
+    int failures = 0;
     boolean waiting = false;
     while (true) {
       try (Connection connection = DriverManager.getConnection(hikari.getJdbcUrl(), properties)) {
@@ -212,13 +217,12 @@ public final class Database implements AutoCloseable {
           waiting = true;
         }
         try {
-          Thread.sleep(Math.min(pause, left));
+          Thread.sleep(Math.min(START_RETRY.delayMs(failures++), left));
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           throw new DatabaseUnreachableException(
               description + " could not be reached: interrupted");
         }
-        pause = Math.min(pause * 2, START_RETRY_MAX_MS);
       }
     }
   }

@@ -87,7 +87,8 @@ class SharedRedisTest {
 
       relay.refusing = false;
       awaitTrue(() -> succeeds(shared));
-      assertThat(shared.up()).isTrue();
+      // up() also waits for the subscriber, which may reconnect a moment after the commands do
+      awaitTrue(shared::up);
       awaitTrue(
           () ->
               publish(shared, channel, "again")

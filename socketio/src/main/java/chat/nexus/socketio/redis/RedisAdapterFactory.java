@@ -27,8 +27,7 @@ public final class RedisAdapterFactory implements Function<Namespace, Adapter>, 
 
   private RedisAdapterFactory(Vertx vertx, RedisAdapterOptions options) {
     this.options = options;
-    this.link = new RedisLink(vertx, options);
-    link.start();
+    this.link = RedisLink.connect(vertx, options.link(), new AdapterLog(options));
   }
 
   public static RedisAdapterFactory create(Vertx vertx, RedisAdapterOptions options) {

@@ -23,19 +23,22 @@ public final class RedisAdapterOptions {
    * First reconnection delay; doubled on each failure up to {@link
    * #DEFAULT_MAX_RECONNECT_DELAY_MS}.
    */
-  public static final long DEFAULT_INITIAL_RECONNECT_DELAY_MS = 100;
+  public static final long DEFAULT_INITIAL_RECONNECT_DELAY_MS =
+      RedisLinkOptions.DEFAULT_INITIAL_RECONNECT_DELAY_MS;
 
   /** Longest wait between reconnection attempts: a restarted Redis is back in use within this. */
-  public static final long DEFAULT_MAX_RECONNECT_DELAY_MS = 2_000;
+  public static final long DEFAULT_MAX_RECONNECT_DELAY_MS =
+      RedisLinkOptions.DEFAULT_MAX_RECONNECT_DELAY_MS;
 
   /** A connection attempt to a Redis that does not answer gives up after this. */
-  public static final long DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
+  public static final long DEFAULT_CONNECT_TIMEOUT_MS = RedisLinkOptions.DEFAULT_CONNECT_TIMEOUT_MS;
 
   /**
    * Commands sent but not yet answered per connection; beyond it a publish is dropped (and
    * counted), so a stalled Redis holds at most this many messages in memory.
    */
-  public static final int DEFAULT_MAX_PENDING_COMMANDS = 8_192;
+  public static final int DEFAULT_MAX_PENDING_COMMANDS =
+      RedisLinkOptions.DEFAULT_MAX_PENDING_COMMANDS;
 
   /**
    * Requests to other nodes (fetchSockets, serverSideEmit with acks) waiting for answers at once.
@@ -175,6 +178,15 @@ public final class RedisAdapterOptions {
 
   public int maxPendingRequests() {
     return maxPendingRequests;
+  }
+
+  /** The settings of the adapter's link: no command timeout, a publish is bounded by the queue. */
+  RedisLinkOptions link() {
+    return RedisLinkOptions.builder(url)
+        .reconnectDelayMs(initialReconnectDelayMs, maxReconnectDelayMs)
+        .connectTimeoutMs(connectTimeoutMs)
+        .maxPendingCommands(maxPendingCommands)
+        .build();
   }
 
   public static final class Builder {

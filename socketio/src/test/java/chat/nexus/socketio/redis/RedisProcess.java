@@ -41,6 +41,10 @@ public final class RedisProcess implements AutoCloseable {
     return "redis://127.0.0.1:" + port;
   }
 
+  public int port() {
+    return port;
+  }
+
   public void startAgain() {
     List<String> command =
         List.of(

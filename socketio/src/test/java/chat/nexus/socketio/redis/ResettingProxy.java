@@ -14,13 +14,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * a crashed host or a middlebox does) instead of closing it cleanly (FIN, as a killed process
  * does). One pair of threads per connection: test-sized, never a production shape.
  */
-final class ResettingProxy implements AutoCloseable {
+public final class ResettingProxy implements AutoCloseable {
 
   private final ServerSocket server;
   private final int upstreamPort;
   private final List<Socket> accepted = new CopyOnWriteArrayList<>();
 
-  ResettingProxy(int upstreamPort) throws IOException {
+  public ResettingProxy(int upstreamPort) throws IOException {
     this.upstreamPort = upstreamPort;
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread acceptor = new Thread(this::acceptLoop, "resetting-proxy-accept");
@@ -28,7 +28,7 @@ final class ResettingProxy implements AutoCloseable {
     acceptor.start();
   }
 
-  String url() {
+  public String url() {
     return "redis://127.0.0.1:" + server.getLocalPort();
   }
 
@@ -36,7 +36,7 @@ final class ResettingProxy implements AutoCloseable {
    * Resets every connection open now: the clients read "connection reset", with no clean close
    * first.
    */
-  void resetAll() {
+  public void resetAll() {
     for (Socket socket : accepted) {
       try {
         socket.setSoLinger(true, 0);

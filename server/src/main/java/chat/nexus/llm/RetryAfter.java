@@ -3,18 +3,15 @@ package chat.nexus.llm;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Exponential backoff with full jitter (a random wait between zero and base × 2^attempt, capped),
- * never shorter than what the upstream asked for with Retry-After or x-ratelimit-reset-requests.
+ * The wait an LLM upstream asks for before a retry, from Retry-After or x-ratelimit-reset-requests:
+ * a retry waits at least that long (the backoff's own wait otherwise), up to {@link
+ * #MAX_HONOURED_MS}.
  */
-public final class Backoff {
-
-  public static final long DEFAULT_BASE_MS = 250;
-  public static final long DEFAULT_CAP_MS = 8_000;
+public final class RetryAfter {
 
   /** Retry-After values beyond this are not worth waiting for inside one request. */
   public static final long MAX_HONOURED_MS = 30_000;
@@ -23,24 +20,11 @@ public final class Backoff {
       Pattern.compile(
           "(?:(\\d+(?:\\.\\d+)?)h)?(?:(\\d+(?:\\.\\d+)?)m(?!s))?(?:(\\d+(?:\\.\\d+)?)s)?(?:(\\d+(?:\\.\\d+)?)ms)?");
 
-  private final long baseMs;
-  private final long capMs;
-  private final Random random;
+  private RetryAfter() {}
 
-  public Backoff(long baseMs, long capMs, Random random) {
-    this.baseMs = baseMs;
-    this.capMs = capMs;
-    this.random = random;
-  }
-
-  /**
-   * The wait before retry number {@code attempt} (0 for the first retry), at least {@code
-   * serverHintMs}.
-   */
-  public long delayMs(int attempt, long serverHintMs) {
-    long ceiling = Math.min(capMs, baseMs << Math.min(attempt, 20));
-    long jittered = ceiling <= 0 ? 0 : (long) (random.nextDouble() * ceiling);
-    return Math.max(jittered, Math.min(serverHintMs, MAX_HONOURED_MS));
+  /** The server's hint bounded by {@link #MAX_HONOURED_MS}: the least a retry waits. */
+  public static long honouredMs(long serverHintMs) {
+    return Math.min(serverHintMs, MAX_HONOURED_MS);
   }
 
   /**
