@@ -1,5 +1,6 @@
 package chat.nexus.engineio;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -9,7 +10,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
@@ -206,7 +206,7 @@ public final class EngineIoServer {
     }
     EngineSocket.RequestInfo info = requestInfo(request);
     if (upgrade) {
-      ContextInternal context = currentContext();
+      Context context = currentContext();
       WebSocketTransport ws =
           new WebSocketTransport(options.maxPayload(), options.maxBufferedBytes());
       WebSocketUpgrade.upgrade(request, options.maxPayload(), ws)
@@ -381,9 +381,9 @@ public final class EngineIoServer {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  private ContextInternal currentContext() {
-    ContextInternal context = (ContextInternal) Vertx.currentContext();
-    return context != null ? context : (ContextInternal) vertx.getOrCreateContext();
+  private Context currentContext() {
+    Context context = Vertx.currentContext();
+    return context != null ? context : vertx.getOrCreateContext();
   }
 
   /** Headers that only serve the websocket handshake itself: not worth keeping per connection. */

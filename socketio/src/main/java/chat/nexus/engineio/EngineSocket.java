@@ -2,11 +2,11 @@ package chat.nexus.engineio;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.internal.ContextInternal;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Set;
@@ -43,7 +43,7 @@ public final class EngineSocket {
   private final String id;
   private final EngineIoServer server;
   private final EngineIoOptions options;
-  private final ContextInternal context;
+  private final Context context;
   private final EventLoop loop;
   private final RequestInfo request;
 
@@ -66,7 +66,7 @@ public final class EngineSocket {
   EngineSocket(
       String id,
       EngineIoServer server,
-      ContextInternal context,
+      Context context,
       RequestInfo request,
       Transport transport,
       String pendingKey) {
@@ -75,7 +75,7 @@ public final class EngineSocket {
     this.server = server;
     this.options = server.options();
     this.context = context;
-    this.loop = context.nettyEventLoop();
+    this.loop = VertxInternals.eventLoop(context);
     this.request = request;
     this.transport = transport;
   }
@@ -90,9 +90,12 @@ public final class EngineSocket {
     return request;
   }
 
-  /** The Vert.x context this session's handlers run on. */
-  public ContextInternal context() {
-    return context;
+  /**
+   * The event loop this session lives on (where its handshake arrived): its handlers run there. A
+   * timer for the session belongs on it, its task run through {@link #execute(Runnable)}.
+   */
+  public EventLoop eventLoop() {
+    return loop;
   }
 
   /** "websocket" or "polling". */
@@ -511,7 +514,7 @@ public final class EngineSocket {
    */
   private void runOnLoop(Runnable task) {
     if (loop.inEventLoop()) {
-      context.dispatch(task);
+      VertxInternals.dispatch(context, task);
     } else {
       context.runOnContext(v -> task.run());
     }

@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.impl.ConnectionBase;
 import java.util.Map;
 
 /**
@@ -39,8 +38,7 @@ final class WebSocketUpgrade {
    */
   static Future<Void> upgrade(
       HttpServerRequest request, int maxPayload, WebSocketTransport transport) {
-    ConnectionBase connection = (ConnectionBase) request.connection();
-    ChannelHandlerContext vertxHandler = connection.channelHandlerContext();
+    ChannelHandlerContext vertxHandler = VertxInternals.connectionHandler(request);
     Channel channel = vertxHandler.channel();
     HttpHeaders headers = new DefaultHttpHeaders();
     for (Map.Entry<String, String> header : request.headers()) {

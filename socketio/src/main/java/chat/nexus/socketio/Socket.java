@@ -190,7 +190,7 @@ public final class Socket implements RemoteSocket {
     Promise<JsonArray> promise = Promise.promise();
     sendWithAck(namespace.encode(packet), ackId, promise);
     if (timeoutMs > 0) {
-      EventLoop loop = client.engine().context().nettyEventLoop();
+      EventLoop loop = client.engine().eventLoop();
       loop.schedule(
           () ->
               client
