@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.PrematureChannelClosureException;
@@ -77,7 +76,8 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
     return NAME;
   }
 
-  EventLoop eventLoop() {
+  @Override
+  public EventLoop writeLoop() {
     return eventLoop;
   }
 
@@ -92,7 +92,8 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
     }
   }
 
-  void send(OutFrame frame) {
+  @Override
+  public void send(OutFrame frame) {
     if (eventLoop.inEventLoop()) {
       write(frame);
     } else {
@@ -138,13 +139,26 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
   }
 
   @Override
-  public long bufferedBytes() {
-    ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
-    return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+  public boolean overLimit() {
+    return !writable();
   }
 
+  /**
+   * A server shutting down drops the connection without a close frame (see {@link #abort()}); a
+   * client over the buffer limit gets 1008 (policy violation) and the detail; any other ending is a
+   * normal closure.
+   */
   @Override
-  public void close(boolean notifyClient) {
+  public void close(Ending ending, String detail) {
+    switch (ending) {
+      case SHUTDOWN -> abort();
+      case OVER_LIMIT -> closeWith(WebSocketCloseStatus.POLICY_VIOLATION.code(), detail);
+      default -> closeNormally();
+    }
+  }
+
+  /** Closes with 1000 (normal closure): also how a refused or abandoned upgrade ends. */
+  void closeNormally() {
     closeWith(WebSocketCloseStatus.NORMAL_CLOSURE.code(), null);
   }
 
@@ -154,7 +168,7 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
    * client (OkHttp, no onClosing listener) stops reading after a close frame and would only notice
    * at its ping timeout.
    */
-  void abort() {
+  private void abort() {
     if (!eventLoop.inEventLoop()) {
       eventLoop.execute(this::abort);
       return;
@@ -168,7 +182,7 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
   }
 
   /** Closes with a websocket status code and reason the client can see. */
-  void closeWith(int status, String reason) {
+  private void closeWith(int status, String reason) {
     if (eventLoop.inEventLoop()) {
       doClose(status, reason);
     } else {
