@@ -52,15 +52,9 @@ final class WebSocketUpgrade {
             Unpooled.EMPTY_BUFFER,
             headers,
             EmptyHttpHeaders.INSTANCE);
-    WebSocketDecoderConfig decoderConfig =
-        WebSocketDecoderConfig.newBuilder()
-            .maxFramePayloadLength(maxPayload)
-            .allowExtensions(false)
-            .withUTF8Validator(false)
-            .build();
     String location = (request.isSSL() ? "wss://" : "ws://") + request.authority() + request.uri();
     WebSocketServerHandshaker handshaker =
-        new WebSocketServerHandshakerFactory(location, null, decoderConfig)
+        new WebSocketServerHandshakerFactory(location, null, decoderConfig(maxPayload))
             .newHandshaker(nettyRequest);
     if (handshaker == null) {
       request.response().setStatusCode(426).putHeader("Sec-WebSocket-Version", "13").end();
@@ -84,5 +78,14 @@ final class WebSocketUpgrade {
               }
             });
     return promise.future();
+  }
+
+  /** Netty's frame decoder settings: no extensions, frames up to maxPayload. */
+  static WebSocketDecoderConfig decoderConfig(int maxPayload) {
+    return WebSocketDecoderConfig.newBuilder()
+        .maxFramePayloadLength(maxPayload)
+        .allowExtensions(false)
+        .withUTF8Validator(false)
+        .build();
   }
 }
