@@ -1,19 +1,17 @@
 package chat.nexus.engineio;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -41,6 +39,7 @@ public final class EngineIoServer {
   private final SecureRandom random = new SecureRandom();
   private final String pathWithoutSlash;
   private final AddressLimits addressLimits;
+  private final PollingRequests pollingRequests;
   private volatile Handler<EngineSocket> connectionHandler = socket -> {};
   private volatile boolean accepting = true;
 
@@ -49,6 +48,7 @@ public final class EngineIoServer {
     this.options = options;
     this.pathWithoutSlash = options.path().substring(0, options.path().length() - 1);
     this.addressLimits = new AddressLimits(options, System.currentTimeMillis());
+    this.pollingRequests = new PollingRequests(this);
   }
 
   public EngineIoOptions options() {
@@ -206,7 +206,7 @@ public final class EngineIoServer {
     }
     EngineSocket.RequestInfo info = requestInfo(request);
     if (upgrade) {
-      ContextInternal context = currentContext();
+      Context context = currentContext();
       WebSocketTransport ws =
           new WebSocketTransport(options.maxPayload(), options.maxBufferedBytes());
       WebSocketUpgrade.upgrade(request, options.maxPayload(), ws)
@@ -225,9 +225,10 @@ public final class EngineIoServer {
                 connectionHandler.handle(socket);
               });
     } else {
-      PollingTransport polling = new PollingTransport();
+      PollingTransport polling = new PollingTransport(options);
       EngineSocket socket =
           new EngineSocket(newId(), this, currentContext(), info, polling, pendingKey);
+      polling.bind(socket);
       polling.poll(response);
       sessions.put(socket.id(), socket);
       socket.open();
@@ -266,56 +267,7 @@ public final class EngineIoServer {
       sendError(response, EngineError.BAD_REQUEST, "transport mismatch");
       return;
     }
-    if (request.method() == HttpMethod.GET) {
-      socket.onPollRequest(response);
-    } else if (request.method() == HttpMethod.POST) {
-      readBody(request, response, socket);
-    } else {
-      sendError(response, EngineError.BAD_REQUEST, "unsupported method " + request.method());
-    }
-  }
-
-  private void readBody(
-      HttpServerRequest request, HttpServerResponse response, EngineSocket socket) {
-    int limit = options.maxPayload();
-    String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (declared != null) {
-      long length;
-      try {
-        length = Long.parseLong(declared.trim());
-      } catch (NumberFormatException e) {
-        length = -1;
-      }
-      if (length > limit) {
-        payloadTooLarge(response, socket);
-        return;
-      }
-    }
-    Buffer body = Buffer.buffer();
-    boolean[] refused = {false};
-    request.handler(
-        chunk -> {
-          if (refused[0]) {
-            return;
-          }
-          if (body.length() + chunk.length() > limit) {
-            refused[0] = true;
-            payloadTooLarge(response, socket);
-            return;
-          }
-          body.appendBuffer(chunk);
-        });
-    request.endHandler(
-        v -> {
-          if (!refused[0]) {
-            socket.onPollData(body.toString(StandardCharsets.UTF_8), response);
-          }
-        });
-  }
-
-  private void payloadTooLarge(HttpServerResponse response, EngineSocket socket) {
-    response.setStatusCode(413).putHeader(HttpHeaders.CONNECTION, "close").end();
-    socket.onPollError(EngineSocket.TRANSPORT_ERROR);
+    pollingRequests.handle(request, response, socket);
   }
 
   private boolean isAllowedTransport(String transport) {
@@ -381,9 +333,9 @@ public final class EngineIoServer {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  private ContextInternal currentContext() {
-    ContextInternal context = (ContextInternal) Vertx.currentContext();
-    return context != null ? context : (ContextInternal) vertx.getOrCreateContext();
+  private Context currentContext() {
+    Context context = Vertx.currentContext();
+    return context != null ? context : vertx.getOrCreateContext();
   }
 
   /** Headers that only serve the websocket handshake itself: not worth keeping per connection. */

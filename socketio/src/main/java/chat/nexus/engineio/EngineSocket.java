@@ -1,15 +1,14 @@
 package chat.nexus.engineio;
 
+import chat.nexus.engineio.Transport.Ending;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.internal.ContextInternal;
 import java.lang.System.Logger.Level;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,18 +31,10 @@ public final class EngineSocket {
   public static final String FORCED_CLOSE = "forced close";
   public static final String SERVER_SHUTTING_DOWN = "server shutting down";
 
-  private static final int CLOSE_POLICY_VIOLATION = 1008;
-
-  /** Socket.IO's reason when the application closes the whole connection. */
-  private static final String FORCED_SERVER_CLOSE = "forced server close";
-
-  private static final Set<String> GRACEFUL_CLOSES =
-      Set.of(FORCED_CLOSE, FORCED_SERVER_CLOSE, SERVER_SHUTTING_DOWN);
-
   private final String id;
   private final EngineIoServer server;
   private final EngineIoOptions options;
-  private final ContextInternal context;
+  private final Context context;
   private final EventLoop loop;
   private final RequestInfo request;
 
@@ -53,20 +44,18 @@ public final class EngineSocket {
   private final AtomicReference<String> pendingKey;
 
   private volatile Transport transport;
-  private WebSocketTransport upgrading;
+  private Upgrade upgrade;
   private volatile boolean closed;
   private ScheduledFuture<?> pingTask;
   private ScheduledFuture<?> pongDeadline;
-  private ScheduledFuture<?> upgradeDeadline;
   private ScheduledFuture<?> slowDeadline;
-  private ScheduledFuture<?> pendingCloseDeadline;
   private Handler<Object> messageHandler = message -> {};
   private Handler<String> closeHandler = reason -> {};
 
   EngineSocket(
       String id,
       EngineIoServer server,
-      ContextInternal context,
+      Context context,
       RequestInfo request,
       Transport transport,
       String pendingKey) {
@@ -75,7 +64,7 @@ public final class EngineSocket {
     this.server = server;
     this.options = server.options();
     this.context = context;
-    this.loop = context.nettyEventLoop();
+    this.loop = VertxInternals.eventLoop(context);
     this.request = request;
     this.transport = transport;
   }
@@ -90,9 +79,12 @@ public final class EngineSocket {
     return request;
   }
 
-  /** The Vert.x context this session's handlers run on. */
-  public ContextInternal context() {
-    return context;
+  /**
+   * The event loop this session lives on (where its handshake arrived): its handlers run there. A
+   * timer for the session belongs on it, its task run through {@link #execute(Runnable)}.
+   */
+  public EventLoop eventLoop() {
+    return loop;
   }
 
   /** "websocket" or "polling". */
@@ -108,7 +100,7 @@ public final class EngineSocket {
    * Whether a frame sent now would leave without queueing; volatile packets are dropped otherwise.
    */
   public boolean isWritable() {
-    return !closed && upgrading == null && transport.writable();
+    return !closed && upgrade == null && transport.writable();
   }
 
   /**
@@ -127,38 +119,20 @@ public final class EngineSocket {
 
   /** The event loop that writes to this client: where a broadcast should hand it frames. */
   public EventLoop writeLoop() {
-    return transport instanceof WebSocketTransport ws ? ws.eventLoop() : loop;
+    return transport.writeLoop();
   }
 
   /** Sends frames in order. Thread-safe; a closed session drops them. */
   public void send(List<OutFrame> frames) {
-    if (closed) {
-      return;
-    }
-    Transport current = transport;
-    if (current instanceof WebSocketTransport ws) {
-      ws.send(frames);
-    } else {
-      runOnLoop(
-          () -> {
-            if (!closed) {
-              transport.send(frames);
-              checkPollingBuffer();
-            }
-          });
+    if (!closed) {
+      transport.send(frames);
     }
   }
 
   /** Sends one frame; on the websocket's own event loop this writes straight away. */
   public void send(OutFrame frame) {
-    if (closed) {
-      return;
-    }
-    Transport current = transport;
-    if (current instanceof WebSocketTransport ws) {
-      ws.send(frame);
-    } else {
-      send(List.of(frame));
+    if (!closed) {
+      transport.send(frame);
     }
   }
 
@@ -189,77 +163,11 @@ public final class EngineSocket {
     runOnLoop(() -> onClose(reason, true));
   }
 
-  // ---- called by the server, on the home loop unless noted ----
-
   void open() {
     OutFrame open = OutFrame.control(OutFrame.OPEN, server.openPacket(id, transport.name()));
     transport.send(List.of(open));
     double jitter = options.pingJitter() * ThreadLocalRandom.current().nextDouble();
     schedulePing((long) (options.pingIntervalMs() * (1 - jitter)));
-  }
-
-  /** A GET on the polling transport; any thread. */
-  void onPollRequest(HttpServerResponse response) {
-    runOnLoop(
-        () -> {
-          if (closed && transport instanceof PollingTransport polling && polling.closePending()) {
-            polling.poll(response); // the last queued frames, then the close packet
-            if (!polling.closePending()) {
-              cancel(pendingCloseDeadline);
-              server.remove(this);
-            }
-            return;
-          }
-          if (closed || !(transport instanceof PollingTransport polling)) {
-            server.sendError(response, EngineError.BAD_REQUEST, null);
-            return;
-          }
-          if (polling.isWaiting()) {
-            server.sendError(response, EngineError.BAD_REQUEST, "overlapping GET requests");
-            onClose(TRANSPORT_ERROR, true);
-            return;
-          }
-          response.closeHandler(v -> runOnLoop(() -> polling.abandoned(response)));
-          polling.poll(response);
-        });
-  }
-
-  /** A POST body on the polling transport; any thread. */
-  void onPollData(String body, HttpServerResponse response) {
-    runOnLoop(
-        () -> {
-          if (closed && transport instanceof PollingTransport polling && polling.closePending()) {
-            // Closing: the data is dropped, but an error would make the client report a transport
-            // error
-            // before it reads the last frames and the close packet.
-            response.putHeader("Content-Type", "text/html").end("ok");
-            return;
-          }
-          if (closed) {
-            server.sendError(response, EngineError.BAD_REQUEST, null);
-            return;
-          }
-          List<EngineCodec.InPacket> packets;
-          try {
-            packets = EngineCodec.decodePayload(body);
-          } catch (EngineParseException e) {
-            server.sendError(response, EngineError.BAD_REQUEST, e.getMessage());
-            onClose(PARSE_ERROR, true);
-            return;
-          }
-          response.putHeader("Content-Type", "text/html").end("ok");
-          for (EngineCodec.InPacket packet : packets) {
-            if (closed) {
-              break;
-            }
-            onPacket(packet);
-          }
-        });
-  }
-
-  /** The polling request was refused before its body was read (too large); any thread. */
-  void onPollError(String reason) {
-    runOnLoop(() -> onClose(reason, true));
   }
 
   /**
@@ -269,22 +177,49 @@ public final class EngineSocket {
   void onUpgradeSocket(WebSocketTransport candidate) {
     runOnLoop(
         () -> {
-          if (closed || upgrading != null || !(transport instanceof PollingTransport)) {
-            candidate.close(false);
-            return;
+          if (closed || upgrade != null || !transport.upgradable()) {
+            candidate.closeNormally();
+          } else {
+            upgrade = new Upgrade(this, candidate, options.upgradeTimeoutMs());
           }
-          upgrading = candidate;
-          upgradeDeadline =
-              loop.schedule(
-                  () -> cancelUpgrade(candidate),
-                  options.upgradeTimeoutMs(),
-                  TimeUnit.MILLISECONDS);
         });
+  }
+
+  Transport transport() {
+    return transport;
+  }
+
+  /** The upgrade completed: the websocket carries the session from now on. Home loop. */
+  void switchTo(WebSocketTransport ws) {
+    List<OutFrame> queued = transport.handOver();
+    transport = ws;
+    if (!queued.isEmpty()) {
+      ws.send(queued);
+    }
+  }
+
+  /** Ends {@code finished} if it is this session's upgrade (false otherwise). Home loop. */
+  boolean endUpgrade(Upgrade finished) {
+    if (upgrade != finished) {
+      return false;
+    }
+    upgrade = null;
+    return true;
   }
 
   /** A text message from a websocket of this session; the websocket's event loop. */
   void onWebSocketText(WebSocketTransport ws, String text) {
-    runOnLoop(() -> handleWebSocketText(ws, text));
+    runOnLoop(
+        () -> {
+          if (closed) {
+            return;
+          }
+          if (upgrade != null && upgrade.carriedBy(ws)) {
+            upgrade.onText(text);
+          } else if (ws == transport) {
+            receiveText(text);
+          }
+        });
   }
 
   /** A binary message from a websocket of this session; the websocket's event loop. */
@@ -301,25 +236,15 @@ public final class EngineSocket {
   void onWebSocketGone(WebSocketTransport ws, String reason) {
     runOnLoop(
         () -> {
-          if (ws == upgrading) {
-            cancelUpgrade(ws);
+          if (upgrade != null && upgrade.carriedBy(ws)) {
+            upgrade.abandon();
           } else if (ws == transport) {
             onClose(reason, false);
           }
         });
   }
 
-  private void handleWebSocketText(WebSocketTransport ws, String text) {
-    if (closed) {
-      return;
-    }
-    if (ws == upgrading) {
-      onProbe(ws, text);
-      return;
-    }
-    if (ws != transport) {
-      return;
-    }
+  private void receiveText(String text) {
     EngineCodec.InPacket packet;
     try {
       packet = EngineCodec.decodeText(text);
@@ -328,41 +253,11 @@ public final class EngineSocket {
       onClose(PARSE_ERROR, true);
       return;
     }
-    onPacket(packet);
+    receive(packet);
   }
 
-  private void onProbe(WebSocketTransport ws, String text) {
-    if ("2probe".equals(text)) {
-      ws.sendNow(OutFrame.control(OutFrame.PONG, "probe"));
-      ((PollingTransport) transport).pause();
-    } else if ("5".equals(text)) {
-      PollingTransport polling = (PollingTransport) transport;
-      cancel(upgradeDeadline);
-      List<OutFrame> queued = polling.drain();
-      polling.close(false);
-      upgrading = null;
-      transport = ws;
-      if (!queued.isEmpty()) {
-        ws.send(queued);
-      }
-    } else {
-      cancelUpgrade(ws);
-    }
-  }
-
-  private void cancelUpgrade(WebSocketTransport ws) {
-    if (upgrading != ws) {
-      return;
-    }
-    upgrading = null;
-    cancel(upgradeDeadline);
-    ws.close(false);
-    if (transport instanceof PollingTransport polling) {
-      polling.resume();
-    }
-  }
-
-  private void onPacket(EngineCodec.InPacket packet) {
+  /** An Engine.IO packet from the client. Home loop. */
+  void receive(EngineCodec.InPacket packet) {
     switch (packet.type()) {
       case OutFrame.MESSAGE ->
           messageHandler.handle(packet.isBinary() ? packet.binary() : packet.data());
@@ -387,8 +282,7 @@ public final class EngineSocket {
     if (closed) {
       return;
     }
-    Transport current = transport;
-    current.send(List.of(OutFrame.control(OutFrame.PING, null)));
+    transport.send(List.of(OutFrame.control(OutFrame.PING, null)));
     cancel(pongDeadline);
     pongDeadline =
         loop.schedule(
@@ -403,46 +297,42 @@ public final class EngineSocket {
   void onOverLimit() {
     runOnLoop(
         () -> {
-          if (closed || slowDeadline != null) {
-            return;
+          if (!closed && slowDeadline == null) {
+            slowDeadline =
+                loop.schedule(
+                    this::closeIfStillOver, options.slowClientGraceMs(), TimeUnit.MILLISECONDS);
           }
-          slowDeadline =
-              loop.schedule(
-                  () -> {
-                    slowDeadline = null;
-                    Transport current = transport;
-                    boolean stillOver =
-                        current instanceof WebSocketTransport ws
-                            ? !ws.writable()
-                            : current.bufferedBytes() > options.maxBufferedBytes();
-                    if (stillOver && !closed) {
-                      String detail =
-                          "outbound buffer over "
-                              + options.maxBufferedBytes()
-                              + " bytes for "
-                              + options.slowClientGraceMs()
-                              + " ms";
-                      LOG.log(Level.INFO, () -> "closing slow client " + id + ": " + detail);
-                      if (current instanceof WebSocketTransport ws) {
-                        ws.closeWith(CLOSE_POLICY_VIOLATION, detail);
-                      }
-                      context.runOnContext(v -> onClose(TRANSPORT_ERROR, true));
-                    }
-                  },
-                  options.slowClientGraceMs(),
-                  TimeUnit.MILLISECONDS);
         });
   }
 
-  /** Counts a polling queue towards the buffer limit. Called after each send on the home loop. */
-  private void checkPollingBuffer() {
-    if (transport instanceof PollingTransport polling
-        && polling.bufferedBytes() > options.maxBufferedBytes()) {
-      onOverLimit();
+  private void closeIfStillOver() {
+    slowDeadline = null;
+    if (closed || !transport.overLimit()) {
+      return;
+    }
+    String detail =
+        String.format(
+            "outbound buffer over %d bytes for %d ms",
+            options.maxBufferedBytes(), options.slowClientGraceMs());
+    LOG.log(Level.INFO, () -> "closing slow client " + id + ": " + detail);
+    runOnLoop(() -> onClose(TRANSPORT_ERROR, Ending.OVER_LIMIT, detail));
+  }
+
+  /**
+   * Frames a transport could not take because it was replaced meanwhile (an upgrade completed): its
+   * successor sends them. Home loop.
+   */
+  void resend(Transport from, List<OutFrame> frames) {
+    if (!closed && transport != from) {
+      transport.send(frames);
     }
   }
 
   private void onClose(String reason, boolean serverInitiated) {
+    onClose(reason, Ending.of(reason, serverInitiated), null);
+  }
+
+  private void onClose(String reason, Ending ending, String detail) {
     if (closed) {
       return;
     }
@@ -450,51 +340,27 @@ public final class EngineSocket {
     admit();
     cancel(pingTask);
     cancel(pongDeadline);
-    cancel(upgradeDeadline);
     cancel(slowDeadline);
-    if (upgrading != null) {
-      upgrading.close(false);
-      upgrading = null;
+    if (upgrade != null) {
+      upgrade.cancel();
+      upgrade = null;
     }
-    // Only a close the server chose (not a protocol failure) delivers what was queued and a close
-    // packet to a polling client; after a ping timeout or a bad packet the sid is gone at once.
-    if (serverInitiated
-        && SERVER_SHUTTING_DOWN.equals(reason)
-        && transport instanceof WebSocketTransport ws) {
-      ws.abort();
-    } else if (serverInitiated && GRACEFUL_CLOSES.contains(reason)) {
-      transport.close(true);
-    } else if (serverInitiated && transport instanceof PollingTransport polling) {
-      polling.abort();
-    } else {
-      transport.close(false);
-    }
-    if (transport instanceof PollingTransport polling && polling.closePending()) {
-      // The client has not got the close packet yet: the session stays reachable so that its next
-      // GETs
-      // get the frames sent just before the close (a DISCONNECT, say) and then the close packet,
-      // instead
-      // of an unknown-sid error that it would take for a transport error (and reconnect). Bounded
-      // by a
-      // heartbeat period.
-      pendingCloseDeadline =
-          loop.schedule(
-              () ->
-                  runOnLoop(
-                      () -> {
-                        polling.dropPendingClose();
-                        server.remove(this);
-                      }),
-              options.pingIntervalMs() + options.pingTimeoutMs(),
-              TimeUnit.MILLISECONDS);
-    } else {
-      server.remove(this);
+    transport.close(ending, detail);
+    if (!transport.closePending()) {
+      forget();
     }
     try {
       closeHandler.handle(reason);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "close handler of " + id + " failed", e);
     }
+  }
+
+  /**
+   * The client has had the close, or will not come for it: the server forgets this session's id.
+   */
+  void forget() {
+    server.remove(this);
   }
 
   /**
@@ -511,7 +377,7 @@ public final class EngineSocket {
    */
   private void runOnLoop(Runnable task) {
     if (loop.inEventLoop()) {
-      context.dispatch(task);
+      VertxInternals.dispatch(context, task);
     } else {
       context.runOnContext(v -> task.run());
     }

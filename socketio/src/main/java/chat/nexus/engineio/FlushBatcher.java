@@ -36,7 +36,7 @@ final class FlushBatcher implements Runnable {
     batcher.dirty.add(transport);
     if (!batcher.scheduled) {
       batcher.scheduled = true;
-      transport.eventLoop().execute(batcher);
+      transport.writeLoop().execute(batcher);
     }
   }
 

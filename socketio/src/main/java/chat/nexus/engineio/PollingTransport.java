@@ -1,22 +1,27 @@
 package chat.nexus.engineio;
 
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * HTTP long-polling. Outbound frames wait in a queue until the client's next GET, which takes them
  * all at once. Touched only on the session's event loop; responses are ended from there (Vert.x
- * hands the write to the response's own connection).
+ * hands the write to the response's own connection). The queue counts towards the buffer limit.
  */
 final class PollingTransport implements Transport {
 
   static final String NAME = "polling";
   static final String CONTENT_TYPE = "text/plain; charset=UTF-8";
 
+  private final EngineIoOptions options;
   private final ArrayDeque<OutFrame> queue = new ArrayDeque<>();
+  private EngineSocket session;
   private long queuedBytes;
   private HttpServerResponse waiting;
   private boolean paused;
@@ -25,55 +30,83 @@ final class PollingTransport implements Transport {
   /** Closed by the server, and the client has not been sent the close packet yet. */
   private boolean closePending;
 
+  private ScheduledFuture<?> closePendingDeadline;
+
+  PollingTransport(EngineIoOptions options) {
+    this.options = options;
+  }
+
+  /** The session whose frames this transport carries. Call once, before the first send. */
+  void bind(EngineSocket session) {
+    this.session = session;
+  }
+
   @Override
   public String name() {
     return NAME;
   }
 
+  @Override
+  public EventLoop writeLoop() {
+    return session.eventLoop();
+  }
+
   /**
-   * Takes a GET. Returns false when another GET is already waiting (the client broke the protocol).
+   * Takes a GET: answers it now (queued frames, a noop while upgrading, the last frames or the
+   * close packet after a close) or holds it until there are frames. Refused after a close that owes
+   * the client nothing.
    */
-  boolean poll(HttpServerResponse response) {
+  @Override
+  public Poll poll(HttpServerResponse response) {
+    if (closed && !closePending) {
+      return Poll.REFUSED;
+    }
     if (waiting != null) {
-      return false;
+      return Poll.OVERLAPPING;
     }
     if (closePending) {
       respond(response, finalPayload());
-      return true;
+      if (!closePending) {
+        closePendingDeadline.cancel(false);
+        session.forget();
+      }
+      return Poll.TAKEN;
     }
-    if (closed) {
-      respond(response, OutFrame.control(OutFrame.NOOP, null).pollingForm());
-      return true;
-    }
+    response.closeHandler(v -> session.execute(() -> abandoned(response)));
     if (paused) {
       respond(response, OutFrame.control(OutFrame.NOOP, null).pollingForm());
-      return true;
-    }
-    if (!queue.isEmpty()) {
+    } else if (!queue.isEmpty()) {
       respond(response, drainPayload());
-      return true;
+    } else {
+      waiting = response;
     }
-    waiting = response;
-    return true;
-  }
-
-  /** Whether a GET is waiting for frames. */
-  boolean isWaiting() {
-    return waiting != null;
+    return Poll.TAKEN;
   }
 
   /** The client went away while its GET waited. */
-  void abandoned(HttpServerResponse response) {
+  private void abandoned(HttpServerResponse response) {
     if (waiting == response) {
       waiting = null;
     }
   }
 
+  /**
+   * Any thread. The frames are queued on the session's event loop, or handed back to the session
+   * when this transport was replaced meanwhile (an upgrade completed).
+   */
   @Override
   public void send(List<OutFrame> frames) {
-    if (closed) {
-      return;
-    }
+    session.execute(
+        () -> {
+          if (closed) {
+            session.resend(this, frames);
+          } else {
+            enqueue(frames);
+          }
+        });
+  }
+
+  private void enqueue(List<OutFrame> frames) {
     for (OutFrame frame : frames) {
       queue.add(frame);
       queuedBytes += frame.size();
@@ -86,10 +119,19 @@ final class PollingTransport implements Transport {
       waiting = null;
       respond(response, drainPayload());
     }
+    if (queuedBytes > options.maxBufferedBytes()) {
+      session.onOverLimit();
+    }
+  }
+
+  @Override
+  public boolean upgradable() {
+    return true;
   }
 
   /** Upgrade in progress: a waiting GET gets a noop, and so will later ones; frames stay queued. */
-  void pause() {
+  @Override
+  public void pauseForUpgrade() {
     paused = true;
     if (waiting != null) {
       HttpServerResponse response = waiting;
@@ -98,16 +140,18 @@ final class PollingTransport implements Transport {
     }
   }
 
-  /** The upgrade was abandoned: back to normal polling. */
-  void resume() {
+  @Override
+  public void resumeAfterUpgrade() {
     paused = false;
   }
 
-  /** Hands over what is queued, for the websocket that replaces this transport. */
-  List<OutFrame> drain() {
+  /** Hands over what is queued, for the websocket that replaces this transport, and closes. */
+  @Override
+  public List<OutFrame> handOver() {
     List<OutFrame> frames = new ArrayList<>(queue);
     queue.clear();
     queuedBytes = 0;
+    close(false);
     return frames;
   }
 
@@ -117,8 +161,22 @@ final class PollingTransport implements Transport {
   }
 
   @Override
-  public long bufferedBytes() {
-    return queuedBytes;
+  public boolean overLimit() {
+    return queuedBytes > options.maxBufferedBytes();
+  }
+
+  /**
+   * A close the server chose for a healthy session delivers what was queued and a close packet; a
+   * protocol failure answers a waiting GET with the close packet and drops the queue; a client that
+   * is gone gets nothing more.
+   */
+  @Override
+  public void close(Ending ending, String detail) {
+    switch (ending) {
+      case GRACEFUL, SHUTDOWN -> close(true);
+      case FAILURE, OVER_LIMIT -> abort();
+      case CLIENT_GONE -> close(false);
+    }
   }
 
   /**
@@ -126,8 +184,7 @@ final class PollingTransport implements Transport {
    * close packet, through the waiting GET or the next ones (see {@link #closePending()}), as the
    * reference server does. Without it, a waiting GET gets a noop and the queue is dropped.
    */
-  @Override
-  public void close(boolean notifyClient) {
+  private void close(boolean notifyClient) {
     if (closed) {
       return;
     }
@@ -138,6 +195,19 @@ final class PollingTransport implements Transport {
         HttpServerResponse response = waiting;
         waiting = null;
         respond(response, finalPayload());
+      }
+      if (closePending) {
+        // The client has not got the close packet yet: the session stays reachable so that its
+        // next GETs get the frames sent just before the close (a DISCONNECT, say) and then the
+        // close packet, instead of an unknown-sid error that it would take for a transport error
+        // (and reconnect). Bounded by a heartbeat period.
+        closePendingDeadline =
+            session
+                .eventLoop()
+                .schedule(
+                    () -> session.execute(this::dropPendingClose),
+                    options.pingIntervalMs() + options.pingTimeoutMs(),
+                    TimeUnit.MILLISECONDS);
       }
       return;
     }
@@ -155,7 +225,7 @@ final class PollingTransport implements Transport {
    * waiting GET gets the close packet, what was queued is dropped, and the session is gone for
    * later requests.
    */
-  void abort() {
+  private void abort() {
     if (closed) {
       return;
     }
@@ -170,15 +240,17 @@ final class PollingTransport implements Transport {
   }
 
   /** Whether the close packet (after the queued frames) still waits for the client's next GET. */
-  boolean closePending() {
+  @Override
+  public boolean closePending() {
     return closePending;
   }
 
   /** Gives up on delivering the pending close (the client did not poll in time). */
-  void dropPendingClose() {
+  private void dropPendingClose() {
     closePending = false;
     queue.clear();
     queuedBytes = 0;
+    session.forget();
   }
 
   /**

@@ -1,23 +1,24 @@
 package chat.nexus.engineio;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +28,15 @@ import java.util.List;
  * The websocket transport, and the channel's last handler. Outbound frames are encoded once ({@link
  * OutFrame#webSocketFrame()}) and written as raw bytes below Netty's frame encoder, then flushed
  * once per event-loop turn by {@link FlushBatcher}. Netty's outbound buffer holds what the client
- * has not read; its high-water mark is the per-connection buffer limit. Inbound frames are handed
- * to the session, fragmented messages reassembled up to maxPayload.
+ * has not read; its high-water mark is the per-connection buffer limit.
+ *
+ * <p>Inbound, Netty's frame decoder checks the framing (masks, opcodes, the order of fragments, the
+ * size of a frame) and Netty's {@link WebSocketFrameAggregator} joins fragmented messages up to
+ * maxPayload (see {@link #startJoiningFragments}). Ping and close frames are answered here, not by
+ * Netty's WebSocketServerProtocolHandler, which does not fit: it makes the handshake itself from an
+ * HTTP request travelling down the pipeline (its handshake handler casts every message to one),
+ * whereas ours is made from the request Vert.x parsed; and it echoes the client's close status,
+ * where this server answers 1000 (normal closure) whatever the client sent.
  */
 final class WebSocketTransport extends ChannelInboundHandlerAdapter implements Transport {
 
@@ -40,8 +48,6 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
   private ChannelHandlerContext ctx;
   private Channel channel;
   private EventLoop eventLoop;
-  private ByteBuf fragments;
-  private boolean fragmentsBinary;
   boolean flushPending;
   private volatile boolean closed;
 
@@ -70,7 +76,8 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
     return NAME;
   }
 
-  EventLoop eventLoop() {
+  @Override
+  public EventLoop writeLoop() {
     return eventLoop;
   }
 
@@ -85,7 +92,8 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
     }
   }
 
-  void send(OutFrame frame) {
+  @Override
+  public void send(OutFrame frame) {
     if (eventLoop.inEventLoop()) {
       write(frame);
     } else {
@@ -131,13 +139,26 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
   }
 
   @Override
-  public long bufferedBytes() {
-    ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
-    return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+  public boolean overLimit() {
+    return !writable();
   }
 
+  /**
+   * A server shutting down drops the connection without a close frame (see {@link #abort()}); a
+   * client over the buffer limit gets 1008 (policy violation) and the detail; any other ending is a
+   * normal closure.
+   */
   @Override
-  public void close(boolean notifyClient) {
+  public void close(Ending ending, String detail) {
+    switch (ending) {
+      case SHUTDOWN -> abort();
+      case OVER_LIMIT -> closeWith(WebSocketCloseStatus.POLICY_VIOLATION.code(), detail);
+      default -> closeNormally();
+    }
+  }
+
+  /** Closes with 1000 (normal closure): also how a refused or abandoned upgrade ends. */
+  void closeNormally() {
     closeWith(WebSocketCloseStatus.NORMAL_CLOSURE.code(), null);
   }
 
@@ -147,7 +168,7 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
    * client (OkHttp, no onClosing listener) stops reading after a close frame and would only notice
    * at its ping timeout.
    */
-  void abort() {
+  private void abort() {
     if (!eventLoop.inEventLoop()) {
       eventLoop.execute(this::abort);
       return;
@@ -156,13 +177,12 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
       return;
     }
     closed = true;
-    releaseFragments();
     ctx.flush();
     ctx.close();
   }
 
   /** Closes with a websocket status code and reason the client can see. */
-  void closeWith(int status, String reason) {
+  private void closeWith(int status, String reason) {
     if (eventLoop.inEventLoop()) {
       doClose(status, reason);
     } else {
@@ -175,7 +195,6 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
       return;
     }
     closed = true;
-    releaseFragments();
     if (channel.isActive()) {
       ctx.writeAndFlush(new CloseWebSocketFrame(status, reason))
           .addListener(ChannelFutureListener.CLOSE);
@@ -193,92 +212,75 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
     }
   }
 
+  /**
+   * A whole message (the aggregator joined its fragments), a ping or a close; pongs are ignored.
+   */
   private void onFrame(WebSocketFrame frame) {
-    if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
-      if (fragments != null) {
-        failProtocol(WebSocketCloseStatus.PROTOCOL_ERROR, "new message before the last one ended");
-        return;
+    if (!frame.isFinalFragment()) {
+      startJoiningFragments(frame);
+    } else if (frame instanceof TextWebSocketFrame) {
+      if (session != null) {
+        session.onWebSocketText(this, frame.content().toString(StandardCharsets.UTF_8));
       }
-      boolean binary = frame instanceof BinaryWebSocketFrame;
-      if (frame.isFinalFragment()) {
-        deliver(frame.content(), binary);
-      } else {
-        fragmentsBinary = binary;
-        fragments = ctx.alloc().compositeBuffer().addComponent(true, frame.content().retain());
-      }
-    } else if (frame instanceof ContinuationWebSocketFrame) {
-      if (fragments == null) {
-        failProtocol(WebSocketCloseStatus.PROTOCOL_ERROR, "continuation without a message");
-        return;
-      }
-      if (fragments.readableBytes() + frame.content().readableBytes() > maxPayload) {
-        failProtocol(WebSocketCloseStatus.MESSAGE_TOO_BIG, "message over " + maxPayload + " bytes");
-        return;
-      }
-      ((io.netty.buffer.CompositeByteBuf) fragments).addComponent(true, frame.content().retain());
-      if (frame.isFinalFragment()) {
-        ByteBuf whole = fragments;
-        fragments = null;
-        try {
-          deliver(whole, fragmentsBinary);
-        } finally {
-          whole.release();
-        }
+    } else if (frame instanceof BinaryWebSocketFrame) {
+      if (session != null) {
+        session.onWebSocketBinary(this, Buffer.buffer(ByteBufUtil.getBytes(frame.content())));
       }
     } else if (frame instanceof PingWebSocketFrame) {
       ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
     } else if (frame instanceof CloseWebSocketFrame) {
       closed = true;
-      releaseFragments();
       ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
           .addListener(ChannelFutureListener.CLOSE);
     }
   }
 
-  private void deliver(ByteBuf content, boolean binary) {
-    if (session == null) {
-      return;
-    }
-    if (binary) {
-      session.onWebSocketBinary(this, Buffer.buffer(ByteBufUtil.getBytes(content)));
-    } else {
-      session.onWebSocketText(this, content.toString(StandardCharsets.UTF_8));
-    }
-  }
-
-  private void failProtocol(WebSocketCloseStatus status, String reason) {
-    if (session != null) {
-      session.onWebSocketGone(this, EngineSocket.TRANSPORT_ERROR);
-    }
-    closeWith(status.code(), reason);
-  }
-
-  private void releaseFragments() {
-    if (fragments != null) {
-      fragments.release();
-      fragments = null;
-    }
+  /**
+   * The first fragment of the first fragmented message on this connection. Netty's aggregator joins
+   * the pipeline right after the frame decoder and is handed this fragment again; from then on it
+   * passes whole messages on. It joins only now because most clients never fragment a message
+   * (browsers, Node's ws and the official clients send each as one frame), and a handler in the
+   * pipeline of every idle connection costs it about 100 bytes. (Only the first fragment of a text
+   * or binary message gets here: the decoder refuses fragmented control frames and continuations
+   * without a start.)
+   */
+  private void startJoiningFragments(WebSocketFrame first) {
+    ChannelHandlerContext decoder = ctx.pipeline().context(WebSocketFrameDecoder.class);
+    ctx.pipeline().addAfter(decoder.name(), null, new WebSocketFrameAggregator(maxPayload));
+    decoder.fireChannelRead(first.retain());
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closed = true;
-    releaseFragments();
     if (session != null) {
       session.onWebSocketGone(this, EngineSocket.TRANSPORT_CLOSE);
     }
   }
 
+  /**
+   * Bad input ends the connection. The session hears of it first: when it lives on this event loop
+   * it closes the websocket at once (normal closure), so the status below reaches the client only
+   * when it lives on another loop (a websocket that upgraded a polling session).
+   */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof PrematureChannelClosureException) {
+      // The aggregator's report of a channel that closed in the middle of a fragmented message:
+      // channelInactive follows and reports it as the close it is.
+      return;
+    }
     if (session != null) {
       session.onWebSocketGone(this, EngineSocket.TRANSPORT_ERROR);
     }
     if (cause instanceof CorruptedWebSocketFrameException corrupted) {
       closeWith(corrupted.closeStatus().code(), corrupted.getMessage());
+    } else if (cause instanceof TooLongFrameException) {
+      // from the aggregator: the fragments of one message add up to more than maxPayload
+      closeWith(
+          WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message over " + maxPayload + " bytes");
     } else {
       closed = true;
-      releaseFragments();
       ctx.close();
     }
   }

@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.impl.ConnectionBase;
 import java.util.Map;
 
 /**
@@ -39,8 +38,7 @@ final class WebSocketUpgrade {
    */
   static Future<Void> upgrade(
       HttpServerRequest request, int maxPayload, WebSocketTransport transport) {
-    ConnectionBase connection = (ConnectionBase) request.connection();
-    ChannelHandlerContext vertxHandler = connection.channelHandlerContext();
+    ChannelHandlerContext vertxHandler = VertxInternals.connectionHandler(request);
     Channel channel = vertxHandler.channel();
     HttpHeaders headers = new DefaultHttpHeaders();
     for (Map.Entry<String, String> header : request.headers()) {
@@ -54,15 +52,9 @@ final class WebSocketUpgrade {
             Unpooled.EMPTY_BUFFER,
             headers,
             EmptyHttpHeaders.INSTANCE);
-    WebSocketDecoderConfig decoderConfig =
-        WebSocketDecoderConfig.newBuilder()
-            .maxFramePayloadLength(maxPayload)
-            .allowExtensions(false)
-            .withUTF8Validator(false)
-            .build();
     String location = (request.isSSL() ? "wss://" : "ws://") + request.authority() + request.uri();
     WebSocketServerHandshaker handshaker =
-        new WebSocketServerHandshakerFactory(location, null, decoderConfig)
+        new WebSocketServerHandshakerFactory(location, null, decoderConfig(maxPayload))
             .newHandshaker(nettyRequest);
     if (handshaker == null) {
       request.response().setStatusCode(426).putHeader("Sec-WebSocket-Version", "13").end();
@@ -86,5 +78,14 @@ final class WebSocketUpgrade {
               }
             });
     return promise.future();
+  }
+
+  /** Netty's frame decoder settings: no extensions, frames up to maxPayload. */
+  static WebSocketDecoderConfig decoderConfig(int maxPayload) {
+    return WebSocketDecoderConfig.newBuilder()
+        .maxFramePayloadLength(maxPayload)
+        .allowExtensions(false)
+        .withUTF8Validator(false)
+        .build();
   }
 }

@@ -51,8 +51,7 @@ final class Client {
   private void armConnectTimer() {
     connectTimer =
         engine
-            .context()
-            .nettyEventLoop()
+            .eventLoop()
             .schedule(
                 () ->
                     engine.execute(

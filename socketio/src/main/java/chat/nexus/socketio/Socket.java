@@ -191,7 +191,7 @@ public final class Socket implements RemoteSocket, Recipient {
     Promise<JsonArray> promise = Promise.promise();
     sendWithAck(namespace.encode(packet), ackId, promise);
     if (timeoutMs > 0) {
-      EventLoop loop = client.engine().context().nettyEventLoop();
+      EventLoop loop = client.engine().eventLoop();
       loop.schedule(
           () ->
               client
