@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerRequest;
@@ -61,9 +62,15 @@ final class WebSocketUpgrade {
       return Future.failedFuture("unsupported websocket version");
     }
     // From here on the channel is ours: Vert.x's handler leaves the pipeline (later messages of
-    // this
-    // request, such as its empty last content, reach the transport, which drops them).
+    // this request, such as its empty last content, reach the transport, which drops them).
     channel.pipeline().replace(vertxHandler.name(), "engineio", transport);
+    // Engine.IO's heartbeat closes a silent websocket (pingInterval + pingTimeout). Vert.x's idle
+    // timer would do that job a second time, at the price of a promise and a listener for every
+    // frame written, so it leaves too.
+    IdleStateHandler idle = channel.pipeline().get(IdleStateHandler.class);
+    if (idle != null) {
+      channel.pipeline().remove(idle);
+    }
     Promise<Void> promise = Promise.promise();
     handshaker
         .handshake(channel, nettyRequest)

@@ -48,6 +48,25 @@ class HttpServerOptionsTest {
   }
 
   @Test
+  void aWebsocketThatNeverAnswersAPingIsClosed() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(WAIT_MS);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                      + "Sec-WebSocket-Version: 13\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      assertThat(readAll(socket.getInputStream()))
+          .as("upgraded, pinged, then closed by the heartbeat")
+          .startsWith("HTTP/1.1 101")
+          .contains("\"pingInterval\":" + PING_INTERVAL_MS);
+    }
+  }
+
+  @Test
   void http2CleartextIsNotSpoken() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
       socket.setSoTimeout(WAIT_MS);
