@@ -305,8 +305,7 @@ public final class PromptBuilder {
         continue;
       }
       // Counted before it is built: most entries of a large book do not fit, and building each
-      // would cost
-      // its full expansion.
+      // would cost its full expansion.
       if (!budget.fits(namedCodePoints(entry.content(), charName, userName))) {
         continue;
       }
