@@ -137,19 +137,34 @@ public final class CharacterCard {
   }
 
   private static CharacterCard read(String json, String what, boolean imported) {
+    JsonObject card = jsonObject(json, what);
+    checkSpec(card, what);
+    JsonObject data = data(card, what);
+    checkName(data, what);
+    checkFieldTypes(data, what);
+    checkLorebook(data.getJsonObject("character_book"), what);
+    if (imported) {
+      CardLimits.check(data, what);
+    }
+    return new CharacterCard(json, card);
+  }
+
+  private static JsonObject jsonObject(String json, String what) {
     if (json == null || json.isBlank()) {
       throw ApiException.badRequest(what + " is empty: send a Character Card V2 or V3 as JSON");
     }
-    JsonObject card;
     try {
       Object value = io.vertx.core.json.Json.decodeValue(json);
       if (!(value instanceof JsonObject object)) {
         throw ApiException.badRequest(what + " is not a JSON object");
       }
-      card = object;
+      return object;
     } catch (DecodeException e) {
       throw ApiException.badRequest(what + " is not JSON: " + shortReason(e));
     }
+  }
+
+  private static void checkSpec(JsonObject card, String what) {
     Object spec = card.getValue("spec");
     if (spec == null) {
       throw ApiException.badRequest(
@@ -170,14 +185,21 @@ public final class CharacterCard {
     if (specVersion != null && !(specVersion instanceof String)) {
       throw ApiException.badRequest(what + ": spec_version must be a string");
     }
+  }
+
+  private static JsonObject data(JsonObject card, String what) {
     Object data = card.getValue("data");
     if (data == null) {
       throw ApiException.badRequest(what + " has no \"data\" object");
     }
-    if (!(data instanceof JsonObject dataObject)) {
+    if (!(data instanceof JsonObject object)) {
       throw ApiException.badRequest(what + ": \"data\" must be an object");
     }
-    Object name = dataObject.getValue("name");
+    return object;
+  }
+
+  private static void checkName(JsonObject data, String what) {
+    Object name = data.getValue("name");
     if (name == null) {
       throw ApiException.badRequest(what + " is missing data.name");
     }
@@ -188,53 +210,55 @@ public final class CharacterCard {
       throw ApiException.badRequest(
           what + ": data.name is longer than " + MAX_NAME + " characters");
     }
+  }
+
+  private static void checkFieldTypes(JsonObject data, String what) {
     for (String field : STRING_FIELDS) {
-      Object value = dataObject.getValue(field);
+      Object value = data.getValue(field);
       if (value != null && !(value instanceof String)) {
         throw ApiException.badRequest(what + ": data." + field + " must be a string");
       }
     }
     for (String field : ARRAY_FIELDS) {
-      Object value = dataObject.getValue(field);
+      Object value = data.getValue(field);
       if (value != null && !(value instanceof JsonArray)) {
         throw ApiException.badRequest(what + ": data." + field + " must be an array");
       }
     }
     for (String field : OBJECT_FIELDS) {
-      Object value = dataObject.getValue(field);
+      Object value = data.getValue(field);
       if (value != null && !(value instanceof JsonObject)) {
         throw ApiException.badRequest(what + ": data." + field + " must be an object");
       }
     }
-    JsonObject book = dataObject.getJsonObject("character_book");
-    if (book != null) {
-      Object entries = book.getValue("entries");
-      if (entries != null && !(entries instanceof JsonArray)) {
-        throw ApiException.badRequest(what + ": data.character_book.entries must be an array");
+  }
+
+  /** The shape of data.character_book (null: none), as far as the prompt reads it. */
+  private static void checkLorebook(JsonObject book, String what) {
+    if (book == null) {
+      return;
+    }
+    Object entries = book.getValue("entries");
+    if (entries != null && !(entries instanceof JsonArray)) {
+      throw ApiException.badRequest(what + ": data.character_book.entries must be an array");
+    }
+    if (!(entries instanceof JsonArray list)) {
+      return;
+    }
+    for (int i = 0; i < list.size(); i++) {
+      String where = what + ": data.character_book.entries[" + i + "]";
+      if (!(list.getValue(i) instanceof JsonObject entry)) {
+        throw ApiException.badRequest(where + " must be an object");
       }
-      if (entries instanceof JsonArray list) {
-        for (int i = 0; i < list.size(); i++) {
-          if (!(list.getValue(i) instanceof JsonObject entry)) {
-            throw ApiException.badRequest(
-                what + ": data.character_book.entries[" + i + "] must be an object");
-          }
-          Object keys = entry.getValue("keys");
-          if (keys != null && !(keys instanceof JsonArray)) {
-            throw ApiException.badRequest(
-                what + ": data.character_book.entries[" + i + "].keys must be an array");
-          }
-          Object content = entry.getValue("content");
-          if (content != null && !(content instanceof String)) {
-            throw ApiException.badRequest(
-                what + ": data.character_book.entries[" + i + "].content must be a string");
-          }
-        }
+      Object keys = entry.getValue("keys");
+      if (keys != null && !(keys instanceof JsonArray)) {
+        throw ApiException.badRequest(where + ".keys must be an array");
+      }
+      Object content = entry.getValue("content");
+      if (content != null && !(content instanceof String)) {
+        throw ApiException.badRequest(where + ".content must be a string");
       }
     }
-    if (imported) {
-      CardLimits.check(dataObject, what);
-    }
-    return new CharacterCard(json, card);
   }
 
   private static String shortReason(DecodeException e) {

@@ -74,48 +74,35 @@ public final class CharacterRoutes {
       Handler<RoutingContext> authenticated,
       Function<RoutingContext, Identity> identity) {
     // A lambda, not the BodyHandler itself: Vert.x Web wants body handlers first in a route, and
-    // this one
-    // must come after authentication.
+    // this one must come after authentication.
     router
         .post(PATH)
         .handler(authenticated)
         .handler(this::admit)
         .handler(ctx -> uploadBody.handle(ctx))
-        .handler(
-            ctx ->
-                write(
-                    ctx,
-                    201,
-                    "application/json",
-                    characters.create(
-                        ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer(),
-                        ctx.request().getHeader(HttpHeaders.CONTENT_TYPE),
-                        identity.apply(ctx).userId())));
+        .handler(ctx -> create(ctx, identity.apply(ctx)));
     router.get(PATH).handler(this::list);
-    router
-        .get(PATH + "/:id")
-        .handler(authenticated)
-        .handler(
-            ctx ->
-                write(
-                    ctx,
-                    200,
-                    "application/json",
-                    characters.view(ctx.pathParam("id"), identity.apply(ctx).userId())));
-    router
-        .get(PATH + "/:id/avatar")
-        .handler(
-            ctx ->
-                write(
-                    ctx,
-                    200,
-                    "image/png",
-                    characters
-                        .avatar(ctx.pathParam("id"))
-                        .onSuccess(
-                            png ->
-                                ctx.response()
-                                    .putHeader(HttpHeaders.CACHE_CONTROL, AVATAR_CACHE_CONTROL))));
+    router.get(PATH + "/:id").handler(authenticated).handler(ctx -> view(ctx, identity.apply(ctx)));
+    router.get(PATH + "/:id/avatar").handler(this::avatar);
+  }
+
+  private void create(RoutingContext ctx, Identity me) {
+    Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
+    String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    write(ctx, 201, "application/json", characters.create(body, contentType, me.userId()));
+  }
+
+  private void view(RoutingContext ctx, Identity me) {
+    write(ctx, 200, "application/json", characters.view(ctx.pathParam("id"), me.userId()));
+  }
+
+  private void avatar(RoutingContext ctx) {
+    Future<Buffer> png =
+        characters
+            .avatar(ctx.pathParam("id"))
+            .onSuccess(
+                found -> ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, AVATAR_CACHE_CONTROL));
+    write(ctx, 200, "image/png", png);
   }
 
   /**

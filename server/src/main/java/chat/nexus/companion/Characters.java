@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -162,31 +163,30 @@ public final class Characters {
   public Future<Buffer> create(Buffer body, String contentType, String createdBy) {
     return imports
         .run(() -> CardUpload.read(body.getBytes(), contentType))
-        .compose(
-            upload ->
-                blocking.run(
-                    () -> {
-                      StoredCharacter character =
-                          new StoredCharacter(
-                              UUID.randomUUID().toString(),
-                              upload.card(),
-                              createdBy,
-                              Instant.now(),
-                              upload.png() != null);
-                      store.insert(character, upload);
-                      return new Loaded(character, Buffer.buffer(character.responseJson()));
-                    }))
-        .map(
-            created -> {
-              // Kept: the new character is usually talked to next, and reading it back would parse
-              // it again.
-              cards.put(
-                  created.character().id(),
-                  CompletableFuture.completedFuture(Optional.of(created)));
-              pages.synchronous().invalidateAll();
-              changed.run();
-              return created.response();
-            });
+        .compose(upload -> blocking.run(() -> insert(upload, createdBy)))
+        .map(this::created);
+  }
+
+  /** Stores an imported character. Blocking. */
+  private Loaded insert(CardUpload upload, String createdBy) throws SQLException {
+    StoredCharacter character =
+        new StoredCharacter(
+            UUID.randomUUID().toString(),
+            upload.card(),
+            createdBy,
+            Instant.now(),
+            upload.png() != null);
+    store.insert(character, upload);
+    return new Loaded(character, Buffer.buffer(character.responseJson()));
+  }
+
+  private Buffer created(Loaded created) {
+    // Kept: the new character is usually talked to next, and reading it back would parse it
+    // again.
+    cards.put(created.character().id(), CompletableFuture.completedFuture(Optional.of(created)));
+    pages.synchronous().invalidateAll();
+    changed.run();
+    return created.response();
   }
 
   /**
@@ -203,20 +203,21 @@ public final class Characters {
    */
   public Future<Buffer> page(String before, int limit) {
     return cached(
-        pages,
-        (before == null ? "" : before) + '\n' + limit,
-        () -> {
-          CharacterStore.Page page = store.page(before, limit);
-          StringBuilder out = new StringBuilder("{\"ok\":true,\"characters\":[");
-          for (int i = 0; i < page.lines().size(); i++) {
-            out.append(i == 0 ? "" : ",").append(page.lines().get(i));
-          }
-          out.append(']');
-          if (page.nextBefore() != null) {
-            out.append(",\"nextBefore\":").append(Json.encode(page.nextBefore()));
-          }
-          return Buffer.buffer(out.append('}').toString());
-        });
+        pages, (before == null ? "" : before) + '\n' + limit, () -> pageBytes(before, limit));
+  }
+
+  /** A page read from the store and written as its answer. Blocking. */
+  private Buffer pageBytes(String before, int limit) throws SQLException {
+    CharacterStore.Page page = store.page(before, limit);
+    StringBuilder out = new StringBuilder("{\"ok\":true,\"characters\":[");
+    for (int i = 0; i < page.lines().size(); i++) {
+      out.append(i == 0 ? "" : ",").append(page.lines().get(i));
+    }
+    out.append(']');
+    if (page.nextBefore() != null) {
+      out.append(",\"nextBefore\":").append(Json.encode(page.nextBefore()));
+    }
+    return Buffer.buffer(out.append('}').toString());
   }
 
   /** A character, cached; fails with NOT_FOUND when there is none. Misses are not cached. */
@@ -249,13 +250,15 @@ public final class Characters {
             loaded ->
                 blocking
                     .run(() -> store.recordView(id, userId))
-                    .map(
-                        first -> {
-                          if (first) {
-                            pages.synchronous().invalidateAll();
-                          }
-                          return loaded.response();
-                        }));
+                    .map(first -> viewed(first, loaded)));
+  }
+
+  /** A first view changes the view counts on the list's pages. */
+  private Buffer viewed(boolean first, Loaded loaded) {
+    if (first) {
+      pages.synchronous().invalidateAll();
+    }
+    return loaded.response();
   }
 
   /**
@@ -268,33 +271,7 @@ public final class Characters {
       return Future.failedFuture(
           ApiException.notFound("no avatar for character " + CharacterCard.abbreviate(id, 64)));
     }
-    return cached(
-            avatars,
-            id,
-            () -> {
-              Optional<CharacterStore.AvatarRow> row = store.thumbnail(id);
-              if (row.isEmpty() || !row.get().hasOriginal()) {
-                return Optional.<Buffer>empty();
-              }
-              if (row.get().thumbnail() != null) {
-                return Optional.of(Buffer.buffer(row.get().thumbnail()));
-              }
-              Optional<byte[]> original = store.avatar(id);
-              if (original.isEmpty()) {
-                return Optional.<Buffer>empty();
-              }
-              try {
-                byte[] thumbnail = Avatar.thumbnail(original.get());
-                store.saveThumbnail(id, thumbnail);
-                return Optional.of(Buffer.buffer(thumbnail));
-              } catch (ApiException e) {
-                LOG.warn(
-                    "character {} keeps no avatar: its picture is refused ({})",
-                    id,
-                    e.getMessage());
-                return Optional.<Buffer>empty();
-              }
-            })
+    return cached(avatars, id, () -> thumbnail(id))
         .compose(
             found ->
                 found.isPresent()
@@ -302,6 +279,29 @@ public final class Characters {
                     : Future.failedFuture(
                         ApiException.notFound(
                             "no avatar for character " + CharacterCard.abbreviate(id, 64))));
+  }
+
+  /** The stored thumbnail, or one made (and stored) from the original now. Blocking. */
+  private Optional<Buffer> thumbnail(String id) throws SQLException {
+    Optional<CharacterStore.AvatarRow> row = store.thumbnail(id);
+    if (row.isEmpty() || !row.get().hasOriginal()) {
+      return Optional.empty();
+    }
+    if (row.get().thumbnail() != null) {
+      return Optional.of(Buffer.buffer(row.get().thumbnail()));
+    }
+    Optional<byte[]> original = store.avatar(id);
+    if (original.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      byte[] thumbnail = Avatar.thumbnail(original.get());
+      store.saveThumbnail(id, thumbnail);
+      return Optional.of(Buffer.buffer(thumbnail));
+    } catch (ApiException e) {
+      LOG.warn("character {} keeps no avatar: its picture is refused ({})", id, e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /** Drops every cached page, character and avatar (after a change on another node). */

@@ -4,16 +4,13 @@ import chat.nexus.auth.Identity;
 import chat.nexus.auth.SocketSession;
 import chat.nexus.chat.ClientInput;
 import chat.nexus.chat.EventAcks;
-import chat.nexus.errors.ApiException;
 import chat.nexus.ratelimit.RateLimits;
 import chat.nexus.socketio.Event;
 import chat.nexus.socketio.Socket;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
-import java.lang.System.Logger.Level;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -25,14 +22,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CompanionEvents {
 
-  private static final System.Logger LOG = System.getLogger(CompanionEvents.class.getName());
   private static final String TURNS = "companionTurns";
 
   private final CompanionService service;
+  private final CompanionReplies replies;
   private final RateLimits limits;
 
   public CompanionEvents(CompanionService service, RateLimits limits) {
     this.service = service;
+    this.replies = new CompanionReplies(service);
     this.limits = limits;
   }
 
@@ -49,87 +47,40 @@ public final class CompanionEvents {
                 limits.event(socket, userId, limits.events()),
                 payload -> open(socket, payload)));
     socket.on("companion:message", event -> message(socket, event, turns));
-    socket.onDisconnect(
-        reason -> {
-          for (CompanionTurn turn : turns) {
-            turn.cancel();
-          }
-          turns.clear();
-        });
+    socket.onDisconnect(reason -> cancelAll(turns));
+  }
+
+  private static void cancelAll(Set<CompanionTurn> turns) {
+    for (CompanionTurn turn : turns) {
+      turn.cancel();
+    }
+    turns.clear();
   }
 
   private Future<JsonObject> open(Socket socket, JsonObject payload) {
     int limit = ClientInput.historyLimit(payload.getValue("limit"));
     return service
         .open(SocketSession.of(socket).identity(), payload.getValue("characterId"), limit)
-        .map(
-            list -> {
-              JsonArray messages = new JsonArray();
-              list.forEach(m -> messages.add(m.toJson()));
-              return new JsonObject().put("messages", messages);
-            });
+        .map(list -> new JsonObject().put("messages", CompanionMessage.toJsonArray(list)));
   }
 
   private void message(Socket socket, Event event, Set<CompanionTurn> turns) {
-    CompanionTurn[] started = {null};
     String userId = SocketSession.of(socket).userId();
+    Promise<Void> acked = Promise.promise();
     EventAcks.handle(
         event,
         limits.event(socket, userId, limits.events(), limits.llm()),
-        payload -> {
-          Identity me = SocketSession.of(socket).identity();
-          Object characterId = payload.getValue("characterId");
-          Long[] messageId = {null};
-          return service
-              .message(
-                  me,
-                  characterId,
-                  payload.getValue("text"),
-                  delta ->
-                      socket.emit(
-                          "companion:token",
-                          new JsonObject()
-                              .put("characterId", characterId)
-                              .put("messageId", messageId[0])
-                              .put("delta", delta)),
-                  socket::connected)
-              .map(
-                  turn -> {
-                    messageId[0] = turn.userMessage().id();
-                    started[0] = turn;
-                    turns.add(turn);
-                    if (!socket.connected()) {
-                      turn.cancel(); // gone while the message was being stored
-                    }
-                    turn.reply()
-                        .onComplete(
-                            done -> {
-                              turns.remove(turn);
-                              JsonObject out =
-                                  new JsonObject()
-                                      .put("characterId", characterId)
-                                      .put("messageId", messageId[0]);
-                              if (done.succeeded()) {
-                                socket.emit(
-                                    "companion:done", out.put("message", done.result().toJson()));
-                              } else if (!(done.cause() instanceof CancellationException)) {
-                                if (!(done.cause() instanceof ApiException)) {
-                                  LOG.log(Level.ERROR, "companion reply failed", done.cause());
-                                }
-                                socket.emit(
-                                    "companion:error",
-                                    out.put(
-                                        "error",
-                                        ApiException.toJson(done.cause()).getJsonObject("error")));
-                              }
-                            });
-                    return new JsonObject().put("messageId", messageId[0]);
-                  });
-        },
-        () -> {
-          if (started[0] != null) {
-            started[0].start(); // tokens only after the ack
-          }
-        });
+        payload -> reply(socket, payload, turns, acked.future()),
+        () -> acked.tryComplete());
+  }
+
+  private Future<JsonObject> reply(
+      Socket socket, JsonObject payload, Set<CompanionTurn> turns, Future<Void> acked) {
+    Identity me = SocketSession.of(socket).identity();
+    Object characterId = payload.getValue("characterId");
+    CompanionStream stream = new SocketCompanionStream(socket, characterId, turns, acked);
+    return replies
+        .run(stream, me, characterId, payload.getValue("text"))
+        .map(turn -> new JsonObject().put("messageId", turn.userMessage().id()));
   }
 }

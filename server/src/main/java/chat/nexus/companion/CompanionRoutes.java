@@ -33,9 +33,11 @@ import java.util.function.Function;
 public final class CompanionRoutes {
 
   private final CompanionService service;
+  private final CompanionReplies replies;
 
   public CompanionRoutes(CompanionService service) {
     this.service = service;
+    this.replies = new CompanionReplies(service);
   }
 
   public void mount(
@@ -56,115 +58,34 @@ public final class CompanionRoutes {
     int limit = ClientInput.historyLimit(ctx.queryParams().get("limit"));
     service
         .open(me, ctx.pathParam("characterId"), limit)
-        .onComplete(
-            done -> {
-              if (done.failed()) {
-                ctx.fail(done.cause());
-                return;
-              }
-              JsonArray messages = new JsonArray();
-              done.result().forEach(m -> messages.add(m.toJson()));
-              json(ctx.response(), new JsonObject().put("ok", true).put("messages", messages));
-            });
+        .onSuccess(list -> json(ctx.response(), CompanionMessage.toJsonArray(list)))
+        .onFailure(ctx::fail);
   }
 
   private void post(RoutingContext ctx, Identity me) {
     JsonObject body = body(ctx);
     String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
     boolean sse = accept != null && accept.toLowerCase(Locale.ROOT).contains("text/event-stream");
-    HttpServerResponse response = ctx.response();
-    Long[] messageId = {null};
-    service
-        .message(
-            me,
-            ctx.pathParam("characterId"),
-            body.getValue("text"),
-            delta -> {
-              if (sse) {
-                event(
-                    response,
-                    "token",
-                    new JsonObject().put("messageId", messageId[0]).put("delta", delta));
-              }
-            },
-            () -> !response.closed())
-        .onComplete(
-            started -> {
-              if (started.failed()) {
-                if (started.cause() instanceof CancellationException) {
-                  return; // the client went away while waiting for a slot
-                }
-                ctx.fail(started.cause());
-                return;
-              }
-              CompanionTurn turn = started.result();
-              messageId[0] = turn.userMessage().id();
-              if (response.closed() || response.ended()) {
-                turn.cancel();
-                return;
-              }
-              response.closeHandler(v -> turn.cancel());
-              if (sse) {
-                response
-                    .setStatusCode(200)
-                    .setChunked(true)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
-                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
-                    .putHeader("X-Accel-Buffering", "no");
-                response.write(": stream of message " + messageId[0] + "\n\n");
-              }
-              turn.start();
-              turn.reply()
-                  .onComplete(
-                      done -> {
-                        if (response.closed() || response.ended()) {
-                          return;
-                        }
-                        if (sse) {
-                          if (done.succeeded()) {
-                            event(
-                                response,
-                                "done",
-                                new JsonObject()
-                                    .put("messageId", messageId[0])
-                                    .put("message", done.result().toJson()));
-                          } else if (!(done.cause() instanceof CancellationException)) {
-                            event(
-                                response,
-                                "error",
-                                new JsonObject()
-                                    .put("messageId", messageId[0])
-                                    .put(
-                                        "error",
-                                        ApiException.toJson(done.cause()).getJsonObject("error")));
-                          }
-                          response.end();
-                        } else if (done.succeeded()) {
-                          json(
-                              response,
-                              new JsonObject()
-                                  .put("ok", true)
-                                  .put("message", turn.userMessage().toJson())
-                                  .put("reply", done.result().toJson()));
-                        } else {
-                          ctx.fail(done.cause());
-                        }
-                      });
-            });
+    CompanionStream stream =
+        sse ? new SseCompanionStream(ctx.response()) : new JsonCompanionReply(ctx);
+    replies
+        .run(stream, me, ctx.pathParam("characterId"), body.getValue("text"))
+        .onFailure(refused -> refused(ctx, refused));
   }
 
-  private static void event(HttpServerResponse response, String name, JsonObject data) {
-    if (!response.closed() && !response.ended()) {
-      response.write("event: " + name + "\ndata: " + data.encode() + "\n\n");
+  /** The message was not admitted: a plain JSON error (AI_BUSY: 503 with Retry-After). */
+  private static void refused(RoutingContext ctx, Throwable cause) {
+    if (!(cause instanceof CancellationException)) { // else the client left while waiting
+      ctx.fail(cause);
     }
   }
 
-  private static void json(HttpServerResponse response, JsonObject body) {
+  private static void json(HttpServerResponse response, JsonArray messages) {
     if (!response.ended() && !response.closed()) {
       response
           .setStatusCode(200)
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .end(body.encode());
+          .end(new JsonObject().put("ok", true).put("messages", messages).encode());
     }
   }
 

@@ -5,7 +5,6 @@ import chat.nexus.chat.ClientInput;
 import chat.nexus.errors.ApiException;
 import chat.nexus.llm.ChatMessage;
 import chat.nexus.llm.LlmCall;
-import chat.nexus.llm.LlmGate;
 import chat.nexus.llm.LlmGateway;
 import chat.nexus.llm.LlmRequest;
 import chat.nexus.llm.TokenSink;
@@ -15,7 +14,6 @@ import io.vertx.core.Vertx;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -89,65 +87,48 @@ public final class CompanionService {
       Identity me, Object characterId, Object text, TokenSink sink, BooleanSupplier wanted) {
     String id = characterId(characterId);
     String body = text(text);
-    // Take the LLM slot first: a burst's refusals come back at once instead of queueing on the
-    // worker pool
-    // ahead of the admitted calls, and a message that waits for a slot is acknowledged only once it
-    // has one.
-    Future<LlmGate.Permit> slot = gateway.gate().acquire(me.userId());
-    if (slot.failed()) {
-      return Future.failedFuture(slot.cause()); // AI_BUSY: nothing stored
-    }
-    return slot.compose(
-        permit -> {
-          if (!wanted.getAsBoolean()) {
-            permit.close();
-            return Future.failedFuture(
-                new CancellationException("the caller left while waiting for an LLM slot"));
-          }
-          return prepareAndStart(me, id, body, sink, permit)
-              .onFailure(e -> permit.close()); // idempotent: a started call gives it back itself
-        });
+    TokenCoalescer tokens = new TokenCoalescer(vertx, TOKEN_INTERVAL_MS, sink::onToken);
+    // The gateway takes the LLM slot before the request is prepared: a burst's refusals come back
+    // at once instead of queueing on the worker pool ahead of the admitted calls, and a message
+    // that waits for a slot is acknowledged only once it has one.
+    return gateway.stream(me.userId(), wanted, () -> prepare(me, id, body), tokens::add)
+        .compose(call -> storeUserMessage(me, id, body, call, tokens));
   }
 
-  private Future<CompanionTurn> prepareAndStart(
-      Identity me, String id, String body, TokenSink sink, LlmGate.Permit permit) {
-    // The history is read and the prompt built on a worker: a card's lorebook scan and the fitting
-    // of its
-    // text to the budget are bounded, but not small enough for an event loop.
+  /**
+   * The LLM request of a new message. The history is read and the prompt built on a worker: a
+   * card's lorebook scan and the fitting of its text to the budget are bounded, but not small
+   * enough for an event loop.
+   */
+  private Future<LlmRequest> prepare(Identity me, String id, String body) {
     return characters
         .get(id)
+        .compose(character -> blocking.run(() -> request(me, character, body)));
+  }
+
+  /** Stores the user message of a started call; the call is cancelled when that fails. */
+  private Future<CompanionTurn> storeUserMessage(
+      Identity me, String id, String body, LlmCall call, TokenCoalescer tokens) {
+    return blocking
+        .run(() -> store.append(me.userId(), id, CompanionMessage.USER, body))
+        .transform(
+            stored -> {
+              if (stored.failed()) {
+                call.cancel();
+                return Future.failedFuture(stored.cause());
+              }
+              return Future.succeededFuture(
+                  new CompanionTurn(stored.result(), call, tokens, storeReply(me, id, call)));
+            });
+  }
+
+  /** The assistant reply, stored once the call has completed it. */
+  private Future<CompanionMessage> storeReply(Identity me, String id, LlmCall call) {
+    return call.reply()
         .compose(
-            character ->
-                blocking
-                    .run(() -> request(me, character, body))
-                    .compose(
-                        request -> {
-                          TokenCoalescer tokens =
-                              new TokenCoalescer(vertx, TOKEN_INTERVAL_MS, sink::onToken);
-                          LlmCall call = gateway.stream(permit, request, tokens::add);
-                          return blocking
-                              .run(() -> store.append(me.userId(), id, CompanionMessage.USER, body))
-                              .transform(
-                                  stored -> {
-                                    if (stored.failed()) {
-                                      call.cancel();
-                                      return Future.failedFuture(stored.cause());
-                                    }
-                                    Future<CompanionMessage> reply =
-                                        call.reply()
-                                            .compose(
-                                                r ->
-                                                    blocking.run(
-                                                        () ->
-                                                            store.append(
-                                                                me.userId(),
-                                                                id,
-                                                                CompanionMessage.ASSISTANT,
-                                                                r.text())));
-                                    return Future.succeededFuture(
-                                        new CompanionTurn(stored.result(), call, tokens, reply));
-                                  });
-                        }));
+            reply ->
+                blocking.run(
+                    () -> store.append(me.userId(), id, CompanionMessage.ASSISTANT, reply.text())));
   }
 
   /** The LLM request of a new user message: the conversation so far, then the prompt. Blocking. */

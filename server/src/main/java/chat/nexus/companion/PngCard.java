@@ -35,67 +35,15 @@ public final class PngCard {
     if (!looksLikePng(png)) {
       throw ApiException.badRequest("not a PNG: the body does not start with the PNG signature");
     }
-    String chara = null;
-    String ccv3 = null;
-    int pos = SIGNATURE.length;
-    boolean ended = false;
-    while (pos < png.length) {
-      if (png.length - pos < 12) {
-        throw ApiException.badRequest("the PNG is truncated: an incomplete chunk at byte " + pos);
-      }
-      long length = readInt(png, pos) & 0xffffffffL;
-      String type = new String(png, pos + 4, 4, StandardCharsets.ISO_8859_1);
-      if (length > png.length - pos - 12L) {
-        throw ApiException.badRequest(
-            "the PNG is truncated: chunk "
-                + printable(type)
-                + " at byte "
-                + pos
-                + " claims "
-                + length
-                + " bytes, more than the PNG holds");
-      }
-      int dataStart = pos + 8;
-      int dataEnd = dataStart + (int) length;
-      CRC32 crc = new CRC32();
-      crc.update(png, pos + 4, 4 + (int) length);
-      long expected = readInt(png, dataEnd) & 0xffffffffL;
-      if (crc.getValue() != expected) {
-        throw ApiException.badRequest(
-            "the PNG is corrupt: bad CRC in chunk " + printable(type) + " at byte " + pos);
-      }
-      if ("tEXt".equals(type)) {
-        int zero = -1;
-        for (int i = dataStart; i < dataEnd; i++) {
-          if (png[i] == 0) {
-            zero = i;
-            break;
-          }
-        }
-        if (zero > dataStart) {
-          String keyword =
-              new String(png, dataStart, zero - dataStart, StandardCharsets.ISO_8859_1);
-          String text = new String(png, zero + 1, dataEnd - zero - 1, StandardCharsets.ISO_8859_1);
-          if ("chara".equalsIgnoreCase(keyword)) {
-            chara = text;
-          } else if ("ccv3".equalsIgnoreCase(keyword)) {
-            ccv3 = text;
-          }
-        }
-      }
-      pos = dataEnd + 4;
-      if ("IEND".equals(type)) {
-        ended = true;
-        break;
-      }
+    CardChunks found = cardChunks(png);
+    if (found.ccv3() != null) {
+      return CharacterCard.parse(decode(found.ccv3(), "ccv3"), "the card in the PNG's ccv3 chunk");
     }
-    if (ccv3 != null) {
-      return CharacterCard.parse(decode(ccv3, "ccv3"), "the card in the PNG's ccv3 chunk");
+    if (found.chara() != null) {
+      return CharacterCard.parse(
+          decode(found.chara(), "chara"), "the card in the PNG's chara chunk");
     }
-    if (chara != null) {
-      return CharacterCard.parse(decode(chara, "chara"), "the card in the PNG's chara chunk");
-    }
-    if (!ended) {
+    if (!found.ended()) {
       throw ApiException.badRequest(
           "the PNG is truncated: no IEND chunk, and no card chunk (tEXt chara or ccv3)");
     }
@@ -103,13 +51,87 @@ public final class PngCard {
         "no card in the PNG: it has no tEXt chunk with keyword chara or ccv3");
   }
 
+  /** The texts of the card chunks (null: none), and whether the PNG reached its IEND chunk. */
+  private record CardChunks(String chara, String ccv3, boolean ended) {}
+
+  /** Walks the chunks up to IEND, checking each one's length and CRC. */
+  private static CardChunks cardChunks(byte[] png) {
+    String chara = null;
+    String ccv3 = null;
+    int pos = SIGNATURE.length;
+    while (pos < png.length) {
+      int dataEnd = checkedChunk(png, pos);
+      String type = new String(png, pos + 4, 4, StandardCharsets.ISO_8859_1);
+      if ("tEXt".equals(type)) {
+        TextChunk text = textChunk(png, pos + 8, dataEnd);
+        if (text != null && "chara".equalsIgnoreCase(text.keyword())) {
+          chara = text.text();
+        } else if (text != null && "ccv3".equalsIgnoreCase(text.keyword())) {
+          ccv3 = text.text();
+        }
+      }
+      pos = dataEnd + 4;
+      if ("IEND".equals(type)) {
+        return new CardChunks(chara, ccv3, true);
+      }
+    }
+    return new CardChunks(chara, ccv3, false);
+  }
+
+  /** Checks the chunk at {@code pos} (complete, CRC right); where its data ends. */
+  private static int checkedChunk(byte[] png, int pos) {
+    if (png.length - pos < 12) {
+      throw ApiException.badRequest("the PNG is truncated: an incomplete chunk at byte " + pos);
+    }
+    long length = readInt(png, pos) & 0xffffffffL;
+    String type = new String(png, pos + 4, 4, StandardCharsets.ISO_8859_1);
+    if (length > png.length - pos - 12L) {
+      throw ApiException.badRequest(
+          "the PNG is truncated: chunk "
+              + printable(type)
+              + " at byte "
+              + pos
+              + " claims "
+              + length
+              + " bytes, more than the PNG holds");
+    }
+    int dataEnd = pos + 8 + (int) length;
+    CRC32 crc = new CRC32();
+    crc.update(png, pos + 4, 4 + (int) length);
+    long expected = readInt(png, dataEnd) & 0xffffffffL;
+    if (crc.getValue() != expected) {
+      throw ApiException.badRequest(
+          "the PNG is corrupt: bad CRC in chunk " + printable(type) + " at byte " + pos);
+    }
+    return dataEnd;
+  }
+
+  private record TextChunk(String keyword, String text) {}
+
+  /** A tEXt chunk's keyword and text, or null when it has no keyword. */
+  private static TextChunk textChunk(byte[] png, int dataStart, int dataEnd) {
+    int zero = -1;
+    for (int i = dataStart; i < dataEnd; i++) {
+      if (png[i] == 0) {
+        zero = i;
+        break;
+      }
+    }
+    if (zero <= dataStart) {
+      return null;
+    }
+    return new TextChunk(
+        new String(png, dataStart, zero - dataStart, StandardCharsets.ISO_8859_1),
+        new String(png, zero + 1, dataEnd - zero - 1, StandardCharsets.ISO_8859_1));
+  }
+
   private static byte[] decode(String base64, String keyword) {
     String compact = base64.replaceAll("\\s+", "");
     if (compact.isEmpty()) {
       throw ApiException.badRequest("the PNG's " + keyword + " chunk is empty");
     }
-    if (compact.length() / 4L * 3 - 2
-        > CardLimits.MAX_CARD_BYTES) { // 2: at most two padding characters
+    // the decoded size is at least this (2: at most two padding characters)
+    if (compact.length() / 4L * 3 - 2 > CardLimits.MAX_CARD_BYTES) {
       throw CardLimits.tooLarge(
           "the card in the PNG's "
               + keyword

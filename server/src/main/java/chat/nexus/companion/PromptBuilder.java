@@ -57,7 +57,7 @@ public final class PromptBuilder {
   public static final int MIN_CUT_TOKENS = 16;
 
   /** The system message's parts are joined by a blank line; each part pays for its separator. */
-  private static final String SEPARATOR = "\n\n";
+  static final String SEPARATOR = "\n\n";
 
   private static final Pattern USER =
       Pattern.compile("\\{\\{user}}|<USER>", Pattern.CASE_INSENSITIVE);
@@ -110,44 +110,65 @@ public final class PromptBuilder {
    */
   public List<ChatMessage> build(CharacterCard card, String userName, List<ChatMessage> history) {
     String user = userName == null || userName.isBlank() ? "User" : userName;
-    String name = card.name();
-    Budget budget =
-        new Budget(
+    PromptBudget budget =
+        new PromptBudget(
             tokenBudget
                 - (history.isEmpty() ? 0 : estimateTokens(history.get(history.size() - 1))));
+    CardText text =
+        budget.open(MESSAGE_OVERHEAD) ? cardText(card, history, user, budget) : CardText.NONE;
+    Deque<ChatMessage> kept = recentHistory(history, budget);
+    List<ChatMessage> prompt = new ArrayList<>(kept.size() + 2);
+    if (!text.parts().isEmpty()) {
+      prompt.add(ChatMessage.system(String.join(SEPARATOR, text.parts())));
+    }
+    prompt.addAll(kept);
+    if (text.post() != null) {
+      prompt.add(ChatMessage.system(text.post()));
+    }
+    return prompt;
+  }
 
-    String system = null;
-    String description = null;
-    String personality = null;
-    String scenario = null;
+  /**
+   * The card's share of the prompt: the parts of the system message in their order, and the
+   * post-history instructions (null: none).
+   */
+  private record CardText(List<String> parts, String post) {
+    static final CardText NONE = new CardText(List.of(), null);
+  }
+
+  /**
+   * The card's text that fits the budget, taken in order of importance (the system prompt, the
+   * post-history instructions, description, personality, scenario, the lorebook, examples); the
+   * system message's overhead is already taken.
+   */
+  private CardText cardText(
+      CharacterCard card, List<ChatMessage> history, String user, PromptBudget budget) {
+    String name = card.name();
+    String template =
+        card.systemPrompt().isBlank()
+            ? DEFAULT_SYSTEM_PROMPT
+            : replace(ORIGINAL, card.systemPrompt(), m -> DEFAULT_SYSTEM_PROMPT, budget.bound());
+    String system = budget.cut(names(template, name, user, budget.bound()));
     String post = null;
+    String postText = ORIGINAL.matcher(card.postHistoryInstructions()).replaceAll("").strip();
+    if (!postText.isEmpty() && budget.open(MESSAGE_OVERHEAD)) {
+      post = budget.cut(names(postText, name, user, budget.bound()));
+      if (post == null) {
+        budget.refund(MESSAGE_OVERHEAD);
+      }
+    }
+    String description = budget.cut(labelled("", card.description(), name, user, budget.bound()));
+    String personality =
+        budget.cut(
+            labelled("{{char}}'s personality: ", card.personality(), name, user, budget.bound()));
+    String scenario =
+        budget.cut(labelled("Scenario: ", card.scenario(), name, user, budget.bound()));
     List<String> before = new ArrayList<>();
     List<String> after = new ArrayList<>();
-    String examples = null;
-    if (budget.open(MESSAGE_OVERHEAD)) {
-      String template =
-          card.systemPrompt().isBlank()
-              ? DEFAULT_SYSTEM_PROMPT
-              : replace(ORIGINAL, card.systemPrompt(), m -> DEFAULT_SYSTEM_PROMPT, budget.bound());
-      system = budget.cut(names(template, name, user, budget.bound()));
-      String postText = ORIGINAL.matcher(card.postHistoryInstructions()).replaceAll("").strip();
-      if (!postText.isEmpty() && budget.open(MESSAGE_OVERHEAD)) {
-        post = budget.cut(names(postText, name, user, budget.bound()));
-        if (post == null) {
-          budget.refund(MESSAGE_OVERHEAD);
-        }
-      }
-      description = budget.cut(labelled("", card.description(), name, user, budget.bound()));
-      personality =
-          budget.cut(
-              labelled("{{char}}'s personality: ", card.personality(), name, user, budget.bound()));
-      scenario = budget.cut(labelled("Scenario: ", card.scenario(), name, user, budget.bound()));
-      lore(card.lorebook(), history, name, user, budget, before, after);
-      examples =
-          budget.cut(
-              labelled("Example dialogue:\n", card.messageExamples(), name, user, budget.bound()));
-    }
-
+    lore(card.lorebook(), history, name, user, budget, before, after);
+    String examples =
+        budget.cut(
+            labelled("Example dialogue:\n", card.messageExamples(), name, user, budget.bound()));
     List<String> parts = new ArrayList<>();
     addIfPresent(parts, system);
     parts.addAll(before);
@@ -156,7 +177,11 @@ public final class PromptBuilder {
     addIfPresent(parts, scenario);
     parts.addAll(after);
     addIfPresent(parts, examples);
+    return new CardText(parts, post);
+  }
 
+  /** The newest message always, then older ones, newest first, while they fit; oldest first. */
+  private static Deque<ChatMessage> recentHistory(List<ChatMessage> history, PromptBudget budget) {
     Deque<ChatMessage> kept = new ArrayDeque<>();
     if (!history.isEmpty()) {
       kept.add(history.get(history.size() - 1));
@@ -167,87 +192,7 @@ public final class PromptBuilder {
       }
       kept.addFirst(history.get(i));
     }
-
-    List<ChatMessage> prompt = new ArrayList<>(kept.size() + 2);
-    if (!parts.isEmpty()) {
-      prompt.add(ChatMessage.system(String.join(SEPARATOR, parts)));
-    }
-    prompt.addAll(kept);
-    if (post != null) {
-      prompt.add(ChatMessage.system(post));
-    }
-    return prompt;
-  }
-
-  /** Tokens left, spent part by part. */
-  private static final class Budget {
-    private int left;
-
-    Budget(int left) {
-      this.left = left;
-    }
-
-    /** Takes a message's overhead when there is room for it and some content. */
-    boolean open(int overhead) {
-      if (left < overhead + MIN_CUT_TOKENS) {
-        return false;
-      }
-      left -= overhead;
-      return true;
-    }
-
-    void refund(int tokens) {
-      left += tokens;
-    }
-
-    /**
-     * How much of a text {@link #cut} or {@link #whole} can use, in UTF-16 units, with room to
-     * tell: a text this long has at least half as many code points, more than what is left, so it
-     * is cut (or refused) as its whole would be.
-     */
-    int bound() {
-      return (int) Math.min(MAX_NAMED_CHARS, 8L * Math.max(0, left) + 16);
-    }
-
-    /** Whether a text of this many code points fits whole. */
-    boolean fits(long codePoints) {
-      return (codePoints + SEPARATOR.length() + 3) / 4 <= left;
-    }
-
-    boolean take(int tokens) {
-      if (tokens > left) {
-        return false;
-      }
-      left -= tokens;
-      return true;
-    }
-
-    /**
-     * The text whole, or its start that fits (null: not even {@link #MIN_CUT_TOKENS}, or no text).
-     */
-    String cut(String text) {
-      if (text == null || text.isEmpty()) {
-        return null;
-      }
-      if (take(cost(text))) {
-        return text;
-      }
-      if (left < MIN_CUT_TOKENS) {
-        return null;
-      }
-      String start = text.substring(0, text.offsetByCodePoints(0, left * 4 - SEPARATOR.length()));
-      left -= cost(start);
-      return start;
-    }
-
-    /** The text whole, or null when it does not fit. */
-    String whole(String text) {
-      return take(cost(text)) ? text : null;
-    }
-
-    private static int cost(String text) {
-      return (text.codePointCount(0, text.length()) + SEPARATOR.length() + 3) / 4;
-    }
+    return kept;
   }
 
   private static String labelled(
@@ -346,7 +291,7 @@ public final class PromptBuilder {
       List<ChatMessage> history,
       String charName,
       String userName,
-      Budget budget,
+      PromptBudget budget,
       List<String> before,
       List<String> after) {
     if (book.isEmpty()) {
@@ -360,8 +305,7 @@ public final class PromptBuilder {
         continue;
       }
       // Counted before it is built: most entries of a large book do not fit, and building each
-      // would cost
-      // its full expansion.
+      // would cost its full expansion.
       if (!budget.fits(namedCodePoints(entry.content(), charName, userName))) {
         continue;
       }

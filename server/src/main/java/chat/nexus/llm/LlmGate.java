@@ -63,8 +63,8 @@ public final class LlmGate {
     this.queueTimeoutMs = queueTimeoutMs;
   }
 
-  /** A slot for one LLM call of this user, or AI_BUSY. */
-  public Future<Permit> acquire(String userId) {
+  /** A slot for one LLM call of this user, or AI_BUSY; only the {@link LlmGateway} takes them. */
+  Future<Permit> acquire(String userId) {
     Waiter waiter;
     synchronized (this) {
       if (perUser.getOrDefault(userId, 0) >= maxPerUser) {
@@ -156,7 +156,7 @@ public final class LlmGate {
   }
 
   /** One slot; close it exactly when the call ends (success, error, timeout or cancel). */
-  public final class Permit implements AutoCloseable {
+  final class Permit implements AutoCloseable {
     private final String userId;
     private final long startedNanos;
     private boolean released;

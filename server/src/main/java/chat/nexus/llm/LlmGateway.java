@@ -2,14 +2,18 @@ package chat.nexus.llm;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The one door to the LLM: an exact-match response cache (when LLM_CACHE_TTL_MS is set), then a
- * permit from the {@link LlmGate} (AI_BUSY at once when full), then the provider; the permit is
- * given back however the call ends (success, error, timeout or cancel). A cache hit needs no permit
- * and makes no upstream call.
+ * permit from the {@link LlmGate} (AI_BUSY at once when full), then the provider. The gateway takes
+ * the permit and gives it back itself, however the call ends (success, error, timeout or cancel),
+ * so that no caller can forget it or give it back twice. A cache hit makes no upstream call.
  */
 public final class LlmGateway implements AutoCloseable {
 
@@ -81,11 +85,52 @@ public final class LlmGateway implements AutoCloseable {
   }
 
   /**
-   * Like {@link #stream(String, LlmRequest, TokenSink)} with a slot the caller took beforehand from
-   * {@link #gate()} (so that it could refuse before preparing the request). The permit is given
-   * back however the call ends, and at once on a cache hit.
+   * A call of {@code userId} whose request is prepared once it holds a slot, so that a refusal
+   * comes back at once, before any work is done for it. The returned future fails at once with
+   * AI_BUSY (retryAfter set) when no slot is free, or after LLM_QUEUE_TIMEOUT_MS of waiting for
+   * one; with a CancellationException when {@code wanted} says no once a slot is free (the caller
+   * went away while it waited); or with {@code prepare}'s failure. Otherwise it holds the started
+   * call, streaming into {@code sink} as {@link #stream(String, LlmRequest, TokenSink)} does. The
+   * slot is given back however this ends, and at once on a cache hit.
    */
-  public LlmCall stream(LlmGate.Permit held, LlmRequest request, TokenSink sink) {
+  public Future<LlmCall> stream(
+      String userId, BooleanSupplier wanted, Supplier<Future<LlmRequest>> prepare, TokenSink sink) {
+    Future<LlmGate.Permit> slot = gate.acquire(userId);
+    if (slot.failed()) {
+      return Future.failedFuture(slot.cause()); // AI_BUSY, before anything is prepared
+    }
+    return slot.compose(permit -> prepared(permit, wanted, prepare, sink));
+  }
+
+  private Future<LlmCall> prepared(
+      LlmGate.Permit permit,
+      BooleanSupplier wanted,
+      Supplier<Future<LlmRequest>> prepare,
+      TokenSink sink) {
+    Future<LlmRequest> request;
+    try {
+      if (!wanted.getAsBoolean()) {
+        permit.close();
+        return Future.failedFuture(
+            new CancellationException("the caller left while waiting for an LLM slot"));
+      }
+      request = prepare.get();
+    } catch (RuntimeException e) {
+      permit.close();
+      return Future.failedFuture(e);
+    }
+    return request.transform(
+        built -> {
+          if (built.failed()) {
+            permit.close();
+            return Future.failedFuture(built.cause());
+          }
+          return Future.succeededFuture(start(permit, built.result(), sink));
+        });
+  }
+
+  /** A call on a slot already held: the slot goes back however the call ends. */
+  private LlmCall start(LlmGate.Permit held, LlmRequest request, TokenSink sink) {
     String key = cacheKey(request);
     LlmCall cached = fromCache(key, sink);
     if (cached != null) {
@@ -146,6 +191,7 @@ public final class LlmGateway implements AutoCloseable {
     }
   }
 
+  /** The gate's counts (in flight, waiting, rejected); its permits are taken only in here. */
   public LlmGate gate() {
     return gate;
   }

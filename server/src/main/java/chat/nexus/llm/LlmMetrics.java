@@ -34,7 +34,7 @@ public final class LlmMetrics {
         timer("nexus.llm.upstream.latency", "upstream request sent to its last byte", registry);
     timeToFirstToken =
         timer("nexus.llm.time.to.first.token", "call started to first upstream token", registry);
-    // bucket bounds at the round figures a target names (the "2 ms p99"), besides the
+    // bucket bounds at the round figures a target is stated in ("2 ms at p99"), besides the
     // histogram's own
     gatewayOverhead =
         timer(

@@ -1,5 +1,6 @@
 package chat.nexus.llm;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientConnection;
@@ -17,11 +18,11 @@ import java.util.Set;
  * The upstream connections of one event loop: kept open, and handed to a call at once. Only ever
  * used on its own event loop.
  *
- * <p>Why not Vert.x's connection pool (which served the same purpose before): a pooled request goes
- * through the pool's selection, its lock-free executor and the endpoint lookup, where a request on
- * a connection of our own is created directly, in the same task when the connection is idle. In the
- * companion burst (BENCHMARKS.md, 4 alternated pairs, instrumented) calls whose pooled request took
- * over 0.5 ms to create fell from 30 to 8, and calls over 1 ms of gateway time from 63 to 36.
+ * <p>Why not Vert.x's connection pool: a pooled request goes through the pool's selection, its
+ * lock-free executor and the endpoint lookup, and may be handed a connection of another event loop;
+ * a request on a connection of our own is created directly, on the call's own loop, in the same
+ * task when the connection is idle. That is time before the first token, which a burst of calls
+ * feels.
  *
  * <p>HTTP/1.1 with keep-alive, one request at a time per connection (no pipelining). A connection
  * goes back to the idle list when its response has ended and the upstream did not ask to close it;
@@ -76,24 +77,26 @@ final class LoopConnections {
     return client
         .connect(target)
         .compose(
-            fresh -> {
-              connecting--;
-              if (closed) {
-                fresh.close();
-                return Future.failedFuture("the LLM client is closed");
-              }
-              open.add(fresh);
-              fresh.closeHandler(
-                  v -> {
-                    open.remove(fresh);
-                    idle.remove(fresh);
-                  });
-              return use(fresh, options);
-            },
+            fresh -> connected(fresh, options),
             failure -> {
               connecting--;
               return Future.failedFuture(failure);
             });
+  }
+
+  private Future<HttpClientRequest> connected(HttpClientConnection fresh, RequestOptions options) {
+    connecting--;
+    if (closed) {
+      fresh.close();
+      return Future.failedFuture("the LLM client is closed");
+    }
+    open.add(fresh);
+    fresh.closeHandler(
+        v -> {
+          open.remove(fresh);
+          idle.remove(fresh);
+        });
+    return use(fresh, options);
   }
 
   /** Connections open now, busy or idle (for tests and the preconnect). */
@@ -120,30 +123,31 @@ final class LoopConnections {
             created -> {
               if (created.failed()) {
                 connection.close();
-                return;
+              } else {
+                created.result().response().onComplete(response -> answered(connection, response));
               }
-              created
-                  .result()
-                  .response()
-                  .onComplete(
-                      response -> {
-                        if (response.failed()) {
-                          connection
-                              .close(); // reset, or the request could not be sent: the connection
-                          // state is unknown
-                          return;
-                        }
-                        HttpClientResponse body = response.result();
-                        body.end()
-                            .onComplete(
-                                ended -> {
-                                  if (ended.succeeded() && keepAlive(body)) {
-                                    release(connection);
-                                  } else {
-                                    connection.close();
-                                  }
-                                });
-                      });
+            });
+  }
+
+  /**
+   * Back to the idle list once the response has ended and the upstream did not ask to close; closed
+   * otherwise.
+   */
+  private void answered(HttpClientConnection connection, AsyncResult<HttpClientResponse> response) {
+    if (response.failed()) {
+      // reset, or the request could not be sent: the connection's state is unknown
+      connection.close();
+      return;
+    }
+    HttpClientResponse body = response.result();
+    body.end()
+        .onComplete(
+            ended -> {
+              if (ended.succeeded() && keepAlive(body)) {
+                release(connection);
+              } else {
+                connection.close();
+              }
             });
   }
 

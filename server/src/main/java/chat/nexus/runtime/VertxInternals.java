@@ -1,8 +1,15 @@
 package chat.nexus.runtime;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.impl.ConnectionBase;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,8 +20,6 @@ import java.util.Optional;
 public final class VertxInternals {
 
   private VertxInternals() {}
-
-  // Server
 
   /**
    * The Netty channel under an HTTP/1.x connection, or empty for one Vert.x does not back by a
@@ -27,5 +32,19 @@ public final class VertxInternals {
     return connection instanceof ConnectionBase base
         ? Optional.of(base.channel())
         : Optional.empty();
+  }
+
+  /**
+   * A context on each of Vert.x's event loops, so that the LLM client can open upstream connections
+   * on every loop before the first call (LLM_PRECONNECT). The public API hands out event-loop
+   * contexts on loops of its own choosing and has no way to list them all.
+   */
+  public static List<Context> eventLoopContexts(Vertx vertx) {
+    VertxInternal internal = (VertxInternal) vertx;
+    List<Context> contexts = new ArrayList<>();
+    for (EventExecutor executor : internal.nettyEventLoopGroup()) {
+      contexts.add(internal.contextBuilder().withEventLoop((EventLoop) executor).build());
+    }
+    return contexts;
   }
 }

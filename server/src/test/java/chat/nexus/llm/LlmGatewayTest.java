@@ -136,7 +136,7 @@ class LlmGatewayTest {
   /**
    * A call's upstream connection belongs to the call's event loop: a connection left idle by one
    * loop is not handed to another, whose every request and chunk would then cross between the two
-   * threads (in a burst, with both loops busy, that cost the gateway 1-16 ms before a first token).
+   * threads (in a burst, with both loops busy, that delays the first token).
    */
   @Test
   void eachEventLoopKeepsItsOwnUpstreamConnections() {
