@@ -66,6 +66,16 @@ class CharacterFloodTest extends ServerCases {
    */
   private static final int MESSAGES = 12;
 
+  /** The pace of the /health probes and of the chat sends that watch the node during a flood. */
+  private static final long PROBE_EVERY_MS = 5;
+
+  private static final long SEND_EVERY_MS = 20;
+
+  /** Chat acks measured before the reset GETs start and after they end, around the flood. */
+  private static final long BEFORE_FLOOD_MS = 200;
+
+  private static final long AFTER_FLOOD_MS = 500;
+
   private static final HttpClient HTTP =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -113,7 +123,7 @@ class CharacterFloodTest extends ServerCases {
         }
         slowestMs.accumulateAndGet((System.nanoTime() - started) / 1_000_000, Math::max);
         probes.incrementAndGet();
-        sleep(5);
+        sleep(PROBE_EVERY_MS);
       }
     }
 
@@ -308,15 +318,15 @@ class CharacterFloodTest extends ServerCases {
                 }
                 slowestAckMs.accumulateAndGet((System.nanoTime() - started) / 1_000_000, Math::max);
                 acks.incrementAndGet();
-                sleep(20);
+                sleep(SEND_EVERY_MS);
               }
             },
             "chat-acks");
     sender.start();
     try {
-      sleep(200);
+      sleep(BEFORE_FLOOD_MS);
       resetGets(300);
-      sleep(500);
+      sleep(AFTER_FLOOD_MS);
     } finally {
       running.set(false);
       sender.join(90_000);
