@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The LLM gateway figures of BENCHMARKS.md (issue 4): a fake OpenAI-compatible upstream taking REPLY_MS per
+# The LLM gateway figures of BENCHMARKS.md: a fake OpenAI-compatible upstream taking REPLY_MS per
 # reply (first token after FIRST_MS), the chat server with LLM_MAX_CONCURRENT=$MAX, the chat scenario
 # running for other users, and a few seconds into it USERS companion users asking at once; afterwards
 # AFTER users ask together again (all served = every permit came back, nothing left in flight).
@@ -32,7 +32,7 @@ SECRET=bench-secret-not-for-production-0123456789
 PRECONNECT=${PRECONNECT:-$MAX}
 # the JIT's compiler threads at nice 19, as in deploy/ (README: JVM settings): a burst's answers do not wait
 # for the compilers; a 192 MiB young generation: a young GC every 10 s or so instead of every 2-3 s with
-# -Xms64m, so that fewer bursts meet a pause (BENCHMARKS.md, night section)
+# -Xms64m, so that fewer bursts meet a pause
 SERVER_JVM=${SERVER_JVM:-"-XX:+UseG1GC -Xms320m -Xmn192m -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19"}
 LT="nice -n ${TOOL_NICE:-0} java -jar loadtest/target/nexus-loadtest.jar"
 cp server/target/nexus-chat.jar "$OUT/companion-server.jar" # a rebuild mid-run must not change the server

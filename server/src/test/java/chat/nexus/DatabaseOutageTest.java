@@ -46,8 +46,15 @@ class DatabaseOutageTest {
    */
   static final long ANSWER_BOUND_MS = 2_000;
 
+  /** The pace of each chatter's sends. */
   private static final long SEND_INTERVAL_MS = 25;
+
+  /**
+   * The phases of the traffic: before PostgreSQL stops, while it is down, after it is back. The
+   * test sleeps through them on purpose: they are how long the traffic runs, not waits.
+   */
   private static final long BEFORE_MS = 1_500;
+
   private static final long OUTAGE_MS = 4_000;
   private static final long AFTER_MS = 1_500;
 

@@ -204,12 +204,12 @@ final class Conn extends ChannelInboundHandlerAdapter {
     switch (b[0]) {
       case '2' -> { // Engine.IO ping -> pong
         send(Frames.PONG);
-        swarm.pongs.increment();
+        swarm.meter.onPong();
       }
       case '4' -> {
         byte type = n > 1 ? b[1] : 0;
-        if (type == '2') swarm.onEvent(this, b, n);
-        else if (type == '3') swarm.onAck(this, b, n);
+        if (type == '2') swarm.meter.onEvent(this, b, n);
+        else if (type == '3') swarm.meter.onAck(this, b, n);
         else if (type == '0') onConnected();
         else if (type == '4') fail("connect:" + Frames.connectErrorMessage(b, n)); // CONNECT_ERROR
         else if (type == '1') close(); // server-side disconnect
@@ -231,14 +231,14 @@ final class Conn extends ChannelInboundHandlerAdapter {
   void joined() {
     if (ready || done) return;
     ready = true;
-    swarm.onReady(this);
+    swarm.meter.onReady(this);
   }
 
   /** The handshake (connect, upgrade, or Socket.IO connect/join) failed for {@code reason}. */
   void fail(String reason) {
     if (!ready && !done) {
       done = true;
-      swarm.onFailed(reason);
+      swarm.meter.onFailed(reason);
     }
     close();
   }
@@ -289,7 +289,7 @@ final class Conn extends ChannelInboundHandlerAdapter {
   void transportClosed() {
     if (done) return;
     done = true;
-    if (ready) swarm.onClosed(this);
-    else swarm.onFailed("closed");
+    if (ready) swarm.meter.onClosed(this);
+    else swarm.meter.onFailed("closed");
   }
 }

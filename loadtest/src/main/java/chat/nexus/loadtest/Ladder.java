@@ -1,6 +1,5 @@
 package chat.nexus.loadtest;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -43,9 +41,6 @@ final class Ladder implements Callable<Integer> {
 
   static final String RESULT_JSON = "result.json";
   static final String REPORT_HTML = "report.html";
-
-  /** Wait after a drain for the workers' next report (they report every 250 ms). */
-  static final long REPORT_SETTLE_MS = 400;
 
   @Mixin Common common;
 
@@ -183,13 +178,7 @@ final class Ladder implements Callable<Integer> {
     }
 
     Rest rest = new Rest(common.url);
-    String token = minted ? null : signInProbe(rest);
-    List<String> extra = new ArrayList<>();
-    if (plan.aiShare() > 0 && characterId == null) {
-      characterId = rest.createCharacter(minted ? ownerToken() : token);
-      System.err.println("created character " + characterId + " for the companion users");
-    }
-    if (characterId != null) extra.addAll(List.of("--character-id", characterId));
+    List<String> extra = character(rest, plan, minted);
     plan = mixPlan();
     Spec spec =
         Spec.of(
@@ -202,41 +191,75 @@ final class Ladder implements Callable<Integer> {
             payload,
             protocol,
             plan);
-    List<String> metricNames = new ArrayList<>(ServerMetrics.DEFAULT_NAMES);
-    if (extraMetrics != null) metricNames.addAll(extraMetrics);
-    ServerMetrics metrics =
-        new ServerMetrics(rest, "none".equals(metricsPath) ? null : metricsPath, metricNames);
+    ServerMetrics metrics = serverMetrics(rest);
 
     Instant started = Instant.now();
     Coordinator co = Coordinator.ladder(common, spec, guests, extra);
-    Progress progress = Progress.stderr();
     List<Map<String, Object>> rows = new ArrayList<>();
     List<String> breaches = new ArrayList<>();
-    Stats before = co.merged();
     try {
-      for (int i = 0; i < stages.size(); i++) {
-        StageRun run = new StageRun(i, stages.get(i), co, metrics, progress, before);
-        Map<String, Object> row = run.run();
-        before = run.end;
-        List<String> b = verdict(row);
-        row.put("breaches", b);
-        breaches.addAll(b);
-        rows.add(row);
-        printStage(row);
-      }
+      runStages(co, metrics, rows, breaches);
     } finally {
       co.finish();
     }
-    JsonObject result = result(started, plan, minted, rows, breaches);
-    if (out != null) {
-      Files.createDirectories(out);
-      Files.writeString(
-          out.resolve(RESULT_JSON), result.encodePrettily() + "\n", StandardCharsets.UTF_8);
-      Files.writeString(out.resolve(REPORT_HTML), Report.html(result), StandardCharsets.UTF_8);
-      System.err.println("wrote " + out.resolve(RESULT_JSON) + " and " + out.resolve(REPORT_HTML));
-    }
+    write(LadderResult.json(this, started, plan, minted, rows, breaches));
     breaches.forEach(b -> System.err.println("limit breached: " + b));
     return breaches.isEmpty() ? 0 : Common.EXIT_BREACHED;
+  }
+
+  /**
+   * Checks that guests can sign in (without a secret) and creates the companion users' character
+   * when there are some and none was given; the workers' extra options.
+   */
+  private List<String> character(Rest rest, Mix plan, boolean minted)
+      throws IOException, InterruptedException {
+    String token = minted ? null : signInProbe(rest);
+    List<String> extra = new ArrayList<>();
+    if (plan.aiShare() > 0 && characterId == null) {
+      characterId = rest.createCharacter(minted ? ownerToken() : token);
+      System.err.println("created character " + characterId + " for the companion users");
+    }
+    if (characterId != null) extra.addAll(List.of("--character-id", characterId));
+    return extra;
+  }
+
+  private ServerMetrics serverMetrics(Rest rest) {
+    List<String> metricNames = new ArrayList<>(ServerMetrics.DEFAULT_NAMES);
+    if (extraMetrics != null) metricNames.addAll(extraMetrics);
+    return new ServerMetrics(rest, "none".equals(metricsPath) ? null : metricsPath, metricNames);
+  }
+
+  /** Runs every stage, adding its row (with its breaches) to {@code rows}. */
+  private void runStages(
+      Coordinator co,
+      ServerMetrics metrics,
+      List<Map<String, Object>> rows,
+      List<String> breaches) {
+    LadderStage.Phases phases = new LadderStage.Phases(warmup, hold, drain);
+    Progress progress = Progress.stderr();
+    Stats before = co.merged();
+    for (int i = 0; i < stages.size(); i++) {
+      LadderStage stage =
+          new LadderStage(
+              common, phases, i, stages.size(), stages.get(i), co, metrics, progress, before);
+      Map<String, Object> row = stage.run();
+      before = stage.end();
+      List<String> b = LadderResult.verdict(this, row);
+      row.put("breaches", b);
+      breaches.addAll(b);
+      rows.add(row);
+      printStage(row);
+    }
+  }
+
+  /** Writes result.json and report.html to --out, if given. */
+  private void write(JsonObject result) throws IOException {
+    if (out == null) return;
+    Files.createDirectories(out);
+    Files.writeString(
+        out.resolve(RESULT_JSON), result.encodePrettily() + "\n", StandardCharsets.UTF_8);
+    Files.writeString(out.resolve(REPORT_HTML), Report.html(result), StandardCharsets.UTF_8);
+    System.err.println("wrote " + out.resolve(RESULT_JSON) + " and " + out.resolve(REPORT_HTML));
   }
 
   private void validate() {
@@ -314,99 +337,9 @@ final class Ladder implements Callable<Integer> {
         System.currentTimeMillis() / 1000 + ChatProtocol.TOKEN_TTL.toSeconds());
   }
 
-  /**
-   * Per-stage breaches of --max-p99-ms (ack, delivery), --max-error-rate (errors, lost) and
-   * --max-ttft-p99-ms.
-   */
-  List<String> verdict(Map<String, Object> row) {
-    List<String> b = new ArrayList<>();
-    String at = "stage " + row.get("stage") + " (" + row.get("users") + " users): ";
-    if (common.maxP99Ms != null) {
-      for (String col : List.of("ack_ms", "delivery_ms")) {
-        Double p99 = p99(row.get(col));
-        if (p99 != null && p99 > common.maxP99Ms)
-          b.add(at + col.replace("_ms", "") + " p99 " + p99 + " ms > " + common.maxP99Ms);
-      }
-    }
-    if (maxTtftP99Ms != null) {
-      Double p99 = p99(row.get("ttft_ms"));
-      if (p99 != null && p99 > maxTtftP99Ms)
-        b.add(at + "ttft p99 " + p99 + " ms > " + maxTtftP99Ms);
-    }
-    if (common.maxErrorRate != null) {
-      if (!(row.get("error_rate") instanceof Number n))
-        b.add(at + "error_rate not measured (nothing attempted)");
-      else if (n.doubleValue() > common.maxErrorRate)
-        b.add(at + "error_rate " + n + " > " + common.maxErrorRate);
-      if (row.get("lost_rate") instanceof Number n && n.doubleValue() > common.maxErrorRate) {
-        b.add(at + "lost_rate " + n + " > " + common.maxErrorRate);
-      }
-    }
-    return b;
-  }
-
-  private static Double p99(Object percentiles) {
-    return percentiles instanceof Map<?, ?> m && m.get("p99") instanceof Number n
-        ? n.doubleValue()
-        : null;
-  }
-
   private void printStage(Map<String, Object> row) {
     System.out.println(StageRow.summary(row));
     System.out.flush();
-  }
-
-  private JsonObject result(
-      Instant started,
-      Mix plan,
-      boolean minted,
-      List<Map<String, Object>> rows,
-      List<String> breaches) {
-    JsonObject config =
-        new JsonObject()
-            .put("url", common.url)
-            .put("scenario", scenario.name())
-            .put("stages", new JsonArray(new ArrayList<>(stages)))
-            .put("hold_s", hold.toMillis() / 1000.0)
-            .put("warmup_s", warmup.toMillis() / 1000.0)
-            .put("drain_s", drain.toMillis() / 1000.0)
-            .put("ramp_per_s", common.ramp)
-            .put("companion_share", plan.aiShare())
-            .put("room_size", roomSize)
-            .put("send_every_s", sendEvery.toMillis() / 1000.0)
-            .put("ai_every_s", aiEvery.toMillis() / 1000.0)
-            .put("payload", payload)
-            .put("workers", common.workers)
-            .put("transport", common.transport.name())
-            .put("metrics_path", metricsPath)
-            .put("auth", minted ? "minted JWT" : "guests")
-            .put("character_id", characterId)
-            .put("max_p99_ms", common.maxP99Ms)
-            .put("max_error_rate", common.maxErrorRate)
-            .put("max_ttft_p99_ms", maxTtftP99Ms)
-            .put(
-                "local_addresses",
-                common.localAddresses == null
-                    ? null
-                    : new JsonArray(new ArrayList<>(common.localAddresses)));
-    JsonArray stageRows = new JsonArray();
-    rows.forEach(r -> stageRows.add(new JsonObject(new LinkedHashMap<>(r))));
-    return new JsonObject()
-        .put("tool", "nexus-loadtest ladder")
-        .put("title", title != null ? title : scenario + " ladder against " + common.url)
-        .put("command", String.join(" ", redacted(LoadTest.args)))
-        .put("started", started.toString())
-        .put("finished", Instant.now().toString())
-        .put(
-            "machine",
-            new JsonObject()
-                .put("cores", Runtime.getRuntime().availableProcessors())
-                .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
-                .put("java", System.getProperty("java.version")))
-        .put("config", config)
-        .put("stages", stageRows)
-        .put("breaches", new JsonArray(breaches))
-        .put("passed", breaches.isEmpty());
   }
 
   /**
@@ -420,166 +353,5 @@ final class Ladder implements Callable<Integer> {
       else if (out.get(i).startsWith("--jwt-secret=")) out.set(i, "--jwt-secret=***");
     }
     return out;
-  }
-
-  /** One stage: grow, ramp, warm up, hold (sampling the server), drain, and the stage's row. */
-  private final class StageRun {
-    final int index;
-    final int users;
-    final Coordinator co;
-    final ServerMetrics metrics;
-    final Progress progress;
-    final Stats start;
-    Stats end;
-    private Stats prevTick;
-    private long prevTickNs;
-    private Map<String, Double> lastMetrics = Map.of();
-
-    StageRun(
-        int index,
-        int users,
-        Coordinator co,
-        ServerMetrics metrics,
-        Progress progress,
-        Stats start) {
-      this.index = index;
-      this.users = users;
-      this.co = co;
-      this.metrics = metrics;
-      this.progress = progress;
-      this.start = start;
-      this.prevTick = start;
-      this.prevTickNs = System.nanoTime();
-    }
-
-    Map<String, Object> run() {
-      long t0 = System.nanoTime();
-      co.grow(users);
-      int newUsers = users - (int) start.attempted;
-      long deadline = t0 + common.readyTimeout(Math.max(0, newUsers)).toNanos();
-      while (true) {
-        Stats m = co.merged();
-        tick("ramp", m, null);
-        // a worker's report from before it got the grow says ready too: wait for one that knows the
-        // new target
-        if (m.ready && m.workers == co.workerCount() && m.target >= users) break;
-        co.checkAlive();
-        if (System.nanoTime() > deadline) {
-          System.err.println();
-          System.err.println(
-              "warning: stage "
-                  + (index + 1)
-                  + " ramp not complete after "
-                  + Duration.ofNanos(System.nanoTime() - t0).toSeconds()
-                  + "s; holding with what is connected");
-          break;
-        }
-        Time.sleepMillis(50);
-      }
-      double rampSecs = (System.nanoTime() - t0) / 1e9;
-      long winStart = Time.nowMicros() + warmup.toNanos() / 1000;
-      long winEnd = winStart + hold.toNanos() / 1000;
-      co.go(winStart, winEnd);
-      waitUntil(winStart, "warmup");
-      metrics.reset();
-      long srvCpu0 = common.serverPid > 0 ? Proc.cpuMicros(common.serverPid) : -1;
-      long cliCpu0 = co.clientCpuMicros();
-      long[] host0 = Proc.hostMicros();
-      waitUntil(winEnd, "hold");
-      long srvCpu1 = common.serverPid > 0 ? Proc.cpuMicros(common.serverPid) : -1;
-      long cliCpu1 = co.clientCpuMicros();
-      long[] host1 = Proc.hostMicros();
-      long srvRss = common.serverPid > 0 ? Proc.rssKb(common.serverPid) : -1;
-      Map<String, Object> server = metrics.summary();
-      waitUntil(winEnd + drain.toNanos() / 1000, "drain");
-      Time.sleepMillis(REPORT_SETTLE_MS);
-      end = co.merged();
-      Stats d = end.minus(start);
-      Map<String, Object> row = StageRow.build(index + 1, users, d, rampSecs, hold.toNanos() / 1e9);
-      double secs = hold.toNanos() / 1e9;
-      boolean srv = srvCpu0 >= 0 && srvCpu1 >= 0;
-      boolean host = host0 != null && host1 != null;
-      row.put("srv_cpu_pct", srv ? Out.num(100.0 * (srvCpu1 - srvCpu0) / (secs * 1e6), 1) : null);
-      row.put("srv_rss_mb", srvRss >= 0 ? Out.num(srvRss / 1024.0, 1) : null);
-      row.put("cli_cpu_pct", Out.num(100.0 * (cliCpu1 - cliCpu0) / (secs * 1e6), 1));
-      row.put(
-          "host_cpu_pct", host ? Out.num(100.0 * (host1[0] - host0[0]) / (secs * 1e6), 1) : null);
-      row.put(
-          "softirq_cpu_pct",
-          host ? Out.num(100.0 * (host1[1] - host0[1]) / (secs * 1e6), 1) : null);
-      long other =
-          host ? (host1[0] - host0[0]) - (cliCpu1 - cliCpu0) - (srv ? srvCpu1 - srvCpu0 : 0) : 0;
-      row.put("other_cpu_pct", host && srv ? Out.num(100.0 * other / (secs * 1e6), 1) : null);
-      row.put("server_metrics", server);
-      progress.end(line("done", d, -1));
-      return row;
-    }
-
-    private void waitUntil(long epochMicros, String phase) {
-      while (true) {
-        long left = epochMicros - Time.nowMicros();
-        if (left <= 0) return;
-        if (phase.equals("hold")) {
-          Map<String, Double> now = metrics.sample();
-          if (!now.isEmpty()) lastMetrics = now;
-        }
-        tick(phase, null, left);
-        Time.sleepMillis(Math.min(left / 1000 + 1, phase.equals("hold") ? 1000 : 200));
-      }
-    }
-
-    private void tick(String phase, Stats m, Long leftMicros) {
-      if (!progress.due()) return;
-      if (m == null) m = co.merged();
-      Stats d = m.minus(start);
-      String when =
-          leftMicros == null ? "" : String.format(" %ds left", (leftMicros + 999_999) / 1_000_000);
-      progress.show(line(phase + when, d, rate(m)));
-    }
-
-    /** Sends (chat and companion) per second since the last tick. */
-    private double rate(Stats m) {
-      long now = System.nanoTime();
-      double dt = Math.max(1e-3, (now - prevTickNs) / 1e9);
-      double r = (m.sentAll - prevTick.sentAll) / dt;
-      prevTick = m;
-      prevTickNs = now;
-      return r;
-    }
-
-    private String line(String phase, Stats d, double sendRate) {
-      StringBuilder s =
-          new StringBuilder(
-              String.format(
-                  "stage %d/%d %,d users | %-14s | conn %,d fail %d drop %d",
-                  index + 1, stages.size(), users, phase, d.connected, d.failed, d.closed));
-      if (sendRate >= 0) s.append(String.format(" | send/s %.0f", sendRate));
-      if (d.sent > 0)
-        s.append(" | ack p99 ")
-            .append(StageRow.p99(d.ackHist))
-            .append(" deliv p99 ")
-            .append(StageRow.p99(d.hist));
-      if (d.ackErrors + d.aiAckErrors + d.aiReplyErrors > 0)
-        s.append(" err ").append(d.ackErrors + d.aiAckErrors + d.aiReplyErrors);
-      if (d.aiSent > 0) {
-        s.append(
-            String.format(
-                " | ai %d busy %d ttft p99 %s", d.aiSent, d.aiBusy, StageRow.p99(d.ttftHist)));
-      }
-      if (d.rateLimited > 0) s.append(" | RATE_LIMITED ").append(d.rateLimited);
-      Double conns = lastMetrics.get("nexus_connections");
-      if (conns != null) {
-        s.append(String.format(" | srv conns %.0f", conns));
-        Double inFlight = lastMetrics.get("nexus_llm_in_flight");
-        if (inFlight != null && d.aiConnected > 0) {
-          s.append(
-              String.format(
-                  " llm %.0f+%.0f", inFlight, lastMetrics.getOrDefault("nexus_llm_waiting", 0.0)));
-        }
-        Double cpu = lastMetrics.get("process_cpu_usage");
-        if (cpu != null) s.append(String.format(" cpu %.0f%%", 100 * cpu));
-      }
-      return s.toString();
-    }
   }
 }

@@ -32,8 +32,14 @@ final class StageRow {
     row.put("connect_failed", d.failed);
     row.put("dropped", d.closed);
     row.put("connect_ms", percentiles(d.connectHist));
-    // chat
     long expected = d.expected(false);
+    chat(row, d, expected, holdSecs);
+    companions(row, d, holdSecs);
+    errors(row, d, expected);
+    return row;
+  }
+
+  private static void chat(Map<String, Object> row, Stats d, long expected, double holdSecs) {
     row.put("sent", d.sent);
     row.put("sent_per_s", Out.num(d.sent / holdSecs, 1));
     row.put("acks_ok", d.acksOk);
@@ -49,7 +55,9 @@ final class StageRow {
         expected == 0 ? null : Out.num((double) (expected - d.delivered) / expected, 6));
     row.put("deliveries_per_s", Out.num(d.arrivals / holdSecs, 1));
     row.put("delivery_ms", percentiles(d.hist));
-    // companions
+  }
+
+  private static void companions(Map<String, Object> row, Stats d, double holdSecs) {
     row.put("ai_sent", d.aiSent);
     row.put("ai_per_s", Out.num(d.aiSent / holdSecs, 2));
     row.put("ai_ok", d.aiOk);
@@ -62,7 +70,10 @@ final class StageRow {
     row.put("ai_unfinished", Math.max(0, d.aiOk - d.aiDone - d.aiReplyErrors));
     row.put("ai_ack_ms", percentiles(d.aiAckHist));
     row.put("ttft_ms", percentiles(d.ttftHist));
-    // refusals and errors
+  }
+
+  /** Refusals and errors: rates of attempts, and every one by code. */
+  private static void errors(Map<String, Object> row, Stats d, long expected) {
     long sends = d.sent + d.aiSent;
     row.put("rate_limited", d.rateLimited);
     row.put("rate_limited_rate", sends == 0 ? null : Out.num((double) d.rateLimited / sends, 4));
@@ -81,7 +92,6 @@ final class StageRow {
     row.put("errors_by_code", errorsByCode(d, expected));
     row.put("sends_skipped", d.skipped);
     row.put("bad_packets", d.bad);
-    return row;
   }
 
   /**

@@ -10,8 +10,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
@@ -22,8 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * All connections of one process. Connections are spread over the event loops (one context per
@@ -65,41 +61,10 @@ final class Swarm {
   private final GuestSignIn guests;
 
   private final AtomicInteger attempted = new AtomicInteger();
-  private final AtomicInteger pending = new AtomicInteger();
-  private final AtomicInteger connected = new AtomicInteger();
-  private final AtomicInteger aiConnected = new AtomicInteger();
-  private final LongAdder failed = new LongAdder();
-  private final LongAdder closed = new LongAdder();
-  final LongAdder pongs = new LongAdder();
-  private final LongAdder sent = new LongAdder();
-  private final LongAdder sentAll = new LongAdder();
-  private final LongAdder delivered = new LongAdder();
-  private final LongAdder deliveredAll = new LongAdder();
-  private final LongAdder arrivals = new LongAdder();
-  private final LongAdder bad = new LongAdder();
-  private final LongAdder acksOk = new LongAdder();
-  private final LongAdder ackErrors = new LongAdder();
-  private final LongAdder acksAll = new LongAdder();
-  private final LongAdder skipped = new LongAdder();
-  private final LongAdder aiSent = new LongAdder();
-  private final LongAdder aiOk = new LongAdder();
-  private final LongAdder aiBusy = new LongAdder();
-  private final LongAdder aiAckErrors = new LongAdder();
-  private final LongAdder aiDone = new LongAdder();
-  private final LongAdder aiReplyErrors = new LongAdder();
-  private final LongAdder rateLimited = new LongAdder();
-  private final Tally ackCodes = new Tally();
-  private final Tally connectErrors = new Tally();
   private final AtomicLong seq = new AtomicLong();
-  private final AtomicLongArray members;
-  private final AtomicLongArray sentByRoom;
-  private final Latency latency = new Latency();
-  private final Latency ackLatency = new Latency();
-  private final Latency connectLatency = new Latency();
-  private final Latency ttft = new Latency();
-  private final Latency aiAckLatency = new Latency();
-  private volatile long winStart = Long.MAX_VALUE;
-  private volatile long winEnd = Long.MAX_VALUE;
+
+  /** What the connections counted and timed. */
+  final SwarmMeter meter;
 
   Swarm(Spec spec) {
     this(spec, null);
@@ -126,7 +91,7 @@ final class Swarm {
     for (int i = 0; i < loops.length; i++) {
       loops[i] =
           vertx.getOrCreateContext(); // from a non-Vert.x thread: a new context, next event loop
-      eventLoops[i] = ((ContextInternal) loops[i]).nettyEventLoop();
+      eventLoops[i] = VertxNetty.eventLoop(loops[i]);
       scratch[i] = new Conn.Scratch();
       connsByLoop.add(new ArrayList<>());
     }
@@ -142,35 +107,44 @@ final class Swarm {
     List<String> locals =
         spec.localAddresses().isEmpty() ? Collections.singletonList(null) : spec.localAddresses();
     for (String local : locals) {
-      Bootstrap b =
-          new Bootstrap()
-              .channelFactory(((VertxInternal) vertx).transport().channelFactory(false))
-              .option(ChannelOption.TCP_NODELAY, true)
-              .option(
-                  ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                  (int) Math.min(Integer.MAX_VALUE, spec.handshakeTimeoutMs()));
-      if (local != null) b.localAddress(new InetSocketAddress(local, 0));
-      bootstraps.add(b);
-      if (spec.polling()) {
-        HttpClientOptions o =
-            new HttpClientOptions()
-                .setDefaultHost(spec.host())
-                .setDefaultPort(spec.port())
-                .setKeepAlive(true)
-                .setTcpNoDelay(true)
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, spec.handshakeTimeoutMs()));
-        if (local != null) o.setLocalAddress(local);
-        pollingClients.add(
-            vertx.createHttpClient(
-                o,
-                new PoolOptions()
-                    .setHttp1MaxSize(2 * spec.clients() / locals.size() + 16)
-                    .setMaxWaitQueueSize(-1)));
-      }
+      bootstraps.add(bootstrap(local));
+      if (spec.polling()) pollingClients.add(pollingClient(local, locals.size()));
     }
     this.guests = guests == null ? null : guests.create(vertx);
-    members = new AtomicLongArray(spec.rooms());
-    sentByRoom = new AtomicLongArray(spec.rooms());
+    meter = new SwarmMeter(protocol, spec.rooms());
+  }
+
+  /** The TCP connector of the websocket transport, bound to {@code local} unless it is null. */
+  private Bootstrap bootstrap(String local) {
+    Bootstrap b =
+        new Bootstrap()
+            .channelFactory(VertxNetty.channelFactory(vertx))
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(Integer.MAX_VALUE, spec.handshakeTimeoutMs()));
+    if (local != null) b.localAddress(new InetSocketAddress(local, 0));
+    return b;
+  }
+
+  /**
+   * The HTTP client of the polling transport for {@code local} (null: any address), one of {@code
+   * clients} sharing the users.
+   */
+  private HttpClient pollingClient(String local, int clients) {
+    HttpClientOptions o =
+        new HttpClientOptions()
+            .setDefaultHost(spec.host())
+            .setDefaultPort(spec.port())
+            .setKeepAlive(true)
+            .setTcpNoDelay(true)
+            .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, spec.handshakeTimeoutMs()));
+    if (local != null) o.setLocalAddress(local);
+    return vertx.createHttpClient(
+        o,
+        new PoolOptions()
+            .setHttp1MaxSize(2 * spec.clients() / clients + 16)
+            .setMaxWaitQueueSize(-1));
   }
 
   /**
@@ -207,7 +181,7 @@ final class Swarm {
                 int n =
                     pacer.take(
                         System.nanoTime(),
-                        Math.max(0, Math.min(left, spec.maxPending() - pending.get())));
+                        Math.max(0, Math.min(left, spec.maxPending() - meter.pending())));
                 for (int i = 0; i < n; i++) open(attempted.getAndIncrement());
                 if (attempted.get() >= target.get()) {
                   vertx.cancelTimer(id);
@@ -226,7 +200,7 @@ final class Swarm {
     int room =
         mix != null ? (ai ? -1 : mix.room(global)) : spec.rooms() > 0 ? global % spec.rooms() : 0;
     Conn c = new Conn(this, global, room, ai, scratch[k]);
-    pending.incrementAndGet();
+    meter.connecting();
     if (guests == null) {
       connect(c, k);
       return;
@@ -239,7 +213,7 @@ final class Swarm {
                 c.token = r.result();
                 connect(c, k);
               } else {
-                onFailed(r.cause().getMessage());
+                meter.onFailed(r.cause().getMessage());
               }
             });
   }
@@ -295,134 +269,13 @@ final class Swarm {
         : protocol.joinPacket(c.room);
   }
 
-  void onReady(Conn c) {
-    connectLatency.record((System.nanoTime() - c.startNanos) / 1000);
-    if (c.ai) aiConnected.incrementAndGet();
-    else if (spec.rooms() > 0) members.incrementAndGet(c.room);
-    connected.incrementAndGet();
-    pending.decrementAndGet();
-  }
-
-  void onFailed(String reason) {
-    failed.increment();
-    connectErrors.add(reason);
-    pending.decrementAndGet();
-  }
-
-  void onClosed(Conn c) {
-    closed.increment();
-    if (c.ai) aiConnected.decrementAndGet();
-    connected.decrementAndGet();
-  }
-
-  /**
-   * A {@code 42[...]} packet; only deliveries of the protocol's messages (and companion replies)
-   * are measured.
-   */
-  void onEvent(Conn c, byte[] b, int n) {
-    if (c.ai) {
-      onCompanionEvent(c, b, n);
-      return;
-    }
-    long t = protocol.deliveryT(b, n);
-    if (t == Protocol.NOT_A_DELIVERY) return;
-    if (t == Protocol.NO_TIMESTAMP) {
-      bad.increment();
-      return;
-    }
-    long now = Time.nowMicros();
-    deliveredAll.increment();
-    if (now >= winStart && now < winEnd) arrivals.increment();
-    if (t >= winStart && t < winEnd) {
-      delivered.increment();
-      latency.record(now - t);
-    }
-  }
-
-  /** A {@code 43<id>[...]} packet: the join's ack, or a send's (latency = arrival - send time). */
-  void onAck(Conn c, byte[] b, int n) {
-    int id = Frames.ackId(b, n);
-    if (!c.ready) {
-      if (id != Protocol.JOIN_ACK) bad.increment();
-      else if (Frames.ackOk(b, n)) c.joined();
-      else c.fail("join:" + Frames.errorCode(b, n));
-      return;
-    }
-    long t = id < 0 ? -1 : c.acks().remove(id);
-    if (t < 0) {
-      bad.increment();
-      return;
-    }
-    long now = Time.nowMicros();
-    acksAll.increment();
-    boolean ok = Frames.ackOk(b, n);
-    if (c.ai) {
-      onCompanionAck(c, t, now, ok, b, n);
-      return;
-    }
-    if (t < winStart || t >= winEnd) return;
-    if (ok) {
-      acksOk.increment();
-      ackLatency.record(now - t);
-    } else {
-      ackErrors.increment();
-      String code = Frames.errorCode(b, n);
-      if (code.equals(Companions.RATE_LIMITED)) rateLimited.increment();
-      ackCodes.add(code);
-    }
-  }
-
-  /** The ack of a companion:message sent at {@code t}: admitted (the reply follows) or refused. */
-  private void onCompanionAck(Conn c, long t, long now, boolean ok, byte[] b, int n) {
-    if (!ok) c.aiSentAt = 0; // no reply is coming
-    if (t < winStart || t >= winEnd) return;
-    aiAckLatency.record(now - t);
-    if (ok) {
-      aiOk.increment();
-      return;
-    }
-    String code = Frames.errorCode(b, n);
-    if (code.equals(Companions.AI_BUSY)) aiBusy.increment();
-    else aiAckErrors.increment();
-    if (code.equals(Companions.RATE_LIMITED)) rateLimited.increment();
-    ackCodes.add(Companions.ACK_PREFIX + code);
-  }
-
-  /** companion:token (the first one times the reply), companion:done or companion:error. */
-  private void onCompanionEvent(Conn c, byte[] b, int n) {
-    long sentAt = c.aiSentAt;
-    if (sentAt == 0) return;
-    boolean measured = sentAt >= winStart && sentAt < winEnd;
-    switch (Companions.event(b, n)) {
-      case TOKEN -> {
-        if (c.aiFirstPending) {
-          c.aiFirstPending = false;
-          if (measured) ttft.record(Time.nowMicros() - sentAt);
-        }
-      }
-      case DONE -> {
-        c.aiSentAt = 0;
-        if (measured) aiDone.increment();
-      }
-      case ERROR -> {
-        c.aiSentAt = 0;
-        if (measured) {
-          aiReplyErrors.increment();
-          ackCodes.add(Companions.REPLY_PREFIX + Frames.errorCode(b, n));
-        }
-      }
-      case OTHER -> {}
-    }
-  }
-
   /**
    * Starts sending now (the time before {@code startMicros} is warm-up) and stops at {@code
    * endMicros}. Only messages with send time t in [start, end) are counted as sent and measured
    * when received. In the ladder, each ready client sends at its per-user rate (chat or companion).
    */
   void go(long startMicros, long endMicros) {
-    winStart = startMicros;
-    winEnd = endMicros;
+    meter.window(startMicros, endMicros);
     Mix mix = spec.mix();
     if (mix == null && (spec.rate() <= 0 || spec.rooms() <= 0)) return;
     for (int k = 0; k < loops.length; k++) {
@@ -450,7 +303,7 @@ final class Swarm {
     vertx.setPeriodic(
         TICK_MS,
         id -> {
-          if (Time.nowMicros() >= winEnd) {
+          if (Time.nowMicros() >= meter.windowEnd()) {
             vertx.cancelTimer(id);
             return;
           }
@@ -461,10 +314,9 @@ final class Swarm {
               Conn cand = senders.get(cursor[0]++ % senders.size());
               if (cand.canSend()) c = cand;
             }
-            if (c
-                == null) { // every sender is gone or waits for too many acks (or, companions, for a
-              // reply)
-              skipped.add(n - i);
+            if (c == null) {
+              // every sender is gone or waits for too many acks (or, companions, for a reply)
+              meter.onSkipped(n - i);
               return;
             }
             send.accept(c);
@@ -476,11 +328,7 @@ final class Swarm {
     long t = Time.nowMicros();
     int ackId = protocol.acked() ? c.acks().add(t) : -1;
     c.send(protocol.sendPacket(c.room, t, seq.incrementAndGet(), ackId));
-    sentAll.increment();
-    if (t >= winStart && t < winEnd) {
-      sent.increment();
-      sentByRoom.incrementAndGet(c.room);
-    }
+    meter.onSent(c.room, t);
   }
 
   private void sendCompanion(Conn c) {
@@ -488,51 +336,11 @@ final class Swarm {
     c.aiSentAt = t;
     c.aiFirstPending = true;
     c.send(Companions.message(c.acks().add(t), spec.mix().characterId(), seq.incrementAndGet()));
-    sentAll.increment();
-    if (t >= winStart && t < winEnd) aiSent.increment();
+    meter.onCompanionSent(t);
   }
 
-  synchronized Stats snapshot(boolean last) {
-    int rooms = spec.rooms();
-    Stats s = new Stats(rooms);
-    s.last = last;
-    s.target = target.get();
-    s.attempted = attempted.get();
-    s.ready = s.attempted >= target.get() && pending.get() == 0;
-    s.connected = connected.get();
-    s.aiConnected = aiConnected.get();
-    s.aiSent = aiSent.sum();
-    s.aiOk = aiOk.sum();
-    s.aiBusy = aiBusy.sum();
-    s.aiAckErrors = aiAckErrors.sum();
-    s.aiDone = aiDone.sum();
-    s.aiReplyErrors = aiReplyErrors.sum();
-    s.rateLimited = rateLimited.sum();
-    s.failed = failed.sum();
-    s.closed = closed.sum();
-    s.pongs = pongs.sum();
-    s.sent = sent.sum();
-    s.sentAll = sentAll.sum();
-    s.delivered = delivered.sum();
-    s.deliveredAll = deliveredAll.sum();
-    s.arrivals = arrivals.sum();
-    s.bad = bad.sum();
-    s.acksOk = acksOk.sum();
-    s.ackErrors = ackErrors.sum();
-    s.acksAll = acksAll.sum();
-    s.skipped = skipped.sum();
-    s.ackCodes = ackCodes.snapshot();
-    s.connectErrors = connectErrors.snapshot();
-    for (int r = 0; r < rooms; r++) {
-      s.members[r] = members.get(r);
-      s.sentByRoom[r] = sentByRoom.get(r);
-    }
-    s.hist = latency.snapshot();
-    s.ackHist = ackLatency.snapshot();
-    s.connectHist = connectLatency.snapshot();
-    s.ttftHist = ttft.snapshot();
-    s.aiAckHist = aiAckLatency.snapshot();
-    return s;
+  Stats snapshot(boolean last) {
+    return meter.snapshot(last, target.get(), attempted.get());
   }
 
   void close() {

@@ -82,13 +82,9 @@ final class Traffic {
     co.runUntil(start);
     co.phase = "measure";
     PromHistogram hist0 = serverHistogram(common);
-    long srvCpu0 = common.serverPid > 0 ? Proc.cpuMicros(common.serverPid) : -1;
-    long cliCpu0 = co.clientCpuMicros();
-    long[] host0 = Proc.hostMicros();
+    CpuWindow cpu = CpuWindow.open(common.serverPid, co::clientCpuMicros);
     co.runUntil(end);
-    long srvCpu1 = common.serverPid > 0 ? Proc.cpuMicros(common.serverPid) : -1;
-    long cliCpu1 = co.clientCpuMicros();
-    long[] host1 = Proc.hostMicros();
+    cpu.close();
     PromHistogram hist1 = serverHistogram(common);
     long srvRss = common.serverPid > 0 ? Proc.rssKb(common.serverPid) : -1;
     long cliRss = co.clientRssKb();
@@ -96,9 +92,27 @@ final class Traffic {
     co.runUntil(end + drain.toNanos() / 1000);
     Stats t = co.finishMerged();
 
+    Map<String, Object> row = row(common, mode, protocol, t);
+    costs(row, protocol, t, cpu, srvRss, cliRss);
+    row.put("connect_failed", t.failed);
+    row.put("connect_errors", t.connectErrors);
+    row.put("dropped", t.closed);
+    row.put("sends_skipped", t.skipped);
+    if (serverHistogram != null) {
+      PromHistogram window = hist1 == null || hist0 == null ? null : hist1.minus(hist0);
+      boolean any = window != null && window.count() > 0;
+      row.put("hist_count", window == null ? null : window.count());
+      row.put("hist_p50_ms", any ? Out.num(window.percentile(50) * 1000, 3) : null);
+      row.put("hist_p99_ms", any ? Out.num(window.percentile(99) * 1000, 3) : null);
+    }
+    Out.emit(row, sized.out);
+    return common.verdict(row);
+  }
+
+  /** The run's settings, then what was sent, acked and delivered, and the error rate. */
+  private Map<String, Object> row(Common common, String mode, Protocol protocol, Stats t) {
     double secs = duration.toNanos() / 1e9;
     long expected = t.expected(protocol.senderReceives());
-    boolean srv = srvCpu0 >= 0 && srvCpu1 >= 0;
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("time", Instant.now().toString());
     row.put("mode", mode);
@@ -131,37 +145,33 @@ final class Traffic {
             ? (t.sent == 0 ? Double.NaN : (double) (t.ackErrors + t.acksMissing()) / t.sent)
             : (expected == 0 ? Double.NaN : (double) (expected - t.delivered) / expected);
     row.put(Common.ERROR_RATE_COLUMN, Out.num(errorRate, 6));
+    return row;
+  }
+
+  /** The server's CPU per delivery (and per message), and the CPU and memory of everyone. */
+  private void costs(
+      Map<String, Object> row,
+      Protocol protocol,
+      Stats t,
+      CpuWindow cpu,
+      long srvRss,
+      long cliRss) {
+    double secs = duration.toNanos() / 1e9;
+    boolean srv = cpu.hasServer();
     row.put(
         "srv_cpu_us_per_delivery",
-        srv && t.arrivals > 0 ? Out.num((double) (srvCpu1 - srvCpu0) / t.arrivals, 3) : null);
+        srv && t.arrivals > 0 ? Out.num((double) cpu.serverMicros() / t.arrivals, 3) : null);
     if (protocol.acked()) {
       row.put(
           "srv_cpu_us_per_message",
-          srv && t.sent > 0 ? Out.num((double) (srvCpu1 - srvCpu0) / t.sent, 1) : null);
+          srv && t.sent > 0 ? Out.num((double) cpu.serverMicros() / t.sent, 1) : null);
     }
-    row.put("srv_cpu_pct", srv ? Out.num(100.0 * (srvCpu1 - srvCpu0) / (secs * 1e6), 1) : null);
+    row.put("srv_cpu_pct", cpu.serverPct(secs));
     row.put("srv_rss_mb", srvRss >= 0 ? Out.num(srvRss / 1024.0, 1) : null);
-    row.put("cli_cpu_pct", Out.num(100.0 * (cliCpu1 - cliCpu0) / (secs * 1e6), 1));
+    row.put("cli_cpu_pct", cpu.clientPct(secs));
     row.put("cli_rss_mb", Out.num(cliRss / 1024.0, 1));
-    boolean host = host0 != null && host1 != null;
-    long other =
-        host ? (host1[0] - host0[0]) - (cliCpu1 - cliCpu0) - (srv ? srvCpu1 - srvCpu0 : 0) : 0;
-    row.put(
-        "softirq_cpu_pct", host ? Out.num(100.0 * (host1[1] - host0[1]) / (secs * 1e6), 1) : null);
-    row.put("other_cpu_pct", host ? Out.num(100.0 * other / (secs * 1e6), 1) : null);
-    row.put("connect_failed", t.failed);
-    row.put("connect_errors", t.connectErrors);
-    row.put("dropped", t.closed);
-    row.put("sends_skipped", t.skipped);
-    if (serverHistogram != null) {
-      PromHistogram window = hist1 == null || hist0 == null ? null : hist1.minus(hist0);
-      boolean any = window != null && window.count() > 0;
-      row.put("hist_count", window == null ? null : window.count());
-      row.put("hist_p50_ms", any ? Out.num(window.percentile(50) * 1000, 3) : null);
-      row.put("hist_p99_ms", any ? Out.num(window.percentile(99) * 1000, 3) : null);
-    }
-    Out.emit(row, sized.out);
-    return common.verdict(row);
+    row.put("softirq_cpu_pct", cpu.softirqPct(secs));
+    row.put("other_cpu_pct", cpu.otherPct(secs));
   }
 
   /**

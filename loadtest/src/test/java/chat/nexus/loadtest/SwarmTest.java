@@ -12,6 +12,8 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -35,6 +37,19 @@ class SwarmTest {
 
   /** The chat server fails every 5th message:send with UNAVAILABLE and delivers nothing for it. */
   private static final int FAIL_EVERY = 5;
+
+  /** Sending before the measured window, and the window. */
+  private static final long WARMUP_MS = 200;
+
+  private static final long WINDOW_MS = 1_000;
+
+  /** After the window, for the sends of its last tick to be counted. */
+  private static final long SETTLE_MS = 100;
+
+  /** The longest a test waits for the swarm's counts, and how often it looks. */
+  private static final long WAIT_S = 10;
+
+  private static final long POLL_MS = 20;
 
   private Vertx vertx;
   private HttpServer server;
@@ -151,21 +166,34 @@ class SwarmTest {
         false);
   }
 
+  /** The first snapshot that says every connection is ready or failed; at most 10 s. */
   private static Stats awaitReady(Swarm swarm) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!swarm.snapshot(false).ready && System.currentTimeMillis() < deadline) Thread.sleep(20);
-    return swarm.snapshot(false);
+    return snapshotWhen(swarm, s -> s.ready);
   }
 
-  /** Sends for one second after 200 ms of warm-up, then waits until {@code done} or 10 s more. */
-  private static Stats runOneSecond(Swarm swarm, java.util.function.Predicate<Stats> done)
+  /**
+   * Sends for {@link #WINDOW_MS} after {@link #WARMUP_MS} of warm-up, then waits until {@code done}
+   * (what was sent has arrived) or 10 s more.
+   */
+  private static Stats runOneSecond(Swarm swarm, Predicate<Stats> done)
       throws InterruptedException {
-    long start = Time.nowMicros() + 200_000;
-    swarm.go(start, start + 1_000_000);
-    Thread.sleep(1_300);
+    long start = Time.nowMicros() + WARMUP_MS * 1000;
+    swarm.go(start, start + WINDOW_MS * 1000);
+    // the point: the warm-up and the measured window run their course before anything is read
+    Thread.sleep(WARMUP_MS + WINDOW_MS + SETTLE_MS);
+    return snapshotWhen(swarm, done);
+  }
+
+  /**
+   * The first snapshot that {@code done} accepts, or the last one after 10 s (a slow machine may
+   * need them), for the assertions to tell what is missing.
+   */
+  private static Stats snapshotWhen(Swarm swarm, Predicate<Stats> done)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
     Stats s = swarm.snapshot(false);
-    for (int i = 0; i < 100 && !done.test(s); i++) { // allow a slow machine to catch up
-      Thread.sleep(100);
+    while (!done.test(s) && System.nanoTime() < deadline) {
+      Thread.sleep(POLL_MS);
       s = swarm.snapshot(false);
     }
     return s;

@@ -7,13 +7,13 @@ import chat.nexus.testing.Client;
 import chat.nexus.testing.LogCapture;
 import chat.nexus.testing.Rest;
 import chat.nexus.testing.ServerCases;
+import chat.nexus.testing.TestUser;
 import chat.nexus.testing.Waits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.json.JSONObject;
 import org.junit.jupiter.api.Test;
@@ -23,24 +23,6 @@ import org.junit.jupiter.api.Test;
  * run on each storage backend by the subclasses.
  */
 abstract class MessageCases extends ServerCases {
-
-  /** A signed-in guest. */
-  record User(String id, String token) {}
-
-  User user(String name) {
-    JsonObject guest = server.guest(name);
-    return new User(guest.getJsonObject("user").getString("id"), guest.getString("token"));
-  }
-
-  static String room() {
-    return "room-" + UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  static JsonObject join(Client client, String roomId) {
-    JsonObject ack = client.call("room:join", new JsonObject().put("roomId", roomId));
-    assertThat(ack.getBoolean("ok")).as("join %s: %s", roomId, ack).isTrue();
-    return ack;
-  }
 
   static JsonObject send(Client client, String roomId, String text) {
     return sendOk(client, new JsonObject().put("roomId", roomId).put("text", text));
@@ -75,10 +57,9 @@ abstract class MessageCases extends ServerCases {
 
   @Test
   void sendIsAcknowledgedOnceStored() {
-    User ann = user("Ann");
+    TestUser ann = user("Ann");
     String roomId = room();
-    try (Client a = server.connect(ann.token())) {
-      join(a, roomId);
+    try (Client a = joined(ann, roomId)) {
       JsonObject message = send(a, roomId, "hello");
       assertThat(message.fieldNames())
           .containsExactlyInAnyOrder("id", "roomId", "userId", "text", "clientId", "createdAt");
@@ -103,15 +84,12 @@ abstract class MessageCases extends ServerCases {
 
   @Test
   void messageNewReachesTheOthersButNotTheSendingSocket() {
-    User ann = user("Ann");
-    User bob = user("Bob");
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
     String roomId = room();
-    try (Client a1 = server.connect(ann.token());
-        Client a2 = server.connect(ann.token());
-        Client b = server.connect(bob.token())) {
-      join(a1, roomId);
-      join(a2, roomId);
-      join(b, roomId);
+    try (Client a1 = joined(ann, roomId);
+        Client a2 = joined(ann, roomId);
+        Client b = joined(bob, roomId)) {
 
       JsonObject m1 = send(a1, roomId, "from tab one");
       assertThat(b.next("message:new")).isEqualTo(m1);
@@ -126,10 +104,9 @@ abstract class MessageCases extends ServerCases {
 
   @Test
   void pipelinedSendsAreAllStoredInOrder() {
-    User ann = user("Ann");
+    TestUser ann = user("Ann");
     String roomId = room();
-    try (Client a = server.connect(ann.token())) {
-      join(a, roomId);
+    try (Client a = joined(ann, roomId)) {
       List<CompletableFuture<JsonObject>> acks = new ArrayList<>();
       for (int i = 0; i < 60; i++) {
         acks.add(
@@ -160,10 +137,9 @@ abstract class MessageCases extends ServerCases {
 
   @Test
   void textLimits() {
-    User ann = user("Ann");
+    TestUser ann = user("Ann");
     String roomId = room();
-    try (Client a = server.connect(ann.token())) {
-      join(a, roomId);
+    try (Client a = joined(ann, roomId)) {
       String longest = "x".repeat(ClientInput.MAX_TEXT_LENGTH - 1) + "é";
       JsonObject stored = send(a, roomId, longest);
       assertThat(stored.getString("text")).isEqualTo(longest);
@@ -192,11 +168,10 @@ abstract class MessageCases extends ServerCases {
 
   @Test
   void unicodeSurvivesStorage() {
-    User ann = user("Ann");
+    TestUser ann = user("Ann");
     String roomId = room();
     String text = "héllo 👋 世界 — \"quotes\" \\ back\\slash <b>tags</b>";
-    try (Client a = server.connect(ann.token())) {
-      join(a, roomId);
+    try (Client a = joined(ann, roomId)) {
       JsonObject stored = send(a, roomId, text);
       assertThat(stored.getString("text")).isEqualTo(text);
       assertThat(
@@ -214,7 +189,7 @@ abstract class MessageCases extends ServerCases {
 
   @Test
   void sendingRequiresJoining() {
-    User ann = user("Ann");
+    TestUser ann = user("Ann");
     String roomId = room();
     try (Client a = server.connect(ann.token())) {
       assertAckError(
@@ -236,11 +211,10 @@ abstract class MessageCases extends ServerCases {
 
   @Test
   void historyIsNewestFirstWithKeysetPages() {
-    User ann = user("Ann");
+    TestUser ann = user("Ann");
     String roomId = room();
     String otherRoom = room();
-    try (Client a = server.connect(ann.token())) {
-      join(a, roomId);
+    try (Client a = joined(ann, roomId)) {
       join(a, otherRoom);
       List<Long> sent = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
@@ -280,12 +254,11 @@ abstract class MessageCases extends ServerCases {
 
   @Test
   void historyNeedsNoJoinForPublicRooms() {
-    User ann = user("Ann");
-    User bob = user("Bob");
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
     String roomId = room();
-    try (Client a = server.connect(ann.token());
+    try (Client a = joined(ann, roomId);
         Client b = server.connect(bob.token())) {
-      join(a, roomId);
       long id = send(a, roomId, "visible").getLong("id");
       assertThat(ids(history(b, new JsonObject().put("roomId", roomId)))).containsExactly(id);
     }
@@ -293,7 +266,7 @@ abstract class MessageCases extends ServerCases {
 
   @Test
   void historyBadQueries() {
-    User ann = user("Ann");
+    TestUser ann = user("Ann");
     String roomId = room();
     try (Client a = server.connect(ann.token())) {
       for (Object limit : new Object[] {0, -1, 101, 2.5, "abc", true}) {
@@ -317,11 +290,10 @@ abstract class MessageCases extends ServerCases {
 
   @Test
   void restHistoryPages() {
-    User ann = user("Ann");
+    TestUser ann = user("Ann");
     String roomId = room();
     List<Long> sent = new ArrayList<>();
-    try (Client a = server.connect(ann.token())) {
-      join(a, roomId);
+    try (Client a = joined(ann, roomId)) {
       for (int i = 0; i < 5; i++) {
         sent.add(send(a, roomId, "m" + i).getLong("id"));
       }
@@ -361,8 +333,8 @@ abstract class MessageCases extends ServerCases {
 
   @Test
   void restHistoryErrors() {
-    User ann = user("Ann");
-    User bob = user("Bob");
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
     String roomId = room();
     String path = "/api/rooms/" + roomId + "/messages";
     rest.get(path).assertError(401, "UNAUTHORIZED");
@@ -388,13 +360,11 @@ abstract class MessageCases extends ServerCases {
 
   @Test
   void sameClientIdTwiceIsOneMessage() {
-    User ann = user("Ann");
-    User bob = user("Bob");
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
     String roomId = room();
-    try (Client a = server.connect(ann.token());
-        Client b = server.connect(bob.token())) {
-      join(a, roomId);
-      join(b, roomId);
+    try (Client a = joined(ann, roomId);
+        Client b = joined(bob, roomId)) {
       JsonObject first =
           sendOk(
               a, new JsonObject().put("roomId", roomId).put("text", "once").put("clientId", "c-1"));
@@ -429,13 +399,11 @@ abstract class MessageCases extends ServerCases {
 
   @Test
   void aRetryOfACommittedButUnannouncedSendIsDeliveredLive() throws Exception {
-    User ann = user("Ann");
-    User bob = user("Bob");
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
     String roomId = room();
-    try (Client a = server.connect(ann.token());
-        Client b = server.connect(bob.token())) {
-      join(a, roomId);
-      join(b, roomId);
+    try (Client a = joined(ann, roomId);
+        Client b = joined(bob, roomId)) {
       // The first attempt was committed by a node that died before its ack and its broadcast went
       // out (or
       // its ack was an error): the row is there, and nobody in the room heard of it.
@@ -493,15 +461,12 @@ abstract class MessageCases extends ServerCases {
 
   @Test
   void sameClientIdConcurrentlyIsOneMessage() {
-    User ann = user("Ann");
-    User bob = user("Bob");
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
     String roomId = room();
-    try (Client a = server.connect(ann.token());
-        Client a2 = server.connect(ann.token());
-        Client b = server.connect(bob.token())) {
-      join(a, roomId);
-      join(a2, roomId);
-      join(b, roomId);
+    try (Client a = joined(ann, roomId);
+        Client a2 = joined(ann, roomId);
+        Client b = joined(bob, roomId)) {
       JsonObject payload =
           new JsonObject().put("roomId", roomId).put("text", "racing").put("clientId", "race-1");
       List<CompletableFuture<JsonObject>> acks = new ArrayList<>();
@@ -533,13 +498,11 @@ abstract class MessageCases extends ServerCases {
 
   @Test
   void clientIdsAreScopedToTheUser() {
-    User ann = user("Ann");
-    User bob = user("Bob");
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
     String roomId = room();
-    try (Client a = server.connect(ann.token());
-        Client b = server.connect(bob.token())) {
-      join(a, roomId);
-      join(b, roomId);
+    try (Client a = joined(ann, roomId);
+        Client b = joined(bob, roomId)) {
       JsonObject fromAnn =
           sendOk(
               a,
@@ -555,10 +518,9 @@ abstract class MessageCases extends ServerCases {
 
   @Test
   void clientIdValidation() {
-    User ann = user("Ann");
+    TestUser ann = user("Ann");
     String roomId = room();
-    try (Client a = server.connect(ann.token())) {
-      join(a, roomId);
+    try (Client a = joined(ann, roomId)) {
       sendOk(
           a,
           new JsonObject().put("roomId", roomId).put("text", "ok").put("clientId", "c".repeat(64)));
@@ -574,13 +536,12 @@ abstract class MessageCases extends ServerCases {
 
   @Test
   void clientIdsAreScopedToTheRoom() {
-    User ann = user("Ann");
-    User bob = user("Bob");
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
     String roomA = room();
     String roomB = room();
-    try (Client a = server.connect(ann.token());
+    try (Client a = joined(ann, roomA);
         Client b = server.connect(bob.token())) {
-      join(a, roomA);
       join(a, roomB);
       join(b, roomB);
       JsonObject inA =
@@ -609,7 +570,7 @@ abstract class MessageCases extends ServerCases {
 
   @Test
   void controlCharactersInTextsAreRefused() {
-    User ann = user("Ann");
+    TestUser ann = user("Ann");
     String roomId = room();
     try (Client a = server.connect(ann.token());
         LogCapture log = LogCapture.atLeast(Level.WARN)) {
@@ -672,7 +633,7 @@ abstract class MessageCases extends ServerCases {
 
   @Test
   void loneSurrogatesAreRefused() {
-    User ann = user("Ann");
+    TestUser ann = user("Ann");
     String roomId = room();
     JsonArray payloads =
         new JsonArray()
@@ -694,11 +655,10 @@ abstract class MessageCases extends ServerCases {
 
   @Test
   void theTextLimitCountsCharactersNotUtf16Units() {
-    User ann = user("Ann");
+    TestUser ann = user("Ann");
     String roomId = room();
     String wave = "\uD83D\uDC4B"; // one character, two UTF-16 units
-    try (Client a = server.connect(ann.token())) {
-      join(a, roomId);
+    try (Client a = joined(ann, roomId)) {
       String longest = wave.repeat(ClientInput.MAX_TEXT_LENGTH);
       JsonObject stored = send(a, roomId, longest);
       assertThat(stored.getString("text")).isEqualTo(longest);
@@ -722,11 +682,10 @@ abstract class MessageCases extends ServerCases {
    */
   @Test
   void binaryWhereAStringBelongsIsRefused() throws Exception {
-    User ann = user("Ann");
+    TestUser ann = user("Ann");
     String roomId = room();
     for (String field : List.of("roomId", "text", "clientId")) {
-      try (Client a = server.connect(ann.token())) {
-        join(a, roomId);
+      try (Client a = joined(ann, roomId)) {
         CompletableFuture<String> closed = server.serverDisconnect(a.socket().id());
         JSONObject payload =
             new JSONObject()

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.nexus.testing.Client;
 import chat.nexus.testing.Rest;
+import chat.nexus.testing.ServerCases;
 import chat.nexus.testing.TestServer;
+import chat.nexus.testing.TestUser;
 import chat.nexus.testing.Waits;
 import io.socket.client.Ack;
 import io.vertx.core.json.JsonArray;
@@ -13,49 +15,16 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.json.JSONObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Rooms, presence, typing, direct rooms and payload validation over the official Java client. */
-class RoomsTest {
+class RoomsTest extends ServerCases {
 
   private static final List<String> EVENTS =
       List.of("room:join", "room:leave", "message:send", "history", "typing");
 
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  record User(String id, String token) {}
-
-  static User user(String name) {
-    JsonObject guest = server.guest(name);
-    return new User(guest.getJsonObject("user").getString("id"), guest.getString("token"));
-  }
-
-  static String room() {
-    return "room-" + UUID.randomUUID().toString().substring(0, 8);
-  }
-
   static JsonObject call(Client client, String event, JsonObject payload) {
     return client.call(event, payload);
-  }
-
-  static JsonObject join(Client client, String roomId) {
-    JsonObject ack = client.call("room:join", new JsonObject().put("roomId", roomId));
-    assertThat(ack.getBoolean("ok")).as("join %s: %s", roomId, ack).isTrue();
-    return ack;
   }
 
   static void leave(Client client, String roomId) {
@@ -75,8 +44,8 @@ class RoomsTest {
 
   @Test
   void joinAcksTheRoomAndItsMembers() {
-    User ann = user("Ann");
-    User bob = user("Bob");
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
     String roomId = room();
     try (Client a = server.connect(ann.token());
         Client b = server.connect(bob.token())) {
@@ -99,13 +68,11 @@ class RoomsTest {
 
   @Test
   void leave() {
-    User ann = user("Ann");
-    User bob = user("Bob");
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
     String roomId = room();
-    try (Client a = server.connect(ann.token());
-        Client b = server.connect(bob.token())) {
-      join(a, roomId);
-      join(b, roomId);
+    try (Client a = joined(ann, roomId);
+        Client b = joined(bob, roomId)) {
       leave(b, roomId);
       leave(b, roomId); // leaving again, or a room never joined, is fine
       leave(b, room());
@@ -122,7 +89,7 @@ class RoomsTest {
 
   @Test
   void roomIdValidation() {
-    User ann = user("Ann");
+    TestUser ann = user("Ann");
     try (Client a = server.connect(ann.token())) {
       join(a, "r".repeat(64));
       join(a, "Az09_-:.x");
@@ -154,7 +121,7 @@ class RoomsTest {
 
   @Test
   void aPayloadThatIsNotAnObjectIsABadRequest() {
-    User ann = user("Ann");
+    TestUser ann = user("Ann");
     try (Client a = server.connect(ann.token())) {
       for (String event : EVENTS) {
         for (Object payload : new Object[] {"lobby", 42, new JsonArray().add("lobby")}) {
@@ -181,8 +148,8 @@ class RoomsTest {
 
   @Test
   void pollingClientsChatToo() {
-    User ann = user("Ann");
-    User bob = user("Bob");
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
     String roomId = room();
     io.socket.client.IO.Options opts = Client.options(ann.token());
     opts.transports = new String[] {"polling"};
@@ -201,13 +168,11 @@ class RoomsTest {
 
   @Test
   void typingReachesTheOthersAndIsNotStored() {
-    User ann = user("Ann");
-    User bob = user("Bob");
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
     String roomId = room();
-    try (Client a = server.connect(ann.token());
-        Client b = server.connect(bob.token())) {
-      join(a, roomId);
-      join(b, roomId);
+    try (Client a = joined(ann, roomId);
+        Client b = joined(bob, roomId)) {
       assertThat(a.call("typing", new JsonObject().put("roomId", roomId).put("isTyping", true)))
           .isEqualTo(new JsonObject().put("ok", true));
       assertThat(b.next("typing"))
@@ -229,7 +194,7 @@ class RoomsTest {
 
   @Test
   void typingErrors() {
-    User ann = user("Ann");
+    TestUser ann = user("Ann");
     String roomId = room();
     try (Client a = server.connect(ann.token())) {
       assertError(
@@ -249,16 +214,14 @@ class RoomsTest {
 
   @Test
   void presenceCountsEverySocketOfAUser() {
-    User ann = user("Ann");
-    User bob = user("Bob");
-    User cid = user("Cid");
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
+    TestUser cid = user("Cid");
     String roomId = room();
-    try (Client a = server.connect(ann.token());
-        Client b1 = server.connect(bob.token());
+    try (Client a = joined(ann, roomId);
+        Client b1 = joined(bob, roomId);
         Client b2 = server.connect(bob.token());
         Client c = server.connect(cid.token())) {
-      join(a, roomId);
-      join(b1, roomId);
       assertThat(a.next("presence")).isEqualTo(presence(roomId, bob.id(), "online"));
 
       // bob's second tab: he is online already, nobody hears of it
@@ -291,14 +254,12 @@ class RoomsTest {
 
   @Test
   void presenceIsPerRoom() {
-    User ann = user("Ann");
-    User bob = user("Bob");
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
     String shared = room();
     String bobsOwn = room();
-    try (Client a = server.connect(ann.token());
-        Client b = server.connect(bob.token())) {
-      join(a, shared);
-      join(b, bobsOwn);
+    try (Client a = joined(ann, shared);
+        Client b = joined(bob, bobsOwn)) {
       join(b, shared);
       assertThat(a.next("presence"))
           .as("ann hears of bob in the room they share only")
@@ -313,9 +274,9 @@ class RoomsTest {
 
   @Test
   void directRoomsAreForTheirTwoUsers() {
-    User ann = user("Ann");
-    User bob = user("Bob");
-    User eve = user("Eve");
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
+    TestUser eve = user("Eve");
     String dm = RoomIds.direct(ann.id(), bob.id());
     assertThat(dm)
         .isEqualTo(
@@ -323,11 +284,9 @@ class RoomsTest {
                 + (ann.id().compareTo(bob.id()) < 0
                     ? ann.id() + ":" + bob.id()
                     : bob.id() + ":" + ann.id()));
-    try (Client a = server.connect(ann.token());
-        Client b = server.connect(bob.token());
+    try (Client a = joined(ann, dm);
+        Client b = joined(bob, dm);
         Client e = server.connect(eve.token())) {
-      join(a, dm);
-      join(b, dm);
       JsonObject m = MessageCases.send(a, dm, "just between us");
       assertThat(b.next("message:new")).isEqualTo(m);
 
@@ -355,15 +314,14 @@ class RoomsTest {
 
   @Test
   void aDirectMessageReachesBothUsersSocketsBeforeTheyJoin() {
-    User ann = user("Ann");
-    User bob = user("Bob");
-    User eve = user("Eve");
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
+    TestUser eve = user("Eve");
     String dm = RoomIds.direct(ann.id(), bob.id());
-    try (Client a = server.connect(ann.token());
+    try (Client a = joined(ann, dm);
         Client annOtherTab = server.connect(ann.token());
         Client b = server.connect(bob.token());
         Client e = server.connect(eve.token())) {
-      join(a, dm);
       JsonObject m = MessageCases.send(a, dm, "are you there?");
       assertThat(b.next("message:new")).as("Bob has not opened the conversation yet").isEqualTo(m);
       assertThat(annOtherTab.next("message:new")).as("Ann's other tab").isEqualTo(m);
@@ -387,7 +345,7 @@ class RoomsTest {
 
   @Test
   void badDirectRoomForms() {
-    User ann = user("Ann");
+    TestUser ann = user("Ann");
     String a = ann.id();
     String lower = "0" + a; // sorts before a
     try (Client c = server.connect(ann.token())) {
@@ -441,7 +399,7 @@ class RoomsTest {
 
   @Test
   void eventsWithoutAnAckAreHarmless() {
-    User ann = user("Ann");
+    TestUser ann = user("Ann");
     String roomId = room();
     try (Client a = server.connect(ann.token())) {
       a.socket().emit("room:join", toJson(new JsonObject().put("roomId", roomId)));

@@ -6,6 +6,7 @@ import chat.nexus.testing.Backend;
 import chat.nexus.testing.Client;
 import chat.nexus.testing.Jwt;
 import chat.nexus.testing.TestServer;
+import chat.nexus.testing.Waits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -77,13 +78,9 @@ class TwoNodesTest {
         TestServer.SECRET, Jwt.supabaseClaims(userId, name, TimeUnit.HOURS.toSeconds(1)));
   }
 
-  static void waitForNodes(TestServer server, int nodes) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (server.chatServer().io().sockets().adapter().serverCount() != nodes) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the node does not see " + nodes + " nodes");
-      }
-      Thread.sleep(20);
-    }
+  static void waitForNodes(TestServer server, int nodes) {
+    Waits.untilTrue(
+        () -> server.chatServer().io().sockets().adapter().serverCount() == nodes,
+        "the node to see " + nodes + " nodes");
   }
 }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import chat.nexus.testing.Backend;
 import chat.nexus.testing.TestRedis;
 import chat.nexus.testing.TestServer;
+import chat.nexus.testing.Waits;
 import io.vertx.core.json.JsonArray;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,12 +29,18 @@ class CharacterCacheAcrossNodesTest {
         JsonArray before = b.rest().get("/api/characters").assertOk(200).getJsonArray("characters");
         a.rest().post("/api/characters", Cards.v2("Cached Carol"), token).assertOk(201);
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        int seen = before.size();
-        while (System.nanoTime() < deadline && seen == before.size()) {
-          seen = b.rest().get("/api/characters").assertOk(200).getJsonArray("characters").size();
-          Thread.sleep(20);
-        }
+        int seen =
+            Waits.until(
+                () -> {
+                  int n =
+                      b.rest()
+                          .get("/api/characters")
+                          .assertOk(200)
+                          .getJsonArray("characters")
+                          .size();
+                  return n != before.size() ? n : null;
+                },
+                "b's list to change");
         assertThat(seen)
             .as("b's list after a created a character (cache TTL is minutes)")
             .isEqualTo(before.size() + 1);

@@ -54,11 +54,7 @@ abstract class CompanionFixtures extends ServerCases {
       if (client.pending("companion:token") > 0) {
         out.add(client.next("companion:token"));
       } else {
-        try {
-          Thread.sleep(5);
-        } catch (InterruptedException e) {
-          throw new AssertionError(e);
-        }
+        client.awaitAny("companion:token", "companion:done", "companion:error");
       }
     }
   }

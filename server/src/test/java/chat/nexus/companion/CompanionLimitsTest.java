@@ -24,6 +24,12 @@ import org.junit.jupiter.api.Test;
  */
 class CompanionLimitsTest extends CompanionFixtures {
 
+  /**
+   * A window after a call ended in which a reply that should not be stored would have been: the
+   * point of the tests that wait it out.
+   */
+  private static final long NOTHING_STORED_MS = 300;
+
   @Override
   protected Backend backend() {
     return Backend.H2;
@@ -46,11 +52,9 @@ class CompanionLimitsTest extends CompanionFixtures {
     return server.chatServer().llm();
   }
 
-  private void awaitIdle(long withinMs) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + withinMs;
-    while (gateway().gate().inFlight() > 0 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(5);
-    }
+  private void awaitIdle(long withinMs) {
+    Waits.within(
+        Duration.ofMillis(withinMs), () -> gateway().gate().inFlight() == 0, "no call in flight");
     assertThat(gateway().gate().inFlight()).as("calls in flight").isZero();
   }
 
@@ -161,12 +165,14 @@ class CompanionLimitsTest extends CompanionFixtures {
     late.callAsync(
         "companion:message",
         new JsonObject().put("characterId", id).put("text", "gone before my turn"));
-    Thread.sleep(100); // it waits (up to 1 s) for the slot...
+    // it waits (up to 1 s) for the slot...
+    Waits.untilTrue(() -> gateway().gate().waiting() == 1, "the message to wait for the slot");
+    CompletableFuture<String> lateGone = server.serverDisconnect(late.id());
     late.close(); // ...its socket goes...
-    Thread.sleep(200);
+    Waits.get(lateGone, "the server to see the socket go");
     busy.close(); // ...and then the slot comes free
     awaitIdle(2_000);
-    Thread.sleep(200);
+    Thread.sleep(NOTHING_STORED_MS);
     assertThat(
             server.count(
                 "SELECT COUNT(*) FROM companion_chat_messages WHERE content = ?",
@@ -191,7 +197,7 @@ class CompanionLimitsTest extends CompanionFixtures {
     assertThat(gateway().gate().inFlight()).isEqualTo(1);
     client.close();
     awaitIdle(1_000); // a whole reply takes seconds at this pace
-    Thread.sleep(300);
+    Thread.sleep(NOTHING_STORED_MS);
     assertThat(assistantRows(me.userId(), id))
         .as("only the greeting: the cancelled reply is not stored")
         .isEqualTo(1);
@@ -218,7 +224,7 @@ class CompanionLimitsTest extends CompanionFixtures {
     assertThat(gateway().gate().inFlight()).isEqualTo(1);
     body.close();
     awaitIdle(2_000);
-    Thread.sleep(300);
+    Thread.sleep(NOTHING_STORED_MS);
     assertThat(assistantRows(me.userId(), id)).isEqualTo(1);
   }
 

@@ -10,6 +10,9 @@ import org.junit.jupiter.api.Test;
 
 class TokenCoalescerTest {
 
+  /** The pace of the tokens fed in: far faster than the interval they are coalesced over. */
+  private static final long BETWEEN_TOKENS_MS = 1;
+
   private final Vertx vertx = Vertx.vertx();
 
   @AfterEach
@@ -35,7 +38,7 @@ class TokenCoalescerTest {
     for (int i = 0; System.nanoTime() - start < 400_000_000L; i++) {
       tokens.add("t" + i + " ");
       all.append("t").append(i).append(' ');
-      Thread.sleep(1);
+      Thread.sleep(BETWEEN_TOKENS_MS); // the point: tokens arriving over time, as from a provider
     }
     tokens.flush();
     assertThat(String.join("", events)).isEqualTo(all.toString());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.nexus.testing.Backend;
 import chat.nexus.testing.TestServer;
+import chat.nexus.testing.Waits;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -11,6 +12,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -173,19 +175,18 @@ class ConnectionCapsTest {
     boolean ok() throws Exception;
   }
 
-  private static boolean eventually(Check check) throws Exception {
-    long deadline = System.nanoTime() + WAIT_MS * 1_000_000L;
-    while (System.nanoTime() < deadline) {
-      try {
-        if (check.ok()) {
-          return true;
-        }
-      } catch (java.io.IOException e) {
-        // refused (closed or reset) while the server has not counted the old connection out yet
-      }
-      Thread.sleep(50);
-    }
-    return false;
+  private static boolean eventually(Check check) {
+    return Waits.within(
+        Duration.ofMillis(WAIT_MS),
+        () -> {
+          try {
+            return check.ok();
+          } catch (java.io.IOException e) {
+            // refused (closed or reset) while the server has not counted the old connection out
+            return false;
+          }
+        },
+        "a connection to be served");
   }
 
   private static Socket connect(TestServer server, String from) throws Exception {

@@ -4,33 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.nexus.testing.Backend;
 import chat.nexus.testing.Rest;
+import chat.nexus.testing.ServerCases;
 import chat.nexus.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The REST plumbing: health, readiness, unknown routes, body limits and types, request ids, guests.
  */
-class RestTest {
+class RestTest extends ServerCases {
 
-  private static TestServer server;
-  private static Rest rest;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(Backend.H2, Map.of("JSON_LIMIT", "1kb"));
-    rest = server.rest();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
+  @Override
+  protected Map<String, String> env() {
+    return Map.of("JSON_LIMIT", "1kb");
   }
 
   @Test

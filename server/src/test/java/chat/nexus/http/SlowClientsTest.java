@@ -3,10 +3,9 @@ package chat.nexus.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import chat.nexus.testing.Backend;
 import chat.nexus.testing.Client;
 import chat.nexus.testing.LogCapture;
-import chat.nexus.testing.TestServer;
+import chat.nexus.testing.ServerCases;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,8 +15,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * closed on time (short timeouts set through the environment), while a Socket.IO websocket lives
  * on. The bounds are generous: the box running the tests may be loaded.
  */
-class SlowClientsTest {
+class SlowClientsTest extends ServerCases {
 
   private static final long HEADER_TIMEOUT_MS = 1_000;
   private static final long BODY_TIMEOUT_MS = 1_000;
@@ -34,26 +31,18 @@ class SlowClientsTest {
   /** How long a test waits for a close that should come after about a second. */
   private static final int CLOSE_WITHIN_MS = 8_000;
 
+  /** The pace of a slow client's bytes: each one comes well within the header and body timeouts. */
   private static final long TRICKLE_EVERY_MS = 200;
 
-  private static TestServer server;
+  /** Longer than every HTTP timeout above. */
+  private static final long PAST_THE_HTTP_TIMEOUTS_MS = IDLE_TIMEOUT_MS * 2;
 
-  @BeforeAll
-  static void start() {
-    server =
-        TestServer.start(
-            Backend.H2,
-            Map.of(
-                "HTTP_HEADER_TIMEOUT_MS", String.valueOf(HEADER_TIMEOUT_MS),
-                "HTTP_BODY_TIMEOUT_MS", String.valueOf(BODY_TIMEOUT_MS),
-                "HTTP_IDLE_TIMEOUT_MS", String.valueOf(IDLE_TIMEOUT_MS)));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
+  @Override
+  protected Map<String, String> env() {
+    return Map.of(
+        "HTTP_HEADER_TIMEOUT_MS", String.valueOf(HEADER_TIMEOUT_MS),
+        "HTTP_BODY_TIMEOUT_MS", String.valueOf(BODY_TIMEOUT_MS),
+        "HTTP_IDLE_TIMEOUT_MS", String.valueOf(IDLE_TIMEOUT_MS));
   }
 
   @Test
@@ -119,7 +108,7 @@ class SlowClientsTest {
   @Test
   void aSocketIoWebsocketOutlivesTheHttpTimeouts() throws Exception {
     Client client = server.connectGuest("patient");
-    Thread.sleep(IDLE_TIMEOUT_MS * 2);
+    Thread.sleep(PAST_THE_HTTP_TIMEOUTS_MS); // the point: a websocket idle that long lives on
     JsonObject ack = client.call("room:join", new JsonObject().put("roomId", "lobby"));
     assertThat(ack.getBoolean("ok")).isTrue();
   }
@@ -136,7 +125,7 @@ class SlowClientsTest {
     }
   }
 
-  private static Socket connect() throws Exception {
+  private Socket connect() throws Exception {
     Socket socket = new Socket("127.0.0.1", server.port());
     socket.setSoTimeout(CLOSE_WITHIN_MS);
     return socket;
@@ -154,7 +143,7 @@ class SlowClientsTest {
                 for (byte b : text.getBytes(StandardCharsets.US_ASCII)) {
                   out.write(b);
                   out.flush();
-                  Thread.sleep(TRICKLE_EVERY_MS);
+                  Thread.sleep(TRICKLE_EVERY_MS); // the point: a client that sends slowly
                 }
               } catch (Exception e) {
                 // closed by the server, or the test is over

@@ -3,8 +3,7 @@ package chat.nexus.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.nexus.companion.DemoCharacter;
-import chat.nexus.testing.Rest;
-import chat.nexus.testing.TestServer;
+import chat.nexus.testing.ServerCases;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -12,8 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,27 +18,11 @@ import org.junit.jupiter.api.Test;
  * bundled socket.io-client, caching headers, user names, and the demo companion on a fresh
  * database.
  */
-class WebClientFilesTest {
+class WebClientFilesTest extends ServerCases {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static TestServer server;
-  private static Rest rest;
 
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    rest = server.rest();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  private static HttpResponse<byte[]> get(String path, Map<String, String> headers)
-      throws Exception {
+  private HttpResponse<byte[]> get(String path, Map<String, String> headers) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path));
     headers.forEach(request::header);
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());

@@ -9,6 +9,7 @@ import chat.nexus.testing.TestServer;
 import chat.nexus.testing.Waits;
 import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.json.JsonObject;
+import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -41,17 +42,21 @@ class MetricsTest {
           "jvm_threads_live_threads");
 
   /**
-   * Regression: the gauge held its lambda weakly, so after a GC /metrics showed nexus_redis_up NaN.
+   * The gauge holds its lambda strongly: held weakly, it would be gone after a collection and
+   * /metrics would show nexus_redis_up NaN.
    */
   @Test
   void theRedisGaugeOutlivesGarbageCollection() throws Exception {
     Metrics metrics = new Metrics();
     AtomicBoolean up = new AtomicBoolean(true);
     metrics.redis(up::get); // a capturing lambda, like ChatServer's: only the gauge refers to it
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-      Thread.sleep(20);
-    }
+    WeakReference<Object> canary = new WeakReference<>(new Object());
+    Waits.untilTrue(
+        () -> {
+          System.gc();
+          return canary.get() == null;
+        },
+        "a collection that clears weakly held objects");
     assertThat(metrics.registry().get("nexus.redis.up").gauge().value()).isEqualTo(1.0);
   }
 

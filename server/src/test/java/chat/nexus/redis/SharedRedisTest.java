@@ -145,14 +145,7 @@ class SharedRedisTest {
     boolean ok() throws Exception;
   }
 
-  private static void awaitTrue(Check check) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Waits.TIMEOUT_S);
-    while (System.nanoTime() < deadline) {
-      if (check.ok()) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("not within " + Waits.TIMEOUT_S + " s");
+  private static void awaitTrue(Check check) {
+    Waits.untilTrue(check::ok, "the condition");
   }
 }

@@ -39,12 +39,22 @@ public final class Client implements AutoCloseable {
   private final Map<String, BlockingQueue<Object[]>> events = new ConcurrentHashMap<>();
   private final CompletableFuture<String> disconnected = new CompletableFuture<>();
 
+  /** Notified on every event, for {@link #awaitAny}. */
+  private final Object arrivals = new Object();
+
   private Client(Socket socket) {
     this.socket = socket;
     for (String event : EVENTS) {
       BlockingQueue<Object[]> queue = new LinkedBlockingQueue<>();
       events.put(event, queue);
-      socket.on(event, queue::add);
+      socket.on(
+          event,
+          args -> {
+            queue.add(args);
+            synchronized (arrivals) {
+              arrivals.notifyAll();
+            }
+          });
     }
     socket.on(
         Socket.EVENT_DISCONNECT,
@@ -156,6 +166,29 @@ public final class Client implements AutoCloseable {
           event + " payload is not an object: " + java.util.Arrays.toString(args));
     }
     return new JsonObject(json.toString());
+  }
+
+  /**
+   * Waits until an event of one of these kinds has been received and not read yet; fails after the
+   * timeout.
+   */
+  public void awaitAny(String... kinds) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Waits.TIMEOUT_S);
+    synchronized (arrivals) {
+      while (java.util.Arrays.stream(kinds).allMatch(kind -> pending(kind) == 0)) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          throw new AssertionError(
+              "none of " + String.join(", ", kinds) + " within " + Waits.TIMEOUT_S + " s");
+        }
+        try {
+          arrivals.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError("interrupted", e);
+        }
+      }
+    }
   }
 
   /** Events of that kind received so far and not read yet. */

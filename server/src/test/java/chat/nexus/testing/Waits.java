@@ -1,5 +1,6 @@
 package chat.nexus.testing;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,40 @@ public final class Waits {
     }
   }
 
+  /** A condition looked at again and again; an exception from it fails the wait at once. */
+  @FunctionalInterface
+  public interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  /** Polls {@code condition} until it holds; fails after TIMEOUT_S. */
+  public static void untilTrue(Condition condition, String what) {
+    if (!within(Duration.ofSeconds(TIMEOUT_S), condition, what)) {
+      throw new AssertionError("timed out after " + TIMEOUT_S + " s waiting for " + what);
+    }
+  }
+
+  /**
+   * Whether {@code condition} comes to hold within {@code timeout}, polling it; for a test that
+   * asserts on the answer itself.
+   */
+  public static boolean within(Duration timeout, Condition condition, String what) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        if (condition.holds()) {
+          return true;
+        }
+      } catch (Exception e) {
+        throw new AssertionError("waiting for " + what + " failed: " + e, e);
+      }
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      pause(what);
+    }
+  }
+
   /**
    * Polls {@code check} until it returns non-null (what was waited for), or fails after TIMEOUT_S.
    */
@@ -46,12 +81,16 @@ public final class Waits {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out after " + TIMEOUT_S + " s waiting for " + what);
       }
-      try {
-        Thread.sleep(POLL_MS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + what, e);
-      }
+      pause(what);
+    }
+  }
+
+  private static void pause(String what) {
+    try {
+      Thread.sleep(POLL_MS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted waiting for " + what, e);
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.nexus.engineio.EngineIoOptions;
 import chat.nexus.socketio.testing.TestServer;
+import chat.nexus.socketio.testing.Waits;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,21 +102,17 @@ class HandshakeLimitsTest {
 
     // one session joins the main namespace: it no longer counts, and its slot is free again
     assertThat(post(pendingLimited, sids[0], "40").statusCode()).isEqualTo(200);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
-    while (pendingLimited.io().engine().pendingSessions("idler") >= PENDING
-        && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    Waits.until(
+        () -> pendingLimited.io().engine().pendingSessions("idler") < PENDING,
+        "the joined session to stop counting");
     assertThat(handshake(pendingLimited, "idler").statusCode()).isEqualTo(200);
     assertThat(handshake(pendingLimited, "idler").statusCode()).isEqualTo(429);
 
     // a pending session that closes frees its slot too
     assertThat(post(pendingLimited, sids[1], "1").statusCode()).isEqualTo(200);
-    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
-    while (pendingLimited.io().engine().pendingSessions("idler") >= PENDING
-        && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    Waits.until(
+        () -> pendingLimited.io().engine().pendingSessions("idler") < PENDING,
+        "the closed session to stop counting");
     assertThat(handshake(pendingLimited, "idler").statusCode()).isEqualTo(200);
   }
 

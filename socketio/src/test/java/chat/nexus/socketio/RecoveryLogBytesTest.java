@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.nexus.socketio.testing.RawSocketIoClient;
 import chat.nexus.socketio.testing.TestServer;
+import chat.nexus.socketio.testing.Waits;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -116,10 +117,8 @@ class RecoveryLogBytesTest {
     String offset = marker.getString(marker.size() - 1);
     int before = server.io().sockets().sockets().size();
     client.close();
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-    while (server.io().sockets().sockets().size() >= before && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    Waits.until(
+        () -> server.io().sockets().sockets().size() < before, "the server to see the socket go");
     return new Session(connected.getString("sid"), connected.getString("pid"), offset);
   }
 

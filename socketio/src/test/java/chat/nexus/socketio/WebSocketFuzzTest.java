@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.nexus.socketio.testing.RawSocketIoClient;
 import chat.nexus.socketio.testing.TestServer;
+import chat.nexus.socketio.testing.Waits;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketClient;
@@ -101,10 +102,8 @@ class WebSocketFuzzTest {
         assertThat(healthy.isClosed()).isFalse();
         healthy.assertEchoes("after");
         // every fuzzing session is gone; only the healthy one is left
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (server.io().engine().clientsCount() > 1 && System.nanoTime() < deadline) {
-          Thread.onSpinWait();
-        }
+        Waits.until(
+            () -> server.io().engine().clientsCount() <= 1, "the fuzzing sessions to be gone");
         assertThat(server.io().engine().clientsCount()).as("open engine sessions").isEqualTo(1);
         assertThat(server.io().sockets().sockets()).hasSize(1);
       }

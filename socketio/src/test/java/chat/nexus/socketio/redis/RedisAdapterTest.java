@@ -3,7 +3,11 @@ package chat.nexus.socketio.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.nexus.socketio.RemoteSocket;
+import chat.nexus.socketio.testing.Waits;
 import io.vertx.core.json.JsonArray;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,24 +53,48 @@ class RedisAdapterTest {
   }
 
   static void until(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(JavaClient.TIMEOUT_S);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
+    Waits.until(condition, what);
+  }
+
+  /**
+   * Waits until {@code nodes} nodes listen on the room's own channel: the sharded adapter
+   * subscribes to it when the room appears on a node (the classic one has no such channel).
+   */
+  static void awaitRoomChannel(
+      ClusterNode node, RedisAdapterOptions options, String room, int nodes) {
+    if (!options.sharded()
+        || options.subscriptionMode() != RedisAdapterOptions.SubscriptionMode.DYNAMIC) {
+      return;
+    }
+    String channel = options.key() + "#/#" + room + "#";
+    Redis redis = Redis.createClient(node.server.vertx(), options.url());
+    try {
+      until(
+          () -> shardSubscribers(redis, channel) == nodes,
+          nodes + " nodes subscribed to " + channel);
+    } finally {
+      redis.close();
+    }
+  }
+
+  /** PUBSUB SHARDNUMSUB of one channel. */
+  private static long shardSubscribers(Redis redis, String channel) {
+    try {
+      return redis
+          .send(Request.cmd(Command.PUBSUB).arg("SHARDNUMSUB").arg(channel))
+          .await(5, TimeUnit.SECONDS)
+          .get(1)
+          .toLong();
+    } catch (Exception e) {
+      throw new AssertionError("PUBSUB SHARDNUMSUB " + channel + ": " + e, e);
     }
   }
 
   @ParameterizedTest(name = "sharded={0}")
   @ValueSource(booleans = {false, true})
   void roomBroadcastsCrossBothWays(boolean sharded) throws Exception {
-    ClusterNode[] nodes = pair(options(sharded), false, io -> {});
+    RedisAdapterOptions options = options(sharded);
+    ClusterNode[] nodes = pair(options, false, io -> {});
     try (ClusterNode one = nodes[0];
         ClusterNode two = nodes[1];
         JavaClient a = JavaClient.connect(one.url(), "room-msg", "bin", "direct");
@@ -75,7 +103,7 @@ class RedisAdapterTest {
       assertThat(b.call("join", "r1")).isEqualTo("joined");
       // the sharded adapter subscribes to a room's channel when the room appears on a node
       until(() -> sharded ? one.serverCount() == 2 : true, "subscriptions");
-      Thread.sleep(sharded ? 200 : 0);
+      awaitRoomChannel(one, options, "r1", 2);
 
       a.call("to-room", "r1", new JSONObject().put("text", "from a"));
       assertThat(((JSONObject) b.next("room-msg")[0]).getString("text")).isEqualTo("from a");
@@ -218,7 +246,7 @@ class RedisAdapterTest {
         JavaClient b = JavaClient.connect(two.url(), "room-msg")) {
       a.call("join", "r1");
       b.call("join", "r1");
-      Thread.sleep(sharded ? 200 : 0);
+      awaitRoomChannel(one, options, "r1", 2);
       io.vertx.redis.client.Redis redis =
           io.vertx.redis.client.Redis.createClient(one.server.vertx(), REDIS_URL);
       try {
@@ -262,14 +290,15 @@ class RedisAdapterTest {
   @ParameterizedTest(name = "sharded={0}")
   @ValueSource(booleans = {false, true})
   void recoveryOffsetsStayOnTheirNode(boolean sharded) throws Exception {
-    ClusterNode[] nodes = pair(options(sharded), true, io -> {});
+    RedisAdapterOptions options = options(sharded);
+    ClusterNode[] nodes = pair(options, true, io -> {});
     try (ClusterNode one = nodes[0];
         ClusterNode two = nodes[1];
         JavaClient a = JavaClient.connect(one.url(), "room-msg");
         JavaClient b = JavaClient.connect(two.url(), "room-msg")) {
       a.call("join", "r1");
       b.call("join", "r1");
-      Thread.sleep(sharded ? 200 : 0);
+      awaitRoomChannel(one, options, "r1", 2);
       a.call("to-room", "r1", "x");
       // each node appends its own offset (the Java client hands it over as an extra argument): one,
       // not two

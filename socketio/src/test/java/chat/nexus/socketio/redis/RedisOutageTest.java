@@ -38,7 +38,7 @@ class RedisOutageTest {
         for (JavaClient c : new JavaClient[] {a, a2, b}) {
           c.call("join", "r1");
         }
-        Thread.sleep(200); // the sharded adapter's room channel subscriptions
+        RedisAdapterTest.awaitRoomChannel(one, options, "r1", 2);
         a.call("to-room", "r1", "before");
         assertThat(b.next("room-msg")).containsExactly("before");
         assertThat(a2.next("room-msg")).containsExactly("before");
