@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A client's connection to one namespace. Handlers ({@link #on}, {@link #onDisconnect}) run on the
@@ -43,7 +42,7 @@ public final class Socket implements RemoteSocket, Recipient {
   private List<Handler<Event>> anyListeners;
   private List<Handler<String>> disconnectingHandlers;
   private List<Handler<String>> disconnectHandlers;
-  private Map<Long, Promise<JsonArray>> acks;
+  private PendingAcks acks;
 
   Socket(
       Namespace namespace,
@@ -122,28 +121,19 @@ public final class Socket implements RemoteSocket, Recipient {
 
   /** Handles every event from the client, before the named handlers. */
   public Socket onAny(Handler<Event> handler) {
-    if (anyListeners == null) {
-      anyListeners = new ArrayList<>(1);
-    }
-    anyListeners.add(handler);
+    anyListeners = added(anyListeners, handler);
     return this;
   }
 
   /** Called with the reason just before the socket leaves its rooms. */
   public Socket onDisconnecting(Handler<String> handler) {
-    if (disconnectingHandlers == null) {
-      disconnectingHandlers = new ArrayList<>(1);
-    }
-    disconnectingHandlers.add(handler);
+    disconnectingHandlers = added(disconnectingHandlers, handler);
     return this;
   }
 
   /** Called once with the reason (see {@link DisconnectReason}) when the socket is gone. */
   public Socket onDisconnect(Handler<String> handler) {
-    if (disconnectHandlers == null) {
-      disconnectHandlers = new ArrayList<>(1);
-    }
-    disconnectHandlers.add(handler);
+    disconnectHandlers = added(disconnectHandlers, handler);
     return this;
   }
 
@@ -178,12 +168,6 @@ public final class Socket implements RemoteSocket, Recipient {
     return (event, args) -> emitWithAck(ms, event, args);
   }
 
-  /** Sends events that expect an acknowledgement within a time limit. */
-  @FunctionalInterface
-  public interface AckEmitter {
-    Future<JsonArray> emitWithAck(String event, Object... args);
-  }
-
   private Future<JsonArray> emitWithAck(long timeoutMs, String event, Object... args) {
     JsonArray data = Packet.eventData(event, args);
     long ackId = namespace.nextAckId();
@@ -191,19 +175,8 @@ public final class Socket implements RemoteSocket, Recipient {
     Promise<JsonArray> promise = Promise.promise();
     sendWithAck(namespace.encode(packet), ackId, promise);
     if (timeoutMs > 0) {
-      EventLoop loop = client.engine().eventLoop();
-      loop.schedule(
-          () ->
-              client
-                  .engine()
-                  .execute(
-                      () -> {
-                        if (acks != null && acks.remove(ackId) != null) {
-                          promise.tryFail(new TimeoutException("operation has timed out"));
-                        }
-                      }),
-          timeoutMs,
-          TimeUnit.MILLISECONDS);
+      Runnable expire = () -> client.engine().execute(() -> expired(ackId));
+      client.engine().eventLoop().schedule(expire, timeoutMs, TimeUnit.MILLISECONDS);
     }
     return promise.future();
   }
@@ -296,9 +269,9 @@ public final class Socket implements RemoteSocket, Recipient {
                 return;
               }
               if (acks == null) {
-                acks = new HashMap<>(4);
+                acks = new PendingAcks();
               }
-              acks.put(ackId, promise);
+              acks.add(ackId, promise);
               client.engine().send(frames);
             });
   }
@@ -358,10 +331,15 @@ public final class Socket implements RemoteSocket, Recipient {
     }
   }
 
+  private void expired(long ackId) {
+    if (acks != null) {
+      acks.expired(ackId);
+    }
+  }
+
   private void onAck(Packet packet) {
-    Promise<JsonArray> promise = acks != null ? acks.remove(packet.id()) : null;
-    if (promise != null) {
-      promise.tryComplete((JsonArray) packet.data());
+    if (acks != null) {
+      acks.answered(packet.id(), (JsonArray) packet.data());
     }
   }
 
@@ -388,10 +366,17 @@ public final class Socket implements RemoteSocket, Recipient {
     client.remove(this);
     connected = false;
     if (acks != null) {
-      acks.values().forEach(promise -> promise.tryFail("socket has been disconnected"));
+      acks.failAll("socket has been disconnected");
       acks = null;
     }
     fire(disconnectHandlers, reason);
+  }
+
+  /** Handler lists are made at their first handler: most sockets never get one. */
+  private static <T> List<T> added(List<T> list, T item) {
+    List<T> to = list != null ? list : new ArrayList<>(1);
+    to.add(item);
+    return to;
   }
 
   private void fire(List<Handler<String>> handlers, String reason) {

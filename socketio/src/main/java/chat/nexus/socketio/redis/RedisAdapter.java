@@ -222,90 +222,96 @@ final class RedisAdapter extends ClusterAdapter {
     }
     String requestId = request.getValue("requestId") instanceof String id ? id : null;
     boolean own = uid.equals(request.getValue("uid"));
+    boolean answerable = !own && requestId != null;
     switch (type.intValue()) {
       case SOCKETS -> {
-        if (own || requestId == null) {
-          return;
+        if (answerable) {
+          answer(request, requestId, "sockets", List.copyOf(sockets(requestedRooms(request))));
         }
-        Set<String> ids = sockets(Wire.strings(request.getValue("rooms")));
-        respond(
-            request,
-            Wire.json(
-                new JsonObject()
-                    .put("requestId", requestId)
-                    .put("sockets", new JsonArray(List.copyOf(ids)))));
       }
       case ALL_ROOMS -> {
-        if (own || requestId == null) {
-          return;
+        if (answerable) {
+          answer(request, requestId, "rooms", List.copyOf(rooms()));
         }
-        respond(
-            request,
-            Wire.json(
-                new JsonObject()
-                    .put("requestId", requestId)
-                    .put("rooms", new JsonArray(List.copyOf(rooms())))));
       }
       case REMOTE_JOIN -> onRemoteOperation(Operation.JOIN, own, request, requestId);
       case REMOTE_LEAVE -> onRemoteOperation(Operation.LEAVE, own, request, requestId);
       case REMOTE_DISCONNECT -> onRemoteOperation(Operation.DISCONNECT, own, request, requestId);
       case REMOTE_FETCH -> {
-        if (own || requestId == null) {
-          return;
+        if (answerable) {
+          answer(request, requestId, "sockets", localSocketsJson(requestOptions(request)));
         }
-        JsonArray sockets = localSocketsJson(Wire.options(request.getValue("opts")));
-        respond(
-            request,
-            Wire.json(new JsonObject().put("requestId", requestId).put("sockets", sockets)));
       }
       case SERVER_SIDE_EMIT -> {
-        if (own || !(request.getValue("data") instanceof JsonArray data)) {
-          return;
+        if (!own && request.getValue("data") instanceof JsonArray data) {
+          onServerSideEmit(data, requestId);
         }
-        receiveServerSideEmit(
-            data,
-            requestId,
-            reply -> {
-              // The npm adapter answers server-side emits on the shared response channel.
-              JsonObject response =
-                  new JsonObject()
-                      .put("type", SERVER_SIDE_EMIT)
-                      .put("requestId", requestId)
-                      .put("data", reply);
-              link.publish(responseChannel, Wire.json(response), false)
-                  .onFailure(e -> warnDropped("serverSideEmit answer", e));
-            });
       }
       case BROADCAST -> {
-        if (own || requestId == null || ackRequests.containsKey(requestId)) {
-          return;
+        if (answerable && !ackRequests.containsKey(requestId)) {
+          onBroadcastWithAck(request, requestId);
         }
-        Packet packet = Wire.packet(request.getValue("packet"), namespace().name());
-        if (packet == null) {
-          return;
-        }
-        broadcastWithAckLocally(
-            packet,
-            Wire.options(request.getValue("opts")),
-            count ->
-                respond(
-                    request,
-                    Wire.json(
-                        new JsonObject()
-                            .put("type", BROADCAST_CLIENT_COUNT)
-                            .put("requestId", requestId)
-                            .put("clientCount", count))),
-            ack ->
-                respond(
-                    request,
-                    Msgpack.encode(
-                        new JsonObject()
-                            .put("type", BROADCAST_ACK)
-                            .put("requestId", requestId)
-                            .put("packet", Wire.first(ack)))));
       }
       default -> LOG.log(Level.DEBUG, () -> "Redis adapter: ignoring request type " + type);
     }
+  }
+
+  private static Set<String> requestedRooms(JsonObject request) {
+    return Wire.strings(request.getValue("rooms"));
+  }
+
+  private static BroadcastOptions requestOptions(JsonObject request) {
+    return Wire.options(request.getValue("opts"));
+  }
+
+  /** The response of this node to a request from another: {requestId, field: value}. */
+  private void answer(JsonObject request, String requestId, String field, Object value) {
+    JsonObject response = new JsonObject().put("requestId", requestId);
+    response.put(field, value instanceof List<?> list ? new JsonArray(list) : value);
+    respond(request, Wire.json(response));
+  }
+
+  private void onServerSideEmit(JsonArray data, String requestId) {
+    receiveServerSideEmit(
+        data,
+        requestId,
+        reply -> {
+          // The npm adapter answers server-side emits on the shared response channel.
+          JsonObject response =
+              new JsonObject()
+                  .put("type", SERVER_SIDE_EMIT)
+                  .put("requestId", requestId)
+                  .put("data", reply);
+          link.publish(responseChannel, Wire.json(response), false)
+              .onFailure(e -> warnDropped("serverSideEmit answer", e));
+        });
+  }
+
+  /** Delivers another node's broadcast with acks here, then tells it the count and each ack. */
+  private void onBroadcastWithAck(JsonObject request, String requestId) {
+    Packet packet = Wire.packet(request.getValue("packet"), namespace().name());
+    if (packet == null) {
+      return;
+    }
+    broadcastWithAckLocally(
+        packet,
+        requestOptions(request),
+        count ->
+            respond(
+                request,
+                Wire.json(
+                    new JsonObject()
+                        .put("type", BROADCAST_CLIENT_COUNT)
+                        .put("requestId", requestId)
+                        .put("clientCount", count))),
+        ack ->
+            respond(
+                request,
+                Msgpack.encode(
+                    new JsonObject()
+                        .put("type", BROADCAST_ACK)
+                        .put("requestId", requestId)
+                        .put("packet", Wire.first(ack)))));
   }
 
   private void onRemoteOperation(

@@ -256,60 +256,34 @@ final class ShardedRedisAdapter extends ClusterAdapter implements InMemoryAdapte
     }
     JsonObject data = data(message);
     String requestId = data.getValue("requestId") instanceof String id ? id : null;
+    String requester = String.valueOf(sender);
+    BroadcastOptions targets = Wire.options(data.getValue("opts"));
     switch (type) {
-      case BROADCAST -> {
-        Packet packet = Wire.packet(data.getValue("packet"), namespace().name());
-        if (packet == null) {
-          return;
-        }
-        BroadcastOptions targets = Wire.options(data.getValue("opts"));
-        if (requestId == null) {
-          deliverLocally(packet, targets);
-          return;
-        }
-        String requester = String.valueOf(sender);
-        broadcastWithAckLocally(
-            packet,
-            targets,
-            count ->
-                respond(
-                    requester,
-                    BROADCAST_CLIENT_COUNT,
-                    new JsonObject().put("requestId", requestId).put("clientCount", count)),
-            ack ->
-                respond(
-                    requester,
-                    BROADCAST_ACK,
-                    new JsonObject().put("requestId", requestId).put("packet", Wire.first(ack))));
-      }
-      case SOCKETS_JOIN -> applyLocally(Operation.JOIN, Wire.options(data.getValue("opts")), data);
-      case SOCKETS_LEAVE ->
-          applyLocally(Operation.LEAVE, Wire.options(data.getValue("opts")), data);
-      case DISCONNECT_SOCKETS ->
-          applyLocally(Operation.DISCONNECT, Wire.options(data.getValue("opts")), data);
+      case BROADCAST -> onBroadcast(data, targets, requester, requestId);
+      case SOCKETS_JOIN -> applyLocally(Operation.JOIN, targets, data);
+      case SOCKETS_LEAVE -> applyLocally(Operation.LEAVE, targets, data);
+      case DISCONNECT_SOCKETS -> applyLocally(Operation.DISCONNECT, targets, data);
       case FETCH_SOCKETS -> {
         if (requestId != null) {
           respond(
-              String.valueOf(sender),
+              requester,
               FETCH_SOCKETS_RESPONSE,
               new JsonObject()
                   .put("requestId", requestId)
-                  .put("sockets", localSocketsJson(Wire.options(data.getValue("opts")))));
+                  .put("sockets", localSocketsJson(targets)));
         }
       }
       case SERVER_SIDE_EMIT -> {
-        if (!(data.getValue("packet") instanceof JsonArray args)) {
-          return;
+        if (data.getValue("packet") instanceof JsonArray args) {
+          receiveServerSideEmit(
+              args,
+              requestId,
+              reply ->
+                  respond(
+                      requester,
+                      SERVER_SIDE_EMIT_RESPONSE,
+                      new JsonObject().put("requestId", requestId).put("packet", reply)));
         }
-        String requester = String.valueOf(sender);
-        receiveServerSideEmit(
-            args,
-            requestId,
-            reply ->
-                respond(
-                    requester,
-                    SERVER_SIDE_EMIT_RESPONSE,
-                    new JsonObject().put("requestId", requestId).put("packet", reply)));
       }
       case FETCH_SOCKETS_RESPONSE,
           SERVER_SIDE_EMIT_RESPONSE,
@@ -318,6 +292,32 @@ final class ShardedRedisAdapter extends ClusterAdapter implements InMemoryAdapte
           onResponse(type, message);
       default -> LOG.log(Level.DEBUG, () -> "Redis adapter: ignoring message type " + type);
     }
+  }
+
+  /** Another node's broadcast: delivered here, and with acks, the count and each ack answered. */
+  private void onBroadcast(
+      JsonObject data, BroadcastOptions targets, String requester, String requestId) {
+    Packet packet = Wire.packet(data.getValue("packet"), namespace().name());
+    if (packet == null) {
+      return;
+    }
+    if (requestId == null) {
+      deliverLocally(packet, targets);
+      return;
+    }
+    broadcastWithAckLocally(
+        packet,
+        targets,
+        count ->
+            respond(
+                requester,
+                BROADCAST_CLIENT_COUNT,
+                new JsonObject().put("requestId", requestId).put("clientCount", count)),
+        ack ->
+            respond(
+                requester,
+                BROADCAST_ACK,
+                new JsonObject().put("requestId", requestId).put("packet", Wire.first(ack))));
   }
 
   private void onResponse(int type, JsonObject message) {
