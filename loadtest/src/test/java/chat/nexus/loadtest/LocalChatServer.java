@@ -1,7 +1,7 @@
 package chat.nexus.loadtest;
 
 import chat.nexus.ChatServer;
-import chat.nexus.config.Config;
+import chat.nexus.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ final class LocalChatServer implements AutoCloseable {
             "LLM_SIMULATED_TOKEN_MS",
             "5");
     try {
-      server = ChatServer.start(Config.from(env), env);
+      server = ChatServer.start(ServerConfig.from(env));
     } catch (Exception e) {
       delete();
       throw e;
