@@ -2,6 +2,7 @@ package chat.nexus.engineio;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -23,6 +24,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The websocket transport, and the channel's last handler. Outbound frames are encoded once ({@link
@@ -41,6 +43,9 @@ import java.util.List;
 final class WebSocketTransport extends ChannelInboundHandlerAdapter implements Transport {
 
   static final String NAME = "websocket";
+
+  /** How long a close frame may wait behind unread data before the connection closes without it. */
+  static final long CLOSE_FRAME_TIMEOUT_MS = 1_000;
 
   private final int maxPayload;
   private final int maxBufferedBytes;
@@ -196,8 +201,19 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
     }
     closed = true;
     if (channel.isActive()) {
-      ctx.writeAndFlush(new CloseWebSocketFrame(status, reason))
-          .addListener(ChannelFutureListener.CLOSE);
+      closeAfter(ctx.writeAndFlush(new CloseWebSocketFrame(status, reason)));
+    }
+  }
+
+  /**
+   * Closes the connection once the close frame is out, or after {@link #CLOSE_FRAME_TIMEOUT_MS}
+   * without it: a peer that reads nothing (a zero TCP window) would otherwise keep the frame, and
+   * the connection with its buffers and its place under the connection caps, forever.
+   */
+  private void closeAfter(ChannelFuture closeFrameWritten) {
+    closeFrameWritten.addListener(ChannelFutureListener.CLOSE);
+    if (!closeFrameWritten.isDone()) {
+      eventLoop.schedule(() -> channel.close(), CLOSE_FRAME_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -230,8 +246,7 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
       ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
     } else if (frame instanceof CloseWebSocketFrame) {
       closed = true;
-      ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
-          .addListener(ChannelFutureListener.CLOSE);
+      closeAfter(ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE)));
     }
   }
 

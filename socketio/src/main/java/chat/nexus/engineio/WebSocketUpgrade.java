@@ -64,9 +64,10 @@ final class WebSocketUpgrade {
     // From here on the channel is ours: Vert.x's handler leaves the pipeline (later messages of
     // this request, such as its empty last content, reach the transport, which drops them).
     channel.pipeline().replace(vertxHandler.name(), "engineio", transport);
-    // Engine.IO's heartbeat closes a silent websocket (pingInterval + pingTimeout). Vert.x's idle
-    // timer would do that job a second time, at the price of a promise and a listener for every
-    // frame written, so it leaves too.
+    // Vert.x's idle timer leaves too: its events went to the handler just replaced, so from here on
+    // it would only cost every frame written a promise and a listener. Engine.IO's heartbeat closes
+    // a silent websocket (pingInterval + pingTimeout), and the transport closes one that does not
+    // take its close frame.
     IdleStateHandler idle = channel.pipeline().get(IdleStateHandler.class);
     if (idle != null) {
       channel.pipeline().remove(idle);

@@ -270,6 +270,34 @@ class WebSocketTransportTest {
     assertThat(onLoop(() -> channel.isActive())).isFalse();
   }
 
+  /** A client that never reads again does not keep the connection by not taking the close frame. */
+  @Test
+  void clientThatNeverReadsIsDisconnectedWithoutTheCloseFrame() throws Exception {
+    onLoop(
+        () -> {
+          socket.stalled = true;
+          session.sendMessage("x".repeat(MAX_BUFFERED));
+          return null;
+        });
+    assertThat(closeReason.get(TIMEOUT_S, TimeUnit.SECONDS)).isEqualTo("transport error");
+    // The embedded channel runs its timers only when asked: ask until the close frame's time is up.
+    long deadline =
+        System.nanoTime()
+            + TimeUnit.MILLISECONDS.toNanos(WebSocketTransport.CLOSE_FRAME_TIMEOUT_MS)
+            + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+    boolean active = true;
+    while (active && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      active =
+          onLoop(
+              () -> {
+                channel.runScheduledPendingTasks();
+                return channel.isActive();
+              });
+    }
+    assertThat(active).as("closed with the close frame unsent").isFalse();
+  }
+
   @Test
   void clientThatCatchesUpWithinTheGracePeriodStays() throws Exception {
     onLoop(
