@@ -245,6 +245,12 @@ public record Config(
    */
   private record Secret(String value, boolean generated) {
 
+    /** Never the value: a record's own toString would print it. */
+    @Override
+    public String toString() {
+      return value == null ? "Secret[none]" : "Secret[set]";
+    }
+
     static Secret read(Settings s, String name, boolean production, boolean required) {
       String value = s.raw(name);
       if (value == null) {

@@ -125,7 +125,12 @@ public final class LlmGateway implements AutoCloseable {
             permit.close();
             return Future.failedFuture(built.cause());
           }
-          return Future.succeededFuture(start(permit, built.result(), sink));
+          try {
+            return Future.succeededFuture(start(permit, built.result(), sink));
+          } catch (RuntimeException e) {
+            permit.close(); // idempotent: the slot goes back once however often it is closed
+            return Future.failedFuture(e);
+          }
         });
   }
 

@@ -59,6 +59,10 @@ public class InMemoryAdapter implements Adapter {
   private final Vertx vertx;
   private final ConcurrentHashMap<String, Set<String>> rooms = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Set<String>> socketRooms = new ConcurrentHashMap<>();
+
+  /** The most recipients an event loop's list is made for before it grows. */
+  private static final int MAX_PRESIZED_RECIPIENTS = 1_024;
+
   private final LongAdder deliveries = new LongAdder();
   private volatile RoomListener roomListener = RoomListener.NONE;
 
@@ -165,9 +169,9 @@ public class InMemoryAdapter implements Adapter {
    */
   private void deliver(List<OutFrame> frames, BroadcastOptions options) {
     Map<EventExecutor, List<Recipient>> byLoop = new IdentityHashMap<>(4);
-    // Sized for the whole room at once: grown from ten, a list of a hundred is copied five times,
-    // at every broadcast.
-    int expected = expectedRecipients(options);
+    // Sized for the room at once (grown from ten, a list of a hundred is copied five times at every
+    // broadcast), up to a bound: each event loop gets a list, and a room can be large.
+    int expected = Math.min(expectedRecipients(options), MAX_PRESIZED_RECIPIENTS);
     int[] count = {0};
     forEachRecipient(
         options,
