@@ -73,7 +73,7 @@ public final class RedisAdapterOptions {
 
   private RedisAdapterOptions(Builder b) {
     this.url = Objects.requireNonNull(b.url, "url");
-    URI uri = parse(b.url);
+    URI uri = RedisLinkOptions.parse(b.url);
     if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())
         || uri.getHost() == null) {
       throw new IllegalArgumentException(
@@ -100,15 +100,6 @@ public final class RedisAdapterOptions {
     this.maxPendingRequests = b.maxPendingRequests;
   }
 
-  /** The URL, or an error that does not repeat it (it may hold a password). */
-  private static URI parse(String url) {
-    try {
-      return new URI(url);
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalArgumentException("Redis URL is not a valid URL (" + e.getReason() + ")");
-    }
-  }
-
   private static void positive(String name, long value) {
     if (value <= 0) {
       throw new IllegalArgumentException(name + " must be positive, got " + value);
@@ -126,8 +117,7 @@ public final class RedisAdapterOptions {
 
   /** host:port of the URL, without credentials: what log lines name. */
   public String endpointDescription() {
-    URI uri = parse(url);
-    return uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : 6379);
+    return RedisLinkOptions.endpoint(url);
   }
 
   /** The channel prefix. */

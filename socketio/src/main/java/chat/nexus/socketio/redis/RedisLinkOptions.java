@@ -61,7 +61,7 @@ public final class RedisLinkOptions {
   }
 
   /** The URL, or an error that does not repeat it (it may hold a password). */
-  private static URI parse(String url) {
+  static URI parse(String url) {
     try {
       return new URI(url);
     } catch (URISyntaxException e) {
@@ -92,6 +92,10 @@ public final class RedisLinkOptions {
 
   /** host:port of the URL, without credentials: what log lines name. */
   public String endpoint() {
+    return endpoint(url);
+  }
+
+  static String endpoint(String url) {
     URI uri = parse(url);
     return uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : DEFAULT_PORT);
   }
