@@ -80,10 +80,9 @@ final class ConnectionWatch extends ChannelDuplexHandler {
   private long bodyStartedAt;
   private long bodyBytes;
   private boolean dropping;
-  private boolean upgraded;
 
-  /** Upgraded and out of the pipeline: the channel's close future calls {@link #gone}. */
-  private boolean handedOver;
+  /** Upgraded, and so out of the pipeline: the channel's close future calls {@link #gone}. */
+  private boolean upgraded;
 
   private boolean closed;
 
@@ -123,17 +122,13 @@ final class ConnectionWatch extends ChannelDuplexHandler {
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    if (!handedOver) {
+    if (!upgraded) {
       gone();
     }
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    if (upgraded) {
-      ctx.fireChannelRead(msg);
-      return;
-    }
     if (dropping) {
       ReferenceCountUtil.release(msg);
       return;
@@ -180,10 +175,6 @@ final class ConnectionWatch extends ChannelDuplexHandler {
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
       throws Exception {
-    if (upgraded) {
-      ctx.write(msg, promise);
-      return;
-    }
     onWrite(ctx, msg, promise);
     ctx.write(msg, promise);
     if (upgraded) {
@@ -196,7 +187,6 @@ final class ConnectionWatch extends ChannelDuplexHandler {
    * the pipeline and spares every later frame a pass through it.
    */
   private void handOver(ChannelHandlerContext ctx) {
-    handedOver = true;
     ctx.channel().closeFuture().addListener(closed -> gone());
     ctx.pipeline().remove(this);
   }

@@ -226,12 +226,13 @@ final class RedisAdapter extends ClusterAdapter {
     switch (type.intValue()) {
       case SOCKETS -> {
         if (answerable) {
-          answer(request, requestId, "sockets", List.copyOf(sockets(requestedRooms(request))));
+          JsonArray ids = new JsonArray(List.copyOf(sockets(requestedRooms(request))));
+          answer(request, requestId, "sockets", ids);
         }
       }
       case ALL_ROOMS -> {
         if (answerable) {
-          answer(request, requestId, "rooms", List.copyOf(rooms()));
+          answer(request, requestId, "rooms", new JsonArray(List.copyOf(rooms())));
         }
       }
       case REMOTE_JOIN -> onRemoteOperation(Operation.JOIN, own, request, requestId);
@@ -265,10 +266,8 @@ final class RedisAdapter extends ClusterAdapter {
   }
 
   /** The response of this node to a request from another: {requestId, field: value}. */
-  private void answer(JsonObject request, String requestId, String field, Object value) {
-    JsonObject response = new JsonObject().put("requestId", requestId);
-    response.put(field, value instanceof List<?> list ? new JsonArray(list) : value);
-    respond(request, Wire.json(response));
+  private void answer(JsonObject request, String requestId, String field, JsonArray value) {
+    respond(request, Wire.json(new JsonObject().put("requestId", requestId).put(field, value)));
   }
 
   private void onServerSideEmit(JsonArray data, String requestId) {

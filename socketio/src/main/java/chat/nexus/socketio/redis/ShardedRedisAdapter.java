@@ -257,12 +257,11 @@ final class ShardedRedisAdapter extends ClusterAdapter implements InMemoryAdapte
     JsonObject data = data(message);
     String requestId = data.getValue("requestId") instanceof String id ? id : null;
     String requester = String.valueOf(sender);
-    BroadcastOptions targets = Wire.options(data.getValue("opts"));
     switch (type) {
-      case BROADCAST -> onBroadcast(data, targets, requester, requestId);
-      case SOCKETS_JOIN -> applyLocally(Operation.JOIN, targets, data);
-      case SOCKETS_LEAVE -> applyLocally(Operation.LEAVE, targets, data);
-      case DISCONNECT_SOCKETS -> applyLocally(Operation.DISCONNECT, targets, data);
+      case BROADCAST -> onBroadcast(data, requester, requestId);
+      case SOCKETS_JOIN -> applyLocally(Operation.JOIN, targets(data), data);
+      case SOCKETS_LEAVE -> applyLocally(Operation.LEAVE, targets(data), data);
+      case DISCONNECT_SOCKETS -> applyLocally(Operation.DISCONNECT, targets(data), data);
       case FETCH_SOCKETS -> {
         if (requestId != null) {
           respond(
@@ -270,7 +269,7 @@ final class ShardedRedisAdapter extends ClusterAdapter implements InMemoryAdapte
               FETCH_SOCKETS_RESPONSE,
               new JsonObject()
                   .put("requestId", requestId)
-                  .put("sockets", localSocketsJson(targets)));
+                  .put("sockets", localSocketsJson(targets(data))));
         }
       }
       case SERVER_SIDE_EMIT -> {
@@ -295,12 +294,12 @@ final class ShardedRedisAdapter extends ClusterAdapter implements InMemoryAdapte
   }
 
   /** Another node's broadcast: delivered here, and with acks, the count and each ack answered. */
-  private void onBroadcast(
-      JsonObject data, BroadcastOptions targets, String requester, String requestId) {
+  private void onBroadcast(JsonObject data, String requester, String requestId) {
     Packet packet = Wire.packet(data.getValue("packet"), namespace().name());
     if (packet == null) {
       return;
     }
+    BroadcastOptions targets = targets(data);
     if (requestId == null) {
       deliverLocally(packet, targets);
       return;
@@ -318,6 +317,11 @@ final class ShardedRedisAdapter extends ClusterAdapter implements InMemoryAdapte
                 requester,
                 BROADCAST_ACK,
                 new JsonObject().put("requestId", requestId).put("packet", Wire.first(ack))));
+  }
+
+  /** Which sockets a message from another node is for. */
+  private static BroadcastOptions targets(JsonObject data) {
+    return Wire.options(data.getValue("opts"));
   }
 
   private void onResponse(int type, JsonObject message) {
