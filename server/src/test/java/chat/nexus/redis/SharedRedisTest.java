@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.nexus.testing.TestRedis;
 import chat.nexus.testing.Waits;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
@@ -58,10 +59,12 @@ class SharedRedisTest {
       server.listen(0, "127.0.0.1").await(5, TimeUnit.SECONDS);
     }
 
-    void cut() {
+    /** Drops every relayed connection and returns once they are closed, so nothing more passes. */
+    void cut() throws Exception {
       refusing = true;
-      open.forEach(NetSocket::close);
+      List<Future<Void>> closing = open.stream().map(NetSocket::close).toList();
       open.clear();
+      Future.join(closing).await(5, TimeUnit.SECONDS);
     }
   }
 
