@@ -23,15 +23,8 @@ class TokenCoalescerTest {
   @Test
   void atMostOneEventPerIntervalAndNothingLost() throws Exception {
     List<String> events = new CopyOnWriteArrayList<>();
-    List<Long> times = new CopyOnWriteArrayList<>();
     TokenCoalescer tokens =
-        new TokenCoalescer(
-            vertx,
-            CompanionService.TOKEN_INTERVAL_MS,
-            delta -> {
-              events.add(delta);
-              times.add(System.nanoTime());
-            });
+        new TokenCoalescer(vertx, CompanionService.TOKEN_INTERVAL_MS, events::add);
     tokens.start();
     StringBuilder all = new StringBuilder();
     long start = System.nanoTime();
@@ -42,12 +35,10 @@ class TokenCoalescerTest {
     }
     tokens.flush();
     assertThat(String.join("", events)).isEqualTo(all.toString());
-    assertThat(events.size()).isBetween(2, 400 / 50 + 3);
-    for (int i = 1; i < times.size() - 1; i++) { // the last one is the flush at the end
-      assertThat((times.get(i) - times.get(i - 1)) / 1_000_000.0)
-          .as("gap before event %d", i)
-          .isGreaterThan(45.0);
-    }
+    // At most one event per interval over the whole run, and more than the final flush. (Gaps
+    // between single events are not checked: a busy machine can pause the thread between the
+    // coalescer's clock and the test's.)
+    assertThat(events.size()).isBetween(2, 400 / (int) CompanionService.TOKEN_INTERVAL_MS + 3);
   }
 
   @Test
