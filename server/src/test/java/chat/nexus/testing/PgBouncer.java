@@ -80,10 +80,9 @@ public final class PgBouncer implements AutoCloseable {
   }
 
   /**
-   * Transaction pooling; trust authentication of the one user (its auth_file line has no password);
-   * the startup parameter pgjdbc adds (extra_float_digits) is ignored, as PgBouncer's documentation
-   * advises for JDBC clients; no Unix socket (the Debian default directory belongs to the system's
-   * own PgBouncer).
+   * Transaction pooling and otherwise PgBouncer's defaults (pgjdbc sends no startup parameter it
+   * refuses); trust authentication of the one user (its auth_file line has no password); no Unix
+   * socket (the Debian default directory belongs to the system's own PgBouncer).
    */
   private static String config(int port, String user, String schema, Path users) {
     return String.join(
@@ -105,7 +104,6 @@ public final class PgBouncer implements AutoCloseable {
         "pool_mode = transaction",
         "default_pool_size = " + POOL_SIZE,
         "max_client_conn = 200",
-        "ignore_startup_parameters = extra_float_digits",
         "");
   }
 
