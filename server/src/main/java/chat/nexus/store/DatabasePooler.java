@@ -50,6 +50,9 @@ public enum DatabasePooler {
 
   static final int SUPABASE_TRANSACTION_PORT = 6543;
 
+  /** How pgjdbc names its server-side prepared statements, in PostgreSQL's messages. */
+  private static final Pattern NAMED_STATEMENT = Pattern.compile("prepared statement \"S_\\d+\"");
+
   private static final Pattern HOST_AND_PORT =
       Pattern.compile("^[a-z:]*//(?:[^/@]*@)?([^/:?]+)(?::(\\d+))?", Pattern.CASE_INSENSITIVE);
 
@@ -108,6 +111,16 @@ public enum DatabasePooler {
     return this == NONE
         ? flyway
         : flyway.configuration(Map.of("flyway.postgresql.transactional.lock", "true"));
+  }
+
+  /**
+   * A failure's message, with what to do when it names one of pgjdbc's server-side statements
+   * ({@code S_1}, ...): behind a transaction-mode pooler that means DATABASE_POOLER is missing.
+   */
+  static String withHint(String reason) {
+    return NAMED_STATEMENT.matcher(reason).find()
+        ? reason + " (is DATABASE_URL a transaction-mode pooler? set DATABASE_POOLER=transaction)"
+        : reason;
   }
 
   /** For the start-up line and errors: empty, or how the connections go. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import chat.nexus.config.ConfigException;
+import java.sql.SQLException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,20 @@ class DatabasePoolerTest {
                 assertThat(e.problems())
                     .containsExactly(
                         "DATABASE_POOLER=transaction needs a PostgreSQL DATABASE_URL"));
+  }
+
+  @Test
+  void aMissingOrDuplicateNamedStatementPointsAtTheSetting() {
+    assertThat(
+            DatabaseHealth.reason(
+                new SQLException(
+                    "ERROR: bind message supplies 2 parameters, but prepared statement \"S_1\" requires 0",
+                    "08P01")))
+        .isEqualTo(
+            "ERROR: bind message supplies 2 parameters, but prepared statement \"S_1\" requires 0"
+                + " (is DATABASE_URL a transaction-mode pooler? set DATABASE_POOLER=transaction)");
+    assertThat(DatabaseHealth.reason(new SQLException("ERROR: relation \"x\" does not exist")))
+        .isEqualTo("ERROR: relation \"x\" does not exist");
   }
 
   @Test
