@@ -57,13 +57,9 @@ class TransactionPoolerTest {
       env.put("REDIS_ADAPTER_KEY", redis.prefix() + "adapter");
       env.put("DATABASE_URL", pgbouncer.jdbcUrl());
       env.put("DATABASE_POOLER", "transaction");
-      // started together: both run the migrations through PgBouncer, one waits for the other's lock
-      CompletableFuture<TestServer> first =
-          CompletableFuture.supplyAsync(() -> TestServer.start(Backend.H2, env));
-      CompletableFuture<TestServer> second =
-          CompletableFuture.supplyAsync(() -> TestServer.start(Backend.H2, env));
-      try (TestServer one = started(first, second);
-          TestServer two = started(second, first)) {
+      List<TestServer> nodes = startTogether(env);
+      try (TestServer one = nodes.get(0);
+          TestServer two = nodes.get(1)) {
         TwoNodesTest.waitForNodes(one, 2);
         TwoNodesTest.waitForNodes(two, 2);
         String room = "pooled-" + UUID.randomUUID().toString().substring(0, 8);
@@ -134,15 +130,25 @@ class TransactionPoolerTest {
     return stored;
   }
 
-  /** The server {@code node} started, or a failure after the other one is closed too. */
-  private static TestServer started(
-      CompletableFuture<TestServer> node, CompletableFuture<TestServer> other) {
+  /**
+   * Two nodes started at once, so that both run the migrations through PgBouncer and one waits for
+   * the other's lock; if either fails, the other is stopped.
+   */
+  private static List<TestServer> startTogether(Map<String, String> env) {
+    List<CompletableFuture<TestServer>> starts =
+        List.of(
+            CompletableFuture.supplyAsync(() -> TestServer.start(Backend.H2, env)),
+            CompletableFuture.supplyAsync(() -> TestServer.start(Backend.H2, env)));
     try {
-      return Waits.get(node, START_TIMEOUT_S, "a node to start through PgBouncer");
+      Waits.get(
+          CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)),
+          START_TIMEOUT_S,
+          "two nodes to start through PgBouncer");
     } catch (AssertionError e) {
-      other.thenAccept(TestServer::close);
+      starts.forEach(start -> start.thenAccept(TestServer::close));
       throw e;
     }
+    return starts.stream().map(CompletableFuture::join).toList();
   }
 
   /** The schema {@link Backend} made for this test, named in its DATABASE_URL. */
