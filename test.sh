@@ -27,6 +27,8 @@ need redis-server redis-server
 need redis-cli redis-tools
 need pg_ctlcluster postgresql
 need psql postgresql-client
+# in /usr/sbin, which a user's PATH may not have
+[ -x "${NEXUS_PGBOUNCER:-/usr/sbin/pgbouncer}" ] || packages+=(pgbouncer)
 [ -x "${NEXUS_CHROMIUM:-/usr/bin/chromium}" ] || packages+=(chromium)
 if [ ${#packages[@]} -gt 0 ]; then
   say "installing ${packages[*]}"

@@ -254,7 +254,7 @@ public final class ChatServer {
         config.host(),
         listeners.port(),
         config.production() ? "production" : "development",
-        config.databaseDescription(),
+        config.databaseDescription() + settings.database().pooler().description(),
         redis.map(RedisAdapterFactory::description).orElse(config.adapterDescription()),
         config.llmDescription(),
         config.eventLoops(),

@@ -122,6 +122,8 @@ public final class Database implements AutoCloseable {
       description = "DATABASE_URL (" + where(hikari.getJdbcUrl()) + ")";
     }
     if (postgres) {
+      hikari.setJdbcUrl(options.pooler().jdbcUrl(hikari.getJdbcUrl()));
+      description += options.pooler().description();
       // Defaults only: parameters in a jdbc: DATABASE_URL win over these.
       hikari.addDataSourceProperty("connectTimeout", CONNECT_TIMEOUT_S);
       hikari.addDataSourceProperty("socketTimeout", SOCKET_TIMEOUT_S);
@@ -139,7 +141,12 @@ public final class Database implements AutoCloseable {
     HikariDataSource dataSource = new HikariDataSource(hikari);
     DatabaseHealth health = new DatabaseHealth(description, () -> answers(dataSource));
     try {
-      migrations(hikari).locations("classpath:db/migration").load().migrate();
+      options
+          .pooler()
+          .migrations(migrations(hikari))
+          .locations("classpath:db/migration")
+          .load()
+          .migrate();
     } catch (RuntimeException e) {
       health.close();
       dataSource.close();

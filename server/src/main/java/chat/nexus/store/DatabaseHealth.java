@@ -151,7 +151,7 @@ public final class DatabaseHealth implements AutoCloseable {
     String message =
         deepest.getMessage() != null ? deepest.getMessage() : deepest.getClass().getSimpleName();
     int newline = message.indexOf('\n');
-    return newline >= 0 ? message.substring(0, newline) : message;
+    return DatabasePooler.withHint(newline >= 0 ? message.substring(0, newline) : message);
   }
 
   private void markDown(Throwable cause) {

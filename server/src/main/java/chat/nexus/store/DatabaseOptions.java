@@ -4,15 +4,16 @@ import chat.nexus.config.Settings;
 import java.util.Map;
 
 /**
- * The database settings {@link chat.nexus.config.Config} does not carry: DB_START_TIMEOUT_MS and
- * DB_QUEUE_LIMIT, read from the environment map with one line per bad value.
+ * The database settings {@link chat.nexus.config.Config} does not carry: DB_START_TIMEOUT_MS,
+ * DB_QUEUE_LIMIT and DATABASE_POOLER, read from the environment map with one line per bad value.
  *
  * @param startTimeoutMs how long the server keeps trying to reach the database at start before it
  *     gives up
  * @param queueLimit database tasks (reads, session and user writes) that may wait for a worker
  *     thread; more are answered UNAVAILABLE at once
+ * @param pooler what stands between DATABASE_URL and PostgreSQL
  */
-public record DatabaseOptions(long startTimeoutMs, int queueLimit) {
+public record DatabaseOptions(long startTimeoutMs, int queueLimit, DatabasePooler pooler) {
 
   /**
    * A database started in the same boot (a container or unit started next to the server) usually
@@ -32,8 +33,8 @@ public record DatabaseOptions(long startTimeoutMs, int queueLimit) {
   public static final int DEFAULT_QUEUE_LIMIT = 10_000;
 
   /**
-   * The defaults overridden by DB_START_TIMEOUT_MS and DB_QUEUE_LIMIT; ConfigException lists bad
-   * values.
+   * The defaults overridden by DB_START_TIMEOUT_MS, DB_QUEUE_LIMIT and DATABASE_POOLER;
+   * ConfigException lists bad values.
    */
   public static DatabaseOptions fromEnv(Map<String, String> env) {
     Settings settings = new Settings(env);
@@ -41,7 +42,8 @@ public record DatabaseOptions(long startTimeoutMs, int queueLimit) {
         settings.wholeNumber("DB_START_TIMEOUT_MS", DEFAULT_START_TIMEOUT_MS, 0, Integer.MAX_VALUE);
     long queueLimit =
         settings.wholeNumber("DB_QUEUE_LIMIT", DEFAULT_QUEUE_LIMIT, 1, Integer.MAX_VALUE);
+    DatabasePooler pooler = DatabasePooler.fromEnv(settings);
     settings.check();
-    return new DatabaseOptions(startTimeoutMs, (int) queueLimit);
+    return new DatabaseOptions(startTimeoutMs, (int) queueLimit, pooler);
   }
 }
