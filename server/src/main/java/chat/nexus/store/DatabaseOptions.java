@@ -4,15 +4,18 @@ import chat.nexus.config.Settings;
 import java.util.Map;
 
 /**
- * The database settings {@link chat.nexus.config.Config} does not carry: DB_START_TIMEOUT_MS and
- * DB_QUEUE_LIMIT, read from the environment map with one line per bad value.
+ * The database settings {@link chat.nexus.config.Config} does not carry: DB_START_TIMEOUT_MS,
+ * DB_QUEUE_LIMIT and MESSAGE_RETENTION_DAYS, read from the environment map with one line per bad
+ * value.
  *
  * @param startTimeoutMs how long the server keeps trying to reach the database at start before it
  *     gives up
  * @param queueLimit database tasks (reads, session and user writes) that may wait for a worker
  *     thread; more are answered UNAVAILABLE at once
+ * @param messageRetentionDays on PostgreSQL, chat messages older than this many days are dropped by
+ *     whole months ({@link MessagePartitions}); 0 keeps them all
  */
-public record DatabaseOptions(long startTimeoutMs, int queueLimit) {
+public record DatabaseOptions(long startTimeoutMs, int queueLimit, int messageRetentionDays) {
 
   /**
    * A database started in the same boot (a container or unit started next to the server) usually
@@ -31,9 +34,15 @@ public record DatabaseOptions(long startTimeoutMs, int queueLimit) {
    */
   public static final int DEFAULT_QUEUE_LIMIT = 10_000;
 
+  /** Keep every message: deleting a community's history is the operator's choice, not a default. */
+  public static final int KEEP_MESSAGES = 0;
+
+  /** A hundred years: any longer is keeping them all. */
+  static final int MAX_RETENTION_DAYS = 36_500;
+
   /**
-   * The defaults overridden by DB_START_TIMEOUT_MS and DB_QUEUE_LIMIT; ConfigException lists bad
-   * values.
+   * The defaults overridden by DB_START_TIMEOUT_MS, DB_QUEUE_LIMIT and MESSAGE_RETENTION_DAYS;
+   * ConfigException lists bad values.
    */
   public static DatabaseOptions fromEnv(Map<String, String> env) {
     Settings settings = new Settings(env);
@@ -41,7 +50,9 @@ public record DatabaseOptions(long startTimeoutMs, int queueLimit) {
         settings.wholeNumber("DB_START_TIMEOUT_MS", DEFAULT_START_TIMEOUT_MS, 0, Integer.MAX_VALUE);
     long queueLimit =
         settings.wholeNumber("DB_QUEUE_LIMIT", DEFAULT_QUEUE_LIMIT, 1, Integer.MAX_VALUE);
+    long retentionDays =
+        settings.wholeNumber("MESSAGE_RETENTION_DAYS", KEEP_MESSAGES, 0, MAX_RETENTION_DAYS);
     settings.check();
-    return new DatabaseOptions(startTimeoutMs, (int) queueLimit);
+    return new DatabaseOptions(startTimeoutMs, (int) queueLimit, (int) retentionDays);
   }
 }
