@@ -7,6 +7,8 @@ import chat.nexus.store.MessageWriter.NewMessage;
 import chat.nexus.store.MessageWriter.Stored;
 import chat.nexus.testing.Waits;
 import io.vertx.core.Vertx;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -138,6 +140,24 @@ class MessagePartitionsOnPostgresTest {
           .isOne();
       // Months -2 to +3 (three ahead of this one) and DEFAULT.
       assertThat(partitionNames(schema)).hasSize(6 + 1);
+    }
+  }
+
+  @Test
+  void aNodeLeavesTheWorkToTheNodeThatHoldsTheLock() throws Exception {
+    try (PostgresSchema schema = new PostgresSchema();
+        Database database = schema.open(DatabaseOptions.KEEP_MESSAGES);
+        Connection other = database.connection()) {
+      MessagePartitions partitions = new MessagePartitions(database, DatabaseOptions.KEEP_MESSAGES);
+      other.setAutoCommit(false);
+      try (Statement s = other.createStatement()) {
+        s.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.messages'))");
+        assertThat(partitions.maintain(inMonth(6))).isFalse();
+        other.commit();
+      }
+      assertThat(partitionNames(schema)).hasSize(3 + 1);
+      assertThat(partitions.maintain(inMonth(6))).isTrue();
+      assertThat(partitionNames(schema)).hasSize(3 + 4 + 1);
     }
   }
 
