@@ -2,7 +2,8 @@
 -- created_at, so that old months can be dropped whole (MESSAGE_RETENTION_DAYS) instead of deleted row by
 -- row. The rows already stored are not copied: the old table is attached as the partition of everything
 -- before the month after its newest row, so the migration reads it (the partition check, the client id
--- keys, one index for the new primary key) but rewrites none of it. Shared migrations skip version 6.
+-- keys, one index for the new primary key) but rewrites none of it. Shared migrations (db/migration) do
+-- not use the version numbers of this folder.
 
 -- Month boundaries are UTC, whatever the session's time zone.
 SET LOCAL TimeZone = 'UTC';

@@ -17,13 +17,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps PostgreSQL's {@code messages} table (partitioned by month of {@code created_at}, in UTC)
- * ready and within its retention: creates the partitions of this month and the next ones ahead,
- * moves into a new partition the rows its month left in the DEFAULT partition, and, when {@code
- * MESSAGE_RETENTION_DAYS} is set, drops the partitions whose whole month is older than that, with
- * the client id keys of their messages. Runs at start and hourly on the database workers, never on
- * an event loop. Several nodes may run it: each step takes a transaction-level advisory lock, and a
- * node that does not get it leaves the work to the one that has it.
+ * Keeps PostgreSQL's {@code messages} and {@code companion_chat_messages} tables (partitioned by
+ * month of {@code created_at}, in UTC) ready and within their retention: creates the partitions of
+ * this month and the next ones ahead, moves into a new partition the rows its month left in the
+ * DEFAULT partition, and, when {@code MESSAGE_RETENTION_DAYS} is set, drops the partitions whose
+ * whole month is older than that, with the client id keys of the chat messages in them. Runs at
+ * start and hourly on the database workers, never on an event loop. Several nodes may run it: each
+ * step takes a transaction-level advisory lock, and a node that does not get it leaves the work to
+ * the one that has it.
  *
  * <p>Locks on the table everyone writes stay short: a month is created as a table of its own and
  * then attached (a lock that lets reads and inserts go on); dropping a month locks the parent for a
@@ -52,8 +53,10 @@ public final class MessagePartitions implements AutoCloseable {
   /** Client id keys deleted per statement, so that no delete holds many row locks for long. */
   static final int DELETE_BATCH = 10_000;
 
-  private static final DateTimeFormatter MONTH_NAME =
-      DateTimeFormatter.ofPattern("'messages_p'yyyy_MM");
+  /** The tables partitioned by month; a partition is named after its table and month. */
+  static final List<String> TABLES = List.of("messages", "companion_chat_messages");
+
+  private static final DateTimeFormatter MONTH_SUFFIX = DateTimeFormatter.ofPattern("'_p'yyyy_MM");
 
   private static final String PARTITIONS =
       "SELECT c.relname, b.bound = 'DEFAULT',"
@@ -61,7 +64,7 @@ public final class MessagePartitions implements AutoCloseable {
           + " (regexp_match(b.bound, 'TO \\(''([^'']*)''\\)'))[1]::timestamptz"
           + " FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid,"
           + " LATERAL pg_get_expr(c.relpartbound, c.oid) AS b(bound)"
-          + " WHERE i.inhparent = 'messages'::regclass";
+          + " WHERE i.inhparent = ?::regclass";
 
   /** One partition: a month, the older rows (no lower bound), or the DEFAULT one (no bounds). */
   record Partition(String name, boolean isDefault, Instant from, Instant to) {}
@@ -102,20 +105,24 @@ public final class MessagePartitions implements AutoCloseable {
       c.setAutoCommit(false);
       try {
         LocalDate month = LocalDate.ofInstant(now, ZoneOffset.UTC).withDayOfMonth(1);
-        for (int i = 0; i <= MONTHS_AHEAD; i++) {
-          if (!locked(c)) {
-            return false;
+        for (String table : TABLES) {
+          for (int i = 0; i <= MONTHS_AHEAD; i++) {
+            if (!locked(c)) {
+              return false;
+            }
+            createMonth(c, table, month.plusMonths(i));
+            c.commit();
           }
-          createMonth(c, month.plusMonths(i));
-          c.commit();
         }
         if (retentionDays > 0) {
-          if (!locked(c)) {
-            return false;
-          }
           Instant cutoff = now.minus(retentionDays, ChronoUnit.DAYS);
-          dropBefore(c, cutoff);
-          c.commit();
+          for (String table : TABLES) {
+            if (!locked(c)) {
+              return false;
+            }
+            dropBefore(c, table, cutoff);
+            c.commit();
+          }
           deleteClientIds(c, oldestKept(c, cutoff));
         }
         return true;
@@ -152,17 +159,19 @@ public final class MessagePartitions implements AutoCloseable {
     }
   }
 
-  static List<Partition> partitions(Connection c) throws SQLException {
+  static List<Partition> partitions(Connection c, String table) throws SQLException {
     List<Partition> partitions = new ArrayList<>();
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(PARTITIONS)) {
-      while (rs.next()) {
-        partitions.add(
-            new Partition(
-                rs.getString(1),
-                rs.getBoolean(2),
-                instant(rs.getObject(3)),
-                instant(rs.getObject(4))));
+    try (PreparedStatement ps = c.prepareStatement(PARTITIONS)) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          partitions.add(
+              new Partition(
+                  rs.getString(1),
+                  rs.getBoolean(2),
+                  instant(rs.getObject(3)),
+                  instant(rs.getObject(4))));
+        }
       }
     }
     return partitions;
@@ -173,21 +182,21 @@ public final class MessagePartitions implements AutoCloseable {
   }
 
   /**
-   * Creates the month starting at {@code month} unless a partition covers its start: empty, or with
-   * the rows of that month the DEFAULT partition holds, then attached.
+   * Creates the month of {@code table} starting at {@code month} unless a partition covers its
+   * start: empty, or with the rows of that month the DEFAULT partition holds, then attached.
    */
-  private static void createMonth(Connection c, LocalDate month) throws SQLException {
+  private static void createMonth(Connection c, String table, LocalDate month) throws SQLException {
     Instant from = month.atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant to = month.plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    List<Partition> partitions = partitions(c);
+    List<Partition> partitions = partitions(c, table);
     for (Partition p : partitions) {
       if (!p.isDefault() && (p.from() == null || !p.from().isAfter(from)) && to(p).isAfter(from)) {
         return;
       }
     }
-    String name = month.format(MONTH_NAME);
+    String name = table + month.format(MONTH_SUFFIX);
     try (Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE " + name + " (LIKE messages INCLUDING DEFAULTS)");
+      s.execute("CREATE TABLE " + name + " (LIKE " + table + " INCLUDING DEFAULTS)");
       for (Partition p : partitions) {
         if (p.isDefault()) {
           int moved =
@@ -202,12 +211,14 @@ public final class MessagePartitions implements AutoCloseable {
                       + name
                       + " SELECT * FROM moved");
           if (moved > 0) {
-            LOG.info("moved {} messages of {} out of the default partition", moved, name);
+            LOG.info("moved {} rows of {} out of the default partition", moved, name);
           }
         }
       }
       s.execute(
-          "ALTER TABLE messages ATTACH PARTITION "
+          "ALTER TABLE "
+              + table
+              + " ATTACH PARTITION "
               + name
               + " FOR VALUES FROM ("
               + literal(from)
@@ -215,7 +226,7 @@ public final class MessagePartitions implements AutoCloseable {
               + literal(to)
               + ")");
     }
-    LOG.info("created message partition {}", name);
+    LOG.info("created partition {}", name);
   }
 
   private static Instant to(Partition p) {
@@ -223,31 +234,31 @@ public final class MessagePartitions implements AutoCloseable {
   }
 
   /**
-   * Drops the partitions whose every row is older than {@code cutoff}, and deletes such rows from
-   * the DEFAULT partition.
+   * Drops the partitions of {@code table} whose every row is older than {@code cutoff}, and deletes
+   * such rows from its DEFAULT partition.
    */
-  private static void dropBefore(Connection c, Instant cutoff) throws SQLException {
+  private static void dropBefore(Connection c, String table, Instant cutoff) throws SQLException {
     try (Statement s = c.createStatement()) {
-      for (Partition p : partitions(c)) {
+      for (Partition p : partitions(c, table)) {
         if (p.isDefault()) {
           s.executeUpdate(
               "DELETE FROM " + quote(p.name()) + " WHERE created_at < " + literal(cutoff));
         } else if (p.to() != null && !p.to().isAfter(cutoff)) {
           s.execute("DROP TABLE " + quote(p.name()));
-          LOG.info("dropped message partition {} (older than MESSAGE_RETENTION_DAYS)", p.name());
+          LOG.info("dropped partition {} (older than MESSAGE_RETENTION_DAYS)", p.name());
         }
       }
     }
   }
 
   /**
-   * The start of the oldest message that may still exist: the lowest bound of the months kept, or
-   * the cutoff when that is earlier (the DEFAULT partition keeps rows from there); null when the
+   * The start of the oldest chat message that may still exist: the lowest bound of the months kept,
+   * or the cutoff when that is earlier (the DEFAULT partition keeps rows from there); null when the
    * partition of the older rows is kept (it has no lower bound).
    */
   private static Instant oldestKept(Connection c, Instant cutoff) throws SQLException {
     Instant oldest = cutoff;
-    for (Partition p : partitions(c)) {
+    for (Partition p : partitions(c, "messages")) {
       if (!p.isDefault()) {
         if (p.from() == null) {
           return null;

@@ -75,6 +75,8 @@ class MessageHistoryOnPartitionsTest {
                     + " ")
             .doesNotContain("Seq Scan", "->  Sort");
       }
+      String companion = explainCompanion(schema, MONTHS);
+      assertThat(companion).contains("companion_chat_messages_p").doesNotContain("Seq Scan");
       String key =
           schema.plan(
               "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) "
@@ -86,6 +88,28 @@ class MessageHistoryOnPartitionsTest {
       // The key's row names the month: the other months are never read (pruned as it runs).
       assertThat(key).contains("message_client_ids_pkey", "_pkey on messages_p", "never executed");
     }
+  }
+
+  /**
+   * A companion conversation over {@code months} months: the plan of CompanionStore's read of its
+   * last turns.
+   */
+  private static String explainCompanion(PostgresSchema schema, int months) {
+    for (int month = 1 - months; month <= 0; month++) {
+      schema.execute(
+          "INSERT INTO companion_chat_messages (user_id, character_id, role, content, created_at)"
+              + " SELECT 'user-' || (g % ?), 'ada', 'user', 'turn ' || g,"
+              + " ?::timestamptz + g * INTERVAL '1 second' FROM generate_series(1, ?) g",
+          ROOMS, inMonth(month), PER_MONTH);
+    }
+    schema.execute("ANALYZE companion_chat_messages");
+    String sql =
+        "SELECT id, user_id, character_id, role, content, created_at FROM companion_chat_messages"
+            + " WHERE user_id = 'user-7' AND character_id = 'ada'"
+            + " ORDER BY created_at DESC, id DESC LIMIT 20";
+    String plan = schema.plan("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + sql);
+    System.out.println(sql + "\n" + plan);
+    return plan;
   }
 
   /** The plan of {@code sql} with a custom plan (values known) and the generic one (cached). */

@@ -3,6 +3,8 @@ package chat.nexus.store;
 import static chat.nexus.store.PostgresSchema.inMonth;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import chat.nexus.companion.CompanionMessage;
+import chat.nexus.companion.CompanionStore;
 import chat.nexus.store.MessageWriter.NewMessage;
 import chat.nexus.store.MessageWriter.Stored;
 import chat.nexus.testing.Waits;
@@ -17,10 +19,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The messages table partitioned by month on the real PostgreSQL: an existing populated table
- * migrated without losing a row, months created ahead (and rows that fell into DEFAULT moved out),
- * old months dropped by retention with their client id keys, and a resend stored once whichever
- * month its first send is in.
+ * The messages tables (chat and companion) partitioned by month on the real PostgreSQL: existing
+ * populated tables migrated without losing a row, months created ahead (and rows that fell into
+ * DEFAULT moved out), old months dropped by retention with their client id keys, and a resend
+ * stored once whichever month its first send is in.
  */
 class MessagePartitionsOnPostgresTest {
 
@@ -48,8 +50,18 @@ class MessagePartitionsOnPostgresTest {
                 + " FROM generate_series(1, 20) g",
             month, inMonth(month));
       }
+      for (int month = -4; month <= -1; month++) {
+        schema.execute(
+            "INSERT INTO companion_chat_messages (user_id, character_id, role, content, created_at)"
+                + " SELECT 'user-1', 'ada', CASE WHEN g % 2 = 0 THEN 'user' ELSE 'assistant' END,"
+                + " 'turn ' || ? || '-' || g, ?::timestamptz + g * INTERVAL '1 minute'"
+                + " FROM generate_series(1, 10) g",
+            month, inMonth(month));
+      }
       String before = contents(schema);
+      String companionBefore = companionContents(schema);
       long maxId = schema.count("SELECT MAX(id) FROM messages");
+      long maxCompanionId = schema.count("SELECT MAX(id) FROM companion_chat_messages");
 
       try (Database database = schema.open(DatabaseOptions.KEEP_MESSAGES);
           MessageWriter writer = writer(database)) {
@@ -64,6 +76,18 @@ class MessagePartitionsOnPostgresTest {
         assertThat(resent.duplicate()).isTrue();
         assertThat(resent.message().text()).isEqualTo("text 1");
         assertThat(schema.partitionOf(resent.message().id())).isEqualTo("messages_before");
+
+        assertThat(companionContents(schema)).isEqualTo(companionBefore);
+        assertThat(partitionNames(schema, "companion_chat_messages"))
+            .contains("companion_chat_messages_before", "companion_chat_messages_default")
+            .hasSize(1 + 3 + 1);
+        CompanionStore companions = new CompanionStore(database);
+        assertThat(companions.recent("user-1", "ada", 2))
+            .extracting(CompanionMessage::content)
+            .containsExactly("turn -1-10", "turn -1-9");
+        CompanionMessage reply = companions.append("user-1", "ada", "user", "hello again");
+        assertThat(reply.id()).isGreaterThan(maxCompanionId);
+        assertThat(companions.recent("user-1", "ada", 1)).containsExactly(reply);
 
         Stored next = write(writer, new NewMessage("room-1", "user-1", "new", "after"));
         assertThat(next.duplicate()).isFalse();
@@ -112,6 +136,7 @@ class MessagePartitionsOnPostgresTest {
       assertThat(schema.count("SELECT COUNT(*) FROM messages_default")).isZero();
       // This month and two ahead from the migration; months 5 to 8 from the run; DEFAULT.
       assertThat(partitionNames(schema)).contains(month).hasSize(3 + 4 + 1);
+      assertThat(partitionNames(schema, "companion_chat_messages")).hasSize(3 + 4 + 1);
       assertThat(schema.insert("lobby", "ann", "far2", inMonth(6))).isGreaterThan(stray);
       assertThat(schema.count("SELECT COUNT(*) FROM " + month)).isEqualTo(2);
     }
@@ -125,6 +150,11 @@ class MessagePartitionsOnPostgresTest {
       new MessagePartitions(database, DatabaseOptions.KEEP_MESSAGES).maintain(inMonth(-4));
       for (int month = -4; month <= 0; month++) {
         schema.insert("lobby", "ann", "m" + month, inMonth(month));
+        schema.execute(
+            "INSERT INTO companion_chat_messages (user_id, character_id, role, content, created_at)"
+                + " VALUES ('ann', 'ada', 'user', ?, ?)",
+            "m" + month,
+            inMonth(month));
       }
       int days = 45;
       Instant cutoff = now.minus(days, ChronoUnit.DAYS);
@@ -135,6 +165,8 @@ class MessagePartitionsOnPostgresTest {
       // Whole months only: the month that holds the cutoff stays, with rows older than it.
       assertThat(kept).containsExactly("m-2", "m-1", "m0");
       assertThat(schema.column("SELECT client_id FROM message_client_ids ORDER BY message_id"))
+          .isEqualTo(kept);
+      assertThat(schema.column("SELECT content FROM companion_chat_messages ORDER BY id"))
           .isEqualTo(kept);
       assertThat(schema.count("SELECT COUNT(*) FROM messages WHERE created_at < ?", cutoff))
           .isOne();
@@ -171,9 +203,24 @@ class MessagePartitionsOnPostgresTest {
   }
 
   private static List<Object> partitionNames(PostgresSchema schema) {
+    return partitionNames(schema, "messages");
+  }
+
+  private static List<Object> partitionNames(PostgresSchema schema, String table) {
     return schema.column(
         "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
-            + " WHERE i.inhparent = 'messages'::regclass ORDER BY c.relname");
+            + " WHERE i.inhparent = ?::regclass ORDER BY c.relname",
+        table);
+  }
+
+  /** Every stored companion message, in id order, as one text. */
+  private static String companionContents(PostgresSchema schema) {
+    return String.valueOf(
+        schema
+            .column(
+                "SELECT string_agg(concat_ws('|', id, user_id, character_id, role, content,"
+                    + " created_at), E'\\n' ORDER BY id) FROM companion_chat_messages")
+            .get(0));
   }
 
   /** Every stored message, in id order, as one text. */
