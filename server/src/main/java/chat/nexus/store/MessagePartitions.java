@@ -98,7 +98,8 @@ public final class MessagePartitions implements AutoCloseable {
 
   /**
    * One run as of {@code now}: months created, rows moved out of DEFAULT, old months dropped.
-   * Blocking. Returns false when another node held the lock (nothing was done by this one).
+   * Blocking. Returns false when another node held the lock at one of the steps: this node left
+   * that step and the ones after it to that node.
    */
   public boolean maintain(Instant now) throws SQLException {
     try (Connection c = database.connection()) {
