@@ -21,6 +21,7 @@ import chat.nexus.socketio.SocketIoOptions;
 import chat.nexus.socketio.SocketIoServer;
 import chat.nexus.socketio.redis.RedisAdapterFactory;
 import chat.nexus.store.Database;
+import chat.nexus.store.MessagePartitions;
 import chat.nexus.store.MessageWriter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -348,6 +349,7 @@ public final class ChatServer {
     }
     await(production.close());
     accounts.close();
+    storage.partitions().ifPresent(MessagePartitions::close);
     storage.blocking().close();
     storage.database().close();
     await(vertx.close());

@@ -2,15 +2,23 @@ package chat.nexus;
 
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
+import chat.nexus.store.MessagePartitions;
 import chat.nexus.store.MessageStore;
 import chat.nexus.store.MessageWriter;
 import io.vertx.core.Vertx;
+import java.util.Optional;
 
 /**
  * What stores the chat and runs JDBC: the database, its worker pool, and the writer that stores
- * messages in batches. Stopped last, once every queued message is stored.
+ * messages in batches, and on PostgreSQL the upkeep of the messages' monthly partitions. Stopped
+ * last, once every queued message is stored.
  */
-record Storage(Database database, Blocking blocking, MessageStore messages, MessageWriter writer) {
+record Storage(
+    Database database,
+    Blocking blocking,
+    MessageStore messages,
+    MessageWriter writer,
+    Optional<MessagePartitions> partitions) {
 
   static Storage open(Vertx vertx, Database database, ServerConfig settings) {
     Blocking blocking =
@@ -19,6 +27,12 @@ record Storage(Database database, Blocking blocking, MessageStore messages, Mess
     MessageStore messages = new MessageStore(database);
     MessageWriter writer =
         new MessageWriter(vertx, database, messages, MessageWriter.DEFAULT_QUEUE_CAPACITY);
-    return new Storage(database, blocking, messages, writer);
+    Optional<MessagePartitions> partitions =
+        database.isPostgres()
+            ? Optional.of(
+                new MessagePartitions(database, settings.database().messageRetentionDays())
+                    .schedule(vertx, blocking))
+            : Optional.empty();
+    return new Storage(database, blocking, messages, writer, partitions);
   }
 }

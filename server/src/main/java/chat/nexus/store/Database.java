@@ -144,7 +144,7 @@ public final class Database implements AutoCloseable {
       options
           .pooler()
           .migrations(migrations(hikari))
-          .locations("classpath:db/migration")
+          .locations(migrationLocations(postgres))
           .load()
           .migrate();
     } catch (RuntimeException e) {
@@ -163,6 +163,16 @@ public final class Database implements AutoCloseable {
   private static FluentConfiguration migrations(HikariConfig hikari) {
     return Flyway.configure()
         .dataSource(hikari.getJdbcUrl(), hikari.getUsername(), hikari.getPassword());
+  }
+
+  /**
+   * db/migration runs on both databases; db/postgresql holds what only PostgreSQL has (the messages
+   * table partitioned by month), with version numbers the shared migrations do not use.
+   */
+  static String[] migrationLocations(boolean postgres) {
+    return postgres
+        ? new String[] {"classpath:db/migration", "classpath:db/postgresql"}
+        : new String[] {"classpath:db/migration"};
   }
 
   /** Host, port and database of a JDBC URL, never its credentials or parameters. */

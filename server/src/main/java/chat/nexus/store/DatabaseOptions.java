@@ -5,15 +5,19 @@ import java.util.Map;
 
 /**
  * The database settings {@link chat.nexus.config.Config} does not carry: DB_START_TIMEOUT_MS,
- * DB_QUEUE_LIMIT and DATABASE_POOLER, read from the environment map with one line per bad value.
+ * DB_QUEUE_LIMIT, DATABASE_POOLER and MESSAGE_RETENTION_DAYS, read from the environment map with
+ * one line per bad value.
  *
  * @param startTimeoutMs how long the server keeps trying to reach the database at start before it
  *     gives up
  * @param queueLimit database tasks (reads, session and user writes) that may wait for a worker
  *     thread; more are answered UNAVAILABLE at once
  * @param pooler what stands between DATABASE_URL and PostgreSQL
+ * @param messageRetentionDays on PostgreSQL, chat messages older than this many days are dropped by
+ *     whole months ({@link MessagePartitions}); 0 keeps them all
  */
-public record DatabaseOptions(long startTimeoutMs, int queueLimit, DatabasePooler pooler) {
+public record DatabaseOptions(
+    long startTimeoutMs, int queueLimit, DatabasePooler pooler, int messageRetentionDays) {
 
   /**
    * A database started in the same boot (a container or unit started next to the server) usually
@@ -32,9 +36,15 @@ public record DatabaseOptions(long startTimeoutMs, int queueLimit, DatabasePoole
    */
   public static final int DEFAULT_QUEUE_LIMIT = 10_000;
 
+  /** Keep every message: deleting a community's history is the operator's choice, not a default. */
+  public static final int KEEP_MESSAGES = 0;
+
+  /** A hundred years: any longer is keeping them all. */
+  static final int MAX_RETENTION_DAYS = 36_500;
+
   /**
-   * The defaults overridden by DB_START_TIMEOUT_MS, DB_QUEUE_LIMIT and DATABASE_POOLER;
-   * ConfigException lists bad values.
+   * The defaults overridden by DB_START_TIMEOUT_MS, DB_QUEUE_LIMIT, DATABASE_POOLER and
+   * MESSAGE_RETENTION_DAYS; ConfigException lists bad values.
    */
   public static DatabaseOptions fromEnv(Map<String, String> env) {
     Settings settings = new Settings(env);
@@ -43,7 +53,9 @@ public record DatabaseOptions(long startTimeoutMs, int queueLimit, DatabasePoole
     long queueLimit =
         settings.wholeNumber("DB_QUEUE_LIMIT", DEFAULT_QUEUE_LIMIT, 1, Integer.MAX_VALUE);
     DatabasePooler pooler = DatabasePooler.fromEnv(settings);
+    long retentionDays =
+        settings.wholeNumber("MESSAGE_RETENTION_DAYS", KEEP_MESSAGES, 0, MAX_RETENTION_DAYS);
     settings.check();
-    return new DatabaseOptions(startTimeoutMs, (int) queueLimit, pooler);
+    return new DatabaseOptions(startTimeoutMs, (int) queueLimit, pooler, (int) retentionDays);
   }
 }

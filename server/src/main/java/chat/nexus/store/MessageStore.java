@@ -16,6 +16,19 @@ public final class MessageStore {
 
   private static final String COLUMNS = "id, room_id, user_id, text, client_id, created_at";
 
+  private static final String BY_CLIENT_ID =
+      "SELECT " + COLUMNS + " FROM messages WHERE user_id = ? AND room_id = ? AND client_id = ?";
+
+  /**
+   * On PostgreSQL messages are partitioned by month and the client id keys are a table of their
+   * own: the key gives the message's partition and primary key.
+   */
+  static final String BY_CLIENT_ID_PARTITIONED =
+      "SELECT m.id, m.room_id, m.user_id, m.text, m.client_id, m.created_at"
+          + " FROM message_client_ids k JOIN messages m"
+          + " ON m.id = k.message_id AND m.created_at = k.created_at"
+          + " WHERE k.user_id = ? AND k.room_id = ? AND k.client_id = ?";
+
   private final Database database;
 
   public MessageStore(Database database) {
@@ -77,10 +90,7 @@ public final class MessageStore {
   public Optional<Message> findByClientId(
       Connection c, String userId, String roomId, String clientId) throws SQLException {
     try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT "
-                + COLUMNS
-                + " FROM messages WHERE user_id = ? AND room_id = ? AND client_id = ?")) {
+        c.prepareStatement(database.isPostgres() ? BY_CLIENT_ID_PARTITIONED : BY_CLIENT_ID)) {
       ps.setString(1, userId);
       ps.setString(2, roomId);
       ps.setString(3, clientId);

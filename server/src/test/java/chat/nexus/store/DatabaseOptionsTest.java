@@ -7,7 +7,10 @@ import chat.nexus.config.ConfigException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** DB_START_TIMEOUT_MS and DB_QUEUE_LIMIT: defaults, values, and one line per bad value. */
+/**
+ * DB_START_TIMEOUT_MS, DB_QUEUE_LIMIT and MESSAGE_RETENTION_DAYS: defaults, values, and one line
+ * per bad value.
+ */
 class DatabaseOptionsTest {
 
   @Test
@@ -19,14 +22,23 @@ class DatabaseOptionsTest {
     assertThat(options.queueLimit())
         .isEqualTo(DatabaseOptions.DEFAULT_QUEUE_LIMIT)
         .isEqualTo(10_000);
+    assertThat(options.messageRetentionDays()).isEqualTo(DatabaseOptions.KEEP_MESSAGES).isZero();
   }
 
   @Test
   void values() {
     DatabaseOptions options =
-        DatabaseOptions.fromEnv(Map.of("DB_START_TIMEOUT_MS", " 0 ", "DB_QUEUE_LIMIT", "5"));
+        DatabaseOptions.fromEnv(
+            Map.of(
+                "DB_START_TIMEOUT_MS",
+                " 0 ",
+                "DB_QUEUE_LIMIT",
+                "5",
+                "MESSAGE_RETENTION_DAYS",
+                "90"));
     assertThat(options.startTimeoutMs()).isZero();
     assertThat(options.queueLimit()).isEqualTo(5);
+    assertThat(options.messageRetentionDays()).isEqualTo(90);
   }
 
   @Test
@@ -34,13 +46,20 @@ class DatabaseOptionsTest {
     assertThatThrownBy(
             () ->
                 DatabaseOptions.fromEnv(
-                    Map.of("DB_START_TIMEOUT_MS", "soon", "DB_QUEUE_LIMIT", "0")))
+                    Map.of(
+                        "DB_START_TIMEOUT_MS",
+                        "soon",
+                        "DB_QUEUE_LIMIT",
+                        "0",
+                        "MESSAGE_RETENTION_DAYS",
+                        "a year")))
         .isInstanceOfSatisfying(
             ConfigException.class,
             e ->
                 assertThat(e.problems())
                     .containsExactly(
                         "DB_START_TIMEOUT_MS must be a whole number from 0 to 2147483647, got 'soon'",
-                        "DB_QUEUE_LIMIT must be a whole number from 1 to 2147483647, got '0'"));
+                        "DB_QUEUE_LIMIT must be a whole number from 1 to 2147483647, got '0'",
+                        "MESSAGE_RETENTION_DAYS must be a whole number from 0 to 36500, got 'a year'"));
   }
 }
