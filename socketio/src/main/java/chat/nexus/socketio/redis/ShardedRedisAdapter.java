@@ -5,14 +5,11 @@ import chat.nexus.socketio.adapter.BroadcastOptions;
 import chat.nexus.socketio.adapter.InMemoryAdapter;
 import chat.nexus.socketio.parser.Packet;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.lang.System.Logger.Level;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The sharded Redis adapter (Redis 7 SPUBLISH/SSUBSCRIBE), wire-compatible with npm
@@ -197,34 +194,18 @@ final class ShardedRedisAdapter extends ClusterAdapter implements InMemoryAdapte
 
   /** JSON unless the message may carry binary and does, as the npm sharded adapter decides. */
   private static byte[] encode(JsonObject message, int type) {
-    boolean mayContainBinary =
-        type == BROADCAST
-            || type == BROADCAST_ACK
-            || type == FETCH_SOCKETS_RESPONSE
-            || type == SERVER_SIDE_EMIT
-            || type == SERVER_SIDE_EMIT_RESPONSE;
-    return mayContainBinary && hasBinary(Wire.raw(message, "data"))
+    return mayContainBinary(type) && Wire.hasBinary(Wire.raw(message, "data"))
         ? Msgpack.encode(message)
         : Wire.json(message);
   }
 
-  private static boolean hasBinary(Object value) {
-    if (value instanceof Buffer || value instanceof byte[]) {
-      return true;
-    }
-    if (value instanceof JsonObject object) {
-      return object.getMap().values().stream().anyMatch(ShardedRedisAdapter::hasBinary);
-    }
-    if (value instanceof Map<?, ?> map) {
-      return map.values().stream().anyMatch(ShardedRedisAdapter::hasBinary);
-    }
-    if (value instanceof JsonArray array) {
-      return array.getList().stream().anyMatch(ShardedRedisAdapter::hasBinary);
-    }
-    if (value instanceof List<?> list) {
-      return list.stream().anyMatch(ShardedRedisAdapter::hasBinary);
-    }
-    return false;
+  /** The message types whose data the npm adapters check for binary before choosing JSON. */
+  static boolean mayContainBinary(int type) {
+    return type == BROADCAST
+        || type == BROADCAST_ACK
+        || type == FETCH_SOCKETS_RESPONSE
+        || type == SERVER_SIDE_EMIT
+        || type == SERVER_SIDE_EMIT_RESPONSE;
   }
 
   private static JsonObject data(JsonObject message) {

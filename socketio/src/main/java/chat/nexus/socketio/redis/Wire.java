@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -152,6 +153,26 @@ final class Wire {
     return Msgpack.decode(payload);
   }
 
+  /** Whether a value holds binary anywhere (a Buffer or byte[]). */
+  static boolean hasBinary(Object value) {
+    if (value instanceof Buffer || value instanceof byte[]) {
+      return true;
+    }
+    if (value instanceof JsonObject object) {
+      return object.getMap().values().stream().anyMatch(Wire::hasBinary);
+    }
+    if (value instanceof Map<?, ?> map) {
+      return map.values().stream().anyMatch(Wire::hasBinary);
+    }
+    if (value instanceof JsonArray array) {
+      return array.getList().stream().anyMatch(Wire::hasBinary);
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().anyMatch(Wire::hasBinary);
+    }
+    return false;
+  }
+
   static byte[] json(JsonObject message) {
     return message.encode().getBytes(StandardCharsets.UTF_8);
   }
@@ -186,7 +207,7 @@ final class Wire {
   }
 
   /** The socket's data that has a JSON form; other values stay on their node. */
-  private static JsonObject data(Map<String, Object> data) {
+  static JsonObject data(Map<String, Object> data) {
     JsonObject json = new JsonObject();
     for (Map.Entry<String, Object> entry : data.entrySet()) {
       try {
