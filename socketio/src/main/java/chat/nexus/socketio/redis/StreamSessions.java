@@ -49,7 +49,7 @@ final class StreamSessions {
     try {
       value =
           StreamEntries.encodeSession(
-              session.sid(), session.pid(), session.rooms(), Wire.data(session.data()));
+              session.sid(), session.pid(), session.rooms(), portable(session.data()));
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Redis adapter: session not kept (cannot encode it): " + e);
       return;
@@ -62,6 +62,48 @@ final class StreamSessions {
                 .arg(keepMs))
         .onFailure(
             e -> LOG.log(Level.DEBUG, () -> "Redis adapter: session not kept: " + e.getMessage()));
+  }
+
+  /**
+   * The socket's data that every server can read back: JSON values and binary. Anything else (an
+   * object of the application) stays on its node, as it would not mean the same elsewhere.
+   */
+  static JsonObject portable(Map<String, Object> data) {
+    JsonObject json = new JsonObject();
+    data.forEach(
+        (key, value) -> {
+          if (isPortable(value, 0)) {
+            json.put(key, value);
+          }
+        });
+    return json;
+  }
+
+  private static boolean isPortable(Object value, int depth) {
+    if (depth > Msgpack.MAX_DEPTH) {
+      return false;
+    }
+    if (value == null
+        || value instanceof String
+        || value instanceof Boolean
+        || value instanceof Number
+        || value instanceof io.vertx.core.buffer.Buffer
+        || value instanceof byte[]) {
+      return true;
+    }
+    if (value instanceof JsonObject object) {
+      return object.getMap().values().stream().allMatch(v -> isPortable(v, depth + 1));
+    }
+    if (value instanceof Map<?, ?> map) {
+      return map.values().stream().allMatch(v -> isPortable(v, depth + 1));
+    }
+    if (value instanceof JsonArray array) {
+      return array.getList().stream().allMatch(v -> isPortable(v, depth + 1));
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().allMatch(v -> isPortable(v, depth + 1));
+    }
+    return false;
   }
 
   /**

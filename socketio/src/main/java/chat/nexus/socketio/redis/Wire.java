@@ -207,7 +207,7 @@ final class Wire {
   }
 
   /** The socket's data that has a JSON form; other values stay on their node. */
-  static JsonObject data(Map<String, Object> data) {
+  private static JsonObject data(Map<String, Object> data) {
     JsonObject json = new JsonObject();
     for (Map.Entry<String, Object> entry : data.entrySet()) {
       try {
