@@ -6,6 +6,7 @@ import chat.nexus.socketio.adapter.InMemoryAdapter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -29,6 +30,9 @@ public final class RedisAdapterFactory implements Function<Namespace, Adapter>, 
   /** The streams mode's reader, on a connection of its own. */
   private final Optional<StreamReader> reader;
 
+  /** The streams mode's entries not added (Redis down or too slow). */
+  private final LongAdder droppedEntries = new LongAdder();
+
   private RedisAdapterFactory(Vertx vertx, RedisAdapterOptions options) {
     this.options = options;
     this.link = RedisLink.connect(vertx, options.link(), new AdapterLog(options));
@@ -48,7 +52,7 @@ public final class RedisAdapterFactory implements Function<Namespace, Adapter>, 
   public Adapter apply(Namespace namespace) {
     if (reader.isPresent()) {
       InMemoryAdapter local = new InMemoryAdapter(namespace, namespace.server().vertx());
-      return new RedisStreamsAdapter(namespace, local, link, options, reader.get());
+      return new RedisStreamsAdapter(namespace, local, link, options, reader.get(), droppedEntries);
     }
     InMemoryAdapter local = namespace.server().options().localAdapter(namespace);
     return options.sharded()
@@ -76,10 +80,11 @@ public final class RedisAdapterFactory implements Function<Namespace, Adapter>, 
   }
 
   /**
-   * Messages not published because Redis was down or too slow (they were still delivered locally).
+   * Messages not published (or stream entries not added) because Redis was down or too slow (they
+   * were still delivered locally).
    */
   public long droppedPublishes() {
-    return link.dropped();
+    return link.dropped() + droppedEntries.sum();
   }
 
   /** "Redis host:port (classic, key 'k')", "(sharded, ...)" or "(streams, ...)", no credentials. */

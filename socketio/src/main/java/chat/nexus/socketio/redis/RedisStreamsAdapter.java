@@ -13,6 +13,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The Redis Streams adapter, wire-compatible with npm {@code @socket.io/redis-streams-adapter} 0.3:
@@ -47,18 +48,23 @@ final class RedisStreamsAdapter extends ClusterAdapter {
   private final StreamSessions sessions;
   private final StreamReader.Consumer consumer = this::onEntry;
 
+  /** Entries not added because Redis was down or too slow (the link counts its publishes). */
+  private final LongAdder dropped;
+
   RedisStreamsAdapter(
       Namespace namespace,
       InMemoryAdapter local,
       RedisLink link,
       RedisAdapterOptions options,
-      StreamReader reader) {
+      StreamReader reader,
+      LongAdder dropped) {
     super(namespace, local, link, options);
     this.streams = options.streams().orElseThrow();
     this.channel = options.key() + "#" + namespace.name() + "#";
     this.responseChannel = channel + uid + "#";
     this.kind = options.sharded() ? RedisLink.Kind.SHARD : RedisLink.Kind.CHANNEL;
     this.reader = reader;
+    this.dropped = dropped;
     this.sessions = new StreamSessions(link, streams, namespace.name());
   }
 
@@ -181,7 +187,13 @@ final class RedisStreamsAdapter extends ClusterAdapter {
           "Redis adapter: message not published (cannot encode it): " + e.getMessage());
       return Future.failedFuture(e);
     }
-    return link.send(xadd).map(id -> id.toString()).onFailure(e -> warnDropped("stream entry", e));
+    return link.send(xadd)
+        .map(id -> id.toString())
+        .onFailure(
+            e -> {
+              dropped.increment();
+              warnDropped("stream entry", e);
+            });
   }
 
   @Override

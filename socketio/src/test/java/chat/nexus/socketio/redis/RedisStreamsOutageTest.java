@@ -48,6 +48,7 @@ class RedisStreamsOutageTest {
           assertThat(a.next("room-msg")).containsExactly("during-" + i);
         }
         assertThat(b.poll("room-msg", 300)).as("nothing crosses while Redis is down").isNull();
+        assertThat(one.redis.droppedPublishes()).isGreaterThanOrEqualTo(20);
 
         redis.startAgain();
         until(() -> one.redis.isUp() && two.redis.isUp(), "both nodes to reconnect");
