@@ -35,11 +35,8 @@ import java.util.concurrent.atomic.LongAdder;
  * is down it is delivered at once, without offset. A socket's own emits are entries too (flagged
  * local: other nodes skip them), so that they are replayed after a reconnection.
  */
-final class RedisStreamsAdapter extends ClusterAdapter {
+final class RedisStreamsAdapter extends ClusterMessageAdapter {
 
-  static final int BROADCAST = ShardedRedisAdapter.BROADCAST;
-
-  private final String uid = Wire.hexId();
   private final String channel;
   private final String responseChannel;
   private final RedisLink.Kind kind;
@@ -104,11 +101,6 @@ final class RedisStreamsAdapter extends ClusterAdapter {
   }
 
   // ---- outgoing ----
-
-  @Override
-  String newRequestId() {
-    return Wire.hexId();
-  }
 
   @Override
   Request countNodesRequest() {
@@ -211,9 +203,9 @@ final class RedisStreamsAdapter extends ClusterAdapter {
   void publishOperation(Operation operation, BroadcastOptions options, JsonObject fields) {
     int type =
         switch (operation) {
-          case JOIN -> ShardedRedisAdapter.SOCKETS_JOIN;
-          case LEAVE -> ShardedRedisAdapter.SOCKETS_LEAVE;
-          case DISCONNECT -> ShardedRedisAdapter.DISCONNECT_SOCKETS;
+          case JOIN -> SOCKETS_JOIN;
+          case LEAVE -> SOCKETS_LEAVE;
+          case DISCONNECT -> DISCONNECT_SOCKETS;
         };
     append(type, new JsonObject().put("opts", Wire.options(options, null)).mergeIn(fields));
   }
@@ -222,7 +214,7 @@ final class RedisStreamsAdapter extends ClusterAdapter {
   Future<Void> publishFetchSockets(String requestId, BroadcastOptions options) {
     return publish(
         channel,
-        ShardedRedisAdapter.FETCH_SOCKETS,
+        FETCH_SOCKETS,
         new JsonObject().put("opts", Wire.options(options, null)).put("requestId", requestId));
   }
 
@@ -230,12 +222,7 @@ final class RedisStreamsAdapter extends ClusterAdapter {
   Future<Void> publishServerSideEmit(JsonArray args, String requestId) {
     JsonObject data =
         requestId == null ? new JsonObject() : new JsonObject().put("requestId", requestId);
-    return publish(channel, ShardedRedisAdapter.SERVER_SIDE_EMIT, data.put("packet", args));
-  }
-
-  @Override
-  Object serverSideEmitReply(JsonObject answer) {
-    return Wire.raw(answer, "packet");
+    return publish(channel, SERVER_SIDE_EMIT, data.put("packet", args));
   }
 
   /** A message of the ClusterAdapter protocol, msgpack, on a channel. */
@@ -268,10 +255,9 @@ final class RedisStreamsAdapter extends ClusterAdapter {
     JsonObject data = entry.data();
     switch (entry.type()) {
       case BROADCAST -> onBroadcastEntry(entry.id(), data);
-      case ShardedRedisAdapter.SOCKETS_JOIN -> applyLocally(Operation.JOIN, targets(data), data);
-      case ShardedRedisAdapter.SOCKETS_LEAVE -> applyLocally(Operation.LEAVE, targets(data), data);
-      case ShardedRedisAdapter.DISCONNECT_SOCKETS ->
-          applyLocally(Operation.DISCONNECT, targets(data), data);
+      case SOCKETS_JOIN -> applyLocally(Operation.JOIN, targets(data), data);
+      case SOCKETS_LEAVE -> applyLocally(Operation.LEAVE, targets(data), data);
+      case DISCONNECT_SOCKETS -> applyLocally(Operation.DISCONNECT, targets(data), data);
       default -> LOG.log(Level.DEBUG, () -> "Redis adapter: ignoring entry type " + entry.type());
     }
   }
@@ -295,10 +281,6 @@ final class RedisStreamsAdapter extends ClusterAdapter {
     deliverLocally(packet, targets);
   }
 
-  private static BroadcastOptions targets(JsonObject data) {
-    return Wire.options(data.getValue("opts"));
-  }
-
   // ---- incoming: published messages and answers ----
 
   private void onPublished(String from, byte[] payload) {
@@ -306,79 +288,25 @@ final class RedisStreamsAdapter extends ClusterAdapter {
         || !(message.getValue("type") instanceof Number type)) {
       return;
     }
-    if (uid.equals(message.getValue("uid"))) {
+    String requester = sender(message);
+    if (requester == null) {
       return;
     }
-    Object nsp = message.getValue("nsp");
-    if (nsp != null && !namespace().name().equals(nsp)) {
+    JsonObject data = data(message);
+    if (type.intValue() != BROADCAST) {
+      onRequestOrAnswer(type.intValue(), requester, data);
       return;
     }
-    JsonObject data = message.getValue("data") instanceof JsonObject d ? d : new JsonObject();
-    String requestId = data.getValue("requestId") instanceof String id ? id : null;
-    String requester = String.valueOf(message.getValue("uid"));
-    switch (type.intValue()) {
-      case BROADCAST -> onBroadcastWithAck(data, requester, requestId);
-      case ShardedRedisAdapter.FETCH_SOCKETS -> {
-        if (requestId != null) {
-          respond(
-              requester,
-              ShardedRedisAdapter.FETCH_SOCKETS_RESPONSE,
-              new JsonObject()
-                  .put("requestId", requestId)
-                  .put("sockets", localSocketsJson(targets(data))));
-        }
-      }
-      case ShardedRedisAdapter.SERVER_SIDE_EMIT -> {
-        if (data.getValue("packet") instanceof JsonArray args) {
-          receiveServerSideEmit(
-              args,
-              requestId,
-              reply ->
-                  respond(
-                      requester,
-                      ShardedRedisAdapter.SERVER_SIDE_EMIT_RESPONSE,
-                      new JsonObject().put("requestId", requestId).put("packet", reply)));
-        }
-      }
-      case ShardedRedisAdapter.BROADCAST_CLIENT_COUNT ->
-          onAnswer(requestId, () -> clientCountReceived(requestId, data.getValue("clientCount")));
-      case ShardedRedisAdapter.BROADCAST_ACK ->
-          onAnswer(requestId, () -> ackReceived(requestId, Wire.raw(data, "packet")));
-      case ShardedRedisAdapter.FETCH_SOCKETS_RESPONSE,
-          ShardedRedisAdapter.SERVER_SIDE_EMIT_RESPONSE ->
-          onAnswer(requestId, () -> answerReceived(requestId, data));
-      default -> LOG.log(Level.DEBUG, () -> "Redis adapter: ignoring message type " + type);
-    }
-  }
-
-  private static void onAnswer(String requestId, Runnable handle) {
-    if (requestId != null) {
-      handle.run();
-    }
-  }
-
-  /** Another node's broadcast with acks: delivered here, then the count and each ack answered. */
-  private void onBroadcastWithAck(JsonObject data, String requester, String requestId) {
+    // Broadcasts without acks come through the stream.
+    String requestId = requestId(data);
     Packet packet = Wire.packet(data.getValue("packet"), namespace().name());
-    if (packet == null || requestId == null) {
-      return;
+    if (requestId != null && packet != null) {
+      onBroadcastWithAck(requester, requestId, packet, data);
     }
-    broadcastWithAckLocally(
-        packet,
-        targets(data),
-        count ->
-            respond(
-                requester,
-                ShardedRedisAdapter.BROADCAST_CLIENT_COUNT,
-                new JsonObject().put("requestId", requestId).put("clientCount", count)),
-        ack ->
-            respond(
-                requester,
-                ShardedRedisAdapter.BROADCAST_ACK,
-                new JsonObject().put("requestId", requestId).put("packet", Wire.first(ack))));
   }
 
-  private void respond(String requesterUid, int type, JsonObject data) {
+  @Override
+  void respond(String requesterUid, int type, JsonObject data) {
     publish(channel + requesterUid + "#", type, data);
   }
 }

@@ -51,7 +51,7 @@ final class StreamEntries {
 
   /** JSON unless the message may carry binary and does, as the npm adapter decides. */
   static String encodeData(int type, JsonObject data) {
-    if (ShardedRedisAdapter.mayContainBinary(type) && Wire.hasBinary(data)) {
+    if (ClusterMessageAdapter.mayContainBinary(type) && Wire.hasBinary(data)) {
       return Base64.getEncoder().encodeToString(Msgpack.encode(data));
     }
     return data.encode();

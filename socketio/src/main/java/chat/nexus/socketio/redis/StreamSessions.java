@@ -170,7 +170,7 @@ final class StreamSessions {
     } catch (RuntimeException e) {
       return; // not the adapter's entry
     }
-    if (!entry.nsp().equals(nsp) || entry.type() != RedisStreamsAdapter.BROADCAST) {
+    if (!entry.nsp().equals(nsp) || entry.type() != ClusterMessageAdapter.BROADCAST) {
       return;
     }
     JsonObject data = entry.data();

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class StreamEntriesTest {
 
-  private static final int BROADCAST = ShardedRedisAdapter.BROADCAST;
+  private static final int BROADCAST = ClusterMessageAdapter.BROADCAST;
 
   @Test
   void dataIsJsonWithoutBinaryAndBase64MsgpackWithIt() {
@@ -50,7 +50,7 @@ class StreamEntriesTest {
         new JsonObject()
             .put("opts", new JsonObject().put("rooms", new JsonArray().add("r")))
             .put("rooms", new JsonArray().add("r2"));
-    assertThat(StreamEntries.encodeData(ShardedRedisAdapter.SOCKETS_JOIN, join)).startsWith("{");
+    assertThat(StreamEntries.encodeData(ClusterMessageAdapter.SOCKETS_JOIN, join)).startsWith("{");
   }
 
   @Test
