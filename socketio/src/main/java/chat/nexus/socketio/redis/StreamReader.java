@@ -12,14 +12,16 @@ import io.vertx.redis.client.Response;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reads the adapter's stream with XREAD BLOCK on a connection of its own (a blocked connection can
  * do nothing else) and hands each entry to the adapter of its namespace. One reader per node and
  * stream, as the npm adapter has. Starts at the stream's end ("$"), then follows the last id it
- * read, so that a lost connection resumes where it stopped; a failed read is retried with backoff.
- * At most {@code readCount} entries are in memory per read. Everything runs on the reader's own
- * context, one read at a time.
+ * read, so that a lost connection resumes where it stopped; a failed read is retried with backoff
+ * on a new connection, and a read unanswered well past its block time counts as failed (a half-open
+ * connection answers nothing). At most {@code readCount} entries are in memory per read. Everything
+ * runs on the reader's own context, one read at a time.
  */
 final class StreamReader {
 
@@ -28,13 +30,17 @@ final class StreamReader {
   /** Where XREAD starts when nothing was read yet: entries added from now on. */
   private static final String NEW_ENTRIES = "$";
 
+  /** How long past its block time a read may take before its connection is given up. */
+  static final long READ_GRACE_MS = 5_000;
+
   /** What a namespace's adapter does with an entry of the stream. */
   interface Consumer {
     void onEntry(StreamEntries.Entry entry);
   }
 
   private final Vertx vertx;
-  private final Redis client;
+  private final RedisOptions redisOptions;
+  private Redis client;
   private final Context context;
   private final String stream;
   private final RedisStreamsOptions options;
@@ -50,18 +56,19 @@ final class StreamReader {
     this.stream = options.streamName();
     this.options = options;
     this.endpoint = adapter.endpointDescription();
-    this.client =
-        Redis.createClient(
-            vertx,
-            new RedisOptions()
-                .setConnectionString(adapter.url())
-                .setMaxPoolSize(1)
-                .setMaxPoolWaiting(1)
-                .setNetClientOptions(
-                    new NetClientOptions()
-                        .setConnectTimeout((int) adapter.connectTimeoutMs())
-                        .setTcpKeepAlive(true)
-                        .setTcpNoDelay(true)));
+    // One connection, which a client of its own holds: replacing the client is what closes a
+    // connection that stopped answering.
+    this.redisOptions =
+        new RedisOptions()
+            .setConnectionString(adapter.url())
+            .setMaxPoolSize(1)
+            .setMaxPoolWaiting(1)
+            .setNetClientOptions(
+                new NetClientOptions()
+                    .setConnectTimeout((int) adapter.connectTimeoutMs())
+                    .setTcpKeepAlive(true)
+                    .setTcpNoDelay(true));
+    this.client = Redis.createClient(vertx, redisOptions);
     this.context = vertx.getOrCreateContext();
     this.backoff =
         new Backoff(
@@ -101,12 +108,15 @@ final class StreamReader {
             .arg(lastId);
     client
         .send(xread)
+        .timeout(options.blockTimeMs() + READ_GRACE_MS, TimeUnit.MILLISECONDS)
         .onComplete(
             result -> {
               if (closed) {
                 return;
               }
               if (result.failed()) {
+                client.close();
+                client = Redis.createClient(vertx, redisOptions);
                 retry(result.cause());
                 return;
               }
