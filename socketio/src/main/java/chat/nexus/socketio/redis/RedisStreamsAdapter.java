@@ -117,10 +117,21 @@ final class RedisStreamsAdapter extends ClusterMessageAdapter {
         && !options.volatileOnly();
   }
 
+  /**
+   * A local broadcast goes into the stream only when it is replayable and addressed to sockets of
+   * this node by id (a socket's own emits): any server can then replay it to its session, and other
+   * servers, Node.js ones included, have nobody to deliver it to. Other local broadcasts, which
+   * another server would deliver to its own sockets, stay here without offset.
+   */
+  private boolean toOwnSockets(BroadcastOptions options) {
+    return !options.rooms().isEmpty()
+        && options.rooms().stream().allMatch(room -> namespace().socket(room) != null);
+  }
+
   @Override
   public void broadcast(Packet packet, BroadcastOptions options) {
     boolean replayable = replayable(packet, options);
-    if (options.local() && !replayable) {
+    if (options.local() && !(replayable && toOwnSockets(options))) {
       local.broadcast(packet, options);
       return;
     }

@@ -53,11 +53,22 @@ class RedisStreamsInteropTest {
     }
   }
 
-  /** {@link RedisNodeInteropTest}'s app, and answers to the Node.js server's "node-ask". */
+  /**
+   * {@link RedisNodeInteropTest}'s app, answers to the Node.js server's "node-ask", and "local-all"
+   * (msg): "room-msg" (msg) to every socket of this node only.
+   */
   private static void app(SocketIoServer io) {
     RedisNodeInteropTest.app(io);
     io.sockets()
         .onServerSideEmitWithAck(
             "node-ask", (args, reply) -> reply.accept("nexus-pong-" + args.getValue(1)));
+    io.onConnection(
+        socket ->
+            socket.on(
+                "local-all",
+                event -> {
+                  io.sockets().local().emit("room-msg", event.arg(0));
+                  event.ack("sent");
+                }));
   }
 }
