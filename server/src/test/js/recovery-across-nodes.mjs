@@ -35,6 +35,12 @@ out.firstId = ann.id;
 out.joins = [(await join(ann)).ok, (await join(bob)).ok];
 const heard = [];
 ann.on("message:new", (message) => heard.push(message.text));
+// A client presents the offset of the last event it got: without one there is nothing to recover from.
+await send(bob, "before");
+while (heard.length === 0) {
+  await sleep(10);
+}
+heard.length = 0;
 
 // Ann's connection drops; her node keeps her session in Redis.
 const pid = ann._pid;
