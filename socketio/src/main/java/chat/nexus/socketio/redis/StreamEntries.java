@@ -9,6 +9,7 @@ import io.vertx.redis.client.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -133,7 +134,7 @@ final class StreamEntries {
   }
 
   private static Map<String, String> fields(Response flat) {
-    Map<String, String> fields = new java.util.HashMap<>();
+    Map<String, String> fields = new HashMap<>();
     if (flat == null) {
       return fields;
     }

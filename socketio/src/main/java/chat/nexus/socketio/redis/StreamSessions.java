@@ -3,6 +3,7 @@ package chat.nexus.socketio.redis;
 import chat.nexus.socketio.adapter.BroadcastOptions;
 import chat.nexus.socketio.adapter.PersistedSession;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -10,6 +11,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,7 +89,7 @@ final class StreamSessions {
         || value instanceof String
         || value instanceof Boolean
         || value instanceof Number
-        || value instanceof io.vertx.core.buffer.Buffer
+        || value instanceof Buffer
         || value instanceof byte[]) {
       return true;
     }
@@ -201,8 +203,8 @@ final class StreamSessions {
   private static PersistedSession persisted(JsonObject session, List<JsonArray> missed) {
     Map<String, Object> data =
         session.getValue("data") instanceof JsonObject object
-            ? new java.util.HashMap<>(object.getMap())
-            : new java.util.HashMap<>();
+            ? new HashMap<>(object.getMap())
+            : new HashMap<>();
     return new PersistedSession(
         String.valueOf(session.getValue("sid")),
         String.valueOf(session.getValue("pid")),
