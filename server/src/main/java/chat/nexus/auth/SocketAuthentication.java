@@ -47,8 +47,8 @@ public final class SocketAuthentication implements Middleware {
    */
   public static boolean sameUser(PersistedSession previous, Socket socket) {
     return previous.data() != null
-        && SocketSession.in(previous.data())
-            .map(before -> before.userId().equals(SocketSession.of(socket).userId()))
+        && SocketSession.userIdIn(previous.data())
+            .map(before -> before.equals(SocketSession.of(socket).userId()))
             .orElse(false);
   }
 

@@ -21,6 +21,12 @@ public final class SocketSession {
   /** The one key of the server's per-socket state in {@link Socket#data()}. */
   private static final String KEY = "session";
 
+  /**
+   * The user id again, as plain text: what a session kept in Redis for recovery on another node
+   * holds of the socket's data (objects such as this one stay on their node).
+   */
+  private static final String USER_ID_KEY = "userId";
+
   private final Identity identity;
   private final Set<String> joinedRooms = new HashSet<>();
 
@@ -31,6 +37,7 @@ public final class SocketSession {
   /** Gives an authenticated socket its session (a new one on every authentication). */
   static void start(Socket socket, Identity identity) {
     socket.data().put(KEY, new SocketSession(identity));
+    socket.data().put(USER_ID_KEY, identity.userId());
   }
 
   /**
@@ -50,6 +57,20 @@ public final class SocketSession {
    */
   public static Optional<SocketSession> in(Map<String, Object> data) {
     return data.get(KEY) instanceof SocketSession session ? Optional.of(session) : Optional.empty();
+  }
+
+  /**
+   * The user of a socket's data: its session's, or in a session recovered from another node, the
+   * plain user id kept with it.
+   */
+  public static Optional<String> userIdIn(Map<String, Object> data) {
+    return in(data)
+        .map(SocketSession::userId)
+        .or(
+            () ->
+                data.get(USER_ID_KEY) instanceof String userId
+                    ? Optional.of(userId)
+                    : Optional.empty());
   }
 
   public Identity identity() {

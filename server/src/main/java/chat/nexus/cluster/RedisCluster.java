@@ -4,6 +4,7 @@ import chat.nexus.config.Config;
 import chat.nexus.config.ConfigException;
 import chat.nexus.socketio.redis.RedisAdapterFactory;
 import chat.nexus.socketio.redis.RedisAdapterOptions;
+import chat.nexus.socketio.redis.RedisStreamsOptions;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>REDIS_ADAPTER_KEY (default "socket.io", the npm adapter's) is the channel prefix;
  * REDIS_ADAPTER_SHARDED=true uses Redis 7 sharded pub/sub, as the npm createShardedAdapter.
+ * REDIS_ADAPTER=streams broadcasts through a Redis stream (REDIS_ADAPTER_STREAM, trimmed to about
+ * REDIS_ADAPTER_STREAM_MAXLEN entries), as npm {@code @socket.io/redis-streams-adapter}, and keeps
+ * disconnected sessions in Redis, so that a client recovers on any node.
  */
 public final class RedisCluster {
 
@@ -48,6 +52,7 @@ public final class RedisCluster {
     if (!sharded.equals("true") && !sharded.equals("false")) {
       problems.add("REDIS_ADAPTER_SHARDED must be true or false, got '" + sharded + "'");
     }
+    Optional<RedisStreamsOptions> streams = streams(env, problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -56,10 +61,44 @@ public final class RedisCluster {
           RedisAdapterOptions.builder(config.redisUrl())
               .key(key)
               .sharded(sharded.equals("true"))
+              .streams(streams.orElse(null))
               .build());
     } catch (IllegalArgumentException e) {
       throw new ConfigException(List.of("REDIS_URL is not usable: " + e.getMessage()));
     }
+  }
+
+  /** The streams mode's settings with REDIS_ADAPTER=streams; empty with pubsub (the default). */
+  private static Optional<RedisStreamsOptions> streams(
+      Map<String, String> env, List<String> problems) {
+    String mode = env.getOrDefault("REDIS_ADAPTER", "pubsub").trim().toLowerCase(Locale.ROOT);
+    if (!mode.equals("pubsub") && !mode.equals("streams")) {
+      problems.add("REDIS_ADAPTER must be pubsub or streams, got '" + mode + "'");
+      return Optional.empty();
+    }
+    String name =
+        env.getOrDefault("REDIS_ADAPTER_STREAM", RedisStreamsOptions.DEFAULT_STREAM_NAME).trim();
+    String maxLen =
+        env.getOrDefault(
+                "REDIS_ADAPTER_STREAM_MAXLEN",
+                Integer.toString(RedisStreamsOptions.DEFAULT_MAX_LEN))
+            .trim();
+    int entries = 0;
+    try {
+      entries = Integer.parseInt(maxLen);
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    if (name.isEmpty()) {
+      problems.add("REDIS_ADAPTER_STREAM must not be empty");
+    }
+    if (entries <= 0) {
+      problems.add("REDIS_ADAPTER_STREAM_MAXLEN must be a positive number, got '" + maxLen + "'");
+    }
+    if (!mode.equals("streams") || !problems.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(RedisStreamsOptions.builder().streamName(name).maxLen(entries).build());
   }
 
   /**

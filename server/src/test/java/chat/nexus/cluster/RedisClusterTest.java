@@ -42,6 +42,40 @@ class RedisClusterTest {
   }
 
   @Test
+  void badStreamSettingsAreOneLineEach() {
+    Config config = Config.from(Map.of("REDIS_URL", "redis://127.0.0.1:6379"));
+    assertThatThrownBy(
+            () ->
+                RedisCluster.options(
+                    config,
+                    Map.of(
+                        "REDIS_ADAPTER", "streams",
+                        "REDIS_ADAPTER_STREAM", " ",
+                        "REDIS_ADAPTER_STREAM_MAXLEN", "0")))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        "REDIS_ADAPTER_STREAM must not be empty",
+                        "REDIS_ADAPTER_STREAM_MAXLEN must be a positive number, got '0'"));
+    assertThatThrownBy(() -> RedisCluster.options(config, Map.of("REDIS_ADAPTER", "kafka")))
+        .hasMessage("REDIS_ADAPTER must be pubsub or streams, got 'kafka'");
+  }
+
+  @Test
+  void streamsModeWithTheNpmDefaults() {
+    Config config = Config.from(Map.of("REDIS_URL", "redis://127.0.0.1:6379"));
+    var options =
+        RedisCluster.options(config, Map.of("REDIS_ADAPTER", "streams")).orElseThrow().streams();
+    assertThat(options).isPresent();
+    assertThat(options.get().streamName()).isEqualTo("socket.io");
+    assertThat(options.get().maxLen()).isEqualTo(10_000);
+    assertThat(options.get().sessionKeyPrefix()).isEqualTo("sio:session:");
+    assertThat(RedisCluster.options(config, Map.of()).orElseThrow().streams()).isEmpty();
+  }
+
+  @Test
   void describesTheAdapterWithoutThePassword() {
     Config config = Config.from(Map.of("REDIS_URL", "redis://:secret-pw-1@127.0.0.1:6379"));
     // the shared Redis needs no password: AUTH fails, and start-up goes on without it

@@ -5,6 +5,8 @@ import chat.nexus.socketio.adapter.Adapter;
 import chat.nexus.socketio.adapter.InMemoryAdapter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -25,18 +27,33 @@ public final class RedisAdapterFactory implements Function<Namespace, Adapter>, 
   private final RedisAdapterOptions options;
   private final RedisLink link;
 
+  /** The streams mode's reader, on a connection of its own. */
+  private final Optional<StreamReader> reader;
+
+  /** The streams mode's entries not added (Redis down or too slow). */
+  private final LongAdder droppedEntries = new LongAdder();
+
   private RedisAdapterFactory(Vertx vertx, RedisAdapterOptions options) {
     this.options = options;
     this.link = RedisLink.connect(vertx, options.link(), new AdapterLog(options));
+    this.reader = options.streams().map(streams -> new StreamReader(vertx, options, streams));
+    reader.ifPresent(StreamReader::start);
   }
 
   public static RedisAdapterFactory create(Vertx vertx, RedisAdapterOptions options) {
     return new RedisAdapterFactory(vertx, options);
   }
 
-  /** A cluster adapter that delivers on this node through the options' local adapter. */
+  /**
+   * A cluster adapter that delivers on this node through the options' local adapter; in the streams
+   * mode through a plain in-memory one, since sessions and offsets are in Redis.
+   */
   @Override
   public Adapter apply(Namespace namespace) {
+    if (reader.isPresent()) {
+      InMemoryAdapter local = new InMemoryAdapter(namespace, namespace.server().vertx());
+      return new RedisStreamsAdapter(namespace, local, link, options, reader.get(), droppedEntries);
+    }
     InMemoryAdapter local = namespace.server().options().localAdapter(namespace);
     return options.sharded()
         ? new ShardedRedisAdapter(namespace, local, link, options)
@@ -63,29 +80,30 @@ public final class RedisAdapterFactory implements Function<Namespace, Adapter>, 
   }
 
   /**
-   * Messages not published because Redis was down or too slow (they were still delivered locally).
+   * Messages not published (or stream entries not added) because Redis was down or too slow (they
+   * were still delivered locally).
    */
   public long droppedPublishes() {
-    return link.dropped();
+    return link.dropped() + droppedEntries.sum();
   }
 
-  /** "Redis host:port (classic)" or "(sharded)", without credentials. */
+  /** "Redis host:port (classic, key 'k')", "(sharded, ...)" or "(streams, ...)", no credentials. */
   public String description() {
-    return "Redis "
-        + link.endpoint()
-        + " ("
-        + (options.sharded() ? "sharded" : "classic")
-        + ", key '"
-        + options.key()
-        + "')";
+    String mode =
+        options
+            .streams()
+            .map(s -> "streams '" + s.streamName() + "'" + (options.sharded() ? ", sharded" : ""))
+            .orElse(options.sharded() ? "sharded" : "classic");
+    return "Redis " + link.endpoint() + " (" + mode + ", key '" + options.key() + "')";
   }
 
   public Future<Void> closeAsync() {
+    reader.ifPresent(StreamReader::close);
     return link.close();
   }
 
   @Override
   public void close() {
-    link.close();
+    closeAsync();
   }
 }

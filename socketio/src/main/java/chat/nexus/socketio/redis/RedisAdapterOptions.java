@@ -2,6 +2,7 @@ package chat.nexus.socketio.redis;
 
 import java.net.URI;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Settings of the Redis adapter. Immutable; build with {@link #builder(String)}. Defaults are the
@@ -62,6 +63,7 @@ public final class RedisAdapterOptions {
   private final String url;
   private final String key;
   private final boolean sharded;
+  private final Optional<RedisStreamsOptions> streams;
   private final SubscriptionMode subscriptionMode;
   private final long requestsTimeoutMs;
   private final boolean publishOnSpecificResponseChannel;
@@ -90,6 +92,7 @@ public final class RedisAdapterOptions {
     positive("maxPendingRequests", b.maxPendingRequests);
     this.key = b.key;
     this.sharded = b.sharded;
+    this.streams = Optional.ofNullable(b.streams);
     this.subscriptionMode = Objects.requireNonNull(b.subscriptionMode, "subscriptionMode");
     this.requestsTimeoutMs = b.requestsTimeoutMs;
     this.publishOnSpecificResponseChannel = b.publishOnSpecificResponseChannel;
@@ -131,6 +134,15 @@ public final class RedisAdapterOptions {
    */
   public boolean sharded() {
     return sharded;
+  }
+
+  /**
+   * The Redis Streams mode (npm {@code @socket.io/redis-streams-adapter}), when set: broadcasts
+   * through a stream, sessions recovered on any node. With {@link #sharded()} its requests use
+   * sharded pub/sub, as the npm adapter's {@code useShardedPubSub}.
+   */
+  public Optional<RedisStreamsOptions> streams() {
+    return streams;
   }
 
   public SubscriptionMode subscriptionMode() {
@@ -183,6 +195,7 @@ public final class RedisAdapterOptions {
     private final String url;
     private String key = DEFAULT_KEY;
     private boolean sharded;
+    private RedisStreamsOptions streams;
     private SubscriptionMode subscriptionMode = SubscriptionMode.DYNAMIC;
     private long requestsTimeoutMs = DEFAULT_REQUESTS_TIMEOUT_MS;
     private boolean publishOnSpecificResponseChannel;
@@ -203,6 +216,12 @@ public final class RedisAdapterOptions {
 
     public Builder sharded(boolean value) {
       this.sharded = value;
+      return this;
+    }
+
+    /** The Redis Streams mode with these settings; null (the default) for pub/sub only. */
+    public Builder streams(RedisStreamsOptions value) {
+      this.streams = value;
       return this;
     }
 

@@ -5,14 +5,11 @@ import chat.nexus.socketio.adapter.BroadcastOptions;
 import chat.nexus.socketio.adapter.InMemoryAdapter;
 import chat.nexus.socketio.parser.Packet;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.lang.System.Logger.Level;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The sharded Redis adapter (Redis 7 SPUBLISH/SSUBSCRIBE), wire-compatible with npm
@@ -22,27 +19,14 @@ import java.util.Map;
  * key#nsp#room#}), and answers on the requester's {@code key#nsp#uid#}. The number of nodes is
  * PUBSUB SHARDNUMSUB of the main channel.
  */
-final class ShardedRedisAdapter extends ClusterAdapter implements InMemoryAdapter.RoomListener {
-
-  /** socket.io-adapter's ClusterAdapter message types. */
-  static final int BROADCAST = 3;
-
-  static final int SOCKETS_JOIN = 4;
-  static final int SOCKETS_LEAVE = 5;
-  static final int DISCONNECT_SOCKETS = 6;
-  static final int FETCH_SOCKETS = 7;
-  static final int FETCH_SOCKETS_RESPONSE = 8;
-  static final int SERVER_SIDE_EMIT = 9;
-  static final int SERVER_SIDE_EMIT_RESPONSE = 10;
-  static final int BROADCAST_CLIENT_COUNT = 11;
-  static final int BROADCAST_ACK = 12;
+final class ShardedRedisAdapter extends ClusterMessageAdapter
+    implements InMemoryAdapter.RoomListener {
 
   /**
    * Socket.IO socket ids are 20 characters; the npm adapter keeps such rooms on the main channel.
    */
   private static final int SOCKET_ID_LENGTH = 20;
 
-  private final String uid = Wire.hexId();
   private final String channel;
   private final String responseChannel;
   private final boolean dynamic;
@@ -95,11 +79,6 @@ final class ShardedRedisAdapter extends ClusterAdapter implements InMemoryAdapte
   }
 
   // ---- outgoing ----
-
-  @Override
-  String newRequestId() {
-    return Wire.hexId();
-  }
 
   @Override
   Request countNodesRequest() {
@@ -160,11 +139,6 @@ final class ShardedRedisAdapter extends ClusterAdapter implements InMemoryAdapte
     return publish(channel, SERVER_SIDE_EMIT, data.put("packet", args));
   }
 
-  @Override
-  Object serverSideEmitReply(JsonObject answer) {
-    return Wire.raw(answer, "packet");
-  }
-
   private Future<Void> publish(String target, int type, JsonObject data) {
     JsonObject message =
         new JsonObject()
@@ -184,7 +158,8 @@ final class ShardedRedisAdapter extends ClusterAdapter implements InMemoryAdapte
     return link.publish(target, bytes, true).onFailure(e -> warnDropped("message", e));
   }
 
-  private void respond(String requesterUid, int type, JsonObject data) {
+  @Override
+  void respond(String requesterUid, int type, JsonObject data) {
     JsonObject message =
         new JsonObject()
             .put("uid", uid)
@@ -197,38 +172,9 @@ final class ShardedRedisAdapter extends ClusterAdapter implements InMemoryAdapte
 
   /** JSON unless the message may carry binary and does, as the npm sharded adapter decides. */
   private static byte[] encode(JsonObject message, int type) {
-    boolean mayContainBinary =
-        type == BROADCAST
-            || type == BROADCAST_ACK
-            || type == FETCH_SOCKETS_RESPONSE
-            || type == SERVER_SIDE_EMIT
-            || type == SERVER_SIDE_EMIT_RESPONSE;
-    return mayContainBinary && hasBinary(Wire.raw(message, "data"))
+    return mayContainBinary(type) && Wire.hasBinary(Wire.raw(message, "data"))
         ? Msgpack.encode(message)
         : Wire.json(message);
-  }
-
-  private static boolean hasBinary(Object value) {
-    if (value instanceof Buffer || value instanceof byte[]) {
-      return true;
-    }
-    if (value instanceof JsonObject object) {
-      return object.getMap().values().stream().anyMatch(ShardedRedisAdapter::hasBinary);
-    }
-    if (value instanceof Map<?, ?> map) {
-      return map.values().stream().anyMatch(ShardedRedisAdapter::hasBinary);
-    }
-    if (value instanceof JsonArray array) {
-      return array.getList().stream().anyMatch(ShardedRedisAdapter::hasBinary);
-    }
-    if (value instanceof List<?> list) {
-      return list.stream().anyMatch(ShardedRedisAdapter::hasBinary);
-    }
-    return false;
-  }
-
-  private static JsonObject data(JsonObject message) {
-    return message.getValue("data") instanceof JsonObject data ? data : new JsonObject();
   }
 
   // ---- incoming ----
@@ -239,101 +185,38 @@ final class ShardedRedisAdapter extends ClusterAdapter implements InMemoryAdapte
       return;
     }
     if (from.equals(responseChannel)) {
-      onResponse(type.intValue(), message);
+      onAnswer(type.intValue(), data(message));
     } else {
       onMessage(type.intValue(), message);
     }
   }
 
   private void onMessage(int type, JsonObject message) {
-    Object sender = message.getValue("uid");
-    if (uid.equals(sender)) {
-      return;
-    }
-    Object nsp = message.getValue("nsp");
-    if (nsp != null && !namespace().name().equals(nsp)) {
+    String requester = sender(message);
+    if (requester == null) {
       return;
     }
     JsonObject data = data(message);
-    String requestId = data.getValue("requestId") instanceof String id ? id : null;
-    String requester = String.valueOf(sender);
     switch (type) {
-      case BROADCAST -> onBroadcast(data, requester, requestId);
+      case BROADCAST -> onBroadcast(data, requester);
       case SOCKETS_JOIN -> applyLocally(Operation.JOIN, targets(data), data);
       case SOCKETS_LEAVE -> applyLocally(Operation.LEAVE, targets(data), data);
       case DISCONNECT_SOCKETS -> applyLocally(Operation.DISCONNECT, targets(data), data);
-      case FETCH_SOCKETS -> {
-        if (requestId != null) {
-          respond(
-              requester,
-              FETCH_SOCKETS_RESPONSE,
-              new JsonObject()
-                  .put("requestId", requestId)
-                  .put("sockets", localSocketsJson(targets(data))));
-        }
-      }
-      case SERVER_SIDE_EMIT -> {
-        if (data.getValue("packet") instanceof JsonArray args) {
-          receiveServerSideEmit(
-              args,
-              requestId,
-              reply ->
-                  respond(
-                      requester,
-                      SERVER_SIDE_EMIT_RESPONSE,
-                      new JsonObject().put("requestId", requestId).put("packet", reply)));
-        }
-      }
-      case FETCH_SOCKETS_RESPONSE,
-          SERVER_SIDE_EMIT_RESPONSE,
-          BROADCAST_CLIENT_COUNT,
-          BROADCAST_ACK ->
-          onResponse(type, message);
-      default -> LOG.log(Level.DEBUG, () -> "Redis adapter: ignoring message type " + type);
+      default -> onRequestOrAnswer(type, requester, data);
     }
   }
 
   /** Another node's broadcast: delivered here, and with acks, the count and each ack answered. */
-  private void onBroadcast(JsonObject data, String requester, String requestId) {
+  private void onBroadcast(JsonObject data, String requester) {
     Packet packet = Wire.packet(data.getValue("packet"), namespace().name());
     if (packet == null) {
       return;
     }
-    BroadcastOptions targets = targets(data);
+    String requestId = requestId(data);
     if (requestId == null) {
-      deliverLocally(packet, targets);
-      return;
-    }
-    broadcastWithAckLocally(
-        packet,
-        targets,
-        count ->
-            respond(
-                requester,
-                BROADCAST_CLIENT_COUNT,
-                new JsonObject().put("requestId", requestId).put("clientCount", count)),
-        ack ->
-            respond(
-                requester,
-                BROADCAST_ACK,
-                new JsonObject().put("requestId", requestId).put("packet", Wire.first(ack))));
-  }
-
-  /** Which sockets a message from another node is for. */
-  private static BroadcastOptions targets(JsonObject data) {
-    return Wire.options(data.getValue("opts"));
-  }
-
-  private void onResponse(int type, JsonObject message) {
-    JsonObject data = data(message);
-    if (!(data.getValue("requestId") instanceof String requestId)) {
-      return;
-    }
-    switch (type) {
-      case BROADCAST_CLIENT_COUNT -> clientCountReceived(requestId, data.getValue("clientCount"));
-      case BROADCAST_ACK -> ackReceived(requestId, Wire.raw(data, "packet"));
-      case FETCH_SOCKETS_RESPONSE, SERVER_SIDE_EMIT_RESPONSE -> answerReceived(requestId, data);
-      default -> LOG.log(Level.DEBUG, () -> "Redis adapter: ignoring response type " + type);
+      deliverLocally(packet, targets(data));
+    } else {
+      onBroadcastWithAck(requester, requestId, packet, data);
     }
   }
 }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -150,6 +151,26 @@ final class Wire {
       return new JsonObject(Buffer.buffer(payload));
     }
     return Msgpack.decode(payload);
+  }
+
+  /** Whether a value holds binary anywhere (a Buffer or byte[]). */
+  static boolean hasBinary(Object value) {
+    if (value instanceof Buffer || value instanceof byte[]) {
+      return true;
+    }
+    if (value instanceof JsonObject object) {
+      return object.getMap().values().stream().anyMatch(Wire::hasBinary);
+    }
+    if (value instanceof Map<?, ?> map) {
+      return map.values().stream().anyMatch(Wire::hasBinary);
+    }
+    if (value instanceof JsonArray array) {
+      return array.getList().stream().anyMatch(Wire::hasBinary);
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().anyMatch(Wire::hasBinary);
+    }
+    return false;
   }
 
   static byte[] json(JsonObject message) {

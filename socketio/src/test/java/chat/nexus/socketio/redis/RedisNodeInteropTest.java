@@ -53,7 +53,7 @@ class RedisNodeInteropTest {
     }
   }
 
-  private static void app(SocketIoServer io) {
+  static void app(SocketIoServer io) {
     List<JsonArray> heard = new CopyOnWriteArrayList<>();
     io.sockets().onServerSideEmit("from-node", heard::add);
     io.sockets()
