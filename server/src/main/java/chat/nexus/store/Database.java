@@ -152,7 +152,7 @@ public final class Database implements AutoCloseable {
     Optional<ReadReplicas> replicas =
         options
             .readUrl()
-            .map(read -> replicas(dataSource, PostgresUrl.parse(read), config, options));
+            .map(read -> replicas(dataSource, health, PostgresUrl.parse(read), config, options));
     return new Database(dataSource, postgres, health, replicas);
   }
 
@@ -198,7 +198,11 @@ public final class Database implements AutoCloseable {
 
   /** A read-only pool per replica host, each as large as the primary's. */
   private static ReadReplicas replicas(
-      HikariDataSource primary, PostgresUrl url, Config config, DatabaseOptions options) {
+      HikariDataSource primary,
+      DatabaseHealth health,
+      PostgresUrl url,
+      Config config,
+      DatabaseOptions options) {
     List<ReadReplicas.Replica> replicas = new ArrayList<>();
     for (String host : url.hosts()) {
       HikariConfig hikari = new HikariConfig();
@@ -212,7 +216,7 @@ public final class Database implements AutoCloseable {
     LOG.info(
         "reads of history, companion chats and the character list may go to {} (DATABASE_READ_URL)",
         url);
-    return new ReadReplicas(primary, replicas, options.readMaxLagMs());
+    return new ReadReplicas(primary, health::isUp, replicas, options.readMaxLagMs());
   }
 
   /**

@@ -247,13 +247,22 @@ public final class MessageWriter implements AutoCloseable {
 
   /** A message committed under this id: remembered as announced, since its caller broadcasts it. */
   private void stored(Pending pending, long id) {
+    acknowledge(pending, id).run();
+  }
+
+  /**
+   * Remembers the id as announced at once (a duplicate later in the same batch must find it), and
+   * returns the ack.
+   */
+  private Runnable acknowledge(Pending pending, long id) {
     NewMessage m = pending.message();
     announced.put(id, Boolean.TRUE);
-    pending.succeed(
+    Stored stored =
         new Stored(
             new Message(id, m.roomId(), m.userId(), m.text(), m.clientId(), pending.createdAt()),
             false,
-            true));
+            true);
+    return () -> pending.succeed(stored);
   }
 
   /**
@@ -292,7 +301,7 @@ public final class MessageWriter implements AutoCloseable {
         try (ResultSet keys = ps.getGeneratedKeys()) {
           keys.next();
           long id = keys.getLong(1);
-          acks.add(() -> stored(pending, id));
+          acks.add(acknowledge(pending, id));
         }
       } catch (SQLException e) {
         if (DatabaseHealth.isConnectionFailure(e)) {

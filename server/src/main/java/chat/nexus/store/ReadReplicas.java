@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +83,7 @@ final class ReadReplicas implements AutoCloseable {
   private record Sample(long nanos, long position) {}
 
   private final DataSource primary;
+  private final BooleanSupplier primaryUp;
   private final List<Replica> replicas;
   private final long maxLagNanos;
   private final Cache<String, Long> lastWrites;
@@ -97,8 +99,14 @@ final class ReadReplicas implements AutoCloseable {
             return thread;
           });
 
-  ReadReplicas(DataSource primary, List<Replica> replicas, long maxLagMs) {
+  /**
+   * @param primary the primary's pool, asked for its WAL position
+   * @param primaryUp whether the primary answers; while it does not, its pool is left alone
+   */
+  ReadReplicas(
+      DataSource primary, BooleanSupplier primaryUp, List<Replica> replicas, long maxLagMs) {
     this.primary = primary;
+    this.primaryUp = primaryUp;
     this.replicas = List.copyOf(replicas);
     this.maxLagNanos = TimeUnit.MILLISECONDS.toNanos(maxLagMs);
     this.lastWrites =
@@ -184,14 +192,23 @@ final class ReadReplicas implements AutoCloseable {
    * be committed there meanwhile, so the replicas stay usable for reads.
    */
   private long primaryPosition() {
+    if (!primaryUp.getAsBoolean()) {
+      // a request waiting on the pool would keep HikariCP connecting with growing pauses, and
+      // delay the pool's recovery (see Database)
+      return lastPosition();
+    }
     try (Connection c = primary.getConnection();
         PreparedStatement ps = c.prepareStatement(PRIMARY_POSITION);
         ResultSet rs = ps.executeQuery()) {
       rs.next();
       return rs.getLong(1);
     } catch (SQLException e) {
-      return samples.isEmpty() ? Long.MAX_VALUE : samples.peekLast().position();
+      return lastPosition();
     }
+  }
+
+  private long lastPosition() {
+    return samples.isEmpty() ? Long.MAX_VALUE : samples.peekLast().position();
   }
 
   private void pollReplica(Replica replica, long now) {
