@@ -1,7 +1,9 @@
 package chat.nexus.testing;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -168,13 +170,24 @@ public final class ReplicatedPostgres implements AutoCloseable {
       List<ProcessHandle> children = postmaster.children().toList();
       postmaster.destroyForcibly();
       children.forEach(ProcessHandle::destroyForcibly);
+      // Dead once its port refuses: the process itself may linger as a zombie until its parent
+      // (not us: pg_ctl left it) reaps it.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(COMMAND_TIMEOUT_S);
-      while (postmaster.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(KILL_POLL_MS); // onExit() of a process that is not our child polls slowly
+      while (accepts(primaryPort) && System.nanoTime() < deadline) {
+        Thread.sleep(KILL_POLL_MS);
       }
       primaryRunning = false;
     } catch (Exception e) {
       throw new AssertionError("cannot kill the primary: " + e, e);
+    }
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), (int) KILL_POLL_MS * 100);
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 
