@@ -31,6 +31,9 @@ public final class CharacterStore {
       "SELECT c.id, c.summary, c.view_count, CASE WHEN c.summary IS NULL THEN c.card END,"
           + " c.avatar IS NOT NULL, c.created_at FROM characters c";
 
+  /** Reads of characters see every character and view this node stored. */
+  private static final String TABLE = Database.tableKey("characters");
+
   private final Database database;
 
   public CharacterStore(Database database) {
@@ -67,23 +70,30 @@ public final class CharacterStore {
           CharacterSummary.json(
               character.id(), character.card(), upload.png() != null, character.createdAt()));
       ps.executeUpdate();
+      database.wrote(c, List.of(TABLE));
     }
   }
 
   /** Whether there is at least one character. */
   public boolean any() throws SQLException {
-    try (Connection c = database.connection();
-        PreparedStatement ps = c.prepareStatement("SELECT 1 FROM characters LIMIT 1");
-        ResultSet rs = ps.executeQuery()) {
-      return rs.next();
-    }
+    return database.read(
+        TABLE,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM characters LIMIT 1");
+              ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+          }
+        });
   }
 
   public Optional<StoredCharacter> get(String id) throws SQLException {
-    try (Connection c = database.connection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT id, card, created_by, created_at, avatar IS NOT NULL FROM characters WHERE id = ?")) {
+    return database.read(TABLE, c -> get(c, id));
+  }
+
+  private static Optional<StoredCharacter> get(Connection c, String id) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT id, card, created_by, created_at, avatar IS NOT NULL FROM characters WHERE id = ?")) {
       ps.setString(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
@@ -119,13 +129,35 @@ public final class CharacterStore {
                 ? ""
                 : " JOIN characters b ON b.id = ? WHERE c.created_at < b.created_at OR (c.created_at = b.created_at AND c.id > b.id)")
             + " ORDER BY c.created_at DESC, c.id LIMIT ?";
-    List<String> lines = new ArrayList<>();
     Map<String, String> made = new LinkedHashMap<>();
+    Page page = database.read(TABLE, c -> readPage(c, sql, before, limit, made));
+    if (!made.isEmpty()) {
+      // written on the primary: the page may have been read on a replica
+      try (Connection c = database.connection();
+          PreparedStatement update =
+              c.prepareStatement(
+                  "UPDATE characters SET summary = ? WHERE id = ? AND summary IS NULL")) {
+        for (Map.Entry<String, String> line : made.entrySet()) {
+          update.setString(1, line.getValue());
+          update.setString(2, line.getKey());
+          update.addBatch();
+        }
+        update.executeBatch();
+      }
+    }
+    return page;
+  }
+
+  /** The page's rows; the lines made for rows without a summary go into {@code made}. */
+  private static Page readPage(
+      Connection c, String sql, String before, int limit, Map<String, String> made)
+      throws SQLException {
+    made.clear();
+    List<String> lines = new ArrayList<>();
     String last = null;
     int scanned = 0;
     boolean more = false;
-    try (Connection c = database.connection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
       int index = 1;
       if (before != null) {
         ps.setString(index++, before);
@@ -152,18 +184,6 @@ public final class CharacterStore {
           lines.add(CharacterSummary.withViews(summary, rs.getLong(3)));
         }
       }
-      if (!made.isEmpty()) {
-        try (PreparedStatement update =
-            c.prepareStatement(
-                "UPDATE characters SET summary = ? WHERE id = ? AND summary IS NULL")) {
-          for (Map.Entry<String, String> line : made.entrySet()) {
-            update.setString(1, line.getValue());
-            update.setString(2, line.getKey());
-            update.addBatch();
-          }
-          update.executeBatch();
-        }
-      }
     }
     return new Page(lines, more ? last : null);
   }
@@ -182,28 +202,35 @@ public final class CharacterStore {
 
   /** The thumbnail row of a character, if there is such a character. */
   Optional<AvatarRow> thumbnail(String id) throws SQLException {
-    try (Connection c = database.connection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT avatar_thumbnail, avatar IS NOT NULL FROM characters WHERE id = ?")) {
-      ps.setString(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next()
-            ? Optional.of(new AvatarRow(rs.getBytes(1), rs.getBoolean(2)))
-            : Optional.empty();
-      }
-    }
+    return database.read(
+        TABLE,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT avatar_thumbnail, avatar IS NOT NULL FROM characters WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next()
+                  ? Optional.of(new AvatarRow(rs.getBytes(1), rs.getBoolean(2)))
+                  : Optional.empty();
+            }
+          }
+        });
   }
 
   /** The PNG a character was imported from, if any. */
   public Optional<byte[]> avatar(String id) throws SQLException {
-    try (Connection c = database.connection();
-        PreparedStatement ps = c.prepareStatement("SELECT avatar FROM characters WHERE id = ?")) {
-      ps.setString(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.ofNullable(rs.getBytes(1)) : Optional.empty();
-      }
-    }
+    return database.read(
+        TABLE,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT avatar FROM characters WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.ofNullable(rs.getBytes(1)) : Optional.empty();
+            }
+          }
+        });
   }
 
   void saveThumbnail(String id, byte[] thumbnail) throws SQLException {
@@ -213,6 +240,7 @@ public final class CharacterStore {
       ps.setBytes(1, thumbnail);
       ps.setString(2, id);
       ps.executeUpdate();
+      database.wrote(c, List.of(TABLE));
     }
   }
 
@@ -242,6 +270,7 @@ public final class CharacterStore {
           }
         }
         c.commit();
+        database.wrote(c, List.of(TABLE));
         return added > 0;
       } catch (SQLException e) {
         c.rollback();

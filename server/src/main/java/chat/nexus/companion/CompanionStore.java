@@ -45,37 +45,46 @@ public final class CompanionStore {
       ps.setString(4, content);
       ps.setObject(5, now.atOffset(ZoneOffset.UTC));
       ps.executeUpdate();
+      long id;
       try (ResultSet keys = ps.getGeneratedKeys()) {
         if (!keys.next()) {
           throw new SQLException("no id generated for a companion message");
         }
-        return new CompanionMessage(keys.getLong(1), userId, characterId, role, content, now);
+        id = keys.getLong(1);
       }
+      database.wrote(c, List.of(Database.userKey(userId)));
+      return new CompanionMessage(id, userId, characterId, role, content, now);
     }
   }
 
-  /** The last {@code limit} messages of a conversation, newest first. */
+  /**
+   * The last {@code limit} messages of a conversation, newest first, with every message this node
+   * stored for the user.
+   */
   public List<CompanionMessage> recent(String userId, String characterId, int limit)
       throws SQLException {
-    try (Connection c = database.connection();
-        PreparedStatement ps = c.prepareStatement(RECENT)) {
-      ps.setString(1, userId);
-      ps.setString(2, characterId);
-      ps.setInt(3, limit);
-      try (ResultSet rs = ps.executeQuery()) {
-        List<CompanionMessage> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(
-              new CompanionMessage(
-                  rs.getLong(1),
-                  rs.getString(2),
-                  rs.getString(3),
-                  rs.getString(4),
-                  rs.getString(5),
-                  Sql.instant(rs.getObject(6))));
-        }
-        return out;
-      }
-    }
+    return database.read(
+        Database.userKey(userId),
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(RECENT)) {
+            ps.setString(1, userId);
+            ps.setString(2, characterId);
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+              List<CompanionMessage> out = new ArrayList<>();
+              while (rs.next()) {
+                out.add(
+                    new CompanionMessage(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        Sql.instant(rs.getObject(6))));
+              }
+              return out;
+            }
+          }
+        });
   }
 }

@@ -81,6 +81,7 @@ public final class Metrics {
         .description(
             "1 while the database answers, 0 during an outage (requests answered UNAVAILABLE)")
         .register(registry);
+    replicas(database);
     Gauge.builder("nexus.llm.in.flight", llm.gate(), gate -> gate.inFlight()).register(registry);
     Gauge.builder("nexus.llm.waiting", llm.gate(), gate -> gate.waiting()).register(registry);
     FunctionCounter.builder("nexus.llm.rejected", llm.gate(), gate -> gate.rejected())
@@ -101,6 +102,34 @@ public final class Metrics {
             .register(registry);
       }
     }
+  }
+
+  /**
+   * With DATABASE_READ_URL: nexus_db_replica_up per replica, and nexus_db_reads_total by where the
+   * routed reads (history, companion chats, characters) ran. Strong references: see {@link #redis}.
+   */
+  private void replicas(Database database) {
+    if (database.replicaStates().isEmpty()) {
+      return;
+    }
+    database
+        .replicaStates()
+        .forEach(
+            (name, up) ->
+                Gauge.builder("nexus.db.replica.up", up, u -> u.getAsBoolean() ? 1 : 0)
+                    .strongReference(true)
+                    .tag("replica", name)
+                    .description(
+                        "1 while the replica serves reads, 0 while it is down or too far behind")
+                    .register(registry));
+    FunctionCounter.builder("nexus.db.reads", database, Database::replicaReads)
+        .tag("target", "replica")
+        .description("routed reads (history, companion chats, characters) by where they ran")
+        .register(registry);
+    FunctionCounter.builder("nexus.db.reads", database, Database::primaryReads)
+        .tag("target", "primary")
+        .description("routed reads (history, companion chats, characters) by where they ran")
+        .register(registry);
   }
 
   /** Shows the rate-limit counters (at 0) before the first refusal. */

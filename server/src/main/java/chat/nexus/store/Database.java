@@ -2,18 +2,19 @@ package chat.nexus.store;
 
 import chat.nexus.config.Config;
 import chat.nexus.errors.ApiException;
-import chat.nexus.retry.Backoff;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -68,23 +69,32 @@ public final class Database implements AutoCloseable {
   /** A /ready or probe round trip: the statement that checks a connection. */
   static final int VALID_CHECK_S = 1;
 
-  /** Between two connection attempts at start: doubling from the first to the last. */
-  static final long START_RETRY_FIRST_MS = 250;
-
-  static final long START_RETRY_MAX_MS = 5_000;
-
-  /** No jitter: one process waits for its own database, there is no crowd to spread. */
-  private static final Backoff START_RETRY =
-      new Backoff(START_RETRY_FIRST_MS, START_RETRY_MAX_MS, Backoff.Jitter.NONE);
+  /**
+   * PostgreSQL driver, several hosts: how long it trusts what it learnt of a host's role (primary
+   * or standby, or down). Short, so that a promoted standby is found within a second.
+   */
+  static final int HOST_RECHECK_S = 1;
 
   private final HikariDataSource dataSource;
   private final boolean postgres;
   private final DatabaseHealth health;
+  private final Optional<ReadReplicas> replicas;
 
-  private Database(HikariDataSource dataSource, boolean postgres, DatabaseHealth health) {
+  private Database(
+      HikariDataSource dataSource,
+      boolean postgres,
+      DatabaseHealth health,
+      Optional<ReadReplicas> replicas) {
     this.dataSource = dataSource;
     this.postgres = postgres;
     this.health = health;
+    this.replicas = replicas;
+  }
+
+  /** Work on a connection that reads only. */
+  @FunctionalInterface
+  public interface Query<T> {
+    T run(Connection connection) throws SQLException;
   }
 
   /**
@@ -112,34 +122,26 @@ public final class Database implements AutoCloseable {
       hikari.setPassword("");
       postgres = false;
       description = "the H2 database in DATA_DIR (" + file + ")";
-    } else if (config.databaseUrl().startsWith("jdbc:")) {
+    } else if (config.databaseUrl().startsWith("jdbc:")
+        && !config.databaseUrl().startsWith("jdbc:postgresql:")) {
       hikari.setJdbcUrl(config.databaseUrl());
-      postgres = config.databaseUrl().startsWith("jdbc:postgresql:");
+      postgres = false;
       description = "DATABASE_URL (" + where(config.databaseUrl()) + ")";
     } else {
-      applyPostgresUrl(hikari, config.databaseUrl());
+      PostgresUrl url = primaryUrl(PostgresUrl.parse(config.databaseUrl()));
+      usePostgres(hikari, url, options.pooler());
       postgres = true;
-      description = "DATABASE_URL (" + where(hikari.getJdbcUrl()) + ")";
-    }
-    if (postgres) {
-      hikari.setJdbcUrl(options.pooler().jdbcUrl(hikari.getJdbcUrl()));
-      description += options.pooler().description();
-      // Defaults only: parameters in a jdbc: DATABASE_URL win over these.
-      hikari.addDataSourceProperty("connectTimeout", CONNECT_TIMEOUT_S);
-      hikari.addDataSourceProperty("socketTimeout", SOCKET_TIMEOUT_S);
-      hikari.addDataSourceProperty("tcpKeepAlive", true);
+      description = "DATABASE_URL (" + url + ")" + options.pooler().description();
     }
     hikari.setMaximumPoolSize(config.dbPoolSize());
-    hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
-    hikari.setValidationTimeout(VALIDATION_TIMEOUT_MS);
-    // The database answered just before (awaitDatabase); should it go away right now, the pool
-    // starts anyway
-    // and the first requests find the outage, rather than a start-up failure with a stack trace.
-    hikari.setInitializationFailTimeout(-1);
+    poolTimeouts(hikari);
     hikari.setPoolName("nexus-db");
-    awaitDatabase(hikari, description, options.startTimeoutMs());
+    DatabaseProbe.awaitAtStart(hikari, description, options.startTimeoutMs());
     HikariDataSource dataSource = new HikariDataSource(hikari);
-    DatabaseHealth health = new DatabaseHealth(description, () -> answers(dataSource));
+    String jdbcUrl = hikari.getJdbcUrl();
+    Properties driver = DatabaseProbe.driverProperties(hikari);
+    DatabaseHealth health =
+        new DatabaseHealth(description, () -> DatabaseProbe.answers(jdbcUrl, driver));
     try {
       options
           .pooler()
@@ -152,7 +154,74 @@ public final class Database implements AutoCloseable {
       dataSource.close();
       throw e;
     }
-    return new Database(dataSource, postgres, health);
+    Optional<ReadReplicas> replicas =
+        options
+            .readUrl()
+            .map(read -> replicas(dataSource, health, PostgresUrl.parse(read), config, options));
+    return new Database(dataSource, postgres, health, replicas);
+  }
+
+  /**
+   * With several hosts, the driver keeps the first that takes writes, and asks again soon after a
+   * host changed role: after a fail-over, new connections find the promoted server.
+   */
+  static PostgresUrl primaryUrl(PostgresUrl url) {
+    return url.hosts().size() > 1
+        ? url.withDefault("targetServerType", "primary")
+            .withDefault("hostRecheckSeconds", String.valueOf(HOST_RECHECK_S))
+        : url;
+  }
+
+  /**
+   * The pool settings of a PostgreSQL pool, primary or replica. The driver's timeouts are defaults
+   * only: parameters in a jdbc: URL win over them.
+   */
+  private static void usePostgres(HikariConfig hikari, PostgresUrl url, DatabasePooler pooler) {
+    hikari.setJdbcUrl(pooler.jdbcUrl(url.jdbcUrl()));
+    url.user().ifPresent(hikari::setUsername);
+    url.password().ifPresent(hikari::setPassword);
+    hikari.addDataSourceProperty("connectTimeout", CONNECT_TIMEOUT_S);
+    hikari.addDataSourceProperty("socketTimeout", SOCKET_TIMEOUT_S);
+    hikari.addDataSourceProperty("tcpKeepAlive", true);
+    hikari.setExceptionOverride(new ReadOnlyEviction());
+  }
+
+  private static void poolTimeouts(HikariConfig hikari) {
+    // No idle floor: HikariCP keeps connecting while the pool is under it, also through an outage,
+    // each failure doubling its pause up to 5 s; the first requests after the outage would wait
+    // that out. Without a floor it connects only for a waiting request (none while the outage is
+    // answered at once), so it connects at once when the database is back. Connections are still
+    // kept while in use and for idleTimeout after.
+    hikari.setMinimumIdle(0);
+    hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+    hikari.setValidationTimeout(VALIDATION_TIMEOUT_MS);
+    // The database answered just before (awaitDatabase); should it go away right now, the pool
+    // starts anyway and the first requests find the outage, rather than a start-up failure with a
+    // stack trace. A replica is not waited for: until it answers, its reads go to the primary.
+    hikari.setInitializationFailTimeout(-1);
+  }
+
+  /** A read-only pool per replica host, each as large as the primary's. */
+  private static ReadReplicas replicas(
+      HikariDataSource primary,
+      DatabaseHealth health,
+      PostgresUrl url,
+      Config config,
+      DatabaseOptions options) {
+    List<ReadReplicas.Replica> replicas = new ArrayList<>();
+    for (String host : url.hosts()) {
+      HikariConfig hikari = new HikariConfig();
+      usePostgres(hikari, url.onHost(host), options.pooler());
+      hikari.setReadOnly(true);
+      poolTimeouts(hikari);
+      hikari.setMaximumPoolSize(config.dbPoolSize());
+      hikari.setPoolName("nexus-db-read-" + (replicas.size() + 1));
+      replicas.add(new ReadReplicas.Replica(host, new HikariDataSource(hikari)));
+    }
+    LOG.info(
+        "reads of history, companion chats and the character list may go to {} (DATABASE_READ_URL)",
+        url);
+    return new ReadReplicas(primary, health::isUp, replicas, options.readMaxLagMs());
   }
 
   /**
@@ -183,92 +252,6 @@ public final class Database implements AutoCloseable {
     return url.startsWith("postgresql://")
         ? "PostgreSQL " + url.substring("postgresql://".length())
         : url;
-  }
-
-  /**
-   * Waits until the database gives a connection, trying again with backoff while it cannot be
-   * reached, at most {@code timeoutMs}; one log line when it has to wait. A database that answers
-   * with a refusal (bad password, no such database) fails at once: waiting would not change it.
-   * Tries through the driver, before the pool exists: a pool would keep connecting in the
-   * background and, closed while it waits between attempts, log a warning of its own.
-   */
-  private static void awaitDatabase(HikariConfig hikari, String description, long timeoutMs) {
-    Properties properties = new Properties();
-    properties.putAll(hikari.getDataSourceProperties());
-    if (hikari.getUsername() != null) {
-      properties.setProperty("user", hikari.getUsername());
-    }
-    if (hikari.getPassword() != null) {
-      properties.setProperty("password", hikari.getPassword());
-    }
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    int failures = 0;
-    boolean waiting = false;
-    while (true) {
-      try (Connection connection = DriverManager.getConnection(hikari.getJdbcUrl(), properties)) {
-        if (waiting) {
-          LOG.info("{} answers; starting", description);
-        }
-        return;
-      } catch (SQLException e) {
-        String reason = DatabaseHealth.reason(e);
-        if (!DatabaseHealth.isConnectionFailure(e)) {
-          throw new DatabaseUnreachableException(
-              description + " refused the connection: " + reason);
-        }
-        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        if (left <= 0) {
-          throw new DatabaseUnreachableException(
-              description
-                  + " could not be reached within "
-                  + timeoutMs
-                  + " ms (DB_START_TIMEOUT_MS): "
-                  + reason);
-        }
-        if (!waiting) {
-          LOG.warn(
-              "{} cannot be reached ({}); trying again for up to {} ms (DB_START_TIMEOUT_MS)",
-              description,
-              reason,
-              timeoutMs);
-          waiting = true;
-        }
-        try {
-          Thread.sleep(Math.min(START_RETRY.delayMs(failures++), left));
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw new DatabaseUnreachableException(
-              description + " could not be reached: interrupted");
-        }
-      }
-    }
-  }
-
-  /** A round trip through the pool: true when the database answered. Blocking. */
-  private static boolean answers(HikariDataSource dataSource) {
-    try (Connection connection = dataSource.getConnection()) {
-      return connection.isValid(VALID_CHECK_S);
-    } catch (SQLException e) {
-      return false;
-    }
-  }
-
-  /** postgres://user:pass@host:port/db?sslmode=... to a JDBC URL with separate credentials. */
-  static void applyPostgresUrl(HikariConfig hikari, String url) {
-    URI uri = URI.create(url);
-    String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-    int port = uri.getPort() > 0 ? uri.getPort() : 5432;
-    hikari.setJdbcUrl("jdbc:postgresql://" + uri.getHost() + ":" + port + uri.getRawPath() + query);
-    String userInfo = uri.getRawUserInfo();
-    if (userInfo != null) {
-      int colon = userInfo.indexOf(':');
-      String user = colon >= 0 ? userInfo.substring(0, colon) : userInfo;
-      hikari.setUsername(URLDecoder.decode(user, StandardCharsets.UTF_8));
-      if (colon >= 0) {
-        hikari.setPassword(
-            URLDecoder.decode(userInfo.substring(colon + 1), StandardCharsets.UTF_8));
-      }
-    }
   }
 
   public DataSource dataSource() {
@@ -328,8 +311,69 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs a read that must see every write this node made for {@code key} ({@link #roomKey}, {@link
+   * #userKey}, {@link #tableKey}): on a replica that has replayed them (DATABASE_READ_URL), else on
+   * the primary. A replica that fails the read hands it to the primary: the caller sees no replica
+   * error. Blocking.
+   */
+  public <T> T read(String key, Query<T> query) throws SQLException {
+    if (replicas.isPresent()) {
+      Optional<ReadReplicas.Replica> replica = replicas.get().choose(key);
+      if (replica.isPresent()) {
+        try (Connection c = replica.get().pool.getConnection()) {
+          return query.run(c);
+        } catch (SQLException e) {
+          replicas.get().failed(replica.get(), e);
+        }
+      }
+    }
+    try (Connection c = connection()) {
+      return query.run(c);
+    }
+  }
+
+  /**
+   * Called after a commit on {@code connection}: reads for these keys wait for a replica that has
+   * replayed it. One query when there are replicas, nothing otherwise. Blocking; never throws.
+   */
+  public void wrote(Connection connection, Collection<String> keys) {
+    replicas.ifPresent(r -> r.wrote(connection, keys));
+  }
+
+  public static String roomKey(String roomId) {
+    return "room:" + roomId;
+  }
+
+  public static String userKey(String userId) {
+    return "user:" + userId;
+  }
+
+  /** For a table every user reads the same way (the character list). */
+  public static String tableKey(String table) {
+    return "table:" + table;
+  }
+
+  /** Reads served by a replica, and by the primary while replicas are set, since the start. */
+  public long replicaReads() {
+    return replicas.map(ReadReplicas::replicaReads).orElse(0L);
+  }
+
+  public long primaryReads() {
+    return replicas.map(ReadReplicas::primaryReads).orElse(0L);
+  }
+
+  /** Per replica host: 1 while it serves reads, 0 while it is down or too far behind. */
+  public Map<String, BooleanSupplier> replicaStates() {
+    Map<String, BooleanSupplier> states = new LinkedHashMap<>();
+    replicas.ifPresent(
+        r -> r.replicas().forEach(replica -> states.put(replica.name, () -> replica.usable)));
+    return states;
+  }
+
   @Override
   public void close() {
+    replicas.ifPresent(ReadReplicas::close);
     health.close();
     dataSource.close();
   }

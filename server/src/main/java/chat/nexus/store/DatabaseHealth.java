@@ -45,10 +45,13 @@ public final class DatabaseHealth implements AutoCloseable {
 
   /**
    * SQLStates that mean "no database here now": PostgreSQL's admin_shutdown, crash_shutdown and
-   * cannot_connect_now (starting up, shutting down, in recovery). Class 08 (connection exception)
-   * is checked by prefix.
+   * cannot_connect_now (starting up, shutting down, in recovery), and read_only_sql_transaction: a
+   * write reached a server that is no longer the primary (its pooled connection is dropped, see
+   * {@link ReadOnlyEviction}, and the next one finds the new primary). Class 08 (connection
+   * exception) is checked by prefix.
    */
-  private static final Set<String> SHUTDOWN_STATES = Set.of("57P01", "57P02", "57P03");
+  private static final Set<String> SHUTDOWN_STATES =
+      Set.of("57P01", "57P02", "57P03", ReadOnlyEviction.READ_ONLY_TRANSACTION);
 
   private static final int MAX_CAUSES = 10;
 
@@ -137,7 +140,26 @@ public final class DatabaseHealth implements AutoCloseable {
           return true;
         }
       }
+      if (depth == 0 && suppressedConnectionFailure(current)) {
+        return true;
+      }
       current = current.getCause();
+    }
+    return false;
+  }
+
+  /**
+   * A failure that closing the connection added to another: the connection was closed under the
+   * work, which may have failed with something else first (the PostgreSQL driver's own assertion,
+   * when assertions are on).
+   */
+  private static boolean suppressedConnectionFailure(Throwable failure) {
+    for (Throwable suppressed : failure.getSuppressed()) {
+      if (suppressed instanceof SQLException sql
+          && sql.getSQLState() != null
+          && sql.getSQLState().startsWith("08")) {
+        return true;
+      }
     }
     return false;
   }

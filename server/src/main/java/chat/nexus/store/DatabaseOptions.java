@@ -2,11 +2,13 @@ package chat.nexus.store;
 
 import chat.nexus.config.Settings;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The database settings {@link chat.nexus.config.Config} does not carry: DB_START_TIMEOUT_MS,
- * DB_QUEUE_LIMIT, DATABASE_POOLER and MESSAGE_RETENTION_DAYS, read from the environment map with
- * one line per bad value.
+ * DB_QUEUE_LIMIT, DATABASE_POOLER, MESSAGE_RETENTION_DAYS, DATABASE_READ_URL and
+ * DATABASE_READ_MAX_LAG_MS, read from the environment map with one line per bad value. A PostgreSQL
+ * DATABASE_URL is checked here too (its host list), without its credentials in the message.
  *
  * @param startTimeoutMs how long the server keeps trying to reach the database at start before it
  *     gives up
@@ -15,9 +17,17 @@ import java.util.Map;
  * @param pooler what stands between DATABASE_URL and PostgreSQL
  * @param messageRetentionDays on PostgreSQL, chat messages older than this many days are dropped by
  *     whole months ({@link MessagePartitions}); 0 keeps them all
+ * @param readUrl the PostgreSQL replicas that serve history, companion chats and the character
+ *     list, as one URL whose host list names them; empty: every read on the primary
+ * @param readMaxLagMs a replica further behind the primary than this serves no reads
  */
 public record DatabaseOptions(
-    long startTimeoutMs, int queueLimit, DatabasePooler pooler, int messageRetentionDays) {
+    long startTimeoutMs,
+    int queueLimit,
+    DatabasePooler pooler,
+    int messageRetentionDays,
+    Optional<String> readUrl,
+    long readMaxLagMs) {
 
   /**
    * A database started in the same boot (a container or unit started next to the server) usually
@@ -43,9 +53,21 @@ public record DatabaseOptions(
   static final int MAX_RETENTION_DAYS = 36_500;
 
   /**
-   * The defaults overridden by DB_START_TIMEOUT_MS, DB_QUEUE_LIMIT, DATABASE_POOLER and
-   * MESSAGE_RETENTION_DAYS; ConfigException lists bad values.
+   * A streaming replica on the same network replays within milliseconds; one that is a second
+   * behind is catching up after a burst or a stall, and the primary serves its reads meanwhile. It
+   * is also what a read on another node may miss: writes of the last second or so (see {@link
+   * ReadReplicas}).
    */
+  public static final long DEFAULT_READ_MAX_LAG_MS = 1_000;
+
+  /**
+   * Ten minutes: past that a replica is no help to a chat; the bound keeps the lag record small.
+   */
+  static final long MAX_READ_MAX_LAG_MS = 600_000;
+
+  private static final String READ_URL = "DATABASE_READ_URL";
+
+  /** The defaults overridden by the environment; ConfigException lists bad values. */
   public static DatabaseOptions fromEnv(Map<String, String> env) {
     Settings settings = new Settings(env);
     long startTimeoutMs =
@@ -55,7 +77,41 @@ public record DatabaseOptions(
     DatabasePooler pooler = DatabasePooler.fromEnv(settings);
     long retentionDays =
         settings.wholeNumber("MESSAGE_RETENTION_DAYS", KEEP_MESSAGES, 0, MAX_RETENTION_DAYS);
+    long readMaxLagMs =
+        settings.wholeNumber(
+            "DATABASE_READ_MAX_LAG_MS", DEFAULT_READ_MAX_LAG_MS, 0, MAX_READ_MAX_LAG_MS);
+    String primary = settings.raw("DATABASE_URL");
+    boolean postgres = primary != null && isPostgres(primary);
+    if (postgres) {
+      check(settings, "DATABASE_URL", primary);
+    }
+    Optional<String> readUrl = Optional.ofNullable(settings.raw(READ_URL));
+    readUrl.ifPresent(
+        url -> {
+          if (!postgres) {
+            settings.problem(READ_URL + " needs a PostgreSQL DATABASE_URL (the primary)");
+          } else if (!isPostgres(url)) {
+            settings.problem(READ_URL + " must be a postgres:// or jdbc:postgresql:// URL");
+          } else {
+            check(settings, READ_URL, url);
+          }
+        });
     settings.check();
-    return new DatabaseOptions(startTimeoutMs, (int) queueLimit, pooler, (int) retentionDays);
+    return new DatabaseOptions(
+        startTimeoutMs, (int) queueLimit, pooler, (int) retentionDays, readUrl, readMaxLagMs);
+  }
+
+  private static boolean isPostgres(String url) {
+    return url.startsWith("postgres://")
+        || url.startsWith("postgresql://")
+        || url.startsWith("jdbc:postgresql:");
+  }
+
+  private static void check(Settings settings, String name, String url) {
+    try {
+      PostgresUrl.parse(url);
+    } catch (IllegalArgumentException e) {
+      settings.problem(name + " " + e.getMessage());
+    }
   }
 }

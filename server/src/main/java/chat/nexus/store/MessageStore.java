@@ -60,7 +60,10 @@ public final class MessageStore {
     }
   }
 
-  /** A room's messages, newest first, with ids below {@code before} when given. */
+  /**
+   * A room's messages, newest first, with ids below {@code before} when given; from a replica that
+   * has every message this node stored in the room, or from the primary.
+   */
   public List<Message> history(String roomId, Long before, int limit) throws SQLException {
     String sql =
         "SELECT "
@@ -68,22 +71,25 @@ public final class MessageStore {
             + " FROM messages WHERE room_id = ?"
             + (before != null ? " AND id < ?" : "")
             + " ORDER BY id DESC LIMIT ?";
-    try (Connection c = database.connection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      int i = 1;
-      ps.setString(i++, roomId);
-      if (before != null) {
-        ps.setLong(i++, before);
-      }
-      ps.setInt(i, limit);
-      try (ResultSet rs = ps.executeQuery()) {
-        List<Message> messages = new ArrayList<>(limit);
-        while (rs.next()) {
-          messages.add(read(rs));
-        }
-        return messages;
-      }
-    }
+    return database.read(
+        Database.roomKey(roomId),
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setString(i++, roomId);
+            if (before != null) {
+              ps.setLong(i++, before);
+            }
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+              List<Message> messages = new ArrayList<>(limit);
+              while (rs.next()) {
+                messages.add(read(rs));
+              }
+              return messages;
+            }
+          }
+        });
   }
 
   /** The message a user already sent to this room with this clientId, if any. */

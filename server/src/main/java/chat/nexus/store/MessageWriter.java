@@ -17,8 +17,10 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -173,9 +175,15 @@ public final class MessageWriter implements AutoCloseable {
         Thread.currentThread().interrupt();
         batch.forEach(p -> p.fail(shuttingDown()));
         break;
-      } catch (RuntimeException e) {
-        LOG.log(Level.ERROR, "message writer failed", e);
-        batch.forEach(p -> p.fail(e));
+      } catch (RuntimeException | AssertionError e) {
+        // AssertionError: the PostgreSQL driver, with assertions on, asserts that a batch's
+        // connection answers getAutoCommit(), which fails when the server closed it mid-batch. The
+        // writer must outlive a failed batch whatever its cause: a stopped writer loses every send.
+        Throwable answer = database.health().failed(e);
+        if (!(answer instanceof ApiException)) {
+          LOG.log(Level.ERROR, "message writer failed", e);
+        }
+        batch.forEach(p -> p.fail(answer));
       } finally {
         batch.clear();
       }
@@ -216,6 +224,7 @@ public final class MessageWriter implements AutoCloseable {
       }
       c.commit(); // a failure here leaves the outcome unknown: UNAVAILABLE, and the retry finds
       // the row if any
+      database.wrote(c, rooms(batch));
       for (int i = 0; i < batch.size(); i++) {
         stored(batch.get(i), ids.get(i));
       }
@@ -228,15 +237,32 @@ public final class MessageWriter implements AutoCloseable {
     }
   }
 
+  private static Set<String> rooms(List<Pending> batch) {
+    Set<String> rooms = new HashSet<>();
+    for (Pending pending : batch) {
+      rooms.add(Database.roomKey(pending.message().roomId()));
+    }
+    return rooms;
+  }
+
   /** A message committed under this id: remembered as announced, since its caller broadcasts it. */
   private void stored(Pending pending, long id) {
+    acknowledge(pending, id).run();
+  }
+
+  /**
+   * Remembers the id as announced at once (a duplicate later in the same batch must find it), and
+   * returns the ack.
+   */
+  private Runnable acknowledge(Pending pending, long id) {
     NewMessage m = pending.message();
     announced.put(id, Boolean.TRUE);
-    pending.succeed(
+    Stored stored =
         new Stored(
             new Message(id, m.roomId(), m.userId(), m.text(), m.clientId(), pending.createdAt()),
             false,
-            true));
+            true);
+    return () -> pending.succeed(stored);
   }
 
   /**
@@ -255,13 +281,27 @@ public final class MessageWriter implements AutoCloseable {
                 + cause.getMessage()
                 + "), storing row by row");
     c.setAutoCommit(true);
+    List<Runnable> acks = new ArrayList<>(batch.size());
+    try {
+      storeEach(c, batch, acks);
+    } finally {
+      // the rows stored before a lost connection are acknowledged, after their WAL position
+      database.wrote(c, rooms(batch));
+      acks.forEach(Runnable::run);
+    }
+  }
+
+  /** Stores each row; the acks of those stored (or found) run once the caller has noted them. */
+  private void storeEach(Connection c, List<Pending> batch, List<Runnable> acks)
+      throws SQLException {
     for (Pending pending : batch) {
       try (PreparedStatement ps = c.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
         bind(ps, pending);
         ps.executeUpdate();
         try (ResultSet keys = ps.getGeneratedKeys()) {
           keys.next();
-          stored(pending, keys.getLong(1));
+          long id = keys.getLong(1);
+          acks.add(acknowledge(pending, id));
         }
       } catch (SQLException e) {
         if (DatabaseHealth.isConnectionFailure(e)) {
@@ -275,7 +315,8 @@ public final class MessageWriter implements AutoCloseable {
         if (existing.isPresent()) {
           boolean announce =
               announced.asMap().putIfAbsent(existing.get().id(), Boolean.TRUE) == null;
-          pending.succeed(new Stored(existing.get(), true, announce));
+          Stored found = new Stored(existing.get(), true, announce);
+          acks.add(() -> pending.succeed(found));
         } else {
           LOG.log(
               Level.ERROR,

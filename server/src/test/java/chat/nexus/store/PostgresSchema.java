@@ -48,7 +48,13 @@ final class PostgresSchema implements AutoCloseable {
   Database open(int retentionDays) {
     return Database.open(
         Config.from(prepared.env()),
-        new DatabaseOptions(START_TIMEOUT_MS, QUEUE_LIMIT, DatabasePooler.NONE, retentionDays));
+        new DatabaseOptions(
+            START_TIMEOUT_MS,
+            QUEUE_LIMIT,
+            DatabasePooler.NONE,
+            retentionDays,
+            java.util.Optional.empty(),
+            DatabaseOptions.DEFAULT_READ_MAX_LAG_MS));
   }
 
   void execute(String sql, Object... params) {

@@ -133,7 +133,7 @@ public final class PostgresProcess implements AutoCloseable {
     }
   }
 
-  private static Path binaries() {
+  static Path binaries() {
     String configured = System.getenv("NEXUS_PG_BIN");
     if (configured != null && !configured.isBlank()) {
       return Path.of(configured);
@@ -157,7 +157,7 @@ public final class PostgresProcess implements AutoCloseable {
     }
   }
 
-  private static boolean isRoot() {
+  static boolean isRoot() {
     return "root".equals(System.getProperty("user.name"));
   }
 
