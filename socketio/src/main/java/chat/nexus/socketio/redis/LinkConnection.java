@@ -119,14 +119,17 @@ final class LinkConnection {
   }
 
   /**
-   * A connection ended (or failed): if it is the current one, it is replaced. Called once or twice
-   * per connection.
+   * A connection ended (or failed): if it is the current one, it is closed and replaced. Called
+   * once or twice per connection. A cluster connection is one socket per node and reports the end
+   * of any of them: the others are closed too (their subscriptions would deliver twice after the
+   * replay), and the new connection reads the cluster's slots afresh (a promoted replica).
    */
   private void ended(RedisConnection connection, Throwable cause) {
     if (closed || current != connection) {
       return;
     }
     current = null;
+    connection.close();
     owner.lost(this, cause);
     retry();
   }
