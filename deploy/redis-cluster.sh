@@ -41,6 +41,12 @@ wait_ok() {   # every node says cluster_state:ok and sees 3 masters with slots
 case $action in
   start)
     mkdir -p "$dir"
+    for i in 0 1 2 3 4 5; do
+      if redis-cli -p $((base + i)) ping >/dev/null 2>&1; then
+        echo "port $((base + i)) is taken by another Redis; pick another BASE_PORT" >&2
+        exit 1
+      fi
+    done
     ports=()
     for i in 0 1 2 3 4 5; do
       port=$((base + i))

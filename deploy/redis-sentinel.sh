@@ -37,6 +37,12 @@ server() {   # port [replicaof-port]
 case $action in
   start)
     mkdir -p "$dir"
+    for port in "$primary" "$replica" "$sentinel_base" $((sentinel_base + 1)) $((sentinel_base + 2)); do
+      if redis-cli -p "$port" ping >/dev/null 2>&1; then
+        echo "port $port is taken by another Redis; pick other ports" >&2
+        exit 1
+      fi
+    done
     server "$primary"
     server "$replica" "$primary"
     sentinels=()

@@ -309,7 +309,14 @@ public final class RedisLink {
     @Override
     public void opened(LinkConnection which, RedisConnection connection) {
       if (which == subscriber) {
-        connection.handler(RedisLink.this::onPush);
+        // Only the current connection's pushes count: a cluster connection whose other node
+        // sockets outlive it for a moment must not deliver twice.
+        connection.handler(
+            push -> {
+              if (subscriber.current() == connection) {
+                onPush(push);
+              }
+            });
         // The link is up once Redis confirmed them all; a replay that cannot be sent replaces the
         // connection.
         for (Request request : subscriptions.replay()) {

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
  * A Redis Cluster (3 masters, 3 replicas) or a Sentinel setup (primary, replica, 3 sentinels) as
  * deploy/redis-cluster.sh and deploy/redis-sentinel.sh start them, for one test class: stopped on
  * close, and by a shutdown hook if the JVM ends first. Ports: the cluster on 7100-7105, the primary
- * and replica on 6391-6392, the sentinels on 26391-26393 (NEXUS_REDIS_CLUSTER_PORT, ...
- * _SENTINEL_PORTS move them), never the shared Redis on 6379.
+ * and replica on 6391-6392, the sentinels on 26391-26393; when one of them is taken (another run on
+ * the same machine), a free range picked at random. Never the shared Redis on 6379.
  */
 public final class RedisTopology implements AutoCloseable {
 
@@ -21,10 +21,18 @@ public final class RedisTopology implements AutoCloseable {
   public static final Path DEPLOY = Path.of("..", "deploy");
 
   private static final long SCRIPT_TIMEOUT_S = 60;
-  private static final int CLUSTER_BASE_PORT = port("NEXUS_REDIS_CLUSTER_PORT", 7100);
-  private static final int PRIMARY_PORT = port("NEXUS_REDIS_PRIMARY_PORT", 6391);
-  private static final int REPLICA_PORT = PRIMARY_PORT + 1;
-  private static final int SENTINEL_BASE_PORT = port("NEXUS_REDIS_SENTINEL_PORTS", 26391);
+  private static final int CLUSTER_PORT = 7100;
+  private static final int PRIMARY_PORT = 6391;
+  private static final int SENTINEL_PORT = 26391;
+
+  /** A Redis Cluster node also listens on its port + 10000 (the cluster bus). */
+  private static final int BUS_OFFSET = 10_000;
+
+  /** Where a random range starts when a preferred one is taken (bus ports stay below 65536). */
+  private static final int RANDOM_FROM = 30_000;
+
+  private static final int RANDOM_SPAN = 15_000;
+  private static final int RANDOM_TRIES = 50;
   public static final String MASTER_NAME = "nexus";
 
   private final String script;
@@ -32,7 +40,11 @@ public final class RedisTopology implements AutoCloseable {
   private final List<String> output;
   private final Thread stopper;
 
-  private RedisTopology(String script, Path dir, List<String> output) {
+  /** The first cluster node, or the first sentinel: who answers questions about the topology. */
+  private final int askPort;
+
+  private RedisTopology(String script, Path dir, List<String> output, int askPort) {
+    this.askPort = askPort;
     this.script = script;
     this.dir = dir;
     this.output = output;
@@ -40,32 +52,55 @@ public final class RedisTopology implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(stopper);
   }
 
-  private static int port(String variable, int fallback) {
-    String value = System.getenv(variable);
-    return value == null ? fallback : Integer.parseInt(value);
+  /**
+   * {@code preferred}, or a random port, from which {@code count} ports (and their bus) are free.
+   */
+  private static int freeRange(int preferred, int count, boolean bus) {
+    java.util.Random random = new java.util.Random();
+    int base = preferred;
+    for (int i = 0; i < RANDOM_TRIES; i++) {
+      if (free(base, count) && (!bus || free(base + BUS_OFFSET, count))) {
+        return base;
+      }
+      base = RANDOM_FROM + random.nextInt(RANDOM_SPAN);
+    }
+    throw new AssertionError("no free range of " + count + " ports");
+  }
+
+  private static boolean free(int base, int count) {
+    for (int port = base; port < base + count; port++) {
+      try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+        probe.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A 3-master cluster with a replica each. */
   public static RedisTopology cluster(Path dir) {
-    return start("redis-cluster.sh", dir, List.of(Integer.toString(CLUSTER_BASE_PORT)));
+    int base = freeRange(CLUSTER_PORT, 6, true);
+    return start("redis-cluster.sh", dir, List.of(Integer.toString(base)), base);
   }
 
   /** A primary, a replica and three sentinels watching it as {@link #MASTER_NAME}. */
   public static RedisTopology sentinel(Path dir) {
+    int primary = freeRange(PRIMARY_PORT, 2, false);
+    int sentinels = freeRange(SENTINEL_PORT, 3, false);
     return start(
         "redis-sentinel.sh",
         dir,
         List.of(
-            Integer.toString(PRIMARY_PORT),
-            Integer.toString(REPLICA_PORT),
-            Integer.toString(SENTINEL_BASE_PORT)));
+            Integer.toString(primary), Integer.toString(primary + 1), Integer.toString(sentinels)),
+        sentinels);
   }
 
-  private static RedisTopology start(String script, Path dir, List<String> ports) {
+  private static RedisTopology start(String script, Path dir, List<String> ports, int askPort) {
     List<String> args = new ArrayList<>(List.of("start", dir.toString()));
     args.addAll(ports);
     List<String> output = run(script, args);
-    return new RedisTopology(script, dir, output);
+    return new RedisTopology(script, dir, output, askPort);
   }
 
   /** REDIS_URL for the cluster (three seeds), or the Sentinel address. */
@@ -92,8 +127,8 @@ public final class RedisTopology implements AutoCloseable {
 
   /** The port of the cluster master that serves this key's (or shard channel's) slot. */
   public int masterOf(String key) {
-    long slot = Long.parseLong(cli(CLUSTER_BASE_PORT, "cluster", "keyslot", key).trim());
-    for (String line : cli(CLUSTER_BASE_PORT, "cluster", "nodes").split("\n")) {
+    long slot = Long.parseLong(clusterCli("cluster", "keyslot", key).trim());
+    for (String line : clusterCli("cluster", "nodes").split("\n")) {
       String[] f = line.trim().split(" ");
       if (f.length < 9 || !f[2].contains("master") || f[2].contains("fail")) {
         continue;
@@ -110,10 +145,22 @@ public final class RedisTopology implements AutoCloseable {
     throw new AssertionError("no master serves slot " + slot);
   }
 
+  /** A redis-cli answer from the first cluster node that answers (one may have been killed). */
+  private String clusterCli(String... command) {
+    AssertionError last = null;
+    for (int port = askPort; port < askPort + 6; port++) {
+      try {
+        return cli(port, command);
+      } catch (AssertionError e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
   /** The port of the primary the sentinels name now. */
   public int primary() {
-    String[] answer =
-        cli(SENTINEL_BASE_PORT, "sentinel", "get-master-addr-by-name", MASTER_NAME).split("\n");
+    String[] answer = cli(askPort, "sentinel", "get-master-addr-by-name", MASTER_NAME).split("\n");
     return Integer.parseInt(answer[1].trim());
   }
 
