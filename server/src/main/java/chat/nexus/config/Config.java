@@ -121,6 +121,8 @@ public record Config(
 
   private static final int GENERATED_SECRET_BYTES = 32;
 
+  private static final String REDIS_URL_EXPECTED = "a redis:// or rediss:// URL";
+  private static final String[] REDIS_SCHEMES = {"redis://", "rediss://", "unix://"};
   private static final String DATABASE_URL_EXPECTED = "a postgres:// or jdbc: URL";
   private static final String[] DATABASE_SCHEMES = {"jdbc:", "postgres://", "postgresql://"};
 
@@ -266,7 +268,9 @@ public record Config(
    */
   private static String redisAddress(Settings s, String name) {
     String value = s.raw(name);
-    if (value != null) {
+    if (value != null && Arrays.stream(REDIS_SCHEMES).noneMatch(value.trim()::startsWith)) {
+      s.problem(name + " must be " + REDIS_URL_EXPECTED);
+    } else if (value != null) {
       try {
         RedisAddress.parse(value);
       } catch (IllegalArgumentException e) {
