@@ -38,6 +38,13 @@ public final class RedisPresence implements Presence {
   private static final RedisScript MEMBERS =
       RedisScript.resource(RedisPresence.class, "presence_members.lua");
 
+  /**
+   * The start of every presence key. The braces are a Redis Cluster hash tag: the sweep of a dead
+   * node changes its set and the hashes of all its rooms in one script, which a cluster runs only
+   * on keys of one slot; so presence lives on one master (on a single server they are plain names).
+   */
+  static final String TAG = "{presence}:";
+
   private final Vertx vertx;
   private final SharedRedis redis;
   private final String nodeId;
@@ -145,7 +152,7 @@ public final class RedisPresence implements Presence {
 
   private Future<Response> sweep(long deadline) {
     return redis
-        .eval(SWEEP, List.of(nodesKey()), List.of(deadline, redis.key("")))
+        .eval(SWEEP, List.of(nodesKey()), List.of(deadline, redis.key(TAG)))
         .onSuccess(
             gone -> {
               for (Response pair : gone) {
@@ -185,15 +192,15 @@ public final class RedisPresence implements Presence {
   }
 
   private List<String> keys(String roomId) {
-    return List.of(roomKey(roomId), redis.key("presence:node:" + nodeId));
+    return List.of(roomKey(roomId), redis.key(TAG + "node:" + nodeId));
   }
 
   private String roomKey(String roomId) {
-    return redis.key("presence:room:" + roomId);
+    return redis.key(TAG + "room:" + roomId);
   }
 
   private String nodesKey() {
-    return redis.key("presence:nodes");
+    return redis.key(TAG + "nodes");
   }
 
   private static String pair(String roomId, String userId) {

@@ -1,11 +1,13 @@
 package chat.nexus.config;
 
+import chat.nexus.socketio.redis.RedisAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The server's core configuration, from the environment and a {@code .env} file in the working
@@ -21,7 +23,8 @@ import java.util.Map;
  * @param databaseUrl DATABASE_URL, a postgres:// or jdbc: URL; null means the embedded H2 file
  * @param dataDir where the embedded database lives (DATA_DIR, default ./data)
  * @param dbPoolSize DB_POOL_SIZE, default 20
- * @param redisUrl REDIS_URL or null
+ * @param redisUrl null, or where Redis is in a {@link RedisAddress} form: REDIS_URL (one server, or
+ *     a cluster's seeds separated by commas), or REDIS_SENTINELS with REDIS_MASTER_NAME
  * @param llmApiKeys LLM_API_KEYS (alias VENICE_API_KEY); empty means the simulated provider
  * @param llmBaseUrl LLM_BASE_URL
  * @param llmModel LLM_MODEL or null for the provider's default
@@ -118,10 +121,10 @@ public record Config(
 
   private static final int GENERATED_SECRET_BYTES = 32;
 
-  private static final String DATABASE_URL_EXPECTED = "a postgres:// or jdbc: URL";
-  private static final String[] DATABASE_SCHEMES = {"jdbc:", "postgres://", "postgresql://"};
   private static final String REDIS_URL_EXPECTED = "a redis:// or rediss:// URL";
   private static final String[] REDIS_SCHEMES = {"redis://", "rediss://", "unix://"};
+  private static final String DATABASE_URL_EXPECTED = "a postgres:// or jdbc: URL";
+  private static final String[] DATABASE_SCHEMES = {"jdbc:", "postgres://", "postgresql://"};
 
   /**
    * Reads a map of variables (see {@link Environment}); throws {@link ConfigException} listing
@@ -137,8 +140,8 @@ public record Config(
     Secret sessionSecret = Secret.read(s, "SESSION_SECRET", production, false);
     boolean jsonLogs = jsonLogs(s, production);
     PresenceTiming presence = PresenceTiming.read(s);
-    String redisUrl = url(s, "REDIS_URL", REDIS_URL_EXPECTED, REDIS_SCHEMES);
-    url(s, "REDIS_SESSION_URL", REDIS_URL_EXPECTED, REDIS_SCHEMES);
+    String redisUrl = redisAddress(s);
+    redisAddress(s, "REDIS_SESSION_URL");
     String monitoringUrl =
         url(s, "MONITORING_URL", "an http:// or https:// URL", "http://", "https://");
     List<String> corsOrigins = corsOrigins(s, production);
@@ -230,6 +233,53 @@ public record Config(
   /**
    * A URL variable, or null when unset; one that starts with none of {@code schemes} is refused.
    */
+  /**
+   * REDIS_URL (one server, or a cluster's seeds separated by commas), or the Sentinel address built
+   * from REDIS_SENTINELS and REDIS_MASTER_NAME (with REDIS_URL's credentials and database): one
+   * string in a {@link RedisAddress} form.
+   */
+  private static String redisAddress(Settings s) {
+    List<String> sentinels = s.list("REDIS_SENTINELS");
+    String masterName = s.raw("REDIS_MASTER_NAME");
+    if (sentinels.isEmpty() != (masterName == null)) {
+      s.problem("REDIS_SENTINELS and REDIS_MASTER_NAME go together: set both or neither");
+      return null;
+    }
+    if (sentinels.isEmpty()) {
+      return redisAddress(s, "REDIS_URL");
+    }
+    for (String sentinel : sentinels) {
+      if (!sentinel.matches("[A-Za-z0-9.\\[\\]:-]+:\\d+")) {
+        s.problem("REDIS_SENTINELS must be host:port,host:port..., got '" + sentinel + "'");
+        return null;
+      }
+    }
+    try {
+      return RedisAddress.sentinelAddress(
+          sentinels, masterName, Optional.ofNullable(s.raw("REDIS_URL")));
+    } catch (IllegalArgumentException e) {
+      s.problem("REDIS_URL (credentials for the sentinels) is not usable: " + e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * A Redis address setting, checked; the error never repeats the value (it may hold a password).
+   */
+  private static String redisAddress(Settings s, String name) {
+    String value = s.raw(name);
+    if (value != null && Arrays.stream(REDIS_SCHEMES).noneMatch(value.trim()::startsWith)) {
+      s.problem(name + " must be " + REDIS_URL_EXPECTED);
+    } else if (value != null) {
+      try {
+        RedisAddress.parse(value);
+      } catch (IllegalArgumentException e) {
+        s.problem(name + " is not usable: " + e.getMessage());
+      }
+    }
+    return value;
+  }
+
   private static String url(Settings s, String name, String expected, String... schemes) {
     String url = s.raw(name);
     if (url != null && Arrays.stream(schemes).noneMatch(url::startsWith)) {
@@ -284,7 +334,7 @@ public record Config(
   public String adapterDescription() {
     return redisUrl == null
         ? "in-process (single node)"
-        : "Redis " + redisUrl.replaceAll("//[^/@]*@", "//");
+        : "Redis " + RedisAddress.parse(redisUrl).description();
   }
 
   public String llmDescription() {

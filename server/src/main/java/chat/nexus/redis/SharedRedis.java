@@ -1,5 +1,6 @@
 package chat.nexus.redis;
 
+import chat.nexus.socketio.redis.RedisAddress;
 import chat.nexus.socketio.redis.RedisLink;
 import chat.nexus.socketio.redis.RedisLinkEvents;
 import chat.nexus.socketio.redis.RedisLinkOptions;
@@ -63,9 +64,9 @@ public final class SharedRedis {
     return new SharedRedis(vertx, url, prefix);
   }
 
-  /** The URL without credentials, for logs. */
+  /** Where Redis is, without credentials (a server, a cluster's seeds, the sentinels): for logs. */
   public String description() {
-    return url.replaceAll("//[^/@]*@", "//");
+    return RedisAddress.parse(url).description();
   }
 
   /** Whether Redis is reachable: both connections open, and the last command answered. */

@@ -247,6 +247,40 @@ class ConfigTest {
   }
 
   @Test
+  void redisClusterAndSentinelSettings() {
+    Config cluster =
+        Config.from(
+            Map.of(
+                "REDIS_URL",
+                "redis://:redis-password-9@h1:7000,redis://:redis-password-9@h2:7001"));
+    assertThat(cluster.adapterDescription()).isEqualTo("Redis cluster h1:7000,h2:7001");
+    assertThat(cluster.toString()).doesNotContain("redis-password-9");
+    Config sentinel =
+        Config.from(
+            Map.of(
+                "REDIS_SENTINELS",
+                "s1:26379, s2:26380",
+                "REDIS_MASTER_NAME",
+                "main",
+                "REDIS_URL",
+                "redis://:redis-password-9@ignored/1"));
+    assertThat(sentinel.redisUrl())
+        .isEqualTo("redis-sentinel://:redis-password-9@s1:26379,s2:26380/1#main");
+    assertThat(sentinel.redisSessionUrl()).isEqualTo(sentinel.redisUrl());
+    assertThat(sentinel.adapterDescription())
+        .isEqualTo("Redis primary 'main' via sentinels s1:26379,s2:26380");
+    assertThat(sentinel.toString()).doesNotContain("redis-password-9");
+    assertThat(problems(Map.of("REDIS_SENTINELS", "s1:26379")))
+        .containsExactly("REDIS_SENTINELS and REDIS_MASTER_NAME go together: set both or neither");
+    assertThat(problems(Map.of("REDIS_SENTINELS", "s1", "REDIS_MASTER_NAME", "m")))
+        .containsExactly("REDIS_SENTINELS must be host:port,host:port..., got 's1'");
+    assertThat(problems(Map.of("REDIS_URL", "redis://:redis-password-9@h1:7000,h2:7001")))
+        .singleElement()
+        .satisfies(
+            p -> assertThat(p).startsWith("REDIS_URL is not usable").doesNotContain("password-9"));
+  }
+
+  @Test
   void configExceptionMessageIsTheLines() {
     assertThatThrownBy(() -> Config.from(Map.of("PORT", "abc", "DB_POOL_SIZE", "x")))
         .isInstanceOf(ConfigException.class)

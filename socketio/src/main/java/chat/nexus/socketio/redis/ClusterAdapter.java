@@ -18,6 +18,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,10 +164,13 @@ abstract class ClusterAdapter implements Adapter {
 
   /** How many nodes listen on this namespace now (this one included), from Redis. */
   Future<Integer> countNodes() {
-    return link.send(countNodesRequest())
+    return link.sendOnEveryNode(countNodesRequest())
         .map(
-            response -> {
-              int count = response.size() >= 2 ? response.get(1).toInteger() : 1;
+            responses -> {
+              int count = 0;
+              for (Response response : responses) {
+                count += response.size() >= 2 ? response.get(1).toInteger() : 0;
+              }
               lastServerCount = Math.max(1, count);
               return count;
             });

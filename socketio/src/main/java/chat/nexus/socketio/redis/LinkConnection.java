@@ -114,19 +114,26 @@ final class LinkConnection {
     if (error instanceof IllegalStateException) {
       return;
     }
-    connection.close();
     ended(connection, error);
   }
 
   /**
-   * A connection ended (or failed): if it is the current one, it is replaced. Called once or twice
-   * per connection.
+   * A connection ended (or failed): if it is the current one, it is closed (once: a second close
+   * hands a pooled socket back twice) and replaced. Called once or twice per connection. A cluster
+   * connection is one socket per node and reports the end of any of them: the others are closed too
+   * (their subscriptions would deliver twice after the replay), and the new connection reads the
+   * cluster's slots afresh (a promoted replica).
    */
   private void ended(RedisConnection connection, Throwable cause) {
     if (closed || current != connection) {
       return;
     }
     current = null;
+    try {
+      connection.close();
+    } catch (RuntimeException e) {
+      LOG.log(Level.DEBUG, () -> "closing the Redis " + name() + " connection failed", e);
+    }
     owner.lost(this, cause);
     retry();
   }

@@ -1,6 +1,5 @@
 package chat.nexus.socketio.redis;
 
-import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -75,12 +74,7 @@ public final class RedisAdapterOptions {
 
   private RedisAdapterOptions(Builder b) {
     this.url = Objects.requireNonNull(b.url, "url");
-    URI uri = RedisLinkOptions.parse(b.url);
-    if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())
-        || uri.getHost() == null) {
-      throw new IllegalArgumentException(
-          "Redis URL must be redis://[user:password@]host[:port][/db] or rediss://...");
-    }
+    RedisAddress.parse(b.url);
     if (b.key == null || b.key.isEmpty()) {
       throw new IllegalArgumentException("key must not be empty");
     }
@@ -109,7 +103,11 @@ public final class RedisAdapterOptions {
     }
   }
 
-  /** Options for the Redis at this URL ({@code redis://[user:password@]host:port[/db]}). */
+  /**
+   * Options for the Redis at this address: one server ({@code
+   * redis://[user:password@]host:port[/db]}), a cluster's seeds or sentinels ({@link
+   * RedisAddress}).
+   */
   public static Builder builder(String url) {
     return new Builder(url);
   }
@@ -118,9 +116,9 @@ public final class RedisAdapterOptions {
     return url;
   }
 
-  /** host:port of the URL, without credentials: what log lines name. */
+  /** The servers without credentials (host:port, a cluster's seeds, the sentinels): for logs. */
   public String endpointDescription() {
-    return RedisLinkOptions.endpoint(url);
+    return RedisAddress.parse(url).description();
   }
 
   /** The channel prefix. */

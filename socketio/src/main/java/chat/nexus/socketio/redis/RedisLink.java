@@ -10,8 +10,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisCluster;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.lang.System.Logger.Level;
@@ -110,16 +113,7 @@ public final class RedisLink {
     this.vertx = vertx;
     this.options = options;
     this.events = events;
-    RedisOptions redisOptions =
-        new RedisOptions()
-            .setConnectionString(options.url())
-            .setMaxWaitingHandlers(options.maxPendingCommands())
-            .setNetClientOptions(
-                new NetClientOptions()
-                    .setConnectTimeout((int) options.connectTimeoutMs())
-                    .setTcpKeepAlive(true)
-                    .setTcpNoDelay(true));
-    this.client = Redis.createClient(vertx, redisOptions);
+    this.client = Redis.createClient(vertx, redisOptions(options));
     // A context of its own, so that the connections' I/O and the decoding of incoming messages run
     // on one event loop whatever thread created the link.
     this.context = vertx.getOrCreateContext();
@@ -133,6 +127,36 @@ public final class RedisLink {
     this.subscriber =
         new LinkConnection(Role.SUBSCRIBER, vertx, context, client, backoff, endpoint, owner);
     this.subscriptions = new Subscriptions(this::listenerFailed);
+  }
+
+  /**
+   * The Vert.x client in the address's mode. A cluster connection routes each command by its key's
+   * slot and follows MOVED; a Sentinel one asks the sentinels for the primary on every connect.
+   * Sentinel's own failover (swapping the socket under an open connection) stays off: the link must
+   * see the connection end to subscribe again on the new primary.
+   */
+  private static RedisOptions redisOptions(RedisLinkOptions options) {
+    RedisAddress address = options.address();
+    RedisOptions redis =
+        new RedisOptions()
+            .setMaxWaitingHandlers(options.maxPendingCommands())
+            .setNetClientOptions(
+                new NetClientOptions()
+                    .setConnectTimeout((int) options.connectTimeoutMs())
+                    .setTcpKeepAlive(true)
+                    .setTcpNoDelay(true));
+    address.endpoints().forEach(redis::addConnectionString);
+    switch (address.topology()) {
+      case STANDALONE -> redis.setType(RedisClientType.STANDALONE);
+      case CLUSTER -> redis.setType(RedisClientType.CLUSTER);
+      case SENTINEL ->
+          redis
+              .setType(RedisClientType.SENTINEL)
+              .setRole(RedisRole.MASTER)
+              .setMasterName(address.masterName().orElseThrow())
+              .setAutoFailover(false);
+    }
+    return redis;
   }
 
   /** A link to the Redis of {@code options}; connects in the background (Redis may be down). */
@@ -187,6 +211,22 @@ public final class RedisLink {
             .arg(channel)
             .arg(Buffer.buffer(payload));
     return send(request).<Void>mapEmpty().onFailure(e -> dropped.increment());
+  }
+
+  /**
+   * A command on every server: one answer from the single server or primary, one per node of a
+   * cluster (PUBSUB NUMSUB counts only the subscribers of the node that answers). Fails at once
+   * when the link is down.
+   */
+  public Future<List<Response>> sendOnEveryNode(Request request) {
+    RedisConnection connection = publisher.current();
+    if (options.address().topology() != RedisAddress.Topology.CLUSTER
+        || connection == null
+        || closed) {
+      return send(request).map(List::of);
+    }
+    Future<List<Response>> answers = RedisCluster.create(connection).onAllNodes(request);
+    return commandTimeout() ? timed(answers) : answers;
   }
 
   /** A command on the publishing connection; fails at once when the link is down. */
@@ -269,7 +309,14 @@ public final class RedisLink {
     @Override
     public void opened(LinkConnection which, RedisConnection connection) {
       if (which == subscriber) {
-        connection.handler(RedisLink.this::onPush);
+        // Only the current connection's pushes count: a cluster connection whose other node
+        // sockets outlive it for a moment must not deliver twice.
+        connection.handler(
+            push -> {
+              if (subscriber.current() == connection) {
+                onPush(push);
+              }
+            });
         // The link is up once Redis confirmed them all; a replay that cannot be sent replaces the
         // connection.
         for (Request request : subscriptions.replay()) {

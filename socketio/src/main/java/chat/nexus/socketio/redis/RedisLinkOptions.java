@@ -1,7 +1,5 @@
 package chat.nexus.socketio.redis;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Objects;
 
 /**
@@ -33,9 +31,8 @@ public final class RedisLinkOptions {
    */
   public static final int DEFAULT_MAX_PENDING_COMMANDS = 8_192;
 
-  private static final int DEFAULT_PORT = 6379;
-
   private final String url;
+  private final RedisAddress address;
   private final long initialReconnectDelayMs;
   private final long maxReconnectDelayMs;
   private final long connectTimeoutMs;
@@ -45,7 +42,7 @@ public final class RedisLinkOptions {
 
   private RedisLinkOptions(Builder b) {
     this.url = Objects.requireNonNull(b.url, "url");
-    parse(b.url);
+    this.address = RedisAddress.parse(b.url);
     positive("initialReconnectDelayMs", b.initialReconnectDelayMs);
     positive("maxReconnectDelayMs", b.maxReconnectDelayMs);
     positive("connectTimeoutMs", b.connectTimeoutMs);
@@ -60,15 +57,6 @@ public final class RedisLinkOptions {
     this.pingIntervalMs = b.pingIntervalMs;
   }
 
-  /** The URL, or an error that does not repeat it (it may hold a password). */
-  static URI parse(String url) {
-    try {
-      return new URI(url);
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("Redis URL is not a valid URL (" + e.getReason() + ")");
-    }
-  }
-
   private static void positive(String name, long value) {
     if (value <= 0) {
       throw new IllegalArgumentException(name + " must be positive, got " + value);
@@ -81,7 +69,11 @@ public final class RedisLinkOptions {
     }
   }
 
-  /** Options for the Redis at this URL ({@code redis://[user:password@]host:port[/db]}). */
+  /**
+   * Options for the Redis at this address: one server's URL ({@code
+   * redis://[user:password@]host:port[/db]}), a cluster's seeds or sentinels ({@link
+   * RedisAddress}).
+   */
   public static Builder builder(String url) {
     return new Builder(url);
   }
@@ -90,14 +82,13 @@ public final class RedisLinkOptions {
     return url;
   }
 
-  /** host:port of the URL, without credentials: what log lines name. */
-  public String endpoint() {
-    return endpoint(url);
+  public RedisAddress address() {
+    return address;
   }
 
-  static String endpoint(String url) {
-    URI uri = parse(url);
-    return uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : DEFAULT_PORT);
+  /** The servers without credentials (host:port, a cluster's seeds, the sentinels): for logs. */
+  public String endpoint() {
+    return address.description();
   }
 
   public long initialReconnectDelayMs() {
