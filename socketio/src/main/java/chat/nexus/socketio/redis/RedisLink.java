@@ -135,7 +135,7 @@ public final class RedisLink {
    * Sentinel's own failover (swapping the socket under an open connection) stays off: the link must
    * see the connection end to subscribe again on the new primary.
    */
-  private static RedisOptions redisOptions(RedisLinkOptions options) {
+  static RedisOptions redisOptions(RedisLinkOptions options) {
     RedisAddress address = options.address();
     RedisOptions redis =
         new RedisOptions()

@@ -3,7 +3,6 @@ package chat.nexus.socketio.redis;
 import chat.nexus.retry.Backoff;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
@@ -58,16 +57,9 @@ final class StreamReader {
     this.endpoint = adapter.endpointDescription();
     // One connection, which a client of its own holds: replacing the client is what closes a
     // connection that stopped answering.
+    // In the address's mode (one server, a cluster, sentinels), as the link's connections.
     this.redisOptions =
-        new RedisOptions()
-            .setConnectionString(adapter.url())
-            .setMaxPoolSize(1)
-            .setMaxPoolWaiting(1)
-            .setNetClientOptions(
-                new NetClientOptions()
-                    .setConnectTimeout((int) adapter.connectTimeoutMs())
-                    .setTcpKeepAlive(true)
-                    .setTcpNoDelay(true));
+        RedisLink.redisOptions(adapter.link()).setMaxPoolSize(1).setMaxPoolWaiting(1);
     this.client = Redis.createClient(vertx, redisOptions);
     this.context = vertx.getOrCreateContext();
     this.backoff =

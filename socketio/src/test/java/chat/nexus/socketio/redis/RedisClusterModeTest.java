@@ -65,6 +65,32 @@ class RedisClusterModeTest {
 
   @Test
   @Order(2)
+  void theStreamsAdapterDeliversAcrossNodesThroughTheStreamsMaster() throws Exception {
+    RedisAdapterOptions options =
+        RedisAdapterOptions.builder(cluster.address())
+            .key("c" + UUID.randomUUID())
+            .streams(
+                RedisStreamsOptions.builder()
+                    .streamName("s" + UUID.randomUUID())
+                    .blockTimeMs(500)
+                    .build())
+            .reconnectDelayMs(50, 500)
+            .build();
+    ClusterNode[] nodes = RedisAdapterTest.pair(options, false, io -> {});
+    try (ClusterNode one = nodes[0];
+        ClusterNode two = nodes[1];
+        JavaClient a = JavaClient.connect(one.url(), "room-msg");
+        JavaClient b = JavaClient.connect(two.url(), "room-msg")) {
+      a.call("join", "r1");
+      b.call("join", "r1");
+      crossing(a, b, "r1");
+      b.call("to-room", "r1", "two to one");
+      assertThat(a.next("room-msg")).containsExactly("two to one");
+    }
+  }
+
+  @Test
+  @Order(3)
   void shardedRoomsOnDifferentMastersReachTheOtherNode() throws Exception {
     RedisAdapterOptions options = options(true);
     String first = "room-0";
@@ -93,7 +119,7 @@ class RedisClusterModeTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aKilledMastersReplicaTakesOverAndDeliveryResumes() throws Exception {
     RedisAdapterOptions options = options(true);
     ClusterNode[] nodes = RedisAdapterTest.pair(options, false, io -> {});
