@@ -119,7 +119,8 @@ public final class AdapterBench {
         found = redis.shardSubscribers(channels);
         wanted = (long) perRoom * rooms.size();
       } else {
-        found = redis.patternSubscribers();
+        // each node subscribes to its pattern, then to the request channel, on one connection
+        found = redis.subscribers(key + "-request#/#");
         wanted = settings.nodes() + 1L;
       }
       if (found >= wanted) {

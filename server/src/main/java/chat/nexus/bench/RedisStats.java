@@ -37,10 +37,9 @@ final class RedisStats implements AutoCloseable {
     return client.send(request).await(TIMEOUT_S, TimeUnit.SECONDS);
   }
 
-  /** Connections with a pattern subscription (CLIENT LIST; PUBSUB NUMPAT counts the patterns). */
-  long patternSubscribers() throws Exception {
-    String clients = send(Request.cmd(Command.CLIENT).arg("LIST")).toString();
-    return clients.lines().filter(line -> !line.contains(" psub=0 ")).count();
+  /** PUBSUB NUMSUB of one channel. */
+  long subscribers(String channel) throws Exception {
+    return send(Request.cmd(Command.PUBSUB).arg("NUMSUB").arg(channel)).get(1).toLong();
   }
 
   /** PUBSUB SHARDNUMSUB, summed over the channels. */
