@@ -74,7 +74,7 @@ $LT chat --url "http://127.0.0.1:$PORT" --jwt-secret "$SECRET" --clients "$CLIEN
   --local-addresses 127.0.0.2,127.0.0.3 --rate "$RATE" --warmup "${WARMUP:-15s}" --duration 30s --server-pid "${NODE_PIDS[0]}" \
   --server-histogram nexus_rate_limit_check_seconds --metrics-url "$(IFS=,; echo "${METRICS[*]}")" \
   --out "$OUT/cluster.md" "$@"
-kill "$SAMPLER"
+kill "$SAMPLER" 2>/dev/null || true
 node2_1=$(ticks "${NODE_PIDS[@]:1}"); nginx_1=$(ticks "${NGINX_PIDS[@]}"); redis_1=$(ticks "$REDIS")
 elapsed=$(echo "$(date +%s.%N) - $start" | bc)
 hz=$(getconf CLK_TCK)
@@ -84,4 +84,4 @@ per_node=""
 for i in $(seq 1 "$NODES"); do per_node="$per_node node $i $(deliveries $((PORT + i)))"; done
 line="| $(date -u +%FT%TZ) | $NODES nodes, whole run ${elapsed%.*} s | nodes 2-$NODES $(pct "$node2_0" "$node2_1") % | nginx $(pct "$nginx_0" "$nginx_1") % | redis $(pct "$redis_0" "$redis_1") % | deliveries$per_node |"
 echo "$line" | tee -a "$OUT/cluster-cpu.md"
-{ echo "$(date -u +%FT%TZ), $NODES nodes, $CLIENTS clients, $ROOMS rooms, $RATE messages/s:"; python3 loadtest/bench/opcount.py report "$OUT/cluster-ops.jsonl"; echo; } | tee -a "$OUT/cluster-ops.md"
+{ echo "$(date -u +%FT%TZ), $NODES nodes, $CLIENTS clients, $ROOMS rooms, $RATE messages/s:"; python3 loadtest/bench/opcount.py report "$OUT/cluster-ops.jsonl" || true; echo; } | tee -a "$OUT/cluster-ops.md"
