@@ -23,7 +23,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Nexus Chat server. Without a subcommand: the chat server, configured by environment variables and ./.env.",
-    subcommands = {Main.Conformance.class, Main.BenchFanout.class, Main.BenchRateLimit.class})
+    subcommands = {
+      Main.Conformance.class,
+      Main.BenchFanout.class,
+      Main.BenchRateLimit.class,
+      Main.BenchAdapters.class
+    })
 public final class Main implements Callable<Integer> {
 
   private static final long START_TIMEOUT_S = 30;
@@ -216,6 +221,100 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       chat.nexus.bench.RateLimitBench.run(redis, checks, concurrency, users, rate);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "bench-adapters",
+      mixinStandardHelpOptions = true,
+      description =
+          "What the classic and the sharded Redis adapter cost per room broadcast, with one publishing"
+              + " node and N subscriber nodes in this process (BENCHMARKS.md).")
+  static final class BenchAdapters implements Callable<Integer> {
+    @Option(names = "--redis", required = true, description = "Redis URL (a Redis 7 of its own).")
+    String redis;
+
+    @Option(
+        names = "--adapter",
+        defaultValue = "classic",
+        description = "classic or sharded (default: ${DEFAULT-VALUE}).")
+    String adapter;
+
+    @Option(
+        names = "--nodes",
+        defaultValue = "3",
+        description = "Subscriber nodes (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(
+        names = "--rooms",
+        defaultValue = "1000",
+        description = "Rooms (default: ${DEFAULT-VALUE}).")
+    int rooms;
+
+    @Option(
+        names = "--nodes-per-room",
+        defaultValue = "2",
+        description = "Nodes each room has members on (default: ${DEFAULT-VALUE}).")
+    int nodesPerRoom;
+
+    @Option(
+        names = "--members-per-node",
+        defaultValue = "5",
+        description = "A room's members on each of its nodes (default: ${DEFAULT-VALUE}).")
+    int membersPerNode;
+
+    @Option(
+        names = "--rate",
+        defaultValue = "1000",
+        description = "Broadcasts per second, to the rooms in turn (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(
+        names = "--warmup",
+        defaultValue = "10",
+        description = "Seconds (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(
+        names = "--duration",
+        defaultValue = "20",
+        description = "Seconds (default: ${DEFAULT-VALUE}).")
+    int duration;
+
+    @Option(
+        names = "--text",
+        defaultValue = "160",
+        description = "Characters of text in each message (default: ${DEFAULT-VALUE}).")
+    int text;
+
+    @Option(names = "--out", description = "Markdown file the result row is appended to.")
+    String out;
+
+    @Option(names = "--csv", description = "CSV file the result row is appended to.")
+    String csv;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!adapter.equals("classic") && !adapter.equals("sharded")) {
+        System.err.println("--adapter must be classic or sharded");
+        return EXIT_CONFIGURATION;
+      }
+      chat.nexus.bench.AdapterBench.run(
+          new chat.nexus.bench.AdapterBench.Settings(
+              redis,
+              adapter.equals("sharded"),
+              nodes,
+              rooms,
+              nodesPerRoom,
+              membersPerNode,
+              rate,
+              warmup,
+              duration,
+              text,
+              out,
+              csv));
       return 0;
     }
   }

@@ -44,6 +44,7 @@ public final class SocketIoOptions {
   private final int maxAttachments;
   private final long maxRecoveryLogBytes;
   private final Function<Namespace, Adapter> adapterFactory;
+  private final Function<Namespace, InMemoryAdapter> localAdapterFactory;
 
   private SocketIoOptions(Builder b) {
     this.engine = b.engine.build();
@@ -67,6 +68,7 @@ public final class SocketIoOptions {
     this.recoveryCheck = b.recoveryCheck;
     this.maxAttachments = b.maxAttachments;
     this.maxRecoveryLogBytes = b.maxRecoveryLogBytes;
+    this.localAdapterFactory = b.localAdapterFactory;
     this.adapterFactory = b.adapterFactory != null ? b.adapterFactory : this::localAdapter;
   }
 
@@ -127,9 +129,13 @@ public final class SocketIoOptions {
   /**
    * The adapter that keeps a namespace's rooms and delivers its broadcasts on this node: a {@link
    * SessionAwareAdapter} when recovery is on, else an {@link InMemoryAdapter}. The default adapter;
-   * a cluster adapter delivers on this node through one.
+   * a cluster adapter delivers on this node through one. The builder's {@link Builder#localAdapter}
+   * replaces it.
    */
   public InMemoryAdapter localAdapter(Namespace namespace) {
+    if (localAdapterFactory != null) {
+      return localAdapterFactory.apply(namespace);
+    }
     return recoveryEnabled()
         ? new SessionAwareAdapter(
             namespace, namespace.server().vertx(), maxDisconnectionDurationMs, maxRecoveryLogBytes)
@@ -146,6 +152,7 @@ public final class SocketIoOptions {
     private int maxAttachments = PacketDecoder.DEFAULT_MAX_ATTACHMENTS;
     private long maxRecoveryLogBytes = DEFAULT_MAX_RECOVERY_LOG_BYTES;
     private Function<Namespace, Adapter> adapterFactory; // null: localAdapter
+    private Function<Namespace, InMemoryAdapter> localAdapterFactory; // null: the default
 
     private Builder() {}
 
@@ -189,6 +196,16 @@ public final class SocketIoOptions {
 
     public Builder adapterFactory(Function<Namespace, Adapter> value) {
       this.adapterFactory = Objects.requireNonNull(value, "adapterFactory");
+      return this;
+    }
+
+    /**
+     * Makes the adapter that delivers on this node (by default an {@link InMemoryAdapter}, or a
+     * {@link SessionAwareAdapter} with recovery on): for an adapter that reaches its sockets in
+     * another way, or a benchmark that counts what a cluster adapter hands to this node.
+     */
+    public Builder localAdapter(Function<Namespace, InMemoryAdapter> value) {
+      this.localAdapterFactory = Objects.requireNonNull(value, "localAdapter");
       return this;
     }
 
