@@ -13,6 +13,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -95,9 +96,21 @@ final class RedisStreamsAdapter extends ClusterMessageAdapter {
     }
   }
 
+  /**
+   * How long a reconnecting client waits for its session from Redis before it gets a new one: a
+   * stalled Redis (one that accepts commands and does not answer) must not hold every reconnection.
+   */
+  static final long RESTORE_WAIT_MS = 2_000;
+
+  /**
+   * How long a replayable broadcast waits for its stream offset before this node delivers it
+   * without one: a stalled Redis must not hold delivery to the node's own sockets.
+   */
+  static final long OFFSET_WAIT_MS = 500;
+
   @Override
   public Future<PersistedSession> restoreSession(String pid, String offset) {
-    return sessions.restore(pid, offset);
+    return sessions.restore(pid, offset).timeout(RESTORE_WAIT_MS, TimeUnit.MILLISECONDS);
   }
 
   // ---- outgoing ----
@@ -140,18 +153,21 @@ final class RedisStreamsAdapter extends ClusterMessageAdapter {
       local.broadcast(packet, options);
       return;
     }
-    appended.onComplete(
-        offset -> {
-          if (offset.failed()) {
-            local.broadcast(packet, options);
-            return;
-          }
-          // A copy: the offset must not be appended to the caller's array.
-          JsonArray data = new JsonArray(new ArrayList<>(((JsonArray) packet.data()).getList()));
-          data.add(offset.result());
-          local.broadcast(
-              new Packet(packet.type(), packet.namespace(), data, packet.id()), options);
-        });
+    appended
+        .timeout(OFFSET_WAIT_MS, TimeUnit.MILLISECONDS)
+        .onComplete(
+            offset -> {
+              if (offset.failed()) {
+                local.broadcast(packet, options);
+                return;
+              }
+              // A copy: the offset must not be appended to the caller's array.
+              JsonArray data =
+                  new JsonArray(new ArrayList<>(((JsonArray) packet.data()).getList()));
+              data.add(offset.result());
+              local.broadcast(
+                  new Packet(packet.type(), packet.namespace(), data, packet.id()), options);
+            });
   }
 
   @Override

@@ -116,8 +116,14 @@ final class StreamReader {
                 LOG.log(Level.INFO, "Redis adapter: reading stream '" + stream + "' again");
                 failures = 0;
               }
-              deliver(result.result());
-              read();
+              try {
+                deliver(result.result());
+              } catch (RuntimeException e) {
+                // a reply of an unexpected shape: skipped, and the reading goes on
+                LOG.log(Level.WARNING, "Redis adapter: could not read stream '" + stream + "'", e);
+              } finally {
+                read();
+              }
             });
   }
 

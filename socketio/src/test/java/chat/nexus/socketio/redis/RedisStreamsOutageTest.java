@@ -10,11 +10,52 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The streams mode with Redis killed and started again under two nodes, recovery on: a broadcast is
  * delivered to its node's clients at once (without offset) while Redis is down, and the stream
- * readers resume after the restart. On a redis-server of the test's own.
+ * readers resume after the restart; a Redis that stalls (takes writes and answers none) delays
+ * delivery to the node's own clients by no more than the offset wait. On a redis-server of the
+ * test's own.
  */
 class RedisStreamsOutageTest {
 
   @TempDir Path dir;
+
+  @Test
+  void aStalledRedisDoesNotHoldLocalDelivery() throws Exception {
+    try (RedisProcess redis = RedisProcess.start(dir)) {
+      RedisAdapterOptions options =
+          RedisAdapterOptions.builder(redis.url())
+              .key("stall")
+              .streams(RedisStreamsOptions.builder().blockTimeMs(500).build())
+              .reconnectDelayMs(50, 500)
+              .build();
+      ClusterNode[] nodes = RedisAdapterTest.pair(options, true, io -> {});
+      try (ClusterNode one = nodes[0];
+          ClusterNode two = nodes[1];
+          JavaClient a = JavaClient.connect(one.url(), "room-msg")) {
+        a.call("join", "r1");
+        a.call("to-room", "r1", "before");
+        assertThat(a.next("room-msg")[0]).isEqualTo("before");
+        // Writes wait far longer than the client's wait for the message: only the node's own
+        // deadline on the offset can deliver it in time.
+        redisCli(redis, "CLIENT", "PAUSE", "60000", "WRITE");
+        try {
+          a.call("to-room", "r1", "stalled");
+          assertThat(a.next("room-msg")).containsExactly("stalled");
+        } finally {
+          redisCli(redis, "CLIENT", "UNPAUSE");
+        }
+      }
+    }
+  }
+
+  private static void redisCli(RedisProcess redis, String... command) throws Exception {
+    java.util.List<String> line =
+        new java.util.ArrayList<>(
+            java.util.List.of("redis-cli", "-h", "127.0.0.1", "-p", String.valueOf(redis.port())));
+    line.addAll(java.util.List.of(command));
+    Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
+    assertThat(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(new String(p.getInputStream().readAllBytes()).trim()).isEqualTo("OK");
+  }
 
   @Test
   void localDeliveryGoesOnAndTheReadersResume() throws Exception {
