@@ -164,13 +164,22 @@ final class ReadReplicas implements AutoCloseable {
     int start = next.getAndIncrement();
     for (int i = 0; i < replicas.size(); i++) {
       Replica replica = replicas.get(Math.floorMod(start + i, replicas.size()));
-      if (replica.usable && replica.replayed >= needed && now - replica.usableAt <= staleNanos) {
+      if (inUse(replica, now) && replica.replayed >= needed) {
         replicaReads.increment();
         return Optional.of(replica);
       }
     }
     primaryReads.increment();
     return Optional.empty();
+  }
+
+  /** Whether the replica serves reads now: usable at its last poll, and that poll recent. */
+  boolean inUse(Replica replica) {
+    return inUse(replica, System.nanoTime());
+  }
+
+  private boolean inUse(Replica replica, long now) {
+    return replica.usable && now - replica.usableAt <= staleNanos;
   }
 
   /** A read on the replica failed: the primary serves it, and the replica waits for a poll. */

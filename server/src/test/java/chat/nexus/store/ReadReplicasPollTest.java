@@ -45,6 +45,7 @@ class ReadReplicasPollTest {
       Waits.untilTrue(
           () -> replicas.choose("room:1").isEmpty(), "reads to leave the unwatched replica");
       assertThat(replicas.choose("room:2")).isEmpty();
+      assertThat(replicas.inUse(replica)).isFalse();
     } finally {
       hung.countDown();
     }
