@@ -367,7 +367,7 @@ public final class Database implements AutoCloseable {
   public Map<String, BooleanSupplier> replicaStates() {
     Map<String, BooleanSupplier> states = new LinkedHashMap<>();
     replicas.ifPresent(
-        r -> r.replicas().forEach(replica -> states.put(replica.name, () -> replica.usable)));
+        r -> r.replicas().forEach(replica -> states.put(replica.name, () -> r.inUse(replica))));
     return states;
   }
 

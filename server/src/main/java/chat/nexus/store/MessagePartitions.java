@@ -13,6 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Locks on the table everyone writes stay short: a month is created as a table of its own and
  * then attached (a lock that lets reads and inserts go on); dropping a month locks the parent for a
- * catalog change only. Every step gives up after {@link #LOCK_TIMEOUT} rather than wait behind a
- * long query with inserts queued behind it; the next run tries again.
+ * catalog change only. Moving a month's rows out of DEFAULT holds inserts into DEFAULT (only rows
+ * of months that have no partition) until the month is attached. Every lock wait gives up after
+ * {@link #LOCK_TIMEOUT} rather than keep inserts queued behind it; the next run tries again.
  */
 public final class MessagePartitions implements AutoCloseable {
 
@@ -49,6 +51,13 @@ public final class MessagePartitions implements AutoCloseable {
 
   /** How long a step waits for a table lock before it gives up until the next run. */
   static final String LOCK_TIMEOUT = "2s";
+
+  /**
+   * Runs in a row that found another node holding the maintenance lock before a warning: one such
+   * run is a node maintaining at the same moment, several are a node stuck with the lock while the
+   * months ahead run out and rows pile up in DEFAULT.
+   */
+  static final int MISSED_RUNS_WARNING = 3;
 
   /** Client id keys deleted per statement, so that no delete holds many row locks for long. */
   static final int DELETE_BATCH = 10_000;
@@ -73,6 +82,7 @@ public final class MessagePartitions implements AutoCloseable {
   private final int retentionDays;
   private Vertx vertx;
   private long timer = -1;
+  private final AtomicInteger missedRuns = new AtomicInteger();
 
   /**
    * @param retentionDays messages older than this many days are dropped by whole months; 0 keeps
@@ -102,6 +112,27 @@ public final class MessagePartitions implements AutoCloseable {
    * that step and the ones after it to that node.
    */
   public boolean maintain(Instant now) throws SQLException {
+    boolean done = steps(now);
+    if (done) {
+      missedRuns.set(0);
+      return true;
+    }
+    int missed = missedRuns.incrementAndGet();
+    if (missed >= MISSED_RUNS_WARNING) {
+      LOG.warn(
+          "message partition maintenance found its lock held elsewhere {} runs in a row; if that"
+              + " session is stuck, no months are created ahead and new rows go to DEFAULT",
+          missed);
+    }
+    return false;
+  }
+
+  /** Runs in a row that found the lock held by another node. */
+  int missedRuns() {
+    return missedRuns.get();
+  }
+
+  private boolean steps(Instant now) throws SQLException {
     try (Connection c = database.connection()) {
       c.setAutoCommit(false);
       try {
@@ -197,6 +228,13 @@ public final class MessagePartitions implements AutoCloseable {
     }
     String name = table + month.format(MONTH_SUFFIX);
     try (Statement s = c.createStatement()) {
+      for (Partition p : partitions) {
+        if (p.isDefault()) {
+          // An insert of this month landing in DEFAULT after the move would make the attach fail:
+          // such inserts wait for the move and attach instead (inserts into other months go on).
+          s.execute("LOCK TABLE " + quote(p.name()) + " IN SHARE ROW EXCLUSIVE MODE");
+        }
+      }
       s.execute("CREATE TABLE " + name + " (LIKE " + table + " INCLUDING DEFAULTS)");
       for (Partition p : partitions) {
         if (p.isDefault()) {

@@ -78,7 +78,12 @@ record PostgresUrl(
   }
 
   private static String decode(String part) {
-    return URLDecoder.decode(part, StandardCharsets.UTF_8);
+    try {
+      return URLDecoder.decode(part, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      // The decoder's own message quotes the characters around the bad escape.
+      throw new IllegalArgumentException("has a bad %-escape in its user or password");
+    }
   }
 
   String jdbcUrl() {

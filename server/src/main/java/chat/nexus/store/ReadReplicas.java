@@ -65,6 +65,12 @@ final class ReadReplicas implements AutoCloseable {
 
   private static final String NOT_POLLED = "not polled yet";
 
+  /**
+   * How long a poll query may wait for its answer: a host that stopped answering (a half-open
+   * connection) would otherwise hold the poll for the pool's socket timeout.
+   */
+  static final int POLL_TIMEOUT_MS = 2_000;
+
   /** One replica's pool and what the last poll learnt of it. */
   static final class Replica {
     final String name;
@@ -72,6 +78,9 @@ final class ReadReplicas implements AutoCloseable {
     volatile long replayed = -1;
     volatile boolean usable;
     volatile String state = NOT_POLLED;
+
+    /** When the last poll that found it usable started ({@link System#nanoTime()}). */
+    volatile long usableAt;
 
     Replica(String name, HikariDataSource pool) {
       this.name = name;
@@ -88,9 +97,11 @@ final class ReadReplicas implements AutoCloseable {
   private final long maxLagNanos;
   private final Cache<String, Long> lastWrites;
   private final Deque<Sample> samples = new ArrayDeque<>();
+  private final long staleNanos;
   private final AtomicInteger next = new AtomicInteger();
   private final LongAdder replicaReads = new LongAdder();
   private final LongAdder primaryReads = new LongAdder();
+  private boolean pollFailing;
   private final ScheduledExecutorService poller =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -109,6 +120,7 @@ final class ReadReplicas implements AutoCloseable {
     this.primaryUp = primaryUp;
     this.replicas = List.copyOf(replicas);
     this.maxLagNanos = TimeUnit.MILLISECONDS.toNanos(maxLagMs);
+    this.staleNanos = maxLagNanos + 2 * pollNanos();
     this.lastWrites =
         Caffeine.newBuilder()
             .maximumSize(MAX_KEYS)
@@ -139,20 +151,35 @@ final class ReadReplicas implements AutoCloseable {
     }
   }
 
-  /** A replica that has replayed this key's last write, in turn; empty: read from the primary. */
+  /**
+   * A replica that has replayed this key's last write, in turn; empty: read from the primary. A
+   * replica counts only while a poll found it usable within {@code maxLag} plus two intervals, as
+   * long as the remembered writes are kept: a poll that hangs or fails does not keep reads on a
+   * replica it no longer watches.
+   */
   Optional<Replica> choose(String key) {
     Long written = lastWrites.getIfPresent(key);
     long needed = written == null ? 0 : written;
+    long now = System.nanoTime();
     int start = next.getAndIncrement();
     for (int i = 0; i < replicas.size(); i++) {
       Replica replica = replicas.get(Math.floorMod(start + i, replicas.size()));
-      if (replica.usable && replica.replayed >= needed) {
+      if (inUse(replica, now) && replica.replayed >= needed) {
         replicaReads.increment();
         return Optional.of(replica);
       }
     }
     primaryReads.increment();
     return Optional.empty();
+  }
+
+  /** Whether the replica serves reads now: usable at its last poll, and that poll recent. */
+  boolean inUse(Replica replica) {
+    return inUse(replica, System.nanoTime());
+  }
+
+  private boolean inUse(Replica replica, long now) {
+    return replica.usable && now - replica.usableAt <= staleNanos;
   }
 
   /** A read on the replica failed: the primary serves it, and the replica waits for a poll. */
@@ -182,8 +209,16 @@ final class ReadReplicas implements AutoCloseable {
       for (Replica replica : replicas) {
         pollReplica(replica, now);
       }
-    } catch (RuntimeException e) {
-      LOG.warn("polling the read replicas failed", e);
+      pollFailing = false;
+    } catch (Throwable e) {
+      // Anything thrown out of here would end the schedule for good (the driver's assertions
+      // throw Errors); the replicas go out of use by themselves while no poll succeeds.
+      if (!pollFailing) {
+        LOG.warn("polling the read replicas failed; replicas unused until a poll succeeds", e);
+      } else {
+        LOG.debug("polling the read replicas failed again", e);
+      }
+      pollFailing = true;
     }
   }
 
@@ -197,11 +232,8 @@ final class ReadReplicas implements AutoCloseable {
       // delay the pool's recovery (see Database)
       return lastPosition();
     }
-    try (Connection c = primary.getConnection();
-        PreparedStatement ps = c.prepareStatement(PRIMARY_POSITION);
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
+    try (Connection c = primary.getConnection()) {
+      return position(c, PRIMARY_POSITION);
     } catch (SQLException e) {
       return lastPosition();
     }
@@ -213,12 +245,9 @@ final class ReadReplicas implements AutoCloseable {
 
   private void pollReplica(Replica replica, long now) {
     long replayed;
-    try (Connection c = replica.pool.getConnection();
-        PreparedStatement ps = c.prepareStatement(REPLICA_POSITION);
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      replayed = rs.getLong(1);
-      if (rs.wasNull()) {
+    try (Connection c = replica.pool.getConnection()) {
+      replayed = position(c, REPLICA_POSITION);
+      if (replayed < 0) {
         mark(replica, false, "has replayed nothing yet");
         return;
       }
@@ -236,12 +265,27 @@ final class ReadReplicas implements AutoCloseable {
       }
     }
     if (lagNanos <= maxLagNanos) {
+      replica.usableAt = now;
       mark(replica, true, "in use");
     } else {
       mark(
           replica,
           false,
           "more than " + TimeUnit.NANOSECONDS.toMillis(maxLagNanos) + " ms behind the primary");
+    }
+  }
+
+  /**
+   * A WAL position asked on a pooled connection, or -1 when the query gives none; the socket
+   * timeout set here for the query goes back to the pool's when the pool takes the connection back.
+   */
+  private static long position(Connection c, String query) throws SQLException {
+    c.setNetworkTimeout(Runnable::run, POLL_TIMEOUT_MS);
+    try (PreparedStatement ps = c.prepareStatement(query);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      long position = rs.getLong(1);
+      return rs.wasNull() ? -1 : position;
     }
   }
 

@@ -107,4 +107,16 @@ class DatabaseOptionsTest {
                         "DATABASE_READ_URL must be a postgres:// or jdbc:postgresql:// URL")
                     .noneMatch(line -> line.contains("secret")));
   }
+
+  @Test
+  void aBadEscapeInThePasswordIsReportedWithoutAnyOfIt() {
+    assertThatThrownBy(
+            () -> DatabaseOptions.fromEnv(Map.of("DATABASE_URL", "postgres://u:ab%zzsecret@h/db")))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly("DATABASE_URL has a bad %-escape in its user or password")
+                    .noneMatch(line -> line.contains("zz") || line.contains("secret")));
+  }
 }

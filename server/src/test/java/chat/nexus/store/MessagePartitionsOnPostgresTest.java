@@ -10,10 +10,15 @@ import chat.nexus.store.MessageWriter.Stored;
 import chat.nexus.testing.Waits;
 import io.vertx.core.Vertx;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -184,12 +189,61 @@ class MessagePartitionsOnPostgresTest {
       other.setAutoCommit(false);
       try (Statement s = other.createStatement()) {
         s.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.messages'))");
-        assertThat(partitions.maintain(inMonth(6))).isFalse();
+        for (int run = 1; run <= MessagePartitions.MISSED_RUNS_WARNING; run++) {
+          assertThat(partitions.maintain(inMonth(6))).isFalse();
+          assertThat(partitions.missedRuns()).isEqualTo(run);
+        }
         other.commit();
       }
       assertThat(partitionNames(schema)).hasSize(3 + 1);
       assertThat(partitions.maintain(inMonth(6))).isTrue();
+      assertThat(partitions.missedRuns()).isZero();
       assertThat(partitionNames(schema)).hasSize(3 + 4 + 1);
+    }
+  }
+
+  @Test
+  void anInsertIntoDefaultDuringTheMoveWaitsForTheMonthToBeAttached() throws Exception {
+    try (PostgresSchema schema = new PostgresSchema();
+        Database database = schema.open(DatabaseOptions.KEEP_MESSAGES);
+        Connection inserting = database.connection()) {
+      MessagePartitions partitions = new MessagePartitions(database, DatabaseOptions.KEEP_MESSAGES);
+      inserting.setAutoCommit(false);
+      int insertingPid;
+      try (Statement s = inserting.createStatement();
+          ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+        rs.next();
+        insertingPid = rs.getInt(1);
+      }
+      try (PreparedStatement ps =
+          inserting.prepareStatement(
+              "INSERT INTO messages (room_id, user_id, text, created_at) VALUES ('r', 'u', 't', ?)")) {
+        ps.setObject(1, Sql.timestamp(inMonth(5)));
+        ps.executeUpdate();
+      }
+      CompletableFuture<Boolean> run =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return partitions.maintain(inMonth(5));
+                } catch (SQLException e) {
+                  throw new CompletionException(e);
+                }
+              });
+      // The insert's transaction, still open, holds up the run; then it commits its row of the
+      // month being created into DEFAULT.
+      Waits.untilTrue(
+          () ->
+              schema.count(
+                      "SELECT COUNT(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))",
+                      insertingPid)
+                  > 0,
+          "the run to wait for the open insert");
+      inserting.commit();
+
+      assertThat(Waits.get(run, "the run")).isTrue();
+      assertThat(schema.count("SELECT COUNT(*) FROM messages_default")).isZero();
+      assertThat(schema.count("SELECT COUNT(*) FROM messages")).isOne();
     }
   }
 

@@ -58,11 +58,16 @@ class PostgresUrlTest {
             "postgres://chat7:hunter2@h1:5441,,h2/chat",
             "postgres://chat7:hunter2@h1:port/chat",
             "jdbc:postgresql://chat7:hunter2@h1/chat",
-            "mysql://chat7:hunter2@h1/chat")) {
+            "mysql://chat7:hunter2@h1/chat",
+            "postgres://chat7:hunter2%zz@h1/chat",
+            "postgres://chat7:hunter2%@h1/chat",
+            "postgres://chat7%zzhunter2:p@h1/chat")) {
       assertThatThrownBy(() -> PostgresUrl.parse(bad))
           .isInstanceOf(IllegalArgumentException.class)
           .message()
           .doesNotContain("hunter2")
+          .doesNotContain("hunter")
+          .doesNotContain("zz")
           .doesNotContain("chat7");
     }
   }
