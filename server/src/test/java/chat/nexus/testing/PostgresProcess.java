@@ -165,6 +165,18 @@ public final class PostgresProcess implements AutoCloseable {
    * Runs a command (as postgres when we are root and {@code asPostgres}); fails with its output.
    */
   private void run(List<String> command, boolean asPostgres) {
+    run(dir, command, asPostgres, this::log);
+  }
+
+  /**
+   * Runs a command in {@code dir} (as postgres when we are root and {@code asPostgres}); fails with
+   * its output and {@code logs}.
+   */
+  static void run(
+      Path dir,
+      List<String> command,
+      boolean asPostgres,
+      java.util.function.Supplier<String> logs) {
     List<String> full = new ArrayList<>();
     if (asPostgres && isRoot()) {
       full.addAll(List.of("runuser", "-u", "postgres", "--"));
@@ -178,7 +190,7 @@ public final class PostgresProcess implements AutoCloseable {
       if (!process.waitFor(COMMAND_TIMEOUT_S, TimeUnit.SECONDS) || process.exitValue() != 0) {
         process.destroyForcibly();
         throw new AssertionError(
-            String.join(" ", full) + " failed:\n" + new String(output) + log());
+            String.join(" ", full) + " failed:\n" + new String(output) + logs.get());
       }
     } catch (IOException e) {
       throw new AssertionError("cannot run " + full + ": " + e, e);

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -243,27 +242,7 @@ public final class ReplicatedPostgres implements AutoCloseable {
    * Runs a command (as postgres when we are root and {@code asPostgres}); fails with its output.
    */
   private void run(List<String> command, boolean asPostgres) {
-    List<String> full = new ArrayList<>();
-    if (asPostgres && PostgresProcess.isRoot()) {
-      full.addAll(List.of("runuser", "-u", "postgres", "--"));
-    }
-    full.addAll(command);
-    try {
-      Process process =
-          new ProcessBuilder(full).directory(dir.toFile()).redirectErrorStream(true).start();
-      process.getOutputStream().close();
-      byte[] output = process.getInputStream().readAllBytes();
-      if (!process.waitFor(COMMAND_TIMEOUT_S, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        process.destroyForcibly();
-        throw new AssertionError(
-            String.join(" ", full) + " failed:\n" + new String(output) + logs());
-      }
-    } catch (IOException e) {
-      throw new AssertionError("cannot run " + full + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    PostgresProcess.run(dir, command, asPostgres, this::logs);
   }
 
   /** Both servers' logs, for a failure's message. */

@@ -4,6 +4,7 @@ import chat.nexus.socketio.Namespace;
 import chat.nexus.socketio.adapter.BroadcastOptions;
 import chat.nexus.socketio.adapter.InMemoryAdapter;
 import chat.nexus.socketio.parser.Packet;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
@@ -12,7 +13,8 @@ import java.lang.System.Logger.Level;
  * The adapters that speak socket.io-adapter's ClusterAdapter messages {uid, nsp, type, data} (the
  * npm sharded adapter's and the streams adapter's): the message types, and how this node answers
  * the requests of another (fetchSockets, serverSideEmit, broadcasts with acks) and takes the
- * answers to its own. A subclass says how messages travel and where answers go ({@link #respond}).
+ * answers to its own, and how it publishes them on the namespace's channels. A subclass says how a
+ * message is encoded ({@link #encode}) and whether its channels are sharded ones.
  */
 abstract class ClusterMessageAdapter extends ClusterAdapter {
 
@@ -32,13 +34,64 @@ abstract class ClusterMessageAdapter extends ClusterAdapter {
   /** This node's id in its messages; messages carrying it are its own and skipped. */
   final String uid = Wire.hexId();
 
+  /** The namespace's channel, {@code key#nsp#}: requests go here. */
+  final String channel;
+
+  /** Where the other nodes answer this one: {@code key#nsp#uid#}. */
+  final String responseChannel;
+
   ClusterMessageAdapter(
       Namespace namespace, InMemoryAdapter local, RedisLink link, RedisAdapterOptions options) {
     super(namespace, local, link, options);
+    this.channel = options.key() + "#" + namespace.name() + "#";
+    this.responseChannel = channel + uid + "#";
   }
 
+  /** A message {uid, nsp, type, data} as this adapter puts it on the wire. */
+  abstract byte[] encode(JsonObject message, int type);
+
+  /** Whether the channels are sharded ones (SPUBLISH). */
+  abstract boolean shardedChannels();
+
   /** Sends an answer to the node {@code requesterUid} that asked. */
-  abstract void respond(String requesterUid, int type, JsonObject data);
+  void respond(String requesterUid, int type, JsonObject data) {
+    publish(channel + requesterUid + "#", type, data);
+  }
+
+  @Override
+  Future<Void> publishFetchSockets(String requestId, BroadcastOptions options) {
+    return publish(
+        channel,
+        FETCH_SOCKETS,
+        new JsonObject().put("opts", Wire.options(options, null)).put("requestId", requestId));
+  }
+
+  @Override
+  Future<Void> publishServerSideEmit(JsonArray args, String requestId) {
+    JsonObject data =
+        requestId == null ? new JsonObject() : new JsonObject().put("requestId", requestId);
+    return publish(channel, SERVER_SIDE_EMIT, data.put("packet", args));
+  }
+
+  /** A message of the ClusterAdapter protocol on a channel. */
+  Future<Void> publish(String target, int type, JsonObject data) {
+    JsonObject message =
+        new JsonObject()
+            .put("uid", uid)
+            .put("nsp", namespace().name())
+            .put("type", type)
+            .put("data", data);
+    byte[] bytes;
+    try {
+      bytes = encode(message, type);
+    } catch (RuntimeException e) {
+      LOG.log(
+          Level.WARNING,
+          "Redis adapter: message not published (cannot encode it): " + e.getMessage());
+      return Future.failedFuture(e);
+    }
+    return link.publish(target, bytes, shardedChannels()).onFailure(e -> warnDropped("message", e));
+  }
 
   @Override
   String newRequestId() {

@@ -38,8 +38,6 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class RedisStreamsAdapter extends ClusterMessageAdapter {
 
-  private final String channel;
-  private final String responseChannel;
   private final RedisLink.Kind kind;
   private final RedisStreamsOptions streams;
   private final StreamReader reader;
@@ -58,8 +56,6 @@ final class RedisStreamsAdapter extends ClusterMessageAdapter {
       LongAdder dropped) {
     super(namespace, local, link, options);
     this.streams = options.streams().orElseThrow();
-    this.channel = options.key() + "#" + namespace.name() + "#";
-    this.responseChannel = channel + uid + "#";
     this.kind = options.sharded() ? RedisLink.Kind.SHARD : RedisLink.Kind.CHANNEL;
     this.reader = reader;
     this.dropped = dropped;
@@ -237,40 +233,15 @@ final class RedisStreamsAdapter extends ClusterMessageAdapter {
     append(type, new JsonObject().put("opts", Wire.options(options, null)).mergeIn(fields));
   }
 
+  /** Requests and answers are msgpack, as the npm streams adapter sends them. */
   @Override
-  Future<Void> publishFetchSockets(String requestId, BroadcastOptions options) {
-    return publish(
-        channel,
-        FETCH_SOCKETS,
-        new JsonObject().put("opts", Wire.options(options, null)).put("requestId", requestId));
+  byte[] encode(JsonObject message, int type) {
+    return Msgpack.encode(message);
   }
 
   @Override
-  Future<Void> publishServerSideEmit(JsonArray args, String requestId) {
-    JsonObject data =
-        requestId == null ? new JsonObject() : new JsonObject().put("requestId", requestId);
-    return publish(channel, SERVER_SIDE_EMIT, data.put("packet", args));
-  }
-
-  /** A message of the ClusterAdapter protocol, msgpack, on a channel. */
-  private Future<Void> publish(String target, int type, JsonObject data) {
-    JsonObject message =
-        new JsonObject()
-            .put("uid", uid)
-            .put("nsp", namespace().name())
-            .put("type", type)
-            .put("data", data);
-    byte[] bytes;
-    try {
-      bytes = Msgpack.encode(message);
-    } catch (RuntimeException e) {
-      LOG.log(
-          Level.WARNING,
-          "Redis adapter: message not published (cannot encode it): " + e.getMessage());
-      return Future.failedFuture(e);
-    }
-    return link.publish(target, bytes, kind == RedisLink.Kind.SHARD)
-        .onFailure(e -> warnDropped("message", e));
+  boolean shardedChannels() {
+    return kind == RedisLink.Kind.SHARD;
   }
 
   // ---- incoming: stream entries ----
@@ -330,10 +301,5 @@ final class RedisStreamsAdapter extends ClusterMessageAdapter {
     if (requestId != null && packet != null) {
       onBroadcastWithAck(requester, requestId, packet, data);
     }
-  }
-
-  @Override
-  void respond(String requesterUid, int type, JsonObject data) {
-    publish(channel + requesterUid + "#", type, data);
   }
 }

@@ -5,11 +5,9 @@ import chat.nexus.socketio.adapter.BroadcastOptions;
 import chat.nexus.socketio.adapter.InMemoryAdapter;
 import chat.nexus.socketio.parser.Packet;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import java.lang.System.Logger.Level;
 
 /**
  * The sharded Redis adapter (Redis 7 SPUBLISH/SSUBSCRIBE), wire-compatible with npm
@@ -27,15 +25,11 @@ final class ShardedRedisAdapter extends ClusterMessageAdapter
    */
   private static final int SOCKET_ID_LENGTH = 20;
 
-  private final String channel;
-  private final String responseChannel;
   private final boolean dynamic;
 
   ShardedRedisAdapter(
       Namespace namespace, InMemoryAdapter local, RedisLink link, RedisAdapterOptions options) {
     super(namespace, local, link, options);
-    this.channel = options.key() + "#" + namespace.name() + "#";
-    this.responseChannel = channel + uid + "#";
     this.dynamic = options.subscriptionMode() == RedisAdapterOptions.SubscriptionMode.DYNAMIC;
     local.roomListener(this);
   }
@@ -125,53 +119,13 @@ final class ShardedRedisAdapter extends ClusterMessageAdapter
   }
 
   @Override
-  Future<Void> publishFetchSockets(String requestId, BroadcastOptions options) {
-    return publish(
-        channel,
-        FETCH_SOCKETS,
-        new JsonObject().put("opts", Wire.options(options, null)).put("requestId", requestId));
-  }
-
-  @Override
-  Future<Void> publishServerSideEmit(JsonArray args, String requestId) {
-    JsonObject data =
-        requestId == null ? new JsonObject() : new JsonObject().put("requestId", requestId);
-    return publish(channel, SERVER_SIDE_EMIT, data.put("packet", args));
-  }
-
-  private Future<Void> publish(String target, int type, JsonObject data) {
-    JsonObject message =
-        new JsonObject()
-            .put("uid", uid)
-            .put("nsp", namespace().name())
-            .put("type", type)
-            .put("data", data);
-    byte[] bytes;
-    try {
-      bytes = encode(message, type);
-    } catch (RuntimeException e) {
-      LOG.log(
-          Level.WARNING,
-          "Redis adapter: message not published (cannot encode it): " + e.getMessage());
-      return Future.failedFuture(e);
-    }
-    return link.publish(target, bytes, true).onFailure(e -> warnDropped("message", e));
-  }
-
-  @Override
-  void respond(String requesterUid, int type, JsonObject data) {
-    JsonObject message =
-        new JsonObject()
-            .put("uid", uid)
-            .put("nsp", namespace().name())
-            .put("type", type)
-            .put("data", data);
-    link.publish(channel + requesterUid + "#", encode(message, type), true)
-        .onFailure(e -> warnDropped("response", e));
+  boolean shardedChannels() {
+    return true;
   }
 
   /** JSON unless the message may carry binary and does, as the npm sharded adapter decides. */
-  private static byte[] encode(JsonObject message, int type) {
+  @Override
+  byte[] encode(JsonObject message, int type) {
     return mayContainBinary(type) && Wire.hasBinary(Wire.raw(message, "data"))
         ? Msgpack.encode(message)
         : Wire.json(message);

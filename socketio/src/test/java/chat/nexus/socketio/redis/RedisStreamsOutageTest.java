@@ -21,13 +21,7 @@ class RedisStreamsOutageTest {
   @Test
   void aStalledRedisDoesNotHoldLocalDelivery() throws Exception {
     try (RedisProcess redis = RedisProcess.start(dir)) {
-      RedisAdapterOptions options =
-          RedisAdapterOptions.builder(redis.url())
-              .key("stall")
-              .streams(RedisStreamsOptions.builder().blockTimeMs(500).build())
-              .reconnectDelayMs(50, 500)
-              .build();
-      ClusterNode[] nodes = RedisAdapterTest.pair(options, true, io -> {});
+      ClusterNode[] nodes = streamsPair(redis, "stall");
       try (ClusterNode one = nodes[0];
           ClusterNode two = nodes[1];
           JavaClient a = JavaClient.connect(one.url(), "room-msg")) {
@@ -47,6 +41,17 @@ class RedisStreamsOutageTest {
     }
   }
 
+  /** Two nodes in streams mode on {@code redis}, connection state recovery on. */
+  private static ClusterNode[] streamsPair(RedisProcess redis, String key) throws Exception {
+    RedisAdapterOptions options =
+        RedisAdapterOptions.builder(redis.url())
+            .key(key)
+            .streams(RedisStreamsOptions.builder().blockTimeMs(500).build())
+            .reconnectDelayMs(50, 500)
+            .build();
+    return RedisAdapterTest.pair(options, true, io -> {});
+  }
+
   private static void redisCli(RedisProcess redis, String... command) throws Exception {
     java.util.List<String> line =
         new java.util.ArrayList<>(
@@ -60,13 +65,7 @@ class RedisStreamsOutageTest {
   @Test
   void localDeliveryGoesOnAndTheReadersResume() throws Exception {
     try (RedisProcess redis = RedisProcess.start(dir)) {
-      RedisAdapterOptions options =
-          RedisAdapterOptions.builder(redis.url())
-              .key("outage")
-              .streams(RedisStreamsOptions.builder().blockTimeMs(500).build())
-              .reconnectDelayMs(50, 500)
-              .build();
-      ClusterNode[] nodes = RedisAdapterTest.pair(options, true, io -> {});
+      ClusterNode[] nodes = streamsPair(redis, "outage");
       try (ClusterNode one = nodes[0];
           ClusterNode two = nodes[1];
           JavaClient a = JavaClient.connect(one.url(), "room-msg");
