@@ -7,6 +7,7 @@ import chat.nexus.store.MessageStore;
 import chat.nexus.store.MessageWriter;
 import io.vertx.core.Vertx;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 
 /**
  * What stores the chat and runs JDBC: the database, its worker pool, and the writer that stores
@@ -33,6 +34,12 @@ record Storage(
                 new MessagePartitions(database, settings.database().messageRetentionDays())
                     .schedule(vertx, blocking))
             : Optional.empty();
+    if (partitions.isEmpty() && settings.database().messageRetentionDays() > 0) {
+      LoggerFactory.getLogger(Storage.class)
+          .warn(
+              "MESSAGE_RETENTION_DAYS is set but has no effect on the embedded database: messages"
+                  + " are dropped by month on PostgreSQL only");
+    }
     return new Storage(database, blocking, messages, writer, partitions);
   }
 }

@@ -269,8 +269,10 @@ public final class CharacterStore {
             ps.executeUpdate();
           }
         }
+        // Not recorded as a write for read-your-writes: a view changes only a count, which a
+        // list read on a replica may show a moment late, and recording every view would keep
+        // the character list on the primary whenever anyone looks at a character.
         c.commit();
-        database.wrote(c, List.of(TABLE));
         return added > 0;
       } catch (SQLException e) {
         c.rollback();
