@@ -14,21 +14,21 @@ DELIVERY_US = 16.2        # one message:new written to one websocket: the bare f
 MESSAGE_US = 360.0        # the rest of a message on its sender's node: validation, storing, ack, encoding once
                           # (chat 18.6-21.1 against fan-out 15.9-16.5 µs per delivery, at 99 deliveries a message)
 RECEIPT_US = 19.0         # a broadcast from another node that has members here: Redis read, JSON decode, frames
-                          # (adapter benchmark, sharded: 36-68 µs per receipt at 1,000 broadcasts/s, 19 at 3,700/s,
-                          # on a machine 2-3.7x slower than the quiet one)
+                          # (adapter benchmark, sharded: 26-42 µs per receipt at 1,000 broadcasts/s on the quiet
+                          # machine, where each one wakes an event loop; 19 at 3,700/s on one 2-3.7x slower)
 SKIP_US = 2.5             # a broadcast the classic adapter receives for a room with nobody here (read, name check;
-                          # adapter benchmark: classic minus sharded, 4-6 µs per extra receiver at 1,000/s, 1.6 at
-                          # 2,500/s, on the slower machine)
+                          # adapter benchmark: classic minus sharded, 7-8 µs per extra receiver at 1,000/s on the
+                          # quiet machine, 1.6 at 2,500/s on the slower one)
 CONNECTION_KB = 5.6       # RSS per idle websocket connection (4.3-5.6 KB; the live heap is 3.5 KB)
 NODE_CORES = 8
 NODE_BUSY = 0.6           # the share of a node's cores the model plans to use (room for bursts and reconnect storms)
 NODE_CONNECTIONS = 50_000  # connections per node: a failed node's clients reconnect to the others at once
 
 # ---- Redis ----
-REDIS_PUBLISH_US = 10.0   # one PUBLISH/SPUBLISH (adapter benchmark: 20 µs a broadcast at 3,700/s, 55-76 at 1,000/s,
-                          # where each command has Redis's event loop to itself; the machine 2.2x slower)
-REDIS_PUSH_US = 1.5       # each subscriber a message is pushed to (adapter benchmark: 3 µs per extra receiver at
-                          # 1,000/s, 0.4 at 2,500-3,700/s, the slower machine)
+REDIS_PUBLISH_US = 10.0   # one PUBLISH/SPUBLISH (adapter benchmark: 20 µs a broadcast at 3,700/s on a machine 2.2x
+                          # slower; 46-70 at 1,000/s on the quiet one, where each command wakes Redis's event loop)
+REDIS_PUSH_US = 1.5       # each subscriber a message is pushed to (adapter benchmark: 7 µs per extra receiver at
+                          # 1,000/s on the quiet machine, 0.4 at 2,500-3,700/s on the slower one)
 REDIS_OTHER_PER_MESSAGE = 1.0   # EVALSHA per chat message: the rate limit (1.018 in the three-node run's commandstats)
 REDIS_OTHER_US = 10.0     # one rate-limit script (INCR and PTTL inside), taken as dear as a PUBLISH
 REDIS_SHARD_BUSY = 0.5    # of the one core a Redis shard's commands run on
