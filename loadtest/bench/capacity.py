@@ -35,8 +35,10 @@ REDIS_SHARD_BUSY = 0.5    # of the one core a Redis shard's commands run on
 
 # ---- PostgreSQL ----
 PG_MESSAGE_US = 206.0     # PostgreSQL's CPU per stored message (170-242 µs, chat.sh postgres)
-PG_BYTES_PER_MESSAGE = 484  # table 240 + indexes 243 per message of 100 characters (200,000 rows, after VACUUM);
-                            # WAL and replicas come on top
+PG_BYTES_PER_MESSAGE = 640  # the message: table 240 + indexes 243 for 100 characters (200,000 rows, after
+                            # VACUUM); its client-id key (the partitioned schema's dedupe table): 156, measured
+                            # after the three-node run. WAL and replicas come on top
+PG_ROWS_PER_MESSAGE = 2   # the message and its client-id key (1.96 rows inserted a message in the three-node run)
 PG_CORES = 16
 PG_BUSY = 0.5
 
@@ -80,7 +82,7 @@ def row(users, per_minute, room, sharded, affine):
     shard_text = f"{shards}" if shards else f"over one shard's budget ({redis_cpu / REDIS_SHARD_BUSY:.1f}x)"
     return (f"| {users:,} | {msgs:,.0f} | {msgs * (room - 1):,.0f} | {nodes} ({cpu:.1f} cores, "
             f"{users / (nodes - 1) * CONNECTION_KB / 1024:,.0f} MB of connections each) | {pushes:,.0f} | "
-            f"{redis_cpu:.2f} | {shard_text} | {msgs:,.0f} | {pg_cores:.1f} | {per_day_gb:,.0f} GB | "
+            f"{redis_cpu:.2f} | {shard_text} | {msgs * PG_ROWS_PER_MESSAGE:,.0f} | {pg_cores:.1f} | {per_day_gb:,.0f} GB | "
             f"{per_day_gb * 30 / 1000:,.1f} TB |")
 
 
@@ -96,7 +98,7 @@ def main():
         print(f"**{title}**, {args.per_minute:g} message per user per minute, rooms of {args.room}:")
         print()
         print("| users | messages/s | deliveries/s | nodes (CPU) | Redis pushes/s | Redis cores | Redis shards "
-              "| PostgreSQL inserts/s | PostgreSQL cores | storage per day | 30 days, each copy |")
+              "| PostgreSQL rows inserted/s | PostgreSQL cores | storage per day | 30 days, each copy |")
         print("|---|---|---|---|---|---|---|---|---|---|---|")
         for users in args.users:
             print(row(users, args.per_minute, args.room, sharded, affine))
