@@ -59,6 +59,34 @@ abstract class ClusterMessageAdapter extends ClusterAdapter {
   }
 
   @Override
+  Future<Void> publishBroadcastWithAck(
+      String requestId, Packet packet, BroadcastOptions options, long timeoutMs) {
+    JsonObject data =
+        new JsonObject()
+            .put("packet", Wire.packet(packet))
+            .put("requestId", requestId)
+            .put("opts", Wire.options(options, timeoutMs));
+    return publish(channel, BROADCAST, data);
+  }
+
+  @Override
+  void publishOperation(Operation operation, BroadcastOptions options, JsonObject fields) {
+    int type =
+        switch (operation) {
+          case JOIN -> SOCKETS_JOIN;
+          case LEAVE -> SOCKETS_LEAVE;
+          case DISCONNECT -> DISCONNECT_SOCKETS;
+        };
+    sendOperation(type, new JsonObject().put("opts", Wire.options(options, null)).mergeIn(fields));
+  }
+
+  /**
+   * How a room operation (join, leave, disconnect) reaches the other nodes: on the namespace's
+   * channel, or as a stream entry that a recovering session replays.
+   */
+  abstract void sendOperation(int type, JsonObject data);
+
+  @Override
   Future<Void> publishFetchSockets(String requestId, BroadcastOptions options) {
     return publish(
         channel,

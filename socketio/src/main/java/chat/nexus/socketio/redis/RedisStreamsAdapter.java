@@ -212,25 +212,8 @@ final class RedisStreamsAdapter extends ClusterMessageAdapter {
   }
 
   @Override
-  Future<Void> publishBroadcastWithAck(
-      String requestId, Packet packet, BroadcastOptions options, long timeoutMs) {
-    JsonObject data =
-        new JsonObject()
-            .put("packet", Wire.packet(packet))
-            .put("requestId", requestId)
-            .put("opts", Wire.options(options, timeoutMs));
-    return publish(channel, BROADCAST, data);
-  }
-
-  @Override
-  void publishOperation(Operation operation, BroadcastOptions options, JsonObject fields) {
-    int type =
-        switch (operation) {
-          case JOIN -> SOCKETS_JOIN;
-          case LEAVE -> SOCKETS_LEAVE;
-          case DISCONNECT -> DISCONNECT_SOCKETS;
-        };
-    append(type, new JsonObject().put("opts", Wire.options(options, null)).mergeIn(fields));
+  void sendOperation(int type, JsonObject data) {
+    append(type, data);
   }
 
   /** Requests and answers are msgpack, as the npm streams adapter sends them. */
