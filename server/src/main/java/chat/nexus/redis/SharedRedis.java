@@ -4,6 +4,7 @@ import chat.nexus.socketio.redis.RedisAddress;
 import chat.nexus.socketio.redis.RedisLink;
 import chat.nexus.socketio.redis.RedisLinkEvents;
 import chat.nexus.socketio.redis.RedisLinkOptions;
+import chat.nexus.socketio.redis.SubscriptionKind;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -108,7 +109,7 @@ public final class SharedRedis {
    */
   public void subscribe(String channel, Handler<String> handler) {
     link.subscribe(
-        RedisLink.Kind.CHANNEL,
+        SubscriptionKind.CHANNEL,
         channel,
         (from, payload) -> handler.handle(new String(payload, StandardCharsets.UTF_8)));
   }

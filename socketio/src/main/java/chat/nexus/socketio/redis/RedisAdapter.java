@@ -74,19 +74,19 @@ final class RedisAdapter extends ClusterAdapter {
   @Override
   public Future<Void> init() {
     return Future.all(
-            link.subscribe(RedisLink.Kind.PATTERN, channel + "*", this::onBroadcast),
-            link.subscribe(RedisLink.Kind.CHANNEL, requestChannel, this::onRequest),
-            link.subscribe(RedisLink.Kind.CHANNEL, responseChannel, this::onResponse),
-            link.subscribe(RedisLink.Kind.CHANNEL, specificResponseChannel, this::onResponse))
+            link.subscribe(SubscriptionKind.PATTERN, channel + "*", this::onBroadcast),
+            link.subscribe(SubscriptionKind.CHANNEL, requestChannel, this::onRequest),
+            link.subscribe(SubscriptionKind.CHANNEL, responseChannel, this::onResponse),
+            link.subscribe(SubscriptionKind.CHANNEL, specificResponseChannel, this::onResponse))
         .mapEmpty();
   }
 
   @Override
   public Future<Void> close() {
-    link.unsubscribe(RedisLink.Kind.PATTERN, channel + "*");
-    link.unsubscribe(RedisLink.Kind.CHANNEL, requestChannel);
-    link.unsubscribe(RedisLink.Kind.CHANNEL, responseChannel);
-    link.unsubscribe(RedisLink.Kind.CHANNEL, specificResponseChannel);
+    link.unsubscribe(SubscriptionKind.PATTERN, channel + "*");
+    link.unsubscribe(SubscriptionKind.CHANNEL, requestChannel);
+    link.unsubscribe(SubscriptionKind.CHANNEL, responseChannel);
+    link.unsubscribe(SubscriptionKind.CHANNEL, specificResponseChannel);
     return Future.succeededFuture();
   }
 

@@ -7,14 +7,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisCluster;
 import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.RedisOptions;
-import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.lang.System.Logger.Level;
@@ -48,27 +44,6 @@ public final class RedisLink {
 
   private static final String DOWN = "Redis is down";
   private static final String QUEUE_FULL = "Redis publish queue is full";
-
-  /**
-   * A subscription kind: its subscribe command, the name of its confirmation and of its messages.
-   */
-  public enum Kind {
-    CHANNEL(Command.SUBSCRIBE, Command.UNSUBSCRIBE, "subscribe", "message"),
-    PATTERN(Command.PSUBSCRIBE, Command.PUNSUBSCRIBE, "psubscribe", "pmessage"),
-    SHARD(Command.SSUBSCRIBE, Command.SUNSUBSCRIBE, "ssubscribe", "smessage");
-
-    final Command subscribe;
-    final Command unsubscribe;
-    final String confirmation;
-    final String message;
-
-    Kind(Command subscribe, Command unsubscribe, String confirmation, String message) {
-      this.subscribe = subscribe;
-      this.unsubscribe = unsubscribe;
-      this.confirmation = confirmation;
-      this.message = message;
-    }
-  }
 
   /** The two connections: the one for commands and publishing, the one in subscribed mode. */
   public enum Role {
@@ -113,7 +88,7 @@ public final class RedisLink {
     this.vertx = vertx;
     this.options = options;
     this.events = events;
-    this.client = Redis.createClient(vertx, redisOptions(options));
+    this.client = Redis.createClient(vertx, options.clientOptions());
     // A context of its own, so that the connections' I/O and the decoding of incoming messages run
     // on one event loop whatever thread created the link.
     this.context = vertx.getOrCreateContext();
@@ -127,36 +102,6 @@ public final class RedisLink {
     this.subscriber =
         new LinkConnection(Role.SUBSCRIBER, vertx, context, client, backoff, endpoint, owner);
     this.subscriptions = new Subscriptions(this::listenerFailed);
-  }
-
-  /**
-   * The Vert.x client in the address's mode. A cluster connection routes each command by its key's
-   * slot and follows MOVED; a Sentinel one asks the sentinels for the primary on every connect.
-   * Sentinel's own failover (swapping the socket under an open connection) stays off: the link must
-   * see the connection end to subscribe again on the new primary.
-   */
-  static RedisOptions redisOptions(RedisLinkOptions options) {
-    RedisAddress address = options.address();
-    RedisOptions redis =
-        new RedisOptions()
-            .setMaxWaitingHandlers(options.maxPendingCommands())
-            .setNetClientOptions(
-                new NetClientOptions()
-                    .setConnectTimeout((int) options.connectTimeoutMs())
-                    .setTcpKeepAlive(true)
-                    .setTcpNoDelay(true));
-    address.endpoints().forEach(redis::addConnectionString);
-    switch (address.topology()) {
-      case STANDALONE -> redis.setType(RedisClientType.STANDALONE);
-      case CLUSTER -> redis.setType(RedisClientType.CLUSTER);
-      case SENTINEL ->
-          redis
-              .setType(RedisClientType.SENTINEL)
-              .setRole(RedisRole.MASTER)
-              .setMasterName(address.masterName().orElseThrow())
-              .setAutoFailover(false);
-    }
-    return redis;
   }
 
   /** A link to the Redis of {@code options}; connects in the background (Redis may be down). */
@@ -251,14 +196,14 @@ public final class RedisLink {
    * Subscribes and routes the messages to the listener; completes once Redis confirmed the
    * subscription (after a reconnection if Redis is down now).
    */
-  public Future<Void> subscribe(Kind kind, String name, Listener listener) {
+  public Future<Void> subscribe(SubscriptionKind kind, String name, Listener listener) {
     Promise<Void> confirmed = Promise.promise();
     context.runOnContext(
         v -> sendOnSubscriber(subscriptions.add(kind, name, listener, confirmed), "subscribe"));
     return confirmed.future();
   }
 
-  public void unsubscribe(Kind kind, String name) {
+  public void unsubscribe(SubscriptionKind kind, String name) {
     unsubscribeUnless(kind, name, () -> false);
   }
 
@@ -267,7 +212,7 @@ public final class RedisLink {
    * subscription changes) says the subscription is needed again: a room left and joined again at
    * once from two threads stays subscribed.
    */
-  public void unsubscribeUnless(Kind kind, String name, BooleanSupplier stillWanted) {
+  public void unsubscribeUnless(SubscriptionKind kind, String name, BooleanSupplier stillWanted) {
     context.runOnContext(
         v -> {
           if (stillWanted.getAsBoolean()) {

@@ -1,5 +1,9 @@
 package chat.nexus.socketio.redis;
 
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.RedisRole;
 import java.util.Objects;
 
 /**
@@ -119,6 +123,36 @@ public final class RedisLinkOptions {
   /** {@link #NONE} or how often a PING checks, between commands, that Redis still answers. */
   public long pingIntervalMs() {
     return pingIntervalMs;
+  }
+
+  /**
+   * The Vert.x client in the address's mode. A cluster connection routes each command by its key's
+   * slot and follows MOVED; a Sentinel one asks the sentinels for the primary on every connect.
+   * Sentinel's own failover (swapping the socket under an open connection) stays off: the link must
+   * see the connection end to subscribe again on the new primary.
+   */
+  RedisOptions clientOptions() {
+    RedisAddress address = address();
+    RedisOptions redis =
+        new RedisOptions()
+            .setMaxWaitingHandlers(maxPendingCommands())
+            .setNetClientOptions(
+                new NetClientOptions()
+                    .setConnectTimeout((int) connectTimeoutMs())
+                    .setTcpKeepAlive(true)
+                    .setTcpNoDelay(true));
+    address.endpoints().forEach(redis::addConnectionString);
+    switch (address.topology()) {
+      case STANDALONE -> redis.setType(RedisClientType.STANDALONE);
+      case CLUSTER -> redis.setType(RedisClientType.CLUSTER);
+      case SENTINEL ->
+          redis
+              .setType(RedisClientType.SENTINEL)
+              .setRole(RedisRole.MASTER)
+              .setMasterName(address.masterName().orElseThrow())
+              .setAutoFailover(false);
+    }
+    return redis;
   }
 
   public static final class Builder {

@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class RedisStreamsAdapter extends ClusterMessageAdapter {
 
-  private final RedisLink.Kind kind;
+  private final SubscriptionKind kind;
   private final RedisStreamsOptions streams;
   private final StreamReader reader;
   private final StreamSessions sessions;
@@ -56,7 +56,7 @@ final class RedisStreamsAdapter extends ClusterMessageAdapter {
       LongAdder dropped) {
     super(namespace, local, link, options);
     this.streams = options.streams().orElseThrow();
-    this.kind = options.sharded() ? RedisLink.Kind.SHARD : RedisLink.Kind.CHANNEL;
+    this.kind = options.sharded() ? SubscriptionKind.SHARD : SubscriptionKind.CHANNEL;
     this.reader = reader;
     this.dropped = dropped;
     this.sessions = new StreamSessions(link, streams, namespace.name());
@@ -114,7 +114,7 @@ final class RedisStreamsAdapter extends ClusterMessageAdapter {
   @Override
   Request countNodesRequest() {
     return Request.cmd(Command.PUBSUB)
-        .arg(kind == RedisLink.Kind.SHARD ? "SHARDNUMSUB" : "NUMSUB")
+        .arg(kind == SubscriptionKind.SHARD ? "SHARDNUMSUB" : "NUMSUB")
         .arg(channel);
   }
 
@@ -224,7 +224,7 @@ final class RedisStreamsAdapter extends ClusterMessageAdapter {
 
   @Override
   boolean shardedChannels() {
-    return kind == RedisLink.Kind.SHARD;
+    return kind == SubscriptionKind.SHARD;
   }
 
   // ---- incoming: stream entries ----

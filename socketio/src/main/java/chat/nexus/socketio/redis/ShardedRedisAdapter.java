@@ -37,18 +37,18 @@ final class ShardedRedisAdapter extends ClusterMessageAdapter
   @Override
   public Future<Void> init() {
     return Future.all(
-            link.subscribe(RedisLink.Kind.SHARD, channel, this::onRawMessage),
-            link.subscribe(RedisLink.Kind.SHARD, responseChannel, this::onRawMessage))
+            link.subscribe(SubscriptionKind.SHARD, channel, this::onRawMessage),
+            link.subscribe(SubscriptionKind.SHARD, responseChannel, this::onRawMessage))
         .mapEmpty();
   }
 
   @Override
   public Future<Void> close() {
-    link.unsubscribe(RedisLink.Kind.SHARD, channel);
-    link.unsubscribe(RedisLink.Kind.SHARD, responseChannel);
+    link.unsubscribe(SubscriptionKind.SHARD, channel);
+    link.unsubscribe(SubscriptionKind.SHARD, responseChannel);
     if (dynamic) {
       for (String room : rooms()) {
-        link.unsubscribe(RedisLink.Kind.SHARD, roomChannel(room));
+        link.unsubscribe(SubscriptionKind.SHARD, roomChannel(room));
       }
     }
     return Future.succeededFuture();
@@ -57,14 +57,15 @@ final class ShardedRedisAdapter extends ClusterMessageAdapter
   @Override
   public void roomCreated(String room) {
     if (dynamic) {
-      link.subscribe(RedisLink.Kind.SHARD, roomChannel(room), this::onRawMessage);
+      link.subscribe(SubscriptionKind.SHARD, roomChannel(room), this::onRawMessage);
     }
   }
 
   @Override
   public void roomDeleted(String room) {
     if (dynamic) {
-      link.unsubscribeUnless(RedisLink.Kind.SHARD, roomChannel(room), () -> rooms().contains(room));
+      link.unsubscribeUnless(
+          SubscriptionKind.SHARD, roomChannel(room), () -> rooms().contains(room));
     }
   }
 

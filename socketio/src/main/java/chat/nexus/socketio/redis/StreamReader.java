@@ -58,8 +58,7 @@ final class StreamReader {
     // One connection, which a client of its own holds: replacing the client is what closes a
     // connection that stopped answering.
     // In the address's mode (one server, a cluster, sentinels), as the link's connections.
-    this.redisOptions =
-        RedisLink.redisOptions(adapter.link()).setMaxPoolSize(1).setMaxPoolWaiting(1);
+    this.redisOptions = adapter.link().clientOptions().setMaxPoolSize(1).setMaxPoolWaiting(1);
     this.client = Redis.createClient(vertx, redisOptions);
     this.context = vertx.getOrCreateContext();
     this.backoff =

@@ -1,6 +1,5 @@
 package chat.nexus.socketio.redis;
 
-import chat.nexus.socketio.redis.RedisLink.Kind;
 import chat.nexus.socketio.redis.RedisLink.Listener;
 import io.vertx.core.Promise;
 import io.vertx.redis.client.Request;
@@ -20,10 +19,12 @@ import java.util.function.BiConsumer;
  */
 final class Subscriptions {
 
-  private record Key(Kind kind, String name) {}
+  private record Key(SubscriptionKind kind, String name) {}
 
   /** The order of a replay: patterns first, so that a node counted by NUMSUB already hears. */
-  private static final Kind[] REPLAY_ORDER = {Kind.PATTERN, Kind.CHANNEL, Kind.SHARD};
+  private static final SubscriptionKind[] REPLAY_ORDER = {
+    SubscriptionKind.PATTERN, SubscriptionKind.CHANNEL, SubscriptionKind.SHARD
+  };
 
   private final Map<Key, Listener> listeners = new HashMap<>();
   private final Map<Key, List<Promise<Void>>> unconfirmed = new HashMap<>();
@@ -39,7 +40,7 @@ final class Subscriptions {
   }
 
   /** Records a subscription; {@code confirmed} completes once Redis confirms it. */
-  Request add(Kind kind, String name, Listener listener, Promise<Void> confirmed) {
+  Request add(SubscriptionKind kind, String name, Listener listener, Promise<Void> confirmed) {
     Key key = new Key(kind, name);
     listeners.put(key, listener);
     unconfirmed.computeIfAbsent(key, k -> new ArrayList<>(1)).add(confirmed);
@@ -47,7 +48,7 @@ final class Subscriptions {
   }
 
   /** Forgets a subscription; the UNSUBSCRIBE to send, or null when there was none. */
-  Request remove(Kind kind, String name) {
+  Request remove(SubscriptionKind kind, String name) {
     Key key = new Key(kind, name);
     if (listeners.remove(key) == null) {
       return null;
@@ -61,7 +62,7 @@ final class Subscriptions {
   List<Request> replay() {
     replaying.clear();
     List<Request> requests = new ArrayList<>(listeners.size());
-    for (Kind kind : REPLAY_ORDER) {
+    for (SubscriptionKind kind : REPLAY_ORDER) {
       for (Key key : listeners.keySet()) {
         if (key.kind() == kind) {
           replaying.add(key);
@@ -91,7 +92,7 @@ final class Subscriptions {
       return false;
     }
     String type = push.get(0).toString();
-    for (Kind kind : Kind.values()) {
+    for (SubscriptionKind kind : SubscriptionKind.values()) {
       if (kind.message.equals(type)) {
         deliver(kind, push);
         return false;
@@ -111,8 +112,8 @@ final class Subscriptions {
   /**
    * pmessage: [pmessage, pattern, channel, payload]; message/smessage: [type, channel, payload].
    */
-  private void deliver(Kind kind, Response push) {
-    boolean pattern = kind == Kind.PATTERN;
+  private void deliver(SubscriptionKind kind, Response push) {
+    boolean pattern = kind == SubscriptionKind.PATTERN;
     if (push.size() < (pattern ? 4 : 3)) {
       return;
     }
