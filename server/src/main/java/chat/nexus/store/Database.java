@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -339,6 +340,14 @@ public final class Database implements AutoCloseable {
    */
   public void wrote(Connection connection, Collection<String> keys) {
     replicas.ifPresent(r -> r.wrote(connection, keys));
+  }
+
+  /**
+   * As {@link #wrote(Connection, Collection)}; the keys are worked out only when there are
+   * replicas.
+   */
+  public void wrote(Connection connection, Supplier<Collection<String>> keys) {
+    replicas.ifPresent(r -> r.wrote(connection, keys.get()));
   }
 
   public static String roomKey(String roomId) {

@@ -224,7 +224,7 @@ public final class MessageWriter implements AutoCloseable {
       }
       c.commit(); // a failure here leaves the outcome unknown: UNAVAILABLE, and the retry finds
       // the row if any
-      database.wrote(c, rooms(batch));
+      database.wrote(c, () -> rooms(batch));
       for (int i = 0; i < batch.size(); i++) {
         stored(batch.get(i), ids.get(i));
       }
@@ -286,7 +286,7 @@ public final class MessageWriter implements AutoCloseable {
       storeEach(c, batch, acks);
     } finally {
       // the rows stored before a lost connection are acknowledged, after their WAL position
-      database.wrote(c, rooms(batch));
+      database.wrote(c, () -> rooms(batch));
       acks.forEach(Runnable::run);
     }
   }
