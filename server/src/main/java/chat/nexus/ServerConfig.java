@@ -1,5 +1,6 @@
 package chat.nexus;
 
+import chat.nexus.admin.AdminOptions;
 import chat.nexus.auth.AuthOptions;
 import chat.nexus.cluster.RedisCluster;
 import chat.nexus.config.Config;
@@ -30,6 +31,7 @@ import java.util.function.Supplier;
  * @param connections per-connection and per-address limits
  * @param addresses the client address of a request, with TRUST_PROXY's proxies
  * @param cluster the Socket.IO Redis adapter, when REDIS_URL is set
+ * @param admin the operator's credentials for the admin surface
  */
 public record ServerConfig(
     Config core,
@@ -39,7 +41,8 @@ public record ServerConfig(
     LlmOptions llm,
     ConnectionLimits connections,
     ClientAddress addresses,
-    Optional<RedisAdapterOptions> cluster) {
+    Optional<RedisAdapterOptions> cluster,
+    AdminOptions admin) {
 
   /** Reads the process environment and ./.env ({@link Environment}). */
   public static ServerConfig load() {
@@ -53,6 +56,7 @@ public record ServerConfig(
     AuthOptions auth = problems.read(() -> AuthOptions.fromEnv(env));
     DatabaseOptions database = problems.read(() -> DatabaseOptions.fromEnv(env));
     MetricsOptions metrics = problems.read(() -> MetricsOptions.fromEnv(env));
+    AdminOptions admin = problems.read(() -> AdminOptions.fromEnv(env));
     problems.check(); // the options below depend on the core settings
     LlmOptions llm = problems.read(() -> LlmOptions.from(core).withEnv(env));
     ConnectionLimits connections =
@@ -60,7 +64,8 @@ public record ServerConfig(
     ClientAddress addresses = problems.read(() -> trustedProxies(core));
     Optional<RedisAdapterOptions> cluster = problems.read(() -> RedisCluster.options(core, env));
     problems.check();
-    return new ServerConfig(core, auth, database, metrics, llm, connections, addresses, cluster);
+    return new ServerConfig(
+        core, auth, database, metrics, llm, connections, addresses, cluster, admin);
   }
 
   private static ClientAddress trustedProxies(Config core) {
