@@ -64,6 +64,11 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   for _ in $(seq 1 50); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.2; done
 fi
 
+# kubectl renders deploy/k8s's production overlay for KubernetesManifestsTest (its built-in kustomize
+# v5, kubectl 1.27 or later; this machine image has one). Debian's kubernetes-client (1.20) is too old
+# to render it, so nothing is installed: without kubectl the test skips the overlay, and fails in CI.
+command -v kubectl >/dev/null || say "no kubectl: the Kubernetes overlay is not rendered"
+
 java -version 2>&1 | head -1
 echo "node $(node --version)"
 # Chromium is installed above, so the browser test runs instead of skipping itself.

@@ -115,7 +115,7 @@ final class KubernetesManifests {
         throw new IllegalStateException(
             "kubectl kustomize "
                 + kustomization
-                + " failed: "
+                + " failed (kustomize v5's `patches:` needs kubectl 1.27 or later): "
                 + Files.readString(errors, StandardCharsets.UTF_8));
       }
       return Optional.of(new String(out, StandardCharsets.UTF_8));
