@@ -264,7 +264,7 @@ try {
   await step("two countdowns at once: each retries, the banner follows the newest", async () => {
     // a room message RATE_LIMITED while a companion message waits for AI_BUSY: both must be sent again
     const result = await bob.evaluate(async () => {
-      const { countdown } = await import("/connection.js");
+      const { countdown } = await import("/assets/connection.js");
       const banner = document.getElementById("banner");
       const fired = [];
       countdown(2, (s) => `first ${s}`, () => fired.push("first"));
