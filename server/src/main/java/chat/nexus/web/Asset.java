@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One file of the web client as served: its bytes, compressed once ({@link Compression}) when that
@@ -48,17 +49,36 @@ public record Asset(
           "ico", "image/x-icon",
           "woff2", "font/woff2");
 
+  /**
+   * Assets already compressed in this JVM, by type and content: a process that starts several
+   * servers (the tests) compresses each file once. Bounded: past it, assets are simply made again.
+   */
+  private static final Map<String, Asset> MADE = new ConcurrentHashMap<>();
+
+  static final int MADE_LIMIT = 256;
+
   /** The asset for a file's bytes: typed by its extension, compressed when it is text. */
   static Asset of(String fileName, byte[] bytes) {
     String type = TYPES.getOrDefault(extension(fileName), "application/octet-stream");
     String tag = sha256(bytes);
-    if (!compressible(type)) {
-      return new Asset(type, bytes, Optional.empty(), Optional.empty(), tag);
+    String key = type + " " + tag;
+    Asset made = MADE.get(key);
+    if (made != null) {
+      return made;
     }
-    Optional<byte[]> gzip =
-        Optional.of(Compression.gzip(bytes)).filter(c -> c.length < bytes.length);
-    Optional<byte[]> brotli = Compression.brotli(bytes).filter(c -> c.length < bytes.length);
-    return new Asset(type, bytes, gzip, brotli, tag);
+    Asset asset;
+    if (compressible(type)) {
+      Optional<byte[]> gzip =
+          Optional.of(Compression.gzip(bytes)).filter(c -> c.length < bytes.length);
+      Optional<byte[]> brotli = Compression.brotli(bytes).filter(c -> c.length < bytes.length);
+      asset = new Asset(type, bytes, gzip, brotli, tag);
+    } else {
+      asset = new Asset(type, bytes, Optional.empty(), Optional.empty(), tag);
+    }
+    if (MADE.size() < MADE_LIMIT) {
+      MADE.putIfAbsent(key, asset);
+    }
+    return asset;
   }
 
   /** The name this content is served under for good: {@code app.3f2a9c1b0d.js}. */

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import chat.nexus.config.ConfigException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hashed names, the page that names them, Accept-Encoding and STATIC_BASE_URL, without a server.
@@ -131,6 +134,22 @@ class WebFilesTest {
     assertThat(files.contentSecurityPolicy())
         .startsWith(
             "default-src 'self' https://cdn.example.com; script-src 'self' https://cdn.example.com 'sha256-");
+  }
+
+  @Test
+  void anExportWritesEachHashedFileOnce(@TempDir Path dir) throws Exception {
+    WebFiles files = WebFiles.of(files("export function api() {}"), StaticOptions.local());
+    String api = files.hashedNames().get("api.js");
+    assertThat(AssetExport.write(files, dir)).isGreaterThanOrEqualTo(files.hashedNames().size());
+    assertThat(Files.readString(dir.resolve("assets/" + api)))
+        .isEqualTo("export function api() {}");
+    assertThat(dir.resolve("assets/" + files.hashedNames().get("vendor/lib.js"))).exists();
+    assertThat(AssetExport.write(files, dir)).isZero();
+
+    WebFiles next =
+        WebFiles.of(files("export function api() { return 2; }"), StaticOptions.local());
+    assertThat(AssetExport.write(next, dir)).isPositive();
+    assertThat(dir.resolve("assets/" + api)).exists(); // the previous build's name stays
   }
 
   private static String page(WebFiles files) {
