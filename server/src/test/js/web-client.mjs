@@ -100,9 +100,24 @@ try {
   }
   const bobAccount = "bob_" + Math.random().toString(36).slice(2, 8);
 
-  await step("the sign-in screen", async () => {
-    await ann.goto(BASE_URL);
+  await step("the sign-in screen, its files all under hashed names", async () => {
+    const requests = [];
+    const errors = [];
+    const onRequest = (r) => requests.push(new URL(r.url()).pathname);
+    const onConsole = (m) => m.type() === "error" && errors.push(m.text());
+    ann.on("request", onRequest);
+    ann.on("console", onConsole);
+    await ann.goto(BASE_URL, { waitUntil: "load" });
     await ann.getByLabel("Name").waitFor();
+    ann.off("request", onRequest);
+    ann.off("console", onConsole);
+    // A plain module URL here would mean the import map was not used (refused by the CSP, say).
+    const assets = requests.filter((p) => p.startsWith("/assets/"));
+    const plain = assets.filter((p) => !/\.[0-9a-f]{10}\.[a-z]+$/.test(p));
+    if (assets.length < 13 || plain.length > 0 || errors.length > 0) {
+      throw new Error(`requests: ${requests.join(" ")}; console errors: ${errors.join("; ")}`);
+    }
+    console.log(`first load: ${requests.length} requests, ${assets.length} of them assets`);
     await shot(ann, "01-login");
   });
 
@@ -264,7 +279,7 @@ try {
   await step("two countdowns at once: each retries, the banner follows the newest", async () => {
     // a room message RATE_LIMITED while a companion message waits for AI_BUSY: both must be sent again
     const result = await bob.evaluate(async () => {
-      const { countdown } = await import("/connection.js");
+      const { countdown } = await import("/assets/connection.js");
       const banner = document.getElementById("banner");
       const fired = [];
       countdown(2, (s) => `first ${s}`, () => fired.push("first"));

@@ -13,6 +13,7 @@ import chat.nexus.http.ConnectionGuard;
 import chat.nexus.http.ConnectionLimits;
 import chat.nexus.http.HttpApi;
 import chat.nexus.http.HttpListeners;
+import chat.nexus.http.WebClient;
 import chat.nexus.llm.LlmGateway;
 import chat.nexus.observability.Logs;
 import chat.nexus.observability.Metrics;
@@ -23,6 +24,7 @@ import chat.nexus.socketio.redis.RedisAdapterFactory;
 import chat.nexus.store.Database;
 import chat.nexus.store.MessagePartitions;
 import chat.nexus.store.MessageWriter;
+import chat.nexus.web.WebFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -148,7 +150,8 @@ public final class ChatServer {
             new CompanionRoutes(companions.service()),
             metricsEndpoint,
             production.limits(),
-            production.cookies());
+            production.cookies(),
+            new WebClient(WebFiles.load(settings.statics())));
     HttpListeners listeners = listen(vertx, settings, io, api);
     metricsEndpoint.start().await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
     return new ChatServer(
@@ -263,6 +266,7 @@ public final class ChatServer {
     LOG.info("node {} - {}", production.nodeId(), production.description());
     LOG.info("limits - {}", settings.connections().description());
     LOG.info("tokens: {}", settings.auth().description());
+    LOG.info("web client: {}", settings.statics().description());
     if (config.jwtSecretGenerated()) {
       LOG.warn(
           "JWT_SECRET is not set: using a random secret for this run; tokens will not survive a restart");

@@ -5,9 +5,14 @@ import chat.nexus.config.ConfigException;
 import chat.nexus.conformance.ConformanceServer;
 import chat.nexus.http.HttpListeners;
 import chat.nexus.store.DatabaseUnreachableException;
+import chat.nexus.web.AssetExport;
+import chat.nexus.web.StaticOptions;
+import chat.nexus.web.WebFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +21,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** Entry point of nexus-chat.jar. */
 @Command(
@@ -27,7 +33,8 @@ import picocli.CommandLine.Option;
       Main.Conformance.class,
       Main.BenchFanout.class,
       Main.BenchRateLimit.class,
-      Main.BenchAdapters.class
+      Main.BenchAdapters.class,
+      Main.ExportAssets.class
     })
 public final class Main implements Callable<Integer> {
 
@@ -130,6 +137,23 @@ public final class Main implements Callable<Integer> {
         defaultValue = "0.0.0.0",
         description = "Address (default: ${DEFAULT-VALUE}).")
     String host;
+  }
+
+  @Command(
+      name = "export-assets",
+      mixinStandardHelpOptions = true,
+      description =
+          "Writes the web client's hashed assets (with .br and .gz beside them) under DIR/assets/, for a CDN's storage.")
+  static final class ExportAssets implements Callable<Integer> {
+    @Parameters(paramLabel = "DIR", description = "Where to write assets/ (created if missing).")
+    Path dir;
+
+    @Override
+    public Integer call() throws IOException {
+      int written = AssetExport.write(WebFiles.load(StaticOptions.local()), dir);
+      System.out.println(written + " files written under " + dir.resolve("assets"));
+      return 0;
+    }
   }
 
   @Command(

@@ -64,6 +64,7 @@ public final class HttpApi {
   private final RateLimits limits;
   private final Optional<SessionCookie> cookies;
   private final RequestAuthentication callers;
+  private final WebClient webClient;
 
   public HttpApi(
       Vertx vertx,
@@ -76,7 +77,9 @@ public final class HttpApi {
       CompanionRoutes companions,
       MetricsEndpoint metrics,
       RateLimits limits,
-      Optional<SessionCookie> cookies) {
+      Optional<SessionCookie> cookies,
+      WebClient webClient) {
+    this.webClient = webClient;
     this.metrics = metrics;
     this.limits = limits;
     this.cookies = cookies;
@@ -94,6 +97,7 @@ public final class HttpApi {
   public Router router() {
     Router router = Router.router(vertx);
     router.route().handler(RequestIds::handle);
+    webClient.mountAssets(router);
     router.route().handler(cors());
     router
         .get("/health")
@@ -133,7 +137,7 @@ public final class HttpApi {
     characters.mount(router, callers::require, RequestAuthentication::identity);
     companions.mount(router, callers::require, RequestAuthentication::identity);
     router.get("/api/users/:id").handler(callers::require).handler(this::user);
-    WebClient.mount(router);
+    webClient.mount(router);
 
     router
         .route()

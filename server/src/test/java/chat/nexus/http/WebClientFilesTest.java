@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.nexus.companion.DemoCharacter;
 import chat.nexus.testing.ServerCases;
+import chat.nexus.web.WebFiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -33,9 +34,10 @@ class WebClientFilesTest extends ServerCases {
     HttpResponse<byte[]> page = get("/", Map.of());
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("content-type").orElse("")).startsWith("text/html");
-    assertThat(page.headers().firstValue("cache-control")).contains(WebClient.APP_CACHE);
-    assertThat(page.headers().firstValue("content-security-policy"))
-        .contains(WebClient.CONTENT_SECURITY_POLICY);
+    assertThat(page.headers().firstValue("cache-control")).contains(WebFiles.REVALIDATE);
+    assertThat(page.headers().firstValue("content-security-policy").orElse(""))
+        .startsWith("default-src 'self'; script-src 'self' 'sha256-")
+        .contains("connect-src 'self'", "frame-ancestors 'none'");
     String html = new String(page.body());
     assertThat(html)
         .contains(
@@ -44,7 +46,8 @@ class WebClientFilesTest extends ServerCases {
             ">Room</label>",
             ">Message</label>",
             ">Send</button>",
-            "vendor/socket.io.min.js");
+            "/assets/vendor/socket.io.min.");
+    // The plain names of earlier builds still answer, revalidated each time.
     for (String file : new String[] {"/app.css", "/favicon.svg"}) {
       assertThat(get(file, Map.of()).statusCode()).as(file).isEqualTo(200);
     }
@@ -69,19 +72,20 @@ class WebClientFilesTest extends ServerCases {
       assertThat(script.headers().firstValue("content-type").orElse(""))
           .as(module)
           .contains("javascript");
+      assertThat(script.headers().firstValue("cache-control")).contains(WebFiles.REVALIDATE);
     }
   }
 
   @Test
-  void theBundledSocketIoClientIsCachedForADay() throws Exception {
-    HttpResponse<byte[]> client = get("/vendor/socket.io.min.js", Map.of());
+  void theBundledSocketIoClientIsRevalidatedUnderItsPlainName() throws Exception {
+    HttpResponse<byte[]> client = get("/assets/vendor/socket.io.min.js", Map.of());
     assertThat(client.statusCode()).isEqualTo(200);
-    assertThat(client.headers().firstValue("cache-control")).contains(WebClient.VENDOR_CACHE);
+    assertThat(client.headers().firstValue("cache-control")).contains(WebFiles.REVALIDATE);
     assertThat(new String(client.body())).contains("Socket.IO v4.8");
-    String lastModified = client.headers().firstValue("last-modified").orElseThrow();
-    assertThat(
-            get("/vendor/socket.io.min.js", Map.of("If-Modified-Since", lastModified)).statusCode())
+    String etag = client.headers().firstValue("etag").orElseThrow();
+    assertThat(get("/assets/vendor/socket.io.min.js", Map.of("If-None-Match", etag)).statusCode())
         .isEqualTo(304);
+    assertThat(get("/assets/vendor/socket.io.min.js.map", Map.of()).statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WebClientTest {
 
   private static final Path SCRIPT = Path.of("src", "test", "js", "web-client.mjs");
+  private static final Path CDN_SCRIPT = Path.of("src", "test", "js", "cdn-assets.mjs");
   private static final Path PLAYWRIGHT =
       Path.of("src", "test", "js", "node_modules", "playwright-core");
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
@@ -86,6 +87,34 @@ class WebClientTest {
               "05-gallery.png",
               "07-companion.png",
               "11-phone-room.png");
+    }
+  }
+
+  /**
+   * STATIC_BASE_URL in a real browser: the page from one server, its assets from another of the
+   * same build on another origin (a CDN's stand-in): module scripts across origins need CORS, and
+   * the page's Content-Security-Policy must allow that origin and its import map.
+   */
+  @Test
+  void theAssetsFromAnotherOriginAsBehindACdn() throws IOException {
+    requireBrowser();
+    try (TestServer cdn = TestServer.start(Backend.H2);
+        TestServer server =
+            TestServer.start(Backend.H2, Map.of("STATIC_BASE_URL", cdn.url() + "/"))) {
+      Map<String, String> env =
+          Map.of(
+              "NEXUS_URL", server.url(),
+              "NEXUS_ASSETS", cdn.url(),
+              "NEXUS_CHROMIUM", CHROMIUM.toString(),
+              "HOME", workDir.toString());
+      String node = System.getenv().getOrDefault("NEXUS_NODE", "node");
+      try (ChildProcess browser =
+          ChildProcess.start(workDir, env, List.of(node, CDN_SCRIPT.toAbsolutePath().toString()))) {
+        int exit = browser.waitFor(BROWSER_TIMEOUT_S);
+        System.out.println(browser.output());
+        assertThat(exit).as("cdn-assets.mjs exit code; its output:\n%s", browser.output()).isZero();
+        assertThat(browser.output()).contains(", 0 failed");
+      }
     }
   }
 
