@@ -91,6 +91,9 @@ public final class Metrics {
     replicas(database);
     Gauge.builder("nexus.llm.in.flight", llm.gate(), gate -> gate.inFlight()).register(registry);
     Gauge.builder("nexus.llm.waiting", llm.gate(), gate -> gate.waiting()).register(registry);
+    Gauge.builder("nexus.llm.max.concurrent", llm.gate(), gate -> gate.maxConcurrent())
+        .description("LLM_MAX_CONCURRENT: the most LLM calls in flight at once")
+        .register(registry);
     FunctionCounter.builder("nexus.llm.rejected", llm.gate(), gate -> gate.rejected())
         .description("LLM calls refused with AI_BUSY")
         .register(registry);
