@@ -151,6 +151,7 @@ public final class ChatServer {
             production.limits(),
             production.cookies());
     HttpListeners listeners = listen(vertx, settings, io, api, metrics);
+    production.reporter().listening(listeners.port());
     metricsEndpoint.start().await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
     return new ChatServer(
         vertx,
