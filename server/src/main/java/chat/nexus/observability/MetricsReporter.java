@@ -32,7 +32,7 @@ public final class MetricsReporter {
   private final MetricsPayload payload;
   private final String runId;
   private final Optional<String> nodeId;
-  private final String host;
+  private volatile String host;
   private final Optional<String> monitoringUrl;
   private final long intervalMs;
   private final HttpClientAgent http;
@@ -57,7 +57,6 @@ public final class MetricsReporter {
     this.payload = new MetricsPayload(metrics.registry());
     this.runId = runId;
     this.nodeId = nodeId;
-    this.host = hostName();
     this.port = port;
     this.monitoringUrl = monitoringUrl;
     this.intervalMs = intervalMs;
@@ -76,13 +75,18 @@ public final class MetricsReporter {
 
   /** NODE_ID, or host:port: the same across restarts of the same node, unlike the run id. */
   public String node() {
-    return nodeId.orElse(host + ":" + port);
+    return nodeId.orElseGet(() -> host() + ":" + port);
   }
 
-  /**
-   * HOSTNAME as containers set it (the pod's name in Kubernetes), else the machine's name; read
-   * once at start.
-   */
+  /** Read at the first report, on a worker thread: the machine's name may need a DNS lookup. */
+  private String host() {
+    if (host == null) {
+      host = hostName();
+    }
+    return host;
+  }
+
+  /** HOSTNAME as containers set it (the pod's name in Kubernetes), else the machine's name. */
   private static String hostName() {
     String env = System.getenv("HOSTNAME");
     if (env != null && !env.isBlank()) {
@@ -99,7 +103,7 @@ public final class MetricsReporter {
   public JsonObject snapshot() {
     return new JsonObject()
         .put("node", node())
-        .put("host", host)
+        .put("host", host())
         .put("port", port)
         .put("version", BuildInfo.version())
         .put("run", runId)
