@@ -7,6 +7,7 @@ import chat.nexus.testing.Backend;
 import chat.nexus.testing.Rest;
 import chat.nexus.testing.TestRedis;
 import chat.nexus.testing.TestServer;
+import chat.nexus.testing.Waits;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
@@ -108,7 +109,13 @@ class PrometheusRulesTest {
         TestServer server = TestServer.start(Backend.H2, redis.env())) {
       Rest rest = server.rest();
       rest.get("/health").assertOk(200); // a request, so the HTTP timers exist
-      System.gc(); // and a GC pause, for jvm_gc_pause_seconds
+      // and a GC pause, for jvm_gc_pause_seconds (reported by a notification, a moment later)
+      Waits.untilTrue(
+          () -> {
+            System.gc();
+            return rest.get("/metrics").body().contains("jvm_gc_pause_seconds_sum");
+          },
+          "a GC pause in /metrics");
       for (String line : rest.get("/metrics").body().split("\n")) {
         if (!line.isBlank() && !line.startsWith("#")) {
           exposed.add(line.split("[{ ]", 2)[0]);
