@@ -96,7 +96,10 @@ public final class HttpMetrics {
    */
   public Handler<HttpServerRequest> socketIo(String path, Handler<HttpServerRequest> next) {
     return request -> {
-      if (request.path().startsWith(path) && !request.headers().contains(HttpHeaders.UPGRADE)) {
+      String requested = request.path();
+      if (requested != null
+          && requested.startsWith(path)
+          && !request.headers().contains(HttpHeaders.UPGRADE)) {
         long started = System.nanoTime();
         HttpMethod method = request.method();
         request
