@@ -27,6 +27,8 @@ need redis-server redis-server
 need redis-cli redis-tools
 need pg_ctlcluster postgresql
 need psql postgresql-client
+# promtool checks the alert rules and the dashboard's queries (PrometheusRulesTest)
+need promtool prometheus
 # in /usr/sbin, which a user's PATH may not have
 [ -x "${NEXUS_PGBOUNCER:-/usr/sbin/pgbouncer}" ] || packages+=(pgbouncer)
 [ -x "${NEXUS_CHROMIUM:-/usr/bin/chromium}" ] || packages+=(chromium)
@@ -73,5 +75,7 @@ java -version 2>&1 | head -1
 echo "node $(node --version)"
 # Chromium is installed above, so the browser test runs instead of skipping itself.
 export NEXUS_REQUIRE_BROWSER=1
+# promtool likewise, so the alert and dashboard checks run instead of skipping themselves.
+export NEXUS_REQUIRE_PROMTOOL=1
 # npm packages for the interop and browser tests come with the build (npm ci).
 exec mvn -B verify "$@"

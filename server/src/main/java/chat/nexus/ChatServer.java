@@ -136,6 +136,7 @@ public final class ChatServer {
           companions.events().attach(socket);
         });
     bindMetrics(metrics, io, storage.database(), companions.llm(), production, redis);
+    metrics.bindNode(vertx, storage.writer());
     MetricsEndpoint metricsEndpoint =
         new MetricsEndpoint(vertx, metrics, settings.metrics(), settings.core().production());
     HttpApi api =
@@ -152,7 +153,8 @@ public final class ChatServer {
             production.limits(),
             production.cookies(),
             new WebClient(WebFiles.load(settings.statics())));
-    HttpListeners listeners = listen(vertx, settings, io, api);
+    HttpListeners listeners = listen(vertx, settings, io, api, metrics);
+    production.reporter().listening(listeners.port());
     metricsEndpoint.start().await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
     return new ChatServer(
         vertx,
@@ -230,7 +232,8 @@ public final class ChatServer {
 
   /** The chat port: one HTTP server per event loop, each connection counted and watched. */
   private static HttpListeners listen(
-      Vertx vertx, ServerConfig settings, SocketIoServer io, HttpApi api) throws Exception {
+      Vertx vertx, ServerConfig settings, SocketIoServer io, HttpApi api, Metrics metrics)
+      throws Exception {
     Config config = settings.core();
     ConnectionLimits limits = settings.connections();
     HttpServerOptions http =
@@ -245,7 +248,7 @@ public final class ChatServer {
     return HttpListeners.start(
             vertx,
             http,
-            io.requestHandler(api.router()),
+            metrics.http().socketIo(io.options().engine().path(), io.requestHandler(api.router())),
             guard.connectionHandler(),
             config.eventLoops())
         .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);

@@ -116,6 +116,8 @@ public final class Production {
             vertx,
             metrics,
             nodeId,
+            settings.metrics().nodeId(),
+            config.port(),
             Optional.ofNullable(config.monitoringUrl()),
             config.metricsIntervalMs());
     return new Production(

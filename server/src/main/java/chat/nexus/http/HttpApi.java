@@ -10,6 +10,7 @@ import chat.nexus.companion.CharacterRoutes;
 import chat.nexus.companion.CompanionRoutes;
 import chat.nexus.config.Config;
 import chat.nexus.errors.ApiException;
+import chat.nexus.observability.BuildInfo;
 import chat.nexus.observability.MetricsEndpoint;
 import chat.nexus.ratelimit.RateLimits;
 import chat.nexus.store.Blocking;
@@ -96,12 +97,21 @@ public final class HttpApi {
 
   public Router router() {
     Router router = Router.router(vertx);
+    metrics.timeRequests(router);
     router.route().handler(RequestIds::handle);
     webClient.mountAssets(router);
     router.route().handler(cors());
     router
         .get("/health")
-        .handler(ctx -> json(ctx, 200, new JsonObject().put("ok", true).put("status", "up")));
+        .handler(
+            ctx ->
+                json(
+                    ctx,
+                    200,
+                    new JsonObject()
+                        .put("ok", true)
+                        .put("status", "up")
+                        .put("version", BuildInfo.version())));
     router.get("/ready").handler(this::ready);
     metrics.mount(router);
 

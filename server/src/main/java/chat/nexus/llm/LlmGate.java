@@ -88,6 +88,11 @@ public final class LlmGate {
     return waiter.promise.future();
   }
 
+  /** LLM_MAX_CONCURRENT: calls in flight at most; beyond it callers wait, then get AI_BUSY. */
+  public int maxConcurrent() {
+    return maxConcurrent;
+  }
+
   public synchronized int inFlight() {
     return inFlight;
   }

@@ -7,6 +7,7 @@ import chat.nexus.socketio.Namespace;
 import chat.nexus.socketio.SocketIoServer;
 import chat.nexus.socketio.redis.RedisAdapterFactory;
 import chat.nexus.store.Database;
+import chat.nexus.store.MessageWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -19,6 +20,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +39,7 @@ public final class Metrics {
   private final Counter rateLimitFailedOpen;
   private final Timer ackLatency;
   private final Timer rateLimitCheck;
+  private final HttpMetrics http = new HttpMetrics(registry);
   private JvmGcMetrics gc;
 
   public Metrics() {
@@ -58,6 +61,10 @@ public final class Metrics {
                 "one rate limit check, from the call to its answer (what the limiter adds to a request or event)")
             .publishPercentileHistogram()
             .register(registry);
+    Gauge.builder("nexus.build.info", () -> 1)
+        .tag("version", BuildInfo.version())
+        .description("always 1; the version label says which build this node runs")
+        .register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     gc = new JvmGcMetrics();
     gc.bindTo(registry);
@@ -84,6 +91,9 @@ public final class Metrics {
     replicas(database);
     Gauge.builder("nexus.llm.in.flight", llm.gate(), gate -> gate.inFlight()).register(registry);
     Gauge.builder("nexus.llm.waiting", llm.gate(), gate -> gate.waiting()).register(registry);
+    Gauge.builder("nexus.llm.max.concurrent", llm.gate(), gate -> gate.maxConcurrent())
+        .description("LLM_MAX_CONCURRENT: the most LLM calls in flight at once")
+        .register(registry);
     FunctionCounter.builder("nexus.llm.rejected", llm.gate(), gate -> gate.rejected())
         .description("LLM calls refused with AI_BUSY")
         .register(registry);
@@ -130,6 +140,22 @@ public final class Metrics {
         .tag("target", "primary")
         .description("routed reads (history, companion chats, characters) by where they ran")
         .register(registry);
+  }
+
+  /**
+   * nexus_message_store_backlog: messages received and not yet stored (their acks wait for it), and
+   * nexus_event_loop_delay_seconds.
+   */
+  public void bindNode(Vertx vertx, MessageWriter writer) {
+    Gauge.builder("nexus.message.store.backlog", writer, MessageWriter::backlog)
+        .description("messages waiting to be stored (and acknowledged)")
+        .register(registry);
+    EventLoopDelay.watch(vertx, registry);
+  }
+
+  /** nexus_http_requests_seconds, by route template, method and status class. */
+  public HttpMetrics http() {
+    return http;
   }
 
   /** Shows the rate-limit counters (at 0) before the first refusal. */

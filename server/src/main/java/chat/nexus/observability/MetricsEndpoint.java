@@ -55,6 +55,11 @@ public final class MetricsEndpoint {
     this.token = options.token().map(t -> t.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Times every request the router answers; mounted before any other handler. */
+  public void timeRequests(Router router) {
+    metrics.http().mount(router);
+  }
+
   /**
    * Adds GET /metrics to the chat port's router when the chat port is where the metrics are served.
    */

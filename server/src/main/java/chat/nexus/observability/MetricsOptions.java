@@ -14,8 +14,10 @@ import java.util.OptionalInt;
  * @param port METRICS_PORT: the metrics listener's port (0: any free one), or empty for none
  * @param host METRICS_HOST: the metrics listener's address
  * @param token METRICS_TOKEN, or empty
+ * @param nodeId NODE_ID: the node's name in MONITORING_URL pushes, or empty for host:port
  */
-public record MetricsOptions(OptionalInt port, String host, Optional<String> token) {
+public record MetricsOptions(
+    OptionalInt port, String host, Optional<String> token, Optional<String> nodeId) {
 
   /**
    * Only this machine's scraper (or an agent beside the node) by default; a private address
@@ -41,7 +43,8 @@ public record MetricsOptions(OptionalInt port, String host, Optional<String> tok
     return new MetricsOptions(
         port == NO_PORT ? OptionalInt.empty() : OptionalInt.of(port),
         s.string("METRICS_HOST", DEFAULT_HOST),
-        token);
+        token,
+        Optional.ofNullable(s.raw("NODE_ID")).map(String::trim).filter(id -> !id.isEmpty()));
   }
 
   /**

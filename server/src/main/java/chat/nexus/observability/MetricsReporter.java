@@ -1,8 +1,5 @@
 package chat.nexus.observability;
 
-import io.micrometer.core.instrument.Measurement;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.Tag;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -11,45 +8,58 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Every METRICS_INTERVAL_MS: one log line with the nexus_* metrics and, when MONITORING_URL is set,
- * the same figures POSTed there as JSON ({@code {node, time, metrics: {name: value}}}) with a
- * timeout. A failing endpoint is logged once when it starts failing and once when it answers again,
- * never per attempt.
+ * a JSON POST there with a timeout: the node's stable name (NODE_ID, or host:port), host, port,
+ * version, this run's id, and the figures of {@link MetricsPayload}. A failing endpoint is logged
+ * once when it starts failing and once when it answers again, never per attempt.
  */
 public final class MetricsReporter {
 
   private static final Logger LOG = LoggerFactory.getLogger(MetricsReporter.class);
   static final int PUSH_TIMEOUT_MS = 5_000;
-  private static final String PREFIX = "nexus.";
 
   private final Vertx vertx;
-  private final Metrics metrics;
-  private final String nodeId;
+  private final MetricsPayload payload;
+  private final String runId;
+  private final Optional<String> nodeId;
+  private volatile String host;
   private final Optional<String> monitoringUrl;
+  private final long intervalMs;
   private final HttpClientAgent http;
   private final long timer;
+  private volatile int port;
   private boolean failing;
 
+  /**
+   * @param runId this run's id (a new one per start), beside the stable name
+   * @param nodeId NODE_ID, the node's name in pushes; empty: host:port
+   * @param port the chat port as configured; {@link #listening} corrects it once bound
+   */
   public MetricsReporter(
       Vertx vertx,
       Metrics metrics,
-      String nodeId,
+      String runId,
+      Optional<String> nodeId,
+      int port,
       Optional<String> monitoringUrl,
       long intervalMs) {
     this.vertx = vertx;
-    this.metrics = metrics;
+    this.payload = new MetricsPayload(metrics.registry());
+    this.runId = runId;
     this.nodeId = nodeId;
+    this.port = port;
     this.monitoringUrl = monitoringUrl;
+    this.intervalMs = intervalMs;
     this.http =
         monitoringUrl.isPresent()
             ? vertx.createHttpClient(
@@ -58,66 +68,96 @@ public final class MetricsReporter {
     this.timer = vertx.setPeriodic(intervalMs, id -> report());
   }
 
-  /**
-   * The nexus_* figures by Prometheus-style name (counters' _total, gauges, timers'
-   * _count/_sum/_max).
-   */
-  public Map<String, Double> snapshot() {
-    Map<String, Double> out = new TreeMap<>();
-    for (Meter meter : metrics.registry().getMeters()) {
-      String name = meter.getId().getName();
-      if (!name.startsWith(PREFIX)) {
-        continue;
+  /** The chat port once bound (PORT=0 picks one). */
+  public void listening(int actualPort) {
+    this.port = actualPort;
+  }
+
+  /** NODE_ID, or host:port: the same across restarts of the same node, unlike the run id. */
+  public String node() {
+    return nodeId.orElseGet(() -> host() + ":" + port);
+  }
+
+  /** Read at the first report, on a worker thread: the machine's name may need a DNS lookup. */
+  private String host() {
+    if (host == null) {
+      host = hostName();
+    }
+    return host;
+  }
+
+  /** HOSTNAME as containers set it (the pod's name in Kubernetes), else the machine's name. */
+  private static String hostName() {
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) {
+      return env.trim();
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "localhost";
+    }
+  }
+
+  /** The JSON a push carries. */
+  public JsonObject snapshot() {
+    return new JsonObject()
+        .put("node", node())
+        .put("host", host())
+        .put("port", port)
+        .put("version", BuildInfo.version())
+        .put("run", runId)
+        .put("time", Instant.now().toString())
+        .put("intervalMs", intervalMs)
+        .put("metrics", payload.metrics())
+        .put("jvm", payload.jvm())
+        .put("pool", payload.pool());
+  }
+
+  /** Reads every meter on a worker thread (more than an event loop should spend), one at a time. */
+  void report() {
+    vertx
+        .executeBlocking(this::snapshot, true)
+        .onSuccess(
+            body -> {
+              LOG.info(line(body.getJsonArray("metrics")));
+              monitoringUrl.ifPresent(url -> push(url, body));
+            })
+        .onFailure(e -> LOG.warn("metrics: reading the meters failed", e));
+  }
+
+  /** name{labels}=value, and a timer's count and p99, for the log. */
+  private static String line(JsonArray metrics) {
+    StringBuilder line = new StringBuilder("metrics:");
+    for (int i = 0; i < metrics.size(); i++) {
+      JsonObject m = metrics.getJsonObject(i);
+      JsonObject labels = m.getJsonObject("labels");
+      line.append(' ').append(m.getString("name"));
+      if (!labels.isEmpty()) {
+        StringBuilder tags = new StringBuilder();
+        labels.forEach(
+            l ->
+                tags.append(tags.length() == 0 ? "{" : ",")
+                    .append(l.getKey())
+                    .append('=')
+                    .append(l.getValue()));
+        line.append(tags).append('}');
       }
-      String base = name.replace('.', '_');
-      StringBuilder tags = new StringBuilder();
-      for (Tag tag : meter.getId().getTagsAsIterable()) {
-        tags.append(tags.length() == 0 ? "{" : ",")
-            .append(tag.getKey())
-            .append("=\"")
-            .append(tag.getValue())
-            .append('"');
-      }
-      if (tags.length() > 0) {
-        tags.append('}');
-      }
-      for (Measurement m : meter.measure()) {
-        String suffix =
-            switch (meter.getId().getType()) {
-              case COUNTER -> "_total";
-              case GAUGE -> "";
-              default ->
-                  switch (m.getStatistic()) {
-                    case COUNT -> "_seconds_count";
-                    case TOTAL_TIME -> "_seconds_sum";
-                    case MAX -> "_seconds_max";
-                    default -> "_" + m.getStatistic().name().toLowerCase(Locale.ROOT);
-                  };
-            };
-        double value = m.getValue();
-        if (Double.isFinite(value)) {
-          out.merge(base + suffix + tags, value, Double::sum);
+      if (m.containsKey("count")) {
+        line.append(" count=").append(format(m.getDouble("count")));
+        Double p99 = m.getDouble("p99");
+        if (p99 != null) {
+          line.append(" p99=").append(format(p99));
         }
+      } else {
+        Double value = m.getDouble("value");
+        line.append('=').append(value == null ? "NaN" : format(value));
       }
     }
-    return out;
+    return line.toString();
   }
 
-  void report() {
-    Map<String, Double> figures = snapshot();
-    StringBuilder line = new StringBuilder("metrics:");
-    figures.forEach(
-        (name, value) -> line.append(' ').append(name).append('=').append(format(value)));
-    LOG.info(line.toString());
-    monitoringUrl.ifPresent(url -> push(url, figures));
-  }
-
-  private void push(String url, Map<String, Double> figures) {
-    JsonObject body =
-        new JsonObject()
-            .put("node", nodeId)
-            .put("time", Instant.now().toString())
-            .put("metrics", new JsonObject(new TreeMap<>(figures)));
+  private void push(String url, JsonObject body) {
     RequestOptions request =
         new RequestOptions()
             .setMethod(HttpMethod.POST)

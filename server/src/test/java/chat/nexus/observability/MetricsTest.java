@@ -8,6 +8,7 @@ import chat.nexus.testing.TestRedis;
 import chat.nexus.testing.TestServer;
 import chat.nexus.testing.Waits;
 import com.sun.net.httpserver.HttpServer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;
@@ -45,6 +46,69 @@ class MetricsTest {
    * The gauge holds its lambda strongly: held weakly, it would be gone after a collection and
    * /metrics would show nexus_redis_up NaN.
    */
+  /** The pushed entry of this name with exactly these labels. */
+  private static JsonObject entry(JsonObject push, String name, Map<String, String> labels) {
+    JsonObject found = find(push, name, labels);
+    if (found == null) {
+      throw new AssertionError("no " + name + labels + " in " + push.getJsonArray("metrics"));
+    }
+    return found;
+  }
+
+  private static JsonObject find(JsonObject push, String name, Map<String, String> labels) {
+    JsonArray metrics = push.getJsonArray("metrics");
+    for (int i = 0; i < metrics.size(); i++) {
+      JsonObject m = metrics.getJsonObject(i);
+      if (m.getString("name").equals(name)
+          && m.getJsonObject("labels").equals(new JsonObject(new HashMap<>(labels)))) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  private static double value(JsonObject push, String name, Map<String, String> labels) {
+    return entry(push, name, labels).getDouble("value");
+  }
+
+  @Test
+  void timersReportThePercentilesOfTheLastIntervalOnly() {
+    Metrics metrics = new Metrics();
+    MetricsPayload payload = new MetricsPayload(metrics.registry());
+    for (int i = 0; i < 100; i++) {
+      metrics.ackLatency(TimeUnit.MILLISECONDS.toNanos(2));
+    }
+    JsonObject first =
+        entry(
+            new JsonObject().put("metrics", payload.metrics()),
+            "nexus_ack_latency_seconds",
+            Map.of());
+    assertThat(first.getDouble("p50")).isBetween(0.001, 0.003);
+    for (int i = 0; i < 100; i++) {
+      metrics.ackLatency(TimeUnit.MILLISECONDS.toNanos(200));
+    }
+    JsonObject second =
+        entry(
+            new JsonObject().put("metrics", payload.metrics()),
+            "nexus_ack_latency_seconds",
+            Map.of());
+    assertThat(second.getDouble("p50")).as("only the interval's 200 ms acks").isBetween(0.15, 0.25);
+    assertThat(second.getDouble("count")).isEqualTo(200.0);
+    JsonObject idle =
+        entry(
+            new JsonObject().put("metrics", payload.metrics()),
+            "nexus_ack_latency_seconds",
+            Map.of());
+    assertThat(idle.getValue("p99")).as("no acks in the interval").isNull();
+    metrics.close();
+  }
+
+  @Test
+  void nodeIdNamesTheNodeInPushes() {
+    assertThat(MetricsOptions.fromEnv(Map.of("NODE_ID", " chat-7 ")).nodeId()).contains("chat-7");
+    assertThat(MetricsOptions.fromEnv(Map.of()).nodeId()).isEmpty();
+  }
+
   @Test
   void theRedisGaugeOutlivesGarbageCollection() throws Exception {
     Metrics metrics = new Metrics();
@@ -92,20 +156,32 @@ class MetricsTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Waits.TIMEOUT_S);
         while (System.nanoTime() < deadline) {
           String next = pushed.poll(1, TimeUnit.SECONDS);
-          if (next != null
-              && new JsonObject(next).getJsonObject("metrics").getDouble("nexus_connections", 0.0)
-                  >= 1) {
+          JsonObject connections =
+              next == null ? null : find(new JsonObject(next), "nexus_connections", Map.of());
+          if (connections != null && connections.getDouble("value") >= 1) {
             body = new JsonObject(next);
             break;
           }
         }
         assertThat(body).as("a push while a client is connected").isNotNull();
-        assertThat(body.getString("node")).isEqualTo(server.chatServer().production().nodeId());
+        String host = body.getString("host");
+        assertThat(host).isNotBlank();
+        assertThat(body.getInteger("port")).isEqualTo(server.port());
+        assertThat(body.getString("node")).isEqualTo(host + ":" + server.port());
+        assertThat(body.getString("version")).isEqualTo(BuildInfo.version());
+        assertThat(body.getString("run")).isEqualTo(server.chatServer().production().nodeId());
         assertThat(body.getString("time")).isNotBlank();
-        assertThat(body.getJsonObject("metrics").getDouble("nexus_connections"))
-            .isGreaterThanOrEqualTo(1.0);
-        assertThat(body.getJsonObject("metrics").fieldNames())
-            .contains("nexus_redis_up", "nexus_messages_total");
+        assertThat(value(body, "nexus_redis_up", Map.of())).isEqualTo(1.0);
+        assertThat(value(body, "nexus_rate_limited_total", Map.of("limit", "api"))).isZero();
+        JsonObject ack = entry(body, "nexus_ack_latency_seconds", Map.of());
+        assertThat(ack.fieldNames()).contains("count", "sum", "max", "p50", "p95", "p99");
+        JsonObject jvm = body.getJsonObject("jvm");
+        assertThat(jvm.getDouble("heapUsedBytes")).isPositive();
+        assertThat(jvm.getDouble("threads")).isPositive();
+        assertThat(jvm.fieldNames()).contains("gcPauses", "gcPauseSeconds", "gcPauseMaxSeconds");
+        JsonObject pool = body.getJsonObject("pool");
+        assertThat(pool.getDouble("max")).isPositive();
+        assertThat(pool.fieldNames()).contains("active", "idle", "pending");
       }
     } finally {
       monitoring.stop(0);
