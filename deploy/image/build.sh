@@ -126,7 +126,8 @@ else
   mkdir -p "$rootfs/var/lib/dpkg/status.d"
   for package in "${packages[@]}"; do
     deb=$cache/debs/${deb_of[$package]}
-    dpkg-deb --fsys-tarfile "$deb" | tar -x --keep-directory-symlink --no-same-owner -C "$rootfs"
+    # the packages' modes as they are (a user's tar would drop the sticky and setgid bits of /var/tmp...)
+    dpkg-deb --fsys-tarfile "$deb" | tar -x --keep-directory-symlink --no-same-owner --same-permissions -C "$rootfs"
     # what distroless images carry instead of a dpkg database: vulnerability scanners (Trivy,
     # Grype) read the installed packages and versions here
     dpkg-deb --field "$deb" >"$rootfs/var/lib/dpkg/status.d/$package"
@@ -141,7 +142,9 @@ else
   ln -s "../lib/jvm/java-17-openjdk-$arch/bin/java" "$rootfs/usr/bin/java"
   mkdir -p "$work/ca" "$rootfs/etc/ssl/certs/java"
   dpkg-deb -x "$cache/debs/${deb_of[$ca_package]}" "$work/ca"
-  java "$here/TrustStore.java" "$work/ca/usr/share/ca-certificates" "$rootfs/etc/ssl/certs/java/cacerts" >/dev/null
+  # in UTF-8 whatever the caller's locale: some certificates' file names, hence aliases, are not ASCII
+  LC_ALL=C.UTF-8 java "$here/TrustStore.java" "$work/ca/usr/share/ca-certificates" \
+    "$rootfs/etc/ssl/certs/java/cacerts" >/dev/null
   # the JRE links its trust store to that path; a missing one would fail every TLS connection
   [ -e "$rootfs$java_home/lib/security/cacerts" ] || fail "the JRE has no trust store"
   printf 'root:x:0:0:root:/root:/usr/sbin/nologin\n%s:x:%s:%s:Nexus Chat:%s:/usr/sbin/nologin\n' \
