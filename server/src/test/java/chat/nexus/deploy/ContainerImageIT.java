@@ -47,6 +47,7 @@ class ContainerImageIT {
 
   private static Path dir;
   private static OciLayout image;
+  private static Path bundle;
 
   @BeforeAll
   static void openArchive() throws IOException {
@@ -144,70 +145,50 @@ class ContainerImageIT {
   }
 
   @Test
-  void runsAsItsUserPassesItsHealthCheckAndStopsOnSigterm() throws Exception {
-    assumeTrue(
-        isRoot() && onPath("umoci") && onPath("unshare"),
-        "starting the image needs root, umoci and unshare (test.sh installs umoci)");
-    Path bundle = dir.resolve("bundle");
-    OciLayout.Result unpacked =
-        OciLayout.run(
-            Map.of(),
-            List.of(
-                "umoci",
-                "unpack",
-                "--image",
-                image.dir() + ":" + BuildInfo.version(),
-                bundle.toString()));
-    assertThat(unpacked.exit()).as("umoci unpack: %s", unpacked.output()).isZero();
-    Path rootfs = bundle.resolve("rootfs");
+  void givesItsUserItsHomeAndNothingElse() throws IOException {
+    Path rootfs = bundle().resolve("rootfs");
     assertThat(Files.mismatch(rootfs.resolve(JAR_IN_IMAGE.substring(1)), JAR))
         .as("the jar in the image is the one just built")
         .isEqualTo(-1L);
+    assertThat(Files.getAttribute(rootfs.resolve(JAR_IN_IMAGE.substring(1)), "unix:uid"))
+        .isEqualTo(0);
     assertThat(Files.readAllLines(rootfs.resolve("etc/passwd")))
         .contains("nexus:x:10001:10001:Nexus Chat:" + HOME + ":/usr/sbin/nologin");
     assertThat(Files.getAttribute(rootfs.resolve(HOME.substring(1)), "unix:uid")).isEqualTo(UID);
-
-    // what an engine runs: the runtime config umoci derived from the image's
-    JsonObject process = OciLayout.json(bundle.resolve("config.json")).getJsonObject("process");
-    JsonObject user = process.getJsonObject("user");
-    assertThat(user.getInteger("uid")).isEqualTo(UID);
+    JsonObject process = process();
+    assertThat(process.getJsonObject("user").getInteger("uid")).isEqualTo(UID);
+    assertThat(process.getJsonObject("user").getInteger("gid")).isEqualTo(UID);
     assertThat(process.getString("cwd")).isEqualTo(HOME);
-    Map<String, String> env = Containerfile.pairs(process.getJsonArray("env").getList());
+  }
+
+  @Test
+  void trustsThePublicCertificateAuthorities() throws Exception {
+    Path rootfs = bundle().resolve("rootfs");
+    Path copy = rootfs.resolve("tmp/trust-check/chat/nexus/deploy/TrustedIssuers.class");
+    Files.createDirectories(copy.getParent());
+    Files.copy(Path.of(TrustedIssuers.class.getResource("TrustedIssuers.class").toURI()), copy);
+    OciLayout.Result result =
+        OciLayout.run(
+            imageEnv(),
+            inImage(List.of("java", "-cp", "/tmp/trust-check", TrustedIssuers.class.getName())));
+    assertThat(result.exit()).as(result.output()).isZero();
+    String[] lines = result.output().split("\n");
+    // Debian's ca-certificates holds about 140
+    assertThat(Integer.parseInt(lines[lines.length - 1].strip())).isGreaterThan(100);
+  }
+
+  @Test
+  void runsAsItsUserPassesItsHealthCheckAndStopsOnSigterm() throws Exception {
+    Map<String, String> env = imageEnv();
     env.putAll(
         Map.of(
-            "PORT",
-            "0",
-            "HOST",
-            "127.0.0.1",
-            "METRICS_PORT",
-            "0",
-            "METRICS_HOST",
-            "127.0.0.1",
-            "DRAIN_GRACE_MS",
-            "1000",
-            "DRAIN_CLOSE_MS",
-            "1000"));
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "unshare",
-                "--mount",
-                "--pid",
-                "--fork",
-                "--mount-proc=" + rootfs.resolve("proc"),
-                "sh",
-                "-c",
-                // the devices an engine gives a container (/dev/urandom for the JVM), then the
-                // image's
-                // root, working directory and user (no supplementary groups)
-                "root=$1 wd=$2 uid=$3 gid=$4; shift 4; mount --rbind /dev \"$root/dev\" &&"
-                    + " exec unshare --root=\"$root\" --wd=\"$wd\" --setuid=\"$uid\" --setgid=\"$gid\" -- \"$@\"",
-                "container",
-                rootfs.toString(),
-                process.getString("cwd"),
-                String.valueOf(user.getInteger("uid")),
-                String.valueOf(user.getInteger("gid"))));
-    process.getJsonArray("args").forEach(arg -> command.add((String) arg));
+            "PORT", "0",
+            "HOST", "127.0.0.1",
+            "METRICS_PORT", "0",
+            "METRICS_HOST", "127.0.0.1",
+            "DRAIN_GRACE_MS", "1000",
+            "DRAIN_CLOSE_MS", "1000"));
+    List<String> command = inImage(process().getJsonArray("args").getList());
 
     try (ChildProcess container = ChildProcess.start(dir, env, command);
         ServerProcess node = ServerProcess.whenListening(container)) {
@@ -237,39 +218,93 @@ class ContainerImageIT {
           .anyMatch(l -> l.matches("NSpid:\\s+\\d+\\s+1"));
 
       String port = node.url().substring(node.url().lastIndexOf(':') + 1);
-      assertThat(healthCheck(rootfs, env, port).exit())
+      assertThat(healthCheck(env, port).exit())
           .as("the image's health check while the node is ready")
           .isZero();
 
       java.destroy(); // SIGTERM, what `docker stop` and Kubernetes send
       int exit = container.waitFor(STOP_TIMEOUT_S);
       assertThat(exit).as("exit status after SIGTERM:\n%s", container.output()).isIn(0, 143);
-      assertThat(healthCheck(rootfs, env, port).exit())
+      assertThat(healthCheck(env, port).exit())
           .as("the health check once the node has stopped")
           .isNotZero();
     }
-    assertThat(rootfs.resolve(HOME.substring(1)).resolve("data"))
+    assertThat(bundle().resolve("rootfs").resolve(HOME.substring(1)).resolve("data"))
         .as("the embedded database, written as the image's user into its home")
         .isDirectory();
   }
 
-  /** Runs the image's health-check command as an engine would: inside the image, as its user. */
-  private static OciLayout.Result healthCheck(Path rootfs, Map<String, String> env, String port) {
-    JsonArray test =
-        image.config().getJsonObject("config").getJsonObject("Healthcheck").getJsonArray("Test");
+  /** The image unpacked by umoci into a runtime bundle (rootfs/ and config.json), once. */
+  private static Path bundle() throws IOException {
+    assumeTrue(
+        isRoot() && onPath("umoci") && onPath("unshare"),
+        "running the image needs root, umoci and unshare (test.sh installs umoci)");
+    if (bundle == null) {
+      Path unpacked = dir.resolve("bundle");
+      OciLayout.Result result =
+          OciLayout.run(
+              Map.of(),
+              List.of(
+                  "umoci",
+                  "unpack",
+                  "--image",
+                  image.dir() + ":" + BuildInfo.version(),
+                  unpacked.toString()));
+      assertThat(result.exit()).as("umoci unpack: %s", result.output()).isZero();
+      bundle = unpacked;
+    }
+    return bundle;
+  }
+
+  /** What an engine runs: the process of the runtime config that umoci derived from the image's. */
+  private static JsonObject process() throws IOException {
+    return OciLayout.json(bundle().resolve("config.json")).getJsonObject("process");
+  }
+
+  /** The image's environment (as the runtime config has it), in a map the caller may change. */
+  private static Map<String, String> imageEnv() throws IOException {
+    return Containerfile.pairs(process().getJsonArray("env").getList());
+  }
+
+  /**
+   * {@code args} run inside the image as an engine runs them: mount and PID namespaces of their own
+   * (the first process is PID 1), the devices (/dev/urandom for the JVM), the image's root, working
+   * directory and user without supplementary groups; the host's network, so that the test reaches
+   * the node's ports.
+   */
+  private static List<String> inImage(List<?> args) throws IOException {
+    Path rootfs = bundle().resolve("rootfs");
+    JsonObject process = process();
+    JsonObject user = process.getJsonObject("user");
     List<String> command =
         new ArrayList<>(
             List.of(
                 "unshare",
-                "--root=" + rootfs,
-                "--wd=" + HOME,
-                "--setuid=" + UID,
-                "--setgid=" + UID,
-                "--"));
-    test.getList().subList(1, test.size()).forEach(arg -> command.add((String) arg));
+                "--mount",
+                "--pid",
+                "--fork",
+                "--mount-proc=" + rootfs.resolve("proc"),
+                "sh",
+                "-c",
+                "root=$1 wd=$2 uid=$3 gid=$4; shift 4; mount --rbind /dev \"$root/dev\" && exec unshare"
+                    + " --root=\"$root\" --wd=\"$wd\" --setuid=\"$uid\" --setgid=\"$gid\" -- \"$@\"",
+                "container",
+                rootfs.toString(),
+                process.getString("cwd"),
+                String.valueOf(user.getInteger("uid")),
+                String.valueOf(user.getInteger("gid"))));
+    args.forEach(arg -> command.add((String) arg));
+    return command;
+  }
+
+  /** Runs the image's health-check command as an engine would: inside the image, as its user. */
+  private static OciLayout.Result healthCheck(Map<String, String> env, String port)
+      throws IOException {
+    JsonArray test =
+        image.config().getJsonObject("config").getJsonObject("Healthcheck").getJsonArray("Test");
     Map<String, String> withPort = new HashMap<>(env);
     withPort.put("PORT", port);
-    return OciLayout.run(withPort, command);
+    return OciLayout.run(withPort, inImage(test.getList().subList(1, test.size())));
   }
 
   private static int get(HttpClient http, String url) throws Exception {
