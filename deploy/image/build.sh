@@ -164,8 +164,11 @@ else
   mv "$work/base.tar.gz" "$base.part"
   mv "$work/base.diffid" "$base.diffid"
   mv "$base.part" "$base"
-  # older base layers are of no further use
+  # older base layers, and the .debs of versions Debian has since replaced, are of no further use
   find "$cache" -maxdepth 1 -name 'base-*' ! -name "base-$key.*" -delete
+  for deb in "$cache"/debs/*.deb; do
+    [[ " ${deb_of[*]} " == *" ${deb##*/} "* ]] || rm -f "$deb"
+  done
 fi
 
 # --- the application layer: the jar, root's and read-only to the user
