@@ -129,7 +129,7 @@ class ContainerImageIT {
     assertThat(file.entrypoint()).isEqualTo(run.getJsonArray("Entrypoint"));
     assertThat(file.user()).isEqualTo(run.getString("User"));
     assertThat(file.workdir()).isEqualTo(run.getString("WorkingDir"));
-    Map<String, String> env = Containerfile.pairs(run.getJsonArray("Env").getList());
+    Map<String, String> env = OciLayout.environment(run.getJsonArray("Env").getList());
     file.env()
         .forEach((name, value) -> assertThat(env).as("ENV %s", name).containsEntry(name, value));
     assertThat(file.env()).containsKeys("PORT", "HOST", "METRICS_PORT", "METRICS_HOST");
@@ -263,7 +263,7 @@ class ContainerImageIT {
 
   /** The image's environment (as the runtime config has it), in a map the caller may change. */
   private static Map<String, String> imageEnv() throws IOException {
-    return Containerfile.pairs(process().getJsonArray("env").getList());
+    return OciLayout.environment(process().getJsonArray("env").getList());
   }
 
   /**

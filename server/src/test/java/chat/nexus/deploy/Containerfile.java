@@ -39,17 +39,6 @@ record Containerfile(List<String> instructions) {
     }
   }
 
-  /** "NAME=value" strings (an image's Env) as a map that the caller may change. */
-  static Map<String, String> pairs(List<?> nameValues) {
-    Map<String, String> map = new HashMap<>();
-    for (Object pair : nameValues) {
-      String text = (String) pair;
-      int equals = text.indexOf('=');
-      map.put(text.substring(0, equals), text.substring(equals + 1));
-    }
-    return map;
-  }
-
   JsonArray entrypoint() {
     return new JsonArray(last("ENTRYPOINT"));
   }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -110,6 +111,17 @@ final class OciLayout {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** "NAME=value" strings (an image config's Env) as a map that the caller may change. */
+  static Map<String, String> environment(List<?> nameValues) {
+    Map<String, String> map = new HashMap<>();
+    for (Object pair : nameValues) {
+      String text = (String) pair;
+      int equals = text.indexOf('=');
+      map.put(text.substring(0, equals), text.substring(equals + 1));
+    }
+    return map;
   }
 
   static JsonObject json(Path file) {
