@@ -29,12 +29,22 @@ need pg_ctlcluster postgresql
 need psql postgresql-client
 # promtool checks the alert rules and the dashboard's queries (PrometheusRulesTest)
 need promtool prometheus
+# the container image: deploy/image/build.sh packs it, ContainerImageIT unpacks it with umoci
+need jq jq
+need unzip unzip
+need umoci umoci
 # in /usr/sbin, which a user's PATH may not have
 [ -x "${NEXUS_PGBOUNCER:-/usr/sbin/pgbouncer}" ] || packages+=(pgbouncer)
 [ -x "${NEXUS_CHROMIUM:-/usr/bin/chromium}" ] || packages+=(chromium)
+# The image build downloads Debian's packages by the versions the package lists name: lists are
+# needed (a fresh container may have none).
+lists_missing=
+apt-get download --print-uris openjdk-17-jre-headless >/dev/null 2>&1 || lists_missing=1
+if [ ${#packages[@]} -gt 0 ] || [ -n "$lists_missing" ]; then
+  as_root apt-get update -qq >/dev/null
+fi
 if [ ${#packages[@]} -gt 0 ]; then
   say "installing ${packages[*]}"
-  as_root apt-get update -qq >/dev/null
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
 fi
 
