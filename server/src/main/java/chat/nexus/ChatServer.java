@@ -1,5 +1,6 @@
 package chat.nexus;
 
+import chat.nexus.admin.AdminView;
 import chat.nexus.auth.SocketAuthentication;
 import chat.nexus.auth.SocketSession;
 import chat.nexus.chat.ChatEvents;
@@ -126,6 +127,8 @@ public final class ChatServer {
         new SocketAuthentication(
             accounts.auth(), production.cookies(), settings.core().corsOrigins()));
     chat.announceTo(io);
+    AdminView.install(
+        io, settings.admin(), settings.adminUi(), settings.addresses(), production.nodeId());
     Companions companions = Companions.start(vertx, settings, storage, production, metrics);
     io.onConnection(
         socket -> {
@@ -263,6 +266,10 @@ public final class ChatServer {
     LOG.info("node {} - {}", production.nodeId(), production.description());
     LOG.info("limits - {}", settings.connections().description());
     LOG.info("tokens: {}", settings.auth().description());
+    LOG.info(
+        "admin: {}{}",
+        settings.admin().description(),
+        settings.admin().enabled() ? " - Admin UI " + settings.adminUi().description() : "");
     if (config.jwtSecretGenerated()) {
       LOG.warn(
           "JWT_SECRET is not set: using a random secret for this run; tokens will not survive a restart");

@@ -1,6 +1,7 @@
 package chat.nexus;
 
 import chat.nexus.admin.AdminOptions;
+import chat.nexus.admin.AdminUiSettings;
 import chat.nexus.auth.AuthOptions;
 import chat.nexus.cluster.RedisCluster;
 import chat.nexus.config.Config;
@@ -32,6 +33,7 @@ import java.util.function.Supplier;
  * @param addresses the client address of a request, with TRUST_PROXY's proxies
  * @param cluster the Socket.IO Redis adapter, when REDIS_URL is set
  * @param admin the operator's credentials for the admin surface
+ * @param adminUi what the Socket.IO Admin UI may see and do
  */
 public record ServerConfig(
     Config core,
@@ -42,7 +44,8 @@ public record ServerConfig(
     ConnectionLimits connections,
     ClientAddress addresses,
     Optional<RedisAdapterOptions> cluster,
-    AdminOptions admin) {
+    AdminOptions admin,
+    AdminUiSettings adminUi) {
 
   /** Reads the process environment and ./.env ({@link Environment}). */
   public static ServerConfig load() {
@@ -63,9 +66,10 @@ public record ServerConfig(
         problems.read(() -> ConnectionLimits.from(env, core.rateLimitEnabled()));
     ClientAddress addresses = problems.read(() -> trustedProxies(core));
     Optional<RedisAdapterOptions> cluster = problems.read(() -> RedisCluster.options(core, env));
+    AdminUiSettings adminUi = problems.read(() -> AdminUiSettings.fromEnv(env, core.production()));
     problems.check();
     return new ServerConfig(
-        core, auth, database, metrics, llm, connections, addresses, cluster, admin);
+        core, auth, database, metrics, llm, connections, addresses, cluster, admin, adminUi);
   }
 
   private static ClientAddress trustedProxies(Config core) {
