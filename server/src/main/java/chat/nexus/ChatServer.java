@@ -20,6 +20,7 @@ import chat.nexus.observability.Metrics;
 import chat.nexus.observability.MetricsEndpoint;
 import chat.nexus.socketio.SocketIoOptions;
 import chat.nexus.socketio.SocketIoServer;
+import chat.nexus.socketio.admin.AdminUi;
 import chat.nexus.socketio.redis.RedisAdapterFactory;
 import chat.nexus.store.Database;
 import chat.nexus.store.MessagePartitions;
@@ -65,6 +66,7 @@ public final class ChatServer {
   private final HttpApi api;
   private final HttpListeners listeners;
   private final MetricsEndpoint metricsEndpoint;
+  private final Optional<AdminUi> adminUi;
 
   private ChatServer(
       Vertx vertx,
@@ -76,7 +78,8 @@ public final class ChatServer {
       Companions companions,
       HttpApi api,
       HttpListeners listeners,
-      MetricsEndpoint metricsEndpoint) {
+      MetricsEndpoint metricsEndpoint,
+      Optional<AdminUi> adminUi) {
     this.vertx = vertx;
     this.storage = storage;
     this.accounts = accounts;
@@ -87,6 +90,7 @@ public final class ChatServer {
     this.api = api;
     this.listeners = listeners;
     this.metricsEndpoint = metricsEndpoint;
+    this.adminUi = adminUi;
   }
 
   /** Starts everything; blocking (opens and migrates the database). */
@@ -127,8 +131,9 @@ public final class ChatServer {
         new SocketAuthentication(
             accounts.auth(), production.cookies(), settings.core().corsOrigins()));
     chat.announceTo(io);
-    AdminView.install(
-        io, settings.admin(), settings.adminUi(), settings.addresses(), production.nodeId());
+    Optional<AdminUi> adminUi =
+        AdminView.install(
+            io, settings.admin(), settings.adminUi(), settings.addresses(), production.nodeId());
     Companions companions = Companions.start(vertx, settings, storage, production, metrics);
     io.onConnection(
         socket -> {
@@ -164,7 +169,8 @@ public final class ChatServer {
         companions,
         api,
         listeners,
-        metricsEndpoint);
+        metricsEndpoint,
+        adminUi);
   }
 
   private static ChatEvents chat(
@@ -341,6 +347,7 @@ public final class ChatServer {
     // Acks are written by tasks on the event loops; two barriers let them and their flushes run.
     barrier();
     barrier();
+    adminUi.ifPresent(AdminUi::close);
     io.close();
     barrier();
     await(production.presence().close());
