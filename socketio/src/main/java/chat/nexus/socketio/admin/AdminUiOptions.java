@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * How {@link AdminUi} serves the official Socket.IO Admin UI.
@@ -133,8 +134,7 @@ public record AdminUiOptions(
   List<String> shown() {
     return namespaces.contains(namespace)
         ? namespaces
-        : java.util.stream.Stream.concat(namespaces.stream(), java.util.stream.Stream.of(namespace))
-            .toList();
+        : Stream.concat(namespaces.stream(), Stream.of(namespace)).toList();
   }
 
   private static String normalized(String name) {
