@@ -152,16 +152,19 @@ public final class AdminUi {
 
   /**
    * The sockets an action reaches: of a shown namespace (never one created by asking), in the
-   * filter room, a socket id naming one socket.
+   * filter room (a socket id names one socket), every one without a filter; none when the filter is
+   * not text, rather than every one.
    */
   private BroadcastOperator target(Event event, int filterIndex) {
     if (!(event.arg(0) instanceof String nsp) || !options.shown().contains(nsp)) {
       return null;
     }
     Namespace namespace = io.of(nsp);
-    return event.arg(filterIndex) instanceof String filter
-        ? namespace.in(filter)
-        : namespace.except();
+    Object filter = event.arg(filterIndex);
+    if (filter == null) {
+      return namespace.except();
+    }
+    return filter instanceof String room ? namespace.in(room) : null;
   }
 
   private void audit(Event event, String action) {
