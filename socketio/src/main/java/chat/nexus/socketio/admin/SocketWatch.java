@@ -3,6 +3,7 @@ package chat.nexus.socketio.admin;
 import chat.nexus.socketio.Event;
 import chat.nexus.socketio.Namespace;
 import chat.nexus.socketio.Socket;
+import chat.nexus.socketio.adapter.InMemoryAdapter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -24,20 +25,46 @@ final class SocketWatch {
   private record Seen(Set<String> rooms, String transport) {}
 
   private final Namespace admin;
+  private final boolean singleNode;
   private final Map<Socket, Seen> seen = new ConcurrentHashMap<>();
 
   SocketWatch(Namespace admin) {
     this.admin = admin;
+    this.singleNode = admin.adapter() instanceof InMemoryAdapter;
+  }
+
+  /**
+   * Sends news to the admins: with the in-process adapter only while one is connected (a later one
+   * gets the whole list at once); with a cluster adapter always, since admins of other nodes are
+   * not known here.
+   */
+  private boolean watched() {
+    return !singleNode || !admin.sockets().isEmpty();
+  }
+
+  private void tell(String event, Object... args) {
+    if (watched()) {
+      admin.emit(event, args);
+    }
   }
 
   /** Call from the namespace's connection handler. */
   void attach(Socket socket) {
     String nsp = socket.namespace().name();
-    socket.data().put(SocketView.ADMIN_DATA, SocketView.adminData(socket));
+    if (!singleNode) {
+      socket.data().put(SocketView.ADMIN_DATA, SocketView.adminData(socket));
+    }
     seen.put(socket, new Seen(socket.rooms(), socket.transport()));
-    admin.emit("socket_connected", SocketView.of(socket, nsp), now());
+    if (watched()) {
+      admin.emit("socket_connected", SocketView.of(socket, nsp), now());
+    }
     if (socket.namespace() != admin) {
-      socket.onAny(event -> admin.emit("event_received", nsp, socket.id(), args(event), now()));
+      socket.onAny(
+          event -> {
+            if (watched()) {
+              admin.emit("event_received", nsp, socket.id(), args(event), now());
+            }
+          });
     }
     socket.onDisconnecting(
         reason -> {
@@ -47,11 +74,10 @@ final class SocketWatch {
             rooms.addAll(last.rooms());
           }
           for (String room : rooms) {
-            admin.emit("room_left", nsp, room, socket.id(), now());
+            tell("room_left", nsp, room, socket.id(), now());
           }
         });
-    socket.onDisconnect(
-        reason -> admin.emit("socket_disconnected", nsp, socket.id(), reason, now()));
+    socket.onDisconnect(reason -> tell("socket_disconnected", nsp, socket.id(), reason, now()));
   }
 
   /** Tells the joins, leaves and transport upgrades since the previous scan. */
@@ -70,17 +96,19 @@ final class SocketWatch {
           if (seen.replace(socket, last, new Seen(rooms, transport))) {
             for (String room : rooms) {
               if (!last.rooms().contains(room)) {
-                admin.emit("room_joined", nsp, room, socket.id(), now());
+                tell("room_joined", nsp, room, socket.id(), now());
               }
             }
             for (String room : last.rooms()) {
               if (!rooms.contains(room)) {
-                admin.emit("room_left", nsp, room, socket.id(), now());
+                tell("room_left", nsp, room, socket.id(), now());
               }
             }
             if (!transport.equals(last.transport())) {
-              socket.data().put(SocketView.ADMIN_DATA, SocketView.adminData(socket));
-              admin.emit(
+              if (!singleNode) {
+                socket.data().put(SocketView.ADMIN_DATA, SocketView.adminData(socket));
+              }
+              tell(
                   "socket_updated",
                   new JsonObject()
                       .put("id", socket.id())
