@@ -1,5 +1,6 @@
 package chat.nexus;
 
+import chat.nexus.admin.AdminView;
 import chat.nexus.auth.SocketAuthentication;
 import chat.nexus.auth.SocketSession;
 import chat.nexus.chat.ChatEvents;
@@ -20,6 +21,7 @@ import chat.nexus.observability.Metrics;
 import chat.nexus.observability.MetricsEndpoint;
 import chat.nexus.socketio.SocketIoOptions;
 import chat.nexus.socketio.SocketIoServer;
+import chat.nexus.socketio.admin.AdminUi;
 import chat.nexus.socketio.redis.RedisAdapterFactory;
 import chat.nexus.store.Database;
 import chat.nexus.store.MessagePartitions;
@@ -66,6 +68,7 @@ public final class ChatServer {
   private final HttpApi api;
   private final HttpListeners listeners;
   private final MetricsEndpoint metricsEndpoint;
+  private final Optional<AdminUi> adminUi;
 
   private ChatServer(
       Vertx vertx,
@@ -77,7 +80,8 @@ public final class ChatServer {
       Companions companions,
       HttpApi api,
       HttpListeners listeners,
-      MetricsEndpoint metricsEndpoint) {
+      MetricsEndpoint metricsEndpoint,
+      Optional<AdminUi> adminUi) {
     this.vertx = vertx;
     this.storage = storage;
     this.accounts = accounts;
@@ -88,6 +92,7 @@ public final class ChatServer {
     this.api = api;
     this.listeners = listeners;
     this.metricsEndpoint = metricsEndpoint;
+    this.adminUi = adminUi;
   }
 
   /** Starts everything; blocking (opens and migrates the database). */
@@ -128,6 +133,9 @@ public final class ChatServer {
         new SocketAuthentication(
             accounts.auth(), production.cookies(), settings.core().corsOrigins()));
     chat.announceTo(io);
+    Optional<AdminUi> adminUi =
+        AdminView.install(
+            io, settings.admin(), settings.adminUi(), settings.addresses(), production.nodeId());
     Companions companions = Companions.start(vertx, settings, storage, production, metrics);
     io.onConnection(
         socket -> {
@@ -166,7 +174,8 @@ public final class ChatServer {
         companions,
         api,
         listeners,
-        metricsEndpoint);
+        metricsEndpoint,
+        adminUi);
   }
 
   private static ChatEvents chat(
@@ -270,6 +279,10 @@ public final class ChatServer {
     LOG.info("limits - {}", settings.connections().description());
     LOG.info("tokens: {}", settings.auth().description());
     LOG.info("web client: {}", settings.statics().description());
+    LOG.info(
+        "admin: {}{}",
+        settings.admin().description(),
+        settings.admin().enabled() ? " - Admin UI " + settings.adminUi().description() : "");
     if (config.jwtSecretGenerated()) {
       LOG.warn(
           "JWT_SECRET is not set: using a random secret for this run; tokens will not survive a restart");
@@ -341,6 +354,7 @@ public final class ChatServer {
     // Acks are written by tasks on the event loops; two barriers let them and their flushes run.
     barrier();
     barrier();
+    adminUi.ifPresent(AdminUi::close);
     io.close();
     barrier();
     await(production.presence().close());

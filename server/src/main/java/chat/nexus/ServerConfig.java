@@ -1,6 +1,7 @@
 package chat.nexus;
 
 import chat.nexus.admin.AdminOptions;
+import chat.nexus.admin.AdminUiSettings;
 import chat.nexus.auth.AuthOptions;
 import chat.nexus.cluster.RedisCluster;
 import chat.nexus.config.Config;
@@ -34,6 +35,7 @@ import java.util.function.Supplier;
  * @param cluster the Socket.IO Redis adapter, when REDIS_URL is set
  * @param admin the operator's credentials for the admin surface
  * @param statics where browsers fetch the web client's files from (STATIC_BASE_URL)
+ * @param adminUi what the Socket.IO Admin UI may see and do
  */
 public record ServerConfig(
     Config core,
@@ -45,7 +47,8 @@ public record ServerConfig(
     ClientAddress addresses,
     Optional<RedisAdapterOptions> cluster,
     AdminOptions admin,
-    StaticOptions statics) {
+    StaticOptions statics,
+    AdminUiSettings adminUi) {
 
   /** Reads the process environment and ./.env ({@link Environment}). */
   public static ServerConfig load() {
@@ -67,9 +70,20 @@ public record ServerConfig(
         problems.read(() -> ConnectionLimits.from(env, core.rateLimitEnabled()));
     ClientAddress addresses = problems.read(() -> trustedProxies(core));
     Optional<RedisAdapterOptions> cluster = problems.read(() -> RedisCluster.options(core, env));
+    AdminUiSettings adminUi = problems.read(() -> AdminUiSettings.fromEnv(env, core.production()));
     problems.check();
     return new ServerConfig(
-        core, auth, database, metrics, llm, connections, addresses, cluster, admin, statics);
+        core,
+        auth,
+        database,
+        metrics,
+        llm,
+        connections,
+        addresses,
+        cluster,
+        admin,
+        statics,
+        adminUi);
   }
 
   private static ClientAddress trustedProxies(Config core) {

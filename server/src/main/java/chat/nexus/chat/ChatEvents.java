@@ -132,6 +132,10 @@ public final class ChatEvents {
             v -> {
               checkRoomCount(session, roomId);
               if (!session.joinedRooms().add(roomId)) {
+                // an operator may have made the socket leave (Admin UI): joining puts it back
+                if (!socket.rooms().contains(roomId)) {
+                  socket.join(roomId);
+                }
                 return Future.succeededFuture();
               }
               socket.join(roomId);

@@ -85,6 +85,11 @@ public final class Socket implements RemoteSocket, Recipient {
     return connected;
   }
 
+  /** The Engine.IO session id of the connection, which its sockets of every namespace share. */
+  public String connectionId() {
+    return client.engine().id();
+  }
+
   /** The Engine.IO transport in use: "websocket" or "polling". */
   public String transport() {
     return client.engine().transportName();
@@ -152,10 +157,7 @@ public final class Socket implements RemoteSocket, Recipient {
     }
   }
 
-  /**
-   * Sends an event and completes with the client's ack arguments; waits until the socket
-   * disconnects.
-   */
+  /** Sends an event; completes with the client's ack arguments, waiting until it disconnects. */
   public Future<JsonArray> emitWithAck(String event, Object... args) {
     return emitWithAck(-1, event, args);
   }
@@ -232,10 +234,7 @@ public final class Socket implements RemoteSocket, Recipient {
             });
   }
 
-  /**
-   * Closes the connection, no DISCONNECT packet (reference: socket.conn.close()): the client
-   * reconnects.
-   */
+  /** Closes the connection, no DISCONNECT packet (socket.conn.close()): the client reconnects. */
   public void closeConnection() {
     client.engine().close();
   }
