@@ -14,9 +14,11 @@ import chat.nexus.http.ConnectionLimits;
 import chat.nexus.http.HttpApi;
 import chat.nexus.http.HttpListeners;
 import chat.nexus.llm.LlmGateway;
+import chat.nexus.observability.ErrorReports;
 import chat.nexus.observability.Logs;
 import chat.nexus.observability.Metrics;
 import chat.nexus.observability.MetricsEndpoint;
+import chat.nexus.observability.Tracing;
 import chat.nexus.socketio.SocketIoOptions;
 import chat.nexus.socketio.SocketIoServer;
 import chat.nexus.socketio.redis.RedisAdapterFactory;
@@ -95,7 +97,15 @@ public final class ChatServer {
     if (config.jsonLogs()) {
       Logs.useJson();
     }
-    Database database = Database.open(config, settings.database());
+    ErrorReports.start(settings.telemetry());
+    Tracing.start(settings.telemetry());
+    Database database;
+    try {
+      database = Database.open(config, settings.database());
+    } catch (Exception e) {
+      stopTelemetry();
+      throw e;
+    }
     Vertx vertx =
         Vertx.vertx(
             new VertxOptions()
@@ -108,8 +118,15 @@ public final class ChatServer {
     } catch (Exception e) {
       vertx.close();
       database.close();
+      stopTelemetry();
       throw e;
     }
+  }
+
+  /** Sends the error reports and spans still buffered. */
+  private static void stopTelemetry() {
+    Tracing.stop();
+    ErrorReports.stop();
   }
 
   private static ChatServer start(Vertx vertx, Storage storage, ServerConfig settings)
@@ -353,6 +370,7 @@ public final class ChatServer {
     storage.blocking().close();
     storage.database().close();
     await(vertx.close());
+    stopTelemetry();
     LOG.info("stopped");
   }
 

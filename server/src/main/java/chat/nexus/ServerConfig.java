@@ -9,6 +9,7 @@ import chat.nexus.config.Environment;
 import chat.nexus.http.ConnectionLimits;
 import chat.nexus.llm.LlmOptions;
 import chat.nexus.observability.MetricsOptions;
+import chat.nexus.observability.TelemetryOptions;
 import chat.nexus.ratelimit.ClientAddress;
 import chat.nexus.socketio.redis.RedisAdapterOptions;
 import chat.nexus.store.DatabaseOptions;
@@ -32,6 +33,7 @@ import java.util.function.Supplier;
  * @param addresses the client address of a request, with TRUST_PROXY's proxies
  * @param cluster the Socket.IO Redis adapter, when REDIS_URL is set
  * @param admin the operator's credentials for the admin surface
+ * @param telemetry where errors (Sentry) and traces (OpenTelemetry) go, if anywhere
  */
 public record ServerConfig(
     Config core,
@@ -42,7 +44,8 @@ public record ServerConfig(
     ConnectionLimits connections,
     ClientAddress addresses,
     Optional<RedisAdapterOptions> cluster,
-    AdminOptions admin) {
+    AdminOptions admin,
+    TelemetryOptions telemetry) {
 
   /** Reads the process environment and ./.env ({@link Environment}). */
   public static ServerConfig load() {
@@ -57,6 +60,7 @@ public record ServerConfig(
     DatabaseOptions database = problems.read(() -> DatabaseOptions.fromEnv(env));
     MetricsOptions metrics = problems.read(() -> MetricsOptions.fromEnv(env));
     AdminOptions admin = problems.read(() -> AdminOptions.fromEnv(env));
+    TelemetryOptions telemetry = problems.read(() -> TelemetryOptions.fromEnv(env));
     problems.check(); // the options below depend on the core settings
     LlmOptions llm = problems.read(() -> LlmOptions.from(core).withEnv(env));
     ConnectionLimits connections =
@@ -65,7 +69,7 @@ public record ServerConfig(
     Optional<RedisAdapterOptions> cluster = problems.read(() -> RedisCluster.options(core, env));
     problems.check();
     return new ServerConfig(
-        core, auth, database, metrics, llm, connections, addresses, cluster, admin);
+        core, auth, database, metrics, llm, connections, addresses, cluster, admin, telemetry);
   }
 
   private static ClientAddress trustedProxies(Config core) {

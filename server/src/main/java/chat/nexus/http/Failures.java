@@ -4,6 +4,7 @@ import chat.nexus.auth.Identity;
 import chat.nexus.companion.CharacterRoutes;
 import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
+import chat.nexus.observability.ErrorReports;
 import chat.nexus.observability.Logs;
 import chat.nexus.ratelimit.RateLimits;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -72,9 +73,11 @@ final class Failures {
       error = new ApiException(ErrorCode.BAD_REQUEST, "method not allowed");
     } else {
       Identity caller = RequestAuthentication.identity(ctx);
+      String userId = caller == null ? null : caller.userId();
+      ErrorReports.capture(failure, where(ctx), RequestIds.of(ctx), userId);
       Logs.withRequest(
           RequestIds.of(ctx),
-          caller == null ? null : caller.userId(),
+          userId,
           () ->
               LOG.error(
                   "[{}] {} {} failed",
@@ -90,6 +93,12 @@ final class Failures {
     if (RequestBodies.unread(request)) {
       RequestBodies.lingerThenClose(vertx, request, written);
     }
+  }
+
+  /** The route's pattern ("/api/rooms/:id/messages") rather than the path: one issue per route. */
+  private static String where(RoutingContext ctx) {
+    String route = ctx.currentRoute() != null ? ctx.currentRoute().getPath() : null;
+    return ctx.request().method() + " " + (route != null ? route : ctx.request().path());
   }
 
   private static Future<Void> answer(RoutingContext ctx, int status, ApiException error) {
