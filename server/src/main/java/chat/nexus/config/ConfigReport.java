@@ -15,23 +15,29 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
  * The whole configuration as plain maps and lists, for the one start-up line an operator reads by
- * machine: every settings record is walked component by component, so that a setting added later
- * shows up without anyone remembering to list it here. Secrets never appear: a component whose name
- * says secret, password, token, key or DSN shows only whether it is set; credentials in URLs are
- * cut out; and, in case a secret hides under another name, every long value of a secret variable of
- * the environment is blanked wherever it turns up.
+ * machine: every settings record is walked component by component (a settings class that is not a
+ * record, by its public accessors), so that a setting added later shows up without anyone
+ * remembering to list it here. Secrets never appear: a component whose name says secret, password,
+ * token, key or DSN shows only whether it is set; credentials in URLs are cut out; and, in case a
+ * secret hides under another name, every long value of a secret variable of the environment is
+ * blanked wherever it turns up.
  */
 public final class ConfigReport {
 
-  /** Names of components and variables whose values are secrets. */
+  /**
+   * Names of components and variables whose values are secrets: they end in one of these words
+   * (JWT_SECRET, METRICS_TOKEN, llmApiKeys), unlike firstTokenTimeoutMs or sessionSecretGenerated.
+   */
   private static final Pattern SECRET_NAME =
       Pattern.compile(
-          "(?i).*(secret|password|passwd|token|apikey|api_key|dsn|credential|headers|"
-              + "privatekey|private_key).*");
+          "(?i).*(secret|password|passwd|token|apikey|apikeys|api_key|api_keys|dsn|credential"
+              + "|credentials|headers|privatekey|private_key)$");
 
   /** user:password@ in any URL. */
   private static final Pattern URL_USER_INFO =
@@ -46,6 +52,9 @@ public final class ConfigReport {
 
   /** Records inside records: deep enough for any options record, bounded against cycles. */
   private static final int MAX_DEPTH = 6;
+
+  private static final String PROJECT_PACKAGE = "chat.nexus.";
+  private static final Set<String> OBJECT_METHODS = Set.of("toString", "hashCode", "getClass");
 
   static final String SET = "(set)";
   static final String HIDDEN = "(hidden)";
@@ -125,7 +134,39 @@ public final class ConfigReport {
       }
       return map;
     }
-    return clean(value.toString()); // a class of its own: its toString, which names no secret
+    return accessors(value, depth);
+  }
+
+  /**
+   * A settings class that is not a record: its public accessors (no arguments, a value back), by
+   * name; any other object of this project has no settings to show.
+   */
+  private Object accessors(Object value, int depth) {
+    Class<?> type = value.getClass();
+    if (!type.getName().startsWith(PROJECT_PACKAGE) || !Modifier.isPublic(type.getModifiers())) {
+      return null;
+    }
+    Map<String, Object> map = new TreeMap<>();
+    for (Method method : type.getDeclaredMethods()) {
+      int modifiers = method.getModifiers();
+      if (Modifier.isPublic(modifiers)
+          && !Modifier.isStatic(modifiers)
+          && method.getParameterCount() == 0
+          && method.getReturnType() != void.class
+          && method.getReturnType() != type
+          && !OBJECT_METHODS.contains(method.getName())) {
+        map.put(method.getName(), named(method.getName(), invoke(method, value), depth));
+      }
+    }
+    return map.isEmpty() ? null : map;
+  }
+
+  private static Object invoke(Method method, Object target) {
+    try {
+      return method.invoke(target);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return HIDDEN;
+    }
   }
 
   /** A named setting: secrets show only whether they are set. */
