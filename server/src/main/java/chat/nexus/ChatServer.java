@@ -14,17 +14,18 @@ import chat.nexus.http.ConnectionLimits;
 import chat.nexus.http.HttpApi;
 import chat.nexus.http.HttpListeners;
 import chat.nexus.llm.LlmGateway;
-import chat.nexus.observability.ErrorReports;
+import chat.nexus.observability.BuildInfo;
 import chat.nexus.observability.Logs;
 import chat.nexus.observability.Metrics;
 import chat.nexus.observability.MetricsEndpoint;
-import chat.nexus.observability.Tracing;
 import chat.nexus.socketio.SocketIoOptions;
 import chat.nexus.socketio.SocketIoServer;
 import chat.nexus.socketio.redis.RedisAdapterFactory;
 import chat.nexus.store.Database;
 import chat.nexus.store.MessagePartitions;
 import chat.nexus.store.MessageWriter;
+import chat.nexus.telemetry.ErrorReports;
+import chat.nexus.telemetry.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -97,8 +98,8 @@ public final class ChatServer {
     if (config.jsonLogs()) {
       Logs.useJson();
     }
-    ErrorReports.start(settings.telemetry());
-    Tracing.start(settings.telemetry());
+    ErrorReports.start(settings.telemetry(), BuildInfo.version());
+    Tracing.start(settings.telemetry(), BuildInfo.version());
     Database database;
     try {
       database = Database.open(config, settings.database());

@@ -2,10 +2,10 @@ package chat.nexus.chat;
 
 import chat.nexus.auth.SocketSession;
 import chat.nexus.errors.ApiException;
-import chat.nexus.observability.ErrorReports;
 import chat.nexus.observability.Logs;
-import chat.nexus.observability.Tracing;
 import chat.nexus.socketio.Event;
+import chat.nexus.telemetry.ErrorReports;
+import chat.nexus.telemetry.Tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import io.vertx.core.Future;

@@ -1,6 +1,6 @@
 package chat.nexus.llm;
 
-import chat.nexus.observability.Tracing;
+import chat.nexus.telemetry.Tracing;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.opentelemetry.api.trace.Span;

@@ -1,7 +1,7 @@
 package chat.nexus.llm;
 
-import chat.nexus.observability.Tracing;
 import chat.nexus.retry.Backoff;
+import chat.nexus.telemetry.Tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import io.vertx.core.Context;

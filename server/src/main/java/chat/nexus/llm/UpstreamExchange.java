@@ -2,8 +2,8 @@ package chat.nexus.llm;
 
 import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
-import chat.nexus.observability.Tracing;
 import chat.nexus.retry.Backoff;
+import chat.nexus.telemetry.Tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.vertx.core.Context;

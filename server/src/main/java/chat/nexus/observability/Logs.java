@@ -5,6 +5,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
+import chat.nexus.telemetry.ErrorReports;
 import java.util.Iterator;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;

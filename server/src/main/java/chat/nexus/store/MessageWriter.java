@@ -2,7 +2,7 @@ package chat.nexus.store;
 
 import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
-import chat.nexus.observability.Tracing;
+import chat.nexus.telemetry.Tracing;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.opentelemetry.api.trace.Span;

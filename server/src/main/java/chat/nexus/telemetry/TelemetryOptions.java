@@ -1,4 +1,4 @@
-package chat.nexus.observability;
+package chat.nexus.telemetry;
 
 import chat.nexus.config.Settings;
 import java.util.Map;

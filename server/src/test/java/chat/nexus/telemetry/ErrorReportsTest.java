@@ -1,7 +1,8 @@
-package chat.nexus.observability;
+package chat.nexus.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import chat.nexus.observability.BuildInfo;
 import chat.nexus.testing.Backend;
 import chat.nexus.testing.Client;
 import chat.nexus.testing.Rest;

@@ -1,4 +1,4 @@
-package chat.nexus.observability;
+package chat.nexus.telemetry;
 
 import io.sentry.Hint;
 import io.sentry.Sentry;
@@ -42,8 +42,8 @@ public final class ErrorReports {
 
   private ErrorReports() {}
 
-  /** Starts the SDK when a DSN is set; returns whether it did. */
-  public static synchronized boolean start(TelemetryOptions options) {
+  /** Starts the SDK when a DSN is set, {@code release} as the release; returns whether it did. */
+  public static synchronized boolean start(TelemetryOptions options, String release) {
     if (on || options.sentryDsn().isEmpty()) {
       return on;
     }
@@ -51,7 +51,7 @@ public final class ErrorReports {
         (SentryOptions sentry) -> {
           sentry.setDsn(options.sentryDsn().get());
           sentry.setEnvironment(options.environment());
-          sentry.setRelease(BuildInfo.version());
+          sentry.setRelease(release);
           sentry.setSampleRate(options.sentrySampleRate());
           sentry.setSendDefaultPii(false);
           sentry.setAttachStacktrace(true);

@@ -1,4 +1,4 @@
-package chat.nexus.observability;
+package chat.nexus.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package chat.nexus.observability;
+package chat.nexus.telemetry;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -62,8 +62,11 @@ public final class Tracing {
 
   private Tracing() {}
 
-  /** Starts the SDK when an OTLP endpoint is set; returns whether it did. */
-  public static synchronized boolean start(TelemetryOptions options) {
+  /**
+   * Starts the SDK when an OTLP endpoint is set, {@code version} as the service's; returns whether
+   * it did.
+   */
+  public static synchronized boolean start(TelemetryOptions options, String version) {
     if (tracer != null || !options.traces()) {
       return tracer != null;
     }
@@ -89,14 +92,11 @@ public final class Tracing {
                     resource.merge(
                         Resource.create(
                             Attributes.of(
-                                SERVICE_VERSION,
-                                BuildInfo.version(),
-                                ENVIRONMENT,
-                                options.environment()))))
+                                SERVICE_VERSION, version, ENVIRONMENT, options.environment()))))
             .disableShutdownHook()
             .build()
             .getOpenTelemetrySdk();
-    tracer = sdk.getTracer("chat.nexus", BuildInfo.version());
+    tracer = sdk.getTracer("chat.nexus", version);
     return true;
   }
 
