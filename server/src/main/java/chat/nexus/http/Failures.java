@@ -95,10 +95,9 @@ final class Failures {
     }
   }
 
-  /** The route's pattern ("/api/rooms/:id/messages") rather than the path: one issue per route. */
+  /** The method and path, without the query (which may carry a token). */
   private static String where(RoutingContext ctx) {
-    String route = ctx.currentRoute() != null ? ctx.currentRoute().getPath() : null;
-    return ctx.request().method() + " " + (route != null ? route : ctx.request().path());
+    return ctx.request().method() + " " + ctx.request().path();
   }
 
   private static Future<Void> answer(RoutingContext ctx, int status, ApiException error) {
