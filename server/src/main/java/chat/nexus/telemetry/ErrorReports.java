@@ -21,7 +21,7 @@ public final class ErrorReports {
 
   public static final String REQUEST_ID_TAG = "request_id";
 
-  /** Seconds a stop waits for queued reports to be sent. */
+  /** How long a stop waits for queued reports to be sent. */
   private static final long FLUSH_TIMEOUT_MS = 2_000;
 
   /** user:password@ in a URL. */
