@@ -112,6 +112,7 @@ public final class ChatServer {
             new VertxOptions()
                 .setPreferNativeTransport(true)
                 .setEventLoopPoolSize(Math.max(2, config.eventLoops())));
+    ErrorReports.watch(vertx);
     try {
       ChatServer server = start(vertx, Storage.open(vertx, database, settings), settings);
       server.logStarted(settings);

@@ -8,18 +8,23 @@ import io.sentry.SentryOptions;
 import io.sentry.protocol.Message;
 import io.sentry.protocol.SentryException;
 import io.sentry.protocol.User;
+import io.vertx.core.Vertx;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Unexpected failures (those a client sees as INTERNAL, and exceptions no thread caught) sent to
- * Sentry when SENTRY_DSN is set, with the request id and the user id and nothing else about the
- * user: no name, email, address, token, password, cookie or header ({@link #scrub} runs on every
- * event before it leaves). Without SENTRY_DSN the SDK is never initialised and {@link #capture}
- * returns at its first branch.
+ * Unexpected failures (those a client sees as INTERNAL, and exceptions no thread or handler caught)
+ * sent to Sentry when SENTRY_DSN is set, with the request id and the user id and nothing else about
+ * the user: no name, email, address, token, password, cookie or header ({@link #scrub} runs on
+ * every event before it leaves). Without SENTRY_DSN the SDK is never initialised and {@link
+ * #capture} returns at its first branch.
  */
 public final class ErrorReports {
 
   public static final String REQUEST_ID_TAG = "request_id";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorReports.class);
 
   /** How long a stop waits for queued reports to be sent. */
   private static final long FLUSH_TIMEOUT_MS = 2_000;
@@ -88,6 +93,20 @@ public final class ErrorReports {
       event.setUser(user);
     }
     Sentry.captureEvent(event);
+  }
+
+  /**
+   * Reports what a handler on {@code vertx}'s threads threw and nothing caught (a timer's bug,
+   * say), and logs it as Vert.x would have. Nothing changes when reports are off.
+   */
+  public static void watch(Vertx vertx) {
+    if (on) {
+      vertx.exceptionHandler(
+          failure -> {
+            capture(failure, "event loop", null, null);
+            LOG.error("unhandled exception", failure);
+          });
+    }
   }
 
   /** Sends what is queued, then stops the SDK. */

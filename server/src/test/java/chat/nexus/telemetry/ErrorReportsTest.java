@@ -110,6 +110,16 @@ class ErrorReportsTest {
       assertThat(ack.getJsonObject("error").getString("code")).isEqualTo("INTERNAL");
       String socketEvent = awaitEnvelope(e -> e.contains("event history"));
 
+      server
+          .chatServer()
+          .vertx()
+          .runOnContext(
+              v -> {
+                throw new IllegalStateException("a handler nothing catches");
+              });
+      String handlerEvent = awaitEnvelope(e -> e.contains("a handler nothing catches"));
+      assertThat(handlerEvent).contains("IllegalStateException").contains("event loop");
+
       assertThat(paths).allMatch(p -> p.equals("/api/1/envelope/"));
       for (String envelope : List.of(httpEvent, socketEvent)) {
         assertThat(envelope)
