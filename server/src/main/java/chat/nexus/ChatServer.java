@@ -16,6 +16,7 @@ import chat.nexus.http.HttpApi;
 import chat.nexus.http.HttpListeners;
 import chat.nexus.http.WebClient;
 import chat.nexus.llm.LlmGateway;
+import chat.nexus.observability.BuildInfo;
 import chat.nexus.observability.Logs;
 import chat.nexus.observability.Metrics;
 import chat.nexus.observability.MetricsEndpoint;
@@ -26,6 +27,8 @@ import chat.nexus.socketio.redis.RedisAdapterFactory;
 import chat.nexus.store.Database;
 import chat.nexus.store.MessagePartitions;
 import chat.nexus.store.MessageWriter;
+import chat.nexus.telemetry.ErrorReports;
+import chat.nexus.telemetry.Tracing;
 import chat.nexus.web.WebFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -102,12 +105,21 @@ public final class ChatServer {
     if (config.jsonLogs()) {
       Logs.useJson();
     }
-    Database database = Database.open(config, settings.database());
+    ErrorReports.start(settings.telemetry(), BuildInfo.version());
+    Tracing.start(settings.telemetry(), BuildInfo.version());
+    Database database;
+    try {
+      database = Database.open(config, settings.database());
+    } catch (Exception e) {
+      stopTelemetry();
+      throw e;
+    }
     Vertx vertx =
         Vertx.vertx(
             new VertxOptions()
                 .setPreferNativeTransport(true)
                 .setEventLoopPoolSize(Math.max(2, config.eventLoops())));
+    ErrorReports.watch(vertx);
     try {
       ChatServer server = start(vertx, Storage.open(vertx, database, settings), settings);
       server.logStarted(settings);
@@ -115,8 +127,15 @@ public final class ChatServer {
     } catch (Exception e) {
       vertx.close();
       database.close();
+      stopTelemetry();
       throw e;
     }
+  }
+
+  /** Sends the error reports and spans still buffered. */
+  private static void stopTelemetry() {
+    Tracing.stop();
+    ErrorReports.stop();
   }
 
   private static ChatServer start(Vertx vertx, Storage storage, ServerConfig settings)
@@ -374,6 +393,7 @@ public final class ChatServer {
     storage.blocking().close();
     storage.database().close();
     await(vertx.close());
+    stopTelemetry();
     LOG.info("stopped");
   }
 

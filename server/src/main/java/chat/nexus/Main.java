@@ -2,6 +2,7 @@ package chat.nexus;
 
 import chat.nexus.bench.FanoutServer;
 import chat.nexus.config.ConfigException;
+import chat.nexus.config.Environment;
 import chat.nexus.conformance.ConformanceServer;
 import chat.nexus.http.HttpListeners;
 import chat.nexus.store.DatabaseUnreachableException;
@@ -13,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +45,9 @@ public final class Main implements Callable<Integer> {
   /** Exit status when a setting is bad. */
   static final int EXIT_CONFIGURATION = 2;
 
+  /** Exit status when the server could not start for another reason (a port taken). */
+  static final int EXIT_START_FAILED = 1;
+
   /** Exit status when the database cannot be reached at start. */
   static final int EXIT_DATABASE_UNREACHABLE = 3;
 
@@ -56,20 +61,26 @@ public final class Main implements Callable<Integer> {
   /**
    * The chat server on the configuration from the environment and .env. A bad setting, found while
    * reading them or while starting (a metrics port in use), ends the process with {@link
-   * #EXIT_CONFIGURATION} and one line per problem.
+   * #EXIT_CONFIGURATION} and one line per problem ({@link StartupLog}: JSON in production).
    */
   @Override
   public Integer call() throws Exception {
+    Map<String, String> env = Environment.variables();
+    StartupLog log = StartupLog.prepare(env);
     ChatServer server;
     try {
-      server = ChatServer.start(ServerConfig.load());
+      ServerConfig settings = ServerConfig.from(env);
+      log.configuration(settings, env);
+      server = ChatServer.start(settings);
     } catch (ConfigException e) {
-      System.err.println("Nexus Chat cannot start; fix the configuration:");
-      e.problems().forEach(problem -> System.err.println("  " + problem));
+      log.refused(e);
       return EXIT_CONFIGURATION;
     } catch (DatabaseUnreachableException e) {
-      System.err.println("Nexus Chat cannot start: " + e.getMessage());
+      log.cannotStart(e);
       return EXIT_DATABASE_UNREACHABLE;
+    } catch (Exception e) {
+      log.failed(e);
+      return EXIT_START_FAILED;
     }
     Thread stopper =
         new Thread(

@@ -13,6 +13,7 @@ import chat.nexus.observability.MetricsOptions;
 import chat.nexus.ratelimit.ClientAddress;
 import chat.nexus.socketio.redis.RedisAdapterOptions;
 import chat.nexus.store.DatabaseOptions;
+import chat.nexus.telemetry.TelemetryOptions;
 import chat.nexus.web.StaticOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,7 @@ import java.util.function.Supplier;
  * @param admin the operator's credentials for the admin surface
  * @param statics where browsers fetch the web client's files from (STATIC_BASE_URL)
  * @param adminUi what the Socket.IO Admin UI may see and do
+ * @param telemetry where errors (Sentry) and traces (OpenTelemetry) go, if anywhere
  */
 public record ServerConfig(
     Config core,
@@ -48,7 +50,8 @@ public record ServerConfig(
     Optional<RedisAdapterOptions> cluster,
     AdminOptions admin,
     StaticOptions statics,
-    AdminUiSettings adminUi) {
+    AdminUiSettings adminUi,
+    TelemetryOptions telemetry) {
 
   /** Reads the process environment and ./.env ({@link Environment}). */
   public static ServerConfig load() {
@@ -64,6 +67,7 @@ public record ServerConfig(
     MetricsOptions metrics = problems.read(() -> MetricsOptions.fromEnv(env));
     AdminOptions admin = problems.read(() -> AdminOptions.fromEnv(env));
     StaticOptions statics = problems.read(() -> StaticOptions.fromEnv(env));
+    TelemetryOptions telemetry = problems.read(() -> TelemetryOptions.fromEnv(env));
     problems.check(); // the options below depend on the core settings
     LlmOptions llm = problems.read(() -> LlmOptions.from(core).withEnv(env));
     ConnectionLimits connections =
@@ -83,7 +87,8 @@ public record ServerConfig(
         cluster,
         admin,
         statics,
-        adminUi);
+        adminUi,
+        telemetry);
   }
 
   private static ClientAddress trustedProxies(Config core) {

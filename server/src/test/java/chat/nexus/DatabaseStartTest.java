@@ -60,7 +60,11 @@ class DatabaseStartTest {
           .doesNotContain(PASSWORD)
           .doesNotContain("\tat ")
           .doesNotContain("Exception");
-      List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
+      List<String> lines =
+          output
+              .lines()
+              .filter(l -> !l.isBlank() && !l.contains("StartupLog - configuration "))
+              .toList();
       String where = "DATABASE_URL (PostgreSQL 127.0.0.1:" + port + "/nexusdb)";
       assertThat(lines.get(lines.size() - 1))
           .as("the last line")

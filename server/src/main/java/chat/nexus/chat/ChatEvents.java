@@ -10,8 +10,11 @@ import chat.nexus.store.Blocking;
 import chat.nexus.store.Message;
 import chat.nexus.store.MessageStore;
 import chat.nexus.store.MessageWriter;
+import chat.nexus.telemetry.Tracing;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -201,14 +204,24 @@ public final class ChatEvents {
       throw ApiException.forbidden("join the room before sending to it");
     }
     long received = System.nanoTime();
+    Span span = Tracing.currentSpan(); // the event's; null when tracing is off
+    if (span != null) {
+      span.setAttribute(Tracing.ROOM_ID, roomId);
+    }
     return writer
         .write(new MessageWriter.NewMessage(roomId, session.userId(), body, clientId))
         .map(
             stored -> {
               JsonObject message = stored.message().toJson();
               if (stored.announce()) {
+                Span broadcast = Tracing.child(span, "chat message broadcast", SpanKind.PRODUCER);
                 recipients(socket, roomId)
                     .emit("message:new", message); // a retry's repeat too: receivers dedupe by id
+                if (broadcast != null) {
+                  broadcast.setAttribute(Tracing.ROOM_ID, roomId);
+                  broadcast.setAttribute(Tracing.MESSAGE_ID, stored.message().id());
+                  broadcast.end();
+                }
               }
               if (!stored.duplicate()) {
                 metrics.messageStored();

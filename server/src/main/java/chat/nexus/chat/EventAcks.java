@@ -4,6 +4,10 @@ import chat.nexus.auth.SocketSession;
 import chat.nexus.errors.ApiException;
 import chat.nexus.observability.Logs;
 import chat.nexus.socketio.Event;
+import chat.nexus.telemetry.ErrorReports;
+import chat.nexus.telemetry.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
@@ -48,24 +52,32 @@ public final class EventAcks {
       Future<Void> gate,
       Function<JsonObject, Future<JsonObject>> action,
       Runnable afterAck) {
+    // the event's trace, from its arrival to its ack (null when tracing is off)
+    Span span = Tracing.on() ? Tracing.event(event.name(), userId(event)) : null;
     if (gate.isComplete()) {
-      run(event, gate, action, afterAck);
+      run(event, gate, action, afterAck, span);
     } else {
-      gate.onComplete(done -> run(event, gate, action, afterAck));
+      gate.onComplete(done -> run(event, gate, action, afterAck, span));
     }
+  }
+
+  private static String userId(Event event) {
+    return SocketSession.in(event.socket().data()).map(SocketSession::userId).orElse(null);
   }
 
   private static void run(
       Event event,
       Future<Void> gate,
       Function<JsonObject, Future<JsonObject>> action,
-      Runnable afterAck) {
+      Runnable afterAck,
+      Span span) {
     if (gate.failed()) {
       event.ack(ApiException.toJson(gate.cause()));
+      Tracing.end(span, gate.cause());
       return;
     }
     Future<JsonObject> result;
-    try {
+    try (Scope scope = Tracing.scope(span)) {
       if (!(event.arg(0) instanceof JsonObject payload)) {
         throw ApiException.badRequest("the payload must be an object");
       }
@@ -75,6 +87,10 @@ public final class EventAcks {
     }
     result.onComplete(
         done -> {
+          if (span != null) {
+            span.addEvent("ack");
+            Tracing.end(span, done.cause());
+          }
           if (done.succeeded()) {
             event.ack(done.result().put("ok", true));
           } else {
@@ -83,8 +99,8 @@ public final class EventAcks {
               return; // the caller went away: nobody to answer
             }
             if (!(cause instanceof ApiException)) {
-              String userId =
-                  SocketSession.in(event.socket().data()).map(SocketSession::userId).orElse(null);
+              String userId = userId(event);
+              ErrorReports.capture(cause, "event " + event.name(), event.socket().id(), userId);
               Logs.withRequest(
                   event.socket().id(),
                   userId,

@@ -6,6 +6,7 @@ import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
 import chat.nexus.observability.Logs;
 import chat.nexus.ratelimit.RateLimits;
+import chat.nexus.telemetry.ErrorReports;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -72,9 +73,11 @@ final class Failures {
       error = new ApiException(ErrorCode.BAD_REQUEST, "method not allowed");
     } else {
       Identity caller = RequestAuthentication.identity(ctx);
+      String userId = caller == null ? null : caller.userId();
+      ErrorReports.capture(failure, where(ctx), RequestIds.of(ctx), userId);
       Logs.withRequest(
           RequestIds.of(ctx),
-          caller == null ? null : caller.userId(),
+          userId,
           () ->
               LOG.error(
                   "[{}] {} {} failed",
@@ -90,6 +93,11 @@ final class Failures {
     if (RequestBodies.unread(request)) {
       RequestBodies.lingerThenClose(vertx, request, written);
     }
+  }
+
+  /** The method and path, without the query (which may carry a token). */
+  private static String where(RoutingContext ctx) {
+    return ctx.request().method() + " " + ctx.request().path();
   }
 
   private static Future<Void> answer(RoutingContext ctx, int status, ApiException error) {

@@ -1,7 +1,11 @@
 package chat.nexus.llm;
 
+import chat.nexus.telemetry.Tracing;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -95,18 +99,39 @@ public final class LlmGateway implements AutoCloseable {
    */
   public Future<LlmCall> stream(
       String userId, BooleanSupplier wanted, Supplier<Future<LlmRequest>> prepare, TokenSink sink) {
+    Span span = Tracing.childOfCurrent("llm gateway", SpanKind.INTERNAL); // null: not traced
     Future<LlmGate.Permit> slot = gate.acquire(userId);
     if (slot.failed()) {
+      Tracing.end(span, slot.cause());
       return Future.failedFuture(slot.cause()); // AI_BUSY, before anything is prepared
     }
-    return slot.compose(permit -> prepared(permit, wanted, prepare, sink));
+    Future<LlmCall> started = slot.compose(permit -> prepared(permit, wanted, prepare, sink, span));
+    if (span != null) {
+      span.setAttribute(Tracing.SIMULATED, provider.simulated());
+      started.onComplete(
+          call -> {
+            if (call.failed()) {
+              Tracing.end(span, call.cause());
+              return;
+            }
+            call.result()
+                .reply()
+                .onComplete(
+                    reply -> {
+                      span.setAttribute(Tracing.OUTPUT_TOKENS, call.result().tokenCount());
+                      Tracing.end(span, reply.cause());
+                    });
+          });
+    }
+    return started;
   }
 
   private Future<LlmCall> prepared(
       LlmGate.Permit permit,
       BooleanSupplier wanted,
       Supplier<Future<LlmRequest>> prepare,
-      TokenSink sink) {
+      TokenSink sink,
+      Span span) {
     Future<LlmRequest> request;
     try {
       if (!wanted.getAsBoolean()) {
@@ -125,7 +150,7 @@ public final class LlmGateway implements AutoCloseable {
             permit.close();
             return Future.failedFuture(built.cause());
           }
-          try {
+          try (Scope scope = Tracing.scope(span)) {
             return Future.succeededFuture(start(permit, built.result(), sink));
           } catch (RuntimeException e) {
             permit.close(); // idempotent: the slot goes back once however often it is closed

@@ -1,6 +1,9 @@
 package chat.nexus.llm;
 
 import chat.nexus.retry.Backoff;
+import chat.nexus.telemetry.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.Random;
@@ -61,7 +64,13 @@ public final class OpenAiStreamingClient implements LlmProvider {
       // already on an event loop: no extra hop before the request
       new UpstreamExchange(upstream, request, call, context).start();
     } else {
-      context.runOnContext(v -> new UpstreamExchange(upstream, request, call, context).start());
+      Span traced = Tracing.currentSpan(); // the gateway's, on the event loop too
+      context.runOnContext(
+          v -> {
+            try (Scope scope = Tracing.scope(traced)) {
+              new UpstreamExchange(upstream, request, call, context).start();
+            }
+          });
     }
   }
 }

@@ -3,6 +3,9 @@ package chat.nexus.llm;
 import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
 import chat.nexus.retry.Backoff;
+import chat.nexus.telemetry.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -57,6 +60,9 @@ final class UpstreamExchange implements CompletionStream.Listener {
   private Integer promptTokens;
   private Integer completionTokens;
   private boolean loggedUnreadable;
+
+  /** The HTTP exchange's span, under the gateway's; null when not traced. */
+  private final Span span = Tracing.childOfCurrent("llm upstream", SpanKind.CLIENT);
 
   UpstreamExchange(Upstream upstream, LlmRequest request, LlmCall call, Context context) {
     this.vertx = upstream.vertx();
@@ -149,6 +155,9 @@ final class UpstreamExchange implements CompletionStream.Listener {
   private void response(HttpClientResponse response, KeyPool.Key used) {
     if (finished) {
       return;
+    }
+    if (span != null) {
+      span.setAttribute(Tracing.HTTP_STATUS, response.statusCode());
     }
     if (response.statusCode() == 200) {
       stream = CompletionStream.read(response, this);
@@ -306,6 +315,7 @@ final class UpstreamExchange implements CompletionStream.Listener {
     upstream.metrics().upstreamLatency(System.nanoTime() - startedNanos);
     String text = call.streamedText();
     int completion = completionTokens != null ? completionTokens : call.tokenCount();
+    endSpan(null);
     call.succeed(new LlmReply(text, promptTokens, completion, false));
   }
 
@@ -317,6 +327,7 @@ final class UpstreamExchange implements CompletionStream.Listener {
     if (current != null) {
       current.reset();
     }
+    endSpan(error);
     log.debug("LLM call failed: {}", error.getMessage());
     call.fail(error);
   }
@@ -325,6 +336,7 @@ final class UpstreamExchange implements CompletionStream.Listener {
     if (!end()) {
       return;
     }
+    endSpan(null);
     if (current != null) {
       current.reset();
     }
@@ -344,6 +356,18 @@ final class UpstreamExchange implements CompletionStream.Listener {
       releaseKey(key);
     }
     return true;
+  }
+
+  private void endSpan(Throwable failure) {
+    if (span != null) {
+      span.setAttribute(Tracing.ATTEMPTS, attempt + 1L);
+      span.setAttribute(
+          Tracing.OUTPUT_TOKENS, completionTokens != null ? completionTokens : call.tokenCount());
+      if (promptTokens != null) {
+        span.setAttribute(Tracing.INPUT_TOKENS, promptTokens);
+      }
+      Tracing.end(span, failure);
+    }
   }
 
   private void abandonStream() {

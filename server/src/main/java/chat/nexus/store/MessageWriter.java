@@ -2,8 +2,12 @@ package chat.nexus.store;
 
 import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
+import chat.nexus.telemetry.Tracing;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Scope;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -90,9 +94,14 @@ public final class MessageWriter implements AutoCloseable {
   /**
    * A queued message and where its sender waits: the writer thread completes the promise on the
    * sender's context, so the ack and the broadcast that follow run on the socket's event loop.
+   * {@code trace} is the sender's span (null when tracing is off), which the batch's span links to.
    */
   private record Pending(
-      NewMessage message, Instant createdAt, Context context, Promise<Stored> promise) {
+      NewMessage message,
+      Instant createdAt,
+      Context context,
+      Promise<Stored> promise,
+      SpanContext trace) {
 
     void succeed(Stored stored) {
       context.runOnContext(v -> promise.tryComplete(stored));
@@ -134,7 +143,12 @@ public final class MessageWriter implements AutoCloseable {
     if (!accepting) {
       promise.fail(shuttingDown());
     } else if (!queue.offer(
-        new Pending(message, Instant.now().truncatedTo(ChronoUnit.MILLIS), context, promise))) {
+        new Pending(
+            message,
+            Instant.now().truncatedTo(ChronoUnit.MILLIS),
+            context,
+            promise,
+            Tracing.currentContext()))) {
       promise.fail(
           new ApiException(
               ErrorCode.UNAVAILABLE,
@@ -169,7 +183,12 @@ public final class MessageWriter implements AutoCloseable {
               wait); // more messages come in meanwhile: one commit for them all
         }
         queue.drainTo(batch, MAX_BATCH - 1);
-        writeBatch(batch);
+        Span span = Tracing.on() ? Tracing.linked("chat message store", traces(batch)) : null;
+        try (Scope scope = Tracing.scope(span)) {
+          writeBatch(batch);
+        } finally {
+          Tracing.end(span, null);
+        }
         lastCommitNanos = System.nanoTime();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -235,6 +254,12 @@ public final class MessageWriter implements AutoCloseable {
       }
       batch.forEach(p -> p.fail(answer));
     }
+  }
+
+  private static List<SpanContext> traces(List<Pending> batch) {
+    List<SpanContext> traces = new ArrayList<>(batch.size());
+    batch.forEach(pending -> traces.add(pending.trace()));
+    return traces;
   }
 
   private static Set<String> rooms(List<Pending> batch) {

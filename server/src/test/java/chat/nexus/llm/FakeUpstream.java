@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * requests, their Authorization headers and bodies, arrival times, and responses cut off by the
  * client closing the connection.
  */
-final class FakeUpstream implements AutoCloseable {
+public final class FakeUpstream implements AutoCloseable {
 
   /** What to do with one request. */
   interface Behaviour {
@@ -43,7 +43,7 @@ final class FakeUpstream implements AutoCloseable {
     this.server = vertx.createHttpServer().requestHandler(this::handle);
   }
 
-  static FakeUpstream start(Vertx vertx) {
+  public static FakeUpstream start(Vertx vertx) {
     FakeUpstream up = new FakeUpstream(vertx);
     try {
       up.server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
@@ -53,7 +53,7 @@ final class FakeUpstream implements AutoCloseable {
     return up;
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.actualPort() + "/v1";
   }
 
