@@ -17,6 +17,7 @@ import chat.nexus.llm.LlmGateway;
 import chat.nexus.observability.Logs;
 import chat.nexus.observability.Metrics;
 import chat.nexus.observability.MetricsEndpoint;
+import chat.nexus.ops.NodeDrain;
 import chat.nexus.socketio.SocketIoOptions;
 import chat.nexus.socketio.SocketIoServer;
 import chat.nexus.socketio.redis.RedisAdapterFactory;
@@ -27,6 +28,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -64,6 +66,8 @@ public final class ChatServer {
   private final HttpApi api;
   private final HttpListeners listeners;
   private final MetricsEndpoint metricsEndpoint;
+  private ClientMoves moves;
+  private boolean stopped;
 
   private ChatServer(
       Vertx vertx,
@@ -149,19 +153,23 @@ public final class ChatServer {
             metricsEndpoint,
             production.limits(),
             production.cookies());
-    HttpListeners listeners = listen(vertx, settings, io, api);
+    Router router = api.router();
+    HttpListeners listeners = listen(vertx, settings, io, router);
     metricsEndpoint.start().await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
-    return new ChatServer(
-        vertx,
-        storage,
-        accounts,
-        production,
-        io,
-        redis,
-        companions,
-        api,
-        listeners,
-        metricsEndpoint);
+    ChatServer server =
+        new ChatServer(
+            vertx,
+            storage,
+            accounts,
+            production,
+            io,
+            redis,
+            companions,
+            api,
+            listeners,
+            metricsEndpoint);
+    server.moves = ClientMoves.start(vertx, settings, production, io, metrics, router, server);
+    return server;
   }
 
   private static ChatEvents chat(
@@ -227,7 +235,7 @@ public final class ChatServer {
 
   /** The chat port: one HTTP server per event loop, each connection counted and watched. */
   private static HttpListeners listen(
-      Vertx vertx, ServerConfig settings, SocketIoServer io, HttpApi api) throws Exception {
+      Vertx vertx, ServerConfig settings, SocketIoServer io, Router router) throws Exception {
     Config config = settings.core();
     ConnectionLimits limits = settings.connections();
     HttpServerOptions http =
@@ -240,11 +248,7 @@ public final class ChatServer {
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
     ConnectionGuard guard = new ConnectionGuard(limits, settings.addresses(), HttpApi.HEALTH_PATHS);
     return HttpListeners.start(
-            vertx,
-            http,
-            io.requestHandler(api.router()),
-            guard.connectionHandler(),
-            config.eventLoops())
+            vertx, http, io.requestHandler(router), guard.connectionHandler(), config.eventLoops())
         .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
   }
 
@@ -263,6 +267,7 @@ public final class ChatServer {
     LOG.info("node {} - {}", production.nodeId(), production.description());
     LOG.info("limits - {}", settings.connections().description());
     LOG.info("tokens: {}", settings.auth().description());
+    LOG.info("{}", moves.description());
     if (config.jwtSecretGenerated()) {
       LOG.warn(
           "JWT_SECRET is not set: using a random secret for this run; tokens will not survive a restart");
@@ -318,22 +323,26 @@ public final class ChatServer {
   }
 
   /**
-   * Graceful stop: no new connections (handshakes and /ready answer 503); no new messages; every
-   * queued one stored and its ack written; then sockets closed with "server shutting down" (clients
-   * reconnect, to another node behind a load balancer); then the HTTP servers, the pool and Vert.x.
+   * The graceful way out (SIGTERM, POST /api/admin/drain): /ready 503 for DRAIN_GRACE_MS, then the
+   * queue stored, the sockets closed in waves, and {@link #stop()}.
    */
-  public void stop() throws InterruptedException {
-    io.engine().stopAccepting();
-    api.stopping();
-    accounts.liveSockets().close();
-    MessageWriter writer = storage.writer();
-    LOG.info("stopping: storing queued messages ({})", writer.backlog());
-    if (!writer.drain(DRAIN_TIMEOUT_MS)) {
-      LOG.warn("messages still queued after {} ms", DRAIN_TIMEOUT_MS);
+  public NodeDrain drain() {
+    return moves.drain();
+  }
+
+  /**
+   * Stops at once, as a drain without its grace and waves: no new clients, the queue stored and
+   * acknowledged, every socket closed with "server shutting down" (clients reconnect), then the
+   * rest. Later calls do nothing.
+   */
+  public synchronized void stop() throws InterruptedException {
+    if (stopped) {
+      return;
     }
-    // Acks are written by tasks on the event loops; two barriers let them and their flushes run.
-    barrier();
-    barrier();
+    stopped = true;
+    stopTakingClients();
+    storeQueued();
+    await(moves.close());
     io.close();
     barrier();
     await(production.presence().close());
@@ -354,6 +363,24 @@ public final class ChatServer {
     storage.database().close();
     await(vertx.close());
     LOG.info("stopped");
+  }
+
+  void stopTakingClients() {
+    io.engine().stopAccepting();
+    api.stopping();
+    moves.leaving();
+  }
+
+  void storeQueued() throws InterruptedException {
+    accounts.liveSockets().close();
+    MessageWriter writer = storage.writer();
+    LOG.info("stopping: storing queued messages ({})", writer.backlog());
+    if (!writer.drain(DRAIN_TIMEOUT_MS)) {
+      LOG.warn("messages still queued after {} ms", DRAIN_TIMEOUT_MS);
+    }
+    // Acks are written by tasks on the event loops; two barriers let them and their flushes run.
+    barrier();
+    barrier();
   }
 
   /** Waits until the connections' event loops have run what is queued on them. */

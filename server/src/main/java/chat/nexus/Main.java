@@ -4,6 +4,7 @@ import chat.nexus.bench.FanoutServer;
 import chat.nexus.config.ConfigException;
 import chat.nexus.conformance.ConformanceServer;
 import chat.nexus.http.HttpListeners;
+import chat.nexus.ops.NodeDrain;
 import chat.nexus.store.DatabaseUnreachableException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -64,13 +65,18 @@ public final class Main implements Callable<Integer> {
       System.err.println("Nexus Chat cannot start: " + e.getMessage());
       return EXIT_DATABASE_UNREACHABLE;
     }
+    // SIGTERM drains (DRAIN_GRACE_MS, then waves of closes); a drain begun by POST
+    // /api/admin/drain ends the process once the node has stopped.
+    NodeDrain drain = server.drain();
+    drain.stopped().thenRun(() -> System.exit(0));
     Thread stopper =
         new Thread(
             () -> {
+              drain.start("SIGTERM");
               try {
-                server.stop();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                drain.stopped().join();
+              } catch (RuntimeException e) {
+                // logged by the drain; the process ends all the same
               }
             },
             "nexus-shutdown");

@@ -9,6 +9,8 @@ import chat.nexus.config.Environment;
 import chat.nexus.http.ConnectionLimits;
 import chat.nexus.llm.LlmOptions;
 import chat.nexus.observability.MetricsOptions;
+import chat.nexus.ops.DrainOptions;
+import chat.nexus.ops.RebalanceOptions;
 import chat.nexus.ratelimit.ClientAddress;
 import chat.nexus.socketio.redis.RedisAdapterOptions;
 import chat.nexus.store.DatabaseOptions;
@@ -32,6 +34,8 @@ import java.util.function.Supplier;
  * @param addresses the client address of a request, with TRUST_PROXY's proxies
  * @param cluster the Socket.IO Redis adapter, when REDIS_URL is set
  * @param admin the operator's credentials for the admin surface
+ * @param drain how the node leaves the cluster (DRAIN_GRACE_MS, DRAIN_CLOSE_MS)
+ * @param rebalance when the node moves clients to the others (REBALANCE...)
  */
 public record ServerConfig(
     Config core,
@@ -42,7 +46,9 @@ public record ServerConfig(
     ConnectionLimits connections,
     ClientAddress addresses,
     Optional<RedisAdapterOptions> cluster,
-    AdminOptions admin) {
+    AdminOptions admin,
+    DrainOptions drain,
+    RebalanceOptions rebalance) {
 
   /** Reads the process environment and ./.env ({@link Environment}). */
   public static ServerConfig load() {
@@ -57,6 +63,8 @@ public record ServerConfig(
     DatabaseOptions database = problems.read(() -> DatabaseOptions.fromEnv(env));
     MetricsOptions metrics = problems.read(() -> MetricsOptions.fromEnv(env));
     AdminOptions admin = problems.read(() -> AdminOptions.fromEnv(env));
+    DrainOptions drain = problems.read(() -> DrainOptions.fromEnv(env));
+    RebalanceOptions rebalance = problems.read(() -> RebalanceOptions.fromEnv(env));
     problems.check(); // the options below depend on the core settings
     LlmOptions llm = problems.read(() -> LlmOptions.from(core).withEnv(env));
     ConnectionLimits connections =
@@ -65,7 +73,17 @@ public record ServerConfig(
     Optional<RedisAdapterOptions> cluster = problems.read(() -> RedisCluster.options(core, env));
     problems.check();
     return new ServerConfig(
-        core, auth, database, metrics, llm, connections, addresses, cluster, admin);
+        core,
+        auth,
+        database,
+        metrics,
+        llm,
+        connections,
+        addresses,
+        cluster,
+        admin,
+        drain,
+        rebalance);
   }
 
   private static ClientAddress trustedProxies(Config core) {
