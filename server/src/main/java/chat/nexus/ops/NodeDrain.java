@@ -4,7 +4,10 @@ import chat.nexus.engineio.EngineSocket;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -123,21 +126,23 @@ public final class NodeDrain {
   private int closeInWaves() throws InterruptedException {
     long waves = Math.max(1, options.closeMs() / WAVE_MS);
     long pause = options.closeMs() / waves;
-    int closed = 0;
+    Set<EngineSocket> asked = Collections.newSetFromMap(new IdentityHashMap<>());
     for (long wave = 0; wave < waves; wave++) {
-      List<EngineSocket> open = node.sessions().get().stream().filter(s -> !s.isClosed()).toList();
+      // a session closes on its own event loop: one asked in an earlier wave may not be closed yet
+      List<EngineSocket> open =
+          node.sessions().get().stream().filter(s -> !s.isClosed() && !asked.contains(s)).toList();
       if (open.isEmpty()) {
         break;
       }
       int count = (int) Math.ceil(open.size() / (double) (waves - wave));
       for (EngineSocket session : open.subList(0, count)) {
         session.close(EngineSocket.SERVER_SHUTTING_DOWN);
-        closed++;
+        asked.add(session);
       }
       if (wave + 1 < waves) {
         Thread.sleep(pause);
       }
     }
-    return closed;
+    return asked.size();
   }
 }
