@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * its clients to reconnect: their connection is closed as a shutting-down server closes it, which
  * official clients answer by reconnecting through the balancer, to whichever node it picks.
  *
- * <p>An interval in which it moved clients is followed by one in which it only reports and looks,
- * so that the counts it decides on include the clients that have reconnected by then.
+ * <p>A node starts moving only when it was over its share at two reports in a row (counts read at
+ * slightly different moments differ while many clients connect at once), and an interval in which
+ * it moved clients is followed by one in which it only reports and looks, so that the counts it
+ * decides on include the clients that have reconnected by then.
  */
 public final class Rebalancer {
 
@@ -51,6 +53,7 @@ public final class Rebalancer {
   private final long timer;
   private Set<String> lastReady = Set.of();
   private boolean moving;
+  private boolean wasOver;
   private boolean justMoved;
   private volatile boolean closed;
 
@@ -148,6 +151,7 @@ public final class Rebalancer {
     lastReady = Set.copyOf(counts.keySet());
     if (!takesClients || counts.size() < 2 || !stable || closed) {
       moving = false;
+      wasOver = false;
       return;
     }
     if (justMoved) {
@@ -155,7 +159,10 @@ public final class Rebalancer {
       return;
     }
     double mean = Shares.mean(counts.values());
-    if (!moving && shares.over(mine, mean)) {
+    boolean over = shares.over(mine, mean);
+    boolean start = !moving && over && wasOver;
+    wasOver = over;
+    if (start) {
       moving = true;
       LOG.info(
           "this node holds {} connections, the mean of {} ready nodes is {}: moving clients to the others",

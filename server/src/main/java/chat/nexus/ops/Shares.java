@@ -25,9 +25,12 @@ final class Shares {
         && mine - mean > options.minExcess();
   }
 
-  /** The most a node may hold once it has started moving: a little above the mean. */
+  /**
+   * The most a node may hold once it has started moving: a little above the mean (rounded down, so
+   * that small clusters end as even as whole clients allow).
+   */
   static long settled(double mean) {
-    return (long) Math.ceil(mean * (1 + RebalanceOptions.SETTLED_PERCENT / 100.0));
+    return (long) Math.floor(mean * (1 + RebalanceOptions.SETTLED_PERCENT / 100.0));
   }
 
   /** Clients to move now: down to {@link #settled}, at most maxMovePercent of {@code mine}. */

@@ -26,6 +26,9 @@ import org.json.JSONObject;
  */
 public final class SendingClients implements AutoCloseable {
 
+  /** Many official clients share one event thread; on a loaded machine they connect slowly. */
+  static final long CONNECT_TIMEOUT_S = 120;
+
   private final List<Socket> sockets = new ArrayList<>();
   private final Map<String, Long> acked = new ConcurrentHashMap<>();
   private final AtomicInteger reconnections = new AtomicInteger();
@@ -64,7 +67,7 @@ public final class SendingClients implements AutoCloseable {
     }
     Waits.get(
         CompletableFuture.allOf(connected.toArray(CompletableFuture[]::new)),
-        60,
+        CONNECT_TIMEOUT_S,
         count + " clients to connect and join " + roomId);
     AtomicInteger sequence = new AtomicInteger();
     for (int i = 0; i < sockets.size(); i++) {
