@@ -68,7 +68,10 @@ public final class Main implements Callable<Integer> {
     // SIGTERM drains (DRAIN_GRACE_MS, then waves of closes); a drain begun by POST
     // /api/admin/drain ends the process once the node has stopped.
     NodeDrain drain = server.drain();
-    drain.stopped().thenRun(() -> System.exit(0));
+    // On a thread of its own: never on the shutdown hook, which would wait for itself in exit().
+    drain
+        .stopped()
+        .thenRunAsync(() -> System.exit(0), exit -> new Thread(exit, "nexus-exit").start());
     Thread stopper =
         new Thread(
             () -> {
