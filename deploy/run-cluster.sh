@@ -45,7 +45,7 @@ if [ $# -gt 0 ] && [[ $1 =~ ^(restart|stop|start|status)$ ]]; then
     echo "no cluster runs with RUN_DIR=$RUN_DIR (start one with: $0)" >&2
     exit 1
   fi
-  request="$command $node $$-$RANDOM"
+  request="$command ${node:--} $$-$RANDOM"
   lines_before=$(wc -l < "$CLUSTER_LOG")
   echo "$request" > "$CONTROL"
   # the supervisor ends its answer with "done <request id>"
@@ -108,15 +108,20 @@ say() { echo "$*" | tee -a "$CLUSTER_LOG"; }
 declare -A pids=()     # node number -> pid, while it runs
 nginx_pid=""
 
+listening() {   # how many start-up lines log $1 has
+  local n
+  n=$(grep -c "listening on" "$1" 2>/dev/null) || n=0
+  echo "$n"
+}
+
 start_node() {   # starts node $1 and waits until it listens; returns 1 if it does not
-  local i=$1 port=$((BASE_PORT + $1 - 1)) log="$RUN_DIR/node-$1.log"
+  local i=$1 port=$((BASE_PORT + $1 - 1)) log="$RUN_DIR/node-$1.log" before
+  before=$(listening "$log")
   # shellcheck disable=SC2086
   PORT=$port METRICS_PORT=$((METRICS_BASE_PORT + i - 1)) java $JAVA_OPTS -jar "$JAR" >> "$log" 2>&1 &
   pids[$i]=$!
-  local lines_before
-  lines_before=$(grep -c "listening on" "$log" || true)
   for _ in $(seq 1 $((START_TIMEOUT_S * 5))); do
-    [ "$(grep -c "listening on" "$log" || true)" -gt "$lines_before" ] && { say "node $i ready on 127.0.0.1:$port (pid ${pids[$i]})"; return 0; }
+    [ "$(listening "$log")" -gt "$before" ] && { say "node $i ready on 127.0.0.1:$port (pid ${pids[$i]})"; return 0; }
     kill -0 "${pids[$i]}" 2>/dev/null || { say "node $i exited while starting; see $log"; unset "pids[$i]"; return 1; }
     sleep 0.2
   done

@@ -2,7 +2,8 @@
 // its default delays, as browsers do), spread over several local addresses (nginx takes at most 1,000
 // connections from one). Each joins a room and sends a message every SEND_MS with an ack; acknowledged
 // messages are written to ACKED_FILE ("id clientId" lines) at the end, for the stored-vs-acked check.
-// Prints "connected" once every client is in, then one JSON line of reconnection times at the end.
+// Prints "connected" once every client is in, then one JSON line of reconnection times at the end
+// (SIGUSR2 or DURATION_S).
 //   URL TOKENS (comma-separated) CLIENTS ROOMS SEND_MS LOCAL_ADDRESSES DURATION_S ACKED_FILE (environment)
 import { createRequire } from "node:module";
 import { writeFileSync } from "node:fs";
@@ -65,7 +66,8 @@ for (let i = 0; i < clients; i++) {
   sockets.push(socket);
 }
 
-setTimeout(() => {
+// SIGUSR2 (or DURATION_S) ends the run: the acks so far are written and the figures printed.
+function finish() {
   if (ackedFile) writeFileSync(ackedFile, acked.join("\n") + "\n");
   reconnectMs.sort((a, b) => a - b);
   const at = (q) => reconnectMs.length ? reconnectMs[Math.min(reconnectMs.length - 1, Math.floor(q * reconnectMs.length))] : null;
@@ -76,4 +78,6 @@ setTimeout(() => {
   }));
   sockets.forEach((s) => s.close());
   process.exit(0);
-}, durationS * 1000);
+}
+process.on("SIGUSR2", finish);
+setTimeout(finish, durationS * 1000);

@@ -70,7 +70,8 @@ date +%s.%N > "$SIGTERM_FILE"
 deploy/run-cluster.sh restart 2
 wait $WATCH || true
 cat "$OUT/rebalance-watch.json"
-echo "waiting for the clients to finish and write their acks"
+sleep 10   # the last sends' acks
+kill -USR2 $CLIENTS_PID
 wait $CLIENTS_PID || true
 tail -1 "$OUT/rebalance-clients.log"
 
