@@ -25,9 +25,6 @@ import java.util.Map;
  */
 public final class Drain {
 
-  /** The longest the node stores its queue, plus its stop steps (ChatServer). */
-  static final long STORE_AND_STOP_MS = 15_000;
-
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
   private Drain() {}
@@ -68,7 +65,7 @@ public final class Drain {
                     .getBytes(StandardCharsets.UTF_8));
     HttpRequest request =
         HttpRequest.newBuilder(uri)
-            .timeout(Duration.ofMillis(drain.worstCaseMs(0, STORE_AND_STOP_MS)))
+            .timeout(Duration.ofMillis(drain.worstCaseMs()))
             .header("Authorization", "Basic " + credentials)
             .POST(HttpRequest.BodyPublishers.noBody())
             .build();

@@ -41,8 +41,11 @@ public record DrainOptions(long graceMs, long closeMs) {
     return options;
   }
 
+  /** Storing the queue (10 s at most) and the stop steps after the sockets are closed (5 s). */
+  static final long STORE_AND_STOP_MS = 15_000;
+
   /** The longest a drain may take from its start to the node's exit (for a preStop client). */
-  public long worstCaseMs(long storeTimeoutMs, long stopStepsMs) {
-    return graceMs + closeMs + storeTimeoutMs + stopStepsMs;
+  public long worstCaseMs() {
+    return graceMs + closeMs + STORE_AND_STOP_MS;
   }
 }
