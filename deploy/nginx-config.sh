@@ -19,7 +19,7 @@ done
 [[ $listen =~ ^[0-9]+$ ]] || { echo "not a port: $listen" >&2; exit 2; }
 template="$(dirname "$0")/nginx.conf"
 # the server parameters of the template's node lines, so that the generated ones stay the same
-params="max_fails=1 fail_timeout=5s"
+params="max_fails=0"
 
 block() {   # prints the generated lines of block $1 with indent $2
   local name=$1 indent=$2 i=0 node other

@@ -20,6 +20,7 @@ import chat.nexus.observability.BuildInfo;
 import chat.nexus.observability.Logs;
 import chat.nexus.observability.Metrics;
 import chat.nexus.observability.MetricsEndpoint;
+import chat.nexus.ops.NodeDrain;
 import chat.nexus.socketio.SocketIoOptions;
 import chat.nexus.socketio.SocketIoServer;
 import chat.nexus.socketio.admin.AdminUi;
@@ -34,6 +35,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -72,6 +74,8 @@ public final class ChatServer {
   private final HttpListeners listeners;
   private final MetricsEndpoint metricsEndpoint;
   private final Optional<AdminUi> adminUi;
+  private ClientMoves moves;
+  private boolean stopped;
 
   private ChatServer(
       Vertx vertx,
@@ -180,21 +184,25 @@ public final class ChatServer {
             production.limits(),
             production.cookies(),
             new WebClient(WebFiles.load(settings.statics())));
-    HttpListeners listeners = listen(vertx, settings, io, api, metrics);
+    HttpListeners listeners = listen(vertx, settings, io, api.router(), metrics);
     production.reporter().listening(listeners.port());
     metricsEndpoint.start().await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
-    return new ChatServer(
-        vertx,
-        storage,
-        accounts,
-        production,
-        io,
-        redis,
-        companions,
-        api,
-        listeners,
-        metricsEndpoint,
-        adminUi);
+    ChatServer server =
+        new ChatServer(
+            vertx,
+            storage,
+            accounts,
+            production,
+            io,
+            redis,
+            companions,
+            api,
+            listeners,
+            metricsEndpoint,
+            adminUi);
+    server.moves =
+        ClientMoves.start(vertx, settings, production, io, metrics, api.router(), server);
+    return server;
   }
 
   private static ChatEvents chat(
@@ -260,7 +268,7 @@ public final class ChatServer {
 
   /** The chat port: one HTTP server per event loop, each connection counted and watched. */
   private static HttpListeners listen(
-      Vertx vertx, ServerConfig settings, SocketIoServer io, HttpApi api, Metrics metrics)
+      Vertx vertx, ServerConfig settings, SocketIoServer io, Router router, Metrics metrics)
       throws Exception {
     Config config = settings.core();
     ConnectionLimits limits = settings.connections();
@@ -276,7 +284,7 @@ public final class ChatServer {
     return HttpListeners.start(
             vertx,
             http,
-            metrics.http().socketIo(io.options().engine().path(), io.requestHandler(api.router())),
+            metrics.http().socketIo(io.options().engine().path(), io.requestHandler(router)),
             guard.connectionHandler(),
             config.eventLoops())
         .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
@@ -302,6 +310,7 @@ public final class ChatServer {
         "admin: {}{}",
         settings.admin().description(),
         settings.admin().enabled() ? " - Admin UI " + settings.adminUi().description() : "");
+    LOG.info("{}", moves.description());
     if (config.jwtSecretGenerated()) {
       LOG.warn(
           "JWT_SECRET is not set: using a random secret for this run; tokens will not survive a restart");
@@ -357,22 +366,26 @@ public final class ChatServer {
   }
 
   /**
-   * Graceful stop: no new connections (handshakes and /ready answer 503); no new messages; every
-   * queued one stored and its ack written; then sockets closed with "server shutting down" (clients
-   * reconnect, to another node behind a load balancer); then the HTTP servers, the pool and Vert.x.
+   * The graceful way out (SIGTERM, POST /api/admin/drain): /ready 503 for DRAIN_GRACE_MS, then the
+   * queue stored, the sockets closed in waves, and {@link #stop()}.
    */
-  public void stop() throws InterruptedException {
-    io.engine().stopAccepting();
-    api.stopping();
-    accounts.liveSockets().close();
-    MessageWriter writer = storage.writer();
-    LOG.info("stopping: storing queued messages ({})", writer.backlog());
-    if (!writer.drain(DRAIN_TIMEOUT_MS)) {
-      LOG.warn("messages still queued after {} ms", DRAIN_TIMEOUT_MS);
+  public NodeDrain drain() {
+    return moves.drain();
+  }
+
+  /**
+   * Stops at once, as a drain without its grace and waves: no new clients, the queue stored and
+   * acknowledged, every socket closed with "server shutting down" (clients reconnect), then the
+   * rest. Later calls do nothing.
+   */
+  public synchronized void stop() throws InterruptedException {
+    if (stopped) {
+      return;
     }
-    // Acks are written by tasks on the event loops; two barriers let them and their flushes run.
-    barrier();
-    barrier();
+    stopped = true;
+    stopTakingClients();
+    storeQueued();
+    await(moves.close());
     adminUi.ifPresent(AdminUi::close);
     io.close();
     barrier();
@@ -395,6 +408,24 @@ public final class ChatServer {
     await(vertx.close());
     stopTelemetry();
     LOG.info("stopped");
+  }
+
+  void stopTakingClients() {
+    io.engine().stopAccepting();
+    api.stopping();
+    moves.leaving();
+  }
+
+  void storeQueued() throws InterruptedException {
+    accounts.liveSockets().close();
+    MessageWriter writer = storage.writer();
+    LOG.info("stopping: storing queued messages ({})", writer.backlog());
+    if (!writer.drain(DRAIN_TIMEOUT_MS)) {
+      LOG.warn("messages still queued after {} ms", DRAIN_TIMEOUT_MS);
+    }
+    // Acks are written by tasks on the event loops; two barriers let them and their flushes run.
+    barrier();
+    barrier();
   }
 
   /** Waits until the connections' event loops have run what is queued on them. */

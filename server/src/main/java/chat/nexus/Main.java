@@ -5,6 +5,7 @@ import chat.nexus.config.ConfigException;
 import chat.nexus.config.Environment;
 import chat.nexus.conformance.ConformanceServer;
 import chat.nexus.http.HttpListeners;
+import chat.nexus.ops.NodeDrain;
 import chat.nexus.store.DatabaseUnreachableException;
 import chat.nexus.web.AssetExport;
 import chat.nexus.web.StaticOptions;
@@ -82,13 +83,21 @@ public final class Main implements Callable<Integer> {
       log.failed(e);
       return EXIT_START_FAILED;
     }
+    // SIGTERM drains (DRAIN_GRACE_MS, then waves of closes); a drain begun by POST
+    // /api/admin/drain ends the process once the node has stopped.
+    NodeDrain drain = server.drain();
+    // On a thread of its own: never on the shutdown hook, which would wait for itself in exit().
+    drain
+        .stopped()
+        .thenRunAsync(() -> System.exit(0), exit -> new Thread(exit, "nexus-exit").start());
     Thread stopper =
         new Thread(
             () -> {
+              drain.start("SIGTERM");
               try {
-                server.stop();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                drain.stopped().join();
+              } catch (RuntimeException e) {
+                // logged by the drain; the process ends all the same
               }
             },
             "nexus-shutdown");

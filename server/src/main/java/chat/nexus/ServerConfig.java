@@ -10,6 +10,8 @@ import chat.nexus.config.Environment;
 import chat.nexus.http.ConnectionLimits;
 import chat.nexus.llm.LlmOptions;
 import chat.nexus.observability.MetricsOptions;
+import chat.nexus.ops.DrainOptions;
+import chat.nexus.ops.RebalanceOptions;
 import chat.nexus.ratelimit.ClientAddress;
 import chat.nexus.socketio.redis.RedisAdapterOptions;
 import chat.nexus.store.DatabaseOptions;
@@ -38,6 +40,8 @@ import java.util.function.Supplier;
  * @param statics where browsers fetch the web client's files from (STATIC_BASE_URL)
  * @param adminUi what the Socket.IO Admin UI may see and do
  * @param telemetry where errors (Sentry) and traces (OpenTelemetry) go, if anywhere
+ * @param drain how the node leaves the cluster (DRAIN_GRACE_MS, DRAIN_CLOSE_MS)
+ * @param rebalance when the node moves clients to the others (REBALANCE...)
  */
 public record ServerConfig(
     Config core,
@@ -51,7 +55,9 @@ public record ServerConfig(
     AdminOptions admin,
     StaticOptions statics,
     AdminUiSettings adminUi,
-    TelemetryOptions telemetry) {
+    TelemetryOptions telemetry,
+    DrainOptions drain,
+    RebalanceOptions rebalance) {
 
   /** Reads the process environment and ./.env ({@link Environment}). */
   public static ServerConfig load() {
@@ -68,6 +74,8 @@ public record ServerConfig(
     AdminOptions admin = problems.read(() -> AdminOptions.fromEnv(env));
     StaticOptions statics = problems.read(() -> StaticOptions.fromEnv(env));
     TelemetryOptions telemetry = problems.read(() -> TelemetryOptions.fromEnv(env));
+    DrainOptions drain = problems.read(() -> DrainOptions.fromEnv(env));
+    RebalanceOptions rebalance = problems.read(() -> RebalanceOptions.fromEnv(env));
     problems.check(); // the options below depend on the core settings
     LlmOptions llm = problems.read(() -> LlmOptions.from(core).withEnv(env));
     ConnectionLimits connections =
@@ -88,7 +96,9 @@ public record ServerConfig(
         admin,
         statics,
         adminUi,
-        telemetry);
+        telemetry,
+        drain,
+        rebalance);
   }
 
   private static ClientAddress trustedProxies(Config core) {

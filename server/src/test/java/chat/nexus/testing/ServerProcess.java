@@ -42,6 +42,9 @@ public final class ServerProcess implements AutoCloseable {
     all.put("DATA_DIR", dataDir.toString());
     all.put("EVENT_LOOPS", "2");
     all.put("APP_ENV", "development");
+    // SIGTERM stops at once unless a test asks for a drain's grace and waves
+    all.put("DRAIN_GRACE_MS", "0");
+    all.put("DRAIN_CLOSE_MS", "0");
     all.putAll(env);
     return all;
   }
