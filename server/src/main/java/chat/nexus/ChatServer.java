@@ -9,9 +9,6 @@ import chat.nexus.companion.CharacterRoutes;
 import chat.nexus.companion.Characters;
 import chat.nexus.companion.CompanionRoutes;
 import chat.nexus.config.Config;
-import chat.nexus.engineio.CorsOptions;
-import chat.nexus.http.ConnectionGuard;
-import chat.nexus.http.ConnectionLimits;
 import chat.nexus.http.HttpApi;
 import chat.nexus.http.HttpListeners;
 import chat.nexus.http.WebClient;
@@ -21,7 +18,6 @@ import chat.nexus.observability.Logs;
 import chat.nexus.observability.Metrics;
 import chat.nexus.observability.MetricsEndpoint;
 import chat.nexus.ops.NodeDrain;
-import chat.nexus.socketio.SocketIoOptions;
 import chat.nexus.socketio.SocketIoServer;
 import chat.nexus.socketio.admin.AdminUi;
 import chat.nexus.socketio.redis.RedisAdapterFactory;
@@ -34,9 +30,6 @@ import chat.nexus.web.WebFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.ext.web.Router;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
@@ -53,15 +46,6 @@ public final class ChatServer {
   static final long DRAIN_TIMEOUT_MS = 10_000;
 
   static final long STOP_STEP_TIMEOUT_S = 10;
-
-  /**
-   * The chat never sends binary, so a packet announcing attachments is refused before any is
-   * buffered.
-   */
-  static final int NO_BINARY = 0;
-
-  /** HANDSHAKES_PER_ADDRESS_PER_MINUTE counts in one-minute windows. */
-  static final long HANDSHAKE_WINDOW_MS = 60_000;
 
   private final Vertx vertx;
   private final Storage storage;
@@ -151,7 +135,7 @@ public final class ChatServer {
     ChatEvents chat = chat(settings, storage, production, metrics);
     Optional<RedisAdapterFactory> redis =
         settings.cluster().map(options -> RedisCluster.start(vertx, options));
-    SocketIoServer io = SocketIoServer.create(vertx, socketOptions(settings, redis));
+    SocketIoServer io = SocketIoServer.create(vertx, ChatPort.socketOptions(settings, redis));
     io.use(
         new SocketAuthentication(
             accounts.auth(), production.cookies(), settings.core().corsOrigins()));
@@ -184,7 +168,9 @@ public final class ChatServer {
             production.limits(),
             production.cookies(),
             new WebClient(WebFiles.load(settings.statics())));
-    HttpListeners listeners = listen(vertx, settings, io, api.router(), metrics);
+    HttpListeners listeners =
+        ChatPort.listen(vertx, settings, io, api.router(), metrics)
+            .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
     production.reporter().listening(listeners.port());
     metricsEndpoint.start().await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
     ChatServer server =
@@ -217,35 +203,6 @@ public final class ChatServer {
         .maxRoomsPerSocket(settings.connections().maxRoomsPerSocket());
   }
 
-  /**
-   * Recovery authenticates again (a {pid, offset} is no credential) and restores only the same
-   * user's session.
-   */
-  private static SocketIoOptions socketOptions(
-      ServerConfig settings, Optional<RedisAdapterFactory> redis) {
-    Config config = settings.core();
-    ConnectionLimits limits = settings.connections();
-    SocketIoOptions.Builder options =
-        SocketIoOptions.builder()
-            .maxDisconnectionDurationMs(SocketIoOptions.RECOMMENDED_MAX_DISCONNECTION_DURATION_MS)
-            .connectTimeoutMs(limits.authTimeoutMs())
-            .maxAttachments(NO_BINARY)
-            .recoverySkipsMiddlewares(false)
-            .recoveryCheck(SocketAuthentication::sameUser);
-    options
-        .engine()
-        .clientAddress(settings.addresses()::keyOf)
-        .handshakeRate(limits.handshakesPerAddressPerMinute(), HANDSHAKE_WINDOW_MS)
-        .maxPendingSessionsPerAddress(limits.maxPendingSessionsPerAddress())
-        .maxPayload(config.jsonLimitBytes())
-        .cors(
-            config.corsOrigins().isEmpty()
-                ? new CorsOptions(List.of("*"), true)
-                : new CorsOptions(config.corsOrigins(), true));
-    redis.ifPresent(options::adapterFactory);
-    return options.build();
-  }
-
   private static void bindMetrics(
       Metrics metrics,
       SocketIoServer io,
@@ -264,30 +221,6 @@ public final class ChatServer {
                   && redis.map(RedisAdapterFactory::isUp).orElse(true));
     }
     redis.ifPresent(metrics::bindRedis);
-  }
-
-  /** The chat port: one HTTP server per event loop, each connection counted and watched. */
-  private static HttpListeners listen(
-      Vertx vertx, ServerConfig settings, SocketIoServer io, Router router, Metrics metrics)
-      throws Exception {
-    Config config = settings.core();
-    ConnectionLimits limits = settings.connections();
-    HttpServerOptions http =
-        SocketIoServer.httpServerOptions(
-            io.options(),
-            new HttpServerOptions()
-                .setHost(config.host())
-                .setPort(config.port())
-                .setIdleTimeout((int) limits.idleTimeoutMs())
-                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
-    ConnectionGuard guard = new ConnectionGuard(limits, settings.addresses(), HttpApi.HEALTH_PATHS);
-    return HttpListeners.start(
-            vertx,
-            http,
-            metrics.http().socketIo(io.options().engine().path(), io.requestHandler(router)),
-            guard.connectionHandler(),
-            config.eventLoops())
-        .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
   }
 
   private void logStarted(ServerConfig settings) {
