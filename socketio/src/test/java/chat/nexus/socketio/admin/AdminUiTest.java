@@ -169,6 +169,26 @@ class AdminUiTest {
   }
 
   @Test
+  void aClientEventsArgumentsReachTheAdminsOnlyWhenSmall() throws Exception {
+    try (TestServer server =
+        TestServer.start(
+            SocketIoOptions.builder().build(),
+            io -> AdminUi.install(io, options(true, false, false)))) {
+      RawSocketIoClient client = admin(server, "{\"username\":\"admin\",\"password\":\"secret\"}");
+      event(client, "all_sockets");
+      RawSocketIoClient user = RawSocketIoClient.connect(webSockets, server.port(), true);
+      String big = "x".repeat(SocketWatch.MAX_SHOWN_ARGS_CHARS + 1);
+      user.sendText("42" + new JsonArray(List.of("big", big)).encode());
+      user.sendText("42" + new JsonArray(List.of("small", "hello")).encode());
+      JsonArray bigShown = event(client, "event_received").getJsonArray(3);
+      assertThat(bigShown.getString(0)).isEqualTo("big");
+      assertThat(bigShown.encode()).hasSizeLessThan(200).doesNotContain("xxx");
+      assertThat(event(client, "event_received").getJsonArray(3))
+          .isEqualTo(new JsonArray(List.of("small", "hello")));
+    }
+  }
+
+  @Test
   void aSocketsViewLeavesOutCredentialsAndApplicationObjects() {
     MultiMap headers =
         MultiMap.caseInsensitiveMultiMap()
