@@ -181,12 +181,37 @@ public final class MetricsReporter {
                 failing = true;
                 LOG.warn(
                     "metrics push to MONITORING_URL failed ({}); retrying every interval, logged again when it works",
-                    result.cause().getMessage());
+                    reason(result.cause(), url));
               } else if (result.succeeded() && failing) {
                 failing = false;
                 LOG.info("metrics push to MONITORING_URL works again");
               }
             });
+  }
+
+  /**
+   * Why a push failed, without the URL's path and query: a push URL may carry its key there, and an
+   * HTTP client's timeout message repeats the request's path and query.
+   */
+  static String reason(Throwable failure, String url) {
+    String reason = String.valueOf(failure.getMessage());
+    int scheme = url.indexOf("://");
+    int start = scheme < 0 ? 0 : scheme + 3;
+    int target = start;
+    while (target < url.length() && url.charAt(target) != '/' && url.charAt(target) != '?') {
+      target++;
+    }
+    if (target == url.length()) {
+      return reason;
+    }
+    int query = url.indexOf('?', target);
+    String hidden = "<MONITORING_URL path>";
+    reason = reason.replace(url.substring(target), hidden);
+    if (query >= 0 && query + 1 < url.length()) {
+      reason = reason.replace(url.substring(query + 1), hidden);
+    }
+    String path = url.substring(target, query < 0 ? url.length() : query);
+    return path.length() > 1 ? reason.replace(path, hidden) : reason;
   }
 
   private static String format(double value) {

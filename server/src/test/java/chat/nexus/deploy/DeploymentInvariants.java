@@ -21,6 +21,9 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackend;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import java.util.ArrayList;
@@ -98,6 +101,8 @@ final class DeploymentInvariants {
         .isGreaterThan(graceMs + closeMs + DRAIN_STORE_MS + DRAIN_STOP_MS);
     assertThat(app.getLifecycle().getPreStop().getExec().getCommand()).isEqualTo(DRAIN_COMMAND);
 
+    onlyTheProxiesReachTheChatPort(all, podLabels);
+
     // resources and privileges
     List<Container> containers = new ArrayList<>(pod.getContainers());
     if (pod.getInitContainers() != null) {
@@ -172,6 +177,47 @@ final class DeploymentInvariants {
         ingress.getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService();
     assertThat(backend.getName()).isEqualTo(service.getMetadata().getName());
     assertThat(servicePort(service, backend.getPort().getName())).isNotNull();
+  }
+
+  /**
+   * TRUST_PROXY believes X-Forwarded-For from the whole pod network, and exempts those addresses
+   * from the connection limit: only the ingress controller's pods may reach the chat port, or any
+   * pod of the cluster could name its own client address for every per-address limit.
+   */
+  private static void onlyTheProxiesReachTheChatPort(
+      List<HasMetadata> all, Map<String, String> podLabels) {
+    if (!one(all, ConfigMap.class).getData().containsKey("TRUST_PROXY")) {
+      return;
+    }
+    NetworkPolicy policy = one(all, NetworkPolicy.class);
+    assertThat(selects(policy.getSpec().getPodSelector(), podLabels)).isTrue();
+    assertThat(policy.getSpec().getPolicyTypes()).contains("Ingress");
+    List<NetworkPolicyIngressRule> chat =
+        policy.getSpec().getIngress().stream()
+            .filter(
+                rule ->
+                    rule.getPorts() == null
+                        || rule.getPorts().stream().anyMatch(DeploymentInvariants::isChatPort))
+            .toList();
+    assertThat(chat)
+        .as("rules that admit the chat port")
+        .isNotEmpty()
+        .allSatisfy(
+            rule ->
+                assertThat(rule.getFrom())
+                    .as("who may reach the chat port")
+                    .isNotEmpty()
+                    .allSatisfy(
+                        peer -> {
+                          assertThat(peer.getIpBlock()).isNull();
+                          assertThat(peer.getPodSelector().getMatchLabels()).isNotEmpty();
+                        }));
+  }
+
+  private static boolean isChatPort(NetworkPolicyPort port) {
+    return port.getPort() == null
+        || "http".equals(port.getPort().getStrVal())
+        || Integer.valueOf(CHAT_PORT).equals(port.getPort().getIntVal());
   }
 
   static <T extends HasMetadata> T one(List<HasMetadata> all, Class<T> type) {

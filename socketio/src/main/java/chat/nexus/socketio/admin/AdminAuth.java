@@ -31,7 +31,10 @@ final class AdminAuth implements Middleware {
   /** Sessions kept at most; the oldest go first (each login makes one). */
   static final int MAX_SESSIONS = 1_000;
 
-  /** Addresses whose failures are counted at most; a flood of addresses resets the count. */
+  /**
+   * Addresses whose failures are counted, about at most: a flood of new addresses forgets those
+   * still under the limit, never one held off.
+   */
   static final int MAX_ADDRESSES = 10_000;
 
   private static final long WINDOW_MS = 60_000;
@@ -106,7 +109,13 @@ final class AdminAuth implements Middleware {
 
   private void failed(String address, long now) {
     if (failures.size() >= MAX_ADDRESSES && !failures.containsKey(address)) {
-      failures.clear();
+      // Forgetting every address would lift the hold-off of one that sent the flood first.
+      failures
+          .values()
+          .removeIf(
+              f ->
+                  now - f.windowStart() >= WINDOW_MS
+                      || f.count() < options.failedAttemptsPerMinute());
     }
     failures.compute(
         address,

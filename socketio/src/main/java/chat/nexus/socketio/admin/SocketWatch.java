@@ -119,9 +119,23 @@ final class SocketWatch {
         });
   }
 
-  /** The event's name and arguments, as the reference sends them (an ack callback left out). */
+  /**
+   * The longest arguments (as JSON) shown with an event. A client may send any event, handled or
+   * not, up to the largest packet; relayed whole, each would go to every admin (with several nodes,
+   * through Redis, admins or not).
+   */
+  static final int MAX_SHOWN_ARGS_CHARS = 16_384;
+
+  /**
+   * The event's name and arguments, as the reference sends them (an ack callback left out); longer
+   * arguments are replaced by their length.
+   */
   private static JsonArray args(Event event) {
     JsonArray args = new JsonArray().add(event.name());
+    String encoded = event.args().encode();
+    if (encoded.length() > MAX_SHOWN_ARGS_CHARS) {
+      return args.add("(" + encoded.length() + " characters of arguments, not shown)");
+    }
     event.args().forEach(args::add);
     return args;
   }

@@ -91,6 +91,30 @@ class AdminUiTest {
   }
 
   @Test
+  void aFloodOfOtherAddressesDoesNotLiftAHoldOff() throws Exception {
+    AdminUiOptions limited = options(true, false, false);
+    // the address a handshake counts against, as its auth says: many addresses over one connection
+    AdminUiOptions byAuth = limited.withAddressOf(h -> h.auth().getString("from", h.address()));
+    try (TestServer server =
+        TestServer.start(SocketIoOptions.builder().build(), io -> AdminUi.install(io, byAuth))) {
+      RawSocketIoClient client = RawSocketIoClient.connect(webSockets, server.port(), false);
+      for (int i = 0; i < 2; i++) {
+        client.sendText(
+            "40/admin,{\"from\":\"held\",\"username\":\"admin\",\"password\":\"nope\"}");
+        assertThat(client.nextText()).contains("invalid credentials");
+      }
+      for (int i = 0; i < AdminAuth.MAX_ADDRESSES; i++) {
+        client.sendText("40/admin,{\"from\":\"flood-" + i + "\",\"password\":\"nope\"}");
+        assertThat(client.nextText()).startsWith("44/admin,");
+      }
+      client.sendText(
+          "40/admin,{\"from\":\"held\",\"username\":\"admin\",\"password\":\"secret\"}");
+      assertThat(client.nextText())
+          .isEqualTo("44/admin,{\"message\":\"" + AdminAuth.TOO_MANY + "\"}");
+    }
+  }
+
+  @Test
   void featuresFollowTheSettings() throws Exception {
     Map<List<Boolean>, List<String>> expected =
         Map.of(
@@ -141,6 +165,26 @@ class AdminUiTest {
       JsonArray joined = event(client, "room_joined");
       assertThat(joined.getList().subList(1, 4)).containsExactly("/", "team", id);
       assertThat(server.io().sockets().socket(id).rooms()).contains("team");
+    }
+  }
+
+  @Test
+  void aClientEventsArgumentsReachTheAdminsOnlyWhenSmall() throws Exception {
+    try (TestServer server =
+        TestServer.start(
+            SocketIoOptions.builder().build(),
+            io -> AdminUi.install(io, options(true, false, false)))) {
+      RawSocketIoClient client = admin(server, "{\"username\":\"admin\",\"password\":\"secret\"}");
+      event(client, "all_sockets");
+      RawSocketIoClient user = RawSocketIoClient.connect(webSockets, server.port(), true);
+      String big = "x".repeat(SocketWatch.MAX_SHOWN_ARGS_CHARS + 1);
+      user.sendText("42" + new JsonArray(List.of("big", big)).encode());
+      user.sendText("42" + new JsonArray(List.of("small", "hello")).encode());
+      JsonArray bigShown = event(client, "event_received").getJsonArray(3);
+      assertThat(bigShown.getString(0)).isEqualTo("big");
+      assertThat(bigShown.encode()).hasSizeLessThan(200).doesNotContain("xxx");
+      assertThat(event(client, "event_received").getJsonArray(3))
+          .isEqualTo(new JsonArray(List.of("small", "hello")));
     }
   }
 
