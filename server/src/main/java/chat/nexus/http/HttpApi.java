@@ -95,6 +95,7 @@ public final class HttpApi {
     this.blocking = blocking;
   }
 
+  /** A new router with every route: build it once and mount further routes on that one. */
   public Router router() {
     Router router = Router.router(vertx);
     metrics.timeRequests(router);
