@@ -48,6 +48,13 @@ class SharedRedisTest {
                             out -> {
                               open.add(in);
                               open.add(out);
+                              // a connection accepted just before a cut connects after it:
+                              // added first, then checked, so either cut() or this closes it
+                              if (refusing) {
+                                in.close();
+                                out.close();
+                                return;
+                              }
                               in.handler(out::write);
                               out.handler(in::write);
                               in.closeHandler(v -> out.close());
