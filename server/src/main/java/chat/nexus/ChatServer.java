@@ -30,6 +30,7 @@ import chat.nexus.web.WebFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.Router;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
@@ -168,8 +169,10 @@ public final class ChatServer {
             production.limits(),
             production.cookies(),
             new WebClient(WebFiles.load(settings.statics())));
+    // api.router() builds a new router on each call: the drain route goes on the one served
+    Router router = api.router();
     HttpListeners listeners =
-        ChatPort.listen(vertx, settings, io, api.router(), metrics)
+        ChatPort.listen(vertx, settings, io, router, metrics)
             .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
     production.reporter().listening(listeners.port());
     metricsEndpoint.start().await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
@@ -186,8 +189,7 @@ public final class ChatServer {
             listeners,
             metricsEndpoint,
             adminUi);
-    server.moves =
-        ClientMoves.start(vertx, settings, production, io, metrics, api.router(), server);
+    server.moves = ClientMoves.start(vertx, settings, production, io, metrics, router, server);
     return server;
   }
 
