@@ -39,7 +39,7 @@ CLUSTER_LOG="$RUN_DIR/cluster.log"
 # ---- control commands, from another shell --------------------------------------------------------
 if [ $# -gt 0 ] && [[ $1 =~ ^(restart|stop|start|status)$ ]]; then
   command=$1 node=${2:-}
-  [ "$command" = status ] || [[ $node =~ ^[0-9]+$ ]] || { echo "usage: $0 $command NODE_NUMBER" >&2; exit 2; }
+  [ "$command" = status ] || [[ $node =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 $command NODE_NUMBER" >&2; exit 2; }
   pid=$(cat "$RUN_DIR/run-cluster.pid" 2>/dev/null || true)
   if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null || [ ! -p "$CONTROL" ]; then
     echo "no cluster runs with RUN_DIR=$RUN_DIR (start one with: $0)" >&2
@@ -100,7 +100,7 @@ fi
 echo $$ > "$RUN_DIR/run-cluster.pid"
 : > "$CLUSTER_LOG"
 rm -f "$CONTROL"
-mkfifo "$CONTROL"
+mkfifo -m 600 "$CONTROL"   # only this user drives the cluster
 exec 3<> "$CONTROL"   # read-write: reads wait for lines, never for a writer to open it
 
 say() { echo "$*" | tee -a "$CLUSTER_LOG"; }
@@ -180,7 +180,8 @@ echo "from another shell: $0 restart|stop|start N, $0 status"
 
 while true; do
   if read -r -t 1 -u 3 command node request_id; then
-    if [[ $node =~ ^[0-9]+$ ]] && [ "$node" -ge 1 ] && [ "$node" -le "$NODES" ] || [ "$command" = status ]; then
+    # no leading zero: "08" is no number in $((...)) and "01" would be a second node 1
+    if [[ $node =~ ^[1-9][0-9]{0,5}$ ]] && [ "$node" -le "$NODES" ] || [ "$command" = status ]; then
       case $command in
         restart) stop_node "$node"; start_node "$node" || say "failed: node $node did not start" ;;
         stop) stop_node "$node" ;;

@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -86,10 +87,7 @@ public final class Main implements Callable<Integer> {
     // SIGTERM drains (DRAIN_GRACE_MS, then waves of closes); a drain begun by POST
     // /api/admin/drain ends the process once the node has stopped.
     NodeDrain drain = server.drain();
-    // On a thread of its own: never on the shutdown hook, which would wait for itself in exit().
-    drain
-        .stopped()
-        .thenRunAsync(() -> System.exit(0), exit -> new Thread(exit, "nexus-exit").start());
+    exitWhenStopped(drain, System::exit);
     Thread stopper =
         new Thread(
             () -> {
@@ -104,6 +102,19 @@ public final class Main implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(stopper);
     Thread.currentThread().join();
     return 0;
+  }
+
+  /**
+   * Ends the process once {@code drain} has stopped the node: status 0, or 1 when the drain failed
+   * (a node left running would refuse every client and answer 503 on /ready).
+   */
+  static void exitWhenStopped(NodeDrain drain, IntConsumer exit) {
+    // On a thread of its own: never on the shutdown hook, which would wait for itself in exit().
+    drain
+        .stopped()
+        .whenComplete(
+            (done, failure) ->
+                new Thread(() -> exit.accept(failure == null ? 0 : 1), "nexus-exit").start());
   }
 
   static Vertx newVertx() {

@@ -39,9 +39,12 @@ public final class ConfigReport {
           "(?i).*(secret|password|passwd|token|apikey|apikeys|api_key|api_keys|dsn|credential"
               + "|credentials|headers|privatekey|private_key)$");
 
-  /** user:password@ in any URL. */
+  /**
+   * user:password@ in a URL, up to the last '@' before the parameters, as the URL parsers read it:
+   * a password may hold '/' and '@'.
+   */
   private static final Pattern URL_USER_INFO =
-      Pattern.compile("(?i)([a-z][a-z0-9+.-]*://)[^/@\\s]*@");
+      Pattern.compile("(?i)([a-z][a-z0-9+.-]*://)[^?\\s]*@");
 
   /** password=... in a JDBC URL's parameters. */
   private static final Pattern URL_PASSWORD_PARAMETER =

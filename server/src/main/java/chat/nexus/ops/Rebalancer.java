@@ -123,12 +123,15 @@ public final class Rebalancer {
         .map(Rebalancer::readyCounts);
   }
 
-  /** Connections of the nodes that take new clients, by node id. */
+  /**
+   * Connections of the nodes that take new clients, by node id; an entry no node wrote is skipped,
+   * so that it neither stops every node's rebalancing nor, negative, makes every node move.
+   */
   static TreeMap<String, Long> readyCounts(Response entries) {
     TreeMap<String, Long> ready = new TreeMap<>();
     for (int i = 0; i + 1 < entries.size(); i += 2) {
       String[] value = entries.get(i + 1).toString().split(" ");
-      if (value.length == 3 && value[1].equals("1")) {
+      if (value.length == 3 && value[1].equals("1") && value[0].matches("\\d{1,12}")) {
         ready.put(entries.get(i).toString(), Long.parseLong(value[0]));
       }
     }

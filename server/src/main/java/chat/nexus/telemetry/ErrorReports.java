@@ -29,9 +29,12 @@ public final class ErrorReports {
   /** How long a stop waits for queued reports to be sent. */
   private static final long FLUSH_TIMEOUT_MS = 2_000;
 
-  /** user:password@ in a URL. */
+  /**
+   * user:password@ in a URL, up to the last '@' before the parameters, as the URL parsers read it:
+   * a password may hold '/' and '@'.
+   */
   private static final Pattern URL_USER_INFO =
-      Pattern.compile("(?i)([a-z][a-z0-9+.-]*://)[^/@\\s]*@");
+      Pattern.compile("(?i)([a-z][a-z0-9+.-]*://)[^?\\s]*@");
 
   /** A JWT (three base64url parts, the first two JSON objects). */
   private static final Pattern JWT =

@@ -17,8 +17,10 @@ end
 local all = redis.call('HGETALL', KEYS[1])
 local live = {}
 for i = 1, #all, 2 do
-  local stamp = tonumber(string.match(all[i + 1], '(%d+)$'))
-  if stamp == nil or now - stamp > maxAge then
+  -- only what a node writes; a stamp ahead of Redis' clock (forged, or the clock went back) would
+  -- keep a gone node's count in the mean for as long
+  local stamp = tonumber(string.match(all[i + 1], '^%d+ [01] (%d+)$'))
+  if stamp == nil or now - stamp > maxAge or stamp - now > maxAge then
     redis.call('HDEL', KEYS[1], all[i])
   else
     live[#live + 1] = all[i]

@@ -253,6 +253,26 @@ class NginxTest {
     }
   }
 
+  @Test
+  void theDrainRouteIsNotServedThroughNginx() throws Exception {
+    FakeNode node = new FakeNode(ok("node"));
+    try (Nginx nginx = Nginx.start(workDir, List.of(node.address()))) {
+      Rest rest = new Rest(nginx.url());
+      for (String path : List.of("/api/admin/drain", "//api/admin/drain?wait=true")) {
+        assertThat(
+                rest.postRaw(
+                        path,
+                        "application/json",
+                        "",
+                        null,
+                        Map.of("Authorization", "Basic YWRtaW46Z3Vlc3M="))
+                    .status())
+            .isEqualTo(404);
+      }
+      assertThat(node.count("POST /api/admin/drain")).isZero();
+    }
+  }
+
   /**
    * The SSE and JSON companion replies send nothing until the LLM answers (LLM_TIMEOUT_MS at most);
    * a long-poll is answered at the latest with the next ping. Waiting 120 s in a test is too slow,

@@ -47,4 +47,19 @@ class ConfigReportTest {
         .doesNotContain("redis-pass")
         .contains("redis://r:6379");
   }
+
+  record Database(String url) {}
+
+  @Test
+  void aPasswordWithSlashOrAtSignLeavesNothingOfItself() {
+    // the URL parser takes the credentials up to the last '@' before the parameters
+    for (String url :
+        List.of(
+            "postgres://app:pass/word-1@db1:5432,db2:5432/chat",
+            "postgres://app:p@ss-word-1@db1:5432/chat",
+            "redis://:pass/word-1@r:6379/0")) {
+      String shown = ConfigReport.of(new Database(url), Map.of()).toString();
+      assertThat(shown).doesNotContain("word-1").doesNotContain("pass").doesNotContain("p@ss");
+    }
+  }
 }

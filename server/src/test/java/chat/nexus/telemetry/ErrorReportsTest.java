@@ -158,4 +158,15 @@ class ErrorReportsTest {
     }
     throw new AssertionError("no such envelope; got:\n" + String.join("\n----\n", envelopes));
   }
+
+  @Test
+  void aUrlPasswordWithSlashOrAtSignIsCutWhole() {
+    // the URL parser takes the credentials up to the last '@' before the parameters
+    assertThat(
+            ErrorReports.clean(
+                "connecting to postgres://app:pass/word-1@db1:5432,db2:5432/chat failed"))
+        .isEqualTo("connecting to postgres://db1:5432,db2:5432/chat failed");
+    assertThat(ErrorReports.clean("redis://:p@ss-word-1@r:6379 refused"))
+        .isEqualTo("redis://r:6379 refused");
+  }
 }
