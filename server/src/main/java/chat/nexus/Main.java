@@ -3,10 +3,12 @@ package chat.nexus;
 import chat.nexus.bench.FanoutServer;
 import chat.nexus.config.ConfigException;
 import chat.nexus.config.Environment;
+import chat.nexus.config.SecretValues;
 import chat.nexus.conformance.ConformanceServer;
 import chat.nexus.http.HttpListeners;
 import chat.nexus.ops.NodeDrain;
 import chat.nexus.store.DatabaseUnreachableException;
+import chat.nexus.telemetry.ErrorReports;
 import chat.nexus.web.AssetExport;
 import chat.nexus.web.StaticOptions;
 import chat.nexus.web.WebFiles;
@@ -69,6 +71,7 @@ public final class Main implements Callable<Integer> {
   public Integer call() throws Exception {
     Map<String, String> env = Environment.variables();
     StartupLog log = StartupLog.prepare(env);
+    ErrorReports.hide(SecretValues.of(env));
     ChatServer server;
     try {
       ServerConfig settings = ServerConfig.from(env);

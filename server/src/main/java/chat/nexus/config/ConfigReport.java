@@ -7,7 +7,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,15 +30,6 @@ import java.util.regex.Pattern;
 public final class ConfigReport {
 
   /**
-   * Names of components and variables whose values are secrets: they end in one of these words
-   * (JWT_SECRET, METRICS_TOKEN, llmApiKeys), unlike firstTokenTimeoutMs or sessionSecretGenerated.
-   */
-  private static final Pattern SECRET_NAME =
-      Pattern.compile(
-          "(?i).*(secret|password|passwd|token|apikey|apikeys|api_key|api_keys|dsn|credential"
-              + "|credentials|headers|privatekey|private_key)$");
-
-  /**
    * user:password@ in a URL, up to the last '@' before the parameters, as the URL parsers read it:
    * a password may hold '/' and '@'.
    */
@@ -50,9 +40,6 @@ public final class ConfigReport {
   private static final Pattern URL_PASSWORD_PARAMETER =
       Pattern.compile("(?i)(password|pass|pwd)=[^&;\\s]*");
 
-  /** Shorter values are not blanked everywhere: they would hit ordinary words and numbers. */
-  private static final int MIN_BLANKED_CHARS = 6;
-
   /** Records inside records: deep enough for any options record, bounded against cycles. */
   private static final int MAX_DEPTH = 6;
 
@@ -62,20 +49,10 @@ public final class ConfigReport {
   static final String SET = "(set)";
   static final String HIDDEN = "(hidden)";
 
-  private final List<String> secretValues = new ArrayList<>();
+  private final SecretValues secretValues;
 
   private ConfigReport(Map<String, String> env) {
-    for (Map.Entry<String, String> variable : env.entrySet()) {
-      String value = variable.getValue();
-      if (SECRET_NAME.matcher(variable.getKey()).matches() && value != null) {
-        for (String part : value.split(",")) {
-          if (part.trim().length() >= MIN_BLANKED_CHARS) {
-            secretValues.add(part.trim());
-          }
-        }
-      }
-    }
-    secretValues.sort(Comparator.comparingInt(String::length).reversed());
+    this.secretValues = SecretValues.of(env);
   }
 
   /**
@@ -174,7 +151,7 @@ public final class ConfigReport {
 
   /** A named setting: secrets show only whether they are set. */
   private Object named(String name, Object value, int depth) {
-    if (SECRET_NAME.matcher(name).matches()) {
+    if (SecretValues.isSecretName(name)) {
       return secretState(value);
     }
     return value(value, depth + 1);
@@ -210,9 +187,6 @@ public final class ConfigReport {
   private String clean(String text) {
     String cleaned = URL_USER_INFO.matcher(text).replaceAll("$1");
     cleaned = URL_PASSWORD_PARAMETER.matcher(cleaned).replaceAll("$1=" + HIDDEN);
-    for (String secret : secretValues) {
-      cleaned = cleaned.replace(secret, HIDDEN);
-    }
-    return cleaned;
+    return secretValues.blank(cleaned, HIDDEN);
   }
 }

@@ -1,5 +1,6 @@
 package chat.nexus.telemetry;
 
+import chat.nexus.config.SecretValues;
 import io.sentry.Hint;
 import io.sentry.Sentry;
 import io.sentry.SentryEvent;
@@ -47,6 +48,7 @@ public final class ErrorReports {
               + "([\"']?\\s*[=:]?\\s*[\"']?)[^\\s&;,\"']+");
 
   private static volatile boolean on;
+  private static volatile SecretValues secrets = SecretValues.none();
 
   private ErrorReports() {}
 
@@ -70,6 +72,14 @@ public final class ErrorReports {
         });
     on = true;
     return true;
+  }
+
+  /**
+   * The environment's secret values, blanked in every report: a secret may turn up in an
+   * exception's message under no telling name.
+   */
+  public static void hide(SecretValues values) {
+    secrets = values;
   }
 
   public static boolean on() {
@@ -152,7 +162,8 @@ public final class ErrorReports {
     if (text == null) {
       return null;
     }
-    String cleaned = URL_USER_INFO.matcher(text).replaceAll("$1");
+    String cleaned = secrets.blank(text, "(hidden)");
+    cleaned = URL_USER_INFO.matcher(cleaned).replaceAll("$1");
     cleaned = JWT.matcher(cleaned).replaceAll("(token)");
     return SECRET_ASSIGNMENT.matcher(cleaned).replaceAll("$1$2(hidden)");
   }

@@ -2,6 +2,7 @@ package chat.nexus.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import chat.nexus.config.SecretValues;
 import chat.nexus.observability.BuildInfo;
 import chat.nexus.testing.Backend;
 import chat.nexus.testing.Client;
@@ -168,5 +169,21 @@ class ErrorReportsTest {
         .isEqualTo("connecting to postgres://db1:5432,db2:5432/chat failed");
     assertThat(ErrorReports.clean("redis://:p@ss-word-1@r:6379 refused"))
         .isEqualTo("redis://r:6379 refused");
+  }
+
+  @Test
+  void aSecretOfTheEnvironmentIsBlankedUnderAnyName() {
+    String key = "sk-live-7f3a9c1e5b";
+    // an upstream's message that names the key without a telling word before it
+    String message = "upstream refused " + key + " for this project";
+    assertThat(ErrorReports.clean(message)).contains(key);
+    try {
+      ErrorReports.hide(SecretValues.of(Map.of("LLM_API_KEYS", "sk-other-0000000000," + key)));
+      assertThat(ErrorReports.clean(message))
+          .doesNotContain(key)
+          .isEqualTo("upstream refused (hidden) for this project");
+    } finally {
+      ErrorReports.hide(SecretValues.none());
+    }
   }
 }
