@@ -29,13 +29,6 @@ import java.util.regex.Pattern;
  */
 public final class ConfigReport {
 
-  /**
-   * user:password@ in a URL, up to the last '@' before the parameters, as the URL parsers read it:
-   * a password may hold '/' and '@'.
-   */
-  private static final Pattern URL_USER_INFO =
-      Pattern.compile("(?i)([a-z][a-z0-9+.-]*://)[^?\\s]*@");
-
   /** password=... in a JDBC URL's parameters. */
   private static final Pattern URL_PASSWORD_PARAMETER =
       Pattern.compile("(?i)(password|pass|pwd)=[^&;\\s]*");
@@ -185,7 +178,7 @@ public final class ConfigReport {
   }
 
   private String clean(String text) {
-    String cleaned = URL_USER_INFO.matcher(text).replaceAll("$1");
+    String cleaned = SecretValues.withoutUrlCredentials(text);
     cleaned = URL_PASSWORD_PARAMETER.matcher(cleaned).replaceAll("$1=" + HIDDEN);
     return secretValues.blank(cleaned, HIDDEN);
   }

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 /**
  * The values of the environment's secret variables, to blank wherever one turns up in text that
  * leaves the process (the start-up configuration line, error reports): a secret may hide in a
- * message under no telling name.
+ * message under no telling name. Also the one rule for cutting credentials out of URLs, which both
+ * of those apply.
  */
 public final class SecretValues {
 
@@ -21,6 +22,13 @@ public final class SecretValues {
       Pattern.compile(
           "(?i).*(secret|password|passwd|token|apikey|apikeys|api_key|api_keys|dsn|credential"
               + "|credentials|headers|privatekey|private_key)$");
+
+  /**
+   * user:password@ in a URL, up to the last '@' before the parameters, as the URL parsers read it:
+   * a password may hold '/' and '@'.
+   */
+  private static final Pattern URL_USER_INFO =
+      Pattern.compile("(?i)([a-z][a-z0-9+.-]*://)[^?\\s]*@");
 
   /** Shorter values are not blanked everywhere: they would hit ordinary words and numbers. */
   private static final int MIN_BLANKED_CHARS = 6;
@@ -57,6 +65,11 @@ public final class SecretValues {
 
   public static boolean isSecretName(String name) {
     return SECRET_NAME.matcher(name).matches();
+  }
+
+  /** {@code text} with the credentials of every URL in it cut out. */
+  public static String withoutUrlCredentials(String text) {
+    return URL_USER_INFO.matcher(text).replaceAll("$1");
   }
 
   /** {@code text} with every secret value replaced by {@code replacement}. */

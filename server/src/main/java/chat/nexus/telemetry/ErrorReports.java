@@ -30,13 +30,6 @@ public final class ErrorReports {
   /** How long a stop waits for queued reports to be sent. */
   private static final long FLUSH_TIMEOUT_MS = 2_000;
 
-  /**
-   * user:password@ in a URL, up to the last '@' before the parameters, as the URL parsers read it:
-   * a password may hold '/' and '@'.
-   */
-  private static final Pattern URL_USER_INFO =
-      Pattern.compile("(?i)([a-z][a-z0-9+.-]*://)[^?\\s]*@");
-
   /** A JWT (three base64url parts, the first two JSON objects). */
   private static final Pattern JWT =
       Pattern.compile("eyJ[A-Za-z0-9_-]+\\.eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
@@ -163,7 +156,7 @@ public final class ErrorReports {
       return null;
     }
     String cleaned = secrets.blank(text, "(hidden)");
-    cleaned = URL_USER_INFO.matcher(cleaned).replaceAll("$1");
+    cleaned = SecretValues.withoutUrlCredentials(cleaned);
     cleaned = JWT.matcher(cleaned).replaceAll("(token)");
     return SECRET_ASSIGNMENT.matcher(cleaned).replaceAll("$1$2(hidden)");
   }
