@@ -5,6 +5,7 @@ import chat.nexus.auth.Identity;
 import chat.nexus.auth.SessionCookie;
 import chat.nexus.chat.ChatEvents;
 import chat.nexus.chat.ClientInput;
+import chat.nexus.chat.RoomRoutes;
 import chat.nexus.companion.CharacterRoutes;
 import chat.nexus.companion.CompanionRoutes;
 import chat.nexus.config.Config;
@@ -60,6 +61,7 @@ public final class HttpApi {
   private final Blocking blocking;
   private final CharacterRoutes characters;
   private final CompanionRoutes companions;
+  private final RoomRoutes rooms;
   private volatile boolean stopping;
   private final MetricsEndpoint metrics;
   private final RateLimits limits;
@@ -76,6 +78,7 @@ public final class HttpApi {
       Blocking blocking,
       CharacterRoutes characters,
       CompanionRoutes companions,
+      RoomRoutes rooms,
       MetricsEndpoint metrics,
       RateLimits limits,
       Optional<SessionCookie> cookies,
@@ -87,6 +90,7 @@ public final class HttpApi {
     this.callers = new RequestAuthentication(auth, cookies);
     this.characters = characters;
     this.companions = companions;
+    this.rooms = rooms;
     this.vertx = vertx;
     this.config = config;
     this.auth = auth;
@@ -145,6 +149,7 @@ public final class HttpApi {
                   ctx, 200, auth.logout(identity(ctx)).map(v -> new JsonObject().put("ok", true)));
             });
     router.get("/api/rooms/:id/messages").handler(callers::require).handler(this::history);
+    rooms.mount(router, callers::require, RequestAuthentication::identity);
     characters.mount(router, callers::require, RequestAuthentication::identity);
     companions.mount(router, callers::require, RequestAuthentication::identity);
     router.get("/api/users/:id").handler(callers::require).handler(this::user);
