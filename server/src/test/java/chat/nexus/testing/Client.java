@@ -33,7 +33,12 @@ public final class Client implements AutoCloseable {
           "companion:done",
           "companion:error",
           "session:ended",
-          "token:expired");
+          "token:expired",
+          "room:invited",
+          "room:removed",
+          "room:updated",
+          "room:role",
+          "room:muted");
 
   private final Socket socket;
   private final Map<String, BlockingQueue<Object[]>> events = new ConcurrentHashMap<>();
