@@ -5,6 +5,8 @@
 //   rooms.js        rooms, their history and messages, typing
 //   people.js       direct conversations, who is online, who is typing
 //   companions.js   the gallery and conversations with AI companions
+//   directory.js    the public room directory and the New room dialog;  blocks.js  whom I block
+//   room-settings.js a room's settings and members, moderation, invitations, reports, removals
 //   views.js        which view shows, navigation, the conversation's head, log and composer
 //   state.js        shared state;  names.js  display names and texts;  api.js  REST;  dom.js  DOM helpers
 import { session } from "./api.js";
@@ -12,6 +14,8 @@ import { initCompanions } from "./companions.js";
 import { socket } from "./connection.js";
 import { initLogin, showLogin, startApp } from "./login.js";
 import { initPeople } from "./people.js";
+import { initDirectory } from "./directory.js";
+import { initRoomSettings } from "./room-settings.js";
 import { initRooms } from "./rooms.js";
 import { initViews } from "./views.js";
 
@@ -19,6 +23,8 @@ initLogin();
 initRooms();
 initPeople();
 initCompanions();
+initDirectory();
+initRoomSettings();
 initViews();
 
 // For tests and debugging in the console: the live socket (e.g. nexusClient.socket.io.engine.close()).

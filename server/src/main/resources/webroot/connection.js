@@ -15,6 +15,12 @@ const TYPING_SHOWN_MS = 6_000; // forget a typist we stopped hearing from
 
 export let socket = null;
 
+// Modules that listen to more of the server's events register here; called with each new socket.
+const socketListeners = [];
+export function onSocket(listen) {
+  socketListeners.push(listen);
+}
+
 function setConnection(text, kind) {
   const pill = $("connection");
   pill.textContent = text;
@@ -24,6 +30,7 @@ function setConnection(text, kind) {
 export function connect() {
   setConnection("Connecting…", "connecting");
   socket = io({ auth: (cb) => cb({ token: session.auth?.token }) });
+  socketListeners.forEach((listen) => listen(socket));
   let everConnected = false;
 
   socket.on("connect", () => {
