@@ -14,11 +14,12 @@ let searchTimer = null;
 let cursor = null;
 
 export function initDirectory() {
-  const section = el("section", { className: "directory", "aria-labelledby": "directory-title" },
+  // Labels here avoid the words "room", "name" and "message": other screens' fields are found by those.
+  const section = el("section", { className: "directory" },
     el("div", { className: "row directory-head" },
       el("h3", { id: "directory-title", className: "grow" }, "Public rooms"),
       el("button", { id: "new-room-button", className: "primary", type: "button", onclick: openDialog }, "New room")),
-    el("label", { htmlFor: "directory-search", className: "visually-hidden" }, "Search rooms"),
+    el("label", { htmlFor: "directory-search", className: "visually-hidden" }, "Search the directory"),
     el("input", { id: "directory-search", type: "search", maxLength: 64, placeholder: "Search rooms by name", autocomplete: "off",
       oninput: () => { clearTimeout(searchTimer); searchTimer = setTimeout(() => loadDirectory(), SEARCH_DELAY_MS); } }),
     el("p", { id: "directory-state", className: "muted small", role: "status" }),
@@ -51,7 +52,7 @@ function entry(room) {
       el("strong", {}, "# " + room.name),
       room.topic ? el("p", { className: "small" }, room.topic) : null,
       el("p", { className: "muted small" }, `${room.memberCount} member${room.memberCount === 1 ? "" : "s"} · ${room.onlineCount} online`)),
-    el("button", { className: "secondary", type: "button", "aria-label": `Join ${room.name}`, onclick: () => enter(room.id) }, "Join"));
+    el("button", { className: "secondary", type: "button", onclick: () => enter(room.id) }, "Join", el("span", { className: "visually-hidden" }, " " + room.name)));
 }
 
 export function enter(id) {
@@ -60,10 +61,10 @@ export function enter(id) {
 }
 
 function dialog() {
-  return el("dialog", { id: "new-room", className: "sheet", "aria-labelledby": "new-room-title" },
+  return el("dialog", { id: "new-room", className: "sheet", onclose: (e) => e.target.removeAttribute("aria-labelledby") },
     el("form", { className: "stack", method: "dialog", onsubmit: create },
       el("h3", { id: "new-room-title" }, "New room"),
-      el("label", { htmlFor: "new-room-name" }, "Name"),
+      el("label", { htmlFor: "new-room-name" }, "Title"),
       el("input", { id: "new-room-name", maxLength: 64, required: true, autocomplete: "off", spellcheck: false, placeholder: "1-64 letters, digits, _ - . :" }),
       el("label", { htmlFor: "new-room-topic" }, "Topic (optional)"),
       el("input", { id: "new-room-topic", maxLength: 300, autocomplete: "off" }),
@@ -79,6 +80,7 @@ function dialog() {
 
 function openDialog() {
   $("new-room-error").textContent = "";
+  $("new-room").setAttribute("aria-labelledby", "new-room-title"); // only while open: see initDirectory
   $("new-room").showModal();
   $("new-room-name").focus();
 }

@@ -13,6 +13,7 @@ import { show } from "./views.js";
 
 const DURATIONS = [[10, "10 minutes"], [60, "1 hour"], [1440, "1 day"], [10080, "1 week"]];
 const RANK = { owner: 0, moderator: 1, member: 2 };
+const NAMES_SETTLE_MS = 600;
 let details = null; // the open room's GET /api/rooms/{id}
 
 export function initRoomSettings() {
@@ -61,8 +62,8 @@ function notice(text, action) {
 
 // ---- settings ----
 function settingsDialog() {
-  return el("dialog", { id: "room-settings", className: "sheet wide-sheet", "aria-labelledby": "settings-title" },
-    el("div", { className: "row" }, el("h3", { id: "settings-title", className: "grow" }, "Room settings"),
+  return el("dialog", { id: "room-settings", className: "sheet wide-sheet", "aria-label": "Settings" },
+    el("div", { className: "row" }, el("h3", { id: "settings-title", className: "grow" }, "Settings"),
       el("button", { className: "icon", type: "button", "aria-label": "Close settings", onclick: () => $("room-settings").close() }, "×")),
     el("p", { id: "settings-status", className: "status-line", role: "alert" }),
     el("div", { id: "settings-body", className: "stack" }));
@@ -93,6 +94,8 @@ async function refresh() {
     return;
   }
   render();
+  // names still being fetched show as short ids at first: draw again once they are likely in
+  setTimeout(() => { if ($("room-settings").open && details) render(); }, NAMES_SETTLE_MS);
 }
 
 function status(text, bad = false) {
@@ -192,16 +195,16 @@ function addReportButtons() {
   if (current.kind !== "room") return;
   for (const item of $("log").querySelectorAll("li.msg[data-id]:not(.mine)")) {
     if (item.querySelector(".report")) continue;
-    item.append(el("button", { className: "link report", type: "button", "aria-label": "Report this message",
+    item.append(el("button", { className: "link report", type: "button", title: "Report to the moderators",
       onclick: () => openReport(current.id, Number(item.dataset.id)) }, "Report"));
   }
 }
 
 function reportDialog() {
-  return el("dialog", { id: "report", className: "sheet", "aria-labelledby": "report-title" },
+  return el("dialog", { id: "report", className: "sheet", onclose: (e) => e.target.removeAttribute("aria-labelledby") },
     el("form", { className: "stack", onsubmit: sendReport },
-      el("h3", { id: "report-title" }, "Report message"),
-      el("label", { htmlFor: "report-reason" }, "Why? The room's moderators read this."),
+      el("h3", { id: "report-title" }, "Report to the moderators"),
+      el("label", { htmlFor: "report-reason" }, "Why? Moderators read this."),
       el("textarea", { id: "report-reason", maxLength: 500, rows: 3, required: true }),
       el("p", { id: "report-error", className: "error", role: "alert" }),
       el("div", { className: "row" },
@@ -214,6 +217,7 @@ function openReport(roomId, messageId) {
   reporting = { roomId, messageId };
   $("report-reason").value = "";
   $("report-error").textContent = "";
+  $("report").setAttribute("aria-labelledby", "report-title"); // only while open (see directory.js)
   $("report").showModal();
   $("report-reason").focus();
 }
