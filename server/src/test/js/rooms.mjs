@@ -15,6 +15,7 @@ const userId = (page) => page.evaluate(() => {
 });
 
 async function createRoom(page, name, topic, visibility) {
+  if (await page.locator("#welcome-view").isHidden()) await page.getByRole("button", { name: "Browse rooms" }).click();
   await page.getByRole("button", { name: "New room" }).click();
   await page.locator("#new-room-name").fill(name);
   await page.getByLabel("Topic (optional)").fill(topic);

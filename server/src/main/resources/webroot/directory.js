@@ -7,6 +7,7 @@ import { $, el } from "./dom.js";
 import { sentence } from "./names.js";
 import { openRoom } from "./rooms.js";
 import { newRoom, rooms } from "./state.js";
+import { show } from "./views.js";
 
 const PAGE = 20;
 const SEARCH_DELAY_MS = 250;
@@ -26,6 +27,8 @@ export function initDirectory() {
     el("ul", { id: "directory-list", className: "directory-list" }),
     el("button", { id: "directory-more", className: "secondary", type: "button", hidden: true, onclick: () => loadDirectory(true) }, "More rooms"));
   $("welcome-view").append(section, dialog());
+  $("join-form").after(el("button", { id: "browse-button", className: "nav-item", type: "button", onclick: () => { show({ kind: "welcome" }); loadDirectory(); } },
+    el("span", { className: "nav-icon", "aria-hidden": "true" }, "⌕"), " Browse rooms"));
   onSocket((socket) => socket.on("connect", () => { loadDirectory(); loadBlocks(); }));
 }
 
