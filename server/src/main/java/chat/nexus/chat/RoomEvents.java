@@ -7,6 +7,7 @@ import chat.nexus.ratelimit.RateLimits;
 import chat.nexus.rooms.Membership;
 import chat.nexus.rooms.Role;
 import chat.nexus.rooms.Room;
+import chat.nexus.rooms.RoomChanges;
 import chat.nexus.rooms.RoomIds;
 import chat.nexus.rooms.Rooms;
 import chat.nexus.socketio.Socket;
@@ -90,11 +91,7 @@ public final class RoomEvents {
               return rooms
                   .members()
                   .roomChanged(id)
-                  .compose(
-                      v ->
-                          rooms
-                              .changes()
-                              .changed(chat.nexus.rooms.RoomChanges.Kind.MEMBER, id, me));
+                  .compose(v -> rooms.changes().changed(RoomChanges.Kind.MEMBER, id, me));
             })
         .compose(v -> blocking.run(() -> rooms.rooms().find(id).orElseThrow()))
         .map(room -> new JsonObject().put("room", room.toJson()));

@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -154,7 +155,7 @@ public final class RoomRoutes {
 
   private static JsonObject member(Membership m) {
     JsonObject json = new JsonObject().put("userId", m.userId()).put("role", m.role().value());
-    if (m.mutedAt(java.time.Instant.now())) {
+    if (m.mutedAt(Instant.now())) {
       json.put("mutedUntil", m.mutedUntil().toString());
     }
     return json;

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -158,7 +159,7 @@ public final class Members {
   }
 
   /** Mutes a member until then (null: unmutes); whether the user was a member. */
-  public Future<Boolean> mute(String roomId, String userId, java.time.Instant until) {
+  public Future<Boolean> mute(String roomId, String userId, Instant until) {
     return blocking
         .run(() -> store.mute(roomId, userId, until))
         .compose(changed -> told(RoomChanges.Kind.MEMBER, roomId, userId, changed));

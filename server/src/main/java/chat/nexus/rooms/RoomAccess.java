@@ -1,6 +1,7 @@
 package chat.nexus.rooms;
 
 import chat.nexus.errors.ApiException;
+import chat.nexus.errors.ErrorCode;
 import chat.nexus.store.Blocking;
 import io.vertx.core.Future;
 import java.time.Instant;
@@ -85,7 +86,7 @@ public final class RoomAccess {
               Instant mutedUntil = m.get().mutedUntil();
               if (m.get().mutedAt(Instant.now())) {
                 throw new ApiException(
-                    chat.nexus.errors.ErrorCode.FORBIDDEN,
+                    ErrorCode.FORBIDDEN,
                     "you are muted in this room until " + mutedUntil,
                     Math.max(1, mutedUntil.getEpochSecond() - Instant.now().getEpochSecond()));
               }

@@ -10,6 +10,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -244,7 +245,7 @@ public final class RoomStore {
             c.prepareStatement(
                 "SELECT id FROM users WHERE id = ? UNION SELECT id FROM users WHERE username_key = ?")) {
       ps.setString(1, idOrName);
-      ps.setString(2, idOrName.toLowerCase(java.util.Locale.ROOT));
+      ps.setString(2, idOrName.toLowerCase(Locale.ROOT));
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
       }
