@@ -342,4 +342,58 @@ abstract class RoomCases extends ServerCases {
           .assertError(400, "BAD_REQUEST");
     }
   }
+
+  @Test
+  void everyOtherRefusalHasItsCode() {
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
+    TestUser carl = user("Carl");
+    try (Client a = server.connect(ann.token());
+        Client b = server.connect(bob.token());
+        Client c = server.connect(carl.token())) {
+      String id = create(a, name("Refusals"), "private");
+      String dm = RoomIds.direct(ann.id(), bob.id());
+      ok(a, "room:invite", at(id, bob));
+      join(b, id);
+      // members act on nobody
+      for (String event : new String[] {"room:ban", "room:unban", "room:unmute", "room:invite"}) {
+        refused(b, event, at(id, carl), "FORBIDDEN");
+      }
+      refused(b, "room:mute", at(id, ann).put("minutes", 5), "FORBIDDEN");
+      refused(b, "room:update", new JsonObject().put("roomId", id).put("topic", "x"), "FORBIDDEN");
+      refused(c, "room:update", new JsonObject().put("roomId", id).put("topic", "x"), "FORBIDDEN");
+      // targets that are not members, or not users
+      refused(a, "room:role", at(id, carl).put("role", "moderator"), "NOT_FOUND");
+      refused(a, "room:mute", at(id, carl).put("minutes", 5), "NOT_FOUND");
+      refused(a, "room:unmute", at(id, carl), "NOT_FOUND");
+      refused(
+          a,
+          "room:kick",
+          new JsonObject().put("roomId", id).put("userId", "nobody-z"),
+          "NOT_FOUND");
+      refused(
+          a,
+          "room:ban",
+          new JsonObject().put("roomId", id).put("userId", "bad id!"),
+          "BAD_REQUEST");
+      refused(a, "room:kick", at(dm, bob), "BAD_REQUEST");
+      // a banned user is not invited; an outsider reports nothing in a private room
+      ok(a, "room:ban", at(id, carl).put("minutes", 5));
+      refused(a, "room:invite", at(id, carl), "FORBIDDEN");
+      long message = MessageCases.send(a, id, "private words").getLong("id");
+      JsonObject report =
+          new JsonObject().put("roomId", id).put("messageId", message).put("reason", "why");
+      refused(c, "message:report", report, "FORBIDDEN");
+      refused(b, "message:report", report.copy().put("messageId", "one"), "BAD_REQUEST");
+      refused(b, "user:unblock", new JsonObject().put("userId", "nobody-z"), "NOT_FOUND");
+      rest.get("/api/rooms/" + id + "/reports", null).assertError(401, "UNAUTHORIZED");
+      rest.get("/api/me/blocks", null).assertError(401, "UNAUTHORIZED");
+      // a mute says for how long
+      ok(a, "room:mute", at(id, bob).put("minutes", 2));
+      JsonObject muted =
+          b.call("message:send", new JsonObject().put("roomId", id).put("text", "let me"));
+      Rest.assertErrorShape(muted, "FORBIDDEN");
+      assertThat(muted.getJsonObject("error").getLong("retryAfter")).isBetween(60L, 120L);
+    }
+  }
 }
