@@ -5,14 +5,18 @@
 // page back through history, talk directly, survive a dropped connection (missed messages shown once),
 // page through the companion gallery (Show more), then talk to the demo companion (a streamed reply from
 // the simulated provider) while the other waits out AI_BUSY with an automatic retry; and the room on a
-// phone-sized screen. Screenshots of each screen
-// go to NEXUS_SCREENSHOTS. Prints "browser: N passed, 0 failed" and exits 0, or names the failed step
+// phone-sized screen. Along the way (web-client-polish.mjs): markdown in messages, dates, the length limit,
+// "Jump to latest", a direct conversation's presence, the phone drawer and its unread dot, the guest
+// log-out question, and an axe-core accessibility audit of each screen in the light and dark themes.
+// Screenshots of each screen go to NEXUS_SCREENSHOTS. Prints "browser: N passed, 0 failed" and exits 0, or names the failed step
 // and exits 1.
 
 import { createRequire } from "node:module";
 import { createHmac } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { MARKDOWN, audit, checkCounter, checkDates, checkDrawer, checkEmptyRoom, checkGuestLogout, checkJump, checkMarkdown }
+  from "./web-client-polish.mjs";
 
 const { chromium } = createRequire(import.meta.url)("playwright-core");
 
@@ -119,6 +123,7 @@ try {
     }
     console.log(`first load: ${requests.length} requests, ${assets.length} of them assets`);
     await shot(ann, "01-login");
+    await audit(ann, "sign-in", { screenshot: "01-login-dark" });
   });
 
   await step("Ann continues as a guest, Bob signs up", async () => {
@@ -162,6 +167,25 @@ try {
     await shot(ann, "02-room-ann");
     await bob.getByLabel("Message").fill("");
     await shot(bob, "03-room-bob");
+    await audit(ann, "a room", { screenshot: "02-room-ann-dark" });
+  });
+
+  await step("markdown: bold, italics, code, a list, a quote, links in a new tab; raw HTML and javascript: as text", async () => {
+    await send(ann, MARKDOWN);
+    await checkMarkdown(bob);
+    await shot(bob, "03-markdown");
+  });
+
+  await step("times: today's time under a message, yesterday and earlier with a date, the full date in a title", async () => {
+    await checkDates(bob);
+  });
+
+  await step("the composer counts near 4,000 characters and refuses more, without cutting", async () => {
+    await checkCounter(ann);
+  });
+
+  await step("Join with an empty room name says to type one", async () => {
+    await checkEmptyRoom(ann);
   });
 
   await step("older messages load when scrolling up", async () => {
@@ -181,6 +205,10 @@ try {
     await expectText(log(ann).locator(".note"), `This is the start of #${ROOM}`, "start of the room");
   });
 
+  await step("scrolled up, new messages show on Jump to latest with their count", async () => {
+    await checkJump(ann, bob, ROOM);
+  });
+
   await step("a direct message", async () => {
     await ann.locator("#people-list button", { hasText: "Bob" }).click();
     await ann.locator("#chat-title", { hasText: "Bob" }).waitFor({ timeout: STEP_MS });
@@ -191,6 +219,14 @@ try {
     await bubble(bob, "psst, just between us").waitFor({ timeout: STEP_MS });
     await send(bob, "sure");
     await bubble(ann, "sure").waitFor({ timeout: STEP_MS });
+    await expectText(ann.locator("#chat-subtitle"), "online", "Bob online in the direct conversation");
+    await audit(ann, "a direct conversation", { screenshot: "04-direct-dark" });
+    // Bob goes away and comes back: the header follows the presence events.
+    await bob.evaluate(() => window.nexusClient.socket.disconnect());
+    await ann.locator("#chat-subtitle", { hasText: /^offline$/ }).waitFor({ timeout: STEP_MS });
+    await bob.evaluate(() => window.nexusClient.socket.connect());
+    await ann.locator("#chat-subtitle", { hasText: /^online$/ }).waitFor({ timeout: STEP_MS });
+    await bob.locator("#connection", { hasText: "Online" }).waitFor({ timeout: STEP_MS });
     await bob.locator("#room-list button", { hasText: ROOM }).click();
     await ann.locator("#room-list button", { hasText: ROOM }).click();
   });
@@ -243,6 +279,7 @@ try {
     await card.locator("img.art").evaluate((img) => img.decode());
     await expectText(card.locator(".views"), "view", "view count");
     await shot(ann, "05-gallery");
+    await audit(ann, "the gallery", { screenshot: "05-gallery-dark" });
   });
 
   await step("Ann talks with Mira: a streamed reply", async () => {
@@ -260,6 +297,15 @@ try {
     await stream.waitFor({ state: "detached", timeout: STEP_MS });
     await expectText(log(ann).locator(".msg:not(.mine) .bubble"), "Where are we going today?", "Mira's stored reply");
     await shot(ann, "07-companion");
+  });
+
+  await step("a companion's reply in markdown", async () => {
+    await send(ann, "Say **bold words** please");
+    const reply = log(ann).locator(".msg:not(.mine) .bubble", { hasText: "bold words" });
+    await reply.locator("strong", { hasText: "bold words" }).waitFor({ timeout: STEP_MS });
+    await reply.locator("em", { hasText: "Mira" }).waitFor({ timeout: STEP_MS }); // "*Mira smiles*"
+    await log(ann).locator(".msg.mine .bubble strong", { hasText: "bold words" }).last().waitFor({ timeout: STEP_MS });
+    await audit(ann, "a companion", { screenshot: "07-companion-dark" });
   });
 
   await step("Bob meets AI_BUSY and the message goes out by itself", async () => {
@@ -311,6 +357,7 @@ try {
     await cleo.goto(BASE_URL);
     await shot(cleo, "09-phone-login");
     await signInAsGuest(cleo, "Cleo");
+    await checkDrawer(cleo);
     await cleo.getByRole("button", { name: "Menu" }).click();
     await cleo.getByLabel("Room").waitFor({ state: "visible" });
     await cleo.locator("#sidebar").evaluate((node) => Promise.all(node.getAnimations().map((a) => a.finished)));
@@ -325,9 +372,26 @@ try {
       if (!box || box.x < 0 || box.x + box.width > 390 || box.y + box.height > 780) throw new Error(`${label} is off screen: ${JSON.stringify(box)}`);
     }
     await shot(cleo, "11-phone-room");
+    await audit(cleo, "a room on a phone", { screenshot: "11-phone-room-dark" });
     await cleo.getByRole("button", { name: /People/ }).click();
     await expectText(cleo.locator("#people-list li"), "Bob", "people on the phone");
     await shot(cleo, "12-phone-people");
+  });
+
+  await step("a direct message on a phone: a dot on the closed menu", async () => {
+    const cleo = browser.contexts().at(-1).pages()[0];
+    await bob.locator("#room-list button", { hasText: ROOM }).click();
+    await bob.locator("#people-list button", { hasText: "Cleo" }).click();
+    await send(bob, "hi Cleo, one to one");
+    await cleo.locator("#menu-badge").waitFor({ state: "visible", timeout: STEP_MS });
+    await cleo.getByRole("button", { name: "Menu, 1 unread" }).waitFor({ timeout: STEP_MS });
+    await shot(cleo, "12-phone-unread");
+    await cleo.getByRole("button", { name: "Menu" }).click();
+    await cleo.locator("#dm-list button", { hasText: "Bob" }).click();
+    await bubble(cleo, "hi Cleo, one to one").waitFor({ timeout: STEP_MS });
+    await cleo.locator("#menu-badge").waitFor({ state: "hidden", timeout: STEP_MS });
+    if (!(await cleo.evaluate(() => document.activeElement?.id === "menu-button"))) throw new Error("focus is lost after picking a conversation");
+    await bob.locator("#room-list button", { hasText: ROOM }).click();
   });
 
   await step("a stale token renews itself, an expiring one on an open socket too; an ended session signs out at once", async () => {
@@ -365,6 +429,12 @@ try {
     await expectText(cleo.locator("#login-error"), "Your session has ended", "sign-in screen after logout elsewhere");
     await cleo.getByLabel("Name").waitFor({ state: "visible" });
     await browser.contexts().at(-1).close();
+  });
+
+  await step("a guest's Log out asks first: the guest is gone for good; an account's does not", async () => {
+    await checkGuestLogout(ann);
+    await bob.getByRole("button", { name: "Log out" }).click();
+    await bob.getByLabel("Name").waitFor({ state: "visible", timeout: STEP_MS });
   });
   console.log(`browser: ${passed} passed, 0 failed`);
 } catch (e) {
