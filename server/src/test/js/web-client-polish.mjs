@@ -78,6 +78,47 @@ export async function checkMarkdown(bob) {
   expect(seen.pwned === undefined, "no script ran");
 }
 
+/** markdown.js itself, in the page, on inputs meant to get a script or a dangerous link through. */
+export async function checkMarkdownCases(page) {
+  const { problems, ms } = await page.evaluate(async () => {
+    const { renderMarkdown, renderPartialMarkdown } = await import("/assets/markdown.js");
+    const allowed = new Set(["P", "BR", "STRONG", "EM", "S", "CODE", "PRE", "UL", "OL", "LI", "BLOCKQUOTE", "A", "SPAN"]);
+    const cases = [
+      "<script>window.pwned=1</script>", "<img src=x onerror=window.pwned=1>", "<a href=\"javascript:window.pwned=1\">a</a>",
+      "[x](javascript:window.pwned=1)", "[x](JaVaScRiPt:window.pwned=1)", "[x](  javascript:window.pwned=1)",
+      "[x](&#106;avascript:window.pwned=1)", "[x](java\\nscript:window.pwned=1)", "[x](vbscript:msgbox)", "[x](data:text/html;base64,PHNjcmlwdD4=)",
+      "[x](data:image/png;base64,iVBORw0KGgo=)", "![i](https://example.org/i.png)", "<javascript:window.pwned=1>", "[x](/api/users)",
+      "[x](https://ok.example/\" onmouseover=\"window.pwned=1)", "<https://ok.example/a>", "<svg onload=window.pwned=1>",
+      "`<b>code</b>`", "```html\n<script>x</script>\n```", ">".repeat(500) + " deep", "*".repeat(3000) + "a", "x".repeat(20_000),
+    ];
+    const problems = [];
+    for (const text of cases) {
+      for (const render of [renderMarkdown, renderPartialMarkdown]) {
+        const box = document.createElement("div");
+        box.append(render(text));
+        for (const node of box.querySelectorAll("*")) {
+          if (!allowed.has(node.tagName)) problems.push(`${text.slice(0, 40)}: <${node.tagName}>`);
+          for (const attr of node.attributes) {
+            if (!["href", "target", "rel", "start", "class"].includes(attr.name)) problems.push(`${text.slice(0, 40)}: ${attr.name}`);
+          }
+          if (node.tagName === "A" && node.hasAttribute("href")
+              && (!/^(https?:|mailto:)/i.test(node.getAttribute("href")) || node.rel !== "noopener noreferrer" || node.target !== "_blank")) {
+            problems.push(`${text.slice(0, 40)}: link ${node.getAttribute("href")}`);
+          }
+        }
+      }
+    }
+    const started = performance.now();
+    for (let i = 0; i < 50; i++) renderPartialMarkdown("**word** ".repeat(400) + i); // a 4,000-character reply, re-parsed
+    const ms = performance.now() - started;
+    if (ms > 5_000) problems.push(`50 parses of 4,000 characters took ${Math.round(ms)} ms`);
+    if (window.pwned !== undefined) problems.push("a script ran");
+    return { problems, ms };
+  });
+  console.log(`markdown.js: 50 parses of a 4,000-character reply in ${Math.round(ms)} ms`);
+  if (problems.length) throw new Error("markdown.js: " + problems.join("; "));
+}
+
 /** The time under a message, and the labels for yesterday and earlier. */
 export async function checkDates(page) {
   const time = log(page).locator("time.time").last();

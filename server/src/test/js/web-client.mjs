@@ -8,23 +8,18 @@
 // phone-sized screen. Along the way (web-client-polish.mjs): markdown in messages, dates, the length limit,
 // "Jump to latest", a direct conversation's presence, the phone drawer and its unread dot, the guest
 // log-out question, and an axe-core accessibility audit of each screen in the light and dark themes.
-// Screenshots of each screen go to NEXUS_SCREENSHOTS. Prints "browser: N passed, 0 failed" and exits 0, or names the failed step
-// and exits 1.
+// Screenshots of each screen go to NEXUS_SCREENSHOTS. Prints "browser: N passed, 0 failed" and exits 0,
+// or names the failed step and exits 1 (kit.mjs).
 
-import { createRequire } from "node:module";
 import { createHmac } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import path from "node:path";
-import { MARKDOWN, audit, checkCounter, checkDates, checkDrawer, checkEmptyRoom, checkGuestLogout, checkJump, checkMarkdown }
-  from "./web-client-polish.mjs";
+import { BASE_URL, STEP_MS, expectText, joinRoom, run, send, shot, signInAsGuest, step } from "./kit.mjs";
+import { MARKDOWN, audit, checkCounter, checkDates, checkDrawer, checkEmptyRoom, checkGuestLogout, checkJump, checkMarkdown,
+  checkMarkdownCases } from "./web-client-polish.mjs";
 
-const { chromium } = createRequire(import.meta.url)("playwright-core");
-
-const BASE_URL = process.env.NEXUS_URL;
-const SHOTS = process.env.NEXUS_SCREENSHOTS ?? "target/screenshots";
 const ROOM = process.env.NEXUS_ROOM ?? "lobby";
-const CHROMIUM = process.env.NEXUS_CHROMIUM ?? "/usr/bin/chromium";
 const JWT_SECRET = process.env.NEXUS_JWT_SECRET;
+const HISTORY_SEED = 40; // more than one history page (30)
+const GALLERY_PAGE = 30; // the server's default page of companions
 
 /** The same token (user, name, session) expiring in `seconds`, signed with the server's secret. */
 function expiringSoon(token, seconds) {
@@ -33,67 +28,12 @@ function expiringSoon(token, seconds) {
   const unsigned = b64({ alg: "HS256", typ: "JWT" }) + "." + b64({ ...claims, exp: Math.floor(Date.now() / 1000) + seconds });
   return unsigned + "." + createHmac("sha256", JWT_SECRET).update(unsigned).digest("base64url");
 }
-const STEP_MS = 15_000;
-const HISTORY_SEED = 40; // more than one history page (30)
-const GALLERY_PAGE = 30; // the server's default page of companions
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-if (!BASE_URL) {
-  console.error("set NEXUS_URL to the server, e.g. http://127.0.0.1:8000");
-  process.exit(2);
-}
-mkdirSync(SHOTS, { recursive: true });
-
-let passed = 0;
-async function step(name, action) {
-  const started = Date.now();
-  try {
-    await action();
-  } catch (e) {
-    console.error(`FAILED: ${name}: ${e.stack || e}`);
-    throw e;
-  }
-  passed++;
-  console.log(`ok ${passed} - ${name} (${Date.now() - started} ms)`);
-}
-
-const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, name + ".png") });
 const log = (page) => page.getByRole("list", { name: "Conversation" });
 const bubble = (page, text) => log(page).locator(".bubble", { hasText: text });
+const count = (locator) => locator.count();
 
-async function expectText(locator, text, what) {
-  await locator.filter({ hasText: text }).first().waitFor({ timeout: STEP_MS }).catch(() => {
-    throw new Error(`${what}: no "${text}"`);
-  });
-}
-
-async function count(locator) {
-  return locator.count();
-}
-
-async function signInAsGuest(page, name) {
-  await page.goto(BASE_URL);
-  await page.getByLabel("Name").fill(name);
-  await page.getByRole("button", { name: "Continue as guest" }).click();
-  await page.locator("#app").waitFor({ timeout: STEP_MS });
-}
-
-async function joinRoom(page, room) {
-  await page.getByLabel("Room").fill(room);
-  await page.getByLabel("Room").press("Enter");
-  await page.locator("#chat-title", { hasText: "# " + room }).waitFor({ timeout: STEP_MS });
-  await page.locator("#connection", { hasText: "Online" }).waitFor({ timeout: STEP_MS });
-}
-
-async function send(page, text) {
-  await page.getByLabel("Message").fill(text);
-  await page.getByRole("button", { name: "Send" }).click();
-}
-
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, timeout: 30_000 });
-let exitCode = 0;
-try {
+await run(async ({ browser }) => {
   const desktop = { viewport: { width: 1200, height: 760 }, deviceScaleFactor: 1 };
   const annContext = await browser.newContext(desktop);
   const bobContext = await browser.newContext(desktop);
@@ -174,6 +114,10 @@ try {
     await send(ann, MARKDOWN);
     await checkMarkdown(bob);
     await shot(bob, "03-markdown");
+  });
+
+  await step("markdown.js against hostile inputs: only its tags, only http(s) and mailto links", async () => {
+    await checkMarkdownCases(bob);
   });
 
   await step("times: today's time under a message, yesterday and earlier with a date, the full date in a title", async () => {
@@ -436,16 +380,4 @@ try {
     await bob.getByRole("button", { name: "Log out" }).click();
     await bob.getByLabel("Name").waitFor({ state: "visible", timeout: STEP_MS });
   });
-  console.log(`browser: ${passed} passed, 0 failed`);
-} catch (e) {
-  exitCode = 1;
-  for (const context of browser.contexts()) {
-    for (const [i, page] of context.pages().entries()) {
-      await page.screenshot({ path: path.join(SHOTS, `failed-${browser.contexts().indexOf(context)}-${i}.png`) }).catch(() => {});
-    }
-  }
-  console.log(`browser: ${passed} passed, 1 failed`);
-} finally {
-  await browser.close();
-}
-process.exit(exitCode);
+});
