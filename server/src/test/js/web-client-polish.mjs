@@ -37,6 +37,40 @@ export async function audit(page, where, { screenshot } = {}) {
   if (failures.length) throw new Error(`accessibility (${where}): ${failures.join(", ")}`);
 }
 
+/**
+ * What axe does not measure, from the theme's tokens: the focus ring and the controls' borders at least
+ * 3:1 against the surfaces next to them (WCAG 1.4.11), in both themes.
+ */
+export async function checkNonTextContrast(page) {
+  for (const colorScheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme });
+    const low = await page.evaluate(() => {
+      const style = getComputedStyle(document.documentElement);
+      const rgb = (name) => {
+        const probe = document.createElement("i");
+        probe.style.color = style.getPropertyValue(name).trim();
+        document.body.append(probe);
+        const parts = getComputedStyle(probe).color.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number);
+        probe.remove();
+        return parts;
+      };
+      const luminance = (c) => {
+        const [r, g, b] = c.map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const ratio = (a, b) => {
+        const [x, y] = [luminance(rgb(a)), luminance(rgb(b))].sort((m, n) => n - m);
+        return (x + 0.05) / (y + 0.05);
+      };
+      const pairs = [["--focus", "--panel"], ["--focus", "--bg"], ["--focus", "--field"], ["--field-line", "--field"],
+        ["--field-line", "--panel"], ["--field-line", "--bg"]];
+      return pairs.map(([a, b]) => [a, b, ratio(a, b)]).filter(([, , r]) => r < 3).map(([a, b, r]) => `${a} on ${b}: ${r.toFixed(2)}`);
+    });
+    if (low.length) throw new Error(`${colorScheme}: ${low.join(", ")}`);
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
 export const MARKDOWN = [
   "**bold** and *italic* and `inline code`",
   "- first item",
@@ -108,14 +142,15 @@ export async function checkMarkdownCases(page) {
         }
       }
     }
+    // A streamed reply is parsed again on each frame: printed to watch, failed only when pathological.
     const started = performance.now();
-    for (let i = 0; i < 50; i++) renderPartialMarkdown("**word** ".repeat(400) + i); // a 4,000-character reply, re-parsed
-    const ms = performance.now() - started;
-    if (ms > 5_000) problems.push(`50 parses of 4,000 characters took ${Math.round(ms)} ms`);
+    for (let i = 0; i < 10; i++) renderPartialMarkdown("**word** ".repeat(400) + i); // 4,000 characters, 400 tags
+    const ms = (performance.now() - started) / 10;
+    if (ms > 1_000) problems.push(`a parse of 4,000 characters took ${Math.round(ms)} ms`);
     if (window.pwned !== undefined) problems.push("a script ran");
     return { problems, ms };
   });
-  console.log(`markdown.js: 50 parses of a 4,000-character reply in ${Math.round(ms)} ms`);
+  console.log(`markdown.js: a 4,000-character reply with 400 tags parsed in ${Math.round(ms)} ms`);
   if (problems.length) throw new Error("markdown.js: " + problems.join("; "));
 }
 

@@ -14,7 +14,7 @@
 import { createHmac } from "node:crypto";
 import { BASE_URL, STEP_MS, expectText, joinRoom, run, send, shot, signInAsGuest, step } from "./kit.mjs";
 import { MARKDOWN, audit, checkCounter, checkDates, checkDrawer, checkEmptyRoom, checkGuestLogout, checkJump, checkMarkdown,
-  checkMarkdownCases } from "./web-client-polish.mjs";
+  checkMarkdownCases, checkNonTextContrast } from "./web-client-polish.mjs";
 
 const ROOM = process.env.NEXUS_ROOM ?? "lobby";
 const JWT_SECRET = process.env.NEXUS_JWT_SECRET;
@@ -107,7 +107,11 @@ await run(async ({ browser }) => {
     await shot(ann, "02-room-ann");
     await bob.getByLabel("Message").fill("");
     await shot(bob, "03-room-bob");
+    const banner = (call) => ann.evaluate(async (f) => { const c = await import("/assets/connection.js"); f ? c.showBanner("Reconnected.", "good") : c.clearBanner(); }, call);
+    await banner(true); // audited with the room
     await audit(ann, "a room", { screenshot: "02-room-ann-dark" });
+    await banner(false);
+    await checkNonTextContrast(ann);
   });
 
   await step("markdown: bold, italics, code, a list, a quote, links in a new tab; raw HTML and javascript: as text", async () => {

@@ -151,13 +151,16 @@ function streamBubble(companion) {
 }
 
 // Tokens arrive faster than frames: the reply so far is parsed again once per frame at most, and only its
-// bubble's content changes (the list item stays, so nothing around it moves or flickers).
-let streamFrame = null;
+// bubble's content changes (the list item stays, so nothing around it moves or flickers). A long reply costs
+// more to parse: the next update waits in proportion, so the page stays responsive whatever the length.
+let streamTimer = null;
+let streamCost = 0; // ms the last update took
 export function updateStream(companion) {
-  if (streamFrame !== null) return;
-  streamFrame = requestAnimationFrame(() => {
-    streamFrame = null;
+  if (streamTimer !== null) return;
+  streamTimer = setTimeout(() => requestAnimationFrame(() => {
+    streamTimer = null;
     if (!companion.stream || !isOpen("companion", companion.id)) return;
+    const started = performance.now();
     const log = $("log");
     const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_BOTTOM_PX;
     const existing = $("stream");
@@ -165,5 +168,6 @@ export function updateStream(companion) {
     else log.append(streamBubble(companion));
     if (atBottom) log.scrollTop = log.scrollHeight;
     renderComposer();
-  });
+    streamCost = performance.now() - started;
+  }), Math.min(500, streamCost * 3));
 }
