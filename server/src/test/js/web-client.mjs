@@ -249,6 +249,10 @@ await run(async ({ browser }) => {
 
   await step("a companion's reply in markdown", async () => {
     await send(ann, "Say **bold words** please");
+    // The streaming bubble is updated in place (no flicker): the same element while the text grows.
+    await ann.locator("#stream").evaluate((node) => { node.dataset.first = "yes"; });
+    await ann.waitForFunction(() => document.querySelector("#stream .bubble strong"), null, { timeout: STEP_MS });
+    if ((await ann.locator("#stream").getAttribute("data-first")) !== "yes") throw new Error("the streaming bubble was replaced");
     const reply = log(ann).locator(".msg:not(.mine) .bubble", { hasText: "bold words" });
     await reply.locator("strong", { hasText: "bold words" }).waitFor({ timeout: STEP_MS });
     await reply.locator("em", { hasText: "Mira" }).waitFor({ timeout: STEP_MS }); // "*Mira smiles*"

@@ -123,8 +123,10 @@ export function renderHead() {
     const room = rooms.get(current.id);
     $("chat-title").textContent = roomTitle(room);
     const online = room.members.size;
-    // A direct conversation's peer is in its members while connected: presence events keep this current.
-    const peerOnline = room.direct && room.members.has(otherMember(room.id));
+    // The peer is online while in any room we share (the conversation itself only once they opened it):
+    // presence events in each keep the members current.
+    const peer = room.direct ? otherMember(room.id) : null;
+    const peerOnline = room.direct && [...rooms.values()].some((r) => r.members.has(peer));
     $("chat-subtitle").textContent = room.direct ? (peerOnline ? "online" : "offline") : `${online} online`;
     $("chat-subtitle").className = "muted small" + (room.direct ? (peerOnline ? " presence online" : " presence offline") : "");
     avatar.hidden = true;
