@@ -9,6 +9,8 @@
 //   room-settings.js a room's settings and members, moderation, invitations, reports, removals
 //   views.js        which view shows, navigation, the conversation's head, log and composer
 //   state.js        shared state;  names.js  display names and texts;  api.js  REST;  dom.js  DOM helpers
+//   markdown.js     message text as safe markdown;  dates.js  message times;  drawer.js  the phone menu
+//   jump.js         "Jump to latest";  composer-count.js  the length limit under the composer
 import { session } from "./api.js";
 import { initCompanions } from "./companions.js";
 import { socket } from "./connection.js";

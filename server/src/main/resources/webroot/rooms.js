@@ -21,6 +21,11 @@ export function initRooms() {
     const typed = $("room").value.trim();
     const id = typed.startsWith("dm:") ? typed : typed.toLowerCase(); // public room names: any case, one room
     $("join-error").textContent = "";
+    if (!id) {
+      $("join-error").textContent = "Type a room name.";
+      $("room").focus();
+      return;
+    }
     if (!/^[A-Za-z0-9_\-:.]{1,64}$/.test(id) || id.startsWith("dm:")) {
       $("join-error").textContent = "Use 1-64 letters, digits, _ - : . (no spaces).";
       return;
