@@ -18,6 +18,9 @@ import chat.nexus.observability.Logs;
 import chat.nexus.observability.Metrics;
 import chat.nexus.observability.MetricsEndpoint;
 import chat.nexus.ops.NodeDrain;
+import chat.nexus.search.MessageSearch;
+import chat.nexus.search.SearchRoutes;
+import chat.nexus.search.SearchStore;
 import chat.nexus.socketio.SocketIoServer;
 import chat.nexus.socketio.admin.AdminUi;
 import chat.nexus.socketio.redis.RedisAdapterFactory;
@@ -170,6 +173,11 @@ public final class ChatServer {
             production.cookies(),
             new WebClient(WebFiles.load(settings.statics())));
     Router router = api.router();
+    new SearchRoutes(
+            new MessageSearch(
+                new SearchStore(storage.database()), storage.members(), storage.blocking()),
+            production.limits())
+        .mount(router, api.requireCaller(), HttpApi::caller);
     HttpListeners listeners =
         ChatPort.listen(vertx, settings, io, router, metrics)
             .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
