@@ -1,0 +1,85 @@
+package chat.nexus.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chat.nexus.testing.Backend;
+import chat.nexus.testing.ServerCases;
+import chat.nexus.testing.TestUser;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On a few thousand messages, PostgreSQL answers a search from the full-text index of V14 (on each
+ * month's partition) rather than by reading the rooms' messages one by one.
+ */
+class SearchPlanOnPostgresTest extends ServerCases {
+
+  static final int MESSAGES = 6_000;
+  static final int ROOMS = 12;
+
+  @Override
+  protected Backend backend() {
+    return Backend.POSTGRES;
+  }
+
+  @Test
+  void theFullTextIndexServesASearch() throws Exception {
+    TestUser ann = user("Ann");
+    String word = SearchCases.word();
+    try (Connection c = server.chatServer().database().connection()) {
+      try (PreparedStatement members =
+          c.prepareStatement(
+              "INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES (?, ?, 'member', now())")) {
+        for (int r = 0; r < ROOMS; r++) {
+          members.setString(1, "plan-" + r);
+          members.setString(2, ann.id());
+          members.addBatch();
+        }
+        members.executeBatch();
+      }
+      try (PreparedStatement rows =
+          c.prepareStatement(
+              "INSERT INTO messages (room_id, user_id, text, created_at)"
+                  + " SELECT 'plan-' || (i % ?), ?, 'message ' || i || ' about the weather'"
+                  + " || CASE WHEN i % 1000 = 7 THEN ' ' || ? ELSE '' END, now()"
+                  + " FROM generate_series(1, ?) i")) {
+        rows.setInt(1, ROOMS);
+        rows.setString(2, ann.id());
+        rows.setString(3, word);
+        rows.setInt(4, MESSAGES);
+        rows.executeUpdate();
+      }
+      try (Statement s = c.createStatement()) {
+        s.execute("ANALYZE messages");
+        s.execute("ANALYZE room_members");
+      }
+      List<String> plan = new ArrayList<>();
+      try (PreparedStatement explain =
+          c.prepareStatement("EXPLAIN " + SearchStore.sql(true, false, 0, false))) {
+        explain.setString(1, Snippets.MARKERS);
+        explain.setString(2, word);
+        explain.setString(3, Snippets.HEADLINE_OPTIONS);
+        explain.setString(4, ann.id());
+        explain.setString(5, word);
+        explain.setInt(6, SearchRequest.DEFAULT_LIMIT + 1);
+        try (ResultSet rs = explain.executeQuery()) {
+          while (rs.next()) {
+            plan.add(rs.getString(1));
+          }
+        }
+      }
+      System.out.println("search plan:\n" + String.join("\n", plan));
+      assertThat(String.join("\n", plan))
+          .contains("Bitmap Index Scan")
+          .contains("Index Cond: (to_tsvector('simple'::regconfig");
+    }
+    assertThat(
+            rest.get("/api/search?q=" + word, ann.token()).assertOk(200).getJsonArray("messages"))
+        .hasSize(MESSAGES / 1000);
+  }
+}
