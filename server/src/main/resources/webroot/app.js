@@ -5,6 +5,7 @@
 //   rooms.js        rooms, their history and messages, typing
 //   people.js       direct conversations, who is online, who is typing
 //   companions.js   the gallery and conversations with AI companions
+//   search.js       searching messages; opening a result in its room
 //   views.js        which view shows, navigation, the conversation's head, log and composer
 //   state.js        shared state;  names.js  display names and texts;  api.js  REST;  dom.js  DOM helpers
 import { session } from "./api.js";
@@ -13,6 +14,7 @@ import { socket } from "./connection.js";
 import { initLogin, showLogin, startApp } from "./login.js";
 import { initPeople } from "./people.js";
 import { initRooms } from "./rooms.js";
+import { initSearch } from "./search.js";
 import { initViews } from "./views.js";
 
 initLogin();
@@ -20,6 +22,7 @@ initRooms();
 initPeople();
 initCompanions();
 initViews();
+initSearch();
 
 // For tests and debugging in the console: the live socket (e.g. nexusClient.socket.io.engine.close()).
 window.nexusClient = { get socket() { return socket; } };
