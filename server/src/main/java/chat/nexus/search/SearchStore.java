@@ -52,9 +52,18 @@ public final class SearchStore {
   private static final String LIKE_MATCH = "LOWER(m.text) LIKE ? ESCAPE '" + ESCAPE + "'";
 
   private final Database database;
+  private final Duration timeout;
 
   public SearchStore(Database database) {
+    this(database, TIMEOUT);
+  }
+
+  /**
+   * With another time limit than {@link #TIMEOUT} (H2 counts it in whole seconds, at least one).
+   */
+  SearchStore(Database database, Duration timeout) {
     this.database = database;
+    this.timeout = timeout;
   }
 
   /**
@@ -103,7 +112,7 @@ public final class SearchStore {
       }
       ps.setInt(i, request.limit() + 1);
       if (!database.isPostgres()) {
-        ps.setQueryTimeout((int) TIMEOUT.toSeconds());
+        ps.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
       }
       try (ResultSet rs = ps.executeQuery()) {
         List<Found> found = new ArrayList<>();
@@ -178,7 +187,7 @@ public final class SearchStore {
     c.setAutoCommit(false);
     try {
       try (Statement s = c.createStatement()) {
-        s.execute("SET LOCAL statement_timeout = " + TIMEOUT.toMillis());
+        s.execute("SET LOCAL statement_timeout = " + Math.max(1, timeout.toMillis()));
       }
       T result = work.run();
       c.commit();
