@@ -19,6 +19,7 @@ import chat.nexus.observability.Metrics;
 import chat.nexus.observability.MetricsEndpoint;
 import chat.nexus.ops.NodeDrain;
 import chat.nexus.search.MessageSearch;
+import chat.nexus.search.SearchEvents;
 import chat.nexus.search.SearchRoutes;
 import chat.nexus.search.SearchStore;
 import chat.nexus.socketio.SocketIoServer;
@@ -148,11 +149,16 @@ public final class ChatServer {
         AdminView.install(
             io, settings.admin(), settings.adminUi(), settings.addresses(), production.nodeId());
     Companions companions = Companions.start(vertx, settings, storage, production, metrics);
+    MessageSearch search =
+        new MessageSearch(
+            new SearchStore(storage.database()), storage.members(), storage.blocking());
+    SearchEvents searchEvents = new SearchEvents(search, production.limits());
     io.onConnection(
         socket -> {
           accounts.liveSockets().attach(socket, SocketSession.of(socket).identity());
           chat.attach(socket);
           companions.events().attach(socket);
+          searchEvents.attach(socket);
         });
     bindMetrics(metrics, io, storage.database(), companions.llm(), production, redis);
     metrics.bindNode(vertx, storage.writer());
@@ -173,10 +179,7 @@ public final class ChatServer {
             production.cookies(),
             new WebClient(WebFiles.load(settings.statics())));
     Router router = api.router();
-    new SearchRoutes(
-            new MessageSearch(
-                new SearchStore(storage.database()), storage.members(), storage.blocking()),
-            production.limits())
+    new SearchRoutes(search, production.limits())
         .mount(router, api.requireCaller(), HttpApi::caller);
     HttpListeners listeners =
         ChatPort.listen(vertx, settings, io, router, metrics)

@@ -286,6 +286,34 @@ abstract class SearchCases extends ServerCases {
   }
 
   @Test
+  void theSearchEventAnswersAsTheRoute() {
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
+    String roomId = room();
+    String dm = RoomIds.direct(ann.id(), bob.id());
+    String word = word();
+    try (Client a = joined(ann, roomId)) {
+      long id = send(a, roomId, "over the socket " + word).getLong("id");
+      JsonObject ack = a.call("search", new JsonObject().put("q", word).put("limit", 5));
+      assertThat(ack.getBoolean("ok")).as("%s", ack).isTrue();
+      assertThat(ids(ack.getJsonArray("messages"))).containsExactly(id);
+      JsonObject byRest = found(ann, word);
+      assertThat(ack.getJsonArray("messages")).isEqualTo(byRest.getJsonArray("messages"));
+
+      Rest.assertErrorShape(a.call("search", new JsonObject()), "BAD_REQUEST");
+      Rest.assertErrorShape(
+          a.call("search", new JsonObject().put("q", word).put("limit", 500)), "BAD_REQUEST");
+      Rest.assertErrorShape(a.call("search", "not an object"), "BAD_REQUEST");
+      try (Client c = server.connect(user("Carl").token())) {
+        Rest.assertErrorShape(
+            c.call("search", new JsonObject().put("q", word).put("roomId", dm)), "FORBIDDEN");
+        JsonObject none = c.call("search", new JsonObject().put("q", word));
+        assertThat(none.getJsonArray("messages")).isEmpty();
+      }
+    }
+  }
+
+  @Test
   void signedOutCallersAreRefused() {
     rest.get("/api/search?q=hello").assertError(401, "UNAUTHORIZED");
   }
