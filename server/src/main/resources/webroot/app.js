@@ -7,6 +7,7 @@
 //   companions.js   the gallery and conversations with AI companions
 //   directory.js    the public room directory and the New room dialog;  blocks.js  whom I block
 //   room-settings.js a room's settings and members, moderation, invitations, reports, removals
+//   search.js       searching messages; opening a result in its room
 //   views.js        which view shows, navigation, the conversation's head, log and composer
 //   state.js        shared state;  names.js  display names and texts;  api.js  REST;  dom.js  DOM helpers
 //   markdown.js     message text as safe markdown;  dates.js  message times;  drawer.js  the phone menu
@@ -19,6 +20,7 @@ import { initPeople } from "./people.js";
 import { initDirectory } from "./directory.js";
 import { initRoomSettings } from "./room-settings.js";
 import { initRooms } from "./rooms.js";
+import { initSearch } from "./search.js";
 import { initViews } from "./views.js";
 
 initLogin();
@@ -28,6 +30,7 @@ initCompanions();
 initDirectory();
 initRoomSettings();
 initViews();
+initSearch();
 
 // For tests and debugging in the console: the live socket (e.g. nexusClient.socket.io.engine.close()).
 window.nexusClient = { get socket() { return socket; } };

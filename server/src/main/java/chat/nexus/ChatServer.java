@@ -20,6 +20,10 @@ import chat.nexus.observability.Logs;
 import chat.nexus.observability.Metrics;
 import chat.nexus.observability.MetricsEndpoint;
 import chat.nexus.ops.NodeDrain;
+import chat.nexus.search.MessageSearch;
+import chat.nexus.search.SearchEvents;
+import chat.nexus.search.SearchRoutes;
+import chat.nexus.search.SearchStore;
 import chat.nexus.socketio.SocketIoServer;
 import chat.nexus.socketio.admin.AdminUi;
 import chat.nexus.socketio.redis.RedisAdapterFactory;
@@ -150,12 +154,17 @@ public final class ChatServer {
         AdminView.install(
             io, settings.admin(), settings.adminUi(), settings.addresses(), production.nodeId());
     Companions companions = Companions.start(vertx, settings, storage, production, metrics);
+    MessageSearch search =
+        new MessageSearch(
+            new SearchStore(storage.database()), storage.members(), storage.blocking());
+    SearchEvents searchEvents = new SearchEvents(search, production.limits());
     io.onConnection(
         socket -> {
           accounts.liveSockets().attach(socket, SocketSession.of(socket).identity());
           chat.attach(socket);
           roomEvents.attach(socket);
           companions.events().attach(socket);
+          searchEvents.attach(socket);
         });
     bindMetrics(metrics, io, storage.database(), companions.llm(), production, redis);
     metrics.bindNode(vertx, storage.writer());
@@ -177,6 +186,8 @@ public final class ChatServer {
             production.cookies(),
             new WebClient(WebFiles.load(settings.statics())));
     Router router = api.router();
+    new SearchRoutes(search, production.limits())
+        .mount(router, api.requireCaller(), HttpApi::caller);
     HttpListeners listeners =
         ChatPort.listen(vertx, settings, io, router, metrics)
             .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);

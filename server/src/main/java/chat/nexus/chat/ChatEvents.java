@@ -301,13 +301,23 @@ public final class ChatEvents {
   private Future<JsonObject> history(SocketSession session, JsonObject payload) {
     String roomId = RoomIds.validate(payload.getValue("roomId"));
     Long before = ClientInput.before(payload.getValue("before"));
+    Long around = ClientInput.around(payload.getValue("around"), before);
     int limit = ClientInput.historyLimit(payload.getValue("limit"));
-    return readableHistory(roomId, session.userId(), before, limit)
+    return readableHistory(roomId, session.userId(), before, around, limit)
         .map(list -> new JsonObject().put("messages", list));
   }
 
   /** The room's history for a user who may read it; FORBIDDEN otherwise. */
   public Future<JsonArray> readableHistory(String roomId, String userId, Long before, int limit) {
+    return readableHistory(roomId, userId, before, null, limit);
+  }
+
+  /**
+   * As {@link #readableHistory(String, String, Long, int)}; with {@code around} (a message id) the
+   * page holds that message and those on both sides of it (NOT_FOUND when it is not in the room).
+   */
+  public Future<JsonArray> readableHistory(
+      String roomId, String userId, Long before, Long around, int limit) {
     return members
         .mayRead(roomId, userId)
         .compose(
@@ -318,22 +328,25 @@ public final class ChatEvents {
                         ? "this direct room belongs to other users"
                         : "this room is private to its members");
               }
-              return readHistory(roomId, before, limit);
+              return around == null
+                  ? readHistory(roomId, before, limit)
+                  : blocking
+                      .run(() -> messages.around(roomId, around, limit))
+                      .map(ChatEvents::toJson);
             });
   }
 
   /** Newest first; shared with the REST twin. */
   public Future<JsonArray> readHistory(String roomId, Long before, int limit) {
-    return blocking
-        .run(() -> messages.history(roomId, before, limit))
-        .map(
-            list -> {
-              JsonArray out = new JsonArray();
-              for (Message m : list) {
-                out.add(m.toJson());
-              }
-              return out;
-            });
+    return blocking.run(() -> messages.history(roomId, before, limit)).map(ChatEvents::toJson);
+  }
+
+  private static JsonArray toJson(java.util.List<Message> list) {
+    JsonArray out = new JsonArray();
+    for (Message m : list) {
+      out.add(m.toJson());
+    }
+    return out;
   }
 
   private Future<JsonObject> typing(Socket socket, SocketSession session, JsonObject payload) {

@@ -77,6 +77,24 @@ public final class ClientInput {
   }
 
   /**
+   * A history page's "around": null, or the id of the message the page is centred on (as {@link
+   * #before}); not together with "before".
+   */
+  public static Long around(Object value, Long before) {
+    if (value == null) {
+      return null;
+    }
+    if (before != null) {
+      throw ApiException.badRequest("give either before or around, not both");
+    }
+    try {
+      return before(value);
+    } catch (ApiException e) {
+      throw ApiException.badRequest("around must be a message id (a positive whole number)");
+    }
+  }
+
+  /**
    * A history page's "limit": 1 to {@link #MAX_HISTORY_LIMIT}, {@link #DEFAULT_HISTORY_LIMIT} when
    * absent.
    */

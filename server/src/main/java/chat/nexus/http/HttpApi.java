@@ -17,6 +17,7 @@ import chat.nexus.rooms.RoomIds;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -195,6 +196,19 @@ public final class HttpApi {
     return cors;
   }
 
+  /**
+   * Fails a request without a signed-in caller (UNAUTHORIZED): for routes mounted on {@link
+   * #router()} afterwards by their own packages.
+   */
+  public Handler<RoutingContext> requireCaller() {
+    return callers::require;
+  }
+
+  /** The signed-in caller of a request that passed {@link #requireCaller()}. */
+  public static Identity caller(RoutingContext ctx) {
+    return identity(ctx);
+  }
+
   /** From now on /ready answers 503, so that load balancers stop sending new clients here. */
   public void stopping() {
     stopping = true;
@@ -228,11 +242,12 @@ public final class HttpApi {
   private void history(RoutingContext ctx) {
     String roomId = RoomIds.validate(ctx.pathParam("id"));
     Long before = ClientInput.before(ctx.queryParams().get("before"));
+    Long around = ClientInput.around(ctx.queryParams().get("around"), before);
     int limit = ClientInput.historyLimit(ctx.queryParams().get("limit"));
     respond(
         ctx,
         200,
-        chat.readableHistory(roomId, identity(ctx).userId(), before, limit)
+        chat.readableHistory(roomId, identity(ctx).userId(), before, around, limit)
             .map(list -> new JsonObject().put("ok", true).put("messages", list)));
   }
 

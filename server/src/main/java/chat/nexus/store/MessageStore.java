@@ -92,6 +92,53 @@ public final class MessageStore {
         });
   }
 
+  /**
+   * The page of a room's history centred on one message, newest first: the message, up to half of
+   * {@code limit} older ones and the rest newer ones; NOT_FOUND when the message is not in the
+   * room.
+   */
+  public List<Message> around(String roomId, long messageId, int limit) throws SQLException {
+    int newer = (limit - 1) / 2;
+    String older =
+        "SELECT "
+            + COLUMNS
+            + " FROM messages WHERE room_id = ? AND id <= ? ORDER BY id DESC LIMIT ?";
+    String after =
+        "SELECT " + COLUMNS + " FROM messages WHERE room_id = ? AND id > ? ORDER BY id LIMIT ?";
+    List<Message> page =
+        database.read(
+            Database.roomKey(roomId),
+            c -> {
+              List<Message> messages = new ArrayList<>(limit);
+              if (newer > 0) {
+                messages.addAll(list(c, after, roomId, messageId, newer));
+                java.util.Collections.reverse(messages);
+              }
+              messages.addAll(list(c, older, roomId, messageId, limit - newer));
+              return messages;
+            });
+    if (page.stream().noneMatch(m -> m.id() == messageId)) {
+      throw chat.nexus.errors.ApiException.notFound("no message " + messageId + " in this room");
+    }
+    return page;
+  }
+
+  private static List<Message> list(Connection c, String sql, String roomId, long id, int limit)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, roomId);
+      ps.setLong(2, id);
+      ps.setInt(3, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<Message> messages = new ArrayList<>(limit);
+        while (rs.next()) {
+          messages.add(read(rs));
+        }
+        return messages;
+      }
+    }
+  }
+
   /** The message a user already sent to this room with this clientId, if any. */
   public Optional<Message> findByClientId(
       Connection c, String userId, String roomId, String clientId) throws SQLException {
