@@ -20,7 +20,8 @@ import java.util.Map;
 public final class BrowserScript {
 
   private static final Path SCRIPTS = Path.of("src", "test", "js");
-  private static final Path PLAYWRIGHT = SCRIPTS.resolve(Path.of("node_modules", "playwright-core"));
+  private static final Path PLAYWRIGHT =
+      SCRIPTS.resolve(Path.of("node_modules", "playwright-core"));
   public static final Path CHROMIUM =
       Path.of(System.getenv().getOrDefault("NEXUS_CHROMIUM", "/usr/bin/chromium"));
   private static final long TIMEOUT_S = 240;
@@ -28,7 +29,8 @@ public final class BrowserScript {
   private BrowserScript() {}
 
   /** Runs src/test/js/{@code script} with NEXUS_URL = the server and the extra variables. */
-  public static String run(Path workDir, String script, TestServer server, Map<String, String> env) {
+  public static String run(
+      Path workDir, String script, TestServer server, Map<String, String> env) {
     requireBrowser();
     if (!Files.isDirectory(PLAYWRIGHT)) {
       fail(
@@ -39,7 +41,8 @@ public final class BrowserScript {
     String name = script.replaceFirst("\\.mjs$", "");
     Map<String, String> all = new HashMap<>(env);
     all.put("NEXUS_URL", server.url());
-    all.put("NEXUS_SCREENSHOTS", Path.of("target", "screenshots", name).toAbsolutePath().toString());
+    all.put(
+        "NEXUS_SCREENSHOTS", Path.of("target", "screenshots", name).toAbsolutePath().toString());
     all.put("NEXUS_CHROMIUM", CHROMIUM.toString());
     all.put("NEXUS_JWT_SECRET", TestServer.SECRET);
     all.put("HOME", workDir.toString());
