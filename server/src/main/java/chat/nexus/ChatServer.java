@@ -199,6 +199,7 @@ public final class ChatServer {
             storage.writer(),
             storage.blocking(),
             production.presence(),
+            storage.members(),
             metrics,
             production.limits())
         .maxRoomsPerSocket(settings.connections().maxRoomsPerSocket());

@@ -1,5 +1,7 @@
 package chat.nexus;
 
+import chat.nexus.rooms.MemberStore;
+import chat.nexus.rooms.Members;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
 import chat.nexus.store.MessagePartitions;
@@ -19,6 +21,7 @@ record Storage(
     Blocking blocking,
     MessageStore messages,
     MessageWriter writer,
+    Members members,
     Optional<MessagePartitions> partitions) {
 
   static Storage open(Vertx vertx, Database database, ServerConfig settings) {
@@ -40,6 +43,12 @@ record Storage(
               "MESSAGE_RETENTION_DAYS is set but has no effect on the embedded database: messages"
                   + " are dropped by month on PostgreSQL only");
     }
-    return new Storage(database, blocking, messages, writer, partitions);
+    return new Storage(
+        database,
+        blocking,
+        messages,
+        writer,
+        new Members(new MemberStore(database), blocking),
+        partitions);
   }
 }

@@ -4,6 +4,9 @@ import chat.nexus.auth.SocketSession;
 import chat.nexus.errors.ApiException;
 import chat.nexus.observability.Metrics;
 import chat.nexus.ratelimit.RateLimits;
+import chat.nexus.rooms.Members;
+import chat.nexus.rooms.Role;
+import chat.nexus.rooms.RoomIds;
 import chat.nexus.socketio.BroadcastOperator;
 import chat.nexus.socketio.Socket;
 import chat.nexus.store.Blocking;
@@ -42,6 +45,7 @@ public final class ChatEvents {
   private final MessageWriter writer;
   private final Blocking blocking;
   private final Presence presence;
+  private final Members members;
   private final Cache<String, Boolean> knownRooms =
       Caffeine.newBuilder().maximumSize(KNOWN_ROOMS).build();
 
@@ -56,8 +60,10 @@ public final class ChatEvents {
       MessageWriter writer,
       Blocking blocking,
       Presence presence,
+      Members members,
       Metrics metrics,
       RateLimits limits) {
+    this.members = members;
     this.metrics = metrics;
     this.limits = limits;
     this.messages = messages;
@@ -140,6 +146,14 @@ public final class ChatEvents {
     }
     checkRoomCount(session, roomId);
     return ensureRoom(roomId)
+        .compose(v -> members.mayRead(roomId, userId))
+        .compose(
+            allowed -> {
+              if (!allowed) {
+                throw ApiException.forbidden("this room is private: a member has to invite you");
+              }
+              return members.add(roomId, userId, Role.MEMBER);
+            })
         .compose(
             v -> {
               checkRoomCount(session, roomId);
@@ -264,10 +278,24 @@ public final class ChatEvents {
     String roomId = RoomIds.validate(payload.getValue("roomId"));
     Long before = ClientInput.before(payload.getValue("before"));
     int limit = ClientInput.historyLimit(payload.getValue("limit"));
-    if (!RoomIds.mayAccess(roomId, session.userId())) {
-      throw ApiException.forbidden("this direct room belongs to other users");
-    }
-    return readHistory(roomId, before, limit).map(list -> new JsonObject().put("messages", list));
+    return readableHistory(roomId, session.userId(), before, limit)
+        .map(list -> new JsonObject().put("messages", list));
+  }
+
+  /** The room's history for a user who may read it; FORBIDDEN otherwise. */
+  public Future<JsonArray> readableHistory(String roomId, String userId, Long before, int limit) {
+    return members
+        .mayRead(roomId, userId)
+        .compose(
+            allowed -> {
+              if (!allowed) {
+                throw ApiException.forbidden(
+                    RoomIds.isDirect(roomId)
+                        ? "this direct room belongs to other users"
+                        : "this room is private to its members");
+              }
+              return readHistory(roomId, before, limit);
+            });
   }
 
   /** Newest first; shared with the REST twin. */

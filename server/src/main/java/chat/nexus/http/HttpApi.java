@@ -5,7 +5,6 @@ import chat.nexus.auth.Identity;
 import chat.nexus.auth.SessionCookie;
 import chat.nexus.chat.ChatEvents;
 import chat.nexus.chat.ClientInput;
-import chat.nexus.chat.RoomIds;
 import chat.nexus.companion.CharacterRoutes;
 import chat.nexus.companion.CompanionRoutes;
 import chat.nexus.config.Config;
@@ -13,6 +12,7 @@ import chat.nexus.errors.ApiException;
 import chat.nexus.observability.BuildInfo;
 import chat.nexus.observability.MetricsEndpoint;
 import chat.nexus.ratelimit.RateLimits;
+import chat.nexus.rooms.RoomIds;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
 import io.vertx.core.Future;
@@ -222,15 +222,12 @@ public final class HttpApi {
 
   private void history(RoutingContext ctx) {
     String roomId = RoomIds.validate(ctx.pathParam("id"));
-    if (!RoomIds.mayAccess(roomId, identity(ctx).userId())) {
-      throw ApiException.forbidden("this direct room belongs to other users");
-    }
     Long before = ClientInput.before(ctx.queryParams().get("before"));
     int limit = ClientInput.historyLimit(ctx.queryParams().get("limit"));
     respond(
         ctx,
         200,
-        chat.readHistory(roomId, before, limit)
+        chat.readableHistory(roomId, identity(ctx).userId(), before, limit)
             .map(list -> new JsonObject().put("ok", true).put("messages", list)));
   }
 

@@ -3,6 +3,7 @@ package chat.nexus.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
+import chat.nexus.rooms.RoomIds;
 import chat.nexus.testing.Client;
 import chat.nexus.testing.LogCapture;
 import chat.nexus.testing.Rest;

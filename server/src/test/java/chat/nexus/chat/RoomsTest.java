@@ -2,6 +2,7 @@ package chat.nexus.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import chat.nexus.rooms.RoomIds;
 import chat.nexus.testing.Client;
 import chat.nexus.testing.Rest;
 import chat.nexus.testing.ServerCases;

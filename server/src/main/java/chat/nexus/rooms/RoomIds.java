@@ -1,4 +1,4 @@
-package chat.nexus.chat;
+package chat.nexus.rooms;
 
 import chat.nexus.errors.ApiException;
 import chat.nexus.socketio.SocketIoServer;
