@@ -70,13 +70,12 @@ public final class ChatEvents {
     this.writer = writer;
     this.blocking = blocking;
     this.presence = presence;
-    this.actions = new MessageActions(messages.changes(), blocking);
-  }
-
-  /** Who moderates which room: moderators delete anyone's message there (nobody by default). */
-  public ChatEvents roomRoles(RoomRoles roles) {
-    actions.roles(roles);
-    return this;
+    this.actions =
+        new MessageActions(
+            messages.changes(),
+            blocking,
+            (roomId, userId) ->
+                members.role(roomId, userId).map(role -> role.map(Role::moderates).orElse(false)));
   }
 
   /** Rooms one socket may be in at once (its own and its user's inbox not counted). */

@@ -2,6 +2,7 @@ package chat.nexus.chat;
 
 import chat.nexus.auth.SocketSession;
 import chat.nexus.errors.ApiException;
+import chat.nexus.rooms.RoomIds;
 import chat.nexus.socketio.Socket;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Message;
@@ -28,14 +29,11 @@ final class MessageActions {
 
   private final MessageChanges changes;
   private final Blocking blocking;
-  private volatile RoomRoles roles = RoomRoles.NONE;
+  private final RoomRoles roles;
 
-  MessageActions(MessageChanges changes, Blocking blocking) {
+  MessageActions(MessageChanges changes, Blocking blocking, RoomRoles roles) {
     this.changes = changes;
     this.blocking = blocking;
-  }
-
-  void roles(RoomRoles roles) {
     this.roles = roles;
   }
 

@@ -4,10 +4,7 @@ import io.vertx.core.Future;
 
 /** Who may moderate a room: a moderator (or its owner) may delete anyone's message there. */
 @FunctionalInterface
-public interface RoomRoles {
-
-  /** Nobody moderates: each user deletes only their own messages. */
-  RoomRoles NONE = (roomId, userId) -> Future.succeededFuture(false);
+interface RoomRoles {
 
   /** Whether {@code userId} may moderate {@code roomId}; on the caller's context. */
   Future<Boolean> moderates(String roomId, String userId);

@@ -195,6 +195,35 @@ abstract class MessageActionCases extends ServerCases {
     }
   }
 
+  @Test
+  void moderatorsDeleteAnyonesMessageButEditOnlyTheirOwn() {
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
+    TestUser mod = user("Mod");
+    String roomId = room();
+    try (Client a = joined(ann, roomId);
+        Client b = joined(bob, roomId)) {
+      server.update(
+          "INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)",
+          roomId,
+          mod.id(),
+          "moderator",
+          java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC));
+      try (Client m = joined(mod, roomId)) {
+        long id = send(a, roomId, "spam").getLong("id");
+        b.next("message:new");
+        m.next("message:new");
+        refused(b, "message:delete", delete(roomId, id), "FORBIDDEN");
+        refused(m, "message:edit", edit(roomId, id, "tidied"), "FORBIDDEN");
+        JsonObject deleted = ok(m, "message:delete", delete(roomId, id)).getJsonObject("message");
+        assertThat(deleted.getString("deletedAt")).isNotNull();
+        assertThat(deleted.getString("userId")).as("still the author's").isEqualTo(ann.id());
+        assertThat(a.next("message:updated")).isEqualTo(deleted);
+        assertThat(b.next("message:updated")).isEqualTo(deleted);
+      }
+    }
+  }
+
   // ---- direct rooms ----
 
   @Test
