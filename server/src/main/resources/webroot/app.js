@@ -3,6 +3,7 @@
 //   login.js        the sign-in screen; starting and ending a session
 //   connection.js   the socket, its events and acks; the status pill and banner
 //   rooms.js        rooms, their history and messages, typing
+//   message-actions.js  edit, delete, reply and react on room messages
 //   people.js       direct conversations, who is online, who is typing
 //   companions.js   the gallery and conversations with AI companions
 //   views.js        which view shows, navigation, the conversation's head, log and composer
@@ -11,6 +12,7 @@ import { session } from "./api.js";
 import { initCompanions } from "./companions.js";
 import { socket } from "./connection.js";
 import { initLogin, showLogin, startApp } from "./login.js";
+import { initMessageActions } from "./message-actions.js";
 import { initPeople } from "./people.js";
 import { initRooms } from "./rooms.js";
 import { initViews } from "./views.js";
@@ -20,6 +22,7 @@ initRooms();
 initPeople();
 initCompanions();
 initViews();
+initMessageActions();
 
 // For tests and debugging in the console: the live socket (e.g. nexusClient.socket.io.engine.close()).
 window.nexusClient = { get socket() { return socket; } };
