@@ -87,9 +87,10 @@ export function decorate(item, room, m) {
     bubble.append(" ", el("span", { className: "edited" }, "(edited)"));
   }
   if (m.replyTo) bubble.before(quote(room, m.replyTo));
+  // reactions and the menu button share one row under the bubble
   const chips = reactions(room, m);
-  if (chips) item.append(chips);
-  if (!m.deletedAt && socket?.connected && room.joined) item.append(actions(room, m));
+  const menuRow = !m.deletedAt && socket?.connected && room.joined ? actions(room, m) : null;
+  if (chips || menuRow) item.append(el("div", { className: "msg-foot" }, chips, menuRow));
   if (focusKey) {
     const target = item.querySelector(`[data-key="${focusKey}"]`);
     if (target) {
