@@ -44,7 +44,12 @@ export function messageUpdated(message) {
 }
 
 function applyUpdate(room, message) {
-  if (room.messages.has(message.id)) room.messages.set(message.id, message);
+  const before = room.messages.get(message.id);
+  if (before) {
+    // history's myReactions (our own reactions its lists do not show) outlive live updates
+    if (before.myReactions && !message.myReactions) message.myReactions = before.myReactions;
+    room.messages.set(message.id, message);
+  }
   // quotes of it in replies follow it, as history will show them
   for (const m of room.messages.values()) {
     if (m.replyTo?.id === message.id) {
@@ -134,7 +139,8 @@ function scrollToOriginal(room, id) {
 
 function isMine(m, r) {
   const known = mine.get(`${m.id} ${r.emoji}`);
-  return known !== undefined ? known : (r.userIds || []).includes(me().id);
+  if (known !== undefined) return known;
+  return (r.userIds || []).includes(me().id) || (m.myReactions || []).includes(r.emoji);
 }
 
 function reactions(room, m) {

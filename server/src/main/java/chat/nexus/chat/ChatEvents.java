@@ -294,7 +294,8 @@ public final class ChatEvents {
                         : "this room is private to its members");
               }
               return readHistory(roomId, before, limit);
-            });
+            })
+        .compose(page -> actions.markOwnReactions(roomId, userId, page));
   }
 
   /** Newest first; shared with the REST twin. */

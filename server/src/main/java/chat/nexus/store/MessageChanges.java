@@ -10,7 +10,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -166,6 +168,40 @@ public final class MessageChanges {
       throw ApiException.badRequest("replyTo: a deleted message cannot be replied to");
     }
     return Message.Quote.of(id, found.userId(), found.text(), false);
+  }
+
+  /**
+   * The emoji {@code userId} reacted with on each of these messages (at most a page of history);
+   * messages without any are left out.
+   */
+  public Map<Long, List<String>> reactedWith(String roomId, String userId, List<Long> ids)
+      throws SQLException {
+    Map<Long, List<String>> found = new HashMap<>();
+    if (ids.isEmpty()) {
+      return found;
+    }
+    String sql =
+        "SELECT message_id, emoji FROM message_reactions WHERE user_id = ? AND room_id = ?"
+            + " AND message_id IN ("
+            + String.join(", ", java.util.Collections.nCopies(ids.size(), "?"))
+            + ") ORDER BY message_id, created_at";
+    return database.read(
+        Database.roomKey(roomId),
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, userId);
+            ps.setString(2, roomId);
+            for (int i = 0; i < ids.size(); i++) {
+              ps.setLong(3 + i, ids.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                found.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getString(2));
+              }
+            }
+          }
+          return found;
+        });
   }
 
   private interface Work<T> {

@@ -10,6 +10,8 @@ import chat.nexus.testing.TestUser;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -439,22 +441,34 @@ abstract class MessageActionCases extends ServerCases {
   }
 
   @Test
-  void reactionSummaryListsTheFirstFewUsersAndCountsAll() {
+  void reactionSummaryListsTheFirstFewUsersAndHistoryTellsEachTheirOwn() {
     String roomId = room();
     TestUser ann = user("Ann");
     try (Client a = joined(ann, roomId)) {
       long id = send(a, roomId, "popular").getLong("id");
       int people = MessageChanges.REACTION_USERS_SHOWN + 2;
+      List<TestUser> fans = new ArrayList<>();
       for (int i = 0; i < people; i++) {
-        try (Client c = joined(user("Fan" + i), roomId)) {
+        TestUser fan = user("Fan" + i);
+        fans.add(fan);
+        try (Client c = joined(fan, roomId)) {
           ok(c, "message:react", react(roomId, id, "🎉"));
+          ok(c, "message:react", react(roomId, id, ":" + i + ":"));
         }
       }
-      JsonObject entry =
-          history(a, roomId).getJsonObject(0).getJsonArray("reactions").getJsonObject(0);
+      JsonObject seen = history(a, roomId).getJsonObject(0);
+      JsonObject entry = seen.getJsonArray("reactions").getJsonObject(0);
       assertThat(entry.getInteger("count")).isEqualTo(people);
       assertThat(entry.getJsonArray("userIds").size())
           .isEqualTo(MessageChanges.REACTION_USERS_SHOWN);
+      // the lists cannot tell Ann she has none: history does, for her
+      assertThat(seen.getJsonArray("myReactions")).isEmpty();
+      JsonObject lastFan = restFirst(fans.get(people - 1), roomId);
+      assertThat(lastFan.getJsonArray("myReactions"))
+          .containsExactlyInAnyOrder("🎉", ":" + (people - 1) + ":");
+      assertThat(restFirst(fans.get(0), roomId).containsKey("myReactions"))
+          .as("the first fan is listed: nothing to add")
+          .isFalse();
     }
   }
 }
