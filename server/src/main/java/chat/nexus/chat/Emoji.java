@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
  * What a reaction may be: one emoji, or a short name between colons.
  *
  * <p>One emoji is one grapheme as emoji keyboards produce it: a pictograph (Unicode category So,
- * which covers the emoji blocks, regional-indicator flags and symbols such as ♥ or ©), or a keycap
+ * which covers the emoji blocks, regional-indicator flags and symbols such as ♥ or ©, or any other
+ * non-ASCII character followed by the emoji presentation selector U+FE0F, as ↔️ or ℹ️), or a keycap
  * (0-9, # or * with U+20E3), each optionally followed by variation selectors, skin-tone modifiers
  * and tag characters (subdivision flags), several such joined by zero-width joiners (family and
  * profession emoji), or two regional indicators (a country flag). Two emoji side by side are two
@@ -70,7 +71,10 @@ public final class Emoji {
       return i < cps.length && isRegionalIndicator(cps[i]) ? i + 1 : -1;
     }
     boolean keycapBase = base == '#' || base == '*' || (base >= '0' && base <= '9');
-    if (!keycapBase && Character.getType(base) != Character.OTHER_SYMBOL) {
+    // a few emoji are arrows, punctuation or letters (↔️ ‼️ ℹ️): emoji when the emoji selector
+    // follows
+    boolean selected = base > 0x7F && i < cps.length && cps[i] == 0xFE0F;
+    if (!keycapBase && !selected && Character.getType(base) != Character.OTHER_SYMBOL) {
       return -1;
     }
     boolean keycap = false;

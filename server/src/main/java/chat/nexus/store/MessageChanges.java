@@ -82,8 +82,8 @@ public final class MessageChanges {
   }
 
   /**
-   * Deletes a message: its author's, or anyone's when {@code moderator}. The text is emptied and
-   * the reactions go with it.
+   * Deletes a message: its author's, or anyone's when {@code moderator}. The text is emptied; its
+   * reactions and the quote it carried (when a reply) go with it.
    */
   public Change delete(String roomId, long id, String userId, boolean moderator)
       throws SQLException {
@@ -99,7 +99,8 @@ public final class MessageChanges {
           }
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "UPDATE messages SET text = '', deleted_at = ?, reactions = NULL" + WHERE_ROW)) {
+                  "UPDATE messages SET text = '', deleted_at = ?, reactions = NULL, reply_to_id = NULL"
+                      + WHERE_ROW)) {
             ps.setObject(1, Sql.timestamp(now()));
             bindRow(ps, 2, roomId, id, row);
             ps.executeUpdate();

@@ -288,6 +288,11 @@ abstract class MessageActionCases extends ServerCases {
       ok(a, "message:delete", delete(roomId, original));
       assertThat(history(b, roomId).getJsonObject(0).getJsonObject("replyTo"))
           .isEqualTo(new JsonObject().put("id", original).put("userId", ann.id()).put("text", ""));
+      JsonObject deletedReply =
+          ok(b, "message:delete", delete(roomId, reply.getLong("id"))).getJsonObject("message");
+      assertThat(deletedReply.containsKey("replyTo"))
+          .as("a deleted reply quotes nothing")
+          .isFalse();
       // a string id works as well (JavaScript clients)
       long plain = send(a, roomId, "plain").getLong("id");
       JsonObject byString =
@@ -395,7 +400,17 @@ abstract class MessageActionCases extends ServerCases {
       long elsewhere = send(a, otherRoom, "elsewhere").getLong("id");
       for (String good :
           new String[] {
-            "👍", "❤️", "👍🏽", "👨‍👩‍👧", "🇫🇷", "1️⃣", "🏴󠁧󠁢󠁳󠁣󠁴󠁿", ":+1:", ":a:", "☃"
+            "👍",
+            "❤️",
+            "👍🏽",
+            "👨‍👩‍👧",
+            "🇫🇷",
+            "1️⃣",
+            "🏴󠁧󠁢󠁳󠁣󠁴󠁿",
+            ":+1:",
+            ":a:",
+            "☃",
+            "ℹ️"
           }) {
         assertThat(ok(a, "message:react", react(roomId, id, good)).getBoolean("reacted"))
             .as(good)
@@ -415,6 +430,8 @@ abstract class MessageActionCases extends ServerCases {
             "🏽",
             "\u200D",
             "🇫",
+            "a\uFE0F",
+            "ℹ",
             42,
             new JsonObject()
           }) {
@@ -427,7 +444,7 @@ abstract class MessageActionCases extends ServerCases {
       }
 
       // at most MAX_EMOJI_PER_MESSAGE different emoji; an existing one still toggles
-      for (int i = 10; i < MessageChanges.MAX_EMOJI_PER_MESSAGE; i++) {
+      for (int i = 11; i < MessageChanges.MAX_EMOJI_PER_MESSAGE; i++) {
         ok(a, "message:react", react(roomId, id, ":e" + i + ":"));
       }
       refused(a, "message:react", react(roomId, id, ":one-too-many:"), "BAD_REQUEST");
