@@ -488,4 +488,33 @@ abstract class MessageActionCases extends ServerCases {
           .isFalse();
     }
   }
+
+  @Test
+  void concurrentTogglesOnOneMessageAreAllCounted() {
+    String roomId = room();
+    TestUser ann = user("Ann");
+    List<Client> clients = new ArrayList<>();
+    try (Client a = joined(ann, roomId)) {
+      long id = send(a, roomId, "at once").getLong("id");
+      int people = 8;
+      for (int i = 0; i < people; i++) {
+        clients.add(joined(user("Quick" + i), roomId));
+      }
+      List<java.util.concurrent.CompletableFuture<JsonObject>> acks = new ArrayList<>();
+      for (Client c : clients) {
+        acks.add(c.callAsync("message:react", react(roomId, id, "🔥")));
+        acks.add(c.callAsync("message:react", react(roomId, id, ":fast:")));
+      }
+      for (var ack : acks) {
+        assertThat(chat.nexus.testing.Waits.get(ack, "react").getBoolean("ok")).isTrue();
+      }
+      JsonArray reactions = history(a, roomId).getJsonObject(0).getJsonArray("reactions");
+      assertThat(reactions.stream().map(r -> ((JsonObject) r).getInteger("count")))
+          .containsExactly(people, people);
+      assertThat(server.count("SELECT COUNT(*) FROM message_reactions WHERE message_id = ?", id))
+          .isEqualTo(2L * people);
+    } finally {
+      clients.forEach(Client::close);
+    }
+  }
 }
