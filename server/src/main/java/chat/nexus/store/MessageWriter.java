@@ -94,6 +94,10 @@ public final class MessageWriter implements AutoCloseable {
     public NewMessage(String roomId, String userId, String text, String clientId) {
       this(roomId, userId, text, clientId, null);
     }
+
+    Message stored(long id, Instant createdAt) {
+      return new Message(id, roomId, userId, text, clientId, createdAt, null, null, replyTo, null);
+    }
   }
 
   /**
@@ -293,21 +297,7 @@ public final class MessageWriter implements AutoCloseable {
   private Runnable acknowledge(Pending pending, long id) {
     NewMessage m = pending.message();
     announced.put(id, Boolean.TRUE);
-    Stored stored =
-        new Stored(
-            new Message(
-                id,
-                m.roomId(),
-                m.userId(),
-                m.text(),
-                m.clientId(),
-                pending.createdAt(),
-                null,
-                null,
-                m.replyTo(),
-                null),
-            false,
-            true);
+    Stored stored = new Stored(m.stored(id, pending.createdAt()), false, true);
     return () -> pending.succeed(stored);
   }
 
@@ -380,11 +370,7 @@ public final class MessageWriter implements AutoCloseable {
     ps.setString(3, m.text());
     ps.setString(4, m.clientId());
     ps.setObject(5, Sql.timestamp(pending.createdAt()));
-    if (m.replyTo() != null) {
-      ps.setLong(6, m.replyTo().id());
-    } else {
-      ps.setNull(6, Types.BIGINT);
-    }
+    ps.setObject(6, m.replyTo() == null ? null : m.replyTo().id(), Types.BIGINT);
   }
 
   /**

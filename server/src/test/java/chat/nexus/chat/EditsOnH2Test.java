@@ -2,7 +2,7 @@ package chat.nexus.chat;
 
 import chat.nexus.testing.Backend;
 
-class MessageActionsOnH2Test extends MessageActionCases {
+class EditsOnH2Test extends EditAndDeleteCases {
   @Override
   protected Backend backend() {
     return Backend.H2;

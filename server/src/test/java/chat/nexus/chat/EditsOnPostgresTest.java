@@ -2,7 +2,7 @@ package chat.nexus.chat;
 
 import chat.nexus.testing.Backend;
 
-class MessageActionsOnPostgresTest extends MessageActionCases {
+class EditsOnPostgresTest extends EditAndDeleteCases {
   @Override
   protected Backend backend() {
     return Backend.POSTGRES;
