@@ -49,9 +49,11 @@ await run(async ({ browser }) => {
     await expectText(ann.locator("#composer-context"), "Editing your message", "the edit bar");
     const draft = await ann.locator("#message").inputValue();
     if (draft !== "helo wrold") throw new Error(`the composer holds "${draft}"`);
+    await ann.getByRole("button", { name: "Save" }).waitFor({ timeout: STEP_MS });
     await ann.locator("#message").fill("hello world");
     await ann.locator("#message").press("Enter");
     await expectText(ann.locator("#log .bubble"), "hello world", "Ann's edited message");
+    await ann.getByRole("button", { name: "Send" }).waitFor({ timeout: STEP_MS });
     await expectText(bob.locator("#log .bubble"), "hello world", "Bob sees the edit");
     await expectText(messageWith(bob, "hello world").locator(".edited"), "(edited)", "the edited mark");
     await shot(bob, "01-phone-edited");

@@ -249,6 +249,7 @@ export function renderComposing() {
   const bar = $("composer-context");
   const shown = composing && current.kind === "room" && current.id === composing.roomId;
   bar.hidden = !shown;
+  $("send").textContent = shown && composing.mode === "edit" ? "Save" : "Send";
   if (!shown) return;
   const { mode, message } = composing;
   $("composer-context-text").replaceChildren(
