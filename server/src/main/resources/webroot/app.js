@@ -3,6 +3,7 @@
 //   login.js        the sign-in screen; starting and ending a session
 //   connection.js   the socket, its events and acks; the status pill and banner
 //   rooms.js        rooms, their history and messages, typing
+//   message-actions.js  edit, delete, reply and react on room messages
 //   people.js       direct conversations, who is online, who is typing
 //   companions.js   the gallery and conversations with AI companions
 //   directory.js    the public room directory and the New room dialog;  blocks.js  whom I block
@@ -16,6 +17,7 @@ import { session } from "./api.js";
 import { initCompanions } from "./companions.js";
 import { socket } from "./connection.js";
 import { initLogin, showLogin, startApp } from "./login.js";
+import { initMessageActions } from "./message-actions.js";
 import { initPeople } from "./people.js";
 import { initDirectory } from "./directory.js";
 import { initRoomSettings } from "./room-settings.js";
@@ -31,6 +33,7 @@ initDirectory();
 initRoomSettings();
 initViews();
 initSearch();
+initMessageActions();
 
 // For tests and debugging in the console: the live socket (e.g. nexusClient.socket.io.engine.close()).
 window.nexusClient = { get socket() { return socket; } };

@@ -5,6 +5,7 @@ import { $ } from "./dom.js";
 import { interruptStream, updateStream } from "./companions.js";
 import { noteIncoming } from "./jump.js";
 import { signOut } from "./login.js";
+import { messageUpdated } from "./message-actions.js";
 import { nameOf } from "./names.js";
 import { renderTyping } from "./people.js";
 import { addMessage, joinRoom, retryPending } from "./rooms.js";
@@ -114,6 +115,8 @@ export function connect() {
     room.typists.delete(message.userId);
     scheduleRender();
   });
+
+  socket.on("message:updated", messageUpdated);
 
   socket.on("typing", ({ roomId, userId, isTyping }) => {
     const room = rooms.get(roomId);

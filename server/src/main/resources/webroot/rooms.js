@@ -4,6 +4,7 @@ import { call, countdown, showBanner, socket } from "./connection.js";
 import { nameOf, sentence } from "./names.js";
 import { otherMember } from "./people.js";
 import { isBlocked } from "./blocks.js";
+import { decorate, decoratePending, editMessage, quoteOf, takeComposing } from "./message-actions.js";
 import { current, isOpen, me, newRoom, rooms, saveRooms } from "./state.js";
 import { bubble, renderLog, scheduleRender, show } from "./views.js";
 
@@ -112,7 +113,13 @@ function renderLoadingNote(room) {
 }
 
 export async function sendToRoom(room, text) {
+  const composing = takeComposing(room.id);
+  if (composing?.mode === "edit") {
+    editMessage(room, composing.message, text);
+    return;
+  }
   const local = { clientId: randomId(), roomId: room.id, userId: me().id, text, createdAt: new Date().toISOString(), state: "pending" };
+  if (composing?.mode === "reply") local.replyTo = quoteOf(composing.message);
   room.pending.set(local.clientId, local);
   renderLog({ toBottom: true });
   stopTyping();
@@ -126,7 +133,9 @@ async function deliver(room, local) {
     return;
   }
   local.state = "pending";
-  const ack = await call("message:send", { roomId: room.id, text: local.text, clientId: local.clientId });
+  const payload = { roomId: room.id, text: local.text, clientId: local.clientId };
+  if (local.replyTo) payload.replyTo = local.replyTo.id;
+  const ack = await call("message:send", payload);
   if (ack.ok) {
     addMessage(room, ack.message);
   } else if (["RATE_LIMITED", "UNAVAILABLE"].includes(ack.error.code) && ack.error.retryAfter) {
@@ -179,11 +188,11 @@ export function roomItems(room) {
   sorted.forEach((m, i) => {
     // One name above and one time below a run of messages from the same person.
     const last = !together(m, sorted[i + 1]) && !(i === sorted.length - 1 && m.userId === me().id && room.pending.size);
-    items.push(bubble({ id: m.id, mine: m.userId === me().id, who: nameOf(m.userId), text: m.text,
-      time: last ? m.createdAt : null, cont: together(sorted[i - 1], m) }));
+    items.push(decorate(bubble({ id: m.id, mine: m.userId === me().id, who: nameOf(m.userId), text: m.text,
+      time: last ? m.createdAt : null, cont: together(sorted[i - 1], m) }), room, m));
   });
   for (const local of room.pending.values()) {
-    items.push(bubble({ mine: true, text: local.text, state: local.state, error: local.error, retry: () => deliver(room, local) }));
+    items.push(decoratePending(bubble({ mine: true, text: local.text, state: local.state, error: local.error, retry: () => deliver(room, local) }), room, local));
   }
   if (room.joined && sorted.length === 0 && room.pending.size === 0 && room.complete) {
     items.push(el("li", { className: "note" }, "No messages yet. Say hello!"));

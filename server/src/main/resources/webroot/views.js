@@ -9,6 +9,7 @@ import { avatarOf, companionItems, openCompanion, renderGallery, sendToCompanion
 import { clearBanner, socket } from "./connection.js";
 import { fillNames, nameOf, roomTitle } from "./names.js";
 import { otherMember, renderPeople, renderTyping } from "./people.js";
+import { renderComposing } from "./message-actions.js";
 import { loadHistory, openRoom, roomItems, sendToRoom, stopTyping, typed } from "./rooms.js";
 import { companions, current, isOpen, me, rooms, setCurrent, wide } from "./state.js";
 
@@ -66,6 +67,7 @@ export function show(view) {
   $("message").value = drafts.get(draftKey(view)) || "";
   autoSize();
   renderCount();
+  renderComposing();
   if (view.kind === "gallery") renderGallery();
   if (view.kind === "room" || view.kind === "companion") {
     renderHead();

@@ -5,6 +5,7 @@ import chat.nexus.errors.ApiException;
 import chat.nexus.observability.Metrics;
 import chat.nexus.ratelimit.RateLimits;
 import chat.nexus.rooms.Members;
+import chat.nexus.rooms.Role;
 import chat.nexus.rooms.RoomAccess;
 import chat.nexus.rooms.RoomChanges;
 import chat.nexus.rooms.RoomIds;
@@ -55,6 +56,7 @@ public final class ChatEvents {
   private final Metrics metrics;
 
   private final RateLimits limits;
+  private final MessageActions actions;
   private volatile int maxRoomsPerSocket = DEFAULT_MAX_ROOMS_PER_SOCKET;
 
   public ChatEvents(
@@ -74,6 +76,12 @@ public final class ChatEvents {
     this.writer = writer;
     this.blocking = blocking;
     this.presence = presence;
+    this.actions =
+        new MessageActions(
+            messages.changes(),
+            blocking,
+            (roomId, userId) ->
+                members.role(roomId, userId).map(role -> role.map(Role::moderates).orElse(false)));
   }
 
   /** Rooms one socket may be in at once (its own and its user's inbox not counted). */
@@ -94,6 +102,7 @@ public final class ChatEvents {
     on(socket, session, "message:send", payload -> send(socket, session, payload));
     on(socket, session, "history", payload -> history(session, payload));
     on(socket, session, "typing", payload -> typing(socket, session, payload));
+    actions.attach(socket, session, (event, action) -> on(socket, session, event, action));
     socket.onDisconnect(
         reason -> {
           for (String roomId : session.joinedRooms()) {
@@ -260,38 +269,48 @@ public final class ChatEvents {
     if (span != null) {
       span.setAttribute(Tracing.ROOM_ID, roomId);
     }
-    return access
-        .maySend(roomId, session.userId())
-        .compose(
-            v ->
-                writer.write(
-                    new MessageWriter.NewMessage(roomId, session.userId(), body, clientId)))
-        .map(
-            stored -> {
-              JsonObject message = stored.message().toJson();
-              if (stored.announce()) {
-                Span broadcast = Tracing.child(span, "chat message broadcast", SpanKind.PRODUCER);
-                recipients(socket, roomId)
-                    .emit("message:new", message); // a retry's repeat too: receivers dedupe by id
-                if (broadcast != null) {
-                  broadcast.setAttribute(Tracing.ROOM_ID, roomId);
-                  broadcast.setAttribute(Tracing.MESSAGE_ID, stored.message().id());
-                  broadcast.end();
-                }
-              }
-              if (!stored.duplicate()) {
-                metrics.messageStored();
-              }
-              metrics.ackLatency(System.nanoTime() - received);
-              return new JsonObject().put("message", message);
-            });
+    Object replyTo = payload.getValue("replyTo");
+    Future<MessageWriter.Stored> written =
+        access
+            .maySend(roomId, session.userId())
+            .compose(
+                v ->
+                    replyTo == null
+                        ? writer.write(
+                            new MessageWriter.NewMessage(roomId, session.userId(), body, clientId))
+                        : actions
+                            .quote(roomId, replyTo)
+                            .compose(
+                                quote ->
+                                    writer.write(
+                                        new MessageWriter.NewMessage(
+                                            roomId, session.userId(), body, clientId, quote))));
+    return written.map(
+        stored -> {
+          JsonObject message = stored.message().toJson();
+          if (stored.announce()) {
+            Span broadcast = Tracing.child(span, "chat message broadcast", SpanKind.PRODUCER);
+            recipients(socket, roomId)
+                .emit("message:new", message); // a retry's repeat too: receivers dedupe by id
+            if (broadcast != null) {
+              broadcast.setAttribute(Tracing.ROOM_ID, roomId);
+              broadcast.setAttribute(Tracing.MESSAGE_ID, stored.message().id());
+              broadcast.end();
+            }
+          }
+          if (!stored.duplicate()) {
+            metrics.messageStored();
+          }
+          metrics.ackLatency(System.nanoTime() - received);
+          return new JsonObject().put("message", message);
+        });
   }
 
   /**
    * The room's other sockets; for a direct room also every socket of its two users, joined or not
    * (the other user sees a new conversation, the sender's other tabs their own message).
    */
-  private static BroadcastOperator recipients(Socket socket, String roomId) {
+  static BroadcastOperator recipients(Socket socket, String roomId) {
     String[] members = RoomIds.isDirect(roomId) ? RoomIds.directMembers(roomId) : null;
     return members == null
         ? socket.to(roomId)
@@ -333,7 +352,8 @@ public final class ChatEvents {
                   : blocking
                       .run(() -> messages.around(roomId, around, limit))
                       .map(ChatEvents::toJson);
-            });
+            })
+        .compose(page -> actions.markOwnReactions(roomId, userId, page));
   }
 
   /** Newest first; shared with the REST twin. */

@@ -152,6 +152,7 @@ public final class SearchStore {
   static String sql(boolean postgres, boolean oneRoom, int words, boolean before) {
     List<String> where = new ArrayList<>();
     where.add(oneRoom ? ONE_ROOM : MINE);
+    where.add("m.deleted_at IS NULL");
     if (postgres) {
       where.add(TS_MATCH);
     } else {

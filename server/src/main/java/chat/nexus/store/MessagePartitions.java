@@ -311,6 +311,16 @@ public final class MessagePartitions implements AutoCloseable {
 
   /** Deletes the client id keys of messages older than {@code before}, in short transactions. */
   private static void deleteClientIds(Connection c, Instant before) throws SQLException {
+    deleteOlder(c, "message_client_ids", "created_at", before, "client ids");
+    deleteOlder(c, "message_reactions", "message_created_at", before, "reactions");
+  }
+
+  /**
+   * Deletes the rows of {@code table} that belong to messages older than {@code before}, in short
+   * transactions. The names are constants of this class, never input.
+   */
+  private static void deleteOlder(
+      Connection c, String table, String column, Instant before, String what) throws SQLException {
     if (before == null) {
       return;
     }
@@ -318,8 +328,13 @@ public final class MessagePartitions implements AutoCloseable {
     long deleted = 0;
     try (PreparedStatement ps =
         c.prepareStatement(
-            "DELETE FROM message_client_ids WHERE ctid = ANY(ARRAY("
-                + "SELECT ctid FROM message_client_ids WHERE created_at < ? LIMIT ?))")) {
+            "DELETE FROM "
+                + table
+                + " WHERE ctid = ANY(ARRAY(SELECT ctid FROM "
+                + table
+                + " WHERE "
+                + column
+                + " < ? LIMIT ?))")) {
       ps.setObject(1, Sql.timestamp(before));
       ps.setInt(2, DELETE_BATCH);
       int batch;
@@ -329,7 +344,7 @@ public final class MessagePartitions implements AutoCloseable {
       } while (batch == DELETE_BATCH);
     }
     if (deleted > 0) {
-      LOG.info("deleted {} client ids of messages older than the retention", deleted);
+      LOG.info("deleted {} {} of messages older than the retention", deleted, what);
     }
   }
 

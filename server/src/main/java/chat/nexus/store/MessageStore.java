@@ -14,25 +14,46 @@ import java.util.Optional;
  */
 public final class MessageStore {
 
-  private static final String COLUMNS = "id, room_id, user_id, text, client_id, created_at";
+  /**
+   * A message's columns ({@code m}) and, for a reply, those of the message it answers ({@code q},
+   * same room): its quote follows the original's edits and deletion.
+   */
+  static final String COLUMNS =
+      "m.id, m.room_id, m.user_id, m.text, m.client_id, m.created_at,"
+          + " m.edited_at, m.deleted_at, m.reactions, m.reply_to_id, q.user_id, q.text, q.deleted_at";
+
+  static final String QUOTED =
+      " LEFT JOIN messages q ON q.room_id = m.room_id AND q.id = m.reply_to_id";
+
+  /** A message and its quote, read by {@link #read}. */
+  static final String SELECT = "SELECT " + COLUMNS + " FROM messages m" + QUOTED;
 
   private static final String BY_CLIENT_ID =
-      "SELECT " + COLUMNS + " FROM messages WHERE user_id = ? AND room_id = ? AND client_id = ?";
+      SELECT + " WHERE m.user_id = ? AND m.room_id = ? AND m.client_id = ?";
 
   /**
    * On PostgreSQL messages are partitioned by month and the client id keys are a table of their
    * own: the key gives the message's partition and primary key.
    */
   static final String BY_CLIENT_ID_PARTITIONED =
-      "SELECT m.id, m.room_id, m.user_id, m.text, m.client_id, m.created_at"
+      "SELECT "
+          + COLUMNS
           + " FROM message_client_ids k JOIN messages m"
           + " ON m.id = k.message_id AND m.created_at = k.created_at"
+          + QUOTED
           + " WHERE k.user_id = ? AND k.room_id = ? AND k.client_id = ?";
 
   private final Database database;
+  private final MessageChanges changes;
 
   public MessageStore(Database database) {
     this.database = database;
+    this.changes = new MessageChanges(database);
+  }
+
+  /** Edits, deletes, reactions and reply quotes of the messages stored here. */
+  public MessageChanges changes() {
+    return changes;
   }
 
   /** Creates the room if it does not exist yet. */
@@ -66,11 +87,10 @@ public final class MessageStore {
    */
   public List<Message> history(String roomId, Long before, int limit) throws SQLException {
     String sql =
-        "SELECT "
-            + COLUMNS
-            + " FROM messages WHERE room_id = ?"
-            + (before != null ? " AND id < ?" : "")
-            + " ORDER BY id DESC LIMIT ?";
+        SELECT
+            + " WHERE m.room_id = ?"
+            + (before != null ? " AND m.id < ?" : "")
+            + " ORDER BY m.id DESC LIMIT ?";
     return database.read(
         Database.roomKey(roomId),
         c -> {
@@ -99,12 +119,8 @@ public final class MessageStore {
    */
   public List<Message> around(String roomId, long messageId, int limit) throws SQLException {
     int newer = (limit - 1) / 2;
-    String older =
-        "SELECT "
-            + COLUMNS
-            + " FROM messages WHERE room_id = ? AND id <= ? ORDER BY id DESC LIMIT ?";
-    String after =
-        "SELECT " + COLUMNS + " FROM messages WHERE room_id = ? AND id > ? ORDER BY id LIMIT ?";
+    String older = SELECT + " WHERE m.room_id = ? AND m.id <= ? ORDER BY m.id DESC LIMIT ?";
+    String after = SELECT + " WHERE m.room_id = ? AND m.id > ? ORDER BY m.id LIMIT ?";
     List<Message> page =
         database.read(
             Database.roomKey(roomId),
@@ -153,13 +169,32 @@ public final class MessageStore {
     }
   }
 
+  /** A message in the order of {@link #COLUMNS}. */
   static Message read(ResultSet rs) throws SQLException {
+    long replyTo = rs.getLong(10);
+    Message.Quote quote = null;
+    if (!rs.wasNull()) {
+      String quotedUser = rs.getString(11);
+      // the original may be gone with its month's partition: an empty quote then
+      quote =
+          Message.Quote.of(
+              replyTo,
+              quotedUser == null ? "" : quotedUser,
+              rs.getString(12),
+              quotedUser == null || rs.getObject(13) != null);
+    }
+    Object editedAt = rs.getObject(7);
+    Object deletedAt = rs.getObject(8);
     return new Message(
         rs.getLong(1),
         rs.getString(2),
         rs.getString(3),
         rs.getString(4),
         rs.getString(5),
-        Sql.instant(rs.getObject(6)));
+        Sql.instant(rs.getObject(6)),
+        editedAt == null ? null : Sql.instant(editedAt),
+        deletedAt == null ? null : Sql.instant(deletedAt),
+        quote,
+        rs.getString(9));
   }
 }

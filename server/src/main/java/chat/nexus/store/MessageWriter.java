@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -80,10 +81,24 @@ public final class MessageWriter implements AutoCloseable {
   static final long H2_COMMIT_INTERVAL_MS = 10;
 
   private static final String INSERT =
-      "INSERT INTO messages (room_id, user_id, text, client_id, created_at) VALUES (?, ?, ?, ?, ?)";
+      "INSERT INTO messages (room_id, user_id, text, client_id, created_at, reply_to_id)"
+          + " VALUES (?, ?, ?, ?, ?, ?)";
 
-  /** A message to store. */
-  public record NewMessage(String roomId, String userId, String text, String clientId) {}
+  /**
+   * A message to store; {@code replyTo}, the quote of the message it answers in the same room, is
+   * null for a plain message.
+   */
+  public record NewMessage(
+      String roomId, String userId, String text, String clientId, Message.Quote replyTo) {
+
+    public NewMessage(String roomId, String userId, String text, String clientId) {
+      this(roomId, userId, text, clientId, null);
+    }
+
+    Message stored(long id, Instant createdAt) {
+      return new Message(id, roomId, userId, text, clientId, createdAt, null, null, replyTo, null);
+    }
+  }
 
   /**
    * The stored message; {@code duplicate} when an earlier send with the same clientId stored it;
@@ -282,11 +297,7 @@ public final class MessageWriter implements AutoCloseable {
   private Runnable acknowledge(Pending pending, long id) {
     NewMessage m = pending.message();
     announced.put(id, Boolean.TRUE);
-    Stored stored =
-        new Stored(
-            new Message(id, m.roomId(), m.userId(), m.text(), m.clientId(), pending.createdAt()),
-            false,
-            true);
+    Stored stored = new Stored(m.stored(id, pending.createdAt()), false, true);
     return () -> pending.succeed(stored);
   }
 
@@ -359,6 +370,7 @@ public final class MessageWriter implements AutoCloseable {
     ps.setString(3, m.text());
     ps.setString(4, m.clientId());
     ps.setObject(5, Sql.timestamp(pending.createdAt()));
+    ps.setObject(6, m.replyTo() == null ? null : m.replyTo().id(), Types.BIGINT);
   }
 
   /**

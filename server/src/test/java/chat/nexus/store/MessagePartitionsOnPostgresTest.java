@@ -148,13 +148,21 @@ class MessagePartitionsOnPostgresTest {
   }
 
   @Test
-  void retentionDropsWholeMonthsOlderThanItAndTheirClientIds() throws Exception {
+  void retentionDropsWholeMonthsOlderThanItAndTheirClientIdsAndReactions() throws Exception {
     try (PostgresSchema schema = new PostgresSchema();
         Database database = schema.open(DatabaseOptions.KEEP_MESSAGES)) {
       Instant now = inMonth(0);
       new MessagePartitions(database, DatabaseOptions.KEEP_MESSAGES).maintain(inMonth(-4));
       for (int month = -4; month <= 0; month++) {
-        schema.insert("lobby", "ann", "m" + month, inMonth(month));
+        long id = schema.insert("lobby", "ann", "m" + month, inMonth(month));
+        schema.execute(
+            "INSERT INTO message_reactions"
+                + " (message_id, emoji, user_id, room_id, created_at, message_created_at)"
+                + " VALUES (?, ?, 'bob', 'lobby', ?, ?)",
+            id,
+            "m" + month,
+            now,
+            inMonth(month));
         schema.execute(
             "INSERT INTO companion_chat_messages (user_id, character_id, role, content, created_at)"
                 + " VALUES ('ann', 'ada', 'user', ?, ?)",
@@ -172,6 +180,9 @@ class MessagePartitionsOnPostgresTest {
       assertThat(schema.column("SELECT client_id FROM message_client_ids ORDER BY message_id"))
           .isEqualTo(kept);
       assertThat(schema.column("SELECT content FROM companion_chat_messages ORDER BY id"))
+          .isEqualTo(kept);
+      assertThat(schema.column("SELECT emoji FROM message_reactions ORDER BY message_id"))
+          .as("reactions go with their messages")
           .isEqualTo(kept);
       assertThat(schema.count("SELECT COUNT(*) FROM messages WHERE created_at < ?", cutoff))
           .isOne();

@@ -27,6 +27,7 @@ public final class Client implements AutoCloseable {
   public static final List<String> EVENTS =
       List.of(
           "message:new",
+          "message:updated",
           "typing",
           "presence",
           "companion:token",
