@@ -1,6 +1,7 @@
 package chat.nexus.chat;
 
 import chat.nexus.auth.SocketSession;
+import chat.nexus.conversations.Conversations;
 import chat.nexus.errors.ApiException;
 import chat.nexus.observability.Metrics;
 import chat.nexus.ratelimit.RateLimits;
@@ -21,6 +22,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -46,6 +48,7 @@ public final class ChatEvents {
   private final Blocking blocking;
   private final Presence presence;
   private final Members members;
+  private final Conversations conversations;
   private final Cache<String, Boolean> knownRooms =
       Caffeine.newBuilder().maximumSize(KNOWN_ROOMS).build();
 
@@ -60,9 +63,11 @@ public final class ChatEvents {
       Blocking blocking,
       Presence presence,
       Members members,
+      Conversations conversations,
       Metrics metrics,
       RateLimits limits) {
     this.members = members;
+    this.conversations = conversations;
     this.metrics = metrics;
     this.limits = limits;
     this.messages = messages;
@@ -89,6 +94,7 @@ public final class ChatEvents {
     on(socket, session, "message:send", payload -> send(socket, session, payload));
     on(socket, session, "history", payload -> history(session, payload));
     on(socket, session, "typing", payload -> typing(socket, session, payload));
+    on(socket, session, "read", payload -> conversations.read(socket, session.userId(), payload));
     socket.onDisconnect(
         reason -> {
           for (String roomId : session.joinedRooms()) {
@@ -222,27 +228,43 @@ public final class ChatEvents {
     if (span != null) {
       span.setAttribute(Tracing.ROOM_ID, roomId);
     }
-    return writer
-        .write(new MessageWriter.NewMessage(roomId, session.userId(), body, clientId))
-        .map(
-            stored -> {
-              JsonObject message = stored.message().toJson();
-              if (stored.announce()) {
-                Span broadcast = Tracing.child(span, "chat message broadcast", SpanKind.PRODUCER);
-                recipients(socket, roomId)
-                    .emit("message:new", message); // a retry's repeat too: receivers dedupe by id
-                if (broadcast != null) {
-                  broadcast.setAttribute(Tracing.ROOM_ID, roomId);
-                  broadcast.setAttribute(Tracing.MESSAGE_ID, stored.message().id());
-                  broadcast.end();
-                }
-              }
-              if (!stored.duplicate()) {
-                metrics.messageStored();
-              }
-              metrics.ackLatency(System.nanoTime() - received);
-              return new JsonObject().put("message", message);
-            });
+    return conversations
+        .beforeSend(roomId, session.userId(), body)
+        .compose(
+            mentioned ->
+                writer
+                    .write(new MessageWriter.NewMessage(roomId, session.userId(), body, clientId))
+                    .map(stored -> delivered(socket, stored, mentioned, span, received)));
+  }
+
+  private JsonObject delivered(
+      Socket socket,
+      MessageWriter.Stored stored,
+      List<String> mentioned,
+      Span span,
+      long received) {
+    String roomId = stored.message().roomId();
+    JsonObject message = stored.message().toJson();
+    if (!mentioned.isEmpty()) {
+      message.put("mentions", Conversations.mentionsJson(mentioned));
+    }
+    if (stored.announce()) {
+      Span broadcast = Tracing.child(span, "chat message broadcast", SpanKind.PRODUCER);
+      recipients(socket, roomId)
+          .emit("message:new", message); // a retry's repeat too: receivers dedupe by id
+      if (broadcast != null) {
+        broadcast.setAttribute(Tracing.ROOM_ID, roomId);
+        broadcast.setAttribute(Tracing.MESSAGE_ID, stored.message().id());
+        broadcast.end();
+      }
+    }
+    conversations.afterSend(
+        socket, stored.message(), message, mentioned, stored.announce() && !stored.duplicate());
+    if (!stored.duplicate()) {
+      metrics.messageStored();
+    }
+    metrics.ackLatency(System.nanoTime() - received);
+    return new JsonObject().put("message", message);
   }
 
   /**

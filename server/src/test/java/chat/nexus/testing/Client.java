@@ -33,7 +33,10 @@ public final class Client implements AutoCloseable {
           "companion:done",
           "companion:error",
           "session:ended",
-          "token:expired");
+          "token:expired",
+          "conversation:read",
+          "receipt",
+          "notification");
 
   private final Socket socket;
   private final Map<String, BlockingQueue<Object[]>> events = new ConcurrentHashMap<>();
