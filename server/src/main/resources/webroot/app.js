@@ -5,12 +5,16 @@
 //   rooms.js        rooms, their history and messages, typing
 //   people.js       direct conversations, who is online, who is typing
 //   companions.js   the gallery and conversations with AI companions
+//   conversations.js the server's conversation list, unread and mention counts, read markers, "Seen"
+//   notifications.js toasts, system notifications (bell), the phone drawer's dot
 //   views.js        which view shows, navigation, the conversation's head, log and composer
 //   state.js        shared state;  names.js  display names and texts;  api.js  REST;  dom.js  DOM helpers
 import { session } from "./api.js";
 import { initCompanions } from "./companions.js";
+import { initConversations } from "./conversations.js";
 import { socket } from "./connection.js";
 import { initLogin, showLogin, startApp } from "./login.js";
+import { initNotifications } from "./notifications.js";
 import { initPeople } from "./people.js";
 import { initRooms } from "./rooms.js";
 import { initViews } from "./views.js";
@@ -20,6 +24,8 @@ initRooms();
 initPeople();
 initCompanions();
 initViews();
+initConversations();
+initNotifications();
 
 // For tests and debugging in the console: the live socket (e.g. nexusClient.socket.io.engine.close()).
 window.nexusClient = { get socket() { return socket; } };

@@ -3,6 +3,8 @@
 import { refresh, session } from "./api.js";
 import { $ } from "./dom.js";
 import { interruptStream, updateStream } from "./companions.js";
+import { attachConversations } from "./conversations.js";
+import { attachNotifications } from "./notifications.js";
 import { signOut } from "./login.js";
 import { nameOf } from "./names.js";
 import { renderTyping } from "./people.js";
@@ -25,6 +27,8 @@ export function connect() {
   setConnection("Connecting…", "connecting");
   socket = io({ auth: (cb) => cb({ token: session.auth?.token }) });
   let everConnected = false;
+  attachConversations(socket);
+  attachNotifications(socket);
 
   socket.on("connect", () => {
     setConnection("Online", "online");
