@@ -82,9 +82,24 @@ export function attachNotifications(socket) {
   });
 }
 
+/** A bell drawn as SVG: emoji fonts are not everywhere. */
+function bellIcon() {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("width", "20");
+  svg.setAttribute("height", "20");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("d", "M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z");
+  path.setAttribute("fill", "currentColor");
+  svg.append(path);
+  return svg;
+}
+
 export function initNotifications() {
   $("app").append(el("ol", { id: "toasts", className: "toasts", ariaLive: "polite", ariaLabel: "Notifications" }));
-  const bell = el("button", { id: "bell-button", className: "icon bell", type: "button" }, "🔔");
+  const bell = el("button", { id: "bell-button", className: "icon bell", type: "button" }, bellIcon());
   bell.addEventListener("click", async () => {
     if (!("Notification" in window)) return;
     if (Notification.permission === "default") await Notification.requestPermission();

@@ -36,9 +36,10 @@ public final class ConversationStore {
    * The inner select picks the page by one probe per membership on messages(room_id, id DESC); for
    * the page only, window_id is the id of the room's {@link #COUNT_CAP}th newest message, so the
    * unread count reads at most that many index entries (unread_more: there may be more). The
-   * mention count is a range of the mentions primary key.
+   * mention count is a range of the mentions primary key. OFFSET 0 keeps PostgreSQL from folding d
+   * into the outer query, which would run its probes twice.
    */
-  private static final String ROOMS =
+  static final String ROOMS =
       "SELECT d.room_id, d.last_read_id, d.joined_at, r.name,"
           + " lm.id, lm.user_id, SUBSTRING(lm.text FROM 1 FOR "
           + (PREVIEW_CHARS + 1)
@@ -59,7 +60,7 @@ public final class ConversationStore {
           + "       ORDER BY room_id LIMIT "
           + MAX_MEMBERSHIPS_SCANNED
           + ") rm"
-          + "     ORDER BY last_id DESC NULLS LAST, rm.joined_at DESC LIMIT ?) c) d"
+          + "     ORDER BY last_id DESC NULLS LAST, rm.joined_at DESC LIMIT ?) c OFFSET 0) d"
           + " LEFT JOIN rooms r ON r.id = d.room_id"
           + " LEFT JOIN messages lm ON lm.room_id = d.room_id AND lm.id = d.last_id"
           + " ORDER BY d.last_id DESC NULLS LAST, d.joined_at DESC";
