@@ -9,3 +9,5 @@ CREATE TABLE mentions (
   message_id BIGINT NOT NULL,
   PRIMARY KEY (user_id, room_id, message_id)
 );
+-- A history page's mentions: one range of a room's message ids.
+CREATE INDEX mentions_room_message_idx ON mentions(room_id, message_id);

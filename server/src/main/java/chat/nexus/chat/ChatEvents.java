@@ -313,7 +313,8 @@ public final class ChatEvents {
                 out.add(m.toJson());
               }
               return out;
-            });
+            })
+        .compose(list -> conversations.withMentions(roomId, list));
   }
 
   private Future<JsonObject> typing(Socket socket, SocketSession session, JsonObject payload) {

@@ -309,6 +309,29 @@ public final class ConversationStore {
     }
   }
 
+  /**
+   * Who the room's messages with ids from {@code fromId} to {@code toId} mention: message id to
+   * user ids (at most a history page's messages times {@link MentionNames#MAX_MENTIONS} rows).
+   */
+  Map<Long, List<String>> mentionsOf(String roomId, long fromId, long toId) throws SQLException {
+    Map<Long, List<String>> found = new HashMap<>();
+    try (Connection c = database.connection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT message_id, user_id FROM mentions WHERE room_id = ?"
+                    + " AND message_id BETWEEN ? AND ? ORDER BY message_id, user_id")) {
+      ps.setString(1, roomId);
+      ps.setLong(2, fromId);
+      ps.setLong(3, toId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          found.computeIfAbsent(rs.getLong(1), id -> new ArrayList<>()).add(rs.getString(2));
+        }
+      }
+    }
+    return found;
+  }
+
   private static String placeholders(int n) {
     return String.join(", ", java.util.Collections.nCopies(n, "?"));
   }

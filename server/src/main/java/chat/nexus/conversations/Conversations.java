@@ -223,6 +223,40 @@ public final class Conversations {
     throw ApiException.badRequest("messageId must be a message id (a positive whole number)");
   }
 
+  /**
+   * A history page (message JSON objects of one room) with each message's {@code mentions}, as
+   * message:new had them: one query per page of a room, none for a direct room.
+   */
+  public Future<JsonArray> withMentions(String roomId, JsonArray messages) {
+    if (messages.isEmpty() || RoomIds.isDirect(roomId)) {
+      return Future.succeededFuture(messages);
+    }
+    long from = Long.MAX_VALUE;
+    long to = 0;
+    for (int i = 0; i < messages.size(); i++) {
+      long id = messages.getJsonObject(i).getLong("id");
+      from = Math.min(from, id);
+      to = Math.max(to, id);
+    }
+    long first = from;
+    long last = to;
+    return blocking
+        .run(() -> store.mentionsOf(roomId, first, last))
+        .map(
+            found -> {
+              if (!found.isEmpty()) {
+                for (int i = 0; i < messages.size(); i++) {
+                  JsonObject m = messages.getJsonObject(i);
+                  List<String> ids = found.get(m.getLong("id"));
+                  if (ids != null) {
+                    m.put("mentions", mentionsJson(ids));
+                  }
+                }
+              }
+              return messages;
+            });
+  }
+
   /** The mention ids as the message JSON carries them. */
   public static JsonArray mentionsJson(List<String> mentioned) {
     return new JsonArray(new ArrayList<>(mentioned));

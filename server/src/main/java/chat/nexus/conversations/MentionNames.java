@@ -34,10 +34,10 @@ final class MentionNames {
 
   /** The names mentioned in the text; empty (and no regex run) when it has no '@'. */
   static Set<String> in(String text) {
-    Set<String> names = new LinkedHashSet<>();
     if (text.indexOf('@') < 0) {
-      return names;
+      return Set.of();
     }
+    Set<String> names = new LinkedHashSet<>();
     Matcher m = MENTION.matcher(text);
     while (m.find() && names.size() < MAX_MENTIONS) {
       String name = m.group(1);

@@ -291,6 +291,19 @@ abstract class ConversationCases extends ServerCases {
 
       Waits.untilTrue(
           () -> conversation(bob, room).getInteger("mentionCount") == 1, "a mention counted");
+      // history has the mentions too (REST and socket)
+      JsonArray page =
+          rest.get("/api/rooms/" + room + "/messages", bob.token())
+              .assertOk(200)
+              .getJsonArray("messages");
+      assertThat(page.getJsonObject(0).getJsonArray("mentions")).containsExactly(bob.id());
+      assertThat(page.getJsonObject(1).containsKey("mentions")).isFalse();
+      assertThat(
+              b.call("history", new JsonObject().put("roomId", room))
+                  .getJsonArray("messages")
+                  .getJsonObject(0)
+                  .getJsonArray("mentions"))
+          .containsExactly(bob.id());
       assertThat(conversation(ann, room).getInteger("mentionCount")).isZero();
       read(b, room, sent.getLong("id"));
       assertThat(conversation(bob, room).getInteger("mentionCount")).isZero();
