@@ -7,10 +7,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +45,7 @@ final class ReadMarkers {
   private final Map<Key, Long> pending = new ConcurrentHashMap<>();
   private final Cache<Key, Long> known =
       Caffeine.newBuilder().maximumSize(KNOWN).expireAfterWrite(KNOWN_TTL).build();
-  private volatile boolean flushing;
+  private final AtomicBoolean flushing = new AtomicBoolean();
 
   ReadMarkers(Vertx vertx, ConversationStore store, Blocking blocking) {
     this.store = store;
@@ -91,11 +91,9 @@ final class ReadMarkers {
   /** Writes this user's waiting markers now (before their conversation list is read). */
   Future<Void> flushUser(String userId) {
     Map<Key, Long> mine = new HashMap<>();
-    for (Iterator<Map.Entry<Key, Long>> it = pending.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<Key, Long> entry = it.next();
+    for (Map.Entry<Key, Long> entry : pending.entrySet()) {
       if (entry.getKey().userId().equals(userId)) {
-        mine.merge(entry.getKey(), entry.getValue(), Math::max);
-        it.remove();
+        take(entry.getKey(), entry.getValue(), mine);
       }
     }
     return write(mine);
@@ -103,17 +101,24 @@ final class ReadMarkers {
 
   /** Writes every waiting marker (one flush at a time). */
   void flush() {
-    if (pending.isEmpty() || flushing) {
+    if (pending.isEmpty() || !flushing.compareAndSet(false, true)) {
       return;
     }
     Map<Key, Long> batch = new HashMap<>();
-    for (Iterator<Map.Entry<Key, Long>> it = pending.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<Key, Long> entry = it.next();
-      batch.put(entry.getKey(), entry.getValue());
-      it.remove();
+    for (Map.Entry<Key, Long> entry : pending.entrySet()) {
+      take(entry.getKey(), entry.getValue(), batch);
     }
-    flushing = true;
-    write(batch).onComplete(done -> flushing = false);
+    write(batch).onComplete(done -> flushing.set(false));
+  }
+
+  /**
+   * Moves a waiting marker into the batch, unless a read moved it meanwhile (sockets of other event
+   * loops advance markers while this one flushes): then the newer value waits for the next flush.
+   */
+  private void take(Key key, Long marker, Map<Key, Long> batch) {
+    if (pending.remove(key, marker)) {
+      batch.merge(key, marker, Math::max);
+    }
   }
 
   private Future<Void> write(Map<Key, Long> batch) {
