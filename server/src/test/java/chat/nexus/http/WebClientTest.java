@@ -136,9 +136,7 @@ class WebClientTest {
     Files.createDirectories(dir);
     try (Stream<Path> old = Files.list(dir)) {
       for (Path p : old.toList()) {
-        if (!Files.isDirectory(p)) { // other browser scripts keep theirs in folders of their own
-          Files.deleteIfExists(p);
-        }
+        Files.deleteIfExists(p);
       }
     }
   }
