@@ -102,17 +102,14 @@ await run(async ({ browser }) => {
     await shot(bob, "seen");
   });
 
-  await step("on a phone, the menu button shows a dot while the drawer is closed", async () => {
+  await step("on a phone, the menu button shows a dot for what is unread while the drawer is closed", async () => {
     const pocket = await newPerson(browser, "ann on a phone", phone);
     await logIn(pocket);
-    await pocket.bringToFront();
     await bob.bringToFront();
     await bob.locator(`#room-list .nav-item`, { hasText: room }).click();
     await send(bob, "anyone on a phone?");
-    await pocket.locator("#menu-button.has-unread").waitFor({ timeout: STEP_MS });
+    await pocket.locator("#menu-badge").waitFor({ state: "visible", timeout: STEP_MS });
     await shot(pocket, "phone-drawer-dot");
-    await pocket.locator("#menu-button").click();
-    await waitGone(pocket.locator("#menu-button.has-unread"), "the dot stayed after opening the drawer");
     await pocket.context().close();
   });
 });

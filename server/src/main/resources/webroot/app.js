@@ -5,10 +5,14 @@
 //   rooms.js        rooms, their history and messages, typing
 //   people.js       direct conversations, who is online, who is typing
 //   companions.js   the gallery and conversations with AI companions
+//   directory.js    the public room directory and the New room dialog;  blocks.js  whom I block
+//   room-settings.js a room's settings and members, moderation, invitations, reports, removals
 //   conversations.js the server's conversation list, unread and mention counts, read markers, "Seen"
-//   notifications.js toasts, system notifications (bell), the phone drawer's dot
+//   notifications.js toasts, system notifications (bell)
 //   views.js        which view shows, navigation, the conversation's head, log and composer
 //   state.js        shared state;  names.js  display names and texts;  api.js  REST;  dom.js  DOM helpers
+//   markdown.js     message text as safe markdown;  dates.js  message times;  drawer.js  the phone menu
+//   jump.js         "Jump to latest";  composer-count.js  the length limit under the composer
 import { session } from "./api.js";
 import { initCompanions } from "./companions.js";
 import { initConversations } from "./conversations.js";
@@ -16,6 +20,8 @@ import { socket } from "./connection.js";
 import { initLogin, showLogin, startApp } from "./login.js";
 import { initNotifications } from "./notifications.js";
 import { initPeople } from "./people.js";
+import { initDirectory } from "./directory.js";
+import { initRoomSettings } from "./room-settings.js";
 import { initRooms } from "./rooms.js";
 import { initViews } from "./views.js";
 
@@ -23,6 +29,8 @@ initLogin();
 initRooms();
 initPeople();
 initCompanions();
+initDirectory();
+initRoomSettings();
 initViews();
 initConversations();
 initNotifications();

@@ -5,6 +5,7 @@ import { $ } from "./dom.js";
 import { interruptStream, updateStream } from "./companions.js";
 import { attachConversations } from "./conversations.js";
 import { attachNotifications } from "./notifications.js";
+import { noteIncoming } from "./jump.js";
 import { signOut } from "./login.js";
 import { nameOf } from "./names.js";
 import { renderTyping } from "./people.js";
@@ -17,6 +18,12 @@ const TYPING_SHOWN_MS = 6_000; // forget a typist we stopped hearing from
 
 export let socket = null;
 
+// Modules that listen to more of the server's events register here; called with each new socket.
+const socketListeners = [];
+export function onSocket(listen) {
+  socketListeners.push(listen);
+}
+
 function setConnection(text, kind) {
   const pill = $("connection");
   pill.textContent = text;
@@ -26,6 +33,7 @@ function setConnection(text, kind) {
 export function connect() {
   setConnection("Connecting…", "connecting");
   socket = io({ auth: (cb) => cb({ token: session.auth?.token }) });
+  socketListeners.forEach((listen) => listen(socket));
   let everConnected = false;
   attachConversations(socket);
   attachNotifications(socket);
@@ -102,7 +110,10 @@ export function connect() {
     }
     if (addMessage(room, message)) {
       if (!isOpen("room", room.id)) room.unread++;
-      else announce(`${nameOf(message.userId)}: ${message.text}`);
+      else if (message.userId !== me().id) {
+        announce(`${nameOf(message.userId)}: ${message.text}`);
+        noteIncoming();
+      }
     }
     room.typists.delete(message.userId);
     scheduleRender();
@@ -141,7 +152,10 @@ export function connect() {
     if (!companion) return;
     companion.stream = null;
     if (!companion.messages.some((m) => m.id === message.id)) companion.messages.push(message);
-    if (isOpen("companion", characterId)) announce(`${companion.name}: ${message.content}`);
+    if (isOpen("companion", characterId)) {
+      announce(`${companion.name}: ${message.content}`);
+      noteIncoming();
+    }
     scheduleRender();
   });
 

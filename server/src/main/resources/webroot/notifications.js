@@ -1,11 +1,10 @@
 // Notifications: the server's `notification` event (a mention of the user, or a direct message to them) shows
 // a toast in the page, and a system notification when the page is hidden and the user allowed them (asked
-// from the bell button, never on load). On a phone, the menu button shows a dot when something unread comes
-// in while the drawer is closed.
+// from the bell button, never on load).
 import { $, el } from "./dom.js";
 import { nameOf } from "./names.js";
 import { openRoom } from "./rooms.js";
-import { current, me, newRoom, rooms, wide } from "./state.js";
+import { current, me, newRoom, rooms } from "./state.js";
 
 const TOAST_MS = 6_000;
 const MAX_TOASTS = 3;
@@ -56,18 +55,6 @@ function renderBell() {
   bell.setAttribute("aria-label", bell.title);
 }
 
-/** A dot on the phone's menu button while something unread came in with the drawer closed. */
-export function markDrawer() {
-  if (wide.matches || $("sidebar").classList.contains("open")) return;
-  $("menu-button").classList.add("has-unread");
-  $("menu-button").setAttribute("aria-label", "Menu (new messages)");
-}
-
-function clearDrawer() {
-  $("menu-button").classList.remove("has-unread");
-  $("menu-button").setAttribute("aria-label", "Menu");
-}
-
 export function attachNotifications(socket) {
   socket.on("notification", ({ kind, roomId, message }) => {
     if (!message || message.userId === me()?.id) return;
@@ -75,10 +62,6 @@ export function attachNotifications(socket) {
     const looking = visible && current.kind === "room" && current.id === roomId && document.hasFocus();
     if (!looking) toast(kind, roomId, message);
     if (!visible) systemNotification(kind, roomId, message);
-  });
-  socket.on("message:new", (message) => {
-    if (message.userId === me()?.id) return;
-    if (current.kind !== "room" || current.id !== message.roomId) markDrawer();
   });
 }
 
@@ -107,5 +90,4 @@ export function initNotifications() {
   });
   $("logout-button").before(bell);
   renderBell();
-  $("menu-button").addEventListener("click", clearDrawer);
 }

@@ -3,6 +3,7 @@ import { $, el, randomId } from "./dom.js";
 import { call, countdown, showBanner, socket } from "./connection.js";
 import { nameOf, sentence } from "./names.js";
 import { otherMember } from "./people.js";
+import { isBlocked } from "./blocks.js";
 import { current, isOpen, me, newRoom, rooms, saveRooms } from "./state.js";
 import { seenId } from "./conversations.js";
 import { bubble, renderLog, scheduleRender, show } from "./views.js";
@@ -18,8 +19,14 @@ const typingOut = { roomId: null, sentAt: 0, idle: null };
 export function initRooms() {
   $("join-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    const id = $("room").value.trim();
+    const typed = $("room").value.trim();
+    const id = typed.startsWith("dm:") ? typed : typed.toLowerCase(); // public room names: any case, one room
     $("join-error").textContent = "";
+    if (!id) {
+      $("join-error").textContent = "Type a room name.";
+      $("room").focus();
+      return;
+    }
     if (!/^[A-Za-z0-9_\-:.]{1,64}$/.test(id) || id.startsWith("dm:")) {
       $("join-error").textContent = "Use 1-64 letters, digits, _ - : . (no spaces).";
       return;
@@ -168,7 +175,7 @@ export function roomItems(room) {
   else if (room.complete && (room.messages.size || room.pending.size)) {
     items.push(el("li", { className: "note" }, room.direct ? `This is the start of your conversation with ${nameOf(otherMember(room.id))}.` : `This is the start of #${room.id}.`));
   }
-  const sorted = [...room.messages.values()].sort((a, b) => a.id - b.id);
+  const sorted = [...room.messages.values()].filter((m) => !isBlocked(m.userId)).sort((a, b) => a.id - b.id);
   const seen = seenId(room);
   const together = (a, b) => a && b && a.userId === b.userId && Date.parse(b.createdAt) - Date.parse(a.createdAt) < GROUP_MS;
   sorted.forEach((m, i) => {

@@ -31,7 +31,9 @@ export function newCompanion(character) {
 // The rooms a user has open come back after a reload.
 export function savedRooms() {
   try {
-    return JSON.parse(localStorage.getItem(ROOMS_KEY + me().id)) || [];
+    // public room ids are lower case on the server; rooms saved before under another case are the same room
+    const ids = JSON.parse(localStorage.getItem(ROOMS_KEY + me().id)) || [];
+    return [...new Set(ids.map((id) => (id.startsWith("dm:") ? id : id.toLowerCase())))];
   } catch {
     return [];
   }

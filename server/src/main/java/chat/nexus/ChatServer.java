@@ -4,6 +4,8 @@ import chat.nexus.admin.AdminView;
 import chat.nexus.auth.SocketAuthentication;
 import chat.nexus.auth.SocketSession;
 import chat.nexus.chat.ChatEvents;
+import chat.nexus.chat.RoomEvents;
+import chat.nexus.chat.RoomRoutes;
 import chat.nexus.cluster.RedisCluster;
 import chat.nexus.companion.CharacterRoutes;
 import chat.nexus.companion.Characters;
@@ -150,6 +152,9 @@ public final class ChatServer {
         new SocketAuthentication(
             accounts.auth(), production.cookies(), settings.core().corsOrigins()));
     chat.announceTo(io);
+    production.shareRoomChanges(storage.rooms().changes());
+    RoomEvents roomEvents =
+        new RoomEvents(storage.rooms(), storage.blocking(), production.limits(), io);
     Optional<AdminUi> adminUi =
         AdminView.install(
             io, settings.admin(), settings.adminUi(), settings.addresses(), production.nodeId());
@@ -158,6 +163,7 @@ public final class ChatServer {
         socket -> {
           accounts.liveSockets().attach(socket, SocketSession.of(socket).identity());
           chat.attach(socket);
+          roomEvents.attach(socket);
           companions.events().attach(socket);
         });
     bindMetrics(metrics, io, storage.database(), companions.llm(), production, redis);
@@ -174,6 +180,7 @@ public final class ChatServer {
             storage.blocking(),
             new CharacterRoutes(companions.characters()),
             new CompanionRoutes(companions.service()),
+            new RoomRoutes(storage.rooms(), storage.blocking(), production.presence()),
             metricsEndpoint,
             production.limits(),
             production.cookies(),
@@ -214,6 +221,7 @@ public final class ChatServer {
             storage.blocking(),
             production.presence(),
             storage.members(),
+            storage.rooms().access(),
             conversations,
             metrics,
             production.limits())

@@ -17,6 +17,7 @@ import chat.nexus.ratelimit.RateLimiter;
 import chat.nexus.ratelimit.RateLimits;
 import chat.nexus.ratelimit.RedisRateLimiter;
 import chat.nexus.redis.SharedRedis;
+import chat.nexus.rooms.RoomChanges;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
 import chat.nexus.store.DatabaseSessionStore;
@@ -175,6 +176,30 @@ public final class Production {
           characters.onChange(() -> r.publish(channel, nodeId));
         });
   }
+
+  /**
+   * A change of memberships, rooms or blocks on this node makes every node forget what it cached
+   * (Redis pub/sub), so that a mute, ban, kick or role change takes effect at once everywhere.
+   */
+  void shareRoomChanges(RoomChanges changes) {
+    redis.ifPresent(
+        r -> {
+          String channel = r.key("rooms:changed");
+          String origin = nodeId + ORIGIN_END;
+          r.subscribe(
+              channel,
+              message -> {
+                if (!message.startsWith(origin)) {
+                  int end = message.indexOf(ORIGIN_END);
+                  changes.received(message.substring(end + 1));
+                }
+              });
+          changes.shareThrough(message -> r.publish(channel, origin + message));
+        });
+  }
+
+  /** Ends a change message's node id (which never contains it). */
+  private static final char ORIGIN_END = ' ';
 
   public String nodeId() {
     return nodeId;

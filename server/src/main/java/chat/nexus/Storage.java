@@ -1,7 +1,7 @@
 package chat.nexus;
 
-import chat.nexus.rooms.MemberStore;
 import chat.nexus.rooms.Members;
+import chat.nexus.rooms.Rooms;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
 import chat.nexus.store.MessagePartitions;
@@ -21,8 +21,13 @@ record Storage(
     Blocking blocking,
     MessageStore messages,
     MessageWriter writer,
-    Members members,
+    Rooms rooms,
     Optional<MessagePartitions> partitions) {
+
+  /** Who belongs to which room (a shortcut into {@link #rooms()}). */
+  Members members() {
+    return rooms.members();
+  }
 
   static Storage open(Vertx vertx, Database database, ServerConfig settings) {
     Blocking blocking =
@@ -44,11 +49,6 @@ record Storage(
                   + " are dropped by month on PostgreSQL only");
     }
     return new Storage(
-        database,
-        blocking,
-        messages,
-        writer,
-        new Members(new MemberStore(database), blocking),
-        partitions);
+        database, blocking, messages, writer, Rooms.open(database, blocking), partitions);
   }
 }

@@ -6,10 +6,12 @@ import chat.nexus.errors.ApiException;
 import chat.nexus.observability.Metrics;
 import chat.nexus.ratelimit.RateLimits;
 import chat.nexus.rooms.Members;
-import chat.nexus.rooms.Role;
+import chat.nexus.rooms.RoomAccess;
+import chat.nexus.rooms.RoomChanges;
 import chat.nexus.rooms.RoomIds;
 import chat.nexus.socketio.BroadcastOperator;
 import chat.nexus.socketio.Socket;
+import chat.nexus.socketio.SocketIoServer;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Message;
 import chat.nexus.store.MessageStore;
@@ -48,6 +50,7 @@ public final class ChatEvents {
   private final Blocking blocking;
   private final Presence presence;
   private final Members members;
+  private final RoomAccess access;
   private final Conversations conversations;
   private final Cache<String, Boolean> knownRooms =
       Caffeine.newBuilder().maximumSize(KNOWN_ROOMS).build();
@@ -63,10 +66,12 @@ public final class ChatEvents {
       Blocking blocking,
       Presence presence,
       Members members,
+      RoomAccess access,
       Conversations conversations,
       Metrics metrics,
       RateLimits limits) {
     this.members = members;
+    this.access = access;
     this.conversations = conversations;
     this.metrics = metrics;
     this.limits = limits;
@@ -143,14 +148,7 @@ public final class ChatEvents {
     }
     checkRoomCount(session, roomId);
     return ensureRoom(roomId)
-        .compose(v -> members.mayRead(roomId, userId))
-        .compose(
-            allowed -> {
-              if (!allowed) {
-                throw ApiException.forbidden("this room is private: a member has to invite you");
-              }
-              return members.add(roomId, userId, Role.MEMBER);
-            })
+        .compose(v -> access.admit(roomId, userId))
         .compose(
             v -> {
               checkRoomCount(session, roomId);
@@ -200,6 +198,45 @@ public final class ChatEvents {
     return Future.succeededFuture(new JsonObject());
   }
 
+  /**
+   * A moderator may have removed the socket from the room (kick, ban) on any node: then the
+   * socket's session forgets the room too, and the refusal says why.
+   */
+  private void checkStillIn(Socket socket, SocketSession session, String roomId) {
+    if (!socket.rooms().contains(roomId)) {
+      forgetRoom(socket, session, roomId);
+      throw ApiException.forbidden("you were removed from this room");
+    }
+  }
+
+  private void forgetRoom(Socket socket, SocketSession session, String roomId) {
+    if (session.joinedRooms().remove(roomId)) {
+      socket.leave(roomId);
+      goOffline(socket, session, roomId);
+    }
+  }
+
+  /**
+   * A member removed by a moderator (on this node or another): this node's sockets of that user
+   * leave the room, each on its own event loop, and go offline there.
+   */
+  private void removedHere(SocketIoServer io, String roomId, String userId) {
+    io.sockets()
+        .local()
+        .in(RoomIds.inbox(userId))
+        .fetchSockets()
+        .onSuccess(
+            found -> {
+              for (var remote : found) {
+                if (remote instanceof Socket socket) {
+                  socket
+                      .writeLoop()
+                      .execute(() -> forgetRoom(socket, SocketSession.of(socket), roomId));
+                }
+              }
+            });
+  }
+
   private void goOffline(Socket socket, SocketSession session, String roomId) {
     String userId = session.userId();
     presence
@@ -223,13 +260,15 @@ public final class ChatEvents {
     if (!session.joinedRooms().contains(roomId)) {
       throw ApiException.forbidden("join the room before sending to it");
     }
+    checkStillIn(socket, session, roomId);
     long received = System.nanoTime();
     Span span = Tracing.currentSpan(); // the event's; null when tracing is off
     if (span != null) {
       span.setAttribute(Tracing.ROOM_ID, roomId);
     }
-    return conversations
-        .beforeSend(roomId, session.userId(), body)
+    return access
+        .maySend(roomId, session.userId())
+        .compose(v -> conversations.beforeSend(roomId, session.userId(), body))
         .compose(
             mentioned ->
                 writer
@@ -326,6 +365,7 @@ public final class ChatEvents {
     if (!session.joinedRooms().contains(roomId)) {
       throw ApiException.forbidden("join the room first");
     }
+    checkStillIn(socket, session, roomId);
     socket
         .to(roomId)
         .asVolatile()
@@ -355,10 +395,18 @@ public final class ChatEvents {
   /**
    * Presence changes the presence found by itself (a dead node's users) go to the room's members.
    */
-  public void announceTo(chat.nexus.socketio.SocketIoServer io) {
+  public void announceTo(SocketIoServer io) {
     presence.onChange(
         (roomId, userId, status) ->
             io.to(roomId).emit("presence", presenceEvent(roomId, userId, status)));
+    members
+        .changes()
+        .listen(
+            (kind, roomId, userId) -> {
+              if (kind == RoomChanges.Kind.REMOVED) {
+                removedHere(io, roomId, userId);
+              }
+            });
   }
 
   private static JsonObject presenceEvent(String roomId, String userId, String status) {

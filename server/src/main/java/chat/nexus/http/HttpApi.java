@@ -5,6 +5,7 @@ import chat.nexus.auth.Identity;
 import chat.nexus.auth.SessionCookie;
 import chat.nexus.chat.ChatEvents;
 import chat.nexus.chat.ClientInput;
+import chat.nexus.chat.RoomRoutes;
 import chat.nexus.companion.CharacterRoutes;
 import chat.nexus.companion.CompanionRoutes;
 import chat.nexus.config.Config;
@@ -61,6 +62,7 @@ public final class HttpApi {
   private final Blocking blocking;
   private final CharacterRoutes characters;
   private final CompanionRoutes companions;
+  private final RoomRoutes rooms;
   private volatile boolean stopping;
   private final MetricsEndpoint metrics;
   private final RateLimits limits;
@@ -78,6 +80,7 @@ public final class HttpApi {
       Blocking blocking,
       CharacterRoutes characters,
       CompanionRoutes companions,
+      RoomRoutes rooms,
       MetricsEndpoint metrics,
       RateLimits limits,
       Optional<SessionCookie> cookies,
@@ -91,6 +94,7 @@ public final class HttpApi {
     this.callers = new RequestAuthentication(auth, cookies);
     this.characters = characters;
     this.companions = companions;
+    this.rooms = rooms;
     this.vertx = vertx;
     this.config = config;
     this.auth = auth;
@@ -149,6 +153,7 @@ public final class HttpApi {
                   ctx, 200, auth.logout(identity(ctx)).map(v -> new JsonObject().put("ok", true)));
             });
     router.get("/api/rooms/:id/messages").handler(callers::require).handler(this::history);
+    rooms.mount(router, callers::require, RequestAuthentication::identity);
     characters.mount(router, callers::require, RequestAuthentication::identity);
     companions.mount(router, callers::require, RequestAuthentication::identity);
     conversations.mount(router, callers::require, RequestAuthentication::identity);

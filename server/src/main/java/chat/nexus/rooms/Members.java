@@ -5,14 +5,15 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Who belongs to which room, and who may read it: anyone a public room, the two users a direct
  * room, the members a private room. Memberships are recorded on the first join and kept across
- * connections; what a node knows is cached briefly, so a change made on another node (a role, a
- * private room's members) is seen within {@link #CACHE_TTL} unless that node invalidates it.
+ * connections; what a node knows is cached briefly ({@link #CACHE_TTL}), and every change made
+ * through this class is told to every node ({@link RoomChanges}), which forgets what it cached.
  */
 public final class Members {
 
@@ -24,14 +25,33 @@ public final class Members {
 
   private final MemberStore store;
   private final Blocking blocking;
+  private final RoomChanges changes;
   private final Cache<String, Optional<Membership>> memberships =
       Caffeine.newBuilder().maximumSize(CACHED).expireAfterWrite(CACHE_TTL).build();
   private final Cache<String, String> visibilities =
       Caffeine.newBuilder().maximumSize(CACHED).expireAfterWrite(CACHE_TTL).build();
 
   public Members(MemberStore store, Blocking blocking) {
+    this(store, blocking, new RoomChanges());
+  }
+
+  public Members(MemberStore store, Blocking blocking, RoomChanges changes) {
     this.store = store;
     this.blocking = blocking;
+    this.changes = changes;
+    changes.listen(
+        (kind, roomId, userId) -> {
+          switch (kind) {
+            case MEMBER, REMOVED -> forget(roomId, userId);
+            case ROOM -> forgetRoom(roomId);
+            default -> {}
+          }
+        });
+  }
+
+  /** The changes this class tells every node of; listen here for removals (kick, ban). */
+  public RoomChanges changes() {
+    return changes;
   }
 
   public MemberStore store() {
@@ -47,11 +67,15 @@ public final class Members {
     return blocking
         .run(
             () -> {
-              store.add(roomId, userId, role);
-              return store.find(roomId, userId);
+              boolean added = store.add(roomId, userId, role);
+              return new Added(added, store.find(roomId, userId));
             })
         .map(
-            found -> {
+            result -> {
+              Optional<Membership> found = result.found();
+              if (result.added()) {
+                changes.changed(RoomChanges.Kind.MEMBER, roomId, userId); // others cached NONE
+              }
               memberships.put(key(roomId, userId), found);
               return found.orElseThrow();
             });
@@ -105,7 +129,45 @@ public final class Members {
   public Future<Boolean> remove(String roomId, String userId) {
     return blocking
         .run(() -> store.remove(roomId, userId))
-        .onSuccess(removed -> memberships.put(key(roomId, userId), NONE));
+        .compose(
+            removed -> {
+              memberships.put(key(roomId, userId), NONE);
+              return told(RoomChanges.Kind.MEMBER, roomId, userId, removed);
+            });
+  }
+
+  /** Tells every node of a change; then the result. */
+  private <T> Future<T> told(RoomChanges.Kind kind, String roomId, String userId, T result) {
+    return changes.changed(kind, roomId, userId).map(v -> result);
+  }
+
+  /**
+   * Removes a member on a moderator's word (kick, ban): every node forgets the membership and makes
+   * that user's sockets leave the room. Whether the user was a member.
+   */
+  public Future<Boolean> removeByModerator(String roomId, String userId) {
+    return blocking
+        .run(() -> store.remove(roomId, userId))
+        .compose(removed -> told(RoomChanges.Kind.REMOVED, roomId, userId, removed));
+  }
+
+  /** Gives a member another role; whether the user was a member. */
+  public Future<Boolean> setRole(String roomId, String userId, Role role) {
+    return blocking
+        .run(() -> store.setRole(roomId, userId, role))
+        .compose(changed -> told(RoomChanges.Kind.MEMBER, roomId, userId, changed));
+  }
+
+  /** Mutes a member until then (null: unmutes); whether the user was a member. */
+  public Future<Boolean> mute(String roomId, String userId, Instant until) {
+    return blocking
+        .run(() -> store.mute(roomId, userId, until))
+        .compose(changed -> told(RoomChanges.Kind.MEMBER, roomId, userId, changed));
+  }
+
+  /** A room's name, topic or visibility changed: every node forgets what it cached of it. */
+  public Future<Void> roomChanged(String roomId) {
+    return changes.changed(RoomChanges.Kind.ROOM, roomId, "");
   }
 
   /** Forgets what this node knows of one membership (changed here or on another node). */
@@ -117,6 +179,8 @@ public final class Members {
   public void forgetRoom(String roomId) {
     visibilities.invalidate(roomId);
   }
+
+  private record Added(boolean added, Optional<Membership> found) {}
 
   private static String key(String roomId, String userId) {
     return roomId + '\n' + userId;

@@ -2,12 +2,16 @@ package chat.nexus.rooms;
 
 import chat.nexus.errors.ApiException;
 import chat.nexus.socketio.SocketIoServer;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * Room ids: 1-64 characters of {@code A-Za-z0-9_-:.}; a public room is created on first join.
- * Direct rooms are {@code dm:<userA>:<userB>} with the two ids sorted, private to those two users;
- * their length follows the user ids (external ids such as UUIDs make them longer than 64).
+ * Public room ids are case-insensitive: {@link #validate} gives their canonical (lower-case) form,
+ * the id the room is stored, joined and broadcast under; the spelling a room was created with is
+ * its display name (rooms.name). Direct rooms are {@code dm:<userA>:<userB>} with the two ids
+ * sorted, private to those two users; their length follows the user ids (external ids such as UUIDs
+ * make them longer than 64).
  */
 public final class RoomIds {
 
@@ -24,7 +28,10 @@ public final class RoomIds {
 
   private RoomIds() {}
 
-  /** Checks the id's form; throws BAD_REQUEST with what is wrong. */
+  /**
+   * Checks the id's form and gives its canonical form: a public room id in lower case, a direct
+   * room id as it is (user ids keep their case); throws BAD_REQUEST with what is wrong.
+   */
   public static String validate(Object value) {
     if (!(value instanceof String id) || id.isEmpty()) {
       throw ApiException.badRequest("roomId is required (a string)");
@@ -44,7 +51,7 @@ public final class RoomIds {
       throw ApiException.badRequest(
           "roomId must be 1-" + MAX_LENGTH + " characters of A-Z, a-z, 0-9, _, -, :, .");
     }
-    return id;
+    return id.toLowerCase(Locale.ROOT);
   }
 
   /** Whether this is a well-formed room id (public or direct), without saying what is wrong. */

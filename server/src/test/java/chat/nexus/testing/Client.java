@@ -34,6 +34,11 @@ public final class Client implements AutoCloseable {
           "companion:error",
           "session:ended",
           "token:expired",
+          "room:invited",
+          "room:removed",
+          "room:updated",
+          "room:role",
+          "room:muted",
           "conversation:read",
           "receipt",
           "notification");

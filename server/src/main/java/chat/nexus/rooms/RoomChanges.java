@@ -1,0 +1,82 @@
+package chat.nexus.rooms;
+
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * Changes of memberships, rooms and blocks that nodes cache: told to this node's listeners at once
+ * and, once {@link #shareThrough} is wired (REDIS_URL), to every other node's, so that a mute, ban,
+ * kick or role change takes effect everywhere without waiting for a cache's TTL.
+ */
+public final class RoomChanges {
+
+  /** What changed. */
+  public enum Kind {
+    /** One membership (role, mute, a new member). */
+    MEMBER,
+    /** A room's name, topic or visibility. */
+    ROOM,
+    /** A member removed by a moderator (kick, ban): the user's sockets leave the room. */
+    REMOVED,
+    /** Whom a user (the userId) blocks. */
+    BLOCKS
+  }
+
+  public interface Listener {
+    /** Called on an event loop or a worker; {@code roomId} is empty for {@link Kind#BLOCKS}. */
+    void changed(Kind kind, String roomId, String userId);
+  }
+
+  private static final char SEPARATOR = '\n';
+
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private volatile Function<String, Future<?>> outbound = message -> Future.succeededFuture();
+
+  public void listen(Listener listener) {
+    listeners.add(listener);
+  }
+
+  /**
+   * Where changes made on this node go for the other nodes (a Redis channel); the future completes
+   * once they are on their way to every node (PUBLISH answered).
+   */
+  public void shareThrough(Function<String, Future<?>> outbound) {
+    this.outbound = outbound;
+  }
+
+  /**
+   * A change made on this node: applied here, then sent to the other nodes. Completes when sent (a
+   * failure to send is not the caller's: the other nodes' caches expire anyway).
+   */
+  public Future<Void> changed(Kind kind, String roomId, String userId) {
+    apply(kind, roomId, userId);
+    return outbound
+        .apply(kind.name() + SEPARATOR + roomId + SEPARATOR + userId)
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
+  }
+
+  /** A change another node made ({@link #changed} there); a malformed message is ignored. */
+  public void received(String message) {
+    int first = message.indexOf(SEPARATOR);
+    int second = message.indexOf(SEPARATOR, first + 1);
+    if (first < 0 || second < 0) {
+      return;
+    }
+    Kind kind;
+    try {
+      kind = Kind.valueOf(message.substring(0, first));
+    } catch (IllegalArgumentException e) {
+      return; // a newer node's kind: nothing cached here for it
+    }
+    apply(kind, message.substring(first + 1, second), message.substring(second + 1));
+  }
+
+  private void apply(Kind kind, String roomId, String userId) {
+    for (Listener listener : listeners) {
+      listener.changed(kind, roomId, userId);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package chat.nexus.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chat.nexus.testing.Backend;
+import chat.nexus.testing.Client;
+import chat.nexus.testing.Rest;
+import chat.nexus.testing.TestRedis;
+import chat.nexus.testing.TestServer;
+import chat.nexus.testing.TestUser;
+import chat.nexus.testing.Waits;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two nodes sharing Redis and PostgreSQL: a mute, kick, ban or role change made on node A takes
+ * effect at once for a socket on node B (whose membership cache would otherwise hold for 30 s), and
+ * the directory on either node counts the users online on both.
+ */
+class RoomsAcrossNodesTest {
+
+  @Test
+  void moderationOnOneNodeTakesEffectAtOnceOnTheOther() throws Exception {
+    try (TestRedis redis = new TestRedis();
+        Backend.Prepared database = Backend.POSTGRES.prepare()) {
+      Map<String, String> env = new HashMap<>(redis.env());
+      env.putAll(database.env());
+      try (TestServer a = TestServer.start(Backend.H2, env);
+          TestServer b = TestServer.start(Backend.H2, env)) {
+        Waits.untilTrue(
+            () -> a.chatServer().io().sockets().adapter().serverCount() == 2, "two nodes");
+        TestUser ann = TestUser.of(a.guest("Ann"));
+        TestUser carl = TestUser.of(a.guest("Carl"));
+        String name = "Across-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Client owner = a.connect(ann.token());
+            Client member = b.connect(carl.token())) {
+          String id =
+              RoomCases.ok(owner, "room:create", new JsonObject().put("name", name))
+                  .getJsonObject("room")
+                  .getString("id");
+          RoomCases.ok(owner, "room:join", new JsonObject().put("roomId", id));
+          RoomCases.ok(member, "room:join", new JsonObject().put("roomId", id));
+          JsonObject text = new JsonObject().put("roomId", id).put("text", "hello");
+          RoomCases.ok(member, "message:send", text); // B now caches Carl's membership
+
+          JsonObject directory =
+              Waits.until(
+                  () -> {
+                    JsonObject room =
+                        b.rest()
+                            .get("/api/rooms?q=" + id, carl.token())
+                            .assertOk(200)
+                            .getJsonArray("rooms")
+                            .getJsonObject(0);
+                    return room.getInteger("onlineCount") == 2 ? room : null;
+                  },
+                  "both users online in b's directory");
+          assertThat(directory.getInteger("memberCount")).isEqualTo(2);
+
+          RoomCases.ok(owner, "room:mute", RoomCases.at(id, carl).put("minutes", 5));
+          Rest.assertErrorShape(member.call("message:send", text), "FORBIDDEN");
+          RoomCases.ok(owner, "room:unmute", RoomCases.at(id, carl));
+          RoomCases.ok(member, "message:send", text);
+
+          RoomCases.ok(owner, "room:role", RoomCases.at(id, carl).put("role", "moderator"));
+          RoomCases.ok(member, "room:update", new JsonObject().put("roomId", id).put("topic", "B"));
+          RoomCases.ok(owner, "room:role", RoomCases.at(id, carl).put("role", "member"));
+          Rest.assertErrorShape(
+              member.call("room:update", new JsonObject().put("roomId", id).put("topic", "C")),
+              "FORBIDDEN");
+
+          RoomCases.ok(owner, "room:kick", RoomCases.at(id, carl));
+          assertThat(member.next("room:removed").getString("reason")).isEqualTo("kicked");
+          Rest.assertErrorShape(member.call("message:send", text), "FORBIDDEN");
+          Waits.untilTrue(
+              () ->
+                  b.rest()
+                          .get("/api/rooms?q=" + id, carl.token())
+                          .assertOk(200)
+                          .getJsonArray("rooms")
+                          .getJsonObject(0)
+                          .getInteger("onlineCount")
+                      == 1,
+              "the kicked user offline in the room");
+
+          RoomCases.ok(member, "room:join", new JsonObject().put("roomId", id));
+          RoomCases.ok(owner, "room:ban", RoomCases.at(id, carl));
+          assertThat(member.next("room:removed").getString("reason")).isEqualTo("banned");
+          Rest.assertErrorShape(member.call("message:send", text), "FORBIDDEN");
+          Rest.assertErrorShape(
+              member.call("room:join", new JsonObject().put("roomId", id)), "FORBIDDEN");
+        }
+      }
+    }
+  }
+}
