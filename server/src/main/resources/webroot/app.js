@@ -9,15 +9,19 @@
 //   directory.js    the public room directory and the New room dialog;  blocks.js  whom I block
 //   room-settings.js a room's settings and members, moderation, invitations, reports, removals
 //   search.js       searching messages; opening a result in its room
+//   conversations.js the server's conversation list, unread and mention counts, read markers, "Seen"
+//   notifications.js toasts, system notifications (bell)
 //   views.js        which view shows, navigation, the conversation's head, log and composer
 //   state.js        shared state;  names.js  display names and texts;  api.js  REST;  dom.js  DOM helpers
 //   markdown.js     message text as safe markdown;  dates.js  message times;  drawer.js  the phone menu
 //   jump.js         "Jump to latest";  composer-count.js  the length limit under the composer
 import { session } from "./api.js";
 import { initCompanions } from "./companions.js";
+import { initConversations } from "./conversations.js";
 import { socket } from "./connection.js";
 import { initLogin, showLogin, startApp } from "./login.js";
 import { initMessageActions } from "./message-actions.js";
+import { initNotifications } from "./notifications.js";
 import { initPeople } from "./people.js";
 import { initDirectory } from "./directory.js";
 import { initRoomSettings } from "./room-settings.js";
@@ -34,6 +38,8 @@ initRoomSettings();
 initViews();
 initSearch();
 initMessageActions();
+initConversations();
+initNotifications();
 
 // For tests and debugging in the console: the live socket (e.g. nexusClient.socket.io.engine.close()).
 window.nexusClient = { get socket() { return socket; } };

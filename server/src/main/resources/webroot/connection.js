@@ -3,6 +3,8 @@
 import { refresh, session } from "./api.js";
 import { $ } from "./dom.js";
 import { interruptStream, updateStream } from "./companions.js";
+import { attachConversations } from "./conversations.js";
+import { attachNotifications } from "./notifications.js";
 import { noteIncoming } from "./jump.js";
 import { signOut } from "./login.js";
 import { messageUpdated } from "./message-actions.js";
@@ -34,6 +36,8 @@ export function connect() {
   socket = io({ auth: (cb) => cb({ token: session.auth?.token }) });
   socketListeners.forEach((listen) => listen(socket));
   let everConnected = false;
+  attachConversations(socket);
+  attachNotifications(socket);
 
   socket.on("connect", () => {
     setConnection("Online", "online");

@@ -6,6 +6,7 @@ import { otherMember } from "./people.js";
 import { isBlocked } from "./blocks.js";
 import { decorate, decoratePending, editMessage, quoteOf, takeComposing } from "./message-actions.js";
 import { current, isOpen, me, newRoom, rooms, saveRooms } from "./state.js";
+import { seenId } from "./conversations.js";
 import { bubble, renderLog, scheduleRender, show } from "./views.js";
 
 const HISTORY_PAGE = 30;
@@ -184,12 +185,14 @@ export function roomItems(room) {
     items.push(el("li", { className: "note" }, room.direct ? `This is the start of your conversation with ${nameOf(otherMember(room.id))}.` : `This is the start of #${room.id}.`));
   }
   const sorted = [...room.messages.values()].filter((m) => !isBlocked(m.userId)).sort((a, b) => a.id - b.id);
+  const seen = seenId(room);
   const together = (a, b) => a && b && a.userId === b.userId && Date.parse(b.createdAt) - Date.parse(a.createdAt) < GROUP_MS;
   sorted.forEach((m, i) => {
     // One name above and one time below a run of messages from the same person.
     const last = !together(m, sorted[i + 1]) && !(i === sorted.length - 1 && m.userId === me().id && room.pending.size);
     items.push(decorate(bubble({ id: m.id, mine: m.userId === me().id, who: nameOf(m.userId), text: m.text,
       time: last ? m.createdAt : null, cont: together(sorted[i - 1], m) }), room, m));
+    if (m.id === seen) items.push(el("li", { className: "seen", ariaLabel: `Seen by ${nameOf(otherMember(room.id))}` }, "Seen"));
   });
   for (const local of room.pending.values()) {
     items.push(decoratePending(bubble({ mine: true, text: local.text, state: local.state, error: local.error, retry: () => deliver(room, local) }), room, local));

@@ -12,6 +12,7 @@ import { otherMember, renderPeople, renderTyping } from "./people.js";
 import { renderComposing } from "./message-actions.js";
 import { loadHistory, openRoom, roomItems, sendToRoom, stopTyping, typed } from "./rooms.js";
 import { companions, current, isOpen, me, rooms, setCurrent, wide } from "./state.js";
+import { byActivity, countText } from "./conversations.js";
 
 export const NEAR_BOTTOM_PX = 80;
 
@@ -93,11 +94,12 @@ export function scheduleRender() {
   });
 }
 
-function navItem({ icon, label, active, unread, onclick, avatar }) {
+function navItem({ icon, label, active, unread, more, mentions, mentionMore, onclick, avatar }) {
   return el("li", {}, el("button", { className: "nav-item" + (active ? " active" : ""), onclick, ariaCurrent: active ? "page" : undefined },
     avatar || el("span", { className: "nav-icon", ariaHidden: "true" }, icon),
     el("span", { className: "label" }, label),
-    unread ? el("span", { className: "badge", title: `${unread} unread` }, unread) : null));
+    mentions ? el("span", { className: "badge mention", title: `${countText(mentions, mentionMore)} mentions` }, "@" + countText(mentions, mentionMore)) : null,
+    unread ? el("span", { className: "badge", title: `${countText(unread, more)} unread` }, countText(unread, more)) : null));
 }
 
 export function renderNav() {
@@ -105,16 +107,18 @@ export function renderNav() {
   const unread = [...rooms.values()].reduce((sum, r) => sum + r.unread, 0);
   document.title = unread ? `(${unread}) Nexus Chat` : "Nexus Chat";
   renderMenuBadge(unread);
-  const publicRooms = [...rooms.values()].filter((r) => !r.direct);
+  const publicRooms = [...rooms.values()].filter((r) => !r.direct).sort(byActivity);
   $("room-list").replaceChildren(...(publicRooms.length ? publicRooms.map((room) => navItem({
-    icon: "#", label: room.id, active: isOpen("room", room.id), unread: room.unread, onclick: () => openRoom(room.id),
+    icon: "#", label: room.id, active: isOpen("room", room.id), unread: room.unread, more: room.unreadMore,
+    mentions: room.mentions, mentionMore: room.mentionMore, onclick: () => openRoom(room.id),
   })) : [el("li", { className: "empty" }, "No rooms yet: join one above.")]));
-  const direct = [...rooms.values()].filter((r) => r.direct);
+  const direct = [...rooms.values()].filter((r) => r.direct).sort(byActivity);
   $("dm-list").replaceChildren(...(direct.length ? direct.map((room) => navItem({
-    icon: "@", label: nameOf(otherMember(room.id)), active: isOpen("room", room.id), unread: room.unread, onclick: () => openRoom(room.id),
+    icon: "@", label: nameOf(otherMember(room.id)), active: isOpen("room", room.id), unread: room.unread, more: room.unreadMore,
+    onclick: () => openRoom(room.id),
   })) : [el("li", { className: "empty" }, "Tap a person in a room to talk one to one.")]));
   $("gallery-button").classList.toggle("active", current.kind === "gallery");
-  $("companion-list").replaceChildren(...[...companions.values()].map((c) => navItem({
+  $("companion-list").replaceChildren(...[...companions.values()].sort(byActivity).map((c) => navItem({
     label: c.name, active: isOpen("companion", c.id), onclick: () => openCompanion(c), avatar: avatarOf(c, 22, "mini-avatar"),
   })));
 }

@@ -11,6 +11,9 @@ import chat.nexus.companion.CharacterRoutes;
 import chat.nexus.companion.Characters;
 import chat.nexus.companion.CompanionRoutes;
 import chat.nexus.config.Config;
+import chat.nexus.conversations.ConversationRoutes;
+import chat.nexus.conversations.ConversationStore;
+import chat.nexus.conversations.Conversations;
 import chat.nexus.http.HttpApi;
 import chat.nexus.http.HttpListeners;
 import chat.nexus.http.WebClient;
@@ -139,7 +142,13 @@ public final class ChatServer {
     Production production =
         Production.start(vertx, settings, storage.database(), storage.blocking(), metrics);
     Accounts accounts = Accounts.start(vertx, settings, storage, production);
-    ChatEvents chat = chat(settings, storage, production, metrics);
+    Conversations conversations =
+        new Conversations(
+            vertx,
+            new ConversationStore(storage.database()),
+            storage.members(),
+            storage.blocking());
+    ChatEvents chat = chat(settings, storage, production, metrics, conversations);
     Optional<RedisAdapterFactory> redis =
         settings.cluster().map(options -> RedisCluster.start(vertx, options));
     SocketIoServer io = SocketIoServer.create(vertx, ChatPort.socketOptions(settings, redis));
@@ -184,7 +193,8 @@ public final class ChatServer {
             metricsEndpoint,
             production.limits(),
             production.cookies(),
-            new WebClient(WebFiles.load(settings.statics())));
+            new WebClient(WebFiles.load(settings.statics())),
+            new ConversationRoutes(conversations));
     Router router = api.router();
     new SearchRoutes(search, production.limits())
         .mount(router, api.requireCaller(), HttpApi::caller);
@@ -211,7 +221,11 @@ public final class ChatServer {
   }
 
   private static ChatEvents chat(
-      ServerConfig settings, Storage storage, Production production, Metrics metrics) {
+      ServerConfig settings,
+      Storage storage,
+      Production production,
+      Metrics metrics,
+      Conversations conversations) {
     return new ChatEvents(
             storage.messages(),
             storage.writer(),
@@ -219,6 +233,7 @@ public final class ChatServer {
             production.presence(),
             storage.members(),
             storage.rooms().access(),
+            conversations,
             metrics,
             production.limits())
         .maxRoomsPerSocket(settings.connections().maxRoomsPerSocket());

@@ -1,6 +1,7 @@
 package chat.nexus.chat;
 
 import chat.nexus.auth.SocketSession;
+import chat.nexus.conversations.Conversations;
 import chat.nexus.errors.ApiException;
 import chat.nexus.observability.Metrics;
 import chat.nexus.ratelimit.RateLimits;
@@ -24,6 +25,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -50,6 +52,7 @@ public final class ChatEvents {
   private final Presence presence;
   private final Members members;
   private final RoomAccess access;
+  private final Conversations conversations;
   private final Cache<String, Boolean> knownRooms =
       Caffeine.newBuilder().maximumSize(KNOWN_ROOMS).build();
 
@@ -66,10 +69,12 @@ public final class ChatEvents {
       Presence presence,
       Members members,
       RoomAccess access,
+      Conversations conversations,
       Metrics metrics,
       RateLimits limits) {
     this.members = members;
     this.access = access;
+    this.conversations = conversations;
     this.metrics = metrics;
     this.limits = limits;
     this.messages = messages;
@@ -103,6 +108,7 @@ public final class ChatEvents {
     on(socket, session, "history", payload -> history(session, payload));
     on(socket, session, "typing", payload -> typing(socket, session, payload));
     actions.attach(socket, session, (event, action) -> on(socket, session, event, action));
+    on(socket, session, "read", payload -> conversations.read(socket, session.userId(), payload));
     socket.onDisconnect(
         reason -> {
           for (String roomId : session.joinedRooms()) {
@@ -270,12 +276,12 @@ public final class ChatEvents {
       span.setAttribute(Tracing.ROOM_ID, roomId);
     }
     Object replyTo = payload.getValue("replyTo");
-    Future<MessageWriter.Stored> written =
-        access
-            .maySend(roomId, session.userId())
-            .compose(
-                v ->
-                    replyTo == null
+    return access
+        .maySend(roomId, session.userId())
+        .compose(v -> conversations.beforeSend(roomId, session.userId(), body))
+        .compose(
+            mentioned ->
+                (replyTo == null
                         ? writer.write(
                             new MessageWriter.NewMessage(roomId, session.userId(), body, clientId))
                         : actions
@@ -284,26 +290,38 @@ public final class ChatEvents {
                                 quote ->
                                     writer.write(
                                         new MessageWriter.NewMessage(
-                                            roomId, session.userId(), body, clientId, quote))));
-    return written.map(
-        stored -> {
-          JsonObject message = stored.message().toJson();
-          if (stored.announce()) {
-            Span broadcast = Tracing.child(span, "chat message broadcast", SpanKind.PRODUCER);
-            recipients(socket, roomId)
-                .emit("message:new", message); // a retry's repeat too: receivers dedupe by id
-            if (broadcast != null) {
-              broadcast.setAttribute(Tracing.ROOM_ID, roomId);
-              broadcast.setAttribute(Tracing.MESSAGE_ID, stored.message().id());
-              broadcast.end();
-            }
-          }
-          if (!stored.duplicate()) {
-            metrics.messageStored();
-          }
-          metrics.ackLatency(System.nanoTime() - received);
-          return new JsonObject().put("message", message);
-        });
+                                            roomId, session.userId(), body, clientId, quote))))
+                    .map(stored -> delivered(socket, stored, mentioned, span, received)));
+  }
+
+  private JsonObject delivered(
+      Socket socket,
+      MessageWriter.Stored stored,
+      List<String> mentioned,
+      Span span,
+      long received) {
+    String roomId = stored.message().roomId();
+    JsonObject message = stored.message().toJson();
+    if (!mentioned.isEmpty()) {
+      message.put("mentions", Conversations.mentionsJson(mentioned));
+    }
+    if (stored.announce()) {
+      Span broadcast = Tracing.child(span, "chat message broadcast", SpanKind.PRODUCER);
+      recipients(socket, roomId)
+          .emit("message:new", message); // a retry's repeat too: receivers dedupe by id
+      if (broadcast != null) {
+        broadcast.setAttribute(Tracing.ROOM_ID, roomId);
+        broadcast.setAttribute(Tracing.MESSAGE_ID, stored.message().id());
+        broadcast.end();
+      }
+    }
+    conversations.afterSend(
+        socket, stored.message(), message, mentioned, stored.announce() && !stored.duplicate());
+    if (!stored.duplicate()) {
+      metrics.messageStored();
+    }
+    metrics.ackLatency(System.nanoTime() - received);
+    return new JsonObject().put("message", message);
   }
 
   /**
@@ -358,7 +376,10 @@ public final class ChatEvents {
 
   /** Newest first; shared with the REST twin. */
   public Future<JsonArray> readHistory(String roomId, Long before, int limit) {
-    return blocking.run(() -> messages.history(roomId, before, limit)).map(ChatEvents::toJson);
+    return blocking
+        .run(() -> messages.history(roomId, before, limit))
+        .map(ChatEvents::toJson)
+        .compose(list -> conversations.withMentions(roomId, list));
   }
 
   private static JsonArray toJson(java.util.List<Message> list) {

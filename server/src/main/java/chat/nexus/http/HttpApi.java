@@ -9,6 +9,7 @@ import chat.nexus.chat.RoomRoutes;
 import chat.nexus.companion.CharacterRoutes;
 import chat.nexus.companion.CompanionRoutes;
 import chat.nexus.config.Config;
+import chat.nexus.conversations.ConversationRoutes;
 import chat.nexus.errors.ApiException;
 import chat.nexus.observability.BuildInfo;
 import chat.nexus.observability.MetricsEndpoint;
@@ -69,6 +70,7 @@ public final class HttpApi {
   private final Optional<SessionCookie> cookies;
   private final RequestAuthentication callers;
   private final WebClient webClient;
+  private final ConversationRoutes conversations;
 
   public HttpApi(
       Vertx vertx,
@@ -83,8 +85,10 @@ public final class HttpApi {
       MetricsEndpoint metrics,
       RateLimits limits,
       Optional<SessionCookie> cookies,
-      WebClient webClient) {
+      WebClient webClient,
+      ConversationRoutes conversations) {
     this.webClient = webClient;
+    this.conversations = conversations;
     this.metrics = metrics;
     this.limits = limits;
     this.cookies = cookies;
@@ -153,6 +157,7 @@ public final class HttpApi {
     rooms.mount(router, callers::require, RequestAuthentication::identity);
     characters.mount(router, callers::require, RequestAuthentication::identity);
     companions.mount(router, callers::require, RequestAuthentication::identity);
+    conversations.mount(router, callers::require, RequestAuthentication::identity);
     router.get("/api/users/:id").handler(callers::require).handler(this::user);
     webClient.mount(router);
 

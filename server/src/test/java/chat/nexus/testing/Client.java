@@ -39,7 +39,10 @@ public final class Client implements AutoCloseable {
           "room:removed",
           "room:updated",
           "room:role",
-          "room:muted");
+          "room:muted",
+          "conversation:read",
+          "receipt",
+          "notification");
 
   private final Socket socket;
   private final Map<String, BlockingQueue<Object[]>> events = new ConcurrentHashMap<>();

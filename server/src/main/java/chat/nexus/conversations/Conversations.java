@@ -1,0 +1,264 @@
+package chat.nexus.conversations;
+
+import chat.nexus.errors.ApiException;
+import chat.nexus.rooms.Members;
+import chat.nexus.rooms.Role;
+import chat.nexus.rooms.RoomIds;
+import chat.nexus.socketio.Socket;
+import chat.nexus.store.Blocking;
+import chat.nexus.store.Message;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Conversations that follow the user across devices: the read markers ({@code read}, pushed to the
+ * user's other sockets as {@code conversation:read} and to a direct room's peer as {@code
+ * receipt}), mentions and notifications of new messages, and the conversation list ({@link
+ * ConversationList}). On the send path a message without '@' in a room costs nothing here but one
+ * cache write; a direct room's first message on a node records both memberships once.
+ */
+public final class Conversations {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Conversations.class);
+
+  /** Rooms whose newest message id this node knows (from its own sends and from lookups). */
+  private static final long NEWEST_KNOWN = 100_000;
+
+  /** Direct rooms whose two memberships this node has recorded. */
+  private static final long DIRECT_KNOWN = 100_000;
+
+  private static final Future<List<String>> NO_MENTIONS = Future.succeededFuture(List.of());
+
+  private final Members members;
+  private final ConversationStore store;
+  private final Blocking blocking;
+  private final ReadMarkers markers;
+  private final ConversationList list;
+  private final Cache<String, Long> newest =
+      Caffeine.newBuilder().maximumSize(NEWEST_KNOWN).build();
+  private final Cache<String, Boolean> directRooms =
+      Caffeine.newBuilder().maximumSize(DIRECT_KNOWN).build();
+
+  public Conversations(Vertx vertx, ConversationStore store, Members members, Blocking blocking) {
+    this.members = members;
+    this.store = store;
+    this.blocking = blocking;
+    this.markers = new ReadMarkers(vertx, store, blocking);
+    this.list = new ConversationList(store, blocking, markers);
+  }
+
+  /** The conversation list of GET /api/me/conversations. */
+  public Future<JsonObject> list(String userId) {
+    return list.of(userId);
+  }
+
+  /**
+   * Before a message is stored: the members its {@code @name}s mention (never the sender), and for
+   * a direct room the two memberships (once per node). No work when neither applies.
+   */
+  public Future<List<String>> beforeSend(String roomId, String userId, String text) {
+    if (RoomIds.isDirect(roomId)) {
+      return directRooms.getIfPresent(roomId) != null ? NO_MENTIONS : recordDirect(roomId);
+    }
+    Set<String> names = MentionNames.in(text);
+    if (names.isEmpty()) {
+      return NO_MENTIONS;
+    }
+    return blocking.run(
+        () -> {
+          List<String> ids = new ArrayList<>(store.membersNamed(roomId, names));
+          ids.remove(userId);
+          return List.copyOf(ids);
+        });
+  }
+
+  private Future<List<String>> recordDirect(String roomId) {
+    String[] users = RoomIds.directMembers(roomId);
+    return blocking
+        .run(
+            () -> {
+              members.store().add(roomId, users[0], Role.MEMBER);
+              members.store().add(roomId, users[1], Role.MEMBER);
+              return List.<String>of();
+            })
+        .onSuccess(
+            v -> {
+              members.forget(roomId, users[0]);
+              members.forget(roomId, users[1]);
+              directRooms.put(roomId, Boolean.TRUE);
+            });
+  }
+
+  /**
+   * After a message is stored and broadcast: its mentions recorded, and notifications to every
+   * socket of the mentioned users, or of a direct room's other user. {@code json} is the message as
+   * broadcast; {@code fresh} is false for a retry's repeat (notified the first time).
+   */
+  public void afterSend(
+      Socket socket, Message message, JsonObject json, List<String> mentioned, boolean fresh) {
+    newest.asMap().merge(message.roomId(), message.id(), Math::max);
+    if (!fresh) {
+      return;
+    }
+    String roomId = message.roomId();
+    if (RoomIds.isDirect(roomId)) {
+      String peer = peerOf(roomId, message.userId());
+      socket.to(RoomIds.inbox(peer)).emit("notification", notification("direct", roomId, json));
+      return;
+    }
+    if (mentioned.isEmpty()) {
+      return;
+    }
+    blocking
+        .run(
+            () -> {
+              store.saveMentions(roomId, message.id(), mentioned);
+              return null;
+            })
+        .onFailure(
+            e -> LOG.warn("mentions of message {} not stored: {}", message.id(), e.toString()));
+    String[] inboxes = mentioned.stream().map(RoomIds::inbox).toArray(String[]::new);
+    socket.to(inboxes).emit("notification", notification("mention", roomId, json));
+  }
+
+  private static JsonObject notification(String kind, String roomId, JsonObject message) {
+    return new JsonObject().put("kind", kind).put("roomId", roomId).put("message", message);
+  }
+
+  /** The other user of a direct room (the user themself in a room with oneself). */
+  static String peerOf(String roomId, String userId) {
+    String[] users = RoomIds.directMembers(roomId);
+    return users[0].equals(userId) ? users[1] : users[0];
+  }
+
+  /**
+   * The {@code read} event: moves the user's marker in the room forward to {@code messageId} (never
+   * back, never past the room's newest message), tells the user's other sockets and a direct room's
+   * peer, and acks the marker.
+   */
+  public Future<JsonObject> read(Socket socket, String userId, JsonObject payload) {
+    String roomId = RoomIds.validate(payload.getValue("roomId"));
+    long messageId = messageId(payload.getValue("messageId"));
+    if (!RoomIds.mayAccess(roomId, userId)) {
+      throw ApiException.forbidden("this direct room belongs to other users");
+    }
+    return members
+        .mayRead(roomId, userId)
+        .compose(
+            allowed -> {
+              if (!allowed) {
+                throw ApiException.forbidden("this room is private to its members");
+              }
+              return members.find(roomId, userId);
+            })
+        .compose(
+            membership -> {
+              if (membership.isEmpty()) {
+                throw ApiException.forbidden("join the room first");
+              }
+              long stored = membership.get().lastReadId();
+              return newestAtLeast(roomId, messageId)
+                  .map(
+                      newestId -> {
+                        long target = Math.min(messageId, newestId);
+                        if (markers.advance(roomId, userId, stored, target)) {
+                          announceRead(socket, roomId, userId, target);
+                        }
+                        long now = Math.max(stored, markers.known(roomId, userId).orElse(0));
+                        return new JsonObject().put("roomId", roomId).put("lastReadId", now);
+                      });
+            });
+  }
+
+  private void announceRead(Socket socket, String roomId, String userId, long lastReadId) {
+    socket
+        .to(RoomIds.inbox(userId))
+        .emit(
+            "conversation:read",
+            new JsonObject().put("roomId", roomId).put("lastReadId", lastReadId));
+    if (RoomIds.isDirect(roomId)) {
+      String peer = peerOf(roomId, userId);
+      if (!peer.equals(userId)) {
+        socket
+            .to(RoomIds.inbox(peer))
+            .emit(
+                "receipt",
+                new JsonObject()
+                    .put("roomId", roomId)
+                    .put("userId", userId)
+                    .put("lastReadId", lastReadId));
+      }
+    }
+  }
+
+  /** The room's newest message id, looked up only when {@code wanted} is past what is known. */
+  private Future<Long> newestAtLeast(String roomId, long wanted) {
+    Long known = newest.getIfPresent(roomId);
+    if (known != null && known >= wanted) {
+      return Future.succeededFuture(known);
+    }
+    return blocking
+        .run(() -> store.newestId(roomId))
+        .onSuccess(id -> newest.asMap().merge(roomId, id, Math::max));
+  }
+
+  private static long messageId(Object value) {
+    if (value instanceof Number n
+        && n.doubleValue() == Math.rint(n.doubleValue())
+        && n.longValue() > 0) {
+      return n.longValue();
+    }
+    if (value instanceof String s && s.matches("[1-9][0-9]{0,18}")) {
+      return Long.parseLong(s);
+    }
+    throw ApiException.badRequest("messageId must be a message id (a positive whole number)");
+  }
+
+  /**
+   * A history page (message JSON objects of one room) with each message's {@code mentions}, as
+   * message:new had them: one query per page of a room, none for a direct room.
+   */
+  public Future<JsonArray> withMentions(String roomId, JsonArray messages) {
+    if (messages.isEmpty() || RoomIds.isDirect(roomId)) {
+      return Future.succeededFuture(messages);
+    }
+    long from = Long.MAX_VALUE;
+    long to = 0;
+    for (int i = 0; i < messages.size(); i++) {
+      long id = messages.getJsonObject(i).getLong("id");
+      from = Math.min(from, id);
+      to = Math.max(to, id);
+    }
+    long first = from;
+    long last = to;
+    return blocking
+        .run(() -> store.mentionsOf(roomId, first, last))
+        .map(
+            found -> {
+              if (!found.isEmpty()) {
+                for (int i = 0; i < messages.size(); i++) {
+                  JsonObject m = messages.getJsonObject(i);
+                  List<String> ids = found.get(m.getLong("id"));
+                  if (ids != null) {
+                    m.put("mentions", mentionsJson(ids));
+                  }
+                }
+              }
+              return messages;
+            });
+  }
+
+  /** The mention ids as the message JSON carries them. */
+  public static JsonArray mentionsJson(List<String> mentioned) {
+    return new JsonArray(new ArrayList<>(mentioned));
+  }
+}
