@@ -14,7 +14,6 @@ import chat.nexus.socketio.BroadcastOperator;
 import chat.nexus.socketio.Socket;
 import chat.nexus.socketio.SocketIoServer;
 import chat.nexus.store.Blocking;
-import chat.nexus.store.Message;
 import chat.nexus.store.MessageStore;
 import chat.nexus.store.MessageWriter;
 import chat.nexus.telemetry.Tracing;
@@ -60,6 +59,7 @@ public final class ChatEvents {
 
   private final RateLimits limits;
   private final MessageActions actions;
+  private final HistoryReads history;
   private volatile int maxRoomsPerSocket = DEFAULT_MAX_ROOMS_PER_SOCKET;
 
   public ChatEvents(
@@ -87,6 +87,7 @@ public final class ChatEvents {
             blocking,
             (roomId, userId) ->
                 members.role(roomId, userId).map(role -> role.map(Role::moderates).orElse(false)));
+    this.history = new HistoryReads(messages, blocking, members, actions, conversations);
   }
 
   /** Rooms one socket may be in at once (its own and its user's inbox not counted). */
@@ -340,54 +341,14 @@ public final class ChatEvents {
     Long before = ClientInput.before(payload.getValue("before"));
     Long around = ClientInput.around(payload.getValue("around"), before);
     int limit = ClientInput.historyLimit(payload.getValue("limit"));
-    return readableHistory(roomId, session.userId(), before, around, limit)
+    return history
+        .readable(roomId, session.userId(), before, around, limit)
         .map(list -> new JsonObject().put("messages", list));
   }
 
-  /** The room's history for a user who may read it; FORBIDDEN otherwise. */
-  public Future<JsonArray> readableHistory(String roomId, String userId, Long before, int limit) {
-    return readableHistory(roomId, userId, before, null, limit);
-  }
-
-  /**
-   * As {@link #readableHistory(String, String, Long, int)}; with {@code around} (a message id) the
-   * page holds that message and those on both sides of it (NOT_FOUND when it is not in the room).
-   */
-  public Future<JsonArray> readableHistory(
-      String roomId, String userId, Long before, Long around, int limit) {
-    return members
-        .mayRead(roomId, userId)
-        .compose(
-            allowed -> {
-              if (!allowed) {
-                throw ApiException.forbidden(
-                    RoomIds.isDirect(roomId)
-                        ? "this direct room belongs to other users"
-                        : "this room is private to its members");
-              }
-              return around == null
-                  ? readHistory(roomId, before, limit)
-                  : blocking
-                      .run(() -> messages.around(roomId, around, limit))
-                      .map(ChatEvents::toJson);
-            })
-        .compose(page -> actions.markOwnReactions(roomId, userId, page));
-  }
-
-  /** Newest first; shared with the REST twin. */
-  public Future<JsonArray> readHistory(String roomId, Long before, int limit) {
-    return blocking
-        .run(() -> messages.history(roomId, before, limit))
-        .map(ChatEvents::toJson)
-        .compose(list -> conversations.withMentions(roomId, list));
-  }
-
-  private static JsonArray toJson(java.util.List<Message> list) {
-    JsonArray out = new JsonArray();
-    for (Message m : list) {
-      out.add(m.toJson());
-    }
-    return out;
+  /** A room's history as its readers see it; shared with the REST twin. */
+  public HistoryReads history() {
+    return history;
   }
 
   private Future<JsonObject> typing(Socket socket, SocketSession session, JsonObject payload) {

@@ -252,7 +252,8 @@ public final class HttpApi {
     respond(
         ctx,
         200,
-        chat.readableHistory(roomId, identity(ctx).userId(), before, around, limit)
+        chat.history()
+            .readable(roomId, identity(ctx).userId(), before, around, limit)
             .map(list -> new JsonObject().put("ok", true).put("messages", list)));
   }
 
