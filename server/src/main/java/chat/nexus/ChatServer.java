@@ -18,6 +18,8 @@ import chat.nexus.observability.Logs;
 import chat.nexus.observability.Metrics;
 import chat.nexus.observability.MetricsEndpoint;
 import chat.nexus.ops.NodeDrain;
+import chat.nexus.profiles.ProfileRoutes;
+import chat.nexus.profiles.Profiles;
 import chat.nexus.socketio.SocketIoServer;
 import chat.nexus.socketio.admin.AdminUi;
 import chat.nexus.socketio.redis.RedisAdapterFactory;
@@ -59,6 +61,7 @@ public final class ChatServer {
   private final HttpListeners listeners;
   private final MetricsEndpoint metricsEndpoint;
   private final Optional<AdminUi> adminUi;
+  private final Sharing sharing;
   private ClientMoves moves;
   private boolean stopped;
 
@@ -73,7 +76,9 @@ public final class ChatServer {
       HttpApi api,
       HttpListeners listeners,
       MetricsEndpoint metricsEndpoint,
-      Optional<AdminUi> adminUi) {
+      Optional<AdminUi> adminUi,
+      Sharing sharing) {
+    this.sharing = sharing;
     this.vertx = vertx;
     this.storage = storage;
     this.accounts = accounts;
@@ -145,6 +150,8 @@ public final class ChatServer {
         AdminView.install(
             io, settings.admin(), settings.adminUi(), settings.addresses(), production.nodeId());
     Companions companions = Companions.start(vertx, settings, storage, production, metrics);
+    Sharing sharing = Sharing.start(vertx, settings, storage, production, accounts.auth());
+    chat.attachments(sharing.uploads());
     io.onConnection(
         socket -> {
           accounts.liveSockets().attach(socket, SocketSession.of(socket).identity());
@@ -168,7 +175,10 @@ public final class ChatServer {
             metricsEndpoint,
             production.limits(),
             production.cookies(),
-            new WebClient(WebFiles.load(settings.statics())));
+            new WebClient(WebFiles.load(settings.statics())),
+            new ProfileRoutes(sharing.profiles()),
+            sharing.uploadRoutes(),
+            sharing.uploadLimit());
     Router router = api.router();
     HttpListeners listeners =
         ChatPort.listen(vertx, settings, io, router, metrics)
@@ -187,7 +197,8 @@ public final class ChatServer {
             api,
             listeners,
             metricsEndpoint,
-            adminUi);
+            adminUi,
+            sharing);
     server.moves = ClientMoves.start(vertx, settings, production, io, metrics, router, server);
     return server;
   }
@@ -246,6 +257,7 @@ public final class ChatServer {
         settings.admin().description(),
         settings.admin().enabled() ? " - Admin UI " + settings.adminUi().description() : "");
     LOG.info("{}", moves.description());
+    LOG.info("{}", sharing.uploads().description());
     if (config.jwtSecretGenerated()) {
       LOG.warn(
           "JWT_SECRET is not set: using a random secret for this run; tokens will not survive a restart");
@@ -281,6 +293,11 @@ public final class ChatServer {
    */
   public Characters characters() {
     return companions.characters();
+  }
+
+  /** Profiles (their cache; a Redis subscriber drops changed ones). */
+  public Profiles profiles() {
+    return sharing.profiles();
   }
 
   /** Redis-backed parts (rate limits, presence, sessions) or their single-node versions. */
@@ -338,6 +355,7 @@ public final class ChatServer {
     await(production.close());
     accounts.close();
     storage.partitions().ifPresent(MessagePartitions::close);
+    sharing.close();
     storage.blocking().close();
     storage.database().close();
     await(vertx.close());

@@ -53,6 +53,7 @@ public final class ChatEvents {
 
   private final RateLimits limits;
   private volatile int maxRoomsPerSocket = DEFAULT_MAX_ROOMS_PER_SOCKET;
+  private volatile Attachments attachments = Attachments.NONE;
 
   public ChatEvents(
       MessageStore messages,
@@ -212,7 +213,12 @@ public final class ChatEvents {
 
   private Future<JsonObject> send(Socket socket, SocketSession session, JsonObject payload) {
     String roomId = RoomIds.validate(payload.getValue("roomId"));
-    String body = ClientInput.text(payload.getValue("text"), "text");
+    Object attachmentId = payload.getValue("attachmentId");
+    // With an attachment the text may be empty (a picture on its own).
+    String body =
+        attachmentId != null && isEmptyText(payload.getValue("text"))
+            ? ""
+            : ClientInput.text(payload.getValue("text"), "text");
     String clientId = ClientInput.clientId(payload.getValue("clientId"));
     if (!session.joinedRooms().contains(roomId)) {
       throw ApiException.forbidden("join the room before sending to it");
@@ -222,27 +228,52 @@ public final class ChatEvents {
     if (span != null) {
       span.setAttribute(Tracing.ROOM_ID, roomId);
     }
-    return writer
-        .write(new MessageWriter.NewMessage(roomId, session.userId(), body, clientId))
-        .map(
-            stored -> {
-              JsonObject message = stored.message().toJson();
-              if (stored.announce()) {
-                Span broadcast = Tracing.child(span, "chat message broadcast", SpanKind.PRODUCER);
-                recipients(socket, roomId)
-                    .emit("message:new", message); // a retry's repeat too: receivers dedupe by id
-                if (broadcast != null) {
-                  broadcast.setAttribute(Tracing.ROOM_ID, roomId);
-                  broadcast.setAttribute(Tracing.MESSAGE_ID, stored.message().id());
-                  broadcast.end();
-                }
-              }
-              if (!stored.duplicate()) {
-                metrics.messageStored();
-              }
-              metrics.ackLatency(System.nanoTime() - received);
-              return new JsonObject().put("message", message);
-            });
+    Future<MessageWriter.Stored> written;
+    if (attachmentId == null) {
+      written =
+          writer.write(new MessageWriter.NewMessage(roomId, session.userId(), body, clientId));
+    } else {
+      if (!(attachmentId instanceof String uploadId) || !ClientInput.isUploadId(uploadId)) {
+        throw ApiException.badRequest("attachmentId must be the id of an upload");
+      }
+      written =
+          attachments
+              .attach(uploadId, session.userId(), roomId)
+              .compose(
+                  attachment ->
+                      writer.write(
+                          new MessageWriter.NewMessage(
+                              roomId, session.userId(), body, clientId, attachment)));
+    }
+    return written.map(
+        stored -> {
+          JsonObject message = stored.message().toJson();
+          if (stored.announce()) {
+            Span broadcast = Tracing.child(span, "chat message broadcast", SpanKind.PRODUCER);
+            recipients(socket, roomId)
+                .emit("message:new", message); // a retry's repeat too: receivers dedupe by id
+            if (broadcast != null) {
+              broadcast.setAttribute(Tracing.ROOM_ID, roomId);
+              broadcast.setAttribute(Tracing.MESSAGE_ID, stored.message().id());
+              broadcast.end();
+            }
+          }
+          if (!stored.duplicate()) {
+            metrics.messageStored();
+          }
+          metrics.ackLatency(System.nanoTime() - received);
+          return new JsonObject().put("message", message);
+        });
+  }
+
+  private static boolean isEmptyText(Object text) {
+    return text == null || (text instanceof String s && s.isBlank());
+  }
+
+  /** What messages may carry besides text (uploads), when the server takes them. */
+  public ChatEvents attachments(Attachments attachments) {
+    this.attachments = attachments;
+    return this;
   }
 
   /**

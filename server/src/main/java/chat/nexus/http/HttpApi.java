@@ -11,10 +11,14 @@ import chat.nexus.config.Config;
 import chat.nexus.errors.ApiException;
 import chat.nexus.observability.BuildInfo;
 import chat.nexus.observability.MetricsEndpoint;
+import chat.nexus.profiles.ProfileRoutes;
+import chat.nexus.profiles.Profiles;
+import chat.nexus.ratelimit.Limit;
 import chat.nexus.ratelimit.RateLimits;
 import chat.nexus.rooms.RoomIds;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
+import chat.nexus.uploads.UploadRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -23,6 +27,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +71,9 @@ public final class HttpApi {
   private final Optional<SessionCookie> cookies;
   private final RequestAuthentication callers;
   private final WebClient webClient;
+  private final ProfileRoutes profiles;
+  private final UploadRoutes uploads;
+  private final Limit uploadLimit;
 
   public HttpApi(
       Vertx vertx,
@@ -79,8 +87,14 @@ public final class HttpApi {
       MetricsEndpoint metrics,
       RateLimits limits,
       Optional<SessionCookie> cookies,
-      WebClient webClient) {
+      WebClient webClient,
+      ProfileRoutes profiles,
+      UploadRoutes uploads,
+      Limit uploadLimit) {
     this.webClient = webClient;
+    this.profiles = profiles;
+    this.uploads = uploads;
+    this.uploadLimit = uploadLimit;
     this.metrics = metrics;
     this.limits = limits;
     this.cookies = cookies;
@@ -116,7 +130,14 @@ public final class HttpApi {
     router.get("/ready").handler(this::ready);
     metrics.mount(router);
 
-    router.route("/api/*").handler(RequestBodies.handler(config.jsonLimitBytes()));
+    router
+        .route("/api/*")
+        .handler(
+            RequestBodies.handler(
+                config.jsonLimitBytes(),
+                List.of(
+                    new RequestBodies.LargeBody(ProfileRoutes::isUpload, Profiles.AVATAR_MAX_BYTES),
+                    new RequestBodies.LargeBody(UploadRoutes::isUpload, uploads.bodyLimit()))));
     router
         .route("/api/*")
         .handler(callers::resolve)
@@ -147,7 +168,12 @@ public final class HttpApi {
     router.get("/api/rooms/:id/messages").handler(callers::require).handler(this::history);
     characters.mount(router, callers::require, RequestAuthentication::identity);
     companions.mount(router, callers::require, RequestAuthentication::identity);
-    router.get("/api/users/:id").handler(callers::require).handler(this::user);
+    profiles.mount(router, callers::require, RequestAuthentication::identity);
+    uploads.mount(
+        router,
+        callers::require,
+        limits.handler(uploadLimit, this::subject),
+        RequestAuthentication::identity);
     webClient.mount(router);
 
     router
@@ -171,6 +197,7 @@ public final class HttpApi {
                     HttpMethod.GET,
                     HttpMethod.POST,
                     HttpMethod.PUT,
+                    HttpMethod.PATCH,
                     HttpMethod.DELETE,
                     HttpMethod.OPTIONS))
             .allowedHeaders(
@@ -229,30 +256,6 @@ public final class HttpApi {
         200,
         chat.readableHistory(roomId, identity(ctx).userId(), before, limit)
             .map(list -> new JsonObject().put("ok", true).put("messages", list)));
-  }
-
-  /** A user's public profile (id, name, kind), for clients that show names next to user ids. */
-  private void user(RoutingContext ctx) {
-    String userId = ctx.pathParam("id");
-    respond(
-        ctx,
-        200,
-        auth.user(userId)
-            .compose(
-                user ->
-                    user == null
-                        ? Future.failedFuture(
-                            ApiException.notFound(
-                                "no user " + userId.substring(0, Math.min(userId.length(), 64))))
-                        : Future.succeededFuture(
-                            new JsonObject()
-                                .put("ok", true)
-                                .put(
-                                    "user",
-                                    new JsonObject()
-                                        .put("id", user.id())
-                                        .put("name", user.name())
-                                        .put("kind", user.kind())))));
   }
 
   /** Whom the rate limiter counts: the user, or the client address when anonymous. */

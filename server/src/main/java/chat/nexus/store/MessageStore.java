@@ -14,7 +14,8 @@ import java.util.Optional;
  */
 public final class MessageStore {
 
-  private static final String COLUMNS = "id, room_id, user_id, text, client_id, created_at";
+  private static final String COLUMNS =
+      "id, room_id, user_id, text, client_id, created_at, attachment";
 
   private static final String BY_CLIENT_ID =
       "SELECT " + COLUMNS + " FROM messages WHERE user_id = ? AND room_id = ? AND client_id = ?";
@@ -24,7 +25,7 @@ public final class MessageStore {
    * own: the key gives the message's partition and primary key.
    */
   static final String BY_CLIENT_ID_PARTITIONED =
-      "SELECT m.id, m.room_id, m.user_id, m.text, m.client_id, m.created_at"
+      "SELECT m.id, m.room_id, m.user_id, m.text, m.client_id, m.created_at, m.attachment"
           + " FROM message_client_ids k JOIN messages m"
           + " ON m.id = k.message_id AND m.created_at = k.created_at"
           + " WHERE k.user_id = ? AND k.room_id = ? AND k.client_id = ?";
@@ -113,6 +114,7 @@ public final class MessageStore {
         rs.getString(3),
         rs.getString(4),
         rs.getString(5),
-        Sql.instant(rs.getObject(6)));
+        Sql.instant(rs.getObject(6)),
+        rs.getString(7));
   }
 }

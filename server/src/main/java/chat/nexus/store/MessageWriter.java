@@ -80,10 +80,16 @@ public final class MessageWriter implements AutoCloseable {
   static final long H2_COMMIT_INTERVAL_MS = 10;
 
   private static final String INSERT =
-      "INSERT INTO messages (room_id, user_id, text, client_id, created_at) VALUES (?, ?, ?, ?, ?)";
+      "INSERT INTO messages (room_id, user_id, text, client_id, created_at, attachment) VALUES (?, ?, ?, ?, ?, ?)";
 
-  /** A message to store. */
-  public record NewMessage(String roomId, String userId, String text, String clientId) {}
+  /** A message to store; {@code attachment} is the JSON text of its upload, or null. */
+  public record NewMessage(
+      String roomId, String userId, String text, String clientId, String attachment) {
+
+    public NewMessage(String roomId, String userId, String text, String clientId) {
+      this(roomId, userId, text, clientId, null);
+    }
+  }
 
   /**
    * The stored message; {@code duplicate} when an earlier send with the same clientId stored it;
@@ -284,7 +290,14 @@ public final class MessageWriter implements AutoCloseable {
     announced.put(id, Boolean.TRUE);
     Stored stored =
         new Stored(
-            new Message(id, m.roomId(), m.userId(), m.text(), m.clientId(), pending.createdAt()),
+            new Message(
+                id,
+                m.roomId(),
+                m.userId(),
+                m.text(),
+                m.clientId(),
+                pending.createdAt(),
+                m.attachment()),
             false,
             true);
     return () -> pending.succeed(stored);
@@ -359,6 +372,7 @@ public final class MessageWriter implements AutoCloseable {
     ps.setString(3, m.text());
     ps.setString(4, m.clientId());
     ps.setObject(5, Sql.timestamp(pending.createdAt()));
+    ps.setString(6, m.attachment());
   }
 
   /**
