@@ -6,12 +6,16 @@
 //   people.js       direct conversations, who is online, who is typing
 //   companions.js   the gallery and conversations with AI companions
 //   views.js        which view shows, navigation, the conversation's head, log and composer
+//   profiles.js     names, @handles, avatars, guest tags; the profile dialog
+//   attachments.js  files and images: uploading from the composer, showing them in messages
 //   state.js        shared state;  names.js  display names and texts;  api.js  REST;  dom.js  DOM helpers
 import { session } from "./api.js";
+import { initAttachments } from "./attachments.js";
 import { initCompanions } from "./companions.js";
 import { socket } from "./connection.js";
 import { initLogin, showLogin, startApp } from "./login.js";
 import { initPeople } from "./people.js";
+import { initProfiles } from "./profiles.js";
 import { initRooms } from "./rooms.js";
 import { initViews } from "./views.js";
 
@@ -20,6 +24,8 @@ initRooms();
 initPeople();
 initCompanions();
 initViews();
+initProfiles();
+initAttachments();
 
 // For tests and debugging in the console: the live socket (e.g. nexusClient.socket.io.engine.close()).
 window.nexusClient = { get socket() { return socket; } };

@@ -98,7 +98,7 @@ export function connect() {
     }
     if (addMessage(room, message)) {
       if (!isOpen("room", room.id)) room.unread++;
-      else announce(`${nameOf(message.userId)}: ${message.text}`);
+      else announce(`${nameOf(message.userId)}: ${message.text}${message.attachment ? ` (${message.attachment.image ? "image" : "file"}: ${message.attachment.name})` : ""}`);
     }
     room.typists.delete(message.userId);
     scheduleRender();

@@ -104,8 +104,8 @@ function renderLoadingNote(room) {
   if (isOpen("room", room.id)) renderLog({ keepTop: true });
 }
 
-export async function sendToRoom(room, text) {
-  const local = { clientId: randomId(), roomId: room.id, userId: me().id, text, createdAt: new Date().toISOString(), state: "pending" };
+export async function sendToRoom(room, text, attachment) {
+  const local = { clientId: randomId(), roomId: room.id, userId: me().id, text, attachment, createdAt: new Date().toISOString(), state: "pending" };
   room.pending.set(local.clientId, local);
   renderLog({ toBottom: true });
   stopTyping();
@@ -119,7 +119,9 @@ async function deliver(room, local) {
     return;
   }
   local.state = "pending";
-  const ack = await call("message:send", { roomId: room.id, text: local.text, clientId: local.clientId });
+  const payload = { roomId: room.id, text: local.text, clientId: local.clientId };
+  if (local.attachment) payload.attachmentId = local.attachment.id;
+  const ack = await call("message:send", payload);
   if (ack.ok) {
     addMessage(room, ack.message);
   } else if (["RATE_LIMITED", "UNAVAILABLE"].includes(ack.error.code) && ack.error.retryAfter) {
@@ -172,11 +174,11 @@ export function roomItems(room) {
   sorted.forEach((m, i) => {
     // One name above and one time below a run of messages from the same person.
     const last = !together(m, sorted[i + 1]) && !(i === sorted.length - 1 && m.userId === me().id && room.pending.size);
-    items.push(bubble({ id: m.id, mine: m.userId === me().id, who: nameOf(m.userId), text: m.text,
-      time: last ? m.createdAt : null, cont: together(sorted[i - 1], m) }));
+    items.push(bubble({ id: m.id, mine: m.userId === me().id, userId: m.userId, who: nameOf(m.userId), text: m.text,
+      attachment: m.attachment, time: last ? m.createdAt : null, cont: together(sorted[i - 1], m) }));
   });
   for (const local of room.pending.values()) {
-    items.push(bubble({ mine: true, text: local.text, state: local.state, error: local.error, retry: () => deliver(room, local) }));
+    items.push(bubble({ mine: true, text: local.text, attachment: local.attachment, state: local.state, error: local.error, retry: () => deliver(room, local) }));
   }
   if (room.joined && sorted.length === 0 && room.pending.size === 0 && room.complete) {
     items.push(el("li", { className: "note" }, "No messages yet. Say hello!"));

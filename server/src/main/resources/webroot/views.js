@@ -1,9 +1,11 @@
 // The views: which one shows, the side navigation, a conversation's head, log and composer, the phone menu.
+import { attachmentNode } from "./attachments.js";
 import { $, el, richText, timeOf } from "./dom.js";
 import { avatarOf, companionItems, openCompanion, renderGallery, sendToCompanion } from "./companions.js";
 import { clearBanner, socket } from "./connection.js";
 import { fillNames, nameOf, roomTitle } from "./names.js";
 import { otherMember, renderPeople, renderTyping } from "./people.js";
+import { avatarNode, profileOf, whoButton } from "./profiles.js";
 import { loadHistory, openRoom, roomItems, sendToRoom, stopTyping, typed } from "./rooms.js";
 import { companions, current, isOpen, me, rooms, setCurrent, wide } from "./state.js";
 
@@ -16,7 +18,7 @@ export function initViews() {
   $("composer").addEventListener("submit", (event) => {
     event.preventDefault();
     const text = $("message").value.trim();
-    if (!text || $("send").disabled) return;
+    if (!text || $("send").disabled) return; // a file alone goes through the attach button
     $("message").value = "";
     autoSize();
     if (current.kind === "room") sendToRoom(rooms.get(current.id), text);
@@ -114,9 +116,14 @@ export function renderHead() {
     const room = rooms.get(current.id);
     $("chat-title").textContent = roomTitle(room);
     const online = room.members.size;
-    $("chat-subtitle").textContent = room.direct ? (room.members.has(otherMember(room.id)) ? "online" : "direct conversation")
+    const other = room.direct ? profileOf(otherMember(room.id)) : null;
+    $("chat-subtitle").textContent = room.direct
+      ? [other?.handle ? "@" + other.handle : null, other?.kind === "guest" ? "guest" : null,
+        room.members.has(otherMember(room.id)) ? "online" : "direct conversation"].filter(Boolean).join(" · ")
       : `${online} online`;
     avatar.hidden = true;
+    $("chat-face").replaceChildren(room.direct ? avatarNode(otherMember(room.id), 42) : "");
+    $("chat-face").hidden = !room.direct;
     $("people-button").hidden = room.direct;
     $("leave-button").hidden = false;
     $("people-button").textContent = `People (${online})`;
@@ -125,6 +132,7 @@ export function renderHead() {
     const companion = companions.get(current.id);
     $("chat-title").textContent = companion.name;
     $("chat-subtitle").textContent = fillNames(companion.description, companion.name);
+    $("chat-face").hidden = true;
     avatar.hidden = !companion.hasAvatar;
     if (companion.hasAvatar) avatar.src = `/api/characters/${encodeURIComponent(companion.id)}/avatar`;
     $("people-button").hidden = true;
@@ -133,10 +141,11 @@ export function renderHead() {
   }
 }
 
-export function bubble({ mine, who, text, time, state, rich, cont, retry, id, error }) {
+export function bubble({ mine, who, userId, text, attachment, time, state, rich, cont, retry, id, error }) {
   return el("li", { className: `msg${mine ? " mine" : ""}${cont ? " cont" : ""}${state ? " " + state : ""}`, dataset: id ? { id } : undefined },
-    who ? el("span", { className: "who" }, who) : null,
-    el("div", { className: "bubble" }, rich ? richText(text) : text),
+    who ? (userId ? whoButton(userId, who) : el("span", { className: "who" }, who)) : null,
+    text || !attachment ? el("div", { className: "bubble" }, rich ? richText(text) : text) : null,
+    attachment ? el("div", { className: "attachment" }, attachmentNode(attachment)) : null,
     state === "failed" ? el("span", { className: "retry" }, error ? `Not sent: ${error} ` : "Not sent. ", retry ? el("button", { className: "link", onclick: retry }, "Try again") : null)
       : state === "pending" || state === "queued" ? el("span", { className: "time" }, state === "queued" ? "Waiting for the connection…" : "Sending…")
         : state === "waiting" ? el("span", { className: "time" }, "Waiting to send…")

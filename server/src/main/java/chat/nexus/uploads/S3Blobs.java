@@ -12,6 +12,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -20,8 +21,9 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 /**
  * Upload bytes as objects of an S3-compatible bucket (AWS S3, MinIO, Ceph, R2...), through the AWS
  * SDK v2 over the JDK's URLConnection. Path-style addressing (bucket in the path), which every
- * S3-compatible store understands; checksums only where the protocol requires them, since several
- * compatible stores reject the newer trailing-checksum uploads.
+ * S3-compatible store understands; plain signed bodies (no aws-chunked framing) and checksums only
+ * where the protocol requires them, since several compatible stores reject the newer
+ * trailing-checksum uploads. Files are at most UPLOAD_MAX_BYTES, in memory anyway.
  */
 final class S3Blobs implements Blobs, AutoCloseable {
 
@@ -41,7 +43,11 @@ final class S3Blobs implements Blobs, AutoCloseable {
             .credentialsProvider(
                 StaticCredentialsProvider.create(
                     AwsBasicCredentials.create(options.accessKey(), options.secretKey())))
-            .forcePathStyle(true)
+            .serviceConfiguration(
+                S3Configuration.builder()
+                    .pathStyleAccessEnabled(true)
+                    .chunkedEncodingEnabled(false)
+                    .build())
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
             .httpClientBuilder(
