@@ -8,7 +8,11 @@ import { current, rooms } from "./state.js";
 
 const MAX_BYTES = 10 * 1024 * 1024; // UPLOAD_MAX_BYTES' default; the server has the last word
 
-const blobs = new Map(); // url -> Promise<objectURL>: upload bytes need the Authorization header
+// Upload bytes need the Authorization header, so they are fetched by script: previews become data: URLs
+// (the page's Content-Security-Policy lets images come from 'self' and data: only), full-size files
+// object URLs opened in a tab of their own or saved.
+const blobs = new Map(); // url -> Promise<objectURL>
+const previews = new Map(); // url -> Promise<data: URL>
 
 export function initAttachments() {
   $("attach-button").addEventListener("click", () => $("attach-input").click());
@@ -96,6 +100,25 @@ function blobUrl(url) {
   return blobs.get(url);
 }
 
+/** A data: URL of a (small) preview, fetched once with the session's token. */
+function dataUrl(url) {
+  if (!previews.has(url)) {
+    previews.set(url, fetch(url, { headers: { authorization: "Bearer " + session.auth.token } })
+      .then((r) => (r.ok ? r.blob() : Promise.reject(new Error("HTTP " + r.status))))
+      .then((b) => new Promise((resolve, reject) => {
+        const reader = new FileReader();
+        reader.onload = () => resolve(reader.result);
+        reader.onerror = () => reject(reader.error);
+        reader.readAsDataURL(b);
+      }))
+      .catch((e) => { previews.delete(url); throw e; }));
+  }
+  return previews.get(url);
+}
+
+/** The badge of a file: its extension ("PDF"), or "FILE". */
+const extension = (name) => (/\.([A-Za-z0-9]{1,4})$/.exec(name)?.[1] || "file").toUpperCase();
+
 export const size = (bytes) => (bytes >= 1024 * 1024 ? (bytes / (1024 * 1024)).toFixed(1) + " MB"
   : bytes >= 1024 ? Math.round(bytes / 1024) + " KB" : bytes + " bytes");
 
@@ -104,7 +127,7 @@ export function attachmentNode(attachment) {
   const path = "/api/uploads/" + encodeURIComponent(attachment.id);
   if (attachment.image) {
     const img = el("img", { className: "shot", alt: `Image: ${attachment.name}`, width: attachment.width, height: attachment.height });
-    blobUrl(path + "/preview").then((u) => { img.src = u; }, () => { img.alt = `Image not available: ${attachment.name}`; });
+    dataUrl(path + "/preview").then((u) => { img.src = u; }, () => { img.alt = `Image not available: ${attachment.name}`; });
     return el("button", { type: "button", className: "shot-button", title: `Open ${attachment.name} full size`,
       onclick: () => blobUrl(path).then((u) => window.open(u, "_blank", "noopener")) }, img);
   }
@@ -113,7 +136,7 @@ export function attachmentNode(attachment) {
     blobUrl(path).then((u) => el("a", { href: u, download: attachment.name }).click());
   };
   return el("a", { href: path, className: "file", download: attachment.name, title: `Download ${attachment.name}`, onclick: save },
-  el("span", { className: "file-icon", ariaHidden: "true" }, "📄"),
+  el("span", { className: "file-icon", ariaHidden: "true" }, extension(attachment.name)),
   el("span", { className: "file-name" }, attachment.name),
   el("span", { className: "file-size" }, size(attachment.size)));
 }

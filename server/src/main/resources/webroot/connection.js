@@ -6,6 +6,7 @@ import { interruptStream, updateStream } from "./companions.js";
 import { signOut } from "./login.js";
 import { nameOf } from "./names.js";
 import { renderTyping } from "./people.js";
+import { profileUpdated } from "./profiles.js";
 import { addMessage, joinRoom, retryPending } from "./rooms.js";
 import { companions, current, isOpen, me, newRoom, rooms } from "./state.js";
 import { announce, renderComposer, scheduleRender } from "./views.js";
@@ -87,6 +88,8 @@ export function connect() {
   socket.on("token:expired", () => {
     refresh().catch(() => {});
   });
+
+  socket.on("user:updated", profileUpdated);
 
   socket.on("message:new", (message) => {
     let room = rooms.get(message.roomId);

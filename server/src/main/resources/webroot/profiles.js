@@ -51,10 +51,13 @@ function remember(profile) {
   }
 }
 
-/** Forgets a profile (someone changed theirs): fetched again when next shown. */
-export function forgetProfile(userId) {
-  profiles.delete(userId);
-  failed.delete(userId);
+/** A profile someone changed (the server's user:updated): shown from now on. */
+export function profileUpdated({ user }) {
+  if (!user?.id) return;
+  remember(user);
+  failed.delete(user.id);
+  if (user.id === session.auth?.user?.id) $("me").textContent = user.name + (user.kind === "guest" ? " (guest)" : "");
+  scheduleRender();
 }
 
 /** An avatar: the picture, or the first letter of the name on a colour. Decorative: the name is beside it. */
@@ -120,7 +123,7 @@ function renderDialog(userId, own) {
 function ownForm(profile) {
   const name = el("input", { id: "profile-name", value: profile.name, maxLength: 64, autocomplete: "nickname" });
   const handle = el("input", { id: "profile-handle", value: profile.handle || "", maxLength: 32, autocomplete: "off",
-    spellcheck: false, pattern: "[A-Za-z0-9_]{3,32}", ariaDescribedBy: "handle-hint" });
+    spellcheck: false, pattern: "[A-Za-z0-9_]{3,32}", "aria-describedby": "handle-hint" });
   const file = el("input", { id: "profile-avatar", type: "file", accept: "image/png,image/jpeg,image/gif,image/webp" });
   const save = async (event) => {
     event.preventDefault();
@@ -130,7 +133,7 @@ function ownForm(profile) {
     try {
       if (Object.keys(changes).length) remember((await authed("/api/me", { method: "PATCH", body: changes })).user);
       if (file.files[0]) remember(await putAvatar(file.files[0]));
-      $("me").textContent = session.auth.user.name;
+      $("me").textContent = session.auth.user.name + (profile.kind === "guest" ? " (guest)" : "");
       scheduleRender();
       renderDialog(profile.id, true);
       $("profile-error").textContent = "Saved.";

@@ -152,6 +152,7 @@ public final class ChatServer {
     Companions companions = Companions.start(vertx, settings, storage, production, metrics);
     Sharing sharing = Sharing.start(vertx, settings, storage, production, accounts.auth());
     chat.attachments(sharing.uploads());
+    sharing.announceChanges(io, storage.members());
     io.onConnection(
         socket -> {
           accounts.liveSockets().attach(socket, SocketSession.of(socket).identity());

@@ -5,16 +5,23 @@ import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
 import chat.nexus.profiles.Profiles;
 import chat.nexus.ratelimit.Limit;
+import chat.nexus.rooms.Members;
+import chat.nexus.rooms.RoomIds;
+import chat.nexus.socketio.SocketIoServer;
 import chat.nexus.store.Blocking;
 import chat.nexus.uploads.UploadOptions;
 import chat.nexus.uploads.UploadRoutes;
 import chat.nexus.uploads.Uploads;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.UnaryOperator;
+import org.slf4j.LoggerFactory;
 
 /**
  * What people share of themselves and with rooms: profiles (handles, avatars), and files and images
@@ -67,6 +74,39 @@ record Sharing(
         new UploadRoutes(uploads, files, temporary),
         new Limit("uploads", options.perUserMax(), options.windowMs()),
         files);
+  }
+
+  /** Rooms told of one profile change: a user's recent rooms, as the members table lists them. */
+  static final int ANNOUNCED_ROOMS = 200;
+
+  /**
+   * Tells the people who may see a user's name that it changed: {@code user:updated {user}} to the
+   * rooms the user is a member of and to the user's own sockets, through the adapter (every node).
+   */
+  void announceChanges(SocketIoServer io, Members members) {
+    profiles.onChange(
+        userId ->
+            members
+                .roomsOf(userId, ANNOUNCED_ROOMS)
+                .compose(
+                    rooms ->
+                        profiles
+                            .profile(userId)
+                            .map(
+                                profile -> {
+                                  List<String> targets = new ArrayList<>();
+                                  targets.add(RoomIds.inbox(userId));
+                                  rooms.forEach(m -> targets.add(m.roomId()));
+                                  io.to(targets.toArray(String[]::new))
+                                      .emit(
+                                          "user:updated",
+                                          new JsonObject().put("user", profile.toJson()));
+                                  return null;
+                                }))
+                .onFailure(
+                    e ->
+                        LoggerFactory.getLogger(Sharing.class)
+                            .warn("announcing a profile change failed: {}", e.toString())));
   }
 
   @Override

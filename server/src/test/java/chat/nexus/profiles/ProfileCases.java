@@ -215,6 +215,19 @@ abstract class ProfileCases extends ServerCases {
         .assertError(401, "UNAUTHORIZED");
   }
 
+  @Test
+  void membersOfTheUsersRoomsHearOfTheChange() {
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
+    String room = room();
+    joined(ann, room);
+    chat.nexus.testing.Client bobs = joined(bob, room);
+    bodies.patch("/api/me", new JsonObject().put("name", "Annabel"), ann.token()).assertOk(200);
+    JsonObject heard = bobs.next("user:updated").getJsonObject("user");
+    assertThat(heard.getString("id")).isEqualTo(ann.id());
+    assertThat(heard.getString("name")).isEqualTo("Annabel");
+  }
+
   // ---- avatars ----
 
   @Test

@@ -33,7 +33,8 @@ public final class Client implements AutoCloseable {
           "companion:done",
           "companion:error",
           "session:ended",
-          "token:expired");
+          "token:expired",
+          "user:updated");
 
   private final Socket socket;
   private final Map<String, BlockingQueue<Object[]>> events = new ConcurrentHashMap<>();

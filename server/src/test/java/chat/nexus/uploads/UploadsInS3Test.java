@@ -19,6 +19,28 @@ import org.junit.jupiter.api.Test;
 class UploadsInS3Test {
 
   @Test
+  void theBucketsKeysNeverShowInTheConfigurationReport() {
+    Map<String, String> env =
+        Map.of(
+            "UPLOAD_STORE", "s3",
+            "S3_ENDPOINT", "http://127.0.0.1:9",
+            "S3_BUCKET", "chat-files",
+            "S3_ACCESS_KEY", "AKIA-visible-nowhere",
+            "S3_SECRET_KEY", "secret-visible-nowhere");
+    String report =
+        String.valueOf(chat.nexus.config.ConfigReport.of(chat.nexus.ServerConfig.from(env), env));
+    assertThat(report).contains("chat-files").doesNotContain("visible-nowhere");
+  }
+
+  @Test
+  void s3WithoutItsSettingsIsAConfigurationError() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> chat.nexus.ServerConfig.from(Map.of("UPLOAD_STORE", "s3")))
+        .isInstanceOf(chat.nexus.config.ConfigException.class)
+        .hasMessageContaining("S3_BUCKET");
+  }
+
+  @Test
   void filesAndPreviewsGoToTheBucketAndComeBack() throws Exception {
     try (FakeS3 s3 = new FakeS3();
         TestServer server =
