@@ -103,6 +103,7 @@ export function renderNav() {
   const direct = [...rooms.values()].filter((r) => r.direct);
   $("dm-list").replaceChildren(...(direct.length ? direct.map((room) => navItem({
     icon: "@", label: nameOf(otherMember(room.id)), active: isOpen("room", room.id), unread: room.unread, onclick: () => openRoom(room.id),
+    avatar: avatarNode(otherMember(room.id), 22),
   })) : [el("li", { className: "empty" }, "Tap a person in a room to talk one to one.")]));
   $("gallery-button").classList.toggle("active", current.kind === "gallery");
   $("companion-list").replaceChildren(...[...companions.values()].map((c) => navItem({

@@ -58,9 +58,8 @@ public final class Handles {
             .replaceAll("\\p{M}+", "")
             .toLowerCase(Locale.ROOT);
     String base = NOT_ALLOWED.matcher(ascii).replaceAll("_").replaceAll("^_+|_+$", "");
-    int room = MAX_LENGTH - 1 - 2 * SUFFIX_BYTES;
-    if (base.length() > room) {
-      base = base.substring(0, room);
+    if (base.length() > MAX_LENGTH) {
+      base = base.substring(0, MAX_LENGTH);
     }
     while (base.length() < MIN_LENGTH) {
       base = base.isEmpty() ? "user" : base + "_";
@@ -72,6 +71,10 @@ public final class Handles {
   public static String withSuffix(String from) {
     byte[] suffix = new byte[SUFFIX_BYTES];
     RANDOM.nextBytes(suffix);
-    return derive(from) + "_" + HexFormat.of().formatHex(suffix);
+    String base = derive(from);
+    int room = MAX_LENGTH - 1 - 2 * SUFFIX_BYTES;
+    return (base.length() > room ? base.substring(0, room) : base)
+        + "_"
+        + HexFormat.of().formatHex(suffix);
   }
 }

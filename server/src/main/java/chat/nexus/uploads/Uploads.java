@@ -42,7 +42,7 @@ public final class Uploads implements Attachments {
   /** Uploads read and analysed at once on a node; more wait for none, they get UNAVAILABLE. */
   public static final int MAX_IN_FLIGHT = 8;
 
-  /** Longest file name kept (the column holds 255). */
+  /** Longest file name kept, in UTF-16 units (the column holds 255). */
   static final int MAX_NAME_CHARS = 200;
 
   static final int ID_BYTES = 15;
@@ -260,9 +260,12 @@ public final class Uploads implements Attachments {
     if (name.isEmpty() || name.equals(".") || name.equals("..")) {
       name = "file";
     }
-    if (name.codePointCount(0, name.length()) > MAX_NAME_CHARS) {
-      name = name.substring(0, name.offsetByCodePoints(0, MAX_NAME_CHARS));
+    // Counted in UTF-16 units, as the column is: never half of a surrogate pair.
+    int end = name.length();
+    while (end > MAX_NAME_CHARS) {
+      end = name.offsetByCodePoints(end, -1);
     }
+    name = name.substring(0, end);
     return name;
   }
 

@@ -234,6 +234,30 @@ abstract class UploadCases extends ServerCases {
     uploadOk(ann, dm, "a.txt", "text/plain", "psst".getBytes());
   }
 
+  @Test
+  void aPrivateRoomsUploadsAreForItsMembersOnly() {
+    TestUser ann = user("Ann");
+    TestUser eve = user("Eve");
+    String room = room();
+    server.update(
+        "INSERT INTO rooms (id, kind, created_at, visibility, owner_id)"
+            + " VALUES (?, 'public', CURRENT_TIMESTAMP, 'private', ?)",
+        room,
+        ann.id());
+    server.update(
+        "INSERT INTO room_members (room_id, user_id, role, joined_at)"
+            + " VALUES (?, ?, 'owner', CURRENT_TIMESTAMP)",
+        room,
+        ann.id());
+    JsonObject upload = uploadOk(ann, room, "plan.txt", "text/plain", "secret plan".getBytes());
+    bodies
+        .postFile(uploads(room), "x.txt", "text/plain", "let me in".getBytes(), eve.token())
+        .assertError(403, "FORBIDDEN");
+    rest.get("/api/uploads/" + upload.getString("id"), eve.token()).assertError(403, "FORBIDDEN");
+    assertThat(bodies.getBytes("/api/uploads/" + upload.getString("id"), ann.token()).statusCode())
+        .isEqualTo(200);
+  }
+
   // ---- reading ----
 
   @Test
