@@ -5,6 +5,8 @@
 #   loadtest/bench/chat.sh [h2|postgres|node|all]     (default: all)
 #   SERVER_JVM=... RATE=450 CLIENTS=10000 ROOMS=100 WARMUP=15s TAG= PORT=... override the defaults below;
 #   JAR=path/to/nexus-chat.jar runs another build (another commit, beside this one in one session)
+#   MENTIONS=0.1 READ_EVERY=5s: a tenth of the messages mention a member of the room, and every client
+#   marks what it received as read every 5 s (servers without read markers ignore the event)
 #   (storage throughput: RATE=1200 CLIENTS=2000 ROOMS=1000 TAG=-store, rooms of two).
 # Results are appended to target/bench/chat-*.md. Needs: mvn -q package -DskipTests; npm ci in
 # reference-node; PostgreSQL on 127.0.0.1:5432 (trust auth, database test) for the postgres run.
@@ -26,7 +28,8 @@ JAR=${JAR:-server/target/nexus-chat.jar}
 wait_port() { for _ in $(seq 1 150); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && return 0; sleep 0.2; done; echo "server did not start" >&2; return 1; }
 stop_server() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; sleep 2; }
 chat() { $LT chat --url http://127.0.0.1:$PORT --jwt-secret "$SECRET" --clients "$CLIENTS" --rooms "$ROOMS" --workers 2 \
-  --local-addresses 127.0.0.2,127.0.0.3 --rate "$RATE" --warmup "${WARMUP:-15s}" --duration 30s --server-pid "$SERVER" --out "$1"; }
+  --local-addresses 127.0.0.2,127.0.0.3 --rate "$RATE" \
+  ${MENTIONS:+--mentions "$MENTIONS"} ${READ_EVERY:+--read-every "$READ_EVERY"} --warmup "${WARMUP:-15s}" --duration 30s --server-pid "$SERVER" --out "$1"; }
 start_nexus() { # extra environment in "$@"
   env "$@" JWT_SECRET="$SECRET" PORT=$PORT HOST=127.0.0.1 MALLOC_ARENA_MAX=2 \
     java $SERVER_JVM -jar "$JAR" > "$OUT/chat-server.log" 2>&1 & SERVER=$!

@@ -33,6 +33,20 @@ final class Chat implements Callable<Integer> {
           "The server's JWT_SECRET: each client gets an HS256 token for user lt-<worker>-<k>. Default: $JWT_SECRET.")
   String jwtSecret;
 
+  @Option(
+      names = "--mentions",
+      defaultValue = "0",
+      description =
+          "Share of messages (0-1) that mention another member of the room (@lt<k>). Default: ${DEFAULT-VALUE}")
+  double mentions;
+
+  @Option(
+      names = "--read-every",
+      defaultValue = "0s",
+      description =
+          "Every client marks what it received as read (a `read` event) this often; 0s: never. Default: ${DEFAULT-VALUE}")
+  java.time.Duration readEvery;
+
   @Override
   public Integer call() throws Exception {
     if (jwtSecret == null || jwtSecret.isEmpty()) {
@@ -40,10 +54,19 @@ final class Chat implements Callable<Integer> {
           command.commandLine(),
           "--jwt-secret (or the JWT_SECRET environment variable) is required");
     }
+    if (!(mentions >= 0 && mentions <= 1) || readEvery.isNegative()) {
+      throw new ParameterException(
+          command.commandLine(), "--mentions is a share from 0 to 1; --read-every is not negative");
+    }
     return traffic.run(
         common,
         sized,
         "chat",
-        new ChatProtocol(jwtSecret, common.workerIndex, traffic.rooms, traffic.payload));
+        new ChatProtocol(
+            jwtSecret,
+            common.workerIndex,
+            traffic.rooms,
+            traffic.payload,
+            new ChatProtocol.Reading(mentions, sized.clients, readEvery.toMillis())));
   }
 }

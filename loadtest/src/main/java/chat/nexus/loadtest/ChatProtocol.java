@@ -3,6 +3,7 @@ package chat.nexus.loadtest;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The chat contract (/work/shared/design/contract.md): auth {@code {"token":"<HS256 JWT>"}} for
@@ -16,11 +17,23 @@ final class ChatProtocol implements Protocol {
   private static final byte[] MESSAGE_NEW = Frames.eventPrefix("message:new");
   private static final byte[] TEXT_KEY = Frames.bytes("\"text\"");
   private static final byte[] T_PREFIX = Frames.bytes("\"t=");
+  private static final byte[] ID_KEY = Frames.bytes("\"id\"");
+  private static final byte[] NONE = new byte[0];
 
   private final byte[] secret;
   private final String users;
   private final String[] roomIds;
   private final String pad;
+  private final Reading reading;
+
+  /**
+   * What clients do beyond sending: the share of messages that mention another member of the room
+   * ({@code @lt<k>}, the display name of client k), the run's client count (who is in which room),
+   * and every how many milliseconds a client marks what it received as read (0: never).
+   */
+  record Reading(double mentions, int clients, long readEveryMs) {
+    static final Reading NONE = new Reading(0, 0, 0);
+  }
 
   /**
    * Starts every clientId: the server keeps the first message per (user, clientId), and users are
@@ -30,7 +43,11 @@ final class ChatProtocol implements Protocol {
   private final String run;
 
   ChatProtocol(String secret, int worker, int rooms, int payload) {
-    this(secret, "lt-" + worker + "-", worker, rooms, payload);
+    this(secret, "lt-" + worker + "-", worker, rooms, payload, Reading.NONE);
+  }
+
+  ChatProtocol(String secret, int worker, int rooms, int payload, Reading reading) {
+    this(secret, "lt-" + worker + "-", worker, rooms, payload, reading);
     if (secret == null || secret.isEmpty())
       throw new IllegalArgumentException("--jwt-secret (or JWT_SECRET) is required");
   }
@@ -40,6 +57,11 @@ final class ChatProtocol implements Protocol {
    * {@link #connectPacket} cannot be used.
    */
   ChatProtocol(String secret, String users, int worker, int rooms, int payload) {
+    this(secret, users, worker, rooms, payload, Reading.NONE);
+  }
+
+  ChatProtocol(String secret, String users, int worker, int rooms, int payload, Reading reading) {
+    this.reading = reading;
     this.secret =
         secret == null || secret.isEmpty() ? null : secret.getBytes(StandardCharsets.UTF_8);
     this.users = users;
@@ -59,7 +81,12 @@ final class ChatProtocol implements Protocol {
     if (secret == null) throw new IllegalStateException("no JWT secret to mint a token with");
     long exp = System.currentTimeMillis() / 1000 + TOKEN_TTL.toSeconds();
     return Frames.connect(
-        "{\"token\":\"" + Jwt.user(secret, sub(client), "lt " + client, exp) + "\"}");
+        "{\"token\":\"" + Jwt.user(secret, sub(client), name(client), exp) + "\"}");
+  }
+
+  /** Client k's display name, one word so that {@code @lt<k>} mentions it. */
+  static String name(int client) {
+    return "lt" + client;
   }
 
   @Override
@@ -69,7 +96,32 @@ final class ChatProtocol implements Protocol {
 
   @Override
   public String sendPacket(int room, long t, long seq, int ackId) {
-    return send(ackId, roomIds[room], t, pad, run + "-" + seq);
+    return send(ackId, roomIds[room], t, mention(room) + pad, run + "-" + seq);
+  }
+
+  /** "@lt<k> " for a random member k of the room, as often as the run asks; else "". */
+  private String mention(int room) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    int perRoom = reading.clients() / Math.max(1, roomIds.length);
+    if (reading.mentions() <= 0 || perRoom == 0 || random.nextDouble() >= reading.mentions()) {
+      return "";
+    }
+    return "@" + name(room + roomIds.length * random.nextInt(perRoom)) + " ";
+  }
+
+  @Override
+  public String readPacket(int room, long messageId) {
+    return "42[\"read\",{\"roomId\":\"" + roomIds[room] + "\",\"messageId\":" + messageId + "}]";
+  }
+
+  @Override
+  public long readEveryMs() {
+    return reading.readEveryMs();
+  }
+
+  @Override
+  public long deliveredId(byte[] b, int n) {
+    return Frames.findNumber(b, n, MESSAGE_NEW.length, ID_KEY, NONE);
   }
 
   /**

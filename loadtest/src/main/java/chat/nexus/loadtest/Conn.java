@@ -52,6 +52,11 @@ final class Conn extends ChannelInboundHandlerAdapter {
   /** Companion clients: the send time (epoch µs) of the message whose reply is awaited, or 0. */
   long aiSentAt;
 
+  /** The newest message id delivered to this client, and the newest it marked as read. */
+  long seenId;
+
+  long readId;
+
   /** Companion clients: no token of the awaited reply has arrived yet. */
   boolean aiFirstPending;
 

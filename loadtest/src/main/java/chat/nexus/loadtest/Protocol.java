@@ -44,6 +44,24 @@ interface Protocol {
    */
   long deliveryT(byte[] b, int n);
 
+  /**
+   * A read-marker update for {@code room} up to {@code messageId}, sent without an ack; null when
+   * the protocol has none or the run sends none.
+   */
+  default String readPacket(int room, long messageId) {
+    return null;
+  }
+
+  /** Every how many milliseconds a client marks what it has received as read; 0: never. */
+  default long readEveryMs() {
+    return 0;
+  }
+
+  /** The id of a delivered message ({@code b[0..n)}), or -1. */
+  default long deliveredId(byte[] b, int n) {
+    return -1;
+  }
+
   /** {@link #deliveryT(byte[], int)} of a whole buffer. */
   default long deliveryT(Buffer event) {
     byte[] b = event.getBytes();

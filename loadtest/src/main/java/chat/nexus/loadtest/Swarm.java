@@ -287,6 +287,7 @@ final class Swarm {
             for (Conn c : connsByLoop.get(loop)) if (c.isOpen()) (c.ai ? ai : chat).add(c);
             if (mix == null) {
               sendLoop(chat, spec.rate() / loops.length, this::send);
+              readLoop(chat);
             } else {
               sendLoop(chat, chat.size() * mix.chatPerUser(), this::send);
               sendLoop(ai, ai.size() * mix.aiPerUser(), this::sendCompanion);
@@ -320,6 +321,33 @@ final class Swarm {
               return;
             }
             send.accept(c);
+          }
+        });
+  }
+
+  /**
+   * Each client marks what it received as read every {@link Protocol#readEveryMs()}, the clients
+   * spread over that period a slice per tick.
+   */
+  private void readLoop(List<Conn> readers) {
+    long every = protocol.readEveryMs();
+    if (readers.isEmpty() || every <= 0) return;
+    long ticks = Math.max(1, every / TICK_MS);
+    int[] cursor = {0};
+    vertx.setPeriodic(
+        TICK_MS,
+        id -> {
+          if (Time.nowMicros() >= meter.windowEnd()) {
+            vertx.cancelTimer(id);
+            return;
+          }
+          int slice = (int) Math.max(1, (readers.size() + ticks - 1) / ticks);
+          for (int i = 0; i < slice; i++) {
+            Conn c = readers.get(cursor[0]++ % readers.size());
+            if (c.isOpen() && c.seenId > c.readId) {
+              c.readId = c.seenId;
+              c.send(protocol.readPacket(c.room, c.seenId));
+            }
           }
         });
   }

@@ -138,6 +138,9 @@ final class SwarmMeter {
       bad.increment();
       return;
     }
+    if (protocol.readEveryMs() > 0) {
+      c.seenId = Math.max(c.seenId, protocol.deliveredId(b, n));
+    }
     long now = Time.nowMicros();
     deliveredAll.increment();
     if (now >= winStart && now < winEnd) arrivals.increment();
