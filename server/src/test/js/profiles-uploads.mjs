@@ -87,6 +87,7 @@ await run(async ({ browser }) => {
     await bob.keyboard.press("Enter");
     await bob.locator("#profile-dialog[open]", { hasText: "@" + HANDLE }).waitFor({ timeout: STEP_MS });
     await bob.locator("#profile-dialog", { hasText: "Guest" }).waitFor({ timeout: STEP_MS });
+    if (/null|undefined/.test(await bob.locator("#profile-body").textContent())) throw new Error("the dialog shows null");
     await shot(bob, "bob-sees-ann-profile");
     await bob.keyboard.press("Escape");
     await bob.locator("#profile-dialog[open]").waitFor({ state: "detached", timeout: STEP_MS });

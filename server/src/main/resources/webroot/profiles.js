@@ -110,6 +110,7 @@ function renderDialog(userId, own) {
   const profile = profileOf(userId) || { id: userId, name: "…", handle: "", kind: "" };
   $("profile-title").textContent = own ? "Your profile" : profile.name;
   $("profile-error").textContent = "";
+  $("profile-error").className = "error small";
   const big = avatarNode(userId, 96);
   big.classList.add("big");
   if (big.tagName === "IMG") big.alt = `Avatar of ${profile.name}`;
@@ -117,7 +118,7 @@ function renderDialog(userId, own) {
     el("dt", {}, "Name"), el("dd", {}, profile.name),
     el("dt", {}, "Handle"), el("dd", {}, profile.handle ? "@" + profile.handle : "…"),
     el("dt", {}, "Kind"), el("dd", {}, profile.kind === "guest" ? "Guest" : profile.kind ? "Account" : "…"));
-  $("profile-body").replaceChildren(big, facts, own ? ownForm(profile) : null);
+  $("profile-body").replaceChildren(...[big, facts, own ? ownForm(profile) : null].filter(Boolean));
 }
 
 function ownForm(profile) {
@@ -137,6 +138,7 @@ function ownForm(profile) {
       scheduleRender();
       renderDialog(profile.id, true);
       $("profile-error").textContent = "Saved.";
+      $("profile-error").className = "saved small";
     } catch (e) {
       $("profile-error").textContent = e.code === "CONFLICT" ? "That handle is taken: choose another." : e.message;
     }

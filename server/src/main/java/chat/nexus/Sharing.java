@@ -111,6 +111,7 @@ record Sharing(
 
   @Override
   public void close() {
+    uploads.close();
     files.close();
   }
 }

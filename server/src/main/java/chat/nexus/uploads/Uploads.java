@@ -95,6 +95,13 @@ public final class Uploads implements Attachments {
     this.options = options;
   }
 
+  /** Lets go of the bucket's HTTP client (when the bytes are in S3). */
+  public void close() {
+    if (blobs instanceof S3Blobs s3) {
+      s3.close();
+    }
+  }
+
   public UploadOptions options() {
     return options;
   }
