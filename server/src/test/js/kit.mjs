@@ -60,6 +60,9 @@ export async function signInAsGuest(page, name) {
 }
 
 export async function joinRoom(page, room) {
+  // On a phone the Room field is in the ☰ drawer, inert while closed: open it first.
+  const menu = page.getByRole("button", { name: "Menu" });
+  if ((await menu.isVisible()) && (await menu.getAttribute("aria-expanded")) !== "true") await menu.click();
   await page.getByLabel("Room").fill(room);
   await page.getByLabel("Room").press("Enter");
   await page.locator("#chat-title", { hasText: room }).waitFor({ timeout: STEP_MS });

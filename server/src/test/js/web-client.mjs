@@ -5,22 +5,21 @@
 // page back through history, talk directly, survive a dropped connection (missed messages shown once),
 // page through the companion gallery (Show more), then talk to the demo companion (a streamed reply from
 // the simulated provider) while the other waits out AI_BUSY with an automatic retry; and the room on a
-// phone-sized screen. Screenshots of each screen
-// go to NEXUS_SCREENSHOTS. Prints "browser: N passed, 0 failed" and exits 0, or names the failed step
-// and exits 1.
+// phone-sized screen. Along the way (web-client-polish.mjs): markdown in messages, dates, the length limit,
+// "Jump to latest", a direct conversation's presence, the phone drawer and its unread dot, the guest
+// log-out question, and an axe-core accessibility audit of each screen in the light and dark themes.
+// Screenshots of each screen go to NEXUS_SCREENSHOTS. Prints "browser: N passed, 0 failed" and exits 0,
+// or names the failed step and exits 1 (kit.mjs).
 
-import { createRequire } from "node:module";
 import { createHmac } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import path from "node:path";
+import { BASE_URL, STEP_MS, expectText, joinRoom, run, send, shot, signInAsGuest, step } from "./kit.mjs";
+import { MARKDOWN, audit, checkCounter, checkDates, checkDrawer, checkEmptyRoom, checkGuestLogout, checkJump, checkMarkdown,
+  checkMarkdownCases, checkNonTextContrast } from "./web-client-polish.mjs";
 
-const { chromium } = createRequire(import.meta.url)("playwright-core");
-
-const BASE_URL = process.env.NEXUS_URL;
-const SHOTS = process.env.NEXUS_SCREENSHOTS ?? "target/screenshots";
 const ROOM = process.env.NEXUS_ROOM ?? "lobby";
-const CHROMIUM = process.env.NEXUS_CHROMIUM ?? "/usr/bin/chromium";
 const JWT_SECRET = process.env.NEXUS_JWT_SECRET;
+const HISTORY_SEED = 40; // more than one history page (30)
+const GALLERY_PAGE = 30; // the server's default page of companions
 
 /** The same token (user, name, session) expiring in `seconds`, signed with the server's secret. */
 function expiringSoon(token, seconds) {
@@ -29,67 +28,12 @@ function expiringSoon(token, seconds) {
   const unsigned = b64({ alg: "HS256", typ: "JWT" }) + "." + b64({ ...claims, exp: Math.floor(Date.now() / 1000) + seconds });
   return unsigned + "." + createHmac("sha256", JWT_SECRET).update(unsigned).digest("base64url");
 }
-const STEP_MS = 15_000;
-const HISTORY_SEED = 40; // more than one history page (30)
-const GALLERY_PAGE = 30; // the server's default page of companions
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-if (!BASE_URL) {
-  console.error("set NEXUS_URL to the server, e.g. http://127.0.0.1:8000");
-  process.exit(2);
-}
-mkdirSync(SHOTS, { recursive: true });
-
-let passed = 0;
-async function step(name, action) {
-  const started = Date.now();
-  try {
-    await action();
-  } catch (e) {
-    console.error(`FAILED: ${name}: ${e.stack || e}`);
-    throw e;
-  }
-  passed++;
-  console.log(`ok ${passed} - ${name} (${Date.now() - started} ms)`);
-}
-
-const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, name + ".png") });
 const log = (page) => page.getByRole("list", { name: "Conversation" });
 const bubble = (page, text) => log(page).locator(".bubble", { hasText: text });
+const count = (locator) => locator.count();
 
-async function expectText(locator, text, what) {
-  await locator.filter({ hasText: text }).first().waitFor({ timeout: STEP_MS }).catch(() => {
-    throw new Error(`${what}: no "${text}"`);
-  });
-}
-
-async function count(locator) {
-  return locator.count();
-}
-
-async function signInAsGuest(page, name) {
-  await page.goto(BASE_URL);
-  await page.getByLabel("Name").fill(name);
-  await page.getByRole("button", { name: "Continue as guest" }).click();
-  await page.locator("#app").waitFor({ timeout: STEP_MS });
-}
-
-async function joinRoom(page, room) {
-  await page.getByLabel("Room").fill(room);
-  await page.getByLabel("Room").press("Enter");
-  await page.locator("#chat-title", { hasText: "# " + room }).waitFor({ timeout: STEP_MS });
-  await page.locator("#connection", { hasText: "Online" }).waitFor({ timeout: STEP_MS });
-}
-
-async function send(page, text) {
-  await page.getByLabel("Message").fill(text);
-  await page.getByRole("button", { name: "Send" }).click();
-}
-
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, timeout: 30_000 });
-let exitCode = 0;
-try {
+await run(async ({ browser }) => {
   const desktop = { viewport: { width: 1200, height: 760 }, deviceScaleFactor: 1 };
   const annContext = await browser.newContext(desktop);
   const bobContext = await browser.newContext(desktop);
@@ -119,6 +63,7 @@ try {
     }
     console.log(`first load: ${requests.length} requests, ${assets.length} of them assets`);
     await shot(ann, "01-login");
+    await audit(ann, "sign-in", { screenshot: "01-login-dark" });
   });
 
   await step("Ann continues as a guest, Bob signs up", async () => {
@@ -162,6 +107,33 @@ try {
     await shot(ann, "02-room-ann");
     await bob.getByLabel("Message").fill("");
     await shot(bob, "03-room-bob");
+    const banner = (call) => ann.evaluate(async (f) => { const c = await import("/assets/connection.js"); f ? c.showBanner("Reconnected.", "good") : c.clearBanner(); }, call);
+    await banner(true); // audited with the room
+    await audit(ann, "a room", { screenshot: "02-room-ann-dark" });
+    await banner(false);
+    await checkNonTextContrast(ann);
+  });
+
+  await step("markdown: bold, italics, code, a list, a quote, links in a new tab; raw HTML and javascript: as text", async () => {
+    await send(ann, MARKDOWN);
+    await checkMarkdown(bob);
+    await shot(bob, "03-markdown");
+  });
+
+  await step("markdown.js against hostile inputs: only its tags, only http(s) and mailto links", async () => {
+    await checkMarkdownCases(bob);
+  });
+
+  await step("times: today's time under a message, yesterday and earlier with a date, the full date in a title", async () => {
+    await checkDates(bob);
+  });
+
+  await step("the composer counts near 4,000 characters and refuses more, without cutting", async () => {
+    await checkCounter(ann);
+  });
+
+  await step("Join with an empty room name says to type one", async () => {
+    await checkEmptyRoom(ann);
   });
 
   await step("older messages load when scrolling up", async () => {
@@ -181,6 +153,10 @@ try {
     await expectText(log(ann).locator(".note"), `This is the start of #${ROOM}`, "start of the room");
   });
 
+  await step("scrolled up, new messages show on Jump to latest with their count", async () => {
+    await checkJump(ann, bob, ROOM);
+  });
+
   await step("a direct message", async () => {
     await ann.locator("#people-list button", { hasText: "Bob" }).click();
     await ann.locator("#chat-title", { hasText: "Bob" }).waitFor({ timeout: STEP_MS });
@@ -191,6 +167,14 @@ try {
     await bubble(bob, "psst, just between us").waitFor({ timeout: STEP_MS });
     await send(bob, "sure");
     await bubble(ann, "sure").waitFor({ timeout: STEP_MS });
+    await expectText(ann.locator("#chat-subtitle"), "online", "Bob online in the direct conversation");
+    await audit(ann, "a direct conversation", { screenshot: "04-direct-dark" });
+    // Bob goes away and comes back: the header follows the presence events.
+    await bob.evaluate(() => window.nexusClient.socket.disconnect());
+    await ann.locator("#chat-subtitle", { hasText: /^offline$/ }).waitFor({ timeout: STEP_MS });
+    await bob.evaluate(() => window.nexusClient.socket.connect());
+    await ann.locator("#chat-subtitle", { hasText: /^online$/ }).waitFor({ timeout: STEP_MS });
+    await bob.locator("#connection", { hasText: "Online" }).waitFor({ timeout: STEP_MS });
     await bob.locator("#room-list button", { hasText: ROOM }).click();
     await ann.locator("#room-list button", { hasText: ROOM }).click();
   });
@@ -243,6 +227,7 @@ try {
     await card.locator("img.art").evaluate((img) => img.decode());
     await expectText(card.locator(".views"), "view", "view count");
     await shot(ann, "05-gallery");
+    await audit(ann, "the gallery", { screenshot: "05-gallery-dark" });
   });
 
   await step("Ann talks with Mira: a streamed reply", async () => {
@@ -260,6 +245,19 @@ try {
     await stream.waitFor({ state: "detached", timeout: STEP_MS });
     await expectText(log(ann).locator(".msg:not(.mine) .bubble"), "Where are we going today?", "Mira's stored reply");
     await shot(ann, "07-companion");
+  });
+
+  await step("a companion's reply in markdown", async () => {
+    await send(ann, "Say **bold words** please");
+    // The streaming bubble is updated in place (no flicker): the same element while the text grows.
+    await ann.locator("#stream").evaluate((node) => { node.dataset.first = "yes"; });
+    await ann.waitForFunction(() => document.querySelector("#stream .bubble strong"), null, { timeout: STEP_MS });
+    if ((await ann.locator("#stream").getAttribute("data-first")) !== "yes") throw new Error("the streaming bubble was replaced");
+    const reply = log(ann).locator(".msg:not(.mine) .bubble", { hasText: "bold words" });
+    await reply.locator("strong", { hasText: "bold words" }).waitFor({ timeout: STEP_MS });
+    await reply.locator("em", { hasText: "Mira" }).waitFor({ timeout: STEP_MS }); // "*Mira smiles*"
+    await log(ann).locator(".msg.mine .bubble strong", { hasText: "bold words" }).last().waitFor({ timeout: STEP_MS });
+    await audit(ann, "a companion", { screenshot: "07-companion-dark" });
   });
 
   await step("Bob meets AI_BUSY and the message goes out by itself", async () => {
@@ -311,6 +309,7 @@ try {
     await cleo.goto(BASE_URL);
     await shot(cleo, "09-phone-login");
     await signInAsGuest(cleo, "Cleo");
+    await checkDrawer(cleo);
     await cleo.getByRole("button", { name: "Menu" }).click();
     await cleo.getByLabel("Room").waitFor({ state: "visible" });
     await cleo.locator("#sidebar").evaluate((node) => Promise.all(node.getAnimations().map((a) => a.finished)));
@@ -325,9 +324,26 @@ try {
       if (!box || box.x < 0 || box.x + box.width > 390 || box.y + box.height > 780) throw new Error(`${label} is off screen: ${JSON.stringify(box)}`);
     }
     await shot(cleo, "11-phone-room");
+    await audit(cleo, "a room on a phone", { screenshot: "11-phone-room-dark" });
     await cleo.getByRole("button", { name: /People/ }).click();
     await expectText(cleo.locator("#people-list li"), "Bob", "people on the phone");
     await shot(cleo, "12-phone-people");
+  });
+
+  await step("a direct message on a phone: a dot on the closed menu", async () => {
+    const cleo = browser.contexts().at(-1).pages()[0];
+    await bob.locator("#room-list button", { hasText: ROOM }).click();
+    await bob.locator("#people-list button", { hasText: "Cleo" }).click();
+    await send(bob, "hi Cleo, one to one");
+    await cleo.locator("#menu-badge").waitFor({ state: "visible", timeout: STEP_MS });
+    await cleo.getByRole("button", { name: "Menu, 1 unread" }).waitFor({ timeout: STEP_MS });
+    await shot(cleo, "12-phone-unread");
+    await cleo.getByRole("button", { name: "Menu" }).click();
+    await cleo.locator("#dm-list button", { hasText: "Bob" }).click();
+    await bubble(cleo, "hi Cleo, one to one").waitFor({ timeout: STEP_MS });
+    await cleo.locator("#menu-badge").waitFor({ state: "hidden", timeout: STEP_MS });
+    if (!(await cleo.evaluate(() => document.activeElement?.id === "menu-button"))) throw new Error("focus is lost after picking a conversation");
+    await bob.locator("#room-list button", { hasText: ROOM }).click();
   });
 
   await step("a stale token renews itself, an expiring one on an open socket too; an ended session signs out at once", async () => {
@@ -366,16 +382,10 @@ try {
     await cleo.getByLabel("Name").waitFor({ state: "visible" });
     await browser.contexts().at(-1).close();
   });
-  console.log(`browser: ${passed} passed, 0 failed`);
-} catch (e) {
-  exitCode = 1;
-  for (const context of browser.contexts()) {
-    for (const [i, page] of context.pages().entries()) {
-      await page.screenshot({ path: path.join(SHOTS, `failed-${browser.contexts().indexOf(context)}-${i}.png`) }).catch(() => {});
-    }
-  }
-  console.log(`browser: ${passed} passed, 1 failed`);
-} finally {
-  await browser.close();
-}
-process.exit(exitCode);
+
+  await step("a guest's Log out asks first: the guest is gone for good; an account's does not", async () => {
+    await checkGuestLogout(ann);
+    await bob.getByRole("button", { name: "Log out" }).click();
+    await bob.getByLabel("Name").waitFor({ state: "visible", timeout: STEP_MS });
+  });
+});

@@ -9,6 +9,8 @@
 //   profiles.js     names, @handles, avatars, guest tags; the profile dialog
 //   attachments.js  files and images: uploading from the composer, showing them in messages
 //   state.js        shared state;  names.js  display names and texts;  api.js  REST;  dom.js  DOM helpers
+//   markdown.js     message text as safe markdown;  dates.js  message times;  drawer.js  the phone menu
+//   jump.js         "Jump to latest";  composer-count.js  the length limit under the composer
 import { session } from "./api.js";
 import { initAttachments } from "./attachments.js";
 import { initCompanions } from "./companions.js";

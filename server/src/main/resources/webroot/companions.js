@@ -2,6 +2,7 @@
 import { api } from "./api.js";
 import { $, el, initials } from "./dom.js";
 import { call, clearBanner, countdown, showBanner } from "./connection.js";
+import { renderPartialMarkdown } from "./markdown.js";
 import { fillNames, sentence } from "./names.js";
 import { companions, current, isOpen, newCompanion } from "./state.js";
 import { NEAR_BOTTOM_PX, bubble, renderComposer, renderHead, renderLog, renderNav, scheduleRender, show } from "./views.js";
@@ -127,7 +128,7 @@ export function companionItems(companion) {
   if (!companion.opened) items.push(el("li", { className: "note" }, "Opening the conversation…"));
   for (const m of companion.messages) {
     const mine = m.role === "user";
-    items.push(bubble({ id: m.id, mine, who: mine ? null : companion.name, text: m.content, time: m.createdAt, rich: !mine }));
+    items.push(bubble({ id: m.id, mine, who: mine ? null : companion.name, text: m.content, time: m.createdAt }));
   }
   if (companion.pending) {
     const p = companion.pending;
@@ -143,18 +144,30 @@ export function companionItems(companion) {
 }
 
 function streamBubble(companion) {
-  const node = bubble({ who: companion.name, text: companion.stream.text || "…", rich: true, state: "streaming" });
+  const node = bubble({ who: companion.name, text: "", state: "streaming" });
   node.id = "stream";
+  node.querySelector(".bubble").replaceChildren(renderPartialMarkdown(companion.stream.text || "…"));
   return node;
 }
 
+// Tokens arrive faster than frames: the reply so far is parsed again once per frame at most, and only its
+// bubble's content changes (the list item stays, so nothing around it moves or flickers). A long reply costs
+// more to parse: the next update waits in proportion, so the page stays responsive whatever the length.
+let streamTimer = null;
+let streamCost = 0; // ms the last update took
 export function updateStream(companion) {
-  const log = $("log");
-  const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_BOTTOM_PX;
-  const existing = $("stream");
-  const node = streamBubble(companion);
-  if (existing) existing.replaceWith(node);
-  else log.append(node);
-  if (atBottom) log.scrollTop = log.scrollHeight;
-  renderComposer();
+  if (streamTimer !== null) return;
+  streamTimer = setTimeout(() => requestAnimationFrame(() => {
+    streamTimer = null;
+    if (!companion.stream || !isOpen("companion", companion.id)) return;
+    const started = performance.now();
+    const log = $("log");
+    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_BOTTOM_PX;
+    const existing = $("stream");
+    if (existing) existing.querySelector(".bubble").replaceChildren(renderPartialMarkdown(companion.stream.text || "…"));
+    else log.append(streamBubble(companion));
+    if (atBottom) log.scrollTop = log.scrollHeight;
+    renderComposer();
+    streamCost = performance.now() - started;
+  }), Math.min(500, streamCost * 3));
 }

@@ -3,6 +3,7 @@
 import { refresh, session } from "./api.js";
 import { $ } from "./dom.js";
 import { interruptStream, updateStream } from "./companions.js";
+import { noteIncoming } from "./jump.js";
 import { signOut } from "./login.js";
 import { nameOf } from "./names.js";
 import { renderTyping } from "./people.js";
@@ -101,7 +102,10 @@ export function connect() {
     }
     if (addMessage(room, message)) {
       if (!isOpen("room", room.id)) room.unread++;
-      else announce(`${nameOf(message.userId)}: ${message.text}${message.attachment ? ` (${message.attachment.image ? "image" : "file"}: ${message.attachment.name})` : ""}`);
+      else if (message.userId !== me().id) {
+        announce(`${nameOf(message.userId)}: ${message.text}${message.attachment ? ` (${message.attachment.image ? "image" : "file"}: ${message.attachment.name})` : ""}`);
+        noteIncoming();
+      }
     }
     room.typists.delete(message.userId);
     scheduleRender();
@@ -140,7 +144,10 @@ export function connect() {
     if (!companion) return;
     companion.stream = null;
     if (!companion.messages.some((m) => m.id === message.id)) companion.messages.push(message);
-    if (isOpen("companion", characterId)) announce(`${companion.name}: ${message.content}`);
+    if (isOpen("companion", characterId)) {
+      announce(`${companion.name}: ${message.content}`);
+      noteIncoming();
+    }
     scheduleRender();
   });
 

@@ -33,7 +33,8 @@ export function richText(text) {
   return parts;
 }
 
-const COLORS = ["#6366f1", "#0ea5e9", "#14b8a6", "#f59e0b", "#ec4899", "#8b5cf6", "#10b981", "#ef4444"];
+// White letters on each at least 4.5:1, though they only repeat a name written next to them.
+const COLORS = ["#4f46e5", "#0369a1", "#0f766e", "#b45309", "#be185d", "#7c3aed", "#047857", "#b91c1c"];
 
 /** A round badge with the first letter of a name, coloured by the name. */
 export function initials(name, size, className = "") {

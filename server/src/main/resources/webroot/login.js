@@ -64,15 +64,30 @@ export function initLogin() {
     if (fields) signIn(() => api.register(fields.username, fields.password, $("name").value.trim()), $("signup-button"));
   });
 
-  $("logout-button").addEventListener("click", async () => {
-    disconnect(); // this tab's socket goes quietly, before the server ends the session's sockets
-    try { await api.logout(); } catch { /* signed out locally all the same */ }
-    signOut("");
+  $("logout-button").addEventListener("click", () => {
+    if (me()?.kind !== "guest") {
+      logOut();
+      return;
+    }
+    // A guest has no password: once logged out, this identity (its name, rooms and conversations) is gone.
+    $("logout-name").textContent = me().name;
+    $("logout-dialog").returnValue = "";
+    $("logout-dialog").showModal();
   });
+  $("logout-dialog").addEventListener("close", () => {
+    if ($("logout-dialog").returnValue === "logout") logOut();
+  });
+}
+
+async function logOut() {
+  disconnect(); // this tab's socket goes quietly, before the server ends the session's sockets
+  try { await api.logout(); } catch { /* signed out locally all the same */ }
+  signOut("");
 }
 
 export function signOut(message) {
   document.title = "Nexus Chat";
+  if ($("logout-dialog").open) $("logout-dialog").close();
   disconnect();
   session.clear();
   rooms.clear();

@@ -19,6 +19,11 @@ export function initRooms() {
     event.preventDefault();
     const id = $("room").value.trim();
     $("join-error").textContent = "";
+    if (!id) {
+      $("join-error").textContent = "Type a room name.";
+      $("room").focus();
+      return;
+    }
     if (!/^[A-Za-z0-9_\-:.]{1,64}$/.test(id) || id.startsWith("dm:")) {
       $("join-error").textContent = "Use 1-64 letters, digits, _ - : . (no spaces).";
       return;

@@ -1,6 +1,11 @@
 // The views: which one shows, the side navigation, a conversation's head, log and composer, the phone menu.
 import { attachmentNode } from "./attachments.js";
-import { $, el, richText, timeOf } from "./dom.js";
+import { $, el } from "./dom.js";
+import { timeElement } from "./dates.js";
+import { closeMenu, initDrawer, renderMenuBadge } from "./drawer.js";
+import { composerProblem, renderCount } from "./composer-count.js";
+import { initJump, resetJump } from "./jump.js";
+import { renderMarkdown } from "./markdown.js";
 import { avatarOf, companionItems, openCompanion, renderGallery, sendToCompanion } from "./companions.js";
 import { clearBanner, socket } from "./connection.js";
 import { fillNames, nameOf, roomTitle } from "./names.js";
@@ -19,6 +24,11 @@ export function initViews() {
     event.preventDefault();
     const text = $("message").value.trim();
     if (!text || $("send").disabled) return; // a file alone goes through the attach button
+    if (composerProblem(text)) { // too long: kept in the box, the warning under it says why
+      renderComposer();
+      $("message").focus();
+      return;
+    }
     $("message").value = "";
     autoSize();
     if (current.kind === "room") sendToRoom(rooms.get(current.id), text);
@@ -36,16 +46,12 @@ export function initViews() {
   $("message").addEventListener("input", () => {
     autoSize();
     if ($("message").value.trim()) typed();
+    renderCount();
+    renderComposer();
   });
 
-  $("menu-button").addEventListener("click", () => {
-    const open = !$("sidebar").classList.contains("open");
-    $("sidebar").classList.toggle("open", open);
-    $("scrim").hidden = !open;
-    $("menu-button").setAttribute("aria-expanded", String(open));
-  });
-  $("scrim").addEventListener("click", closeMenu);
-  $("close-button").addEventListener("click", closeMenu);
+  initDrawer();
+  initJump();
   wide.addEventListener("change", () => scheduleRender());
 }
 
@@ -58,8 +64,10 @@ export function show(view) {
   $("chat-view").hidden = view.kind !== "room" && view.kind !== "companion";
   closeMenu();
   clearBanner();
+  resetJump();
   $("message").value = drafts.get(draftKey(view)) || "";
   autoSize();
+  renderCount();
   if (view.kind === "gallery") renderGallery();
   if (view.kind === "room" || view.kind === "companion") {
     renderHead();
@@ -96,6 +104,7 @@ export function renderNav() {
   if (!me()) return;
   const unread = [...rooms.values()].reduce((sum, r) => sum + r.unread, 0);
   document.title = unread ? `(${unread}) Nexus Chat` : "Nexus Chat";
+  renderMenuBadge(unread);
   const publicRooms = [...rooms.values()].filter((r) => !r.direct);
   $("room-list").replaceChildren(...(publicRooms.length ? publicRooms.map((room) => navItem({
     icon: "#", label: room.id, active: isOpen("room", room.id), unread: room.unread, onclick: () => openRoom(room.id),
@@ -117,11 +126,16 @@ export function renderHead() {
     const room = rooms.get(current.id);
     $("chat-title").textContent = roomTitle(room);
     const online = room.members.size;
-    const other = room.direct ? profileOf(otherMember(room.id)) : null;
+    // The peer is online while in any room we share (the conversation itself only once they opened it):
+    // presence events in each keep the members current.
+    const peer = room.direct ? otherMember(room.id) : null;
+    const peerOnline = room.direct && [...rooms.values()].some((r) => r.members.has(peer));
+    const other = room.direct ? profileOf(peer) : null;
     $("chat-subtitle").textContent = room.direct
-      ? [other?.handle ? "@" + other.handle : null, other?.kind === "guest" ? "guest" : null,
-        room.members.has(otherMember(room.id)) ? "online" : "direct conversation"].filter(Boolean).join(" · ")
+      ? [other?.handle ? "@" + other.handle : null, other?.kind === "guest" ? "guest" : null, peerOnline ? "online" : "offline"]
+        .filter(Boolean).join(" · ")
       : `${online} online`;
+    $("chat-subtitle").className = "muted small" + (room.direct ? (peerOnline ? " presence online" : " presence offline") : "");
     avatar.hidden = true;
     $("chat-face").replaceChildren(room.direct ? avatarNode(otherMember(room.id), 42) : "");
     $("chat-face").hidden = !room.direct;
@@ -134,6 +148,7 @@ export function renderHead() {
     $("chat-title").textContent = companion.name;
     $("chat-subtitle").textContent = fillNames(companion.description, companion.name);
     $("chat-face").hidden = true;
+    $("chat-subtitle").className = "muted small";
     avatar.hidden = !companion.hasAvatar;
     if (companion.hasAvatar) avatar.src = `/api/characters/${encodeURIComponent(companion.id)}/avatar`;
     $("people-button").hidden = true;
@@ -142,15 +157,16 @@ export function renderHead() {
   }
 }
 
-export function bubble({ mine, who, userId, text, attachment, time, state, rich, cont, retry, id, error }) {
+/** One message; its text is markdown (markdown.js), rendered safely; an attachment below it. */
+export function bubble({ mine, who, userId, text, attachment, time, state, cont, retry, id, error }) {
   return el("li", { className: `msg${mine ? " mine" : ""}${cont ? " cont" : ""}${state ? " " + state : ""}`, dataset: id ? { id } : undefined },
     who ? (userId ? whoButton(userId, who) : el("span", { className: "who" }, who)) : null,
-    text || !attachment ? el("div", { className: "bubble" }, rich ? richText(text) : text) : null,
+    text || !attachment ? el("div", { className: "bubble" }, renderMarkdown(text)) : null,
     attachment ? el("div", { className: "attachment" }, attachmentNode(attachment)) : null,
     state === "failed" ? el("span", { className: "retry" }, error ? `Not sent: ${error} ` : "Not sent. ", retry ? el("button", { className: "link", onclick: retry }, "Try again") : null)
       : state === "pending" || state === "queued" ? el("span", { className: "time" }, state === "queued" ? "Waiting for the connection…" : "Sending…")
         : state === "waiting" ? el("span", { className: "time" }, "Waiting to send…")
-          : time ? el("span", { className: "time" }, timeOf(time)) : null);
+          : time ? timeElement(time) : null);
 }
 
 export function renderLog({ toBottom = false, keepTop = false }) {
@@ -188,6 +204,12 @@ export function renderComposer() {
     text = "Offline: messages are sent when the connection is back.";
     state.classList.add("warn");
   }
+  const problem = composerProblem($("message").value.trim());
+  if (problem) {
+    text = problem;
+    state.classList.remove("warn");
+    state.classList.add("bad");
+  }
   state.textContent = text;
   $("send").disabled = busy;
 }
@@ -201,10 +223,4 @@ function autoSize() {
   const box = $("message");
   box.style.height = "auto";
   box.style.height = Math.min(box.scrollHeight, 140) + "px";
-}
-
-function closeMenu() {
-  $("sidebar").classList.remove("open");
-  $("scrim").hidden = true;
-  $("menu-button").setAttribute("aria-expanded", "false");
 }

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The web client in a real browser: src/test/js/web-client.mjs drives Chromium with playwright-core
  * against a real server (two people sign up, chat, type, see presence, talk directly, lose and
  * regain the connection; a streamed companion reply; AI_BUSY with its automatic retry; a
- * phone-sized screen) and saves a screenshot of each screen under target/screenshots.
+ * phone-sized screen; markdown in messages, dates, the length limit, Jump to latest, the phone
+ * drawer, the guest log-out question; an axe-core audit of each screen in the light and dark
+ * themes) and saves a screenshot of each screen under target/screenshots.
  *
  * <p>Without Chromium the test is skipped with a message, unless NEXUS_REQUIRE_BROWSER=1 or
  * CI=true, where it fails: CI installs Chromium (.ci/run).
@@ -35,7 +37,7 @@ class WebClientTest {
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
   private static final Path CHROMIUM =
       Path.of(System.getenv().getOrDefault("NEXUS_CHROMIUM", "/usr/bin/chromium"));
-  private static final long BROWSER_TIMEOUT_S = 240;
+  private static final long BROWSER_TIMEOUT_S = 420;
 
   /**
    * One slot and a slow simulated provider: a second companion message meets AI_BUSY while a reply
@@ -86,7 +88,14 @@ class WebClientTest {
               "03-room-bob.png",
               "05-gallery.png",
               "07-companion.png",
-              "11-phone-room.png");
+              "11-phone-room.png",
+              "01-login-dark.png",
+              "02-room-ann-dark.png",
+              "03-markdown.png",
+              "07-companion-dark.png",
+              "11-phone-room-dark.png",
+              "13-too-long.png",
+              "15-guest-logout.png");
     }
   }
 
