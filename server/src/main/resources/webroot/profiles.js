@@ -81,8 +81,9 @@ export function nameParts(userId, fallback) {
 
 /** A name that opens the person's profile when clicked. */
 export function whoButton(userId, fallback) {
+  // Named by what it shows (name, @handle, tag): a label of its own would differ from the visible text.
   return el("button", { type: "button", className: "who", onclick: () => openProfile(userId),
-    ariaLabel: `Profile of ${profileOf(userId)?.name || fallback}` }, avatarNode(userId, 24), ...nameParts(userId, fallback));
+    title: `Open the profile of ${profileOf(userId)?.name || fallback}` }, avatarNode(userId, 24), ...nameParts(userId, fallback));
 }
 
 // ---- the dialog ----
