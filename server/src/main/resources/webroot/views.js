@@ -10,7 +10,7 @@ import { avatarOf, companionItems, openCompanion, renderGallery, sendToCompanion
 import { clearBanner, socket } from "./connection.js";
 import { fillNames, nameOf, roomTitle } from "./names.js";
 import { otherMember, renderPeople, renderTyping } from "./people.js";
-import { avatarNode, profileOf, whoButton } from "./profiles.js";
+import { avatarNode, nameParts, whoButton } from "./profiles.js";
 import { loadHistory, openRoom, roomItems, sendToRoom, stopTyping, typed } from "./rooms.js";
 import { companions, current, isOpen, me, rooms, setCurrent, wide } from "./state.js";
 
@@ -124,17 +124,14 @@ export function renderHead() {
   const avatar = $("chat-avatar");
   if (current.kind === "room") {
     const room = rooms.get(current.id);
-    $("chat-title").textContent = roomTitle(room);
+    // A direct conversation's title is the peer's name with @handle and the guest tag.
+    $("chat-title").replaceChildren(...(room.direct ? nameParts(otherMember(room.id), roomTitle(room)) : [roomTitle(room)]));
     const online = room.members.size;
     // The peer is online while in any room we share (the conversation itself only once they opened it):
     // presence events in each keep the members current.
     const peer = room.direct ? otherMember(room.id) : null;
     const peerOnline = room.direct && [...rooms.values()].some((r) => r.members.has(peer));
-    const other = room.direct ? profileOf(peer) : null;
-    $("chat-subtitle").textContent = room.direct
-      ? [other?.handle ? "@" + other.handle : null, other?.kind === "guest" ? "guest" : null, peerOnline ? "online" : "offline"]
-        .filter(Boolean).join(" · ")
-      : `${online} online`;
+    $("chat-subtitle").textContent = room.direct ? (peerOnline ? "online" : "offline") : `${online} online`;
     $("chat-subtitle").className = "muted small" + (room.direct ? (peerOnline ? " presence online" : " presence offline") : "");
     avatar.hidden = true;
     $("chat-face").replaceChildren(room.direct ? avatarNode(otherMember(room.id), 42) : "");
