@@ -12,10 +12,13 @@
 //   conversations.js the server's conversation list, unread and mention counts, read markers, "Seen"
 //   notifications.js toasts, system notifications (bell)
 //   views.js        which view shows, navigation, the conversation's head, log and composer
+//   profiles.js     names, @handles, avatars, guest tags; the profile dialog
+//   attachments.js  files and images: uploading from the composer, showing them in messages
 //   state.js        shared state;  names.js  display names and texts;  api.js  REST;  dom.js  DOM helpers
 //   markdown.js     message text as safe markdown;  dates.js  message times;  drawer.js  the phone menu
 //   jump.js         "Jump to latest";  composer-count.js  the length limit under the composer
 import { session } from "./api.js";
+import { initAttachments } from "./attachments.js";
 import { initCompanions } from "./companions.js";
 import { initConversations } from "./conversations.js";
 import { socket } from "./connection.js";
@@ -25,6 +28,7 @@ import { initNotifications } from "./notifications.js";
 import { initPeople } from "./people.js";
 import { initDirectory } from "./directory.js";
 import { initRoomSettings } from "./room-settings.js";
+import { initProfiles } from "./profiles.js";
 import { initRooms } from "./rooms.js";
 import { initSearch } from "./search.js";
 import { initViews } from "./views.js";
@@ -40,6 +44,8 @@ initSearch();
 initMessageActions();
 initConversations();
 initNotifications();
+initProfiles();
+initAttachments();
 
 // For tests and debugging in the console: the live socket (e.g. nexusClient.socket.io.engine.close()).
 window.nexusClient = { get socket() { return socket; } };

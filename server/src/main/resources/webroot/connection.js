@@ -10,6 +10,7 @@ import { signOut } from "./login.js";
 import { messageUpdated } from "./message-actions.js";
 import { nameOf } from "./names.js";
 import { renderTyping } from "./people.js";
+import { profileUpdated } from "./profiles.js";
 import { addMessage, joinRoom, retryPending } from "./rooms.js";
 import { companions, current, isOpen, me, newRoom, rooms } from "./state.js";
 import { announce, renderComposer, scheduleRender } from "./views.js";
@@ -101,6 +102,8 @@ export function connect() {
     refresh().catch(() => {});
   });
 
+  socket.on("user:updated", profileUpdated);
+
   socket.on("message:new", (message) => {
     let room = rooms.get(message.roomId);
     if (!room) {
@@ -112,7 +115,7 @@ export function connect() {
     if (addMessage(room, message)) {
       if (!isOpen("room", room.id)) room.unread++;
       else if (message.userId !== me().id) {
-        announce(`${nameOf(message.userId)}: ${message.text}`);
+        announce(`${nameOf(message.userId)}: ${message.text}${message.attachment ? ` (${message.attachment.image ? "image" : "file"}: ${message.attachment.name})` : ""}`);
         noteIncoming();
       }
     }

@@ -100,6 +100,7 @@ export function startApp() {
   $("login").hidden = true;
   $("app").hidden = false;
   $("me").textContent = me().name + (me().kind === "guest" ? " (guest)" : "");
+  $("me").title = "Your profile" + (me().handle ? ` (@${me().handle})` : "");
   $("room-list").replaceChildren();
   for (const id of savedRooms()) rooms.set(id, newRoom(id));
   connect();

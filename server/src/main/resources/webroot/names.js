@@ -1,21 +1,12 @@
 // Display names, and the short texts built from them and from the server's words.
-import { api } from "./api.js";
 import { otherMember } from "./people.js";
+import { profileOf } from "./profiles.js";
 import { me } from "./state.js";
-import { scheduleRender } from "./views.js";
 
-const names = new Map(); // userId -> display name
-const nameRequests = new Map();
-
+/** A user's display name (profiles.js fetches it; the id's start until then). */
 export function nameOf(userId) {
   if (userId === me()?.id) return me().name;
-  if (names.has(userId)) return names.get(userId);
-  if (!nameRequests.has(userId)) {
-    nameRequests.set(userId, api.user(userId)
-      .then((r) => { names.set(userId, r.user.name); scheduleRender(); })
-      .catch(() => names.set(userId, shortId(userId))));
-  }
-  return shortId(userId);
+  return profileOf(userId)?.name || shortId(userId);
 }
 
 /** Card texts say {{char}} and {{user}}; the server fills them in replies, the client in descriptions. */

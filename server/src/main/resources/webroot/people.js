@@ -1,6 +1,7 @@
 // Direct conversations and presence: who is online in a room, talking with one of them, who is typing.
 import { $, el } from "./dom.js";
 import { nameOf } from "./names.js";
+import { avatarNode, nameParts, openProfile } from "./profiles.js";
 import { openRoom } from "./rooms.js";
 import { current, me, newRoom, rooms, wide } from "./state.js";
 
@@ -27,10 +28,14 @@ export function renderPeople(room) {
   $("people").hidden = room.direct || !(wide.matches || peopleOpen);
   $("people-button").setAttribute("aria-expanded", String(peopleOpen));
   const ids = [...room.members].sort((a, b) => (a === me().id ? -1 : b === me().id ? 1 : nameOf(a).localeCompare(nameOf(b))));
-  $("people-list").replaceChildren(...ids.map((id) => el("li", {}, id === me().id
-    ? el("div", { className: "person" }, el("span", { className: "dot" }), el("span", { className: "label" }, nameOf(id)), el("span", { className: "you" }, "you"))
-    : el("button", { className: "person", title: `Talk with ${nameOf(id)} one to one`, onclick: () => openDirect(id) },
-      el("span", { className: "dot" }), el("span", { className: "label" }, nameOf(id)), el("span", { className: "dm" }, "DM")))));
+  // The face opens the person's profile; the name starts a direct conversation, as it always has.
+  $("people-list").replaceChildren(...ids.map((id) => el("li", { className: "person-row" },
+    el("button", { type: "button", className: "face-button", ariaLabel: `Profile of ${nameOf(id)}`, onclick: () => openProfile(id) },
+      avatarNode(id, 28)),
+    id === me().id
+      ? el("div", { className: "person" }, el("span", { className: "label" }, ...nameParts(id, nameOf(id))), el("span", { className: "you" }, "you"))
+      : el("button", { type: "button", className: "person", title: `Talk with ${nameOf(id)} one to one`, onclick: () => openDirect(id) },
+        el("span", { className: "label" }, ...nameParts(id, nameOf(id))), el("span", { className: "dm" }, "DM")))));
 }
 
 function openDirect(userId) {

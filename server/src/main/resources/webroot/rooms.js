@@ -113,13 +113,13 @@ function renderLoadingNote(room) {
   if (isOpen("room", room.id)) renderLog({ keepTop: true });
 }
 
-export async function sendToRoom(room, text) {
+export async function sendToRoom(room, text, attachment) {
   const composing = takeComposing(room.id);
   if (composing?.mode === "edit") {
     editMessage(room, composing.message, text);
     return;
   }
-  const local = { clientId: randomId(), roomId: room.id, userId: me().id, text, createdAt: new Date().toISOString(), state: "pending" };
+  const local = { clientId: randomId(), roomId: room.id, userId: me().id, text, attachment, createdAt: new Date().toISOString(), state: "pending" };
   if (composing?.mode === "reply") local.replyTo = quoteOf(composing.message);
   room.pending.set(local.clientId, local);
   renderLog({ toBottom: true });
@@ -136,6 +136,7 @@ async function deliver(room, local) {
   local.state = "pending";
   const payload = { roomId: room.id, text: local.text, clientId: local.clientId };
   if (local.replyTo) payload.replyTo = local.replyTo.id;
+  if (local.attachment) payload.attachmentId = local.attachment.id;
   const ack = await call("message:send", payload);
   if (ack.ok) {
     addMessage(room, ack.message);
@@ -190,12 +191,12 @@ export function roomItems(room) {
   sorted.forEach((m, i) => {
     // One name above and one time below a run of messages from the same person.
     const last = !together(m, sorted[i + 1]) && !(i === sorted.length - 1 && m.userId === me().id && room.pending.size);
-    items.push(decorate(bubble({ id: m.id, mine: m.userId === me().id, who: nameOf(m.userId), text: m.text,
-      time: last ? m.createdAt : null, cont: together(sorted[i - 1], m) }), room, m));
+    items.push(decorate(bubble({ id: m.id, mine: m.userId === me().id, userId: m.userId, who: nameOf(m.userId), text: m.text,
+      attachment: m.attachment, time: last ? m.createdAt : null, cont: together(sorted[i - 1], m) }), room, m));
     if (m.id === seen) items.push(el("li", { className: "seen", ariaLabel: `Seen by ${nameOf(otherMember(room.id))}` }, "Seen"));
   });
   for (const local of room.pending.values()) {
-    items.push(decoratePending(bubble({ mine: true, text: local.text, state: local.state, error: local.error, retry: () => deliver(room, local) }), room, local));
+    items.push(decoratePending(bubble({ mine: true, text: local.text, attachment: local.attachment, state: local.state, error: local.error, retry: () => deliver(room, local) }), room, local));
   }
   if (room.joined && sorted.length === 0 && room.pending.size === 0 && room.complete) {
     items.push(el("li", { className: "note" }, "No messages yet. Say hello!"));

@@ -1,4 +1,5 @@
 // The views: which one shows, the side navigation, a conversation's head, log and composer, the phone menu.
+import { attachmentNode } from "./attachments.js";
 import { $, el } from "./dom.js";
 import { timeElement } from "./dates.js";
 import { closeMenu, initDrawer, renderMenuBadge } from "./drawer.js";
@@ -10,6 +11,7 @@ import { clearBanner, socket } from "./connection.js";
 import { fillNames, nameOf, roomTitle } from "./names.js";
 import { otherMember, renderPeople, renderTyping } from "./people.js";
 import { renderComposing } from "./message-actions.js";
+import { avatarNode, nameParts, whoButton } from "./profiles.js";
 import { loadHistory, openRoom, roomItems, sendToRoom, stopTyping, typed } from "./rooms.js";
 import { companions, current, isOpen, me, rooms, setCurrent, wide } from "./state.js";
 import { byActivity, countText } from "./conversations.js";
@@ -23,7 +25,7 @@ export function initViews() {
   $("composer").addEventListener("submit", (event) => {
     event.preventDefault();
     const text = $("message").value.trim();
-    if (!text || $("send").disabled) return;
+    if (!text || $("send").disabled) return; // a file alone goes through the attach button
     if (composerProblem(text)) { // too long: kept in the box, the warning under it says why
       renderComposer();
       $("message").focus();
@@ -116,6 +118,7 @@ export function renderNav() {
   $("dm-list").replaceChildren(...(direct.length ? direct.map((room) => navItem({
     icon: "@", label: nameOf(otherMember(room.id)), active: isOpen("room", room.id), unread: room.unread, more: room.unreadMore,
     onclick: () => openRoom(room.id),
+    avatar: avatarNode(otherMember(room.id), 22),
   })) : [el("li", { className: "empty" }, "Tap a person in a room to talk one to one.")]));
   $("gallery-button").classList.toggle("active", current.kind === "gallery");
   $("companion-list").replaceChildren(...[...companions.values()].sort(byActivity).map((c) => navItem({
@@ -127,7 +130,8 @@ export function renderHead() {
   const avatar = $("chat-avatar");
   if (current.kind === "room") {
     const room = rooms.get(current.id);
-    $("chat-title").textContent = roomTitle(room);
+    // A direct conversation's title is the peer's name with @handle and the guest tag.
+    $("chat-title").replaceChildren(...(room.direct ? nameParts(otherMember(room.id), roomTitle(room)) : [roomTitle(room)]));
     const online = room.members.size;
     // The peer is online while in any room we share (the conversation itself only once they opened it):
     // presence events in each keep the members current.
@@ -136,6 +140,8 @@ export function renderHead() {
     $("chat-subtitle").textContent = room.direct ? (peerOnline ? "online" : "offline") : `${online} online`;
     $("chat-subtitle").className = "muted small" + (room.direct ? (peerOnline ? " presence online" : " presence offline") : "");
     avatar.hidden = true;
+    $("chat-face").replaceChildren(room.direct ? avatarNode(otherMember(room.id), 42) : "");
+    $("chat-face").hidden = !room.direct;
     $("people-button").hidden = room.direct;
     $("leave-button").hidden = false;
     $("people-button").textContent = `People (${online})`;
@@ -144,6 +150,7 @@ export function renderHead() {
     const companion = companions.get(current.id);
     $("chat-title").textContent = companion.name;
     $("chat-subtitle").textContent = fillNames(companion.description, companion.name);
+    $("chat-face").hidden = true;
     $("chat-subtitle").className = "muted small";
     avatar.hidden = !companion.hasAvatar;
     if (companion.hasAvatar) avatar.src = `/api/characters/${encodeURIComponent(companion.id)}/avatar`;
@@ -153,11 +160,12 @@ export function renderHead() {
   }
 }
 
-/** One message; its text is markdown (markdown.js), rendered safely. */
-export function bubble({ mine, who, text, time, state, cont, retry, id, error }) {
+/** One message; its text is markdown (markdown.js), rendered safely; an attachment below it. */
+export function bubble({ mine, who, userId, text, attachment, time, state, cont, retry, id, error }) {
   return el("li", { className: `msg${mine ? " mine" : ""}${cont ? " cont" : ""}${state ? " " + state : ""}`, dataset: id ? { id } : undefined },
-    who ? el("span", { className: "who" }, who) : null,
-    el("div", { className: "bubble" }, renderMarkdown(text)),
+    who ? (userId ? whoButton(userId, who) : el("span", { className: "who" }, who)) : null,
+    text || !attachment ? el("div", { className: "bubble" }, renderMarkdown(text)) : null,
+    attachment ? el("div", { className: "attachment" }, attachmentNode(attachment)) : null,
     state === "failed" ? el("span", { className: "retry" }, error ? `Not sent: ${error} ` : "Not sent. ", retry ? el("button", { className: "link", onclick: retry }, "Try again") : null)
       : state === "pending" || state === "queued" ? el("span", { className: "time" }, state === "queued" ? "Waiting for the connection…" : "Sending…")
         : state === "waiting" ? el("span", { className: "time" }, "Waiting to send…")

@@ -23,6 +23,8 @@ import chat.nexus.observability.Logs;
 import chat.nexus.observability.Metrics;
 import chat.nexus.observability.MetricsEndpoint;
 import chat.nexus.ops.NodeDrain;
+import chat.nexus.profiles.ProfileRoutes;
+import chat.nexus.profiles.Profiles;
 import chat.nexus.search.MessageSearch;
 import chat.nexus.search.SearchEvents;
 import chat.nexus.search.SearchRoutes;
@@ -68,6 +70,7 @@ public final class ChatServer {
   private final HttpListeners listeners;
   private final MetricsEndpoint metricsEndpoint;
   private final Optional<AdminUi> adminUi;
+  private final Sharing sharing;
   private ClientMoves moves;
   private boolean stopped;
 
@@ -82,7 +85,9 @@ public final class ChatServer {
       HttpApi api,
       HttpListeners listeners,
       MetricsEndpoint metricsEndpoint,
-      Optional<AdminUi> adminUi) {
+      Optional<AdminUi> adminUi,
+      Sharing sharing) {
+    this.sharing = sharing;
     this.vertx = vertx;
     this.storage = storage;
     this.accounts = accounts;
@@ -167,6 +172,9 @@ public final class ChatServer {
         new MessageSearch(
             new SearchStore(storage.database()), storage.members(), storage.blocking());
     SearchEvents searchEvents = new SearchEvents(search, production.limits());
+    Sharing sharing = Sharing.start(vertx, settings, storage, production, accounts.auth());
+    chat.attachments(sharing.uploads());
+    sharing.announceChanges(io, storage.members());
     io.onConnection(
         socket -> {
           accounts.liveSockets().attach(socket, SocketSession.of(socket).identity());
@@ -194,7 +202,10 @@ public final class ChatServer {
             production.limits(),
             production.cookies(),
             new WebClient(WebFiles.load(settings.statics())),
-            new ConversationRoutes(conversations));
+            new ConversationRoutes(conversations),
+            new ProfileRoutes(sharing.profiles()),
+            sharing.uploadRoutes(),
+            sharing.uploadLimit());
     Router router = api.router();
     new SearchRoutes(search, production.limits())
         .mount(router, api.requireCaller(), HttpApi::caller);
@@ -215,7 +226,8 @@ public final class ChatServer {
             api,
             listeners,
             metricsEndpoint,
-            adminUi);
+            adminUi,
+            sharing);
     server.moves = ClientMoves.start(vertx, settings, production, io, metrics, router, server);
     return server;
   }
@@ -280,6 +292,7 @@ public final class ChatServer {
         settings.admin().description(),
         settings.admin().enabled() ? " - Admin UI " + settings.adminUi().description() : "");
     LOG.info("{}", moves.description());
+    LOG.info("{}", sharing.uploads().description());
     if (config.jwtSecretGenerated()) {
       LOG.warn(
           "JWT_SECRET is not set: using a random secret for this run; tokens will not survive a restart");
@@ -315,6 +328,11 @@ public final class ChatServer {
    */
   public Characters characters() {
     return companions.characters();
+  }
+
+  /** Profiles (their cache; a Redis subscriber drops changed ones). */
+  public Profiles profiles() {
+    return sharing.profiles();
   }
 
   /** Redis-backed parts (rate limits, presence, sessions) or their single-node versions. */
@@ -372,6 +390,7 @@ public final class ChatServer {
     await(production.close());
     accounts.close();
     storage.partitions().ifPresent(MessagePartitions::close);
+    sharing.close();
     storage.blocking().close();
     storage.database().close();
     await(vertx.close());

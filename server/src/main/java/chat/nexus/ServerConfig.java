@@ -16,6 +16,7 @@ import chat.nexus.ratelimit.ClientAddress;
 import chat.nexus.socketio.redis.RedisAdapterOptions;
 import chat.nexus.store.DatabaseOptions;
 import chat.nexus.telemetry.TelemetryOptions;
+import chat.nexus.uploads.UploadOptions;
 import chat.nexus.web.StaticOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,7 @@ import java.util.function.Supplier;
  * @param telemetry where errors (Sentry) and traces (OpenTelemetry) go, if anywhere
  * @param drain how the node leaves the cluster (DRAIN_GRACE_MS, DRAIN_CLOSE_MS)
  * @param rebalance when the node moves clients to the others (REBALANCE...)
+ * @param uploads files and images sent to rooms (UPLOAD_...), and where they are kept
  */
 public record ServerConfig(
     Config core,
@@ -57,7 +59,8 @@ public record ServerConfig(
     AdminUiSettings adminUi,
     TelemetryOptions telemetry,
     DrainOptions drain,
-    RebalanceOptions rebalance) {
+    RebalanceOptions rebalance,
+    UploadOptions uploads) {
 
   /** Reads the process environment and ./.env ({@link Environment}). */
   public static ServerConfig load() {
@@ -76,6 +79,7 @@ public record ServerConfig(
     TelemetryOptions telemetry = problems.read(() -> TelemetryOptions.fromEnv(env));
     DrainOptions drain = problems.read(() -> DrainOptions.fromEnv(env));
     RebalanceOptions rebalance = problems.read(() -> RebalanceOptions.fromEnv(env));
+    UploadOptions uploads = problems.read(() -> UploadOptions.fromEnv(env));
     problems.check(); // the options below depend on the core settings
     LlmOptions llm = problems.read(() -> LlmOptions.from(core).withEnv(env));
     ConnectionLimits connections =
@@ -98,7 +102,8 @@ public record ServerConfig(
         adminUi,
         telemetry,
         drain,
-        rebalance);
+        rebalance,
+        uploads);
   }
 
   private static ClientAddress trustedProxies(Config core) {

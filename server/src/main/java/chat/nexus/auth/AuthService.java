@@ -4,6 +4,7 @@ import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
 import chat.nexus.ratelimit.Limit;
 import chat.nexus.store.Blocking;
+import chat.nexus.store.Handles;
 import chat.nexus.store.SessionStore;
 import chat.nexus.store.User;
 import chat.nexus.store.UserStore;
@@ -203,18 +204,42 @@ public final class AuthService {
     SignInForm form = SignInForm.signUp(body);
     String username = form.username();
     String password = form.password();
-    User user = new User(tokens.newId(), username, form.name(), User.PASSWORD);
+    Object requested = body.getValue("handle");
+    String handle = requested == null ? null : Handles.validate(requested);
     ApiException taken = new ApiException(ErrorCode.CONFLICT, "username is taken");
-    // Looked up first so that a taken name costs no hashing; the unique index settles a race.
+    ApiException handleTaken =
+        new ApiException(ErrorCode.CONFLICT, "handle @" + handle + " is taken: choose another");
+    // Looked up first so that a taken name costs no hashing; the unique indexes settle a race.
     return blocking
-        .run(() -> users.findByUsername(username).isPresent())
-        .compose(exists -> exists ? Future.failedFuture(taken) : hasher.hash(password))
-        .compose(hash -> blocking.run(() -> users.insert(user, hash)))
+        .run(
+            () -> {
+              if (users.findByUsername(username).isPresent()) {
+                throw taken;
+              }
+              if (handle != null && users.handleTaken(handle)) {
+                throw handleTaken;
+              }
+              return null;
+            })
+        .compose(v -> hasher.hash(password))
         .compose(
-            inserted ->
-                inserted
+            hash ->
+                blocking.run(
+                    () -> {
+                      User user =
+                          new User(
+                              tokens.newId(),
+                              username,
+                              form.name(),
+                              User.PASSWORD,
+                              handle != null ? handle : users.freeHandle(username));
+                      return users.insert(user, hash) ? user : null;
+                    }))
+        .compose(
+            user ->
+                user != null
                     ? startSession(user, Tokens.ACCESS_TOKEN_TTL_SECONDS)
-                    : Future.failedFuture(taken));
+                    : Future.failedFuture(handle != null ? handleTaken : taken));
   }
 
   public Future<SignedIn> login(JsonObject body) {
@@ -249,10 +274,31 @@ public final class AuthService {
       return Future.failedFuture(ApiException.forbidden("guest access is disabled"));
     }
     String name = SignInForm.guestName(body);
-    User user = new User("guest-" + tokens.newId(), null, name, User.GUEST);
+    String id = "guest-" + tokens.newId();
     return blocking
-        .run(() -> users.insert(user, null))
-        .compose(v -> startSession(user, Tokens.GUEST_TOKEN_TTL_SECONDS));
+        .run(() -> insertGuest(id, name))
+        .compose(user -> startSession(user, Tokens.GUEST_TOKEN_TTL_SECONDS));
+  }
+
+  /** A guest's handle is its name and a random suffix; a rare clash is retried with another. */
+  private User insertGuest(String id, String name) throws java.sql.SQLException {
+    for (int i = 0; i < GUEST_HANDLE_TRIES; i++) {
+      User user = new User(id, null, name, User.GUEST, Handles.withSuffix(name));
+      if (users.insert(user, null)) {
+        return user;
+      }
+    }
+    throw new IllegalStateException("no free guest handle after " + GUEST_HANDLE_TRIES + " tries");
+  }
+
+  static final int GUEST_HANDLE_TRIES = 5;
+
+  /**
+   * Forgets the cached user: its name or handle changed (here or, told through Redis, on another
+   * node).
+   */
+  public void userChanged(String userId) {
+    knownUsers.invalidate(userId);
   }
 
   /**

@@ -14,6 +14,7 @@ import chat.nexus.socketio.BroadcastOperator;
 import chat.nexus.socketio.Socket;
 import chat.nexus.socketio.SocketIoServer;
 import chat.nexus.store.Blocking;
+import chat.nexus.store.Message;
 import chat.nexus.store.MessageStore;
 import chat.nexus.store.MessageWriter;
 import chat.nexus.telemetry.Tracing;
@@ -61,6 +62,7 @@ public final class ChatEvents {
   private final MessageActions actions;
   private final HistoryReads history;
   private volatile int maxRoomsPerSocket = DEFAULT_MAX_ROOMS_PER_SOCKET;
+  private volatile Attachments attachments = Attachments.NONE;
 
   public ChatEvents(
       MessageStore messages,
@@ -265,7 +267,12 @@ public final class ChatEvents {
 
   private Future<JsonObject> send(Socket socket, SocketSession session, JsonObject payload) {
     String roomId = RoomIds.validate(payload.getValue("roomId"));
-    String body = ClientInput.text(payload.getValue("text"), "text");
+    Object attachmentId = payload.getValue("attachmentId");
+    // With an attachment the text may be empty (a picture on its own).
+    String body =
+        attachmentId != null && isEmptyText(payload.getValue("text"))
+            ? ""
+            : ClientInput.text(payload.getValue("text"), "text");
     String clientId = ClientInput.clientId(payload.getValue("clientId"));
     if (!session.joinedRooms().contains(roomId)) {
       throw ApiException.forbidden("join the room before sending to it");
@@ -277,22 +284,42 @@ public final class ChatEvents {
       span.setAttribute(Tracing.ROOM_ID, roomId);
     }
     Object replyTo = payload.getValue("replyTo");
+    String uploadId = attachmentId == null ? null : uploadId(attachmentId);
+    String userId = session.userId();
     return access
-        .maySend(roomId, session.userId())
-        .compose(v -> conversations.beforeSend(roomId, session.userId(), body))
+        .maySend(roomId, userId)
+        .compose(v -> conversations.beforeSend(roomId, userId, body))
         .compose(
             mentioned ->
-                (replyTo == null
-                        ? writer.write(
-                            new MessageWriter.NewMessage(roomId, session.userId(), body, clientId))
-                        : actions
-                            .quote(roomId, replyTo)
-                            .compose(
-                                quote ->
-                                    writer.write(
-                                        new MessageWriter.NewMessage(
-                                            roomId, session.userId(), body, clientId, quote))))
+                newMessage(roomId, userId, body, clientId, replyTo, uploadId)
+                    .compose(writer::write)
                     .map(stored -> delivered(socket, stored, mentioned, span, received)));
+  }
+
+  /** The message to store, with the quote it replies to and its upload when it has them. */
+  private Future<MessageWriter.NewMessage> newMessage(
+      String roomId, String userId, String body, String clientId, Object replyTo, String uploadId) {
+    if (replyTo == null && uploadId == null) {
+      return Future.succeededFuture(new MessageWriter.NewMessage(roomId, userId, body, clientId));
+    }
+    Future<Message.Quote> quote =
+        replyTo == null ? Future.succeededFuture() : actions.quote(roomId, replyTo);
+    return quote.compose(
+        q ->
+            (uploadId == null
+                    ? Future.<String>succeededFuture()
+                    : attachments.attach(uploadId, userId, roomId))
+                .map(
+                    attachment ->
+                        new MessageWriter.NewMessage(
+                            roomId, userId, body, clientId, q, attachment)));
+  }
+
+  private static String uploadId(Object attachmentId) {
+    if (!(attachmentId instanceof String uploadId) || !ClientInput.isUploadId(uploadId)) {
+      throw ApiException.badRequest("attachmentId must be the id of an upload");
+    }
+    return uploadId;
   }
 
   private JsonObject delivered(
@@ -323,6 +350,16 @@ public final class ChatEvents {
     }
     metrics.ackLatency(System.nanoTime() - received);
     return new JsonObject().put("message", message);
+  }
+
+  private static boolean isEmptyText(Object text) {
+    return text == null || (text instanceof String s && s.isBlank());
+  }
+
+  /** What messages may carry besides text (uploads), when the server takes them. */
+  public ChatEvents attachments(Attachments attachments) {
+    this.attachments = attachments;
+    return this;
   }
 
   /**

@@ -41,6 +41,14 @@ public final class ClientInput {
     return text;
   }
 
+  private static final java.util.regex.Pattern UPLOAD_ID =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,32}");
+
+  /** Whether the text has the form of an upload id (1-32 characters of A-Za-z0-9_-). */
+  public static boolean isUploadId(String text) {
+    return UPLOAD_ID.matcher(text).matches();
+  }
+
   /** A message's optional clientId: null, or 1-64 well-formed characters. */
   public static String clientId(Object value) {
     if (value == null) {

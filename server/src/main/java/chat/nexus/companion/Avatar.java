@@ -1,20 +1,8 @@
 package chat.nexus.companion;
 
 import chat.nexus.errors.ApiException;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
+import chat.nexus.images.Thumbnails;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReadParam;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * A character's picture as visitors get it. A PNG says its size in its IHDR chunk, and a browser
@@ -22,8 +10,8 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * pixels are 1.6 GB from a few hundred KB. So the declared size is checked before anything decodes
  * the picture (at most {@link #MAX_SIDE} on each side), and what is served is a thumbnail
  * re-encoded from it once, at import and on a worker: at most {@link #THUMBNAIL_SIDE} pixels on its
- * long side, no metadata (the card stays in the original PNG, which is kept). javax.imageio (in the
- * JDK) decodes and encodes; nothing is read from or written to disk (in-memory image streams).
+ * long side, no metadata (the card stays in the original PNG, which is kept). {@link Thumbnails}
+ * (javax.imageio, in the JDK) decodes and encodes, in memory.
  */
 final class Avatar {
 
@@ -74,63 +62,9 @@ final class Avatar {
    */
   static byte[] thumbnail(byte[] png) {
     Size size = declaredSize(png);
-    Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("png");
-    if (!readers.hasNext()) {
-      throw new IllegalStateException("this Java runtime has no PNG reader (javax.imageio)");
-    }
-    ImageReader reader = readers.next();
-    BufferedImage decoded;
-    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(png))) {
-      reader.setInput(in, true, true);
-      // Reading every n-th pixel of a large picture keeps the decoded copy under about twice the
-      // thumbnail.
-      int step = Math.max(1, Math.max(size.width(), size.height()) / (2 * THUMBNAIL_SIDE));
-      ImageReadParam param = reader.getDefaultReadParam();
-      param.setSourceSubsampling(step, step, 0, 0);
-      decoded = reader.read(0, param);
-    } catch (IOException | RuntimeException e) {
-      throw ApiException.badRequest("the PNG's picture cannot be decoded");
-    } finally {
-      reader.dispose();
-    }
-    BufferedImage image = decoded;
-    // Halving steps: one bilinear step from more than twice the size would skip pixels (aliasing).
-    while (Math.max(image.getWidth(), image.getHeight()) > 2 * THUMBNAIL_SIDE) {
-      image = resized(image, Math.max(1, image.getWidth() / 2), Math.max(1, image.getHeight() / 2));
-    }
-    int longSide = Math.max(image.getWidth(), image.getHeight());
-    double scale = longSide <= THUMBNAIL_SIDE ? 1 : (double) THUMBNAIL_SIDE / longSide;
-    return encode(
-        resized(
-            image,
-            Math.max(1, (int) Math.round(image.getWidth() * scale)),
-            Math.max(1, (int) Math.round(image.getHeight() * scale))));
-  }
-
-  private static BufferedImage resized(BufferedImage image, int width, int height) {
-    BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
-    Graphics2D g = out.createGraphics();
-    try {
-      g.setRenderingHint(
-          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-      g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-      g.drawImage(image, 0, 0, width, height, null);
-    } finally {
-      g.dispose();
-    }
-    return out;
-  }
-
-  private static byte[] encode(BufferedImage image) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-      if (!ImageIO.write(image, "png", out)) {
-        throw new IllegalStateException("this Java runtime has no PNG writer (javax.imageio)");
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("encoding a thumbnail in memory failed", e);
-    }
-    return bytes.toByteArray();
+    return Thumbnails.png(
+            png, "png", new Thumbnails.Size(size.width(), size.height()), THUMBNAIL_SIDE)
+        .orElseThrow(() -> ApiException.badRequest("the PNG's picture cannot be decoded"));
   }
 
   private static long readUnsigned(byte[] bytes, int at) {

@@ -21,7 +21,7 @@ public final class SecretValues {
   static final Pattern SECRET_NAME =
       Pattern.compile(
           "(?i).*(secret|password|passwd|token|apikey|apikeys|api_key|api_keys|dsn|credential"
-              + "|credentials|headers|privatekey|private_key)$");
+              + "|credentials|headers|privatekey|private_key|secret_key|access_key|secretkey|accesskey)$");
 
   /**
    * user:password@ in a URL, up to the last '@' before the parameters, as the URL parsers read it:

@@ -13,10 +13,14 @@ import chat.nexus.conversations.ConversationRoutes;
 import chat.nexus.errors.ApiException;
 import chat.nexus.observability.BuildInfo;
 import chat.nexus.observability.MetricsEndpoint;
+import chat.nexus.profiles.ProfileRoutes;
+import chat.nexus.profiles.Profiles;
+import chat.nexus.ratelimit.Limit;
 import chat.nexus.ratelimit.RateLimits;
 import chat.nexus.rooms.RoomIds;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
+import chat.nexus.uploads.UploadRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -26,6 +30,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +76,9 @@ public final class HttpApi {
   private final RequestAuthentication callers;
   private final WebClient webClient;
   private final ConversationRoutes conversations;
+  private final ProfileRoutes profiles;
+  private final UploadRoutes uploads;
+  private final Limit uploadLimit;
 
   public HttpApi(
       Vertx vertx,
@@ -86,9 +94,15 @@ public final class HttpApi {
       RateLimits limits,
       Optional<SessionCookie> cookies,
       WebClient webClient,
-      ConversationRoutes conversations) {
+      ConversationRoutes conversations,
+      ProfileRoutes profiles,
+      UploadRoutes uploads,
+      Limit uploadLimit) {
     this.webClient = webClient;
     this.conversations = conversations;
+    this.profiles = profiles;
+    this.uploads = uploads;
+    this.uploadLimit = uploadLimit;
     this.metrics = metrics;
     this.limits = limits;
     this.cookies = cookies;
@@ -125,7 +139,14 @@ public final class HttpApi {
     router.get("/ready").handler(this::ready);
     metrics.mount(router);
 
-    router.route("/api/*").handler(RequestBodies.handler(config.jsonLimitBytes()));
+    router
+        .route("/api/*")
+        .handler(
+            RequestBodies.handler(
+                config.jsonLimitBytes(),
+                List.of(
+                    new RequestBodies.LargeBody(ProfileRoutes::isUpload, Profiles.AVATAR_MAX_BYTES),
+                    new RequestBodies.LargeBody(UploadRoutes::isUpload, uploads.bodyLimit()))));
     router
         .route("/api/*")
         .handler(callers::resolve)
@@ -158,7 +179,12 @@ public final class HttpApi {
     characters.mount(router, callers::require, RequestAuthentication::identity);
     companions.mount(router, callers::require, RequestAuthentication::identity);
     conversations.mount(router, callers::require, RequestAuthentication::identity);
-    router.get("/api/users/:id").handler(callers::require).handler(this::user);
+    profiles.mount(router, callers::require, RequestAuthentication::identity);
+    uploads.mount(
+        router,
+        callers::require,
+        limits.handler(uploadLimit, this::subject),
+        RequestAuthentication::identity);
     webClient.mount(router);
 
     router
@@ -182,6 +208,7 @@ public final class HttpApi {
                     HttpMethod.GET,
                     HttpMethod.POST,
                     HttpMethod.PUT,
+                    HttpMethod.PATCH,
                     HttpMethod.DELETE,
                     HttpMethod.OPTIONS))
             .allowedHeaders(
@@ -255,30 +282,6 @@ public final class HttpApi {
         chat.history()
             .readable(roomId, identity(ctx).userId(), before, around, limit)
             .map(list -> new JsonObject().put("ok", true).put("messages", list)));
-  }
-
-  /** A user's public profile (id, name, kind), for clients that show names next to user ids. */
-  private void user(RoutingContext ctx) {
-    String userId = ctx.pathParam("id");
-    respond(
-        ctx,
-        200,
-        auth.user(userId)
-            .compose(
-                user ->
-                    user == null
-                        ? Future.failedFuture(
-                            ApiException.notFound(
-                                "no user " + userId.substring(0, Math.min(userId.length(), 64))))
-                        : Future.succeededFuture(
-                            new JsonObject()
-                                .put("ok", true)
-                                .put(
-                                    "user",
-                                    new JsonObject()
-                                        .put("id", user.id())
-                                        .put("name", user.name())
-                                        .put("kind", user.kind())))));
   }
 
   /** Whom the rate limiter counts: the user, or the client address when anonymous. */

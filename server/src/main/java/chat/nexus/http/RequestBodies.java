@@ -8,13 +8,17 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Request bodies under {@code /api}: every body is read under JSON_LIMIT (a larger declared
- * Content-Length is refused before any of it is read), except a character PNG (often 1-3 MB), whose
- * body waits, paused, until the caller is authenticated and counted by the rate limit; the
- * character route then reads it under its own limit. A body refused unread is drained for a moment
- * and its connection closed ({@link #lingerThenClose}).
+ * Content-Length is refused before any of it is read), except a character PNG (often 1-3 MB), an
+ * avatar and a room upload ({@link LargeBody}), whose body waits, paused, until the caller is
+ * authenticated and counted by the rate limit; the character route then reads it under its own
+ * limit. A body refused unread is drained for a moment and its connection closed ({@link
+ * #lingerThenClose}).
  */
 final class RequestBodies {
 
@@ -26,13 +30,28 @@ final class RequestBodies {
 
   private RequestBodies() {}
 
-  /** The body handler of {@code /api/*}. */
-  static Handler<RoutingContext> handler(int jsonLimitBytes) {
+  /**
+   * A kind of request whose body may be larger than JSON_LIMIT, read later by its route under its
+   * own limit.
+   */
+  record LargeBody(Predicate<HttpServerRequest> matches, long limitBytes) {}
+
+  /** The body handler of {@code /api/*}: a character PNG, and the {@code large} bodies. */
+  static Handler<RoutingContext> handler(int jsonLimitBytes, List<LargeBody> large) {
     Handler<RoutingContext> jsonBody = BodyHandler.create(false).setBodyLimit(jsonLimitBytes);
+    List<LargeBody> all = new ArrayList<>(large);
+    all.add(new LargeBody(CharacterRoutes::isUpload, CharacterRoutes.UPLOAD_LIMIT_BYTES));
     return ctx -> {
-      if (!CharacterRoutes.isUpload(ctx.request())) {
+      LargeBody kind = null;
+      for (LargeBody candidate : all) {
+        if (candidate.matches().test(ctx.request())) {
+          kind = candidate;
+          break;
+        }
+      }
+      if (kind == null) {
         jsonBody.handle(ctx);
-      } else if (declaredLength(ctx.request()) > CharacterRoutes.UPLOAD_LIMIT_BYTES) {
+      } else if (declaredLength(ctx.request()) > kind.limitBytes()) {
         ctx.fail(413);
       } else {
         ctx.request().pause();

@@ -23,7 +23,8 @@ public record Message(
     Instant editedAt,
     Instant deletedAt,
     Quote replyTo,
-    String reactions) {
+    String reactions,
+    String attachment) {
 
   /** The longest quote of a replied-to message, in characters (code points). */
   public static final int QUOTE_LENGTH = 200;
@@ -31,7 +32,7 @@ public record Message(
   /** A plain message: not edited, not deleted, no reply, no reactions. */
   public Message(
       long id, String roomId, String userId, String text, String clientId, Instant createdAt) {
-    this(id, roomId, userId, text, clientId, createdAt, null, null, null, null);
+    this(id, roomId, userId, text, clientId, createdAt, null, null, null, null, null);
   }
 
   /** The message a reply answers: its id, author and first {@link #QUOTE_LENGTH} characters. */
@@ -60,7 +61,9 @@ public record Message(
 
   /**
    * The contract's shape: {id, roomId, userId, text, clientId, createdAt}, and editedAt, deletedAt,
-   * replyTo {id, userId, text} and reactions [{emoji, count, userIds}] when present.
+   * replyTo {id, userId, text}, reactions [{emoji, count, userIds}] and attachment (an upload's
+   * {id, name, contentType, size, width?, height?, image}; its JSON text here, as stored) when
+   * present.
    */
   public JsonObject toJson() {
     JsonObject json =
@@ -82,6 +85,9 @@ public record Message(
     }
     if (reactions != null) {
       json.put("reactions", new JsonArray(reactions));
+    }
+    if (attachment != null) {
+      json.put("attachment", new JsonObject(attachment));
     }
     return json;
   }

@@ -99,7 +99,8 @@ public final class MessageChanges {
           }
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "UPDATE messages SET text = '', deleted_at = ?, reactions = NULL, reply_to_id = NULL"
+                  "UPDATE messages SET text = '', deleted_at = ?, reactions = NULL, reply_to_id = NULL,"
+                      + " attachment = NULL"
                       + WHERE_ROW)) {
             ps.setObject(1, Sql.timestamp(now()));
             bindRow(ps, 2, roomId, id, row);

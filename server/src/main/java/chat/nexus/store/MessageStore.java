@@ -20,7 +20,8 @@ public final class MessageStore {
    */
   static final String COLUMNS =
       "m.id, m.room_id, m.user_id, m.text, m.client_id, m.created_at,"
-          + " m.edited_at, m.deleted_at, m.reactions, m.reply_to_id, q.user_id, q.text, q.deleted_at";
+          + " m.edited_at, m.deleted_at, m.reactions, m.reply_to_id, q.user_id, q.text, q.deleted_at,"
+          + " m.attachment";
 
   static final String QUOTED =
       " LEFT JOIN messages q ON q.room_id = m.room_id AND q.id = m.reply_to_id";
@@ -195,6 +196,7 @@ public final class MessageStore {
         editedAt == null ? null : Sql.instant(editedAt),
         deletedAt == null ? null : Sql.instant(deletedAt),
         quote,
-        rs.getString(9));
+        rs.getString(9),
+        rs.getString(14));
   }
 }

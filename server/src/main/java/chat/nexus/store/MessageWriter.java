@@ -81,22 +81,28 @@ public final class MessageWriter implements AutoCloseable {
   static final long H2_COMMIT_INTERVAL_MS = 10;
 
   private static final String INSERT =
-      "INSERT INTO messages (room_id, user_id, text, client_id, created_at, reply_to_id)"
-          + " VALUES (?, ?, ?, ?, ?, ?)";
+      "INSERT INTO messages (room_id, user_id, text, client_id, created_at, reply_to_id,"
+          + " attachment) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
   /**
    * A message to store; {@code replyTo}, the quote of the message it answers in the same room, is
-   * null for a plain message.
+   * null for a plain message; {@code attachment} is the JSON text of its upload, or null.
    */
   public record NewMessage(
-      String roomId, String userId, String text, String clientId, Message.Quote replyTo) {
+      String roomId,
+      String userId,
+      String text,
+      String clientId,
+      Message.Quote replyTo,
+      String attachment) {
 
     public NewMessage(String roomId, String userId, String text, String clientId) {
-      this(roomId, userId, text, clientId, null);
+      this(roomId, userId, text, clientId, null, null);
     }
 
     Message stored(long id, Instant createdAt) {
-      return new Message(id, roomId, userId, text, clientId, createdAt, null, null, replyTo, null);
+      return new Message(
+          id, roomId, userId, text, clientId, createdAt, null, null, replyTo, null, attachment);
     }
   }
 
@@ -371,6 +377,7 @@ public final class MessageWriter implements AutoCloseable {
     ps.setString(4, m.clientId());
     ps.setObject(5, Sql.timestamp(pending.createdAt()));
     ps.setObject(6, m.replyTo() == null ? null : m.replyTo().id(), Types.BIGINT);
+    ps.setString(7, m.attachment());
   }
 
   /**

@@ -17,7 +17,7 @@ public final class UserStore {
   }
 
   public Optional<User> findById(String id) throws SQLException {
-    return findOne("SELECT id, username, name, kind FROM users WHERE id = ?", id);
+    return findOne("SELECT id, username, name, kind, handle FROM users WHERE id = ?", id);
   }
 
   /**
@@ -27,11 +27,11 @@ public final class UserStore {
    */
   public Optional<User> findByUsername(String username) throws SQLException {
     Optional<User> exact =
-        findOne("SELECT id, username, name, kind FROM users WHERE username = ?", username);
+        findOne("SELECT id, username, name, kind, handle FROM users WHERE username = ?", username);
     return exact.isPresent()
         ? exact
         : findOne(
-            "SELECT id, username, name, kind FROM users WHERE username_key = ?",
+            "SELECT id, username, name, kind, handle FROM users WHERE username_key = ?",
             usernameKey(username));
   }
 
@@ -51,12 +51,12 @@ public final class UserStore {
     }
   }
 
-  /** Inserts a user; returns false when the username is taken (in any case). */
+  /** Inserts a user; returns false when the username or the handle is taken (in any case). */
   public boolean insert(User user, String passwordHash) throws SQLException {
     try (Connection c = database.connection();
         PreparedStatement ps =
             c.prepareStatement(
-                "INSERT INTO users (id, username, username_key, name, password_hash, kind, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO users (id, username, username_key, name, password_hash, kind, created_at, handle) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, user.id());
       ps.setString(2, user.username());
       ps.setString(3, user.username() == null ? null : usernameKey(user.username()));
@@ -64,6 +64,7 @@ public final class UserStore {
       ps.setString(5, passwordHash);
       ps.setString(6, user.kind());
       ps.setObject(7, Sql.timestamp(Instant.now()));
+      ps.setString(8, user.handle());
       ps.executeUpdate();
       return true;
     } catch (SQLException e) {
@@ -80,11 +81,38 @@ public final class UserStore {
     if (existing.isPresent()) {
       return existing.get();
     }
-    User user = new User(id, null, name, User.EXTERNAL);
+    User user = new User(id, null, name, User.EXTERNAL, freeHandle(name));
     // insert() answers false on a unique violation: a concurrent first sign-in of the same user
     // stored it.
     return insert(user, null) ? user : findById(id).orElse(user);
   }
+
+  /** Whether a handle (lower case) belongs to someone. */
+  public boolean handleTaken(String handle) throws SQLException {
+    return findOne("SELECT id, username, name, kind, handle FROM users WHERE handle = ?", handle)
+        .isPresent();
+  }
+
+  /**
+   * A handle nobody has, made from {@code from}: its plain form when free, else with a random
+   * suffix. A race with another sign-up is settled by the unique index (insert answers false).
+   */
+  public String freeHandle(String from) throws SQLException {
+    String plain = Handles.derive(from);
+    if (!handleTaken(plain)) {
+      return plain;
+    }
+    for (int i = 0; i < FREE_HANDLE_TRIES; i++) {
+      String suffixed = Handles.withSuffix(from);
+      if (!handleTaken(suffixed)) {
+        return suffixed;
+      }
+    }
+    return Handles.withSuffix(from);
+  }
+
+  /** Random suffixes tried before giving one without looking (the index still checks it). */
+  private static final int FREE_HANDLE_TRIES = 5;
 
   private Optional<User> findOne(String sql, String value) throws SQLException {
     try (Connection c = database.connection();
@@ -95,7 +123,12 @@ public final class UserStore {
           return Optional.empty();
         }
         return Optional.of(
-            new User(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+            new User(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5)));
       }
     }
   }

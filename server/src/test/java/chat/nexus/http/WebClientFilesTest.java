@@ -106,7 +106,13 @@ class WebClientFilesTest extends ServerCases {
     JsonObject user =
         rest.get("/api/users/" + bobId, ann.getString("token")).assertOk(200).getJsonObject("user");
     assertThat(user)
-        .isEqualTo(new JsonObject().put("id", bobId).put("name", "Bob").put("kind", "guest"));
+        .isEqualTo(
+            new JsonObject()
+                .put("id", bobId)
+                .put("name", "Bob")
+                .put("handle", bob.getJsonObject("user").getString("handle"))
+                .put("kind", "guest")
+                .putNull("avatarUrl"));
     rest.get("/api/users/" + bobId).assertError(401, "UNAUTHORIZED");
     rest.get("/api/users/nobody-like-this", ann.getString("token")).assertError(404, "NOT_FOUND");
   }

@@ -42,7 +42,8 @@ public final class Client implements AutoCloseable {
           "room:muted",
           "conversation:read",
           "receipt",
-          "notification");
+          "notification",
+          "user:updated");
 
   private final Socket socket;
   private final Map<String, BlockingQueue<Object[]>> events = new ConcurrentHashMap<>();
