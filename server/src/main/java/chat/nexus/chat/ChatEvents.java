@@ -14,18 +14,13 @@ import chat.nexus.socketio.BroadcastOperator;
 import chat.nexus.socketio.Socket;
 import chat.nexus.socketio.SocketIoServer;
 import chat.nexus.store.Blocking;
-import chat.nexus.store.Message;
 import chat.nexus.store.MessageStore;
 import chat.nexus.store.MessageWriter;
-import chat.nexus.telemetry.Tracing;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -47,7 +42,6 @@ public final class ChatEvents {
   public static final int JOIN_ACK_MAX_MEMBERS = 100;
 
   private final MessageStore messages;
-  private final MessageWriter writer;
   private final Blocking blocking;
   private final Presence presence;
   private final Members members;
@@ -56,13 +50,11 @@ public final class ChatEvents {
   private final Cache<String, Boolean> knownRooms =
       Caffeine.newBuilder().maximumSize(KNOWN_ROOMS).build();
 
-  private final Metrics metrics;
-
   private final RateLimits limits;
   private final MessageActions actions;
   private final HistoryReads history;
   private volatile int maxRoomsPerSocket = DEFAULT_MAX_ROOMS_PER_SOCKET;
-  private volatile Attachments attachments = Attachments.NONE;
+  private final MessageSends sends;
 
   public ChatEvents(
       MessageStore messages,
@@ -77,10 +69,8 @@ public final class ChatEvents {
     this.members = members;
     this.access = access;
     this.conversations = conversations;
-    this.metrics = metrics;
     this.limits = limits;
     this.messages = messages;
-    this.writer = writer;
     this.blocking = blocking;
     this.presence = presence;
     this.actions =
@@ -90,6 +80,7 @@ public final class ChatEvents {
             (roomId, userId) ->
                 members.role(roomId, userId).map(role -> role.map(Role::moderates).orElse(false)));
     this.history = new HistoryReads(messages, blocking, members, actions, conversations);
+    this.sends = new MessageSends(writer, access, conversations, actions, metrics);
   }
 
   /** Rooms one socket may be in at once (its own and its user's inbox not counted). */
@@ -267,98 +258,16 @@ public final class ChatEvents {
 
   private Future<JsonObject> send(Socket socket, SocketSession session, JsonObject payload) {
     String roomId = RoomIds.validate(payload.getValue("roomId"));
-    Object attachmentId = payload.getValue("attachmentId");
-    // With an attachment the text may be empty (a picture on its own).
-    String body =
-        attachmentId != null && isEmptyText(payload.getValue("text"))
-            ? ""
-            : ClientInput.text(payload.getValue("text"), "text");
-    String clientId = ClientInput.clientId(payload.getValue("clientId"));
     if (!session.joinedRooms().contains(roomId)) {
       throw ApiException.forbidden("join the room before sending to it");
     }
     checkStillIn(socket, session, roomId);
-    long received = System.nanoTime();
-    Span span = Tracing.currentSpan(); // the event's; null when tracing is off
-    if (span != null) {
-      span.setAttribute(Tracing.ROOM_ID, roomId);
-    }
-    Object replyTo = payload.getValue("replyTo");
-    String uploadId = attachmentId == null ? null : uploadId(attachmentId);
-    String userId = session.userId();
-    return access
-        .maySend(roomId, userId)
-        .compose(v -> conversations.beforeSend(roomId, userId, body))
-        .compose(
-            mentioned ->
-                newMessage(roomId, userId, body, clientId, replyTo, uploadId)
-                    .compose(writer::write)
-                    .map(stored -> delivered(socket, stored, mentioned, span, received)));
-  }
-
-  /** The message to store, with the quote it replies to and its upload when it has them. */
-  private Future<MessageWriter.NewMessage> newMessage(
-      String roomId, String userId, String body, String clientId, Object replyTo, String uploadId) {
-    if (replyTo == null && uploadId == null) {
-      return Future.succeededFuture(new MessageWriter.NewMessage(roomId, userId, body, clientId));
-    }
-    Future<Message.Quote> quote =
-        replyTo == null ? Future.succeededFuture() : actions.quote(roomId, replyTo);
-    return quote.compose(
-        q ->
-            (uploadId == null
-                    ? Future.<String>succeededFuture()
-                    : attachments.attach(uploadId, userId, roomId))
-                .map(
-                    attachment ->
-                        new MessageWriter.NewMessage(
-                            roomId, userId, body, clientId, q, attachment)));
-  }
-
-  private static String uploadId(Object attachmentId) {
-    if (!(attachmentId instanceof String uploadId) || !ClientInput.isUploadId(uploadId)) {
-      throw ApiException.badRequest("attachmentId must be the id of an upload");
-    }
-    return uploadId;
-  }
-
-  private JsonObject delivered(
-      Socket socket,
-      MessageWriter.Stored stored,
-      List<String> mentioned,
-      Span span,
-      long received) {
-    String roomId = stored.message().roomId();
-    JsonObject message = stored.message().toJson();
-    if (!mentioned.isEmpty()) {
-      message.put("mentions", Conversations.mentionsJson(mentioned));
-    }
-    if (stored.announce()) {
-      Span broadcast = Tracing.child(span, "chat message broadcast", SpanKind.PRODUCER);
-      recipients(socket, roomId)
-          .emit("message:new", message); // a retry's repeat too: receivers dedupe by id
-      if (broadcast != null) {
-        broadcast.setAttribute(Tracing.ROOM_ID, roomId);
-        broadcast.setAttribute(Tracing.MESSAGE_ID, stored.message().id());
-        broadcast.end();
-      }
-    }
-    conversations.afterSend(
-        socket, stored.message(), message, mentioned, stored.announce() && !stored.duplicate());
-    if (!stored.duplicate()) {
-      metrics.messageStored();
-    }
-    metrics.ackLatency(System.nanoTime() - received);
-    return new JsonObject().put("message", message);
-  }
-
-  private static boolean isEmptyText(Object text) {
-    return text == null || (text instanceof String s && s.isBlank());
+    return sends.send(socket, session.userId(), roomId, payload);
   }
 
   /** What messages may carry besides text (uploads), when the server takes them. */
   public ChatEvents attachments(Attachments attachments) {
-    this.attachments = attachments;
+    sends.attachments(attachments);
     return this;
   }
 
