@@ -78,7 +78,8 @@ public final class ChatEvents {
             messages.changes(),
             blocking,
             (roomId, userId) ->
-                members.role(roomId, userId).map(role -> role.map(Role::moderates).orElse(false)));
+                members.role(roomId, userId).map(role -> role.map(Role::moderates).orElse(false)),
+            access);
     this.history = new HistoryReads(messages, blocking, members, actions, conversations);
     this.sends = new MessageSends(writer, access, conversations, actions, metrics);
   }
