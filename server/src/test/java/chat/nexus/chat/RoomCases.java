@@ -380,6 +380,26 @@ abstract class RoomCases extends ServerCases {
   }
 
   @Test
+  void invitationsFromABlockedUserAreNotDelivered() {
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
+    TestUser carl = user("Carl");
+    try (Client a = server.connect(ann.token());
+        Client b = server.connect(bob.token());
+        Client c = server.connect(carl.token())) {
+      ok(b, "user:block", new JsonObject().put("userId", ann.id()));
+      String annsRoom = create(a, name("Spam"), "private");
+      // the same answer as for anyone: it does not tell Ann she is blocked
+      assertThat(ok(a, "room:invite", at(annsRoom, bob)).getBoolean("alreadyMember")).isFalse();
+      ok(a, "room:invite", at(annsRoom, bob));
+      String carlsRoom = create(c, name("Real"), "private");
+      ok(c, "room:invite", at(carlsRoom, bob));
+      assertThat(b.next("room:invited").getString("roomId")).isEqualTo(carlsRoom);
+      assertThat(b.pending("room:invited")).isZero();
+    }
+  }
+
+  @Test
   void everyOtherRefusalHasItsCode() {
     TestUser ann = user("Ann");
     TestUser bob = user("Bob");
