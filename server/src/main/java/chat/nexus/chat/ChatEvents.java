@@ -78,7 +78,8 @@ public final class ChatEvents {
             messages.changes(),
             blocking,
             (roomId, userId) ->
-                members.role(roomId, userId).map(role -> role.map(Role::moderates).orElse(false)));
+                members.role(roomId, userId).map(role -> role.map(Role::moderates).orElse(false)),
+            access);
     this.history = new HistoryReads(messages, blocking, members, actions, conversations);
     this.sends = new MessageSends(writer, access, conversations, actions, metrics);
   }
@@ -114,22 +115,48 @@ public final class ChatEvents {
 
   /**
    * Connection state recovery gave the socket its rooms back: it is a member, and online, there
-   * again.
+   * again, unless it was removed (kick, ban) while away: the recovered session still lists the
+   * room, which the socket then leaves.
    */
   private void rejoin(Socket socket, SocketSession session) {
     String userId = session.userId();
     for (String roomId : socket.rooms()) {
       if (RoomIds.isRoomId(roomId) && session.joinedRooms().add(roomId)) {
-        presence
-            .join(roomId, userId)
-            .onSuccess(
-                cameOnline -> {
-                  if (cameOnline) {
-                    socket.to(roomId).emit("presence", presenceEvent(roomId, userId, "online"));
-                  }
-                });
+        if (RoomIds.isDirect(roomId)) {
+          comeBack(socket, roomId, userId);
+          continue;
+        }
+        members
+            .find(roomId, userId)
+            .onComplete(
+                found ->
+                    socket
+                        .writeLoop()
+                        .execute(
+                            () -> {
+                              if (!socket.connected()) {
+                                return; // its disconnect handler ran without this room
+                              }
+                              if (found.succeeded() && found.result().isEmpty()) {
+                                session.joinedRooms().remove(roomId);
+                                socket.leave(roomId);
+                              } else {
+                                comeBack(socket, roomId, userId);
+                              }
+                            }));
       }
     }
+  }
+
+  private void comeBack(Socket socket, String roomId, String userId) {
+    presence
+        .join(roomId, userId)
+        .onSuccess(
+            cameOnline -> {
+              if (cameOnline) {
+                socket.to(roomId).emit("presence", presenceEvent(roomId, userId, "online"));
+              }
+            });
   }
 
   /** A client event, counted against the events limit of the socket's user, then acked. */

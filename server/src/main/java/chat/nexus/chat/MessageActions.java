@@ -2,6 +2,7 @@ package chat.nexus.chat;
 
 import chat.nexus.auth.SocketSession;
 import chat.nexus.errors.ApiException;
+import chat.nexus.rooms.RoomAccess;
 import chat.nexus.rooms.RoomIds;
 import chat.nexus.socketio.Socket;
 import chat.nexus.store.Blocking;
@@ -32,11 +33,13 @@ final class MessageActions {
   private final MessageChanges changes;
   private final Blocking blocking;
   private final RoomRoles roles;
+  private final RoomAccess access;
 
-  MessageActions(MessageChanges changes, Blocking blocking, RoomRoles roles) {
+  MessageActions(MessageChanges changes, Blocking blocking, RoomRoles roles, RoomAccess access) {
     this.changes = changes;
     this.blocking = blocking;
     this.roles = roles;
+    this.access = access;
   }
 
   void attach(Socket socket, SocketSession session, Events events) {
@@ -49,8 +52,10 @@ final class MessageActions {
     String roomId = joinedRoom(session, payload);
     long id = messageId(payload.getValue("messageId"), "messageId");
     String text = ClientInput.text(payload.getValue("text"), "text");
-    return blocking
-        .run(() -> changes.edit(roomId, id, session.userId(), text))
+    // An edit says something new: only who may send now (member, not muted, not blocked).
+    return access
+        .maySend(roomId, session.userId())
+        .compose(v -> blocking.run(() -> changes.edit(roomId, id, session.userId(), text)))
         .map(change -> announce(socket, roomId, change));
   }
 
@@ -68,8 +73,9 @@ final class MessageActions {
     String roomId = joinedRoom(session, payload);
     long id = messageId(payload.getValue("messageId"), "messageId");
     String emoji = Emoji.check(payload.getValue("emoji"));
-    return blocking
-        .run(() -> changes.react(roomId, id, session.userId(), emoji))
+    return access
+        .maySend(roomId, session.userId())
+        .compose(v -> blocking.run(() -> changes.react(roomId, id, session.userId(), emoji)))
         .map(
             toggle -> {
               JsonObject ack =

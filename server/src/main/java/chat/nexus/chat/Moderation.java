@@ -101,16 +101,26 @@ final class Moderation {
                         rooms.rooms().invite(s.roomId(), s.target(), me);
                         return rooms.rooms().find(s.roomId()).orElseThrow();
                       })
+                  .compose(
+                      room ->
+                          rooms
+                              .blocks()
+                              .blocks(s.target(), me)
+                              .map(blocked -> blocked ? null : room))
                   .map(
                       room -> {
-                        io.to(RoomIds.inbox(s.target()))
-                            .emit(
-                                "room:invited",
-                                new JsonObject()
-                                    .put("roomId", s.roomId())
-                                    .put("name", room.name())
-                                    .put("topic", room.topic())
-                                    .put("invitedBy", me));
+                        // A user who blocked the inviter hears nothing of it (their own text on
+                        // every device otherwise); the inviter's ack is the same, not telling.
+                        if (room != null) {
+                          io.to(RoomIds.inbox(s.target()))
+                              .emit(
+                                  "room:invited",
+                                  new JsonObject()
+                                      .put("roomId", s.roomId())
+                                      .put("name", room.name())
+                                      .put("topic", room.topic())
+                                      .put("invitedBy", me));
+                        }
                         return new JsonObject()
                             .put("userId", s.target())
                             .put("alreadyMember", false);

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -309,6 +310,29 @@ public final class ConversationStore {
     }
   }
 
+  /** Those of {@code userIds} who did not block {@code sender}, in the same order. */
+  List<String> notBlocking(String sender, List<String> userIds) throws SQLException {
+    String marks = String.join(", ", Collections.nCopies(userIds.size(), "?"));
+    List<String> kept = new ArrayList<>(userIds);
+    try (Connection c = database.connection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT user_id FROM user_blocks WHERE blocked_id = ? AND user_id IN ("
+                    + marks
+                    + ")")) {
+      ps.setString(1, sender);
+      for (int i = 0; i < userIds.size(); i++) {
+        ps.setString(i + 2, userIds.get(i));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          kept.remove(rs.getString(1));
+        }
+      }
+    }
+    return kept;
+  }
+
   /**
    * Who the room's messages with ids from {@code fromId} to {@code toId} mention: message id to
    * user ids (at most a history page's messages times {@link MentionNames#MAX_MENTIONS} rows).
@@ -333,6 +357,6 @@ public final class ConversationStore {
   }
 
   private static String placeholders(int n) {
-    return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    return String.join(", ", Collections.nCopies(n, "?"));
   }
 }

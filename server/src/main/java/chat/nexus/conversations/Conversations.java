@@ -126,8 +126,23 @@ public final class Conversations {
             })
         .onFailure(
             e -> LOG.warn("mentions of message {} not stored: {}", message.id(), e.toString()));
-    String[] inboxes = mentioned.stream().map(RoomIds::inbox).toArray(String[]::new);
-    socket.to(inboxes).emit("notification", notification("mention", roomId, json));
+    // Users who blocked the sender get no notification (the sender's text on their screens); the
+    // message's mentions stay as they are, the same for everyone, not telling the sender.
+    blocking
+        .run(() -> store.notBlocking(message.userId(), mentioned))
+        .onSuccess(
+            notified -> {
+              if (!notified.isEmpty()) {
+                String[] inboxes = notified.stream().map(RoomIds::inbox).toArray(String[]::new);
+                socket.to(inboxes).emit("notification", notification("mention", roomId, json));
+              }
+            })
+        .onFailure(
+            e ->
+                LOG.warn(
+                    "mention notifications of message {} not sent: {}",
+                    message.id(),
+                    e.toString()));
   }
 
   private static JsonObject notification(String kind, String roomId, JsonObject message) {

@@ -123,7 +123,9 @@ public final class UploadRoutes {
   }
 
   private void create(RoutingContext ctx, Identity me) {
-    String roomId = ctx.pathParam("roomId");
+    // The canonical id admit() checked: stored as typed ("Secret"), the upload would belong to a
+    // room nobody made, public by default, and be readable by anyone.
+    String roomId = RoomIds.validate(ctx.pathParam("roomId"));
     Future<byte[]> bytes;
     String name;
     if (!ctx.fileUploads().isEmpty()) {

@@ -344,6 +344,62 @@ abstract class RoomCases extends ServerCases {
   }
 
   @Test
+  void mutedOrBlockedUsersNeitherEditNorReact() {
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
+    TestUser carl = user("Carl");
+    try (Client a = server.connect(ann.token());
+        Client b = server.connect(bob.token());
+        Client c = server.connect(carl.token())) {
+      String id = create(a, name("Hush"), "public");
+      join(c, id);
+      long carls = MessageCases.send(c, id, "fine words").getLong("id");
+      long anns = MessageCases.send(a, id, "hello").getLong("id");
+      ok(a, "room:mute", at(id, carl).put("minutes", 10));
+      refused(
+          c,
+          "message:edit",
+          new JsonObject().put("roomId", id).put("messageId", carls).put("text", "spam"),
+          "FORBIDDEN");
+      refused(
+          c,
+          "message:react",
+          new JsonObject().put("roomId", id).put("messageId", anns).put("emoji", "👍"),
+          "FORBIDDEN");
+
+      String dm = RoomIds.direct(ann.id(), bob.id());
+      join(a, dm);
+      long dmMessage = MessageCases.send(a, dm, "hi Bob").getLong("id");
+      ok(b, "user:block", new JsonObject().put("userId", ann.id()));
+      refused(
+          a,
+          "message:edit",
+          new JsonObject().put("roomId", dm).put("messageId", dmMessage).put("text", "changed"),
+          "FORBIDDEN");
+    }
+  }
+
+  @Test
+  void invitationsFromABlockedUserAreNotDelivered() {
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
+    TestUser carl = user("Carl");
+    try (Client a = server.connect(ann.token());
+        Client b = server.connect(bob.token());
+        Client c = server.connect(carl.token())) {
+      ok(b, "user:block", new JsonObject().put("userId", ann.id()));
+      String annsRoom = create(a, name("Spam"), "private");
+      // the same answer as for anyone: it does not tell Ann she is blocked
+      assertThat(ok(a, "room:invite", at(annsRoom, bob)).getBoolean("alreadyMember")).isFalse();
+      ok(a, "room:invite", at(annsRoom, bob));
+      String carlsRoom = create(c, name("Real"), "private");
+      ok(c, "room:invite", at(carlsRoom, bob));
+      assertThat(b.next("room:invited").getString("roomId")).isEqualTo(carlsRoom);
+      assertThat(b.pending("room:invited")).isZero();
+    }
+  }
+
+  @Test
   void everyOtherRefusalHasItsCode() {
     TestUser ann = user("Ann");
     TestUser bob = user("Bob");

@@ -311,6 +311,27 @@ abstract class ConversationCases extends ServerCases {
   }
 
   @Test
+  void mentionsFromABlockedUserNotifyNobody() {
+    Person ann = person("Ann");
+    Person bob = person("Bob");
+    Person carl = person("Carl");
+    String room = room();
+    try (Client a = joined(ann.user(), room);
+        Client b = joined(bob.user(), room);
+        Client c = joined(carl.user(), room)) {
+      JsonObject blocked = b.call("user:block", new JsonObject().put("userId", ann.id()));
+      assertThat(blocked.getBoolean("ok")).as("%s", blocked).isTrue();
+      // the message is the same for everyone: its mentions do not tell Ann she is blocked
+      JsonObject anns = send(a, room, "hey @" + bob.name());
+      assertThat(anns.getJsonArray("mentions")).containsExactly(bob.id());
+      JsonObject carls = send(c, room, "hi @" + bob.name());
+      JsonObject note = b.next("notification");
+      assertThat(note.getJsonObject("message").getLong("id")).isEqualTo(carls.getLong("id"));
+      assertThat(b.pending("notification")).isZero();
+    }
+  }
+
+  @Test
   void mentionsAreBoundedPerMessage() {
     Person ann = person("Ann");
     String room = room();

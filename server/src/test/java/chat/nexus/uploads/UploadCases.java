@@ -258,6 +258,32 @@ abstract class UploadCases extends ServerCases {
         .isEqualTo(200);
   }
 
+  @Test
+  void anUploadToAPrivateRoomSpelledInOtherCaseStaysPrivate() {
+    TestUser ann = user("Ann");
+    TestUser eve = user("Eve");
+    String room = room();
+    server.update(
+        "INSERT INTO rooms (id, kind, created_at, visibility, owner_id)"
+            + " VALUES (?, 'public', CURRENT_TIMESTAMP, 'private', ?)",
+        room,
+        ann.id());
+    server.update(
+        "INSERT INTO room_members (room_id, user_id, role, joined_at)"
+            + " VALUES (?, ?, 'owner', CURRENT_TIMESTAMP)",
+        room,
+        ann.id());
+    JsonObject upload =
+        uploadOk(ann, room.toUpperCase(), "plan.txt", "text/plain", "secret plan".getBytes());
+    rest.get("/api/uploads/" + upload.getString("id"), eve.token()).assertError(403, "FORBIDDEN");
+    Client annSocket = joined(ann, room);
+    JsonObject ack =
+        annSocket.call(
+            "message:send",
+            new JsonObject().put("roomId", room).put("attachmentId", upload.getString("id")));
+    assertThat(ack.getBoolean("ok")).as("%s", ack).isTrue();
+  }
+
   // ---- reading ----
 
   @Test
