@@ -9,6 +9,10 @@ import { companions, current, me, newCompanion, newRoom, rooms, saveRooms } from
 import { NEAR_BOTTOM_PX, scheduleRender } from "./views.js";
 
 const READ_DELAY_MS = 300; // a burst of renders and scrolls sends one read
+// While messages keep coming, a room's marker moves at most this often: each read costs the server
+// about what a message does, and a busy room would otherwise have every viewer send several a second.
+const READ_EVERY_MS = 5000;
+const lastReadSent = new Map(); // room id -> when its last read was sent
 let readTimer = null;
 
 /** The newest activity first: the sidebar's order. */
@@ -78,6 +82,7 @@ function seesBottom(roomId) {
 /** Sends `read` for the open room when its end is in sight and something in it is unread. */
 export function maybeRead() {
   clearTimeout(readTimer);
+  const wait = Math.max(READ_DELAY_MS, (lastReadSent.get(current.id) ?? 0) + READ_EVERY_MS - Date.now());
   readTimer = setTimeout(() => {
     if (current.kind !== "room") return;
     const room = rooms.get(current.id);
@@ -87,9 +92,12 @@ export function maybeRead() {
     if (newest > (room.lastReadId || 0) || room.unread || room.mentions) {
       room.lastReadId = Math.max(room.lastReadId || 0, newest);
       markRead(room, room.lastReadId);
-      if (newest > 0) socket.emit("read", { roomId: room.id, messageId: newest }, () => {});
+      if (newest > 0) {
+        lastReadSent.set(room.id, Date.now());
+        socket.emit("read", { roomId: room.id, messageId: newest }, () => {});
+      }
     }
-  }, READ_DELAY_MS);
+  }, wait);
 }
 
 function markRead(room, lastReadId) {
