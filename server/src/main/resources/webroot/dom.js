@@ -19,20 +19,6 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
-/** Text with *actions* in italics, as roleplay cards write them. */
-export function richText(text) {
-  const parts = [];
-  const pattern = /\*([^*\n]+)\*/g;
-  let last = 0;
-  for (const match of text.matchAll(pattern)) {
-    if (match.index > last) parts.push(text.slice(last, match.index));
-    parts.push(el("em", {}, match[1]));
-    last = match.index + match[0].length;
-  }
-  if (last < text.length) parts.push(text.slice(last));
-  return parts;
-}
-
 // White letters on each at least 4.5:1, though they only repeat a name written next to them.
 const COLORS = ["#4f46e5", "#0369a1", "#0f766e", "#b45309", "#be185d", "#7c3aed", "#047857", "#b91c1c"];
 
@@ -47,11 +33,6 @@ export function initials(name, size, className = "") {
     node.style.height = size + "px";
   }
   return node;
-}
-
-export function timeOf(iso) {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? "" : date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
 
 /** A random id for idempotent sends (crypto.randomUUID needs a secure context; plain http on a LAN is not). */
