@@ -71,6 +71,7 @@ public final class ChatServer {
   private final MetricsEndpoint metricsEndpoint;
   private final Optional<AdminUi> adminUi;
   private final Sharing sharing;
+  private final Conversations conversations;
   private ClientMoves moves;
   private boolean stopped;
 
@@ -86,8 +87,10 @@ public final class ChatServer {
       HttpListeners listeners,
       MetricsEndpoint metricsEndpoint,
       Optional<AdminUi> adminUi,
-      Sharing sharing) {
+      Sharing sharing,
+      Conversations conversations) {
     this.sharing = sharing;
+    this.conversations = conversations;
     this.vertx = vertx;
     this.storage = storage;
     this.accounts = accounts;
@@ -152,6 +155,7 @@ public final class ChatServer {
             vertx,
             new ConversationStore(storage.database()),
             storage.members(),
+            storage.rooms().blocks(),
             storage.blocking());
     ChatEvents chat = chat(settings, storage, production, metrics, conversations);
     Optional<RedisAdapterFactory> redis =
@@ -174,6 +178,7 @@ public final class ChatServer {
     SearchEvents searchEvents = new SearchEvents(search, production.limits());
     Sharing sharing = Sharing.start(vertx, settings, storage, production, accounts.auth());
     chat.attachments(sharing.uploads());
+    sharing.profiles().onForget(conversations::profileChanged);
     sharing.announceChanges(io, storage.members());
     io.onConnection(
         socket -> {
@@ -227,7 +232,8 @@ public final class ChatServer {
             listeners,
             metricsEndpoint,
             adminUi,
-            sharing);
+            sharing,
+            conversations);
     server.moves = ClientMoves.start(vertx, settings, production, io, metrics, router, server);
     return server;
   }
@@ -376,6 +382,7 @@ public final class ChatServer {
     adminUi.ifPresent(AdminUi::close);
     io.close();
     barrier();
+    await(conversations.close());
     await(production.presence().close());
     if (redis.isPresent()) {
       await(redis.get().closeAsync());

@@ -63,7 +63,7 @@ final class MessageSends {
         .compose(
             mentioned ->
                 newMessage(roomId, userId, body, clientId, replyTo, uploadId)
-                    .compose(writer::write)
+                    .compose(m -> writer.write(m.withMentions(mentioned)))
                     .map(stored -> delivered(socket, stored, mentioned, span, received)));
   }
 
@@ -83,7 +83,7 @@ final class MessageSends {
                 .map(
                     attachment ->
                         new MessageWriter.NewMessage(
-                            roomId, userId, body, clientId, q, attachment)));
+                            roomId, userId, body, clientId, q, attachment, List.of())));
   }
 
   private static String uploadId(Object attachmentId) {

@@ -259,6 +259,39 @@ public final class ConversationStore {
   }
 
   /**
+   * The room's members (at most {@code limit}) as lists of their id followed by their lower-case
+   * names, one per column {@link MentionNames#CANDIDATE_COLUMNS} lists (null where a column is).
+   */
+  List<List<String>> memberNames(String roomId, int limit) throws SQLException {
+    StringBuilder columns = new StringBuilder();
+    for (String column : MentionNames.CANDIDATE_COLUMNS) {
+      columns.append(", LOWER(u.").append(column).append(')');
+    }
+    String sql =
+        "SELECT u.id"
+            + columns
+            + " FROM room_members rm JOIN users u ON u.id = rm.user_id WHERE rm.room_id = ?"
+            + " LIMIT "
+            + limit;
+    try (Connection c = database.connection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, roomId);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<List<String>> members = new ArrayList<>();
+        int width = 1 + MentionNames.CANDIDATE_COLUMNS.size();
+        while (rs.next()) {
+          List<String> member = new ArrayList<>(width);
+          for (int i = 1; i <= width; i++) {
+            member.add(rs.getString(i));
+          }
+          members.add(member);
+        }
+        return members;
+      }
+    }
+  }
+
+  /**
    * The ids of the room's members named by one of these lower-case names: a display name, a
    * username, or any other column {@link MentionNames#CANDIDATE_COLUMNS} lists.
    */
@@ -292,45 +325,6 @@ public final class ConversationStore {
         return ids;
       }
     }
-  }
-
-  /** Records that the message mentions these users. */
-  void saveMentions(String roomId, long messageId, Collection<String> userIds) throws SQLException {
-    try (Connection c = database.connection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO mentions (user_id, room_id, message_id) VALUES (?, ?, ?)")) {
-      for (String userId : userIds) {
-        ps.setString(1, userId);
-        ps.setString(2, roomId);
-        ps.setLong(3, messageId);
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
-  }
-
-  /** Those of {@code userIds} who did not block {@code sender}, in the same order. */
-  List<String> notBlocking(String sender, List<String> userIds) throws SQLException {
-    String marks = String.join(", ", Collections.nCopies(userIds.size(), "?"));
-    List<String> kept = new ArrayList<>(userIds);
-    try (Connection c = database.connection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT user_id FROM user_blocks WHERE blocked_id = ? AND user_id IN ("
-                    + marks
-                    + ")")) {
-      ps.setString(1, sender);
-      for (int i = 0; i < userIds.size(); i++) {
-        ps.setString(i + 2, userIds.get(i));
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          kept.remove(rs.getString(1));
-        }
-      }
-    }
-    return kept;
   }
 
   /**

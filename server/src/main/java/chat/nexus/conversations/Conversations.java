@@ -1,8 +1,10 @@
 package chat.nexus.conversations;
 
 import chat.nexus.errors.ApiException;
+import chat.nexus.rooms.Blocks;
 import chat.nexus.rooms.Members;
 import chat.nexus.rooms.Role;
+import chat.nexus.rooms.RoomChanges;
 import chat.nexus.rooms.RoomIds;
 import chat.nexus.socketio.Socket;
 import chat.nexus.store.Blocking;
@@ -39,21 +41,44 @@ public final class Conversations {
   private static final Future<List<String>> NO_MENTIONS = Future.succeededFuture(List.of());
 
   private final Members members;
+  private final Blocks blocks;
   private final ConversationStore store;
   private final Blocking blocking;
   private final ReadMarkers markers;
+  private final MentionDirectory directory;
   private final ConversationList list;
   private final Cache<String, Long> newest =
       Caffeine.newBuilder().maximumSize(NEWEST_KNOWN).build();
   private final Cache<String, Boolean> directRooms =
       Caffeine.newBuilder().maximumSize(DIRECT_KNOWN).build();
 
-  public Conversations(Vertx vertx, ConversationStore store, Members members, Blocking blocking) {
+  public Conversations(
+      Vertx vertx, ConversationStore store, Members members, Blocks blocks, Blocking blocking) {
     this.members = members;
+    this.blocks = blocks;
     this.store = store;
     this.blocking = blocking;
     this.markers = new ReadMarkers(vertx, store, blocking);
     this.list = new ConversationList(store, blocking, markers);
+    this.directory = new MentionDirectory(store, blocking);
+    members
+        .changes()
+        .listen(
+            (kind, roomId, userId) -> {
+              if (kind == RoomChanges.Kind.MEMBER || kind == RoomChanges.Kind.REMOVED) {
+                directory.roomChanged(roomId);
+              }
+            });
+  }
+
+  /** A user's profile changed (here or on another node): their names may have. */
+  public void profileChanged(String userId) {
+    directory.userChanged(userId);
+  }
+
+  /** Writes the read markers still waiting (the node stops). */
+  public Future<Void> close() {
+    return markers.close();
   }
 
   /** The conversation list of GET /api/me/conversations. */
@@ -73,12 +98,17 @@ public final class Conversations {
     if (names.isEmpty()) {
       return NO_MENTIONS;
     }
-    return blocking.run(
-        () -> {
-          List<String> ids = new ArrayList<>(store.membersNamed(roomId, names));
-          ids.remove(userId);
-          return List.copyOf(ids);
-        });
+    return directory
+        .named(roomId, names)
+        .map(
+            named -> {
+              if (!named.contains(userId)) {
+                return named;
+              }
+              List<String> ids = new ArrayList<>(named);
+              ids.remove(userId);
+              return List.copyOf(ids);
+            });
   }
 
   private Future<List<String>> recordDirect(String roomId) {
@@ -118,23 +148,25 @@ public final class Conversations {
     if (mentioned.isEmpty()) {
       return;
     }
-    blocking
-        .run(
-            () -> {
-              store.saveMentions(roomId, message.id(), mentioned);
-              return null;
-            })
-        .onFailure(
-            e -> LOG.warn("mentions of message {} not stored: {}", message.id(), e.toString()));
     // Users who blocked the sender get no notification (the sender's text on their screens); the
     // message's mentions stay as they are, the same for everyone, not telling the sender.
-    blocking
-        .run(() -> store.notBlocking(message.userId(), mentioned))
+    List<Future<Boolean>> blocked = new ArrayList<>(mentioned.size());
+    for (String userId : mentioned) {
+      blocked.add(blocks.blocks(userId, message.userId()));
+    }
+    Future.all(blocked)
         .onSuccess(
-            notified -> {
-              if (!notified.isEmpty()) {
-                String[] inboxes = notified.stream().map(RoomIds::inbox).toArray(String[]::new);
-                socket.to(inboxes).emit("notification", notification("mention", roomId, json));
+            done -> {
+              List<String> inboxes = new ArrayList<>(mentioned.size());
+              for (int i = 0; i < mentioned.size(); i++) {
+                if (!blocked.get(i).result()) {
+                  inboxes.add(RoomIds.inbox(mentioned.get(i)));
+                }
+              }
+              if (!inboxes.isEmpty()) {
+                socket
+                    .to(inboxes.toArray(String[]::new))
+                    .emit("notification", notification("mention", roomId, json));
               }
             })
         .onFailure(

@@ -22,10 +22,10 @@ final class MentionNames {
   static final int MAX_NAME_LENGTH = 64;
 
   /**
-   * The users columns an {@code @name} is matched against, case-insensitively. A handle column is
-   * one more entry here.
+   * The users columns an {@code @name} is matched against, case-insensitively: the display name,
+   * the username and the handle.
    */
-  static final List<String> CANDIDATE_COLUMNS = List.of("name", "username");
+  static final List<String> CANDIDATE_COLUMNS = List.of("name", "username", "handle");
 
   private static final Pattern MENTION =
       Pattern.compile("(?<![\\p{L}\\p{N}@_])@([\\p{L}\\p{N}_.\\-]{1," + MAX_NAME_LENGTH + "})");

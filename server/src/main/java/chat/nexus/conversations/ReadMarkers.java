@@ -15,17 +15,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Read markers, written behind: a {@code read} moves the marker in memory at once, and the markers
- * moved since the last flush are written together every {@link #FLUSH_INTERVAL} (the highest of
- * each: a client reading every message costs at most one UPDATE per user and room per interval, and
- * all of them one transaction). The database only ever moves a marker forward, so two nodes writing
- * the same marker keep the higher one. A stop loses at most one interval of markers.
+ * Read markers, written behind: a {@code read} moves the marker in memory at once (this node's
+ * conversation lists and the user's other sockets see it then), and the markers moved since the
+ * last flush are written together every {@link #FLUSH_INTERVAL}, all of them one transaction. A
+ * marker written less than {@link #SPACING} ago waits until then: a user reading a busy room every
+ * few seconds costs one UPDATE per {@link #SPACING}, not one per read, while a read after a quiet
+ * spell reaches the database within a second. The database only ever moves a marker forward, so two
+ * nodes writing the same marker keep the higher one. A stop writes every waiting marker; a crash
+ * loses at most {@link #SPACING} of them (those messages show as unread again).
  */
 final class ReadMarkers {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReadMarkers.class);
 
   static final Duration FLUSH_INTERVAL = Duration.ofSeconds(1);
+
+  /** The least time between two writes of one marker while its user keeps reading. */
+  static final Duration SPACING = Duration.ofSeconds(30);
 
   /**
    * Markers waiting for a flush; beyond this a flush starts at once rather than the map growing.
@@ -45,12 +51,17 @@ final class ReadMarkers {
   private final Map<Key, Long> pending = new ConcurrentHashMap<>();
   private final Cache<Key, Long> known =
       Caffeine.newBuilder().maximumSize(KNOWN).expireAfterWrite(KNOWN_TTL).build();
+
+  /** Markers written less than {@link #SPACING} ago. */
+  private final Cache<Key, Boolean> written =
+      Caffeine.newBuilder().maximumSize(KNOWN).expireAfterWrite(SPACING).build();
+
   private final AtomicBoolean flushing = new AtomicBoolean();
 
   ReadMarkers(Vertx vertx, ConversationStore store, Blocking blocking) {
     this.store = store;
     this.blocking = blocking;
-    vertx.setPeriodic(FLUSH_INTERVAL.toMillis(), id -> flush());
+    vertx.setPeriodic(FLUSH_INTERVAL.toMillis(), id -> flush(false));
   }
 
   /** The marker as this node last moved it, if it did. */
@@ -83,7 +94,7 @@ final class ReadMarkers {
     }
     pending.merge(key, messageId, Math::max);
     if (pending.size() >= MAX_PENDING) {
-      flush();
+      flush(true);
     }
     return true;
   }
@@ -99,16 +110,30 @@ final class ReadMarkers {
     return write(mine);
   }
 
-  /** Writes every waiting marker (one flush at a time). */
-  void flush() {
+  /**
+   * Writes the waiting markers not written within {@link #SPACING}, or with {@code all} every
+   * waiting marker (one flush at a time).
+   */
+  void flush(boolean all) {
     if (pending.isEmpty() || !flushing.compareAndSet(false, true)) {
       return;
     }
     Map<Key, Long> batch = new HashMap<>();
     for (Map.Entry<Key, Long> entry : pending.entrySet()) {
-      take(entry.getKey(), entry.getValue(), batch);
+      if (all || written.getIfPresent(entry.getKey()) == null) {
+        take(entry.getKey(), entry.getValue(), batch);
+      }
     }
     write(batch).onComplete(done -> flushing.set(false));
+  }
+
+  /** Writes every waiting marker (the node stops); completes once they are written or failed. */
+  Future<Void> close() {
+    Map<Key, Long> batch = new HashMap<>();
+    for (Map.Entry<Key, Long> entry : pending.entrySet()) {
+      take(entry.getKey(), entry.getValue(), batch);
+    }
+    return write(batch);
   }
 
   /**
@@ -118,6 +143,7 @@ final class ReadMarkers {
   private void take(Key key, Long marker, Map<Key, Long> batch) {
     if (pending.remove(key, marker)) {
       batch.merge(key, marker, Math::max);
+      written.put(key, Boolean.TRUE);
     }
   }
 

@@ -86,7 +86,8 @@ public final class MessageWriter implements AutoCloseable {
 
   /**
    * A message to store; {@code replyTo}, the quote of the message it answers in the same room, is
-   * null for a plain message; {@code attachment} is the JSON text of its upload, or null.
+   * null for a plain message; {@code attachment} is the JSON text of its upload, or null; {@code
+   * mentions}, the ids of the users it mentions, are stored with it.
    */
   public record NewMessage(
       String roomId,
@@ -94,10 +95,15 @@ public final class MessageWriter implements AutoCloseable {
       String text,
       String clientId,
       Message.Quote replyTo,
-      String attachment) {
+      String attachment,
+      List<String> mentions) {
 
     public NewMessage(String roomId, String userId, String text, String clientId) {
-      this(roomId, userId, text, clientId, null, null);
+      this(roomId, userId, text, clientId, null, null, List.of());
+    }
+
+    public NewMessage withMentions(List<String> userIds) {
+      return new NewMessage(roomId, userId, text, clientId, replyTo, attachment, userIds);
     }
 
     Message stored(long id, Instant createdAt) {
@@ -245,6 +251,9 @@ public final class MessageWriter implements AutoCloseable {
             ids.add(keys.getLong(1));
           }
         }
+        if (ids.size() == batch.size()) {
+          MentionRows.insert(c, batch.stream().map(Pending::message).toList(), ids);
+        }
       } catch (SQLException e) {
         if (DatabaseHealth.isConnectionFailure(e)) {
           throw e;
@@ -343,6 +352,7 @@ public final class MessageWriter implements AutoCloseable {
         try (ResultSet keys = ps.getGeneratedKeys()) {
           keys.next();
           long id = keys.getLong(1);
+          MentionRows.insert(c, List.of(pending.message()), List.of(id));
           acks.add(acknowledge(pending, id));
         }
       } catch (SQLException e) {

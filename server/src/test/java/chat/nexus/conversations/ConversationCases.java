@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.nexus.companion.DemoCharacter;
 import chat.nexus.rooms.RoomIds;
+import chat.nexus.testing.Bodies;
 import chat.nexus.testing.Client;
 import chat.nexus.testing.Rest;
 import chat.nexus.testing.ServerCases;
@@ -211,14 +212,16 @@ abstract class ConversationCases extends ServerCases {
         a.callAsync("read", new JsonObject().put("roomId", room).put("messageId", id));
       }
       long expected = last;
+      // Asking for the list writes the user's waiting markers first.
       Waits.untilTrue(
           () ->
-              server.count(
-                      "SELECT last_read_id FROM room_members WHERE room_id = ? AND user_id = ?",
-                      room,
-                      ann.id())
-                  == expected,
-          "the marker written");
+              conversation(ann, room).getLong("lastReadId") == expected
+                  && server.count(
+                          "SELECT last_read_id FROM room_members WHERE room_id = ? AND user_id = ?",
+                          room,
+                          ann.id())
+                      == expected,
+          "the highest marker written");
     }
   }
 
@@ -307,6 +310,37 @@ abstract class ConversationCases extends ServerCases {
       assertThat(conversation(ann, room).getInteger("mentionCount")).isZero();
       read(b, room, sent.getLong("id"));
       assertThat(conversation(bob, room).getInteger("mentionCount")).isZero();
+    }
+  }
+
+  @Test
+  void mentionsFollowJoinsRenamesAndHandles() {
+    Person ann = person("Ann");
+    Person bob = person("Bob");
+    Person eve = person("Eve");
+    String room = room();
+    try (Client a = joined(ann.user(), room);
+        Client b = joined(bob.user(), room)) {
+      assertThat(send(a, room, "@" + bob.name()).getJsonArray("mentions"))
+          .containsExactly(bob.id());
+      assertThat(send(a, room, "@" + eve.name()).containsKey("mentions")).isFalse();
+      try (Client e = joined(eve.user(), room)) {
+        assertThat(send(a, room, "@" + eve.name()).getJsonArray("mentions"))
+            .as("a member who joined since")
+            .containsExactly(eve.id());
+      }
+      String handle =
+          rest.get("/api/me", bob.token()).assertOk(200).getJsonObject("user").getString("handle");
+      assertThat(send(a, room, "hi @" + handle).getJsonArray("mentions"))
+          .as("by handle")
+          .containsExactly(bob.id());
+      String renamed = "Robert" + UUID.randomUUID().toString().substring(0, 6);
+      new Bodies(server.url())
+          .patch("/api/me", new JsonObject().put("name", renamed), bob.token())
+          .assertOk(200);
+      assertThat(send(a, room, "@" + renamed).getJsonArray("mentions"))
+          .as("by the new name")
+          .containsExactly(bob.id());
     }
   }
 
