@@ -103,7 +103,16 @@ public final class ChatEvents {
     on(socket, session, "history", payload -> history(session, payload));
     on(socket, session, "typing", payload -> typing(socket, session, payload));
     actions.attach(socket, session, (event, action) -> on(socket, session, event, action));
-    on(socket, session, "read", payload -> conversations.read(socket, session.userId(), payload));
+    on(
+        socket,
+        session,
+        "read",
+        payload ->
+            conversations.read(
+                socket,
+                session.userId(),
+                RoomIds.validate(payload.getValue("roomId")),
+                ClientInput.messageId(payload.getValue("messageId"), "messageId")));
     socket.onDisconnect(
         reason -> {
           for (String roomId : session.joinedRooms()) {

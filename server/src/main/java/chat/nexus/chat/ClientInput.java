@@ -62,26 +62,28 @@ public final class ClientInput {
     return c;
   }
 
-  /**
-   * A history page's "before": null, or a message id, a positive whole number (or its string form,
-   * as JavaScript clients may send it).
-   */
-  public static Long before(Object value) {
-    if (value == null) {
-      return null;
-    }
+  /** A message id: a positive whole number, or its string form (as JavaScript may send it). */
+  public static long messageId(Object value, String field) {
     try {
-      long id =
-          value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
-              ? n.longValue()
-              : Long.parseLong(String.valueOf(value));
-      if (id > 0) {
-        return id;
+      if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+        if (n.longValue() > 0) {
+          return n.longValue();
+        }
+      } else if (value instanceof String s && s.length() <= 19) {
+        long id = Long.parseLong(s);
+        if (id > 0) {
+          return id;
+        }
       }
     } catch (NumberFormatException e) {
       // falls through to the error
     }
-    throw ApiException.badRequest("before must be a message id (a positive whole number)");
+    throw ApiException.badRequest(field + " must be a message id (a positive whole number)");
+  }
+
+  /** A history page's "before": null, or a message id ({@link #messageId}). */
+  public static Long before(Object value) {
+    return value == null ? null : messageId(value, "before");
   }
 
   /**

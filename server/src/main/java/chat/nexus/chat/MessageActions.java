@@ -50,7 +50,7 @@ final class MessageActions {
 
   private Future<JsonObject> edit(Socket socket, SocketSession session, JsonObject payload) {
     String roomId = joinedRoom(session, payload);
-    long id = messageId(payload.getValue("messageId"), "messageId");
+    long id = ClientInput.messageId(payload.getValue("messageId"), "messageId");
     String text = ClientInput.text(payload.getValue("text"), "text");
     // An edit says something new: only who may send now (member, not muted, not blocked).
     return access
@@ -61,7 +61,7 @@ final class MessageActions {
 
   private Future<JsonObject> delete(Socket socket, SocketSession session, JsonObject payload) {
     String roomId = joinedRoom(session, payload);
-    long id = messageId(payload.getValue("messageId"), "messageId");
+    long id = ClientInput.messageId(payload.getValue("messageId"), "messageId");
     String userId = session.userId();
     return roles
         .moderates(roomId, userId)
@@ -71,7 +71,7 @@ final class MessageActions {
 
   private Future<JsonObject> react(Socket socket, SocketSession session, JsonObject payload) {
     String roomId = joinedRoom(session, payload);
-    long id = messageId(payload.getValue("messageId"), "messageId");
+    long id = ClientInput.messageId(payload.getValue("messageId"), "messageId");
     String emoji = Emoji.check(payload.getValue("emoji"));
     return access
         .maySend(roomId, session.userId())
@@ -96,7 +96,7 @@ final class MessageActions {
     if (replyTo == null) {
       return Future.succeededFuture();
     }
-    long id = messageId(replyTo, "replyTo");
+    long id = ClientInput.messageId(replyTo, "replyTo");
     return blocking.run(() -> changes.quote(roomId, id));
   }
 
@@ -158,24 +158,5 @@ final class MessageActions {
       throw ApiException.forbidden("join the room first");
     }
     return roomId;
-  }
-
-  /** A message id: a positive whole number, or its string form (as JavaScript may send it). */
-  static long messageId(Object value, String field) {
-    try {
-      if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-        if (n.longValue() > 0) {
-          return n.longValue();
-        }
-      } else if (value instanceof String s && s.length() <= 19) {
-        long id = Long.parseLong(s);
-        if (id > 0) {
-          return id;
-        }
-      }
-    } catch (NumberFormatException e) {
-      // falls through to the error
-    }
-    throw ApiException.badRequest(field + " must be a message id (a positive whole number)");
   }
 }

@@ -173,7 +173,7 @@ public final class RoomEvents {
 
   private Future<JsonObject> report(String me, JsonObject payload) {
     String roomId = RoomIds.validate(payload.getValue("roomId"));
-    long messageId = RoomInput.messageId(payload.getValue("messageId"));
+    long messageId = ClientInput.messageId(payload.getValue("messageId"), "messageId");
     String reason = RoomInput.reason(payload.getValue("reason"));
     return rooms
         .members()

@@ -89,11 +89,4 @@ final class RoomInput {
     ClientInput.text(reason, "reason");
     return reason.strip();
   }
-
-  static long messageId(Object value) {
-    if (value instanceof Number n && n.longValue() > 0 && n.doubleValue() == n.longValue()) {
-      return n.longValue();
-    }
-    throw ApiException.badRequest("messageId is required (a message id)");
-  }
 }

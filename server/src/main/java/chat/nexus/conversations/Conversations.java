@@ -192,12 +192,7 @@ public final class Conversations {
    * back, never past the room's newest message), tells the user's other sockets and a direct room's
    * peer, and acks the marker.
    */
-  public Future<JsonObject> read(Socket socket, String userId, JsonObject payload) {
-    String roomId = RoomIds.validate(payload.getValue("roomId"));
-    long messageId = messageId(payload.getValue("messageId"));
-    if (!RoomIds.mayAccess(roomId, userId)) {
-      throw ApiException.forbidden("this direct room belongs to other users");
-    }
+  public Future<JsonObject> read(Socket socket, String userId, String roomId, long messageId) {
     return members
         .mayRead(roomId, userId)
         .compose(
@@ -256,18 +251,6 @@ public final class Conversations {
     return blocking
         .run(() -> store.newestId(roomId))
         .onSuccess(id -> newest.asMap().merge(roomId, id, Math::max));
-  }
-
-  private static long messageId(Object value) {
-    if (value instanceof Number n
-        && n.doubleValue() == Math.rint(n.doubleValue())
-        && n.longValue() > 0) {
-      return n.longValue();
-    }
-    if (value instanceof String s && s.matches("[1-9][0-9]{0,18}")) {
-      return Long.parseLong(s);
-    }
-    throw ApiException.badRequest("messageId must be a message id (a positive whole number)");
   }
 
   /**

@@ -4,6 +4,7 @@ import chat.nexus.store.Blocking;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
@@ -58,6 +59,9 @@ final class ReadMarkers {
 
   private final AtomicBoolean flushing = new AtomicBoolean();
 
+  /** The periodic flush being written, if any (a list waits for it: it may hold the user's). */
+  private volatile Future<Void> writing = Future.succeededFuture();
+
   ReadMarkers(Vertx vertx, ConversationStore store, Blocking blocking) {
     this.store = store;
     this.blocking = blocking;
@@ -99,7 +103,10 @@ final class ReadMarkers {
     return true;
   }
 
-  /** Writes this user's waiting markers now (before their conversation list is read). */
+  /**
+   * Writes this user's waiting markers now, and waits for a flush under way (before their
+   * conversation list is read).
+   */
   Future<Void> flushUser(String userId) {
     Map<Key, Long> mine = new HashMap<>();
     for (Map.Entry<Key, Long> entry : pending.entrySet()) {
@@ -107,7 +114,8 @@ final class ReadMarkers {
         take(entry.getKey(), entry.getValue(), mine);
       }
     }
-    return write(mine);
+    // Read after taking: a flush that took one of the user's markers had already set it.
+    return Future.join(writing, write(mine)).mapEmpty();
   }
 
   /**
@@ -118,13 +126,15 @@ final class ReadMarkers {
     if (pending.isEmpty() || !flushing.compareAndSet(false, true)) {
       return;
     }
+    Promise<Void> flushed = Promise.promise();
+    writing = flushed.future();
     Map<Key, Long> batch = new HashMap<>();
     for (Map.Entry<Key, Long> entry : pending.entrySet()) {
       if (all || written.getIfPresent(entry.getKey()) == null) {
         take(entry.getKey(), entry.getValue(), batch);
       }
     }
-    write(batch).onComplete(done -> flushing.set(false));
+    write(batch).onComplete(flushed).onComplete(done -> flushing.set(false));
   }
 
   /** Writes every waiting marker (the node stops); completes once they are written or failed. */
