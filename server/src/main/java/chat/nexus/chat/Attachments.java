@@ -15,8 +15,20 @@ public interface Attachments {
    */
   Future<String> attach(String uploadId, String userId, String roomId);
 
+  /** Deletes an upload and its bytes (the message that carried it was deleted). */
+  Future<Void> remove(String uploadId);
+
   /** No uploads on this server. */
   Attachments NONE =
-      (uploadId, userId, roomId) ->
-          Future.failedFuture(ApiException.badRequest("this server takes no attachments"));
+      new Attachments() {
+        @Override
+        public Future<String> attach(String uploadId, String userId, String roomId) {
+          return Future.failedFuture(ApiException.badRequest("this server takes no attachments"));
+        }
+
+        @Override
+        public Future<Void> remove(String uploadId) {
+          return Future.succeededFuture();
+        }
+      };
 }

@@ -304,6 +304,7 @@ public final class ChatEvents {
   /** What messages may carry besides text (uploads), when the server takes them. */
   public ChatEvents attachments(Attachments attachments) {
     sends.attachments(attachments);
+    actions.attachments(attachments);
     return this;
   }
 

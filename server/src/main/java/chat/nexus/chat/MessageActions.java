@@ -14,6 +14,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What people do to messages once sent: {@code message:edit} and {@code message:delete} (their own;
@@ -30,10 +32,13 @@ final class MessageActions {
     void on(String event, Function<JsonObject, Future<JsonObject>> action);
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(MessageActions.class);
+
   private final MessageChanges changes;
   private final Blocking blocking;
   private final RoomRoles roles;
   private final RoomAccess access;
+  private volatile Attachments attachments = Attachments.NONE;
 
   MessageActions(MessageChanges changes, Blocking blocking, RoomRoles roles, RoomAccess access) {
     this.changes = changes;
@@ -66,7 +71,26 @@ final class MessageActions {
     return roles
         .moderates(roomId, userId)
         .compose(moderator -> blocking.run(() -> changes.delete(roomId, id, userId, moderator)))
-        .map(change -> announce(socket, roomId, change));
+        .map(
+            change -> {
+              removeUpload(change.removedAttachment());
+              return announce(socket, roomId, change);
+            });
+  }
+
+  /** A deleted message's upload goes with it: nobody reads it through its link any more. */
+  private void removeUpload(String attachment) {
+    if (attachment == null) {
+      return;
+    }
+    String uploadId = new JsonObject(attachment).getString("id");
+    attachments
+        .remove(uploadId)
+        .onFailure(e -> LOG.warn("upload {} not removed: {}", uploadId, e.toString()));
+  }
+
+  void attachments(Attachments attachments) {
+    this.attachments = attachments;
   }
 
   private Future<JsonObject> react(Socket socket, SocketSession session, JsonObject payload) {

@@ -33,9 +33,14 @@ public final class MessageChanges {
 
   /**
    * A message after a change; {@code changed} is false when the change was already made (a second
-   * delete, an edit to the same text), and nothing needs announcing.
+   * delete, an edit to the same text), and nothing needs announcing; {@code removedAttachment} is
+   * the attachment (its JSON text) that a delete took off the message, or null.
    */
-  public record Change(Message message, boolean changed) {}
+  public record Change(Message message, boolean changed, String removedAttachment) {
+    public Change(Message message, boolean changed) {
+      this(message, changed, null);
+    }
+  }
 
   /** A message after a reaction toggle; {@code reacted}: the user's reaction is now there. */
   public record Toggle(Message message, boolean reacted) {}
@@ -97,6 +102,7 @@ public final class MessageChanges {
           if (row.deleted()) {
             return new Change(full(c, roomId, id), false);
           }
+          String attachment = full(c, roomId, id).attachment();
           try (PreparedStatement ps =
               c.prepareStatement(
                   "UPDATE messages SET text = '', deleted_at = ?, reactions = NULL, reply_to_id = NULL,"
@@ -111,7 +117,7 @@ public final class MessageChanges {
             ps.setLong(1, id);
             ps.executeUpdate();
           }
-          return new Change(full(c, roomId, id), true);
+          return new Change(full(c, roomId, id), true, attachment);
         });
   }
 

@@ -12,6 +12,9 @@ interface Blobs {
 
   Optional<byte[]> get(String key) throws Exception;
 
+  /** Deletes the bytes under {@code key}; nothing when there are none. */
+  void delete(String key) throws Exception;
+
   /** "database" or "s3 <bucket> at <endpoint>", for the start-up log. */
   String description();
 }

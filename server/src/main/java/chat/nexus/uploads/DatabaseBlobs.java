@@ -40,6 +40,15 @@ final class DatabaseBlobs implements Blobs {
   }
 
   @Override
+  public void delete(String key) throws SQLException {
+    try (Connection c = database.connection();
+        PreparedStatement ps = c.prepareStatement("DELETE FROM upload_blobs WHERE blob_key = ?")) {
+      ps.setString(1, key);
+      ps.executeUpdate();
+    }
+  }
+
+  @Override
   public String description() {
     return "database";
   }

@@ -13,6 +13,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -71,6 +72,11 @@ final class S3Blobs implements Blobs, AutoCloseable {
     } catch (NoSuchKeyException e) {
       return Optional.empty();
     }
+  }
+
+  @Override
+  public void delete(String key) {
+    client.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(key).build());
   }
 
   @Override

@@ -37,10 +37,18 @@ record Upload(
   }
 
   String fileKey() {
-    return "uploads/" + id;
+    return fileKey(id);
   }
 
   String previewKey() {
+    return previewKey(id);
+  }
+
+  static String fileKey(String id) {
+    return "uploads/" + id;
+  }
+
+  static String previewKey(String id) {
     return "uploads/" + id + "/preview";
   }
 }

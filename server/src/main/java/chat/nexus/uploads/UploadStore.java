@@ -18,6 +18,14 @@ final class UploadStore {
     this.database = database;
   }
 
+  void delete(String id) throws SQLException {
+    try (Connection c = database.connection();
+        PreparedStatement ps = c.prepareStatement("DELETE FROM uploads WHERE id = ?")) {
+      ps.setString(1, id);
+      ps.executeUpdate();
+    }
+  }
+
   void insert(Upload u) throws SQLException {
     try (Connection c = database.connection();
         PreparedStatement ps =

@@ -214,6 +214,25 @@ public final class Uploads implements Attachments {
             });
   }
 
+  @Override
+  public Future<Void> remove(String uploadId) {
+    cache.invalidate(uploadId);
+    return blocking
+        .run(
+            () -> {
+              store.delete(uploadId);
+              return null;
+            })
+        .compose(
+            v ->
+                files.run(
+                    () -> {
+                      blobs.delete(Upload.fileKey(uploadId));
+                      blobs.delete(Upload.previewKey(uploadId));
+                      return (Void) null;
+                    }));
+  }
+
   private Future<Upload> find(String id) {
     Upload cached = cache.getIfPresent(id);
     if (cached != null) {

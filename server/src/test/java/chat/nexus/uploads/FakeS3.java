@@ -67,6 +67,11 @@ final class FakeS3 implements AutoCloseable {
             }
           }
         }
+        case "DELETE" -> {
+          objects.remove(key);
+          types.remove(key);
+          exchange.sendResponseHeaders(204, -1);
+        }
         default -> error(exchange, 405, "MethodNotAllowed");
       }
     }

@@ -8,6 +8,7 @@ import chat.nexus.testing.Client;
 import chat.nexus.testing.Rest;
 import chat.nexus.testing.ServerCases;
 import chat.nexus.testing.TestUser;
+import chat.nexus.testing.Waits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -331,6 +332,41 @@ abstract class UploadCases extends ServerCases {
             .assertOk(200)
             .getJsonArray("messages");
     assertThat(history.getJsonObject(0).getJsonObject("attachment")).isEqualTo(upload);
+  }
+
+  @Test
+  void aDeletedMessagesUploadIsGoneForEveryone() {
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
+    String room = room();
+    Client annSocket = joined(ann, room);
+    joined(bob, room);
+    JsonObject upload =
+        uploadOk(ann, room, "cat.png", "image/png", Bodies.picture(600, 300, "png"));
+    String path = "/api/uploads/" + upload.getString("id");
+    long id =
+        annSocket
+            .call(
+                "message:send",
+                new JsonObject().put("roomId", room).put("attachmentId", upload.getString("id")))
+            .getJsonObject("message")
+            .getLong("id");
+    assertThat(rest.get(path, bob.token()).status()).isEqualTo(200);
+
+    JsonObject deleted =
+        annSocket.call("message:delete", new JsonObject().put("roomId", room).put("messageId", id));
+    assertThat(deleted.getBoolean("ok")).as("%s", deleted).isTrue();
+    String uploadId = upload.getString("id");
+    Waits.untilTrue(
+        () ->
+            server.count(
+                    "SELECT COUNT(*) FROM upload_blobs WHERE blob_key LIKE ?",
+                    "uploads/" + uploadId + "%")
+                == 0,
+        "the upload's bytes deleted");
+    assertThat(server.count("SELECT COUNT(*) FROM uploads WHERE id = ?", uploadId)).isZero();
+    rest.get(path, bob.token()).assertError(404, "NOT_FOUND");
+    rest.get(path + "/preview", ann.token()).assertError(404, "NOT_FOUND");
   }
 
   @Test

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.nexus.testing.Backend;
 import chat.nexus.testing.Bodies;
+import chat.nexus.testing.Client;
 import chat.nexus.testing.TestServer;
 import chat.nexus.testing.TestUser;
+import chat.nexus.testing.Waits;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -84,6 +86,23 @@ class UploadsInS3Test {
               .getJsonObject("upload");
       assertThat(bodies.getBytes("/api/uploads/" + file.getString("id"), ann.token()).body())
           .isEqualTo(text);
+
+      // a deleted message's upload leaves the bucket
+      Client socket = server.connect(ann.token());
+      socket.call("room:join", new JsonObject().put("roomId", "s3room"));
+      long sent =
+          socket
+              .call(
+                  "message:send", new JsonObject().put("roomId", "s3room").put("attachmentId", id))
+              .getJsonObject("message")
+              .getLong("id");
+      socket.call(
+          "message:delete", new JsonObject().put("roomId", "s3room").put("messageId", sent));
+      Waits.untilTrue(
+          () ->
+              !s3.objects.containsKey("/chat-files/uploads/" + id)
+                  && !s3.objects.containsKey("/chat-files/uploads/" + id + "/preview"),
+          "the file and its preview deleted");
 
       s3.objects.clear();
       server
