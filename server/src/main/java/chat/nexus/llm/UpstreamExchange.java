@@ -22,9 +22,8 @@ import org.slf4j.LoggerFactory;
  * not be read or gave no text, within LLM_MAX_RETRIES and the total timeout, and never once a token
  * reached the caller. A stream succeeds with text and then {@code [DONE]} (or a finish_reason
  * before it ends); one that ends without text is a failure, never an empty reply. Failures are
- * {@link LlmUnavailable} (AI_UPSTREAM in the user's words); their technical detail, without any
- * key, goes to the log and the failure metric by reason. Every response's rate-limit headers reach
- * the key pool ({@link RateLimitHeaders}).
+ * {@link LlmUnavailable} (AI_UPSTREAM in the user's words; the detail, keyless, to log and metric).
+ * Every response's rate-limit headers reach the key pool ({@link RateLimitHeaders}).
  */
 final class UpstreamExchange implements CompletionStream.Listener {
 
@@ -34,6 +33,9 @@ final class UpstreamExchange implements CompletionStream.Listener {
   static final Set<Integer> RETRYABLE_STATUSES = Set.of(429, 500, 502, 503, 504);
 
   private static final Logger log = LoggerFactory.getLogger(OpenAiStreamingClient.class);
+
+  /** Failed calls, one line each, under a name of their own for operators' filters. */
+  private static final Logger failures = LoggerFactory.getLogger(LlmUnavailable.class);
 
   private final Vertx vertx;
   private final LlmOptions options;
@@ -332,7 +334,8 @@ final class UpstreamExchange implements CompletionStream.Listener {
       current.reset();
     }
     endSpan(error);
-    log.warn("LLM call failed ({}) after {} attempt(s): {}", reason.label(), attempt + 1, detail);
+    failures.warn(
+        "LLM call failed ({}) after {} attempt(s): {}", reason.label(), attempt + 1, detail);
     call.fail(error);
   }
 
