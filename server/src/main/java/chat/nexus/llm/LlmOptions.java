@@ -198,9 +198,14 @@ public final class LlmOptions {
     return simulatedTokenDelayMs;
   }
 
-  /** LLM_EXTRA_BODY: merged into every request body (a copy). */
-  public JsonObject extraBody() {
+  /** LLM_EXTRA_BODY: merged into every request body (a copy). Its values stay out of reports. */
+  JsonObject extraBody() {
     return extraBody.copy();
+  }
+
+  /** The top-level fields LLM_EXTRA_BODY sets, for the configuration report (not their values). */
+  public List<String> extraBodyFields() {
+    return List.copyOf(extraBody.fieldNames());
   }
 
   /**
@@ -366,7 +371,7 @@ public final class LlmOptions {
         + ", preconnect="
         + preconnect()
         + ", extraBodyFields="
-        + extraBody.fieldNames()
+        + extraBodyFields()
         + ", quotaDailyTokens="
         + quotaDailyTokens
         + ", quotaMonthlyTokens="
