@@ -60,6 +60,9 @@ public final class Usage implements AutoCloseable {
 
   private boolean closed;
 
+  /** The last write failed (logged once until one works again). */
+  private volatile boolean failing;
+
   public Usage(Vertx vertx, UsageStore store, Blocking blocking, MeterRegistry registry) {
     this(vertx, store, blocking, registry, Clock.systemUTC());
   }
@@ -221,8 +224,14 @@ public final class Usage implements AutoCloseable {
                   putBack(batch);
                 }
               }
-              if (written.failed()) {
-                LOG.warn("LLM usage not written yet, kept for the next try", written.cause());
+              // one line when writing starts to fail and one when it works again, not one a second
+              if (written.failed() && !failing) {
+                failing = true;
+                LOG.warn(
+                    "LLM usage not written, kept and tried again each second", written.cause());
+              } else if (written.succeeded() && failing) {
+                failing = false;
+                LOG.info("LLM usage written again");
               }
             });
   }
