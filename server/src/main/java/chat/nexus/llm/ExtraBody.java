@@ -47,11 +47,16 @@ final class ExtraBody {
     return body;
   }
 
-  /** Merges {@code extra} into {@code body}: objects field by field, anything else replaced. */
+  /**
+   * Merges {@code extra} into {@code body}: objects field by field, null removing, anything else
+   * replacing.
+   */
   static void merge(JsonObject body, JsonObject extra) {
     for (Map.Entry<String, Object> field : extra) {
       Object mine = body.getValue(field.getKey());
-      if (mine instanceof JsonObject into && field.getValue() instanceof JsonObject from) {
+      if (field.getValue() == null) {
+        body.remove(field.getKey()); // for a server that refuses a field the gateway sends
+      } else if (mine instanceof JsonObject into && field.getValue() instanceof JsonObject from) {
         merge(into, from);
       } else {
         body.put(field.getKey(), copy(field.getValue()));

@@ -130,6 +130,17 @@ class UpstreamRequestTest {
   }
 
   @Test
+  void aNullInTheExtraBodyLeavesTheServersFieldOut() {
+    JsonObject body =
+        new UpstreamRequests(
+                options().extraBody(new JsonObject().putNull("stream_options").put("seed", 7)))
+            .body(ask("hi"))
+            .toJsonObject();
+    assertThat(body.containsKey("stream_options")).isFalse();
+    assertThat(body.getInteger("seed")).isEqualTo(7);
+  }
+
+  @Test
   void theExtraBodyIsCheckedAtStartUp() {
     LlmOptions read =
         new LlmOptions()
