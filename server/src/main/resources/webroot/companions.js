@@ -111,10 +111,18 @@ export async function sendToCompanion(companion, text) {
       ? `${who} is busy, retrying in ${s} s` : `Too many messages, retrying in ${s} s`),
     () => { if (companion.pending?.state === "waiting") sendToCompanion(companion, text); });
   } else {
+    // QUOTA_EXCEEDED and AI_UPSTREAM come in words meant for the user (the renewal time, or who cannot answer)
     companion.pending.state = "failed";
-    companion.pending.error = sentence(ack.error.message);
+    companion.pending.error = sentence(ack.error.message) + renewal(ack.error);
   }
   scheduleRender();
+}
+
+/** " (in your time: …)" for an error that says when it ends, else "". */
+function renewal(error) {
+  if (error.code !== "QUOTA_EXCEEDED" || !error.resetAt) return "";
+  const at = new Date(error.resetAt);
+  return Number.isNaN(at.getTime()) ? "" : ` (your time: ${at.toLocaleString([], { dateStyle: "medium", timeStyle: "short" })})`;
 }
 
 export function interruptStream(companion) {
@@ -137,7 +145,10 @@ export function companionItems(companion) {
   if (companion.stream) items.push(streamBubble(companion));
   if (companion.failedReply) {
     const lastUser = [...companion.messages].reverse().find((m) => m.role === "user");
-    items.push(el("li", { className: "note" }, `${companion.name} could not finish: ${sentence(companion.failedReply.error.message)} `,
+    const error = companion.failedReply.error;
+    // the server's AI_UPSTREAM message already says who cannot answer and why
+    const said = error.code === "AI_UPSTREAM" ? sentence(error.message) : `${companion.name} could not finish: ${sentence(error.message)}`;
+    items.push(el("li", { className: "note" }, said + " ",
       lastUser ? el("button", { className: "link", onclick: () => sendToCompanion(companion, lastUser.content) }, "Ask again") : null));
   }
   return items;

@@ -119,7 +119,17 @@ function renderDialog(userId, own) {
     el("dt", {}, "Name"), el("dd", {}, profile.name),
     el("dt", {}, "Handle"), el("dd", {}, profile.handle ? "@" + profile.handle : "…"),
     el("dt", {}, "Kind"), el("dd", {}, profile.kind === "guest" ? "Guest" : profile.kind ? "Account" : "…"));
-  $("profile-body").replaceChildren(...[big, facts, own ? ownForm(profile) : null].filter(Boolean));
+  $("profile-body").replaceChildren(...[big, facts, own ? usageFacts() : null, own ? ownForm(profile) : null].filter(Boolean));
+}
+
+/** Today's companion tokens and the quota, filled in when GET /api/me/usage answers. */
+function usageFacts() {
+  const today = el("dd", { id: "usage-today" }, "…");
+  authed("/api/me/usage").then(({ usage }) => {
+    const limit = usage.quota.daily.limit;
+    today.textContent = usage.today.total.toLocaleString() + " tokens" + (limit ? ` of ${limit.toLocaleString()}` : "");
+  }).catch(() => { today.textContent = "not available"; });
+  return el("dl", { className: "facts" }, el("dt", {}, "Companion use today"), today);
 }
 
 function ownForm(profile) {

@@ -214,6 +214,7 @@ public final class ChatServer {
     Router router = api.router();
     new SearchRoutes(search, production.limits())
         .mount(router, api.requireCaller(), HttpApi::caller);
+    companions.usage().routes().mount(router, api.requireCaller(), HttpApi::caller);
     HttpListeners listeners =
         ChatPort.listen(vertx, settings, io, router, metrics)
             .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
@@ -358,6 +359,11 @@ public final class ChatServer {
     return companions.llm();
   }
 
+  /** What users spend through the LLM, and their quotas. */
+  public chat.nexus.usage.LlmUsage usage() {
+    return companions.usage();
+  }
+
   /**
    * The graceful way out (SIGTERM, POST /api/admin/drain): /ready 503 for DRAIN_GRACE_MS, then the
    * queue stored, the sockets closed in waves, and {@link #stop()}.
@@ -394,6 +400,7 @@ public final class ChatServer {
     } catch (Exception e) {
       LOG.warn("closing the LLM gateway failed", e);
     }
+    companions.usage().close(); // the counts not yet written, before the database closes
     await(production.close());
     accounts.close();
     storage.partitions().ifPresent(MessagePartitions::close);

@@ -10,15 +10,21 @@ import chat.nexus.companion.PromptBuilder;
 import chat.nexus.llm.LlmGateway;
 import chat.nexus.llm.LlmMetrics;
 import chat.nexus.observability.Metrics;
+import chat.nexus.usage.LlmUsage;
 import io.vertx.core.Vertx;
 import java.sql.SQLException;
 
 /**
  * Companion chat: the cached characters (seeded with the demo character, their cache dropped on
- * every node when one changes), the LLM gateway, and the companion conversations over it.
+ * every node when one changes), the LLM gateway, what users spend through it, and the companion
+ * conversations over it.
  */
 record Companions(
-    Characters characters, LlmGateway llm, CompanionService service, CompanionEvents events) {
+    Characters characters,
+    LlmGateway llm,
+    LlmUsage usage,
+    CompanionService service,
+    CompanionEvents events) {
 
   static Companions start(
       Vertx vertx, ServerConfig settings, Storage storage, Production production, Metrics metrics)
@@ -28,6 +34,9 @@ record Companions(
     Characters characters = new Characters(vertx, store, storage.blocking());
     production.shareInvalidation(characters);
     LlmGateway llm = LlmGateway.create(vertx, settings.llm(), new LlmMetrics(metrics.registry()));
+    LlmUsage usage =
+        LlmUsage.start(
+            vertx, storage.database(), storage.blocking(), settings.llm(), metrics.registry());
     CompanionService service =
         new CompanionService(
             vertx,
@@ -35,8 +44,9 @@ record Companions(
             new CompanionStore(storage.database()),
             storage.blocking(),
             llm,
-            new PromptBuilder(settings.llm().promptTokenBudget()));
+            new PromptBuilder(settings.llm().promptTokenBudget()),
+            usage);
     return new Companions(
-        characters, llm, service, new CompanionEvents(service, production.limits()));
+        characters, llm, usage, service, new CompanionEvents(service, production.limits()));
   }
 }

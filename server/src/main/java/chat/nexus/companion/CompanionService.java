@@ -7,13 +7,16 @@ import chat.nexus.llm.ChatMessage;
 import chat.nexus.llm.LlmCall;
 import chat.nexus.llm.LlmGateway;
 import chat.nexus.llm.LlmRequest;
+import chat.nexus.llm.LlmUnavailable;
 import chat.nexus.llm.TokenSink;
 import chat.nexus.store.Blocking;
+import chat.nexus.usage.LlmUsage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -40,6 +43,7 @@ public final class CompanionService {
   private final Blocking blocking;
   private final LlmGateway gateway;
   private final PromptBuilder prompts;
+  private final LlmUsage usage;
   private final Object[] locks = new Object[LOCK_STRIPES];
 
   public CompanionService(
@@ -48,13 +52,15 @@ public final class CompanionService {
       CompanionStore store,
       Blocking blocking,
       LlmGateway gateway,
-      PromptBuilder prompts) {
+      PromptBuilder prompts,
+      LlmUsage usage) {
     this.vertx = vertx;
     this.characters = characters;
     this.store = store;
     this.blocking = blocking;
     this.gateway = gateway;
     this.prompts = prompts;
+    this.usage = usage;
     for (int i = 0; i < LOCK_STRIPES; i++) {
       locks[i] = new Object();
     }
@@ -78,10 +84,12 @@ public final class CompanionService {
 
   /**
    * Stores the user's message and starts the reply. Fails with BAD_REQUEST (text), NOT_FOUND
-   * (character) or AI_BUSY (no slot, with retryAfter; the message is then not stored). Deltas go to
-   * {@code sink}, coalesced, once the turn is {@link CompanionTurn#start() started}. {@code wanted}
-   * is asked once a slot is free: a caller that went away while waiting for it
-   * (LLM_QUEUE_TIMEOUT_MS) gives the slot straight back, and nothing is stored or sent upstream.
+   * (character), AI_BUSY (no slot, with retryAfter) or QUOTA_EXCEEDED (the user's tokens are used
+   * up; with retryAfter and resetAt); the message is then not stored. The call's tokens count
+   * against the user; an upstream failure names the character. Deltas go to {@code sink},
+   * coalesced, once the turn is {@link CompanionTurn#start() started}. {@code wanted} is asked once
+   * a slot is free: a caller that went away while waiting for it (LLM_QUEUE_TIMEOUT_MS) gives the
+   * slot straight back, and nothing is stored or sent upstream.
    */
   public Future<CompanionTurn> message(
       Identity me, Object characterId, Object text, TokenSink sink, BooleanSupplier wanted) {
@@ -91,8 +99,26 @@ public final class CompanionService {
     // The gateway takes the LLM slot before the request is prepared: a burst's refusals come back
     // at once instead of queueing on the worker pool ahead of the admitted calls, and a message
     // that waits for a slot is acknowledged only once it has one.
-    return gateway.stream(me.userId(), wanted, () -> prepare(me, id, body), tokens::add)
-        .compose(call -> storeUserMessage(me, id, body, call, tokens));
+    AtomicReference<LlmRequest> asked = new AtomicReference<>();
+    return gateway.stream(
+            me.userId(),
+            wanted,
+            () -> prepare(me, id, body).map(request -> remember(asked, request)),
+            tokens::add)
+        .compose(
+            call ->
+                storeUserMessage(
+                    me,
+                    id,
+                    body,
+                    usage.usage().track(me.userId(), id, asked.get(), call),
+                    tokens,
+                    asked.get().persona().name()));
+  }
+
+  private static LlmRequest remember(AtomicReference<LlmRequest> asked, LlmRequest request) {
+    asked.set(request);
+    return request;
   }
 
   /**
@@ -101,14 +127,16 @@ public final class CompanionService {
    * enough for an event loop.
    */
   private Future<LlmRequest> prepare(Identity me, String id, String body) {
-    return characters
-        .get(id)
+    return usage
+        .quotas()
+        .check(me.userId())
+        .compose(allowed -> characters.get(id))
         .compose(character -> blocking.run(() -> request(me, character, body)));
   }
 
   /** Stores the user message of a started call; the call is cancelled when that fails. */
   private Future<CompanionTurn> storeUserMessage(
-      Identity me, String id, String body, LlmCall call, TokenCoalescer tokens) {
+      Identity me, String id, String body, LlmCall call, TokenCoalescer tokens, String speaker) {
     return blocking
         .run(() -> store.append(me.userId(), id, CompanionMessage.USER, body))
         .transform(
@@ -118,13 +146,16 @@ public final class CompanionService {
                 return Future.failedFuture(stored.cause());
               }
               return Future.succeededFuture(
-                  new CompanionTurn(stored.result(), call, tokens, storeReply(me, id, call)));
+                  new CompanionTurn(
+                      stored.result(), call, tokens, storeReply(me, id, call, speaker)));
             });
   }
 
-  /** The assistant reply, stored once the call has completed it. */
-  private Future<CompanionMessage> storeReply(Identity me, String id, LlmCall call) {
+  /** The assistant reply, stored once the call has completed it; a failure names the speaker. */
+  private Future<CompanionMessage> storeReply(
+      Identity me, String id, LlmCall call, String speaker) {
     return call.reply()
+        .recover(failed -> Future.failedFuture(LlmUnavailable.speaking(failed, speaker)))
         .compose(
             reply ->
                 blocking.run(

@@ -77,7 +77,7 @@ public final class KeyPool {
     key.inFlight--;
   }
 
-  /** The upstream said 429 for this key: leave it alone for a while. */
+  /** The upstream said 429 for this key, or that it has nothing left: leave it alone a while. */
   public synchronized void coolDown(Key key, long untilMs) {
     key.coolUntilMs = Math.max(key.coolUntilMs, untilMs);
   }

@@ -1,9 +1,12 @@
 package chat.nexus.llm;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,6 +26,8 @@ public final class LlmMetrics {
   private final Timer upstreamLatency;
   private final Timer timeToFirstToken;
   private final Timer gatewayOverhead;
+  private final Map<LlmUnavailable.Reason, Counter> failures =
+      new EnumMap<>(LlmUnavailable.Reason.class);
 
   /** Timers in a registry of their own (tests, tools). */
   public LlmMetrics() {
@@ -46,6 +51,14 @@ public final class LlmMetrics {
             Duration.ofMillis(2),
             Duration.ofMillis(5),
             Duration.ofMillis(10));
+    for (LlmUnavailable.Reason reason : LlmUnavailable.Reason.values()) {
+      failures.put(
+          reason,
+          Counter.builder("nexus.llm.upstream.failures")
+              .description("LLM calls the upstream failed, by what the user was told")
+              .tag("reason", reason.label())
+              .register(registry));
+    }
   }
 
   private static Timer timer(
@@ -70,8 +83,9 @@ public final class LlmMetrics {
     upstreamCalls.incrementAndGet();
   }
 
-  void upstreamError() {
+  void upstreamError(LlmUnavailable.Reason reason) {
     upstreamErrors.incrementAndGet();
+    failures.get(reason).increment();
   }
 
   void cacheHit() {
@@ -105,6 +119,11 @@ public final class LlmMetrics {
 
   public long upstreamErrors() {
     return upstreamErrors.get();
+  }
+
+  /** Calls failed for this reason. */
+  public long upstreamFailures(LlmUnavailable.Reason reason) {
+    return (long) failures.get(reason).count();
   }
 
   public long cacheHits() {

@@ -3,7 +3,10 @@ package chat.nexus.llm;
 import chat.nexus.config.Config;
 import chat.nexus.config.ConfigException;
 import chat.nexus.config.Settings;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** The gateway's settings, every limit a named default. {@link #toString()} names no key. */
@@ -46,6 +49,9 @@ public final class LlmOptions {
   /** Below this a card's own text would not fit. */
   public static final int MIN_PROMPT_TOKEN_BUDGET = 256;
 
+  /** 0 = no quota. */
+  public static final long DEFAULT_QUOTA_TOKENS = 0;
+
   private String baseUrl = Config.DEFAULT_LLM_BASE_URL;
   private List<String> apiKeys = List.of();
   private String model;
@@ -64,6 +70,9 @@ public final class LlmOptions {
   private long simulatedTokenDelayMs = DEFAULT_SIMULATED_TOKEN_DELAY_MS;
   private int promptTokenBudget = DEFAULT_PROMPT_TOKEN_BUDGET;
   private int preconnect = DEFAULT_PRECONNECT;
+  private JsonObject extraBody = new JsonObject();
+  private long quotaDailyTokens = DEFAULT_QUOTA_TOKENS;
+  private long quotaMonthlyTokens = DEFAULT_QUOTA_TOKENS;
 
   /**
    * What {@link Config} knows (base URL, keys, model, concurrency); the rest keeps its defaults.
@@ -80,8 +89,9 @@ public final class LlmOptions {
    * Adds the gateway's own variables, which {@link Config} does not carry yet: LLM_MAX_PER_USER,
    * LLM_QUEUE_TIMEOUT_MS, LLM_CACHE_TTL_MS (0 = off), LLM_CONNECT_TIMEOUT_MS,
    * LLM_FIRST_TOKEN_TIMEOUT_MS, LLM_TIMEOUT_MS (total), LLM_MAX_RETRIES, LLM_SIMULATED_TOKEN_MS,
-   * LLM_PROMPT_TOKEN_BUDGET, LLM_PRECONNECT. Throws {@link ConfigException} listing every bad
-   * value.
+   * LLM_PROMPT_TOKEN_BUDGET, LLM_PRECONNECT, LLM_EXTRA_BODY (a JSON object merged into every
+   * request body), LLM_QUOTA_DAILY_TOKENS and LLM_QUOTA_MONTHLY_TOKENS (0 = unlimited). Throws
+   * {@link ConfigException} listing every bad value.
    */
   public LlmOptions withEnv(Map<String, String> env) {
     Settings s = new Settings(env);
@@ -104,6 +114,18 @@ public final class LlmOptions {
                 MIN_PROMPT_TOKEN_BUDGET,
                 Integer.MAX_VALUE));
     preconnect((int) s.wholeNumber("LLM_PRECONNECT", preconnect, 0, Integer.MAX_VALUE));
+    quotaDailyTokens(
+        s.wholeNumber("LLM_QUOTA_DAILY_TOKENS", quotaDailyTokens, 0, Long.MAX_VALUE / 4));
+    quotaMonthlyTokens(
+        s.wholeNumber("LLM_QUOTA_MONTHLY_TOKENS", quotaMonthlyTokens, 0, Long.MAX_VALUE / 4));
+    String extra = s.raw("LLM_EXTRA_BODY");
+    if (extra != null && !extra.isBlank()) {
+      try {
+        extraBody(ExtraBody.parse(extra));
+      } catch (IllegalArgumentException e) {
+        s.problem(e.getMessage());
+      }
+    }
     s.check();
     return this;
   }
@@ -174,6 +196,41 @@ public final class LlmOptions {
 
   public long simulatedTokenDelayMs() {
     return simulatedTokenDelayMs;
+  }
+
+  /** LLM_EXTRA_BODY: merged into every request body (a copy). Its values stay out of reports. */
+  JsonObject extraBody() {
+    return extraBody.copy();
+  }
+
+  /** The top-level fields LLM_EXTRA_BODY sets, for the configuration report (not their values). */
+  public List<String> extraBodyFields() {
+    return List.copyOf(extraBody.fieldNames());
+  }
+
+  /**
+   * True when the upstream is Venice (the default), which adds a system prompt of its own unless
+   * asked not to.
+   */
+  public boolean venice() {
+    try {
+      String host = URI.create(baseUrl).getHost();
+      return host != null
+          && (host.toLowerCase(Locale.ROOT).equals("venice.ai")
+              || host.toLowerCase(Locale.ROOT).endsWith(".venice.ai"));
+    } catch (IllegalArgumentException notAUri) {
+      return false;
+    }
+  }
+
+  /** Tokens (in and out) a user may spend per UTC day; 0 = unlimited. */
+  public long quotaDailyTokens() {
+    return quotaDailyTokens;
+  }
+
+  /** Tokens (in and out) a user may spend per UTC calendar month; 0 = unlimited. */
+  public long quotaMonthlyTokens() {
+    return quotaMonthlyTokens;
   }
 
   /** Connections each event loop keeps open, never more than the calls allowed in flight. */
@@ -271,6 +328,22 @@ public final class LlmOptions {
     return this;
   }
 
+  /** Throws IllegalArgumentException when {@link ExtraBody#parse} would. */
+  public LlmOptions extraBody(JsonObject v) {
+    extraBody = ExtraBody.parse(v.encode());
+    return this;
+  }
+
+  public LlmOptions quotaDailyTokens(long v) {
+    quotaDailyTokens = v;
+    return this;
+  }
+
+  public LlmOptions quotaMonthlyTokens(long v) {
+    quotaMonthlyTokens = v;
+    return this;
+  }
+
   @Override
   public String toString() {
     return "LlmOptions[baseUrl="
@@ -297,6 +370,12 @@ public final class LlmOptions {
         + maxRetries
         + ", preconnect="
         + preconnect()
+        + ", extraBodyFields="
+        + extraBodyFields()
+        + ", quotaDailyTokens="
+        + quotaDailyTokens
+        + ", quotaMonthlyTokens="
+        + quotaMonthlyTokens
         + "]";
   }
 }

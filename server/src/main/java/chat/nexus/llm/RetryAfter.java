@@ -28,8 +28,9 @@ public final class RetryAfter {
   }
 
   /**
-   * The wait the upstream asked for, in ms, from Retry-After (seconds or an HTTP date) or OpenAI's
-   * x-ratelimit-reset-requests ("1s", "6m0s", "120ms"); 0 when neither says anything usable.
+   * The wait the upstream asked for, in ms, from Retry-After (seconds or an HTTP date) or
+   * x-ratelimit-reset-requests (OpenAI's "1s", "6m0s", "120ms", or Venice's Unix timestamp); 0 when
+   * neither says anything usable.
    */
   public static long serverHintMs(String retryAfter, String rateLimitReset, long nowMs) {
     long hint = 0;
@@ -49,9 +50,7 @@ public final class RetryAfter {
         }
       }
     }
-    if (rateLimitReset != null && !rateLimitReset.isBlank()) {
-      hint = Math.max(hint, parseGoDuration(rateLimitReset.trim()).toMillis());
-    }
+    hint = Math.max(hint, RateLimitHeaders.resetMs(rateLimitReset, nowMs));
     return Math.max(0, hint);
   }
 

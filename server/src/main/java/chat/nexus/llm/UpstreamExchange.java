@@ -1,7 +1,6 @@
 package chat.nexus.llm;
 
-import chat.nexus.errors.ApiException;
-import chat.nexus.errors.ErrorCode;
+import chat.nexus.llm.LlmUnavailable.Reason;
 import chat.nexus.retry.Backoff;
 import chat.nexus.telemetry.Tracing;
 import io.opentelemetry.api.trace.Span;
@@ -23,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * not be read or gave no text, within LLM_MAX_RETRIES and the total timeout, and never once a token
  * reached the caller. A stream succeeds with text and then {@code [DONE]} (or a finish_reason
  * before it ends); one that ends without text is a failure, never an empty reply. Failures are
- * AI_UPSTREAM with messages that never contain a key.
+ * {@link LlmUnavailable} (AI_UPSTREAM in the user's words; the detail, keyless, to log and metric).
+ * Every response's rate-limit headers reach the key pool ({@link RateLimitHeaders}).
  */
 final class UpstreamExchange implements CompletionStream.Listener {
 
@@ -33,6 +33,9 @@ final class UpstreamExchange implements CompletionStream.Listener {
   static final Set<Integer> RETRYABLE_STATUSES = Set.of(429, 500, 502, 503, 504);
 
   private static final Logger log = LoggerFactory.getLogger(OpenAiStreamingClient.class);
+
+  /** Failed calls, one line each, under a name of their own for operators' filters. */
+  private static final Logger failures = LoggerFactory.getLogger(LlmUnavailable.class);
 
   private final Vertx vertx;
   private final LlmOptions options;
@@ -82,8 +85,8 @@ final class UpstreamExchange implements CompletionStream.Listener {
             options.totalTimeoutMs(),
             id ->
                 fail(
-                    aiUpstream(
-                        "the LLM reply took longer than " + options.totalTimeoutMs() + " ms")));
+                    Reason.TIMED_OUT,
+                    "the LLM reply took longer than " + options.totalTimeoutMs() + " ms"));
     call.onCancel(() -> context.runOnContext(v -> cancelled()));
     send();
   }
@@ -103,7 +106,7 @@ final class UpstreamExchange implements CompletionStream.Listener {
             created -> {
               if (created.failed()) {
                 releaseKey(used);
-                retryOrFail(0, unreachable(created.cause()));
+                retryOrFail(0, Reason.UNREACHABLE, unreachable(created.cause()));
               } else {
                 send(created.result(), used);
               }
@@ -134,8 +137,8 @@ final class UpstreamExchange implements CompletionStream.Listener {
   private void noFirstToken() {
     if (!sawToken) {
       fail(
-          aiUpstream(
-              "no first token from the LLM within " + options.firstTokenTimeoutMs() + " ms"));
+          Reason.TIMED_OUT,
+          "no first token from the LLM within " + options.firstTokenTimeoutMs() + " ms");
     }
   }
 
@@ -145,7 +148,7 @@ final class UpstreamExchange implements CompletionStream.Listener {
     }
     cancelTimer(firstTokenTimer);
     releaseKey(used);
-    retryOrFail(0, unreachable(cause));
+    retryOrFail(0, Reason.UNREACHABLE, unreachable(cause));
   }
 
   private String unreachable(Throwable cause) {
@@ -159,6 +162,8 @@ final class UpstreamExchange implements CompletionStream.Listener {
     if (span != null) {
       span.setAttribute(Tracing.HTTP_STATUS, response.statusCode());
     }
+    RateLimitHeaders.read(response.headers(), System.currentTimeMillis())
+        .ifPresent(untilMs -> upstream.keys().coolDown(used, untilMs));
     if (response.statusCode() == 200) {
       stream = CompletionStream.read(response, this);
     } else {
@@ -173,7 +178,7 @@ final class UpstreamExchange implements CompletionStream.Listener {
     long hint =
         RetryAfter.serverHintMs(
             response.getHeader("Retry-After"),
-            response.getHeader("x-ratelimit-reset-requests"),
+            response.getHeader(RateLimitHeaders.RESET_REQUESTS),
             System.currentTimeMillis());
     if (status == 429) {
       // at least the default cool-down, so that the retry (after the hint) goes to another key
@@ -199,9 +204,9 @@ final class UpstreamExchange implements CompletionStream.Listener {
     current = null;
     String message = "the LLM upstream answered " + status + upstream.text().errorBodyDetail(head);
     if (RETRYABLE_STATUSES.contains(status)) {
-      retryOrFail(hint, message);
+      retryOrFail(hint, Reason.ofStatus(status), message);
     } else {
-      fail(aiUpstream(message));
+      fail(Reason.ofStatus(status), message);
     }
   }
 
@@ -242,7 +247,7 @@ final class UpstreamExchange implements CompletionStream.Listener {
     if (sawToken && finishSeen) {
       succeed();
     } else if (sawToken) {
-      fail(aiUpstream("the LLM stream broke after " + call.tokenCount() + " tokens"));
+      fail(Reason.FAILING, "the LLM stream broke after " + call.tokenCount() + " tokens");
     } else {
       attemptFailed("the LLM stream ended before any text");
     }
@@ -250,7 +255,7 @@ final class UpstreamExchange implements CompletionStream.Listener {
 
   @Override
   public void upstreamError(String detail) {
-    fail(aiUpstream("the LLM upstream reported an error" + upstream.text().detail(detail)));
+    fail(Reason.FAILING, "the LLM upstream reported an error" + upstream.text().detail(detail));
   }
 
   /** Logged once per call, with what the chunk was. */
@@ -281,21 +286,21 @@ final class UpstreamExchange implements CompletionStream.Listener {
     if (key != null) {
       releaseKey(key);
     }
-    retryOrFail(0, message);
+    retryOrFail(0, Reason.FAILING, message);
   }
 
-  private void retryOrFail(long hintMs, String message) {
+  private void retryOrFail(long hintMs, Reason reason, String message) {
     if (finished) {
       return;
     }
     if (sawToken || attempt >= options.maxRetries()) {
-      fail(aiUpstream(message));
+      fail(reason, message);
       return;
     }
     long delay = upstream.backoff().delayMs(attempt, RetryAfter.honouredMs(hintMs));
     long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
     if (elapsedMs + delay >= options.totalTimeoutMs()) {
-      fail(aiUpstream(message));
+      fail(reason, message);
       return;
     }
     attempt++;
@@ -319,16 +324,18 @@ final class UpstreamExchange implements CompletionStream.Listener {
     call.succeed(new LlmReply(text, promptTokens, completion, false));
   }
 
-  private void fail(ApiException error) {
+  private void fail(Reason reason, String detail) {
     if (!end()) {
       return;
     }
-    upstream.metrics().upstreamError();
+    LlmUnavailable error = new LlmUnavailable(reason, detail);
+    upstream.metrics().upstreamError(reason);
     if (current != null) {
       current.reset();
     }
     endSpan(error);
-    log.debug("LLM call failed: {}", error.getMessage());
+    failures.warn(
+        "LLM call failed ({}) after {} attempt(s): {}", reason.label(), attempt + 1, detail);
     call.fail(error);
   }
 
@@ -388,9 +395,5 @@ final class UpstreamExchange implements CompletionStream.Listener {
     if (id >= 0) {
       vertx.cancelTimer(id);
     }
-  }
-
-  private static ApiException aiUpstream(String message) {
-    return new ApiException(ErrorCode.AI_UPSTREAM, message);
   }
 }

@@ -63,6 +63,11 @@ public final class FakeUpstream implements AutoCloseable {
     return this;
   }
 
+  /** For tests in other packages: the first call answered, the second a 500, the rest answered. */
+  public static void failSecondCall(FakeUpstream upstream) {
+    upstream.then(stream(List.of("Hello", " there", "!"), 0, 0), status(500, Map.of(), "boom"));
+  }
+
   FakeUpstream always(Behaviour behaviour) {
     fallback = behaviour;
     return this;

@@ -233,7 +233,7 @@ class LlmGatewayTest {
     Throwable error = failure(call);
     assertThat(error).isInstanceOf(ApiException.class);
     assertThat(((ApiException) error).code()).isEqualTo(ErrorCode.AI_UPSTREAM);
-    assertThat(error.getMessage()).contains("broke after 2 tokens");
+    assertThat(((LlmUnavailable) error).detail()).contains("broke after 2 tokens");
     assertThat(call.streamedText()).isEqualTo("Once upon");
     assertThat(deltas).containsExactly("Once", " upon");
     assertThat(upstream.requests()).isEqualTo(1);
@@ -250,7 +250,7 @@ class LlmGatewayTest {
   private static void assertUpstreamError(Throwable error, String message) {
     assertThat(error).isInstanceOf(ApiException.class);
     assertThat(((ApiException) error).code()).isEqualTo(ErrorCode.AI_UPSTREAM);
-    assertThat(error.getMessage()).contains(message);
+    assertThat(((LlmUnavailable) error).detail()).contains(message);
   }
 
   @Test
@@ -378,7 +378,8 @@ class LlmGatewayTest {
             gateway(options().firstTokenTimeoutMs(300)).stream("ann", ask("hi"), TokenSink.NONE));
     long elapsedMs = (System.nanoTime() - start) / 1_000_000;
     assertThat(((ApiException) error).code()).isEqualTo(ErrorCode.AI_UPSTREAM);
-    assertThat(error.getMessage()).contains("no first token");
+    assertThat(((LlmUnavailable) error).detail()).contains("no first token");
+    assertThat(error.getMessage()).contains("taking too long");
     assertThat(elapsedMs).isBetween(300L, 3_000L);
     assertThat(upstream.requests()).isEqualTo(1);
     eventually(() -> upstream.cutOff() == 1, "the upstream request reset");
@@ -395,7 +396,7 @@ class LlmGatewayTest {
     LlmCall call = gateway(options().totalTimeoutMs(600)).stream("ann", ask("hi"), TokenSink.NONE);
     Throwable error = failure(call);
     assertThat(((ApiException) error).code()).isEqualTo(ErrorCode.AI_UPSTREAM);
-    assertThat(error.getMessage()).contains("longer than 600 ms");
+    assertThat(((LlmUnavailable) error).detail()).contains("longer than 600 ms");
     assertThat(call.tokenCount()).isBetween(1, 29);
     eventually(() -> upstream.cutOff() == 1, "the upstream request reset");
     noPermitLeft();
@@ -444,8 +445,15 @@ class LlmGatewayTest {
                 + ")\"}}"));
     Throwable error = failure(gateway(options()).stream("ann", ask("hi"), TokenSink.NONE));
     assertThat(((ApiException) error).code()).isEqualTo(ErrorCode.AI_UPSTREAM);
-    assertThat(error.getMessage())
+    assertThat(((LlmUnavailable) error).detail())
         .contains("401")
+        .doesNotContain(KEY_A)
+        .doesNotContain(KEY_B)
+        .doesNotContain("AAAA1111");
+    assertThat(error.getMessage())
+        .isEqualTo(
+            "The AI service does not accept this server's access. Please let the people who run"
+                + " this site know.")
         .doesNotContain(KEY_A)
         .doesNotContain(KEY_B)
         .doesNotContain("AAAA1111");
@@ -462,8 +470,9 @@ class LlmGatewayTest {
     LlmOptions options = options().maxRetries(2);
     Throwable error = failure(gateway(options).stream("ann", ask("hi"), TokenSink.NONE));
     assertThat(((ApiException) error).code()).isEqualTo(ErrorCode.AI_UPSTREAM);
+    assertThat(((LlmUnavailable) error).detail()).contains("could not reach");
     assertThat(error.getMessage())
-        .contains("could not reach")
+        .isEqualTo("The AI service is unreachable. Try again in a minute.")
         .doesNotContain(KEY_A)
         .doesNotContain(KEY_B);
     assertThat(gateway.metrics().retries()).isEqualTo(2);

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -83,7 +84,10 @@ public final class Rest {
         .contains("code", "message");
     assertThat(error.fieldNames())
         .as("fields of the error in %s", body)
-        .isSubsetOf("code", "message", "retryAfter");
+        .isSubsetOf(
+            "QUOTA_EXCEEDED".equals(expectedCode)
+                ? List.of("code", "message", "retryAfter", "resetAt")
+                : List.of("code", "message", "retryAfter"));
     assertThat(error.getValue("code")).as("code in %s", body).isEqualTo(expectedCode);
     assertThat(error.getValue("message")).as("message in %s", body).isInstanceOf(String.class);
     assertThat(error.getString("message")).as("message in %s", body).isNotBlank();
