@@ -1,6 +1,7 @@
 package chat.nexus.companion;
 
 import chat.nexus.llm.ChatMessage;
+import chat.nexus.llm.TokenEstimate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -37,11 +38,11 @@ import java.util.regex.Pattern;
  * last {@code scan_depth} messages (default {@link Lorebook#DEFAULT_SCAN_DEPTH}) go in {@code
  * insertion_order}, within the book's {@code token_budget} when it has one.
  *
- * <p>Tokens are estimated, not counted: {@link #estimateTokens} is the length in Unicode code
- * points divided by 4, rounded up, plus {@link #MESSAGE_OVERHEAD} per message (OpenAI's rule of
- * thumb for English; the models behind an OpenAI-compatible API use different tokenizers, so no
- * single real tokenizer would be exact either). Keep the budget a little under the model's context
- * minus the reply's max_tokens.
+ * <p>Tokens are estimated, not counted ({@link TokenEstimate}): the length in Unicode code points
+ * divided by 4, rounded up, plus {@link #MESSAGE_OVERHEAD} per message (OpenAI's rule of thumb for
+ * English; the models behind an OpenAI-compatible API use different tokenizers, so no single real
+ * tokenizer would be exact either). Keep the budget a little under the model's context minus the
+ * reply's max_tokens.
  *
  * <p>The work is bounded by {@link CardLimits} and {@link Lorebook#MAX_SCAN_CHARS}, and runs on a
  * worker (CompanionService), never on an event loop.
@@ -51,7 +52,7 @@ public final class PromptBuilder {
   public static final String DEFAULT_SYSTEM_PROMPT =
       "Write {{char}}'s next reply in a fictional chat between {{char}} and {{user}}. Stay in character, "
           + "write in {{char}}'s voice, and never speak for {{user}}.";
-  public static final int MESSAGE_OVERHEAD = 4;
+  public static final int MESSAGE_OVERHEAD = TokenEstimate.MESSAGE_OVERHEAD;
 
   /** A part cut shorter than this says too little to be worth its place. */
   public static final int MIN_CUT_TOKENS = 16;
@@ -93,15 +94,12 @@ public final class PromptBuilder {
 
   /** The estimated tokens of a text: code points / 4, rounded up. */
   public static int estimateTokens(String text) {
-    if (text == null || text.isEmpty()) {
-      return 0;
-    }
-    return (text.codePointCount(0, text.length()) + 3) / 4;
+    return TokenEstimate.of(text);
   }
 
   /** The estimated tokens of a message: its content plus {@link #MESSAGE_OVERHEAD}. */
   public static int estimateTokens(ChatMessage message) {
-    return estimateTokens(message.content()) + MESSAGE_OVERHEAD;
+    return TokenEstimate.of(message);
   }
 
   /**

@@ -1,10 +1,10 @@
 package chat.nexus.usage;
 
-import chat.nexus.companion.PromptBuilder;
 import chat.nexus.llm.ChatMessage;
 import chat.nexus.llm.LlmCall;
 import chat.nexus.llm.LlmReply;
 import chat.nexus.llm.LlmRequest;
+import chat.nexus.llm.TokenEstimate;
 import chat.nexus.store.Blocking;
 import chat.nexus.usage.UsageStore.Counts;
 import chat.nexus.usage.UsageStore.Delta;
@@ -147,13 +147,13 @@ public final class Usage implements AutoCloseable {
   public static long estimate(LlmRequest request) {
     long tokens = 0;
     for (ChatMessage message : request.messages()) {
-      tokens += PromptBuilder.estimateTokens(message);
+      tokens += TokenEstimate.of(message);
     }
     return tokens;
   }
 
   private static long estimate(String text) {
-    return text == null || text.isEmpty() ? 0 : PromptBuilder.estimateTokens(text);
+    return text == null || text.isEmpty() ? 0 : TokenEstimate.of(text);
   }
 
   /** This node's counts of {@code userId} not yet in the database, for today and this month. */
