@@ -71,7 +71,7 @@ public final class CompanionService {
   public Future<List<CompanionMessage>> open(Identity me, Object characterId, int limit) {
     String id = characterId(characterId);
     return characters
-        .get(id)
+        .usable(id, me.userId())
         .compose(
             character -> blocking.run(() -> oldestFirst(recentOrGreeting(me, character, limit))));
   }
@@ -102,7 +102,7 @@ public final class CompanionService {
    */
   private Future<LlmRequest> prepare(Identity me, String id, String body) {
     return characters
-        .get(id)
+        .usable(id, me.userId())
         .compose(character -> blocking.run(() -> request(me, character, body)));
   }
 

@@ -705,7 +705,7 @@ abstract class CharacterCases extends ServerCases {
           new Characters(vertx, new CharacterStore(server.chatServer().database()), blocking);
       for (int i = 0; i < 20; i++) {
         String id = i + "x".repeat(4_000);
-        assertThat(cache.avatar(id).toCompletionStage().toCompletableFuture())
+        assertThat(cache.avatar(id, null).toCompletionStage().toCompletableFuture())
             .failsWithin(java.time.Duration.ofSeconds(10))
             .withThrowableOfType(java.util.concurrent.ExecutionException.class)
             .havingCause()
