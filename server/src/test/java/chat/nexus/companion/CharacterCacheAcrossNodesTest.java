@@ -27,7 +27,9 @@ class CharacterCacheAcrossNodesTest {
           TestServer b = TestServer.start(Backend.H2, env)) {
         String token = a.guest("creator").getString("token");
         JsonArray before = b.rest().get("/api/characters").assertOk(200).getJsonArray("characters");
-        a.rest().post("/api/characters", Cards.v2("Cached Carol"), token).assertOk(201);
+        a.rest()
+            .post("/api/characters?visibility=public", Cards.v2("Cached Carol"), token)
+            .assertOk(201);
 
         int seen =
             Waits.until(

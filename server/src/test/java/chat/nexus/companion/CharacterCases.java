@@ -46,13 +46,15 @@ abstract class CharacterCases extends ServerCases {
   }
 
   private JsonObject create(JsonObject card, String token) {
-    return rest.post("/api/characters", card, token).assertOk(201).getJsonObject("character");
+    return rest.post("/api/characters?visibility=public", card, token)
+        .assertOk(201)
+        .getJsonObject("character");
   }
 
   private HttpResponse<byte[]> postBytes(String contentType, byte[] body, String token)
       throws Exception {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(server.url() + "/api/characters"))
+        HttpRequest.newBuilder(URI.create(server.url() + "/api/characters?visibility=public"))
             .header("Content-Type", contentType)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (token != null) {
