@@ -228,8 +228,7 @@ final class CharacterEdits {
             found -> {
               StoredCharacter c = found.character();
               if (c.deleted() || (!caller.admin() && !c.visibleTo(caller.userId()))) {
-                return Future.failedFuture(
-                    ApiException.notFound("no character " + CharacterCard.abbreviate(id, 64)));
+                return Future.failedFuture(Characters.notFound(id));
               }
               if (!caller.admin() && !c.ownedBy(caller.userId())) {
                 return Future.failedFuture(

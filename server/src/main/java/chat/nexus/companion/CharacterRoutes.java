@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * The character routes of the contract (see README, "Characters"), mounted by HttpApi under its
  * body handler (JSON_LIMIT: every body but a card file, a card replaced with PUT and a picture, see
  * {@link #isUpload}, which are read only after the caller is authenticated and counted by the rate
- * limit, and a place among {@link Characters#MAX_IMPORTS} is free) and its failure handler. Who may
- * see and change a character is decided in {@link Characters} and {@link CharacterEdits}; the
+ * limit, and a place among {@link ImportPlaces#MAX_IMPORTS} is free) and its failure handler. Who
+ * may see and change a character is decided in {@link Characters} and {@link CharacterEdits}; the
  * routes that change one accept the admin (HTTP Basic with ADMIN_USERNAME and ADMIN_PASSWORD)
  * instead of a signed-in user.
  */
@@ -54,10 +54,6 @@ public final class CharacterRoutes {
       BodyHandler.create(false).setBodyLimit(UPLOAD_LIMIT_BYTES);
   private final Handler<RoutingContext> cardBody =
       BodyHandler.create(false).setBodyLimit(CardLimits.MAX_CARD_BYTES);
-
-  public CharacterRoutes(Characters characters) {
-    this(characters, AdminOptions.off(), ctx -> ctx.request().remoteAddress().hostAddress());
-  }
 
   /**
    * @param clientAddress the client address failed admin sign-ins are counted under
@@ -297,11 +293,11 @@ public final class CharacterRoutes {
    * read.
    */
   private void admit(RoutingContext ctx) {
-    if (!characters.tryImport()) {
-      ctx.fail(Characters.importsBusy());
+    if (!characters.places().take()) {
+      ctx.fail(ImportPlaces.busy());
       return;
     }
-    ctx.addEndHandler(done -> characters.importDone());
+    ctx.addEndHandler(done -> characters.places().giveBack());
     ctx.next();
   }
 

@@ -18,8 +18,6 @@ record CharacterSearch(String name, String tag) {
   /** Longest name part searched for (a name is at most {@link CharacterCard#MAX_NAME}). */
   static final int MAX_QUERY_CHARS = 100;
 
-  static final CharacterSearch NONE = new CharacterSearch(null, null);
-
   /** The search of the query parameters {@code q} and {@code tag}; BAD_REQUEST when too long. */
   static CharacterSearch of(String q, String tag) {
     String name = q == null || q.isBlank() ? null : q.strip().toLowerCase(Locale.ROOT);
@@ -32,10 +30,6 @@ record CharacterSearch(String name, String tag) {
           "tag must be at most " + CardLimits.MAX_TAG_CHARS + " characters, without |");
     }
     return new CharacterSearch(name, t);
-  }
-
-  boolean none() {
-    return name == null && tag == null;
   }
 
   /** The key of a page of this search in the page cache. */

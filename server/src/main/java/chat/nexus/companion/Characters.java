@@ -1,7 +1,6 @@
 package chat.nexus.companion;
 
 import chat.nexus.errors.ApiException;
-import chat.nexus.errors.ErrorCode;
 import chat.nexus.store.Blocking;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -16,7 +15,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * other nodes show it after a reload (at most the TTL later).
  *
  * <p>Imports are CPU work (parsing, caps, the thumbnail): they run on a small pool of their own, at
- * most {@link #MAX_IMPORTS} at once on this node, counted from before a PNG body is read; more are
- * refused with UNAVAILABLE and Retry-After.
+ * most {@link ImportPlaces#MAX_IMPORTS} at once on this node, counted from before a body is read;
+ * more are refused with UNAVAILABLE and Retry-After.
  */
 public final class Characters {
 
@@ -66,16 +64,12 @@ public final class Characters {
 
   public static final int MAX_PAGE_SIZE = 100;
 
-  /** Imports in progress on this node; each may hold an 8 MB PNG in memory. */
-  public static final int MAX_IMPORTS = 4;
-
   /**
    * Threads that parse imports and make thumbnails, beside the database pool (which they would hold
    * up).
    */
   static final int IMPORT_THREADS = 2;
 
-  static final long IMPORT_RETRY_AFTER_S = 1;
   private static final Logger LOG = LoggerFactory.getLogger(Characters.class);
 
   private final Vertx vertx;
@@ -83,7 +77,7 @@ public final class Characters {
   private final CharacterPages lists;
   private final Blocking blocking;
   private final Blocking imports;
-  private final AtomicInteger importing = new AtomicInteger();
+  private final ImportPlaces places = new ImportPlaces();
   private final AsyncCache<String, Buffer> pages;
   private final AsyncCache<String, Optional<Loaded>> cards;
   private final AsyncCache<String, Optional<Buffer>> avatars;
@@ -134,28 +128,9 @@ public final class Characters {
             .buildAsync();
   }
 
-  /**
-   * Takes one of this node's import places; false when all are taken. Give it back with {@link
-   * #importDone()} once the request is over.
-   */
-  public boolean tryImport() {
-    if (importing.incrementAndGet() > MAX_IMPORTS) {
-      importing.decrementAndGet();
-      return false;
-    }
-    return true;
-  }
-
-  public void importDone() {
-    importing.decrementAndGet();
-  }
-
-  /** The refusal when every import place is taken. */
-  public static ApiException importsBusy() {
-    return new ApiException(
-        ErrorCode.UNAVAILABLE,
-        "too many characters are being imported right now; try again in a moment",
-        IMPORT_RETRY_AFTER_S);
+  /** This node's import places, taken before an upload's body is read. */
+  ImportPlaces places() {
+    return places;
   }
 
   /**
@@ -209,10 +184,6 @@ public final class Characters {
    * to {@code limit} public characters found by the search, newest first, after the character
    * {@code before} (null: the newest).
    */
-  public Future<Buffer> page(String before, int limit) {
-    return page(before, limit, CharacterSearch.NONE);
-  }
-
   Future<Buffer> page(String before, int limit, CharacterSearch search) {
     return cached(
         pages,
@@ -250,8 +221,7 @@ public final class Characters {
 
   Future<Loaded> loaded(String id) {
     if (id.length() > MAX_ID_CHARS) {
-      return Future.failedFuture(
-          ApiException.notFound("no character " + CharacterCard.abbreviate(id, 64)));
+      return Future.failedFuture(notFound(id));
     }
     return cached(
             cards, id, () -> store.get(id).map(c -> new Loaded(c, Buffer.buffer(c.responseJson()))))
@@ -259,8 +229,7 @@ public final class Characters {
             found -> {
               if (found.isEmpty()) {
                 cards.synchronous().invalidate(id);
-                return Future.failedFuture(
-                    ApiException.notFound("no character " + CharacterCard.abbreviate(id, 64)));
+                return Future.failedFuture(notFound(id));
               }
               return Future.succeededFuture(found.get());
             });
@@ -276,8 +245,7 @@ public final class Characters {
             found ->
                 found.character().visibleTo(userId)
                     ? Future.succeededFuture(found)
-                    : Future.failedFuture(
-                        ApiException.notFound("no character " + CharacterCard.abbreviate(id, 64))));
+                    : Future.failedFuture(notFound(id)));
   }
 
   /**
@@ -298,11 +266,7 @@ public final class Characters {
                       : Future.succeededFuture(false);
               return talked.compose(
                   yes ->
-                      yes
-                          ? Future.succeededFuture(character)
-                          : Future.failedFuture(
-                              ApiException.notFound(
-                                  "no character " + CharacterCard.abbreviate(id, 64))));
+                      yes ? Future.succeededFuture(character) : Future.failedFuture(notFound(id)));
             });
   }
 
@@ -371,6 +335,10 @@ public final class Characters {
       LOG.warn("character {} keeps no avatar: its picture is refused ({})", id, e.getMessage());
       return Optional.empty();
     }
+  }
+
+  static ApiException notFound(String id) {
+    return ApiException.notFound("no character " + CharacterCard.abbreviate(id, 64));
   }
 
   /** Drops what this node keeps of a character it changed, and tells the other nodes. */

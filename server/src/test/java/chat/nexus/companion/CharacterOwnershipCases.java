@@ -181,6 +181,46 @@ abstract class CharacterOwnershipCases extends ServerCases {
   }
 
   @Test
+  void theOwnerChangesThePictureAndBodiesAreBounded() {
+    String owner = token();
+    String id = create(Cards.v2("Portrait " + UUID.randomUUID()), owner, null).getString("id");
+    JsonObject changed =
+        http.send(
+                "PUT",
+                "/api/characters/" + id + "/avatar",
+                "image/png",
+                Cards.picture(40, 30),
+                owner)
+            .assertOk(200)
+            .getJsonObject("character");
+    assertThat(changed.getBoolean("hasAvatar")).isTrue();
+    assertThat(
+            http.send("GET", "/api/characters/" + id + "/avatar", null, null, owner)
+                .header("Content-Type"))
+        .isEqualTo("image/png");
+    http.send(
+            "PUT", "/api/characters/" + id + "/avatar", "image/png", "not a png".getBytes(), owner)
+        .assertError(400, "BAD_REQUEST");
+    http.send(
+            "PUT",
+            "/api/characters/" + id + "/avatar",
+            "image/png",
+            Cards.bomb(20_000, 20_000),
+            owner)
+        .assertError(413, "PAYLOAD_TOO_LARGE");
+    JsonObject big = Cards.v2("Big");
+    big.getJsonObject("data").put("description", "x".repeat(CardLimits.MAX_CARD_BYTES));
+    http.json("PUT", "/api/characters/" + id, big.encode(), owner)
+        .assertError(413, "PAYLOAD_TOO_LARGE");
+    assertThat(
+            rest.get("/api/characters/" + id, owner)
+                .assertOk(200)
+                .getJsonObject("character")
+                .getString("name"))
+        .startsWith("Portrait");
+  }
+
+  @Test
   void anyoneWhoSeesACardDuplicatesItIntoTheirOwnPrivateCopy() {
     String owner = token();
     String other = token();
