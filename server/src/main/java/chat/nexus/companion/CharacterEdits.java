@@ -66,33 +66,29 @@ final class CharacterEdits {
       throw ApiException.badRequest("send visibility, data (card fields) or both");
     }
     return changeable(id, caller)
-        .compose(
-            found ->
-                characters
-                    .imports()
-                    .run(
-                        () ->
-                            data == null
-                                ? found
-                                : withCard(found, merged(found.card(), (JsonObject) data)))
-                    .compose(
-                        edited -> {
-                          StoredCharacter result =
-                              visibility == null ? edited : withVisibility(edited, visibility);
-                          return characters
-                              .blocking()
-                              .run(
-                                  () -> {
-                                    if (data != null) {
-                                      characters.store().replaceCard(result);
-                                    }
-                                    if (visibility != null) {
-                                      characters.store().setVisibility(id, visibility);
-                                    }
-                                    return result;
-                                  })
-                              .map(this::answer);
-                        }));
+        .compose(found -> characters.imports().run(() -> edited(found, data, visibility)))
+        .compose(edited -> characters.blocking().run(() -> saveEdit(edited, data, visibility)))
+        .map(this::answer);
+  }
+
+  /** The character with the patch's fields and visibility (null: unchanged). */
+  private static StoredCharacter edited(
+      StoredCharacter found, Object data, StoredCharacter.Visibility visibility) {
+    StoredCharacter edited =
+        data == null ? found : withCard(found, merged(found.card(), (JsonObject) data));
+    return visibility == null ? edited : withVisibility(edited, visibility);
+  }
+
+  private StoredCharacter saveEdit(
+      StoredCharacter edited, Object data, StoredCharacter.Visibility visibility)
+      throws SQLException {
+    if (data != null) {
+      characters.store().replaceCard(edited);
+    }
+    if (visibility != null) {
+      characters.store().setVisibility(edited.id(), visibility);
+    }
+    return edited;
   }
 
   /** The picture replaced by a PNG (checked as an import's; the card stays as it is). */
@@ -103,20 +99,15 @@ final class CharacterEdits {
                 characters
                     .imports()
                     .run(() -> CardUpload.withPicture(found.card(), checkedPng(png)))
-                    .compose(
-                        upload -> {
-                          StoredCharacter result = withAvatar(found);
-                          return characters
-                              .blocking()
-                              .run(
-                                  () -> {
-                                    characters
-                                        .store()
-                                        .replaceAvatar(result, upload.png(), upload.thumbnail());
-                                    return result;
-                                  })
-                              .map(this::answer);
-                        }));
+                    .compose(upload -> characters.blocking().run(() -> savePicture(found, upload))))
+        .map(this::answer);
+  }
+
+  private StoredCharacter savePicture(StoredCharacter found, CardUpload upload)
+      throws SQLException {
+    StoredCharacter result = withAvatar(found);
+    characters.store().replaceAvatar(result, upload.png(), upload.thumbnail());
+    return result;
   }
 
   /** Deletes the character: gone for everyone, but kept for the conversations had with it. */

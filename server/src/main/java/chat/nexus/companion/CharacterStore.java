@@ -11,18 +11,16 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Characters and their views, in JDBC. Blocking: call from a worker. Besides the card, a row keeps
  * what the public list and the gallery show, made once when it is stored: the list's line ({@code
  * summary}), the number of users who viewed it ({@code view_count}), the original PNG ({@code
- * avatar}) and its thumbnail ({@code avatar_thumbnail}).
+ * avatar}) and its thumbnail ({@code avatar_thumbnail}), its search keys ({@link CharacterSearch});
+ * and who owns it, who sees it, and whether it was deleted ({@link StoredCharacter}). The lists are
+ * read by {@link CharacterPages}.
  */
 public final class CharacterStore {
-
-  private static final Logger LOG = LoggerFactory.getLogger(CharacterStore.class);
 
   /** Reads of characters see every character and view this node stored. */
   static final String TABLE = Database.tableKey("characters");
