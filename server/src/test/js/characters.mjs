@@ -1,6 +1,6 @@
 // Characters people own, in Chromium (run by chat.nexus.companion.CharactersBrowserTest): Ann makes a
-// character in the editor and sees its token estimate change as she types, edits it, exports it, imports a
-// card file, and deletes it after a confirmation; Bob, signed in elsewhere, can neither open her private card
+// character in the editor and sees its token estimate change as she types, edits it, exports it, chats
+// with it, imports a card file, and deletes it after a confirmation; Bob, signed in elsewhere, can neither open her private card
 // nor find it in the gallery. The editor passes the axe audit on a desktop and on a phone, and is used from
 // the keyboard.
 import { readFileSync } from "node:fs";
@@ -81,7 +81,7 @@ await run(async ({ browser }) => {
   });
 
   await step("she edits it: the new text is stored and the estimate follows", async () => {
-    await ann.getByRole("button", { name: called }).click();
+    await ann.locator("#my-characters").getByRole("button", { name: called }).click();
     await ann.locator("#character-form-title", { hasText: "Edit " + called }).waitFor({ timeout: STEP_MS });
     const longer = description + " She hums old songs.";
     await ann.getByLabel("Description").fill(longer);
@@ -104,6 +104,13 @@ await run(async ({ browser }) => {
     }
   });
 
+  await step("she opens a chat with her private character: its greeting comes first", async () => {
+    await ann.getByRole("button", { name: "Open a chat" }).click();
+    await ann.locator("#chat-title", { hasText: called }).waitFor({ timeout: STEP_MS });
+    await expectText(ann.locator("#log li"), `Mind the stairs, Ann${tag}.`, "the greeting");
+    await openMine(ann);
+  });
+
   await step("Bob can neither open Ann's private card nor find it", async () => {
     await signInAsGuest(bob, `Bob${tag}`);
     const got = await fetchAs(bob, `/api/characters/${id}`);
@@ -124,7 +131,7 @@ await run(async ({ browser }) => {
   });
 
   await step("Ann deletes her character after confirming; it leaves her list", async () => {
-    await ann.getByRole("button", { name: called }).click();
+    await ann.locator("#my-characters").getByRole("button", { name: called }).click();
     await ann.locator("#character-form-title", { hasText: "Edit " + called }).waitFor({ timeout: STEP_MS });
     await ann.getByRole("button", { name: "Delete", exact: true }).click();
     await expectText(ann.locator("#character-delete-text"), called, "the question");

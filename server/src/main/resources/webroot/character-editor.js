@@ -1,6 +1,7 @@
 // The character editor: a card's main fields, its visibility and picture, a live token estimate, export,
 // duplicate and delete (after a confirmation). The list of one's own characters is my-characters.js.
 import { characterApi } from "./character-api.js";
+import { openCompanion } from "./companions.js";
 import { $ } from "./dom.js";
 import { me } from "./state.js";
 
@@ -16,6 +17,9 @@ const FIELDS = {
   "character-field-examples": "mes_example",
   "character-field-system": "system_prompt",
 };
+
+// The buttons that act on a saved character.
+const ACTIONS = ["character-chat", "character-export-json", "character-export-png", "character-duplicate", "character-delete"];
 
 let editing = null; // the character being edited ({id, ...}), or null for a new one
 let onChange = () => {};
@@ -38,6 +42,8 @@ export function initCharacterEditor(changed) {
   $("character-export-json").addEventListener("click", () => download("json"));
   $("character-export-png").addEventListener("click", () => download("png"));
   $("character-duplicate").addEventListener("click", duplicate);
+  $("character-chat").addEventListener("click", () => openCompanion({ id: editing.id, name: editing.name,
+    hasAvatar: editing.hasAvatar, description: editing.card?.data?.description || "" }));
   $("character-delete").addEventListener("click", () => confirmDelete(true));
   $("character-delete-cancel").addEventListener("click", () => confirmDelete(false));
   $("character-delete-confirm").addEventListener("click", remove);
@@ -64,7 +70,7 @@ export async function editCharacter(id) {
   $("character-field-visibility").value = character?.visibility || "private";
   $("character-picture").value = "";
   $("character-form-title").textContent = character ? "Edit " + character.name : "New character";
-  for (const id of ["character-export-json", "character-export-png", "character-duplicate", "character-delete"]) $(id).hidden = !character;
+  for (const id of ACTIONS) $(id).hidden = !character;
   showPicture(null);
   if (character?.hasAvatar) characterApi.avatar(character.id).then((blob) => showPicture(URL.createObjectURL(blob))).catch(() => {});
   $("character-form").hidden = false;
@@ -118,7 +124,7 @@ async function save() {
     if (picture) saved = (await characterApi.picture(saved.id, picture)).character;
     editing = saved;
     $("character-form-title").textContent = "Edit " + saved.name;
-    for (const id of ["character-export-json", "character-export-png", "character-duplicate", "character-delete"]) $(id).hidden = false;
+    for (const id of ACTIONS) $(id).hidden = false;
     say("Saved.", "status");
     onChange();
   } catch (e) {
