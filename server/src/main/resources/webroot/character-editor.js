@@ -174,6 +174,7 @@ async function remove() {
     await characterApi.remove(editing.id);
     closeEditor();
     onChange("Deleted.");
+    $("character-new").focus(); // the form that had focus is gone
   } catch (e) {
     say("Could not delete: " + e.message);
   }
