@@ -42,6 +42,9 @@ public final class CharacterRoutes {
   private static final Pattern PICTURE = Pattern.compile("/api/characters/[^/]+/avatar");
   private static final Logger LOG = LoggerFactory.getLogger(CharacterRoutes.class);
 
+  /** Where {@link #changer} marks a request made by the admin. */
+  private static final String ADMIN = "characterAdmin";
+
   /** Browsers may keep an avatar a while: a changed picture shows within this time. */
   private static final String AVATAR_CACHE_CONTROL = "private, max-age=60";
 
@@ -163,8 +166,6 @@ public final class CharacterRoutes {
                     "application/json",
                     edits.picture(id(ctx), caller(ctx, identity), bytes(ctx))));
   }
-
-  private static final String ADMIN = "characterAdmin";
 
   /**
    * Lets through a signed-in user, or the admin: a request with HTTP Basic credentials is the
