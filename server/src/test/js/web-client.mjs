@@ -209,7 +209,7 @@ await run(async ({ browser }) => {
     const { token } = await (await fetch(BASE_URL + "/api/auth/guest", { method: "POST",
       headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "Carder" }) })).json();
     for (let i = 1; i <= GALLERY_PAGE; i++) {
-      const created = await fetch(BASE_URL + "/api/characters", { method: "POST",
+      const created = await fetch(BASE_URL + "/api/characters?visibility=public", { method: "POST",
         headers: { "content-type": "application/json", authorization: "Bearer " + token },
         body: JSON.stringify({ spec: "chara_card_v2", spec_version: "2.0",
           data: { name: `Keeper ${i}`, description: "{{char}} keeps lighthouse number " + i + "." } }) });

@@ -6,6 +6,7 @@
 //   message-actions.js  edit, delete, reply and react on room messages
 //   people.js       direct conversations, who is online, who is typing
 //   companions.js   the gallery and conversations with AI companions
+//   my-characters.js one's own characters;  character-editor.js  editing one;  character-api.js  their REST
 //   directory.js    the public room directory and the New room dialog;  blocks.js  whom I block
 //   room-settings.js a room's settings and members, moderation, invitations, reports, removals
 //   search.js       searching messages; opening a result in its room
@@ -23,6 +24,7 @@ import { initCompanions } from "./companions.js";
 import { initConversations } from "./conversations.js";
 import { socket } from "./connection.js";
 import { initLogin, showLogin, startApp } from "./login.js";
+import { initMyCharacters } from "./my-characters.js";
 import { initMessageActions } from "./message-actions.js";
 import { initNotifications } from "./notifications.js";
 import { initPeople } from "./people.js";
@@ -37,6 +39,7 @@ initLogin();
 initRooms();
 initPeople();
 initCompanions();
+initMyCharacters();
 initDirectory();
 initRoomSettings();
 initViews();

@@ -1,5 +1,6 @@
 // AI companions: the gallery, a conversation with one, and its reply streaming in.
 import { api } from "./api.js";
+import { characterApi } from "./character-api.js";
 import { $, el, initials } from "./dom.js";
 import { call, clearBanner, countdown, showBanner } from "./connection.js";
 import { renderPartialMarkdown } from "./markdown.js";
@@ -14,15 +15,20 @@ export function initCompanions() {
   $("gallery-button").addEventListener("click", () => { show({ kind: "gallery" }); loadCharacters(); });
   $("welcome-gallery").addEventListener("click", () => { show({ kind: "gallery" }); loadCharacters(); });
   $("gallery-more").addEventListener("click", loadMoreCharacters);
+  $("gallery-search").addEventListener("submit", (e) => { e.preventDefault(); loadCharacters(); });
 }
+
+/** The gallery's search: a part of the name and a tag, as the form says. */
+const search = () => ({ q: $("gallery-q").value.trim(), tag: $("gallery-tag").value.trim() });
 
 export async function loadCharacters() {
   $("gallery-state").textContent = "Loading companions…";
   try {
-    const page = await api.characters();
+    const wanted = search();
+    const page = await characterApi.gallery(wanted);
     characters = page.characters;
     nextBefore = page.nextBefore ?? null;
-    $("gallery-state").textContent = characters.length ? "" : "No companions yet.";
+    $("gallery-state").textContent = characters.length ? "" : wanted.q || wanted.tag ? "No companion found." : "No companions yet.";
   } catch (e) {
     $("gallery-state").textContent = "Could not load the companions: " + e.message;
   }
@@ -34,7 +40,7 @@ async function loadMoreCharacters() {
   const more = $("gallery-more");
   more.disabled = true;
   try {
-    const page = await api.characters(nextBefore);
+    const page = await characterApi.gallery({ ...search(), before: nextBefore });
     const known = new Set(characters.map((c) => c.id));
     characters = characters.concat(page.characters.filter((c) => !known.has(c.id)));
     nextBefore = page.nextBefore ?? null;

@@ -63,6 +63,7 @@ export function show(view) {
   setCurrent(view);
   $("welcome-view").hidden = view.kind !== "welcome";
   $("gallery-view").hidden = view.kind !== "gallery";
+  $("characters-view").hidden = view.kind !== "characters";
   $("chat-view").hidden = view.kind !== "room" && view.kind !== "companion";
   closeMenu();
   clearBanner();
@@ -121,6 +122,7 @@ export function renderNav() {
     avatar: avatarNode(otherMember(room.id), 22),
   })) : [el("li", { className: "empty" }, "Tap a person in a room to talk one to one.")]));
   $("gallery-button").classList.toggle("active", current.kind === "gallery");
+  $("my-characters-button").classList.toggle("active", current.kind === "characters");
   $("companion-list").replaceChildren(...[...companions.values()].sort(byActivity).map((c) => navItem({
     label: c.name, active: isOpen("companion", c.id), onclick: () => openCompanion(c), avatar: avatarOf(c, 22, "mini-avatar"),
   })));

@@ -200,7 +200,8 @@ public final class ChatServer {
             chat,
             storage.database(),
             storage.blocking(),
-            new CharacterRoutes(companions.characters()),
+            new CharacterRoutes(
+                companions.characters(), settings.admin(), production.limits()::clientAddress),
             new CompanionRoutes(companions.service()),
             new RoomRoutes(storage.rooms(), storage.blocking(), production.presence()),
             metricsEndpoint,

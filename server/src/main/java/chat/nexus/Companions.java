@@ -32,6 +32,7 @@ record Companions(
     CharacterStore store = new CharacterStore(storage.database());
     DemoCharacter.seedIfEmpty(store);
     Characters characters = new Characters(vertx, store, storage.blocking());
+    characters.indexSearch();
     production.shareInvalidation(characters);
     LlmGateway llm = LlmGateway.create(vertx, settings.llm(), new LlmMetrics(metrics.registry()));
     LlmUsage usage =

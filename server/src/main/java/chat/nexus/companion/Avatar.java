@@ -2,7 +2,14 @@ package chat.nexus.companion;
 
 import chat.nexus.errors.ApiException;
 import chat.nexus.images.Thumbnails;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import javax.imageio.ImageIO;
 
 /**
  * A character's picture as visitors get it. A PNG says its size in its IHDR chunk, and a browser
@@ -23,6 +30,9 @@ final class Avatar {
    * screens).
    */
   static final int THUMBNAIL_SIDE = 512;
+
+  /** Side of the picture exported for a character without one. */
+  static final int PLACEHOLDER_SIDE = 256;
 
   private static final int IHDR_END = 8 + 4 + 4 + 13;
 
@@ -65,6 +75,32 @@ final class Avatar {
     return Thumbnails.png(
             png, "png", new Thumbnails.Size(size.width(), size.height()), THUMBNAIL_SIDE)
         .orElseThrow(() -> ApiException.badRequest("the PNG's picture cannot be decoded"));
+  }
+
+  /**
+   * The picture of a character without one, for a PNG export: a square in a colour of its name, the
+   * same on every export.
+   */
+  static byte[] placeholder(String name) {
+    BufferedImage image =
+        new BufferedImage(PLACEHOLDER_SIDE, PLACEHOLDER_SIDE, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    try {
+      g.setColor(Color.getHSBColor(Math.floorMod(name.hashCode(), 360) / 360f, 0.45f, 0.55f));
+      g.fillRect(0, 0, PLACEHOLDER_SIDE, PLACEHOLDER_SIDE);
+      g.setColor(new Color(255, 255, 255, 70));
+      g.fillOval(
+          PLACEHOLDER_SIDE / 4, PLACEHOLDER_SIDE / 4, PLACEHOLDER_SIDE / 2, PLACEHOLDER_SIDE / 2);
+    } finally {
+      g.dispose();
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(image, "png", out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   private static long readUnsigned(byte[] bytes, int at) {

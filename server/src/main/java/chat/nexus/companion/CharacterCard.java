@@ -12,11 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Character Card V2 ({@code chara_card_v2}) or V3 ({@code chara_card_v3}). The card is kept
- * exactly as given: {@link #json()} is the original text (every field, unknown {@code extensions}
- * included), and the typed accessors read the few fields the prompt needs, taken out once when the
- * card is read (the parsed tree is not kept: it weighs several times the text). {@code
- * creator_notes} has no accessor on purpose: it is for people browsing cards, never for a prompt.
+ * A Character Card V2 ({@code chara_card_v2}) or V3 ({@code chara_card_v3}); a V1 card (TavernAI,
+ * no spec) is imported as V2 ({@link CardFormats#v1ToV2}). The card is kept exactly as given:
+ * {@link #json()} is the original text (every field, unknown {@code extensions} included), and the
+ * typed accessors read the few fields the prompt needs, taken out once when the card is read (the
+ * parsed tree is not kept: it weighs several times the text). {@code creator_notes} has no accessor
+ * on purpose: it is for people browsing cards, never for a prompt.
  *
  * <p>An import ({@link #parse}) must respect {@link CardLimits}; a card read back from the store
  * ({@link #stored}) is only clamped to them, so that cards stored before a cap keep working.
@@ -138,6 +139,10 @@ public final class CharacterCard {
 
   private static CharacterCard read(String json, String what, boolean imported) {
     JsonObject card = jsonObject(json, what);
+    if (imported && CardFormats.isV1(card)) {
+      card = CardFormats.v1ToV2(card);
+      json = card.encode();
+    }
     checkSpec(card, what);
     JsonObject data = data(card, what);
     checkName(data, what);
@@ -151,7 +156,7 @@ public final class CharacterCard {
 
   private static JsonObject jsonObject(String json, String what) {
     if (json == null || json.isBlank()) {
-      throw ApiException.badRequest(what + " is empty: send a Character Card V2 or V3 as JSON");
+      throw ApiException.badRequest(what + " is empty: send a Character Card V1, V2 or V3 as JSON");
     }
     try {
       Object value = io.vertx.core.json.Json.decodeValue(json);

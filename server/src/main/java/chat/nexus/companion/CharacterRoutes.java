@@ -1,7 +1,10 @@
 package chat.nexus.companion;
 
+import chat.nexus.admin.AdminOptions;
 import chat.nexus.auth.Identity;
 import chat.nexus.errors.ApiException;
+import chat.nexus.errors.ErrorCode;
+import chat.nexus.ops.AdminAttempts;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -11,58 +14,74 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Locale;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The character routes of the contract, mounted by HttpApi under its body handler (JSON_LIMIT:
- * every body but a PNG upload, see {@link #isUpload}) and its failure handler:
- *
- * <ul>
- *   <li>{@code POST /api/characters} (signed in): a Character Card V2/V3 as {@code
- *       application/json}, or a PNG carrying one as {@code image/png} (up to {@link
- *       #UPLOAD_LIMIT_BYTES}, read only after the caller is authenticated and counted by the rate
- *       limit, and a place among {@link Characters#MAX_IMPORTS} is free); 201 {@code {ok,
- *       character}}.
- *   <li>{@code GET /api/characters?limit&before}: a page of the cached list, newest first, {@code
- *       {ok, characters: [{id, name, description (short), tags, creator, hasAvatar, views,
- *       createdAt}], nextBefore?}}: {@code limit} from 1 to {@link Characters#MAX_PAGE_SIZE}
- *       (default {@link Characters#DEFAULT_PAGE_SIZE}); {@code nextBefore}, when there are more, is
- *       the {@code before} of the next page.
- *   <li>{@code GET /api/characters/{id}} (signed in): the full card; records the caller's view
- *       (once per user).
- *   <li>{@code GET /api/characters/{id}/avatar}: the character's picture as a thumbnail (PNG, at
- *       most {@link Avatar#THUMBNAIL_SIDE} pixels on its long side).
- * </ul>
+ * The character routes of the contract (see README, "Characters"), mounted by HttpApi under its
+ * body handler (JSON_LIMIT: every body but a card file, a card replaced with PUT and a picture, see
+ * {@link #isUpload}, which are read only after the caller is authenticated and counted by the rate
+ * limit, and a place among {@link ImportPlaces#MAX_IMPORTS} is free) and its failure handler. Who
+ * may see and change a character is decided in {@link Characters} and {@link CharacterEdits}; the
+ * routes that change one accept the admin (HTTP Basic with ADMIN_USERNAME and ADMIN_PASSWORD)
+ * instead of a signed-in user.
  */
 public final class CharacterRoutes {
 
   /**
-   * Largest PNG upload (a card with its art: often 1-3 MB). Every other body is held to JSON_LIMIT.
+   * Largest card file (a PNG or CHARX with its art: often 1-3 MB) or picture. Every other body is
+   * held to JSON_LIMIT, but a card replaced with PUT, held to {@link CardLimits#MAX_CARD_BYTES}.
    */
   public static final int UPLOAD_LIMIT_BYTES = 8 * 1024 * 1024;
 
   private static final String PATH = "/api/characters";
+  private static final Pattern ONE = Pattern.compile("/api/characters/[^/]+");
+  private static final Pattern PICTURE = Pattern.compile("/api/characters/[^/]+/avatar");
+  private static final Logger LOG = LoggerFactory.getLogger(CharacterRoutes.class);
 
-  /** Browsers may keep an avatar a while: a character's picture never changes. */
-  private static final String AVATAR_CACHE_CONTROL = "public, max-age=300";
+  /** Where {@link #changer} marks a request made by the admin. */
+  private static final String ADMIN = "characterAdmin";
+
+  /** Browsers may keep an avatar a while: a changed picture shows within this time. */
+  private static final String AVATAR_CACHE_CONTROL = "private, max-age=60";
 
   private final Characters characters;
+  private final CharacterEdits edits;
+  private final AdminOptions admin;
+  private final Function<RoutingContext, String> clientAddress;
+  private final AdminAttempts attempts = new AdminAttempts(System::currentTimeMillis);
   private final Handler<RoutingContext> uploadBody =
       BodyHandler.create(false).setBodyLimit(UPLOAD_LIMIT_BYTES);
+  private final Handler<RoutingContext> cardBody =
+      BodyHandler.create(false).setBodyLimit(CardLimits.MAX_CARD_BYTES);
 
-  public CharacterRoutes(Characters characters) {
+  /**
+   * @param clientAddress the client address failed admin sign-ins are counted under
+   */
+  public CharacterRoutes(
+      Characters characters, AdminOptions admin, Function<RoutingContext, String> clientAddress) {
     this.characters = characters;
+    this.edits = new CharacterEdits(characters);
+    this.admin = admin;
+    this.clientAddress = clientAddress;
   }
 
   /**
-   * Whether a request is a PNG upload, the one body allowed over JSON_LIMIT: HttpApi leaves its
-   * body unread (the request paused) until the caller is authenticated and counted.
+   * Whether a request carries a body allowed over JSON_LIMIT: a card file, a card replaced with
+   * PUT, or a picture. HttpApi leaves its body unread (the request paused) until the caller is
+   * authenticated and counted.
    */
   public static boolean isUpload(HttpServerRequest request) {
     String path = request.path();
+    if (request.method() == HttpMethod.PUT) {
+      return ONE.matcher(path).matches() || PICTURE.matcher(path).matches();
+    }
     return request.method() == HttpMethod.POST
         && (PATH.equals(path) || (PATH + "/").equals(path))
-        && CardUpload.isPng(request.getHeader(HttpHeaders.CONTENT_TYPE));
+        && CardUpload.isFile(request.getHeader(HttpHeaders.CONTENT_TYPE));
   }
 
   /**
@@ -73,36 +92,201 @@ public final class CharacterRoutes {
       Router router,
       Handler<RoutingContext> authenticated,
       Function<RoutingContext, Identity> identity) {
-    // A lambda, not the BodyHandler itself: Vert.x Web wants body handlers first in a route, and
-    // this one must come after authentication.
+    // Lambdas, not the BodyHandlers themselves: Vert.x Web wants body handlers first in a route,
+    // and these must come after authentication.
     router
         .post(PATH)
         .handler(authenticated)
         .handler(this::admit)
-        .handler(ctx -> uploadBody.handle(ctx))
+        .handler(ctx -> createBody(ctx, identity.apply(ctx)))
         .handler(ctx -> create(ctx, identity.apply(ctx)));
-    router.get(PATH).handler(this::list);
+    router.get(PATH).handler(this::gallery);
+    router
+        .get(PATH + "/mine")
+        .handler(authenticated)
+        .handler(ctx -> mine(ctx, identity.apply(ctx)));
     router.get(PATH + "/:id").handler(authenticated).handler(ctx -> view(ctx, identity.apply(ctx)));
-    router.get(PATH + "/:id/avatar").handler(this::avatar);
+    Handler<RoutingContext> changer = ctx -> changer(ctx, authenticated);
+    router
+        .put(PATH + "/:id")
+        .handler(changer)
+        .handler(this::admit)
+        .handler(ctx -> cardBody.handle(ctx))
+        .handler(
+            ctx ->
+                write(
+                    ctx,
+                    200,
+                    "application/json",
+                    edits.replace(id(ctx), caller(ctx, identity), bytes(ctx))));
+    router
+        .patch(PATH + "/:id")
+        .handler(changer)
+        .handler(
+            ctx ->
+                write(
+                    ctx,
+                    200,
+                    "application/json",
+                    edits.edit(
+                        id(ctx),
+                        caller(ctx, identity),
+                        CharacterEdits.jsonObject(ctx.body().buffer()))));
+    router
+        .delete(PATH + "/:id")
+        .handler(changer)
+        .handler(
+            ctx ->
+                write(ctx, 200, "application/json", edits.delete(id(ctx), caller(ctx, identity))));
+    router
+        .post(PATH + "/:id/duplicate")
+        .handler(authenticated)
+        .handler(
+            ctx ->
+                write(
+                    ctx,
+                    201,
+                    "application/json",
+                    edits.duplicate(id(ctx), identity.apply(ctx).userId())));
+    router
+        .get(PATH + "/:id/export")
+        .handler(authenticated)
+        .handler(ctx -> export(ctx, identity.apply(ctx)));
+    router.get(PATH + "/:id/avatar").handler(ctx -> avatar(ctx, identity.apply(ctx)));
+    router
+        .put(PATH + "/:id/avatar")
+        .handler(changer)
+        .handler(this::admit)
+        .handler(ctx -> uploadBody.handle(ctx))
+        .handler(
+            ctx ->
+                write(
+                    ctx,
+                    200,
+                    "application/json",
+                    edits.picture(id(ctx), caller(ctx, identity), bytes(ctx))));
+  }
+
+  /**
+   * Lets through a signed-in user, or the admin: a request with HTTP Basic credentials is the
+   * admin's or refused (failed attempts counted per address, as for the drain route).
+   */
+  private void changer(RoutingContext ctx, Handler<RoutingContext> authenticated) {
+    String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+      authenticated.handle(ctx);
+      return;
+    }
+    String address = clientAddress.apply(ctx);
+    long retryAfter = attempts.retryAfterSeconds(address);
+    if (retryAfter > 0) {
+      ctx.fail(
+          new ApiException(
+              ErrorCode.RATE_LIMITED,
+              "too many failed admin sign-ins from this address; retry later",
+              retryAfter));
+      return;
+    }
+    if (!admin.acceptsBasic(authorization)) {
+      attempts.failed(address);
+      LOG.warn(
+          "refused admin credentials for {} {} from {}", ctx.request().method(), PATH, address);
+      ctx.fail(ApiException.unauthorized("admin credentials required (HTTP Basic)"));
+      return;
+    }
+    LOG.info("admin {} {} from {}", ctx.request().method(), ctx.request().path(), address);
+    ctx.put(ADMIN, true);
+    ctx.next();
+  }
+
+  private static CharacterEdits.Caller caller(
+      RoutingContext ctx, Function<RoutingContext, Identity> identity) {
+    return Boolean.TRUE.equals(ctx.get(ADMIN))
+        ? CharacterEdits.Caller.administrator()
+        : CharacterEdits.Caller.user(identity.apply(ctx).userId());
+  }
+
+  private static String id(RoutingContext ctx) {
+    return ctx.pathParam("id");
+  }
+
+  private static byte[] bytes(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer();
+    return body == null ? new byte[0] : body.getBytes();
+  }
+
+  /** Reads a form (and creates the card from it), or lets the body handler read a raw body. */
+  private void createBody(RoutingContext ctx, Identity me) {
+    String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (contentType == null
+        || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+      uploadBody.handle(ctx);
+      return;
+    }
+    String visibility = ctx.queryParams().get("visibility");
+    Future<Buffer> created =
+        CardForm.read(ctx.request())
+            .compose(
+                form ->
+                    characters.create(
+                        form.bytes(),
+                        fileType(form.contentType()),
+                        me.userId(),
+                        newVisibility(form.visibility() != null ? form.visibility() : visibility)));
+    write(ctx, 201, "application/json", created);
   }
 
   private void create(RoutingContext ctx, Identity me) {
-    Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
+    StoredCharacter.Visibility visibility = newVisibility(ctx.queryParams().get("visibility"));
     String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    write(ctx, 201, "application/json", characters.create(body, contentType, me.userId()));
+    write(
+        ctx,
+        201,
+        "application/json",
+        characters.create(bytes(ctx), contentType, me.userId(), visibility));
+  }
+
+  /** A new card is private unless its creator says otherwise. */
+  private static StoredCharacter.Visibility newVisibility(String value) {
+    return CharacterEdits.visibilityOf(value, StoredCharacter.Visibility.PRIVATE);
+  }
+
+  /** A form file's type as the import reads it: JSON and PNG as said, anything else found out. */
+  private static String fileType(String type) {
+    String t = type.toLowerCase(Locale.ROOT);
+    return t.startsWith("application/json") || CardUpload.isPng(t) ? t : "application/octet-stream";
   }
 
   private void view(RoutingContext ctx, Identity me) {
-    write(ctx, 200, "application/json", characters.view(ctx.pathParam("id"), me.userId()));
+    write(ctx, 200, "application/json", characters.view(id(ctx), me.userId()));
   }
 
-  private void avatar(RoutingContext ctx) {
+  private void avatar(RoutingContext ctx, Identity me) {
     Future<Buffer> png =
         characters
-            .avatar(ctx.pathParam("id"))
+            .avatar(id(ctx), me == null ? null : me.userId())
             .onSuccess(
                 found -> ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, AVATAR_CACHE_CONTROL));
     write(ctx, 200, "image/png", png);
+  }
+
+  private void export(RoutingContext ctx, Identity me) {
+    String format = ctx.queryParams().get("format");
+    edits
+        .export(id(ctx), me.userId(), format == null ? "json" : format)
+        .onComplete(
+            done -> {
+              if (done.failed()) {
+                ctx.fail(done.cause());
+              } else if (!ctx.response().ended() && !ctx.response().closed()) {
+                CharacterEdits.Export file = done.result();
+                ctx.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, file.contentType())
+                    .putHeader(
+                        "Content-Disposition", "attachment; filename=\"" + file.fileName() + "\"")
+                    .end(file.bytes());
+              }
+            });
   }
 
   /**
@@ -110,25 +294,41 @@ public final class CharacterRoutes {
    * read.
    */
   private void admit(RoutingContext ctx) {
-    if (!characters.tryImport()) {
-      ctx.fail(Characters.importsBusy());
+    if (!characters.places().take()) {
+      ctx.fail(ImportPlaces.busy());
       return;
     }
-    ctx.addEndHandler(done -> characters.importDone());
+    ctx.addEndHandler(done -> characters.places().giveBack());
     ctx.next();
   }
 
-  private void list(RoutingContext ctx) {
+  private void gallery(RoutingContext ctx) {
+    String before = before(ctx);
+    CharacterSearch search =
+        CharacterSearch.of(ctx.queryParams().get("q"), ctx.queryParams().get("tag"));
+    write(
+        ctx,
+        200,
+        "application/json",
+        characters.page(before, pageSize(ctx.queryParams().get("limit")), search));
+  }
+
+  private void mine(RoutingContext ctx, Identity me) {
+    String before = before(ctx);
+    write(
+        ctx,
+        200,
+        "application/json",
+        characters.owned(me.userId(), before, pageSize(ctx.queryParams().get("limit"))));
+  }
+
+  private static String before(RoutingContext ctx) {
     String before = ctx.queryParams().get("before");
     if (before != null && (before.isEmpty() || before.length() > Characters.MAX_ID_CHARS)) {
       throw ApiException.badRequest(
           "before must be a character id (1-" + Characters.MAX_ID_CHARS + " characters)");
     }
-    write(
-        ctx,
-        200,
-        "application/json",
-        characters.page(before, pageSize(ctx.queryParams().get("limit"))));
+    return before;
   }
 
   static int pageSize(String value) {

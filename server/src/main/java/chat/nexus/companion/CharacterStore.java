@@ -7,32 +7,23 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Characters and their views, in JDBC. Blocking: call from a worker. Besides the card, a row keeps
  * what the public list and the gallery show, made once when it is stored: the list's line ({@code
  * summary}), the number of users who viewed it ({@code view_count}), the original PNG ({@code
- * avatar}) and its thumbnail ({@code avatar_thumbnail}).
+ * avatar}) and its thumbnail ({@code avatar_thumbnail}), its search keys ({@link CharacterSearch});
+ * and who owns it, who sees it, and whether it was deleted ({@link StoredCharacter}). The lists are
+ * read by {@link CharacterPages}.
  */
 public final class CharacterStore {
 
-  private static final Logger LOG = LoggerFactory.getLogger(CharacterStore.class);
-  private static final String PAGE_COLUMNS =
-      "SELECT c.id, c.summary, c.view_count, CASE WHEN c.summary IS NULL THEN c.card END,"
-          + " c.avatar IS NOT NULL, c.created_at FROM characters c";
-
   /** Reads of characters see every character and view this node stored. */
-  private static final String TABLE = Database.tableKey("characters");
+  static final String TABLE = Database.tableKey("characters");
 
   private final Database database;
 
@@ -40,11 +31,9 @@ public final class CharacterStore {
     this.database = database;
   }
 
-  /**
-   * Lines of the list, newest first, each with its views; {@code nextBefore} is the cursor of the
-   * next page, or null.
-   */
-  record Page(List<String> lines, String nextBefore) {}
+  Database database() {
+    return database;
+  }
 
   /**
    * A character's thumbnail (null when not made yet) and whether it has an original picture at all.
@@ -57,7 +46,8 @@ public final class CharacterStore {
         PreparedStatement ps =
             c.prepareStatement(
                 "INSERT INTO characters (id, name, card, created_by, created_at, avatar,"
-                    + " avatar_thumbnail, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " avatar_thumbnail, summary, owner_id, visibility, name_key, tag_keys)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, character.id());
       ps.setString(2, character.card().name());
       ps.setString(3, character.card().json());
@@ -69,6 +59,10 @@ public final class CharacterStore {
           8,
           CharacterSummary.json(
               character.id(), character.card(), upload.png() != null, character.createdAt()));
+      ps.setString(9, character.ownerId());
+      ps.setString(10, character.visibility().key());
+      ps.setString(11, CharacterSearch.nameKey(character.card()));
+      ps.setString(12, CharacterSearch.tagKeys(character.card()));
       ps.executeUpdate();
       database.wrote(c, List.of(TABLE));
     }
@@ -93,7 +87,8 @@ public final class CharacterStore {
   private static Optional<StoredCharacter> get(Connection c, String id) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT id, card, created_by, created_at, avatar IS NOT NULL FROM characters WHERE id = ?")) {
+            "SELECT id, card, created_by, created_at, avatar IS NOT NULL, owner_id, visibility,"
+                + " deleted_at IS NOT NULL FROM characters WHERE id = ?")) {
       ps.setString(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
@@ -112,91 +107,11 @@ public final class CharacterStore {
                 card,
                 rs.getString(3),
                 Sql.instant(rs.getObject(4)),
-                rs.getBoolean(5)));
+                rs.getBoolean(5),
+                rs.getString(6),
+                visibility(rs.getString(7)),
+                rs.getBoolean(8)));
       }
-    }
-  }
-
-  /**
-   * Up to {@code limit} lines, newest first, after the character {@code before} (null: from the
-   * newest; an unknown id: an empty page). A row stored before summaries existed gets its line now,
-   * written back once.
-   */
-  Page page(String before, int limit) throws SQLException {
-    String sql =
-        PAGE_COLUMNS
-            + (before == null
-                ? ""
-                : " JOIN characters b ON b.id = ? WHERE c.created_at < b.created_at OR (c.created_at = b.created_at AND c.id > b.id)")
-            + " ORDER BY c.created_at DESC, c.id LIMIT ?";
-    Map<String, String> made = new LinkedHashMap<>();
-    Page page = database.read(TABLE, c -> readPage(c, sql, before, limit, made));
-    if (!made.isEmpty()) {
-      // written on the primary: the page may have been read on a replica
-      try (Connection c = database.connection();
-          PreparedStatement update =
-              c.prepareStatement(
-                  "UPDATE characters SET summary = ? WHERE id = ? AND summary IS NULL")) {
-        for (Map.Entry<String, String> line : made.entrySet()) {
-          update.setString(1, line.getValue());
-          update.setString(2, line.getKey());
-          update.addBatch();
-        }
-        update.executeBatch();
-      }
-    }
-    return page;
-  }
-
-  /** The page's rows; the lines made for rows without a summary go into {@code made}. */
-  private static Page readPage(
-      Connection c, String sql, String before, int limit, Map<String, String> made)
-      throws SQLException {
-    made.clear();
-    List<String> lines = new ArrayList<>();
-    String last = null;
-    int scanned = 0;
-    boolean more = false;
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      int index = 1;
-      if (before != null) {
-        ps.setString(index++, before);
-      }
-      ps.setInt(index, limit + 1);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          if (scanned == limit) {
-            more = true;
-            break;
-          }
-          scanned++;
-          String id = rs.getString(1);
-          last = id;
-          String summary = rs.getString(2);
-          if (summary == null) {
-            summary =
-                summaryOf(id, rs.getString(4), rs.getBoolean(5), Sql.instant(rs.getObject(6)));
-            if (summary == null) {
-              continue;
-            }
-            made.put(id, summary);
-          }
-          lines.add(CharacterSummary.withViews(summary, rs.getLong(3)));
-        }
-      }
-    }
-    return new Page(lines, more ? last : null);
-  }
-
-  private static String summaryOf(String id, String card, boolean hasAvatar, Instant createdAt) {
-    try {
-      return CharacterSummary.json(id, CharacterCard.stored(card), hasAvatar, createdAt);
-    } catch (ApiException e) {
-      LOG.warn(
-          "character {} has an unreadable stored card, left out of the list: {}",
-          id,
-          e.getMessage());
-      return null;
     }
   }
 
@@ -239,6 +154,88 @@ public final class CharacterStore {
             c.prepareStatement("UPDATE characters SET avatar_thumbnail = ? WHERE id = ?")) {
       ps.setBytes(1, thumbnail);
       ps.setString(2, id);
+      ps.executeUpdate();
+      database.wrote(c, List.of(TABLE));
+    }
+  }
+
+  /** An unknown stored visibility hides the card rather than shows it. */
+  static StoredCharacter.Visibility visibility(String key) {
+    StoredCharacter.Visibility v = StoredCharacter.Visibility.of(key);
+    return v == null ? StoredCharacter.Visibility.PRIVATE : v;
+  }
+
+  /** Replaces a character's card (and what is made from it: its list line and search keys). */
+  void replaceCard(StoredCharacter character) throws SQLException {
+    update(
+        "UPDATE characters SET card = ?, name = ?, summary = ?, name_key = ?, tag_keys = ?,"
+            + " updated_at = ? WHERE id = ?",
+        character.card().json(),
+        character.card().name(),
+        CharacterSummary.json(
+            character.id(), character.card(), character.hasAvatar(), character.createdAt()),
+        CharacterSearch.nameKey(character.card()),
+        CharacterSearch.tagKeys(character.card()),
+        OffsetDateTime.now(ZoneOffset.UTC),
+        character.id());
+  }
+
+  void setVisibility(String id, StoredCharacter.Visibility visibility) throws SQLException {
+    update(
+        "UPDATE characters SET visibility = ?, updated_at = ? WHERE id = ?",
+        visibility.key(),
+        OffsetDateTime.now(ZoneOffset.UTC),
+        id);
+  }
+
+  /** Replaces the picture (the original PNG and its thumbnail) and the list line that says so. */
+  void replaceAvatar(StoredCharacter character, byte[] png, byte[] thumbnail) throws SQLException {
+    update(
+        "UPDATE characters SET avatar = ?, avatar_thumbnail = ?, summary = ?, updated_at = ?"
+            + " WHERE id = ?",
+        png,
+        thumbnail,
+        CharacterSummary.json(character.id(), character.card(), true, character.createdAt()),
+        OffsetDateTime.now(ZoneOffset.UTC),
+        character.id());
+  }
+
+  /** Deletes a character for its owner; the row stays for the conversations people had with it. */
+  void markDeleted(String id) throws SQLException {
+    update(
+        "UPDATE characters SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+        OffsetDateTime.now(ZoneOffset.UTC),
+        id);
+  }
+
+  /** Whether the user has talked with the character (has a message with it). */
+  boolean talkedWith(String userId, String characterId) throws SQLException {
+    return database.read(
+        Database.userKey(userId),
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT 1 FROM companion_chat_messages WHERE user_id = ? AND character_id = ?"
+                      + " LIMIT 1")) {
+            ps.setString(1, userId);
+            ps.setString(2, characterId);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next();
+            }
+          }
+        });
+  }
+
+  private void update(String sql, Object... values) throws SQLException {
+    try (Connection c = database.connection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < values.length; i++) {
+        if (values[i] instanceof byte[] bytes) {
+          ps.setBytes(i + 1, bytes);
+        } else {
+          ps.setObject(i + 1, values[i]);
+        }
+      }
       ps.executeUpdate();
       database.wrote(c, List.of(TABLE));
     }

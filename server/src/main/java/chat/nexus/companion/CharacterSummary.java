@@ -51,4 +51,12 @@ final class CharacterSummary {
   static String withViews(String json, long views) {
     return json.substring(0, json.lastIndexOf('}')) + ",\"views\":" + views + "}";
   }
+
+  /** A line with the character's visibility, as its owner's list carries it. */
+  static String withVisibility(String json, String visibility) {
+    return json.substring(0, json.lastIndexOf('}'))
+        + ",\"visibility\":"
+        + io.vertx.core.json.Json.encode(visibility)
+        + "}";
+  }
 }

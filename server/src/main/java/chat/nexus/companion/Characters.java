@@ -1,7 +1,6 @@
 package chat.nexus.companion;
 
 import chat.nexus.errors.ApiException;
-import chat.nexus.errors.ErrorCode;
 import chat.nexus.store.Blocking;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -16,7 +15,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * other nodes show it after a reload (at most the TTL later).
  *
  * <p>Imports are CPU work (parsing, caps, the thumbnail): they run on a small pool of their own, at
- * most {@link #MAX_IMPORTS} at once on this node, counted from before a PNG body is read; more are
- * refused with UNAVAILABLE and Retry-After.
+ * most {@link ImportPlaces#MAX_IMPORTS} at once on this node, counted from before a body is read;
+ * more are refused with UNAVAILABLE and Retry-After.
  */
 public final class Characters {
 
@@ -66,30 +64,27 @@ public final class Characters {
 
   public static final int MAX_PAGE_SIZE = 100;
 
-  /** Imports in progress on this node; each may hold an 8 MB PNG in memory. */
-  public static final int MAX_IMPORTS = 4;
-
   /**
    * Threads that parse imports and make thumbnails, beside the database pool (which they would hold
    * up).
    */
   static final int IMPORT_THREADS = 2;
 
-  static final long IMPORT_RETRY_AFTER_S = 1;
   private static final Logger LOG = LoggerFactory.getLogger(Characters.class);
 
   private final Vertx vertx;
   private final CharacterStore store;
+  private final CharacterPages lists;
   private final Blocking blocking;
   private final Blocking imports;
-  private final AtomicInteger importing = new AtomicInteger();
+  private final ImportPlaces places = new ImportPlaces();
   private final AsyncCache<String, Buffer> pages;
   private final AsyncCache<String, Optional<Loaded>> cards;
   private final AsyncCache<String, Optional<Buffer>> avatars;
   private volatile Runnable changed = () -> {};
 
   /** A cached character and the bytes GET /api/characters/{id} answers. */
-  private record Loaded(StoredCharacter character, Buffer response) {
+  record Loaded(StoredCharacter character, Buffer response) {
     int weight() {
       return (int)
           Math.min(Integer.MAX_VALUE, character.card().weight() + response.length() + ENTRY_BYTES);
@@ -108,6 +103,7 @@ public final class Characters {
       Vertx vertx, CharacterStore store, Blocking blocking, Duration ttl, long cardCacheBytes) {
     this.vertx = vertx;
     this.store = store;
+    this.lists = new CharacterPages(store.database());
     this.blocking = blocking;
     this.imports = new Blocking(vertx, "nexus-character-imports", IMPORT_THREADS);
     this.pages =
@@ -132,55 +128,41 @@ public final class Characters {
             .buildAsync();
   }
 
-  /**
-   * Takes one of this node's import places; false when all are taken. Give it back with {@link
-   * #importDone()} once the request is over.
-   */
-  public boolean tryImport() {
-    if (importing.incrementAndGet() > MAX_IMPORTS) {
-      importing.decrementAndGet();
-      return false;
-    }
-    return true;
-  }
-
-  public void importDone() {
-    importing.decrementAndGet();
-  }
-
-  /** The refusal when every import place is taken. */
-  public static ApiException importsBusy() {
-    return new ApiException(
-        ErrorCode.UNAVAILABLE,
-        "too many characters are being imported right now; try again in a moment",
-        IMPORT_RETRY_AFTER_S);
+  /** This node's import places, taken before an upload's body is read. */
+  ImportPlaces places() {
+    return places;
   }
 
   /**
-   * Imports an upload (its body and Content-Type) for {@code createdBy}: read and checked on the
-   * import pool, stored on the database pool; the bytes of the 201 answer.
+   * Imports an upload (its bytes and Content-Type) for {@code createdBy}, who owns it: read and
+   * checked on the import pool, stored on the database pool; the bytes of the 201 answer.
    */
-  public Future<Buffer> create(Buffer body, String contentType, String createdBy) {
+  public Future<Buffer> create(
+      byte[] body, String contentType, String createdBy, StoredCharacter.Visibility visibility) {
     return imports
-        .run(() -> CardUpload.read(body.getBytes(), contentType))
-        .compose(upload -> blocking.run(() -> insert(upload, createdBy)))
+        .run(() -> CardUpload.read(body, contentType))
+        .compose(upload -> blocking.run(() -> insert(upload, createdBy, visibility)))
         .map(this::created);
   }
 
   /** Stores an imported character. Blocking. */
-  private Loaded insert(CardUpload upload, String createdBy) throws SQLException {
+  Loaded insert(CardUpload upload, String createdBy, StoredCharacter.Visibility visibility)
+      throws SQLException {
     StoredCharacter character =
         new StoredCharacter(
             UUID.randomUUID().toString(),
             upload.card(),
             createdBy,
             Instant.now(),
-            upload.png() != null);
+            upload.png() != null,
+            createdBy,
+            visibility,
+            false);
     store.insert(character, upload);
     return new Loaded(character, Buffer.buffer(character.responseJson()));
   }
 
-  private Buffer created(Loaded created) {
+  Buffer created(Loaded created) {
     // Kept: the new character is usually talked to next, and reading it back would parse it
     // again.
     cards.put(created.character().id(), CompletableFuture.completedFuture(Optional.of(created)));
@@ -198,17 +180,29 @@ public final class Characters {
   }
 
   /**
-   * A page of the list, {@code {ok, characters: [...], nextBefore?}}, as the bytes to write: up to
-   * {@code limit} characters, newest first, after the character {@code before} (null: the newest).
+   * A page of the gallery, {@code {ok, characters: [...], nextBefore?}}, as the bytes to write: up
+   * to {@code limit} public characters found by the search, newest first, after the character
+   * {@code before} (null: the newest).
    */
-  public Future<Buffer> page(String before, int limit) {
+  Future<Buffer> page(String before, int limit, CharacterSearch search) {
     return cached(
-        pages, (before == null ? "" : before) + '\n' + limit, () -> pageBytes(before, limit));
+        pages,
+        (before == null ? "" : before) + '\n' + limit + '\n' + search.cacheKey(),
+        () -> pageBytes(lists.gallery(before, limit, search)));
   }
 
-  /** A page read from the store and written as its answer. Blocking. */
-  private Buffer pageBytes(String before, int limit) throws SQLException {
-    CharacterStore.Page page = store.page(before, limit);
+  /** A page of the owner's own characters (any visibility), read each time: it is theirs alone. */
+  Future<Buffer> owned(String ownerId, String before, int limit) {
+    return blocking.run(() -> pageBytes(lists.owned(ownerId, before, limit)));
+  }
+
+  /** Makes the search keys of characters stored before there were any. Blocking: at start-up. */
+  public int indexSearch() throws SQLException {
+    return lists.indexSearch();
+  }
+
+  /** A page written as its answer. */
+  private static Buffer pageBytes(CharacterPages.Page page) {
     StringBuilder out = new StringBuilder("{\"ok\":true,\"characters\":[");
     for (int i = 0; i < page.lines().size(); i++) {
       out.append(i == 0 ? "" : ",").append(page.lines().get(i));
@@ -225,10 +219,9 @@ public final class Characters {
     return loaded(id).map(Loaded::character);
   }
 
-  private Future<Loaded> loaded(String id) {
+  Future<Loaded> loaded(String id) {
     if (id.length() > MAX_ID_CHARS) {
-      return Future.failedFuture(
-          ApiException.notFound("no character " + CharacterCard.abbreviate(id, 64)));
+      return Future.failedFuture(notFound(id));
     }
     return cached(
             cards, id, () -> store.get(id).map(c -> new Loaded(c, Buffer.buffer(c.responseJson()))))
@@ -236,16 +229,50 @@ public final class Characters {
             found -> {
               if (found.isEmpty()) {
                 cards.synchronous().invalidate(id);
-                return Future.failedFuture(
-                    ApiException.notFound("no character " + CharacterCard.abbreviate(id, 64)));
+                return Future.failedFuture(notFound(id));
               }
               return Future.succeededFuture(found.get());
             });
   }
 
+  /**
+   * A character this user may see (not deleted, not someone else's private one); NOT_FOUND
+   * otherwise, as for a character that does not exist.
+   */
+  Future<Loaded> visible(String id, String userId) {
+    return loaded(id)
+        .compose(
+            found ->
+                found.character().visibleTo(userId)
+                    ? Future.succeededFuture(found)
+                    : Future.failedFuture(notFound(id)));
+  }
+
+  /**
+   * A character this user may talk with: one they may see, or a deleted one they talked with before
+   * (their conversation stays theirs); NOT_FOUND otherwise.
+   */
+  public Future<StoredCharacter> usable(String id, String userId) {
+    return loaded(id)
+        .compose(
+            found -> {
+              StoredCharacter character = found.character();
+              if (character.visibleTo(userId)) {
+                return Future.succeededFuture(character);
+              }
+              Future<Boolean> talked =
+                  character.deleted()
+                      ? blocking.run(() -> store.talkedWith(userId, id))
+                      : Future.succeededFuture(false);
+              return talked.compose(
+                  yes ->
+                      yes ? Future.succeededFuture(character) : Future.failedFuture(notFound(id)));
+            });
+  }
+
   /** The bytes of GET /api/characters/{id}; records the user's view (counted once per user). */
   public Future<Buffer> view(String id, String userId) {
-    return loaded(id)
+    return visible(id, userId)
         .compose(
             loaded ->
                 blocking
@@ -262,16 +289,22 @@ public final class Characters {
   }
 
   /**
-   * The thumbnail visitors get as a character's avatar (a PNG); NOT_FOUND when it has none. A
-   * character stored before thumbnails existed gets its thumbnail now, once (none when its picture
-   * is too large).
+   * The thumbnail visitors get as a character's avatar (a PNG), when they may see the character
+   * ({@code userId} null: anyone); NOT_FOUND when it has none. A character stored before thumbnails
+   * existed gets its thumbnail now, once (none when its picture is too large).
    */
-  public Future<Buffer> avatar(String id) {
+  public Future<Buffer> avatar(String id, String userId) {
     if (id.length() > MAX_ID_CHARS) {
       return Future.failedFuture(
           ApiException.notFound("no avatar for character " + CharacterCard.abbreviate(id, 64)));
     }
-    return cached(avatars, id, () -> thumbnail(id))
+    return visible(id, userId)
+        .recover(
+            missing ->
+                Future.failedFuture(
+                    ApiException.notFound(
+                        "no avatar for character " + CharacterCard.abbreviate(id, 64))))
+        .compose(seen -> cached(avatars, id, () -> thumbnail(id)))
         .compose(
             found ->
                 found.isPresent()
@@ -302,6 +335,30 @@ public final class Characters {
       LOG.warn("character {} keeps no avatar: its picture is refused ({})", id, e.getMessage());
       return Optional.empty();
     }
+  }
+
+  static ApiException notFound(String id) {
+    return ApiException.notFound("no character " + CharacterCard.abbreviate(id, 64));
+  }
+
+  /** Drops what this node keeps of a character it changed, and tells the other nodes. */
+  void changed(String id) {
+    cards.synchronous().invalidate(id);
+    avatars.synchronous().invalidate(id);
+    pages.synchronous().invalidateAll();
+    changed.run();
+  }
+
+  CharacterStore store() {
+    return store;
+  }
+
+  Blocking blocking() {
+    return blocking;
+  }
+
+  Blocking imports() {
+    return imports;
   }
 
   /** Drops every cached page, character and avatar (after a change on another node). */

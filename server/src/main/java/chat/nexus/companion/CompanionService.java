@@ -77,7 +77,7 @@ public final class CompanionService {
   public Future<List<CompanionMessage>> open(Identity me, Object characterId, int limit) {
     String id = characterId(characterId);
     return characters
-        .get(id)
+        .usable(id, me.userId())
         .compose(
             character -> blocking.run(() -> oldestFirst(recentOrGreeting(me, character, limit))));
   }
@@ -130,7 +130,7 @@ public final class CompanionService {
     return usage
         .quotas()
         .check(me.userId())
-        .compose(allowed -> characters.get(id))
+        .compose(allowed -> characters.usable(id, me.userId()))
         .compose(character -> blocking.run(() -> request(me, character, body)));
   }
 

@@ -1,6 +1,8 @@
 package chat.nexus.companion;
 
 import chat.nexus.errors.ApiException;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.zip.CRC32;
@@ -145,6 +147,60 @@ public final class PngCard {
       throw ApiException.badRequest(
           "bad base64 in the PNG's " + keyword + " chunk: " + e.getMessage());
     }
+  }
+
+  /**
+   * The PNG with these cards in it: its {@code chara} and {@code ccv3} tEXt chunks (if any) left
+   * out, and a {@code chara} chunk (the V2 card) and a {@code ccv3} chunk (the V3 card), each the
+   * base64 of the card's UTF-8 JSON, put before IEND. The PNG was checked when it was stored.
+   */
+  public static byte[] withCards(byte[] png, JsonObject v2, JsonObject v3) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(png.length + 4096);
+    out.write(png, 0, SIGNATURE.length);
+    int pos = SIGNATURE.length;
+    while (pos < png.length) {
+      int dataEnd = checkedChunk(png, pos);
+      String type = new String(png, pos + 4, 4, StandardCharsets.ISO_8859_1);
+      if ("IEND".equals(type)) {
+        textChunk(out, "chara", v2);
+        textChunk(out, "ccv3", v3);
+      }
+      TextChunk text = "tEXt".equals(type) ? textChunk(png, pos + 8, dataEnd) : null;
+      boolean card =
+          text != null
+              && ("chara".equalsIgnoreCase(text.keyword())
+                  || "ccv3".equalsIgnoreCase(text.keyword()));
+      if (!card) {
+        out.write(png, pos, dataEnd + 4 - pos);
+      }
+      pos = dataEnd + 4;
+      if ("IEND".equals(type)) {
+        break;
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static void textChunk(ByteArrayOutputStream out, String keyword, JsonObject card) {
+    byte[] text = Base64.getEncoder().encode(card.encode().getBytes(StandardCharsets.UTF_8));
+    byte[] data = new byte[keyword.length() + 1 + text.length];
+    System.arraycopy(keyword.getBytes(StandardCharsets.ISO_8859_1), 0, data, 0, keyword.length());
+    System.arraycopy(text, 0, data, keyword.length() + 1, text.length);
+    byte[] type = "tEXt".getBytes(StandardCharsets.ISO_8859_1);
+    CRC32 crc = new CRC32();
+    crc.update(type);
+    crc.update(data);
+    writeInt(out, data.length);
+    out.write(type, 0, 4);
+    out.write(data, 0, data.length);
+    writeInt(out, (int) crc.getValue());
+  }
+
+  private static void writeInt(ByteArrayOutputStream out, int value) {
+    out.write(value >>> 24);
+    out.write(value >>> 16);
+    out.write(value >>> 8);
+    out.write(value);
   }
 
   private static int readInt(byte[] bytes, int at) {

@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
  * address is refused (even with the right password, so that a guesser learns nothing) until the
  * window ends. Always on, whatever RATE_LIMIT says: the admin password guards the whole node.
  */
-final class AdminAttempts {
+public final class AdminAttempts {
 
   static final int MAX_FAILURES = 10;
 
@@ -25,12 +25,12 @@ final class AdminAttempts {
       Caffeine.newBuilder().expireAfterWrite(WINDOW).maximumSize(MAX_ADDRESSES).build();
   private final LongSupplier clock;
 
-  AdminAttempts(LongSupplier clock) {
+  public AdminAttempts(LongSupplier clock) {
     this.clock = clock;
   }
 
   /** Seconds until the address may try again, or 0 when it may now. */
-  long retryAfterSeconds(String address) {
+  public long retryAfterSeconds(String address) {
     Window window = windows.getIfPresent(address);
     long now = clock.getAsLong();
     if (window == null || window.endsAtMs() <= now || window.failures() < MAX_FAILURES) {
@@ -39,7 +39,7 @@ final class AdminAttempts {
     return Math.max(1, (window.endsAtMs() - now + 999) / 1000);
   }
 
-  void failed(String address) {
+  public void failed(String address) {
     long now = clock.getAsLong();
     windows
         .asMap()

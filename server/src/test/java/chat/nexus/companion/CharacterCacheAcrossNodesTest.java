@@ -12,8 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A character created on one node drops the cached list on the other at once (Redis pub/sub), not
- * after the TTL.
+ * A character created (or changed) on one node drops the cached list and card on the other at once
+ * (Redis pub/sub), not after the TTL.
  */
 class CharacterCacheAcrossNodesTest {
 
@@ -27,7 +27,9 @@ class CharacterCacheAcrossNodesTest {
           TestServer b = TestServer.start(Backend.H2, env)) {
         String token = a.guest("creator").getString("token");
         JsonArray before = b.rest().get("/api/characters").assertOk(200).getJsonArray("characters");
-        a.rest().post("/api/characters", Cards.v2("Cached Carol"), token).assertOk(201);
+        a.rest()
+            .post("/api/characters?visibility=public", Cards.v2("Cached Carol"), token)
+            .assertOk(201);
 
         int seen =
             Waits.until(
@@ -44,6 +46,25 @@ class CharacterCacheAcrossNodesTest {
         assertThat(seen)
             .as("b's list after a created a character (cache TTL is minutes)")
             .isEqualTo(before.size() + 1);
+
+        // made private on a: b's gallery and b's cached card forget it at once
+        String id =
+            b.rest()
+                .get("/api/characters")
+                .assertOk(200)
+                .getJsonArray("characters")
+                .getJsonObject(0)
+                .getString("id");
+        String reader = b.guest("reader").getString("token");
+        b.rest().get("/api/characters/" + id, reader).assertOk(200);
+        new CharacterHttp(a.url())
+            .json("PATCH", "/api/characters/" + id, "{\"visibility\":\"private\"}", token)
+            .assertOk(200);
+        Waits.until(
+            () -> b.rest().get("/api/characters/" + id, reader).status() == 404 ? true : null,
+            "b to hide the card made private on a");
+        assertThat(b.rest().get("/api/characters").assertOk(200).getJsonArray("characters"))
+            .hasSize(before.size());
       }
     }
   }

@@ -107,7 +107,7 @@ class CharacterCardTest {
     assertThat(refusedJson("")).contains("empty");
     assertThat(refusedJson("{not json")).contains("not JSON");
     assertThat(refusedJson("[1,2]")).contains("not a JSON object");
-    assertThat(refusedJson("{\"name\":\"v1 card\"}")).contains("no \"spec\"");
+    assertThat(refusedJson("{\"data\":{\"name\":\"x\"}}")).contains("no \"spec\"");
     assertThat(refusedJson("{\"spec\":\"chara_card_v9\",\"data\":{\"name\":\"x\"}}"))
         .contains("unknown spec")
         .contains("chara_card_v9");

@@ -46,13 +46,15 @@ abstract class CharacterCases extends ServerCases {
   }
 
   private JsonObject create(JsonObject card, String token) {
-    return rest.post("/api/characters", card, token).assertOk(201).getJsonObject("character");
+    return rest.post("/api/characters?visibility=public", card, token)
+        .assertOk(201)
+        .getJsonObject("character");
   }
 
   private HttpResponse<byte[]> postBytes(String contentType, byte[] body, String token)
       throws Exception {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(server.url() + "/api/characters"))
+        HttpRequest.newBuilder(URI.create(server.url() + "/api/characters?visibility=public"))
             .header("Content-Type", contentType)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (token != null) {
@@ -705,7 +707,7 @@ abstract class CharacterCases extends ServerCases {
           new Characters(vertx, new CharacterStore(server.chatServer().database()), blocking);
       for (int i = 0; i < 20; i++) {
         String id = i + "x".repeat(4_000);
-        assertThat(cache.avatar(id).toCompletionStage().toCompletableFuture())
+        assertThat(cache.avatar(id, null).toCompletionStage().toCompletableFuture())
             .failsWithin(java.time.Duration.ofSeconds(10))
             .withThrowableOfType(java.util.concurrent.ExecutionException.class)
             .havingCause()

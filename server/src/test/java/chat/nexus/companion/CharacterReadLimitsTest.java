@@ -44,7 +44,7 @@ class CharacterReadLimitsTest extends ServerCases {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     HttpResponse<String> created =
         http.send(
-            HttpRequest.newBuilder(URI.create(server.url() + "/api/characters"))
+            HttpRequest.newBuilder(URI.create(server.url() + "/api/characters?visibility=public"))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "image/png")
                 .POST(
