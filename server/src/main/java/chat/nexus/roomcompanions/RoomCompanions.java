@@ -28,6 +28,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
 
@@ -61,6 +62,9 @@ public final class RoomCompanions implements SentMessages {
   private final Cache<String, List<RoomCompanion>> cache =
       Caffeine.newBuilder().maximumSize(ROOMS_CACHED).expireAfterWrite(CACHE_TTL).build();
   private volatile BiPredicate<String, StoredCharacter> sight = (userId, character) -> true;
+
+  /** Changes seen; a list read before one is not cached (it may be older than the change). */
+  private final AtomicLong changes = new AtomicLong();
 
   public RoomCompanions(
       Vertx vertx,
@@ -97,6 +101,7 @@ public final class RoomCompanions implements SentMessages {
         .listen(
             (kind, roomId, userId) -> {
               if (kind == RoomChanges.Kind.ROOM) {
+                changes.incrementAndGet();
                 cache.invalidate(roomId);
               }
             });
@@ -160,9 +165,15 @@ public final class RoomCompanions implements SentMessages {
     if (known != null) {
       return Future.succeededFuture(known);
     }
+    long seen = changes.get();
     return blocking
         .run(() -> List.copyOf(store.list(roomId)))
-        .onSuccess(list -> cache.put(roomId, list));
+        .onSuccess(
+            list -> {
+              if (changes.get() == seen) {
+                cache.put(roomId, list);
+              }
+            });
   }
 
   /** Adds a character to a room (its owners only); the room hears {@code room:companions}. */
