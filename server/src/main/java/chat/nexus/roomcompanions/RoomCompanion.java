@@ -12,7 +12,12 @@ import java.util.Locale;
  * can have ({@link Identity#CHARACTER_PREFIX}).
  */
 record RoomCompanion(
-    String roomId, String characterId, String name, boolean sponsored, String addedBy) {
+    String roomId,
+    String characterId,
+    String name,
+    boolean sponsored,
+    String addedBy,
+    boolean hasAvatar) {
 
   /** Longest handle matched, as for people's names. */
   static final int MAX_HANDLE_LENGTH = 64;
@@ -64,6 +69,7 @@ record RoomCompanion(
         .put("handle", handle())
         .put("userId", authorId())
         .put("sponsored", sponsored)
-        .put("addedBy", addedBy);
+        .put("addedBy", addedBy)
+        .put("hasAvatar", hasAvatar);
   }
 }

@@ -35,7 +35,8 @@ final class RoomCompanionStore {
     try (Connection c = database.connection();
         PreparedStatement ps =
             c.prepareStatement(
-                "SELECT rc.character_id, ch.name, rc.sponsored, rc.added_by FROM room_companions rc"
+                "SELECT rc.character_id, ch.name, rc.sponsored, rc.added_by, ch.avatar IS NOT NULL"
+                    + " FROM room_companions rc"
                     + " JOIN characters ch ON ch.id = rc.character_id WHERE rc.room_id = ?"
                     + " ORDER BY rc.created_at, rc.character_id")) {
       ps.setString(1, roomId);
@@ -44,7 +45,12 @@ final class RoomCompanionStore {
         while (rs.next()) {
           out.add(
               new RoomCompanion(
-                  roomId, rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4)));
+                  roomId,
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getBoolean(3),
+                  rs.getString(4),
+                  rs.getBoolean(5)));
         }
         return out;
       }
