@@ -183,6 +183,9 @@ public final class ChatServer {
             companions.llm(),
             settings.llm().promptTokenBudget());
     chat.onSent(roomCompanions);
+    production
+        .redis()
+        .ifPresent(r -> roomCompanions.shareTurns(r, production.nodeId(), settings.llm()));
     MessageSearch search =
         new MessageSearch(
             new SearchStore(storage.database()), storage.members(), storage.blocking());

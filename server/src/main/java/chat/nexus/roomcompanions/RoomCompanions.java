@@ -8,7 +8,9 @@ import chat.nexus.companion.StoredCharacter;
 import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
 import chat.nexus.llm.LlmGateway;
+import chat.nexus.llm.LlmOptions;
 import chat.nexus.ratelimit.RateLimits;
+import chat.nexus.redis.SharedRedis;
 import chat.nexus.rooms.Role;
 import chat.nexus.rooms.RoomChanges;
 import chat.nexus.rooms.RoomIds;
@@ -57,8 +59,8 @@ public final class RoomCompanions implements SentMessages {
   private final RoomCompanionStore store;
   private final SocketIoServer io;
   private final TypingWatch typing;
-  private final Lanes lanes = new Lanes();
   private final GroupReplies replies;
+  private final CompanionTurns turns;
   private final Cache<String, List<RoomCompanion>> cache =
       Caffeine.newBuilder().maximumSize(ROOMS_CACHED).expireAfterWrite(CACHE_TTL).build();
   private volatile BiPredicate<String, StoredCharacter> sight = (userId, character) -> true;
@@ -96,6 +98,7 @@ public final class RoomCompanions implements SentMessages {
             blocking,
             new GroupPrompt(promptTokenBudget),
             typing);
+    this.turns = new CompanionTurns(vertx, io, replies, this::companions);
     rooms
         .changes()
         .listen(
@@ -110,6 +113,11 @@ public final class RoomCompanions implements SentMessages {
   /** Whose budget pays for replies (the usage and quota accounting); none by default. */
   public void budget(CompanionBudget budget) {
     replies.budget(budget);
+  }
+
+  /** With several nodes: one reply at a time per companion in a room across them, through Redis. */
+  public void shareTurns(SharedRedis redis, String nodeId, LlmOptions llm) {
+    turns.share(redis, nodeId, llm);
   }
 
   /**
@@ -319,71 +327,9 @@ public final class RoomCompanions implements SentMessages {
     if (here.isEmpty()) {
       return;
     }
-    String name = SocketSession.of(socket).identity().name();
-    for (RoomCompanion companion : CompanionMentions.in(message.text(), here)) {
-      Lanes.Mention mention =
-          new Lanes.Mention(
-              message.roomId(),
-              companion.characterId(),
-              message.id(),
-              message.userId(),
-              name,
-              message.text());
-      Lanes.Offered offered = lanes.offer(mention);
-      switch (offered.offer()) {
-        case START -> {
-          queue(offered.state());
-          turn(mention);
-        }
-        case QUEUED -> queue(offered.state());
-        case ALREADY_QUEUED ->
-            replies.refuse(
-                mention,
-                new ApiException(
-                    ErrorCode.CONFLICT,
-                    companion.name() + " already has a question of yours: wait for the answer"));
-        case QUEUE_FULL ->
-            replies.refuse(
-                mention,
-                new ApiException(
-                    ErrorCode.RATE_LIMITED,
-                    companion.name() + " has too many questions waiting: ask again later",
-                    (long) Lanes.MAX_WAITING));
-        case BUSY ->
-            replies.refuse(
-                mention,
-                new ApiException(
-                    ErrorCode.AI_BUSY, "companions are busy here: ask again later", 5L));
-      }
-    }
-  }
-
-  /** Answers the mention, then the next in its lane. */
-  private void turn(Lanes.Mention mention) {
-    companions(mention.roomId())
-        .compose(
-            here -> {
-              for (RoomCompanion c : here) {
-                if (c.characterId().equals(mention.characterId())) {
-                  return replies.answer(mention, c, here);
-                }
-              }
-              replies.refuse(mention, ApiException.notFound("this companion has left the room"));
-              return Future.<Void>succeededFuture();
-            })
-        .onComplete(
-            done -> {
-              Lanes.Next next = lanes.finished(mention);
-              queue(next.state());
-              if (next.mention() != null) {
-                turn(next.mention());
-              }
-            });
-  }
-
-  private void queue(JsonObject state) {
-    if (state != null) {
-      io.to(state.getString("roomId")).emit("room:companion:queue", state);
+    List<RoomCompanion> called = CompanionMentions.in(message.text(), here);
+    if (!called.isEmpty()) {
+      turns.called(message, SocketSession.of(socket).identity().name(), called);
     }
   }
 }

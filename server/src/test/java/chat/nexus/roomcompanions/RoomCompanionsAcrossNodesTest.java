@@ -8,16 +8,21 @@ import chat.nexus.testing.Jwt;
 import chat.nexus.testing.TestServer;
 import chat.nexus.testing.Waits;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.json.JSONObject;
 import org.junit.jupiter.api.Test;
 
 /**
  * Two nodes over the real Redis and one PostgreSQL schema: a companion added on one node is called
  * from the other (whose cached list of the room's companions the change dropped), exactly one node
- * answers the mention, the reply is stored once, and clients on both nodes see each token once.
+ * answers the mention, the reply is stored once, and clients on both nodes see each token once;
+ * called from both nodes at once, the companion answers one after the other.
  */
 class RoomCompanionsAcrossNodesTest {
 
@@ -77,9 +82,44 @@ class RoomCompanionsAcrossNodesTest {
                       room,
                       "character:" + mira))
               .isEqualTo(1);
+
+          // called at once from both nodes, the companion still answers one at a time
+          List<String> seen = Collections.synchronizedList(new ArrayList<>());
+          annOnOne.socket().onAnyIncoming(args -> seen.add(arrival(args)));
+          long first = RoomCompanionCases.send(annOnOne, room, "@mira first").getLong("id");
+          long second = RoomCompanionCases.send(bobOnTwo, room, "@mira second").getLong("id");
+          RoomCompanionCases.reply(annOnOne, first);
+          RoomCompanionCases.reply(annOnOne, second);
+          List<String> order;
+          synchronized (seen) {
+            order = List.copyOf(seen);
+          }
+          int firstDone = order.indexOf("reply " + first);
+          assertThat(firstDone).as("%s", order).isPositive();
+          assertThat(order.subList(0, firstDone)).as("%s", order).doesNotContain("token " + second);
+          assertThat(order.subList(firstDone, order.size()))
+              .as("%s", order)
+              .doesNotContain("token " + first)
+              .contains("token " + second);
         }
       }
     }
+  }
+
+  /** "token <mention id>" or "reply <mention id>" for a companion's events, else the event name. */
+  private static String arrival(Object[] args) {
+    String event = String.valueOf(args[0]);
+    if (args.length < 2 || !(args[1] instanceof JSONObject payload)) {
+      return event;
+    }
+    if (event.equals("room:companion:token")) {
+      return "token " + payload.optLong("messageId");
+    }
+    JSONObject replyTo = payload.optJSONObject("replyTo");
+    if (event.equals("message:new") && replyTo != null) {
+      return "reply " + replyTo.optLong("id");
+    }
+    return event;
   }
 
   /** Reads queue events until one says nobody is being answered. */
