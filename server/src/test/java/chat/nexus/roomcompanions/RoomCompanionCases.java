@@ -15,8 +15,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -96,23 +99,46 @@ abstract class RoomCompanionCases extends ServerCases {
   /** The reply to {@code mentionId} as one client saw it: its tokens joined, and the message. */
   record Reply(String streamed, JsonObject message) {}
 
+  /** Tokens and replies a client received for mentions not asked about yet, by mention id. */
+  private static final Map<Client, Map<Long, StringBuilder>> STREAMED =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  private static final Map<Client, Map<Long, JsonObject>> REPLIED =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  /**
+   * Waits for the reply to {@code mentionId}; tokens and replies of other mentions that arrive
+   * meanwhile are kept for their own call (the client's queues are per event).
+   */
   static Reply reply(Client client, long mentionId) {
-    StringBuilder streamed = new StringBuilder();
+    Map<Long, StringBuilder> streamed = STREAMED.computeIfAbsent(client, c -> new HashMap<>());
+    Map<Long, JsonObject> replied = REPLIED.computeIfAbsent(client, c -> new HashMap<>());
     while (true) {
-      if (client.pending("room:companion:token") > 0) {
-        JsonObject token = client.next("room:companion:token");
-        assertThat(token.getLong("messageId")).isEqualTo(mentionId);
-        streamed.append(token.getString("delta"));
-      } else if (client.pending("message:new") > 0) {
+      takeTokens(client, streamed);
+      while (client.pending("message:new") > 0) {
         JsonObject message = client.next("message:new");
         if (message.getString("userId").startsWith("character:")) {
-          return new Reply(streamed.toString(), message);
+          replied.put(message.getJsonObject("replyTo").getLong("id"), message);
         }
-      } else if (client.pending("room:companion:error") > 0) {
-        throw new AssertionError("reply broke: " + client.next("room:companion:error"));
-      } else {
-        client.awaitAny("room:companion:token", "message:new", "room:companion:error");
       }
+      if (replied.containsKey(mentionId)) {
+        takeTokens(client, streamed); // sent before the reply: here by now
+        StringBuilder text = streamed.remove(mentionId);
+        return new Reply(text == null ? "" : text.toString(), replied.remove(mentionId));
+      }
+      if (client.pending("room:companion:error") > 0) {
+        throw new AssertionError("reply broke: " + client.next("room:companion:error"));
+      }
+      client.awaitAny("room:companion:token", "message:new", "room:companion:error");
+    }
+  }
+
+  private static void takeTokens(Client client, Map<Long, StringBuilder> streamed) {
+    while (client.pending("room:companion:token") > 0) {
+      JsonObject token = client.next("room:companion:token");
+      streamed
+          .computeIfAbsent(token.getLong("messageId"), id -> new StringBuilder())
+          .append(token.getString("delta"));
     }
   }
 
