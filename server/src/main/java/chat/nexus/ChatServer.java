@@ -181,7 +181,8 @@ public final class ChatServer {
             storage.writer(),
             companions.characters(),
             companions.llm(),
-            settings.llm().promptTokenBudget());
+            settings.llm().promptTokenBudget(),
+            metrics.registry());
     chat.onSent(roomCompanions);
     production
         .redis()

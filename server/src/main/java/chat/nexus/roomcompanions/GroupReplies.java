@@ -19,6 +19,7 @@ import chat.nexus.store.Blocking;
 import chat.nexus.store.Message;
 import chat.nexus.store.MessageStore;
 import chat.nexus.store.MessageWriter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -44,6 +45,8 @@ final class GroupReplies {
 
   private static final Logger LOG = LoggerFactory.getLogger(GroupReplies.class);
 
+  static final String MENTIONS_METRIC = "nexus.room.companion.mentions";
+
   /** The clientId of a mention's reply: the store keeps one message per (author, clientId). */
   static final String CLIENT_ID_PREFIX = "mention-";
 
@@ -58,6 +61,7 @@ final class GroupReplies {
   private final Blocking blocking;
   private final GroupPrompt prompts;
   private final TypingWatch typing;
+  private final MeterRegistry registry;
   private volatile CompanionBudget budget = CompanionBudget.NONE;
 
   GroupReplies(
@@ -71,7 +75,8 @@ final class GroupReplies {
       RoomCompanionStore store,
       Blocking blocking,
       GroupPrompt prompts,
-      TypingWatch typing) {
+      TypingWatch typing,
+      MeterRegistry registry) {
     this.vertx = vertx;
     this.io = io;
     this.characters = characters;
@@ -83,6 +88,12 @@ final class GroupReplies {
     this.blocking = blocking;
     this.prompts = prompts;
     this.typing = typing;
+    this.registry = registry;
+  }
+
+  /** nexus_room_companion_mentions_total{outcome}: answered, broken, or the refusal's code. */
+  private void count(String outcome) {
+    registry.counter(MENTIONS_METRIC, "outcome", outcome).increment();
   }
 
   void budget(CompanionBudget budget) {
@@ -194,6 +205,7 @@ final class GroupReplies {
                     stored.cause().toString());
                 broke(mention, stored.cause());
               } else if (!stored.result().duplicate()) {
+                count("answered");
                 io.to(mention.roomId()).emit("message:new", stored.result().message().toJson());
               }
               return Future.succeededFuture();
@@ -205,8 +217,10 @@ final class GroupReplies {
     if (!(cause instanceof ApiException)) {
       LOG.warn("companion {} could not answer: {}", mention.characterId(), cause.toString());
     }
+    JsonObject error = error(cause);
+    count(error.getString("code"));
     io.to(RoomIds.inbox(mention.userId()))
-        .emit("room:companion:refused", ids(mention).put("error", error(cause)));
+        .emit("room:companion:refused", ids(mention).put("error", error));
   }
 
   /** The reply broke after its tokens began: the room drops what it showed. */
@@ -214,6 +228,7 @@ final class GroupReplies {
     if (!(cause instanceof ApiException)) {
       LOG.warn("companion {} reply broke: {}", mention.characterId(), cause.toString());
     }
+    count("broken");
     io.to(mention.roomId()).emit("room:companion:error", ids(mention).put("error", error(cause)));
   }
 

@@ -24,6 +24,7 @@ import chat.nexus.store.MessageStore;
 import chat.nexus.store.MessageWriter;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -78,7 +79,8 @@ public final class RoomCompanions implements SentMessages {
       MessageWriter writer,
       Characters characters,
       LlmGateway gateway,
-      int promptTokenBudget) {
+      int promptTokenBudget,
+      MeterRegistry registry) {
     this.rooms = rooms;
     this.characters = characters;
     this.blocking = blocking;
@@ -97,7 +99,8 @@ public final class RoomCompanions implements SentMessages {
             store,
             blocking,
             new GroupPrompt(promptTokenBudget),
-            typing);
+            typing,
+            registry);
     this.turns = new CompanionTurns(vertx, io, replies, this::companions);
     rooms
         .changes()

@@ -260,6 +260,8 @@ abstract class RoomCompanionCases extends ServerCases {
       JsonArray history =
           ok(owner, "history", new JsonObject().put("roomId", room)).getJsonArray("messages");
       assertThat(history.getJsonObject(0).getString("userId")).isEqualTo("character:" + mira);
+      assertThat(rest.get("/metrics").body())
+          .contains("nexus_room_companion_mentions_total{outcome=\"answered\"}");
     }
   }
 

@@ -98,6 +98,8 @@ class RoomCompanionRefusalsTest extends ServerCases {
       busyWith(third, mira);
       long id = RoomCompanionCases.send(asker, room, "@mira are you there?").getLong("id");
       assertThat(refusal(asker, id).getString("code")).isEqualTo("AI_BUSY");
+      assertThat(rest.get("/metrics").body())
+          .contains("nexus_room_companion_mentions_total{outcome=\"AI_BUSY\"}");
       // the refused mention left the line: the next one is taken
       assertThat(owner.next("room:companion:queue").getJsonObject("answering").getLong("messageId"))
           .isEqualTo(id);
