@@ -7,6 +7,10 @@
 #   JAR=path/to/nexus-chat.jar runs another build (another commit, beside this one in one session)
 #   MENTIONS=0.1 READ_EVERY=5s: a tenth of the messages mention a member of the room, and every client
 #   marks what it received as read every 5 s (servers without read markers ignore the event)
+#   COMPANION_MENTIONS=0.01: user lt-owner creates the rooms and adds the demo companion to each, and a
+#   hundredth of the messages call it (@mira); the row counts replies, refusals and the tokens each
+#   member got (group-room run: CLIENTS=1000 ROOMS=10 COMPANION_MENTIONS=0.01 ... chat.sh h2; the
+#   server's LLM_* variables come from the environment; not for the node reference)
 #   (storage throughput: RATE=1200 CLIENTS=2000 ROOMS=1000 TAG=-store, rooms of two).
 # Results are appended to target/bench/chat-*.md. Needs: mvn -q package -DskipTests; npm ci in
 # reference-node; PostgreSQL on 127.0.0.1:5432 (trust auth, database test) for the postgres run.
@@ -29,7 +33,7 @@ wait_port() { for _ in $(seq 1 150); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/de
 stop_server() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; sleep 2; }
 chat() { $LT chat --url http://127.0.0.1:$PORT --jwt-secret "$SECRET" --clients "$CLIENTS" --rooms "$ROOMS" --workers 2 \
   --local-addresses 127.0.0.2,127.0.0.3 --rate "$RATE" \
-  ${MENTIONS:+--mentions "$MENTIONS"} ${READ_EVERY:+--read-every "$READ_EVERY"} --warmup "${WARMUP:-15s}" --duration 30s --server-pid "$SERVER" --out "$1"; }
+  ${MENTIONS:+--mentions "$MENTIONS"} ${READ_EVERY:+--read-every "$READ_EVERY"} ${COMPANION_MENTIONS:+--companion-mentions "$COMPANION_MENTIONS"} --warmup "${WARMUP:-15s}" --duration 30s --server-pid "$SERVER" --out "$1"; }
 start_nexus() { # extra environment in "$@"
   env "$@" JWT_SECRET="$SECRET" PORT=$PORT HOST=127.0.0.1 MALLOC_ARENA_MAX=2 \
     java $SERVER_JVM -jar "$JAR" > "$OUT/chat-server.log" 2>&1 & SERVER=$!

@@ -9,6 +9,7 @@
 //   my-characters.js one's own characters;  character-editor.js  editing one;  character-api.js  their REST
 //   directory.js    the public room directory and the New room dialog;  blocks.js  whom I block
 //   room-settings.js a room's settings and members, moderation, invitations, reports, removals
+//   room-companions.js companions in group rooms: their streaming replies, turns, and the settings part
 //   search.js       searching messages; opening a result in its room
 //   conversations.js the server's conversation list, unread and mention counts, read markers, "Seen"
 //   notifications.js toasts, system notifications (bell)
@@ -30,6 +31,7 @@ import { initNotifications } from "./notifications.js";
 import { initPeople } from "./people.js";
 import { initDirectory } from "./directory.js";
 import { initRoomSettings } from "./room-settings.js";
+import { initRoomCompanions } from "./room-companions.js";
 import { initProfiles } from "./profiles.js";
 import { initRooms } from "./rooms.js";
 import { initSearch } from "./search.js";
@@ -42,6 +44,7 @@ initCompanions();
 initMyCharacters();
 initDirectory();
 initRoomSettings();
+initRoomCompanions();
 initViews();
 initSearch();
 initMessageActions();

@@ -94,6 +94,7 @@ export function initProfiles() {
 }
 
 export async function openProfile(userId) {
+  if (userId.startsWith("character:")) return; // a companion in a room: its card is in the gallery
   const dialog = $("profile-dialog");
   const own = userId === session.auth?.user?.id;
   renderDialog(userId, own);

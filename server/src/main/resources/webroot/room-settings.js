@@ -8,6 +8,7 @@ import { $, el } from "./dom.js";
 import { enter } from "./directory.js";
 import { nameOf, sentence } from "./names.js";
 import { otherMember } from "./people.js";
+import { companionSettings } from "./room-companions.js";
 import { current, isOpen, me, rooms, saveRooms } from "./state.js";
 import { show } from "./views.js";
 
@@ -134,7 +135,7 @@ function render() {
   el("label", { htmlFor: "settings-visibility" }, "Who may join"), visibility,
   moderates ? el("button", { type: "submit", className: "primary" }, "Save") : null);
   const people = el("ul", { className: "member-list", "aria-label": "Members" }, ...members.map((m) => memberItem(m, myRole, id)));
-  const parts = [form, el("h4", {}, "Members"), people];
+  const parts = [form, el("h4", {}, "Members"), people, ...companionSettings(details, act)];
   if (moderates) {
     const who = el("input", { id: "invite-user", maxLength: 128, placeholder: "user id or username", autocomplete: "off" });
     parts.push(el("form", { className: "stack", onsubmit: (e) => {

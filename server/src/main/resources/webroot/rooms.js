@@ -7,6 +7,7 @@ import { isBlocked } from "./blocks.js";
 import { decorate, decoratePending, editMessage, quoteOf, takeComposing } from "./message-actions.js";
 import { current, isOpen, me, newRoom, rooms, saveRooms } from "./state.js";
 import { seenId } from "./conversations.js";
+import { replyItems } from "./room-companions.js";
 import { bubble, renderLog, scheduleRender, show } from "./views.js";
 
 const HISTORY_PAGE = 30;
@@ -195,6 +196,7 @@ export function roomItems(room) {
       attachment: m.attachment, time: last ? m.createdAt : null, cont: together(sorted[i - 1], m) }), room, m));
     if (m.id === seen) items.push(el("li", { className: "seen", ariaLabel: `Seen by ${nameOf(otherMember(room.id))}` }, "Seen"));
   });
+  items.push(...replyItems(room));
   for (const local of room.pending.values()) {
     items.push(decoratePending(bubble({ mine: true, text: local.text, attachment: local.attachment, state: local.state, error: local.error, retry: () => deliver(room, local) }), room, local));
   }

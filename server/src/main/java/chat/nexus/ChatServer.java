@@ -25,6 +25,9 @@ import chat.nexus.observability.MetricsEndpoint;
 import chat.nexus.ops.NodeDrain;
 import chat.nexus.profiles.ProfileRoutes;
 import chat.nexus.profiles.Profiles;
+import chat.nexus.roomcompanions.QuotaBudget;
+import chat.nexus.roomcompanions.RoomCompanionRoutes;
+import chat.nexus.roomcompanions.RoomCompanions;
 import chat.nexus.search.MessageSearch;
 import chat.nexus.search.SearchEvents;
 import chat.nexus.search.SearchRoutes;
@@ -172,6 +175,25 @@ public final class ChatServer {
         AdminView.install(
             io, settings.admin(), settings.adminUi(), settings.addresses(), production.nodeId());
     Companions companions = Companions.start(vertx, settings, storage, production, metrics);
+    RoomCompanions roomCompanions =
+        new RoomCompanions(
+            vertx,
+            io,
+            storage.database(),
+            storage.blocking(),
+            storage.rooms(),
+            storage.messages(),
+            storage.writer(),
+            companions.characters(),
+            companions.llm(),
+            settings.llm().promptTokenBudget(),
+            metrics.registry());
+    roomCompanions.budget(new QuotaBudget(companions.usage()));
+    roomCompanions.sight((userId, character) -> character.visibleTo(userId));
+    chat.onSent(roomCompanions);
+    production
+        .redis()
+        .ifPresent(r -> roomCompanions.shareTurns(r, production.nodeId(), settings.llm()));
     MessageSearch search =
         new MessageSearch(
             new SearchStore(storage.database()), storage.members(), storage.blocking());
@@ -186,6 +208,7 @@ public final class ChatServer {
           chat.attach(socket);
           roomEvents.attach(socket);
           companions.events().attach(socket);
+          roomCompanions.attach(socket, production.limits());
           searchEvents.attach(socket);
         });
     bindMetrics(metrics, io, storage.database(), companions.llm(), production, redis);
@@ -203,7 +226,8 @@ public final class ChatServer {
             new CharacterRoutes(
                 companions.characters(), settings.admin(), production.limits()::clientAddress),
             new CompanionRoutes(companions.service()),
-            new RoomRoutes(storage.rooms(), storage.blocking(), production.presence()),
+            new RoomRoutes(storage.rooms(), storage.blocking(), production.presence())
+                .companions(roomCompanions::listed),
             metricsEndpoint,
             production.limits(),
             production.cookies(),
@@ -216,6 +240,8 @@ public final class ChatServer {
     new SearchRoutes(search, production.limits())
         .mount(router, api.requireCaller(), HttpApi::caller);
     companions.usage().routes().mount(router, api.requireCaller(), HttpApi::caller);
+
+    new RoomCompanionRoutes(roomCompanions).mount(router, api.requireCaller(), HttpApi::caller);
     HttpListeners listeners =
         ChatPort.listen(vertx, settings, io, router, metrics)
             .await(STOP_STEP_TIMEOUT_S, TimeUnit.SECONDS);

@@ -47,6 +47,27 @@ final class Chat implements Callable<Integer> {
           "Every client marks what it received as read (a `read` event) this often; 0s: never. Default: ${DEFAULT-VALUE}")
   java.time.Duration readEvery;
 
+  @Option(
+      names = "--companion-mentions",
+      defaultValue = "0",
+      description =
+          "Share of messages (0-1) that call the room's companion (@<handle>); before the run, user "
+              + RoomCompanionSetup.OWNER
+              + " creates the rooms and adds the companion to each. Default: ${DEFAULT-VALUE}")
+  double companionMentions;
+
+  @Option(
+      names = "--companion",
+      defaultValue = "demo-mira",
+      description = "The character added to every room. Default: ${DEFAULT-VALUE}")
+  String companion;
+
+  @Option(
+      names = "--companion-handle",
+      defaultValue = "mira",
+      description = "What the companion answers to (@handle). Default: ${DEFAULT-VALUE}")
+  String companionHandle;
+
   @Override
   public Integer call() throws Exception {
     if (jwtSecret == null || jwtSecret.isEmpty()) {
@@ -54,9 +75,19 @@ final class Chat implements Callable<Integer> {
           command.commandLine(),
           "--jwt-secret (or the JWT_SECRET environment variable) is required");
     }
-    if (!(mentions >= 0 && mentions <= 1) || readEvery.isNegative()) {
+    if (!(mentions >= 0 && mentions <= 1)
+        || !(companionMentions >= 0 && companionMentions <= 1)
+        || readEvery.isNegative()) {
       throw new ParameterException(
-          command.commandLine(), "--mentions is a share from 0 to 1; --read-every is not negative");
+          command.commandLine(),
+          "--mentions and --companion-mentions are shares from 0 to 1; --read-every is not negative");
+    }
+    if (companionMentions > 0 && !companionHandle.matches("[a-z0-9_.-]{1,64}")) {
+      throw new ParameterException(
+          command.commandLine(), "--companion-handle is a lower-case @name without the @");
+    }
+    if (companionMentions > 0 && !common.child) {
+      RoomCompanionSetup.prepare(common.url, jwtSecret, traffic.rooms, companion, companionHandle);
     }
     return traffic.run(
         common,
@@ -67,6 +98,7 @@ final class Chat implements Callable<Integer> {
             common.workerIndex,
             traffic.rooms,
             traffic.payload,
-            new ChatProtocol.Reading(mentions, sized.clients, readEvery.toMillis())));
+            new ChatProtocol.Reading(mentions, sized.clients, readEvery.toMillis()),
+            new ChatProtocol.CompanionCalls(companionMentions, companionHandle)));
   }
 }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The chat contract (/work/shared/design/contract.md): auth {@code {"token":"<HS256 JWT>"}} for
@@ -35,6 +36,14 @@ final class ChatProtocol implements Protocol {
     static final Reading NONE = new Reading(0, 0, 0);
   }
 
+  /** The share of messages that call the room's companion by {@code @handle}. */
+  record CompanionCalls(double share, String handle) {
+    static final CompanionCalls NONE = new CompanionCalls(0, "");
+  }
+
+  private final CompanionCalls calls;
+  private final LongAdder companionMentions = new LongAdder();
+
   /**
    * Starts every clientId: the server keeps the first message per (user, clientId), and users are
    * the same from run to run, so a clientId reused by a later run would be acked as a duplicate and
@@ -47,7 +56,12 @@ final class ChatProtocol implements Protocol {
   }
 
   ChatProtocol(String secret, int worker, int rooms, int payload, Reading reading) {
-    this(secret, "lt-" + worker + "-", worker, rooms, payload, reading);
+    this(secret, worker, rooms, payload, reading, CompanionCalls.NONE);
+  }
+
+  ChatProtocol(
+      String secret, int worker, int rooms, int payload, Reading reading, CompanionCalls calls) {
+    this(secret, "lt-" + worker + "-", worker, rooms, payload, reading, calls);
     if (secret == null || secret.isEmpty())
       throw new IllegalArgumentException("--jwt-secret (or JWT_SECRET) is required");
   }
@@ -61,7 +75,19 @@ final class ChatProtocol implements Protocol {
   }
 
   ChatProtocol(String secret, String users, int worker, int rooms, int payload, Reading reading) {
+    this(secret, users, worker, rooms, payload, reading, CompanionCalls.NONE);
+  }
+
+  ChatProtocol(
+      String secret,
+      String users,
+      int worker,
+      int rooms,
+      int payload,
+      Reading reading,
+      CompanionCalls calls) {
     this.reading = reading;
+    this.calls = calls;
     this.secret =
         secret == null || secret.isEmpty() ? null : secret.getBytes(StandardCharsets.UTF_8);
     this.users = users;
@@ -99,9 +125,16 @@ final class ChatProtocol implements Protocol {
     return send(ackId, roomIds[room], t, mention(room) + pad, run + "-" + seq);
   }
 
-  /** "@lt<k> " for a random member k of the room, as often as the run asks; else "". */
+  /**
+   * "@lt<k> " for a random member k of the room, or "@<handle> " for its companion, as often as the
+   * run asks; else "".
+   */
   private String mention(int room) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
+    if (calls.share() > 0 && random.nextDouble() < calls.share()) {
+      companionMentions.increment();
+      return "@" + calls.handle() + " ";
+    }
     int perRoom = reading.clients() / Math.max(1, roomIds.length);
     if (reading.mentions() <= 0 || perRoom == 0 || random.nextDouble() >= reading.mentions()) {
       return "";
@@ -112,6 +145,16 @@ final class ChatProtocol implements Protocol {
   @Override
   public String readPacket(int room, long messageId) {
     return "42[\"read\",{\"roomId\":\"" + roomIds[room] + "\",\"messageId\":" + messageId + "}]";
+  }
+
+  @Override
+  public boolean countsCompanions() {
+    return calls.share() > 0;
+  }
+
+  @Override
+  public long companionMentions() {
+    return companionMentions.sum();
   }
 
   @Override

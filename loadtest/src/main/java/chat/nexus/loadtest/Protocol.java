@@ -62,6 +62,16 @@ interface Protocol {
     return -1;
   }
 
+  /** Whether the clients count a room companion's replies (chat with --companion-mentions). */
+  default boolean countsCompanions() {
+    return false;
+  }
+
+  /** Messages sent so far that call the room's companion. */
+  default long companionMentions() {
+    return 0;
+  }
+
   /** {@link #deliveryT(byte[], int)} of a whole buffer. */
   default long deliveryT(Buffer event) {
     byte[] b = event.getBytes();

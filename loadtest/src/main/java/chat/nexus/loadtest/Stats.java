@@ -34,6 +34,14 @@ final class Stats {
   /** Acks (chat or companion) refused with RATE_LIMITED, messages sent in the window. */
   long rateLimited;
 
+  /**
+   * A room companion (chat with --companion-mentions), over the whole run: messages that called it,
+   * its replies and broken replies (once each), refusals, and the bytes of the tokens and of the
+   * replies every client received (equal when each reply's tokens reach each member once).
+   */
+  long companionMentions, companionReplies, companionBroken, companionRefused;
+
+  long companionTokenBytes, companionReplyBytes;
   long[] sentByRoom, members;
   Map<String, Long> ackCodes = new TreeMap<>();
   Map<String, Long> connectErrors = new TreeMap<>();
@@ -101,6 +109,12 @@ final class Stats {
       m.aiDone += s.aiDone;
       m.aiReplyErrors += s.aiReplyErrors;
       m.rateLimited += s.rateLimited;
+      m.companionMentions += s.companionMentions;
+      m.companionReplies += s.companionReplies;
+      m.companionBroken += s.companionBroken;
+      m.companionRefused += s.companionRefused;
+      m.companionTokenBytes += s.companionTokenBytes;
+      m.companionReplyBytes += s.companionReplyBytes;
       for (int r = 0; r < rooms && r < s.sentByRoom.length; r++) {
         m.sentByRoom[r] += s.sentByRoom[r];
         m.members[r] += s.members[r];
@@ -149,6 +163,12 @@ final class Stats {
     d.aiDone = aiDone - before.aiDone;
     d.aiReplyErrors = aiReplyErrors - before.aiReplyErrors;
     d.rateLimited = rateLimited - before.rateLimited;
+    d.companionMentions = companionMentions - before.companionMentions;
+    d.companionReplies = companionReplies - before.companionReplies;
+    d.companionBroken = companionBroken - before.companionBroken;
+    d.companionRefused = companionRefused - before.companionRefused;
+    d.companionTokenBytes = companionTokenBytes - before.companionTokenBytes;
+    d.companionReplyBytes = companionReplyBytes - before.companionReplyBytes;
     for (int r = 0; r < sentByRoom.length; r++) {
       d.sentByRoom[r] = sentByRoom[r] - (r < before.sentByRoom.length ? before.sentByRoom[r] : 0);
       d.members[r] = members[r];
@@ -204,6 +224,12 @@ final class Stats {
         .put("aiDone", aiDone)
         .put("aiReplyErrors", aiReplyErrors)
         .put("rateLimited", rateLimited)
+        .put("companionMentions", companionMentions)
+        .put("companionReplies", companionReplies)
+        .put("companionBroken", companionBroken)
+        .put("companionRefused", companionRefused)
+        .put("companionTokenBytes", companionTokenBytes)
+        .put("companionReplyBytes", companionReplyBytes)
         .put("sentByRoom", toArray(sentByRoom))
         .put("members", toArray(members))
         .put("ackCodes", Tally.toJson(ackCodes))
@@ -245,6 +271,12 @@ final class Stats {
     s.aiDone = j.getLong("aiDone", 0L);
     s.aiReplyErrors = j.getLong("aiReplyErrors", 0L);
     s.rateLimited = j.getLong("rateLimited", 0L);
+    s.companionMentions = j.getLong("companionMentions", 0L);
+    s.companionReplies = j.getLong("companionReplies", 0L);
+    s.companionBroken = j.getLong("companionBroken", 0L);
+    s.companionRefused = j.getLong("companionRefused", 0L);
+    s.companionTokenBytes = j.getLong("companionTokenBytes", 0L);
+    s.companionReplyBytes = j.getLong("companionReplyBytes", 0L);
     JsonArray mem = j.getJsonArray("members");
     for (int r = 0; r < s.sentByRoom.length; r++) {
       s.sentByRoom[r] = sbr.getLong(r);

@@ -37,6 +37,11 @@ final class SwarmMeter {
   private final LongAdder aiDone = new LongAdder();
   private final LongAdder aiReplyErrors = new LongAdder();
   private final LongAdder rateLimited = new LongAdder();
+  private final LongAdder companionReplies = new LongAdder();
+  private final LongAdder companionReplyBytes = new LongAdder();
+  private final LongAdder companionTokenBytes = new LongAdder();
+  private final LongAdder companionRefused = new LongAdder();
+  private final LongAdder companionBroken = new LongAdder();
   private final Tally ackCodes = new Tally();
   private final Tally connectErrors = new Tally();
   private final AtomicLongArray members;
@@ -132,6 +137,7 @@ final class SwarmMeter {
       onCompanionEvent(c, b, n);
       return;
     }
+    if (protocol.countsCompanions() && onCompanionInRoom(c, b, n)) return;
     long t = protocol.deliveryT(b, n);
     if (t == Protocol.NOT_A_DELIVERY) return;
     if (t == Protocol.NO_TIMESTAMP) {
@@ -148,6 +154,34 @@ final class SwarmMeter {
       delivered.increment();
       latency.record(now - t);
     }
+  }
+
+  /**
+   * A room companion's event, counted over the whole run: the bytes of every token and reply each
+   * client got, each reply and broken reply once (at the room's first member, client k = room),
+   * each refusal (it goes to the asker only) by code. False for other events.
+   */
+  private boolean onCompanionInRoom(Conn c, byte[] b, int n) {
+    boolean first = c.client == c.room;
+    switch (RoomCompanionFrames.kind(b, n)) {
+      case TOKEN -> companionTokenBytes.add(RoomCompanionFrames.deltaBytes(b, n));
+      case REPLY -> {
+        companionReplyBytes.add(RoomCompanionFrames.textBytes(b, n));
+        if (first) companionReplies.increment();
+      }
+      case REFUSED -> {
+        companionRefused.increment();
+        ackCodes.add(RoomCompanionFrames.REFUSED_PREFIX + Frames.errorCode(b, n));
+      }
+      case BROKEN -> {
+        if (first) companionBroken.increment();
+      }
+      case OTHER_COMPANION -> {}
+      case NOT_COMPANION -> {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A {@code 43<id>[...]} packet: the join's ack, or a send's (latency = arrival - send time). */
@@ -245,6 +279,12 @@ final class SwarmMeter {
     s.aiDone = aiDone.sum();
     s.aiReplyErrors = aiReplyErrors.sum();
     s.rateLimited = rateLimited.sum();
+    s.companionMentions = protocol.companionMentions();
+    s.companionReplies = companionReplies.sum();
+    s.companionReplyBytes = companionReplyBytes.sum();
+    s.companionTokenBytes = companionTokenBytes.sum();
+    s.companionRefused = companionRefused.sum();
+    s.companionBroken = companionBroken.sum();
     s.failed = failed.sum();
     s.closed = closed.sum();
     s.pongs = pongs.sum();

@@ -98,6 +98,7 @@ final class Traffic {
     row.put("connect_errors", t.connectErrors);
     row.put("dropped", t.closed);
     row.put("sends_skipped", t.skipped);
+    if (protocol.countsCompanions()) companions(row, t);
     if (serverHistogram != null) {
       PromHistogram window = hist1 == null || hist0 == null ? null : hist1.minus(hist0);
       boolean any = window != null && window.count() > 0;
@@ -146,6 +147,28 @@ final class Traffic {
             : (expected == 0 ? Double.NaN : (double) (expected - t.delivered) / expected);
     row.put(Common.ERROR_RATE_COLUMN, Out.num(errorRate, 6));
     return row;
+  }
+
+  /**
+   * A room companion over the whole run: every mention answered, refused (by code in
+   * ack_error_codes as mention:CODE), or still waiting at the end; and the tokens of each reply
+   * sent once per room when the bytes of the tokens the clients got match those of the replies.
+   */
+  private static void companions(Map<String, Object> row, Stats t) {
+    row.put("companion_mentions", t.companionMentions);
+    row.put("companion_replies", t.companionReplies);
+    row.put("companion_refused", t.companionRefused);
+    row.put("companion_broken", t.companionBroken);
+    row.put(
+        "companion_unanswered",
+        t.companionMentions - t.companionReplies - t.companionRefused - t.companionBroken);
+    row.put("companion_token_bytes", t.companionTokenBytes);
+    row.put("companion_reply_bytes", t.companionReplyBytes);
+    row.put(
+        "companion_tokens_per_reply_byte",
+        t.companionReplyBytes == 0
+            ? null
+            : Out.num((double) t.companionTokenBytes / t.companionReplyBytes, 4));
   }
 
   /** The server's CPU per delivery (and per message), and the CPU and memory of everyone. */

@@ -11,6 +11,12 @@ public record Identity(String userId, String name, String sessionId, Instant exp
 
   public static final Instant NEVER = Instant.MAX;
 
+  /**
+   * User ids starting so are the characters that speak in rooms: no token may name one, so nobody
+   * sends as a character.
+   */
+  public static final String CHARACTER_PREFIX = "character:";
+
   public Identity(String userId, String name, String sessionId) {
     this(userId, name, sessionId, NEVER);
   }

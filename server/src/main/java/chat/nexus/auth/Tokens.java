@@ -124,6 +124,9 @@ public final class Tokens {
       return Future.failedFuture(
           ApiException.unauthorized("the token's subject (sub) must be a string"));
     }
+    if (sub.startsWith(Identity.CHARACTER_PREFIX)) {
+      return Future.failedFuture(ApiException.unauthorized("this subject (sub) is reserved"));
+    }
     Object exp = claims.getValue("exp");
     Instant expiresAt;
     if (exp instanceof Number seconds) {

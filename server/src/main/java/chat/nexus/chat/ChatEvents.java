@@ -308,6 +308,12 @@ public final class ChatEvents {
     return this;
   }
 
+  /** Who hears of each new room message once it is stored (room companions). */
+  public ChatEvents onSent(SentMessages sent) {
+    sends.sent(sent);
+    return this;
+  }
+
   /**
    * The room's other sockets; for a direct room also every socket of its two users, joined or not
    * (the other user sees a new conversation, the sender's other tabs their own message).

@@ -27,6 +27,7 @@ final class MessageSends {
   private final MessageActions actions;
   private final Metrics metrics;
   private volatile Attachments attachments = Attachments.NONE;
+  private volatile SentMessages sent = SentMessages.NONE;
 
   MessageSends(
       MessageWriter writer,
@@ -114,8 +115,11 @@ final class MessageSends {
         broadcast.end();
       }
     }
-    conversations.afterSend(
-        socket, stored.message(), message, mentioned, stored.announce() && !stored.duplicate());
+    boolean fresh = stored.announce() && !stored.duplicate();
+    conversations.afterSend(socket, stored.message(), message, mentioned, fresh);
+    if (fresh) {
+      sent.sent(socket, stored.message());
+    }
     if (!stored.duplicate()) {
       metrics.messageStored();
     }
@@ -129,5 +133,9 @@ final class MessageSends {
 
   void attachments(Attachments attachments) {
     this.attachments = attachments;
+  }
+
+  void sent(SentMessages sent) {
+    this.sent = sent;
   }
 }

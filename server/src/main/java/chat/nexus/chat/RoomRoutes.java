@@ -41,11 +41,19 @@ public final class RoomRoutes {
   private final Rooms rooms;
   private final Blocking blocking;
   private final Presence presence;
+  private volatile Function<String, Future<JsonArray>> companions =
+      roomId -> Future.succeededFuture(new JsonArray());
 
   public RoomRoutes(Rooms rooms, Blocking blocking, Presence presence) {
     this.rooms = rooms;
     this.blocking = blocking;
     this.presence = presence;
+  }
+
+  /** The characters a room's details list as its {@code companions}. */
+  public RoomRoutes companions(Function<String, Future<JsonArray>> companions) {
+    this.companions = companions;
+    return this;
   }
 
   public void mount(
@@ -149,7 +157,8 @@ public final class RoomRoutes {
                                                   room.toJson().put("onlineCount", online.count()))
                                               .put("members", list)
                                               .put("myRole", myRole);
-                                        })));
+                                        })))
+            .compose(json -> companions.apply(roomId).map(list -> json.put("companions", list)));
     respond(ctx, body);
   }
 

@@ -50,7 +50,7 @@ public record StoredCharacter(
   }
 
   /** Whether this user may see the card: it is not deleted, and not someone else's private one. */
-  boolean visibleTo(String userId) {
+  public boolean visibleTo(String userId) {
     return !deleted && (visibility != Visibility.PRIVATE || ownedBy(userId));
   }
 

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * {@link #close()}. Thread-safe; {@code emit} runs under the lock, so events keep their order
  * across threads.
  */
-final class TokenCoalescer {
+public final class TokenCoalescer {
 
   private final Vertx vertx;
   private final long intervalMs;
@@ -21,13 +21,13 @@ final class TokenCoalescer {
   private boolean started;
   private boolean closed;
 
-  TokenCoalescer(Vertx vertx, long intervalMs, Consumer<String> emit) {
+  public TokenCoalescer(Vertx vertx, long intervalMs, Consumer<String> emit) {
     this.vertx = vertx;
     this.intervalMs = intervalMs;
     this.emit = emit;
   }
 
-  synchronized void add(String delta) {
+  public synchronized void add(String delta) {
     if (closed || delta == null || delta.isEmpty()) {
       return;
     }
@@ -51,7 +51,7 @@ final class TokenCoalescer {
   }
 
   /** Lets deltas out (what is buffered goes at once). */
-  synchronized void start() {
+  public synchronized void start() {
     if (started) {
       return;
     }
@@ -62,7 +62,7 @@ final class TokenCoalescer {
   }
 
   /** Sends what is buffered now (before done or error). */
-  synchronized void flush() {
+  public synchronized void flush() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
       timer = -1;
@@ -73,7 +73,7 @@ final class TokenCoalescer {
   }
 
   /** Nothing more goes out. */
-  synchronized void close() {
+  public synchronized void close() {
     closed = true;
     if (timer >= 0) {
       vertx.cancelTimer(timer);

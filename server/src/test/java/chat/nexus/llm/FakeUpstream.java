@@ -86,7 +86,7 @@ public final class FakeUpstream implements AutoCloseable {
     return snapshot(authorizations);
   }
 
-  List<JsonObject> bodies() {
+  public List<JsonObject> bodies() {
     return snapshot(bodies);
   }
 

@@ -43,7 +43,12 @@ public final class Client implements AutoCloseable {
           "conversation:read",
           "receipt",
           "notification",
-          "user:updated");
+          "user:updated",
+          "room:companions",
+          "room:companion:queue",
+          "room:companion:token",
+          "room:companion:error",
+          "room:companion:refused");
 
   private final Socket socket;
   private final Map<String, BlockingQueue<Object[]>> events = new ConcurrentHashMap<>();
