@@ -28,7 +28,7 @@ class RoomCompanionRefusalsTest extends ServerCases {
 
   private String mira(TestUser owner) {
     return rest.post(
-            "/api/characters",
+            "/api/characters?visibility=public",
             RoomCompanionsAcrossNodesTest.card(
                 "Mira " + UUID.randomUUID().toString().substring(0, 6)),
             owner.token())

@@ -74,7 +74,7 @@ abstract class UsageCases extends ServerCases {
                     .put("scenario", "on a starship")
                     .put("first_mes", "Welcome aboard!")
                     .put("mes_example", ""));
-    return rest.post("/api/characters", card, token)
+    return rest.post("/api/characters?visibility=public", card, token)
         .assertOk(201)
         .getJsonObject("character")
         .getString("id");
