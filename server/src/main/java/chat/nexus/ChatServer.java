@@ -167,7 +167,7 @@ public final class ChatServer {
     Optional<AdminUi> adminUi =
         AdminView.install(
             io, settings.admin(), settings.adminUi(), settings.addresses(), production.nodeId());
-    Companions companions = Companions.start(vertx, settings, storage, production, metrics);
+    Companions companions = Companions.start(vertx, settings, storage, production, metrics, io);
     MessageSearch search =
         new MessageSearch(
             new SearchStore(storage.database()), storage.members(), storage.blocking());

@@ -2,6 +2,8 @@ package chat.nexus;
 
 import chat.nexus.companion.CharacterStore;
 import chat.nexus.companion.Characters;
+import chat.nexus.companion.CompanionChats;
+import chat.nexus.companion.CompanionConversationStore;
 import chat.nexus.companion.CompanionEvents;
 import chat.nexus.companion.CompanionService;
 import chat.nexus.companion.CompanionStore;
@@ -10,6 +12,7 @@ import chat.nexus.companion.PromptBuilder;
 import chat.nexus.llm.LlmGateway;
 import chat.nexus.llm.LlmMetrics;
 import chat.nexus.observability.Metrics;
+import chat.nexus.socketio.SocketIoServer;
 import io.vertx.core.Vertx;
 import java.sql.SQLException;
 
@@ -21,18 +24,32 @@ record Companions(
     Characters characters, LlmGateway llm, CompanionService service, CompanionEvents events) {
 
   static Companions start(
-      Vertx vertx, ServerConfig settings, Storage storage, Production production, Metrics metrics)
+      Vertx vertx,
+      ServerConfig settings,
+      Storage storage,
+      Production production,
+      Metrics metrics,
+      SocketIoServer io)
       throws SQLException {
     CharacterStore store = new CharacterStore(storage.database());
     DemoCharacter.seedIfEmpty(store);
     Characters characters = new Characters(vertx, store, storage.blocking());
     production.shareInvalidation(characters);
     LlmGateway llm = LlmGateway.create(vertx, settings.llm(), new LlmMetrics(metrics.registry()));
+    CompanionStore messages = new CompanionStore(storage.database());
+    CompanionChats chats =
+        new CompanionChats(
+            characters,
+            new CompanionConversationStore(storage.database()),
+            messages,
+            storage.blocking(),
+            io);
     CompanionService service =
         new CompanionService(
             vertx,
             characters,
-            new CompanionStore(storage.database()),
+            chats,
+            messages,
             storage.blocking(),
             llm,
             new PromptBuilder(settings.llm().promptTokenBudget()));
