@@ -5,9 +5,12 @@ import chat.nexus.companion.Characters;
 import chat.nexus.companion.CompanionChats;
 import chat.nexus.companion.CompanionConversationStore;
 import chat.nexus.companion.CompanionEvents;
+import chat.nexus.companion.CompanionMemory;
 import chat.nexus.companion.CompanionService;
 import chat.nexus.companion.CompanionStore;
 import chat.nexus.companion.DemoCharacter;
+import chat.nexus.companion.PersonaStore;
+import chat.nexus.companion.Personas;
 import chat.nexus.companion.PromptBuilder;
 import chat.nexus.llm.LlmGateway;
 import chat.nexus.llm.LlmMetrics;
@@ -37,22 +40,22 @@ record Companions(
     production.shareInvalidation(characters);
     LlmGateway llm = LlmGateway.create(vertx, settings.llm(), new LlmMetrics(metrics.registry()));
     CompanionStore messages = new CompanionStore(storage.database());
+    CompanionConversationStore conversations = new CompanionConversationStore(storage.database());
+    Personas personas = new Personas(new PersonaStore(storage.database()), storage.blocking());
     CompanionChats chats =
-        new CompanionChats(
-            characters,
-            new CompanionConversationStore(storage.database()),
-            messages,
-            storage.blocking(),
-            io);
+        new CompanionChats(characters, conversations, messages, personas, storage.blocking(), io);
+    int budget = settings.llm().promptTokenBudget();
     CompanionService service =
         new CompanionService(
             vertx,
             characters,
             chats,
+            personas,
+            new CompanionMemory(conversations, chats, storage.blocking(), llm, budget),
             messages,
             storage.blocking(),
             llm,
-            new PromptBuilder(settings.llm().promptTokenBudget()));
+            new PromptBuilder(budget));
     return new Companions(
         characters, llm, service, new CompanionEvents(service, production.limits()));
   }

@@ -36,6 +36,7 @@ public final class CompanionChats {
   private final Characters characters;
   private final CompanionConversationStore conversations;
   private final CompanionStore messages;
+  private final Personas personas;
   private final Blocking blocking;
   private final SocketIoServer io;
   private final Object[] locks = new Object[LOCK_STRIPES];
@@ -44,11 +45,13 @@ public final class CompanionChats {
       Characters characters,
       CompanionConversationStore conversations,
       CompanionStore messages,
+      Personas personas,
       Blocking blocking,
       SocketIoServer io) {
     this.characters = characters;
     this.conversations = conversations;
     this.messages = messages;
+    this.personas = personas;
     this.blocking = blocking;
     this.io = io;
     for (int i = 0; i < LOCK_STRIPES; i++) {
@@ -65,6 +68,7 @@ public final class CompanionChats {
     public JsonObject toJson() {
       return new JsonObject()
           .put("conversation", conversation.toJson())
+          .put("memory", conversation.memoryJson())
           .put("messages", CompanionMessage.toJsonArray(messages));
     }
   }
@@ -136,12 +140,26 @@ public final class CompanionChats {
               }
               return conversations.get(me.userId(), id);
             })
-        .onSuccess(
-            c ->
-                announce(
-                    me.userId(),
-                    "companion:conversation",
-                    new JsonObject().put("conversation", c.toJson())));
+        .onSuccess(this::announceChanged);
+  }
+
+  /** Sets the persona the user speaks as in a conversation (null: none, their own name). */
+  public Future<CompanionConversation> persona(
+      Identity me, Object conversationId, Object personaId) {
+    long id = required(conversationId, "conversationId");
+    Long persona = id(personaId, "personaId");
+    return blocking
+        .run(
+            () -> {
+              personas.choose(me, owned(me, id), persona);
+              return conversations.get(me.userId(), id);
+            })
+        .onSuccess(this::announceChanged);
+  }
+
+  private void announceChanged(CompanionConversation c) {
+    announce(
+        c.userId(), "companion:conversation", new JsonObject().put("conversation", c.toJson()));
   }
 
   /** Deletes a conversation and its messages. */
@@ -239,10 +257,7 @@ public final class CompanionChats {
   /** Tells the user's sockets about a conversation this request started. */
   void announceStarted(Opened opened) {
     if (opened.started()) {
-      announce(
-          opened.conversation().userId(),
-          "companion:conversation",
-          new JsonObject().put("conversation", opened.conversation().toJson()));
+      announceChanged(opened.conversation());
     }
   }
 

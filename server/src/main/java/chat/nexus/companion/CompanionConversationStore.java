@@ -2,6 +2,7 @@ package chat.nexus.companion;
 
 import chat.nexus.store.Database;
 import chat.nexus.store.Sql;
+import io.vertx.core.json.JsonArray;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,7 +20,9 @@ import java.util.List;
  */
 public final class CompanionConversationStore {
 
-  private static final String COLUMNS = "id, user_id, character_id, title, created_at, activity_at";
+  private static final String COLUMNS =
+      "id, user_id, character_id, title, persona_id, created_at, activity_at, summary,"
+          + " summary_through, pins";
   private static final String INSERT =
       "INSERT INTO companion_conversations (user_id, character_id, created_at, activity_at)"
           + " VALUES (?, ?, ?, ?)";
@@ -37,6 +40,11 @@ public final class CompanionConversationStore {
       "UPDATE companion_conversations SET title = ? WHERE id = ? AND user_id = ?";
   private static final String DELETE_MESSAGES =
       "DELETE FROM companion_chat_messages WHERE conversation_id = ? AND user_id = ?";
+  private static final String SUMMARISED =
+      "UPDATE companion_conversations SET summary = ?, summary_through = ?"
+          + " WHERE id = ? AND user_id = ?";
+  private static final String REMEMBER =
+      "UPDATE companion_conversations SET summary = ?, pins = ? WHERE id = ? AND user_id = ?";
   private static final String DELETE =
       "DELETE FROM companion_conversations WHERE id = ? AND user_id = ?";
 
@@ -60,7 +68,8 @@ public final class CompanionConversationStore {
           throw new SQLException("no id generated for a companion conversation");
         }
         database.wrote(c, List.of(Database.userKey(userId)));
-        return new CompanionConversation(keys.getLong(1), userId, characterId, null, now, now);
+        return new CompanionConversation(
+            keys.getLong(1), userId, characterId, null, null, now, now, null, 0, null);
       }
     }
   }
@@ -156,13 +165,50 @@ public final class CompanionConversationStore {
     }
   }
 
+  /** Sets the summary and the last message it covers. */
+  public void summarised(CompanionConversation c, String summary, long through)
+      throws SQLException {
+    memory(c, SUMMARISED, summary, through);
+  }
+
+  /** Sets what the user wrote: the summary (null: none) and the pinned facts. */
+  public void remember(CompanionConversation c, String summary, List<String> pins)
+      throws SQLException {
+    memory(c, REMEMBER, summary, pins.isEmpty() ? null : new JsonArray(pins).encode());
+  }
+
+  private void memory(CompanionConversation c, String sql, String summary, Object second)
+      throws SQLException {
+    try (Connection connection = database.connection();
+        PreparedStatement ps = connection.prepareStatement(sql)) {
+      ps.setString(1, summary);
+      ps.setObject(
+          2, second, second instanceof Long ? java.sql.Types.BIGINT : java.sql.Types.VARCHAR);
+      ps.setLong(3, c.id());
+      ps.setString(4, c.userId());
+      ps.executeUpdate();
+      database.wrote(connection, List.of(Database.userKey(c.userId())));
+    }
+  }
+
   private static CompanionConversation row(ResultSet rs) throws SQLException {
+    long persona = rs.getLong(5);
+    Long personaId = rs.wasNull() ? null : persona;
+    String pins = rs.getString(10);
+    List<String> list = new ArrayList<>();
+    if (pins != null) {
+      new JsonArray(pins).forEach(p -> list.add((String) p));
+    }
     return new CompanionConversation(
         rs.getLong(1),
         rs.getString(2),
         rs.getString(3),
         rs.getString(4),
-        Sql.instant(rs.getObject(5)),
-        Sql.instant(rs.getObject(6)));
+        personaId,
+        Sql.instant(rs.getObject(6)),
+        Sql.instant(rs.getObject(7)),
+        rs.getString(8),
+        rs.getLong(9),
+        list);
   }
 }

@@ -21,9 +21,9 @@ import java.util.function.Function;
  * companion:regenerate} ack {@code {ok, conversationId, messageId}} once the user message is stored
  * and the LLM call admitted, then send {@code companion:token}* and {@code companion:done} (the
  * stored reply) or {@code companion:error} (the error shape); the conversations' events ({@code
- * companion:conversations}, {@code :new}, {@code :rename}, {@code :delete}) and the messages' ones
- * ({@code companion:swipe}, {@code :edit}) ack what they changed. A socket that disconnects cancels
- * its replies in progress.
+ * companion:conversations}, {@code :new}, {@code :rename}, {@code :persona}, {@code :memory},
+ * {@code :delete}) and the messages' ones ({@code companion:swipe}, {@code :edit}) ack what they
+ * changed. A socket that disconnects cancels its replies in progress.
  */
 public final class CompanionEvents {
 
@@ -69,6 +69,21 @@ public final class CompanionEvents {
             chats
                 .rename(me, p.getValue("conversationId"), p.getValue("title"))
                 .map(c -> new JsonObject().put("conversation", c.toJson())));
+    on(
+        socket,
+        "companion:persona",
+        (me, p) ->
+            chats
+                .persona(me, p.getValue("conversationId"), p.getValue("personaId"))
+                .map(c -> new JsonObject().put("conversation", c.toJson())));
+    on(
+        socket,
+        "companion:memory",
+        (me, p) ->
+            service
+                .memory()
+                .update(me, p.getValue("conversationId"), p.getValue("summary"), p.getValue("pins"))
+                .map(m -> new JsonObject().put("memory", m)));
     on(socket, "companion:delete", (me, p) -> chats.delete(me, p.getValue("conversationId")));
     on(
         socket,

@@ -41,10 +41,14 @@ import java.util.function.Function;
 public final class CompanionRoutes {
 
   private final CompanionChats chats;
+  private final Personas personas;
+  private final CompanionMemory memory;
   private final CompanionReplies replies;
 
   public CompanionRoutes(CompanionService service) {
     this.chats = service.chats();
+    this.personas = service.personas();
+    this.memory = service.memory();
     this.replies = new CompanionReplies(service);
   }
 
@@ -85,14 +89,22 @@ public final class CompanionRoutes {
                     .create(identity.apply(ctx), ctx.pathParam("characterId"))
                     .onSuccess(opened -> ok(ctx, 201, opened.toJson()))
                     .onFailure(ctx::fail));
+    route(router.patch(conversation), authenticated, identity, this::patch);
     route(
-        router.patch(conversation),
+        router.put(conversation + "/memory"),
         authenticated,
         identity,
-        (ctx, me) ->
-            chats
-                .rename(me, ctx.pathParam("conversationId"), body(ctx).getValue("title"))
-                .map(c -> new JsonObject().put("conversation", c.toJson())));
+        (ctx, me) -> {
+          JsonObject body = body(ctx);
+          return memory
+              .update(
+                  me,
+                  ctx.pathParam("conversationId"),
+                  body.getValue("summary"),
+                  body.getValue("pins"))
+              .map(m -> new JsonObject().put("memory", m));
+        });
+    mountPersonas(router, authenticated, identity);
     route(
         router.delete(conversation),
         authenticated,
@@ -115,6 +127,78 @@ public final class CompanionRoutes {
                     .apply(ctx, identity.apply(ctx))
                     .onSuccess(json -> ok(ctx, 200, json))
                     .onFailure(ctx::fail));
+  }
+
+  /** A new title and/or persona for a conversation. */
+  private Future<JsonObject> patch(RoutingContext ctx, Identity me) {
+    JsonObject body = body(ctx);
+    String id = ctx.pathParam("conversationId");
+    if (!body.containsKey("title") && !body.containsKey("personaId")) {
+      throw ApiException.badRequest("give title and/or personaId");
+    }
+    Future<CompanionConversation> renamed =
+        body.containsKey("title")
+            ? chats.rename(me, id, body.getValue("title"))
+            : Future.succeededFuture();
+    return renamed
+        .compose(
+            c ->
+                body.containsKey("personaId")
+                    ? chats.persona(me, id, body.getValue("personaId"))
+                    : Future.succeededFuture(c))
+        .map(c -> new JsonObject().put("conversation", c.toJson()));
+  }
+
+  private void mountPersonas(
+      Router router,
+      Handler<RoutingContext> authenticated,
+      Function<RoutingContext, Identity> identity) {
+    String one = "/api/me/personas/:personaId";
+    route(
+        router.get("/api/me/personas"),
+        authenticated,
+        identity,
+        (ctx, me) ->
+            personas
+                .list(me)
+                .map(
+                    list -> {
+                      JsonArray out = new JsonArray();
+                      list.forEach(p -> out.add(p.toJson()));
+                      return new JsonObject()
+                          .put("personas", out)
+                          .put("limits", new JsonObject().put("personas", Personas.MAX_PERSONAS));
+                    }));
+    router
+        .post("/api/me/personas")
+        .handler(authenticated)
+        .handler(
+            ctx -> {
+              JsonObject body = body(ctx);
+              personas
+                  .create(identity.apply(ctx), body.getValue("name"), body.getValue("description"))
+                  .onSuccess(p -> ok(ctx, 201, new JsonObject().put("persona", p.toJson())))
+                  .onFailure(ctx::fail);
+            });
+    route(
+        router.patch(one),
+        authenticated,
+        identity,
+        (ctx, me) -> {
+          JsonObject body = body(ctx);
+          return personas
+              .update(
+                  me,
+                  ctx.pathParam("personaId"),
+                  body.getValue("name"),
+                  body.getValue("description"))
+              .map(p -> new JsonObject().put("persona", p.toJson()));
+        });
+    route(
+        router.delete(one),
+        authenticated,
+        identity,
+        (ctx, me) -> personas.delete(me, ctx.pathParam("personaId")).map(v -> new JsonObject()));
   }
 
   private Future<JsonObject> history(RoutingContext ctx, Identity me) {

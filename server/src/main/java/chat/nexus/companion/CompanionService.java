@@ -43,6 +43,8 @@ public final class CompanionService {
   private final Vertx vertx;
   private final Characters characters;
   private final CompanionChats chats;
+  private final Personas personas;
+  private final CompanionMemory memory;
   private final CompanionStore store;
   private final Blocking blocking;
   private final LlmGateway gateway;
@@ -52,6 +54,8 @@ public final class CompanionService {
       Vertx vertx,
       Characters characters,
       CompanionChats chats,
+      Personas personas,
+      CompanionMemory memory,
       CompanionStore store,
       Blocking blocking,
       LlmGateway gateway,
@@ -59,6 +63,8 @@ public final class CompanionService {
     this.vertx = vertx;
     this.characters = characters;
     this.chats = chats;
+    this.personas = personas;
+    this.memory = memory;
     this.store = store;
     this.blocking = blocking;
     this.gateway = gateway;
@@ -73,11 +79,25 @@ public final class CompanionService {
     return chats;
   }
 
-  /** What {@link #prepare} found: the conversation, the message answered, the reply replaced. */
+  public Personas personas() {
+    return personas;
+  }
+
+  public CompanionMemory memory() {
+    return memory;
+  }
+
+  /**
+   * What {@link #prepare} found: the conversation, the message answered, the reply replaced, and
+   * the older messages to summarise once the reply is stored.
+   */
   private static final class Plan {
     volatile CompanionChats.Opened opened;
     volatile CompanionMessage answered; // already stored: a retry, or a regeneration
     volatile CompanionMessage target; // the reply that gets another swipe, or null
+    volatile CharacterCard card;
+    volatile String userName;
+    volatile List<CompanionMessage> older = List.of();
   }
 
   /**
@@ -152,8 +172,16 @@ public final class CompanionService {
     } else if (lastIsUser && last.content().equals(body)) {
       plan.answered = last; // a retry of a message left without a reply
     }
+    Persona persona = personas.of(conversation);
+    String user = persona != null ? persona.name() : userName(me);
+    // The summary stands for the messages it covers; the newest message is always there.
+    List<CompanionMessage> window =
+        stored.stream().filter(m -> m.id() > conversation.summaryThrough()).toList();
+    if (window.isEmpty() && !stored.isEmpty()) {
+      window = stored.subList(stored.size() - 1, stored.size());
+    }
     List<ChatMessage> history = new ArrayList<>();
-    for (CompanionMessage m : stored) {
+    for (CompanionMessage m : window) {
       history.add(
           CompanionMessage.USER.equals(m.role())
               ? ChatMessage.user(m.content())
@@ -163,13 +191,33 @@ public final class CompanionService {
       history.add(ChatMessage.user(body));
     }
     CharacterCard card = character.card();
+    List<ChatMessage> prompt =
+        prompts.build(
+            card,
+            new PromptBuilder.Context(
+                user,
+                persona == null ? null : persona.description(),
+                conversation.summary(),
+                conversation.pins()),
+            history);
+    int dropped =
+        history.size()
+            - (int) prompt.stream().filter(m -> !m.role().equals(ChatMessage.SYSTEM)).count();
+    if (dropped > 0) {
+      // what was left out, and half of what was kept: the next turns fit without a summary each
+      int keptStored = window.size() - dropped;
+      plan.older =
+          List.copyOf(window.subList(0, Math.min(window.size() - 1, dropped + keptStored / 2)));
+    }
+    plan.card = card;
+    plan.userName = user;
     return new LlmRequest(
         null,
-        prompts.build(card, me.name(), history),
+        prompt,
         null,
         null,
         new LlmRequest.Persona(
-            card.name(), PromptBuilder.names(card.description(), card.name(), userName(me))));
+            card.name(), PromptBuilder.names(card.description(), card.name(), user)));
   }
 
   /** Stores the user message of a started call; the call is cancelled when that fails. */
@@ -186,8 +234,13 @@ public final class CompanionService {
             call.cancel();
             return Future.failedFuture(stored.cause());
           }
-          return Future.succeededFuture(
-              new CompanionTurn(stored.result(), call, tokens, storeReply(plan, call)));
+          Future<CompanionMessage> reply =
+              storeReply(plan, call)
+                  .onSuccess(
+                      m ->
+                          memory.summarise(
+                              plan.opened.conversation(), plan.card, plan.userName, plan.older));
+          return Future.succeededFuture(new CompanionTurn(stored.result(), call, tokens, reply));
         });
   }
 

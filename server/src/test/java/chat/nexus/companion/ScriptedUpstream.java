@@ -31,11 +31,10 @@ final class ScriptedUpstream implements AutoCloseable {
     this.server = vertx.createHttpServer().requestHandler(this::handle);
   }
 
-  /** Answers "Reply n." (n counts the answers from 1), so that every reply differs. */
-  static ScriptedUpstream numbered() {
-    return start(null);
-  }
-
+  /**
+   * Answers what {@code replies} makes of each request body; null: "Reply n." (n counts the answers
+   * from 1), so that every reply differs.
+   */
   static ScriptedUpstream start(Function<JsonObject, String> replies) {
     ScriptedUpstream up = new ScriptedUpstream(replies);
     try {

@@ -14,7 +14,12 @@ import org.junit.jupiter.api.AfterAll;
  */
 abstract class UpstreamCompanionCases extends CompanionFixtures {
 
-  final ScriptedUpstream upstream = ScriptedUpstream.numbered();
+  final ScriptedUpstream upstream = ScriptedUpstream.start(replies());
+
+  /** What the upstream answers to a request body; null: "Reply n.", numbered. */
+  java.util.function.Function<JsonObject, String> replies() {
+    return null;
+  }
 
   @Override
   protected Map<String, String> env() {
