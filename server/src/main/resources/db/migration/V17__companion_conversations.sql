@@ -11,6 +11,8 @@ CREATE TABLE companion_conversations (
   persona_id   BIGINT,
   created_at   TIMESTAMP WITH TIME ZONE NOT NULL,
   activity_at  TIMESTAMP WITH TIME ZONE NOT NULL,
+  -- its newest message (created at activity_at): the conversation list reads it by its key
+  last_message_id BIGINT,
   -- Memory: a rolling summary of the messages up to summary_through (a message id; 0: none yet),
   -- which later prompts carry instead of them, and the facts the user pinned (a JSON array).
   summary         TEXT,
@@ -29,17 +31,19 @@ ALTER TABLE companion_chat_messages ADD COLUMN swipes TEXT;
 ALTER TABLE companion_chat_messages ADD COLUMN swipe INTEGER NOT NULL DEFAULT 0;
 
 -- The messages stored so far become one conversation per (user, character).
-INSERT INTO companion_conversations (user_id, character_id, created_at, activity_at)
-  SELECT user_id, character_id, MIN(created_at), MAX(created_at)
+INSERT INTO companion_conversations (user_id, character_id, created_at, activity_at, last_message_id)
+  SELECT user_id, character_id, MIN(created_at), MAX(created_at), MAX(id)
   FROM companion_chat_messages GROUP BY user_id, character_id;
 UPDATE companion_chat_messages SET conversation_id = (
   SELECT c.id FROM companion_conversations c
   WHERE c.user_id = companion_chat_messages.user_id
     AND c.character_id = companion_chat_messages.character_id);
 
--- A conversation's history pages (before a message id).
+-- A conversation's history pages (before a message id), read in id order: on PostgreSQL each month's
+-- index is scanned in order and merged, so a page reads about its own rows whatever the conversation's
+-- length.
 CREATE INDEX companion_chat_messages_conversation_idx
-  ON companion_chat_messages(conversation_id, id DESC);
+  ON companion_chat_messages(conversation_id, user_id, id DESC);
 
 -- Who the user is to a character: named personas, chosen per conversation (persona_id above).
 CREATE TABLE personas (

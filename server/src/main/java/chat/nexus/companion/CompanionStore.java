@@ -28,8 +28,9 @@ public final class CompanionStore {
       "INSERT INTO companion_chat_messages (user_id, character_id, conversation_id, role, content,"
           + " created_at, swipes, swipe) VALUES (?, ?, ?, ?, ?, ?, ?, 0)";
   private static final String ACTIVITY =
-      "UPDATE companion_conversations SET activity_at = ? WHERE id = ? AND user_id = ?";
-  // Served by the index on (conversation_id, id DESC).
+      "UPDATE companion_conversations SET activity_at = ?, last_message_id = ?"
+          + " WHERE id = ? AND user_id = ?";
+  // Served by the index on (conversation_id, user_id, id DESC).
   private static final String PAGE =
       "SELECT "
           + COLUMNS
@@ -85,8 +86,9 @@ public final class CompanionStore {
         }
         try (PreparedStatement ps = c.prepareStatement(ACTIVITY)) {
           ps.setObject(1, now.atOffset(ZoneOffset.UTC));
-          ps.setLong(2, conversation.id());
-          ps.setString(3, conversation.userId());
+          ps.setLong(2, id);
+          ps.setLong(3, conversation.id());
+          ps.setString(4, conversation.userId());
           ps.executeUpdate();
         }
         c.commit();

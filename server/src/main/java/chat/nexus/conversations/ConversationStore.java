@@ -74,12 +74,13 @@ public final class ConversationStore {
       "SELECT g.character_id, ch.name, cm.id, cm.role, SUBSTRING(cm.content FROM 1 FOR "
           + (PREVIEW_CHARS + 1)
           + "), cm.created_at, g.id, g.title, g.activity_at"
-          + " FROM (SELECT id, character_id, title, activity_at FROM companion_conversations"
-          + "   WHERE user_id = ? ORDER BY activity_at DESC, id DESC LIMIT ?) g"
+          + " FROM (SELECT id, character_id, title, activity_at, last_message_id"
+          + "   FROM companion_conversations WHERE user_id = ?"
+          + "   ORDER BY activity_at DESC, id DESC LIMIT ?) g"
           + " LEFT JOIN characters ch ON ch.id = g.character_id"
-          + " LEFT JOIN companion_chat_messages cm ON cm.conversation_id = g.id AND cm.user_id = ?"
+          + " LEFT JOIN companion_chat_messages cm ON cm.id = g.last_message_id"
           + "   AND cm.created_at = g.activity_at"
-          + " ORDER BY g.activity_at DESC, g.id DESC, cm.id DESC";
+          + " ORDER BY g.activity_at DESC, g.id DESC";
 
   private static final String ADVANCE =
       "UPDATE room_members SET last_read_id = ? WHERE room_id = ? AND user_id = ?"
@@ -152,35 +153,30 @@ public final class ConversationStore {
         PreparedStatement ps = c.prepareStatement(COMPANIONS)) {
       ps.setString(1, userId);
       ps.setInt(2, limit);
-      ps.setString(3, userId);
       try (ResultSet rs = ps.executeQuery()) {
-        Map<Long, CompanionRow> rows = new java.util.LinkedHashMap<>();
+        List<CompanionRow> rows = new ArrayList<>();
         while (rs.next()) {
-          long conversationId = rs.getLong(7);
-          if (!rows.containsKey(conversationId)) { // two lines at the same instant: the later id
-            String role = rs.getString(4);
-            long messageId = rs.getLong(3);
-            LastMessage last =
-                rs.wasNull()
-                    ? null
-                    : new LastMessage(
-                        messageId,
-                        "user".equals(role) ? userId : null,
-                        role,
-                        rs.getString(5),
-                        Sql.instant(rs.getObject(6)));
-            rows.put(
-                conversationId,
-                new CompanionRow(
-                    conversationId,
-                    rs.getString(1),
-                    rs.getString(2),
-                    rs.getString(8),
-                    Sql.instant(rs.getObject(9)),
-                    last));
-          }
+          String role = rs.getString(4);
+          long messageId = rs.getLong(3);
+          LastMessage last =
+              rs.wasNull()
+                  ? null
+                  : new LastMessage(
+                      messageId,
+                      "user".equals(role) ? userId : null,
+                      role,
+                      rs.getString(5),
+                      Sql.instant(rs.getObject(6)));
+          rows.add(
+              new CompanionRow(
+                  rs.getLong(7),
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(8),
+                  Sql.instant(rs.getObject(9)),
+                  last));
         }
-        return new ArrayList<>(rows.values());
+        return rows;
       }
     }
   }
