@@ -48,7 +48,6 @@ record Companions(
     CompanionService service =
         new CompanionService(
             vertx,
-            characters,
             chats,
             personas,
             new CompanionMemory(conversations, chats, storage.blocking(), llm, budget),

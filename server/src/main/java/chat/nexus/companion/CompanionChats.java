@@ -82,8 +82,7 @@ public final class CompanionChats {
     String id = CompanionService.characterId(characterId);
     Long wanted = id(conversationId, "conversationId");
     Long beforeId = ClientInput.before(before);
-    return characters
-        .get(id)
+    return character(me, id)
         .compose(
             character ->
                 blocking.run(
@@ -100,8 +99,7 @@ public final class CompanionChats {
   /** Starts a new conversation with the character, with its greeting. */
   public Future<Opened> create(Identity me, Object characterId) {
     String id = CompanionService.characterId(characterId);
-    return characters
-        .get(id)
+    return character(me, id)
         .compose(
             character ->
                 blocking.run(
@@ -123,8 +121,7 @@ public final class CompanionChats {
   /** The user's conversations with the character, most recently active first. */
   public Future<List<CompanionConversation>> list(Identity me, Object characterId) {
     String id = CompanionService.characterId(characterId);
-    return characters
-        .get(id)
+    return character(me, id)
         .compose(c -> blocking.run(() -> conversations.of(me.userId(), id, MAX_CONVERSATIONS)));
   }
 
@@ -225,6 +222,11 @@ public final class CompanionChats {
             return updated;
           }
         });
+  }
+
+  /** A character the user may talk to, or NOT_FOUND: every companion path looks it up here. */
+  Future<StoredCharacter> character(Identity me, String id) {
+    return characters.get(id);
   }
 
   /** The user's conversation, or NOT_FOUND. Blocking. */

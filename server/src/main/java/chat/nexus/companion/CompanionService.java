@@ -41,7 +41,6 @@ public final class CompanionService {
   public record Ask(Object characterId, Object conversationId, Object text, boolean regenerate) {}
 
   private final Vertx vertx;
-  private final Characters characters;
   private final CompanionChats chats;
   private final Personas personas;
   private final CompanionMemory memory;
@@ -52,7 +51,6 @@ public final class CompanionService {
 
   public CompanionService(
       Vertx vertx,
-      Characters characters,
       CompanionChats chats,
       Personas personas,
       CompanionMemory memory,
@@ -61,7 +59,6 @@ public final class CompanionService {
       LlmGateway gateway,
       PromptBuilder prompts) {
     this.vertx = vertx;
-    this.characters = characters;
     this.chats = chats;
     this.personas = personas;
     this.memory = memory;
@@ -131,8 +128,8 @@ public final class CompanionService {
    */
   private Future<LlmRequest> prepare(
       Identity me, String id, Long conversationId, String body, Plan plan) {
-    return characters
-        .get(id)
+    return chats
+        .character(me, id)
         .compose(
             character -> blocking.run(() -> request(me, character, conversationId, body, plan)))
         .onSuccess(request -> chats.announceStarted(plan.opened));
