@@ -1,11 +1,13 @@
-// AI companions: the gallery, a conversation with one, and its reply streaming in.
+// AI companions: the gallery, a conversation with one, and its reply streaming in; swipes, edits and
+// regenerated replies (companion-bar.js: the conversations, persona and memory of a character).
 import { api } from "./api.js";
 import { characterApi } from "./character-api.js";
+import { messageControls } from "./companion-bar.js";
 import { $, el, initials } from "./dom.js";
 import { call, clearBanner, countdown, showBanner } from "./connection.js";
 import { renderPartialMarkdown } from "./markdown.js";
 import { fillNames, sentence } from "./names.js";
-import { companions, current, isOpen, newCompanion } from "./state.js";
+import { companions, current, isOpen, me, newCompanion } from "./state.js";
 import { NEAR_BOTTOM_PX, bubble, renderComposer, renderHead, renderLog, renderNav, scheduleRender, show } from "./views.js";
 
 let characters = [];
@@ -83,28 +85,79 @@ export async function openCompanion(character) {
   if (!companion.opened) await loadCompanion(companion);
 }
 
-async function loadCompanion(companion) {
-  const ack = await call("companion:open", { characterId: companion.id });
+const PAGE = 50; // messages per history page
+
+// The chat last opened with each character comes back after a reload, on this device.
+const LAST_CHAT_KEY = "nexus.companionChat.";
+const lastChatKey = (companion) => LAST_CHAT_KEY + me()?.id + "." + companion.id;
+
+/** Opens a conversation with the companion: the one asked for, else the last one opened here, else the most recent. */
+export async function loadCompanion(companion, conversationId = companion.conversationId) {
+  const saved = conversationId === undefined ? Number(localStorage.getItem(lastChatKey(companion))) || undefined : undefined;
+  let ack = await call("companion:open", { characterId: companion.id, conversationId: conversationId ?? saved, limit: PAGE });
+  if (!ack.ok && saved && ack.error.code === "NOT_FOUND") { // deleted since, maybe on another device
+    localStorage.removeItem(lastChatKey(companion));
+    ack = await call("companion:open", { characterId: companion.id, limit: PAGE });
+  }
   if (!ack.ok) {
     if (isOpen("companion", companion.id)) showBanner("Could not open the conversation: " + sentence(ack.error.message), "bad");
     return;
   }
+  const switched = companion.conversationId !== ack.conversation.id;
   companion.opened = true;
-  const known = new Set(companion.messages.map((m) => m.id));
-  for (const m of ack.messages) if (!known.has(m.id)) companion.messages.push(m);
-  companion.messages.sort((a, b) => a.id - b.id);
+  companion.conversationId = ack.conversation.id;
+  companion.conversation = ack.conversation;
+  localStorage.setItem(lastChatKey(companion), String(ack.conversation.id));
+  companion.memory = ack.memory;
+  companion.complete = ack.messages.length < PAGE;
+  if (switched) {
+    companion.messages = [];
+    companion.pending = null;
+    companion.failedReply = null;
+    companion.editing = null;
+  }
+  mergeMessages(companion, ack.messages);
   if (companion.messages.at(-1)?.role === "assistant") companion.failedReply = null; // the reply was stored after all
   renderNav();
-  if (isOpen("companion", companion.id)) renderLog({ toBottom: true });
+  if (isOpen("companion", companion.id)) {
+    renderHead();
+    renderLog({ toBottom: true });
+  }
+}
+
+/** Adds or replaces messages by id (a swipe or an edit changes one in place), oldest first. */
+export function mergeMessages(companion, messages) {
+  for (const m of messages) {
+    const at = companion.messages.findIndex((known) => known.id === m.id);
+    if (at >= 0) companion.messages[at] = m;
+    else companion.messages.push(m);
+  }
+  companion.messages.sort((a, b) => a.id - b.id);
+}
+
+async function loadOlder(companion) {
+  const first = companion.messages[0];
+  if (!first || companion.loadingOlder) return;
+  companion.loadingOlder = true;
+  const ack = await call("companion:open", { characterId: companion.id, conversationId: companion.conversationId, before: first.id, limit: PAGE });
+  companion.loadingOlder = false;
+  if (!ack.ok) {
+    showBanner("Could not load earlier messages: " + sentence(ack.error.message), "bad");
+    return;
+  }
+  companion.complete = ack.messages.length < PAGE;
+  mergeMessages(companion, ack.messages);
+  if (isOpen("companion", companion.id)) renderLog({ keepTop: true });
 }
 
 export async function sendToCompanion(companion, text) {
   companion.pending = { text, state: "pending" };
   companion.failedReply = null;
   renderLog({ toBottom: true });
-  const ack = await call("companion:message", { characterId: companion.id, text });
+  const ack = await call("companion:message", { characterId: companion.id, conversationId: companion.conversationId ?? undefined, text });
   if (ack.ok) {
-    companion.messages.push({ id: ack.messageId, role: "user", content: text, createdAt: new Date().toISOString() });
+    companion.conversationId ??= ack.conversationId;
+    mergeMessages(companion, [{ id: ack.messageId, role: "user", content: text, createdAt: new Date().toISOString(), swipe: 0, swipes: 1 }]);
     companion.pending = null;
     companion.stream ??= { messageId: ack.messageId, text: "" };
     clearBanner();
@@ -131,6 +184,20 @@ function renewal(error) {
   return Number.isNaN(at.getTime()) ? "" : ` (your time: ${at.toLocaleString([], { dateStyle: "medium", timeStyle: "short" })})`;
 }
 
+/** Another reply to the end of the conversation: a new swipe of the last reply, or the reply that failed. */
+export async function regenerate(companion) {
+  companion.failedReply = null;
+  const ack = await call("companion:regenerate", { characterId: companion.id, conversationId: companion.conversationId });
+  if (ack.ok) {
+    companion.stream ??= { messageId: ack.messageId, text: "" };
+    clearBanner();
+  } else {
+    showBanner(ack.error.code === "AI_UPSTREAM" ? sentence(ack.error.message)
+      : `${companion.name} could not answer again: ${sentence(ack.error.message)}${renewal(ack.error)}`, "bad");
+  }
+  scheduleRender();
+}
+
 export function interruptStream(companion) {
   companion.failedReply = { text: companion.stream.text, error: { message: "The connection dropped during the reply." } };
   companion.stream = null;
@@ -140,10 +207,16 @@ export function interruptStream(companion) {
 export function companionItems(companion) {
   const items = [];
   if (!companion.opened) items.push(el("li", { className: "note" }, "Opening the conversation…"));
-  for (const m of companion.messages) {
-    const mine = m.role === "user";
-    items.push(bubble({ id: m.id, mine, who: mine ? null : companion.name, text: m.content, time: m.createdAt }));
+  else if (!companion.complete && companion.messages.length) {
+    items.push(el("li", { className: "note" }, el("button", { className: "link", onclick: () => loadOlder(companion) }, "Show earlier")));
   }
+  const busy = Boolean(companion.stream || companion.pending);
+  companion.messages.forEach((m, i) => {
+    const mine = m.role === "user";
+    const item = bubble({ id: m.id, mine, who: mine ? null : companion.name, text: m.content, time: m.createdAt });
+    item.append(messageControls(companion, m, i === companion.messages.length - 1, busy));
+    items.push(item);
+  });
   if (companion.pending) {
     const p = companion.pending;
     items.push(bubble({ mine: true, text: p.text, state: p.state, error: p.error, retry: () => sendToCompanion(companion, p.text) }));
@@ -155,7 +228,7 @@ export function companionItems(companion) {
     // the server's AI_UPSTREAM message already says who cannot answer and why
     const said = error.code === "AI_UPSTREAM" ? sentence(error.message) : `${companion.name} could not finish: ${sentence(error.message)}`;
     items.push(el("li", { className: "note" }, said + " ",
-      lastUser ? el("button", { className: "link", onclick: () => sendToCompanion(companion, lastUser.content) }, "Ask again") : null));
+      lastUser ? el("button", { className: "link", onclick: () => regenerate(companion) }, "Ask again") : null));
   }
   return items;
 }

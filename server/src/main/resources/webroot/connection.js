@@ -2,7 +2,8 @@
 // and the status shown for it (the pill in the top bar, the banner over the conversation).
 import { refresh, session } from "./api.js";
 import { $ } from "./dom.js";
-import { interruptStream, updateStream } from "./companions.js";
+import { interruptStream, mergeMessages, updateStream } from "./companions.js";
+import { conversationChanged, conversationDeleted } from "./companion-bar.js";
 import { attachConversations } from "./conversations.js";
 import { attachNotifications } from "./notifications.js";
 import { noteIncoming } from "./jump.js";
@@ -145,19 +146,19 @@ export function connect() {
     scheduleRender();
   });
 
-  socket.on("companion:token", ({ characterId, messageId, delta }) => {
+  socket.on("companion:token", ({ characterId, conversationId, messageId, delta }) => {
     const companion = companions.get(characterId);
-    if (!companion) return;
+    if (!companion || companion.conversationId !== conversationId) return;
     if (!companion.stream || companion.stream.messageId !== messageId) companion.stream = { messageId, text: "" };
     companion.stream.text += delta;
     if (isOpen("companion", characterId)) updateStream(companion);
   });
 
-  socket.on("companion:done", ({ characterId, message }) => {
+  socket.on("companion:done", ({ characterId, conversationId, message }) => {
     const companion = companions.get(characterId);
-    if (!companion) return;
+    if (!companion || companion.conversationId !== conversationId) return;
     companion.stream = null;
-    if (!companion.messages.some((m) => m.id === message.id)) companion.messages.push(message);
+    mergeMessages(companion, [message]); // a regenerated reply replaces the one it swipes
     if (isOpen("companion", characterId)) {
       announce(`${companion.name}: ${message.content}`);
       noteIncoming();
@@ -165,9 +166,12 @@ export function connect() {
     scheduleRender();
   });
 
-  socket.on("companion:error", ({ characterId, error }) => {
+  socket.on("companion:conversation", ({ conversation }) => conversationChanged(conversation));
+  socket.on("companion:conversation-deleted", conversationDeleted);
+
+  socket.on("companion:error", ({ characterId, conversationId, error }) => {
     const companion = companions.get(characterId);
-    if (!companion) return;
+    if (!companion || companion.conversationId !== conversationId) return;
     const text = companion.stream?.text || "";
     companion.stream = null;
     companion.failedReply = { text, error };

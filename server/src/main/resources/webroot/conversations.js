@@ -48,7 +48,9 @@ export async function loadConversations() {
   for (const c of body.conversations) {
     if (c.kind === "companion") {
       if (!companions.has(c.id)) companions.set(c.id, newCompanion({ id: c.id, name: c.character?.name || c.id }));
-      companions.get(c.id).activity = c.lastMessage?.createdAt;
+      const companion = companions.get(c.id); // one entry per conversation: the newest activity counts
+      const activity = c.lastMessage?.createdAt;
+      if (activity && !(companion.activity > activity)) companion.activity = activity;
       continue;
     }
     let room = rooms.get(c.id);

@@ -7,6 +7,7 @@ import { composerProblem, renderCount } from "./composer-count.js";
 import { initJump, resetJump } from "./jump.js";
 import { renderMarkdown } from "./markdown.js";
 import { avatarOf, companionItems, openCompanion, renderGallery, sendToCompanion } from "./companions.js";
+import { renderCompanionBar } from "./companion-bar.js";
 import { clearBanner, socket } from "./connection.js";
 import { fillNames, nameOf, roomTitle } from "./names.js";
 import { otherMember, renderPeople, renderTyping } from "./people.js";
@@ -129,6 +130,7 @@ export function renderNav() {
 }
 
 export function renderHead() {
+  renderCompanionBar();
   const avatar = $("chat-avatar");
   if (current.kind === "room") {
     const room = rooms.get(current.id);

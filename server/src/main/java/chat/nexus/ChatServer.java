@@ -174,7 +174,7 @@ public final class ChatServer {
     Optional<AdminUi> adminUi =
         AdminView.install(
             io, settings.admin(), settings.adminUi(), settings.addresses(), production.nodeId());
-    Companions companions = Companions.start(vertx, settings, storage, production, metrics);
+    Companions companions = Companions.start(vertx, settings, storage, production, metrics, io);
     RoomCompanions roomCompanions =
         new RoomCompanions(
             vertx,

@@ -21,7 +21,7 @@ final class CompanionReplies {
   @FunctionalInterface
   interface Admission {
     Future<CompanionTurn> message(
-        Identity me, Object characterId, Object text, TokenSink sink, BooleanSupplier wanted);
+        Identity me, CompanionService.Ask ask, TokenSink sink, BooleanSupplier wanted);
   }
 
   private final Admission admission;
@@ -34,10 +34,10 @@ final class CompanionReplies {
     this.admission = admission;
   }
 
-  Future<CompanionTurn> run(CompanionStream stream, Identity me, Object characterId, Object text) {
+  Future<CompanionTurn> run(CompanionStream stream, Identity me, CompanionService.Ask ask) {
     Deltas deltas = new Deltas(stream);
     return admission
-        .message(me, characterId, text, deltas, stream::open)
+        .message(me, ask, deltas, stream::open)
         .map(turn -> started(stream, deltas, turn));
   }
 

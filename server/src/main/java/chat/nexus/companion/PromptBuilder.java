@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>one system message: the card's {@code system_prompt} ({@code {{original}}} in it stands for
  *       the default), or {@link #DEFAULT_SYSTEM_PROMPT}; then lorebook entries at {@code
- *       before_char}; the description; the personality; the scenario; lorebook entries at {@code
- *       after_char} (the default); and the example dialogue ({@code mes_example});
+ *       before_char}; the description; the personality; the scenario; the user's persona; lorebook
+ *       entries at {@code after_char} (the default); the example dialogue ({@code mes_example});
+ *       and the conversation's memory: the summary of older messages and the facts the user pinned;
  *   <li>as much recent history as fits the token budget, oldest dropped first, contiguous, the
  *       newest message always kept;
  *   <li>{@code post_history_instructions} as a last system message, after the history.
@@ -28,11 +29,11 @@ import java.util.regex.Pattern;
  *
  * <p>The whole prompt stays within the token budget. The newest message is kept whole; the card's
  * parts then get what is left in the order they matter: the system prompt, the post-history
- * instructions, the description, the personality, the scenario, the lorebook entries, the example
- * dialogue. A text part that does not fit whole is cut to what is left (and left out when under
- * {@link #MIN_CUT_TOKENS}); a lorebook entry is used whole or not at all. History older than the
- * newest message gets the rest. So when the newest message alone fills the budget, the prompt is
- * that message.
+ * instructions, the pinned facts, the summary, the description, the personality, the scenario, the
+ * persona, the lorebook entries, the example dialogue. A text part that does not fit whole is cut
+ * to what is left (and left out when under {@link #MIN_CUT_TOKENS}); a lorebook entry is used whole
+ * or not at all. History older than the newest message gets the rest. So when the newest message
+ * alone fills the budget, the prompt is that message.
  *
  * <p>Lorebook ({@code character_book.entries}, see {@link Lorebook}): the entries that apply to the
  * last {@code scan_depth} messages (default {@link Lorebook#DEFAULT_SCAN_DEPTH}) go in {@code
@@ -103,17 +104,40 @@ public final class PromptBuilder {
   }
 
   /**
+   * Who the user is and what the conversation remembers: the name for {@code {{user}}}, the
+   * persona's description (null: none), the summary of older messages (null: none) and the facts
+   * the user pinned.
+   */
+  public record Context(String userName, String persona, String summary, List<String> pins) {
+    public Context {
+      pins = pins == null ? List.of() : List.copyOf(pins);
+    }
+
+    static Context of(String userName) {
+      return new Context(userName, null, null, List.of());
+    }
+  }
+
+  /**
    * The prompt for the next reply. {@code history} is the conversation so far, oldest first (user
    * and assistant messages, the user's new message last).
    */
   public List<ChatMessage> build(CharacterCard card, String userName, List<ChatMessage> history) {
+    return build(card, Context.of(userName), history);
+  }
+
+  /** The prompt for the next reply, with the persona and the memory of {@code context}. */
+  public List<ChatMessage> build(CharacterCard card, Context context, List<ChatMessage> history) {
+    String userName = context.userName();
     String user = userName == null || userName.isBlank() ? "User" : userName;
     PromptBudget budget =
         new PromptBudget(
             tokenBudget
                 - (history.isEmpty() ? 0 : estimateTokens(history.get(history.size() - 1))));
     CardText text =
-        budget.open(MESSAGE_OVERHEAD) ? cardText(card, history, user, budget) : CardText.NONE;
+        budget.open(MESSAGE_OVERHEAD)
+            ? cardText(card, context, history, user, budget)
+            : CardText.NONE;
     Deque<ChatMessage> kept = recentHistory(history, budget);
     List<ChatMessage> prompt = new ArrayList<>(kept.size() + 2);
     if (!text.parts().isEmpty()) {
@@ -140,7 +164,11 @@ public final class PromptBuilder {
    * system message's overhead is already taken.
    */
   private CardText cardText(
-      CharacterCard card, List<ChatMessage> history, String user, PromptBudget budget) {
+      CharacterCard card,
+      Context context,
+      List<ChatMessage> history,
+      String user,
+      PromptBudget budget) {
     String name = card.name();
     String template =
         card.systemPrompt().isBlank()
@@ -155,12 +183,32 @@ public final class PromptBuilder {
         budget.refund(MESSAGE_OVERHEAD);
       }
     }
+    String pins =
+        context.pins().isEmpty()
+            ? null
+            : budget.cut(
+                labelled(
+                    "Facts to remember:\n",
+                    "- " + String.join("\n- ", context.pins()),
+                    name,
+                    user,
+                    budget.bound()));
+    String summary =
+        budget.cut(
+            labelled(
+                "Summary of the conversation so far: ",
+                context.summary(),
+                name,
+                user,
+                budget.bound()));
     String description = budget.cut(labelled("", card.description(), name, user, budget.bound()));
     String personality =
         budget.cut(
             labelled("{{char}}'s personality: ", card.personality(), name, user, budget.bound()));
     String scenario =
         budget.cut(labelled("Scenario: ", card.scenario(), name, user, budget.bound()));
+    String persona =
+        budget.cut(labelled("About {{user}}: ", context.persona(), name, user, budget.bound()));
     List<String> before = new ArrayList<>();
     List<String> after = new ArrayList<>();
     lore(card.lorebook(), history, name, user, budget, before, after);
@@ -173,8 +221,11 @@ public final class PromptBuilder {
     addIfPresent(parts, description);
     addIfPresent(parts, personality);
     addIfPresent(parts, scenario);
+    addIfPresent(parts, persona);
     parts.addAll(after);
     addIfPresent(parts, examples);
+    addIfPresent(parts, summary);
+    addIfPresent(parts, pins);
     return new CardText(parts, post);
   }
 

@@ -8,11 +8,12 @@ import java.lang.System.Logger.Level;
 import java.util.Set;
 
 /**
- * The answer to one {@code companion:message} event: {@code companion:token} ({@code {characterId,
- * messageId, delta}}) once the event is acknowledged, then {@code companion:done} ({@code
- * {characterId, messageId, message}}) or {@code companion:error} ({@code {characterId, messageId,
- * error}}). The characterId is echoed as the client sent it. The turn is kept in the socket's turns
- * while it runs, so that a disconnect cancels it.
+ * The answer to one {@code companion:message} or {@code companion:regenerate} event: {@code
+ * companion:token} ({@code {characterId, conversationId, messageId, delta}}) once the event is
+ * acknowledged, then {@code companion:done} ({@code {characterId, conversationId, messageId,
+ * message}}) or {@code companion:error} ({@code {characterId, conversationId, messageId, error}}).
+ * The characterId is echoed as the client sent it. The turn is kept in the socket's turns while it
+ * runs, so that a disconnect cancels it.
  */
 final class SocketCompanionStream implements CompanionStream {
 
@@ -22,6 +23,7 @@ final class SocketCompanionStream implements CompanionStream {
   private final Object characterId;
   private final Set<CompanionTurn> turns;
   private final Future<Void> acked;
+  private volatile long conversationId;
 
   /**
    * @param turns the socket's turns in progress, cancelled when it disconnects
@@ -42,6 +44,7 @@ final class SocketCompanionStream implements CompanionStream {
 
   @Override
   public Future<Void> started(CompanionTurn turn) {
+    conversationId = turn.userMessage().conversationId();
     turns.add(turn);
     turn.reply().onComplete(done -> turns.remove(turn));
     return acked; // tokens only after the ack
@@ -53,6 +56,7 @@ final class SocketCompanionStream implements CompanionStream {
         "companion:token",
         new JsonObject()
             .put("characterId", characterId)
+            .put("conversationId", conversationId)
             .put("messageId", messageId)
             .put("delta", delta));
   }
@@ -75,6 +79,7 @@ final class SocketCompanionStream implements CompanionStream {
   private JsonObject ids(CompanionTurn turn) {
     return new JsonObject()
         .put("characterId", characterId)
+        .put("conversationId", conversationId)
         .put("messageId", turn.userMessage().id());
   }
 }

@@ -75,13 +75,16 @@ final class ConversationList {
     for (CompanionRow row : companions) {
       entries.add(
           new Entry(
-              row.last().createdAt(),
+              row.activity(),
               new JsonObject()
                   .put("kind", "companion")
                   .put("id", row.characterId())
                   .put(
                       "character",
                       new JsonObject().put("id", row.characterId()).put("name", row.name()))
+                  .put(
+                      "conversation",
+                      new JsonObject().put("id", row.conversationId()).put("title", row.title()))
                   .put("lastMessage", last(row.last(), names))
                   .put("unreadCount", 0)
                   .put("unreadMore", false)

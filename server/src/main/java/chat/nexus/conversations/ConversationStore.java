@@ -73,13 +73,14 @@ public final class ConversationStore {
   private static final String COMPANIONS =
       "SELECT g.character_id, ch.name, cm.id, cm.role, SUBSTRING(cm.content FROM 1 FOR "
           + (PREVIEW_CHARS + 1)
-          + "), cm.created_at"
-          + " FROM (SELECT character_id, MAX(created_at) AS last_at FROM companion_chat_messages"
-          + "   WHERE user_id = ? GROUP BY character_id ORDER BY last_at DESC LIMIT ?) g"
+          + "), cm.created_at, g.id, g.title, g.activity_at"
+          + " FROM (SELECT id, character_id, title, activity_at, last_message_id"
+          + "   FROM companion_conversations WHERE user_id = ?"
+          + "   ORDER BY activity_at DESC, id DESC LIMIT ?) g"
           + " LEFT JOIN characters ch ON ch.id = g.character_id"
-          + " JOIN companion_chat_messages cm ON cm.user_id = ? AND cm.character_id = g.character_id"
-          + "   AND cm.created_at = g.last_at"
-          + " ORDER BY g.last_at DESC, cm.id DESC";
+          + " LEFT JOIN companion_chat_messages cm ON cm.id = g.last_message_id"
+          + "   AND cm.created_at = g.activity_at"
+          + " ORDER BY g.activity_at DESC, g.id DESC";
 
   private static final String ADVANCE =
       "UPDATE room_members SET last_read_id = ? WHERE room_id = ? AND user_id = ?"
@@ -106,7 +107,14 @@ public final class ConversationStore {
   record LastMessage(long id, String userId, String role, String text, Instant createdAt) {}
 
   /** A companion conversation of the list. */
-  record CompanionRow(String characterId, String name, LastMessage last) {}
+  /** A companion conversation of the list; {@code last} null when its messages are gone. */
+  record CompanionRow(
+      long conversationId,
+      String characterId,
+      String name,
+      String title,
+      Instant activity,
+      LastMessage last) {}
 
   List<RoomRow> rooms(String userId, int limit) throws SQLException {
     try (Connection c = database.connection();
@@ -145,27 +153,30 @@ public final class ConversationStore {
         PreparedStatement ps = c.prepareStatement(COMPANIONS)) {
       ps.setString(1, userId);
       ps.setInt(2, limit);
-      ps.setString(3, userId);
       try (ResultSet rs = ps.executeQuery()) {
-        Map<String, CompanionRow> rows = new java.util.LinkedHashMap<>();
+        List<CompanionRow> rows = new ArrayList<>();
         while (rs.next()) {
-          String characterId = rs.getString(1);
-          if (!rows.containsKey(characterId)) { // two lines at the same instant: the later id
-            String role = rs.getString(4);
-            rows.put(
-                characterId,
-                new CompanionRow(
-                    characterId,
-                    rs.getString(2),
-                    new LastMessage(
-                        rs.getLong(3),
-                        "user".equals(role) ? userId : null,
-                        role,
-                        rs.getString(5),
-                        Sql.instant(rs.getObject(6)))));
-          }
+          String role = rs.getString(4);
+          long messageId = rs.getLong(3);
+          LastMessage last =
+              rs.wasNull()
+                  ? null
+                  : new LastMessage(
+                      messageId,
+                      "user".equals(role) ? userId : null,
+                      role,
+                      rs.getString(5),
+                      Sql.instant(rs.getObject(6)));
+          rows.add(
+              new CompanionRow(
+                  rs.getLong(7),
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(8),
+                  Sql.instant(rs.getObject(9)),
+                  last));
         }
-        return new ArrayList<>(rows.values());
+        return rows;
       }
     }
   }

@@ -1,9 +1,15 @@
 package chat.nexus.companion;
 
 import chat.nexus.testing.Client;
+import chat.nexus.testing.Rest;
 import chat.nexus.testing.ServerCases;
+import chat.nexus.testing.Waits;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -27,6 +33,30 @@ abstract class CompanionFixtures extends ServerCases {
         .assertOk(201)
         .getJsonObject("character")
         .getString("id");
+  }
+
+  /** A request of any method with a JSON body (null: none) and a bearer token. */
+  Rest.Response send(String method, String path, JsonObject body, String token) {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(server.url() + path))
+            .timeout(Duration.ofSeconds(Waits.TIMEOUT_S))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body.encode()));
+    try {
+      HttpResponse<String> response =
+          HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      return new Rest.Response(response.statusCode(), response.headers(), response.body());
+    } catch (java.io.IOException e) {
+      throw new AssertionError(method + " " + path + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
   }
 
   long rows(String userId, String characterId) {

@@ -28,6 +28,9 @@ class CompanionRepliesTest {
   private static final Identity ME = new Identity("u-1", "Ann", "s-1");
   private static final long MESSAGE_ID = 42;
 
+  private static final CompanionService.Ask ASK =
+      new CompanionService.Ask("mira", null, "hello", false);
+
   private final Vertx vertx = Vertx.vertx();
 
   /** What the admission was given and made: the sink and wanted of the driver, and the turn. */
@@ -43,23 +46,23 @@ class CompanionRepliesTest {
   }
 
   private static CompanionMessage message(long id, String role, String content) {
-    return new CompanionMessage(id, ME.userId(), "mira", role, content, Instant.EPOCH);
+    return new CompanionMessage(id, ME.userId(), "mira", 1L, role, content, Instant.EPOCH, null, 0);
   }
 
   /** Admits every message at once, as the service does once it has a slot and stored it. */
   private Future<CompanionTurn> admit(
-      Identity me, Object characterId, Object text, TokenSink sink, BooleanSupplier wanted) {
+      Identity me, CompanionService.Ask ask, TokenSink sink, BooleanSupplier wanted) {
     this.wanted = wanted;
     // no coalescing interval: each delta goes out as it comes, once started
     tokens = new TokenCoalescer(vertx, 0, sink::onToken);
     call = new LlmCall(tokens::add);
     call.reply().onFailure(storedReply::tryFail); // a cancel fails the reply, as upstream
-    CompanionMessage user = message(MESSAGE_ID, CompanionMessage.USER, (String) text);
+    CompanionMessage user = message(MESSAGE_ID, CompanionMessage.USER, (String) ask.text());
     return Future.succeededFuture(new CompanionTurn(user, call, tokens, storedReply.future()));
   }
 
   private Future<CompanionTurn> run(RecordingStream stream) {
-    return new CompanionReplies(this::admit).run(stream, ME, "mira", "hello");
+    return new CompanionReplies(this::admit).run(stream, ME, ASK);
   }
 
   @Test
@@ -127,8 +130,8 @@ class CompanionRepliesTest {
     RecordingStream stream = new RecordingStream();
     ApiException busy = new ApiException(ErrorCode.AI_BUSY, "all 1 AI slots are busy", 2L);
     Future<CompanionTurn> refused =
-        new CompanionReplies((me, id, text, sink, wanted) -> Future.failedFuture(busy))
-            .run(stream, ME, "mira", "hello");
+        new CompanionReplies((me, ask, sink, wanted) -> Future.failedFuture(busy))
+            .run(stream, ME, ASK);
     assertThat(refused.cause()).isSameAs(busy);
     assertThat(stream.seen).isEmpty();
   }

@@ -76,7 +76,10 @@ class MessageHistoryOnPartitionsTest {
             .doesNotContain("Seq Scan", "->  Sort");
       }
       String companion = explainCompanion(schema, MONTHS);
-      assertThat(companion).contains("companion_chat_messages_p").doesNotContain("Seq Scan");
+      // each month's conversation index read in order and merged: a page reads about its own rows
+      assertThat(companion)
+          .contains("Merge Append", "conversation_id_user_id_id_idx on companion_chat_messages_p")
+          .doesNotContain("Seq Scan", "->  Sort");
       String key =
           schema.plan(
               "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) "
@@ -91,22 +94,23 @@ class MessageHistoryOnPartitionsTest {
   }
 
   /**
-   * A companion conversation over {@code months} months: the plan of CompanionStore's read of its
-   * last turns.
+   * A companion conversation over {@code months} months: the plan of CompanionStore's read of a
+   * page of it (its newest messages, before a message id).
    */
   private static String explainCompanion(PostgresSchema schema, int months) {
     for (int month = 1 - months; month <= 0; month++) {
       schema.execute(
-          "INSERT INTO companion_chat_messages (user_id, character_id, role, content, created_at)"
-              + " SELECT 'user-' || (g % ?), 'ada', 'user', 'turn ' || g,"
+          "INSERT INTO companion_chat_messages"
+              + " (user_id, character_id, conversation_id, role, content, created_at)"
+              + " SELECT 'user-' || (g % ?), 'ada', g % ?, 'user', 'turn ' || g,"
               + " ?::timestamptz + g * INTERVAL '1 second' FROM generate_series(1, ?) g",
-          ROOMS, inMonth(month), PER_MONTH);
+          ROOMS, ROOMS, inMonth(month), PER_MONTH);
     }
     schema.execute("ANALYZE companion_chat_messages");
     String sql =
         "SELECT id, user_id, character_id, role, content, created_at FROM companion_chat_messages"
-            + " WHERE user_id = 'user-7' AND character_id = 'ada'"
-            + " ORDER BY created_at DESC, id DESC LIMIT 20";
+            + " WHERE conversation_id = 7 AND user_id = 'user-7' AND id < 9223372036854775807"
+            + " ORDER BY id DESC LIMIT 20";
     String plan = schema.plan("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + sql);
     System.out.println(sql + "\n" + plan);
     return plan;

@@ -3,6 +3,8 @@ package chat.nexus.store;
 import static chat.nexus.store.PostgresSchema.inMonth;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import chat.nexus.companion.CompanionConversation;
+import chat.nexus.companion.CompanionConversationStore;
 import chat.nexus.companion.CompanionMessage;
 import chat.nexus.companion.CompanionStore;
 import chat.nexus.store.MessageWriter.NewMessage;
@@ -87,12 +89,17 @@ class MessagePartitionsOnPostgresTest {
             .contains("companion_chat_messages_before", "companion_chat_messages_default")
             .hasSize(1 + 3 + 1);
         CompanionStore companions = new CompanionStore(database);
-        assertThat(companions.recent("user-1", "ada", 2))
+        // The migration made the stored messages one conversation.
+        List<CompanionConversation> conversations =
+            new CompanionConversationStore(database).of("user-1", "ada", 10);
+        assertThat(conversations).hasSize(1);
+        CompanionConversation conversation = conversations.get(0);
+        assertThat(companions.page(conversation, null, 2))
             .extracting(CompanionMessage::content)
             .containsExactly("turn -1-10", "turn -1-9");
-        CompanionMessage reply = companions.append("user-1", "ada", "user", "hello again");
+        CompanionMessage reply = companions.append(conversation, "user", "hello again", null);
         assertThat(reply.id()).isGreaterThan(maxCompanionId);
-        assertThat(companions.recent("user-1", "ada", 1)).containsExactly(reply);
+        assertThat(companions.page(conversation, null, 1)).containsExactly(reply);
 
         Stored next = write(writer, new NewMessage("room-1", "user-1", "new", "after"));
         assertThat(next.duplicate()).isFalse();

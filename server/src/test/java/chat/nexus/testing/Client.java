@@ -33,6 +33,8 @@ public final class Client implements AutoCloseable {
           "companion:token",
           "companion:done",
           "companion:error",
+          "companion:conversation",
+          "companion:conversation-deleted",
           "session:ended",
           "token:expired",
           "room:invited",

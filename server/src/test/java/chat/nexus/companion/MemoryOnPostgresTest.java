@@ -1,0 +1,10 @@
+package chat.nexus.companion;
+
+import chat.nexus.testing.Backend;
+
+class MemoryOnPostgresTest extends MemoryCases {
+  @Override
+  protected Backend backend() {
+    return Backend.POSTGRES;
+  }
+}
