@@ -98,7 +98,7 @@ await run(async ({ browser }) => {
   await step("a persona chosen for the chat, and the memory panel", async () => {
     await cara.getByRole("button", { name: "Personas" }).click();
     await cara.getByLabel("Called").fill("Captain Cara");
-    await cara.getByLabel("Description").fill("the captain of the Nexus");
+    await cara.getByLabel("About this persona").fill("the captain of the Nexus");
     await cara.getByRole("button", { name: "Add persona" }).click();
     await expectText(cara.locator(".persona-list li"), "Captain Cara", "the new persona");
     await cara.locator("#companion-persona").selectOption({ label: "Captain Cara" });

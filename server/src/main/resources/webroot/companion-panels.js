@@ -92,7 +92,7 @@ function personaPanel() {
     el("p", { className: "muted small" }, "Who you are to a character: choose one per chat under “Speak as”."),
     items.length ? el("ul", { className: "persona-list" }, items) : el("p", { className: "muted small" }, "No personas yet."),
     el("label", { htmlFor: "persona-who" }, "Called"), who,
-    el("label", { htmlFor: "persona-about" }, "Description"), about,
+    el("label", { htmlFor: "persona-about" }, "About this persona"), about,
     el("div", { className: "row" },
       el("button", { type: "button", className: "primary small", onclick: () => savePersona(who.value, about.value) },
         editing ? "Save persona" : "Add persona"),
