@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -190,9 +191,15 @@ public final class Conversations {
   /**
    * The {@code read} event: moves the user's marker in the room forward to {@code messageId} (never
    * back, never past the room's newest message), tells the user's other sockets and a direct room's
-   * peer, and acks the marker.
+   * peer, and acks the marker. {@code inRoom}: the socket is in the room, so the user may read it;
+   * then a marker this node moved lately is the one to move on from, with no membership lookup.
    */
-  public Future<JsonObject> read(Socket socket, String userId, String roomId, long messageId) {
+  public Future<JsonObject> read(
+      Socket socket, String userId, String roomId, long messageId, boolean inRoom) {
+    OptionalLong known = inRoom ? markers.known(roomId, userId) : OptionalLong.empty();
+    if (known.isPresent()) {
+      return moveTo(socket, roomId, userId, known.getAsLong(), messageId);
+    }
     return members
         .mayRead(roomId, userId)
         .compose(
@@ -207,17 +214,22 @@ public final class Conversations {
               if (membership.isEmpty()) {
                 throw ApiException.forbidden("join the room first");
               }
-              long stored = membership.get().lastReadId();
-              return newestAtLeast(roomId, messageId)
-                  .map(
-                      newestId -> {
-                        long target = Math.min(messageId, newestId);
-                        if (markers.advance(roomId, userId, stored, target)) {
-                          announceRead(socket, roomId, userId, target);
-                        }
-                        long now = Math.max(stored, markers.known(roomId, userId).orElse(0));
-                        return new JsonObject().put("roomId", roomId).put("lastReadId", now);
-                      });
+              return moveTo(socket, roomId, userId, membership.get().lastReadId(), messageId);
+            });
+  }
+
+  /** Moves the marker from {@code stored} towards {@code messageId}; the ack. */
+  private Future<JsonObject> moveTo(
+      Socket socket, String roomId, String userId, long stored, long messageId) {
+    return newestAtLeast(roomId, messageId)
+        .map(
+            newestId -> {
+              long target = Math.min(messageId, newestId);
+              if (markers.advance(roomId, userId, stored, target)) {
+                announceRead(socket, roomId, userId, target);
+              }
+              long now = Math.max(stored, markers.known(roomId, userId).orElse(0));
+              return new JsonObject().put("roomId", roomId).put("lastReadId", now);
             });
   }
 
