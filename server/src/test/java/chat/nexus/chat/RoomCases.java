@@ -208,9 +208,14 @@ abstract class RoomCases extends ServerCases {
       ok(b, "room:unban", at(id, carl));
       refused(b, "room:unban", at(id, carl), "NOT_FOUND");
       join(c, id);
+      long seen = MessageCases.send(c, id, "seen").getLong("id");
+      JsonObject read = new JsonObject().put("roomId", id).put("messageId", seen);
+      ok(c, "read", read);
       ok(b, "room:ban", at(id, carl).put("minutes", 60));
       c.next("room:removed");
       refused(c, "room:join", new JsonObject().put("roomId", id), "FORBIDDEN");
+      // the node still holds Carl's read marker: a read is refused all the same
+      refused(c, "read", read, "FORBIDDEN");
 
       JsonObject members = rest.get("/api/rooms/" + id, ann.token()).assertOk(200);
       assertThat(members.getJsonArray("members").getJsonObject(0).getString("role"))
