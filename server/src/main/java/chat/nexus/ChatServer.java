@@ -223,8 +223,7 @@ public final class ChatServer {
             chat,
             storage.database(),
             storage.blocking(),
-            new CharacterRoutes(
-                companions.characters(), settings.admin(), production.limits()::clientAddress),
+            new CharacterRoutes(companions.characters(), production.adminSignIn()),
             new CompanionRoutes(companions.service()),
             new RoomRoutes(storage.rooms(), storage.blocking(), production.presence())
                 .companions(roomCompanions::listed),

@@ -40,7 +40,7 @@ final class ClientMoves {
         new NodeDrain.Node(
             server::stopTakingClients, server::storeQueued, io.engine()::sessions, server::stop);
     NodeDrain drain = new NodeDrain(settings.drain(), node, metrics.registry());
-    new DrainRoute(settings.admin(), drain, production.limits()::clientAddress).mount(router);
+    new DrainRoute(production.adminSignIn(), drain).mount(router);
     Optional<Rebalancer> rebalancer =
         production
             .redis()

@@ -10,6 +10,7 @@ import chat.nexus.companion.Characters;
 import chat.nexus.config.Config;
 import chat.nexus.observability.Metrics;
 import chat.nexus.observability.MetricsReporter;
+import chat.nexus.ops.AdminSignIn;
 import chat.nexus.ratelimit.ClientAddress;
 import chat.nexus.ratelimit.Limit;
 import chat.nexus.ratelimit.LocalRateLimiter;
@@ -54,6 +55,7 @@ public final class Production {
   private final Presence presence;
   private final Optional<SessionCookie> cookies;
   private final MetricsReporter reporter;
+  private final AdminSignIn adminSignIn;
 
   private Production(
       String nodeId,
@@ -65,7 +67,8 @@ public final class Production {
       RateLimits limits,
       Presence presence,
       Optional<SessionCookie> cookies,
-      MetricsReporter reporter) {
+      MetricsReporter reporter,
+      AdminSignIn adminSignIn) {
     this.nodeId = nodeId;
     this.redis = redis;
     this.sessionRedis = sessionRedis;
@@ -76,6 +79,7 @@ public final class Production {
     this.presence = presence;
     this.cookies = cookies;
     this.reporter = reporter;
+    this.adminSignIn = adminSignIn;
   }
 
   /** Creates the parts; connects to Redis lazily (a Redis that is down at start is not fatal). */
@@ -131,7 +135,8 @@ public final class Production {
         limits,
         presence,
         cookies,
-        reporter);
+        reporter,
+        new AdminSignIn(settings.admin(), limits::clientAddress));
   }
 
   /** The API, event and LLM limits: on Redis when the node has one, else on this node alone. */
@@ -221,6 +226,11 @@ public final class Production {
   /** Sign-up and login attempts per client address. */
   public Limit login() {
     return login;
+  }
+
+  /** The admin's sign-in, with one count of failed attempts for every route that takes it. */
+  public AdminSignIn adminSignIn() {
+    return adminSignIn;
   }
 
   public RateLimits limits() {

@@ -1,10 +1,8 @@
 package chat.nexus.companion;
 
-import chat.nexus.admin.AdminOptions;
 import chat.nexus.auth.Identity;
 import chat.nexus.errors.ApiException;
-import chat.nexus.errors.ErrorCode;
-import chat.nexus.ops.AdminAttempts;
+import chat.nexus.ops.AdminSignIn;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -50,23 +48,16 @@ public final class CharacterRoutes {
 
   private final Characters characters;
   private final CharacterEdits edits;
-  private final AdminOptions admin;
-  private final Function<RoutingContext, String> clientAddress;
-  private final AdminAttempts attempts = new AdminAttempts(System::currentTimeMillis);
+  private final AdminSignIn admin;
   private final Handler<RoutingContext> uploadBody =
       BodyHandler.create(false).setBodyLimit(UPLOAD_LIMIT_BYTES);
   private final Handler<RoutingContext> cardBody =
       BodyHandler.create(false).setBodyLimit(CardLimits.MAX_CARD_BYTES);
 
-  /**
-   * @param clientAddress the client address failed admin sign-ins are counted under
-   */
-  public CharacterRoutes(
-      Characters characters, AdminOptions admin, Function<RoutingContext, String> clientAddress) {
+  public CharacterRoutes(Characters characters, AdminSignIn admin) {
     this.characters = characters;
     this.edits = new CharacterEdits(characters);
     this.admin = admin;
-    this.clientAddress = clientAddress;
   }
 
   /**
@@ -177,24 +168,9 @@ public final class CharacterRoutes {
       authenticated.handle(ctx);
       return;
     }
-    String address = clientAddress.apply(ctx);
-    long retryAfter = attempts.retryAfterSeconds(address);
-    if (retryAfter > 0) {
-      ctx.fail(
-          new ApiException(
-              ErrorCode.RATE_LIMITED,
-              "too many failed admin sign-ins from this address; retry later",
-              retryAfter));
+    if (!admin.admits(ctx)) {
       return;
     }
-    if (!admin.acceptsBasic(authorization)) {
-      attempts.failed(address);
-      LOG.warn(
-          "refused admin credentials for {} {} from {}", ctx.request().method(), PATH, address);
-      ctx.fail(ApiException.unauthorized("admin credentials required (HTTP Basic)"));
-      return;
-    }
-    LOG.info("admin {} {} from {}", ctx.request().method(), ctx.request().path(), address);
     ctx.put(ADMIN, true);
     ctx.next();
   }

@@ -1,15 +1,12 @@
 package chat.nexus.ops;
 
-import chat.nexus.admin.AdminOptions;
 import chat.nexus.errors.ApiException;
-import chat.nexus.errors.ErrorCode;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,21 +22,12 @@ public final class DrainRoute {
 
   public static final String PATH = "/api/admin/drain";
 
-  static final String CHALLENGE = "Basic realm=\"Nexus Chat admin\", charset=\"UTF-8\"";
-
-  private final AdminOptions admin;
+  private final AdminSignIn signIn;
   private final NodeDrain drain;
-  private final Function<RoutingContext, String> clientAddress;
-  private final AdminAttempts attempts = new AdminAttempts(System::currentTimeMillis);
 
-  /**
-   * @param clientAddress the client address failed attempts are counted under
-   */
-  public DrainRoute(
-      AdminOptions admin, NodeDrain drain, Function<RoutingContext, String> clientAddress) {
-    this.admin = admin;
+  public DrainRoute(AdminSignIn signIn, NodeDrain drain) {
+    this.signIn = signIn;
     this.drain = drain;
-    this.clientAddress = clientAddress;
   }
 
   public void mount(Router router) {
@@ -47,28 +35,13 @@ public final class DrainRoute {
   }
 
   private void handle(RoutingContext ctx) {
-    if (!admin.enabled()) {
+    if (!signIn.enabled()) {
       ctx.fail(ApiException.notFound("no route for POST " + PATH));
       return;
     }
-    String address = clientAddress.apply(ctx);
-    long retryAfter = attempts.retryAfterSeconds(address);
-    if (retryAfter > 0) {
-      ctx.fail(
-          new ApiException(
-              ErrorCode.RATE_LIMITED,
-              "too many failed admin sign-ins from this address; retry later",
-              retryAfter));
+    if (!signIn.admits(ctx)) {
       return;
     }
-    if (!admin.acceptsBasic(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
-      attempts.failed(address);
-      LOG.warn("refused admin credentials for {} from {}", PATH, address);
-      ctx.response().putHeader("WWW-Authenticate", CHALLENGE);
-      ctx.fail(ApiException.unauthorized("admin credentials required (HTTP Basic)"));
-      return;
-    }
-    LOG.info("drain requested by {}", address);
     var socketsClosed = drain.start("POST " + PATH);
     if (!"true".equals(ctx.queryParams().get("wait"))) {
       answer(ctx, 202, "draining");
