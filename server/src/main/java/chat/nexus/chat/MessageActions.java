@@ -83,7 +83,13 @@ final class MessageActions {
     if (attachment == null) {
       return;
     }
-    String uploadId = new JsonObject(attachment).getString("id");
+    String uploadId;
+    try {
+      uploadId = new JsonObject(attachment).getString("id");
+    } catch (RuntimeException e) {
+      LOG.warn("a deleted message's attachment is not an upload's: {}", e.toString());
+      return;
+    }
     attachments
         .remove(uploadId)
         .onFailure(e -> LOG.warn("upload {} not removed: {}", uploadId, e.toString()));

@@ -10,9 +10,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The conversation list's queries, read markers and mentions. Blocking: call from a worker ({@link
@@ -244,12 +246,17 @@ public final class ConversationStore {
   }
 
   /**
-   * Moves read markers forward (never back), in one transaction. Keys are {@link ReadMarkers.Key}s.
+   * Moves read markers forward (never back), in one transaction, in key order: two nodes writing
+   * the same markers lock their rows in the same order and never wait for each other in a circle.
    */
-  void advance(Map<ReadMarkers.Key, Long> markers) throws SQLException {
-    if (markers.isEmpty()) {
+  void advance(Map<ReadMarkers.Key, Long> unordered) throws SQLException {
+    if (unordered.isEmpty()) {
       return;
     }
+    Map<ReadMarkers.Key, Long> markers =
+        new TreeMap<>(
+            Comparator.comparing(ReadMarkers.Key::roomId).thenComparing(ReadMarkers.Key::userId));
+    markers.putAll(unordered);
     try (Connection c = database.connection()) {
       c.setAutoCommit(false);
       try (PreparedStatement ps = c.prepareStatement(ADVANCE)) {

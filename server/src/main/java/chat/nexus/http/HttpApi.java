@@ -151,9 +151,11 @@ public final class HttpApi {
         .route("/api/*")
         .handler(callers::resolve)
         .handler(limits.handler(limits.api(), this::subject));
-    router
-        .post("/api/companions/:characterId/messages")
-        .handler(limits.handler(limits.llm(), this::subject));
+    for (String turn : new String[] {"messages", "regenerate"}) {
+      router
+          .post("/api/companions/:characterId/" + turn)
+          .handler(limits.handler(limits.llm(), this::subject));
+    }
     // Sign-up and login hash a password: counted per client address, apart from the API budget.
     router
         .post("/api/auth/register")

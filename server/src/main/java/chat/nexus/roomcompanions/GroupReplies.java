@@ -149,9 +149,16 @@ final class GroupReplies {
 
   private Future<LlmRequest> prepare(
       Lanes.Mention mention, RoomCompanion companion, List<RoomCompanion> all) {
+    // The card as it is now: made private or deleted since it was added, it answers no more.
     return characters
         .get(mention.characterId())
-        .compose(character -> blocking.run(() -> request(mention, character, all)));
+        .compose(
+            character -> {
+              if (!character.visibleTo(companion.addedBy())) {
+                throw ApiException.notFound(companion.name() + " is no longer available");
+              }
+              return blocking.run(() -> request(mention, character, all));
+            });
   }
 
   /** Blocking: the room's recent messages, the names in them and the room's members. */

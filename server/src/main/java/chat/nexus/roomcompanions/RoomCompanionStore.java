@@ -37,7 +37,8 @@ final class RoomCompanionStore {
             c.prepareStatement(
                 "SELECT rc.character_id, ch.name, rc.sponsored, rc.added_by, ch.avatar IS NOT NULL"
                     + " FROM room_companions rc"
-                    + " JOIN characters ch ON ch.id = rc.character_id WHERE rc.room_id = ?"
+                    + " JOIN characters ch ON ch.id = rc.character_id"
+                    + " WHERE rc.room_id = ? AND ch.deleted_at IS NULL"
                     + " ORDER BY rc.created_at, rc.character_id")) {
       ps.setString(1, roomId);
       try (ResultSet rs = ps.executeQuery()) {
@@ -90,10 +91,13 @@ final class RoomCompanionStore {
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "UPDATE room_companions SET sponsored = ? WHERE room_id = ? AND character_id = ?")) {
+            "UPDATE room_companions SET sponsored = ?, added_by = ?"
+                + " WHERE room_id = ? AND character_id = ?")) {
+      // whoever adds it again is who it now answers for (and whose budget a sponsored room spends)
       ps.setBoolean(1, sponsored);
-      ps.setString(2, roomId);
-      ps.setString(3, characterId);
+      ps.setString(2, addedBy);
+      ps.setString(3, roomId);
+      ps.setString(4, characterId);
       if (ps.executeUpdate() > 0) {
         return Added.UPDATED;
       }

@@ -18,6 +18,21 @@ final class UploadStore {
     this.database = database;
   }
 
+  /** Whether a message of the room (not deleted) carries the upload. */
+  boolean attachedInRoom(String roomId, String id) throws SQLException {
+    try (Connection c = database.connection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT 1 FROM messages WHERE room_id = ? AND attachment LIKE ? ESCAPE '!'"
+                    + " LIMIT 1")) {
+      ps.setString(1, roomId);
+      ps.setString(2, "%\"id\":\"" + id.replace("_", "!_") + "\"%");
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
   void delete(String id) throws SQLException {
     try (Connection c = database.connection();
         PreparedStatement ps = c.prepareStatement("DELETE FROM uploads WHERE id = ?")) {

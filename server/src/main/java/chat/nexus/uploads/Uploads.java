@@ -214,23 +214,35 @@ public final class Uploads implements Attachments {
             });
   }
 
+  /** Deletes the upload and its bytes, unless another message of its room still carries it. */
   @Override
   public Future<Void> remove(String uploadId) {
-    cache.invalidate(uploadId);
-    return blocking
-        .run(
-            () -> {
-              store.delete(uploadId);
-              return null;
-            })
+    return find(uploadId)
         .compose(
-            v ->
-                files.run(
-                    () -> {
-                      blobs.delete(Upload.fileKey(uploadId));
-                      blobs.delete(Upload.previewKey(uploadId));
-                      return (Void) null;
-                    }));
+            upload ->
+                upload == null
+                    ? Future.succeededFuture(false)
+                    : blocking.run(
+                        () -> {
+                          if (store.attachedInRoom(upload.roomId(), uploadId)) {
+                            return false;
+                          }
+                          store.delete(uploadId);
+                          return true;
+                        }))
+        .compose(
+            deleted -> {
+              if (!deleted) {
+                return Future.succeededFuture();
+              }
+              cache.invalidate(uploadId);
+              return files.run(
+                  () -> {
+                    blobs.delete(Upload.fileKey(uploadId));
+                    blobs.delete(Upload.previewKey(uploadId));
+                    return (Void) null;
+                  });
+            });
   }
 
   private Future<Upload> find(String id) {

@@ -2,6 +2,7 @@ package chat.nexus.roomcompanions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import chat.nexus.testing.Bodies;
 import chat.nexus.testing.Client;
 import chat.nexus.testing.Jwt;
 import chat.nexus.testing.Rest;
@@ -262,6 +263,73 @@ abstract class RoomCompanionCases extends ServerCases {
       assertThat(history.getJsonObject(0).getString("userId")).isEqualTo("character:" + mira);
       assertThat(rest.get("/metrics").body())
           .contains("nexus_room_companion_mentions_total{outcome=\"answered\"}");
+    }
+  }
+
+  @Test
+  void aCardMadePrivateOrDeletedByItsOwnerAnswersNoMore() {
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
+    TestUser carol = user("Carol");
+    Bodies bodies = new Bodies(server.url());
+    String mira = mira(carol.token());
+    String card = "/api/characters/" + mira;
+    JsonObject open = new JsonObject().put("visibility", "public");
+    bodies.patch(card, open, carol.token()).assertOk(200);
+    try (Client owner = server.connect(ann.token());
+        Client asker = server.connect(bob.token())) {
+      String room = ownedRoom(owner);
+      join(asker, room);
+      ok(owner, "room:companion:add", add(room, mira));
+
+      bodies
+          .patch(card, new JsonObject().put("visibility", "private"), carol.token())
+          .assertOk(200);
+      long id = send(asker, room, "@mira what is your secret?").getLong("id");
+      JsonObject refused = asker.next("room:companion:refused");
+      assertThat(refused.getLong("messageId")).isEqualTo(id);
+      assertThat(refused.getJsonObject("error").getString("code")).isEqualTo("NOT_FOUND");
+
+      bodies.patch(card, open, carol.token()).assertOk(200);
+      bodies.delete(card, carol.token()).assertOk(200);
+      long again = send(asker, room, "@mira still there?").getLong("id");
+      assertThat(asker.next("room:companion:refused").getLong("messageId")).isEqualTo(again);
+      assertThat(
+              server.count(
+                  "SELECT COUNT(*) FROM messages WHERE room_id = ? AND user_id = ?",
+                  room,
+                  "character:" + mira))
+          .isZero();
+    }
+  }
+
+  @Test
+  void whoAddsACompanionAgainBecomesItsPayer() {
+    TestUser ann = user("Ann");
+    TestUser bob = user("Bob");
+    String mira = mira(ann.token());
+    try (Client owner = server.connect(ann.token());
+        Client coOwner = server.connect(bob.token())) {
+      String room = ownedRoom(owner);
+      join(coOwner, room);
+      ok(owner, "room:companion:add", add(room, mira));
+      ok(
+          owner,
+          "room:role",
+          new JsonObject().put("roomId", room).put("userId", bob.id()).put("role", "owner"));
+      new Bodies(server.url())
+          .patch(
+              "/api/characters/" + mira, new JsonObject().put("visibility", "public"), ann.token())
+          .assertOk(200);
+      ok(coOwner, "room:companion:add", add(room, mira).put("sponsored", true));
+      assertThat(
+              server.count(
+                  "SELECT COUNT(*) FROM room_companions WHERE room_id = ? AND added_by = ?"
+                      + " AND sponsored = TRUE",
+                  room,
+                  bob.id()))
+          .as("a sponsored room spends the budget of who sponsored it")
+          .isEqualTo(1);
     }
   }
 

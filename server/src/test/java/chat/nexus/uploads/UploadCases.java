@@ -344,13 +344,17 @@ abstract class UploadCases extends ServerCases {
     JsonObject upload =
         uploadOk(ann, room, "cat.png", "image/png", Bodies.picture(600, 300, "png"));
     String path = "/api/uploads/" + upload.getString("id");
-    long id =
-        annSocket
-            .call(
-                "message:send",
-                new JsonObject().put("roomId", room).put("attachmentId", upload.getString("id")))
-            .getJsonObject("message")
-            .getLong("id");
+    JsonObject withIt =
+        new JsonObject().put("roomId", room).put("attachmentId", upload.getString("id"));
+    long id = annSocket.call("message:send", withIt).getJsonObject("message").getLong("id");
+    long again = annSocket.call("message:send", withIt).getJsonObject("message").getLong("id");
+    assertThat(rest.get(path, bob.token()).status()).isEqualTo(200);
+
+    // another message still carries it: it stays
+    JsonObject first =
+        annSocket.call(
+            "message:delete", new JsonObject().put("roomId", room).put("messageId", again));
+    assertThat(first.getBoolean("ok")).as("%s", first).isTrue();
     assertThat(rest.get(path, bob.token()).status()).isEqualTo(200);
 
     JsonObject deleted =
