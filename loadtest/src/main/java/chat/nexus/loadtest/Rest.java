@@ -37,8 +37,8 @@ final class Rest {
   }
 
   /**
-   * Creates the character the companion clients talk to (a short Character Card V2) and returns its
-   * id.
+   * Creates the character the companion clients talk to (a short Character Card V2, unlisted: every
+   * client of the run may open it by its id, the gallery does not list it) and returns its id.
    */
   String createCharacter(String token) throws IOException, InterruptedException {
     JsonObject card =
@@ -62,7 +62,7 @@ final class Rest {
                     .put("creator", "nexus-loadtest")
                     .put("character_version", "1")
                     .put("extensions", new JsonObject()));
-    HttpResponse<String> r = post("/api/characters", token, card);
+    HttpResponse<String> r = post("/api/characters?visibility=unlisted", token, card);
     if (r.statusCode() / 100 != 2) {
       throw new IOException(
           "POST /api/characters answered " + r.statusCode() + " " + abbreviate(r.body()));
