@@ -1,11 +1,12 @@
 package chat.nexus.loadtest;
 
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketConnectOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -24,26 +25,20 @@ final class RoomCompanionSetup {
 
   static void prepare(String url, String secret, int rooms, String characterId, String handle)
       throws Exception {
-    Vertx vertx = Vertx.vertx();
+    String base = Spec.httpBase(url).replaceFirst("^http", "ws");
+    BlockingQueue<String> in = new LinkedBlockingQueue<>();
+    // The JDK's client: the set-up is one connection, and it needs nothing of the load's Netty.
+    WebSocket ws =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .connectTimeout(Duration.ofSeconds(STEP_S))
+            .buildAsync(URI.create(base + "/socket.io/?EIO=4&transport=websocket"), new Texts(in))
+            .get(STEP_S, TimeUnit.SECONDS);
     try {
-      String base = Spec.httpBase(url).replaceFirst("^http", "ws");
-      WebSocket ws =
-          await(
-              vertx
-                  .createWebSocketClient()
-                  .connect(
-                      new WebSocketConnectOptions()
-                          .setAbsoluteURI(base + "/socket.io/?EIO=4&transport=websocket")));
-      BlockingQueue<String> in = new LinkedBlockingQueue<>();
-      ws.textMessageHandler(
-          text -> {
-            if (text.equals("2")) ws.writeTextMessage("3"); // Engine.IO ping
-            else in.add(text);
-          });
       next(in, "0");
       long exp = System.currentTimeMillis() / 1000 + ChatProtocol.TOKEN_TTL.toSeconds();
       String token = Jwt.user(secret.getBytes(StandardCharsets.UTF_8), OWNER, "Owner", exp);
-      ws.writeTextMessage(Frames.connect("{\"token\":\"" + token + "\"}"));
+      send(ws, Frames.connect("{\"token\":\"" + token + "\"}"));
       next(in, "40");
       int ack = 0;
       for (int r = 0; r < rooms; r++) {
@@ -70,10 +65,39 @@ final class RoomCompanionSetup {
               "the companion does not answer to @" + handle + " (--companion-handle): " + added);
         }
       }
-      ws.close();
     } finally {
-      vertx.close();
+      ws.sendClose(WebSocket.NORMAL_CLOSURE, "").exceptionally(e -> null);
     }
+  }
+
+  /** Whole text messages into the queue, answering the server's pings. */
+  private static final class Texts implements WebSocket.Listener {
+    private final BlockingQueue<String> in;
+    private final StringBuilder part = new StringBuilder();
+
+    Texts(BlockingQueue<String> in) {
+      this.in = in;
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      part.append(data);
+      if (last) {
+        String text = part.toString();
+        part.setLength(0);
+        if (text.equals("2")) {
+          ws.sendText("3", true); // Engine.IO ping
+        } else {
+          in.add(text);
+        }
+      }
+      ws.request(1);
+      return null;
+    }
+  }
+
+  private static void send(WebSocket ws, String text) throws Exception {
+    ws.sendText(text, true).get(STEP_S, TimeUnit.SECONDS);
   }
 
   private static boolean ok(String ack) {
@@ -81,8 +105,8 @@ final class RoomCompanionSetup {
   }
 
   private static String call(WebSocket ws, BlockingQueue<String> in, int id, String event)
-      throws InterruptedException {
-    ws.writeTextMessage("42" + id + event);
+      throws Exception {
+    send(ws, "42" + id + event);
     String prefix = "43" + id + "[";
     while (true) {
       String packet = next(in, "4");
@@ -97,9 +121,5 @@ final class RoomCompanionSetup {
       if (packet.startsWith("44")) throw new IllegalStateException("refused: " + packet);
       if (packet.startsWith(prefix)) return packet;
     }
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(STEP_S, TimeUnit.SECONDS);
   }
 }

@@ -282,9 +282,10 @@ class NginxTest {
   void readTimeoutsOutliveTheLlmTimeoutAndTheHeartbeat() throws Exception {
     String config = Files.readString(Nginx.DEPLOY.resolve("nginx.conf"));
     Matcher companion =
-        Pattern.compile("location ~ \\^/api/companions/\\[\\^/\\]\\+/messages\\$ \\{([^}]*)}")
+        Pattern.compile(
+                "location ~ \\^/api/companions/\\[\\^/\\]\\+/\\(messages\\|regenerate\\)\\$ \\{([^}]*)}")
             .matcher(config);
-    assertThat(companion.find()).as("a location for companion messages").isTrue();
+    assertThat(companion.find()).as("a location for companion messages and regenerations").isTrue();
     assertThat(seconds(companion.group(1), "proxy_read_timeout") * 1000)
         .isGreaterThan(LlmOptions.DEFAULT_TOTAL_TIMEOUT_MS);
     Matcher server = Pattern.compile("\\n        proxy_read_timeout (\\d+)s;").matcher(config);
