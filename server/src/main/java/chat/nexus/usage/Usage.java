@@ -120,7 +120,8 @@ public final class Usage implements AutoCloseable {
   /**
    * Counts {@code call} against {@code userId} when it ends: the upstream's usage when it gave one,
    * else an estimate of {@code request} and of the text streamed (a reply broken or cancelled
-   * midway was still generated). A cache hit costs nothing and counts nothing. Returns the call.
+   * midway was still generated; a call cancelled before its first token counts its prompt). A cache
+   * hit costs nothing and counts nothing. Returns the call.
    */
   public LlmCall track(String userId, String characterId, LlmRequest request, LlmCall call) {
     call.reply()
@@ -136,7 +137,8 @@ public final class Usage implements AutoCloseable {
                 } else {
                   record(userId, characterId, estimate(request), estimate(reply.text()));
                 }
-              } else if (call.tokenCount() > 0) {
+              } else if (call.tokenCount() > 0 || call.isCancelled()) {
+                // A caller who went away before the first token still had the prompt sent and read.
                 record(userId, characterId, estimate(request), estimate(call.streamedText()));
               }
             });

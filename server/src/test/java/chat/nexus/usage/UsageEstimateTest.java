@@ -3,6 +3,9 @@ package chat.nexus.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.nexus.companion.PromptBuilder;
+import chat.nexus.llm.ChatMessage;
+import chat.nexus.llm.LlmCall;
+import chat.nexus.llm.LlmRequest;
 import chat.nexus.testing.Client;
 import chat.nexus.testing.ServerCases;
 import chat.nexus.testing.Waits;
@@ -59,5 +62,18 @@ class UsageEstimateTest extends ServerCases {
     // the card, the greeting and the message, each with its overhead
     assertThat(((Number) rows.get(0).get("tokens_in")).longValue())
         .isGreaterThan(PromptBuilder.estimateTokens("Tell me about the stars") + 3L * 4);
+  }
+
+  @Test
+  void aCallCancelledBeforeItsFirstTokenCountsItsPrompt() {
+    Usage usage = server.chatServer().usage().usage();
+    LlmRequest request =
+        new LlmRequest(null, List.of(ChatMessage.user("a long question")), null, null, null);
+    LlmCall call = new LlmCall(delta -> {});
+    usage.track("quitter", "demo-mira", request, call);
+    call.cancel();
+    UsageStore.Counts counts = usage.unwritten("quitter", LocalDate.now(ZoneOffset.UTC));
+    assertThat(counts.todayIn()).isEqualTo(Usage.estimate(request));
+    assertThat(counts.todayOut()).isZero();
   }
 }
