@@ -7,6 +7,7 @@ import chat.nexus.rooms.RoomAccess;
 import chat.nexus.socketio.Socket;
 import chat.nexus.store.Message;
 import chat.nexus.store.MessageWriter;
+import chat.nexus.store.NewMessage;
 import chat.nexus.telemetry.Tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -69,10 +70,10 @@ final class MessageSends {
   }
 
   /** The message to store, with the quote it replies to and its upload when it has them. */
-  private Future<MessageWriter.NewMessage> newMessage(
+  private Future<NewMessage> newMessage(
       String roomId, String userId, String body, String clientId, Object replyTo, String uploadId) {
     if (replyTo == null && uploadId == null) {
-      return Future.succeededFuture(new MessageWriter.NewMessage(roomId, userId, body, clientId));
+      return Future.succeededFuture(new NewMessage(roomId, userId, body, clientId));
     }
     Future<Message.Quote> quote =
         replyTo == null ? Future.succeededFuture() : actions.quote(roomId, replyTo);
@@ -83,8 +84,7 @@ final class MessageSends {
                     : attachments.attach(uploadId, userId, roomId))
                 .map(
                     attachment ->
-                        new MessageWriter.NewMessage(
-                            roomId, userId, body, clientId, q, attachment, List.of())));
+                        new NewMessage(roomId, userId, body, clientId, q, attachment, List.of())));
   }
 
   private static String uploadId(Object attachmentId) {

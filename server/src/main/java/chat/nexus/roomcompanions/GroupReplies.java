@@ -19,6 +19,7 @@ import chat.nexus.store.Blocking;
 import chat.nexus.store.Message;
 import chat.nexus.store.MessageStore;
 import chat.nexus.store.MessageWriter;
+import chat.nexus.store.NewMessage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -196,7 +197,7 @@ final class GroupReplies {
         Message.Quote.of(mention.messageId(), mention.userId(), mention.text(), false);
     return writer
         .write(
-            new MessageWriter.NewMessage(
+            new NewMessage(
                 mention.roomId(),
                 RoomCompanion.authorId(mention.characterId()),
                 text,

@@ -18,12 +18,11 @@ final class MentionRows {
   private MentionRows() {}
 
   /** Inserts the mentions of {@code messages}, stored under {@code ids} (in the same order). */
-  static void insert(Connection c, List<MessageWriter.NewMessage> messages, List<Long> ids)
-      throws SQLException {
+  static void insert(Connection c, List<NewMessage> messages, List<Long> ids) throws SQLException {
     PreparedStatement ps = null;
     try {
       for (int i = 0; i < messages.size(); i++) {
-        MessageWriter.NewMessage m = messages.get(i);
+        NewMessage m = messages.get(i);
         for (String userId : m.mentions()) {
           if (ps == null) {
             ps = c.prepareStatement(INSERT);

@@ -39,7 +39,7 @@ class ChangesOnReadReplicaTest {
         store.ensureRoom("edits", "public");
         long id =
             writer
-                .write(new MessageWriter.NewMessage("edits", "ann", "first draft", null))
+                .write(new NewMessage("edits", "ann", "first draft", null))
                 .toCompletionStage()
                 .toCompletableFuture()
                 .get()

@@ -7,7 +7,6 @@ import chat.nexus.companion.CompanionConversation;
 import chat.nexus.companion.CompanionConversationStore;
 import chat.nexus.companion.CompanionMessage;
 import chat.nexus.companion.CompanionStore;
-import chat.nexus.store.MessageWriter.NewMessage;
 import chat.nexus.store.MessageWriter.Stored;
 import chat.nexus.testing.Waits;
 import io.vertx.core.Vertx;

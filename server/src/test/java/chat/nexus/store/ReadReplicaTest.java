@@ -91,7 +91,7 @@ class ReadReplicaTest {
 
   private static long send(MessageWriter writer, String room, String text) throws Exception {
     return writer
-        .write(new MessageWriter.NewMessage(room, "ann", text, null))
+        .write(new NewMessage(room, "ann", text, null))
         .toCompletionStage()
         .toCompletableFuture()
         .get()
