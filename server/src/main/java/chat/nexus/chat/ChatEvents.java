@@ -108,9 +108,9 @@ public final class ChatEvents {
         session,
         "read",
         payload ->
-            read(
+            conversations.read(
                 socket,
-                session,
+                session.userId(),
                 RoomIds.validate(payload.getValue("roomId")),
                 ClientInput.messageId(payload.getValue("messageId"), "messageId")));
     socket.onDisconnect(
@@ -226,13 +226,6 @@ public final class ChatEvents {
       throw ApiException.forbidden(
           "a connection may be in at most " + maxRoomsPerSocket + " rooms: leave one first");
     }
-  }
-
-  /** A socket still in the room (joined, not removed since) was let in already. */
-  private Future<JsonObject> read(
-      Socket socket, SocketSession session, String roomId, long messageId) {
-    boolean inRoom = session.joinedRooms().contains(roomId) && socket.rooms().contains(roomId);
-    return conversations.read(socket, session.userId(), roomId, messageId, inRoom);
   }
 
   private Future<JsonObject> leave(Socket socket, SocketSession session, JsonObject payload) {

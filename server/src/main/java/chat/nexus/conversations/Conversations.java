@@ -191,12 +191,13 @@ public final class Conversations {
   /**
    * The {@code read} event: moves the user's marker in the room forward to {@code messageId} (never
    * back, never past the room's newest message), tells the user's other sockets and a direct room's
-   * peer, and acks the marker. {@code inRoom}: the socket is in the room, so the user may read it;
-   * then a marker this node moved lately is the one to move on from, with no membership lookup.
+   * peer, and acks the marker. A socket still in the room (joined, not removed by a moderator
+   * since) was let in already: then a marker this node moved lately is the one to move on from,
+   * with no membership lookup.
    */
-  public Future<JsonObject> read(
-      Socket socket, String userId, String roomId, long messageId, boolean inRoom) {
-    OptionalLong known = inRoom ? markers.known(roomId, userId) : OptionalLong.empty();
+  public Future<JsonObject> read(Socket socket, String userId, String roomId, long messageId) {
+    OptionalLong known =
+        socket.rooms().contains(roomId) ? markers.known(roomId, userId) : OptionalLong.empty();
     if (known.isPresent()) {
       return moveTo(socket, roomId, userId, known.getAsLong(), messageId);
     }
