@@ -157,17 +157,20 @@ public class InMemoryAdapter implements Adapter {
     return Collections.unmodifiableSet(rooms.keySet());
   }
 
-  /** Delivers a packet to this node's sockets that the options reach, encoded once. */
+  /**
+   * Delivers a packet to this node's sockets that the options reach, encoded once, and not at all
+   * when none is reached (an event for the user's other tabs when there are none).
+   */
   @Override
   public void broadcast(Packet packet, BroadcastOptions options) {
-    deliver(PacketFrames.of(packet), options);
+    deliver(packet, options);
   }
 
   /**
-   * Delivers encoded frames to this node's matching sockets: one task per event loop, each writing
-   * the same frames to its sockets.
+   * Delivers the packet to this node's matching sockets: one task per event loop, each writing the
+   * same frames to its sockets.
    */
-  private void deliver(List<OutFrame> frames, BroadcastOptions options) {
+  private void deliver(Packet packet, BroadcastOptions options) {
     Map<EventExecutor, List<Recipient>> byLoop = new IdentityHashMap<>(4);
     // Sized for the room at once (grown from ten, a list of a hundred is copied five times at every
     // broadcast), up to a bound: each event loop gets a list, and a room can be large.
@@ -180,6 +183,10 @@ public class InMemoryAdapter implements Adapter {
           count[0]++;
         });
     deliveries.add(count[0]);
+    if (count[0] == 0) {
+      return;
+    }
+    List<OutFrame> frames = PacketFrames.of(packet);
     for (OutFrame frame : frames) {
       frame.webSocketFrame(); // encode once here, not once per thread
       if (count[0] >= SHARED_FRAME_MIN_RECIPIENTS) {
