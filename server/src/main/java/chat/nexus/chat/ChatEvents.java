@@ -10,6 +10,7 @@ import chat.nexus.rooms.Role;
 import chat.nexus.rooms.RoomAccess;
 import chat.nexus.rooms.RoomChanges;
 import chat.nexus.rooms.RoomIds;
+import chat.nexus.runtime.Caches;
 import chat.nexus.socketio.BroadcastOperator;
 import chat.nexus.socketio.Socket;
 import chat.nexus.socketio.SocketIoServer;
@@ -17,7 +18,6 @@ import chat.nexus.store.Blocking;
 import chat.nexus.store.MessageStore;
 import chat.nexus.store.MessageWriter;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -48,7 +48,7 @@ public final class ChatEvents {
   private final RoomAccess access;
   private final Conversations conversations;
   private final Cache<String, Boolean> knownRooms =
-      Caffeine.newBuilder().maximumSize(KNOWN_ROOMS).build();
+      Caches.inline().maximumSize(KNOWN_ROOMS).build();
 
   private final RateLimits limits;
   private final MessageActions actions;

@@ -6,11 +6,11 @@ import chat.nexus.rooms.Members;
 import chat.nexus.rooms.Role;
 import chat.nexus.rooms.RoomChanges;
 import chat.nexus.rooms.RoomIds;
+import chat.nexus.runtime.Caches;
 import chat.nexus.socketio.Socket;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Message;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -48,10 +48,9 @@ public final class Conversations {
   private final ReadMarkers markers;
   private final MentionDirectory directory;
   private final ConversationList list;
-  private final Cache<String, Long> newest =
-      Caffeine.newBuilder().maximumSize(NEWEST_KNOWN).build();
+  private final Cache<String, Long> newest = Caches.inline().maximumSize(NEWEST_KNOWN).build();
   private final Cache<String, Boolean> directRooms =
-      Caffeine.newBuilder().maximumSize(DIRECT_KNOWN).build();
+      Caches.inline().maximumSize(DIRECT_KNOWN).build();
 
   public Conversations(
       Vertx vertx, ConversationStore store, Members members, Blocks blocks, Blocking blocking) {
@@ -68,6 +67,8 @@ public final class Conversations {
             (kind, roomId, userId) -> {
               if (kind == RoomChanges.Kind.MEMBER || kind == RoomChanges.Kind.REMOVED) {
                 directory.roomChanged(roomId);
+              } else if (kind == RoomChanges.Kind.ANY) {
+                directory.forgetAll();
               }
             });
   }
@@ -235,8 +236,11 @@ public final class Conversations {
   }
 
   private void announceRead(Socket socket, String roomId, String userId, long lastReadId) {
+    // Volatile: kept out of the recovery log, where a read every few seconds per user would crowd
+    // out the messages; a tab that was away reloads its conversation list on reconnect.
     socket
         .to(RoomIds.inbox(userId))
+        .asVolatile()
         .emit(
             "conversation:read",
             new JsonObject().put("roomId", roomId).put("lastReadId", lastReadId));

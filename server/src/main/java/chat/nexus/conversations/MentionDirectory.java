@@ -1,8 +1,8 @@
 package chat.nexus.conversations;
 
+import chat.nexus.runtime.Caches;
 import chat.nexus.store.Blocking;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ final class MentionDirectory {
   private final ConversationStore store;
   private final Blocking blocking;
   private final Cache<String, Future<Names>> rooms =
-      Caffeine.newBuilder().maximumSize(ROOMS).expireAfterWrite(TTL).build();
+      Caches.inline().maximumSize(ROOMS).expireAfterWrite(TTL).build();
 
   MentionDirectory(ConversationStore store, Blocking blocking) {
     this.store = store;
@@ -96,6 +96,11 @@ final class MentionDirectory {
   /** A membership of the room changed: its members are loaded again on its next mention. */
   void roomChanged(String roomId) {
     rooms.invalidate(roomId);
+  }
+
+  /** Changes may have been missed: every room is loaded again on its next mention. */
+  void forgetAll() {
+    rooms.invalidateAll();
   }
 
   /** A user's names may have changed: the rooms kept with that user are loaded again. */

@@ -1,8 +1,8 @@
 package chat.nexus.conversations;
 
+import chat.nexus.runtime.Caches;
 import chat.nexus.store.Blocking;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -51,11 +51,11 @@ final class ReadMarkers {
   private final Blocking blocking;
   private final Map<Key, Long> pending = new ConcurrentHashMap<>();
   private final Cache<Key, Long> known =
-      Caffeine.newBuilder().maximumSize(KNOWN).expireAfterWrite(KNOWN_TTL).build();
+      Caches.inline().maximumSize(KNOWN).expireAfterWrite(KNOWN_TTL).build();
 
   /** Markers written less than {@link #SPACING} ago. */
   private final Cache<Key, Boolean> written =
-      Caffeine.newBuilder().maximumSize(KNOWN).expireAfterWrite(SPACING).build();
+      Caches.inline().maximumSize(KNOWN).expireAfterWrite(SPACING).build();
 
   private final AtomicBoolean flushing = new AtomicBoolean();
 

@@ -1,7 +1,7 @@
 package chat.nexus.ratelimit;
 
+import chat.nexus.runtime.Caches;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -24,7 +24,7 @@ public final class LocalRateLimiter implements RateLimiter {
 
   LocalRateLimiter(Duration longestWindow, LongSupplier clock) {
     this.windows =
-        Caffeine.newBuilder().expireAfterWrite(longestWindow).maximumSize(MAX_SUBJECTS).build();
+        Caches.inline().expireAfterWrite(longestWindow).maximumSize(MAX_SUBJECTS).build();
     this.clock = clock;
   }
 

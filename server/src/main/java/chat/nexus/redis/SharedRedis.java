@@ -13,6 +13,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,6 +113,14 @@ public final class SharedRedis {
         SubscriptionKind.CHANNEL,
         channel,
         (from, payload) -> handler.handle(new String(payload, StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * Calls {@code handler} (on an event loop) whenever {@link #up()} changes: true once both
+   * connections are open and every subscription is confirmed again, false when one fails.
+   */
+  public void onStateChange(Consumer<Boolean> handler) {
+    link.onStateChange(handler);
   }
 
   public Future<Void> close() {

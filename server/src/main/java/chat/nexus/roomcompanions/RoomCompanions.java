@@ -109,6 +109,9 @@ public final class RoomCompanions implements SentMessages {
               if (kind == RoomChanges.Kind.ROOM) {
                 changes.incrementAndGet();
                 cache.invalidate(roomId);
+              } else if (kind == RoomChanges.Kind.ANY) {
+                changes.incrementAndGet();
+                cache.invalidateAll();
               }
             });
   }

@@ -1,9 +1,9 @@
 package chat.nexus.rooms;
 
 import chat.nexus.errors.ApiException;
+import chat.nexus.runtime.Caches;
 import chat.nexus.store.Blocking;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -13,21 +13,24 @@ import java.util.Set;
 
 /**
  * Whom each user blocked: a blocked user may not send the blocker direct messages. What a node
- * knows is cached per blocker and dropped on every node when the blocker changes it.
+ * knows is cached per blocker and dropped on every node when the blocker changes it, or when a
+ * node's link to the others comes back ({@link RoomChanges#resync}).
  */
 public final class Blocks {
 
   /** The most users one user may block. */
   public static final int MAX_BLOCKS = 1_000;
 
-  static final Duration CACHE_TTL = Duration.ofSeconds(30);
+  /** Bounds what a change lost some other way would leave stale (see {@link Members}). */
+  static final Duration CACHE_TTL = Duration.ofMinutes(10);
+
   private static final long CACHED = 100_000;
 
   private final BlockStore store;
   private final Blocking blocking;
   private final RoomChanges changes;
   private final Cache<String, Set<String>> blocked =
-      Caffeine.newBuilder().maximumSize(CACHED).expireAfterWrite(CACHE_TTL).build();
+      Caches.inline().maximumSize(CACHED).expireAfterWrite(CACHE_TTL).build();
 
   public Blocks(BlockStore store, Blocking blocking, RoomChanges changes) {
     this.store = store;
@@ -37,6 +40,8 @@ public final class Blocks {
         (kind, roomId, userId) -> {
           if (kind == RoomChanges.Kind.BLOCKS) {
             blocked.invalidate(userId);
+          } else if (kind == RoomChanges.Kind.ANY) {
+            blocked.invalidateAll();
           }
         });
   }

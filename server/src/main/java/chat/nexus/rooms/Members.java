@@ -1,8 +1,8 @@
 package chat.nexus.rooms;
 
+import chat.nexus.runtime.Caches;
 import chat.nexus.store.Blocking;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,12 +12,14 @@ import java.util.Optional;
 /**
  * Who belongs to which room, and who may read it: anyone a public room, the two users a direct
  * room, the members a private room. Memberships are recorded on the first join and kept across
- * connections; what a node knows is cached briefly ({@link #CACHE_TTL}), and every change made
- * through this class is told to every node ({@link RoomChanges}), which forgets what it cached.
+ * connections. What a node knows stays cached until a change is told ({@link RoomChanges}): every
+ * change made through this class is told to every node, which forgets what it cached, and when a
+ * node's link to the others comes back every node forgets everything ({@link RoomChanges#resync}).
+ * {@link #CACHE_TTL} only bounds what a change lost some other way would leave stale.
  */
 public final class Members {
 
-  static final Duration CACHE_TTL = Duration.ofSeconds(30);
+  static final Duration CACHE_TTL = Duration.ofMinutes(10);
   private static final long CACHED = 200_000;
 
   /** What a cache entry holds for a user who is not a member. */
@@ -27,9 +29,9 @@ public final class Members {
   private final Blocking blocking;
   private final RoomChanges changes;
   private final Cache<String, Optional<Membership>> memberships =
-      Caffeine.newBuilder().maximumSize(CACHED).expireAfterWrite(CACHE_TTL).build();
+      Caches.inline().maximumSize(CACHED).expireAfterWrite(CACHE_TTL).build();
   private final Cache<String, String> visibilities =
-      Caffeine.newBuilder().maximumSize(CACHED).expireAfterWrite(CACHE_TTL).build();
+      Caches.inline().maximumSize(CACHED).expireAfterWrite(CACHE_TTL).build();
 
   public Members(MemberStore store, Blocking blocking) {
     this(store, blocking, new RoomChanges());
@@ -44,6 +46,10 @@ public final class Members {
           switch (kind) {
             case MEMBER, REMOVED -> forget(roomId, userId);
             case ROOM -> forgetRoom(roomId);
+            case ANY -> {
+              memberships.invalidateAll();
+              visibilities.invalidateAll();
+            }
             default -> {}
           }
         });

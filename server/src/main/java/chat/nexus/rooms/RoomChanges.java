@@ -21,7 +21,12 @@ public final class RoomChanges {
     /** A member removed by a moderator (kick, ban): the user's sockets leave the room. */
     REMOVED,
     /** Whom a user (the userId) blocks. */
-    BLOCKS
+    BLOCKS,
+    /**
+     * Anything: a node's link to the others was down, so changes may have been missed both ways;
+     * every node forgets all it cached ({@code roomId} and {@code userId} are empty).
+     */
+    ANY
   }
 
   public interface Listener {
@@ -56,6 +61,14 @@ public final class RoomChanges {
         .apply(kind.name() + SEPARATOR + roomId + SEPARATOR + userId)
         .<Void>mapEmpty()
         .otherwiseEmpty();
+  }
+
+  /**
+   * This node's link to the other nodes is up (again): changes made here while it was down never
+   * reached them, and theirs never reached this node. Every node forgets what it cached.
+   */
+  public Future<Void> resync() {
+    return changed(Kind.ANY, "", "");
   }
 
   /** A change another node made ({@link #changed} there); a malformed message is ignored. */

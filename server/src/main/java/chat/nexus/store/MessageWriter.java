@@ -2,9 +2,9 @@ package chat.nexus.store;
 
 import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
+import chat.nexus.runtime.Caches;
 import chat.nexus.telemetry.Tracing;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Scope;
@@ -115,8 +115,7 @@ public final class MessageWriter implements AutoCloseable {
   private final Database database;
   private final MessageStore store;
   private final BlockingQueue<Pending> queue;
-  private final Cache<Long, Boolean> announced =
-      Caffeine.newBuilder().maximumSize(ANNOUNCED_IDS).build();
+  private final Cache<Long, Boolean> announced = Caches.inline().maximumSize(ANNOUNCED_IDS).build();
   private final Thread thread;
   private final long commitIntervalNanos;
   private long lastCommitNanos;

@@ -2,6 +2,7 @@ package chat.nexus.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import chat.nexus.socketio.redis.ResettingProxy;
 import chat.nexus.testing.Backend;
 import chat.nexus.testing.Client;
 import chat.nexus.testing.Rest;
@@ -17,8 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two nodes sharing Redis and PostgreSQL: a mute, kick, ban or role change made on node A takes
- * effect at once for a socket on node B (whose membership cache would otherwise hold for 30 s), and
- * the directory on either node counts the users online on both.
+ * effect at once for a socket on node B (whose membership cache would otherwise hold for minutes),
+ * also when A made it while Redis was unreachable from A, and the directory on either node counts
+ * the users online on both.
  */
 class RoomsAcrossNodesTest {
 
@@ -95,5 +97,63 @@ class RoomsAcrossNodesTest {
         }
       }
     }
+  }
+
+  @Test
+  void aMuteMadeWhileANodeWasCutOffFromRedisTakesEffectOnTheOtherWhenItIsBack() throws Exception {
+    try (TestRedis redis = new TestRedis();
+        ResettingProxy toRedis = new ResettingProxy(6379);
+        Backend.Prepared database = Backend.POSTGRES.prepare()) {
+      Map<String, String> env = new HashMap<>(redis.env());
+      env.putAll(database.env());
+      Map<String, String> cutOff = new HashMap<>(env);
+      cutOff.put("REDIS_URL", toRedis.url());
+      try (TestServer a = TestServer.start(Backend.H2, cutOff);
+          TestServer b = TestServer.start(Backend.H2, env)) {
+        Waits.untilTrue(
+            () -> a.chatServer().io().sockets().adapter().serverCount() == 2, "two nodes");
+        TestUser ann = TestUser.of(a.guest("Ann"));
+        TestUser carl = TestUser.of(a.guest("Carl"));
+        String name = "Cut-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Client owner = a.connect(ann.token());
+            Client member = b.connect(carl.token())) {
+          String id =
+              RoomCases.ok(owner, "room:create", new JsonObject().put("name", name))
+                  .getJsonObject("room")
+                  .getString("id");
+          RoomCases.ok(owner, "room:join", new JsonObject().put("roomId", id));
+          RoomCases.ok(member, "room:join", new JsonObject().put("roomId", id));
+          JsonObject text = new JsonObject().put("roomId", id).put("text", "hello");
+          RoomCases.ok(member, "message:send", text); // B now caches Carl's membership
+
+          toRedis.refuse(true);
+          toRedis.resetAll();
+          Waits.untilTrue(() -> redisUp(a).equals("0.0"), "Redis down for node A");
+          RoomCases.ok(owner, "room:mute", RoomCases.at(id, carl).put("minutes", 5));
+          RoomCases.ok(member, "message:send", text); // B never heard of the mute
+
+          toRedis.refuse(false);
+          Waits.untilTrue(() -> redisUp(a).equals("1.0"), "Redis back for node A");
+          Waits.untilTrue(
+              () -> {
+                JsonObject error = member.call("message:send", text).getJsonObject("error");
+                return error != null && "FORBIDDEN".equals(error.getString("code"));
+              },
+              "the mute in force on B");
+        }
+      }
+    }
+  }
+
+  private static String redisUp(TestServer server) {
+    return server
+        .rest()
+        .get("/metrics", null)
+        .body()
+        .lines()
+        .filter(l -> l.startsWith("nexus_redis_up "))
+        .map(l -> l.substring("nexus_redis_up ".length()))
+        .findFirst()
+        .orElse("missing");
   }
 }

@@ -19,6 +19,7 @@ public final class ResettingProxy implements AutoCloseable {
   private final ServerSocket server;
   private final int upstreamPort;
   private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+  private volatile boolean refusing;
 
   public ResettingProxy(int upstreamPort) throws IOException {
     this.upstreamPort = upstreamPort;
@@ -48,10 +49,23 @@ public final class ResettingProxy implements AutoCloseable {
     accepted.clear();
   }
 
+  /**
+   * While refusing, every new connection is reset as soon as it is accepted: Redis is unreachable
+   * for the clients of this proxy only.
+   */
+  public void refuse(boolean refuse) {
+    refusing = refuse;
+  }
+
   private void acceptLoop() {
     while (!server.isClosed()) {
       try {
         Socket client = server.accept();
+        if (refusing) {
+          client.setSoLinger(true, 0);
+          client.close();
+          continue;
+        }
         Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
         accepted.add(client);
         pump(client, upstream);
