@@ -185,8 +185,8 @@ public final class Production {
   /**
    * A change of memberships, rooms or blocks on this node makes every node forget what it cached
    * (Redis pub/sub), so that a mute, ban, kick or role change takes effect at once everywhere.
-   * Pub/sub drops what is published while a node is away, so when this node's link is up again,
-   * every node forgets everything.
+   * Pub/sub drops what is published while a node is away, so when this node's link is up again it
+   * forgets all it cached, and so does every node when a change made here could not be sent.
    */
   void shareRoomChanges(RoomChanges changes) {
     redis.ifPresent(

@@ -117,16 +117,22 @@ public final class Conversations {
     String[] users = RoomIds.directMembers(roomId);
     return blocking
         .run(
-            () -> {
-              members.store().add(roomId, users[0], Role.MEMBER);
-              members.store().add(roomId, users[1], Role.MEMBER);
-              return List.<String>of();
-            })
-        .onSuccess(
-            v -> {
-              members.forget(roomId, users[0]);
-              members.forget(roomId, users[1]);
+            () ->
+                List.of(
+                    members.store().add(roomId, users[0], Role.MEMBER),
+                    members.store().add(roomId, users[1], Role.MEMBER)))
+        .map(
+            added -> {
+              // every node forgets a "not a member" it may have cached for a new member
+              for (int i = 0; i < users.length; i++) {
+                if (added.get(i)) {
+                  members.changes().changed(RoomChanges.Kind.MEMBER, roomId, users[i]);
+                } else {
+                  members.forget(roomId, users[i]);
+                }
+              }
               directRooms.put(roomId, Boolean.TRUE);
+              return List.of();
             });
   }
 

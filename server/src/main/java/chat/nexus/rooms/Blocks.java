@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Whom each user blocked: a blocked user may not send the blocker direct messages. What a node
@@ -32,6 +33,9 @@ public final class Blocks {
   private final Cache<String, Set<String>> blocked =
       Caches.inline().maximumSize(CACHED).expireAfterWrite(CACHE_TTL).build();
 
+  /** Counts the block changes heard (see {@link Members}). */
+  private final AtomicLong heard = new AtomicLong();
+
   public Blocks(BlockStore store, Blocking blocking, RoomChanges changes) {
     this.store = store;
     this.blocking = blocking;
@@ -39,8 +43,10 @@ public final class Blocks {
     changes.listen(
         (kind, roomId, userId) -> {
           if (kind == RoomChanges.Kind.BLOCKS) {
+            heard.incrementAndGet();
             blocked.invalidate(userId);
           } else if (kind == RoomChanges.Kind.ANY) {
+            heard.incrementAndGet();
             blocked.invalidateAll();
           }
         });
@@ -52,6 +58,7 @@ public final class Blocks {
     if (known != null) {
       return Future.succeededFuture(known.contains(other));
     }
+    long seen = heard.get();
     return blocking
         .run(
             () -> {
@@ -61,7 +68,12 @@ public final class Blocks {
               }
               return Set.copyOf(ids);
             })
-        .onSuccess(ids -> blocked.put(userId, ids))
+        .onSuccess(
+            ids -> {
+              if (heard.get() == seen) {
+                blocked.put(userId, ids); // a change heard meanwhile may be newer than the read
+              }
+            })
         .map(ids -> ids.contains(other));
   }
 

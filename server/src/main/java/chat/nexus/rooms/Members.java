@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Who belongs to which room, and who may read it: anyone a public room, the two users a direct
@@ -33,6 +34,12 @@ public final class Members {
   private final Cache<String, String> visibilities =
       Caches.inline().maximumSize(CACHED).expireAfterWrite(CACHE_TTL).build();
 
+  /**
+   * Counts the changes heard: a lookup that overlapped one caches nothing, since it may have read
+   * the row before the change.
+   */
+  private final AtomicLong heard = new AtomicLong();
+
   public Members(MemberStore store, Blocking blocking) {
     this(store, blocking, new RoomChanges());
   }
@@ -47,6 +54,7 @@ public final class Members {
             case MEMBER, REMOVED -> forget(roomId, userId);
             case ROOM -> forgetRoom(roomId);
             case ANY -> {
+              heard.incrementAndGet();
               memberships.invalidateAll();
               visibilities.invalidateAll();
             }
@@ -70,6 +78,7 @@ public final class Members {
     if (known != null && known.isPresent()) {
       return Future.succeededFuture(known.get());
     }
+    long seen = heard.get();
     return blocking
         .run(
             () -> {
@@ -81,8 +90,10 @@ public final class Members {
               Optional<Membership> found = result.found();
               if (result.added()) {
                 changes.changed(RoomChanges.Kind.MEMBER, roomId, userId); // others cached NONE
+                memberships.put(key(roomId, userId), found); // read after this node's own insert
+              } else {
+                cacheIfUnchanged(seen, key(roomId, userId), found);
               }
-              memberships.put(key(roomId, userId), found);
               return found.orElseThrow();
             });
   }
@@ -93,9 +104,10 @@ public final class Members {
     if (known != null) {
       return Future.succeededFuture(known);
     }
+    long seen = heard.get();
     return blocking
         .run(() -> store.find(roomId, userId))
-        .onSuccess(found -> memberships.put(key(roomId, userId), found));
+        .onSuccess(found -> cacheIfUnchanged(seen, key(roomId, userId), found));
   }
 
   /** The user's role in the room, or empty for a non-member. */
@@ -122,9 +134,15 @@ public final class Members {
     if (known != null) {
       return Future.succeededFuture(known);
     }
+    long seen = heard.get();
     return blocking
         .run(() -> store.visibility(roomId).orElse("public"))
-        .onSuccess(v -> visibilities.put(roomId, v));
+        .onSuccess(
+            v -> {
+              if (heard.get() == seen) {
+                visibilities.put(roomId, v);
+              }
+            });
   }
 
   /** The user's rooms (at most {@code limit}). */
@@ -178,12 +196,20 @@ public final class Members {
 
   /** Forgets what this node knows of one membership (changed here or on another node). */
   public void forget(String roomId, String userId) {
+    heard.incrementAndGet();
     memberships.invalidate(key(roomId, userId));
   }
 
   /** Forgets what this node knows of a room's visibility. */
   public void forgetRoom(String roomId) {
+    heard.incrementAndGet();
     visibilities.invalidate(roomId);
+  }
+
+  private void cacheIfUnchanged(long seen, String key, Optional<Membership> found) {
+    if (heard.get() == seen) {
+      memberships.put(key, found);
+    }
   }
 
   private record Added(boolean added, Optional<Membership> found) {}

@@ -3,6 +3,7 @@ package chat.nexus.rooms;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -23,14 +24,17 @@ public final class RoomChanges {
     /** Whom a user (the userId) blocks. */
     BLOCKS,
     /**
-     * Anything: a node's link to the others was down, so changes may have been missed both ways;
-     * every node forgets all it cached ({@code roomId} and {@code userId} are empty).
+     * Anything: changes may have been missed (a node's link to the others was down); the nodes
+     * forget all they cached ({@code roomId} and {@code userId} are empty).
      */
     ANY
   }
 
   public interface Listener {
-    /** Called on an event loop or a worker; {@code roomId} is empty for {@link Kind#BLOCKS}. */
+    /**
+     * Called on an event loop or a worker; {@code roomId} is empty for {@link Kind#BLOCKS}, both
+     * ids for {@link Kind#ANY}.
+     */
     void changed(Kind kind, String roomId, String userId);
   }
 
@@ -38,6 +42,9 @@ public final class RoomChanges {
 
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private volatile Function<String, Future<?>> outbound = message -> Future.succeededFuture();
+
+  /** Whether a change made here could not be sent since the link was last up. */
+  private final AtomicBoolean unsent = new AtomicBoolean();
 
   public void listen(Listener listener) {
     listeners.add(listener);
@@ -53,22 +60,28 @@ public final class RoomChanges {
 
   /**
    * A change made on this node: applied here, then sent to the other nodes. Completes when sent (a
-   * failure to send is not the caller's: the other nodes' caches expire anyway).
+   * failure to send is not the caller's: {@link #resync} makes up for it once the link is back).
    */
   public Future<Void> changed(Kind kind, String roomId, String userId) {
     apply(kind, roomId, userId);
     return outbound
         .apply(kind.name() + SEPARATOR + roomId + SEPARATOR + userId)
         .<Void>mapEmpty()
+        .onFailure(e -> unsent.set(true))
         .otherwiseEmpty();
   }
 
   /**
-   * This node's link to the other nodes is up (again): changes made here while it was down never
-   * reached them, and theirs never reached this node. Every node forgets what it cached.
+   * This node's link to the other nodes is up (again): what they sent while it was down never
+   * reached it, so it forgets what it cached; and when a change made here could not be sent, every
+   * node forgets everything.
    */
   public Future<Void> resync() {
-    return changed(Kind.ANY, "", "");
+    if (unsent.getAndSet(false)) {
+      return changed(Kind.ANY, "", "");
+    }
+    apply(Kind.ANY, "", "");
+    return Future.succeededFuture();
   }
 
   /** A change another node made ({@link #changed} there); a malformed message is ignored. */
