@@ -36,17 +36,10 @@ class RoomsAcrossNodesTest {
             () -> a.chatServer().io().sockets().adapter().serverCount() == 2, "two nodes");
         TestUser ann = TestUser.of(a.guest("Ann"));
         TestUser carl = TestUser.of(a.guest("Carl"));
-        String name = "Across-" + UUID.randomUUID().toString().substring(0, 8);
         try (Client owner = a.connect(ann.token());
             Client member = b.connect(carl.token())) {
-          String id =
-              RoomCases.ok(owner, "room:create", new JsonObject().put("name", name))
-                  .getJsonObject("room")
-                  .getString("id");
-          RoomCases.ok(owner, "room:join", new JsonObject().put("roomId", id));
-          RoomCases.ok(member, "room:join", new JsonObject().put("roomId", id));
+          String id = roomWithMemberCached(owner, member);
           JsonObject text = new JsonObject().put("roomId", id).put("text", "hello");
-          RoomCases.ok(member, "message:send", text); // B now caches Carl's membership
 
           JsonObject directory =
               Waits.until(
@@ -114,17 +107,10 @@ class RoomsAcrossNodesTest {
             () -> a.chatServer().io().sockets().adapter().serverCount() == 2, "two nodes");
         TestUser ann = TestUser.of(a.guest("Ann"));
         TestUser carl = TestUser.of(a.guest("Carl"));
-        String name = "Cut-" + UUID.randomUUID().toString().substring(0, 8);
         try (Client owner = a.connect(ann.token());
             Client member = b.connect(carl.token())) {
-          String id =
-              RoomCases.ok(owner, "room:create", new JsonObject().put("name", name))
-                  .getJsonObject("room")
-                  .getString("id");
-          RoomCases.ok(owner, "room:join", new JsonObject().put("roomId", id));
-          RoomCases.ok(member, "room:join", new JsonObject().put("roomId", id));
+          String id = roomWithMemberCached(owner, member);
           JsonObject text = new JsonObject().put("roomId", id).put("text", "hello");
-          RoomCases.ok(member, "message:send", text); // B now caches Carl's membership
 
           toRedis.refuse(true);
           toRedis.resetAll();
@@ -145,15 +131,23 @@ class RoomsAcrossNodesTest {
     }
   }
 
+  /**
+   * A room the owner (node A) created and both joined, where the member (node B) sent a message: B
+   * now caches the member's membership.
+   */
+  private static String roomWithMemberCached(Client owner, Client member) {
+    String name = "Across-" + UUID.randomUUID().toString().substring(0, 8);
+    String id =
+        RoomCases.ok(owner, "room:create", new JsonObject().put("name", name))
+            .getJsonObject("room")
+            .getString("id");
+    RoomCases.ok(owner, "room:join", new JsonObject().put("roomId", id));
+    RoomCases.ok(member, "room:join", new JsonObject().put("roomId", id));
+    RoomCases.ok(member, "message:send", new JsonObject().put("roomId", id).put("text", "hello"));
+    return id;
+  }
+
   private static String redisUp(TestServer server) {
-    return server
-        .rest()
-        .get("/metrics", null)
-        .body()
-        .lines()
-        .filter(l -> l.startsWith("nexus_redis_up "))
-        .map(l -> l.substring("nexus_redis_up ".length()))
-        .findFirst()
-        .orElse("missing");
+    return server.metric("nexus_redis_up");
   }
 }

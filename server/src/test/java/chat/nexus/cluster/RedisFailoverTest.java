@@ -199,15 +199,7 @@ class RedisFailoverTest {
   }
 
   private static String redisUp(TestServer server) {
-    return server
-        .rest()
-        .get("/metrics", null)
-        .body()
-        .lines()
-        .filter(l -> l.startsWith("nexus_redis_up "))
-        .map(l -> l.substring("nexus_redis_up ".length()))
-        .findFirst()
-        .orElse("missing");
+    return server.metric("nexus_redis_up");
   }
 
   private static void untilLong(java.util.function.BooleanSupplier condition, String what) {

@@ -93,6 +93,18 @@ public final class TestServer implements AutoCloseable {
     return server;
   }
 
+  /** A gauge's or counter's value as /metrics shows it ("1.0"), or "missing". */
+  public String metric(String name) {
+    return rest()
+        .get("/metrics", null)
+        .body()
+        .lines()
+        .filter(l -> l.startsWith(name + " "))
+        .map(l -> l.substring(name.length() + 1))
+        .findFirst()
+        .orElse("missing");
+  }
+
   public Rest rest() {
     return new Rest(url());
   }
