@@ -113,26 +113,16 @@ public final class Conversations {
             });
   }
 
+  /** Both users of a direct room become its members, told to every node as a join is. */
   private Future<List<String>> recordDirect(String roomId) {
     String[] users = RoomIds.directMembers(roomId);
-    return blocking
-        .run(
-            () ->
-                List.of(
-                    members.store().add(roomId, users[0], Role.MEMBER),
-                    members.store().add(roomId, users[1], Role.MEMBER)))
+    return members
+        .add(roomId, users[0], Role.MEMBER)
+        .compose(first -> members.add(roomId, users[1], Role.MEMBER))
         .map(
-            added -> {
-              // every node forgets a "not a member" it may have cached for a new member
-              for (int i = 0; i < users.length; i++) {
-                if (added.get(i)) {
-                  members.changes().changed(RoomChanges.Kind.MEMBER, roomId, users[i]);
-                } else {
-                  members.forget(roomId, users[i]);
-                }
-              }
+            second -> {
               directRooms.put(roomId, Boolean.TRUE);
-              return List.of();
+              return List.<String>of();
             });
   }
 
