@@ -31,7 +31,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
 
@@ -65,9 +64,6 @@ public final class RoomCompanions implements SentMessages {
   private final Cache<String, List<RoomCompanion>> cache =
       Caffeine.newBuilder().maximumSize(ROOMS_CACHED).expireAfterWrite(CACHE_TTL).build();
   private volatile BiPredicate<String, StoredCharacter> sight = (userId, character) -> true;
-
-  /** Changes seen; a list read before one is not cached (it may be older than the change). */
-  private final AtomicLong changes = new AtomicLong();
 
   public RoomCompanions(
       Vertx vertx,
@@ -107,10 +103,8 @@ public final class RoomCompanions implements SentMessages {
         .listen(
             (kind, roomId, userId) -> {
               if (kind == RoomChanges.Kind.ROOM) {
-                changes.incrementAndGet();
                 cache.invalidate(roomId);
               } else if (kind == RoomChanges.Kind.ANY) {
-                changes.incrementAndGet();
                 cache.invalidateAll();
               }
             });
@@ -179,12 +173,12 @@ public final class RoomCompanions implements SentMessages {
     if (known != null) {
       return Future.succeededFuture(known);
     }
-    long seen = changes.get();
+    long seen = rooms.changes().applied();
     return blocking
         .run(() -> List.copyOf(store.list(roomId)))
         .onSuccess(
             list -> {
-              if (changes.get() == seen) {
+              if (rooms.changes().applied() == seen) {
                 cache.put(roomId, list);
               }
             });

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Whom each user blocked: a blocked user may not send the blocker direct messages. What a node
@@ -33,9 +32,6 @@ public final class Blocks {
   private final Cache<String, Set<String>> blocked =
       Caches.inline().maximumSize(CACHED).expireAfterWrite(CACHE_TTL).build();
 
-  /** Counts the block changes heard (see {@link Members}). */
-  private final AtomicLong heard = new AtomicLong();
-
   public Blocks(BlockStore store, Blocking blocking, RoomChanges changes) {
     this.store = store;
     this.blocking = blocking;
@@ -43,10 +39,8 @@ public final class Blocks {
     changes.listen(
         (kind, roomId, userId) -> {
           if (kind == RoomChanges.Kind.BLOCKS) {
-            heard.incrementAndGet();
             blocked.invalidate(userId);
           } else if (kind == RoomChanges.Kind.ANY) {
-            heard.incrementAndGet();
             blocked.invalidateAll();
           }
         });
@@ -58,7 +52,7 @@ public final class Blocks {
     if (known != null) {
       return Future.succeededFuture(known.contains(other));
     }
-    long seen = heard.get();
+    long seen = changes.applied();
     return blocking
         .run(
             () -> {
@@ -70,8 +64,8 @@ public final class Blocks {
             })
         .onSuccess(
             ids -> {
-              if (heard.get() == seen) {
-                blocked.put(userId, ids); // a change heard meanwhile may be newer than the read
+              if (changes.applied() == seen) {
+                blocked.put(userId, ids); // a change applied meanwhile may be newer than the read
               }
             })
         .map(ids -> ids.contains(other));

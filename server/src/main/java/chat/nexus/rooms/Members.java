@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Who belongs to which room, and who may read it: anyone a public room, the two users a direct
@@ -34,12 +33,6 @@ public final class Members {
   private final Cache<String, String> visibilities =
       Caches.inline().maximumSize(CACHED).expireAfterWrite(CACHE_TTL).build();
 
-  /**
-   * Counts the changes heard: a lookup that overlapped one caches nothing, since it may have read
-   * the row before the change.
-   */
-  private final AtomicLong heard = new AtomicLong();
-
   public Members(MemberStore store, Blocking blocking) {
     this(store, blocking, new RoomChanges());
   }
@@ -54,7 +47,6 @@ public final class Members {
             case MEMBER, REMOVED -> forget(roomId, userId);
             case ROOM -> forgetRoom(roomId);
             case ANY -> {
-              heard.incrementAndGet();
               memberships.invalidateAll();
               visibilities.invalidateAll();
             }
@@ -78,7 +70,7 @@ public final class Members {
     if (known != null && known.isPresent()) {
       return Future.succeededFuture(known.get());
     }
-    long seen = heard.get();
+    long seen = changes.applied();
     return blocking
         .run(
             () -> {
@@ -104,7 +96,7 @@ public final class Members {
     if (known != null) {
       return Future.succeededFuture(known);
     }
-    long seen = heard.get();
+    long seen = changes.applied();
     return blocking
         .run(() -> store.find(roomId, userId))
         .onSuccess(found -> cacheIfUnchanged(seen, key(roomId, userId), found));
@@ -134,12 +126,12 @@ public final class Members {
     if (known != null) {
       return Future.succeededFuture(known);
     }
-    long seen = heard.get();
+    long seen = changes.applied();
     return blocking
         .run(() -> store.visibility(roomId).orElse("public"))
         .onSuccess(
             v -> {
-              if (heard.get() == seen) {
+              if (changes.applied() == seen) {
                 visibilities.put(roomId, v);
               }
             });
@@ -195,19 +187,18 @@ public final class Members {
   }
 
   /** Forgets what this node knows of one membership (changed here or on another node). */
-  public void forget(String roomId, String userId) {
-    heard.incrementAndGet();
+  private void forget(String roomId, String userId) {
     memberships.invalidate(key(roomId, userId));
   }
 
   /** Forgets what this node knows of a room's visibility. */
-  public void forgetRoom(String roomId) {
-    heard.incrementAndGet();
+  private void forgetRoom(String roomId) {
     visibilities.invalidate(roomId);
   }
 
+  /** Caches a lookup unless a change was applied while it read (it may predate the change). */
   private void cacheIfUnchanged(long seen, String key, Optional<Membership> found) {
-    if (heard.get() == seen) {
+    if (changes.applied() == seen) {
       memberships.put(key, found);
     }
   }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -46,8 +47,18 @@ public final class RoomChanges {
   /** Whether a change made here could not be sent since the link was last up. */
   private final AtomicBoolean unsent = new AtomicBoolean();
 
+  private final AtomicLong applied = new AtomicLong();
+
   public void listen(Listener listener) {
     listeners.add(listener);
+  }
+
+  /**
+   * How many changes this node has applied so far. A cache that reads the database compares it
+   * before and after: a read that overlapped a change may predate it, and is not cached.
+   */
+  public long applied() {
+    return applied.get();
   }
 
   /**
@@ -101,6 +112,7 @@ public final class RoomChanges {
   }
 
   private void apply(Kind kind, String roomId, String userId) {
+    applied.incrementAndGet();
     for (Listener listener : listeners) {
       listener.changed(kind, roomId, userId);
     }
