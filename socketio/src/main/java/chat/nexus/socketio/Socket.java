@@ -115,6 +115,11 @@ public final class Socket implements RemoteSocket, Recipient {
     return namespace.adapter().socketRooms(id);
   }
 
+  /** Whether the socket is in the room: {@code rooms().contains(room)} without the copy. */
+  public boolean isIn(String room) {
+    return namespace.adapter().isIn(id, room);
+  }
+
   /** Handles an event from the client. */
   public Socket on(String event, Handler<Event> handler) {
     if (listeners == null) {

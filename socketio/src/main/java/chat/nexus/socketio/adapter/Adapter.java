@@ -34,6 +34,13 @@ public interface Adapter {
   /** The rooms of a socket on this node, its own id included. */
   Set<String> socketRooms(String socketId);
 
+  /**
+   * Whether a socket of this node is in the room (its own id counts), without copying its rooms.
+   */
+  default boolean isIn(String socketId, String room) {
+    return socketRooms(socketId).contains(room);
+  }
+
   /** The ids of this node's sockets in any of these rooms (all of them when empty). */
   Set<String> sockets(Set<String> rooms);
 

@@ -145,6 +145,14 @@ public class InMemoryAdapter implements Adapter {
   }
 
   @Override
+  public boolean isIn(String socketId, String room) {
+    if (room.equals(socketId)) {
+      return namespace.socket(socketId) != null;
+    }
+    return socketRooms.getOrDefault(socketId, Set.of()).contains(room);
+  }
+
+  @Override
   public Set<String> sockets(Set<String> inRooms) {
     Set<String> ids = new HashSet<>();
     forEachRecipient(
@@ -336,20 +344,19 @@ public class InMemoryAdapter implements Adapter {
   }
 
   private Set<String> excludedIds(Set<String> except) {
-    if (except.isEmpty()) {
-      return Set.of();
-    }
-    Set<String> ids = new HashSet<>();
+    Set<String> ids = null;
     for (String room : except) {
-      if (namespace.socket(room) != null) {
-        ids.add(room);
-      }
       Set<String> members = rooms.get(room);
       if (members != null) {
+        if (ids == null) {
+          ids = new HashSet<>(except);
+        }
         ids.addAll(members);
       }
     }
-    return ids;
+    // A socket's own room is its id, so the rooms themselves stand for those sockets; a name that
+    // is no socket's id matches no socket.
+    return ids == null ? except : ids;
   }
 
   private static Set<String> with(Set<String> current, String room) {

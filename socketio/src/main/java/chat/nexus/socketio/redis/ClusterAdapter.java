@@ -129,6 +129,11 @@ abstract class ClusterAdapter implements Adapter {
   }
 
   @Override
+  public boolean isIn(String socketId, String room) {
+    return local.isIn(socketId, room);
+  }
+
+  @Override
   public Set<String> sockets(Set<String> rooms) {
     return local.sockets(rooms);
   }

@@ -63,11 +63,16 @@ class InMemoryAdapterTest {
 
     assertThat(adapter.rooms()).containsExactlyInAnyOrder("r1", "r2");
     assertThat(adapter.socketRooms("a")).containsExactlyInAnyOrder("a", "r1", "r2");
+    assertThat(adapter.isIn("a", "r2")).isTrue();
+    assertThat(adapter.isIn("a", "a")).isTrue();
+    assertThat(adapter.isIn("b", "r2")).isFalse();
+    assertThat(adapter.isIn("b", "a")).isFalse();
     assertThat(adapter.sockets(Set.of("r1"))).containsExactlyInAnyOrder("a", "b");
     assertThat(adapter.sockets(Set.of("b"))).containsExactly("b");
     assertThat(adapter.sockets(Set.of())).containsExactlyInAnyOrder("a", "b");
 
     adapter.del("a", "r2");
+    assertThat(adapter.isIn("a", "r2")).isFalse();
     adapter.delAll("b");
     assertThat(adapter.rooms()).containsExactly("r1");
     adapter.delAll("a");
@@ -102,12 +107,15 @@ class InMemoryAdapterTest {
     adapter.broadcast(event("to-d"), BroadcastOptions.toRooms(Set.of("d")));
     adapter.broadcast(
         event("not-muted"), new BroadcastOptions(Set.of(), Set.of("muted"), false, false));
+    adapter.broadcast(
+        event("not-b-muted-or-nobody"),
+        new BroadcastOptions(Set.of(), Set.of("b", "muted", "nobody"), false, false));
 
-    assertThat(names(a)).containsExactly("both", "r1-but-b", "not-muted");
+    assertThat(names(a)).containsExactly("both", "r1-but-b", "not-muted", "not-b-muted-or-nobody");
     assertThat(names(b)).containsExactly("both", "not-muted");
     assertThat(names(c)).containsExactly("both");
-    assertThat(names(d)).containsExactly("to-d", "not-muted");
-    assertThat(adapter.deliveries()).isEqualTo(3 + 1 + 1 + 3);
+    assertThat(names(d)).containsExactly("to-d", "not-muted", "not-b-muted-or-nobody");
+    assertThat(adapter.deliveries()).isEqualTo(3 + 1 + 1 + 3 + 2);
   }
 
   @Test
