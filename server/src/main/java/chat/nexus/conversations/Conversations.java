@@ -193,8 +193,7 @@ public final class Conversations {
    * with no membership lookup.
    */
   public Future<JsonObject> read(Socket socket, String userId, String roomId, long messageId) {
-    OptionalLong known =
-        socket.rooms().contains(roomId) ? markers.known(roomId, userId) : OptionalLong.empty();
+    OptionalLong known = socket.isIn(roomId) ? markers.known(roomId, userId) : OptionalLong.empty();
     if (known.isPresent()) {
       return moveTo(socket, roomId, userId, known.getAsLong(), messageId);
     }
@@ -219,16 +218,26 @@ public final class Conversations {
   /** Moves the marker from {@code stored} towards {@code messageId}; the ack. */
   private Future<JsonObject> moveTo(
       Socket socket, String roomId, String userId, long stored, long messageId) {
-    return newestAtLeast(roomId, messageId)
+    Long newestKnown = newest.getIfPresent(roomId);
+    if (newestKnown != null && newestKnown >= messageId) {
+      return Future.succeededFuture(move(socket, roomId, userId, stored, messageId));
+    }
+    return blocking
+        .run(() -> store.newestId(roomId))
         .map(
             newestId -> {
-              long target = Math.min(messageId, newestId);
-              if (markers.advance(roomId, userId, stored, target)) {
-                announceRead(socket, roomId, userId, target);
-              }
-              long now = Math.max(stored, markers.known(roomId, userId).orElse(0));
-              return new JsonObject().put("roomId", roomId).put("lastReadId", now);
+              newest.asMap().merge(roomId, newestId, Math::max);
+              return move(socket, roomId, userId, stored, Math.min(messageId, newestId));
             });
+  }
+
+  /** Moves the marker from {@code stored} to {@code target} (never back); the ack. */
+  private JsonObject move(Socket socket, String roomId, String userId, long stored, long target) {
+    if (markers.advance(roomId, userId, stored, target)) {
+      announceRead(socket, roomId, userId, target);
+    }
+    long now = Math.max(stored, markers.known(roomId, userId).orElse(0));
+    return new JsonObject().put("roomId", roomId).put("lastReadId", now);
   }
 
   private void announceRead(Socket socket, String roomId, String userId, long lastReadId) {
@@ -253,17 +262,6 @@ public final class Conversations {
                     .put("lastReadId", lastReadId));
       }
     }
-  }
-
-  /** The room's newest message id, looked up only when {@code wanted} is past what is known. */
-  private Future<Long> newestAtLeast(String roomId, long wanted) {
-    Long known = newest.getIfPresent(roomId);
-    if (known != null && known >= wanted) {
-      return Future.succeededFuture(known);
-    }
-    return blocking
-        .run(() -> store.newestId(roomId))
-        .onSuccess(id -> newest.asMap().merge(roomId, id, Math::max));
   }
 
   /**

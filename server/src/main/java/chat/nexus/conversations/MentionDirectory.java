@@ -20,7 +20,9 @@ import java.util.TreeSet;
  */
 final class MentionDirectory {
 
-  static final Duration TTL = Duration.ofSeconds(30);
+  /** As long as a profile is cached (profile changes, unlike room changes, are not resynced). */
+  static final Duration TTL = Duration.ofMinutes(10);
+
   static final int MAX_MEMBERS = 2_000;
   private static final long ROOMS = 5_000;
 
