@@ -200,7 +200,7 @@ public final class ChatServer {
     SearchEvents searchEvents = new SearchEvents(search, production.limits());
     Sharing sharing = Sharing.start(vertx, settings, storage, production, accounts.auth());
     chat.attachments(sharing.uploads());
-    sharing.profiles().onForget(conversations::profileChanged);
+    sharing.profiles().onForget(conversations::profileChanged, conversations::profilesChanged);
     sharing.announceChanges(io, storage.members());
     io.onConnection(
         socket -> {

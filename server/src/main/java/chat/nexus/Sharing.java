@@ -57,7 +57,7 @@ record Sharing(
             UnaryOperator.identity(),
             () -> new ApiException(ErrorCode.UNAVAILABLE, "too many files being processed", 1L));
     Profiles profiles = new Profiles(storage.database(), storage.blocking(), files);
-    profiles.onForget(auth::userChanged);
+    profiles.onForget(auth::userChanged, auth::usersChanged);
     production.redis().ifPresent(redis -> profiles.shareChanges(redis, production.nodeId()));
     UploadOptions options = settings.uploads();
     Uploads uploads =

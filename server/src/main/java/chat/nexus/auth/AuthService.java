@@ -301,6 +301,11 @@ public final class AuthService {
     knownUsers.invalidate(userId);
   }
 
+  /** Forgets every cached user: any may have changed (told through Redis). */
+  public void usersChanged() {
+    knownUsers.invalidateAll();
+  }
+
   /**
    * Trades a refresh token for a new access token and a new refresh token (the old one stops
    * working). A replaced token presented again ends its session everywhere (it was copied: a thief

@@ -78,6 +78,11 @@ public final class Conversations {
     directory.userChanged(userId);
   }
 
+  /** Any profile may have changed (a node's Redis link was down). */
+  public void profilesChanged() {
+    directory.forgetAll();
+  }
+
   /** Writes the read markers still waiting (the node stops). */
   public Future<Void> close() {
     return markers.close();

@@ -24,7 +24,9 @@ final class MentionDirectory {
   static final Duration TTL = Duration.ofMinutes(10);
 
   static final int MAX_MEMBERS = 2_000;
-  private static final long ROOMS = 5_000;
+
+  /** Names kept over all rooms (a room counts one while it loads, or when it is too large). */
+  private static final long NAMES = 200_000;
 
   /** Lower-case name to the ids of the members it names; null for a room too large to keep. */
   private record Names(Map<String, List<String>> ids) {
@@ -41,7 +43,15 @@ final class MentionDirectory {
   private final ConversationStore store;
   private final Blocking blocking;
   private final Cache<String, Future<Names>> rooms =
-      Caches.inline().maximumSize(ROOMS).expireAfterWrite(TTL).build();
+      Caches.inline()
+          .maximumWeight(NAMES)
+          .<String, Future<Names>>weigher(
+              (roomId, names) ->
+                  names.succeeded() && names.result().ids() != null
+                      ? names.result().ids().size()
+                      : 1)
+          .expireAfterWrite(TTL)
+          .build();
 
   MentionDirectory(ConversationStore store, Blocking blocking) {
     this.store = store;
@@ -72,6 +82,8 @@ final class MentionDirectory {
     }
     Future<Names> loading = blocking.run(() -> load(roomId));
     rooms.put(roomId, loading);
+    // weighed again once loaded (unless dropped meanwhile), now with its names
+    loading.onSuccess(names -> rooms.asMap().replace(roomId, loading, loading));
     return loading;
   }
 
@@ -105,13 +117,19 @@ final class MentionDirectory {
     rooms.invalidateAll();
   }
 
-  /** A user's names may have changed: the rooms kept with that user are loaded again. */
+  /**
+   * A user's names may have changed: the rooms kept with that user are loaded again, and so are
+   * rooms still loading (they may have read the names before the change).
+   */
   void userChanged(String userId) {
     rooms
         .asMap()
         .values()
         .removeIf(
             names ->
-                names.succeeded() && names.result().ids() != null && names.result().has(userId));
+                !names.isComplete()
+                    || (names.succeeded()
+                        && names.result().ids() != null
+                        && names.result().has(userId)));
   }
 }

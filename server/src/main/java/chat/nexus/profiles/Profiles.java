@@ -22,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -54,6 +55,9 @@ public final class Profiles {
   static final Duration CACHE_TTL = Duration.ofMinutes(10);
   static final long CACHE_SIZE = 100_000;
 
+  /** In a change message: every user (a user with this id would only empty the caches). */
+  private static final String EVERYONE = "*";
+
   /** Avatars kept in memory, by weight: 32 MB of small pictures. */
   static final long AVATAR_CACHE_BYTES = 32L * 1024 * 1024;
 
@@ -70,6 +74,7 @@ public final class Profiles {
           .build();
   private final List<Consumer<String>> changeListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> forgetListeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> forgetAllListeners = new CopyOnWriteArrayList<>();
 
   public Profiles(Database database, Blocking blocking, Blocking pictures) {
     this.store = new ProfileStore(database);
@@ -82,26 +87,49 @@ public final class Profiles {
     changeListeners.add(listener);
   }
 
-  /** Tells the other nodes of every change here, and drops what they say changed there. */
+  /**
+   * Tells the other nodes of every change here, and drops what they say changed there. Pub/sub
+   * keeps nothing for a node that is away: a node whose Redis link is back forgets every profile,
+   * and when a change made on it could not be told meanwhile, tells every node to forget every
+   * profile.
+   */
   public void shareChanges(SharedRedis redis, String nodeId) {
     String channel = redis.key("users:changed");
+    AtomicBoolean unsent = new AtomicBoolean();
     redis.subscribe(
         channel,
         message -> {
           int space = message.indexOf(' ');
           if (space > 0 && !message.substring(0, space).equals(nodeId)) {
-            forget(message.substring(space + 1));
+            String userId = message.substring(space + 1);
+            if (userId.equals(EVERYONE)) {
+              forgetAll();
+            } else {
+              forget(userId);
+            }
           }
         });
-    onChange(userId -> redis.publish(channel, nodeId + " " + userId));
+    Consumer<String> tell =
+        userId -> redis.publish(channel, nodeId + " " + userId).onFailure(e -> unsent.set(true));
+    onChange(tell);
+    redis.onStateChange(
+        up -> {
+          if (up) {
+            forgetAll();
+            if (unsent.getAndSet(false)) {
+              tell.accept(EVERYONE);
+            }
+          }
+        });
   }
 
   /**
-   * Calls {@code listener} with the id of every user whose profile changes, here or on another node
-   * (caches of users elsewhere on this node).
+   * Calls {@code one} with the id of every user whose profile changes, here or on another node
+   * (caches of users elsewhere on this node), and {@code all} when any may have.
    */
-  public void onForget(Consumer<String> listener) {
-    forgetListeners.add(listener);
+  public void onForget(Consumer<String> one, Runnable all) {
+    forgetListeners.add(one);
+    forgetAllListeners.add(all);
   }
 
   /** Drops the cached profile and avatar of a user (changed here or elsewhere). */
@@ -109,6 +137,12 @@ public final class Profiles {
     cache.invalidate(userId);
     avatars.invalidate(userId);
     forgetListeners.forEach(l -> l.accept(userId));
+  }
+
+  private void forgetAll() {
+    cache.invalidateAll();
+    avatars.invalidateAll();
+    forgetAllListeners.forEach(Runnable::run);
   }
 
   private void changed(String userId) {

@@ -40,8 +40,11 @@ public final class Database implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
-  /** H2's page cache, in KB (H2's own default is 16 MB). */
-  static final int H2_CACHE_KB = 64 * 1024;
+  /**
+   * H2's page cache, in KB: 64 MB, or an eighth of the heap when that is less (H2's own default is
+   * 16 MB).
+   */
+  static final long H2_CACHE_KB = Math.min(64 * 1024, Runtime.getRuntime().maxMemory() / 8 / 1024);
 
   /**
    * How long a request may wait for a pooled connection. Every user of the pool runs on a worker

@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.nexus.socketio.redis.ResettingProxy;
 import chat.nexus.testing.Backend;
+import chat.nexus.testing.Bodies;
 import chat.nexus.testing.Client;
 import chat.nexus.testing.Rest;
 import chat.nexus.testing.TestRedis;
 import chat.nexus.testing.TestServer;
 import chat.nexus.testing.TestUser;
 import chat.nexus.testing.Waits;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -19,8 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Two nodes sharing Redis and PostgreSQL: a mute, kick, ban or role change made on node A takes
  * effect at once for a socket on node B (whose membership cache would otherwise hold for minutes),
- * also when A made it while Redis was unreachable from A, and the directory on either node counts
- * the users online on both.
+ * also when A made it while Redis was unreachable from A (as a rename made then reaches B's mention
+ * directory), and the directory on either node counts the users online on both.
  */
 class RoomsAcrossNodesTest {
 
@@ -94,6 +97,61 @@ class RoomsAcrossNodesTest {
 
   @Test
   void aMuteMadeWhileANodeWasCutOffFromRedisTakesEffectOnTheOtherWhenItIsBack() throws Exception {
+    withNodeACutOffable(
+        (a, b, toRedis) -> {
+          TestUser ann = TestUser.of(a.guest("Ann"));
+          TestUser carl = TestUser.of(a.guest("Carl"));
+          try (Client owner = a.connect(ann.token());
+              Client member = b.connect(carl.token())) {
+            String id = roomWithMemberCached(owner, member);
+            JsonObject text = new JsonObject().put("roomId", id).put("text", "hello");
+
+            cut(a, toRedis, true);
+            RoomCases.ok(owner, "room:mute", RoomCases.at(id, carl).put("minutes", 5));
+            RoomCases.ok(member, "message:send", text); // B never heard of the mute
+
+            cut(a, toRedis, false);
+            Waits.untilTrue(
+                () -> {
+                  JsonObject error = member.call("message:send", text).getJsonObject("error");
+                  return error != null && "FORBIDDEN".equals(error.getString("code"));
+                },
+                "the mute in force on B");
+          }
+        });
+  }
+
+  @Test
+  void aRenameMadeWhileANodeWasCutOffFromRedisIsMentionableOnTheOtherWhenItIsBack()
+      throws Exception {
+    withNodeACutOffable(
+        (a, b, toRedis) -> {
+          TestUser ann = TestUser.of(a.guest("Ann"));
+          TestUser carl = TestUser.of(a.guest("Carl"));
+          try (Client owner = a.connect(ann.token());
+              Client member = b.connect(carl.token())) {
+            String id = roomWithMemberCached(owner, member);
+            assertThat(mentioned(member, id, "@ann")).containsExactly(ann.id()); // B knows "ann"
+
+            cut(a, toRedis, true);
+            String name = "Zoe" + UUID.randomUUID().toString().substring(0, 8);
+            new Bodies(a.url())
+                .patch("/api/me", new JsonObject().put("name", name), ann.token())
+                .assertOk(200);
+
+            cut(a, toRedis, false);
+            Waits.untilTrue(
+                () -> mentioned(member, id, "@" + name).contains(ann.id()), "the new name on B");
+          }
+        });
+  }
+
+  /** What the two nodes of a test do; node A reaches Redis through {@code toRedis}. */
+  private interface TwoNodes {
+    void run(TestServer a, TestServer b, ResettingProxy toRedis) throws Exception;
+  }
+
+  private static void withNodeACutOffable(TwoNodes test) throws Exception {
     try (TestRedis redis = new TestRedis();
         ResettingProxy toRedis = new ResettingProxy(6379);
         Backend.Prepared database = Backend.POSTGRES.prepare()) {
@@ -105,30 +163,29 @@ class RoomsAcrossNodesTest {
           TestServer b = TestServer.start(Backend.H2, env)) {
         Waits.untilTrue(
             () -> a.chatServer().io().sockets().adapter().serverCount() == 2, "two nodes");
-        TestUser ann = TestUser.of(a.guest("Ann"));
-        TestUser carl = TestUser.of(a.guest("Carl"));
-        try (Client owner = a.connect(ann.token());
-            Client member = b.connect(carl.token())) {
-          String id = roomWithMemberCached(owner, member);
-          JsonObject text = new JsonObject().put("roomId", id).put("text", "hello");
-
-          toRedis.refuse(true);
-          toRedis.resetAll();
-          Waits.untilTrue(() -> redisUp(a).equals("0.0"), "Redis down for node A");
-          RoomCases.ok(owner, "room:mute", RoomCases.at(id, carl).put("minutes", 5));
-          RoomCases.ok(member, "message:send", text); // B never heard of the mute
-
-          toRedis.refuse(false);
-          Waits.untilTrue(() -> redisUp(a).equals("1.0"), "Redis back for node A");
-          Waits.untilTrue(
-              () -> {
-                JsonObject error = member.call("message:send", text).getJsonObject("error");
-                return error != null && "FORBIDDEN".equals(error.getString("code"));
-              },
-              "the mute in force on B");
-        }
+        test.run(a, b, toRedis);
       }
     }
+  }
+
+  /** Cuts node A off from Redis, or lets it back, and waits until A sees it. */
+  private static void cut(TestServer a, ResettingProxy toRedis, boolean off) {
+    toRedis.refuse(off);
+    if (off) {
+      toRedis.resetAll();
+    }
+    String up = off ? "0.0" : "1.0";
+    Waits.untilTrue(() -> redisUp(a).equals(up), off ? "Redis down for A" : "Redis back for A");
+  }
+
+  /** The users a message the client sends to the room mentions. */
+  private static List<String> mentioned(Client client, String roomId, String text) {
+    JsonArray ids =
+        RoomCases.ok(
+                client, "message:send", new JsonObject().put("roomId", roomId).put("text", text))
+            .getJsonObject("message")
+            .getJsonArray("mentions", new JsonArray());
+    return ids.stream().map(String::valueOf).toList();
   }
 
   /**
