@@ -97,61 +97,75 @@ class RoomsAcrossNodesTest {
 
   @Test
   void aMuteMadeWhileANodeWasCutOffFromRedisTakesEffectOnTheOtherWhenItIsBack() throws Exception {
-    withNodeACutOffable(
-        (a, b, toRedis) -> {
-          TestUser ann = TestUser.of(a.guest("Ann"));
-          TestUser carl = TestUser.of(a.guest("Carl"));
-          try (Client owner = a.connect(ann.token());
-              Client member = b.connect(carl.token())) {
-            String id = roomWithMemberCached(owner, member);
-            JsonObject text = new JsonObject().put("roomId", id).put("text", "hello");
+    inRoomAcrossNodes(
+        t -> {
+          JsonObject text = new JsonObject().put("roomId", t.roomId()).put("text", "hello");
 
-            cut(a, toRedis, true);
-            RoomCases.ok(owner, "room:mute", RoomCases.at(id, carl).put("minutes", 5));
-            RoomCases.ok(member, "message:send", text); // B never heard of the mute
+          t.cutOff(true);
+          RoomCases.ok(
+              t.owner(), "room:mute", RoomCases.at(t.roomId(), t.carl()).put("minutes", 5));
+          RoomCases.ok(t.member(), "message:send", text); // B never heard of the mute
 
-            cut(a, toRedis, false);
-            Waits.untilTrue(
-                () -> {
-                  JsonObject error = member.call("message:send", text).getJsonObject("error");
-                  return error != null && "FORBIDDEN".equals(error.getString("code"));
-                },
-                "the mute in force on B");
-          }
+          t.cutOff(false);
+          Waits.untilTrue(
+              () -> {
+                JsonObject error = t.member().call("message:send", text).getJsonObject("error");
+                return error != null && "FORBIDDEN".equals(error.getString("code"));
+              },
+              "the mute in force on B");
         });
   }
 
   @Test
   void aRenameMadeWhileANodeWasCutOffFromRedisIsMentionableOnTheOtherWhenItIsBack()
       throws Exception {
-    withNodeACutOffable(
-        (a, b, toRedis) -> {
-          TestUser ann = TestUser.of(a.guest("Ann"));
-          TestUser carl = TestUser.of(a.guest("Carl"));
-          try (Client owner = a.connect(ann.token());
-              Client member = b.connect(carl.token())) {
-            String id = roomWithMemberCached(owner, member);
-            assertThat(mentioned(member, id, "@ann")).containsExactly(ann.id()); // B knows "ann"
+    inRoomAcrossNodes(
+        t -> {
+          String ann = t.ann().id();
+          assertThat(mentioned(t.member(), t.roomId(), "@ann")).containsExactly(ann); // B knows it
 
-            cut(a, toRedis, true);
-            String name = "Zoe" + UUID.randomUUID().toString().substring(0, 8);
-            new Bodies(a.url())
-                .patch("/api/me", new JsonObject().put("name", name), ann.token())
-                .assertOk(200);
+          t.cutOff(true);
+          String name = "Zoe" + UUID.randomUUID().toString().substring(0, 8);
+          new Bodies(t.a().url())
+              .patch("/api/me", new JsonObject().put("name", name), t.ann().token())
+              .assertOk(200);
 
-            cut(a, toRedis, false);
-            Waits.untilTrue(
-                () -> mentioned(member, id, "@" + name).contains(ann.id()), "the new name on B");
-          }
+          t.cutOff(false);
+          Waits.untilTrue(
+              () -> mentioned(t.member(), t.roomId(), "@" + name).contains(ann),
+              "the new name on B");
         });
   }
 
-  /** What the two nodes of a test do; node A reaches Redis through {@code toRedis}. */
-  private interface TwoNodes {
-    void run(TestServer a, TestServer b, ResettingProxy toRedis) throws Exception;
+  /**
+   * Ann (the owner, on node A) and Carl (a member, on node B) in a room B has cached Carl's
+   * membership of; node A reaches Redis through a proxy that can cut it off.
+   */
+  private record AcrossNodes(
+      TestServer a,
+      ResettingProxy toRedis,
+      TestUser ann,
+      TestUser carl,
+      Client owner,
+      Client member,
+      String roomId) {
+
+    /** Cuts node A off from Redis, or lets it back, and waits until A sees it. */
+    void cutOff(boolean off) {
+      toRedis.refuse(off);
+      if (off) {
+        toRedis.resetAll();
+      }
+      String up = off ? "0.0" : "1.0";
+      Waits.untilTrue(() -> redisUp(a).equals(up), off ? "Redis down for A" : "Redis back for A");
+    }
   }
 
-  private static void withNodeACutOffable(TwoNodes test) throws Exception {
+  private interface AcrossNodesTest {
+    void run(AcrossNodes nodes) throws Exception;
+  }
+
+  private static void inRoomAcrossNodes(AcrossNodesTest test) throws Exception {
     try (TestRedis redis = new TestRedis();
         ResettingProxy toRedis = new ResettingProxy(6379);
         Backend.Prepared database = Backend.POSTGRES.prepare()) {
@@ -163,19 +177,15 @@ class RoomsAcrossNodesTest {
           TestServer b = TestServer.start(Backend.H2, env)) {
         Waits.untilTrue(
             () -> a.chatServer().io().sockets().adapter().serverCount() == 2, "two nodes");
-        test.run(a, b, toRedis);
+        TestUser ann = TestUser.of(a.guest("Ann"));
+        TestUser carl = TestUser.of(a.guest("Carl"));
+        try (Client owner = a.connect(ann.token());
+            Client member = b.connect(carl.token())) {
+          String id = roomWithMemberCached(owner, member);
+          test.run(new AcrossNodes(a, toRedis, ann, carl, owner, member, id));
+        }
       }
     }
-  }
-
-  /** Cuts node A off from Redis, or lets it back, and waits until A sees it. */
-  private static void cut(TestServer a, ResettingProxy toRedis, boolean off) {
-    toRedis.refuse(off);
-    if (off) {
-      toRedis.resetAll();
-    }
-    String up = off ? "0.0" : "1.0";
-    Waits.untilTrue(() -> redisUp(a).equals(up), off ? "Redis down for A" : "Redis back for A");
   }
 
   /** The users a message the client sends to the room mentions. */
