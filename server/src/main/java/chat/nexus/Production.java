@@ -17,6 +17,7 @@ import chat.nexus.ratelimit.LocalRateLimiter;
 import chat.nexus.ratelimit.RateLimiter;
 import chat.nexus.ratelimit.RateLimits;
 import chat.nexus.ratelimit.RedisRateLimiter;
+import chat.nexus.redis.ChangeChannel;
 import chat.nexus.redis.SharedRedis;
 import chat.nexus.rooms.RoomChanges;
 import chat.nexus.store.Blocking;
@@ -166,53 +167,43 @@ public final class Production {
     return limits;
   }
 
-  /** A change of characters on this node drops the cache on every node (Redis pub/sub). */
+  /**
+   * A character change on this node makes every node drop its character caches (Redis pub/sub), and
+   * a node whose link is back drops its own.
+   */
   void shareInvalidation(Characters characters) {
     redis.ifPresent(
         r -> {
-          String channel = r.key("characters:changed");
-          r.subscribe(
-              channel,
-              origin -> {
-                if (!origin.equals(nodeId)) {
-                  characters.invalidateAll();
-                }
-              });
-          characters.onChange(() -> r.publish(channel, nodeId));
+          ChangeChannel channel =
+              ChangeChannel.open(
+                  r,
+                  "characters:changed",
+                  nodeId,
+                  "*",
+                  change -> characters.invalidateAll(),
+                  characters::invalidateAll);
+          characters.onChange(() -> channel.publish("*"));
         });
   }
 
   /**
    * A change of memberships, rooms or blocks on this node makes every node forget what it cached
    * (Redis pub/sub), so that a mute, ban, kick or role change takes effect at once everywhere.
-   * Pub/sub drops what is published while a node is away, so when this node's link is up again it
-   * forgets all it cached, and so does every node when a change made here could not be sent.
    */
   void shareRoomChanges(RoomChanges changes) {
     redis.ifPresent(
         r -> {
-          String channel = r.key("rooms:changed");
-          String origin = nodeId + ORIGIN_END;
-          r.subscribe(
-              channel,
-              message -> {
-                if (!message.startsWith(origin)) {
-                  int end = message.indexOf(ORIGIN_END);
-                  changes.received(message.substring(end + 1));
-                }
-              });
-          changes.shareThrough(message -> r.publish(channel, origin + message));
-          r.onStateChange(
-              up -> {
-                if (up) {
-                  changes.resync();
-                }
-              });
+          ChangeChannel channel =
+              ChangeChannel.open(
+                  r,
+                  "rooms:changed",
+                  nodeId,
+                  RoomChanges.EVERYTHING,
+                  changes::received,
+                  changes::forgetAll);
+          changes.shareThrough(channel::publish);
         });
   }
-
-  /** Ends a change message's node id (which never contains it). */
-  private static final char ORIGIN_END = ' ';
 
   public String nodeId() {
     return nodeId;

@@ -5,6 +5,7 @@ import chat.nexus.errors.ApiException;
 import chat.nexus.errors.ErrorCode;
 import chat.nexus.images.ImageKinds;
 import chat.nexus.images.Thumbnails;
+import chat.nexus.redis.ChangeChannel;
 import chat.nexus.redis.SharedRedis;
 import chat.nexus.store.Blocking;
 import chat.nexus.store.Database;
@@ -22,7 +23,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -88,39 +88,25 @@ public final class Profiles {
   }
 
   /**
-   * Tells the other nodes of every change here, and drops what they say changed there. Pub/sub
-   * keeps nothing for a node that is away: a node whose Redis link is back forgets every profile,
-   * and when a change made on it could not be told meanwhile, tells every node to forget every
-   * profile.
+   * Tells the other nodes of every change here, and drops what they say changed there (every
+   * profile when a node's link was down: {@link ChangeChannel}).
    */
   public void shareChanges(SharedRedis redis, String nodeId) {
-    String channel = redis.key("users:changed");
-    AtomicBoolean unsent = new AtomicBoolean();
-    redis.subscribe(
-        channel,
-        message -> {
-          int space = message.indexOf(' ');
-          if (space > 0 && !message.substring(0, space).equals(nodeId)) {
-            String userId = message.substring(space + 1);
-            if (userId.equals(EVERYONE)) {
-              forgetAll();
-            } else {
-              forget(userId);
-            }
-          }
-        });
-    Consumer<String> tell =
-        userId -> redis.publish(channel, nodeId + " " + userId).onFailure(e -> unsent.set(true));
-    onChange(tell);
-    redis.onStateChange(
-        up -> {
-          if (up) {
-            forgetAll();
-            if (unsent.getAndSet(false)) {
-              tell.accept(EVERYONE);
-            }
-          }
-        });
+    ChangeChannel channel =
+        ChangeChannel.open(
+            redis,
+            "users:changed",
+            nodeId,
+            EVERYONE,
+            userId -> {
+              if (userId.equals(EVERYONE)) {
+                forgetAll();
+              } else {
+                forget(userId);
+              }
+            },
+            this::forgetAll);
+    onChange(channel::publish);
   }
 
   /**

@@ -173,15 +173,11 @@ public final class RoomCompanions implements SentMessages {
     if (known != null) {
       return Future.succeededFuture(known);
     }
-    long seen = rooms.changes().applied();
-    return blocking
-        .run(() -> List.copyOf(store.list(roomId)))
-        .onSuccess(
-            list -> {
-              if (rooms.changes().applied() == seen) {
-                cache.put(roomId, list);
-              }
-            });
+    return rooms
+        .changes()
+        .readThenCache(
+            () -> blocking.run(() -> List.copyOf(store.list(roomId))),
+            list -> cache.put(roomId, list));
   }
 
   /** Adds a character to a room (its owners only); the room hears {@code room:companions}. */

@@ -52,22 +52,18 @@ public final class Blocks {
     if (known != null) {
       return Future.succeededFuture(known.contains(other));
     }
-    long seen = changes.applied();
-    return blocking
-        .run(
-            () -> {
-              Set<String> ids = new HashSet<>();
-              for (JsonObject b : store.blocked(userId, MAX_BLOCKS)) {
-                ids.add(b.getString("userId"));
-              }
-              return Set.copyOf(ids);
-            })
-        .onSuccess(
-            ids -> {
-              if (changes.applied() == seen) {
-                blocked.put(userId, ids); // a change applied meanwhile may be newer than the read
-              }
-            })
+    return changes
+        .readThenCache(
+            () ->
+                blocking.run(
+                    () -> {
+                      Set<String> ids = new HashSet<>();
+                      for (JsonObject b : store.blocked(userId, MAX_BLOCKS)) {
+                        ids.add(b.getString("userId"));
+                      }
+                      return Set.copyOf(ids);
+                    }),
+            ids -> blocked.put(userId, ids))
         .map(ids -> ids.contains(other));
   }
 

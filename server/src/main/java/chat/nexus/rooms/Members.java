@@ -70,21 +70,26 @@ public final class Members {
     if (known != null && known.isPresent()) {
       return Future.succeededFuture(known.get());
     }
-    long seen = changes.applied();
-    return blocking
-        .run(
-            () -> {
-              boolean added = store.add(roomId, userId, role);
-              return new Added(added, store.find(roomId, userId));
+    String key = key(roomId, userId);
+    return changes
+        .readThenCache(
+            () ->
+                blocking.run(
+                    () -> {
+                      boolean added = store.add(roomId, userId, role);
+                      return new Added(added, store.find(roomId, userId));
+                    }),
+            result -> {
+              if (!result.added()) {
+                memberships.put(key, result.found());
+              }
             })
         .map(
             result -> {
               Optional<Membership> found = result.found();
               if (result.added()) {
                 changes.changed(RoomChanges.Kind.MEMBER, roomId, userId); // others cached NONE
-                memberships.put(key(roomId, userId), found); // read after this node's own insert
-              } else {
-                cacheIfUnchanged(seen, key(roomId, userId), found);
+                memberships.put(key, found); // read after this node's own insert
               }
               return found.orElseThrow();
             });
@@ -96,10 +101,9 @@ public final class Members {
     if (known != null) {
       return Future.succeededFuture(known);
     }
-    long seen = changes.applied();
-    return blocking
-        .run(() -> store.find(roomId, userId))
-        .onSuccess(found -> cacheIfUnchanged(seen, key(roomId, userId), found));
+    return changes.readThenCache(
+        () -> blocking.run(() -> store.find(roomId, userId)),
+        found -> memberships.put(key(roomId, userId), found));
   }
 
   /** The user's role in the room, or empty for a non-member. */
@@ -126,15 +130,9 @@ public final class Members {
     if (known != null) {
       return Future.succeededFuture(known);
     }
-    long seen = changes.applied();
-    return blocking
-        .run(() -> store.visibility(roomId).orElse("public"))
-        .onSuccess(
-            v -> {
-              if (changes.applied() == seen) {
-                visibilities.put(roomId, v);
-              }
-            });
+    return changes.readThenCache(
+        () -> blocking.run(() -> store.visibility(roomId).orElse("public")),
+        v -> visibilities.put(roomId, v));
   }
 
   /** The user's rooms (at most {@code limit}). */
@@ -194,13 +192,6 @@ public final class Members {
   /** Forgets what this node knows of a room's visibility. */
   private void forgetRoom(String roomId) {
     visibilities.invalidate(roomId);
-  }
-
-  /** Caches a lookup unless a change was applied while it read (it may predate the change). */
-  private void cacheIfUnchanged(long seen, String key, Optional<Membership> found) {
-    if (changes.applied() == seen) {
-      memberships.put(key, found);
-    }
   }
 
   private record Added(boolean added, Optional<Membership> found) {}

@@ -3,9 +3,10 @@ package chat.nexus.rooms;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Changes of memberships, rooms and blocks that nodes cache: told to this node's listeners at once
@@ -41,11 +42,11 @@ public final class RoomChanges {
 
   private static final char SEPARATOR = '\n';
 
-  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-  private volatile Function<String, Future<?>> outbound = message -> Future.succeededFuture();
+  /** The message of {@link Kind#ANY}: every node forgets all it cached. */
+  public static final String EVERYTHING = message(Kind.ANY, "", "");
 
-  /** Whether a change made here could not be sent since the link was last up. */
-  private final AtomicBoolean unsent = new AtomicBoolean();
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private volatile Function<String, Future<Void>> outbound = message -> Future.succeededFuture();
 
   private final AtomicLong applied = new AtomicLong();
 
@@ -54,45 +55,43 @@ public final class RoomChanges {
   }
 
   /**
-   * How many changes this node has applied so far. A cache that reads the database compares it
-   * before and after: a read that overlapped a change may predate it, and is not cached.
+   * Reads with {@code read} and caches what it read with {@code cache}, unless a change was applied
+   * on this node meanwhile: the read may predate that change.
    */
-  public long applied() {
-    return applied.get();
+  public <T> Future<T> readThenCache(Supplier<Future<T>> read, Consumer<? super T> cache) {
+    long seen = applied.get();
+    return read.get()
+        .onSuccess(
+            value -> {
+              if (applied.get() == seen) {
+                cache.accept(value);
+              }
+            });
   }
 
   /**
    * Where changes made on this node go for the other nodes (a Redis channel); the future completes
-   * once they are on their way to every node (PUBLISH answered).
+   * once they are on their way to every node, and never fails.
    */
-  public void shareThrough(Function<String, Future<?>> outbound) {
+  public void shareThrough(Function<String, Future<Void>> outbound) {
     this.outbound = outbound;
   }
 
   /**
-   * A change made on this node: applied here, then sent to the other nodes. Completes when sent (a
-   * failure to send is not the caller's: {@link #resync} makes up for it once the link is back).
+   * A change made on this node: applied here, then sent to the other nodes. Completes when sent.
    */
   public Future<Void> changed(Kind kind, String roomId, String userId) {
     apply(kind, roomId, userId);
-    return outbound
-        .apply(kind.name() + SEPARATOR + roomId + SEPARATOR + userId)
-        .<Void>mapEmpty()
-        .onFailure(e -> unsent.set(true))
-        .otherwiseEmpty();
+    return outbound.apply(message(kind, roomId, userId));
   }
 
-  /**
-   * This node's link to the other nodes is up (again): what they sent while it was down never
-   * reached it, so it forgets what it cached; and when a change made here could not be sent, every
-   * node forgets everything.
-   */
-  public Future<Void> resync() {
-    if (unsent.getAndSet(false)) {
-      return changed(Kind.ANY, "", "");
-    }
+  /** Changes may have been missed (this node's link to the others was down): forgets all. */
+  public void forgetAll() {
     apply(Kind.ANY, "", "");
-    return Future.succeededFuture();
+  }
+
+  private static String message(Kind kind, String roomId, String userId) {
+    return kind.name() + SEPARATOR + roomId + SEPARATOR + userId;
   }
 
   /** A change another node made ({@link #changed} there); a malformed message is ignored. */
