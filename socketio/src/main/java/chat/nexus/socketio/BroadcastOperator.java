@@ -10,6 +10,7 @@ import chat.nexus.socketio.parser.PacketType;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -143,11 +144,16 @@ public final class BroadcastOperator {
     return new BroadcastOptions(rooms, except, local, volatileOnly);
   }
 
+  /** An immutable union (the constructor's copy is then free: most sends name one room). */
   private static Set<String> union(Set<String> current, String[] more) {
-    Set<String> all = new HashSet<>(current);
-    for (String room : more) {
-      all.add(room);
+    if (more.length == 0) {
+      return current;
     }
-    return all;
+    if (current.isEmpty() && more.length == 1) {
+      return Set.of(more[0]);
+    }
+    Set<String> all = new HashSet<>(current);
+    Collections.addAll(all, more);
+    return Set.copyOf(all);
   }
 }
