@@ -106,7 +106,7 @@ final class ConversationList {
       Map<String, Map.Entry<String, Long>> peers,
       Map<String, String> names) {
     boolean direct = RoomIds.isDirect(row.roomId()) && RoomIds.directMembers(row.roomId()) != null;
-    long lastReadId = Math.max(row.lastReadId(), markers.known(row.roomId(), userId).orElse(0));
+    long lastReadId = Math.max(row.lastReadId(), markers.marker(row.roomId(), userId));
     JsonObject json =
         new JsonObject()
             .put("kind", direct ? "direct" : "room")
@@ -126,7 +126,7 @@ final class ConversationList {
               "peerLastReadId",
               Math.max(
                   marker == null ? 0L : marker.getValue(),
-                  markers.known(row.roomId(), peer).orElse(0))); // written behind
+                  markers.marker(row.roomId(), peer))); // written behind
     } else {
       json.put("name", row.name() != null ? row.name() : row.roomId());
     }

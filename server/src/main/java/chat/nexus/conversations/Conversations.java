@@ -17,7 +17,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -198,9 +197,9 @@ public final class Conversations {
    * with no membership lookup.
    */
   public Future<JsonObject> read(Socket socket, String userId, String roomId, long messageId) {
-    OptionalLong known = socket.isIn(roomId) ? markers.known(roomId, userId) : OptionalLong.empty();
-    if (known.isPresent()) {
-      return moveTo(socket, roomId, userId, known.getAsLong(), messageId);
+    long known = socket.isIn(roomId) ? markers.marker(roomId, userId) : ReadMarkers.UNKNOWN;
+    if (known != ReadMarkers.UNKNOWN) {
+      return moveTo(socket, roomId, userId, known, messageId);
     }
     return members
         .mayRead(roomId, userId)
@@ -238,11 +237,11 @@ public final class Conversations {
 
   /** Moves the marker from {@code stored} to {@code target} (never back); the ack. */
   private JsonObject move(Socket socket, String roomId, String userId, long stored, long target) {
-    if (markers.advance(roomId, userId, stored, target)) {
+    long before = markers.advance(roomId, userId, stored, target);
+    if (target > before) {
       announceRead(socket, roomId, userId, target);
     }
-    long now = Math.max(stored, markers.known(roomId, userId).orElse(0));
-    return new JsonObject().put("roomId", roomId).put("lastReadId", now);
+    return new JsonObject().put("roomId", roomId).put("lastReadId", Math.max(before, target));
   }
 
   private void announceRead(Socket socket, String roomId, String userId, long lastReadId) {

@@ -9,9 +9,10 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,18 +45,38 @@ final class ReadMarkers {
 
   private static final Duration KNOWN_TTL = Duration.ofMinutes(10);
 
+  /** What {@link #marker} answers for a marker this node has not moved. */
+  static final long UNKNOWN = -1;
+
   /** A user's marker in one room. */
   record Key(String roomId, String userId) {}
 
+  /**
+   * A marker as this node moved it, changed in place: a read moves it with no allocation and no
+   * cache write, which matters at a read every few seconds from every user.
+   */
+  private static final class Marker {
+    final AtomicLong value = new AtomicLong(UNKNOWN);
+
+    /** When it was last taken for writing ({@link System#nanoTime}); 0 when never. */
+    volatile long takenAt;
+  }
+
   private final ConversationStore store;
   private final Blocking blocking;
-  private final Map<Key, Long> pending = new ConcurrentHashMap<>();
-  private final Cache<Key, Long> known =
-      Caches.inline().maximumSize(KNOWN).expireAfterWrite(KNOWN_TTL).build();
 
-  /** Markers written less than {@link #SPACING} ago. */
-  private final Cache<Key, Boolean> written =
-      Caches.inline().maximumSize(KNOWN).expireAfterWrite(SPACING).build();
+  /** Markers moved since they were last taken for writing. */
+  private final Map<Key, Marker> pending = new ConcurrentHashMap<>();
+
+  private final Cache<Key, Marker> known =
+      Caches.inline().maximumSize(KNOWN).expireAfterAccess(KNOWN_TTL).build();
+
+  /** A marker dropped from {@link #known} while it waits for a flush is the one to go on with. */
+  private final Function<Key, Marker> markerOf =
+      key -> {
+        Marker waiting = pending.get(key);
+        return waiting != null ? waiting : new Marker();
+      };
 
   private final AtomicBoolean flushing = new AtomicBoolean();
 
@@ -68,39 +89,28 @@ final class ReadMarkers {
     vertx.setPeriodic(FLUSH_INTERVAL.toMillis(), id -> flush(false));
   }
 
-  /** The marker as this node last moved it, if it did. */
-  OptionalLong known(String roomId, String userId) {
-    Long marker = known.getIfPresent(new Key(roomId, userId));
-    return marker == null ? OptionalLong.empty() : OptionalLong.of(marker);
+  /** The marker as this node last moved it, or {@link #UNKNOWN}. */
+  long marker(String roomId, String userId) {
+    Marker marker = known.getIfPresent(new Key(roomId, userId));
+    return marker == null ? UNKNOWN : marker.value.get();
   }
 
   /**
-   * Moves the marker to {@code messageId} if that is further than {@code current}; true when it
-   * moved.
+   * Moves the marker to {@code messageId} if that is further than {@code current} and than where
+   * this node last moved it. The marker before: it moved when that is less than {@code messageId}.
    */
-  boolean advance(String roomId, String userId, long current, long messageId) {
+  long advance(String roomId, String userId, long current, long messageId) {
     Key key = new Key(roomId, userId);
-    long[] moved = {0};
-    known
-        .asMap()
-        .compute(
-            key,
-            (k, was) -> {
-              long base = Math.max(current, was == null ? 0 : was);
-              if (messageId <= base) {
-                return base;
-              }
-              moved[0] = 1;
-              return messageId;
-            });
-    if (moved[0] == 0) {
-      return false;
+    Marker marker = known.get(key, markerOf);
+    long was = marker.value.getAndAccumulate(Math.max(current, messageId), Math::max);
+    long before = Math.max(current, was);
+    if (messageId > before) {
+      pending.put(key, marker);
+      if (pending.size() >= MAX_PENDING) {
+        flush(true);
+      }
     }
-    pending.merge(key, messageId, Math::max);
-    if (pending.size() >= MAX_PENDING) {
-      flush(true);
-    }
-    return true;
+    return before;
   }
 
   /**
@@ -109,9 +119,9 @@ final class ReadMarkers {
    */
   Future<Void> flushUser(String userId) {
     Map<Key, Long> mine = new HashMap<>();
-    for (Map.Entry<Key, Long> entry : pending.entrySet()) {
-      if (entry.getKey().userId().equals(userId)) {
-        take(entry.getKey(), entry.getValue(), mine);
+    for (Key key : pending.keySet()) {
+      if (key.userId().equals(userId)) {
+        take(key, mine, System.nanoTime());
       }
     }
     // Read after taking: a flush that took one of the user's markers had already set it.
@@ -129,9 +139,12 @@ final class ReadMarkers {
     Promise<Void> flushed = Promise.promise();
     writing = flushed.future();
     Map<Key, Long> batch = new HashMap<>();
-    for (Map.Entry<Key, Long> entry : pending.entrySet()) {
-      if (all || written.getIfPresent(entry.getKey()) == null) {
-        take(entry.getKey(), entry.getValue(), batch);
+    long now = System.nanoTime();
+    long spacing = SPACING.toNanos();
+    for (Map.Entry<Key, Marker> entry : pending.entrySet()) {
+      long takenAt = entry.getValue().takenAt;
+      if (all || takenAt == 0 || now - takenAt >= spacing) {
+        take(entry.getKey(), batch, now);
       }
     }
     write(batch).onComplete(flushed).onComplete(done -> flushing.set(false));
@@ -140,20 +153,22 @@ final class ReadMarkers {
   /** Writes every waiting marker (the node stops); completes once they are written or failed. */
   Future<Void> close() {
     Map<Key, Long> batch = new HashMap<>();
-    for (Map.Entry<Key, Long> entry : pending.entrySet()) {
-      take(entry.getKey(), entry.getValue(), batch);
+    long now = System.nanoTime();
+    for (Key key : pending.keySet()) {
+      take(key, batch, now);
     }
     return write(batch);
   }
 
   /**
-   * Moves a waiting marker into the batch, unless a read moved it meanwhile (sockets of other event
-   * loops advance markers while this one flushes): then the newer value waits for the next flush.
+   * Moves a waiting marker into the batch. Removed before its value is read: a read that moves it
+   * meanwhile puts it back, for the next flush.
    */
-  private void take(Key key, Long marker, Map<Key, Long> batch) {
-    if (pending.remove(key, marker)) {
-      batch.merge(key, marker, Math::max);
-      written.put(key, Boolean.TRUE);
+  private void take(Key key, Map<Key, Long> batch, long now) {
+    Marker marker = pending.remove(key);
+    if (marker != null) {
+      marker.takenAt = now == 0 ? 1 : now;
+      batch.merge(key, marker.value.get(), Math::max);
     }
   }
 
@@ -172,7 +187,13 @@ final class ReadMarkers {
               LOG.warn(
                   "{} read markers not written, retrying: {}", batch.size(), failure.toString());
               if (pending.size() < MAX_PENDING) {
-                batch.forEach((key, marker) -> pending.merge(key, marker, Math::max));
+                batch.forEach(
+                    (key, value) -> {
+                      Marker marker = known.get(key, markerOf);
+                      marker.value.accumulateAndGet(value, Math::max);
+                      marker.takenAt = 0;
+                      pending.putIfAbsent(key, marker);
+                    });
               }
             });
   }
