@@ -62,14 +62,16 @@ final class ReadMarkers {
     volatile long takenAt;
   }
 
+  private final Vertx vertx;
   private final ConversationStore store;
   private final Blocking blocking;
+  private final long timer;
 
   /** Markers moved since they were last taken for writing. */
   private final Map<Key, Marker> pending = new ConcurrentHashMap<>();
 
   private final Cache<Key, Marker> known =
-      Caches.inline().maximumSize(KNOWN).expireAfterAccess(KNOWN_TTL).build();
+      Caches.inline().maximumSize(KNOWN).expireAfterWrite(KNOWN_TTL).build();
 
   /** A marker dropped from {@link #known} while it waits for a flush is the one to go on with. */
   private final Function<Key, Marker> markerOf =
@@ -84,9 +86,10 @@ final class ReadMarkers {
   private volatile Future<Void> writing = Future.succeededFuture();
 
   ReadMarkers(Vertx vertx, ConversationStore store, Blocking blocking) {
+    this.vertx = vertx;
     this.store = store;
     this.blocking = blocking;
-    vertx.setPeriodic(FLUSH_INTERVAL.toMillis(), id -> flush(false));
+    this.timer = vertx.setPeriodic(FLUSH_INTERVAL.toMillis(), id -> flush(false));
   }
 
   /** The marker as this node last moved it, or {@link #UNKNOWN}. */
@@ -105,12 +108,23 @@ final class ReadMarkers {
     long was = marker.value.getAndAccumulate(Math.max(current, messageId), Math::max);
     long before = Math.max(current, was);
     if (messageId > before) {
-      pending.put(key, marker);
+      pending.merge(key, marker, ReadMarkers::latest);
       if (pending.size() >= MAX_PENDING) {
         flush(true);
       }
     }
     return before;
+  }
+
+  /**
+   * The marker to keep waiting when two are for the same key (one was dropped from {@link #known}
+   * while another socket moved it): the newer object, moved at least as far as the other.
+   */
+  private static Marker latest(Marker waiting, Marker moved) {
+    if (waiting != moved) {
+      moved.value.accumulateAndGet(waiting.value.get(), Math::max);
+    }
+    return moved;
   }
 
   /**
@@ -150,14 +164,21 @@ final class ReadMarkers {
     write(batch).onComplete(flushed).onComplete(done -> flushing.set(false));
   }
 
-  /** Writes every waiting marker (the node stops); completes once they are written or failed. */
+  /**
+   * Writes every waiting marker (the node stops), after the flush under way (a failed one puts its
+   * markers back); completes once they are written or failed.
+   */
   Future<Void> close() {
-    Map<Key, Long> batch = new HashMap<>();
-    long now = System.nanoTime();
-    for (Key key : pending.keySet()) {
-      take(key, batch, now);
-    }
-    return write(batch);
+    vertx.cancelTimer(timer);
+    return writing.transform(
+        flushed -> {
+          Map<Key, Long> batch = new HashMap<>();
+          long now = System.nanoTime();
+          for (Key key : pending.keySet()) {
+            take(key, batch, now);
+          }
+          return write(batch);
+        });
   }
 
   /**
@@ -184,17 +205,21 @@ final class ReadMarkers {
             })
         .onFailure(
             failure -> {
+              if (pending.size() >= MAX_PENDING) {
+                LOG.warn(
+                    "{} read markers not written, dropped (too many waiting): {}",
+                    batch.size(),
+                    failure.toString());
+                return;
+              }
               LOG.warn(
                   "{} read markers not written, retrying: {}", batch.size(), failure.toString());
-              if (pending.size() < MAX_PENDING) {
-                batch.forEach(
-                    (key, value) -> {
-                      Marker marker = known.get(key, markerOf);
-                      marker.value.accumulateAndGet(value, Math::max);
-                      marker.takenAt = 0;
-                      pending.putIfAbsent(key, marker);
-                    });
-              }
+              batch.forEach(
+                  (key, value) -> {
+                    Marker marker = known.get(key, markerOf);
+                    marker.value.accumulateAndGet(value, Math::max);
+                    pending.merge(key, marker, ReadMarkers::latest);
+                  });
             });
   }
 }
