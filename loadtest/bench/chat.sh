@@ -3,8 +3,7 @@
 # acks after commit) on embedded H2 and on PostgreSQL, and the Node.js socket.io 4.8 reference speaking
 # the same events (loadtest/reference-node, stores nothing), driven by the load tool's chat scenario.
 #   loadtest/bench/chat.sh [h2|postgres|node|all]     (default: all)
-#   SERVER_JVM=... RATE=450 CLIENTS=10000 ROOMS=100 WARMUP=15s RAMP=2000 (connections/s) TAG= PORT=... override the defaults below;
-#   two runs at once each need their own OUT=dir, PORT and LOCAL_ADDRESSES=127.0.0.4,127.0.0.5
+#   SERVER_JVM=... RATE=450 CLIENTS=10000 ROOMS=100 WARMUP=15s TAG= PORT=... override the defaults below;
 #   JAR=path/to/nexus-chat.jar runs another build (another commit, beside this one in one session)
 #   MENTIONS=0.1 READ_EVERY=5s: a tenth of the messages mention a member of the room, and every client
 #   marks what it received as read every 5 s (servers without read markers ignore the event)
@@ -18,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 WHAT=${1:-all}
-OUT=${OUT:-target/bench}
+OUT=target/bench
 PORT=${PORT:-3610}
 RATE=${RATE:-450}
 CLIENTS=${CLIENTS:-10000}
@@ -33,8 +32,8 @@ JAR=${JAR:-server/target/nexus-chat.jar}
 wait_port() { for _ in $(seq 1 150); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && return 0; sleep 0.2; done; echo "server did not start" >&2; return 1; }
 stop_server() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; sleep 2; }
 chat() { $LT chat --url http://127.0.0.1:$PORT --jwt-secret "$SECRET" --clients "$CLIENTS" --rooms "$ROOMS" --workers 2 \
-  --local-addresses "${LOCAL_ADDRESSES:-127.0.0.2,127.0.0.3}" --rate "$RATE" \
-  ${MENTIONS:+--mentions "$MENTIONS"} ${READ_EVERY:+--read-every "$READ_EVERY"} ${COMPANION_MENTIONS:+--companion-mentions "$COMPANION_MENTIONS"} ${RAMP:+--ramp "$RAMP"} --warmup "${WARMUP:-15s}" --duration 30s --server-pid "$SERVER" --out "$1"; }
+  --local-addresses 127.0.0.2,127.0.0.3 --rate "$RATE" \
+  ${MENTIONS:+--mentions "$MENTIONS"} ${READ_EVERY:+--read-every "$READ_EVERY"} ${COMPANION_MENTIONS:+--companion-mentions "$COMPANION_MENTIONS"} --warmup "${WARMUP:-15s}" --duration 30s --server-pid "$SERVER" --out "$1"; }
 start_nexus() { # extra environment in "$@"
   env "$@" JWT_SECRET="$SECRET" PORT=$PORT HOST=127.0.0.1 MALLOC_ARENA_MAX=2 \
     java $SERVER_JVM -jar "$JAR" > "$OUT/chat-server.log" 2>&1 & SERVER=$!
