@@ -93,19 +93,7 @@ public final class Profiles {
    */
   public void shareChanges(SharedRedis redis, String nodeId) {
     ChangeChannel channel =
-        ChangeChannel.open(
-            redis,
-            "users:changed",
-            nodeId,
-            EVERYONE,
-            userId -> {
-              if (userId.equals(EVERYONE)) {
-                forgetAll();
-              } else {
-                forget(userId);
-              }
-            },
-            this::forgetAll);
+        ChangeChannel.open(redis, "users:changed", nodeId, EVERYONE, this::forget, this::forgetAll);
     onChange(channel::publish);
   }
 

@@ -31,8 +31,8 @@ public final class ChangeChannel {
 
   /**
    * Subscribes to the channel {@code name} (under the deployment's prefix): {@code received} gets
-   * every change another node sends, {@code everything} among them; {@code forgetAll} runs when
-   * this node's link is up again.
+   * every change another node sends; {@code forgetAll} runs when another node sends {@code
+   * everything}, and when this node's link is up again.
    */
   public static ChangeChannel open(
       SharedRedis redis,
@@ -47,7 +47,12 @@ public final class ChangeChannel {
         message -> {
           int end = message.indexOf(ORIGIN_END);
           if (!message.startsWith(changes.origin)) {
-            received.accept(message.substring(end + 1));
+            String change = message.substring(end + 1);
+            if (change.equals(everything)) {
+              forgetAll.run();
+            } else {
+              received.accept(change);
+            }
           }
         });
     redis.onStateChange(

@@ -32,13 +32,16 @@ class ChangeChannelTest {
       LinkedBlockingQueue<String> atA = new LinkedBlockingQueue<>();
       LinkedBlockingQueue<String> atB = new LinkedBlockingQueue<>();
       AtomicInteger forgotA = new AtomicInteger();
+      AtomicInteger forgotB = new AtomicInteger();
       ChangeChannel a =
           ChangeChannel.open(
               linkA, "things", "node-a", EVERYTHING, atA::add, forgotA::incrementAndGet);
       ChangeChannel b =
-          ChangeChannel.open(linkB, "things", "node-b", EVERYTHING, atB::add, () -> {});
+          ChangeChannel.open(
+              linkB, "things", "node-b", EVERYTHING, atB::add, forgotB::incrementAndGet);
       Waits.untilTrue(() -> linkA.up() && linkB.up(), "both links up");
       int forgotAtStart = forgotA.get();
+      int bForgotAtStart = forgotB.get();
 
       a.publish("from a").await(5, TimeUnit.SECONDS);
       b.publish("from b").await(5, TimeUnit.SECONDS);
@@ -52,7 +55,7 @@ class ChangeChannelTest {
       relay.refusing = false;
       Waits.untilTrue(linkA::up, "A back");
 
-      assertThat(atB.poll(5, TimeUnit.SECONDS)).isEqualTo(EVERYTHING);
+      Waits.untilTrue(() -> forgotB.get() > bForgotAtStart, "B told to forget all");
       Waits.untilTrue(() -> forgotA.get() > forgotAtStart, "A forgetting all");
       assertThat(atA.poll(200, TimeUnit.MILLISECONDS)).isNull(); // not its own
       assertThat(atB.poll(200, TimeUnit.MILLISECONDS)).isNull(); // "unsent" never went
@@ -64,6 +67,7 @@ class ChangeChannelTest {
       relay.refusing = false;
       Waits.untilTrue(() -> linkA.up() && forgotA.get() > forgotBefore, "A back, forgetting all");
       assertThat(atB.poll(500, TimeUnit.MILLISECONDS)).isNull();
+      assertThat(forgotB.get()).isEqualTo(bForgotAtStart + 1);
       linkA.close();
       linkB.close();
     } finally {
