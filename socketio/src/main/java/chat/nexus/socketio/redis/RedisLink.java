@@ -179,7 +179,7 @@ public final class RedisLink {
     RedisConnection connection = publisher.current();
     if (connection != null && !closed) {
       Future<Response> answer = connection.send(request);
-      return commandTimeout() ? timed(answer).onComplete(this::track) : answer;
+      return commandTimeout() ? tracked(timed(answer)) : answer;
     }
     if (!closed && !firstAttempt.future().isComplete()) {
       Future<Response> afterFirstAttempt = firstAttempt.future().compose(v -> send(request));
@@ -317,29 +317,40 @@ public final class RedisLink {
   }
 
   /**
+   * The answer, heard once {@link #track} has counted it. Both happen on the link's context, where
+   * the state changes: a caller told of a failure then finds {@link #isUp()} already false, even
+   * when the failure came on another thread (a write refused at once by a closed connection).
+   */
+  private Future<Response> tracked(Future<Response> answer) {
+    Promise<Response> heard = Promise.promise();
+    answer.onComplete(
+        result -> {
+          if (Vertx.currentContext() == context) {
+            track(result);
+            heard.handle(result);
+          } else {
+            context.runOnContext(
+                v -> {
+                  track(result);
+                  heard.handle(result);
+                });
+          }
+        });
+    return heard.future();
+  }
+
+  /**
    * Whether Redis answered a command with a deadline: a reply, even an error reply, says it is
    * there; no reply (timed out, connection lost, queue full) counts the link as down.
    */
   private void track(AsyncResult<Response> result) {
     boolean answered = result.succeeded() || isErrorReply(result.cause());
-    if (answered == answering) {
-      return;
-    }
-    Runnable change =
-        () -> {
-          if (answered != answering && !closed) {
-            answering = answered;
-            if (!answered) {
-              lastFailure = result.cause();
-            }
-            updateState();
-          }
-        };
-    // Answers come on the link's context: the state changes before the caller hears the result.
-    if (Vertx.currentContext() == context) {
-      change.run();
-    } else {
-      context.runOnContext(v -> change.run());
+    if (answered != answering && !closed) {
+      answering = answered;
+      if (!answered) {
+        lastFailure = result.cause();
+      }
+      updateState();
     }
   }
 
