@@ -84,6 +84,9 @@ public final class ConversationStore {
           + "   AND cm.created_at = g.activity_at"
           + " ORDER BY g.activity_at DESC, g.id DESC";
 
+  /** Read markers written in one transaction at most. */
+  static final int MARKERS_PER_TRANSACTION = 1_000;
+
   private static final String ADVANCE =
       "UPDATE room_members SET last_read_id = ? WHERE room_id = ? AND user_id = ?"
           + " AND last_read_id < ?";
@@ -246,8 +249,11 @@ public final class ConversationStore {
   }
 
   /**
-   * Moves read markers forward (never back), in one transaction, in key order: two nodes writing
-   * the same markers lock their rows in the same order and never wait for each other in a circle.
+   * Moves read markers forward (never back), in key order, {@link #MARKERS_PER_TRANSACTION} to a
+   * transaction: two nodes writing the same markers lock their rows in the same order and never
+   * wait for each other in a circle, and a large batch holds no lock long enough to delay the
+   * messages stored meanwhile. A failure may leave the first transactions written: writing them
+   * again moves nothing.
    */
   void advance(Map<ReadMarkers.Key, Long> unordered) throws SQLException {
     if (unordered.isEmpty()) {
@@ -260,12 +266,18 @@ public final class ConversationStore {
     try (Connection c = database.connection()) {
       c.setAutoCommit(false);
       try (PreparedStatement ps = c.prepareStatement(ADVANCE)) {
+        int inTransaction = 0;
         for (Map.Entry<ReadMarkers.Key, Long> marker : markers.entrySet()) {
           ps.setLong(1, marker.getValue());
           ps.setString(2, marker.getKey().roomId());
           ps.setString(3, marker.getKey().userId());
           ps.setLong(4, marker.getValue());
           ps.addBatch();
+          if (++inTransaction == MARKERS_PER_TRANSACTION) {
+            ps.executeBatch();
+            c.commit();
+            inTransaction = 0;
+          }
         }
         ps.executeBatch();
         c.commit();

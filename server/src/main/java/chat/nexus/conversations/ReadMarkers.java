@@ -19,12 +19,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Read markers, written behind: a {@code read} moves the marker in memory at once (this node's
  * conversation lists and the user's other sockets see it then), and the markers moved since the
- * last flush are written together every {@link #FLUSH_INTERVAL}, all of them one transaction. A
- * marker written less than {@link #SPACING} ago waits until then: a user reading a busy room every
- * few seconds costs one UPDATE per {@link #SPACING}, not one per read, while a read after a quiet
- * spell reaches the database within a second. The database only ever moves a marker forward, so two
- * nodes writing the same marker keep the higher one. A stop writes every waiting marker; a crash
- * loses at most {@link #SPACING} of them (those messages show as unread again).
+ * last flush are written together every {@link #FLUSH_INTERVAL}. A marker already written in the
+ * current {@link #SPACING} period (or less than half of it ago) waits for the next: a user reading
+ * a busy room every few seconds costs about one UPDATE per {@link #SPACING}, not one per read,
+ * while a read after a quiet spell reaches the database within a second. The database only ever
+ * moves a marker forward, so two nodes writing the same marker keep the higher one. A stop writes
+ * every waiting marker; a crash loses at most {@link #SPACING} of them (those messages show as
+ * unread again).
  */
 final class ReadMarkers {
 
@@ -143,8 +144,11 @@ final class ReadMarkers {
   }
 
   /**
-   * Writes the waiting markers not written within {@link #SPACING}, or with {@code all} every
-   * waiting marker (one flush at a time).
+   * Writes the waiting markers not yet written in the current {@link #SPACING} period (periods
+   * start at whole multiples of it) nor within half of it, or with {@code all} every waiting marker
+   * (one flush at a time). Aligned periods put the markers of users who keep reading into one flush
+   * at each period's start: a thirtieth of them every second would rewrite nearly every page of the
+   * members table every second.
    */
   void flush(boolean all) {
     if (pending.isEmpty() || !flushing.compareAndSet(false, true)) {
@@ -155,9 +159,10 @@ final class ReadMarkers {
     Map<Key, Long> batch = new HashMap<>();
     long now = System.nanoTime();
     long spacing = SPACING.toNanos();
+    long periodStart = now - Math.floorMod(now, spacing);
     for (Map.Entry<Key, Marker> entry : pending.entrySet()) {
       long takenAt = entry.getValue().takenAt;
-      if (all || takenAt == 0 || now - takenAt >= spacing) {
+      if (all || takenAt == 0 || (takenAt < periodStart && now - takenAt >= spacing / 2)) {
         take(entry.getKey(), batch, now);
       }
     }
