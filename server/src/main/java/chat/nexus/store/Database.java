@@ -41,10 +41,11 @@ public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
   /**
-   * H2's page cache, in KB: 64 MB, or an eighth of the heap when that is less (H2's own default is
-   * 16 MB).
+   * H2's page cache, in KB: H2's own default of 16 MB, or an eighth of the heap when that is less.
+   * A larger cache keeps more pages alive long enough to reach the old generation, whose collection
+   * then costs more than reading the occasional page back from the file.
    */
-  static final long H2_CACHE_KB = Math.min(64 * 1024, Runtime.getRuntime().maxMemory() / 8 / 1024);
+  static final long H2_CACHE_KB = Math.min(16 * 1024, Runtime.getRuntime().maxMemory() / 8 / 1024);
 
   /**
    * How long a request may wait for a pooled connection. Every user of the pool runs on a worker
@@ -121,8 +122,7 @@ public final class Database implements AutoCloseable {
       // the pool.
       // WRITE_DELAY=0: a commit is written out before it returns (see the class comment), not up to
       // 500 ms later.
-      // CACHE_SIZE (KB): with H2's 16 MB the messages written meanwhile push the memberships out of
-      // the cache between two writes of the read markers, which then read their pages from disk.
+      // CACHE_SIZE (KB): see H2_CACHE_KB.
       hikari.setJdbcUrl(
           "jdbc:h2:file:"
               + file
