@@ -124,9 +124,13 @@ public final class RedisLink {
     return firstUp.future();
   }
 
-  /** Both connections are open and every subscription is confirmed: messages cross. */
+  /**
+   * Both connections are open, every subscription is confirmed and Redis answers: messages cross.
+   * Also false from the moment a connection is dropped or a command goes unanswered, before the
+   * link's context has changed its state.
+   */
   public boolean isUp() {
-    return up;
+    return up && answering && publisher.current() != null && subscriber.current() != null;
   }
 
   /** Called with true/false on each change of {@link #isUp()} (false on close too). */
@@ -179,7 +183,7 @@ public final class RedisLink {
     RedisConnection connection = publisher.current();
     if (connection != null && !closed) {
       Future<Response> answer = connection.send(request);
-      return commandTimeout() ? tracked(timed(answer)) : answer;
+      return commandTimeout() ? timed(answer).onComplete(this::track) : answer;
     }
     if (!closed && !firstAttempt.future().isComplete()) {
       Future<Response> afterFirstAttempt = firstAttempt.future().compose(v -> send(request));
@@ -317,40 +321,32 @@ public final class RedisLink {
   }
 
   /**
-   * The answer, heard once {@link #track} has counted it. Both happen on the link's context, where
-   * the state changes: a caller told of a failure then finds {@link #isUp()} already false, even
-   * when the failure came on another thread (a write refused at once by a closed connection).
-   */
-  private Future<Response> tracked(Future<Response> answer) {
-    Promise<Response> heard = Promise.promise();
-    answer.onComplete(
-        result -> {
-          if (Vertx.currentContext() == context) {
-            track(result);
-            heard.handle(result);
-          } else {
-            context.runOnContext(
-                v -> {
-                  track(result);
-                  heard.handle(result);
-                });
-          }
-        });
-    return heard.future();
-  }
-
-  /**
    * Whether Redis answered a command with a deadline: a reply, even an error reply, says it is
-   * there; no reply (timed out, connection lost, queue full) counts the link as down.
+   * there; no reply (timed out, connection lost, queue full) counts the link as down. Runs before
+   * the caller hears the answer: a failure marks the link as not answering at once, on whatever
+   * thread it came, so that the caller finds {@link #isUp()} false; the state change itself, with
+   * its events, happens on the link's context.
    */
   private void track(AsyncResult<Response> result) {
     boolean answered = result.succeeded() || isErrorReply(result.cause());
-    if (answered != answering && !closed) {
-      answering = answered;
-      if (!answered) {
-        lastFailure = result.cause();
-      }
-      updateState();
+    if (answered == answering || closed) {
+      return;
+    }
+    if (!answered) {
+      lastFailure = result.cause();
+      answering = false;
+    }
+    Runnable change =
+        () -> {
+          if (!closed) {
+            answering = answered;
+            updateState();
+          }
+        };
+    if (Vertx.currentContext() == context) {
+      change.run();
+    } else {
+      context.runOnContext(v -> change.run());
     }
   }
 
