@@ -251,9 +251,10 @@ public final class ConversationStore {
   /**
    * Moves read markers forward (never back), in key order, {@link #MARKERS_PER_TRANSACTION} to a
    * transaction: two nodes writing the same markers lock their rows in the same order and never
-   * wait for each other in a circle, and a large batch holds no lock long enough to delay the
-   * messages stored meanwhile. A failure may leave the first transactions written: writing them
-   * again moves nothing.
+   * wait for each other in a circle, and a large batch neither holds row locks long (a role change,
+   * a leave or another node's markers wait for them) nor makes one long commit (on H2 the message
+   * writer's commits wait behind it). A failure may leave the first transactions written: writing
+   * them again moves nothing.
    */
   void advance(Map<ReadMarkers.Key, Long> unordered) throws SQLException {
     if (unordered.isEmpty()) {
@@ -282,7 +283,12 @@ public final class ConversationStore {
         ps.executeBatch();
         c.commit();
       } catch (SQLException e) {
-        c.rollback();
+        try {
+          c.rollback(); // on a broken connection this fails too: the first failure is the one to
+          // tell
+        } catch (SQLException rollback) {
+          e.addSuppressed(rollback);
+        }
         throw e;
       }
     }

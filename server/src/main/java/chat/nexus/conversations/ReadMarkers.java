@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -33,7 +34,7 @@ final class ReadMarkers {
 
   static final Duration FLUSH_INTERVAL = Duration.ofSeconds(1);
 
-  /** The least time between two writes of one marker while its user keeps reading. */
+  /** About the time between two writes of one marker while its user keeps reading. */
   static final Duration SPACING = Duration.ofSeconds(30);
 
   /**
@@ -83,8 +84,19 @@ final class ReadMarkers {
 
   private final AtomicBoolean flushing = new AtomicBoolean();
 
-  /** The periodic flush being written, if any (a list waits for it: it may hold the user's). */
+  /** The periodic flush being written, if any. */
   private volatile Future<Void> writing = Future.succeededFuture();
+
+  /** The markers of the flush being written, once it has taken them all. */
+  private volatile Map<Key, Long> inFlight = Map.of();
+
+  /** A flush is taking markers out of {@link #pending}, not yet all in {@link #inFlight}. */
+  private volatile boolean taking;
+
+  /**
+   * Where this node's {@link #SPACING} periods start: nodes on one host flush at different times.
+   */
+  private final long phase = ThreadLocalRandom.current().nextLong();
 
   ReadMarkers(Vertx vertx, ConversationStore store, Blocking blocking) {
     this.vertx = vertx;
@@ -129,8 +141,9 @@ final class ReadMarkers {
   }
 
   /**
-   * Writes this user's waiting markers now, and waits for a flush under way (before their
-   * conversation list is read).
+   * Writes this user's markers now, those waiting and those of a flush under way (written twice:
+   * the database only moves them forward), before their conversation list is read. A list waits for
+   * the flush itself only while that flush is still taking its markers.
    */
   Future<Void> flushUser(String userId) {
     Map<Key, Long> mine = new HashMap<>();
@@ -139,16 +152,25 @@ final class ReadMarkers {
         take(key, mine, System.nanoTime());
       }
     }
-    // Read after taking: a flush that took one of the user's markers had already set it.
-    return Future.join(writing, write(mine)).mapEmpty();
+    // Read after taking: a flush that took one of the user's markers set these first.
+    boolean midTake = taking;
+    Future<Void> underWay = writing;
+    inFlight.forEach(
+        (key, value) -> {
+          if (key.userId().equals(userId)) {
+            mine.merge(key, value, Math::max);
+          }
+        });
+    Future<Void> written = write(mine);
+    return midTake ? Future.join(underWay, written).mapEmpty() : written;
   }
 
   /**
-   * Writes the waiting markers not yet written in the current {@link #SPACING} period (periods
-   * start at whole multiples of it) nor within half of it, or with {@code all} every waiting marker
-   * (one flush at a time). Aligned periods put the markers of users who keep reading into one flush
-   * at each period's start: a thirtieth of them every second would rewrite nearly every page of the
-   * members table every second.
+   * Writes the waiting markers not yet written in the current {@link #SPACING} period (this node's
+   * periods start at a random phase) nor within half of it, or with {@code all} every waiting
+   * marker (one flush at a time). Aligned periods put the markers of users who keep reading into
+   * one flush at each period's start: a thirtieth of them every second would rewrite nearly every
+   * page of the members table every second.
    */
   void flush(boolean all) {
     if (pending.isEmpty() || !flushing.compareAndSet(false, true)) {
@@ -156,17 +178,26 @@ final class ReadMarkers {
     }
     Promise<Void> flushed = Promise.promise();
     writing = flushed.future();
+    taking = true;
     Map<Key, Long> batch = new HashMap<>();
     long now = System.nanoTime();
     long spacing = SPACING.toNanos();
-    long periodStart = now - Math.floorMod(now, spacing);
+    long periodStart = now - Math.floorMod(now - phase, spacing);
     for (Map.Entry<Key, Marker> entry : pending.entrySet()) {
       long takenAt = entry.getValue().takenAt;
       if (all || takenAt == 0 || (takenAt < periodStart && now - takenAt >= spacing / 2)) {
         take(entry.getKey(), batch, now);
       }
     }
-    write(batch).onComplete(flushed).onComplete(done -> flushing.set(false));
+    inFlight = batch;
+    taking = false;
+    write(batch)
+        .onComplete(
+            done -> {
+              inFlight = Map.of();
+              flushing.set(false);
+            })
+        .onComplete(flushed);
   }
 
   /**
