@@ -124,13 +124,9 @@ public final class RedisLink {
     return firstUp.future();
   }
 
-  /**
-   * Both connections are open, every subscription is confirmed and Redis answers: messages cross.
-   * Also false from the moment a connection is dropped or a command goes unanswered, before the
-   * link's context has changed its state.
-   */
+  /** Both connections are open and every subscription is confirmed: messages cross. */
   public boolean isUp() {
-    return up && answering && publisher.current() != null && subscriber.current() != null;
+    return up;
   }
 
   /** Called with true/false on each change of {@link #isUp()} (false on close too). */
@@ -322,27 +318,24 @@ public final class RedisLink {
 
   /**
    * Whether Redis answered a command with a deadline: a reply, even an error reply, says it is
-   * there; no reply (timed out, connection lost, queue full) counts the link as down. Runs before
-   * the caller hears the answer: a failure marks the link as not answering at once, on whatever
-   * thread it came, so that the caller finds {@link #isUp()} false; the state change itself, with
-   * its events, happens on the link's context.
+   * there; no reply (timed out, connection lost, queue full) counts the link as down.
    */
   private void track(AsyncResult<Response> result) {
     boolean answered = result.succeeded() || isErrorReply(result.cause());
-    if (answered == answering || closed) {
+    if (answered == answering) {
       return;
-    }
-    if (!answered) {
-      lastFailure = result.cause();
-      answering = false;
     }
     Runnable change =
         () -> {
-          if (!closed) {
+          if (answered != answering && !closed) {
             answering = answered;
+            if (!answered) {
+              lastFailure = result.cause();
+            }
             updateState();
           }
         };
+    // Answers come on the link's context: the state changes before the caller hears the result.
     if (Vertx.currentContext() == context) {
       change.run();
     } else {
