@@ -283,12 +283,7 @@ public final class ConversationStore {
         ps.executeBatch();
         c.commit();
       } catch (SQLException e) {
-        try {
-          c.rollback(); // on a broken connection this fails too: the first failure is the one to
-          // tell
-        } catch (SQLException rollback) {
-          e.addSuppressed(rollback);
-        }
+        c.rollback();
         throw e;
       }
     }
